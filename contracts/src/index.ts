@@ -1,0 +1,15 @@
+export * from './topics';
+export * from './event-type';
+export type { JsonSchema } from './json-schema';
+export * from './vocabulary';
+export * from './planning';
+export * from './verification';
+export * from './execution';
+export * from './records';
+export * from './request-deployment';
+export * from './events';
+export * from './cloud-event';
+export * from './kafka-headers';
+export * from './validation';
+export * from './asyncapi';
+export * from './proto';

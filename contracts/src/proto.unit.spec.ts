@@ -1,0 +1,31 @@
+import { loadSync } from '@grpc/proto-loader';
+import { DEPLOYMENTS_PROTO_PATH, PROTO_ROOT } from './proto';
+
+describe('deployments.proto', () => {
+  const definition = loadSync(DEPLOYMENTS_PROTO_PATH, { includeDirs: [PROTO_ROOT], keepCase: true, defaults: true });
+
+  it('defines gantry.v1.DeploymentService with RequestDeployment and GetDeployment', () => {
+    const service = definition['gantry.v1.DeploymentService'] as Record<string, { requestType: { type: { name: string } }; responseType: { type: { name: string } } }>;
+    expect(Object.keys(service).sort()).toEqual(['GetDeployment', 'RequestDeployment']);
+    expect(service.RequestDeployment.requestType.type.name).toBe('RequestDeploymentRequest');
+    expect(service.RequestDeployment.responseType.type.name).toBe('Deployment');
+    expect(service.GetDeployment.requestType.type.name).toBe('GetDeploymentRequest');
+    expect(service.GetDeployment.responseType.type.name).toBe('Deployment');
+  });
+
+  it('mirrors the REST request body field by field', () => {
+    const request = definition['gantry.v1.RequestDeploymentRequest'] as { type: { field: { name: string }[] } };
+    expect(request.type.field.map((f) => f.name)).toEqual([
+      'change_id',
+      'release_id',
+      'service',
+      'kind',
+      'components',
+      'environment',
+      'window',
+      'acceptance_criteria',
+      'model',
+      'targets',
+    ]);
+  });
+});

@@ -1,0 +1,42 @@
+/** The five services. Each owns one outgoing topic and the `gantry.<service>.*` event types. */
+export const SERVICES = ['planning', 'verification', 'execution', 'records', 'model-review'] as const;
+export type Service = (typeof SERVICES)[number];
+
+/** Outgoing topic of each service: every event the service records is published there, keyed by the stream id. */
+export const SERVICE_TOPICS = {
+  planning: 'gantry.planning.v1',
+  verification: 'gantry.verification.v1',
+  execution: 'gantry.execution.v1',
+  records: 'gantry.records.v1',
+  'model-review': 'gantry.model-review.v1',
+} as const satisfies Record<Service, string>;
+
+/** Topics written by the practices around us (change enablement, service desk, IT asset management). */
+export const INBOUND_TOPICS = {
+  itsmChanges: 'itsm.changes.v1',
+  itsmIncidents: 'itsm.incidents.v1',
+  itamComponents: 'itam.components.v1',
+} as const;
+
+/** Records tells change enablement and release management how deployments went. */
+export const FEEDBACK_TOPICS = {
+  changeEnablement: 'gantry.feedback.change-enablement.v1',
+  releaseManagement: 'gantry.feedback.release-management.v1',
+} as const;
+
+export type ServiceTopic = (typeof SERVICE_TOPICS)[Service];
+export type InboundTopic = (typeof INBOUND_TOPICS)[keyof typeof INBOUND_TOPICS];
+export type FeedbackTopic = (typeof FEEDBACK_TOPICS)[keyof typeof FEEDBACK_TOPICS];
+export type Topic = ServiceTopic | InboundTopic | FeedbackTopic;
+
+export const TOPICS: readonly Topic[] = [
+  ...Object.values(SERVICE_TOPICS),
+  ...Object.values(INBOUND_TOPICS),
+  ...Object.values(FEEDBACK_TOPICS),
+];
+
+/** Dead-letter topic: where a consumer of `topic` puts a message it cannot accept, with the reason. */
+export const deadLetterTopic = <T extends string>(topic: T): `${T}.dlq` => `${topic}.dlq`;
+
+/** CloudEvents `source` of a service's events. */
+export const eventSource = <S extends Service>(service: S): `/gantry/${S}` => `/gantry/${service}`;

@@ -1,0 +1,101 @@
+import { EVENT_NAMES, EVENT_TYPES, EVENTS, eventNameOf } from './events';
+import { eventType } from './event-type';
+import { SAMPLE_PAYLOADS, SAMPLE_REQUEST } from './samples.fixture';
+import { createAjv, PAYLOAD_SCHEMAS, validatePayload } from './validation';
+
+const clone = <T>(value: T): T => structuredClone(value);
+
+describe('event catalogue', () => {
+  it('names each CloudEvents type gantry.<service>.<Name>.v<version>', () => {
+    expect(eventType('planning', 'DeploymentRequested')).toBe('gantry.planning.DeploymentRequested.v1');
+    expect(eventType('model-review', 'ModelActivated', 2)).toBe('gantry.model-review.ModelActivated.v2');
+    expect(EVENT_TYPES.DeploymentRecordClosed).toBe('gantry.records.DeploymentRecordClosed.v1');
+    expect(eventNameOf('gantry.execution.WaveStarted.v1')).toBe('WaveStarted');
+    expect(eventNameOf('gantry.execution.WaveStarted.v9')).toBeUndefined();
+  });
+
+  it('requires deploymentId in every event payload', () => {
+    for (const name of EVENT_NAMES) {
+      expect((EVENTS[name].schema as { required: string[] }).required).toContain('deploymentId');
+    }
+  });
+
+  it('compiles every schema with ajv in strict mode', () => {
+    const ajv = createAjv();
+    for (const [type, schema] of Object.entries(PAYLOAD_SCHEMAS)) {
+      expect(() => ajv.compile(schema)).not.toThrow();
+      expect(type).toBeTruthy();
+    }
+  });
+});
+
+describe('validatePayload', () => {
+  it.each(EVENT_NAMES)('accepts a valid %s by CloudEvents type and by name', (name) => {
+    expect(validatePayload(EVENTS[name].type, SAMPLE_PAYLOADS[name])).toBeNull();
+    expect(validatePayload(name, SAMPLE_PAYLOADS[name])).toBeNull();
+  });
+
+  it('accepts a valid RequestDeployment body', () => {
+    expect(validatePayload('RequestDeployment', SAMPLE_REQUEST)).toBeNull();
+  });
+
+  it('names the missing field', () => {
+    const { changeId: _, ...body } = SAMPLE_REQUEST;
+    expect(validatePayload('RequestDeployment', body)).toBe('changeId is required');
+  });
+
+  it('names an unknown field, nested', () => {
+    const body = clone(SAMPLE_REQUEST);
+    Object.assign(body.components[0], { colour: 'blue' });
+    expect(validatePayload('RequestDeployment', body)).toBe('components[0].colour is not allowed');
+  });
+
+  it('refuses a malformed digest', () => {
+    const body = clone(SAMPLE_REQUEST);
+    body.components[0].digest = 'md5:abc';
+    expect(validatePayload('RequestDeployment', body)).toMatch(/^components\[0\]\.digest must match pattern/);
+  });
+
+  it('refuses an unknown enum value, listing the allowed ones', () => {
+    expect(validatePayload('RequestDeployment', { ...SAMPLE_REQUEST, kind: 'delete' })).toBe(
+      'kind must be one of "install", "upgrade", "removal"',
+    );
+  });
+
+  it('checks each acceptance criterion type has its own parameters, and only those', () => {
+    const missingUrl = { ...SAMPLE_REQUEST, acceptanceCriteria: [{ type: 'http-health', description: 'up' }] };
+    expect(validatePayload('RequestDeployment', missingUrl)).toBe('acceptanceCriteria[0].url is required');
+    const foreign = {
+      ...SAMPLE_REQUEST,
+      acceptanceCriteria: [{ type: 'smoke-tests', description: 'suite', metric: 'latency' }],
+    };
+    expect(validatePayload('RequestDeployment', foreign)).toBe('acceptanceCriteria[0].metric is not allowed');
+  });
+
+  it('refuses oversized strings and arrays', () => {
+    expect(validatePayload('RequestDeployment', { ...SAMPLE_REQUEST, service: 'x'.repeat(201) })).toBe(
+      'service must NOT have more than 200 characters',
+    );
+    const many = Array.from({ length: 201 }, (_, i) => ({ name: `c${i}`, version: '1', kind: 'data' }));
+    expect(validatePayload('RequestDeployment', { ...SAMPLE_REQUEST, components: many })).toBe(
+      'components must NOT have more than 200 items',
+    );
+  });
+
+  it('refuses a timestamp that is not one', () => {
+    const body = { ...SAMPLE_REQUEST, window: { start: 'tomorrow', end: '2026-12-01T23:00:00Z' } };
+    expect(validatePayload('RequestDeployment', body)).toBe('window.start must match format "date-time"');
+  });
+
+  it('accepts a null model (ad hoc) and refuses a half one', () => {
+    const planned = SAMPLE_PAYLOADS.DeploymentPlanned;
+    expect(validatePayload('DeploymentPlanned', { ...planned, model: null })).toBeNull();
+    expect(validatePayload('DeploymentPlanned', { ...planned, model: { name: 'standard-web' } })).toBe('model.version is required');
+  });
+
+  it('refuses a payload that is not an object, and an unknown type', () => {
+    expect(validatePayload('DeploymentStarted', 'started')).toBe('payload must be object');
+    expect(validatePayload('gantry.planning.Nonsense.v1', {})).toBe('unknown payload type "gantry.planning.Nonsense.v1"');
+    expect(validatePayload('toString', {})).toBe('unknown payload type "toString"');
+  });
+});

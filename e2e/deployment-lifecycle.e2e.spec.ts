@@ -1,0 +1,174 @@
+import { credentials, loadPackageDefinition, Metadata, type ServiceClientConstructor } from '@grpc/grpc-js';
+import { loadSync } from '@grpc/proto-loader';
+import { mintToken } from '@gantry/auth';
+import { DEPLOYMENTS_PROTO_PATH } from '@gantry/contracts';
+import { createTestDatabase, eventually, type TestDatabase } from '@gantry/testing';
+import { Client } from 'pg';
+import { causesComeFirst, deploymentRequest, idempotencyKey, MILESTONES } from './support/deployments';
+import { childEnv, freePort, startGantryProcess, type GantryProcess } from './support/processes';
+
+/**
+ * The five services as production runs them: separate processes on real Kafka and PostgreSQL, driven over REST and
+ * gRPC the way change enablement and an auditor would.
+ */
+const SECRET = 'e2e-secret-that-is-long-enough-for-hs256';
+const SERVICES = ['planning', 'verification', 'execution', 'records', 'model-review'] as const;
+
+let database: TestDatabase;
+let processes: Record<(typeof SERVICES)[number], GantryProcess>;
+let grpcPort: number;
+let changeManager: string;
+let auditor: string;
+
+beforeAll(async () => {
+  if (!process.env.KAFKA_BROKERS) throw new Error('KAFKA_BROKERS is not set: the end-to-end suite needs the broker from the test setup');
+  database = await createTestDatabase('gantry_e2e');
+  grpcPort = await freePort();
+  const started = await Promise.all(
+    SERVICES.map(async (service) =>
+      startGantryProcess(
+        service,
+        `services/${service}/src/main.ts`,
+        childEnv({ DATABASE_URL: database.url, KAFKA_BROKERS: process.env.KAFKA_BROKERS, PORT: String(await freePort()), GRPC_PORT: String(grpcPort), GANTRY_JWT_SECRET: SECRET }),
+      ),
+    ),
+  );
+  processes = Object.fromEntries(started.map((p) => [p.name, p])) as typeof processes;
+  changeManager = await mintToken(SECRET, { sub: 'change-enablement-system', roles: ['change-manager'] });
+  auditor = await mintToken(SECRET, { sub: 'alice.auditor', roles: ['auditor'] });
+}, 180_000);
+
+afterAll(async () => {
+  await Promise.all(Object.values(processes ?? {}).map((p) => p.stop()));
+  await database?.drop();
+});
+
+const post = (path: string, body: unknown, token?: string, headers: Record<string, string> = {}) =>
+  fetch(`${processes.planning.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+
+const auditHistory = async (deploymentId: string) => {
+  const response = await fetch(`${processes.records.url}/audit/deployments/${deploymentId}`, { headers: { authorization: `Bearer ${auditor}` } });
+  return response.status === 200 ? ((await response.json()) as AuditBody) : undefined;
+};
+
+interface AuditBody {
+  state: { phase: string; outcome?: string };
+  projection: unknown;
+  history: { id: string; type: string; source: string; causationId: string | null }[];
+}
+
+/** Waits until the deployment's record is closed and model review has counted it, then returns the audit answer. */
+const closedRecord = (deploymentId: string) =>
+  eventually(
+    async () => {
+      const body = await auditHistory(deploymentId);
+      const complete = body?.history.some((h) => h.type === 'gantry.model-review.ModelOutcomeRecorded.v1');
+      return complete && JSON.stringify(body!.state) === JSON.stringify(body!.projection) ? body : undefined;
+    },
+    { timeoutMs: 60_000, intervalMs: 200, what: `deployment ${deploymentId} to be recorded by all five services` },
+  );
+
+const expectCompleteHistory = (body: AuditBody) => {
+  const types = body.history.map((h) => h.type);
+  const milestonePositions = MILESTONES.map((m) => types.indexOf(m));
+  expect(milestonePositions.every((p) => p >= 0)).toBe(true);
+  expect([...milestonePositions].sort((a, b) => a - b)).toEqual(milestonePositions);
+  expect(new Set(body.history.map((h) => h.source))).toEqual(new Set(SERVICES.map((s) => `/gantry/${s}`)));
+  expect(causesComeFirst(body.history)).toEqual([]);
+  expect(body.state).toEqual(body.projection);
+  expect(body.state).toMatchObject({ phase: 'closed', outcome: 'succeeded' });
+};
+
+describe('one deployment through all five services', () => {
+  it('a POST /deployments is planned, verified, executed, verified again, recorded and counted', async () => {
+    const response = await post('/deployments', deploymentRequest(), changeManager, { 'idempotency-key': idempotencyKey() });
+    expect(response.status).toBe(201);
+    const created = (await response.json()) as { deploymentId: string; status: string; version: number };
+    expect(created).toMatchObject({ status: 'planned', version: 2 });
+    expect(response.headers.get('etag')).toBe('"2"');
+
+    const body = await closedRecord(created.deploymentId);
+    expectCompleteHistory(body);
+
+    const outcomes = await fetch(`${processes['model-review'].url}/model-outcomes`, { headers: { authorization: `Bearer ${auditor}` } });
+    expect(outcomes.status).toBe(200);
+    expect(((await outcomes.json()) as { outcomes: { outcome: string; deployments: number }[] }).outcomes).toEqual(
+      expect.arrayContaining([expect.objectContaining({ outcome: 'succeeded', deployments: expect.any(Number) })]),
+    );
+  });
+
+  it('the same works through gRPC RequestDeployment, and GetDeployment answers', async () => {
+    const definition = loadSync(DEPLOYMENTS_PROTO_PATH, {});
+    const DeploymentService = (loadPackageDefinition(definition) as unknown as { gantry: { v1: { DeploymentService: ServiceClientConstructor } } }).gantry.v1
+      .DeploymentService;
+    const client = new DeploymentService(`127.0.0.1:${grpcPort}`, credentials.createInsecure());
+    const metadata = new Metadata();
+    metadata.set('authorization', `Bearer ${changeManager}`);
+    const call = <T>(method: string, message: unknown) =>
+      new Promise<T>((resolve, reject) => (client as unknown as Record<string, Function>)[method](message, metadata, (error: Error | null, reply: T) => (error ? reject(error) : resolve(reply))));
+    const request = deploymentRequest();
+    try {
+      const reply = await call<{ id: string; status: string }>('RequestDeployment', {
+        ...request,
+        change_id: request.changeId,
+        acceptance_criteria: [{ type: 'smoke-tests', description: 'checkout smoke suite passes', params: { suite: 'checkout' } }],
+      });
+      expect(reply.status).toBe('planned');
+      expectCompleteHistory(await closedRecord(reply.id));
+      const got = await call<{ id: string; change_id: string }>('GetDeployment', { id: reply.id });
+      expect(got).toMatchObject({ id: reply.id, change_id: request.changeId });
+      await expect(call('GetDeployment', { id: 'not-a-uuid' })).rejects.toMatchObject({ code: 3 });
+    } finally {
+      client.close();
+    }
+  });
+
+  it('an idempotent retry plans one deployment', async () => {
+    const key = idempotencyKey();
+    const request = deploymentRequest();
+    const first = await post('/deployments', request, changeManager, { 'idempotency-key': key });
+    const second = await post('/deployments', request, changeManager, { 'idempotency-key': key });
+    expect([first.status, second.status]).toEqual([201, 201]);
+    expect(((await second.json()) as { deploymentId: string }).deploymentId).toBe(((await first.json()) as { deploymentId: string }).deploymentId);
+  });
+});
+
+describe('bad input at the planning door', () => {
+  const countPlanningEvents = async () => {
+    const client = new Client({ connectionString: database.url });
+    await client.connect();
+    try {
+      return Number((await client.query('SELECT count(*) FROM planning.events')).rows[0].count);
+    } finally {
+      await client.end();
+    }
+  };
+
+  const { changeId: _omit, ...missingChangeId } = deploymentRequest();
+  it.each([
+    ['a missing field', missingChangeId, 400, /changeId/],
+    ['a wrong type', deploymentRequest({ components: 'payments-api' }), 400, /components/],
+    ['an unknown field', deploymentRequest({ priority: 'urgent' }), 400, /priority/],
+    ['an unknown nested field', deploymentRequest({ window: { start: new Date().toISOString(), end: new Date(Date.now() + 1000).toISOString(), tz: 'UTC' } }), 400, /tz/],
+    ['a criterion without its parameter', deploymentRequest({ acceptanceCriteria: [{ type: 'http-health', description: 'up' }] }), 400, /url/],
+    ['a window that ends before it starts', deploymentRequest({ window: { start: '2030-01-02T00:00:00Z', end: '2030-01-01T00:00:00Z' } }), 400, /window.end must be after/],
+    ['a body that is not JSON', '{"changeId": ', 400, /JSON/],
+    ['a 5 MB body', JSON.stringify({ ...deploymentRequest(), padding: 'x'.repeat(5 * 1024 * 1024) }), 413, /limit/],
+  ])('%s gets a clear 4xx and records nothing', async (_name, body, status, message) => {
+    const before = await countPlanningEvents();
+    const response = await post('/deployments', body, changeManager);
+    expect(response.status).toBe(status);
+    expect(JSON.stringify(await response.json())).toMatch(message);
+    expect(await countPlanningEvents()).toBe(before);
+  });
+
+  it('no token → 401, a token without the permission → 403', async () => {
+    expect((await post('/deployments', deploymentRequest())).status).toBe(401);
+    expect((await post('/deployments', deploymentRequest(), auditor)).status).toBe(403);
+    expect((await fetch(`${processes.planning.url}/health`)).status).toBe(200);
+  });
+});

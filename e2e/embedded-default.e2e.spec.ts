@@ -1,0 +1,52 @@
+import { mintToken } from '@gantry/auth';
+import { eventually } from '@gantry/testing';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { deploymentRequest, MILESTONES } from './support/deployments';
+import { childEnv, freePort, startGantryProcess, type GantryProcess } from './support/processes';
+
+/** `npm start` with nothing configured: one process, PGlite in the data directory, the in-process bus. */
+let gantry: GantryProcess;
+let dataDir: string;
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'gantry-embedded-'));
+  gantry = await startGantryProcess(
+    'standalone',
+    'services/standalone/src/main.ts',
+    childEnv({ GANTRY_DATA_DIR: dataDir, PORT: String(await freePort()), GRPC_PORT: String(await freePort()), GANTRY_JWT_SECRET: '' }),
+    { timeoutMs: 120_000 },
+  );
+}, 150_000);
+
+afterAll(async () => {
+  await gantry?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+it('the same request and audit query work with the embedded defaults', async () => {
+  expect(gantry.output()).toMatch(/database: embedded, bus: in-process/);
+  const secret = readFileSync(join(dataDir, 'jwt-secret'), 'utf8').trim();
+  const token = await mintToken(secret, { sub: 'demo.user', roles: ['deployment-manager'] });
+  const response = await fetch(`${gantry.url}/deployments`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify(deploymentRequest()),
+  });
+  expect(response.status).toBe(201);
+  const { deploymentId } = (await response.json()) as { deploymentId: string };
+  const auditor = await mintToken(secret, { sub: 'alice.auditor', roles: ['auditor'] });
+  const body = await eventually(
+    async () => {
+      const audit = await fetch(`${gantry.url}/audit/deployments/${deploymentId}`, { headers: { authorization: `Bearer ${auditor}` } });
+      const json = audit.status === 200 ? ((await audit.json()) as { state: { phase: string }; projection: unknown; history: { type: string }[] }) : undefined;
+      return json?.history.some((h) => h.type === MILESTONES.at(-1)) ? json : undefined;
+    },
+    { timeoutMs: 60_000, intervalMs: 200, what: 'the embedded default to record the deployment' },
+  );
+  const types = body.history.map((h) => h.type);
+  expect(MILESTONES.map((m) => types.indexOf(m)).every((p) => p >= 0)).toBe(true);
+  expect(body.state).toEqual(body.projection);
+  expect(body.state).toMatchObject({ phase: 'closed', outcome: 'succeeded' });
+});

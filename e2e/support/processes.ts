@@ -1,0 +1,73 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { eventually } from '@gantry/testing';
+
+export const repoRoot = join(__dirname, '..', '..');
+const node = join(repoRoot, 'node_modules', '.bin', 'node');
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+export interface GantryProcess {
+  name: string;
+  url: string;
+  child: ChildProcess;
+  output(): string;
+  stop(): Promise<void>;
+}
+
+/** Starts a Gantry process the way production does (its own node process), and waits until /health answers 200. */
+export async function startGantryProcess(name: string, entry: string, env: NodeJS.ProcessEnv, { timeoutMs = 90_000 } = {}): Promise<GantryProcess> {
+  const port = Number(env.PORT);
+  const child = spawn(node, ['-r', '@swc-node/register', join(repoRoot, entry)], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const keep = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-200_000);
+  };
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
+  const url = `http://127.0.0.1:${port}`;
+  const process_: GantryProcess = {
+    name,
+    url,
+    child,
+    output: () => output,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+        child.once('exit', () => (clearTimeout(killer), resolve()));
+        child.kill('SIGTERM');
+      }),
+  };
+  try {
+    await eventually(
+      async () => {
+        if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}`);
+        const response = await fetch(`${url}/health`).catch(() => undefined);
+        return response?.status === 200;
+      },
+      { timeoutMs, intervalMs: 200, what: `${name} to answer /health` },
+    );
+  } catch (error) {
+    await process_.stop();
+    throw new Error(`${(error as Error).message}\n--- ${name} output ---\n${output.slice(-5000)}`);
+  }
+  return process_;
+}
+
+/** The environment of a child process: ours minus the variables that would change its mode. */
+export const childEnv = (overrides: NodeJS.ProcessEnv): NodeJS.ProcessEnv => {
+  const env = { ...process.env };
+  for (const name of ['DATABASE_URL', 'KAFKA_BROKERS', 'PORT', 'GRPC_PORT', 'NODE_OPTIONS', 'GANTRY_DATA_DIR']) delete env[name];
+  return { ...env, LOG_LEVEL: 'warn', ...overrides };
+};

@@ -1,0 +1,154 @@
+#!/usr/bin/env bash
+# Start a single-node Apache Kafka broker (KRaft, combined broker+controller) for tests.
+# Idempotent: if the broker recorded in the PID file is alive and answering, says so and exits 0.
+# See infra/kafka/README.md for the environment variables.
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO="$(cd "$HERE/../.." && pwd)"
+
+PORT="${KAFKA_PORT:-19092}"
+CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-19093}"
+STATE_DIR="${KAFKA_STATE_DIR:-$REPO/.infra}"
+CLUSTER_ID="${KAFKA_CLUSTER_ID:-4L6g3nShT-eMCtK--X86sw}"   # any Kafka Uuid; fixed saves a JVM launch
+START_TIMEOUT="${KAFKA_START_TIMEOUT:-90}"
+HEAP_OPTS="${KAFKA_HEAP_OPTS:--Xms256m -Xmx384m}"
+LIB="$HERE/lib"
+JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+
+PID_FILE="$STATE_DIR/kafka.pid"
+DATADIR_FILE="$STATE_DIR/kafka.datadir"
+TEMPDIR_FILE="$STATE_DIR/kafka.tempdir"   # present only when start.sh created the data dir
+
+log() { echo "[kafka/start] $*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+# Alive = exists and is not a finished zombie. A zombie answers kill -0 until it is reaped;
+# after SIGKILL the JVM's main thread is a zombie while other threads (and its sockets) live on.
+alive() {
+  local st tasks
+  st="$(sed -n 's/^.*) \(.\).*$/\1/p' "/proc/$1/stat" 2>/dev/null)" || return 1
+  [ -n "$st" ] || return 1
+  [ "$st" != Z ] && return 0
+  tasks=("/proc/$1/task/"*)
+  [ "${#tasks[@]}" -gt 1 ]
+}
+# A PID is "ours" only if it is alive and its command line is a kafka.Kafka JVM (guards PID reuse).
+is_broker_pid() {
+  local pid="$1"
+  [[ "$pid" =~ ^[0-9]+$ ]] && alive "$pid" || return 1
+  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q ' kafka\.Kafka '
+}
+port_open() { timeout 1 bash -c "exec 3<>/dev/tcp/127.0.0.1/$1" 2>/dev/null; }
+
+mkdir -p "$STATE_DIR"
+# Serialise concurrent start/stop (e.g. parallel Nx targets). fd 9 is closed for the JVMs below.
+exec 9>"$STATE_DIR/kafka.lock"
+command -v flock >/dev/null && { flock -w 180 9 || die "timed out waiting for $STATE_DIR/kafka.lock"; }
+
+# ---------------------------------------------------------------- already running?
+wait_ready() {   # wait_ready PID LOGFILE SECONDS START_EPOCH_MS
+  local pid="$1" logf="$2" secs="$3" t0="$4" deadline=$((SECONDS + $3))
+  while (( SECONDS < deadline )); do
+    if ! alive "$pid"; then
+      log "broker process $pid exited during startup; last log lines:"
+      tail -n 30 "$logf" "$(dirname "$logf")/stdout.log" >&2 2>/dev/null || true
+      return 1
+    fi
+    if grep -q 'Kafka Server started' "$logf" 2>/dev/null && port_open "$PORT"; then
+      log "ready on 127.0.0.1:$PORT (pid $pid) after $(( $(date +%s%3N) - t0 )) ms"
+      return 0
+    fi
+    sleep 0.2
+  done
+  log "broker (pid $pid) not ready after ${secs}s; last log lines:"
+  tail -n 30 "$logf" "$(dirname "$logf")/stdout.log" >&2 2>/dev/null || true
+  return 1
+}
+
+T0="$(date +%s%3N)"
+if [ -f "$PID_FILE" ]; then
+  OLD_PID="$(cat "$PID_FILE" 2>/dev/null || true)"
+  OLD_DATA="$(cat "$DATADIR_FILE" 2>/dev/null || true)"
+  if is_broker_pid "$OLD_PID"; then
+    if [ -n "${KAFKA_DATA_DIR:-}" ] && [ "$KAFKA_DATA_DIR" != "$OLD_DATA" ]; then
+      log "WARNING: running broker uses data dir $OLD_DATA, not KAFKA_DATA_DIR=$KAFKA_DATA_DIR"
+    fi
+    if grep -q 'Kafka Server started' "$OLD_DATA/logs/server.log" 2>/dev/null && port_open "$PORT"; then
+      log "already running (pid $OLD_PID, 127.0.0.1:$PORT, data $OLD_DATA)"
+      exit 0
+    fi
+    log "broker pid $OLD_PID is alive but not answering yet; waiting"
+    wait_ready "$OLD_PID" "$OLD_DATA/logs/server.log" "$START_TIMEOUT" "$T0" && exit 0
+    die "broker pid $OLD_PID is alive but not answering on 127.0.0.1:$PORT; run infra/kafka/stop.sh"
+  fi
+  log "removing stale PID file (pid '$OLD_PID' is not a running broker)"
+  if [ -f "$TEMPDIR_FILE" ] && [ "$(cat "$TEMPDIR_FILE")" = "$OLD_DATA" ] && [ -f "$OLD_DATA/.gantry-kafka-tmp" ]; then
+    rm -rf -- "$OLD_DATA"
+  fi
+  rm -f "$PID_FILE" "$DATADIR_FILE" "$TEMPDIR_FILE"
+fi
+
+port_open "$PORT" && die "127.0.0.1:$PORT is already in use by another process (set KAFKA_PORT)"
+port_open "$CONTROLLER_PORT" && die "127.0.0.1:$CONTROLLER_PORT is already in use (set KAFKA_CONTROLLER_PORT)"
+
+# ---------------------------------------------------------------- jars
+POM_SUM="$(sha256sum "$HERE/pom.xml" | cut -d' ' -f1)"
+if [ "$(cat "$LIB/.pom.sha256" 2>/dev/null || true)" != "$POM_SUM" ]; then
+  command -v mvn >/dev/null || die "mvn not found; needed once to fetch the Kafka jars into $LIB"
+  log "fetching Kafka jars into $LIB (mvn)"
+  rm -rf "$LIB"
+  mvn -B -ntp -q -f "$HERE/pom.xml" package 9>&- >&2 || die "mvn failed to fetch the Kafka jars"
+  echo "$POM_SUM" >"$LIB/.pom.sha256"
+fi
+command -v "$JAVA" >/dev/null || die "java not found (Java 17+ required)"
+
+# ---------------------------------------------------------------- data dir + config
+if [ -n "${KAFKA_DATA_DIR:-}" ]; then
+  DATA="$KAFKA_DATA_DIR"
+  mkdir -p "$DATA"
+  DATA="$(cd "$DATA" && pwd)"
+  IS_TEMP=0
+else
+  DATA="$(mktemp -d "${TMPDIR:-/tmp}/gantry-kafka.XXXXXX")"
+  touch "$DATA/.gantry-kafka-tmp"
+  IS_TEMP=1
+fi
+mkdir -p "$DATA/logs"
+[ -f "$DATA/logs/server.log" ] && mv -f "$DATA/logs/server.log" "$DATA/logs/server.log.prev"
+[ -f "$DATA/logs/stdout.log" ] && mv -f "$DATA/logs/stdout.log" "$DATA/logs/stdout.log.prev"
+
+sed -e "s#@DATA_DIR@#$DATA#g" -e "s#@PORT@#$PORT#g" -e "s#@CONTROLLER_PORT@#$CONTROLLER_PORT#g" \
+  "$HERE/server.properties" >"$DATA/server.properties"
+
+LOG_OPTS=(-Dkafka.logs.dir="$DATA/logs" -Dlog4j2.configurationFile="$HERE/log4j2.properties")
+# Test tuning: small heap, SerialGC and C1 only -> faster start, smaller RSS (not for throughput).
+# shellcheck disable=SC2206
+JVM_OPTS=($HEAP_OPTS -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:+ExitOnOutOfMemoryError
+  -Djava.awt.headless=true ${KAFKA_JVM_OPTS:-})
+
+if [ ! -f "$DATA/kraft-logs/meta.properties" ]; then
+  "$JAVA" -Xmx128m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 "${LOG_OPTS[@]}" -cp "$LIB/*" \
+    kafka.tools.StorageTool format -t "$CLUSTER_ID" -c "$DATA/server.properties" --ignore-formatted \
+    9>&- >"$DATA/logs/format.log" 2>&1 || { cat "$DATA/logs/format.log" >&2; die "storage format failed"; }
+fi
+
+# ---------------------------------------------------------------- launch
+# setsid: own session, so Ctrl-C / SIGHUP aimed at the caller's process group doesn't hit it.
+# Without a fork (the child is no group leader), so $! is the JVM's PID; verified below.
+SETSID=(); command -v setsid >/dev/null && SETSID=(setsid)
+"${SETSID[@]}" "$JAVA" "${JVM_OPTS[@]}" "${LOG_OPTS[@]}" -cp "$LIB/*" kafka.Kafka "$DATA/server.properties" \
+  </dev/null >"$DATA/logs/stdout.log" 2>&1 9>&- &
+PID=$!
+
+echo "$PID" >"$PID_FILE"
+echo "$DATA" >"$DATADIR_FILE"
+if [ "$IS_TEMP" = 1 ]; then echo "$DATA" >"$TEMPDIR_FILE"; else rm -f "$TEMPDIR_FILE"; fi
+log "started pid $PID, data dir $DATA; waiting up to ${START_TIMEOUT}s"
+
+if ! wait_ready "$PID" "$DATA/logs/server.log" "$START_TIMEOUT" "$T0"; then
+  log "stopping the broker that failed to start"
+  exec 9>&-
+  "$HERE/stop.sh" || true
+  exit 1
+fi

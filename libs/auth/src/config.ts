@@ -1,0 +1,54 @@
+import { knownRoles, type Role } from './roles';
+
+/** An API key of a system, stored as the hex sha256 of the key: the key itself is never configured. */
+export interface ApiKeyEntry {
+  name: string;
+  sha256: string;
+  roles: readonly Role[];
+}
+
+export interface AuthConfig {
+  /** HS256 secret for bearer tokens; absent: bearer tokens are refused */
+  jwtSecret?: string;
+  issuer?: string;
+  audience?: string;
+  apiKeys: readonly ApiKeyEntry[];
+}
+
+/** HS256 needs a key at least as long as its hash (RFC 7518 §3.2). */
+export const MIN_JWT_SECRET_LENGTH = 32;
+
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+const KEY_NAME = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,127}$/;
+
+export class AuthConfigError extends Error {}
+
+/** `name:sha256hex:role1|role2,name2:sha256hex:role3` → entries; malformed entries stop the process at boot. */
+export function parseApiKeys(value: string | undefined): ApiKeyEntry[] {
+  if (!value?.trim()) return [];
+  return value.split(',').map((entry, index) => {
+    const [name, sha256, roles, ...rest] = entry.trim().split(':');
+    if (rest.length > 0 || !name || !sha256 || roles === undefined) {
+      throw new AuthConfigError(`GANTRY_API_KEYS entry ${index + 1}: expected name:sha256hex:role1|role2`);
+    }
+    if (!KEY_NAME.test(name)) throw new AuthConfigError(`GANTRY_API_KEYS entry ${index + 1}: invalid name ${JSON.stringify(name)}`);
+    if (!SHA256_HEX.test(sha256.toLowerCase())) {
+      throw new AuthConfigError(`GANTRY_API_KEYS entry ${name}: the hash must be 64 hex digits (sha256 of the key)`);
+    }
+    return { name, sha256: sha256.toLowerCase(), roles: knownRoles(roles.split('|').map((r) => r.trim())) };
+  });
+}
+
+/** Reads GANTRY_JWT_SECRET, GANTRY_JWT_ISSUER, GANTRY_JWT_AUDIENCE and GANTRY_API_KEYS. */
+export function authConfigFromEnv(env: NodeJS.ProcessEnv = process.env): AuthConfig {
+  const jwtSecret = env.GANTRY_JWT_SECRET || undefined;
+  if (jwtSecret !== undefined && jwtSecret.length < MIN_JWT_SECRET_LENGTH) {
+    throw new AuthConfigError(`GANTRY_JWT_SECRET must be at least ${MIN_JWT_SECRET_LENGTH} characters`);
+  }
+  return {
+    ...(jwtSecret ? { jwtSecret } : {}),
+    ...(env.GANTRY_JWT_ISSUER ? { issuer: env.GANTRY_JWT_ISSUER } : {}),
+    ...(env.GANTRY_JWT_AUDIENCE ? { audience: env.GANTRY_JWT_AUDIENCE } : {}),
+    apiKeys: parseApiKeys(env.GANTRY_API_KEYS),
+  };
+}

@@ -1,0 +1,15 @@
+import type { Role } from './roles';
+
+/** The door a request came through. */
+export type Channel = 'rest' | 'grpc' | 'kafka' | 'system';
+
+/**
+ * Who is acting. A `user` proved it with a JWT bearer token, a `system` (an ITSM suite, a pipeline) with an
+ * API key. Recorded as the actor of every event it causes.
+ */
+export interface Identity {
+  subject: string;
+  roles: readonly Role[];
+  channel: Channel;
+  kind: 'user' | 'system';
+}

@@ -1,0 +1,53 @@
+/** Roles follow the practice (quality.md, Security). */
+export const ROLES = [
+  'deployment-manager',
+  'deployment-practitioner',
+  'service-owner',
+  'product-owner',
+  /** systems of change enablement */
+  'change-manager',
+  /** compliance staff: read-only, audit and KPIs */
+  'auditor',
+  'admin',
+] as const;
+export type Role = (typeof ROLES)[number];
+
+export const PERMISSIONS = [
+  'deployments:request',
+  'deployments:read',
+  'verifications:read',
+  'runs:read',
+  'audit:read',
+  'models:read',
+  'kpis:read',
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+/**
+ * The one role → permission table. Enforced by AuthGuard, documented in libs/auth/README.md, tested row by row.
+ * Audit queries (`audit:read`) belong to compliance staff; KPIs to those who steer the practice.
+ */
+export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
+  'deployment-manager': [
+    'deployments:request',
+    'deployments:read',
+    'verifications:read',
+    'runs:read',
+    'models:read',
+    'kpis:read',
+  ],
+  'deployment-practitioner': ['deployments:request', 'deployments:read', 'verifications:read', 'runs:read', 'models:read'],
+  'service-owner': ['deployments:read', 'verifications:read', 'runs:read', 'kpis:read'],
+  'product-owner': ['deployments:read', 'kpis:read'],
+  'change-manager': ['deployments:request', 'deployments:read'],
+  auditor: ['deployments:read', 'verifications:read', 'runs:read', 'audit:read', 'models:read', 'kpis:read'],
+  admin: PERMISSIONS,
+};
+
+export const isRole = (value: unknown): value is Role => typeof value === 'string' && (ROLES as readonly string[]).includes(value);
+
+/** Unknown roles are dropped: a token or key may carry roles of other systems. */
+export const knownRoles = (values: readonly unknown[]): Role[] => [...new Set(values.filter(isRole))];
+
+export const mayDo = (roles: readonly Role[], permission: Permission): boolean =>
+  roles.some((role) => ROLE_PERMISSIONS[role].includes(permission));

@@ -1,0 +1,34 @@
+import { mayDo, PERMISSIONS, ROLE_PERMISSIONS, ROLES, type Permission, type Role } from './roles';
+
+/** The README's table, row by row: a change to either must change both. */
+const TABLE: Record<Role, Record<Permission, boolean>> = {
+  //                        request  depl.  verif. runs   audit  models kpis
+  'deployment-manager': row(true, true, true, true, false, true, true),
+  'deployment-practitioner': row(true, true, true, true, false, true, false),
+  'service-owner': row(false, true, true, true, false, false, true),
+  'product-owner': row(false, true, false, false, false, false, true),
+  'change-manager': row(true, true, false, false, false, false, false),
+  auditor: row(false, true, true, true, true, true, true),
+  admin: row(true, true, true, true, true, true, true),
+};
+
+function row(...granted: boolean[]): Record<Permission, boolean> {
+  return Object.fromEntries(PERMISSIONS.map((p, i) => [p, granted[i]])) as Record<Permission, boolean>;
+}
+
+describe('role → permission table', () => {
+  it.each(ROLES.flatMap((role) => PERMISSIONS.map((permission) => [role, permission] as const)))(
+    '%s / %s',
+    (role, permission) => {
+      expect(mayDo([role], permission)).toBe(TABLE[role][permission]);
+    },
+  );
+
+  it('keeps the auditor read-only', () => {
+    expect(ROLE_PERMISSIONS.auditor.every((p) => p.endsWith(':read'))).toBe(true);
+  });
+
+  it('grants nothing without a role', () => {
+    for (const permission of PERMISSIONS) expect(mayDo([], permission)).toBe(false);
+  });
+});

@@ -1,0 +1,80 @@
+import { Pool, type PoolClient, type PoolConfig } from 'pg';
+
+/**
+ * A statement with a name is prepared once per connection and reused (pg's named prepared statements):
+ * the server skips parsing and planning on every later run. Names must be unique per statement text.
+ */
+export interface SqlStatement {
+  name?: string;
+  text: string;
+  values?: readonly unknown[];
+}
+
+export interface SqlResult<R> {
+  rows: R[];
+  rowCount: number | null;
+}
+
+/** What a statement runs on: a pool or one transaction's client. pg's Pool and PoolClient both satisfy it. */
+export interface SqlClient {
+  query<R extends Record<string, any> = Record<string, any>>(text: string, values?: readonly unknown[]): Promise<SqlResult<R>>;
+  query<R extends Record<string, any> = Record<string, any>>(statement: SqlStatement): Promise<SqlResult<R>>;
+}
+
+/**
+ * One pool per process and every transaction's client passed along explicitly.
+ * Why: PGlite (the embedded default) runs one transaction at a time across all connections, so code that
+ * holds a transaction on one connection while it waits on another deadlocks.
+ */
+export class Database {
+  private readonly committedListeners = new Set<() => void>();
+
+  constructor(readonly pool: Pool) {}
+
+  static connect(connectionString: string, options: Omit<PoolConfig, 'connectionString'> = {}): Database {
+    const pool = new Pool({ connectionString, max: 10, ...options });
+    // An idle client that loses its server (a Postgres restart) must not crash the process.
+    pool.on('error', () => undefined);
+    return new Database(pool);
+  }
+
+  query: SqlClient['query'] = ((textOrStatement: string | SqlStatement, values?: readonly unknown[]) =>
+    this.pool.query(textOrStatement as never, values as unknown[])) as SqlClient['query'];
+
+  async transaction<T>(work: (tx: SqlClient) => Promise<T>): Promise<T> {
+    const client: PoolClient = await this.pool.connect();
+    let released = false;
+    try {
+      await client.query('BEGIN');
+      const result = await work(client as unknown as SqlClient);
+      await client.query('COMMIT');
+      this.notifyCommitted();
+      return result;
+    } catch (error) {
+      try {
+        await client.query('ROLLBACK');
+      } catch (rollbackError) {
+        client.release(rollbackError as Error);
+        released = true;
+      }
+      throw error;
+    } finally {
+      if (!released) client.release();
+    }
+  }
+
+  /** Called after every transaction this process commits; publishers use it to wake up without polling hard. */
+  onCommitted(listener: () => void): () => void {
+    this.committedListeners.add(listener);
+    return () => this.committedListeners.delete(listener);
+  }
+
+  /** Tells the listeners a write committed outside `transaction()`: a single statement that was its own transaction. */
+  notifyCommitted(): void {
+    this.committedListeners.forEach((listener) => listener());
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}

@@ -1,0 +1,267 @@
+import { canonicalJson, GENESIS_HASH, hashEvent } from './canonical-json';
+import type { Database, SqlClient } from './database';
+import { eventStoreStatements, toRecordedEvent, type EventRow, type EventStoreStatements } from './event-store-statements';
+import { HashChainWalk, type BrokenLink, type ChainedEvent } from './hash-chain';
+import { StreamHeads } from './stream-heads';
+import { assertSchemaName, eventStoreMigrations, migrate } from './migrations';
+import {
+  EventIdConflict,
+  START,
+  StreamVersionConflict,
+  type AppendResult,
+  type Checkpoint,
+  type IntegrityReport,
+  type NewEvent,
+  type RecordedEvent,
+} from './types';
+
+const VERIFY_PAGE_SIZE = 1000;
+
+interface HeadRow {
+  version: number | null;
+  stream_type: string | null;
+  last_hash: string | null;
+  known_ids: string[] | null;
+  known_in_stream: number;
+}
+
+type VerifiedRow = EventRow & { head_version: number | null; head_hash: string | null };
+
+/**
+ * The event store of one service: its events, streams and checkpoints live in the service's own schema.
+ * Every statement runs on the client it is given (a transaction's) or on the pool, never holding a transaction
+ * while waiting on another connection.
+ */
+export class EventStore {
+  private readonly sql: EventStoreStatements;
+  private readonly heads = new StreamHeads();
+
+  constructor(
+    readonly db: Database,
+    readonly schema: string,
+  ) {
+    this.sql = eventStoreStatements(assertSchemaName(schema));
+  }
+
+  migrate(): Promise<void> {
+    return migrate(this.db, this.schema, eventStoreMigrations);
+  }
+
+  /**
+   * Appends a command's events to one stream inside the caller's transaction, guarded by the expected version
+   * (0 = the stream must not exist yet). A retry carrying event ids that are all already in the stream appends
+   * nothing and reports `appended: false`.
+   * @throws StreamVersionConflict when the stream is not at `expectedVersion` (or another writer got there first)
+   * @throws EventIdConflict when only some of the ids are recorded, or an id belongs to another stream
+   */
+  append(tx: SqlClient, streamId: string, streamType: string, expectedVersion: number, events: readonly NewEvent[]): Promise<AppendResult> {
+    return this.appendOn(tx, streamId, streamType, expectedVersion, events);
+  }
+
+  /**
+   * `append` for callers with nothing else to write. Runs without BEGIN/COMMIT: the append is a single statement,
+   * atomic on its own, so a warm append costs one round trip.
+   */
+  async appendStream(streamId: string, streamType: string, expectedVersion: number, events: readonly NewEvent[]): Promise<AppendResult> {
+    const result = await this.appendOn(this.db, streamId, streamType, expectedVersion, events);
+    if (result.appended) this.db.notifyCommitted();
+    return result;
+  }
+
+  /**
+   * Hashes need the stream's last hash: a new stream starts from genesis, an existing one from the head this
+   * process last saw at the expected version, or else from the head read now. The statement re-checks that head,
+   * so a wrong hint only costs the read it would have needed anyway.
+   */
+  private async appendOn(
+    client: SqlClient,
+    streamId: string,
+    streamType: string,
+    expectedVersion: number,
+    events: readonly NewEvent[],
+  ): Promise<AppendResult> {
+    if (!Number.isInteger(expectedVersion) || expectedVersion < 0) throw new RangeError(`expected version must be an integer ≥ 0, got ${expectedVersion}`);
+    if (events.length === 0) return { appended: false, nextVersion: await this.streamVersion(streamId, client) };
+    const ids = events.map((event) => event.id);
+    if (new Set(ids).size !== ids.length) throw new EventIdConflict(streamId, ids.filter((id, i) => ids.indexOf(id) !== i));
+
+    let previousHash = expectedVersion === 0 ? GENESIS_HASH : this.heads.lastHashAt(streamId, expectedVersion);
+    for (let attempt = 1; ; attempt++) {
+      if (previousHash === undefined) {
+        const head = await this.readHead(client, streamId, streamType, expectedVersion, ids);
+        if ('appended' in head) return head;
+        previousHash = head.lastHash;
+      }
+      const nextVersion = expectedVersion + events.length;
+      const lastHash = await this.insert(client, streamId, streamType, expectedVersion, previousHash, events);
+      if (lastHash !== undefined) {
+        this.heads.remember(streamId, nextVersion, lastHash);
+        return { appended: true, nextVersion };
+      }
+      // The head is not what we assumed: read it to learn why. Past a few rounds, writers keep beating us.
+      if (attempt === 3) throw new StreamVersionConflict(streamId, expectedVersion, await this.streamVersion(streamId, client));
+      previousHash = undefined;
+    }
+  }
+
+  /** The head at the expected version, or the outcome when the stream is elsewhere. */
+  private async readHead(
+    client: SqlClient,
+    streamId: string,
+    streamType: string,
+    expectedVersion: number,
+    ids: readonly string[],
+  ): Promise<{ lastHash: string } | AppendResult> {
+    const { rows } = await client.query<HeadRow>({ ...this.sql.head, values: [streamId, ids] });
+    const head = rows[0]!;
+    const version = head.version ?? 0;
+    if (head.last_hash !== null) this.heads.remember(streamId, version, head.last_hash);
+    if (head.known_in_stream === ids.length) return { appended: false, nextVersion: version };
+    if (head.known_ids) throw new EventIdConflict(streamId, head.known_ids);
+    if (version !== expectedVersion) throw new StreamVersionConflict(streamId, expectedVersion, version);
+    if (head.stream_type !== null && head.stream_type !== streamType) {
+      throw new TypeError(`stream ${streamId} is a ${head.stream_type}, not a ${streamType}`);
+    }
+    return { lastHash: head.last_hash ?? GENESIS_HASH };
+  }
+
+  /** One statement: moves the head if it is still where we think, and inserts the events. The new last hash, or undefined. */
+  private async insert(
+    client: SqlClient,
+    streamId: string,
+    streamType: string,
+    expectedVersion: number,
+    previousHash: string,
+    events: readonly NewEvent[],
+  ): Promise<string | undefined> {
+    const recordedAt = new Date().toISOString();
+    const count = events.length;
+    const versions = new Array<number>(count);
+    const ids = new Array<string>(count);
+    const types = new Array<string>(count);
+    const schemaVersions = new Array<number>(count);
+    const data = new Array<string>(count);
+    const metadata = new Array<string>(count);
+    const previousHashes = new Array<string>(count);
+    const hashes = new Array<string>(count);
+    let hash = previousHash;
+    for (let n = 0; n < count; n++) {
+      const event = events[n]!;
+      const streamVersion = expectedVersion + n + 1;
+      const schemaVersion = event.schemaVersion ?? 1;
+      previousHashes[n] = hash;
+      hash = hashEvent(hash, { id: event.id, streamId, streamType, streamVersion, type: event.type, schemaVersion, data: event.data, metadata: event.metadata, recordedAt });
+      versions[n] = streamVersion;
+      ids[n] = event.id;
+      types[n] = event.type;
+      schemaVersions[n] = schemaVersion;
+      // The canonical texts are what is stored, so reading them back reproduces exactly what was hashed.
+      data[n] = canonicalJson(event.data);
+      metadata[n] = canonicalJson(event.metadata);
+      hashes[n] = hash;
+    }
+    const values: unknown[] = [streamId, streamType, expectedVersion + count, hash, recordedAt, versions, ids, types, schemaVersions, data, metadata, previousHashes, hashes];
+    const statement = expectedVersion === 0 ? this.sql.appendToNewStream : this.sql.appendToExistingStream;
+    if (expectedVersion > 0) values.push(expectedVersion, previousHash);
+    try {
+      const { rowCount } = await client.query({ ...statement, values });
+      return rowCount === count ? hash : undefined;
+    } catch (error) {
+      throw appendFailure(error, streamId, expectedVersion, ids);
+    }
+  }
+
+  async readStream(streamId: string, client: SqlClient = this.db): Promise<RecordedEvent[]> {
+    const { rows } = await client.query<EventRow>({ ...this.sql.readStream, values: [streamId] });
+    const last = rows[rows.length - 1];
+    if (last) this.heads.remember(streamId, last.stream_version, last.hash);
+    return rows.map(toRecordedEvent);
+  }
+
+  /** 0 when the stream does not exist. */
+  async streamVersion(streamId: string, client: SqlClient = this.db): Promise<number> {
+    const { rows } = await client.query<{ version: number }>({ ...this.sql.streamVersion, values: [streamId] });
+    return rows[0]?.version ?? 0;
+  }
+
+  /**
+   * Up to `limit` events after the checkpoint in commit-safe order: (transaction id, position), only from
+   * transactions older than every transaction still running. An event committed late is returned late, never skipped.
+   */
+  async readAll(after: Checkpoint, limit: number, client: SqlClient = this.db): Promise<RecordedEvent[]> {
+    const { rows } = await client.query<EventRow>({ ...this.sql.readAll, values: [after.transactionId, after.position, limit] });
+    return rows.map(toRecordedEvent);
+  }
+
+  async readCheckpoint(client: SqlClient, name: string): Promise<Checkpoint> {
+    const { rows } = await client.query<{ transaction_id: string; position: string }>({ ...this.sql.readCheckpoint, values: [name] });
+    const row = rows[0];
+    return row ? { transactionId: row.transaction_id, position: row.position } : START;
+  }
+
+  async saveCheckpoint(client: SqlClient, name: string, checkpoint: Checkpoint): Promise<void> {
+    await client.query({ ...this.sql.saveCheckpoint, values: [name, checkpoint.transactionId, checkpoint.position] });
+  }
+
+  /** Recomputes one stream's hash chain from GENESIS_HASH and names the first event that does not fit. */
+  async verifyStream(streamId: string): Promise<IntegrityReport> {
+    const walk = new HashChainWalk();
+    let afterVersion = 0;
+    for (;;) {
+      const { rows } = await this.db.query<VerifiedRow>({ ...this.sql.verifyStreamPage, values: [streamId, afterVersion, VERIFY_PAGE_SIZE] });
+      const broken = this.walkPage(walk, rows);
+      if (broken) return { intact: false, checked: walk.checked, firstBroken: broken };
+      if (rows.length < VERIFY_PAGE_SIZE) break;
+      afterVersion = rows[rows.length - 1]!.stream_version;
+    }
+    const broken = walk.end() ?? (walk.checked === 0 ? await this.headWithoutEvents(this.sql.streamWithoutEvents, [streamId]) : undefined);
+    return broken ? { intact: false, checked: walk.checked, firstBroken: broken } : { intact: true, checked: walk.checked };
+  }
+
+  /** Recomputes every stream's hash chain, stream by stream, a page at a time. */
+  async verifyAll(): Promise<IntegrityReport> {
+    const walk = new HashChainWalk();
+    let after: [string, number] = ['', 0];
+    for (;;) {
+      const { rows } = await this.db.query<VerifiedRow>({ ...this.sql.verifyAllPage, values: [...after, VERIFY_PAGE_SIZE] });
+      const broken = this.walkPage(walk, rows);
+      if (broken) return { intact: false, checked: walk.checked, firstBroken: broken };
+      if (rows.length < VERIFY_PAGE_SIZE) break;
+      const last = rows[rows.length - 1]!;
+      after = [last.stream_id, last.stream_version];
+    }
+    const broken = walk.end() ?? (await this.headWithoutEvents(this.sql.firstStreamWithoutEvents, []));
+    return broken ? { intact: false, checked: walk.checked, firstBroken: broken } : { intact: true, checked: walk.checked };
+  }
+
+  private walkPage(walk: HashChainWalk, rows: readonly VerifiedRow[]): BrokenLink | undefined {
+    for (const row of rows) {
+      const event: ChainedEvent = {
+        ...toRecordedEvent(row),
+        head: row.head_version === null ? undefined : { version: row.head_version, lastHash: row.head_hash! },
+      };
+      const broken = walk.next(event);
+      if (broken) return broken;
+    }
+    return undefined;
+  }
+
+  /** A streams row left without any events has no event to name: position and event id are empty. */
+  private async headWithoutEvents(statement: EventStoreStatements['streamWithoutEvents'], values: unknown[]): Promise<BrokenLink | undefined> {
+    const { rows } = await this.db.query<{ stream_id: string; version: number }>({ ...statement, values });
+    const row = rows[0];
+    return row && { position: '', eventId: '', streamId: row.stream_id, streamVersion: 1, reason: `streams.version is ${row.version} but the stream has no events` };
+  }
+}
+
+function appendFailure(error: unknown, streamId: string, expectedVersion: number, ids: readonly string[]): unknown {
+  const { code, constraint } = error as { code?: string; constraint?: string };
+  // Another writer created or extended the stream between our read and our write.
+  if (code === '23505' && (constraint === 'events_stream_version_key' || constraint === 'streams_pkey')) {
+    return new StreamVersionConflict(streamId, expectedVersion, undefined);
+  }
+  if (code === '23505' && constraint === 'events_event_id_key') return new EventIdConflict(streamId, ids);
+  // Under REPEATABLE READ or SERIALIZABLE a concurrent append surfaces as a serialization failure.
+  if (code === '40001') return new StreamVersionConflict(streamId, expectedVersion, undefined);
+  return error;
+}

@@ -1,0 +1,5 @@
+export * from './database';
+export * from './types';
+export * from './event-store';
+export * from './canonical-json';
+export * from './migrations';

@@ -1,0 +1,113 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { eventually } from '@gantry/testing';
+import { startConsumer, type RunningConsumer } from './consumer';
+import { KafkaBus } from './kafka-bus';
+import { deploymentEvent, messagingFixture, newDeploymentStream, recordEffect, uniqueSuffix, type MessagingFixture } from './messaging-fixture';
+import { startPublisher, type RunningPublisher } from './publisher';
+
+/**
+ * This test stops and restarts a broker, so it runs a broker of its own (own ports, state and data directory)
+ * with infra/kafka/start.sh and stop.sh: the shared test broker, and the test files using it in parallel, are
+ * not disturbed.
+ */
+const repository = resolve(__dirname, '../../..');
+const run = promisify(execFile);
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
+  const { port } = server.address() as { port: number };
+  await new Promise((closed) => server.close(closed));
+  return port;
+}
+
+async function ownBroker() {
+  const [port, controllerPort] = [await freePort(), await freePort()];
+  const stateDir = mkdtempSync(join(tmpdir(), 'gantry-outage-'));
+  const env = { ...process.env, KAFKA_PORT: String(port), KAFKA_CONTROLLER_PORT: String(controllerPort), KAFKA_STATE_DIR: stateDir, KAFKA_DATA_DIR: join(stateDir, 'data') };
+  const script = (name: string) => () => run('bash', [join(repository, 'infra/kafka', name)], { env, timeout: 120_000 }).then(() => undefined);
+  return {
+    brokers: [`127.0.0.1:${port}`],
+    start: script('start.sh'),
+    stop: script('stop.sh'),
+    remove: () => rmSync(stateDir, { recursive: true, force: true }),
+  };
+}
+
+describe('a broker outage while events are being appended', () => {
+  let broker: Awaited<ReturnType<typeof ownBroker>>;
+  let fixture: MessagingFixture;
+  let bus: KafkaBus;
+  let publisher: RunningPublisher;
+  let consumer: RunningConsumer;
+
+  beforeAll(async () => {
+    broker = await ownBroker();
+    await broker.start();
+    fixture = await messagingFixture();
+    bus = new KafkaBus({ clientId: 'gantry-outage-test', brokers: broker.brokers, log: () => undefined });
+    consumer = await startConsumer({
+      bus,
+      db: fixture.db,
+      schema: fixture.consumerSchema,
+      name: `execution-${uniqueSuffix()}`,
+      topics: [fixture.topic],
+      handle: (event, tx, message) => recordEffect(fixture.consumerSchema, event, tx, message),
+      log: () => undefined,
+    });
+    publisher = startPublisher({ bus, store: fixture.store, service: fixture.service, log: () => undefined });
+  }, 120_000);
+
+  afterAll(async () => {
+    await publisher?.stop();
+    await consumer?.stop();
+    await bus?.close();
+    await fixture?.close();
+    await broker?.stop();
+    broker?.remove();
+  }, 120_000);
+
+  it('loses nothing and applies every event exactly once, each stream in order', async () => {
+    const streams = Array.from({ length: 8 }, () => ({ ...newDeploymentStream(), version: 0 }));
+    const appended: string[] = [];
+    const appendSome = async (count: number) => {
+      for (let i = 0; i < count; i++) {
+        const stream = streams[appended.length % streams.length];
+        const event = deploymentEvent('DeploymentStepRecorded', { step: stream.version + 1 });
+        await fixture.store.appendStream(stream.id, 'Deployment', stream.version, [event]);
+        stream.version += 1;
+        appended.push(event.id);
+      }
+    };
+    const applied = async () => Number((await fixture.db.query<{ n: string }>(`SELECT count(*) AS n FROM ${fixture.consumerSchema}.effects`)).rows[0].n);
+
+    await appendSome(40);
+    await eventually(async () => (await applied()) === 40, { what: 'the first 40 events before the outage' });
+
+    // The broker goes down while appends go on, stays down while 80 more are appended, then comes back.
+    const appendingDuringStop = appendSome(40);
+    await broker.stop();
+    await appendingDuringStop;
+    const appendedWhenStopped = appended.length;
+    await appendSome(80);
+    const appliedWhileDown = await applied();
+    await broker.start();
+    await appendSome(40);
+
+    await eventually(async () => (await applied()) >= appended.length, { timeoutMs: 120_000, intervalMs: 200, what: `all ${appended.length} events applied` });
+    const effects = await fixture.effects();
+    expect(effects).toHaveLength(appended.length);
+    expect(new Set(effects.map((row) => row.event_id))).toEqual(new Set(appended));
+    for (const stream of streams) {
+      const steps = effects.filter((row) => row.message_key === stream.aggregateId).map((row) => row.event.streamversion);
+      expect(steps).toEqual(Array.from({ length: stream.version }, (_, i) => i + 1));
+    }
+    // what was appended after the broker had stopped waited in Postgres
+    expect(appliedWhileDown).toBeLessThanOrEqual(appendedWhenStopped);
+  }, 240_000);
+});

@@ -1,0 +1,188 @@
+import { randomBytes } from 'node:crypto';
+import { propagation, trace } from '@opentelemetry/api';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import { START } from '@gantry/event-store';
+import { eventually } from '@gantry/testing';
+import type { IncomingMessage } from './bus';
+import { startConsumer, type ConsumerOutcome, type RunningConsumer } from './consumer';
+import { deadLetterHeaders, PoisonMessage } from './dead-letter';
+import { InProcessBus } from './in-process-bus';
+import { deploymentEvent, messagingFixture, newDeploymentStream, recordEffect, traceparentOf, type MessagingFixture } from './messaging-fixture';
+import { startPublisher, type RunningPublisher } from './publisher';
+import { deadLetterTopic } from './topics';
+
+const message = (value: string, key = 'k'): { key: string; value: string; headers: Record<string, string> } => ({ key, value, headers: {} });
+
+describe('the in-process bus', () => {
+  const quiet = () => undefined;
+
+  it('resolves produce only after every subscribed group has handled the messages', async () => {
+    const bus = new InProcessBus(quiet);
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const handled: string[] = [];
+    const slow = await bus.subscribe({ group: 'slow', topics: ['t'] }, async (m) => {
+      await gate;
+      handled.push(`slow:${m.value}`);
+    });
+    const fast = await bus.subscribe({ group: 'fast', topics: ['t'] }, async (m) => void handled.push(`fast:${m.value}`));
+
+    let produced = false;
+    const producing = bus.produce('t', [message('a'), message('b')]).then(() => (produced = true));
+    await eventually(() => handled.length === 2, { what: 'the fast group' });
+    expect(produced).toBe(false);
+    release();
+    await producing;
+    expect(handled).toEqual(['fast:a', 'fast:b', 'slow:a', 'slow:b']);
+    await Promise.all([slow.close(), fast.close(), bus.close()]);
+  });
+
+  it('keeps what was produced before anyone subscribed, for a group that starts from the beginning', async () => {
+    const bus = new InProcessBus(quiet);
+    await bus.produce('t', [message('early')]);
+    const fromStart: string[] = [];
+    const fromNow: string[] = [];
+    const a = await bus.subscribe({ group: 'a', topics: ['t'], fromBeginning: true }, async (m) => void fromStart.push(String(m.value)));
+    const b = await bus.subscribe({ group: 'b', topics: ['t'] }, async (m) => void fromNow.push(String(m.value)));
+    await bus.produce('t', [message('late')]);
+    expect(fromStart).toEqual(['early', 'late']);
+    expect(fromNow).toEqual(['late']);
+    await Promise.all([a.close(), b.close(), bus.close()]);
+  });
+
+  it('delivers a message again while its handler throws, then goes on in order', async () => {
+    const bus = new InProcessBus(quiet);
+    const attempts: string[] = [];
+    const subscription = await bus.subscribe({ group: 'g', topics: ['t'] }, async (m) => {
+      attempts.push(String(m.value));
+      if (m.value?.toString() === 'flaky' && attempts.length < 3) throw new Error('not yet');
+    });
+    await bus.produce('t', [message('flaky'), message('next')]);
+    expect(attempts).toEqual(['flaky', 'flaky', 'flaky', 'next']);
+    await Promise.all([subscription.close(), bus.close()]);
+  });
+
+  it('makes a waiting producer send again when the group stops before handling its messages', async () => {
+    const bus = new InProcessBus(quiet);
+    const handled: string[] = [];
+    const subscription = await bus.subscribe({ group: 'g', topics: ['t'] }, async (m) => void handled.push(String(m.value)));
+    const producing = bus.produce('t', [message('never handled')]);
+    await subscription.close();
+    await expect(producing).rejects.toThrow('group g stopped before handling offset 0');
+    expect(handled).toEqual([]);
+    await bus.close();
+  });
+});
+
+describe('publishing and consuming through the in-process bus', () => {
+  let fixture: MessagingFixture;
+  let bus: InProcessBus;
+  let publisher: RunningPublisher;
+  let consumer: RunningConsumer;
+  const spans = new InMemorySpanExporter();
+  const tracing = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter: spans })] });
+  const outcomes: ConsumerOutcome[] = [];
+  const deadLetters: IncomingMessage[] = [];
+  const failuresToInject = new Map<string, number>();
+  const consumerName = 'records-ledger';
+
+  const startPipeline = async () => {
+    bus = new InProcessBus(() => undefined);
+    consumer = await startConsumer({
+      bus,
+      db: fixture.db,
+      schema: fixture.consumerSchema,
+      name: consumerName,
+      topics: [fixture.topic],
+      handle: async (event, tx, incoming) => {
+        const { poison } = (event.data ?? {}) as { poison?: string };
+        if (poison) throw new PoisonMessage(poison);
+        const failures = failuresToInject.get(event.id) ?? 0;
+        if (failures > 0) {
+          failuresToInject.set(event.id, failures - 1);
+          throw new Error('deadlock detected (injected)');
+        }
+        await recordEffect(fixture.consumerSchema, event, tx, incoming);
+      },
+      onOutcome: (outcome) => outcomes.push(outcome),
+      log: () => undefined,
+    });
+    await bus.subscribe({ group: 'dlq-reader', topics: [deadLetterTopic(fixture.topic)], fromBeginning: true }, async (m) => void deadLetters.push(m));
+    publisher = startPublisher({ bus, store: fixture.store, service: fixture.service, log: () => undefined });
+  };
+  const stopPipeline = async () => {
+    await publisher.stop();
+    await consumer.stop();
+    await bus.close();
+  };
+
+  beforeAll(async () => {
+    trace.setGlobalTracerProvider(tracing);
+    propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+    fixture = await messagingFixture();
+    await startPipeline();
+  });
+
+  afterAll(async () => {
+    await stopPipeline();
+    await fixture.close();
+    trace.disable();
+    propagation.disable();
+  });
+
+  it('applies appended events once, continuing their trace, and is caught up when the effects are committed', async () => {
+    const stream = newDeploymentStream();
+    const traceId = randomBytes(16).toString('hex');
+    const parentSpanId = randomBytes(8).toString('hex');
+    const planned = deploymentEvent('DeploymentPlanned', {}, { traceparent: traceparentOf(traceId, parentSpanId) });
+    const approved = deploymentEvent('DeploymentApproved');
+    await fixture.store.appendStream(stream.id, 'Deployment', 0, [planned, approved]);
+    await publisher.caughtUp();
+
+    const effects = (await fixture.effects()).filter((row) => row.message_key === stream.aggregateId);
+    expect(effects.map((row) => [row.event_id, row.event.type, row.event.subject])).toEqual([
+      [planned.id, `gantry.${fixture.service}.DeploymentPlanned.v1`, stream.aggregateId],
+      [approved.id, `gantry.${fixture.service}.DeploymentApproved.v1`, stream.aggregateId],
+    ]);
+    await tracing.forceFlush();
+    const span = spans.getFinishedSpans().find((candidate) => candidate.attributes['messaging.message.id'] === planned.id);
+    expect(span?.spanContext().traceId).toBe(traceId);
+    expect(span?.parentSpanContext?.spanId).toBe(parentSpanId);
+    expect(span?.attributes['gantry.consumer.outcome']).toBe('handled');
+  });
+
+  it('dead-letters poison with the reason and retries a transient failure without skipping it', async () => {
+    const stream = newDeploymentStream();
+    await bus.produce(fixture.topic, [message('not json', stream.aggregateId)]);
+    const invalid = deploymentEvent('DeploymentPlanned', { poison: 'window overlaps a freeze' });
+    const flaky = deploymentEvent('DeploymentApproved');
+    failuresToInject.set(flaky.id, 2);
+    await fixture.store.appendStream(stream.id, 'Deployment', 0, [invalid, flaky]);
+    await publisher.caughtUp();
+
+    expect(deadLetters.filter((m) => m.key === stream.aggregateId).map((m) => m.headers[deadLetterHeaders.reason])).toEqual([
+      expect.stringMatching(/^not JSON: /),
+      'window overlaps a freeze',
+    ]);
+    expect(outcomes.filter((o) => o.eventId === flaky.id)).toEqual([expect.objectContaining({ kind: 'handled', failedAttempts: 2 })]);
+    expect((await fixture.effects()).filter((row) => row.message_key === stream.aggregateId).map((row) => row.event_id)).toEqual([flaky.id]);
+  });
+
+  it('after a restart that lost the bus, the publisher sends from its checkpoint again and the inbox drops the repeats', async () => {
+    const before = await fixture.effects();
+    await stopPipeline();
+    // as if the process had stopped between producing and saving its checkpoint
+    await fixture.store.saveCheckpoint(fixture.db, `publisher:${fixture.topic}`, START);
+    outcomes.length = 0;
+    await startPipeline();
+    const stream = newDeploymentStream();
+    const fresh = deploymentEvent('DeploymentPlanned');
+    await fixture.store.appendStream(stream.id, 'Deployment', 0, [fresh]);
+    await publisher.caughtUp();
+
+    const after = await fixture.effects();
+    expect(after.map((row) => row.event_id)).toEqual([...before.map((row) => row.event_id), fresh.id]);
+    expect(outcomes.filter((o) => o.kind === 'duplicate').length).toBe(before.length);
+  });
+});

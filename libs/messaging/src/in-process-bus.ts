@@ -1,0 +1,193 @@
+import { backoffDelay, delay } from './backoff';
+import type { IncomingMessage, MessageBus, OutgoingMessage, SubscribeOptions, Subscription } from './bus';
+import { errorFields, jsonStderrLog, type MessagingLog } from './log';
+
+/**
+ * The bus of the embedded default: one process, no Kafka, topics in memory with one partition each.
+ * `produce` resolves only after every group subscribed to the topic has handled the messages, so the
+ * publisher's checkpoint advances only past delivered events; after a restart the publisher sends again
+ * from its checkpoint and consumers drop the repeats through their inbox.
+ * Messages stay in memory until every group that ever subscribed to the topic has handled them; a topic
+ * nobody has subscribed to yet keeps everything, for the first group that subscribes from the beginning.
+ */
+export class InProcessBus implements MessageBus {
+  private readonly topics = new Map<string, TopicLog>();
+  private readonly members = new Set<Member>();
+  private closed = false;
+
+  constructor(private readonly log: MessagingLog = jsonStderrLog()) {}
+
+  async ensureTopics(topics: string[]): Promise<void> {
+    topics.forEach((topic) => this.topic(topic));
+  }
+
+  async produce(topic: string, messages: OutgoingMessage[]): Promise<void> {
+    if (this.closed) throw new Error('the in-process bus is closed');
+    if (messages.length === 0) return;
+    const log = this.topic(topic);
+    for (const message of messages) {
+      log.messages.push({
+        topic,
+        partition: 0,
+        offset: String(log.end),
+        key: message.key,
+        value: Buffer.from(message.value),
+        headers: { ...message.headers },
+      });
+    }
+    const lastOffset = log.end - 1;
+    const awaited = [...log.groups.values()].filter((cursor) => cursor.member);
+    awaited.forEach((cursor) => cursor.member!.wake());
+    await Promise.all(awaited.map((cursor) => cursor.handled(lastOffset)));
+  }
+
+  async subscribe(options: SubscribeOptions, handle: (message: IncomingMessage) => Promise<void>): Promise<Subscription> {
+    if (this.closed) throw new Error('the in-process bus is closed');
+    const cursors = options.topics.map((topic) => {
+      const log = this.topic(topic);
+      const existing = log.groups.get(options.group);
+      if (existing?.member) throw new Error(`group ${options.group} already consumes ${topic} in this process`);
+      const cursor = existing ?? new GroupCursor(log, options.fromBeginning ? log.base : log.end);
+      log.groups.set(options.group, cursor);
+      return cursor;
+    });
+    const member = new Member(options.group, cursors, handle, this.log);
+    this.members.add(member);
+    return {
+      close: async () => {
+        this.members.delete(member);
+        await member.close();
+      },
+    };
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all([...this.members].map((member) => member.close()));
+    this.members.clear();
+  }
+
+  private topic(name: string): TopicLog {
+    let log = this.topics.get(name);
+    if (!log) {
+      log = new TopicLog();
+      this.topics.set(name, log);
+    }
+    return log;
+  }
+}
+
+class TopicLog {
+  /** offset of messages[0]: handled messages are dropped from the front */
+  base = 0;
+  readonly messages: IncomingMessage[] = [];
+  /** every group that ever subscribed, by name: it keeps its position while no member is subscribed */
+  readonly groups = new Map<string, GroupCursor>();
+
+  get end(): number {
+    return this.base + this.messages.length;
+  }
+
+  at(offset: number): IncomingMessage {
+    return this.messages[offset - this.base];
+  }
+
+  dropHandled(): void {
+    const lowest = Math.min(...[...this.groups.values()].map((cursor) => cursor.next));
+    if (lowest > this.base) {
+      this.messages.splice(0, lowest - this.base);
+      this.base = lowest;
+    }
+  }
+}
+
+/** A group's position in one topic, and the producers waiting for it to pass an offset. */
+class GroupCursor {
+  member: Member | undefined;
+  private waiters: { offset: number; resolve: () => void; reject: (error: Error) => void }[] = [];
+
+  constructor(
+    readonly log: TopicLog,
+    public next: number,
+  ) {}
+
+  get pending(): boolean {
+    return this.next < this.log.end;
+  }
+
+  handled(offset: number): Promise<void> {
+    if (this.next > offset) return Promise.resolve();
+    return new Promise((resolve, reject) => this.waiters.push({ offset, resolve, reject }));
+  }
+
+  advance(): void {
+    this.next += 1;
+    this.waiters = this.waiters.filter((waiter) => {
+      if (this.next <= waiter.offset) return true;
+      waiter.resolve();
+      return false;
+    });
+    this.log.dropHandled();
+  }
+
+  /** The member left before handling what producers wait for: they must send again. */
+  release(group: string): void {
+    this.member = undefined;
+    this.waiters.forEach((waiter) => waiter.reject(new Error(`group ${group} stopped before handling offset ${waiter.offset}`)));
+    this.waiters = [];
+  }
+}
+
+/** One subscription: handles its topics' messages one at a time, each topic in order; a throwing handler gets the same message again after a backoff. */
+class Member {
+  private readonly stopping = new AbortController();
+  private wakeUp: (() => void) | undefined;
+  private readonly loop: Promise<void>;
+
+  constructor(
+    private readonly group: string,
+    private readonly cursors: GroupCursor[],
+    private readonly handle: (message: IncomingMessage) => Promise<void>,
+    private readonly log: MessagingLog,
+  ) {
+    cursors.forEach((cursor) => (cursor.member = this));
+    this.loop = this.run();
+  }
+
+  wake(): void {
+    this.wakeUp?.();
+  }
+
+  async close(): Promise<void> {
+    this.stopping.abort();
+    this.wake();
+    await this.loop;
+    this.cursors.forEach((cursor) => cursor.release(this.group));
+  }
+
+  private async run(): Promise<void> {
+    let failures = 0;
+    while (!this.stopping.signal.aborted) {
+      const cursor = this.cursors.find((candidate) => candidate.pending);
+      if (!cursor) {
+        await new Promise<void>((resolve) => (this.wakeUp = resolve));
+        this.wakeUp = undefined;
+        continue;
+      }
+      const message = cursor.log.at(cursor.next);
+      try {
+        await this.handle(message);
+        cursor.advance();
+        failures = 0;
+      } catch (error) {
+        this.log('error', 'in-process handler failed; delivering the message again', {
+          group: this.group,
+          topic: message.topic,
+          offset: message.offset,
+          ...errorFields(error),
+        });
+        await delay(backoffDelay(failures++, { initialMs: 50, maxMs: 5_000 }), this.stopping.signal);
+      }
+    }
+  }
+}

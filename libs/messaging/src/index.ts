@@ -1,0 +1,11 @@
+export * from './bus';
+export * from './cloud-event';
+export * from './topics';
+export * from './dead-letter';
+export * from './consumer';
+export * from './publisher';
+export * from './migrations';
+export * from './kafka-bus';
+export * from './in-process-bus';
+export * from './log';
+export type { Backoff } from './backoff';

@@ -1,0 +1,169 @@
+import { Kafka, logLevel, Partitioners, type Admin, type Producer, type RetryOptions } from 'kafkajs';
+import { delay } from './backoff';
+import type { IncomingMessage, MessageBus, OutgoingMessage, SubscribeOptions, Subscription } from './bus';
+import { kafkaLogCreator } from './kafka-log';
+import { KafkaSubscription } from './kafka-subscription';
+import { jsonStderrLog, type MessagingLog } from './log';
+
+export interface KafkaBusOptions {
+  clientId: string;
+  /** `host:port`, e.g. from KAFKA_BROKERS split on commas */
+  brokers: string[];
+  /** consumer session timeout; default 6000 ms (the broker's group.min.session.timeout.ms is the floor) */
+  sessionTimeoutMs?: number;
+  /** default: a third of the session timeout, at most 500 ms */
+  heartbeatIntervalMs?: number;
+  /** for topics that ensureTopics creates; defaults 3 and 1 (production: replication 3) */
+  partitions?: number;
+  replicationFactor?: number;
+  /** partitions one member handles at the same time, each still in order; default 1 */
+  partitionsConsumedConcurrently?: number;
+  log?: MessagingLog;
+}
+
+/**
+ * Client retries: short steps capped at 2 s, so a broker that comes back is noticed within about 2 s.
+ * After the retries a consumer crashes and kafkajs restarts it (the error is retriable); a producer's send
+ * rejects and the publisher sends the batch again.
+ */
+const clientRetry: RetryOptions = { initialRetryTime: 100, maxRetryTime: 2_000, retries: 10 };
+/** A send gives up after about 3 s so the caller's own backoff (and its stop) stays in charge. */
+const producerRetry: RetryOptions = { initialRetryTime: 100, maxRetryTime: 1_000, retries: 5 };
+
+/** The distributed transport, on kafkajs. */
+export class KafkaBus implements MessageBus {
+  private readonly kafka: Kafka;
+  private readonly log: MessagingLog;
+  private producer: Promise<Producer> | undefined;
+  private readonly subscriptions = new Set<KafkaSubscription>();
+
+  constructor(private readonly options: KafkaBusOptions) {
+    this.log = options.log ?? jsonStderrLog();
+    this.kafka = new Kafka({
+      clientId: options.clientId,
+      brokers: options.brokers,
+      connectionTimeout: 3_000,
+      retry: clientRetry,
+      logLevel: logLevel.WARN,
+      logCreator: kafkaLogCreator(this.log),
+    });
+  }
+
+  async ensureTopics(topics: string[]): Promise<void> {
+    const wanted = [...new Set(topics)];
+    if (wanted.length === 0) return;
+    const admin = this.kafka.admin({ retry: clientRetry });
+    await admin.connect();
+    try {
+      const existing = new Set(await admin.listTopics());
+      const missing = wanted.filter((topic) => !existing.has(topic));
+      if (missing.length > 0) {
+        const { partitions = 3, replicationFactor = 1 } = this.options;
+        try {
+          await admin.createTopics({ topics: missing.map((topic) => ({ topic, numPartitions: partitions, replicationFactor })), waitForLeaders: true });
+        } catch (error) {
+          if (!onlyAlreadyExists(error)) throw error;
+        }
+      }
+      await waitForLeaders(admin, wanted);
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  async produce(topic: string, messages: OutgoingMessage[]): Promise<void> {
+    if (messages.length === 0) return;
+    const connecting = this.connectedProducer();
+    const producer = await connecting;
+    try {
+      await producer.send({ topic, acks: -1, messages: messages.map(({ key, value, headers }) => ({ key, value, headers })) });
+    } catch (error) {
+      // A send that failed part-way can leave the idempotent producer's sequence numbers out of step with the
+      // broker (OUT_OF_ORDER_SEQUENCE_NUMBER on every later send). A new producer gets a new producer id and
+      // starts clean; what it sends again is deduplicated by the consumers' inbox.
+      if (this.producer === connecting) {
+        this.producer = undefined;
+        void producer.disconnect().catch(() => undefined);
+      }
+      throw error;
+    }
+  }
+
+  async subscribe(options: SubscribeOptions, handle: (message: IncomingMessage) => Promise<void>): Promise<Subscription> {
+    const sessionTimeout = this.options.sessionTimeoutMs ?? 6_000;
+    const subscription = new KafkaSubscription(
+      this.kafka,
+      options,
+      handle,
+      {
+        config: {
+          sessionTimeout,
+          heartbeatInterval: this.options.heartbeatIntervalMs ?? Math.min(500, Math.floor(sessionTimeout / 3)),
+          // Latency over throughput: a fetch returns as soon as one byte is there, and waits at most 50 ms.
+          maxWaitTimeInMs: 50,
+          minBytes: 1,
+          allowAutoTopicCreation: false,
+          retry: { ...clientRetry, restartOnFailure: async () => true },
+        },
+        partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
+      },
+      this.log,
+    );
+    this.subscriptions.add(subscription);
+    await subscription.launch();
+    await subscription.joined;
+    return {
+      close: async () => {
+        this.subscriptions.delete(subscription);
+        await subscription.close();
+      },
+    };
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.subscriptions].map((subscription) => subscription.close()));
+    this.subscriptions.clear();
+    const producer = this.producer;
+    this.producer = undefined;
+    await (await producer?.catch(() => undefined))?.disconnect();
+  }
+
+  private connectedProducer(): Promise<Producer> {
+    if (!this.producer) {
+      const producer = this.kafka.producer({
+        idempotent: true,
+        maxInFlightRequests: 1,
+        allowAutoTopicCreation: false,
+        createPartitioner: Partitioners.DefaultPartitioner,
+        retry: producerRetry,
+      });
+      const connecting = producer.connect().then(() => producer);
+      this.producer = connecting;
+      connecting.catch(() => {
+        if (this.producer === connecting) this.producer = undefined;
+      });
+    }
+    return this.producer;
+  }
+}
+
+function onlyAlreadyExists(error: unknown): boolean {
+  const errors = (error as { errors?: { type?: string }[] }).errors;
+  return Array.isArray(errors) && errors.length > 0 && errors.every((cause) => cause.type === 'TOPIC_ALREADY_EXISTS');
+}
+
+/** A topic is usable once every partition has a leader; metadata of a topic just created can lag behind. */
+async function waitForLeaders(admin: Admin, topics: string[], timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const metadata = await admin.fetchTopicMetadata({ topics });
+      const ready = metadata.topics.every((topic) => topic.partitions.length > 0 && topic.partitions.every((partition) => partition.leader >= 0));
+      if (ready) return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+    }
+    if (Date.now() > deadline) throw new Error(`topics have no leader after ${timeoutMs} ms: ${topics.join(', ')}`);
+    await delay(100);
+  }
+}

@@ -1,0 +1,108 @@
+import type { Consumer, ConsumerConfig, EachMessagePayload, IHeaders, Kafka } from 'kafkajs';
+import { backoffDelay } from './backoff';
+import type { IncomingMessage, SubscribeOptions, Subscription } from './bus';
+import { errorFields, type MessagingLog } from './log';
+
+export interface KafkaConsumerSettings {
+  config: Omit<ConsumerConfig, 'groupId'>;
+  partitionsConsumedConcurrently: number;
+}
+
+/**
+ * One consumer group member that does not stay dead. kafkajs restarts a consumer itself after a retriable
+ * crash; after a crash it will not restart from (or a failed connect at startup) this starts a new consumer,
+ * with backoff, until `close()`.
+ *
+ * Delivery: `eachMessage` with kafkajs auto-commit. kafkajs resolves a message's offset only after `eachMessage`
+ * resolved, and commits resolved offsets after each batch (and before it rethrows a handler's error), so an
+ * offset is committed only once its handler finished; a message in hand when the consumer crashes comes again.
+ * One partition is handled one message at a time, in offset order.
+ */
+export class KafkaSubscription implements Subscription {
+  private consumer: Consumer | undefined;
+  private closed = false;
+  private relaunches = 0;
+  private relaunchTimer: NodeJS.Timeout | undefined;
+  private markJoined!: () => void;
+  /** resolves when the member has joined its group for the first time (or is closed before that) */
+  readonly joined = new Promise<void>((resolve) => (this.markJoined = resolve));
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly options: SubscribeOptions,
+    private readonly handle: (message: IncomingMessage) => Promise<void>,
+    private readonly settings: KafkaConsumerSettings,
+    private readonly log: MessagingLog,
+  ) {}
+
+  async launch(): Promise<void> {
+    if (this.closed) return;
+    const consumer = this.kafka.consumer({ ...this.settings.config, groupId: this.options.group });
+    this.consumer = consumer;
+    consumer.on(consumer.events.GROUP_JOIN, () => {
+      this.relaunches = 0;
+      this.markJoined();
+    });
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (!payload.restart) this.relaunch(consumer, payload.error);
+    });
+    try {
+      await consumer.connect();
+      await consumer.subscribe({ topics: this.options.topics, fromBeginning: this.options.fromBeginning ?? false });
+      await consumer.run({
+        partitionsConsumedConcurrently: this.settings.partitionsConsumedConcurrently,
+        eachMessage: (payload) => this.deliver(payload),
+      });
+    } catch (error) {
+      this.relaunch(consumer, error);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.relaunchTimer);
+    this.markJoined();
+    const consumer = this.consumer;
+    this.consumer = undefined;
+    await consumer?.disconnect();
+  }
+
+  private relaunch(consumer: Consumer, error: unknown): void {
+    if (this.closed || this.consumer !== consumer) return;
+    this.consumer = undefined;
+    const waitMs = backoffDelay(this.relaunches++, { initialMs: 500, maxMs: 10_000 });
+    this.log('error', 'kafka consumer stopped for good; starting a new one', { group: this.options.group, retryInMs: waitMs, ...errorFields(error) });
+    void consumer
+      .disconnect()
+      .catch(() => undefined)
+      .then(() => {
+        if (!this.closed) this.relaunchTimer = setTimeout(() => void this.launch(), waitMs);
+      });
+  }
+
+  private async deliver({ topic, partition, message, heartbeat }: EachMessagePayload): Promise<void> {
+    // kafkajs heartbeats only between messages; a handler retrying a transient failure must not lose the group.
+    const keepAlive = setInterval(() => heartbeat().catch(() => undefined), this.settings.config.heartbeatInterval);
+    try {
+      await this.handle({
+        topic,
+        partition,
+        offset: message.offset,
+        key: message.key ? message.key.toString('utf8') : null,
+        value: message.value,
+        headers: textHeaders(message.headers),
+      });
+    } finally {
+      clearInterval(keepAlive);
+    }
+  }
+}
+
+function textHeaders(headers: IHeaders | undefined): Record<string, string> {
+  const text: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    const single = Array.isArray(value) ? value[value.length - 1] : value;
+    if (single !== undefined) text[name] = single.toString();
+  }
+  return text;
+}

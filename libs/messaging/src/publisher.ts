@@ -1,0 +1,167 @@
+import type { Checkpoint, EventStore, RecordedEvent } from '@gantry/event-store';
+import { backoffDelay, delay, type Backoff } from './backoff';
+import type { MessageBus, OutgoingMessage } from './bus';
+import { cloudEventsContentType, toCloudEvent } from './cloud-event';
+import { errorFields, jsonStderrLog, type MessagingLog } from './log';
+import { serviceTopic } from './topics';
+
+export interface PublisherOptions {
+  bus: MessageBus;
+  store: EventStore;
+  /** `planning`: names the topic, the event types and the CloudEvents source */
+  service: string;
+  /** default `gantry.<service>.v1` */
+  topic?: string;
+  /** events per produce; default 100 */
+  batchSize?: number;
+  /** how often to look for events committed by other processes; default 250 ms (commits of this process wake it at once) */
+  idlePollMs?: number;
+  /** backoff after a failed read or produce; default 100 ms doubling to 5 s */
+  retry?: Backoff;
+  /** the CloudEvent subject and Kafka key; default: the stream id without its type prefix */
+  aggregateIdOf?: (event: RecordedEvent) => string;
+  log?: MessagingLog;
+}
+
+export interface RunningPublisher {
+  /** Resolves once every event visible to a read started after this call has been published. */
+  caughtUp(): Promise<void>;
+  /** events produced so far by this publisher (a repeat after a failure counts again) */
+  readonly published: number;
+  /** Stops after the batch in flight. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The one way a service publishes. The events table is the outbox: read new events in commit-safe order from the
+ * checkpoint `publisher:<topic>`, produce them as CloudEvents keyed by aggregate id, and only then advance the
+ * checkpoint. At least once: after a failure or a restart the same events are sent again and consumers drop
+ * the repeats through their inbox. While the bus is down, events wait in Postgres.
+ */
+export function startPublisher(options: PublisherOptions): RunningPublisher {
+  const { bus, store, service } = options;
+  const topic = options.topic ?? serviceTopic(service);
+  const checkpointName = `publisher:${topic}`;
+  const batchSize = options.batchSize ?? 100;
+  const idlePollMs = options.idlePollMs ?? 250;
+  const retry = options.retry ?? { initialMs: 100, maxMs: 5_000 };
+  const log = options.log ?? jsonStderrLog();
+  const aggregateIdOf = options.aggregateIdOf;
+
+  const stopping = new AbortController();
+  const wakeUp = new WakeUp();
+  const unlisten = store.db.onCommitted(() => wakeUp.wake());
+  /** a cycle is one read (and produce) of the loop */
+  let waiters: CaughtUpWaiter[] = [];
+  let cycle = 0;
+  let published = 0;
+
+  const settleWaiters = (due: (waiter: CaughtUpWaiter) => boolean, error?: Error) => {
+    const [settled, waiting] = [waiters.filter(due), waiters.filter((waiter) => !due(waiter))];
+    waiters = waiting;
+    settled.forEach((waiter) => (error ? waiter.reject(error) : waiter.resolve()));
+  };
+
+  const toMessage = (event: RecordedEvent): OutgoingMessage => {
+    const cloudEvent = toCloudEvent(service, event, aggregateIdOf ? { subject: aggregateIdOf(event) } : {});
+    return {
+      key: cloudEvent.subject ?? null,
+      value: JSON.stringify(cloudEvent),
+      headers: {
+        'content-type': cloudEventsContentType,
+        ...(event.metadata.traceparent ? { traceparent: event.metadata.traceparent } : {}),
+      },
+    };
+  };
+
+  const run = async () => {
+    let topicReady = false;
+    let checkpoint: Checkpoint | undefined;
+    let saved: Checkpoint | undefined;
+    let failures = 0;
+    while (!stopping.signal.aborted) {
+      const current = ++cycle;
+      try {
+        if (!topicReady) {
+          await bus.ensureTopics([topic]);
+          topicReady = true;
+        }
+        if (!checkpoint) saved = checkpoint = await store.readCheckpoint(store.db, checkpointName);
+        if (saved !== checkpoint) {
+          await store.saveCheckpoint(store.db, checkpointName, checkpoint);
+          saved = checkpoint;
+        }
+        const events = await store.readAll(checkpoint, batchSize);
+        if (events.length > 0) {
+          await bus.produce(topic, events.map(toMessage));
+          published += events.length;
+          const last = events[events.length - 1];
+          checkpoint = { transactionId: last.transactionId, position: last.position };
+          await store.saveCheckpoint(store.db, checkpointName, checkpoint);
+          saved = checkpoint;
+        }
+        failures = 0;
+        if (events.length < batchSize) {
+          settleWaiters((waiter) => waiter.afterCycle < current);
+          await wakeUp.wait(idlePollMs, stopping.signal);
+        }
+      } catch (error) {
+        const waitMs = backoffDelay(failures++, retry);
+        log('error', 'publisher failed; retrying from its checkpoint', { topic, attempt: failures, retryInMs: waitMs, ...errorFields(error) });
+        await delay(waitMs, stopping.signal);
+      }
+    }
+  };
+  const loop = run();
+
+  return {
+    caughtUp: () =>
+      new Promise<void>((resolve, reject) => {
+        if (stopping.signal.aborted) return reject(new Error(`publisher of ${topic} is stopped`));
+        waiters.push({ afterCycle: cycle, resolve, reject });
+        wakeUp.wake();
+      }),
+    get published() {
+      return published;
+    },
+    stop: async () => {
+      stopping.abort();
+      wakeUp.wake();
+      unlisten();
+      await loop;
+      settleWaiters(() => true, new Error(`publisher of ${topic} stopped`));
+    },
+  };
+}
+
+interface CaughtUpWaiter {
+  /** the cycle that was current when it asked: a later cycle's read started after the question */
+  afterCycle: number;
+  resolve: () => void;
+  reject: (error: Error) => void;
+}
+
+/** A wake-up that is not lost when it comes while nobody is waiting. */
+class WakeUp {
+  private pending = false;
+  private resolve: (() => void) | undefined;
+
+  wake(): void {
+    this.pending = true;
+    this.resolve?.();
+  }
+
+  async wait(ms: number, signal: AbortSignal): Promise<void> {
+    if (!this.pending) {
+      const woken = new Promise<void>((resolve) => (this.resolve = resolve));
+      const timeout = new AbortController();
+      const onAbort = () => timeout.abort();
+      signal.addEventListener('abort', onAbort, { once: true });
+      await Promise.race([woken, delay(ms, timeout.signal)]);
+      timeout.abort();
+      signal.removeEventListener('abort', onAbort);
+      this.resolve = undefined;
+    }
+    this.pending = false;
+  }
+}

@@ -1,0 +1,96 @@
+import 'reflect-metadata';
+import { Module, ValidationPipe, type DynamicModule, type INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { Transport, type MicroserviceOptions } from '@nestjs/microservices';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { AuthModule, authConfigFromEnv } from '@gantry/auth';
+import { DEPLOYMENTS_PROTO_PATH } from '@gantry/contracts';
+import { JsonLogger, ObservabilityModule, shutdownTracing, startTracing } from '@gantry/observability';
+import { loadConfig, type GantryConfig, type ProcessName } from './config';
+import { developmentSecret } from './development-secret';
+import { ErrorMapping } from './errors';
+import { createRuntime, type ServiceRuntime } from './runtime';
+import { RuntimeModule } from './runtime.module';
+
+export interface BootOptions {
+  /** the service modules this process hosts, given the shared runtime */
+  modules: (runtime: ServiceRuntime) => DynamicModule[];
+  /** serve gRPC (DeploymentService) on GRPC_PORT */
+  grpc?: boolean;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface RunningProcess {
+  app: INestApplication;
+  runtime: ServiceRuntime;
+  config: GantryConfig;
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** Boots one Gantry process: one service in the distributed mode, all five in the embedded default. */
+export async function boot(processName: ProcessName, options: BootOptions): Promise<RunningProcess> {
+  const env = options.env ?? process.env;
+  const config = loadConfig(processName, env);
+  startTracing(`gantry-${processName}`);
+  const logger = new JsonLogger(`gantry-${processName}`);
+  const runtime = await createRuntime(config);
+  const authEnv = env.GANTRY_JWT_SECRET || runtime.mode.database !== 'embedded' ? env : { ...env, GANTRY_JWT_SECRET: developmentSecret(config.dataDir) };
+
+  @Module({
+    imports: [
+      RuntimeModule.forRoot(runtime),
+      AuthModule.forRoot(authConfigFromEnv(authEnv)),
+      ObservabilityModule.forRoot({ service: `gantry-${processName}`, checks: { database: async () => void (await runtime.db.query('select 1')) } }),
+      ...options.modules(runtime),
+    ],
+  })
+  class GantryProcess {}
+
+  const app = await NestFactory.create<NestExpressApplication>(GantryProcess, { bodyParser: false, logger });
+  app.useBodyParser('json', { limit: config.bodyLimitBytes });
+  app.useGlobalPipes(
+    new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true, transform: true, stopAtFirstError: false }),
+  );
+  app.useGlobalFilters(new ErrorMapping());
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder().setTitle(`Gantry ${processName}`).setDescription('ITIL 4 deployment management').setVersion('1').addBearerAuth().build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
+  if (options.grpc) {
+    app.connectMicroservice<MicroserviceOptions>({
+      transport: Transport.GRPC,
+      options: { package: 'gantry.v1', protoPath: DEPLOYMENTS_PROTO_PATH, url: `${config.host}:${config.grpcPort}` },
+    });
+    await app.startAllMicroservices();
+  }
+  await app.listen(config.port, config.host);
+  const address = app.getHttpServer().address();
+  const url = `http://${config.host}:${typeof address === 'object' && address ? address.port : config.port}`;
+  logger.log(`listening on ${url} (database: ${runtime.mode.database}, bus: ${runtime.mode.bus}); API docs at ${url}/docs`, 'boot');
+  if (authEnv !== env) logger.log(`no GANTRY_JWT_SECRET configured: using the development secret in ${config.dataDir}; mint a token with: npm run token -- deployment-manager`, 'boot');
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      await app.close();
+      await runtime.close();
+      await shutdownTracing();
+    })());
+  return { app, runtime, config, url, stop };
+}
+
+/** For a process's main: boot, and stop cleanly on SIGTERM/SIGINT. */
+export async function runMain(processName: ProcessName, options: BootOptions): Promise<void> {
+  try {
+    const running = await boot(processName, options);
+    const onSignal = () => running.stop().then(() => process.exit(0), () => process.exit(1));
+    process.once('SIGTERM', onSignal);
+    process.once('SIGINT', onSignal);
+  } catch (error) {
+    process.stderr.write(`${JSON.stringify({ level: 'fatal', process: processName, msg: (error as Error).message })}\n`);
+    process.exit(1);
+  }
+}

@@ -1,0 +1,97 @@
+import { isRefused, type Decider } from '@gantry/decider';
+import { EventStore, StreamVersionConflict, type EventMetadata, type NewEvent, type SqlClient } from '@gantry/event-store';
+import { randomUUID } from 'node:crypto';
+import { RuleRefused, StaleVersion } from './errors';
+
+/** What the deciders emit: a name and its payload. The store adds ids, versions, metadata and hashes. */
+export interface DomainEvent<Type extends string = string, Data = unknown> {
+  type: Type;
+  data: Data;
+}
+
+export interface CommandResult<State, Event> {
+  state: State;
+  events: readonly Event[];
+  /** the stream's version after the command */
+  version: number;
+}
+
+export interface StreamTarget {
+  streamId: string;
+  streamType: string;
+}
+
+export interface CommandOptions {
+  metadata: EventMetadata;
+  /** from If-Match: the version the client last saw; a mismatch is 412 and nothing is retried */
+  expectedVersion?: number;
+  /** event ids, when the caller needs them deterministic (a consumer deriving ids from the message it handles) */
+  eventIds?: (index: number) => string;
+  maxAttempts?: number;
+}
+
+/**
+ * Read → decide → append, in one transaction, the one way every command runs. Without If-Match a version conflict
+ * (another writer got there first) is retried by re-reading and re-deciding, a bounded number of times.
+ * A refusal becomes RuleRefused for the edge to map.
+ */
+export async function executeCommand<C, E extends DomainEvent, S, R extends { code: string }>(
+  store: EventStore,
+  decider: Decider<C, E, S, R>,
+  target: StreamTarget,
+  command: C,
+  options: CommandOptions,
+  tx?: SqlClient,
+): Promise<CommandResult<S, E>> {
+  const attempts = options.expectedVersion === undefined ? (options.maxAttempts ?? 5) : 1;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return tx ? await decideAndAppend(store, decider, target, command, options, tx) : await store.db.transaction((t) => decideAndAppend(store, decider, target, command, options, t));
+    } catch (error) {
+      if (!(error instanceof StreamVersionConflict) || attempt >= attempts || tx) throw error;
+    }
+  }
+}
+
+async function decideAndAppend<C, E extends DomainEvent, S, R extends { code: string }>(
+  store: EventStore,
+  decider: Decider<C, E, S, R>,
+  target: StreamTarget,
+  command: C,
+  options: CommandOptions,
+  tx: SqlClient,
+): Promise<CommandResult<S, E>> {
+  const history = await store.readStream(target.streamId, tx);
+  const version = history.length;
+  if (options.expectedVersion !== undefined && options.expectedVersion !== version) throw new StaleVersion(options.expectedVersion, version);
+  const state = history.reduce((s, e) => decider.evolve(s, { type: e.type, data: e.data } as E), decider.initialState);
+  const outcome = decider.decide(command, state);
+  if (isRefused(outcome)) {
+    const { code, ...details } = outcome.refused;
+    throw new RuleRefused(code, details);
+  }
+  const events = outcome as readonly E[];
+  if (events.length === 0) return { state, events, version };
+  const toAppend: NewEvent[] = events.map((event, index) => ({
+    id: options.eventIds ? options.eventIds(index) : randomUUID(),
+    type: event.type,
+    data: event.data,
+    metadata: options.metadata,
+  }));
+  const result = await store.append(tx, target.streamId, target.streamType, version, toAppend);
+  return { state: events.reduce(decider.evolve, state), events, version: result.nextVersion };
+}
+
+/** Rebuilds a stream's current state; `version` 0 means the stream does not exist. */
+export async function loadAggregate<C, E extends DomainEvent, S, R>(
+  store: EventStore,
+  decider: Decider<C, E, S, R>,
+  streamId: string,
+  client?: SqlClient,
+): Promise<{ state: S; version: number }> {
+  const history = await store.readStream(streamId, client);
+  return {
+    state: history.reduce((s, e) => decider.evolve(s, { type: e.type, data: e.data } as E), decider.initialState),
+    version: history.length,
+  };
+}

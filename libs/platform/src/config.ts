@@ -1,0 +1,59 @@
+import { resolve } from 'node:path';
+
+export const SERVICE_NAMES = ['planning', 'verification', 'execution', 'records', 'model-review'] as const;
+export type ServiceName = (typeof SERVICE_NAMES)[number];
+export type ProcessName = ServiceName | 'standalone';
+
+/** Default HTTP ports; one process per service in the distributed mode, one port for all in the embedded default. */
+export const DEFAULT_PORTS: Record<ProcessName, number> = {
+  standalone: 3000,
+  planning: 3001,
+  verification: 3002,
+  execution: 3003,
+  records: 3004,
+  'model-review': 3005,
+};
+
+export interface GantryConfig {
+  process: ProcessName;
+  host: string;
+  port: number;
+  grpcPort: number;
+  /** PostgreSQL connection string; absent → embedded PGlite in `dataDir` */
+  databaseUrl?: string;
+  /** absent → the in-process bus */
+  kafkaBrokers?: string[];
+  dataDir: string;
+  /** JSON bodies above this are refused with 413 */
+  bodyLimitBytes: number;
+  kafkaSessionTimeoutMs: number;
+}
+
+export class ConfigurationError extends Error {}
+
+const integer = (env: NodeJS.ProcessEnv, name: string, fallback: number): number => {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) throw new ConfigurationError(`${name} must be a non-negative integer, got "${raw}"`);
+  return value;
+};
+
+/** The one configuration loader. Every variable is documented in the README's configuration table. */
+export function loadConfig(processName: ProcessName, env: NodeJS.ProcessEnv = process.env): GantryConfig {
+  const brokers = (env.KAFKA_BROKERS ?? '').split(',').map((b) => b.trim()).filter(Boolean);
+  return {
+    process: processName,
+    host: env.HOST ?? '127.0.0.1',
+    port: integer(env, 'PORT', DEFAULT_PORTS[processName]),
+    grpcPort: integer(env, 'GRPC_PORT', 50051),
+    databaseUrl: env.DATABASE_URL || undefined,
+    kafkaBrokers: brokers.length > 0 ? brokers : undefined,
+    dataDir: resolve(env.GANTRY_DATA_DIR ?? '.data'),
+    bodyLimitBytes: integer(env, 'GANTRY_BODY_LIMIT_BYTES', 1024 * 1024),
+    kafkaSessionTimeoutMs: integer(env, 'KAFKA_SESSION_TIMEOUT_MS', 6000),
+  };
+}
+
+/** Postgres schema of a service: one per service, `model-review` → `model_review`. */
+export const schemaOf = (service: ServiceName): string => service.replace(/-/g, '_');

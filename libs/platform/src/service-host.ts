@@ -1,0 +1,57 @@
+import { Logger, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { EventStore, migrate, type Migration } from '@gantry/event-store';
+import { deadLetterTopic, messagingMigrations, serviceTopic, startConsumer, startPublisher, type ConsumerOptions } from '@gantry/messaging';
+import { schemaOf, type ServiceName } from './config';
+import type { ServiceRuntime } from './runtime';
+
+export type ConsumerSpec = Omit<ConsumerOptions, 'bus' | 'db' | 'schema'>;
+
+interface Stoppable {
+  stop?: () => Promise<void>;
+  close?: () => Promise<void>;
+}
+
+/**
+ * The life of one service inside a process: migrate its schema, subscribe its consumers (before any publisher
+ * starts, so the in-process bus has every group in place), then publish its events, and stop in reverse.
+ */
+export class ServiceHost implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger: Logger;
+  private readonly running: Stoppable[] = [];
+
+  constructor(
+    readonly service: ServiceName,
+    readonly runtime: ServiceRuntime,
+    readonly store: EventStore,
+    private readonly migrations: readonly Migration[],
+    private readonly consumers: () => readonly ConsumerSpec[],
+  ) {
+    this.logger = new Logger(`${service}`);
+  }
+
+  static storeFor(service: ServiceName, runtime: ServiceRuntime): EventStore {
+    return new EventStore(runtime.db, schemaOf(service));
+  }
+
+  async onModuleInit(): Promise<void> {
+    await this.store.migrate();
+    await migrate(this.runtime.db, this.store.schema, [...messagingMigrations, ...this.migrations]);
+    const topic = serviceTopic(this.service);
+    const consumers = this.consumers();
+    const topics = new Set([topic, deadLetterTopic(topic)]);
+    consumers.forEach((c) => c.topics.forEach((t) => (topics.add(t), topics.add(deadLetterTopic(t)))));
+    await this.runtime.bus.ensureTopics([...topics]);
+    for (const consumer of consumers) {
+      this.running.push(await startConsumer({ ...consumer, bus: this.runtime.bus, db: this.runtime.db, schema: this.store.schema }));
+    }
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.running.push(await startPublisher({ bus: this.runtime.bus, store: this.store, service: this.service }));
+    this.logger.log(`${this.service} ready`);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    for (const part of this.running.reverse()) await (part.stop ?? part.close)?.call(part);
+  }
+}

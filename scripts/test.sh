@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# The one command that runs every test: typecheck, lint, then Jest (unit, integration against a real Kafka broker
+# and PostgreSQL, end to end with the services as separate processes). Arguments go to Jest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+[ -x node_modules/.bin/node ] || npm ci --no-audit --no-fund
+NODE="$PWD/node_modules/.bin/node"
+echo "node $("$NODE" --version), $(nproc) cores"
+if [ $# -eq 0 ]; then
+  "$NODE" node_modules/.bin/tsc -p tsconfig.json --noEmit
+  "$NODE" node_modules/.bin/eslint --max-warnings 0 .
+fi
+# NestJS 12 is ESM-only: Jest (CommonJS) loads it through the VM module API, which needs this flag on Node 24.
+NODE_OPTIONS="--experimental-vm-modules ${NODE_OPTIONS:-}" "$NODE" node_modules/.bin/jest "$@"

@@ -1,0 +1,114 @@
+import { refuse, type Decider, type Refused } from '@gantry/decider';
+import { eventNameOf, type DeploymentOutcome, type DeploymentPlanned, type DeploymentRecordClosed, type DeploymentRequested, type ModelRef } from '@gantry/contracts';
+import type { CloudEventEnvelope as CloudEvent } from '@gantry/contracts';
+
+/**
+ * A deployment record: what happened to one deployment, folded from the ledger's events of every service.
+ * The same fold serves the live projection and the rebuild an auditor asks for, so the two cannot disagree.
+ */
+export interface DeploymentRecord {
+  deploymentId: string;
+  changeId?: string;
+  releaseId?: string;
+  service?: string;
+  environment?: string;
+  model?: ModelRef | null;
+  requestedBy?: string;
+  requestedAt?: string;
+  /** the furthest step of the process the deployment reached */
+  phase: 'unknown' | 'requested' | 'planned' | 'verified-for-execution' | 'executing' | 'executed' | 'verified' | 'failed' | 'closed';
+  /** the outcome the record closes with, once known */
+  outcome?: DeploymentOutcome;
+  cause?: string;
+  closedAt?: string;
+  events: number;
+}
+
+export const emptyRecord = (deploymentId: string): DeploymentRecord => ({ deploymentId, phase: 'unknown', events: 0 });
+
+/** Folds one ledger event into the record. Events of other practices that name the deployment just count. */
+export function evolveRecord(record: DeploymentRecord, event: CloudEvent): DeploymentRecord {
+  const next = { ...record, events: record.events + 1 };
+  const data = event.data as Record<string, unknown>;
+  switch (eventNameOf(event.type)) {
+    case 'DeploymentRequested': {
+      const request = data as unknown as DeploymentRequested;
+      return {
+        ...next,
+        changeId: request.changeId,
+        ...(request.releaseId ? { releaseId: request.releaseId } : {}),
+        service: request.service,
+        environment: request.environment,
+        requestedBy: request.requestedBy,
+        requestedAt: request.requestedAt,
+        phase: next.phase === 'unknown' ? 'requested' : next.phase,
+      };
+    }
+    case 'DeploymentPlanned':
+      return { ...next, model: (data as unknown as DeploymentPlanned).model, phase: advance(next.phase, 'planned') };
+    case 'ComponentsVerified':
+    case 'TargetEnvironmentVerified':
+      return { ...next, phase: advance(next.phase, 'verified-for-execution') };
+    case 'ComponentVerificationFailed':
+    case 'TargetEnvironmentVerificationFailed':
+      return { ...next, phase: advance(next.phase, 'failed'), outcome: 'failed', cause: eventNameOf(event.type) };
+    case 'DeploymentStarted':
+      return { ...next, phase: advance(next.phase, 'executing') };
+    case 'DeploymentExecuted':
+      return { ...next, phase: advance(next.phase, 'executed') };
+    case 'DeploymentVerified':
+      return { ...next, phase: advance(next.phase, 'verified'), outcome: 'succeeded' };
+    case 'DeploymentRecordClosed': {
+      const closed = data as unknown as DeploymentRecordClosed;
+      return { ...next, phase: 'closed', outcome: closed.outcome, closedAt: closed.closedAt, ...(closed.cause ? { cause: closed.cause } : {}) };
+    }
+    default:
+      return next;
+  }
+}
+
+const ORDER: DeploymentRecord['phase'][] = ['unknown', 'requested', 'planned', 'verified-for-execution', 'executing', 'executed', 'verified', 'failed', 'closed'];
+/** Events of different services arrive in any order; the phase only moves forward. */
+const advance = (current: DeploymentRecord['phase'], to: DeploymentRecord['phase']) => (ORDER.indexOf(to) > ORDER.indexOf(current) ? to : current);
+
+/** Closing a record: the DeploymentRecord stream in records' own event store, one event, once. */
+export type RecordCommand = { type: 'CloseRecord'; record: DeploymentRecord; now: string };
+export type RecordEvent = { type: 'DeploymentRecordClosed'; data: DeploymentRecordClosed };
+export type ClosingState = { closed: boolean };
+export type RecordRefusal = { code: 'RecordNotClosable'; deploymentId: string; missing: string[] };
+
+/** A record closes once its outcome is known and the request that opened it has been seen. */
+export const recordMustKnowItsRequestAndOutcome = (record: DeploymentRecord): string[] =>
+  [!record.outcome && 'outcome', !record.requestedAt && 'DeploymentRequested', record.model === undefined && 'DeploymentPlanned'].filter(
+    (m): m is string => typeof m === 'string',
+  );
+
+export const closableNow = (record: DeploymentRecord): boolean => record.phase !== 'closed' && recordMustKnowItsRequestAndOutcome(record).length === 0;
+
+export const recordDecider: Decider<RecordCommand, RecordEvent, ClosingState, RecordRefusal> = {
+  initialState: { closed: false },
+  evolve: () => ({ closed: true }),
+  decide(command, state): readonly RecordEvent[] | Refused<RecordRefusal> {
+    if (state.closed) return [];
+    const { record } = command;
+    const missing = recordMustKnowItsRequestAndOutcome(record);
+    if (missing.length > 0) return refuse({ code: 'RecordNotClosable', deploymentId: record.deploymentId, missing });
+    return [
+      {
+        type: 'DeploymentRecordClosed',
+        data: {
+          deploymentId: record.deploymentId,
+          changeId: record.changeId!,
+          service: record.service!,
+          environment: record.environment!,
+          model: record.model ?? null,
+          outcome: record.outcome!,
+          ...(record.cause ? { cause: record.cause } : {}),
+          requestedAt: record.requestedAt!,
+          closedAt: command.now,
+          leadTimeMs: Math.max(0, Date.parse(command.now) - Date.parse(record.requestedAt!)),
+        },
+      },
+    ];
+  },
+};

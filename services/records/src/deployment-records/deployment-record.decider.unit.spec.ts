@@ -1,0 +1,51 @@
+import { specification } from '@gantry/decider';
+import type { CloudEventEnvelope } from '@gantry/contracts';
+import { closableNow, emptyRecord, evolveRecord, recordDecider, type DeploymentRecord } from './deployment-record.decider';
+
+const deploymentId = '5b0c2f4e-8a4a-4d3e-9a51-0d7a3f1f2b11';
+const event = (service: string, name: string, data: Record<string, unknown>): CloudEventEnvelope =>
+  ({ specversion: '1.0', id: `${name}-id`, source: `/gantry/${service}`, type: `gantry.${service}.${name}.v1`, data: { deploymentId, ...data } }) as CloudEventEnvelope;
+
+const requested = event('planning', 'DeploymentRequested', { changeId: 'CHG1', service: 'payments', environment: 'staging', requestedBy: 'cm', requestedAt: '2026-12-01T10:00:00.000Z' });
+const planned = event('planning', 'DeploymentPlanned', { model: null });
+const verified = event('verification', 'DeploymentVerified', {});
+const fold = (...events: CloudEventEnvelope[]) => events.reduce(evolveRecord, emptyRecord(deploymentId));
+
+describe('the deployment record', () => {
+  it('folds the events of every service, in whatever order they arrived, to the same record', () => {
+    const inOrder = fold(requested, planned, event('execution', 'DeploymentStarted', {}), verified);
+    const shuffled = fold(verified, event('execution', 'DeploymentStarted', {}), planned, requested);
+    expect(shuffled).toEqual(inOrder);
+    expect(inOrder).toMatchObject({ phase: 'verified', outcome: 'succeeded', changeId: 'CHG1', model: null, events: 4 });
+  });
+
+  it('is closable once the request, the plan and the outcome are known', () => {
+    expect(closableNow(fold(requested, verified))).toBe(false);
+    expect(closableNow(fold(requested, planned, verified))).toBe(true);
+  });
+});
+
+describe('CloseRecord', () => {
+  const spec = specification(recordDecider);
+  const record: DeploymentRecord = fold(requested, planned, verified);
+  const now = '2026-12-01T10:05:00.000Z';
+
+  it('closes with the outcome and the lead time from request to close', () =>
+    spec
+      .given([])
+      .when({ type: 'CloseRecord', record, now })
+      .then([
+        {
+          type: 'DeploymentRecordClosed',
+          data: { deploymentId, changeId: 'CHG1', service: 'payments', environment: 'staging', model: null, outcome: 'succeeded', requestedAt: '2026-12-01T10:00:00.000Z', closedAt: now, leadTimeMs: 300_000 },
+        },
+      ]));
+
+  it('a record that does not know its request yet is refused', () =>
+    spec.given([]).when({ type: 'CloseRecord', record: fold(planned, verified), now }).thenRefused({ code: 'RecordNotClosable', deploymentId, missing: ['DeploymentRequested'] }));
+
+  it('a closed record is not closed twice', () => {
+    const [closed] = spec.given([]).when({ type: 'CloseRecord', record, now }).outcome as never[];
+    spec.given([closed]).when({ type: 'CloseRecord', record, now }).thenNothing();
+  });
+});
