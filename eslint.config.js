@@ -3,6 +3,19 @@
 const nx = require('@nx/eslint-plugin');
 const tseslint = require('typescript-eslint');
 
+/** Who may depend on whom; tests may also use the testing library. */
+const boundaries = (inTests) => {
+  const testing = inTests ? ['type:testing'] : [];
+  return [
+    { sourceTag: 'type:domain-kit', onlyDependOnLibsWithTags: testing, bannedExternalImports: INFRASTRUCTURE },
+    { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: testing, bannedExternalImports: ['@nestjs/*', 'pg', 'kafkajs', 'typeorm', 'express'] },
+    { sourceTag: 'type:infrastructure', onlyDependOnLibsWithTags: ['type:infrastructure', 'type:domain-kit', 'type:contracts', ...testing] },
+    { sourceTag: 'type:service', onlyDependOnLibsWithTags: ['type:infrastructure', 'type:domain-kit', 'type:contracts', ...testing] },
+    { sourceTag: 'type:composition', onlyDependOnLibsWithTags: ['type:service', 'type:infrastructure'] },
+    { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:infrastructure', 'type:domain-kit', 'type:contracts', 'type:testing'] },
+  ];
+};
+
 const INFRASTRUCTURE = ['@nestjs/*', 'pg', 'pg-*', 'kafkajs', 'typeorm', '@grpc/*', 'express', '@electric-sql/*', '@opentelemetry/*'];
 
 module.exports = tseslint.config(
@@ -15,20 +28,7 @@ module.exports = tseslint.config(
       '@typescript-eslint/no-explicit-any': 'off',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true }],
       '@typescript-eslint/no-unsafe-function-type': 'off',
-      '@nx/enforce-module-boundaries': [
-        'error',
-        {
-          allow: [],
-          depConstraints: [
-            { sourceTag: 'type:domain-kit', onlyDependOnLibsWithTags: [], bannedExternalImports: INFRASTRUCTURE },
-            { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: [], bannedExternalImports: ['@nestjs/*', 'pg', 'kafkajs', 'typeorm', 'express'] },
-            { sourceTag: 'type:infrastructure', onlyDependOnLibsWithTags: ['type:infrastructure', 'type:domain-kit', 'type:contracts'] },
-            { sourceTag: 'type:service', onlyDependOnLibsWithTags: ['type:infrastructure', 'type:domain-kit', 'type:contracts', 'type:testing'] },
-            { sourceTag: 'type:composition', onlyDependOnLibsWithTags: ['type:service', 'type:infrastructure'] },
-            { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:infrastructure', 'type:domain-kit', 'type:contracts', 'type:testing'] },
-          ],
-        },
-      ],
+      '@nx/enforce-module-boundaries': ['error', { allow: [], depConstraints: boundaries(false) }],
     },
   },
   {
@@ -49,7 +49,11 @@ module.exports = tseslint.config(
     },
   },
   {
-    files: ['**/*.spec.ts', 'e2e/**/*.ts'],
-    rules: { '@typescript-eslint/no-non-null-assertion': 'off', '@typescript-eslint/no-require-imports': 'off' },
+    files: ['**/*.spec.ts', '**/test-fixtures.ts', 'e2e/**/*.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': ['error', { allow: [], depConstraints: boundaries(true) }],
+      '@typescript-eslint/no-non-null-assertion': 'off',
+      '@typescript-eslint/no-require-imports': 'off',
+    },
   },
 );

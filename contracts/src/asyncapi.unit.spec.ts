@@ -63,7 +63,10 @@ describe('contracts/asyncapi.yaml', () => {
     const walk = (node: unknown): void => {
       if (Array.isArray(node)) node.forEach(walk);
       else if (node && typeof node === 'object') {
-        for (const [key, value] of Object.entries(node)) key === '$ref' ? refs.push(String(value)) : walk(value);
+        for (const [key, value] of Object.entries(node)) {
+          if (key === '$ref') refs.push(String(value));
+          else walk(value);
+        }
       }
     };
     walk(doc);

@@ -1,9 +1,11 @@
 import { identifier, label, timestamp, type JsonSchema } from './json-schema';
 
 /**
- * A published event: a CloudEvents 1.0 document in structured JSON mode (Kafka record value, content type
- * `application/cloudevents+json`). The record key is `subject`, the stream id; the W3C `traceparent` travels as a
- * Kafka header. CloudEvents extension values must be scalars, so the actor is flattened into three attributes.
+ * A CloudEvents 1.0 document in structured JSON mode (Kafka record value, content type
+ * `application/cloudevents+json`): what travels on every topic. The record key is the stream (aggregate) id.
+ * `specversion`, `id`, `source` and `type` are required by CloudEvents; Gantry's publisher fills every attribute
+ * (see `cloudEventEnvelopeSchema`), other systems' inbound topics may omit the optional ones. Extension values
+ * must be scalars (CloudEvents type system), hence the actor in three attributes.
  */
 export interface CloudEventEnvelope<Type extends string = string, Data = unknown> {
   specversion: '1.0';
@@ -13,25 +15,31 @@ export interface CloudEventEnvelope<Type extends string = string, Data = unknown
   source: string;
   /** `gantry.<service>.<EventName>.v<version>` */
   type: Type;
-  /** the stream (aggregate) id, also the Kafka key */
-  subject: string;
-  time: string;
-  datacontenttype: 'application/json';
-  data: Data;
-  correlationid: string;
+  /** the aggregate id, also the Kafka key */
+  subject?: string;
+  /** RFC 3339 */
+  time?: string;
+  datacontenttype?: 'application/json';
+  data?: Data;
+  correlationid?: string;
   causationid?: string;
-  actorsubject: string;
-  /** the actor's roles, space-separated */
-  actorroles: string;
+  /** the actor's subject */
+  actor?: string;
+  /** the actor's roles, comma-separated */
+  actorroles?: string;
   /** rest | grpc | kafka | system */
-  actorchannel: string;
+  actorchannel?: string;
   /** the stream version this event gave its stream (1-based) */
-  streamversion: number;
+  streamversion?: number;
+  /** W3C trace context of the operation that recorded the event (also sent as a Kafka header) */
+  traceparent?: string;
 }
 
 export const CLOUD_EVENT_CONTENT_TYPE = 'application/cloudevents+json';
 
-/** Extension attributes are lowercase letters and digits only (CloudEvents naming rule). */
+const TRACEPARENT_PATTERN = '^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$';
+
+/** The envelope as Gantry publishes it. Extension attribute names are lowercase letters and digits (CloudEvents). */
 export const cloudEventEnvelopeSchema: JsonSchema = {
   type: 'object',
   required: [
@@ -44,7 +52,7 @@ export const cloudEventEnvelopeSchema: JsonSchema = {
     'datacontenttype',
     'data',
     'correlationid',
-    'actorsubject',
+    'actor',
     'actorroles',
     'actorchannel',
     'streamversion',
@@ -60,10 +68,11 @@ export const cloudEventEnvelopeSchema: JsonSchema = {
     data: { type: 'object' },
     correlationid: identifier,
     causationid: identifier,
-    actorsubject: label(256),
-    actorroles: { type: 'string', maxLength: 1024 },
+    actor: label(256),
+    actorroles: { type: 'string', maxLength: 1024, pattern: '^[a-z-]*(,[a-z-]+)*$' },
     actorchannel: { type: 'string', enum: ['rest', 'grpc', 'kafka', 'system'] },
     streamversion: { type: 'integer', minimum: 1 },
+    traceparent: { type: 'string', pattern: TRACEPARENT_PATTERN },
   },
   propertyNames: { pattern: '^[a-z0-9]{1,20}$' },
 };

@@ -1,6 +1,7 @@
 import { eventType } from './event-type';
 import { executionEventSchemas, type ExecutionEventPayloads } from './execution';
 import type { JsonSchema } from './json-schema';
+import { modelReviewEventSchemas, type ModelReviewEventPayloads } from './model-review';
 import { planningEventSchemas, type PlanningEventPayloads } from './planning';
 import { recordsEventSchemas, type RecordsEventPayloads } from './records';
 import { SERVICE_TOPICS, type Service } from './topics';
@@ -11,7 +12,8 @@ export interface EventPayloads
   extends PlanningEventPayloads,
     VerificationEventPayloads,
     ExecutionEventPayloads,
-    RecordsEventPayloads {}
+    RecordsEventPayloads,
+    ModelReviewEventPayloads {}
 
 export type EventName = keyof EventPayloads;
 
@@ -43,6 +45,7 @@ export const EVENTS = {
   ...events('verification', verificationEventSchemas),
   ...events('execution', executionEventSchemas),
   ...events('records', recordsEventSchemas),
+  ...events('model-review', modelReviewEventSchemas),
 } satisfies { [N in EventName]: EventDescription<Service, N> };
 
 export const EVENT_NAMES = Object.keys(EVENTS) as EventName[];

@@ -6,6 +6,7 @@ export * from './planning';
 export * from './verification';
 export * from './execution';
 export * from './records';
+export * from './model-review';
 export * from './request-deployment';
 export * from './events';
 export * from './cloud-event';

@@ -3,13 +3,13 @@ import type { JsonSchema } from './json-schema';
 /** Kafka headers on every published record. */
 export const TRACE_HEADERS = { traceparent: 'traceparent', tracestate: 'tracestate' } as const;
 
-/** Kafka headers a consumer adds when it puts a record on `<topic>.dlq`. */
+/** Kafka headers a consumer adds when it puts a record on `<topic>.dlq` (the original headers are kept too). */
 export const DEAD_LETTER_HEADERS = {
-  reason: 'gantry-dlq-reason',
-  topic: 'gantry-dlq-topic',
-  partition: 'gantry-dlq-partition',
-  offset: 'gantry-dlq-offset',
-  consumer: 'gantry-dlq-consumer',
+  reason: 'dlq-reason',
+  consumer: 'dlq-consumer',
+  originalTopic: 'dlq-original-topic',
+  originalPartition: 'dlq-original-partition',
+  originalOffset: 'dlq-original-offset',
 } as const;
 
 export const kafkaHeadersSchema: JsonSchema = {
@@ -22,12 +22,12 @@ export const kafkaHeadersSchema: JsonSchema = {
 
 export const deadLetterHeadersSchema: JsonSchema = {
   type: 'object',
-  required: [DEAD_LETTER_HEADERS.reason, DEAD_LETTER_HEADERS.topic, DEAD_LETTER_HEADERS.consumer],
+  required: Object.values(DEAD_LETTER_HEADERS),
   properties: {
-    [DEAD_LETTER_HEADERS.reason]: { type: 'string', description: 'why the consumer refused the record' },
-    [DEAD_LETTER_HEADERS.topic]: { type: 'string', description: 'the topic it was consumed from' },
-    [DEAD_LETTER_HEADERS.partition]: { type: 'string', pattern: '^[0-9]+$' },
-    [DEAD_LETTER_HEADERS.offset]: { type: 'string', pattern: '^[0-9]+$' },
-    [DEAD_LETTER_HEADERS.consumer]: { type: 'string', description: 'the consumer group that refused it' },
+    [DEAD_LETTER_HEADERS.reason]: { type: 'string', maxLength: 2000, description: 'why the consumer refused the record' },
+    [DEAD_LETTER_HEADERS.consumer]: { type: 'string', description: 'the consumer that refused it' },
+    [DEAD_LETTER_HEADERS.originalTopic]: { type: 'string', description: 'the topic it was consumed from' },
+    [DEAD_LETTER_HEADERS.originalPartition]: { type: 'string', pattern: '^[0-9]+$' },
+    [DEAD_LETTER_HEADERS.originalOffset]: { type: 'string', pattern: '^[0-9]+$' },
   },
 };

@@ -85,6 +85,12 @@ export const SAMPLE_PAYLOADS: { [N in keyof EventPayloads]: EventPayloads[N] } =
     closedAt: '2026-12-01T22:45:00Z',
     leadTimeMs: 135_780_000,
   },
+  ModelOutcomeRecorded: {
+    deploymentId,
+    model: { name: 'standard-web', version: 3 },
+    outcome: 'succeeded',
+    closedAt: '2026-12-01T22:45:00Z',
+  },
 };
 
 export const SAMPLE_REQUEST: RequestDeployment = {

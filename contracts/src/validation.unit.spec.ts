@@ -1,3 +1,4 @@
+import { cloudEventEnvelopeSchema, type CloudEventEnvelope } from './cloud-event';
 import { EVENT_NAMES, EVENT_TYPES, EVENTS, eventNameOf } from './events';
 import { eventType } from './event-type';
 import { SAMPLE_PAYLOADS, SAMPLE_REQUEST } from './samples.fixture';
@@ -97,5 +98,35 @@ describe('validatePayload', () => {
     expect(validatePayload('DeploymentStarted', 'started')).toBe('payload must be object');
     expect(validatePayload('gantry.planning.Nonsense.v1', {})).toBe('unknown payload type "gantry.planning.Nonsense.v1"');
     expect(validatePayload('toString', {})).toBe('unknown payload type "toString"');
+  });
+});
+
+describe('cloudEventEnvelopeSchema', () => {
+  const validate = createAjv().compile(cloudEventEnvelopeSchema);
+  const published: CloudEventEnvelope = {
+    specversion: '1.0',
+    id: '0c6f9a4e-3f57-4c1e-b1a5-9d8c2c1c7e11',
+    source: '/gantry/planning',
+    type: EVENT_TYPES.DeploymentRequested,
+    subject: SAMPLE_PAYLOADS.DeploymentRequested.deploymentId,
+    time: '2026-11-30T09:12:00.000Z',
+    datacontenttype: 'application/json',
+    data: SAMPLE_PAYLOADS.DeploymentRequested,
+    correlationid: 'c0ffee00-0000-4000-8000-000000000001',
+    actor: 'change-enablement@itsm',
+    actorroles: 'change-manager,deployment-manager',
+    actorchannel: 'rest',
+    streamversion: 1,
+    traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
+  };
+
+  it('accepts an event as the publisher writes it', () => {
+    expect(validate(published)).toBe(true);
+  });
+
+  it('refuses extension names CloudEvents does not allow, and a missing actor', () => {
+    expect(validate({ ...published, 'actor-subject': 'x' })).toBe(false);
+    const { actor: _, ...anonymous } = published;
+    expect(validate(anonymous)).toBe(false);
   });
 });

@@ -3,6 +3,7 @@
 # Idempotent: if the broker recorded in the PID file is alive and answering, says so and exits 0.
 # See infra/kafka/README.md for the environment variables.
 set -euo pipefail
+T0="$(date +%s%3N)"
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO="$(cd "$HERE/../.." && pwd)"
@@ -13,12 +14,15 @@ STATE_DIR="${KAFKA_STATE_DIR:-$REPO/.infra}"
 CLUSTER_ID="${KAFKA_CLUSTER_ID:-4L6g3nShT-eMCtK--X86sw}"   # any Kafka Uuid; fixed saves a JVM launch
 START_TIMEOUT="${KAFKA_START_TIMEOUT:-90}"
 HEAP_OPTS="${KAFKA_HEAP_OPTS:--Xms256m -Xmx384m}"
-LIB="$HERE/lib"
+LIB="${KAFKA_LIB_DIR:-$HERE/lib}"
+case "$LIB" in /*) ;; *) LIB="$PWD/$LIB" ;; esac
+MAVEN_ARGS="${KAFKA_MAVEN_ARGS:-}"       # e.g. -Pkafka39 (then use a separate KAFKA_LIB_DIR)
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 
 PID_FILE="$STATE_DIR/kafka.pid"
 DATADIR_FILE="$STATE_DIR/kafka.datadir"
 TEMPDIR_FILE="$STATE_DIR/kafka.tempdir"   # present only when start.sh created the data dir
+PORT_FILE="$STATE_DIR/kafka.port"
 
 log() { echo "[kafka/start] $*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
@@ -66,14 +70,16 @@ wait_ready() {   # wait_ready PID LOGFILE SECONDS START_EPOCH_MS
   return 1
 }
 
-T0="$(date +%s%3N)"
 if [ -f "$PID_FILE" ]; then
   OLD_PID="$(cat "$PID_FILE" 2>/dev/null || true)"
   OLD_DATA="$(cat "$DATADIR_FILE" 2>/dev/null || true)"
+  OLD_PORT="$(cat "$PORT_FILE" 2>/dev/null || echo "$PORT")"
   if is_broker_pid "$OLD_PID"; then
     if [ -n "${KAFKA_DATA_DIR:-}" ] && [ "$KAFKA_DATA_DIR" != "$OLD_DATA" ]; then
       log "WARNING: running broker uses data dir $OLD_DATA, not KAFKA_DATA_DIR=$KAFKA_DATA_DIR"
     fi
+    [ "$OLD_PORT" != "$PORT" ] && log "WARNING: running broker listens on $OLD_PORT, not KAFKA_PORT=$PORT"
+    PORT="$OLD_PORT"
     if grep -q 'Kafka Server started' "$OLD_DATA/logs/server.log" 2>/dev/null && port_open "$PORT"; then
       log "already running (pid $OLD_PID, 127.0.0.1:$PORT, data $OLD_DATA)"
       exit 0
@@ -86,20 +92,31 @@ if [ -f "$PID_FILE" ]; then
   if [ -f "$TEMPDIR_FILE" ] && [ "$(cat "$TEMPDIR_FILE")" = "$OLD_DATA" ] && [ -f "$OLD_DATA/.gantry-kafka-tmp" ]; then
     rm -rf -- "$OLD_DATA"
   fi
-  rm -f "$PID_FILE" "$DATADIR_FILE" "$TEMPDIR_FILE"
+  rm -f "$PID_FILE" "$DATADIR_FILE" "$TEMPDIR_FILE" "$PORT_FILE"
 fi
 
 port_open "$PORT" && die "127.0.0.1:$PORT is already in use by another process (set KAFKA_PORT)"
 port_open "$CONTROLLER_PORT" && die "127.0.0.1:$CONTROLLER_PORT is already in use (set KAFKA_CONTROLLER_PORT)"
 
 # ---------------------------------------------------------------- jars
+# lib/.pom.sha256 records which pom (+ KAFKA_MAVEN_ARGS) the jars came from; re-fetch on change.
 POM_SUM="$(sha256sum "$HERE/pom.xml" | cut -d' ' -f1)"
+[ -n "$MAVEN_ARGS" ] && POM_SUM="$(printf '%s %s' "$POM_SUM" "$MAVEN_ARGS" | sha256sum | cut -d' ' -f1)"
 if [ "$(cat "$LIB/.pom.sha256" 2>/dev/null || true)" != "$POM_SUM" ]; then
-  command -v mvn >/dev/null || die "mvn not found; needed once to fetch the Kafka jars into $LIB"
-  log "fetching Kafka jars into $LIB (mvn)"
-  rm -rf "$LIB"
-  mvn -B -ntp -q -f "$HERE/pom.xml" package 9>&- >&2 || die "mvn failed to fetch the Kafka jars"
-  echo "$POM_SUM" >"$LIB/.pom.sha256"
+  # Another state dir's start.sh may be fetching into the same lib dir: lock on the lib path.
+  exec 8>"${TMPDIR:-/tmp}/gantry-kafka-lib.$(printf '%s' "$LIB" | sha256sum | cut -c1-12).lock"
+  command -v flock >/dev/null && { flock -w 600 8 || die "timed out waiting for the jar-fetch lock"; }
+  if [ "$(cat "$LIB/.pom.sha256" 2>/dev/null || true)" != "$POM_SUM" ]; then
+    command -v mvn >/dev/null || die "mvn not found; needed once to fetch the Kafka jars into $LIB"
+    log "fetching Kafka jars into $LIB (mvn $MAVEN_ARGS)"
+    mkdir -p "$LIB"
+    rm -f "$LIB"/*.jar "$LIB/.pom.sha256"
+    # shellcheck disable=SC2086
+    mvn -B -ntp -q -f "$HERE/pom.xml" -Dkafka.lib.dir="$LIB" $MAVEN_ARGS package 8>&- 9>&- >&2 \
+      || die "mvn failed to fetch the Kafka jars"
+    echo "$POM_SUM" >"$LIB/.pom.sha256"
+  fi
+  exec 8>&-
 fi
 command -v "$JAVA" >/dev/null || die "java not found (Java 17+ required)"
 
@@ -121,7 +138,20 @@ mkdir -p "$DATA/logs"
 sed -e "s#@DATA_DIR@#$DATA#g" -e "s#@PORT@#$PORT#g" -e "s#@CONTROLLER_PORT@#$CONTROLLER_PORT#g" \
   "$HERE/server.properties" >"$DATA/server.properties"
 
-LOG_OPTS=(-Dkafka.logs.dir="$DATA/logs" -Dlog4j2.configurationFile="$HERE/log4j2.properties")
+if compgen -G "$LIB/reload4j-*.jar" >/dev/null; then
+  # Kafka 3.9.x (-Pkafka39) logs through reload4j (log4j 1.x): same quiet setup as log4j2.properties.
+  cat >"$DATA/log4j.properties" <<'EOF_LOG4J'
+log4j.rootLogger=WARN, file
+log4j.appender.file=org.apache.log4j.FileAppender
+log4j.appender.file.File=${kafka.logs.dir}/server.log
+log4j.appender.file.layout=org.apache.log4j.PatternLayout
+log4j.appender.file.layout.ConversionPattern=[%d] %p %m (%c)%n
+log4j.logger.kafka.server.KafkaRaftServer=INFO
+EOF_LOG4J
+  LOG_OPTS=(-Dkafka.logs.dir="$DATA/logs" -Dlog4j.configuration="file:$DATA/log4j.properties")
+else
+  LOG_OPTS=(-Dkafka.logs.dir="$DATA/logs" -Dlog4j2.configurationFile="$HERE/log4j2.properties")
+fi
 # Test tuning: small heap, SerialGC and C1 only -> faster start, smaller RSS (not for throughput).
 # shellcheck disable=SC2206
 JVM_OPTS=($HEAP_OPTS -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:+ExitOnOutOfMemoryError
@@ -135,14 +165,16 @@ fi
 
 # ---------------------------------------------------------------- launch
 # setsid: own session, so Ctrl-C / SIGHUP aimed at the caller's process group doesn't hit it.
-# Without a fork (the child is no group leader), so $! is the JVM's PID; verified below.
-SETSID=(); command -v setsid >/dev/null && SETSID=(setsid)
+# setsid only forks when its caller leads a process group, i.e. under job control (set -m);
+# otherwise it execs the JVM in place and $! is the JVM's PID.
+SETSID=(); [[ $- != *m* ]] && command -v setsid >/dev/null && SETSID=(setsid)
 "${SETSID[@]}" "$JAVA" "${JVM_OPTS[@]}" "${LOG_OPTS[@]}" -cp "$LIB/*" kafka.Kafka "$DATA/server.properties" \
   </dev/null >"$DATA/logs/stdout.log" 2>&1 9>&- &
 PID=$!
 
 echo "$PID" >"$PID_FILE"
 echo "$DATA" >"$DATADIR_FILE"
+echo "$PORT" >"$PORT_FILE"
 if [ "$IS_TEMP" = 1 ]; then echo "$DATA" >"$TEMPDIR_FILE"; else rm -f "$TEMPDIR_FILE"; fi
 log "started pid $PID, data dir $DATA; waiting up to ${START_TIMEOUT}s"
 

@@ -12,6 +12,7 @@ STOP_TIMEOUT="${KAFKA_STOP_TIMEOUT:-30}"
 PID_FILE="$STATE_DIR/kafka.pid"
 DATADIR_FILE="$STATE_DIR/kafka.datadir"
 TEMPDIR_FILE="$STATE_DIR/kafka.tempdir"
+PORT_FILE="$STATE_DIR/kafka.port"
 
 log() { echo "[kafka/stop] $*" >&2; }
 
@@ -67,4 +68,4 @@ if [ -n "$DATA" ] && [ -f "$TEMPDIR_FILE" ] && [ "$(cat "$TEMPDIR_FILE")" = "$DA
 elif [ -n "$DATA" ]; then
   log "kept data dir $DATA"
 fi
-rm -f "$PID_FILE" "$DATADIR_FILE" "$TEMPDIR_FILE"
+rm -f "$PID_FILE" "$DATADIR_FILE" "$TEMPDIR_FILE" "$PORT_FILE"

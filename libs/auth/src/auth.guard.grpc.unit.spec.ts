@@ -1,59 +1,97 @@
 import 'reflect-metadata';
-import type { ExecutionContext } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
-import { RpcException } from '@nestjs/microservices';
-import { Metadata } from '@grpc/grpc-js';
-import { AuthGuard } from './auth.guard';
-import { grpcIdentity, RequirePermission } from './decorators';
+import { createServer } from 'node:net';
+import { Controller, type INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { GrpcMethod, Payload, Transport } from '@nestjs/microservices';
+import { credentials, loadPackageDefinition, Metadata, type Client } from '@grpc/grpc-js';
+import { loadSync } from '@grpc/proto-loader';
+import { DEPLOYMENTS_PROTO_PATH } from '@gantry/contracts';
+import { AuthModule } from './auth.module';
+import { CurrentIdentity, RequirePermission } from './decorators';
+import type { Identity } from './identity';
 import { hashApiKey } from './tokens';
 
+@Controller()
 class DeploymentServiceTestHandler {
-  @RequirePermission('deployments:request')
-  requestDeployment() {}
+  @GrpcMethod('DeploymentService', 'GetDeployment')
+  @RequirePermission('deployments:read')
+  // with a custom parameter decorator in the signature, Nest injects only decorated parameters: hence @Payload()
+  getDeployment(@Payload() request: { id: string }, @CurrentIdentity() identity: Identity) {
+    return { id: request.id, status: 'planned', requestedBy: identity.subject };
+  }
+
+  @GrpcMethod('DeploymentService', 'RequestDeployment')
+  requestDeployment() {
+    return { id: 'leaked' };
+  }
 }
 
-const guard = new AuthGuard(new Reflector(), {
-  apiKeys: [
-    { name: 'servicenow', sha256: hashApiKey('sn'), roles: ['change-manager'] },
-    { name: 'grafana', sha256: hashApiKey('gf'), roles: ['product-owner'] },
-  ],
-});
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
 
-const rpcCall = (metadata: Metadata) =>
-  ({
-    getType: () => 'rpc',
-    getHandler: () => DeploymentServiceTestHandler.prototype.requestDeployment,
-    getClass: () => DeploymentServiceTestHandler,
-    switchToRpc: () => ({ getContext: () => metadata, getData: () => ({}) }),
-  }) as unknown as ExecutionContext;
+type Answer = { code?: number; details?: string; value?: { id: string; requestedBy: string } };
 
-const withKey = (key?: string) => {
-  const metadata = new Metadata();
-  if (key) metadata.set('x-api-key', key);
-  return metadata;
-};
+describe('AuthGuard (gRPC, hybrid application with inheritAppConfig)', () => {
+  let app: INestApplication;
+  let client: Client & Record<string, (request: object, metadata: Metadata, callback: (error: { code: number; details: string } | null, value: never) => void) => void>;
 
-const rpcError = async (metadata: Metadata) => {
-  const error = await guard.canActivate(rpcCall(metadata)).then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(RpcException);
-  return (error as RpcException).getError();
-};
+  beforeAll(async () => {
+    const port = await freePort();
+    const module = await Test.createTestingModule({
+      imports: [
+        AuthModule.forRoot({
+          apiKeys: [
+            { name: 'servicenow', sha256: hashApiKey('sn'), roles: ['change-manager'] },
+            { name: 'legacy', sha256: hashApiKey('lg'), roles: [] },
+          ],
+        }),
+      ],
+      controllers: [DeploymentServiceTestHandler],
+    }).compile();
+    app = module.createNestApplication({ logger: false });
+    // without inheritAppConfig Nest gives the gRPC server no global guards at all
+    app.connectMicroservice(
+      { transport: Transport.GRPC, options: { package: 'gantry.v1', protoPath: DEPLOYMENTS_PROTO_PATH, url: `127.0.0.1:${port}` } },
+      { inheritAppConfig: true },
+    );
+    await app.startAllMicroservices();
+    await app.init();
+    const proto = loadPackageDefinition(loadSync(DEPLOYMENTS_PROTO_PATH)) as unknown as {
+      gantry: { v1: { DeploymentService: new (address: string, creds: ReturnType<typeof credentials.createInsecure>) => typeof client } };
+    };
+    client = new proto.gantry.v1.DeploymentService(`127.0.0.1:${port}`, credentials.createInsecure());
+  });
 
-describe('AuthGuard (gRPC)', () => {
+  afterAll(async () => {
+    client.close();
+    await app.close();
+  });
+
+  const call = (method: string, key?: string) =>
+    new Promise<Answer>((resolve) => {
+      const metadata = new Metadata();
+      if (key) metadata.set('x-api-key', key);
+      client[method]({ id: 'd-1' }, metadata, (error, value) => resolve(error ? { code: error.code, details: error.details } : { value }));
+    });
+
   it('answers UNAUTHENTICATED without credentials', async () => {
-    expect(await rpcError(withKey())).toMatchObject({ code: 16 });
+    expect(await call('GetDeployment')).toMatchObject({ code: 16, details: expect.stringMatching(/authentication required/) });
   });
 
   it('answers PERMISSION_DENIED when the roles do not grant the permission', async () => {
-    expect(await rpcError(withKey('gf'))).toMatchObject({ code: 7 });
+    expect(await call('GetDeployment', 'lg')).toMatchObject({ code: 7 });
   });
 
-  it('lets a granted caller through and files its identity under the call metadata', async () => {
-    const metadata = withKey('sn');
-    await expect(guard.canActivate(rpcCall(metadata))).resolves.toBe(true);
-    expect(grpcIdentity(metadata)).toEqual({ subject: 'servicenow', roles: ['change-manager'], channel: 'grpc', kind: 'system' });
+  it('lets a granted caller through and hands its identity to the handler', async () => {
+    expect(await call('GetDeployment', 'sn')).toEqual({ value: expect.objectContaining({ id: 'd-1', requestedBy: 'servicenow' }) });
+  });
+
+  it('refuses a handler that declares no permission (deny by default)', async () => {
+    expect(await call('RequestDeployment', 'sn')).toMatchObject({ code: 7 });
   });
 });

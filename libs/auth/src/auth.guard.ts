@@ -1,6 +1,5 @@
 import {
   ForbiddenException,
-  Inject,
   Injectable,
   Logger,
   UnauthorizedException,
@@ -10,21 +9,20 @@ import {
 import { Reflector } from '@nestjs/core';
 import { RpcException } from '@nestjs/microservices';
 import type { Metadata } from '@grpc/grpc-js';
-import { authenticate, authenticateGrpcMetadata, isAuthenticationFailure } from './authenticate';
-import type { AuthConfig } from './config';
+import { AuthService } from './auth.service';
 import { attachGrpcIdentity, PUBLIC_ROUTE, REQUIRED_PERMISSION, type AuthenticatedRequest } from './decorators';
 import type { Identity } from './identity';
-import { mayDo, type Permission } from './roles';
-
-export const AUTH_CONFIG = Symbol('AUTH_CONFIG');
+import type { Permission } from './roles';
 
 /** gRPC status codes (grpc/status.h). */
 const UNAUTHENTICATED = 16;
 const PERMISSION_DENIED = 7;
 
 /**
- * The one place where access is decided, for HTTP and gRPC. Public routes pass; every other route must declare
- * a permission (a route that declares nothing is refused: deny by default), and the caller's roles must grant it.
+ * The one place where access is decided. Public routes pass; every other route must declare a permission (a
+ * route that declares nothing is refused: deny by default), and the caller's roles must grant it.
+ * Installed as APP_GUARD it covers every HTTP route, and the gRPC handlers of a hybrid application connected with
+ * `connectMicroservice(options, { inheritAppConfig: true })` (without it, Nest gives microservices no global guards).
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
@@ -32,7 +30,7 @@ export class AuthGuard implements CanActivate {
 
   constructor(
     private readonly reflector: Reflector,
-    @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
+    private readonly auth: AuthService,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -40,10 +38,11 @@ export class AuthGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)) return true;
 
     const grpc = context.getType() === 'rpc';
-    const outcome = grpc
-      ? await authenticateGrpcMetadata(context.switchToRpc().getContext<Metadata>(), this.config)
-      : await authenticate(context.switchToHttp().getRequest<{ headers: Record<string, string | string[] | undefined> }>().headers, this.config);
-    if (isAuthenticationFailure(outcome)) throw this.refusal(grpc, 'unauthenticated', outcome.message);
+    const authentication = grpc
+      ? await this.auth.authenticateGrpc(context.switchToRpc().getContext<Metadata>())
+      : await this.auth.authenticate(context.switchToHttp().getRequest<{ headers: Record<string, string | string[] | undefined> }>().headers);
+    if (!authentication.ok) throw this.refusal(grpc, 'unauthenticated', authentication.reason);
+    const { identity } = authentication;
 
     const permission = this.reflector.getAllAndOverride<Permission | undefined>(REQUIRED_PERMISSION, targets);
     if (!permission) {
@@ -51,10 +50,10 @@ export class AuthGuard implements CanActivate {
       this.logger.warn(`refused ${route}: it declares neither @Public() nor @RequirePermission() (deny by default)`);
       throw this.refusal(grpc, 'forbidden', 'this operation is not open to any role');
     }
-    if (!mayDo(outcome.roles, permission)) {
-      throw this.refusal(grpc, 'forbidden', `permission ${permission} required; roles [${outcome.roles.join(', ')}] do not grant it`);
+    if (!this.auth.permits(identity, permission)) {
+      throw this.refusal(grpc, 'forbidden', `permission ${permission} required; roles [${identity.roles.join(', ')}] do not grant it`);
     }
-    this.attach(context, grpc, outcome);
+    this.attach(context, grpc, identity);
     return true;
   }
 

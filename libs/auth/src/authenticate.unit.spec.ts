@@ -16,16 +16,14 @@ describe('authenticate: bearer tokens', () => {
   it('accepts a valid HS256 token and keeps only known roles', async () => {
     const token = await mintToken(secret, { sub: 'alice', roles: ['deployment-manager', 'wizard'] });
     expect(await authenticate(bearer(token), config)).toEqual({
-      subject: 'alice',
-      roles: ['deployment-manager'],
-      channel: 'rest',
-      kind: 'user',
+      ok: true,
+      identity: { subject: 'alice', roles: ['deployment-manager'], channel: 'rest', kind: 'user' },
     });
   });
 
   it('refuses an expired token as expired', async () => {
     const token = await mintToken(secret, { sub: 'alice', roles: ['auditor'], expiresIn: -60 });
-    expect(await authenticate(bearer(token), config)).toEqual({ failure: 'expired', message: 'token expired' });
+    expect(await authenticate(bearer(token), config)).toEqual({ ok: false, failure: 'expired', reason: 'token expired' });
   });
 
   it('refuses a token that is not yet valid (nbf)', async () => {
@@ -41,8 +39,9 @@ describe('authenticate: bearer tokens', () => {
   it('refuses a token signed with another secret', async () => {
     const token = await mintToken('another-secret-that-is-long-enough-too', { sub: 'mallory', roles: ['admin'] });
     expect(await authenticate(bearer(token), config)).toEqual({
+      ok: false,
       failure: 'invalid',
-      message: 'invalid token: signature verification failed',
+      reason: 'invalid token: signature verification failed',
     });
   });
 
@@ -68,15 +67,16 @@ describe('authenticate: bearer tokens', () => {
       .setExpirationTime('1h')
       .sign(key(secret));
     expect(await authenticate(bearer(badRoles), config)).toEqual({
+      ok: false,
       failure: 'invalid',
-      message: 'token claim roles must be an array of strings',
+      reason: 'token claim roles must be an array of strings',
     });
   });
 
   it('checks issuer and audience when configured', async () => {
     const strict = { ...config, issuer: 'https://idp.example', audience: 'gantry' };
     const good = await mintToken(secret, { sub: 'a', roles: ['auditor'], issuer: 'https://idp.example', audience: 'gantry' });
-    expect(await authenticate(bearer(good), strict)).toMatchObject({ subject: 'a' });
+    expect(await authenticate(bearer(good), strict)).toMatchObject({ ok: true, identity: { subject: 'a' } });
     const otherAudience = await mintToken(secret, { sub: 'a', roles: ['auditor'], issuer: 'https://idp.example', audience: 'x' });
     expect(await authenticate(bearer(otherAudience), strict)).toMatchObject({ failure: 'invalid' });
     const noIssuer = await mintToken(secret, { sub: 'a', roles: ['auditor'], audience: 'gantry' });
@@ -99,15 +99,13 @@ describe('authenticate: bearer tokens', () => {
 describe('authenticate: API keys', () => {
   it('accepts a configured key as a system identity', async () => {
     expect(await authenticate({ 'x-api-key': 'sn-key-1' }, config)).toEqual({
-      subject: 'servicenow',
-      roles: ['change-manager'],
-      channel: 'rest',
-      kind: 'system',
+      ok: true,
+      identity: { subject: 'servicenow', roles: ['change-manager'], channel: 'rest', kind: 'system' },
     });
   });
 
   it('refuses an unknown key', async () => {
-    expect(await authenticate({ 'x-api-key': 'sn-key-2' }, config)).toEqual({ failure: 'invalid', message: 'invalid API key' });
+    expect(await authenticate({ 'x-api-key': 'sn-key-2' }, config)).toEqual({ ok: false, failure: 'invalid', reason: 'invalid API key' });
   });
 });
 
@@ -115,11 +113,11 @@ describe('authenticateGrpcMetadata', () => {
   it('reads the same credentials from gRPC metadata, channel grpc', async () => {
     const metadata = new Metadata();
     metadata.set('x-api-key', 'sn-key-1');
-    expect(await authenticateGrpcMetadata(metadata, config)).toMatchObject({ subject: 'servicenow', channel: 'grpc' });
+    expect(await authenticateGrpcMetadata(metadata, config)).toMatchObject({ identity: { subject: 'servicenow', channel: 'grpc' } });
     const token = await mintToken(secret, { sub: 'bob', roles: ['deployment-practitioner'] });
     const withToken = new Metadata();
     withToken.set('authorization', `Bearer ${token}`);
-    expect(await authenticateGrpcMetadata(withToken, config)).toMatchObject({ subject: 'bob', channel: 'grpc', kind: 'user' });
+    expect(await authenticateGrpcMetadata(withToken, config)).toMatchObject({ identity: { subject: 'bob', channel: 'grpc', kind: 'user' } });
     expect(await authenticateGrpcMetadata(new Metadata(), config)).toMatchObject({ failure: 'missing' });
   });
 });

@@ -4,5 +4,6 @@ export * from './config';
 export * from './authenticate';
 export * from './tokens';
 export * from './decorators';
+export * from './auth.service';
 export * from './auth.guard';
 export * from './auth.module';

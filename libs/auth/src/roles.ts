@@ -25,7 +25,8 @@ export type Permission = (typeof PERMISSIONS)[number];
 
 /**
  * The one role → permission table. Enforced by AuthGuard, documented in libs/auth/README.md, tested row by row.
- * Audit queries (`audit:read`) belong to compliance staff; KPIs to those who steer the practice.
+ * Audit queries (`audit:read`) belong to compliance staff and to the deployment manager who answers for the practice;
+ * KPIs to those who steer it.
  */
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   'deployment-manager': [
@@ -33,6 +34,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'deployments:read',
     'verifications:read',
     'runs:read',
+    'audit:read',
     'models:read',
     'kpis:read',
   ],

@@ -3,7 +3,7 @@ import { mayDo, PERMISSIONS, ROLE_PERMISSIONS, ROLES, type Permission, type Role
 /** The README's table, row by row: a change to either must change both. */
 const TABLE: Record<Role, Record<Permission, boolean>> = {
   //                        request  depl.  verif. runs   audit  models kpis
-  'deployment-manager': row(true, true, true, true, false, true, true),
+  'deployment-manager': row(true, true, true, true, true, true, true),
   'deployment-practitioner': row(true, true, true, true, false, true, false),
   'service-owner': row(false, true, true, true, false, false, true),
   'product-owner': row(false, true, false, false, false, false, true),

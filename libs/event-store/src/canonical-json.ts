@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { CanonicalText } from './canonical-text';
 import type { RecordedEvent } from './types';
 
 /** The previous hash of a stream's first event. */
@@ -69,37 +70,60 @@ function serialize(value: unknown, ancestors: object[]): string {
     case 'boolean':
       return value ? 'true' : 'false';
     case 'object':
-      return value === null ? 'null' : serializeObject(value, ancestors);
+      if (value === null) return 'null';
+      if (Array.isArray(value)) return serializeArray(value, ancestors);
+      return isPlainObject(value) ? serializeMembers(value as Record<string, unknown>, ancestors) : serializeInstance(value, ancestors);
     default:
       throw new TypeError(`canonicalJson: a ${typeof value} is not JSON`);
   }
 }
 
-function serializeObject(value: object, ancestors: object[]): string {
+const isPlainObject = (value: object): boolean => {
+  const prototype = Object.getPrototypeOf(value);
+  return (prototype === Object.prototype || prototype === null) && typeof (value as { toJSON?: unknown }).toJSON !== 'function';
+};
+
+function serializeInstance(value: object, ancestors: object[]): string {
+  if (value instanceof CanonicalText) return value.text;
   if (value instanceof Date) {
     if (Number.isNaN(value.getTime())) throw new TypeError('canonicalJson: invalid Date');
     return JSON.stringify(value.toISOString());
   }
   if (value instanceof Map || value instanceof Set) throw new TypeError('canonicalJson: a Map or Set is not JSON');
   if (value instanceof Number || value instanceof String || value instanceof Boolean) return serialize(value.valueOf(), ancestors);
-  if (ancestors.includes(value)) throw new TypeError('canonicalJson: cyclic structure');
   const toJSON = (value as { toJSON?: unknown }).toJSON;
-  if (typeof toJSON === 'function') return serialize(toJSON.call(value), ancestors);
+  if (typeof toJSON === 'function') {
+    if (ancestors.includes(value)) throw new TypeError('canonicalJson: cyclic structure');
+    return serialize(toJSON.call(value), ancestors);
+  }
+  return serializeMembers(value as Record<string, unknown>, ancestors);
+}
 
-  ancestors.push(value);
-  let text: string;
-  if (Array.isArray(value)) {
-    text = `[${value.map((item) => (item === undefined ? 'null' : serialize(item, ancestors))).join(',')}]`;
-  } else {
-    const record = value as Record<string, unknown>;
-    // Array.prototype.sort compares strings by UTF-16 code units, which is the order JCS prescribes.
-    const members: string[] = [];
-    for (const key of Object.keys(record).sort()) {
-      const member = record[key];
-      if (member !== undefined) members.push(`${JSON.stringify(key)}:${serialize(member, ancestors)}`);
-    }
-    text = `{${members.join(',')}}`;
+function serializeArray(items: readonly unknown[], ancestors: object[]): string {
+  if (ancestors.includes(items)) throw new TypeError('canonicalJson: cyclic structure');
+  ancestors.push(items);
+  let text = '[';
+  for (let n = 0; n < items.length; n++) {
+    if (n > 0) text += ',';
+    const item = items[n];
+    text += item === undefined ? 'null' : serialize(item, ancestors);
   }
   ancestors.pop();
-  return text;
+  return `${text}]`;
+}
+
+function serializeMembers(record: Record<string, unknown>, ancestors: object[]): string {
+  if (ancestors.includes(record)) throw new TypeError('canonicalJson: cyclic structure');
+  ancestors.push(record);
+  // Array.prototype.sort compares strings by UTF-16 code units, which is the order JCS prescribes.
+  const keys = Object.keys(record).sort();
+  let text = '{';
+  for (const key of keys) {
+    const member = record[key];
+    if (member === undefined) continue;
+    if (text.length > 1) text += ',';
+    text += `${JSON.stringify(key)}:${serialize(member, ancestors)}`;
+  }
+  ancestors.pop();
+  return `${text}}`;
 }

@@ -21,6 +21,15 @@ export interface SqlClient {
   query<R extends Record<string, any> = Record<string, any>>(statement: SqlStatement): Promise<SqlResult<R>>;
 }
 
+export interface DatabaseOptions extends Omit<PoolConfig, 'connectionString'> {
+  /**
+   * Default true. False where the pool's connections share one server session, as PGlite's socket server does
+   * (and PgBouncer in transaction mode): a statement prepared by name through one connection already exists for the
+   * next, which then fails with "prepared statement already exists".
+   */
+  namedStatements?: boolean;
+}
+
 /**
  * One pool per process and every transaction's client passed along explicitly.
  * Why: PGlite (the embedded default) runs one transaction at a time across all connections, so code that
@@ -29,13 +38,19 @@ export interface SqlClient {
 export class Database {
   private readonly committedListeners = new Set<() => void>();
 
-  constructor(readonly pool: Pool) {}
+  /**
+   * @param namedStatements whether statements may be prepared by name on a connection (see DatabaseOptions)
+   */
+  constructor(
+    readonly pool: Pool,
+    readonly namedStatements = true,
+  ) {}
 
-  static connect(connectionString: string, options: Omit<PoolConfig, 'connectionString'> = {}): Database {
+  static connect(connectionString: string, { namedStatements = true, ...options }: DatabaseOptions = {}): Database {
     const pool = new Pool({ connectionString, max: 10, ...options });
     // An idle client that loses its server (a Postgres restart) must not crash the process.
     pool.on('error', () => undefined);
-    return new Database(pool);
+    return new Database(pool, namedStatements);
   }
 
   query: SqlClient['query'] = ((textOrStatement: string | SqlStatement, values?: readonly unknown[]) =>

@@ -1,4 +1,5 @@
 import { canonicalJson, GENESIS_HASH, hashEvent } from './canonical-json';
+import { CanonicalText } from './canonical-text';
 import type { Database, SqlClient } from './database';
 import { eventStoreStatements, toRecordedEvent, type EventRow, type EventStoreStatements } from './event-store-statements';
 import { HashChainWalk, type BrokenLink, type ChainedEvent } from './hash-chain';
@@ -40,7 +41,7 @@ export class EventStore {
     readonly db: Database,
     readonly schema: string,
   ) {
-    this.sql = eventStoreStatements(assertSchemaName(schema));
+    this.sql = eventStoreStatements(assertSchemaName(schema), db.namedStatements);
   }
 
   migrate(): Promise<void> {
@@ -136,31 +137,24 @@ export class EventStore {
   ): Promise<string | undefined> {
     const recordedAt = new Date().toISOString();
     const count = events.length;
-    const versions = new Array<number>(count);
-    const ids = new Array<string>(count);
-    const types = new Array<string>(count);
-    const schemaVersions = new Array<number>(count);
-    const data = new Array<string>(count);
-    const metadata = new Array<string>(count);
-    const previousHashes = new Array<string>(count);
-    const hashes = new Array<string>(count);
+    let rows = '';
     let hash = previousHash;
+    let lastMetadata: { source: unknown; text: CanonicalText } | undefined;
     for (let n = 0; n < count; n++) {
       const event = events[n]!;
       const streamVersion = expectedVersion + n + 1;
       const schemaVersion = event.schemaVersion ?? 1;
-      previousHashes[n] = hash;
-      hash = hashEvent(hash, { id: event.id, streamId, streamType, streamVersion, type: event.type, schemaVersion, data: event.data, metadata: event.metadata, recordedAt });
-      versions[n] = streamVersion;
-      ids[n] = event.id;
-      types[n] = event.type;
-      schemaVersions[n] = schemaVersion;
       // The canonical texts are what is stored, so reading them back reproduces exactly what was hashed.
-      data[n] = canonicalJson(event.data);
-      metadata[n] = canonicalJson(event.metadata);
-      hashes[n] = hash;
+      const data = new CanonicalText(canonicalJson(event.data));
+      // A command's events usually share one metadata object: serialize it once.
+      if (lastMetadata?.source !== event.metadata) lastMetadata = { source: event.metadata, text: new CanonicalText(canonicalJson(event.metadata)) };
+      const metadata = lastMetadata.text;
+      const eventHash = hashEvent(hash, { id: event.id, streamId, streamType, streamVersion, type: event.type, schemaVersion, data, metadata, recordedAt });
+      rows += `${n === 0 ? '[' : ','}{"stream_version":${streamVersion},"event_id":${JSON.stringify(event.id)},"event_type":${JSON.stringify(event.type)},"schema_version":${schemaVersion},"data":${data.text},"metadata":${metadata.text},"previous_hash":"${hash}","hash":"${eventHash}"}`;
+      hash = eventHash;
     }
-    const values: unknown[] = [streamId, streamType, expectedVersion + count, hash, recordedAt, versions, ids, types, schemaVersions, data, metadata, previousHashes, hashes];
+    const ids = events.map((event) => event.id);
+    const values: unknown[] = [streamId, streamType, expectedVersion + count, hash, recordedAt, `${rows}]`, ids[0]];
     const statement = expectedVersion === 0 ? this.sql.appendToNewStream : this.sql.appendToExistingStream;
     if (expectedVersion > 0) values.push(expectedVersion, previousHash);
     try {

@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { eventually } from '@gantry/testing';
 import { startConsumer, type RunningConsumer } from './consumer';
 import { KafkaBus } from './kafka-bus';
-import { deploymentEvent, messagingFixture, newDeploymentStream, recordEffect, uniqueSuffix, type MessagingFixture } from './messaging-fixture';
+import { deploymentEvent, messagingFixture, newDeploymentStream, recordEffect, uniqueSuffix, type MessagingFixture } from './test-fixtures';
 import { startPublisher, type RunningPublisher } from './publisher';
 
 /**
@@ -75,8 +75,9 @@ describe('a broker outage while events are being appended', () => {
   it('loses nothing and applies every event exactly once, each stream in order', async () => {
     const streams = Array.from({ length: 8 }, () => ({ ...newDeploymentStream(), version: 0 }));
     const appended: string[] = [];
-    const appendSome = async (count: number) => {
+    const appendSome = async (count: number, paceMs = 0) => {
       for (let i = 0; i < count; i++) {
+        if (paceMs) await new Promise((paced) => setTimeout(paced, paceMs));
         const stream = streams[appended.length % streams.length];
         const event = deploymentEvent('DeploymentStepRecorded', { step: stream.version + 1 });
         await fixture.store.appendStream(stream.id, 'Deployment', stream.version, [event]);
@@ -89,17 +90,20 @@ describe('a broker outage while events are being appended', () => {
     await appendSome(40);
     await eventually(async () => (await applied()) === 40, { what: 'the first 40 events before the outage' });
 
-    // The broker goes down while appends go on, stays down while 80 more are appended, then comes back.
+    // The broker goes down while appends go on and stays down while 80 more are appended, 200 ms apart: longer
+    // than kafkajs's retries, so the consumer crashes and restarts and the publisher's sends fail for a while.
     const appendingDuringStop = appendSome(40);
     await broker.stop();
     await appendingDuringStop;
     const appendedWhenStopped = appended.length;
-    await appendSome(80);
+    await appendSome(80, 200);
     const appliedWhileDown = await applied();
     await broker.start();
+    const restarted = Date.now();
     await appendSome(40);
 
-    await eventually(async () => (await applied()) >= appended.length, { timeoutMs: 120_000, intervalMs: 200, what: `all ${appended.length} events applied` });
+    await eventually(async () => (await applied()) >= appended.length, { timeoutMs: 120_000, intervalMs: 100, what: `all ${appended.length} events applied` });
+    console.info(`broker outage: ${appliedWhileDown} of ${appendedWhenStopped + 80} events applied while down; all ${appended.length} applied ${Date.now() - restarted} ms after the broker was back; published ${publisher.published}, duplicates dropped ${consumer.counts.duplicates}`);
     const effects = await fixture.effects();
     expect(effects).toHaveLength(appended.length);
     expect(new Set(effects.map((row) => row.event_id))).toEqual(new Set(appended));

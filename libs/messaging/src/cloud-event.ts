@@ -1,48 +1,15 @@
+import { eventType, type CloudEventEnvelope, type Service } from '@gantry/contracts';
 import type { RecordedEvent } from '@gantry/event-store';
 
-/**
- * A CloudEvents 1.0 document in structured JSON mode: what travels on every Gantry topic.
- * `specversion`, `id`, `source` and `type` are required by the CloudEvents spec; Gantry's publisher always
- * fills every attribute, but inbound topics of other systems may omit the optional ones.
- * Extensions (lowercase, per the spec): correlation, causation, who acted through which door, the stream
- * version of the event, and the W3C trace context of the operation that recorded it.
- */
-export interface CloudEvent<Data = unknown> {
-  specversion: '1.0';
-  id: string;
-  source: string;
-  /** `gantry.<service>.<EventName>.v<schemaVersion>` */
-  type: string;
-  /** the aggregate id */
-  subject?: string;
-  /** RFC 3339 */
-  time?: string;
-  datacontenttype?: 'application/json';
-  data?: Data;
-  correlationid?: string;
-  causationid?: string;
-  /** the actor's subject */
-  actor?: string;
-  /** comma-separated */
-  actorroles?: string;
-  /** rest | grpc | kafka | system */
-  actorchannel?: string;
-  streamversion?: number;
-  traceparent?: string;
-}
+/** A CloudEvents 1.0 document in structured JSON mode: what travels on every topic. The contract is in contracts/. */
+export type CloudEvent<Data = unknown> = CloudEventEnvelope<string, Data>;
 
 export type ParsedCloudEvent = { ok: true; event: CloudEvent } | { ok: false; reason: string };
-
-export const cloudEventsContentType = 'application/cloudevents+json';
 
 /** `Deployment-<uuid>` → `<uuid>`: the stream id without its type prefix. */
 export function aggregateIdOf(streamId: string): string {
   const dash = streamId.indexOf('-');
   return dash < 0 ? streamId : streamId.slice(dash + 1);
-}
-
-export function eventType(service: string, name: string, schemaVersion: number): string {
-  return `gantry.${service}.${name}.v${schemaVersion}`;
 }
 
 /** `gantry.planning.DeploymentPlanned.v1` → `DeploymentPlanned`; a type without a version suffix → its last segment. */
@@ -58,7 +25,7 @@ export function toCloudEvent(service: string, event: RecordedEvent, options: { s
     specversion: '1.0',
     id: event.id,
     source: `/gantry/${service}`,
-    type: eventType(service, event.type, event.schemaVersion),
+    type: eventType(service as Service, event.type, event.schemaVersion),
     subject: options.subject ?? aggregateIdOf(event.streamId),
     time: new Date(event.recordedAt).toISOString(),
     datacontenttype: 'application/json',

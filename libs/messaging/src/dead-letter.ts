@@ -1,3 +1,4 @@
+import { DEAD_LETTER_HEADERS } from '@gantry/contracts';
 import type { IncomingMessage, OutgoingMessage } from './bus';
 
 /**
@@ -13,13 +14,7 @@ export class PoisonMessage extends Error {
   }
 }
 
-export const deadLetterHeaders = {
-  reason: 'dlq-reason',
-  consumer: 'dlq-consumer',
-  originalTopic: 'dlq-original-topic',
-  originalPartition: 'dlq-original-partition',
-  originalOffset: 'dlq-original-offset',
-} as const;
+export const deadLetterHeaders = DEAD_LETTER_HEADERS;
 
 /** The original key, value and headers, plus where it came from and why it was refused. */
 export function deadLetterOf(message: IncomingMessage, consumer: string, reason: string): OutgoingMessage {

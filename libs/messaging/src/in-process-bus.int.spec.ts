@@ -8,7 +8,7 @@ import type { IncomingMessage } from './bus';
 import { startConsumer, type ConsumerOutcome, type RunningConsumer } from './consumer';
 import { deadLetterHeaders, PoisonMessage } from './dead-letter';
 import { InProcessBus } from './in-process-bus';
-import { deploymentEvent, messagingFixture, newDeploymentStream, recordEffect, traceparentOf, type MessagingFixture } from './messaging-fixture';
+import { deploymentEvent, messagingFixture, newDeploymentStream, recordEffect, traceparentOf, type MessagingFixture } from './test-fixtures';
 import { startPublisher, type RunningPublisher } from './publisher';
 import { deadLetterTopic } from './topics';
 
@@ -49,6 +49,16 @@ describe('the in-process bus', () => {
     expect(fromStart).toEqual(['early', 'late']);
     expect(fromNow).toEqual(['late']);
     await Promise.all([a.close(), b.close(), bus.close()]);
+  });
+
+  it('keeps only the latest messages of a topic nobody consumes', async () => {
+    const bus = new InProcessBus(quiet, 2);
+    await bus.produce('t', [message('1'), message('2'), message('3')]);
+    const seen: string[] = [];
+    const subscription = await bus.subscribe({ group: 'late', topics: ['t'], fromBeginning: true }, async (m) => void seen.push(`${m.offset}:${m.value}`));
+    await bus.produce('t', [message('4')]);
+    expect(seen).toEqual(['1:2', '2:3', '3:4']);
+    await Promise.all([subscription.close(), bus.close()]);
   });
 
   it('delivers a message again while its handler throws, then goes on in order', async () => {

@@ -8,14 +8,19 @@ import { errorFields, jsonStderrLog, type MessagingLog } from './log';
  * publisher's checkpoint advances only past delivered events; after a restart the publisher sends again
  * from its checkpoint and consumers drop the repeats through their inbox.
  * Messages stay in memory until every group that ever subscribed to the topic has handled them; a topic
- * nobody has subscribed to yet keeps everything, for the first group that subscribes from the beginning.
+ * nobody has subscribed to yet keeps its latest `retainedWithoutGroups` messages (default 10 000) for the
+ * first group that subscribes from the beginning — consumers subscribe at startup, and a topic that nobody
+ * in this process consumes must not grow without end.
  */
 export class InProcessBus implements MessageBus {
   private readonly topics = new Map<string, TopicLog>();
   private readonly members = new Set<Member>();
   private closed = false;
 
-  constructor(private readonly log: MessagingLog = jsonStderrLog()) {}
+  constructor(
+    private readonly log: MessagingLog = jsonStderrLog(),
+    private readonly retainedWithoutGroups = 10_000,
+  ) {}
 
   async ensureTopics(topics: string[]): Promise<void> {
     topics.forEach((topic) => this.topic(topic));
@@ -35,6 +40,7 @@ export class InProcessBus implements MessageBus {
         headers: { ...message.headers },
       });
     }
+    if (log.groups.size === 0) log.dropOldest(this.retainedWithoutGroups);
     const lastOffset = log.end - 1;
     const awaited = [...log.groups.values()].filter((cursor) => cursor.member);
     awaited.forEach((cursor) => cursor.member!.wake());
@@ -90,6 +96,14 @@ class TopicLog {
 
   at(offset: number): IncomingMessage {
     return this.messages[offset - this.base];
+  }
+
+  dropOldest(keep: number): void {
+    const excess = this.messages.length - keep;
+    if (excess > 0) {
+      this.messages.splice(0, excess);
+      this.base += excess;
+    }
   }
 
   dropHandled(): void {

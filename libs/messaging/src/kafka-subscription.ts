@@ -1,4 +1,4 @@
-import type { Consumer, ConsumerConfig, EachMessagePayload, IHeaders, Kafka } from 'kafkajs';
+import { KafkaJSError, type Consumer, type ConsumerConfig, type EachMessagePayload, type IHeaders, type Kafka } from 'kafkajs';
 import { backoffDelay } from './backoff';
 import type { IncomingMessage, SubscribeOptions, Subscription } from './bus';
 import { errorFields, type MessagingLog } from './log';
@@ -92,6 +92,10 @@ export class KafkaSubscription implements Subscription {
         value: message.value,
         headers: textHeaders(message.headers),
       });
+    } catch (error) {
+      // Leaving the message undelivered on close is expected; kafkajs logs errors only when they are not its own.
+      if (this.closed) throw new KafkaJSError(`closed before ${topic}/${partition}@${message.offset} was handled`, { retriable: true });
+      throw error;
     } finally {
       clearInterval(keepAlive);
     }

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { eventually } from '@gantry/testing';
-import type { IncomingMessage, Subscription } from './bus';
+import type { IncomingMessage, OutgoingMessage, Subscription } from './bus';
 import { eventName, type CloudEvent } from './cloud-event';
 import { startConsumer, type ConsumerOutcome, type OutcomeKind, type RunningConsumer } from './consumer';
 import { deadLetterHeaders, PoisonMessage } from './dead-letter';
 import { KafkaBus } from './kafka-bus';
-import { deploymentEvent, kafkaBrokers, messagingFixture, newDeploymentStream, recordEffect, uniqueSuffix, type MessagingFixture } from './messaging-fixture';
+import { deploymentEvent, kafkaBrokers, messagingFixture, newDeploymentStream, recordEffect, uniqueSuffix, type MessagingFixture } from './test-fixtures';
 import { startPublisher, type RunningPublisher } from './publisher';
 import { deadLetterTopic } from './topics';
 
@@ -120,7 +120,7 @@ describe('an event appended in one service reaches another through Kafka', () =>
   it('sends poison messages to the dead-letter topic with the reason and goes on with the next message', async () => {
     const stream = newDeploymentStream();
     const key = stream.aggregateId; // one partition: the poison comes before the good event
-    const poison = [
+    const poison: OutgoingMessage[] = [
       { key, value: '{"specversion": "1.0", "id": ', headers: { 'x-origin': 'test' } },
       { key, value: JSON.stringify({ specversion: '1.0', id: randomUUID(), source: '/itsm', subject: key }), headers: {} },
       { key, value: JSON.stringify({ specversion: '1.0', id: randomUUID(), source: '/itsm', type: 'itsm.changes.ChangeAuthorised.v1' }), headers: {} },
@@ -170,6 +170,42 @@ describe('an event appended in one service reaches another through Kafka', () =>
     expect(outcomesOf(flaky.id)).toEqual([expect.objectContaining({ kind: 'handled', failedAttempts: 2 })]);
     const effects = (await fixture.effects()).filter((row) => row.message_key === stream.aggregateId);
     expect(effects.map((row) => row.event_id)).toEqual([flaky.id, next.id]);
+  });
+
+  it('leaves a message that is still being retried when the consumer stops for the next member of the group', async () => {
+    const group = `model-review-${uniqueSuffix()}`;
+    const seen: ConsumerOutcome[] = [];
+    const start = (handle: (event: CloudEvent) => Promise<void>) =>
+      startConsumer({
+        bus,
+        db: fixture.db,
+        schema: fixture.consumerSchema,
+        name: group,
+        topics: [fixture.topic],
+        fromBeginning: false,
+        handle,
+        onOutcome: (outcome) => seen.push(outcome),
+        log: () => undefined,
+      });
+    const stream = newDeploymentStream();
+    const first = deploymentEvent('DeploymentPlanned');
+    const stuck = deploymentEvent('DeploymentApproved');
+    let attemptsAtStuck = 0;
+    const failing = await start(async (event) => {
+      if (event.id === stuck.id) {
+        attemptsAtStuck += 1;
+        throw new Error('database unavailable (injected)');
+      }
+    });
+    await fixture.store.appendStream(stream.id, 'Deployment', 0, [first, stuck]);
+    await eventually(() => attemptsAtStuck >= 2, { what: 'the consumer retrying' });
+    await failing.stop();
+
+    const healthy = await start(async () => undefined);
+    await eventually(() => seen.some((o) => o.eventId === stuck.id && o.kind === 'handled'), { what: 'the next member handling it' });
+    await healthy.stop();
+    expect(seen.filter((o) => o.eventId === first.id && o.kind === 'handled')).toHaveLength(1);
+    expect(seen.filter((o) => o.eventId === stuck.id).map((o) => o.kind)).toEqual(['handled']);
   });
 
   it('takes one hop (append → effect committed by the consumer) in milliseconds', async () => {

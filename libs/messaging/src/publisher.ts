@@ -1,7 +1,8 @@
 import type { Checkpoint, EventStore, RecordedEvent } from '@gantry/event-store';
 import { backoffDelay, delay, type Backoff } from './backoff';
 import type { MessageBus, OutgoingMessage } from './bus';
-import { cloudEventsContentType, toCloudEvent } from './cloud-event';
+import { CLOUD_EVENT_CONTENT_TYPE } from '@gantry/contracts';
+import { toCloudEvent } from './cloud-event';
 import { errorFields, jsonStderrLog, type MessagingLog } from './log';
 import { serviceTopic } from './topics';
 
@@ -16,7 +17,7 @@ export interface PublisherOptions {
   batchSize?: number;
   /** how often to look for events committed by other processes; default 250 ms (commits of this process wake it at once) */
   idlePollMs?: number;
-  /** backoff after a failed read or produce; default 100 ms doubling to 5 s */
+  /** backoff after a failed read or produce; default 100 ms doubling to 2 s (a broker that is back is used within 2 s) */
   retry?: Backoff;
   /** the CloudEvent subject and Kafka key; default: the stream id without its type prefix */
   aggregateIdOf?: (event: RecordedEvent) => string;
@@ -24,7 +25,7 @@ export interface PublisherOptions {
 }
 
 export interface RunningPublisher {
-  /** Resolves once every event visible to a read started after this call has been published. */
+  /** Resolves once every event committed before the call has been published (for tests and shutdown). */
   caughtUp(): Promise<void>;
   /** events produced so far by this publisher (a repeat after a failure counts again) */
   readonly published: number;
@@ -44,23 +45,17 @@ export function startPublisher(options: PublisherOptions): RunningPublisher {
   const checkpointName = `publisher:${topic}`;
   const batchSize = options.batchSize ?? 100;
   const idlePollMs = options.idlePollMs ?? 250;
-  const retry = options.retry ?? { initialMs: 100, maxMs: 5_000 };
+  const retry = options.retry ?? { initialMs: 100, maxMs: 2_000 };
   const log = options.log ?? jsonStderrLog();
   const aggregateIdOf = options.aggregateIdOf;
 
   const stopping = new AbortController();
   const wakeUp = new WakeUp();
   const unlisten = store.db.onCommitted(() => wakeUp.wake());
-  /** a cycle is one read (and produce) of the loop */
-  let waiters: CaughtUpWaiter[] = [];
-  let cycle = 0;
+  let cycleEnd = new CycleEnd();
+  /** how far the topic has the events: in memory right after a produce, saved just after */
+  let checkpoint: Checkpoint | undefined;
   let published = 0;
-
-  const settleWaiters = (due: (waiter: CaughtUpWaiter) => boolean, error?: Error) => {
-    const [settled, waiting] = [waiters.filter(due), waiters.filter((waiter) => !due(waiter))];
-    waiters = waiting;
-    settled.forEach((waiter) => (error ? waiter.reject(error) : waiter.resolve()));
-  };
 
   const toMessage = (event: RecordedEvent): OutgoingMessage => {
     const cloudEvent = toCloudEvent(service, event, aggregateIdOf ? { subject: aggregateIdOf(event) } : {});
@@ -68,7 +63,7 @@ export function startPublisher(options: PublisherOptions): RunningPublisher {
       key: cloudEvent.subject ?? null,
       value: JSON.stringify(cloudEvent),
       headers: {
-        'content-type': cloudEventsContentType,
+        'content-type': CLOUD_EVENT_CONTENT_TYPE,
         ...(event.metadata.traceparent ? { traceparent: event.metadata.traceparent } : {}),
       },
     };
@@ -76,11 +71,10 @@ export function startPublisher(options: PublisherOptions): RunningPublisher {
 
   const run = async () => {
     let topicReady = false;
-    let checkpoint: Checkpoint | undefined;
     let saved: Checkpoint | undefined;
     let failures = 0;
     while (!stopping.signal.aborted) {
-      const current = ++cycle;
+      let idle = false;
       try {
         if (!topicReady) {
           await bus.ensureTopics([topic]);
@@ -101,26 +95,45 @@ export function startPublisher(options: PublisherOptions): RunningPublisher {
           saved = checkpoint;
         }
         failures = 0;
-        if (events.length < batchSize) {
-          settleWaiters((waiter) => waiter.afterCycle < current);
-          await wakeUp.wait(idlePollMs, stopping.signal);
-        }
+        idle = events.length < batchSize;
       } catch (error) {
         const waitMs = backoffDelay(failures++, retry);
         log('error', 'publisher failed; retrying from its checkpoint', { topic, attempt: failures, retryInMs: waitMs, ...errorFields(error) });
         await delay(waitMs, stopping.signal);
       }
+      cycleEnd.resolve();
+      cycleEnd = new CycleEnd();
+      if (idle) await wakeUp.wait(idlePollMs, stopping.signal);
     }
+    cycleEnd.resolve();
   };
   const loop = run();
 
+  /**
+   * Whether an event at or below `position` is still to be published. It reads the events table itself because
+   * `readAll` cannot tell "nothing new" from "held back behind a transaction still running somewhere".
+   */
+  const unpublishedUpTo = async (position: string, after: Checkpoint): Promise<boolean> => {
+    const { rows } = await store.db.query<{ pending: boolean }>(
+      `SELECT EXISTS (SELECT 1 FROM "${store.schema}".events WHERE position <= $1::bigint AND (transaction_id, position) > ($2::xid8, $3::bigint)) AS pending`,
+      [position, after.transactionId, after.position],
+    );
+    return rows[0].pending;
+  };
+
   return {
-    caughtUp: () =>
-      new Promise<void>((resolve, reject) => {
-        if (stopping.signal.aborted) return reject(new Error(`publisher of ${topic} is stopped`));
-        waiters.push({ afterCycle: cycle, resolve, reject });
+    caughtUp: async () => {
+      const { rows } = await store.db.query<{ position: string | null }>(`SELECT max(position)::text AS position FROM "${store.schema}".events`);
+      const target = rows[0].position;
+      if (target === null) return;
+      for (;;) {
+        if (stopping.signal.aborted) throw new Error(`the publisher of ${topic} is stopped`);
+        if (checkpoint && !(await unpublishedUpTo(target, checkpoint))) return;
+        const next = cycleEnd.promise;
         wakeUp.wake();
-      }),
+        await next;
+      }
+    },
     get published() {
       return published;
     },
@@ -129,16 +142,14 @@ export function startPublisher(options: PublisherOptions): RunningPublisher {
       wakeUp.wake();
       unlisten();
       await loop;
-      settleWaiters(() => true, new Error(`publisher of ${topic} stopped`));
     },
   };
 }
 
-interface CaughtUpWaiter {
-  /** the cycle that was current when it asked: a later cycle's read started after the question */
-  afterCycle: number;
-  resolve: () => void;
-  reject: (error: Error) => void;
+/** Resolved when one round of the loop (read, produce, save — or a failure and its backoff) is over. */
+class CycleEnd {
+  resolve!: () => void;
+  readonly promise = new Promise<void>((resolve) => (this.resolve = resolve));
 }
 
 /** A wake-up that is not lost when it comes while nobody is waiting. */

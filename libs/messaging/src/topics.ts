@@ -1,5 +1,4 @@
-/** The one outgoing topic of a service: `gantry.planning.v1`. */
-export const serviceTopic = (service: string): string => `gantry.${service}.v1`;
+export { deadLetterTopic } from '@gantry/contracts';
 
-/** Where a consumer puts the messages of `topic` it cannot accept, with the reason. */
-export const deadLetterTopic = (topic: string): string => `${topic}.dlq`;
+/** The one outgoing topic of a service: `gantry.planning.v1` (contracts' SERVICE_TOPICS for the five services). */
+export const serviceTopic = (service: string): string => `gantry.${service}.v1`;

@@ -1,0 +1,26 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Metadata } from '@grpc/grpc-js';
+import { authenticate, authenticateGrpcMetadata, type Authentication, type Credentials } from './authenticate';
+import type { AuthConfig } from './config';
+import type { Channel, Identity } from './identity';
+import { mayDo, type Permission } from './roles';
+
+export const AUTH_CONFIG = Symbol('AUTH_CONFIG');
+
+/** Authentication with the application's configuration, for code that decides outside AuthGuard. */
+@Injectable()
+export class AuthService {
+  constructor(@Inject(AUTH_CONFIG) private readonly config: AuthConfig) {}
+
+  authenticate(credentials: Credentials, channel: Channel = 'rest'): Promise<Authentication> {
+    return authenticate(credentials, this.config, channel);
+  }
+
+  authenticateGrpc(metadata: Metadata): Promise<Authentication> {
+    return authenticateGrpcMetadata(metadata, this.config);
+  }
+
+  permits(identity: Identity, permission: Permission): boolean {
+    return mayDo(identity.roles, permission);
+  }
+}
