@@ -4,6 +4,7 @@ import { mintToken } from '@gantry/auth';
 import { DEPLOYMENTS_PROTO_PATH } from '@gantry/contracts';
 import { createTestDatabase, eventually, type TestDatabase } from '@gantry/testing';
 import { Client } from 'pg';
+import { isDeepStrictEqual } from 'node:util';
 import { causesComeFirst, deploymentRequest, idempotencyKey, MILESTONES } from './support/deployments';
 import { childEnv, freePort, startGantryProcess, type GantryProcess } from './support/processes';
 
@@ -67,10 +68,14 @@ const closedRecord = (deploymentId: string) =>
     async () => {
       const body = await auditHistory(deploymentId);
       const complete = body?.history.some((h) => h.type === 'gantry.model-review.ModelOutcomeRecorded.v1');
-      return complete && JSON.stringify(body!.state) === JSON.stringify(body!.projection) ? body : undefined;
+      return complete && isDeepStrictEqual(body!.state, body!.projection) ? body : undefined;
     },
-    { timeoutMs: 60_000, intervalMs: 200, what: `deployment ${deploymentId} to be recorded by all five services` },
-  );
+    { timeoutMs: 45_000, intervalMs: 200, what: `deployment ${deploymentId} to be recorded by all five services` },
+  ).catch(async (error) => {
+    const last = await auditHistory(deploymentId);
+    const logs = Object.values(processes).map((p) => `--- ${p.name} ---\n${p.output().slice(-3000)}`);
+    throw new Error(`${(error as Error).message}\nledger so far: ${JSON.stringify(last?.history.map((h) => h.type.split('.')[2]))}; state ${JSON.stringify(last?.state)}; projection ${JSON.stringify(last?.projection)}\n${logs.join('\n')}`);
+  });
 
 const expectCompleteHistory = (body: AuditBody) => {
   const types = body.history.map((h) => h.type);
@@ -112,15 +117,15 @@ describe('one deployment through all five services', () => {
       new Promise<T>((resolve, reject) => (client as unknown as Record<string, Function>)[method](message, metadata, (error: Error | null, reply: T) => (error ? reject(error) : resolve(reply))));
     const request = deploymentRequest();
     try {
+      // proto-loader's default (keepCase false) maps the proto's snake_case fields to camelCase
       const reply = await call<{ id: string; status: string }>('RequestDeployment', {
         ...request,
-        change_id: request.changeId,
-        acceptance_criteria: [{ type: 'smoke-tests', description: 'checkout smoke suite passes', params: { suite: 'checkout' } }],
+        acceptanceCriteria: [{ type: 'smoke-tests', description: 'checkout smoke suite passes', params: { suite: 'checkout' } }],
       });
       expect(reply.status).toBe('planned');
       expectCompleteHistory(await closedRecord(reply.id));
-      const got = await call<{ id: string; change_id: string }>('GetDeployment', { id: reply.id });
-      expect(got).toMatchObject({ id: reply.id, change_id: request.changeId });
+      const got = await call<{ id: string; changeId: string; acceptanceCriteria: unknown[] }>('GetDeployment', { id: reply.id });
+      expect(got).toMatchObject({ id: reply.id, changeId: request.changeId, acceptanceCriteria: [{ type: 'smoke-tests', params: { suite: 'checkout' } }] });
       await expect(call('GetDeployment', { id: 'not-a-uuid' })).rejects.toMatchObject({ code: 3 });
     } finally {
       client.close();
@@ -157,7 +162,7 @@ describe('bad input at the planning door', () => {
     ['a criterion without its parameter', deploymentRequest({ acceptanceCriteria: [{ type: 'http-health', description: 'up' }] }), 400, /url/],
     ['a window that ends before it starts', deploymentRequest({ window: { start: '2030-01-02T00:00:00Z', end: '2030-01-01T00:00:00Z' } }), 400, /window.end must be after/],
     ['a body that is not JSON', '{"changeId": ', 400, /JSON/],
-    ['a 5 MB body', JSON.stringify({ ...deploymentRequest(), padding: 'x'.repeat(5 * 1024 * 1024) }), 413, /limit/],
+    ['a 5 MB body', JSON.stringify({ ...deploymentRequest(), padding: 'x'.repeat(5 * 1024 * 1024) }), 413, /too large/],
   ])('%s gets a clear 4xx and records nothing', async (_name, body, status, message) => {
     const before = await countPlanningEvents();
     const response = await post('/deployments', body, changeManager);

@@ -17,3 +17,13 @@ export const isRefused = <R>(outcome: readonly unknown[] | Refused<R>): outcome 
 
 export const fold = <State, Event>(evolve: (s: State, e: Event) => State, initial: State, events: readonly Event[]): State =>
   events.reduce(evolve, initial);
+
+/** Deep equality of plain facts (JSON-like data), whatever the order of object keys: stored events come back from jsonb reordered. */
+export const sameFacts = (a: unknown, b: unknown): boolean => {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const keysA = Object.keys(a).filter((k) => (a as Record<string, unknown>)[k] !== undefined);
+  const keysB = Object.keys(b).filter((k) => (b as Record<string, unknown>)[k] !== undefined);
+  return keysA.length === keysB.length && keysA.every((k) => sameFacts((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+};

@@ -83,10 +83,41 @@ describe('EventStore.append', () => {
     await store.appendStream('deployment-partial', 'deployment', 0, events);
     await expect(store.appendStream('deployment-partial', 'deployment', 2, [events[1]!, newEvent()])).rejects.toBeInstanceOf(EventIdConflict);
     await expect(store.appendStream('deployment-elsewhere', 'deployment', 0, [events[0]!])).rejects.toBeInstanceOf(EventIdConflict);
+    await expect(store.appendStream('deployment-partial', 'deployment', 2, [newEvent(), events[1]!])).rejects.toBeInstanceOf(EventIdConflict);
     const twice = newEvent();
     await expect(store.appendStream('deployment-twice', 'deployment', 0, [twice, twice])).rejects.toBeInstanceOf(EventIdConflict);
     expect(await store.streamVersion('deployment-partial')).toBe(2);
     expect(await store.streamVersion('deployment-elsewhere')).toBe(0);
+  });
+
+  it('recovers when the head it remembers was written by a transaction that rolled back', async () => {
+    await store.appendStream('deployment-rolled-back', 'deployment', 0, newEvents(1));
+    const rollback = new Error('rolled back on purpose');
+    await expect(
+      db.transaction(async (tx) => {
+        await store.append(tx, 'deployment-rolled-back', 'deployment', 1, newEvents(2));
+        throw rollback;
+      }),
+    ).rejects.toBe(rollback);
+    // Another process appends at the same version with different events (and so a different hash).
+    await new EventStore(db, 'planning').appendStream('deployment-rolled-back', 'deployment', 1, newEvents(2));
+    expect(await store.appendStream('deployment-rolled-back', 'deployment', 3, newEvents(1))).toEqual({ appended: true, nextVersion: 4 });
+    expect(await store.verifyStream('deployment-rolled-back')).toEqual({ intact: true, checked: 4 });
+  });
+
+  it('tells the committed listeners about appends outside a transaction, and only when something was appended', async () => {
+    let heard = 0;
+    const unlisten = db.onCommitted(() => (heard += 1));
+    try {
+      const events = newEvents(1);
+      await store.appendStream('deployment-heard', 'deployment', 0, events);
+      expect(heard).toBe(1);
+      await store.appendStream('deployment-heard', 'deployment', 0, events);
+      await expect(store.appendStream('deployment-heard', 'deployment', 0, newEvents(1))).rejects.toBeInstanceOf(StreamVersionConflict);
+      expect(heard).toBe(1);
+    } finally {
+      unlisten();
+    }
   });
 
   it('appends nothing for no events', async () => {

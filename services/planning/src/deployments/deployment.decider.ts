@@ -1,4 +1,4 @@
-import { refuse, type Decider, type Refused } from '@gantry/decider';
+import { refuse, sameFacts, type Decider, type Refused } from '@gantry/decider';
 import type { DeploymentPlanned, DeploymentRequested } from '@gantry/contracts';
 
 /**
@@ -39,8 +39,7 @@ export type DeploymentCommand = RequestDeployment;
 export type DeploymentRefusal = { code: 'DeploymentAlreadyRequested'; deploymentId: string } | { code: 'WindowEndsBeforeItStarts'; start: string; end: string };
 
 /** Two requests are the same when they differ only in when they were made. */
-const sameRequest = (a: DeploymentRequested, b: DeploymentRequested) =>
-  JSON.stringify({ ...a, requestedAt: undefined }) === JSON.stringify({ ...b, requestedAt: undefined });
+const sameRequest = (a: DeploymentRequested, b: DeploymentRequested) => sameFacts({ ...a, requestedAt: undefined }, { ...b, requestedAt: undefined });
 
 /** The skeleton plan: one big-bang wave over the request's targets (the environment's own targets come with issue 4). */
 export const planFor = (request: DeploymentRequested): DeploymentPlanned => ({

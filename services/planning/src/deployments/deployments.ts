@@ -28,6 +28,8 @@ const deploymentIdFor = (requester: string, idempotencyKey?: string): string => 
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h[16], 16) & 0x3) | 0x8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 };
 
+const definedOnly = (value: object) => Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
+
 /** The application service behind every door (REST, gRPC, and later ITSM events): one command path. */
 @Injectable()
 export class Deployments {
@@ -45,7 +47,7 @@ export class Deployments {
       environment: body.environment,
       ...(body.targets?.length ? { targets: body.targets } : {}),
       window: { start: new Date(body.window.start).toISOString(), end: new Date(body.window.end).toISOString() },
-      acceptanceCriteria: body.acceptanceCriteria.map((c) => ({ ...c }) as AcceptanceCriterion),
+      acceptanceCriteria: body.acceptanceCriteria.map((c) => definedOnly({ ...c }) as AcceptanceCriterion),
       requestedBy: context.identity.subject,
       requestedAt: context.now.toISOString(),
       ...(body.model ? { model: body.model } : {}),
