@@ -8,6 +8,8 @@ NODE="$PWD/node_modules/.bin/node"
 echo "node $("$NODE" --version), $(nproc) cores"
 if [ $# -eq 0 ]; then
   "$NODE" node_modules/.bin/tsc -p tsconfig.json --noEmit
+  # The module-boundary rule reads Nx's project graph and silently skips itself when none is cached: build it first.
+  NX_DAEMON=false "$NODE" node_modules/.bin/nx show projects >/dev/null
   "$NODE" node_modules/.bin/eslint --max-warnings 0 .
 fi
 # NestJS 12 is ESM-only: Jest (CommonJS) loads it through the VM module API, which needs this flag on Node 24.

@@ -17,7 +17,8 @@ describe('EventStore.append', () => {
   afterAll(() => fixture.close());
 
   it('records events with versions, positions, the transaction id and a hash chain from genesis', async () => {
-    const data = { title: 'Release 4.2 — ünïcødé 漢字 😀', at: new Date('2025-02-01T10:00:00Z'), nested: { z: [1, 2.5, null], a: true }, gone: undefined };
+    const numbers = [1e21, 1e-7, 0.1 + 0.2, -0, 5e-324, 1.7976931348623157e308, -123456789.125];
+    const data = { title: 'Release 4.2 — ünïcødé 漢字 😀 "quoted" \\ \n', at: new Date('2025-02-01T10:00:00Z'), nested: { z: [1, 2.5, null], a: true }, gone: undefined, numbers };
     const events = [newEvent('DeploymentRequested', data), newEvent('DeploymentScheduled', { window: 'w1' })];
     const result = await store.appendStream('deployment-rt', 'deployment', 0, events);
     expect(result).toEqual({ appended: true, nextVersion: 2 });
@@ -28,7 +29,7 @@ describe('EventStore.append', () => {
       [events[1]!.id, 'DeploymentScheduled', 2, 'deployment', 1],
     ]);
     const [first, second] = recorded as [(typeof recorded)[0], (typeof recorded)[0]];
-    expect(first.data).toEqual({ title: data.title, at: '2025-02-01T10:00:00.000Z', nested: { z: [1, 2.5, null], a: true } });
+    expect(first.data).toEqual({ title: data.title, at: '2025-02-01T10:00:00.000Z', nested: { z: [1, 2.5, null], a: true }, numbers: [1e21, 1e-7, 0.1 + 0.2, 0, 5e-324, 1.7976931348623157e308, -123456789.125] });
     expect(first.metadata).toEqual(metadata);
     expect(first.recordedAt).toBeInstanceOf(Date);
     expect(typeof first.position).toBe('string');

@@ -2,7 +2,7 @@ import { canonicalJson, GENESIS_HASH, hashEvent } from './canonical-json';
 import { CanonicalText } from './canonical-text';
 import type { Database, SqlClient } from './database';
 import { eventStoreStatements, toRecordedEvent, type EventRow, type EventStoreStatements } from './event-store-statements';
-import { HashChainWalk, type BrokenLink, type ChainedEvent } from './hash-chain';
+import { verifyChains } from './hash-chain';
 import { StreamHeads } from './stream-heads';
 import { assertSchemaName, eventStoreMigrations, migrate } from './migrations';
 import {
@@ -16,8 +16,6 @@ import {
   type RecordedEvent,
 } from './types';
 
-const VERIFY_PAGE_SIZE = 1000;
-
 interface HeadRow {
   version: number | null;
   stream_type: string | null;
@@ -25,8 +23,6 @@ interface HeadRow {
   known_ids: string[] | null;
   known_in_stream: number;
 }
-
-type VerifiedRow = EventRow & { head_version: number | null; head_hash: string | null };
 
 /**
  * The event store of one service: its events, streams and checkpoints live in the service's own schema.
@@ -198,53 +194,13 @@ export class EventStore {
   }
 
   /** Recomputes one stream's hash chain from GENESIS_HASH and names the first event that does not fit. */
-  async verifyStream(streamId: string): Promise<IntegrityReport> {
-    const walk = new HashChainWalk();
-    let afterVersion = 0;
-    for (;;) {
-      const { rows } = await this.db.query<VerifiedRow>({ ...this.sql.verifyStreamPage, values: [streamId, afterVersion, VERIFY_PAGE_SIZE] });
-      const broken = this.walkPage(walk, rows);
-      if (broken) return { intact: false, checked: walk.checked, firstBroken: broken };
-      if (rows.length < VERIFY_PAGE_SIZE) break;
-      afterVersion = rows[rows.length - 1]!.stream_version;
-    }
-    const broken = walk.end() ?? (walk.checked === 0 ? await this.headWithoutEvents(this.sql.streamWithoutEvents, [streamId]) : undefined);
-    return broken ? { intact: false, checked: walk.checked, firstBroken: broken } : { intact: true, checked: walk.checked };
+  verifyStream(streamId: string): Promise<IntegrityReport> {
+    return verifyChains(this.db, this.sql, streamId);
   }
 
   /** Recomputes every stream's hash chain, stream by stream, a page at a time. */
-  async verifyAll(): Promise<IntegrityReport> {
-    const walk = new HashChainWalk();
-    let after: [string, number] = ['', 0];
-    for (;;) {
-      const { rows } = await this.db.query<VerifiedRow>({ ...this.sql.verifyAllPage, values: [...after, VERIFY_PAGE_SIZE] });
-      const broken = this.walkPage(walk, rows);
-      if (broken) return { intact: false, checked: walk.checked, firstBroken: broken };
-      if (rows.length < VERIFY_PAGE_SIZE) break;
-      const last = rows[rows.length - 1]!;
-      after = [last.stream_id, last.stream_version];
-    }
-    const broken = walk.end() ?? (await this.headWithoutEvents(this.sql.firstStreamWithoutEvents, []));
-    return broken ? { intact: false, checked: walk.checked, firstBroken: broken } : { intact: true, checked: walk.checked };
-  }
-
-  private walkPage(walk: HashChainWalk, rows: readonly VerifiedRow[]): BrokenLink | undefined {
-    for (const row of rows) {
-      const event: ChainedEvent = {
-        ...toRecordedEvent(row),
-        head: row.head_version === null ? undefined : { version: row.head_version, lastHash: row.head_hash! },
-      };
-      const broken = walk.next(event);
-      if (broken) return broken;
-    }
-    return undefined;
-  }
-
-  /** A streams row left without any events has no event to name: position and event id are empty. */
-  private async headWithoutEvents(statement: EventStoreStatements['streamWithoutEvents'], values: unknown[]): Promise<BrokenLink | undefined> {
-    const { rows } = await this.db.query<{ stream_id: string; version: number }>({ ...statement, values });
-    const row = rows[0];
-    return row && { position: '', eventId: '', streamId: row.stream_id, streamVersion: 1, reason: `streams.version is ${row.version} but the stream has no events` };
+  verifyAll(): Promise<IntegrityReport> {
+    return verifyChains(this.db, this.sql);
   }
 }
 

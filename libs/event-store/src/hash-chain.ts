@@ -1,5 +1,43 @@
 import { GENESIS_HASH, hashEvent, hashedEventFields } from './canonical-json';
+import type { Database } from './database';
+import { toRecordedEvent, type EventRow, type EventStoreStatements } from './event-store-statements';
 import type { IntegrityReport, RecordedEvent } from './types';
+
+const PAGE_SIZE = 1000;
+
+type VerifiedRow = EventRow & { head_version: number | null; head_hash: string | null };
+
+/**
+ * Verifies one stream's chain, or every stream's (ordered by stream id) when no stream is given, reading a page of
+ * events at a time. Each page is one statement, so its events and their streams' heads come from one snapshot.
+ */
+export async function verifyChains(db: Database, sql: EventStoreStatements, streamId?: string): Promise<IntegrityReport> {
+  const walk = new HashChainWalk();
+  let after: [string, number] = [streamId ?? '', 0];
+  for (;;) {
+    const page = streamId === undefined ? sql.verifyAllPage : sql.verifyStreamPage;
+    const { rows } = await db.query<VerifiedRow>({ ...page, values: [...after, PAGE_SIZE] });
+    for (const row of rows) {
+      const head = row.head_version === null ? undefined : { version: row.head_version, lastHash: row.head_hash! };
+      const broken = walk.next({ ...toRecordedEvent(row), head });
+      if (broken) return { intact: false, checked: walk.checked, firstBroken: broken };
+    }
+    if (rows.length < PAGE_SIZE) break;
+    const last = rows[rows.length - 1]!;
+    after = [last.stream_id, last.stream_version];
+  }
+  const broken = walk.end() ?? (walk.checked === 0 || streamId === undefined ? await streamWithoutEvents(db, sql, streamId) : undefined);
+  return broken ? { intact: false, checked: walk.checked, firstBroken: broken } : { intact: true, checked: walk.checked };
+}
+
+/** A streams row left without any events has no event to name: position and event id are empty. */
+async function streamWithoutEvents(db: Database, sql: EventStoreStatements, streamId?: string): Promise<BrokenLink | undefined> {
+  const { rows } = await db.query<{ stream_id: string; version: number }>(
+    streamId === undefined ? { ...sql.firstStreamWithoutEvents } : { ...sql.streamWithoutEvents, values: [streamId] },
+  );
+  const row = rows[0];
+  return row && { position: '', eventId: '', streamId: row.stream_id, streamVersion: 1, reason: `streams.version is ${row.version} but the stream has no events` };
+}
 
 export type BrokenLink = Extract<IntegrityReport, { intact: false }>['firstBroken'];
 

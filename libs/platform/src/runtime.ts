@@ -16,7 +16,8 @@ export interface ServiceRuntime {
 export async function createRuntime(config: GantryConfig): Promise<ServiceRuntime> {
   const embedded = config.databaseUrl ? undefined : await startEmbeddedPostgres(config.dataDir);
   // PGlite serialises transactions, so a large pool only queues; Postgres gets a pool sized for 2 cores.
-  const db = Database.connect(config.databaseUrl ?? embedded!.url, { max: embedded ? 4 : 10 });
+  // PGlite's socket shares one session between connections, so named (session-scoped) statements would collide.
+  const db = Database.connect(config.databaseUrl ?? embedded!.url, { max: embedded ? 4 : 10, namedStatements: !embedded });
   const bus: MessageBus = config.kafkaBrokers
     ? new KafkaBus({ clientId: `gantry-${config.process}`, brokers: config.kafkaBrokers, sessionTimeoutMs: config.kafkaSessionTimeoutMs })
     : new InProcessBus();

@@ -1,9 +1,9 @@
+import { ExecutionModule } from '@gantry/execution';
+import { ModelReviewModule } from '@gantry/model-review';
+import { PlanningModule } from '@gantry/planning';
 import { runMain } from '@gantry/platform';
-import { ExecutionModule } from '../../execution/src/execution.module';
-import { ModelReviewModule } from '../../model-review/src/model-review.module';
-import { PlanningModule } from '../../planning/src/planning.module';
-import { RecordsModule } from '../../records/src/records.module';
-import { VerificationModule } from '../../verification/src/verification.module';
+import { RecordsModule } from '@gantry/records';
+import { VerificationModule } from '@gantry/verification';
 
 /** The embedded default: all five services in one process, on one port (PGlite and the in-process bus unless configured). */
 void runMain('standalone', {
