@@ -62,12 +62,15 @@ interface AuditBody {
   history: { id: string; type: string; source: string; causationId: string | null }[];
 }
 
-/** Waits until the deployment's record is closed and model review has counted it, then returns the audit answer. */
+/**
+ * Waits until every milestone of every service is in the ledger (topics arrive independently, so the record may close
+ * before, say, execution's last events are ledgered) and the projection has caught up, then returns the audit answer.
+ */
 const closedRecord = (deploymentId: string) =>
   eventually(
     async () => {
       const body = await auditHistory(deploymentId);
-      const complete = body?.history.some((h) => h.type === 'gantry.model-review.ModelOutcomeRecorded.v1');
+      const complete = body !== undefined && MILESTONES.every((m) => body.history.some((h) => h.type === m));
       return complete && isDeepStrictEqual(body!.state, body!.projection) ? body : undefined;
     },
     { timeoutMs: 45_000, intervalMs: 200, what: `deployment ${deploymentId} to be recorded by all five services` },

@@ -3,6 +3,7 @@ import { eventually } from '@gantry/testing';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { deploymentRequest, MILESTONES } from './support/deployments';
 import { childEnv, freePort, startGantryProcess, type GantryProcess } from './support/processes';
 
@@ -41,7 +42,7 @@ it('the same request and audit query work with the embedded defaults', async () 
     async () => {
       const audit = await fetch(`${gantry.url}/audit/deployments/${deploymentId}`, { headers: { authorization: `Bearer ${auditor}` } });
       const json = audit.status === 200 ? ((await audit.json()) as { state: { phase: string }; projection: unknown; history: { type: string }[] }) : undefined;
-      return json?.history.some((h) => h.type === MILESTONES.at(-1)) ? json : undefined;
+      return json && MILESTONES.every((m) => json.history.some((h) => h.type === m)) && isDeepStrictEqual(json.state, json.projection) ? json : undefined;
     },
     { timeoutMs: 60_000, intervalMs: 200, what: 'the embedded default to record the deployment' },
   );

@@ -13,4 +13,4 @@ if [ $# -eq 0 ]; then
   "$NODE" node_modules/.bin/eslint --max-warnings 0 .
 fi
 # NestJS 12 is ESM-only: Jest (CommonJS) loads it through the VM module API, which needs this flag on Node 24.
-NODE_OPTIONS="--experimental-vm-modules ${NODE_OPTIONS:-}" "$NODE" node_modules/.bin/jest "$@"
+NODE_OPTIONS="--experimental-vm-modules --disable-warning=ExperimentalWarning --disable-warning=TimeoutNegativeWarning ${NODE_OPTIONS:-}" "$NODE" node_modules/.bin/jest "$@"

@@ -28,7 +28,7 @@ export interface GantryProcess {
 /** Starts a Gantry process the way production does (its own node process), and waits until /health answers 200. */
 export async function startGantryProcess(name: string, entry: string, env: NodeJS.ProcessEnv, { timeoutMs = 90_000 } = {}): Promise<GantryProcess> {
   const port = Number(env.PORT);
-  const child = spawn(node, ['-r', '@swc-node/register', join(repoRoot, entry)], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(node, ['--disable-warning=TimeoutNegativeWarning', '-r', '@swc-node/register', join(repoRoot, entry)], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const keep = (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-200_000);

@@ -15,9 +15,10 @@ export interface ServiceRuntime {
 
 export async function createRuntime(config: GantryConfig): Promise<ServiceRuntime> {
   const embedded = config.databaseUrl ? undefined : await startEmbeddedPostgres(config.dataDir);
-  // PGlite serialises transactions, so a large pool only queues; Postgres gets a pool sized for 2 cores.
-  // PGlite's socket shares one session between connections, so named (session-scoped) statements would collide.
-  const db = Database.connect(config.databaseUrl ?? embedded!.url, { max: embedded ? 4 : 10, namedStatements: !embedded });
+  // PGlite's socket server multiplexes every connection onto its one session and interleaves their protocol messages
+  // (seen: "portal does not exist", a bind landing on another connection's statement), so the embedded default uses
+  // one connection, without named statements. PGlite runs one transaction at a time anyway.
+  const db = Database.connect(config.databaseUrl ?? embedded!.url, { max: embedded ? 1 : 10, namedStatements: !embedded });
   const bus: MessageBus = config.kafkaBrokers
     ? new KafkaBus({ clientId: `gantry-${config.process}`, brokers: config.kafkaBrokers, sessionTimeoutMs: config.kafkaSessionTimeoutMs })
     : new InProcessBus();
