@@ -1,3 +1,4 @@
+import { requestDeploymentProperties, requestDeploymentRequired, type RequestDeployment } from './request-deployment';
 import { arrayOf, identifier, label, objectOf, timestamp, type JsonSchema } from './json-schema';
 import {
   acceptanceCriteriaSchema,
@@ -15,23 +16,11 @@ import {
 } from './vocabulary';
 
 /** A change enablement system asked for a deployment of an authorised change. */
-export interface DeploymentRequested {
+export interface DeploymentRequested extends RequestDeployment {
   deploymentId: string;
-  changeId: string;
-  releaseId?: string;
-  service: string;
-  kind: DeploymentKind;
-  components: Component[];
-  environment: string;
-  window: Window;
-  acceptanceCriteria: AcceptanceCriterion[];
-  /** targets inside the environment named by the requester; absent: planning chooses */
-  targets?: string[];
   /** subject of the requester's identity */
   requestedBy: string;
   requestedAt: string;
-  /** name of the deployment model asked for; absent: planning picks the active model that applies */
-  model?: string;
 }
 
 /** One wave of a strategy: the targets deployed together. */
@@ -76,33 +65,8 @@ export const waveSchema = objectOf(
 
 export const planningEventSchemas: Record<keyof PlanningEventPayloads, JsonSchema> = {
   DeploymentRequested: objectOf(
-    {
-      deploymentId: identifier,
-      changeId: identifier,
-      releaseId: identifier,
-      service: label(),
-      kind: deploymentKindSchema,
-      components: componentsSchema,
-      environment: label(),
-      window: windowSchema,
-      targets: targetsSchema,
-      acceptanceCriteria: acceptanceCriteriaSchema,
-      requestedBy: label(256),
-      requestedAt: timestamp,
-      model: label(),
-    },
-    [
-      'deploymentId',
-      'changeId',
-      'service',
-      'kind',
-      'components',
-      'environment',
-      'window',
-      'acceptanceCriteria',
-      'requestedBy',
-      'requestedAt',
-    ],
+    { deploymentId: identifier, ...requestDeploymentProperties, requestedBy: label(256), requestedAt: timestamp },
+    ['deploymentId', ...requestDeploymentRequired, 'requestedBy', 'requestedAt'],
   ),
   DeploymentPlanned: objectOf(
     {

@@ -36,20 +36,21 @@ export interface CommandPayloads {
 
 export type CommandName = keyof CommandPayloads;
 
+/** What a request says; DeploymentRequested records it with the deployment id and who asked when. */
+export const requestDeploymentProperties: Record<keyof RequestDeployment, JsonSchema> = {
+  changeId: identifier,
+  releaseId: identifier,
+  service: label(),
+  kind: deploymentKindSchema,
+  components: componentsSchema,
+  environment: label(),
+  targets: targetsSchema,
+  window: windowSchema,
+  acceptanceCriteria: acceptanceCriteriaSchema,
+  model: label(),
+};
+export const requestDeploymentRequired = ['changeId', 'service', 'kind', 'components', 'environment', 'window', 'acceptanceCriteria'] as const;
+
 export const commandSchemas: Record<CommandName, JsonSchema> = {
-  RequestDeployment: objectOf(
-    {
-      changeId: identifier,
-      releaseId: identifier,
-      service: label(),
-      kind: deploymentKindSchema,
-      components: componentsSchema,
-      environment: label(),
-      targets: targetsSchema,
-      window: windowSchema,
-      acceptanceCriteria: acceptanceCriteriaSchema,
-      model: label(),
-    },
-    ['changeId', 'service', 'kind', 'components', 'environment', 'window', 'acceptanceCriteria'],
-  ),
+  RequestDeployment: objectOf(requestDeploymentProperties, requestDeploymentRequired),
 };

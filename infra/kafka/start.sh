@@ -27,22 +27,8 @@ PORT_FILE="$STATE_DIR/kafka.port"
 log() { echo "[kafka/start] $*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 
-# Alive = exists and is not a finished zombie. A zombie answers kill -0 until it is reaped;
-# after SIGKILL the JVM's main thread is a zombie while other threads (and its sockets) live on.
-alive() {
-  local st tasks
-  st="$(sed -n 's/^.*) \(.\).*$/\1/p' "/proc/$1/stat" 2>/dev/null)" || return 1
-  [ -n "$st" ] || return 1
-  [ "$st" != Z ] && return 0
-  tasks=("/proc/$1/task/"*)
-  [ "${#tasks[@]}" -gt 1 ]
-}
-# A PID is "ours" only if it is alive and its command line is a kafka.Kafka JVM (guards PID reuse).
-is_broker_pid() {
-  local pid="$1"
-  [[ "$pid" =~ ^[0-9]+$ ]] && alive "$pid" || return 1
-  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q ' kafka\.Kafka '
-}
+# shellcheck source=process.sh
+. "$HERE/process.sh"
 port_open() { timeout 1 bash -c "exec 3<>/dev/tcp/127.0.0.1/$1" 2>/dev/null; }
 
 mkdir -p "$STATE_DIR"

@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, Query } from '@nestjs/common';
+import { BadRequestException, Controller, Get, Inject, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { RequirePermission } from '@gantry/auth';
 import { Database } from '@gantry/event-store';
@@ -20,7 +20,9 @@ export class ModelOutcomesController {
   @RequirePermission('models:read')
   @ApiQuery({ name: 'model', required: false })
   async list(@Query('model') model?: string) {
-    if (model !== undefined && (typeof model !== 'string' || model.length > 200)) model = undefined;
+    if (model !== undefined && (typeof model !== 'string' || model.length === 0 || model.length > 200)) {
+      throw new BadRequestException('model must be a model name of 1 to 200 characters');
+    }
     return { outcomes: await readModelOutcomes(this.db, this.schema, model) };
   }
 }
