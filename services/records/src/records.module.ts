@@ -4,6 +4,7 @@ import { ServiceHost, type ServiceRuntime } from '@gantry/platform';
 import { AuditController } from './deployment-records/audit.controller';
 import { deploymentRecordsMigrations } from './deployment-records/deployment-records.projection';
 import { ledgerMigrations } from './ledger/ledger';
+import { LedgerController } from './ledger/ledger.controller';
 import { LedgerWriter } from './ledger/ledger-writer';
 
 /** Records: the verifiable ledger, deployment records, audit queries and (later) KPIs and feedback (step 8). */
@@ -14,7 +15,7 @@ export class RecordsModule {
     const writer = new LedgerWriter(store);
     return {
       module: RecordsModule,
-      controllers: [AuditController],
+      controllers: [AuditController, LedgerController],
       providers: [
         { provide: EventStore, useValue: store },
         { provide: ServiceHost, useValue: new ServiceHost('records', runtime, store, [...ledgerMigrations, ...deploymentRecordsMigrations], () => [writer.consumer()]) },
