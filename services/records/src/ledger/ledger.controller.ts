@@ -1,7 +1,8 @@
-import { BadRequestException, Controller, Get, Query } from '@nestjs/common';
+import { BadRequestException, Controller, Get, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { RequirePermission } from '@gantry/auth';
 import { Database, EventStore } from '@gantry/event-store';
+import { CSV_HEADER, formatLine, ledgerPages, type ExportFormat } from './ledger-export';
 import { formatDigest, parseDigest, readLedgerHead, verifyDigest, verifyLedger } from './ledger-verification';
 
 const position = (name: string, value: string | undefined): number | undefined => {
@@ -44,4 +45,52 @@ export class LedgerController {
     if (range.from !== undefined && range.to !== undefined && range.from > range.to) throw new BadRequestException('from must not be after to');
     return verifyLedger(this.db, this.store.schema, range);
   }
+
+  /**
+   * Every entry of a range, streamed page by page (constant memory for any range), each line with its position and
+   * hashes so the export verifies offline: `node scripts/verify-ledger-export.js <file>`.
+   */
+  @Get('export')
+  @RequirePermission('audit:read')
+  @ApiQuery({ name: 'from', required: false })
+  @ApiQuery({ name: 'to', required: false })
+  @ApiQuery({ name: 'format', required: false, enum: ['ndjson', 'csv'] })
+  async export(@Res() res: StreamingResponse, @Query('from') from?: string, @Query('to') to?: string, @Query('format') format: string = 'ndjson') {
+    if (format !== 'ndjson' && format !== 'csv') throw new BadRequestException('format must be ndjson or csv');
+    const range = { from: position('from', from) ?? 1, to: position('to', to) };
+    if (range.to !== undefined && range.from > range.to) throw new BadRequestException('from must not be after to');
+    res.status(200);
+    res.setHeader('content-type', format === 'ndjson' ? 'application/x-ndjson' : 'text/csv; charset=utf-8');
+    res.setHeader('content-disposition', `attachment; filename="gantry-ledger-${range.from}-${range.to ?? 'head'}.${format}"`);
+    try {
+      if (format === 'csv') await write(res, CSV_HEADER);
+      for await (const page of ledgerPages(this.db, this.store.schema, range)) {
+        await write(res, page.map((entry) => formatLine(entry, format as ExportFormat)).join(''));
+      }
+      res.end();
+    } catch {
+      // Headers are gone: cut the connection so the client sees an incomplete export, never a short "complete" one.
+      res.destroy();
+    }
+  }
 }
+
+/** The Node response as a writable stream: write() says false when the client is slower than the ledger. */
+interface StreamingResponse {
+  status(code: number): unknown;
+  setHeader(name: string, value: string): unknown;
+  write(chunk: string): boolean;
+  once(event: 'drain' | 'close', listener: () => void): unknown;
+  end(): unknown;
+  destroy(): unknown;
+  destroyed: boolean;
+}
+
+/** Writes and waits for the client to drain its buffer, so a slow reader never makes the service hold the export. */
+const write = (res: StreamingResponse, chunk: string) =>
+  new Promise<void>((resolve, reject) => {
+    if (res.destroyed) return reject(new Error('the client went away'));
+    if (res.write(chunk)) return resolve();
+    res.once('drain', resolve);
+    res.once('close', () => reject(new Error('the client went away')));
+  });
