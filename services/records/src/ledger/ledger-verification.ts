@@ -36,6 +36,7 @@ export async function verifyLedger(client: SqlClient, schema: string, range: { f
   const head = await readLedgerHead(client, schema);
   const from = Math.max(1, range.from ?? 1);
   const to = Math.min(head.position, range.to ?? head.position);
+  if (from > head.position) return broken(from, to, 0, from, null, `the ledger ends at position ${head.position}, before the range`);
   let previousHash = GENESIS_HASH;
   if (from > 1) {
     const before = await client.query<{ hash: string }>(`SELECT hash FROM ${schema}.ledger WHERE position = $1`, [from - 1]);

@@ -64,7 +64,8 @@ it('an honest ledger verifies over any range, and a digest kept earlier still ve
   const kept = await readLedgerHead(db, schema);
   for (let n = 6; n <= 1050; n++) await append(n);
   expect(await verifyLedger(db, schema)).toEqual({ intact: true, from: 1, to: 1050, checked: 1050 });
-  expect(await verifyLedger(db, schema, { from: 1200, to: 1300 })).toEqual({ intact: true, from: 1200, to: 1300, checked: 101 });
+  expect(await verifyLedger(db, schema, { from: 500, to: 600 })).toEqual({ intact: true, from: 500, to: 600, checked: 101 });
+  expect(await verifyLedger(db, schema, { from: 2000 })).toMatchObject({ intact: false, firstBroken: { position: 2000, reason: 'the ledger ends at position 1050, before the range' } });
   expect(await verifyDigest(db, schema, parseDigest(formatDigest(kept))!)).toMatchObject({ intact: true, checked: 5 });
 });
 
