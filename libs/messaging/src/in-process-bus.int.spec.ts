@@ -85,6 +85,40 @@ describe('the in-process bus', () => {
   });
 });
 
+describe('routing some events to another topic', () => {
+  it('sends the events topicOf names to their topic, the rest to the service topic, each in commit order', async () => {
+    const fixture = await messagingFixture();
+    const bus = new InProcessBus(() => undefined);
+    const feedbackTopic = `${fixture.topic}.feedback`;
+    const received: Record<string, string[]> = { [fixture.topic]: [], [feedbackTopic]: [] };
+    for (const topic of Object.keys(received)) {
+      await bus.subscribe({ group: `reader-${topic}`, topics: [topic], fromBeginning: true }, async (m) => {
+        received[topic].push(JSON.parse(m.value!.toString()).type);
+      });
+    }
+    const publisher = startPublisher({
+      bus,
+      store: fixture.store,
+      service: fixture.service,
+      topicOf: (event) => (event.streamType === 'Feedback' ? feedbackTopic : fixture.topic),
+      log: () => undefined,
+    });
+    try {
+      const deployment = newDeploymentStream();
+      await fixture.store.appendStream(deployment.id, 'Deployment', 0, [deploymentEvent('DeploymentPlanned')]);
+      await fixture.store.appendStream(`Feedback-${deployment.aggregateId}`, 'Feedback', 0, [deploymentEvent('ChangeImplementationReported')]);
+      await fixture.store.appendStream(deployment.id, 'Deployment', 1, [deploymentEvent('DeploymentExecuted')]);
+      await publisher.caughtUp();
+      expect(received[fixture.topic]).toEqual([`gantry.${fixture.service}.DeploymentPlanned.v1`, `gantry.${fixture.service}.DeploymentExecuted.v1`]);
+      expect(received[feedbackTopic]).toEqual([`gantry.${fixture.service}.ChangeImplementationReported.v1`]);
+    } finally {
+      await publisher.stop();
+      await bus.close();
+      await fixture.close();
+    }
+  });
+});
+
 describe('publishing and consuming through the in-process bus', () => {
   let fixture: MessagingFixture;
   let bus: InProcessBus;

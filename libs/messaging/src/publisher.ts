@@ -13,6 +13,11 @@ export interface PublisherOptions {
   service: string;
   /** default `gantry.<service>.v1` */
   topic?: string;
+  /**
+   * Routes some events to another topic (e.g. records' feedback to change enablement); default: every event to
+   * `topic`. Events keep their commit order within each topic; one checkpoint covers them all.
+   */
+  topicOf?: (event: RecordedEvent) => string;
   /** events per produce; default 100 */
   batchSize?: number;
   /** how often to look for events committed by other processes; default 250 ms (commits of this process wake it at once) */
@@ -69,16 +74,25 @@ export function startPublisher(options: PublisherOptions): RunningPublisher {
     };
   };
 
+  const readyTopics = new Set<string>();
+  const byTopic = (events: readonly RecordedEvent[]): Map<string, RecordedEvent[]> => {
+    const groups = new Map<string, RecordedEvent[]>();
+    for (const event of events) {
+      const target = options.topicOf?.(event) ?? topic;
+      groups.set(target, [...(groups.get(target) ?? []), event]);
+    }
+    return groups;
+  };
+
   const run = async () => {
-    let topicReady = false;
     let saved: Checkpoint | undefined;
     let failures = 0;
     while (!stopping.signal.aborted) {
       let idle = false;
       try {
-        if (!topicReady) {
+        if (!readyTopics.has(topic)) {
           await bus.ensureTopics([topic]);
-          topicReady = true;
+          readyTopics.add(topic);
         }
         if (!checkpoint) saved = checkpoint = await store.readCheckpoint(store.db, checkpointName);
         if (saved !== checkpoint) {
@@ -87,7 +101,13 @@ export function startPublisher(options: PublisherOptions): RunningPublisher {
         }
         const events = await store.readAll(checkpoint, batchSize);
         if (events.length > 0) {
-          await bus.produce(topic, events.map(toMessage));
+          for (const [target, batch] of byTopic(events)) {
+            if (!readyTopics.has(target)) {
+              await bus.ensureTopics([target]);
+              readyTopics.add(target);
+            }
+            await bus.produce(target, batch.map(toMessage));
+          }
           published += events.length;
           const last = events[events.length - 1];
           checkpoint = { transactionId: last.transactionId, position: last.position };
