@@ -1,10 +1,17 @@
 import { Logger, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { EventStore, migrate, type Migration } from '@gantry/event-store';
-import { deadLetterTopic, messagingMigrations, serviceTopic, startConsumer, startPublisher, type ConsumerOptions } from '@gantry/messaging';
+import { deadLetterTopic, messagingMigrations, serviceTopic, startConsumer, startPublisher, type ConsumerOptions, type ConsumerOutcome } from '@gantry/messaging';
+import { consumedEventAge, consumedMessages, consumerTransientFailures } from '@gantry/observability';
 import { schemaOf, type ServiceName } from './config';
 import type { ServiceRuntime } from './runtime';
 
-export type ConsumerSpec = Omit<ConsumerOptions, 'bus' | 'db' | 'schema'>;
+export type ConsumerSpec = Omit<ConsumerOptions, 'bus' | 'db' | 'schema' | 'onOutcome'>;
+
+const measure = (consumer: string, outcome: ConsumerOutcome) => {
+  consumedMessages.inc({ consumer, topic: outcome.topic, outcome: outcome.kind });
+  if (outcome.failedAttempts > 0) consumerTransientFailures.inc({ consumer }, outcome.failedAttempts);
+  if (outcome.ageMs !== undefined) consumedEventAge.observe({ consumer }, Math.max(0, outcome.ageMs) / 1000);
+};
 
 interface Stoppable {
   stop?: () => Promise<void>;
@@ -42,7 +49,9 @@ export class ServiceHost implements OnModuleInit, OnApplicationBootstrap, OnAppl
     consumers.forEach((c) => c.topics.forEach((t) => (topics.add(t), topics.add(deadLetterTopic(t)))));
     await this.runtime.bus.ensureTopics([...topics]);
     for (const consumer of consumers) {
-      this.running.push(await startConsumer({ ...consumer, bus: this.runtime.bus, db: this.runtime.db, schema: this.store.schema }));
+      this.running.push(
+        await startConsumer({ ...consumer, bus: this.runtime.bus, db: this.runtime.db, schema: this.store.schema, onOutcome: (outcome) => measure(consumer.name, outcome) }),
+      );
     }
   }
 
