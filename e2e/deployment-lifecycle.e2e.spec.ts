@@ -5,7 +5,7 @@ import { DEPLOYMENTS_PROTO_PATH } from '@gantry/contracts';
 import { createTestDatabase, eventually, type TestDatabase } from '@gantry/testing';
 import { Client } from 'pg';
 import { isDeepStrictEqual } from 'node:util';
-import { causesComeFirst, deploymentRequest, idempotencyKey, MILESTONES } from './support/deployments';
+import { causesComeFirst, deploymentRequest, idempotencyKey, MILESTONES, stagingEnvironment } from './support/deployments';
 import { childEnv, freePort, startGantryProcess, type GantryProcess } from './support/processes';
 
 /**
@@ -37,6 +37,9 @@ beforeAll(async () => {
   processes = Object.fromEntries(started.map((p) => [p.name, p])) as typeof processes;
   changeManager = await mintToken(SECRET, { sub: 'change-enablement-system', roles: ['change-manager'] });
   auditor = await mintToken(SECRET, { sub: 'alice.auditor', roles: ['auditor'] });
+  const deploymentManager = await mintToken(SECRET, { sub: 'dana.manager', roles: ['deployment-manager'] });
+  const registered = await post('/environments', stagingEnvironment, deploymentManager);
+  if (registered.status !== 201) throw new Error(`registering staging answered ${registered.status}: ${await registered.text()}`);
 }, 180_000);
 
 afterAll(async () => {
@@ -133,6 +136,24 @@ describe('one deployment through all five services', () => {
     } finally {
       client.close();
     }
+  });
+
+  it('a request planning rejects is recorded as rejected and its record closes with outcome rejected', async () => {
+    const response = await post('/deployments', deploymentRequest({ environment: 'nowhere', targets: undefined }), changeManager);
+    expect(response.status).toBe(201);
+    const created = (await response.json()) as { deploymentId: string; status: string; rejection: { reason: string } };
+    expect(created).toMatchObject({ status: 'rejected', rejection: { reason: 'UnknownEnvironment' } });
+    const body = await eventually(
+      async () => {
+        const audit = await auditHistory(created.deploymentId);
+        return audit?.state.phase === 'closed' && isDeepStrictEqual(audit.state, audit.projection) ? audit : undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 200, what: 'the rejected deployment record to close' },
+    );
+    expect(body.state).toMatchObject({ phase: 'closed', outcome: 'rejected' });
+    expect(body.history.map((h) => h.type)).toEqual(
+      expect.arrayContaining(['gantry.planning.DeploymentRequested.v1', 'gantry.planning.DeploymentRejected.v1', 'gantry.records.DeploymentRecordClosed.v1']),
+    );
   });
 
   it('an idempotent retry plans one deployment', async () => {

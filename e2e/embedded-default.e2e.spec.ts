@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { deploymentRequest, MILESTONES } from './support/deployments';
+import { deploymentRequest, MILESTONES, stagingEnvironment } from './support/deployments';
 import { childEnv, freePort, startGantryProcess, type GantryProcess } from './support/processes';
 
 /** `npm start` with nothing configured: one process, PGlite in the data directory, the in-process bus. */
@@ -30,6 +30,12 @@ it('the same request and audit query work with the embedded defaults', async () 
   expect(gantry.output()).toMatch(/database: embedded, bus: in-process/);
   const secret = readFileSync(join(dataDir, 'jwt-secret'), 'utf8').trim();
   const token = await mintToken(secret, { sub: 'demo.user', roles: ['deployment-manager'] });
+  const registered = await fetch(`${gantry.url}/environments`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify(stagingEnvironment),
+  });
+  expect(registered.status).toBe(201);
   const response = await fetch(`${gantry.url}/deployments`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
@@ -50,4 +56,15 @@ it('the same request and audit query work with the embedded defaults', async () 
   expect(MILESTONES.map((m) => types.indexOf(m)).every((p) => p >= 0)).toBe(true);
   expect(body.state).toEqual(body.projection);
   expect(body.state).toMatchObject({ phase: 'closed', outcome: 'succeeded' });
+});
+
+it('the embedded default starts with the starter catalogue of deployment models', async () => {
+  const secret = readFileSync(join(dataDir, 'jwt-secret'), 'utf8').trim();
+  const token = await mintToken(secret, { sub: 'alice.auditor', roles: ['auditor'] });
+  const response = await fetch(`${gantry.url}/models?status=active`, { headers: { authorization: `Bearer ${token}` } });
+  expect(response.status).toBe(200);
+  const { models } = (await response.json()) as { models: { name: string }[] };
+  expect(models.map((m) => m.name)).toEqual(
+    expect.arrayContaining(['hardware-for-external-consumers', 'vendor-hardware', 'software-for-external-consumers', 'in-house-software-ci-cd', 'component-retirement']),
+  );
 });

@@ -25,7 +25,7 @@ export const SUBSCRIPTIONS: Readonly<Record<Service, readonly Topic[]>> = {
     SERVICE_TOPICS['model-review'],
     INBOUND_TOPICS.itsmIncidents,
   ],
-  'model-review': [SERVICE_TOPICS.records],
+  'model-review': [SERVICE_TOPICS.records, SERVICE_TOPICS.planning],
 };
 
 const PUBLICATIONS: Readonly<Record<Service, readonly Topic[]>> = {
@@ -33,7 +33,7 @@ const PUBLICATIONS: Readonly<Record<Service, readonly Topic[]>> = {
   verification: [SERVICE_TOPICS.verification],
   execution: [SERVICE_TOPICS.execution],
   records: [SERVICE_TOPICS.records, FEEDBACK_TOPICS.changeEnablement, FEEDBACK_TOPICS.releaseManagement],
-  'model-review': [SERVICE_TOPICS['model-review']],
+  'model-review': [SERVICE_TOPICS['model-review'], FEEDBACK_TOPICS.changeEnablement],
 };
 
 const CHANNEL_DESCRIPTIONS: Record<Topic, string> = {
@@ -45,7 +45,7 @@ const CHANNEL_DESCRIPTIONS: Record<Topic, string> = {
   'itsm.changes.v1': 'Inbound from change enablement: change authorised, change cancelled.',
   'itsm.incidents.v1': 'Inbound from the service desk: incident linked to a deployment or change, incident resolved.',
   'itam.components.v1': 'Inbound from IT asset management: component version registered, withdrawn.',
-  'gantry.feedback.change-enablement.v1': 'Outcome of each deployment for change enablement: enough to close the change.',
+  'gantry.feedback.change-enablement.v1': 'Outcome of each deployment for change enablement: enough to close the change; change requests for deployment models raised by their reviews.',
   'gantry.feedback.release-management.v1': 'Outcome of each deployment for release management.',
 };
 

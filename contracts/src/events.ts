@@ -1,10 +1,10 @@
 import { eventType } from './event-type';
 import { executionEventSchemas, type ExecutionEventPayloads } from './execution';
 import type { JsonSchema } from './json-schema';
-import { modelReviewEventSchemas, type ModelReviewEventPayloads } from './model-review';
+import { MODEL_REVIEW_ROUTES, modelReviewEventSchemas, type ModelReviewEventPayloads } from './model-review';
 import { planningEventSchemas, type PlanningEventPayloads } from './planning';
 import { recordsEventSchemas, type RecordsEventPayloads } from './records';
-import { SERVICE_TOPICS, type Service } from './topics';
+import { SERVICE_TOPICS, type FeedbackTopic, type Service } from './topics';
 import { verificationEventSchemas, type VerificationEventPayloads } from './verification';
 
 /** Payload of each event, by event name. Event names are unique across services. */
@@ -21,11 +21,12 @@ export type EventName = keyof EventPayloads;
 export type GantryEvent = { [N in EventName]: { type: N; data: EventPayloads[N] } }[EventName];
 export type EventOfName<N extends EventName> = Extract<GantryEvent, { type: N }>;
 
-const events = <S extends Service, N extends string>(service: S, schemas: Record<N, JsonSchema>) =>
+/** `routes`: events published on a feedback topic instead of the service's own topic. */
+const events = <S extends Service, N extends string>(service: S, schemas: Record<N, JsonSchema>, routes: Partial<Record<N, FeedbackTopic>> = {}) =>
   Object.fromEntries(
     Object.entries<JsonSchema>(schemas).map(([name, schema]) => [
       name,
-      { name, service, version: 1, type: eventType(service, name), topic: SERVICE_TOPICS[service], schema },
+      { name, service, version: 1, type: eventType(service, name), topic: routes[name as N] ?? SERVICE_TOPICS[service], schema },
     ]),
   ) as { [K in N]: EventDescription<S, K> };
 
@@ -35,7 +36,8 @@ export interface EventDescription<S extends Service = Service, N extends string 
   version: 1;
   /** CloudEvents `type` */
   type: `gantry.${S}.${N}.v1`;
-  topic: (typeof SERVICE_TOPICS)[S];
+  /** the service's own topic, or a feedback topic for the events meant for other practices */
+  topic: (typeof SERVICE_TOPICS)[S] | FeedbackTopic;
   schema: JsonSchema;
 }
 
@@ -45,7 +47,7 @@ export const EVENTS = {
   ...events('verification', verificationEventSchemas),
   ...events('execution', executionEventSchemas),
   ...events('records', recordsEventSchemas),
-  ...events('model-review', modelReviewEventSchemas),
+  ...events('model-review', modelReviewEventSchemas, MODEL_REVIEW_ROUTES),
 } satisfies { [N in EventName]: EventDescription<Service, N> };
 
 export const EVENT_NAMES = Object.keys(EVENTS) as EventName[];
@@ -62,3 +64,7 @@ const byType = new Map<string, EventName>(EVENT_NAMES.map((name) => [EVENTS[name
 
 /** The event name behind a CloudEvents `type`, or undefined for a type this contract does not know. */
 export const eventNameOf = (type: string): EventName | undefined => byType.get(type);
+
+/** The topic an event of this contract is published on; undefined for a name the contract does not know. */
+export const topicOfEvent = (name: string): EventDescription<Service, string>['topic'] | undefined =>
+  Object.hasOwn(EVENTS, name) ? EVENTS[name as EventName].topic : undefined;

@@ -8,6 +8,7 @@ export * from './execution';
 export * from './records';
 export * from './model-review';
 export * from './request-deployment';
+export * from './itsm';
 export * from './events';
 export * from './cloud-event';
 export * from './kafka-headers';

@@ -4,9 +4,9 @@ import { DEPLOYMENTS_PROTO_PATH, PROTO_ROOT } from './proto';
 describe('deployments.proto', () => {
   const definition = loadSync(DEPLOYMENTS_PROTO_PATH, { includeDirs: [PROTO_ROOT], keepCase: true, defaults: true });
 
-  it('defines gantry.v1.DeploymentService with RequestDeployment and GetDeployment', () => {
+  it('defines gantry.v1.DeploymentService: request, get, list, cancel, reschedule', () => {
     const service = definition['gantry.v1.DeploymentService'] as Record<string, { requestType: { type: { name: string } }; responseType: { type: { name: string } } }>;
-    expect(Object.keys(service).sort()).toEqual(['GetDeployment', 'RequestDeployment']);
+    expect(Object.keys(service).sort()).toEqual(['CancelDeployment', 'GetDeployment', 'ListDeployments', 'RequestDeployment', 'RescheduleDeployment']);
     expect(service.RequestDeployment.requestType.type.name).toBe('RequestDeploymentRequest');
     expect(service.RequestDeployment.responseType.type.name).toBe('Deployment');
     expect(service.GetDeployment.requestType.type.name).toBe('GetDeploymentRequest');
@@ -26,6 +26,11 @@ describe('deployments.proto', () => {
       'acceptance_criteria',
       'model',
       'targets',
+      'change_type',
+      'change_state',
+      'ad_hoc',
+      'freeze_override_reason',
+      'next_available_minutes',
     ]);
   });
 });

@@ -1,19 +1,48 @@
 import { randomUUID } from 'node:crypto';
 
-/** A valid deployment request, as change enablement would send it; a window that is open now. */
-export const deploymentRequest = (overrides: Record<string, unknown> = {}) => ({
-  changeId: `CHG${Math.floor(Math.random() * 1e7).toString().padStart(7, '0')}`,
-  service: 'payments',
-  kind: 'upgrade',
-  components: [{ name: 'payments-api', version: '2.4.1', kind: 'software', digest: `sha256:${'ab'.repeat(32)}` }],
-  environment: 'staging',
-  targets: ['staging-eu-1', 'staging-eu-2'],
-  window: { start: new Date(Date.now() - 60_000).toISOString(), end: new Date(Date.now() + 3_600_000).toISOString() },
-  acceptanceCriteria: [{ type: 'smoke-tests', description: 'checkout smoke suite passes', suite: 'checkout' }],
-  ...overrides,
-});
+/** Each request deploys its own service to its own target, so that requests open at the same time do not conflict. */
+const STAGING_TARGETS = 50;
+let requests = Math.floor(Math.random() * STAGING_TARGETS);
+
+/**
+ * A valid deployment request, as change enablement would send it: an authorised change, planned ad hoc (so that it
+ * does not depend on which deployment models are published), into `staging` (see `stagingEnvironment`), in a window that is open now.
+ */
+export const deploymentRequest = (overrides: Record<string, unknown> = {}) => {
+  const n = (requests++ % STAGING_TARGETS) + 1;
+  return {
+    changeId: `CHG${Math.floor(Math.random() * 1e7).toString().padStart(7, '0')}`,
+    changeType: 'normal',
+    changeState: 'authorised',
+    adHoc: true,
+    service: `payments-${n}`,
+    kind: 'upgrade',
+    components: [{ name: 'payments-api', version: '2.4.1', kind: 'software', digest: `sha256:${'ab'.repeat(32)}` }],
+    environment: 'staging',
+    targets: [`staging-${n}`],
+    window: { start: new Date(Date.now() - 60_000).toISOString(), end: new Date(Date.now() + 3_600_000).toISOString() },
+    acceptanceCriteria: [{ type: 'smoke-tests', description: 'checkout smoke suite passes', suite: 'checkout' }],
+    ...overrides,
+  };
+};
 
 export const idempotencyKey = () => randomUUID();
+
+/**
+ * The environment the requests deploy into, registered first (planning rejects a request for an unknown environment).
+ * No deployment windows: deployments at any time.
+ */
+export const stagingEnvironment = {
+  name: 'staging',
+  kind: 'staging',
+  position: 4,
+  attributes: { operatingSystem: 'linux', runtimeVersions: { node: '24.1.0' } },
+  targets: Array.from({ length: STAGING_TARGETS }, (_, i) => ({ name: `staging-${i + 1}`, kind: 'host', labels: { site: 'eu' } })),
+  timeZone: 'Europe/Berlin',
+  deploymentWindows: [],
+  freezes: [],
+  approvalPolicy: { roles: [], minimumApprovers: 0 },
+};
 
 /** The order of the happy path's milestones across the five services. */
 export const MILESTONES = [

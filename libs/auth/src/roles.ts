@@ -20,6 +20,9 @@ export const PERMISSIONS = [
   'audit:read',
   'models:read',
   'kpis:read',
+  'environments:read',
+  'environments:manage',
+  'models:write',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -37,12 +40,15 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'audit:read',
     'models:read',
     'kpis:read',
+    'environments:read',
+    'environments:manage',
+    'models:write',
   ],
-  'deployment-practitioner': ['deployments:request', 'deployments:read', 'verifications:read', 'runs:read', 'models:read'],
-  'service-owner': ['deployments:read', 'verifications:read', 'runs:read', 'kpis:read'],
-  'product-owner': ['deployments:read', 'kpis:read'],
-  'change-manager': ['deployments:request', 'deployments:read'],
-  auditor: ['deployments:read', 'verifications:read', 'runs:read', 'audit:read', 'models:read', 'kpis:read'],
+  'deployment-practitioner': ['deployments:request', 'deployments:read', 'verifications:read', 'runs:read', 'models:read', 'environments:read'],
+  'service-owner': ['deployments:read', 'verifications:read', 'runs:read', 'kpis:read', 'environments:read'],
+  'product-owner': ['deployments:read', 'kpis:read', 'environments:read'],
+  'change-manager': ['deployments:request', 'deployments:read', 'environments:read'],
+  auditor: ['deployments:read', 'verifications:read', 'runs:read', 'audit:read', 'models:read', 'kpis:read', 'environments:read'],
   admin: PERMISSIONS,
 };
 

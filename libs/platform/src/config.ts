@@ -27,6 +27,11 @@ export interface GantryConfig {
   /** JSON bodies above this are refused with 413 */
   bodyLimitBytes: number;
   kafkaSessionTimeoutMs: number;
+  /**
+   * Put before every consumer group (and inbox) name: two Gantry installations sharing one Kafka cluster, or tests
+   * running side by side on one broker, keep their consumer groups apart. Default none.
+   */
+  consumerGroupPrefix: string;
 }
 
 export class ConfigurationError extends Error {}
@@ -37,6 +42,12 @@ const integer = (env: NodeJS.ProcessEnv, name: string, fallback: number): number
   const value = Number(raw);
   if (!Number.isInteger(value) || value < 0) throw new ConfigurationError(`${name} must be a non-negative integer, got "${raw}"`);
   return value;
+};
+
+const consumerGroupPrefix = (raw: string | undefined): string => {
+  if (raw === undefined || raw === '') return '';
+  if (!/^[A-Za-z0-9._-]{1,100}$/.test(raw)) throw new ConfigurationError(`GANTRY_CONSUMER_GROUP_PREFIX may hold letters, digits, ".", "_" and "-" (at most 100), got "${raw}"`);
+  return raw;
 };
 
 /** The one configuration loader. Every variable is documented in the README's configuration table. */
@@ -52,6 +63,7 @@ export function loadConfig(processName: ProcessName, env: NodeJS.ProcessEnv = pr
     dataDir: resolve(env.GANTRY_DATA_DIR ?? '.data'),
     bodyLimitBytes: integer(env, 'GANTRY_BODY_LIMIT_BYTES', 1024 * 1024),
     kafkaSessionTimeoutMs: integer(env, 'KAFKA_SESSION_TIMEOUT_MS', 6000),
+    consumerGroupPrefix: consumerGroupPrefix(env.GANTRY_CONSUMER_GROUP_PREFIX),
   };
 }
 

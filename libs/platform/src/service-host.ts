@@ -1,5 +1,6 @@
 import { Logger, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { EventStore, migrate, type Migration } from '@gantry/event-store';
+import { topicOfEvent } from '@gantry/contracts';
+import { EventStore, migrate, type Migration, type RecordedEvent } from '@gantry/event-store';
 import { deadLetterTopic, messagingMigrations, serviceTopic, startConsumer, startPublisher, type ConsumerOptions, type ConsumerOutcome } from '@gantry/messaging';
 import { consumedEventAge, consumedMessages, consumerTransientFailures } from '@gantry/observability';
 import { schemaOf, type ServiceName } from './config';
@@ -50,13 +51,16 @@ export class ServiceHost implements OnModuleInit, OnApplicationBootstrap, OnAppl
     await this.runtime.bus.ensureTopics([...topics]);
     for (const consumer of consumers) {
       this.running.push(
-        await startConsumer({ ...consumer, bus: this.runtime.bus, db: this.runtime.db, schema: this.store.schema, onOutcome: (outcome) => measure(consumer.name, outcome) }),
+        await startConsumer({ ...consumer, name: `${this.runtime.config.consumerGroupPrefix}${consumer.name}`, bus: this.runtime.bus, db: this.runtime.db, schema: this.store.schema, onOutcome: (outcome) => measure(consumer.name, outcome) }),
       );
     }
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    this.running.push(await startPublisher({ bus: this.runtime.bus, store: this.store, service: this.service }));
+    // the contract says where each event goes: the service's own topic, or a feedback topic
+    const ownTopic = serviceTopic(this.service);
+    const topicOf = (event: RecordedEvent) => topicOfEvent(event.type) ?? ownTopic;
+    this.running.push(await startPublisher({ bus: this.runtime.bus, store: this.store, service: this.service, topicOf }));
     this.logger.log(`${this.service} ready`);
   }
 

@@ -1,22 +1,39 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { EventStore } from '@gantry/event-store';
 import { ServiceHost, type ServiceRuntime } from '@gantry/platform';
+import { itsmChangesConsumer } from './change-enablement/itsm-changes.consumer';
 import { Deployments } from './deployments/deployments';
 import { DeploymentsController } from './deployments/deployments.controller';
 import { DeploymentsGrpc } from './deployments/deployments.grpc';
+import { Environments } from './environments/environments';
+import { EnvironmentsController } from './environments/environments.controller';
+import { deploymentModelsConsumer, planningReadModelMigrations, startedDeploymentsConsumer, succeededVersionsConsumer } from './read-models/planning-read-models';
+import { Schedule } from './schedule/schedule';
+import { ScheduleController } from './schedule/schedule.controller';
 
-/** Planning: turns an authorised change into a deployment plan (domain.md, steps 1–2). */
+/** Planning: turns an authorised change into a deployment plan, or refuses it with a reason (domain.md, steps 1–2). */
 @Module({})
 export class PlanningModule {
   static register(runtime: ServiceRuntime): DynamicModule {
     const store = ServiceHost.storeFor('planning', runtime);
+    const deployments = new Deployments(store);
     return {
       module: PlanningModule,
-      controllers: [DeploymentsController, DeploymentsGrpc],
+      controllers: [DeploymentsController, DeploymentsGrpc, EnvironmentsController, ScheduleController],
       providers: [
         { provide: EventStore, useValue: store },
-        { provide: ServiceHost, useValue: new ServiceHost('planning', runtime, store, [], () => []) },
-        Deployments,
+        {
+          provide: ServiceHost,
+          useValue: new ServiceHost('planning', runtime, store, planningReadModelMigrations, () => [
+            deploymentModelsConsumer(store),
+            succeededVersionsConsumer(store),
+            startedDeploymentsConsumer(store),
+            itsmChangesConsumer(deployments),
+          ]),
+        },
+        { provide: Deployments, useValue: deployments },
+        Environments,
+        Schedule,
       ],
     };
   }

@@ -12,7 +12,7 @@ void runMain('standalone', {
     VerificationModule.register(runtime),
     ExecutionModule.register(runtime),
     RecordsModule.register(runtime),
-    ModelReviewModule.register(runtime),
+    ModelReviewModule.register(runtime, { starterCatalogue: true }),
   ],
   grpc: true,
 });

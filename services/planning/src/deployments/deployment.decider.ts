@@ -1,18 +1,38 @@
 import { refuse, sameFacts, type Decider, type Refused } from '@gantry/decider';
-import type { DeploymentPlanned, DeploymentRequested } from '@gantry/contracts';
+import type {
+  AcceptanceCriterion,
+  DeploymentModelContent,
+  DeploymentCancelled,
+  DeploymentPlanned,
+  DeploymentRejected,
+  DeploymentRescheduled,
+  DeploymentRequested,
+  DeploymentWindowReserved,
+  EnvironmentDefinition,
+  FreezePeriod,
+  Gate,
+  RejectionReason,
+  Wave,
+} from '@gantry/contracts';
+import type { Environment } from '../environments/environment.decider';
+import { occurrenceHolding, occurrences, overlaps, type Interval } from '../environments/weekly-windows';
+import { conflictingReservation } from '../schedule/environment-schedule.decider';
+import { nextAvailableWindow } from '../schedule/free-windows';
 
-/**
- * The Deployment aggregate in planning: a request for an authorised change, and its plan.
- * Rejections, reschedules and cancellations arrive with the full planning service (issue 4).
- */
+/** The Deployment aggregate in planning: a request for an authorised change, and its plan or its rejection. */
 export type DeploymentEvent =
   | { type: 'DeploymentRequested'; data: DeploymentRequested }
-  | { type: 'DeploymentPlanned'; data: DeploymentPlanned };
+  | { type: 'DeploymentPlanned'; data: DeploymentPlanned }
+  | { type: 'DeploymentRejected'; data: DeploymentRejected }
+  | { type: 'DeploymentCancelled'; data: DeploymentCancelled }
+  | { type: 'DeploymentRescheduled'; data: DeploymentRescheduled };
 
 export type Deployment =
   | { status: 'none' }
   | { status: 'requested'; request: DeploymentRequested }
-  | { status: 'planned'; request: DeploymentRequested; plan: DeploymentPlanned };
+  | { status: 'planned'; request: DeploymentRequested; plan: DeploymentPlanned }
+  | { status: 'rejected'; request: DeploymentRequested; rejection: DeploymentRejected }
+  | { status: 'cancelled'; request: DeploymentRequested; plan?: DeploymentPlanned; cancellation: DeploymentCancelled };
 
 export const initialState: Deployment = { status: 'none' };
 
@@ -22,6 +42,12 @@ export function evolve(state: Deployment, event: DeploymentEvent): Deployment {
       return { status: 'requested', request: event.data };
     case 'DeploymentPlanned':
       return state.status === 'none' ? state : { status: 'planned', request: state.request, plan: event.data };
+    case 'DeploymentRejected':
+      return state.status === 'none' ? state : { status: 'rejected', request: state.request, rejection: event.data };
+    case 'DeploymentCancelled':
+      return state.status === 'none' ? state : { status: 'cancelled', request: state.request, ...('plan' in state ? { plan: state.plan } : {}), cancellation: event.data };
+    case 'DeploymentRescheduled':
+      return state.status === 'planned' ? { ...state, plan: { ...state.plan, window: event.data.window } } : state;
     default: {
       const unknown: never = event;
       return unknown;
@@ -29,55 +55,339 @@ export function evolve(state: Deployment, event: DeploymentEvent): Deployment {
   }
 }
 
-export type RequestDeployment = {
-  type: 'RequestDeployment';
-  request: DeploymentRequested;
+/** The active version of a deployment model, as planning's read model keeps it. */
+export interface ActiveModel {
+  name: string;
+  version: number;
+  content: DeploymentModelContent;
+}
+
+/** What planning knows when it decides: read in the same transaction as the decision. */
+export interface PlanningFacts {
+  environment: Environment;
+  /** the environment stream's version (for the plan's snapshot) */
+  environmentVersion: number;
+  reservations: readonly DeploymentWindowReserved[];
+  activeModels: readonly ActiveModel[];
+  retiredModels: readonly string[];
+  /** component versions with a succeeded deployment, by environment kind (from records' DeploymentRecordClosed) */
+  succeeded: readonly { environmentKind: string; name: string; version: string }[];
+  requesterRoles: readonly string[];
+  now: string;
+}
+
+export type RequestDeployment = { type: 'RequestDeployment'; request: DeploymentRequested; facts: PlanningFacts };
+/** `started`: execution has started the deployment (from execution's DeploymentStarted). */
+export type CancelDeployment = { type: 'CancelDeployment'; reason: string; by: string; started: boolean; now: string };
+export type RescheduleDeployment = { type: 'RescheduleDeployment'; window: { start: string; end: string }; by: string; started: boolean; facts: PlanningFacts };
+export type DeploymentCommand = RequestDeployment | CancelDeployment | RescheduleDeployment;
+
+export type DeploymentRefusal =
+  | { code: 'DeploymentAlreadyRequested'; deploymentId: string }
+  | { code: 'WindowEndsBeforeItStarts'; start: string; end: string }
+  | { code: 'DeploymentNotRequested' }
+  | { code: 'DeploymentAlreadyStarted'; deploymentId: string }
+  | { code: 'DeploymentNotPlanned'; deploymentId: string; status: string }
+  /** a reschedule breaks a planning rule: nothing is recorded, the deployment keeps its window */
+  | { code: RejectionReason; deploymentId: string; details: Record<string, unknown> };
+
+/** A rule either lets the request through (with what it found) or rejects it with a reason and details. */
+type Rejection = { reason: RejectionReason; details: Record<string, unknown> };
+const reject = (reason: RejectionReason, details: Record<string, unknown>): Rejection => ({ reason, details });
+
+/** Two requests are the same when they differ only in when they were made (and so, asking for the next available window, in the window found). */
+const sameRequest = (a: DeploymentRequested, b: DeploymentRequested) => {
+  const asked = (r: DeploymentRequested) => ({ ...r, requestedAt: undefined, window: r.nextAvailable ? undefined : r.window });
+  return sameFacts(asked(a), asked(b));
 };
 
-export type DeploymentCommand = RequestDeployment;
-
-export type DeploymentRefusal = { code: 'DeploymentAlreadyRequested'; deploymentId: string } | { code: 'WindowEndsBeforeItStarts'; start: string; end: string };
-
-/** Two requests are the same when they differ only in when they were made. */
-const sameRequest = (a: DeploymentRequested, b: DeploymentRequested) => sameFacts({ ...a, requestedAt: undefined }, { ...b, requestedAt: undefined });
-
-/** The skeleton plan: one big-bang wave over the request's targets (the environment's own targets come with issue 4). */
-export const planFor = (request: DeploymentRequested): DeploymentPlanned => ({
-  deploymentId: request.deploymentId,
-  changeId: request.changeId,
-  service: request.service,
-  kind: request.kind,
-  components: request.components,
-  environment: request.environment,
-  window: request.window,
-  model: request.model ? { name: request.model, version: 1 } : null,
-  strategy: 'big-bang',
-  waves: [{ index: 1, targets: request.targets?.length ? request.targets : [`${request.environment}-1`] }],
-  acceptanceCriteria: request.acceptanceCriteria,
-  backupRequired: request.kind !== 'install',
-  rollback: 'automatic',
-});
+/**
+ * A request for the next available window gets the earliest free one (`window` of the command is a placeholder until
+ * then); none within the horizon is a rejection. Other requests, and requests to an environment that is not active
+ * (rejected for that), pass unchanged.
+ */
+export const nextAvailableWindowIsChosen = (request: DeploymentRequested, facts: PlanningFacts): { request: DeploymentRequested } | Rejection => {
+  if (!request.nextAvailable || facts.environment.status !== 'active') return { request };
+  const environment = facts.environment.definition;
+  const targets = request.targets?.length ? request.targets : environment.targets.map((t) => t.name);
+  const durationMs = request.nextAvailable.durationMinutes * 60_000;
+  const found = nextAvailableWindow(environment, facts.reservations, { deploymentId: request.deploymentId, service: request.service, targets }, durationMs, Date.parse(facts.now));
+  if (!found) return reject('OutsideDeploymentWindow', { nextAvailable: request.nextAvailable, why: 'no free window of this length in the next 90 days' });
+  return { request: { ...request, window: { start: new Date(found.start).toISOString(), end: new Date(found.end).toISOString() } } };
+};
 
 export const windowMustEndAfterItStarts = (request: DeploymentRequested): DeploymentRefusal | undefined =>
   Date.parse(request.window.end) <= Date.parse(request.window.start)
     ? { code: 'WindowEndsBeforeItStarts', start: request.window.start, end: request.window.end }
     : undefined;
 
+export const onlyAnAuthorisedChangeIsPlanned = (request: DeploymentRequested): Rejection | undefined =>
+  request.changeState === 'authorised' ? undefined : reject('ChangeNotAuthorized', { changeId: request.changeId, changeState: request.changeState ?? null });
+
+export const environmentMustBeRegistered = (request: DeploymentRequested, environment: Environment): Rejection | undefined =>
+  environment.status === 'none' ? reject('UnknownEnvironment', { environment: request.environment }) : undefined;
+
+export const environmentMustBeActive = (request: DeploymentRequested, environment: Environment): Rejection | undefined =>
+  environment.status === 'decommissioned' ? reject('EnvironmentDecommissioned', { environment: request.environment, reason: environment.reason }) : undefined;
+
+export const targetsMustBelongToTheEnvironment = (request: DeploymentRequested, environment: EnvironmentDefinition): Rejection | undefined => {
+  const unknown = (request.targets ?? []).filter((t) => !environment.targets.some((e) => e.name === t));
+  return unknown.length ? reject('UnknownTarget', { environment: environment.name, targets: unknown }) : undefined;
+};
+
+/**
+ * A model applies when it is for this kind of deployment and deploys every kind of component in the request into this
+ * kind of environment. (Component sources and service tags are not part of a request, so they do not narrow the choice.)
+ */
+export const modelApplies = (model: ActiveModel, request: DeploymentRequested, environment: EnvironmentDefinition): boolean =>
+  (model.content.applicability.deploymentKinds ?? [request.kind]).includes(request.kind) &&
+  model.content.applicability.environmentKinds.includes(environment.kind) &&
+  request.components.every((c) => model.content.applicability.componentKinds.includes(c.kind));
+
+/** The named model, or else the single active model that applies; none only when the request is explicitly ad hoc. */
+export const modelMustBeAgreed = (
+  request: DeploymentRequested,
+  environment: EnvironmentDefinition,
+  facts: Pick<PlanningFacts, 'activeModels' | 'retiredModels'>,
+): { model: ActiveModel | null } | Rejection => {
+  if (request.adHoc) return { model: null };
+  if (request.model) {
+    const named = facts.activeModels.find((m) => m.name === request.model);
+    if (!named) {
+      return facts.retiredModels.includes(request.model)
+        ? reject('ModelRetired', { model: request.model })
+        : reject('NoApplicableModel', { model: request.model, why: 'no active model has this name' });
+    }
+    if (!modelApplies(named, request, environment)) return reject('NoApplicableModel', { model: request.model, why: 'the model does not apply to these components and environment' });
+    return { model: named };
+  }
+  const applicable = facts.activeModels.filter((m) => modelApplies(m, request, environment));
+  if (applicable.length === 0) return reject('NoApplicableModel', { environmentKind: environment.kind, componentKinds: [...new Set(request.components.map((c) => c.kind))] });
+  if (applicable.length > 1) return reject('AmbiguousModel', { models: applicable.map((m) => m.name).sort() });
+  return { model: applicable[0] };
+};
+
+/** Component versions reach an environment only after they succeeded in the previous environment of the model's flow. */
+export const versionsMustHaveSucceededInThePreviousEnvironment = (
+  request: DeploymentRequested,
+  environment: EnvironmentDefinition,
+  model: ActiveModel | null,
+  succeeded: PlanningFacts['succeeded'],
+): Rejection | undefined => {
+  if (!model || request.kind === 'removal') return undefined;
+  const flow = model.content.environmentFlow;
+  const position = flow.indexOf(environment.kind);
+  if (position <= 0) return undefined;
+  const previous = flow[position - 1];
+  const missing = request.components.filter((c) => !succeeded.some((s) => s.environmentKind === previous && s.name === c.name && s.version === c.version));
+  return missing.length
+    ? reject('PromotionRuleNotMet', { previousEnvironmentKind: previous, components: missing.map(({ name, version }) => ({ name, version })) })
+    : undefined;
+};
+
+const intervalOf = (window: { start: string; end: string }): Interval => ({ start: Date.parse(window.start), end: Date.parse(window.end) });
+
+/** An environment with deployment windows takes deployments only inside one of them; one without takes them any time. */
+export const windowMustFallInsideADeploymentWindow = (request: DeploymentRequested, environment: EnvironmentDefinition): Rejection | undefined =>
+  environment.deploymentWindows.length === 0 || occurrenceHolding(environment.deploymentWindows, environment.timeZone, intervalOf(request.window))
+    ? undefined
+    : reject('OutsideDeploymentWindow', { window: request.window, timeZone: environment.timeZone, deploymentWindows: environment.deploymentWindows });
+
+/** The freezes of the environment that cover the service during the window. */
+export const freezesOverlapping = (request: Pick<DeploymentRequested, 'service' | 'window'>, environment: EnvironmentDefinition): FreezePeriod[] => {
+  const window = intervalOf(request.window);
+  return environment.freezes.filter(
+    (f) =>
+      (!f.services || f.services.includes(request.service)) &&
+      (f.weekly ? occurrences(f.weekly, environment.timeZone, window.start, window.end).length > 0 : overlaps(intervalOf({ start: f.start!, end: f.end! }), window)),
+  );
+};
+
+/** Only an emergency change may deploy inside a freeze, and only when a deployment manager asks with a reason. */
+export const windowMustNotOverlapFreeze = (
+  request: DeploymentRequested,
+  environment: EnvironmentDefinition,
+  requesterRoles: readonly string[],
+): { override?: DeploymentPlanned['freezeOverride'] } | Rejection => {
+  const [freeze] = freezesOverlapping(request, environment);
+  if (!freeze) return {};
+  const details = { freezeId: freeze.id, reason: freeze.reason };
+  if (!request.freezeOverride) return reject('FreezePeriod', details);
+  if (request.changeType !== 'emergency') return reject('FreezePeriod', { ...details, overrideRefused: 'only an emergency change may override a freeze' });
+  if (!requesterRoles.includes('deployment-manager')) return reject('FreezePeriod', { ...details, overrideRefused: 'only a deployment manager may override a freeze' });
+  return { override: { freezeId: freeze.id, reason: request.freezeOverride.reason, by: request.requestedBy } };
+};
+
+export const windowMustNotConflictWithAnotherDeployment = (
+  request: DeploymentRequested,
+  targets: string[],
+  reservations: readonly DeploymentWindowReserved[],
+): Rejection | undefined => {
+  const conflict = conflictingReservation(reservations, { deploymentId: request.deploymentId, service: request.service, targets, window: request.window });
+  return conflict ? reject('ConflictingDeployment', { deploymentId: conflict.deploymentId, service: conflict.service, window: conflict.window }) : undefined;
+};
+
+/** Concrete waves over the targets: shares of the model's strategy turned into counts, every wave at least one target. */
+export const wavesFor = (strategy: DeploymentModelContent['strategy'], targets: readonly string[]): Wave[] => {
+  const cumulative =
+    strategy.type === 'progressive'
+      ? strategy.waves.map((_, i) => strategy.waves.slice(0, i + 1).reduce((a, b) => a + b, 0))
+      : strategy.type === 'canary'
+        ? strategy.steps
+        : [1];
+  const cuts: number[] = [];
+  for (const share of cumulative) {
+    const previous = cuts.at(-1) ?? 0;
+    const cut = Math.min(targets.length, Math.max(previous + 1, Math.ceil(share * targets.length - 1e-9)));
+    if (cut > previous) cuts.push(cut);
+  }
+  if ((cuts.at(-1) ?? 0) < targets.length) cuts.push(targets.length);
+  return cuts.map((cut, i) => ({ index: i + 1, targets: targets.slice(i === 0 ? 0 : cuts[i - 1], cut) }));
+};
+
+/** The model's gates for this kind of environment, then the environment's own approval policy. */
+export const gatesFor = (model: ActiveModel | null, environment: EnvironmentDefinition): Gate[] => [
+  ...(model?.content.gates ?? [])
+    .filter((g) => g.environmentKind === environment.kind)
+    .map((g) => ({ name: `${model!.name} approval`, kind: 'approval' as const, roles: g.roles, minimumApprovers: g.minApprovers, source: 'model' as const })),
+  ...(environment.approvalPolicy.minimumApprovers > 0
+    ? [
+        {
+          name: `${environment.name} approval`,
+          kind: 'approval' as const,
+          roles: environment.approvalPolicy.roles,
+          minimumApprovers: environment.approvalPolicy.minimumApprovers,
+          source: 'environment' as const,
+        },
+      ]
+    : []),
+];
+
+/** The model's template first, then the request's criteria that the template does not already hold. */
+export const mergedAcceptanceCriteria = (model: ActiveModel | null, request: DeploymentRequested): AcceptanceCriterion[] => {
+  const template = model?.content.acceptanceCriteria ?? [];
+  return [...template, ...request.acceptanceCriteria.filter((c) => !template.some((t) => sameFacts(t, c)))];
+};
+
+export const planFor = (
+  request: DeploymentRequested,
+  environment: EnvironmentDefinition,
+  environmentVersion: number,
+  model: ActiveModel | null,
+  freezeOverride: DeploymentPlanned['freezeOverride'],
+  now: string,
+): DeploymentPlanned => {
+  const targets = request.targets?.length ? request.targets : environment.targets.map((t) => t.name);
+  const strategy = model?.content.strategy ?? { type: 'big-bang' as const };
+  return {
+    deploymentId: request.deploymentId,
+    changeId: request.changeId,
+    service: request.service,
+    kind: request.kind,
+    components: request.components,
+    environment: request.environment,
+    window: request.window,
+    model: model ? { name: model.name, version: model.version } : null,
+    ...(model ? {} : { adHoc: true }),
+    strategy: strategy.type,
+    waves: wavesFor(strategy, targets),
+    gates: gatesFor(model, environment),
+    acceptanceCriteria: mergedAcceptanceCriteria(model, request),
+    backupRequired: model ? model.content.backupRequired : request.kind !== 'install',
+    rollback: model && model.content.rollbackPolicy === 'on-decision' ? 'manual' : 'automatic',
+    ...(freezeOverride ? { freezeOverride } : {}),
+    environmentSnapshot: {
+      name: environment.name,
+      kind: environment.kind,
+      version: environmentVersion,
+      attributes: environment.attributes,
+      targets: environment.targets.filter((t) => targets.includes(t.name)),
+    },
+    plannedAt: now,
+  };
+};
+
+const isRejection = (value: unknown): value is Rejection => typeof value === 'object' && value !== null && 'reason' in value && 'details' in value;
+
+/** Plans the request, or finds the first rule it breaks. */
+export const planOrReject = (request: DeploymentRequested, facts: PlanningFacts): DeploymentPlanned | Rejection => {
+  const early = onlyAnAuthorisedChangeIsPlanned(request) ?? environmentMustBeRegistered(request, facts.environment) ?? environmentMustBeActive(request, facts.environment);
+  if (early || facts.environment.status !== 'active') return early!;
+  const environment = facts.environment.definition;
+  const unknownTargets = targetsMustBelongToTheEnvironment(request, environment);
+  if (unknownTargets) return unknownTargets;
+  const chosen = modelMustBeAgreed(request, environment, facts);
+  if (isRejection(chosen)) return chosen;
+  const timing =
+    versionsMustHaveSucceededInThePreviousEnvironment(request, environment, chosen.model, facts.succeeded) ?? windowMustFallInsideADeploymentWindow(request, environment);
+  if (timing) return timing;
+  const freeze = windowMustNotOverlapFreeze(request, environment, facts.requesterRoles);
+  if (isRejection(freeze)) return freeze;
+  const plan = planFor(request, environment, facts.environmentVersion, chosen.model, freeze.override, facts.now);
+  const conflict = windowMustNotConflictWithAnotherDeployment(request, plan.waves.flatMap((w) => w.targets), facts.reservations);
+  return conflict ?? plan;
+};
+
 export function decide(command: DeploymentCommand, state: Deployment): readonly DeploymentEvent[] | Refused<DeploymentRefusal> {
   switch (command.type) {
     case 'RequestDeployment': {
+      const { facts } = command;
       if (state.status !== 'none') {
-        // The same request again (a retry with the same idempotency key) changes nothing.
+        // The same request again (a retry with the same idempotency key, a duplicate event) changes nothing.
         return sameRequest(state.request, command.request) ? [] : refuse({ code: 'DeploymentAlreadyRequested', deploymentId: command.request.deploymentId });
       }
-      const refusal = windowMustEndAfterItStarts(command.request);
-      if (refusal) return refuse(refusal);
+      const malformed = windowMustEndAfterItStarts(command.request);
+      if (malformed) return refuse(malformed);
+      const chosen = nextAvailableWindowIsChosen(command.request, facts);
+      const request = isRejection(chosen) ? command.request : chosen.request;
+      const outcome = isRejection(chosen) ? chosen : planOrReject(request, facts);
+      const requested: DeploymentEvent = { type: 'DeploymentRequested', data: request };
+      if (isRejection(outcome)) {
+        const { deploymentId, changeId, service, environment } = request;
+        return [requested, { type: 'DeploymentRejected', data: { deploymentId, changeId, service, environment, ...outcome, rejectedAt: facts.now } }];
+      }
+      return [requested, { type: 'DeploymentPlanned', data: outcome }];
+    }
+    case 'CancelDeployment': {
+      if (state.status === 'none') return refuse({ code: 'DeploymentNotRequested' });
+      if (state.status === 'cancelled') return [];
+      const deploymentId = state.request.deploymentId;
+      if (state.status === 'rejected') return refuse({ code: 'DeploymentNotPlanned', deploymentId, status: state.status });
+      if (command.started) return refuse({ code: 'DeploymentAlreadyStarted', deploymentId });
+      const { changeId, environment } = state.request;
+      return [{ type: 'DeploymentCancelled', data: { deploymentId, changeId, environment, reason: command.reason, cancelledBy: command.by, cancelledAt: command.now } }];
+    }
+    case 'RescheduleDeployment': {
+      if (state.status === 'none') return refuse({ code: 'DeploymentNotRequested' });
+      const deploymentId = state.request.deploymentId;
+      if (state.status !== 'planned') return refuse({ code: 'DeploymentNotPlanned', deploymentId, status: state.status });
+      if (command.started) return refuse({ code: 'DeploymentAlreadyStarted', deploymentId });
+      if (sameFacts(state.plan.window, command.window)) return [];
+      const moved = { ...state.request, window: command.window };
+      const malformed = windowMustEndAfterItStarts(moved);
+      if (malformed) return refuse(malformed);
+      const broken = rescheduleBreaks(moved, state.plan, command.facts);
+      if (broken) return refuse({ code: broken.reason, deploymentId, details: broken.details });
       return [
-        { type: 'DeploymentRequested', data: command.request },
-        { type: 'DeploymentPlanned', data: planFor(command.request) },
+        {
+          type: 'DeploymentRescheduled',
+          data: { deploymentId, environment: state.request.environment, previousWindow: state.plan.window, window: command.window, rescheduledBy: command.by, rescheduledAt: command.facts.now },
+        },
       ];
     }
   }
 }
+
+/** A new window is checked again: the environment still active, inside a deployment window, outside freezes, free. */
+const rescheduleBreaks = (moved: DeploymentRequested, plan: DeploymentPlanned, facts: PlanningFacts): Rejection | undefined => {
+  const inactive = environmentMustBeRegistered(moved, facts.environment) ?? environmentMustBeActive(moved, facts.environment);
+  if (inactive || facts.environment.status !== 'active') return inactive;
+  const environment = facts.environment.definition;
+  const outside = windowMustFallInsideADeploymentWindow(moved, environment);
+  if (outside) return outside;
+  const freeze = windowMustNotOverlapFreeze(moved, environment, facts.requesterRoles);
+  if (isRejection(freeze)) return freeze;
+  return windowMustNotConflictWithAnotherDeployment(moved, plan.waves.flatMap((w) => w.targets), facts.reservations);
+};
 
 export const deploymentDecider: Decider<DeploymentCommand, DeploymentEvent, Deployment, DeploymentRefusal> = { decide, evolve, initialState };

@@ -1,71 +1,344 @@
 import { specification } from '@gantry/decider';
-import type { DeploymentRequested } from '@gantry/contracts';
-import { deploymentDecider, planFor } from './deployment.decider';
+import type { DeploymentModelContent, DeploymentRequested, EnvironmentDefinition } from '@gantry/contracts';
+import { production, staging } from '../environments/environment.fixture';
+import { deploymentDecider, planFor, wavesFor, type ActiveModel, type DeploymentEvent, type PlanningFacts } from './deployment.decider';
+
+const spec = specification(deploymentDecider);
+const now = '2026-11-30T10:00:00.000Z';
+
+/** Saturday 28 November 2026, 23:00–01:00 Berlin time (UTC+1): inside production's Saturday-night window. */
+const saturdayNight = { start: '2026-11-28T22:00:00.000Z', end: '2026-11-29T00:00:00.000Z' };
 
 const request: DeploymentRequested = {
   deploymentId: '5b0c2f4e-8a4a-4d3e-9a51-0d7a3f1f2b11',
   changeId: 'CHG0031337',
+  changeType: 'normal',
+  changeState: 'authorised',
   service: 'payments',
   kind: 'upgrade',
   components: [{ name: 'payments-api', version: '2.4.1', kind: 'software' }],
-  environment: 'staging',
-  targets: ['staging-eu-1', 'staging-eu-2'],
-  window: { start: '2026-12-01T22:00:00.000Z', end: '2026-12-01T23:00:00.000Z' },
+  environment: 'production',
+  window: saturdayNight,
   acceptanceCriteria: [{ type: 'smoke-tests', description: 'checkout smoke suite passes' }],
   requestedBy: 'change-enablement-system',
-  requestedAt: '2026-11-30T10:00:00.000Z',
+  requestedAt: now,
 };
 
-const spec = specification(deploymentDecider);
+const content: DeploymentModelContent = {
+  name: 'in-house-web',
+  description: 'in-house web services, progressively',
+  applicability: { deploymentKinds: ['install', 'upgrade'], componentKinds: ['software', 'configuration'], componentSources: ['in-house'], environmentKinds: ['staging', 'production'], serviceTags: [] },
+  strategy: { type: 'progressive', waves: [0.25, 0.25, 0.5] },
+  environmentFlow: ['staging', 'production'],
+  gates: [{ environmentKind: 'production', roles: ['deployment-manager'], minApprovers: 1 }],
+  automationLevel: 'automatic',
+  manualSteps: [],
+  qualityThresholds: { minTestPassRatio: 0.95, maxCriticalVulnerabilities: 0, maxHighVulnerabilities: 2 },
+  documentationRequired: false,
+  backupRequired: true,
+  rollbackPolicy: 'on-decision',
+  acceptanceCriteria: [{ type: 'metric-threshold', description: 'error rate stays low', metric: 'http_errors_ratio', comparator: '<', threshold: 0.01 }],
+  responsibilities: { plan: ['deployment-manager'], execute: ['deployment-practitioner'], verify: ['service-owner'] },
+};
+const model: ActiveModel = { name: 'in-house-web', version: 3, content };
 
-describe('RequestDeployment', () => {
-  it('a new request is recorded and planned as one big-bang wave over its targets', () =>
-    spec
-      .given([])
-      .when({ type: 'RequestDeployment', request })
-      .then([
-        { type: 'DeploymentRequested', data: request },
-        {
-          type: 'DeploymentPlanned',
-          data: {
-            deploymentId: request.deploymentId,
-            changeId: 'CHG0031337',
-            service: 'payments',
-            kind: 'upgrade',
-            components: request.components,
-            environment: 'staging',
-            window: request.window,
-            model: null,
-            strategy: 'big-bang',
-            waves: [{ index: 1, targets: ['staging-eu-1', 'staging-eu-2'] }],
-            acceptanceCriteria: request.acceptanceCriteria,
-            backupRequired: true,
-            rollback: 'automatic',
-          },
+const environmentEvents = (definition: EnvironmentDefinition) => ({ status: 'active' as const, definition });
+
+const facts = (overrides: Partial<PlanningFacts> = {}): PlanningFacts => ({
+  environment: environmentEvents(production),
+  environmentVersion: 1,
+  reservations: [],
+  activeModels: [model],
+  retiredModels: [],
+  succeeded: [{ environmentKind: 'staging', name: 'payments-api', version: '2.4.1' }],
+  requesterRoles: ['change-manager'],
+  now,
+  ...overrides,
+});
+
+const rejected = (reason: string, details: Record<string, unknown>, r: DeploymentRequested = request): DeploymentEvent[] => [
+  { type: 'DeploymentRequested', data: r },
+  { type: 'DeploymentRejected', data: { deploymentId: r.deploymentId, changeId: r.changeId, service: r.service, environment: r.environment, reason, details, rejectedAt: now } as never },
+];
+
+const when = (r: DeploymentRequested, f: PlanningFacts = facts()) => spec.given([]).when({ type: 'RequestDeployment', request: r, facts: f });
+
+describe('RequestDeployment: the plan', () => {
+  it('an authorised change is planned with the single applicable model: its strategy in waves over the environment targets, its gates and the environment policy, merged criteria', () =>
+    when(request).then([
+      { type: 'DeploymentRequested', data: request },
+      {
+        type: 'DeploymentPlanned',
+        data: {
+          deploymentId: request.deploymentId,
+          changeId: 'CHG0031337',
+          service: 'payments',
+          kind: 'upgrade',
+          components: request.components,
+          environment: 'production',
+          window: saturdayNight,
+          model: { name: 'in-house-web', version: 3 },
+          strategy: 'progressive',
+          waves: [
+            { index: 1, targets: ['prod-eu-1'] },
+            { index: 2, targets: ['prod-eu-2'] },
+            { index: 3, targets: ['prod-us-1', 'prod-us-2'] },
+          ],
+          gates: [
+            { name: 'in-house-web approval', kind: 'approval', roles: ['deployment-manager'], minimumApprovers: 1, source: 'model' },
+            { name: 'production approval', kind: 'approval', roles: ['service-owner'], minimumApprovers: 1, source: 'environment' },
+          ],
+          acceptanceCriteria: [...content.acceptanceCriteria, ...request.acceptanceCriteria],
+          backupRequired: true,
+          rollback: 'manual',
+          environmentSnapshot: { name: 'production', kind: 'production', version: 1, attributes: production.attributes, targets: production.targets },
+          plannedAt: now,
         },
-      ]));
+      },
+    ]));
 
-  it('a request naming a model is planned with that model; without targets, one target named after the environment', () => {
-    const { targets: _none, ...withoutTargets } = request;
-    const plan = planFor({ ...withoutTargets, kind: 'install', model: 'in-house-software' });
-    expect(plan).toMatchObject({ model: { name: 'in-house-software', version: 1 }, waves: [{ index: 1, targets: ['staging-1'] }], backupRequired: false });
+  it('a request naming the model is planned with it, over the targets it names', () => {
+    const outcome = when({ ...request, model: 'in-house-web', targets: ['prod-us-1', 'prod-us-2'] }).outcome as DeploymentEvent[];
+    expect(outcome[1]).toMatchObject({ type: 'DeploymentPlanned', data: { model: { name: 'in-house-web', version: 3 }, waves: [{ index: 1, targets: ['prod-us-1'] }, { index: 2, targets: ['prod-us-2'] }] } });
   });
 
-  it('the same request again (a retry) changes nothing, even made later', () =>
+  it('an explicitly ad hoc request is planned big-bang without a model and recorded as ad hoc', () => {
+    const outcome = when({ ...request, adHoc: true }).outcome as DeploymentEvent[];
+    expect(outcome[1]).toMatchObject({
+      type: 'DeploymentPlanned',
+      data: { model: null, adHoc: true, strategy: 'big-bang', waves: [{ index: 1, targets: production.targets.map((t) => t.name) }], rollback: 'automatic', acceptanceCriteria: request.acceptanceCriteria },
+    });
+  });
+
+  it('the same request again (a retry, a duplicate event) changes nothing, even made later', () =>
     spec
-      .given([{ type: 'DeploymentRequested', data: request }, { type: 'DeploymentPlanned', data: planFor(request) }])
-      .when({ type: 'RequestDeployment', request: { ...request, requestedAt: '2026-11-30T10:00:05.000Z' } })
+      .given([{ type: 'DeploymentRequested', data: request }, { type: 'DeploymentPlanned', data: planFor(request, production, 1, model, undefined, now) }])
+      .when({ type: 'RequestDeployment', request: { ...request, requestedAt: '2026-11-30T10:00:05.000Z' }, facts: facts() })
       .thenNothing());
 
-  it('another request under the same deployment id is refused', () =>
+  it('another request under the same deployment id is refused and records nothing', () =>
     spec
       .given([{ type: 'DeploymentRequested', data: request }])
-      .when({ type: 'RequestDeployment', request: { ...request, service: 'ledger' } })
+      .when({ type: 'RequestDeployment', request: { ...request, service: 'ledger' }, facts: facts() })
       .thenRefused({ code: 'DeploymentAlreadyRequested', deploymentId: request.deploymentId }));
 
-  it('a window that ends before it starts is refused', () =>
+  it('a window that ends before it starts is refused and records nothing', () =>
+    when({ ...request, window: { start: saturdayNight.end, end: saturdayNight.start } }).thenRefused({ code: 'WindowEndsBeforeItStarts', start: saturdayNight.end, end: saturdayNight.start }));
+});
+
+describe('RequestDeployment: the next available window', () => {
+  // Monday 30 November 2026 10:00 UTC; production's next window opens Saturday 5 December 22:00 Berlin = 21:00 UTC
+  const asking = { ...request, nextAvailable: { durationMinutes: 60 }, window: { start: now, end: '2026-11-30T11:00:00.000Z' } };
+
+  it('a request for the next available window is planned in the earliest free occurrence of a deployment window', () => {
+    const outcome = when(asking).outcome as DeploymentEvent[];
+    const chosen = { start: '2026-12-05T21:00:00.000Z', end: '2026-12-05T22:00:00.000Z' };
+    expect(outcome[0]).toEqual({ type: 'DeploymentRequested', data: { ...asking, window: chosen } });
+    expect(outcome[1]).toMatchObject({ type: 'DeploymentPlanned', data: { window: chosen } });
+  });
+
+  it('the next available window skips a reservation of the same service', () => {
+    const held = { environment: 'production', deploymentId: 'd-held', service: 'payments', targets: ['prod-us-9'], window: { start: '2026-12-05T21:00:00.000Z', end: '2026-12-06T01:30:00.000Z' } };
+    const outcome = when(asking, facts({ reservations: [held] })).outcome as DeploymentEvent[];
+    expect(outcome[1]).toMatchObject({ type: 'DeploymentPlanned', data: { window: { start: '2026-12-06T01:30:00.000Z', end: '2026-12-06T02:30:00.000Z' } } });
+  });
+
+  it('the next available window skips a freeze: in the year-end freeze the first free window is after it', () => {
+    const outcome = when(asking, facts({ now: '2026-12-21T00:00:00.000Z' })).outcome as DeploymentEvent[];
+    // the freeze ends 4 January 00:00 UTC; the next Saturday window opens 9 January 21:00 UTC
+    expect(outcome[1]).toMatchObject({ type: 'DeploymentPlanned', data: { window: { start: '2027-01-09T21:00:00.000Z' } } });
+  });
+
+  it('no free window long enough within 90 days is rejected with OutsideDeploymentWindow', () => {
+    const tooLong = { ...asking, nextAvailable: { durationMinutes: 600 } };
+    when(tooLong).then(rejected('OutsideDeploymentWindow', { nextAvailable: { durationMinutes: 600 }, why: 'no free window of this length in the next 90 days' }, tooLong));
+  });
+
+  it('asking again for the next available window (a retry) changes nothing, even when the free window has moved', () =>
     spec
-      .given([])
-      .when({ type: 'RequestDeployment', request: { ...request, window: { start: request.window.end, end: request.window.start } } })
-      .thenRefused({ code: 'WindowEndsBeforeItStarts', start: request.window.end, end: request.window.start }));
+      .given(when(asking).outcome as DeploymentEvent[])
+      .when({ type: 'RequestDeployment', request: { ...asking, window: { start: '2026-11-30T10:05:00.000Z', end: '2026-11-30T11:05:00.000Z' } }, facts: facts() })
+      .thenNothing());
+});
+
+describe('RequestDeployment: refusals are recorded as DeploymentRejected with the reason', () => {
+  it('a change that is not authorised is rejected with ChangeNotAuthorized', () => {
+    const r = { ...request, changeState: 'assess' };
+    when(r).then(rejected('ChangeNotAuthorized', { changeId: 'CHG0031337', changeState: 'assess' }, r));
+  });
+
+  it('a request for an environment that is not registered is rejected with UnknownEnvironment', () =>
+    when(request, facts({ environment: { status: 'none' } })).then(rejected('UnknownEnvironment', { environment: 'production' })));
+
+  it('a request for a decommissioned environment is rejected with EnvironmentDecommissioned', () =>
+    when(request, facts({ environment: { status: 'decommissioned', definition: production, reason: 'moved' } })).then(
+      rejected('EnvironmentDecommissioned', { environment: 'production', reason: 'moved' }),
+    ));
+
+  it('targets the environment does not have are rejected with UnknownTarget', () => {
+    const r = { ...request, targets: ['prod-eu-1', 'prod-mars-1'] };
+    when(r).then(rejected('UnknownTarget', { environment: 'production', targets: ['prod-mars-1'] }, r));
+  });
+
+  it('without an applicable active model (and not ad hoc) the request is rejected with NoApplicableModel', () =>
+    when(request, facts({ activeModels: [] })).then(rejected('NoApplicableModel', { environmentKind: 'production', componentKinds: ['software'] })));
+
+  it('a named model that does not apply to the components is rejected with NoApplicableModel', () => {
+    const r = { ...request, model: 'in-house-web', components: [{ name: 'rack-7', version: '1', kind: 'hardware' as const }] };
+    when(r).then(rejected('NoApplicableModel', { model: 'in-house-web', why: 'the model does not apply to these components and environment' }, r));
+  });
+
+  it('two applicable active models make the request ambiguous: AmbiguousModel names them', () =>
+    when(request, facts({ activeModels: [model, { ...model, name: 'another-web' }] })).then(rejected('AmbiguousModel', { models: ['another-web', 'in-house-web'] })));
+
+  it('a model for other kinds of deployment does not apply (a removal with an install/upgrade model)', () => {
+    const r = { ...request, kind: 'removal' as const };
+    when(r).then(rejected('NoApplicableModel', { environmentKind: 'production', componentKinds: ['software'] }, r));
+  });
+
+  it('a named model that was retired is rejected with ModelRetired', () => {
+    const r = { ...request, model: 'legacy-web' };
+    when(r, facts({ retiredModels: ['legacy-web'] })).then(rejected('ModelRetired', { model: 'legacy-web' }, r));
+  });
+
+  it('versions that never succeeded in the previous environment of the flow are rejected with PromotionRuleNotMet', () =>
+    when(request, facts({ succeeded: [] })).then(
+      rejected('PromotionRuleNotMet', { previousEnvironmentKind: 'staging', components: [{ name: 'payments-api', version: '2.4.1' }] }),
+    ));
+
+  it('the first environment of the flow needs no earlier success', () => {
+    const r = { ...request, environment: 'staging' };
+    const outcome = when(r, facts({ environment: environmentEvents(staging), succeeded: [] })).outcome as DeploymentEvent[];
+    expect(outcome[1].type).toBe('DeploymentPlanned');
+  });
+
+  it('a window outside the environment deployment windows is rejected with OutsideDeploymentWindow', () => {
+    const r = { ...request, window: { start: '2026-11-30T10:00:00.000Z', end: '2026-11-30T11:00:00.000Z' } };
+    when(r).then(rejected('OutsideDeploymentWindow', { window: r.window, timeZone: 'Europe/Berlin', deploymentWindows: production.deploymentWindows }, r));
+  });
+
+  it('a request inside a freeze is refused with the freeze id', () => {
+    const r = { ...request, window: { start: '2026-12-26T22:00:00.000Z', end: '2026-12-26T23:00:00.000Z' } };
+    when(r).then(rejected('FreezePeriod', { freezeId: 'year-end', reason: 'year-end trading' }, r));
+  });
+
+  it('a freeze of listed services stops those services only', () => {
+    const r = { ...request, window: { start: '2026-11-14T22:00:00.000Z', end: '2026-11-14T23:00:00.000Z' } };
+    when(r).then(rejected('FreezePeriod', { freezeId: 'payments-audit', reason: 'payments audit' }, r));
+    const other = { ...r, service: 'ledger' };
+    expect((when(other).outcome as DeploymentEvent[])[1].type).toBe('DeploymentPlanned');
+  });
+
+  it('a deployment overlapping another of the same service is rejected with ConflictingDeployment naming it', () => {
+    const winner = { environment: 'production', deploymentId: 'd-winner', service: 'payments', targets: ['prod-us-9'], window: saturdayNight };
+    when(request, facts({ reservations: [winner] })).then(rejected('ConflictingDeployment', { deploymentId: 'd-winner', service: 'payments', window: saturdayNight }));
+  });
+
+  it('a deployment of another service on overlapping targets conflicts too; on other targets it does not', () => {
+    const onTarget = { environment: 'production', deploymentId: 'd-ledger', service: 'ledger', targets: ['prod-eu-2'], window: saturdayNight };
+    when(request, facts({ reservations: [onTarget] })).then(rejected('ConflictingDeployment', { deploymentId: 'd-ledger', service: 'ledger', window: saturdayNight }));
+    const elsewhere = { ...onTarget, targets: ['prod-ap-1'] };
+    expect((when(request, facts({ reservations: [elsewhere] })).outcome as DeploymentEvent[])[1].type).toBe('DeploymentPlanned');
+  });
+});
+
+describe('RequestDeployment: emergency override of a freeze', () => {
+  const inFreeze = { ...request, changeType: 'emergency' as const, window: { start: '2026-12-26T22:00:00.000Z', end: '2026-12-26T23:00:00.000Z' }, freezeOverride: { reason: 'card outage' } };
+
+  it('an emergency change asked by a deployment manager with a reason is planned inside the freeze, and the override is recorded', () => {
+    const outcome = when(inFreeze, facts({ requesterRoles: ['deployment-manager'] })).outcome as DeploymentEvent[];
+    expect(outcome[1]).toMatchObject({ type: 'DeploymentPlanned', data: { freezeOverride: { freezeId: 'year-end', reason: 'card outage', by: 'change-enablement-system' } } });
+  });
+
+  it('only a deployment manager may override a freeze', () =>
+    when(inFreeze).then(rejected('FreezePeriod', { freezeId: 'year-end', reason: 'year-end trading', overrideRefused: 'only a deployment manager may override a freeze' }, inFreeze)));
+
+  it('only an emergency change may override a freeze', () => {
+    const normal = { ...inFreeze, changeType: 'normal' as const };
+    when(normal, facts({ requesterRoles: ['deployment-manager'] })).then(
+      rejected('FreezePeriod', { freezeId: 'year-end', reason: 'year-end trading', overrideRefused: 'only an emergency change may override a freeze' }, normal),
+    );
+  });
+});
+
+describe('waves from a strategy', () => {
+  const targets = ['t1', 't2', 't3', 't4', 't5', 't6', 't7', 't8', 't9', 't10'];
+  it('big-bang and blue-green: one wave of every target', () => {
+    expect(wavesFor({ type: 'big-bang' }, targets)).toEqual([{ index: 1, targets }]);
+    expect(wavesFor({ type: 'blue-green' }, targets)).toEqual([{ index: 1, targets }]);
+  });
+  it('canary: cumulative steps, the first a small fraction', () =>
+    expect(wavesFor({ type: 'canary', steps: [0.1, 0.5, 1], analysis: { maxErrorRate: 0.01, maxP95LatencyMs: 300 } }, targets).map((w) => w.targets.length)).toEqual([1, 4, 5]));
+  it('every wave holds at least one target, even with few targets', () =>
+    expect(wavesFor({ type: 'progressive', waves: [0.1, 0.1, 0.8] }, ['a', 'b'])).toEqual([
+      { index: 1, targets: ['a'] },
+      { index: 2, targets: ['b'] },
+    ]));
+});
+
+describe('CancelDeployment', () => {
+  const plannedHistory: DeploymentEvent[] = [{ type: 'DeploymentRequested', data: request }, { type: 'DeploymentPlanned', data: planFor(request, production, 1, model, undefined, now) }];
+  const cancelled: DeploymentEvent = {
+    type: 'DeploymentCancelled',
+    data: { deploymentId: request.deploymentId, changeId: 'CHG0031337', environment: 'production', reason: 'change withdrawn', cancelledBy: 'dana.manager', cancelledAt: now },
+  };
+  const cancel = { type: 'CancelDeployment' as const, reason: 'change withdrawn', by: 'dana.manager', started: false, now };
+
+  it('a planned deployment that has not started is cancelled with the reason', () => spec.given(plannedHistory).when(cancel).then([cancelled]));
+
+  it('cancelling again changes nothing', () => spec.given([...plannedHistory, cancelled]).when(cancel).thenNothing());
+
+  it('a deployment that has started cannot be cancelled', () =>
+    spec.given(plannedHistory).when({ ...cancel, started: true }).thenRefused({ code: 'DeploymentAlreadyStarted', deploymentId: request.deploymentId }));
+
+  it('a rejected deployment has nothing to cancel', () =>
+    spec
+      .given(rejected('FreezePeriod', { freezeId: 'year-end' }))
+      .when(cancel)
+      .thenRefused({ code: 'DeploymentNotPlanned', deploymentId: request.deploymentId, status: 'rejected' }));
+});
+
+describe('RescheduleDeployment', () => {
+  const plannedHistory: DeploymentEvent[] = [{ type: 'DeploymentRequested', data: request }, { type: 'DeploymentPlanned', data: planFor(request, production, 1, model, undefined, now) }];
+  const nextSaturday = { start: '2026-12-05T22:00:00.000Z', end: '2026-12-05T23:00:00.000Z' };
+  const reschedule = { type: 'RescheduleDeployment' as const, window: nextSaturday, by: 'dana.manager', started: false, facts: facts() };
+
+  it('a planned deployment moves to a free window inside a deployment window', () =>
+    spec.given(plannedHistory).when(reschedule).then([
+      {
+        type: 'DeploymentRescheduled',
+        data: { deploymentId: request.deploymentId, environment: 'production', previousWindow: saturdayNight, window: nextSaturday, rescheduledBy: 'dana.manager', rescheduledAt: now },
+      },
+    ]));
+
+  it('rescheduling to the window it already has changes nothing', () => spec.given(plannedHistory).when({ ...reschedule, window: saturdayNight }).thenNothing());
+
+  it('a reschedule into a freeze is refused with the freeze id, and the deployment keeps its window', () =>
+    spec
+      .given(plannedHistory)
+      .when({ ...reschedule, window: { start: '2026-12-26T22:00:00.000Z', end: '2026-12-26T23:00:00.000Z' } })
+      .thenRefused({ code: 'FreezePeriod', deploymentId: request.deploymentId, details: { freezeId: 'year-end', reason: 'year-end trading' } }));
+
+  it('a reschedule outside the deployment windows is refused', () =>
+    spec
+      .given(plannedHistory)
+      .when({ ...reschedule, window: { start: '2026-12-07T10:00:00.000Z', end: '2026-12-07T11:00:00.000Z' } })
+      .thenRefused({
+        code: 'OutsideDeploymentWindow',
+        deploymentId: request.deploymentId,
+        details: { window: { start: '2026-12-07T10:00:00.000Z', end: '2026-12-07T11:00:00.000Z' }, timeZone: 'Europe/Berlin', deploymentWindows: production.deploymentWindows },
+      }));
+
+  it('a reschedule onto another deployment of the service is refused naming it; its own reservation does not count', () => {
+    const own = { environment: 'production', deploymentId: request.deploymentId, service: 'payments', targets: ['prod-eu-1'], window: nextSaturday };
+    const other = { environment: 'production', deploymentId: 'd-other', service: 'payments', targets: ['prod-us-9'], window: nextSaturday };
+    expect((spec.given(plannedHistory).when({ ...reschedule, facts: facts({ reservations: [own] }) }).outcome as DeploymentEvent[]).map((e) => e.type)).toEqual(['DeploymentRescheduled']);
+    spec
+      .given(plannedHistory)
+      .when({ ...reschedule, facts: facts({ reservations: [own, other] }) })
+      .thenRefused({ code: 'ConflictingDeployment', deploymentId: request.deploymentId, details: { deploymentId: 'd-other', service: 'payments', window: nextSaturday } });
+  });
+
+  it('a deployment that has started cannot be rescheduled', () =>
+    spec.given(plannedHistory).when({ ...reschedule, started: true }).thenRefused({ code: 'DeploymentAlreadyStarted', deploymentId: request.deploymentId }));
 });

@@ -1,13 +1,24 @@
 import { BadRequestException, Injectable } from '@nestjs/common';
-import { EventStore } from '@gantry/event-store';
-import { executeCommand, loadAggregate, NotFound, type RequestContext } from '@gantry/platform';
-import { validatePayload, type AcceptanceCriterion, type DeploymentRequested } from '@gantry/contracts';
+import { isRefused } from '@gantry/decider';
+import { EventStore, StreamVersionConflict, type EventMetadata, type NewEvent, type SqlClient } from '@gantry/event-store';
+import { loadAggregate, NotFound, RuleRefused, StaleVersion, type RequestContext } from '@gantry/platform';
+import { validatePayload, type AcceptanceCriterion, type DeploymentPlanned, type DeploymentRequested, type Window } from '@gantry/contracts';
 import { createHash, randomUUID } from 'node:crypto';
-import type { Deployment } from './deployment.decider';
+import { environmentDecider } from '../environments/environment.decider';
+import { environmentStream } from '../environments/environments';
+import { environmentScheduleDecider, type ScheduleCommand, type ScheduleEvent } from '../schedule/environment-schedule.decider';
+import { scheduleStream } from '../schedule/schedule';
+import { hasStarted, readActiveModels, readSucceededVersions } from '../read-models/planning-read-models';
+import type { Deployment, DeploymentCommand, DeploymentEvent, PlanningFacts } from './deployment.decider';
 import { deploymentDecider } from './deployment.decider';
 import type { RequestDeploymentDto } from './request-deployment.dto';
 
 export const deploymentStream = (deploymentId: string) => ({ streamId: `Deployment-${deploymentId}`, streamType: 'Deployment' });
+
+/** Reads what planning knows about the environment (and, for a request, about its component versions) inside the transaction. */
+type FactsReader = (requesterRoles: readonly string[], components?: readonly { name: string; version: string }[]) => Promise<PlanningFacts>;
+/** Builds the command once the facts are at hand; `started` from execution's DeploymentStarted. */
+type CommandFor = (facts: FactsReader, started: boolean) => Promise<DeploymentCommand>;
 
 /** What REST and gRPC return for a deployment. */
 export interface DeploymentView {
@@ -16,13 +27,15 @@ export interface DeploymentView {
   version: number;
   request: DeploymentRequested;
   plan?: unknown;
+  rejection?: { reason: string; details: Record<string, unknown> };
+  cancellation?: { reason: string; by: string; at: string };
 }
 
 /**
  * A retried request with the same Idempotency-Key (from the same requester) names the same deployment,
  * so it is planned once.
  */
-const deploymentIdFor = (requester: string, idempotencyKey?: string): string => {
+export const deploymentIdFor = (requester: string, idempotencyKey?: string): string => {
   if (!idempotencyKey) return randomUUID();
   const h = createHash('sha256').update(`${requester}\u0000${idempotencyKey}`).digest('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h[16], 16) & 0x3) | 0x8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
@@ -30,43 +43,195 @@ const deploymentIdFor = (requester: string, idempotencyKey?: string): string => 
 
 const definedOnly = (value: object) => Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
 
-/** The application service behind every door (REST, gRPC, and later ITSM events): one command path. */
+/** The request as recorded, from a validated body. */
+export const requestFrom = (body: RequestDeploymentDto, deploymentId: string, requestedBy: string, requestedAt: string): DeploymentRequested => ({
+  deploymentId,
+  changeId: body.changeId,
+  changeType: body.changeType,
+  changeState: body.changeState,
+  ...(body.releaseId ? { releaseId: body.releaseId } : {}),
+  service: body.service,
+  kind: body.kind,
+  components: body.components.map((c) => ({ name: c.name, version: c.version, kind: c.kind, ...(c.digest ? { digest: c.digest } : {}) })),
+  environment: body.environment,
+  ...(body.targets?.length ? { targets: body.targets } : {}),
+  // asking for the next available window, the window is a placeholder (now, for the length) until planning chooses
+  window: body.window
+    ? { start: new Date(body.window.start).toISOString(), end: new Date(body.window.end).toISOString() }
+    : { start: requestedAt, end: new Date(Date.parse(requestedAt) + body.nextAvailable!.durationMinutes * 60_000).toISOString() },
+  acceptanceCriteria: body.acceptanceCriteria.map((c) => definedOnly({ ...c }) as AcceptanceCriterion),
+  requestedBy,
+  requestedAt,
+  ...(body.model ? { model: body.model } : {}),
+  ...(body.adHoc ? { adHoc: true } : {}),
+  ...(body.freezeOverride ? { freezeOverride: { reason: body.freezeOverride.reason } } : {}),
+  ...(body.nextAvailable ? { nextAvailable: { durationMinutes: body.nextAvailable.durationMinutes } } : {}),
+});
+
+/** The application service behind every door (REST, gRPC, ITSM events): one command path. */
 @Injectable()
 export class Deployments {
   constructor(private readonly store: EventStore) {}
 
   async request(body: RequestDeploymentDto, context: RequestContext): Promise<DeploymentView> {
     const deploymentId = deploymentIdFor(context.identity.subject, context.idempotencyKey);
-    const request: DeploymentRequested = {
-      deploymentId,
-      changeId: body.changeId,
-      ...(body.releaseId ? { releaseId: body.releaseId } : {}),
-      service: body.service,
-      kind: body.kind,
-      components: body.components.map((c) => ({ name: c.name, version: c.version, kind: c.kind, ...(c.digest ? { digest: c.digest } : {}) })),
-      environment: body.environment,
-      ...(body.targets?.length ? { targets: body.targets } : {}),
-      window: { start: new Date(body.window.start).toISOString(), end: new Date(body.window.end).toISOString() },
-      acceptanceCriteria: body.acceptanceCriteria.map((c) => definedOnly({ ...c }) as AcceptanceCriterion),
-      requestedBy: context.identity.subject,
-      requestedAt: context.now.toISOString(),
-      ...(body.model ? { model: body.model } : {}),
-    };
+    const request = requestFrom(body, deploymentId, context.identity.subject, context.now.toISOString());
     // The contract's schema is the last word on what a DeploymentRequested may hold (criterion parameters by type).
     const invalid = validatePayload('DeploymentRequested', request);
     if (invalid) throw new BadRequestException(invalid);
-    const result = await executeCommand(this.store, deploymentDecider, deploymentStream(deploymentId), { type: 'RequestDeployment', request }, {
-      metadata: context.metadata,
-    });
-    return toView(result.state, result.version);
+    return this.plan(request, context.identity.roles, context.metadata);
   }
 
-  async get(deploymentId: string): Promise<DeploymentView> {
-    const { state, version } = await loadAggregate(this.store, deploymentDecider, deploymentStream(deploymentId).streamId);
+  /**
+   * Decides the request against the environment, its schedule and the active models, read in one transaction; a plan
+   * reserves its window on the environment's schedule, guarded by the schedule stream's version. When another request
+   * reserved first, the whole decision is made again and sees the winner.
+   */
+  plan(request: DeploymentRequested, requesterRoles: readonly string[], metadata: EventMetadata, tx?: SqlClient): Promise<DeploymentView> {
+    return this.run(request.deploymentId, request.environment, metadata, undefined, tx, async (facts) => ({
+      type: 'RequestDeployment',
+      request,
+      facts: await facts(requesterRoles, request.components),
+    }));
+  }
+
+  /** Cancels a deployment that has not started; its window goes back to the schedule. */
+  async cancel(deploymentId: string, reason: string, by: string, metadata: EventMetadata, expectedVersion?: number, tx?: SqlClient): Promise<DeploymentView> {
+    const { environment } = (await this.get(deploymentId, tx)).request;
+    return this.run(deploymentId, environment, metadata, expectedVersion, tx, async (_facts, started) => ({ type: 'CancelDeployment', reason, by, started, now: new Date().toISOString() }));
+  }
+
+  /** Moves a planned deployment that has not started to another window, checked again like a new request. */
+  async reschedule(deploymentId: string, window: Window, identity: { subject: string; roles: readonly string[] }, metadata: EventMetadata, expectedVersion: number): Promise<DeploymentView> {
+    const { environment } = (await this.get(deploymentId)).request;
+    return this.run(deploymentId, environment, metadata, expectedVersion, undefined, async (facts, started) => ({
+      type: 'RescheduleDeployment',
+      window,
+      by: identity.subject,
+      started,
+      facts: await facts(identity.roles),
+    }));
+  }
+
+  /** Deployments of a change (for a cancelled change), newest first. */
+  async ofChange(changeId: string, tx?: SqlClient): Promise<string[]> {
+    const rows = await (tx ?? this.store.db).query<{ id: string }>(
+      `SELECT data->>'deploymentId' AS id FROM "${this.store.schema}".events WHERE event_type = 'DeploymentRequested' AND data->>'changeId' = $1 ORDER BY position DESC LIMIT 1000`,
+      [changeId],
+    );
+    return rows.rows.map((r) => r.id);
+  }
+
+  /** Deployments, newest first, optionally of one environment and in one status. */
+  async list(filter: { environment?: string; status?: string; limit: number }): Promise<DeploymentView[]> {
+    const rows = await this.store.db.query<{ id: string }>(
+      `SELECT data->>'deploymentId' AS id FROM "${this.store.schema}".events
+        WHERE event_type = 'DeploymentRequested' AND ($1::text IS NULL OR data->>'environment' = $1) ORDER BY position DESC LIMIT 5000`,
+      [filter.environment ?? null],
+    );
+    const views: DeploymentView[] = [];
+    for (const row of rows.rows) {
+      if (views.length >= filter.limit) break;
+      const view = await this.get(row.id);
+      if (!filter.status || view.status === filter.status) views.push(view);
+    }
+    return views;
+  }
+
+  /** read → decide → append to the schedule (when the window changes hands) and to the deployment, in one transaction. */
+  private async run(
+    deploymentId: string,
+    environmentName: string,
+    metadata: EventMetadata,
+    expectedVersion: number | undefined,
+    tx: SqlClient | undefined,
+    command: CommandFor,
+  ): Promise<DeploymentView> {
+    const attempts = expectedVersion === undefined && !tx ? 5 : 1;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const work = (t: SqlClient) => this.decideAndAppend(deploymentId, environmentName, metadata, expectedVersion, t, command);
+        return tx ? await work(tx) : await this.store.db.transaction(work);
+      } catch (error) {
+        if (!(error instanceof StreamVersionConflict) || attempt >= attempts) throw error;
+      }
+    }
+  }
+
+  private async decideAndAppend(
+    deploymentId: string,
+    environmentName: string,
+    metadata: EventMetadata,
+    expectedVersion: number | undefined,
+    tx: SqlClient,
+    command: CommandFor,
+  ): Promise<DeploymentView> {
+    const target = deploymentStream(deploymentId);
+    const deployment = await loadAggregate(this.store, deploymentDecider, target.streamId, tx);
+    if (expectedVersion !== undefined && expectedVersion !== deployment.version) throw new StaleVersion(expectedVersion, deployment.version);
+    const scheduleTarget = scheduleStream(environmentName);
+    const schedule = await loadAggregate(this.store, environmentScheduleDecider, scheduleTarget.streamId, tx);
+    const facts: FactsReader = async (requesterRoles, components = []) => {
+      const environment = await loadAggregate(this.store, environmentDecider, environmentStream(environmentName).streamId, tx);
+      const models = await readActiveModels(tx, this.store.schema);
+      return {
+        environment: environment.state,
+        environmentVersion: environment.version,
+        reservations: schedule.state.reservations,
+        activeModels: models.active,
+        retiredModels: models.retired,
+        succeeded: await readSucceededVersions(tx, this.store.schema, components),
+        requesterRoles,
+        now: new Date().toISOString(),
+      };
+    };
+    const outcome = deploymentDecider.decide(await command(facts, await hasStarted(tx, this.store.schema, deploymentId)), deployment.state);
+    if (isRefused(outcome)) {
+      const { code, ...details } = outcome.refused;
+      throw new RuleRefused(code, details);
+    }
+    const events = outcome as readonly DeploymentEvent[];
+    if (events.length === 0) return toView(deployment.state, deployment.version);
+    const scheduleCommand = scheduleChangeFor(events, deployment.state);
+    if (scheduleCommand) {
+      const changed = environmentScheduleDecider.decide(scheduleCommand, schedule.state);
+      // the deployment decider checked the same schedule: a refusal here means it moved under us, so decide again
+      if (isRefused(changed)) throw new StreamVersionConflict(scheduleTarget.streamId, schedule.version, schedule.version);
+      await this.store.append(tx, scheduleTarget.streamId, scheduleTarget.streamType, schedule.version, toNew(changed as readonly ScheduleEvent[], metadata));
+    }
+    const result = await this.store.append(tx, target.streamId, target.streamType, deployment.version, toNew(events, metadata));
+    return toView(events.reduce(deploymentDecider.evolve, deployment.state), result.nextVersion);
+  }
+
+  async get(deploymentId: string, client?: SqlClient): Promise<DeploymentView> {
+    const { state, version } = await loadAggregate(this.store, deploymentDecider, deploymentStream(deploymentId).streamId, client);
     if (state.status === 'none') throw new NotFound(`deployment ${deploymentId} does not exist`);
     return toView(state, version);
   }
 }
+
+/** The schedule follows the deployment: a plan or a reschedule reserves its window, a cancellation releases it. */
+const scheduleChangeFor = (events: readonly DeploymentEvent[], before: Deployment): ScheduleCommand | undefined => {
+  const reserve = (plan: DeploymentPlanned, window: Window): ScheduleCommand => ({
+    type: 'ReserveWindow',
+    reservation: { environment: plan.environment, deploymentId: plan.deploymentId, service: plan.service, targets: plan.waves.flatMap((w) => w.targets), window },
+  });
+  for (const event of events) {
+    switch (event.type) {
+      case 'DeploymentPlanned':
+        return reserve(event.data, event.data.window);
+      case 'DeploymentRescheduled':
+        return before.status === 'planned' ? reserve(before.plan, event.data.window) : undefined;
+      case 'DeploymentCancelled':
+        return { type: 'ReleaseWindow', environment: event.data.environment, deploymentId: event.data.deploymentId };
+      default:
+    }
+  }
+  return undefined;
+};
+
+const toNew = (events: readonly { type: string; data: unknown }[], metadata: EventMetadata): NewEvent[] =>
+  events.map((event) => ({ id: randomUUID(), type: event.type, data: event.data, metadata }));
 
 const toView = (state: Deployment, version: number): DeploymentView => {
   if (state.status === 'none') throw new Error('a deployment that does not exist has no view');
@@ -76,5 +241,7 @@ const toView = (state: Deployment, version: number): DeploymentView => {
     version,
     request: state.request,
     ...(state.status === 'planned' ? { plan: state.plan } : {}),
+    ...(state.status === 'rejected' ? { rejection: { reason: state.rejection.reason, details: state.rejection.details } } : {}),
+    ...(state.status === 'cancelled' ? { ...(state.plan ? { plan: state.plan } : {}), cancellation: { reason: state.cancellation.reason, by: state.cancellation.cancelledBy, at: state.cancellation.cancelledAt } } : {}),
   };
 };

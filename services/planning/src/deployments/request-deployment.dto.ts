@@ -7,6 +7,7 @@ import {
   IsDefined,
   IsIn,
   IsInt,
+  IsBoolean,
   IsNumber,
   Max,
   Min,
@@ -17,11 +18,12 @@ import {
   Matches,
   MaxLength,
   registerDecorator,
+  ValidateIf,
   ValidateNested,
   type ValidationArguments,
   type ValidationOptions,
 } from 'class-validator';
-import { ACCEPTANCE_CRITERION_TYPES, COMPONENT_KINDS, DEPLOYMENT_KINDS, METRIC_COMPARATORS } from '@gantry/contracts';
+import { ACCEPTANCE_CRITERION_TYPES, CHANGE_TYPES, COMPONENT_KINDS, DEPLOYMENT_KINDS, METRIC_COMPARATORS } from '@gantry/contracts';
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._:/@+-]*$/;
 
@@ -48,6 +50,21 @@ const EndsAfterStart = (options?: ValidationOptions) => (target: object, propert
     },
   });
 
+/** Fields that contradict each other: a model and `adHoc: true`, a window and `nextAvailable`. */
+const NotWith = (other: string) => (target: object, propertyName: string) =>
+  registerDecorator({
+    name: 'notWith',
+    target: target.constructor,
+    propertyName,
+    options: { message: `${propertyName} and ${other} exclude each other` },
+    validator: {
+      validate: (_: unknown, args: ValidationArguments) => {
+        const value = (args.object as Record<string, unknown>)[other];
+        return value === undefined || value === false;
+      },
+    },
+  });
+
 export class WindowDto {
   @ApiProperty({ example: '2026-12-01T22:00:00Z' }) @IsISO8601({ strict: true }) start!: string;
   @ApiProperty({ example: '2026-12-01T23:00:00Z' }) @IsISO8601({ strict: true }) @EndsAfterStart() end!: string;
@@ -68,9 +85,21 @@ export class AcceptanceCriterionDto {
   @ApiPropertyOptional({ description: 'manual-evidence: the role that provides it' }) @IsOptional() @IsString() @MaxLength(64) evidenceRole?: string;
 }
 
+export class NextAvailableDto {
+  @ApiProperty({ minimum: 1, maximum: 10080 }) @IsInt() @Min(1) @Max(10080) durationMinutes!: number;
+}
+
+export class FreezeOverrideDto {
+  @ApiProperty({ description: 'why the emergency change must deploy inside the freeze' }) @IsString() @MaxLength(2000) @Matches(/\S/) reason!: string;
+}
+
 /** The body of POST /deployments; unknown fields are refused. */
 export class RequestDeploymentDto {
   @ApiProperty({ example: 'CHG0031337' }) @IsString() @MaxLength(100) @Matches(NAME) changeId!: string;
+  @ApiProperty({ enum: CHANGE_TYPES }) @IsIn(CHANGE_TYPES) changeType!: (typeof CHANGE_TYPES)[number];
+  @ApiProperty({ example: 'authorised', description: 'the change state in change enablement; only an authorised change is planned' })
+  @IsString() @MaxLength(64) @Matches(NAME)
+  changeState!: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100) @Matches(NAME) releaseId?: string;
   @ApiProperty({ example: 'payments' }) @IsString() @MaxLength(200) @Matches(NAME) service!: string;
   @ApiProperty({ enum: DEPLOYMENT_KINDS }) @IsIn(DEPLOYMENT_KINDS) kind!: (typeof DEPLOYMENT_KINDS)[number];
@@ -81,9 +110,37 @@ export class RequestDeploymentDto {
   @ApiPropertyOptional({ type: [String], description: 'targets inside the environment; default: one target named after it' })
   @IsOptional() @IsArray() @ArrayMaxSize(1000) @IsString({ each: true }) @MaxLength(200, { each: true }) @Matches(NAME, { each: true })
   targets?: string[];
-  @ApiProperty({ type: WindowDto }) @IsDefined() @IsObject() @ValidateNested() @Type(() => WindowDto) window!: WindowDto;
+  @ApiPropertyOptional({ type: WindowDto, description: 'the desired window; or `nextAvailable`' })
+  @ValidateIf((o: RequestDeploymentDto) => o.nextAvailable === undefined)
+  @IsDefined({ message: 'window (or nextAvailable) is required' }) @IsObject() @ValidateNested() @Type(() => WindowDto)
+  window?: WindowDto;
+  @ApiPropertyOptional({ type: NextAvailableDto, description: 'the earliest free window of this length, chosen by planning; excludes `window`' })
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => NextAvailableDto) @NotWith('window')
+  nextAvailable?: NextAvailableDto;
   @ApiProperty({ type: [AcceptanceCriterionDto] })
   @IsArray() @ArrayMaxSize(50) @ValidateNested({ each: true }) @Type(() => AcceptanceCriterionDto)
   acceptanceCriteria!: AcceptanceCriterionDto[];
-  @ApiPropertyOptional({ description: 'deployment model name; absent → ad hoc' }) @IsOptional() @IsString() @MaxLength(200) @Matches(NAME) model?: string;
+  @ApiPropertyOptional({ description: 'deployment model name; absent: the single active model that applies' })
+  @IsOptional() @IsString() @MaxLength(200) @Matches(NAME) @NotWith('adHoc')
+  model?: string;
+  @ApiPropertyOptional({ description: 'true: plan without an agreed model (recorded as ad hoc)' }) @IsOptional() @IsBoolean() adHoc?: boolean;
+  @ApiPropertyOptional({ type: FreezeOverrideDto, description: 'emergency changes only, deployment managers only' })
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => FreezeOverrideDto)
+  freezeOverride?: FreezeOverrideDto;
+}
+
+export class CancelDeploymentDto {
+  @ApiProperty() @IsString() @MaxLength(2000) @Matches(/\S/) reason!: string;
+}
+
+export class RescheduleDeploymentDto {
+  @ApiProperty({ type: WindowDto }) @IsDefined() @IsObject() @ValidateNested() @Type(() => WindowDto) window!: WindowDto;
+}
+
+export const DEPLOYMENT_STATUSES = ['requested', 'planned', 'rejected', 'cancelled'] as const;
+
+export class ListDeploymentsQuery {
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100) @Matches(NAME) environment?: string;
+  @ApiPropertyOptional({ enum: DEPLOYMENT_STATUSES }) @IsOptional() @IsIn(DEPLOYMENT_STATUSES) status?: (typeof DEPLOYMENT_STATUSES)[number];
+  @ApiPropertyOptional({ maximum: 500 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500) limit?: number;
 }

@@ -46,6 +46,9 @@ export function evolveRecord(record: DeploymentRecord, event: CloudEvent): Deplo
     }
     case 'DeploymentPlanned':
       return { ...next, model: (data as unknown as DeploymentPlanned).model, phase: advance(next.phase, 'planned') };
+    case 'DeploymentRejected':
+      // planning refused the request: no plan and no model, the record closes `rejected` with the reason
+      return { ...next, model: next.model ?? null, phase: advance(next.phase, 'failed'), outcome: 'rejected', cause: `DeploymentRejected: ${String(data.reason)}` };
     case 'ComponentsVerified':
     case 'TargetEnvironmentVerified':
       return { ...next, phase: advance(next.phase, 'verified-for-execution') };

@@ -19,6 +19,12 @@ describe('the deployment record', () => {
     expect(inOrder).toMatchObject({ phase: 'verified', outcome: 'succeeded', changeId: 'CHG1', model: null, events: 4 });
   });
 
+  it('a request planning rejected is closable with the outcome rejected and the reason as cause', () => {
+    const record = fold(requested, event('planning', 'DeploymentRejected', { reason: 'FreezePeriod', details: { freezeId: 'year-end' } }));
+    expect(record).toMatchObject({ outcome: 'rejected', cause: 'DeploymentRejected: FreezePeriod', model: null });
+    expect(closableNow(record)).toBe(true);
+  });
+
   it('is closable once the request, the plan and the outcome are known', () => {
     expect(closableNow(fold(requested, verified))).toBe(false);
     expect(closableNow(fold(requested, planned, verified))).toBe(true);

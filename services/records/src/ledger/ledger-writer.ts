@@ -1,4 +1,4 @@
-import { INBOUND_TOPICS, SERVICE_TOPICS } from '@gantry/contracts';
+import { FEEDBACK_TOPICS, INBOUND_TOPICS, SERVICE_TOPICS } from '@gantry/contracts';
 import { EventStore, type SqlClient } from '@gantry/event-store';
 import type { CloudEvent, IncomingMessage } from '@gantry/messaging';
 import { causedBy, executeCommand, type ConsumerSpec } from '@gantry/platform';
@@ -8,8 +8,8 @@ import { appendToLedger } from './ledger';
 
 export const recordStream = (deploymentId: string) => ({ streamId: `DeploymentRecord-${deploymentId}`, streamType: 'DeploymentRecord' });
 
-/** Every topic Gantry and the practices around it write to. */
-export const LEDGER_TOPICS = [...Object.values(SERVICE_TOPICS), ...Object.values(INBOUND_TOPICS)];
+/** Every topic Gantry and the practices around it write to, feedback included. */
+export const LEDGER_TOPICS = [...Object.values(SERVICE_TOPICS), ...Object.values(INBOUND_TOPICS), ...Object.values(FEEDBACK_TOPICS)];
 
 /**
  * Consumes every topic into the ledger, folds each entry into its deployment record, and closes the record

@@ -1,0 +1,179 @@
+import { refuse, sameFacts, type Decider } from '@gantry/decider';
+import type {
+  DeploymentModelContent,
+  DeploymentModelDrafted,
+  DeploymentModelPublished,
+  DeploymentModelRetired,
+  DeploymentModelRevised,
+} from '@gantry/contracts';
+import { contradictionIn } from './model-content.rules';
+
+/** Who acts and when: time arrives in the command, the decider never reads a clock. */
+interface Act {
+  by: string;
+  at: string;
+}
+
+export type DeploymentModelCommand =
+  /** start a model (version 1), or change its pending draft */
+  | ({ type: 'DraftDeploymentModel'; content: DeploymentModelContent } & Act)
+  | ({ type: 'PublishDeploymentModel'; version: number } & Act)
+  /** start version n+1 from the active version n */
+  | ({ type: 'ReviseDeploymentModel'; content: DeploymentModelContent; reviewId: string | null } & Act)
+  | ({ type: 'RetireDeploymentModel'; reason: string } & Act);
+
+export type DeploymentModelEvent =
+  | { type: 'DeploymentModelDrafted'; data: DeploymentModelDrafted }
+  | { type: 'DeploymentModelPublished'; data: DeploymentModelPublished }
+  | { type: 'DeploymentModelRevised'; data: DeploymentModelRevised }
+  | { type: 'DeploymentModelRetired'; data: DeploymentModelRetired };
+
+export interface ModelVersion {
+  version: number;
+  content: DeploymentModelContent;
+}
+
+export interface PendingDraft extends ModelVersion {
+  basedOn: number | null;
+  reviewId: string | null;
+}
+
+export type DeploymentModel =
+  | { status: 'none' }
+  /** drafted or published: `active` is the one version deployments may use, `draft` the next one being prepared */
+  | { status: 'current'; name: string; active: (ModelVersion & { publishedAt: string }) | null; draft: PendingDraft | null; latestVersion: number }
+  | { status: 'retired'; name: string; lastActiveVersion: number | null; latestVersion: number };
+
+export type DeploymentModelRefusal =
+  | { code: 'ModelNotFound' }
+  | { code: 'ContradictoryModel'; rule: string; reason: string }
+  | { code: 'ModelNameCannotChange'; name: string; requested: string }
+  | { code: 'PublishedVersionCannotChange'; version: number; reason: string }
+  | { code: 'ModelRetired'; name: string }
+  | { code: 'NoDraftToPublish'; version: number }
+  | { code: 'DraftPending'; version: number; reason: string }
+  | { code: 'NoActiveVersion'; reason: string };
+
+const contentMustHoldTogether = (content: DeploymentModelContent) => {
+  const contradiction = contradictionIn(content);
+  return contradiction ? refuse<DeploymentModelRefusal>({ code: 'ContradictoryModel', ...contradiction }) : null;
+};
+
+const nameIsFixed = (state: { name: string }, content: DeploymentModelContent) =>
+  content.name !== state.name ? refuse<DeploymentModelRefusal>({ code: 'ModelNameCannotChange', name: state.name, requested: content.name }) : null;
+
+function decide(command: DeploymentModelCommand, state: DeploymentModel): readonly DeploymentModelEvent[] | ReturnType<typeof refuse<DeploymentModelRefusal>> {
+  if (state.status === 'retired') {
+    if (command.type === 'RetireDeploymentModel') return [];
+    return refuse({ code: 'ModelRetired', name: state.name });
+  }
+  switch (command.type) {
+    case 'DraftDeploymentModel': {
+      if (state.status === 'none') {
+        return contentMustHoldTogether(command.content) ?? [drafted(command.content.name, 1, command)];
+      }
+      const refused = nameIsFixed(state, command.content);
+      if (refused) return refused;
+      if (!state.draft) {
+        return refuse({
+          code: 'PublishedVersionCannotChange',
+          version: state.active?.version ?? state.latestVersion,
+          reason: `version ${state.active?.version ?? state.latestVersion} is published and immutable; revise the model to draft version ${state.latestVersion + 1}`,
+        });
+      }
+      if (sameFacts(state.draft.content, command.content)) return [];
+      return contentMustHoldTogether(command.content) ?? [drafted(state.name, state.draft.version, command)];
+    }
+    case 'PublishDeploymentModel': {
+      if (state.status === 'none') return refuse({ code: 'ModelNotFound' });
+      if (state.draft?.version === command.version) {
+        // a draft written before a rule existed is checked again: nothing contradictory becomes active
+        return (
+          contentMustHoldTogether(state.draft.content) ?? [
+            {
+              type: 'DeploymentModelPublished',
+              data: { name: state.name, version: command.version, content: state.draft.content, supersedes: state.active?.version ?? null, publishedBy: command.by, publishedAt: command.at },
+            },
+          ]
+        );
+      }
+      if (state.active?.version === command.version) return [];
+      if (command.version <= state.latestVersion) {
+        return refuse({ code: 'PublishedVersionCannotChange', version: command.version, reason: `version ${command.version} was published before and is no longer the draft` });
+      }
+      return refuse({ code: 'NoDraftToPublish', version: command.version });
+    }
+    case 'ReviseDeploymentModel': {
+      if (state.status === 'none') return refuse({ code: 'ModelNotFound' });
+      const refused = nameIsFixed(state, command.content);
+      if (refused) return refused;
+      if (state.draft) {
+        if (state.draft.basedOn === (state.active?.version ?? null) && sameFacts(state.draft.content, command.content) && state.draft.reviewId === command.reviewId) return [];
+        return refuse({ code: 'DraftPending', version: state.draft.version, reason: `version ${state.draft.version} is still a draft: change or publish it first` });
+      }
+      if (!state.active) return refuse({ code: 'NoActiveVersion', reason: 'only a published model can be revised' });
+      return (
+        contentMustHoldTogether(command.content) ?? [
+          {
+            type: 'DeploymentModelRevised',
+            data: { name: state.name, version: state.latestVersion + 1, basedOn: state.active.version, content: command.content, reviewId: command.reviewId, revisedBy: command.by, revisedAt: command.at },
+          },
+        ]
+      );
+    }
+    case 'RetireDeploymentModel': {
+      if (state.status === 'none') return refuse({ code: 'ModelNotFound' });
+      const last = state.active ?? state.draft;
+      if (!last) return refuse({ code: 'ModelNotFound' });
+      return [
+        {
+          type: 'DeploymentModelRetired',
+          data: { name: state.name, version: state.active?.version ?? null, content: last.content, reason: command.reason, retiredBy: command.by, retiredAt: command.at },
+        },
+      ];
+    }
+    default: {
+      const unknown: never = command;
+      throw new Error(`unknown command ${JSON.stringify(unknown)}`);
+    }
+  }
+}
+
+const drafted = (name: string, version: number, command: { content: DeploymentModelContent } & Act): DeploymentModelEvent => ({
+  type: 'DeploymentModelDrafted',
+  data: { name, version, content: command.content, draftedBy: command.by, draftedAt: command.at },
+});
+
+function evolve(state: DeploymentModel, event: DeploymentModelEvent): DeploymentModel {
+  switch (event.type) {
+    case 'DeploymentModelDrafted': {
+      const { name, version, content } = event.data;
+      if (state.status === 'current' && state.draft) return { ...state, draft: { ...state.draft, content } };
+      return { status: 'current', name, active: null, draft: { version, content, basedOn: null, reviewId: null }, latestVersion: version };
+    }
+    case 'DeploymentModelRevised': {
+      if (state.status !== 'current') return state;
+      const { version, content, basedOn, reviewId } = event.data;
+      return { ...state, draft: { version, content, basedOn, reviewId }, latestVersion: version };
+    }
+    case 'DeploymentModelPublished': {
+      if (state.status !== 'current') return state;
+      const { version, content, publishedAt } = event.data;
+      return { ...state, active: { version, content, publishedAt }, draft: null, latestVersion: Math.max(state.latestVersion, version) };
+    }
+    case 'DeploymentModelRetired':
+      if (state.status !== 'current') return state;
+      return { status: 'retired', name: state.name, lastActiveVersion: event.data.version, latestVersion: state.latestVersion };
+    default: {
+      const unknown: never = event;
+      throw new Error(`unknown event ${JSON.stringify(unknown)}`);
+    }
+  }
+}
+
+/** A deployment model, versioned: draft → published (active, immutable) → superseded by the next → retired. */
+export const deploymentModelDecider: Decider<DeploymentModelCommand, DeploymentModelEvent, DeploymentModel, DeploymentModelRefusal> = {
+  initialState: { status: 'none' },
+  decide,
+  evolve,
+};

@@ -1,0 +1,197 @@
+import { BadRequestException, HttpException, HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { validatePayload, type DeploymentModelContent, type DeploymentModelRevised } from '@gantry/contracts';
+import { EventStore, type EventMetadata, type SqlClient } from '@gantry/event-store';
+import { executeCommand, loadAggregate, NotFound, RuleRefused, type RequestContext } from '@gantry/platform';
+import { deploymentModelDecider, type DeploymentModelCommand, type DeploymentModelEvent } from './deployment-model.decider';
+import { CLOCK, REVIEW_POLICY, dueAfter, type Clock, type ReviewPolicy } from '../reviews/review-policy';
+import { ModelReviews } from '../reviews/reviews';
+import { scheduleReview, unscheduleReview } from '../reviews/reviews.read-model';
+import { listModels, projectModelEvents, type ModelFilter, type ModelStatus, type ModelSummary } from './models.read-model';
+
+export const modelStream = (name: string) => ({ streamId: `DeploymentModel-${name}`, streamType: 'DeploymentModel' });
+
+export type VersionStatus = 'draft' | 'active' | 'superseded' | 'retired';
+
+export interface ModelVersionView {
+  name: string;
+  version: number;
+  status: VersionStatus;
+  content: DeploymentModelContent;
+  basedOn: number | null;
+  reviewId: string | null;
+  draftedAt: string;
+  publishedAt: string | null;
+}
+
+export interface ModelView extends ModelSummary {
+  versions: Omit<ModelVersionView, 'content'>[];
+}
+
+/** What the edge does with a command that was refused: the status says whether asking again could ever work. */
+const atTheEdge = (error: unknown): never => {
+  if (error instanceof RuleRefused) {
+    if (error.code === 'ModelNotFound') throw new NotFound('the deployment model does not exist');
+    if (error.code === 'ContradictoryModel') throw new RuleRefused(error.code, error.details, 422);
+  }
+  throw error;
+};
+
+/** Every version of a model, from its stream. */
+function versionsOf(events: readonly DeploymentModelEvent[]): ModelVersionView[] {
+  const versions = new Map<number, ModelVersionView>();
+  for (const event of events) {
+    switch (event.type) {
+      case 'DeploymentModelDrafted': {
+        const { name, version, content, draftedAt } = event.data;
+        const known = versions.get(version);
+        versions.set(version, known ? { ...known, content } : { name, version, status: 'draft', content, basedOn: null, reviewId: null, draftedAt, publishedAt: null });
+        break;
+      }
+      case 'DeploymentModelRevised': {
+        const { name, version, content, basedOn, reviewId, revisedAt } = event.data;
+        versions.set(version, { name, version, status: 'draft', content, basedOn, reviewId, draftedAt: revisedAt, publishedAt: null });
+        break;
+      }
+      case 'DeploymentModelPublished': {
+        const { version, supersedes, publishedAt } = event.data;
+        if (supersedes !== null) versions.set(supersedes, { ...versions.get(supersedes)!, status: 'superseded' });
+        versions.set(version, { ...versions.get(version)!, status: 'active', publishedAt });
+        break;
+      }
+      case 'DeploymentModelRetired':
+        for (const [n, v] of versions) if (v.status === 'active' || v.status === 'draft') versions.set(n, { ...v, status: 'retired' });
+        break;
+      default: {
+        const unknown: never = event;
+        throw new Error(`unknown event ${JSON.stringify(unknown)}`);
+      }
+    }
+  }
+  return [...versions.values()].sort((a, b) => a.version - b.version);
+}
+
+/** The content checked against the contract: a malformed model is a 400 naming the field, before any rule is weighed. */
+export function checkedContent(content: unknown): DeploymentModelContent {
+  const invalid = validatePayload('DeploymentModelDrafted', { name: 'x', version: 1, content, draftedBy: 'x', draftedAt: new Date(0).toISOString() });
+  if (invalid) throw new BadRequestException(invalid);
+  return content as DeploymentModelContent;
+}
+
+/** The application service of deployment models: one command path for REST, the catalogue loader and reviews. */
+@Injectable()
+export class DeploymentModels {
+  constructor(
+    private readonly store: EventStore,
+    private readonly reviews: ModelReviews,
+    @Inject(REVIEW_POLICY) private readonly policy: ReviewPolicy,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  /**
+   * Runs a command and, in the same transaction, updates the catalogue read model and the review schedule (a
+   * published version is due for review an interval later; a retired model never), and tells the users of a model
+   * revised after a review that the new version is out.
+   */
+  async execute(name: string, command: DeploymentModelCommand, metadata: EventMetadata, expectedVersion?: number, tx?: SqlClient) {
+    const run = async (t: SqlClient) => {
+      const result = await executeCommand(this.store, deploymentModelDecider, modelStream(name), command, { metadata, expectedVersion }, t).catch(atTheEdge);
+      await projectModelEvents(t, this.store.schema, result.events, result.version, command.at);
+      for (const event of result.events) {
+        if (event.type === 'DeploymentModelRetired') await unscheduleReview(t, this.store.schema, name);
+        if (event.type !== 'DeploymentModelPublished') continue;
+        await scheduleReview(t, this.store.schema, name, dueAfter(event.data.publishedAt, this.policy));
+        const history = await this.store.readStream(modelStream(name).streamId, t);
+        const revision = history.find((e) => e.type === 'DeploymentModelRevised' && (e.data as DeploymentModelRevised).version === event.data.version);
+        const reviewId = (revision?.data as DeploymentModelRevised | undefined)?.reviewId;
+        if (reviewId) await this.reviews.communicateUpdate(reviewId, event.data.version, event.data.supersedes, event.data.publishedAt, metadata, t);
+      }
+      return result;
+    };
+    return tx ? run(tx) : this.store.db.transaction(run);
+  }
+
+  async draftNew(content: unknown, context: RequestContext): Promise<ModelView> {
+    const checked = checkedContent(content);
+    const existing = await loadAggregate(this.store, deploymentModelDecider, modelStream(checked.name).streamId);
+    if (existing.version > 0) throw new RuleRefused('ModelAlreadyExists', { name: checked.name, hint: 'change its draft or revise it' });
+    await this.execute(checked.name, { type: 'DraftDeploymentModel', content: checked, by: context.identity.subject, at: this.clock.now().toISOString() }, context.metadata, 0);
+    return this.get(checked.name);
+  }
+
+  async changeDraft(name: string, content: unknown, expectedVersion: number, context: RequestContext): Promise<ModelView> {
+    const checked = checkedContent(content);
+    await this.mustExist(name);
+    await this.execute(name, { type: 'DraftDeploymentModel', content: checked, by: context.identity.subject, at: this.clock.now().toISOString() }, context.metadata, expectedVersion);
+    return this.get(name);
+  }
+
+  async publish(name: string, version: number, expectedVersion: number, context: RequestContext): Promise<ModelView> {
+    await this.mustExist(name);
+    await this.execute(name, { type: 'PublishDeploymentModel', version, by: context.identity.subject, at: this.clock.now().toISOString() }, context.metadata, expectedVersion);
+    return this.get(name);
+  }
+
+  async revise(name: string, content: unknown, reviewId: string | null, expectedVersion: number, context: RequestContext): Promise<ModelView> {
+    const checked = checkedContent(content);
+    await this.mustExist(name);
+    if (reviewId !== null && !(await this.reviews.exists(reviewId, name))) throw new RuleRefused('UnknownReview', { reviewId, reason: `${name} has no review ${reviewId}` }, 422);
+    await this.execute(name, { type: 'ReviseDeploymentModel', content: checked, reviewId, by: context.identity.subject, at: this.clock.now().toISOString() }, context.metadata, expectedVersion);
+    return this.get(name);
+  }
+
+  async retire(name: string, reason: string, expectedVersion: number, context: RequestContext): Promise<ModelView> {
+    await this.mustExist(name);
+    await this.execute(name, { type: 'RetireDeploymentModel', reason, by: context.identity.subject, at: this.clock.now().toISOString() }, context.metadata, expectedVersion);
+    return this.get(name);
+  }
+
+  list(filter: ModelFilter): Promise<ModelSummary[]> {
+    return listModels(this.store.db, this.store.schema, filter);
+  }
+
+  async get(name: string): Promise<ModelView> {
+    const history = await this.history(name);
+    const versions = versionsOf(history);
+    const active = versions.find((v) => v.status === 'active');
+    const draft = versions.find((v) => v.status === 'draft');
+    const retired = history.some((e) => e.type === 'DeploymentModelRetired');
+    const last = history[history.length - 1];
+    const status: ModelStatus = retired ? 'retired' : active ? 'active' : 'draft';
+    return {
+      name,
+      status,
+      activeVersion: active?.version ?? null,
+      draftVersion: draft?.version ?? null,
+      content: (active ?? draft)?.content ?? (last.data as { content: DeploymentModelContent }).content,
+      version: history.length,
+      publishedAt: active?.publishedAt ?? null,
+      versions: versions.map(({ content: _content, ...rest }) => rest),
+    };
+  }
+
+  async getVersion(name: string, version: number): Promise<ModelVersionView & { streamVersion: number }> {
+    const history = await this.history(name);
+    const found = versionsOf(history).find((v) => v.version === version);
+    if (!found) throw new NotFound(`deployment model ${name} has no version ${version}`);
+    return { ...found, streamVersion: history.length };
+  }
+
+  private async history(name: string): Promise<DeploymentModelEvent[]> {
+    const events = await this.store.readStream(modelStream(name).streamId);
+    if (events.length === 0) throw new NotFound(`deployment model ${name} does not exist`);
+    return events.map((e) => ({ type: e.type, data: e.data }) as DeploymentModelEvent);
+  }
+
+  private async mustExist(name: string): Promise<void> {
+    const { version } = await loadAggregate(this.store, deploymentModelDecider, modelStream(name).streamId);
+    if (version === 0) throw new NotFound(`deployment model ${name} does not exist`);
+  }
+}
+
+/** `If-Match: "3"` (or `3`, or a weak `W/"3"`) → 3. Writes to an existing model must say which version they change. */
+export function expectedVersionFrom(ifMatch: string | undefined): number {
+  if (ifMatch === undefined || ifMatch === '') throw new HttpException({ statusCode: 428, error: 'PRECONDITION_REQUIRED', message: 'If-Match with the model\u2019s ETag is required' }, HttpStatus.PRECONDITION_REQUIRED);
+  const match = /^(?:W\/)?"?(\d{1,9})"?$/.exec(ifMatch.trim());
+  if (!match) throw new BadRequestException('If-Match must be the ETag of the model, e.g. "3"');
+  return Number(match[1]);
+}

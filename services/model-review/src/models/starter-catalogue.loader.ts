@@ -1,0 +1,46 @@
+import { Injectable } from '@nestjs/common';
+import { EventStore, type EventMetadata } from '@gantry/event-store';
+import { loadAggregate } from '@gantry/platform';
+import { randomUUID } from 'node:crypto';
+import { deploymentModelDecider } from './deployment-model.decider';
+import { DeploymentModels, modelStream } from './models';
+import { STARTER_CATALOGUE } from './starter-catalogue';
+
+export interface CatalogueLoaded {
+  /** models drafted and published as version 1 */
+  loaded: string[];
+  /** models that existed already (in any state, retired included): left as they are */
+  skipped: string[];
+}
+
+/** The metadata of what the service records on its own behalf (at start-up, on schedule). */
+export const systemMetadata = (): EventMetadata => {
+  const id = randomUUID();
+  return { actor: { subject: 'gantry-model-review', roles: [], channel: 'system' }, correlationId: id, causationId: id };
+};
+
+/** Loads the starter catalogue: each model that does not exist yet is drafted and published, in one transaction. */
+@Injectable()
+export class StarterCatalogue {
+  constructor(
+    private readonly store: EventStore,
+    private readonly models: DeploymentModels,
+  ) {}
+
+  async load(metadata: EventMetadata, now: Date): Promise<CatalogueLoaded> {
+    const result: CatalogueLoaded = { loaded: [], skipped: [] };
+    const at = now.toISOString();
+    const by = metadata.actor.subject;
+    for (const content of STARTER_CATALOGUE) {
+      const loaded = await this.store.db.transaction(async (tx) => {
+        const { version } = await loadAggregate(this.store, deploymentModelDecider, modelStream(content.name).streamId, tx);
+        if (version > 0) return false;
+        await this.models.execute(content.name, { type: 'DraftDeploymentModel', content, by, at }, metadata, 0, tx);
+        await this.models.execute(content.name, { type: 'PublishDeploymentModel', version: 1, by, at }, metadata, 1, tx);
+        return true;
+      });
+      (loaded ? result.loaded : result.skipped).push(content.name);
+    }
+    return result;
+  }
+}

@@ -1,0 +1,77 @@
+import {
+  INBOUND_TOPICS,
+  itsmChangeEventNameOf,
+  validateItsmChangeEvent,
+  validatePayload,
+  type ChangeAuthorized,
+  type ChangeCancelled,
+  type DeploymentRequested,
+} from '@gantry/contracts';
+import type { SqlClient } from '@gantry/event-store';
+import { PoisonMessage, type CloudEvent } from '@gantry/messaging';
+import { causedBy, RuleRefused, type ConsumerSpec } from '@gantry/platform';
+import { deploymentIdFor, type Deployments } from '../deployments/deployments';
+
+/**
+ * The third door: change enablement's events on `itsm.changes.v1`. An authorised change is the same command as
+ * POST /deployments; its deployment id is derived from the change, environment and service, so the same
+ * authorisation sent again (a duplicate delivery or a re-sent event) names the same deployment and plans it once.
+ */
+export const itsmChangesConsumer = (deployments: Deployments): ConsumerSpec => ({
+  name: 'planning.itsm-changes',
+  topics: [INBOUND_TOPICS.itsmChanges],
+  accepts: (type) => itsmChangeEventNameOf(type) !== undefined,
+  validate: (event) => {
+    const name = itsmChangeEventNameOf(event.type)!;
+    const invalid = validateItsmChangeEvent(name, event.data);
+    return invalid ? `${event.type}: ${invalid}` : undefined;
+  },
+  handle: async (event, tx) => {
+    switch (itsmChangeEventNameOf(event.type)) {
+      case 'ChangeAuthorized':
+        return authorised(deployments, event, tx);
+      case 'ChangeCancelled':
+        return cancelled(deployments, event, tx);
+      default:
+    }
+  },
+});
+
+const requester = (event: CloudEvent) => event.actor ?? `change-enablement${event.source}`;
+
+async function authorised(deployments: Deployments, event: CloudEvent, tx: SqlClient): Promise<void> {
+  const change = event.data as ChangeAuthorized;
+  const { authorisedBy: _by, ...asked } = change;
+  const request: DeploymentRequested = {
+    ...asked,
+    deploymentId: deploymentIdFor(`itsm:${event.source}`, `${change.changeId}\u0000${change.environment}\u0000${change.service}`),
+    changeState: 'authorised',
+    window: { start: new Date(change.window.start).toISOString(), end: new Date(change.window.end).toISOString() },
+    requestedBy: requester(event),
+    requestedAt: event.time ?? new Date().toISOString(),
+  };
+  const invalid = validatePayload('DeploymentRequested', request);
+  if (invalid) throw new PoisonMessage(`ChangeAuthorized ${change.changeId}: ${invalid}`);
+  try {
+    await deployments.plan(request, [], causedBy('planning', event), tx);
+  } catch (error) {
+    // the change asks for something that can never be recorded (another request under the same change, a window
+    // that ends before it starts): dead-letter it with the reason rather than retrying for ever
+    if (error instanceof RuleRefused) throw new PoisonMessage(`ChangeAuthorized ${change.changeId}: ${error.message}`);
+    throw error;
+  }
+}
+
+/** A cancelled change cancels its deployments that have not started; the others stay as they are. */
+async function cancelled(deployments: Deployments, event: CloudEvent, tx: SqlClient): Promise<void> {
+  const change = event.data as ChangeCancelled;
+  for (const deploymentId of await deployments.ofChange(change.changeId, tx)) {
+    const view = await deployments.get(deploymentId, tx);
+    if (view.status !== 'planned' && view.status !== 'requested') continue;
+    try {
+      await deployments.cancel(deploymentId, `change ${change.changeId} was cancelled: ${change.reason}`, change.cancelledBy ?? requester(event), causedBy('planning', event), undefined, tx);
+    } catch (error) {
+      if (!(error instanceof RuleRefused && error.code === 'DeploymentAlreadyStarted')) throw error;
+    }
+  }
+}

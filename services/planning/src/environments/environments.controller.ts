@@ -1,0 +1,74 @@
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Put, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
+import { RequirePermission } from '@gantry/auth';
+import { CommandContext, type HttpResponse, type RequestContext } from '@gantry/platform';
+import type { EnvironmentDefinition } from '@gantry/contracts';
+import { DecommissionEnvironmentDto, EnvironmentDefinitionDto, RegisterEnvironmentDto } from './environment.dto';
+import { Environments, type EnvironmentView } from './environments';
+import { expectedVersionFrom } from './if-match';
+import { EnvironmentNameParam } from './environment-name.pipe';
+
+const definitionFrom = (name: string, body: EnvironmentDefinitionDto): EnvironmentDefinition =>
+  JSON.parse(JSON.stringify({ ...body, name })) as EnvironmentDefinition;
+
+@ApiTags('environments')
+@ApiBearerAuth()
+@Controller('environments')
+export class EnvironmentsController {
+  constructor(private readonly environments: Environments) {}
+
+  @Post()
+  @HttpCode(201)
+  @RequirePermission('environments:manage')
+  async register(@Body() body: RegisterEnvironmentDto, @CommandContext() context: RequestContext, @Res({ passthrough: true }) res: HttpResponse) {
+    const { name, ...definition } = body;
+    return withHeaders(res, await this.environments.register(definitionFrom(name, definition), context));
+  }
+
+  @Put(':name')
+  @RequirePermission('environments:manage')
+  @ApiHeader({ name: 'If-Match', required: true, description: 'the ETag last read' })
+  async update(
+    @Param('name', EnvironmentNameParam) name: string,
+    @Body() body: EnvironmentDefinitionDto,
+    @Headers('if-match') ifMatch: string | undefined,
+    @CommandContext() context: RequestContext,
+    @Res({ passthrough: true }) res: HttpResponse,
+  ) {
+    const expected = expectedVersionFrom(ifMatch);
+    return withHeaders(res, await this.environments.update(definitionFrom(name, body), expected, context));
+  }
+
+  @Post(':name/decommission')
+  @HttpCode(200)
+  @RequirePermission('environments:manage')
+  @ApiHeader({ name: 'If-Match', required: true, description: 'the ETag last read' })
+  async decommission(
+    @Param('name', EnvironmentNameParam) name: string,
+    @Body() body: DecommissionEnvironmentDto,
+    @Headers('if-match') ifMatch: string | undefined,
+    @CommandContext() context: RequestContext,
+    @Res({ passthrough: true }) res: HttpResponse,
+  ) {
+    const expected = expectedVersionFrom(ifMatch);
+    return withHeaders(res, await this.environments.decommission(name, body.reason, expected, context));
+  }
+
+  @Get()
+  @RequirePermission('environments:read')
+  async list() {
+    return { environments: await this.environments.list() };
+  }
+
+  @Get(':name')
+  @RequirePermission('environments:read')
+  async get(@Param('name', EnvironmentNameParam) name: string, @Res({ passthrough: true }) res: HttpResponse) {
+    return withHeaders(res, await this.environments.get(name));
+  }
+}
+
+const withHeaders = (res: HttpResponse, view: EnvironmentView) => {
+  res.setHeader('ETag', `"${view.version}"`);
+  res.setHeader('Location', `/environments/${view.name}`);
+  return view;
+};

@@ -1,0 +1,440 @@
+import { credentials, loadPackageDefinition, Metadata, type ServiceClientConstructor } from '@grpc/grpc-js';
+import { loadSync } from '@grpc/proto-loader';
+import { mintToken } from '@gantry/auth';
+import { DEPLOYMENTS_PROTO_PATH, INBOUND_TOPICS, ITSM_CHANGE_EVENT_TYPES, SERVICE_TOPICS, type DeploymentModelContent } from '@gantry/contracts';
+import { deadLetterTopic, KafkaBus, startConsumer, type CloudEvent, type IncomingMessage, type RunningConsumer, type Subscription } from '@gantry/messaging';
+import { EventStore } from '@gantry/event-store';
+import { boot, type RunningProcess } from '@gantry/platform';
+import { createTestDatabase, eventually, type TestDatabase } from '@gantry/testing';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { createServer } from 'node:net';
+import { itsmChangesConsumer } from './change-enablement/itsm-changes.consumer';
+import { Deployments } from './deployments/deployments';
+import { deploymentModelsConsumer, startedDeploymentsConsumer, succeededVersionsConsumer } from './read-models/planning-read-models';
+import { PlanningModule } from './planning.module';
+
+/**
+ * Planning as it runs: REST and gRPC over real PostgreSQL; its consumers of model-review's and records' topics on real
+ * Kafka (each under a group of this test's own, so other suites on the broker do not share its partitions).
+ */
+const SECRET = 'planning-int-secret-that-is-long-enough';
+let database: TestDatabase;
+let planning: RunningProcess;
+let grpcPort: number;
+let manager: string;
+let changeManager: string;
+let bus: KafkaBus;
+const consumers: RunningConsumer[] = [];
+let deadLetterReader: Subscription;
+const deadLetters: IncomingMessage[] = [];
+const suffix = randomBytes(4).toString('hex');
+
+const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+
+beforeAll(async () => {
+  const brokers = (process.env.KAFKA_BROKERS ?? '').split(',').filter(Boolean);
+  if (brokers.length === 0) throw new Error('KAFKA_BROKERS is not set: this suite needs the broker from the test setup');
+  database = await createTestDatabase('gantry_planning');
+  grpcPort = await freePort();
+  planning = await boot('planning', {
+    modules: (runtime) => [PlanningModule.register(runtime)],
+    grpc: true,
+    env: { DATABASE_URL: database.url, PORT: '0', GRPC_PORT: String(grpcPort), GANTRY_JWT_SECRET: SECRET, LOG_LEVEL: 'error' },
+  });
+  manager = await mintToken(SECRET, { sub: 'dana.manager', roles: ['deployment-manager'] });
+  changeManager = await mintToken(SECRET, { sub: 'change-enablement-system', roles: ['change-manager'] });
+  bus = new KafkaBus({ clientId: `planning-int-${suffix}`, brokers });
+  const topics = [SERVICE_TOPICS['model-review'], SERVICE_TOPICS.records, SERVICE_TOPICS.execution, INBOUND_TOPICS.itsmChanges];
+  await bus.ensureTopics([...topics, ...topics.map(deadLetterTopic)]);
+  const store = new EventStore(planning.runtime.db, 'planning');
+  for (const spec of [deploymentModelsConsumer, succeededVersionsConsumer, startedDeploymentsConsumer, () => itsmChangesConsumer(new Deployments(store))]) {
+    // the service's own consumer code, on Kafka, under a group name of this test's own
+    const consumer = spec(store);
+    consumers.push(await startConsumer({ ...consumer, name: `${consumer.name}-${suffix}`, fromBeginning: false, bus, db: planning.runtime.db, schema: 'planning', log: () => undefined }));
+  }
+  const deadLetterTopics = [deadLetterTopic(SERVICE_TOPICS['model-review']), deadLetterTopic(INBOUND_TOPICS.itsmChanges)];
+  deadLetterReader = await bus.subscribe({ group: `planning-dlq-reader-${suffix}`, topics: deadLetterTopics, fromBeginning: false }, async (m) => {
+    deadLetters.push(m);
+  });
+}, 120_000);
+
+afterAll(async () => {
+  for (const c of consumers) await c.stop();
+  await deadLetterReader?.close?.();
+  await bus?.close();
+  await planning?.stop();
+  await database?.drop();
+});
+
+const http = (method: string, path: string, body?: unknown, token = manager, headers: Record<string, string> = {}) =>
+  fetch(`${planning.url}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, ...headers },
+    ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+  });
+
+const planningEvents = async (type?: string) =>
+  Number(
+    (await planning.runtime.db.query<{ n: string }>(`SELECT count(*) AS n FROM planning.events ${type ? 'WHERE event_type = $1' : ''}`, type ? [type] : [])).rows[0].n,
+  );
+
+const environment = (name: string, kind: string, position: number, overrides: Record<string, unknown> = {}) => ({
+  name,
+  kind,
+  position,
+  attributes: { operatingSystem: 'linux', runtimeVersions: { node: '24.1.0' }, allowedPorts: [443] },
+  targets: [1, 2, 3, 4].map((i) => ({ name: `${name}-${i}`, kind: 'host', labels: { site: i <= 2 ? 'eu' : 'us' } })),
+  timeZone: 'Europe/Berlin',
+  deploymentWindows: [],
+  freezes: [],
+  approvalPolicy: { roles: ['service-owner'], minimumApprovers: 1 },
+  ...overrides,
+});
+
+const request = (overrides: Record<string, unknown> = {}) => ({
+  changeId: `CHG${Math.floor(Math.random() * 1e7)}`,
+  changeType: 'normal',
+  changeState: 'authorised',
+  service: 'payments',
+  kind: 'upgrade',
+  components: [{ name: 'payments-api', version: '2.4.1', kind: 'software' }],
+  environment: 'int-staging',
+  window: { start: '2026-12-05T21:00:00.000Z', end: '2026-12-05T23:00:00.000Z' },
+  acceptanceCriteria: [{ type: 'smoke-tests', description: 'checkout smoke suite passes' }],
+  adHoc: true,
+  ...overrides,
+});
+
+const cloudEvent = (service: 'model-review' | 'records' | 'execution' | 'itsm', name: string, data: unknown, id = randomUUID()) =>
+  JSON.stringify({
+    specversion: '1.0',
+    id,
+    source: service === 'itsm' ? '/servicenow/change' : `/gantry/${service}`,
+    type: service === 'itsm' ? ITSM_CHANGE_EVENT_TYPES[name as keyof typeof ITSM_CHANGE_EVENT_TYPES] : `gantry.${service}.${name}.v1`,
+    subject: `x-${suffix}`,
+    time: new Date().toISOString(),
+    datacontenttype: 'application/json',
+    data,
+  } satisfies CloudEvent);
+
+const produce = (topic: string, value: string) => bus.produce(topic, [{ key: `k-${suffix}`, value, headers: {} }]);
+
+const grpcClient = () => {
+  const definition = loadSync(DEPLOYMENTS_PROTO_PATH, {});
+  const DeploymentService = (loadPackageDefinition(definition) as unknown as { gantry: { v1: { DeploymentService: ServiceClientConstructor } } }).gantry.v1.DeploymentService;
+  const client = new DeploymentService(`127.0.0.1:${grpcPort}`, credentials.createInsecure());
+  const metadata = new Metadata();
+  metadata.set('authorization', `Bearer ${changeManager}`);
+  const call = <T>(method: string, message: unknown) =>
+    new Promise<T>((resolve, reject) => (client as unknown as Record<string, Function>)[method](message, metadata, (error: Error | null, reply: T) => (error ? reject(error) : resolve(reply))));
+  return { call, close: () => client.close() };
+};
+
+describe('environments over REST', () => {
+  it('registers, reads, updates with If-Match and decommissions an environment', async () => {
+    const created = await http('POST', '/environments', environment('int-staging', 'staging', 4));
+    expect(created.status).toBe(201);
+    expect(created.headers.get('etag')).toBe('"1"');
+    expect(await created.json()).toMatchObject({ name: 'int-staging', status: 'active', version: 1 });
+
+    const changed = environment('int-staging', 'staging', 4, { freezes: [{ id: 'audit', reason: 'internal audit', services: ['ledger'], start: '2027-02-01T00:00:00Z', end: '2027-02-03T00:00:00Z' }] });
+    const { name: _n, ...definition } = changed;
+    expect((await http('PUT', '/environments/int-staging', definition)).status).toBe(428);
+    const stale = await http('PUT', '/environments/int-staging', definition, manager, { 'if-match': '"7"' });
+    expect(stale.status).toBe(412);
+    const updated = await http('PUT', '/environments/int-staging', definition, manager, { 'if-match': '"1"' });
+    expect(updated.status).toBe(200);
+    expect(updated.headers.get('etag')).toBe('"2"');
+
+    expect((await http('POST', '/environments', environment('int-old', 'test', 3))).status).toBe(201);
+    const gone = await http('POST', '/environments/int-old/decommission', { reason: 'replaced by int-staging' }, manager, { 'if-match': '"1"' });
+    expect(gone.status).toBe(200);
+    expect(await gone.json()).toMatchObject({ status: 'decommissioned', decommissionReason: 'replaced by int-staging' });
+
+    const listed = (await (await http('GET', '/environments')).json()) as { environments: { name: string; status: string }[] };
+    expect(listed.environments.map((e) => [e.name, e.status])).toEqual([
+      ['int-old', 'decommissioned'],
+      ['int-staging', 'active'],
+    ]);
+  });
+
+  it.each([
+    ['an unknown field', environment('int-x', 'test', 3, { colour: 'blue' }), /colour/],
+    ['a window with a bad local time', environment('int-x', 'test', 3, { deploymentWindows: [{ days: ['monday'], start: '25:00', end: '02:00' }] }), /local time/],
+    ['an unknown kind', environment('int-x', 'qa', 3), /kind/],
+    ['no targets', environment('int-x', 'test', 3, { targets: [] }), /targets/],
+  ])('%s is refused with 400 and records nothing', async (_what, body, message) => {
+    const before = await planningEvents();
+    const response = await http('POST', '/environments', body);
+    expect(response.status).toBe(400);
+    expect(JSON.stringify(await response.json())).toMatch(message);
+    expect(await planningEvents()).toBe(before);
+  });
+
+  it('an unknown time zone is refused by the rule, and records nothing', async () => {
+    const before = await planningEvents();
+    const response = await http('POST', '/environments', environment('int-x', 'test', 3, { timeZone: 'Mars/Olympus_Mons' }));
+    expect(response.status).toBe(409);
+    expect(await response.json()).toMatchObject({ code: 'UnknownTimeZone' });
+    expect(await planningEvents()).toBe(before);
+  });
+
+  it('only a deployment manager registers environments', async () => {
+    expect((await http('POST', '/environments', environment('int-y', 'test', 3), changeManager)).status).toBe(403);
+    expect((await http('GET', '/environments', undefined, changeManager)).status).toBe(200);
+  });
+});
+
+describe('deployment requests', () => {
+  it('a request for an environment that is not registered is recorded as rejected (201, status rejected, the reason)', async () => {
+    const response = await http('POST', '/deployments', request({ environment: 'nowhere' }), changeManager);
+    expect(response.status).toBe(201);
+    const body = (await response.json()) as { deploymentId: string; status: string; rejection: unknown };
+    expect(body).toMatchObject({ status: 'rejected', rejection: { reason: 'UnknownEnvironment', details: { environment: 'nowhere' } } });
+    const got = await http('GET', `/deployments/${body.deploymentId}`, undefined, changeManager);
+    expect(await got.json()).toMatchObject({ status: 'rejected', version: 2 });
+  });
+
+  it('10 concurrent requests for the same environment, service and window: exactly one planned, nine rejected naming the winner', async () => {
+    const window = { start: '2026-12-12T21:00:00.000Z', end: '2026-12-12T23:00:00.000Z' };
+    const responses = await Promise.all(Array.from({ length: 10 }, () => http('POST', '/deployments', request({ service: 'race', window }), changeManager)));
+    expect(responses.map((r) => r.status)).toEqual(Array(10).fill(201));
+    const bodies = (await Promise.all(responses.map((r) => r.json()))) as { deploymentId: string; status: string; rejection?: { reason: string; details: { deploymentId: string } } }[];
+    const planned = bodies.filter((b) => b.status === 'planned');
+    const rejected = bodies.filter((b) => b.status === 'rejected');
+    expect(planned).toHaveLength(1);
+    expect(rejected).toHaveLength(9);
+    for (const r of rejected) expect(r.rejection).toMatchObject({ reason: 'ConflictingDeployment', details: { deploymentId: planned[0].deploymentId } });
+
+    const schedule = await http('GET', `/schedule?environment=int-staging&from=2026-12-12T00:00:00Z&to=2026-12-13T00:00:00Z`);
+    expect(schedule.status).toBe(200);
+    const body = (await schedule.json()) as { planned: { deploymentId: string }[]; freeWindows: { start: string; end: string }[] };
+    expect(body.planned.map((p) => p.deploymentId)).toEqual([planned[0].deploymentId]);
+    expect(body.freeWindows).toEqual([
+      { start: '2026-12-12T00:00:00.000Z', end: window.start },
+      { start: window.end, end: '2026-12-13T00:00:00.000Z' },
+    ]);
+  });
+
+  it('the same request through REST, gRPC and an itsm.changes.v1 event produces the same plan', async () => {
+    const client = grpcClient();
+    const { call } = client;
+    try {
+      const viaRest = (await (await http('POST', '/deployments', request({ service: 'doors-rest', targets: ['int-staging-1'] }), changeManager)).json()) as { plan: Record<string, unknown> };
+      const viaGrpc = await call<{ id: string; status: string }>('RequestDeployment', {
+        ...request({ service: 'doors-grpc', targets: ['int-staging-1'] }),
+        window: { start: '2026-12-05T23:00:00.000Z', end: '2026-12-06T01:00:00.000Z' },
+        acceptanceCriteria: [{ type: 'smoke-tests', description: 'checkout smoke suite passes' }],
+      });
+      expect(viaGrpc.status).toBe('planned');
+      const grpcPlan = ((await (await http('GET', `/deployments/${viaGrpc.id}`, undefined, changeManager)).json()) as { plan: Record<string, unknown> }).plan;
+      const comparable = ({ deploymentId: _d, changeId: _c, service: _s, window: _w, plannedAt: _p, ...rest }: Record<string, unknown>) => rest;
+      expect(comparable(grpcPlan)).toEqual(comparable(viaRest.plan));
+
+      const { changeState: _s, adHoc: _a, ...authorised } = request({ service: 'doors-itsm', targets: ['int-staging-1'], window: { start: '2026-12-06T01:00:00.000Z', end: '2026-12-06T03:00:00.000Z' } });
+      await produce(INBOUND_TOPICS.itsmChanges, cloudEvent('itsm', 'ChangeAuthorized', { ...authorised, adHoc: true }));
+      const viaItsm = await eventually(async () => (await http('GET', '/deployments?environment=int-staging&limit=500', undefined, changeManager).then((r) => r.json()) as { deployments: { request: { service: string }; plan: Record<string, unknown> }[] }).deployments.find((d) => d.request.service === 'doors-itsm'), { what: 'the deployment of the authorised change' });
+      expect(comparable(viaItsm.plan)).toEqual(comparable(viaRest.plan));
+      const before = await planningEvents();
+      await expect(call('RequestDeployment', { ...request(), changeType: 'urgent' })).rejects.toMatchObject({ code: 3, details: expect.stringMatching(/changeType/) });
+      await expect(call('RequestDeployment', { ...request(), window: { start: 'soon', end: 'later' } })).rejects.toMatchObject({ code: 3 });
+      expect(await planningEvents()).toBe(before);
+    } finally {
+      client.close();
+    }
+  });
+
+  it('an emergency change may deploy inside a freeze only when a deployment manager asks, and the override is recorded', async () => {
+    // int-staging freezes `ledger` from 1 to 3 February 2027 (registered above)
+    const inFreeze = request({ service: 'ledger', changeType: 'emergency', window: { start: '2027-02-02T10:00:00.000Z', end: '2027-02-02T11:00:00.000Z' }, freezeOverride: { reason: 'ledger outage' } });
+    const bySystem = (await (await http('POST', '/deployments', inFreeze, changeManager)).json()) as { status: string; rejection: unknown };
+    expect(bySystem).toMatchObject({ status: 'rejected', rejection: { reason: 'FreezePeriod', details: { freezeId: 'audit', overrideRefused: 'only a deployment manager may override a freeze' } } });
+    const byManager = (await (await http('POST', '/deployments', inFreeze, manager)).json()) as { status: string; plan: unknown };
+    expect(byManager).toMatchObject({ status: 'planned', plan: { freezeOverride: { freezeId: 'audit', reason: 'ledger outage', by: 'dana.manager' } } });
+  });
+
+  it('a request for the next available window is planned in the earliest free one and records it', async () => {
+    const response = await http('POST', '/deployments', request({ service: 'next-free', window: undefined, nextAvailable: { durationMinutes: 45 } }), changeManager);
+    const body = (await response.json()) as { status: string; request: { requestedAt: string; nextAvailable: unknown; window: { start: string; end: string } }; plan: { window: unknown } };
+    expect(body.status).toBe('planned');
+    // int-staging has no deployment windows and nothing reserved now: the earliest free window starts at once
+    // (when the decision is made, a few milliseconds after the request was received)
+    const lag = Date.parse(body.request.window.start) - Date.parse(body.request.requestedAt);
+    expect(lag).toBeGreaterThanOrEqual(0);
+    expect(lag).toBeLessThan(5_000);
+    expect(Date.parse(body.request.window.end) - Date.parse(body.request.window.start)).toBe(45 * 60_000);
+    expect(body.request.nextAvailable).toEqual({ durationMinutes: 45 });
+    expect(body.plan.window).toEqual(body.request.window);
+  });
+
+  it.each([
+    ['no change state', (() => { const { changeState: _s, ...r } = request(); return r; })(), /changeState/],
+    ['an unknown change type', request({ changeType: 'urgent' }), /changeType/],
+    ['a model and adHoc together', request({ model: 'in-house-web' }), /exclude each other/],
+    ['a window and nextAvailable together', request({ nextAvailable: { durationMinutes: 30 } }), /exclude each other/],
+    ['neither a window nor nextAvailable', request({ window: undefined }), /window \(or nextAvailable\) is required/],
+  ])('%s is refused with 400 and records nothing', async (_what, body, message) => {
+    const before = await planningEvents();
+    const response = await http('POST', '/deployments', body, changeManager);
+    expect(response.status).toBe(400);
+    expect(JSON.stringify(await response.json())).toMatch(message);
+    expect(await planningEvents()).toBe(before);
+  });
+});
+
+const modelContent = (name: string): DeploymentModelContent => ({
+  name,
+  description: 'in-house software through staging to production, progressively',
+  applicability: { deploymentKinds: ['install', 'upgrade'], componentKinds: ['software'], componentSources: ['in-house'], environmentKinds: ['staging', 'production'], serviceTags: [] },
+  strategy: { type: 'progressive', waves: [0.5, 0.5] },
+  environmentFlow: ['staging', 'production'],
+  gates: [{ environmentKind: 'production', roles: ['deployment-manager'], minApprovers: 1 }],
+  automationLevel: 'automatic',
+  manualSteps: [],
+  qualityThresholds: { minTestPassRatio: 0.9, maxCriticalVulnerabilities: 0, maxHighVulnerabilities: 3 },
+  documentationRequired: false,
+  backupRequired: true,
+  rollbackPolicy: 'automatic',
+  acceptanceCriteria: [{ type: 'metric-threshold', description: 'error rate stays low', metric: 'http_errors_ratio', comparator: '<', threshold: 0.01 }],
+  responsibilities: { plan: ['deployment-manager'], execute: ['deployment-practitioner'], verify: ['service-owner'] },
+});
+
+describe('changes after planning', () => {
+  const planned = async (service: string, window = { start: '2027-01-09T21:00:00.000Z', end: '2027-01-09T22:00:00.000Z' }) => {
+    const response = await http('POST', '/deployments', request({ service, window }), changeManager);
+    const body = (await response.json()) as { deploymentId: string; status: string; version: number };
+    expect(body.status).toBe('planned');
+    return body;
+  };
+
+  it('a reschedule needs If-Match, is checked again, and moves the reservation', async () => {
+    const first = await planned('resched-a');
+    const other = await planned('resched-b', { start: '2027-01-16T21:00:00.000Z', end: '2027-01-16T22:00:00.000Z' });
+    const into = (window: { start: string; end: string }, ifMatch?: string) => http('POST', `/deployments/${first.deploymentId}/reschedule`, { window }, changeManager, ifMatch ? { 'if-match': ifMatch } : {});
+    expect((await into({ start: '2027-01-10T21:00:00.000Z', end: '2027-01-10T22:00:00.000Z' })).status).toBe(428);
+    expect((await into({ start: '2027-01-10T21:00:00.000Z', end: '2027-01-10T22:00:00.000Z' }, '"1"')).status).toBe(412);
+    // the same service is not involved, but the targets (all of the environment's) overlap: a conflict naming the other
+    const conflict = await into({ start: '2027-01-16T21:30:00.000Z', end: '2027-01-16T22:30:00.000Z' }, `"${first.version}"`);
+    expect(conflict.status).toBe(409);
+    expect(await conflict.json()).toMatchObject({ code: 'ConflictingDeployment', details: { details: { deploymentId: other.deploymentId } } });
+    const moved = await into({ start: '2027-01-10T21:00:00.000Z', end: '2027-01-10T22:00:00.000Z' }, `"${first.version}"`);
+    expect(moved.status).toBe(200);
+    expect(await moved.json()).toMatchObject({ status: 'planned', version: first.version + 1, plan: { window: { start: '2027-01-10T21:00:00.000Z' } } });
+    const schedule = (await (await http('GET', '/schedule?environment=int-staging&from=2027-01-09T00:00:00Z&to=2027-01-11T00:00:00Z')).json()) as { planned: { deploymentId: string; window: { start: string } }[] };
+    expect(schedule.planned).toEqual([expect.objectContaining({ deploymentId: first.deploymentId, window: expect.objectContaining({ start: '2027-01-10T21:00:00.000Z' }) })]);
+  });
+
+  it('a cancel over gRPC releases the window; a started deployment cannot be cancelled', async () => {
+    const doomed = await planned('cancel-a', { start: '2027-01-23T21:00:00.000Z', end: '2027-01-23T22:00:00.000Z' });
+    const client = grpcClient();
+    try {
+      await expect(client.call('CancelDeployment', { id: doomed.deploymentId, reason: 'change withdrawn' })).rejects.toMatchObject({ code: 3 });
+      const reply = await client.call<{ status: string; cause: string }>('CancelDeployment', { id: doomed.deploymentId, reason: 'change withdrawn', expectedVersion: doomed.version });
+      expect(reply).toMatchObject({ status: 'cancelled', cause: 'cancelled: change withdrawn' });
+      const listed = await client.call<{ deployments: { id: string }[] }>('ListDeployments', { environment: 'int-staging', status: 'cancelled' });
+      expect(listed.deployments.map((d) => d.id)).toContain(doomed.deploymentId);
+    } finally {
+      client.close();
+    }
+    // the window is free again: another deployment takes it
+    await planned('cancel-b', { start: '2027-01-23T21:00:00.000Z', end: '2027-01-23T22:00:00.000Z' });
+
+    const running = await planned('cancel-c', { start: '2027-01-30T21:00:00.000Z', end: '2027-01-30T22:00:00.000Z' });
+    await produce(SERVICE_TOPICS.execution, cloudEvent('execution', 'DeploymentStarted', { deploymentId: running.deploymentId, startedAt: '2027-01-30T21:00:01.000Z' }));
+    await eventually(async () => (await planning.runtime.db.query(`SELECT 1 FROM planning.started_deployments WHERE deployment_id = $1`, [running.deploymentId])).rowCount === 1, { what: 'the start to be known' });
+    const refused = await http('POST', `/deployments/${running.deploymentId}/cancel`, { reason: 'too late' }, changeManager, { 'if-match': `"${running.version}"` });
+    expect(refused.status).toBe(409);
+    expect(await refused.json()).toMatchObject({ code: 'DeploymentAlreadyStarted' });
+  });
+});
+
+describe('the itsm.changes.v1 door', () => {
+  const authorisation = (changeId: string, service: string) => {
+    const { changeState: _s, ...asked } = request({ changeId, service, window: { start: '2027-02-06T21:00:00.000Z', end: '2027-02-06T22:00:00.000Z' } });
+    return asked;
+  };
+  const deploymentsOf = async (changeId: string) =>
+    (await planning.runtime.db.query<{ id: string }>(`SELECT data->>'deploymentId' AS id FROM planning.events WHERE event_type = 'DeploymentRequested' AND data->>'changeId' = $1`, [changeId])).rows;
+
+  it('a duplicate ChangeAuthorized creates one deployment; a ChangeCancelled cancels it; a schema-invalid event goes to the dead-letter topic', async () => {
+    const changeId = `CHG-ITSM-${suffix}`;
+    const id = randomUUID();
+    await produce(INBOUND_TOPICS.itsmChanges, cloudEvent('itsm', 'ChangeAuthorized', authorisation(changeId, 'itsm-a'), id));
+    await produce(INBOUND_TOPICS.itsmChanges, cloudEvent('itsm', 'ChangeAuthorized', authorisation(changeId, 'itsm-a'), id));
+    // the same authorisation re-sent as a new event names the same deployment too
+    await produce(INBOUND_TOPICS.itsmChanges, cloudEvent('itsm', 'ChangeAuthorized', authorisation(changeId, 'itsm-a')));
+    // schema-invalid, and for another service: were it recorded, the change would have a second deployment
+    await produce(INBOUND_TOPICS.itsmChanges, cloudEvent('itsm', 'ChangeAuthorized', { ...authorisation(changeId, 'itsm-bad'), changeType: 'whenever' }));
+    await produce(INBOUND_TOPICS.itsmChanges, `{"not": "a cloud event", "changeId": "${changeId}"`);
+    await eventually(() => deadLetters.some((m) => String(m.value).includes('whenever')), { what: 'the invalid authorisation on the dead-letter topic' });
+    await eventually(() => deadLetters.some((m) => String(m.value).startsWith('{"not": "a cloud event"')), { what: 'the unparseable message on the dead-letter topic' });
+    const [deployment, ...others] = await eventually(async () => ((await deploymentsOf(changeId)).length > 0 ? deploymentsOf(changeId) : undefined), { what: 'the deployment' });
+    expect(others).toEqual([]);
+
+    await produce(INBOUND_TOPICS.itsmChanges, cloudEvent('itsm', 'ChangeCancelled', { changeId, reason: 'withdrawn by the CAB' }));
+    const cancelled = await eventually(async () => {
+      const view = (await (await http('GET', `/deployments/${deployment.id}`, undefined, changeManager)).json()) as { status: string; cancellation?: { reason: string } };
+      return view.status === 'cancelled' ? view : undefined;
+    }, { what: 'the deployment to be cancelled' });
+    expect(cancelled.cancellation?.reason).toBe(`change ${changeId} was cancelled: withdrawn by the CAB`);
+    expect(await deploymentsOf(changeId)).toHaveLength(1);
+  });
+});
+
+describe('models from model-review and the promotion rule from records (Kafka)', () => {
+  const modelName = `int-web-${suffix}`;
+
+  it('a published model is planned with; a duplicate delivery changes nothing; a schema-invalid one goes to the dead-letter topic', async () => {
+    const published = { name: modelName, version: 1, content: modelContent(modelName), supersedes: null, publishedBy: 'mo.owner', publishedAt: new Date().toISOString() };
+    const id = randomUUID();
+    await produce(SERVICE_TOPICS['model-review'], cloudEvent('model-review', 'DeploymentModelPublished', published, id));
+    await produce(SERVICE_TOPICS['model-review'], cloudEvent('model-review', 'DeploymentModelPublished', published, id));
+    await produce(SERVICE_TOPICS['model-review'], cloudEvent('model-review', 'DeploymentModelPublished', { ...published, name: 'Not A Name!' }));
+    await eventually(() => deadLetters.some((m) => String(m.value).includes('Not A Name!')), { what: 'the invalid model on the dead-letter topic' });
+    await eventually(async () => (await planning.runtime.db.query(`SELECT 1 FROM planning.deployment_models WHERE name = $1`, [modelName])).rowCount === 1, { what: 'the model in the read model' });
+    expect(consumers[0].counts.duplicates).toBeGreaterThanOrEqual(1);
+
+    const response = await http('POST', '/deployments', request({ adHoc: undefined, model: modelName, service: 'promoted', window: { start: '2026-12-19T21:00:00.000Z', end: '2026-12-19T22:00:00.000Z' } }), changeManager);
+    expect(await response.json()).toMatchObject({ status: 'planned', plan: { model: { name: modelName, version: 1 }, strategy: 'progressive', waves: [{ index: 1 }, { index: 2 }] } });
+  });
+
+  it('a production request for versions that never succeeded in staging is refused; after a succeeded staging deployment it is planned', async () => {
+    expect((await http('POST', '/environments', environment('int-production', 'production', 5))).status).toBe(201);
+    const toProduction = (version: string) =>
+      request({ adHoc: undefined, model: modelName, service: `promoted-${version}`, environment: 'int-production', components: [{ name: 'payments-api', version, kind: 'software' }] });
+
+    const refused = (await (await http('POST', '/deployments', toProduction('3.0.0'), changeManager)).json()) as { status: string; rejection: unknown };
+    expect(refused).toMatchObject({ status: 'rejected', rejection: { reason: 'PromotionRuleNotMet', details: { previousEnvironmentKind: 'staging', components: [{ name: 'payments-api', version: '3.0.0' }] } } });
+
+    const staged = (await (
+      await http('POST', '/deployments', request({ adHoc: undefined, model: modelName, service: 'staged', components: [{ name: 'payments-api', version: '3.0.0', kind: 'software' }], window: { start: '2026-12-26T21:00:00.000Z', end: '2026-12-26T22:00:00.000Z' } }), changeManager)
+    ).json()) as { deploymentId: string; status: string };
+    expect(staged.status).toBe('planned');
+    const closed = {
+      deploymentId: staged.deploymentId,
+      changeId: 'CHG1',
+      service: 'staged',
+      environment: 'int-staging',
+      model: { name: modelName, version: 1 },
+      outcome: 'succeeded',
+      requestedAt: '2026-11-30T10:00:00.000Z',
+      closedAt: '2026-11-30T11:00:00.000Z',
+      leadTimeMs: 3_600_000,
+    };
+    await produce(SERVICE_TOPICS.records, cloudEvent('records', 'DeploymentRecordClosed', closed));
+    await eventually(async () => (await planning.runtime.db.query(`SELECT 1 FROM planning.succeeded_versions WHERE deployment_id = $1`, [staged.deploymentId])).rowCount === 1, {
+      what: 'the succeeded staging deployment in the read model',
+    });
+
+    const planned = (await (await http('POST', '/deployments', toProduction('3.0.0'), changeManager)).json()) as { status: string; plan: unknown };
+    expect(planned).toMatchObject({ status: 'planned', plan: { environment: 'int-production', gates: [{ source: 'model' }, { source: 'environment' }] } });
+  });
+});
