@@ -24,13 +24,12 @@ let auditor: string;
 beforeAll(async () => {
   if (!process.env.KAFKA_BROKERS) throw new Error('KAFKA_BROKERS is not set: the end-to-end suite needs the broker from the test setup');
   database = await createTestDatabase('gantry_e2e');
-  grpcPort = await freePort();
   const started = await Promise.all(
     SERVICES.map(async (service) =>
       startGantryProcess(
         service,
         `services/${service}/src/main.ts`,
-        childEnv({ DATABASE_URL: database.url, KAFKA_BROKERS: process.env.KAFKA_BROKERS, PORT: String(await freePort()), GRPC_PORT: String(grpcPort), GANTRY_JWT_SECRET: SECRET }),
+        async () => childEnv({ DATABASE_URL: database.url, KAFKA_BROKERS: process.env.KAFKA_BROKERS, PORT: String(await freePort()), GRPC_PORT: service === 'planning' ? String((grpcPort = await freePort())) : '0', GANTRY_JWT_SECRET: SECRET }),
       ),
     ),
   );

@@ -16,7 +16,7 @@ beforeAll(async () => {
   gantry = await startGantryProcess(
     'standalone',
     'services/standalone/src/main.ts',
-    childEnv({ GANTRY_DATA_DIR: dataDir, PORT: String(await freePort()), GRPC_PORT: String(await freePort()), GANTRY_JWT_SECRET: '', LOG_LEVEL: 'info' }),
+    async () => childEnv({ GANTRY_DATA_DIR: dataDir, PORT: String(await freePort()), GRPC_PORT: String(await freePort()), GANTRY_JWT_SECRET: '', LOG_LEVEL: 'info' }),
     { timeoutMs: 120_000 },
   );
 }, 150_000);

@@ -25,8 +25,22 @@ export interface GantryProcess {
   stop(): Promise<void>;
 }
 
-/** Starts a Gantry process the way production does (its own node process), and waits until /health answers 200. */
-export async function startGantryProcess(name: string, entry: string, env: NodeJS.ProcessEnv, { timeoutMs = 90_000 } = {}): Promise<GantryProcess> {
+/**
+ * Starts a Gantry process the way production does (its own node process), and waits until /health answers 200.
+ * Ports picked by freePort() can be taken by someone else before the child binds them, so a child that exits with
+ * EADDRINUSE is started again with the fresh environment `env()` gives (ports picked anew), a few times.
+ */
+export async function startGantryProcess(name: string, entry: string, env: () => Promise<NodeJS.ProcessEnv>, { timeoutMs = 90_000 } = {}): Promise<GantryProcess> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(name, entry, await env(), timeoutMs);
+    } catch (error) {
+      if (attempt >= 3 || !/EADDRINUSE/.test((error as Error).message)) throw error;
+    }
+  }
+}
+
+async function startOnce(name: string, entry: string, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<GantryProcess> {
   const port = Number(env.PORT);
   const child = spawn(node, ['--disable-warning=TimeoutNegativeWarning', '-r', '@swc-node/register', join(repoRoot, entry)], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';

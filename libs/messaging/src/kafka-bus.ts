@@ -57,15 +57,23 @@ export class KafkaBus implements MessageBus {
     try {
       const existing = new Set(await admin.listTopics());
       const missing = wanted.filter((topic) => !existing.has(topic));
+      let creationError: unknown;
       if (missing.length > 0) {
         const { partitions = 3, replicationFactor = 1 } = this.options;
         try {
           await admin.createTopics({ topics: missing.map((topic) => ({ topic, numPartitions: partitions, replicationFactor })), waitForLeaders: true });
         } catch (error) {
-          if (!onlyAlreadyExists(error)) throw error;
+          // Several services start at once against a fresh broker: another one may be creating the same topics
+          // (TOPIC_ALREADY_EXISTS, or UNKNOWN_TOPIC_OR_PARTITION while kafkajs waits for leaders). Whether the topics
+          // came to exist is what counts; the error is reported only if they did not.
+          if (!onlyAlreadyExists(error)) creationError = error;
         }
       }
-      await waitForLeaders(admin, wanted);
+      try {
+        await waitForLeaders(admin, wanted);
+      } catch (error) {
+        throw creationError ?? error;
+      }
     } finally {
       await admin.disconnect();
     }

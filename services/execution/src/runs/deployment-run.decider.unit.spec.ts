@@ -65,6 +65,12 @@ describe('RecordExecution', () => {
       .when(execution)
       .thenRefused({ code: 'RunNotReady', deploymentId, status: 'abandoned' }));
 
+  it('a run whose deployment was cancelled never executes', () =>
+    spec
+      .given([prepared, { type: 'RunAbandoned', data: { deploymentId, reason: 'DeploymentCancelled' } }, components, environment])
+      .when(execution)
+      .thenRefused({ code: 'RunNotReady', deploymentId, status: 'abandoned' }));
+
   it('an executed run is not executed again', () => {
     const done = spec.given([prepared, components, environment]).when(execution).outcome as RunEvent[];
     spec.given([prepared, components, environment, ...done]).when(execution).thenRefused({ code: 'RunNotReady', deploymentId, status: 'executed' });

@@ -7,7 +7,14 @@ import type { Executor } from './simulated-executor';
 
 export const runStream = (deploymentId: string) => ({ streamId: `DeploymentRun-${deploymentId}`, streamType: 'DeploymentRun' });
 
-const TRIGGERS = ['DeploymentPlanned', 'ComponentsVerified', 'TargetEnvironmentVerified', 'ComponentVerificationFailed', 'TargetEnvironmentVerificationFailed'];
+const TRIGGERS = [
+  'DeploymentPlanned',
+  'DeploymentCancelled',
+  'ComponentsVerified',
+  'TargetEnvironmentVerified',
+  'ComponentVerificationFailed',
+  'TargetEnvironmentVerificationFailed',
+];
 
 /** A run is prepared from the plan, made ready by the verifications, and executed as soon as it is ready. */
 export class RunTriggers {
@@ -34,6 +41,7 @@ export class RunTriggers {
         return { type: 'ConfirmReadiness', deploymentId: data.deploymentId, readiness: 'components' };
       case 'TargetEnvironmentVerified':
         return { type: 'ConfirmReadiness', deploymentId: data.deploymentId, readiness: 'environment' };
+      case 'DeploymentCancelled':
       case 'ComponentVerificationFailed':
       case 'TargetEnvironmentVerificationFailed':
         return { type: 'AbandonRun', deploymentId: data.deploymentId, reason: eventNameOf(event.type)! };

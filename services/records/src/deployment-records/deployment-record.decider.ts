@@ -49,6 +49,9 @@ export function evolveRecord(record: DeploymentRecord, event: CloudEvent): Deplo
     case 'DeploymentRejected':
       // planning refused the request: no plan and no model, the record closes `rejected` with the reason
       return { ...next, model: next.model ?? null, phase: advance(next.phase, 'failed'), outcome: 'rejected', cause: `DeploymentRejected: ${String(data.reason)}` };
+    case 'DeploymentCancelled':
+      // cancelled before it started (planning refuses later cancellations); a known outcome is not overwritten
+      return next.outcome ? next : { ...next, model: next.model ?? null, phase: advance(next.phase, 'failed'), outcome: 'cancelled', cause: `DeploymentCancelled: ${String(data.reason)}` };
     case 'ComponentsVerified':
     case 'TargetEnvironmentVerified':
       return { ...next, phase: advance(next.phase, 'verified-for-execution') };

@@ -25,6 +25,12 @@ describe('the deployment record', () => {
     expect(closableNow(record)).toBe(true);
   });
 
+  it('a deployment cancelled before it started is closable with the outcome cancelled', () => {
+    const record = fold(requested, planned, event('planning', 'DeploymentCancelled', { reason: 'change withdrawn' }));
+    expect(record).toMatchObject({ outcome: 'cancelled', cause: 'DeploymentCancelled: change withdrawn' });
+    expect(closableNow(record)).toBe(true);
+  });
+
   it('is closable once the request, the plan and the outcome are known', () => {
     expect(closableNow(fold(requested, verified))).toBe(false);
     expect(closableNow(fold(requested, planned, verified))).toBe(true);
