@@ -11,6 +11,7 @@ import { createServer } from 'node:net';
 import { itsmChangesConsumer } from './change-enablement/itsm-changes.consumer';
 import { Deployments } from './deployments/deployments';
 import { deploymentModelsConsumer, startedDeploymentsConsumer, succeededVersionsConsumer } from './read-models/planning-read-models';
+import { closedDeploymentsReleaseTheirWindows } from './schedule/closed-deployments.consumer';
 import { PlanningModule } from './planning.module';
 
 /**
@@ -55,7 +56,7 @@ beforeAll(async () => {
   const topics = [SERVICE_TOPICS['model-review'], SERVICE_TOPICS.records, SERVICE_TOPICS.execution, INBOUND_TOPICS.itsmChanges];
   await bus.ensureTopics([...topics, ...topics.map(deadLetterTopic)]);
   const store = new EventStore(planning.runtime.db, 'planning');
-  for (const spec of [deploymentModelsConsumer, succeededVersionsConsumer, startedDeploymentsConsumer, () => itsmChangesConsumer(new Deployments(store))]) {
+  for (const spec of [deploymentModelsConsumer, succeededVersionsConsumer, startedDeploymentsConsumer, closedDeploymentsReleaseTheirWindows, () => itsmChangesConsumer(new Deployments(store))]) {
     // the service's own consumer code, on Kafka, under a group name of this test's own
     const consumer = spec(store);
     consumers.push(await startConsumer({ ...consumer, name: `${consumer.name}-${suffix}`, fromBeginning: false, bus, db: planning.runtime.db, schema: 'planning', log: () => undefined }));
@@ -201,6 +202,35 @@ describe('deployment requests', () => {
     expect(body).toMatchObject({ status: 'rejected', rejection: { reason: 'UnknownEnvironment', details: { environment: 'nowhere' } } });
     const got = await http('GET', `/deployments/${body.deploymentId}`, undefined, changeManager);
     expect(await got.json()).toMatchObject({ status: 'rejected', version: 2 });
+  });
+
+  it('a deployment whose record closed frees its window for the next request', async () => {
+    const window = { start: '2026-12-14T21:00:00.000Z', end: '2026-12-14T23:00:00.000Z' };
+    const first = (await (await http('POST', '/deployments', request({ service: 'release-test', window }), changeManager)).json()) as { deploymentId: string; status: string };
+    expect(first.status).toBe('planned');
+    const blocked = (await (await http('POST', '/deployments', request({ service: 'release-test', window }), changeManager)).json()) as { status: string };
+    expect(blocked.status).toBe('rejected');
+    const closed = {
+      deploymentId: first.deploymentId,
+      changeId: 'CHG1',
+      service: 'release-test',
+      environment: 'int-staging',
+      model: null,
+      outcome: 'succeeded',
+      requestedAt: '2026-12-01T10:00:00.000Z',
+      closedAt: '2026-12-01T10:05:00.000Z',
+      leadTimeMs: 300_000,
+    };
+    await produce(SERVICE_TOPICS.records, cloudEvent('records', 'DeploymentRecordClosed', closed));
+    await eventually(
+      async () => {
+        const schedule = (await (await http('GET', '/schedule?environment=int-staging&from=2026-12-14T00:00:00Z&to=2026-12-15T00:00:00Z')).json()) as { planned: { deploymentId: string }[] };
+        return !schedule.planned.some((p) => p.deploymentId === first.deploymentId);
+      },
+      { what: 'the closed deployment to leave the schedule' },
+    );
+    const next = (await (await http('POST', '/deployments', request({ service: 'release-test', window }), changeManager)).json()) as { status: string };
+    expect(next.status).toBe('planned');
   });
 
   it('10 concurrent requests for the same environment, service and window: exactly one planned, nine rejected naming the winner', async () => {

@@ -7,6 +7,7 @@ import { DeploymentsController } from './deployments/deployments.controller';
 import { DeploymentsGrpc } from './deployments/deployments.grpc';
 import { Environments } from './environments/environments';
 import { EnvironmentsController } from './environments/environments.controller';
+import { closedDeploymentsReleaseTheirWindows } from './schedule/closed-deployments.consumer';
 import { deploymentModelsConsumer, planningReadModelMigrations, startedDeploymentsConsumer, succeededVersionsConsumer } from './read-models/planning-read-models';
 import { Schedule } from './schedule/schedule';
 import { ScheduleController } from './schedule/schedule.controller';
@@ -27,6 +28,7 @@ export class PlanningModule {
           useValue: new ServiceHost('planning', runtime, store, planningReadModelMigrations, () => [
             deploymentModelsConsumer(store),
             succeededVersionsConsumer(store),
+            closedDeploymentsReleaseTheirWindows(store),
             startedDeploymentsConsumer(store),
             itsmChangesConsumer(deployments),
           ]),
