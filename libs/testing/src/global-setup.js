@@ -28,6 +28,7 @@ module.exports = async () => {
     KAFKA_STATE_DIR: process.env.KAFKA_STATE_DIR ?? join(root, '.infra', 'test'),
     KAFKA_DATA_DIR: process.env.KAFKA_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'gantry-kafka-')),
   };
+  if (!process.env.KAFKA_DATA_DIR) process.env.GANTRY_TEST_KAFKA_DATA_DIR_CREATED = env.KAFKA_DATA_DIR;
   execFileSync('bash', [join(root, 'infra', 'kafka', 'start.sh')], { env, stdio: 'inherit' });
   // Test workers inherit these: the broker's address, and what the outage test needs to stop and restart it.
   for (const name of ['KAFKA_PORT', 'KAFKA_CONTROLLER_PORT', 'KAFKA_STATE_DIR', 'KAFKA_DATA_DIR']) process.env[name] = env[name];
