@@ -8,3 +8,4 @@ export * from './service-host';
 export * from './boot';
 export * from './embedded-postgres';
 export * from './development-secret';
+export * from './versions';

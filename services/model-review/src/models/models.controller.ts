@@ -1,8 +1,8 @@
 import { Body, Controller, Get, Headers, HttpCode, Inject, Param, ParseIntPipe, Post, Put, Query, Res, type PipeTransform, BadRequestException } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import { RequirePermission } from '@gantry/auth';
-import { CommandContext, type HttpResponse, type RequestContext } from '@gantry/platform';
-import { DeploymentModels, expectedVersionFrom, type ModelView } from './models';
+import { CommandContext, expectedVersionFrom, type HttpResponse, type RequestContext, withETag } from '@gantry/platform';
+import { DeploymentModels } from './models';
 import { ModelContentDto, ModelQueryDto, PublishModelDto, RetireModelDto, ReviseModelDto } from './models.dto';
 import { StarterCatalogue } from './starter-catalogue.loader';
 import { CLOCK, type Clock } from '../reviews/review-policy';
@@ -57,14 +57,7 @@ export class ModelsController {
   @Get(':name')
   @RequirePermission('models:read')
   async get(@Param('name', ModelNamePipe) name: string, @Headers('if-none-match') ifNoneMatch: string | undefined, @Res({ passthrough: true }) res: HttpResponse) {
-    const view = await this.models.get(name);
-    const etag = `"${view.version}"`;
-    res.setHeader('ETag', etag);
-    if (ifNoneMatch === etag) {
-      res.status(304);
-      return;
-    }
-    return view;
+    return withETag(res, await this.models.get(name), ifNoneMatch);
   }
 
   @Get(':name/versions/:version')
@@ -119,7 +112,3 @@ export class ModelsController {
   }
 }
 
-const withETag = (res: HttpResponse, view: ModelView): ModelView => {
-  res.setHeader('ETag', `"${view.version}"`);
-  return view;
-};

@@ -1,4 +1,4 @@
-import { BadRequestException, HttpException, HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { BadRequestException, Inject, Injectable } from '@nestjs/common';
 import { validatePayload, type DeploymentModelContent, type DeploymentModelRevised } from '@gantry/contracts';
 import { EventStore, type EventMetadata, type SqlClient } from '@gantry/event-store';
 import { executeCommand, loadAggregate, NotFound, RuleRefused, type RequestContext } from '@gantry/platform';
@@ -188,10 +188,3 @@ export class DeploymentModels {
   }
 }
 
-/** `If-Match: "3"` (or `3`, or a weak `W/"3"`) → 3. Writes to an existing model must say which version they change. */
-export function expectedVersionFrom(ifMatch: string | undefined): number {
-  if (ifMatch === undefined || ifMatch === '') throw new HttpException({ statusCode: 428, error: 'PRECONDITION_REQUIRED', message: 'If-Match with the model\u2019s ETag is required' }, HttpStatus.PRECONDITION_REQUIRED);
-  const match = /^(?:W\/)?"?(\d{1,9})"?$/.exec(ifMatch.trim());
-  if (!match) throw new BadRequestException('If-Match must be the ETag of the model, e.g. "3"');
-  return Number(match[1]);
-}

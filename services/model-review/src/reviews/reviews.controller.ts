@@ -1,11 +1,11 @@
 import { BadRequestException, Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Put, Query, Res, type PipeTransform } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import { RequirePermission } from '@gantry/auth';
-import { CommandContext, type HttpResponse, type RequestContext } from '@gantry/platform';
+import { CommandContext, type HttpResponse, optionalExpectedVersion, type RequestContext, withETag } from '@gantry/platform';
 import { createHash, randomUUID } from 'node:crypto';
 import { modelOfReview } from './model-review.decider';
 import { CLOCK, type Clock } from './review-policy';
-import { ModelReviews, type Actor, type ReviewView } from './reviews';
+import { ModelReviews, type Actor } from './reviews';
 import { ChangeInitiativeStatusDto, CloseReviewDto, OpenReviewDto, RecordFindingDto, RegisterInitiativeDto, RequestChangeDto, ReviewQueryDto } from './reviews.dto';
 
 export class ReviewIdPipe implements PipeTransform<string, string> {
@@ -22,13 +22,6 @@ export class InitiativeIdPipe implements PipeTransform<string, string> {
   }
 }
 
-/** If-Match is optional on reviews (commands there are safe to repeat); when given, it must be current. */
-const optionalVersion = (ifMatch: string | undefined): number | undefined => {
-  if (ifMatch === undefined || ifMatch === '') return undefined;
-  const match = /^(?:W\/)?"?(\d{1,9})"?$/.exec(ifMatch.trim());
-  if (!match) throw new BadRequestException('If-Match must be the ETag of the review, e.g. "3"');
-  return Number(match[1]);
-};
 
 /** Who asks, and when by the service's clock (tests control it). */
 const actorOf = (context: RequestContext, clock: Clock): Actor => ({ by: context.identity.subject, at: clock.now().toISOString(), metadata: context.metadata });
@@ -70,7 +63,7 @@ export class ReviewsController {
   @RequirePermission('models:write')
   @ApiHeader(IF_MATCH)
   async recordFinding(@Param('id', ReviewIdPipe) id: string, @Body() body: RecordFindingDto, @Headers('if-match') ifMatch: string | undefined, @CommandContext() context: RequestContext, @Res({ passthrough: true }) res: HttpResponse) {
-    return withETag(res, await this.reviews.recordFinding(id, body.summary, body.detail ?? null, actorOf(context, this.clock), optionalVersion(ifMatch)));
+    return withETag(res, await this.reviews.recordFinding(id, body.summary, body.detail ?? null, actorOf(context, this.clock), optionalExpectedVersion(ifMatch)));
   }
 
   /** Registers an improvement initiative; a retry with the same Idempotency-Key registers it once. */
@@ -81,7 +74,7 @@ export class ReviewsController {
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   async registerInitiative(@Param('id', ReviewIdPipe) id: string, @Body() body: RegisterInitiativeDto, @Headers('if-match') ifMatch: string | undefined, @CommandContext() context: RequestContext, @Res({ passthrough: true }) res: HttpResponse) {
     const initiativeId = context.idempotencyKey ? createHash('sha256').update(`${context.identity.subject}\u0000${context.idempotencyKey}`).digest('hex').slice(0, 32) : randomUUID();
-    return withETag(res, await this.reviews.registerInitiative(id, { initiativeId, ...body }, actorOf(context, this.clock), optionalVersion(ifMatch)));
+    return withETag(res, await this.reviews.registerInitiative(id, { initiativeId, ...body }, actorOf(context, this.clock), optionalExpectedVersion(ifMatch)));
   }
 
   /** Moves an initiative on (`in-progress`, `done`, `dropped`), also after the review closed. */
@@ -96,7 +89,7 @@ export class ReviewsController {
     @CommandContext() context: RequestContext,
     @Res({ passthrough: true }) res: HttpResponse,
   ) {
-    return withETag(res, await this.reviews.changeInitiativeStatus(id, initiativeId, body.status, actorOf(context, this.clock), optionalVersion(ifMatch)));
+    return withETag(res, await this.reviews.changeInitiativeStatus(id, initiativeId, body.status, actorOf(context, this.clock), optionalExpectedVersion(ifMatch)));
   }
 
   /** Asks change enablement for a change of the model (ModelChangeRequested on gantry.feedback.change-enablement.v1). */
@@ -105,7 +98,7 @@ export class ReviewsController {
   @RequirePermission('models:write')
   @ApiHeader(IF_MATCH)
   async requestChange(@Param('id', ReviewIdPipe) id: string, @Body() body: RequestChangeDto, @Headers('if-match') ifMatch: string | undefined, @CommandContext() context: RequestContext, @Res({ passthrough: true }) res: HttpResponse) {
-    return withETag(res, await this.reviews.requestChange(id, body.summary, actorOf(context, this.clock), optionalVersion(ifMatch)));
+    return withETag(res, await this.reviews.requestChange(id, body.summary, actorOf(context, this.clock), optionalExpectedVersion(ifMatch)));
   }
 
   @Post(':id/close')
@@ -113,11 +106,7 @@ export class ReviewsController {
   @RequirePermission('models:write')
   @ApiHeader(IF_MATCH)
   async close(@Param('id', ReviewIdPipe) id: string, @Body() body: CloseReviewDto, @Headers('if-match') ifMatch: string | undefined, @CommandContext() context: RequestContext, @Res({ passthrough: true }) res: HttpResponse) {
-    return withETag(res, await this.reviews.close(id, body.decision, body.rationale, actorOf(context, this.clock), optionalVersion(ifMatch)));
+    return withETag(res, await this.reviews.close(id, body.decision, body.rationale, actorOf(context, this.clock), optionalExpectedVersion(ifMatch)));
   }
 }
 
-const withETag = (res: HttpResponse, view: ReviewView): ReviewView => {
-  res.setHeader('ETag', `"${view.version}"`);
-  return view;
-};

@@ -1,10 +1,9 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import { RequirePermission } from '@gantry/auth';
-import { CommandContext, type HttpResponse, type RequestContext } from '@gantry/platform';
+import { CommandContext, expectedVersionFrom, type HttpResponse, type RequestContext, withETag } from '@gantry/platform';
 
 import { Deployments } from './deployments';
-import { expectedVersionFrom } from '../environments/if-match';
 import { CancelDeploymentDto, ListDeploymentsQuery, RequestDeploymentDto, RescheduleDeploymentDto } from './request-deployment.dto';
 
 @ApiTags('deployments')
@@ -74,13 +73,6 @@ export class DeploymentsController {
     @Headers('if-none-match') ifNoneMatch: string | undefined,
     @Res({ passthrough: true }) res: HttpResponse,
   ) {
-    const view = await this.deployments.get(id);
-    const etag = `"${view.version}"`;
-    res.setHeader('ETag', etag);
-    if (ifNoneMatch === etag) {
-      res.status(304);
-      return;
-    }
-    return view;
+    return withETag(res, await this.deployments.get(id), ifNoneMatch);
   }
 }

@@ -1,11 +1,10 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Put, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import { RequirePermission } from '@gantry/auth';
-import { CommandContext, type HttpResponse, type RequestContext } from '@gantry/platform';
+import { CommandContext, expectedVersionFrom, type HttpResponse, type RequestContext } from '@gantry/platform';
 import type { EnvironmentDefinition } from '@gantry/contracts';
 import { DecommissionEnvironmentDto, EnvironmentDefinitionDto, RegisterEnvironmentDto } from './environment.dto';
 import { Environments, type EnvironmentView } from './environments';
-import { expectedVersionFrom } from './if-match';
 import { EnvironmentNameParam } from './environment-name.pipe';
 
 const definitionFrom = (name: string, body: EnvironmentDefinitionDto): EnvironmentDefinition =>
