@@ -189,6 +189,22 @@ describe('what an auditor and an operator get from records', () => {
     expect(JSON.parse(offline.stdout)).toMatchObject({ intact: true, checked: digest.position });
   });
 
+  it('a deployment and its environment as of three instants: before, and after the deployment', async () => {
+    const before = new Date().toISOString();
+    const response = await post('/deployments', deploymentRequest({ service: 'as-of-check', components: [{ name: 'as-of-api', version: '9.9.9', kind: 'software' }] }), changeManager);
+    const { deploymentId, status } = (await response.json()) as { deploymentId: string; status: string };
+    expect(status).toBe('planned');
+    await closedRecord(deploymentId);
+    const after = new Date().toISOString();
+
+    expect((await get(`/audit/deployments/${deploymentId}/state?asOf=${before}`)).status).toBe(404);
+    expect(await (await get(`/audit/deployments/${deploymentId}/state?asOf=${after}`)).json()).toMatchObject({ state: { phase: 'closed', outcome: 'succeeded' } });
+    const servicesAt = async (at: string) => ((await (await get(`/audit/environments/staging/state?asOf=${at}`)).json()) as { services: { service: string }[] }).services;
+    expect((await servicesAt(before)).some((s) => s.service === 'as-of-check')).toBe(false);
+    expect((await servicesAt(after)).find((s) => s.service === 'as-of-check')).toMatchObject({ deploymentId, components: [{ name: 'as-of-api', version: '9.9.9' }] });
+    expect((await get('/audit/environments/staging/state?asOf=yesterday')).status).toBe(400);
+  });
+
   it('each service reports its consumers on /metrics', async () => {
     const metrics = await (await fetch(`${processes.records.url}/metrics`)).text();
     // after the deployments above: the ledger's consumer has handled planning's events and measured their age

@@ -12,6 +12,10 @@ export interface DeploymentRecord {
   releaseId?: string;
   service?: string;
   environment?: string;
+  /** install, upgrade or removal (a removal takes the components out of the environment) */
+  kind?: DeploymentRequested['kind'];
+  /** the component versions (and digests) the deployment moves */
+  components?: DeploymentRequested['components'];
   model?: ModelRef | null;
   requestedBy?: string;
   requestedAt?: string;
@@ -39,6 +43,8 @@ export function evolveRecord(record: DeploymentRecord, event: CloudEvent): Deplo
         ...(request.releaseId ? { releaseId: request.releaseId } : {}),
         service: request.service,
         environment: request.environment,
+        kind: request.kind,
+        components: request.components,
         requestedBy: request.requestedBy,
         requestedAt: request.requestedAt,
         phase: next.phase === 'unknown' ? 'requested' : next.phase,

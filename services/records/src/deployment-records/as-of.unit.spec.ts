@@ -1,0 +1,55 @@
+import type { CloudEventEnvelope } from '@gantry/contracts';
+import type { LedgerEntry } from '../ledger/ledger';
+import { environmentAsOf, recordAsOf } from './as-of';
+
+/** A scripted scenario: payments 2.4.1 installed at 10:00, upgraded to 2.5.0 at 12:00; ledger retired at 14:00. */
+let position = 0;
+const SOURCE: Record<string, string> = { DeploymentRequested: 'planning', DeploymentPlanned: 'planning', DeploymentVerified: 'verification', DeploymentRecordClosed: 'records' };
+const entry = (deploymentId: string, name: string, at: string, data: Record<string, unknown> = {}): LedgerEntry => ({
+  position: ++position,
+  topic: `gantry.${SOURCE[name]}.v1`,
+  deploymentId,
+  recordedAt: at,
+  previousHash: '',
+  hash: '',
+  event: { specversion: '1.0', id: `${deploymentId}-${name}`, source: `/gantry/${SOURCE[name]}`, type: `gantry.${SOURCE[name]}.${name}.v1`, data: { deploymentId, ...data } } as CloudEventEnvelope,
+});
+const deployment = (id: string, service: string, kind: string, version: string, start: number) => [
+  entry(id, 'DeploymentRequested', `2026-12-01T${start}:00:00.000Z`, {
+    changeId: `CHG-${id}`,
+    service,
+    environment: 'production',
+    kind,
+    components: [{ name: `${service}-api`, version, kind: 'software', digest: `sha256:${'a'.repeat(64)}` }],
+    requestedBy: 'cm',
+    requestedAt: `2026-12-01T${start}:00:00.000Z`,
+  }),
+  entry(id, 'DeploymentPlanned', `2026-12-01T${start}:01:00.000Z`, { model: { name: 'in-house-software', version: 2 } }),
+  entry(id, 'DeploymentVerified', `2026-12-01T${start}:20:00.000Z`),
+  entry(id, 'DeploymentRecordClosed', `2026-12-01T${start}:21:00.000Z`, { outcome: 'succeeded', closedAt: `2026-12-01T${start}:21:00.000Z` }),
+];
+const install = deployment('d1', 'payments', 'install', '2.4.1', 10);
+const upgrade = deployment('d2', 'payments', 'upgrade', '2.5.0', 12);
+const ledgerInstall = deployment('d3', 'ledger', 'install', '1.0.0', 11);
+const ledgerRemoval = deployment('d4', 'ledger', 'removal', '1.0.0', 14);
+
+const environmentAt = (at: string) =>
+  environmentAsOf(
+    [['d1', install], ['d2', upgrade], ['d3', ledgerInstall], ['d4', ledgerRemoval]]
+      .map(([id, entries]) => recordAsOf(id as string, entries as LedgerEntry[], at)?.record)
+      .filter((r) => r !== undefined),
+  ).map((s) => `${s.service} ${s.components[0].version} ${s.deploymentId}`);
+
+describe('state as of a time', () => {
+  it('a deployment is rebuilt from what the ledger held then', () => {
+    expect(recordAsOf('d2', upgrade, '2026-12-01T11:59:59.000Z')).toBeUndefined();
+    expect(recordAsOf('d2', upgrade, '2026-12-01T12:10:00.000Z')).toMatchObject({ record: { phase: 'planned' }, position: upgrade[1].position });
+    expect(recordAsOf('d2', upgrade, '2026-12-01T13:00:00.000Z')?.record).toMatchObject({ phase: 'closed', outcome: 'succeeded', components: [{ version: '2.5.0' }] });
+  });
+
+  it('an environment shows, per service, the last succeeded deployment by then; a removal takes the service out', () => {
+    expect(environmentAt('2026-12-01T10:30:00.000Z')).toEqual(['payments 2.4.1 d1']);
+    expect(environmentAt('2026-12-01T12:30:00.000Z')).toEqual(['ledger 1.0.0 d3', 'payments 2.5.0 d2']);
+    expect(environmentAt('2026-12-01T14:30:00.000Z')).toEqual(['payments 2.5.0 d2']);
+  });
+});
