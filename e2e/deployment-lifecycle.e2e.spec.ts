@@ -1,6 +1,7 @@
 import { credentials, loadPackageDefinition, Metadata, type ServiceClientConstructor } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import { mintToken } from '@gantry/auth';
+import { Kafka, logLevel } from 'kafkajs';
 import { DEPLOYMENTS_PROTO_PATH } from '@gantry/contracts';
 import { createTestDatabase, eventually, type TestDatabase } from '@gantry/testing';
 import { Client } from 'pg';
@@ -203,6 +204,40 @@ describe('what an auditor and an operator get from records', () => {
     expect((await servicesAt(before)).some((s) => s.service === 'as-of-check')).toBe(false);
     expect((await servicesAt(after)).find((s) => s.service === 'as-of-check')).toMatchObject({ deploymentId, components: [{ name: 'as-of-api', version: '9.9.9' }] });
     expect((await get('/audit/environments/staging/state?asOf=yesterday')).status).toBe(400);
+  });
+
+  it('change enablement and release management get their reports on the feedback topics, read by a plain kafkajs consumer', async () => {
+    const response = await post('/deployments', deploymentRequest({ service: 'feedback-check', releaseId: 'REL-2026.12' }), changeManager);
+    const { deploymentId } = (await response.json()) as { deploymentId: string };
+    await closedRecord(deploymentId);
+
+    // as an ITSM suite would: its own client and group, from the beginning of the topics
+    const kafka = new Kafka({ clientId: 'itsm-suite', brokers: process.env.KAFKA_BROKERS!.split(','), logLevel: logLevel.NOTHING });
+    const consumer = kafka.consumer({ groupId: `itsm-suite-${deploymentId}`, maxWaitTimeInMs: 100 });
+    const received: { topic: string; key: string | undefined; event: { type: string; subject?: string; data: Record<string, unknown> } }[] = [];
+    await consumer.connect();
+    try {
+      await consumer.subscribe({ topics: ['gantry.feedback.change-enablement.v1', 'gantry.feedback.release-management.v1'], fromBeginning: true });
+      await consumer.run({ eachMessage: async ({ topic, message }) => void received.push({ topic, key: message.key?.toString(), event: JSON.parse(message.value!.toString()) }) });
+      const reports = await eventually(
+        () => {
+          const mine = received.filter((r) => r.event.data.deploymentId === deploymentId);
+          return mine.length >= 2 ? mine : undefined;
+        },
+        { timeoutMs: 30_000, what: 'both feedback reports' },
+      );
+      const change = reports.find((r) => r.topic === 'gantry.feedback.change-enablement.v1')!;
+      expect(change.event).toMatchObject({
+        type: 'gantry.records.ChangeImplementationReported.v1',
+        data: { deploymentId, outcome: 'succeeded', closeCode: 'successful', auditHistory: `/audit/deployments/${deploymentId}` },
+      });
+      expect(change.event.data.actualStart).toEqual(expect.any(String));
+      expect(change.event.data.plannedWindow).toEqual(expect.objectContaining({ start: expect.any(String), end: expect.any(String) }));
+      const release = reports.find((r) => r.topic === 'gantry.feedback.release-management.v1')!;
+      expect(release.event).toMatchObject({ type: 'gantry.records.ReleaseDeploymentReported.v1', data: { releaseId: 'REL-2026.12', environment: 'staging', outcome: 'succeeded' } });
+    } finally {
+      await consumer.disconnect();
+    }
   });
 
   it('each service reports its consumers on /metrics', async () => {

@@ -3,7 +3,7 @@ import { executionEventSchemas, type ExecutionEventPayloads } from './execution'
 import type { JsonSchema } from './json-schema';
 import { MODEL_REVIEW_ROUTES, modelReviewEventSchemas, type ModelReviewEventPayloads } from './model-review';
 import { planningEventSchemas, type PlanningEventPayloads } from './planning';
-import { recordsEventSchemas, type RecordsEventPayloads } from './records';
+import { RECORDS_ROUTES, recordsEventSchemas, type RecordsEventPayloads } from './records';
 import { SERVICE_TOPICS, type FeedbackTopic, type Service } from './topics';
 import { verificationEventSchemas, type VerificationEventPayloads } from './verification';
 
@@ -46,7 +46,7 @@ export const EVENTS = {
   ...events('planning', planningEventSchemas),
   ...events('verification', verificationEventSchemas),
   ...events('execution', executionEventSchemas),
-  ...events('records', recordsEventSchemas),
+  ...events('records', recordsEventSchemas, RECORDS_ROUTES),
   ...events('model-review', modelReviewEventSchemas, MODEL_REVIEW_ROUTES),
 } satisfies { [N in EventName]: EventDescription<Service, N> };
 

@@ -1,5 +1,16 @@
 import { refuse, type Decider, type Refused } from '@gantry/decider';
-import { eventNameOf, type DeploymentOutcome, type DeploymentPlanned, type DeploymentRecordClosed, type DeploymentRequested, type ModelRef } from '@gantry/contracts';
+import {
+  eventNameOf,
+  type ChangeImplementationReported,
+  type CloseCode,
+  type DeploymentOutcome,
+  type DeploymentPlanned,
+  type DeploymentRecordClosed,
+  type DeploymentRequested,
+  type ModelRef,
+  type ReleaseDeploymentReported,
+  type Window,
+} from '@gantry/contracts';
 import type { CloudEventEnvelope as CloudEvent } from '@gantry/contracts';
 
 /**
@@ -19,6 +30,11 @@ export interface DeploymentRecord {
   model?: ModelRef | null;
   requestedBy?: string;
   requestedAt?: string;
+  /** the window asked for (the plan's scheduled window once planned) */
+  window?: Window;
+  /** when execution started and finished */
+  startedAt?: string;
+  executedAt?: string;
   /** the furthest step of the process the deployment reached */
   phase: 'unknown' | 'requested' | 'planned' | 'verified-for-execution' | 'executing' | 'executed' | 'verified' | 'failed' | 'closed';
   /** the outcome the record closes with, once known */
@@ -45,13 +61,16 @@ export function evolveRecord(record: DeploymentRecord, event: CloudEvent): Deplo
         environment: request.environment,
         kind: request.kind,
         components: request.components,
+        window: next.window ?? request.window,
         requestedBy: request.requestedBy,
         requestedAt: request.requestedAt,
         phase: next.phase === 'unknown' ? 'requested' : next.phase,
       };
     }
-    case 'DeploymentPlanned':
-      return { ...next, model: (data as unknown as DeploymentPlanned).model, phase: advance(next.phase, 'planned') };
+    case 'DeploymentPlanned': {
+      const plan = data as unknown as DeploymentPlanned;
+      return { ...next, model: plan.model, window: plan.window, phase: advance(next.phase, 'planned') };
+    }
     case 'DeploymentRejected':
       // planning refused the request: no plan and no model, the record closes `rejected` with the reason
       return { ...next, model: next.model ?? null, phase: advance(next.phase, 'failed'), outcome: 'rejected', cause: `DeploymentRejected: ${String(data.reason)}` };
@@ -65,9 +84,9 @@ export function evolveRecord(record: DeploymentRecord, event: CloudEvent): Deplo
     case 'TargetEnvironmentVerificationFailed':
       return { ...next, phase: advance(next.phase, 'failed'), outcome: 'failed', cause: eventNameOf(event.type) };
     case 'DeploymentStarted':
-      return { ...next, phase: advance(next.phase, 'executing') };
+      return { ...next, startedAt: String(data.startedAt), phase: advance(next.phase, 'executing') };
     case 'DeploymentExecuted':
-      return { ...next, phase: advance(next.phase, 'executed') };
+      return { ...next, executedAt: String(data.executedAt), phase: advance(next.phase, 'executed') };
     case 'DeploymentVerified':
       return { ...next, phase: advance(next.phase, 'verified'), outcome: 'succeeded' };
     case 'DeploymentRecordClosed': {
@@ -85,15 +104,28 @@ const advance = (current: DeploymentRecord['phase'], to: DeploymentRecord['phase
 
 /** Closing a record: the DeploymentRecord stream in records' own event store, one event, once. */
 export type RecordCommand = { type: 'CloseRecord'; record: DeploymentRecord; now: string };
-export type RecordEvent = { type: 'DeploymentRecordClosed'; data: DeploymentRecordClosed };
+export type RecordEvent =
+  | { type: 'DeploymentRecordClosed'; data: DeploymentRecordClosed }
+  | { type: 'ChangeImplementationReported'; data: ChangeImplementationReported }
+  | { type: 'ReleaseDeploymentReported'; data: ReleaseDeploymentReported };
 export type ClosingState = { closed: boolean };
 export type RecordRefusal = { code: 'RecordNotClosable'; deploymentId: string; missing: string[] };
 
-/** A record closes once its outcome is known and the request that opened it has been seen. */
+/**
+ * A record closes once its outcome is known and the request that opened it has been seen; a success also waits for
+ * execution's start and end (topics arrive independently), so the report to change enablement has its timings.
+ */
 export const recordMustKnowItsRequestAndOutcome = (record: DeploymentRecord): string[] =>
-  [!record.outcome && 'outcome', !record.requestedAt && 'DeploymentRequested', record.model === undefined && 'DeploymentPlanned'].filter(
-    (m): m is string => typeof m === 'string',
-  );
+  [
+    !record.outcome && 'outcome',
+    !record.requestedAt && 'DeploymentRequested',
+    record.model === undefined && 'DeploymentPlanned',
+    record.outcome === 'succeeded' && !record.startedAt && 'DeploymentStarted',
+    record.outcome === 'succeeded' && !record.executedAt && 'DeploymentExecuted',
+  ].filter((m): m is string => typeof m === 'string');
+
+/** ITSM close code of the change: only a success is successful (successful-with-issues comes with linked incidents). */
+export const closeCodeOf = (outcome: DeploymentOutcome): CloseCode => (outcome === 'succeeded' ? 'successful' : 'unsuccessful');
 
 export const closableNow = (record: DeploymentRecord): boolean => record.phase !== 'closed' && recordMustKnowItsRequestAndOutcome(record).length === 0;
 
@@ -105,6 +137,25 @@ export const recordDecider: Decider<RecordCommand, RecordEvent, ClosingState, Re
     const { record } = command;
     const missing = recordMustKnowItsRequestAndOutcome(record);
     if (missing.length > 0) return refuse({ code: 'RecordNotClosable', deploymentId: record.deploymentId, missing });
+    const outcome = record.outcome!;
+    const report: RecordEvent = {
+      type: 'ChangeImplementationReported',
+      data: {
+        deploymentId: record.deploymentId,
+        changeId: record.changeId!,
+        outcome,
+        closeCode: closeCodeOf(outcome),
+        ...(record.cause ? { cause: record.cause } : {}),
+        ...(record.window ? { plannedWindow: record.window } : {}),
+        ...(record.startedAt ? { actualStart: record.startedAt } : {}),
+        ...(record.executedAt ? { actualEnd: record.executedAt } : {}),
+        closedAt: command.now,
+        auditHistory: `/audit/deployments/${record.deploymentId}`,
+      },
+    };
+    const release: RecordEvent[] = record.releaseId
+      ? [{ type: 'ReleaseDeploymentReported', data: { deploymentId: record.deploymentId, releaseId: record.releaseId, environment: record.environment!, components: record.components ?? [], outcome, closedAt: command.now } }]
+      : [];
     return [
       {
         type: 'DeploymentRecordClosed',
@@ -121,6 +172,8 @@ export const recordDecider: Decider<RecordCommand, RecordEvent, ClosingState, Re
           leadTimeMs: Math.max(0, Date.parse(command.now) - Date.parse(record.requestedAt!)),
         },
       },
+      report,
+      ...release,
     ];
   },
 };

@@ -6,15 +6,18 @@ const deploymentId = '5b0c2f4e-8a4a-4d3e-9a51-0d7a3f1f2b11';
 const event = (service: string, name: string, data: Record<string, unknown>): CloudEventEnvelope =>
   ({ specversion: '1.0', id: `${name}-id`, source: `/gantry/${service}`, type: `gantry.${service}.${name}.v1`, data: { deploymentId, ...data } }) as CloudEventEnvelope;
 
-const requested = event('planning', 'DeploymentRequested', { changeId: 'CHG1', service: 'payments', environment: 'staging', requestedBy: 'cm', requestedAt: '2026-12-01T10:00:00.000Z' });
-const planned = event('planning', 'DeploymentPlanned', { model: null });
+const window = { start: '2026-12-01T10:00:00.000Z', end: '2026-12-01T11:00:00.000Z' };
+const requested = event('planning', 'DeploymentRequested', { changeId: 'CHG1', service: 'payments', environment: 'staging', requestedBy: 'cm', requestedAt: '2026-12-01T10:00:00.000Z', window });
+const planned = event('planning', 'DeploymentPlanned', { model: null, window });
+const started = event('execution', 'DeploymentStarted', { startedAt: '2026-12-01T10:01:00.000Z' });
+const executed = event('execution', 'DeploymentExecuted', { executedAt: '2026-12-01T10:02:00.000Z' });
 const verified = event('verification', 'DeploymentVerified', {});
 const fold = (...events: CloudEventEnvelope[]) => events.reduce(evolveRecord, emptyRecord(deploymentId));
 
 describe('the deployment record', () => {
   it('folds the events of every service, in whatever order they arrived, to the same record', () => {
-    const inOrder = fold(requested, planned, event('execution', 'DeploymentStarted', {}), verified);
-    const shuffled = fold(verified, event('execution', 'DeploymentStarted', {}), planned, requested);
+    const inOrder = fold(requested, planned, started, verified);
+    const shuffled = fold(verified, started, planned, requested);
     expect(shuffled).toEqual(inOrder);
     expect(inOrder).toMatchObject({ phase: 'verified', outcome: 'succeeded', changeId: 'CHG1', model: null, events: 4 });
   });
@@ -31,18 +34,20 @@ describe('the deployment record', () => {
     expect(closableNow(record)).toBe(true);
   });
 
-  it('is closable once the request, the plan and the outcome are known', () => {
+  it('is closable once the request, the plan and the outcome are known, and for a success its execution timings', () => {
     expect(closableNow(fold(requested, verified))).toBe(false);
-    expect(closableNow(fold(requested, planned, verified))).toBe(true);
+    expect(closableNow(fold(requested, planned, verified))).toBe(false);
+    expect(closableNow(fold(requested, planned, verified, started))).toBe(false);
+    expect(closableNow(fold(requested, planned, verified, started, executed))).toBe(true);
   });
 });
 
 describe('CloseRecord', () => {
   const spec = specification(recordDecider);
-  const record: DeploymentRecord = fold(requested, planned, verified);
+  const record: DeploymentRecord = fold(requested, planned, started, executed, verified);
   const now = '2026-12-01T10:05:00.000Z';
 
-  it('closes with the outcome and the lead time from request to close', () =>
+  it('closes with the outcome and the lead time, and reports the implementation to change enablement', () =>
     spec
       .given([])
       .when({ type: 'CloseRecord', record, now })
@@ -51,10 +56,39 @@ describe('CloseRecord', () => {
           type: 'DeploymentRecordClosed',
           data: { deploymentId, changeId: 'CHG1', service: 'payments', environment: 'staging', model: null, outcome: 'succeeded', requestedAt: '2026-12-01T10:00:00.000Z', closedAt: now, leadTimeMs: 300_000 },
         },
+        {
+          type: 'ChangeImplementationReported',
+          data: {
+            deploymentId,
+            changeId: 'CHG1',
+            outcome: 'succeeded',
+            closeCode: 'successful',
+            plannedWindow: window,
+            actualStart: '2026-12-01T10:01:00.000Z',
+            actualEnd: '2026-12-01T10:02:00.000Z',
+            closedAt: now,
+            auditHistory: `/audit/deployments/${deploymentId}`,
+          },
+        },
       ]));
 
+  it('a deployment of a release is also reported to release management; a failure is unsuccessful for the change', () => {
+    const failed = fold(
+      event('planning', 'DeploymentRequested', { changeId: 'CHG2', releaseId: 'REL-1', service: 'payments', environment: 'staging', components: [{ name: 'a', version: '1', kind: 'software' }], requestedBy: 'cm', requestedAt: '2026-12-01T10:00:00.000Z', window }),
+      planned,
+      event('verification', 'ComponentVerificationFailed', {}),
+    );
+    const [, report, release] = spec.given([]).when({ type: 'CloseRecord', record: failed, now }).outcome as unknown as { type: string; data: Record<string, unknown> }[];
+    expect(report.data).toMatchObject({ outcome: 'failed', closeCode: 'unsuccessful', cause: 'ComponentVerificationFailed' });
+    expect(report.data.actualStart).toBeUndefined();
+    expect(release).toEqual({
+      type: 'ReleaseDeploymentReported',
+      data: { deploymentId, releaseId: 'REL-1', environment: 'staging', components: [{ name: 'a', version: '1', kind: 'software' }], outcome: 'failed', closedAt: now },
+    });
+  });
+
   it('a record that does not know its request yet is refused', () =>
-    spec.given([]).when({ type: 'CloseRecord', record: fold(planned, verified), now }).thenRefused({ code: 'RecordNotClosable', deploymentId, missing: ['DeploymentRequested'] }));
+    spec.given([]).when({ type: 'CloseRecord', record: fold(planned, started, executed, verified), now }).thenRefused({ code: 'RecordNotClosable', deploymentId, missing: ['DeploymentRequested'] }));
 
   it('a closed record is not closed twice', () => {
     const [closed] = spec.given([]).when({ type: 'CloseRecord', record, now }).outcome as never[];
