@@ -1,12 +1,23 @@
 import { Logger, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { topicOfEvent } from '@gantry/contracts';
+import { eventNameOf, topicOfEvent, validatePayload } from '@gantry/contracts';
 import { EventStore, migrate, type Migration, type RecordedEvent } from '@gantry/event-store';
-import { deadLetterTopic, messagingMigrations, serviceTopic, startConsumer, startPublisher, type ConsumerOptions, type ConsumerOutcome } from '@gantry/messaging';
+import { deadLetterTopic, messagingMigrations, serviceTopic, startConsumer, startPublisher, type CloudEvent, type ConsumerOptions, type ConsumerOutcome } from '@gantry/messaging';
 import { consumedEventAge, consumedMessages, consumerTransientFailures } from '@gantry/observability';
 import { schemaOf, type ServiceName } from './config';
 import type { ServiceRuntime } from './runtime';
 
 export type ConsumerSpec = Omit<ConsumerOptions, 'bus' | 'db' | 'schema' | 'onOutcome'>;
+
+/**
+ * Every consumer checks a Gantry event's payload against the contract before handling it: a schema-invalid one goes to
+ * the dead-letter topic with the reason instead of failing in a handler (and being retried forever). Types the contract
+ * does not know (other practices' topics) are left to the consumer's own `validate`.
+ */
+export const againstTheContract = (event: CloudEvent): string | undefined => {
+  if (!eventNameOf(event.type)) return undefined;
+  const invalid = validatePayload(event.type, event.data);
+  return invalid ? `${event.type}: ${invalid}` : undefined;
+};
 
 const measure = (consumer: string, outcome: ConsumerOutcome) => {
   consumedMessages.inc({ consumer, topic: outcome.topic, outcome: outcome.kind });
@@ -51,7 +62,7 @@ export class ServiceHost implements OnModuleInit, OnApplicationBootstrap, OnAppl
     await this.runtime.bus.ensureTopics([...topics]);
     for (const consumer of consumers) {
       this.running.push(
-        await startConsumer({ ...consumer, name: `${this.runtime.config.consumerGroupPrefix}${consumer.name}`, bus: this.runtime.bus, db: this.runtime.db, schema: this.store.schema, onOutcome: (outcome) => measure(consumer.name, outcome) }),
+        await startConsumer({ validate: againstTheContract, ...consumer, name: `${this.runtime.config.consumerGroupPrefix}${consumer.name}`, bus: this.runtime.bus, db: this.runtime.db, schema: this.store.schema, onOutcome: (outcome) => measure(consumer.name, outcome) }),
       );
     }
   }

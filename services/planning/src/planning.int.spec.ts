@@ -4,7 +4,7 @@ import { mintToken } from '@gantry/auth';
 import { DEPLOYMENTS_PROTO_PATH, INBOUND_TOPICS, ITSM_CHANGE_EVENT_TYPES, SERVICE_TOPICS, type DeploymentModelContent } from '@gantry/contracts';
 import { deadLetterTopic, KafkaBus, startConsumer, type CloudEvent, type IncomingMessage, type RunningConsumer, type Subscription } from '@gantry/messaging';
 import { EventStore } from '@gantry/event-store';
-import { boot, type RunningProcess } from '@gantry/platform';
+import { againstTheContract, boot, type RunningProcess } from '@gantry/platform';
 import { createTestDatabase, eventually, type TestDatabase } from '@gantry/testing';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
@@ -59,7 +59,7 @@ beforeAll(async () => {
   for (const spec of [deploymentModelsConsumer, succeededVersionsConsumer, startedDeploymentsConsumer, closedDeploymentsReleaseTheirWindows, () => itsmChangesConsumer(new Deployments(store))]) {
     // the service's own consumer code, on Kafka, under a group name of this test's own
     const consumer = spec(store);
-    consumers.push(await startConsumer({ ...consumer, name: `${consumer.name}-${suffix}`, fromBeginning: false, bus, db: planning.runtime.db, schema: 'planning', log: () => undefined }));
+    consumers.push(await startConsumer({ validate: againstTheContract, ...consumer, name: `${consumer.name}-${suffix}`, fromBeginning: false, bus, db: planning.runtime.db, schema: 'planning', log: () => undefined }));
   }
   const deadLetterTopics = [deadLetterTopic(SERVICE_TOPICS['model-review']), deadLetterTopic(INBOUND_TOPICS.itsmChanges)];
   deadLetterReader = await bus.subscribe({ group: `planning-dlq-reader-${suffix}`, topics: deadLetterTopics, fromBeginning: false }, async (m) => {

@@ -1,6 +1,5 @@
-import { eventNameOf, SERVICE_TOPICS, validatePayload, type DeploymentModelPublished, type DeploymentModelRetired, type DeploymentRecordClosed, type DeploymentStarted } from '@gantry/contracts';
+import { eventNameOf, SERVICE_TOPICS, type DeploymentModelPublished, type DeploymentModelRetired, type DeploymentRecordClosed, type DeploymentStarted } from '@gantry/contracts';
 import { EventStore, type Migration, type SqlClient } from '@gantry/event-store';
-import type { CloudEvent } from '@gantry/messaging';
 import type { ConsumerSpec } from '@gantry/platform';
 import type { ActiveModel } from '../deployments/deployment.decider';
 
@@ -40,7 +39,6 @@ export const startedDeploymentsConsumer = (store: EventStore): ConsumerSpec => (
   name: 'planning.started-deployments',
   topics: [SERVICE_TOPICS.execution],
   accepts: (type) => eventNameOf(type) === 'DeploymentStarted',
-  validate: validated,
   handle: async (event, tx) => {
     const started = event.data as DeploymentStarted;
     await tx.query(`INSERT INTO "${store.schema}".started_deployments (deployment_id, started_at) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [started.deploymentId, started.startedAt]);
@@ -64,17 +62,11 @@ export async function readSucceededVersions(client: SqlClient, schema: string, c
   return rows.rows.map((r) => ({ environmentKind: r.environment_kind, name: r.name, version: r.version }));
 }
 
-const validated = (event: CloudEvent) => {
-  const invalid = validatePayload(event.type, event.data);
-  return invalid ? `${event.type}: ${invalid}` : undefined;
-};
-
 /** Active models from model-review: a published version replaces an earlier one; a retired model plans nothing more. */
 export const deploymentModelsConsumer = (store: EventStore): ConsumerSpec => ({
   name: 'planning.deployment-models',
   topics: [SERVICE_TOPICS['model-review']],
   accepts: (type) => ['DeploymentModelPublished', 'DeploymentModelRetired'].includes(eventNameOf(type) ?? ''),
-  validate: validated,
   handle: async (event, tx) => {
     if (eventNameOf(event.type) === 'DeploymentModelPublished') {
       const published = event.data as DeploymentModelPublished;
@@ -103,7 +95,6 @@ export const succeededVersionsConsumer = (store: EventStore): ConsumerSpec => ({
   name: 'planning.succeeded-versions',
   topics: [SERVICE_TOPICS.records],
   accepts: (type) => eventNameOf(type) === 'DeploymentRecordClosed',
-  validate: validated,
   handle: async (event, tx) => {
     const closed = event.data as DeploymentRecordClosed;
     if (closed.outcome !== 'succeeded') return;
