@@ -8,11 +8,8 @@ import { againstTheContract, boot, type RunningProcess } from '@gantry/platform'
 import { createTestDatabase, eventually, type TestDatabase } from '@gantry/testing';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
-import { itsmChangesConsumer } from './change-enablement/itsm-changes.consumer';
 import { Deployments } from './deployments/deployments';
-import { deploymentModelsConsumer, startedDeploymentsConsumer, succeededVersionsConsumer } from './read-models/planning-read-models';
-import { closedDeploymentsReleaseTheirWindows } from './schedule/closed-deployments.consumer';
-import { PlanningModule } from './planning.module';
+import { planningConsumers, PlanningModule } from './planning.module';
 
 /**
  * Planning as it runs: REST and gRPC over real PostgreSQL; its consumers of model-review's and records' topics on real
@@ -56,9 +53,8 @@ beforeAll(async () => {
   const topics = [SERVICE_TOPICS['model-review'], SERVICE_TOPICS.records, SERVICE_TOPICS.execution, INBOUND_TOPICS.itsmChanges];
   await bus.ensureTopics([...topics, ...topics.map(deadLetterTopic)]);
   const store = new EventStore(planning.runtime.db, 'planning');
-  for (const spec of [deploymentModelsConsumer, succeededVersionsConsumer, startedDeploymentsConsumer, closedDeploymentsReleaseTheirWindows, () => itsmChangesConsumer(new Deployments(store))]) {
+  for (const consumer of planningConsumers(store, new Deployments(store))) {
     // the service's own consumer code, on Kafka, under a group name of this test's own
-    const consumer = spec(store);
     consumers.push(await startConsumer({ validate: againstTheContract, ...consumer, name: `${consumer.name}-${suffix}`, fromBeginning: false, bus, db: planning.runtime.db, schema: 'planning', log: () => undefined }));
   }
   const deadLetterTopics = [deadLetterTopic(SERVICE_TOPICS['model-review']), deadLetterTopic(INBOUND_TOPICS.itsmChanges)];

@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { EventStore } from '@gantry/event-store';
-import { ServiceHost, type ServiceRuntime } from '@gantry/platform';
+import { ServiceHost, type ConsumerSpec, type ServiceRuntime } from '@gantry/platform';
 import { itsmChangesConsumer } from './change-enablement/itsm-changes.consumer';
 import { Deployments } from './deployments/deployments';
 import { DeploymentsController } from './deployments/deployments.controller';
@@ -11,6 +11,15 @@ import { closedDeploymentsReleaseTheirWindows } from './schedule/closed-deployme
 import { deploymentModelsConsumer, planningReadModelMigrations, startedDeploymentsConsumer, succeededVersionsConsumer } from './read-models/planning-read-models';
 import { Schedule } from './schedule/schedule';
 import { ScheduleController } from './schedule/schedule.controller';
+
+/** What planning learns from other services' topics and from change enablement. */
+export const planningConsumers = (store: EventStore, deployments: Deployments): ConsumerSpec[] => [
+  deploymentModelsConsumer(store),
+  succeededVersionsConsumer(store),
+  closedDeploymentsReleaseTheirWindows(store),
+  startedDeploymentsConsumer(store),
+  itsmChangesConsumer(deployments),
+];
 
 /** Planning: turns an authorised change into a deployment plan, or refuses it with a reason (domain.md, steps 1–2). */
 @Module({})
@@ -25,13 +34,7 @@ export class PlanningModule {
         { provide: EventStore, useValue: store },
         {
           provide: ServiceHost,
-          useValue: new ServiceHost('planning', runtime, store, planningReadModelMigrations, () => [
-            deploymentModelsConsumer(store),
-            succeededVersionsConsumer(store),
-            closedDeploymentsReleaseTheirWindows(store),
-            startedDeploymentsConsumer(store),
-            itsmChangesConsumer(deployments),
-          ]),
+          useValue: new ServiceHost('planning', runtime, store, planningReadModelMigrations, () => planningConsumers(store, deployments)),
         },
         { provide: Deployments, useValue: deployments },
         Environments,

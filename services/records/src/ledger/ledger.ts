@@ -51,10 +51,11 @@ const deploymentIdOf = (event: CloudEvent): string | null => {
   return typeof data?.deploymentId === 'string' ? data.deploymentId : null;
 };
 
-/** Appends one event unless it is already in the ledger. Serialised by the head row's lock, in the caller's transaction. */
+/**
+ * Appends one event unless it is already in the ledger (the consumer's inbox dedups deliveries; the unique event id
+ * keeps the ledger right even so). Serialised by the head row's lock, in the caller's transaction.
+ */
 export async function appendToLedger(tx: SqlClient, schema: string, topic: string, event: CloudEvent): Promise<LedgerEntry | undefined> {
-  const known = await tx.query(`SELECT 1 FROM ${schema}.ledger WHERE event_id = $1`, [event.id]);
-  if (known.rows.length > 0) return undefined;
   const head = await tx.query<{ position: string; hash: string }>(`SELECT position, hash FROM ${schema}.ledger_head FOR UPDATE`);
   const previous = head.rows[0];
   const entry = {
@@ -66,11 +67,12 @@ export async function appendToLedger(tx: SqlClient, schema: string, topic: strin
     previousHash: previous.hash,
   };
   const hash = ledgerHash(previous.hash, entry);
-  await tx.query(
+  const inserted = await tx.query(
     `INSERT INTO ${schema}.ledger (position, event_id, topic, event_type, deployment_id, event, recorded_at, previous_hash, hash)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (event_id) DO NOTHING`,
     [entry.position, event.id, topic, event.type, entry.deploymentId, JSON.stringify(event), entry.recordedAt, entry.previousHash, hash],
   );
+  if (inserted.rowCount === 0) return undefined;
   await tx.query(`UPDATE ${schema}.ledger_head SET position = $1, hash = $2`, [entry.position, hash]);
   return { ...entry, hash };
 }
