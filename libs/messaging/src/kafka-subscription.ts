@@ -24,7 +24,11 @@ export class KafkaSubscription implements Subscription {
   private relaunches = 0;
   private relaunchTimer: NodeJS.Timeout | undefined;
   private markJoined!: () => void;
-  /** resolves when the member has joined its group for the first time (or is closed before that) */
+  /**
+   * resolves when the member has joined its group for the first time and knows where it reads from (or is closed
+   * before that). A new group starting at the latest offset resolves "latest" at its first fetch after the join:
+   * what is produced before that fetch would never be seen, so joining alone is not enough.
+   */
   readonly joined = new Promise<void>((resolve) => (this.markJoined = resolve));
 
   constructor(
@@ -39,10 +43,11 @@ export class KafkaSubscription implements Subscription {
     if (this.closed) return;
     const consumer = this.kafka.consumer({ ...this.settings.config, groupId: this.options.group });
     this.consumer = consumer;
-    consumer.on(consumer.events.GROUP_JOIN, () => {
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
       this.relaunches = 0;
-      this.markJoined();
+      if (Object.values(payload.memberAssignment).every((partitions) => partitions.length === 0)) this.markJoined();
     });
+    consumer.on(consumer.events.FETCH, () => this.markJoined());
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       if (!payload.restart) this.relaunch(consumer, payload.error);
     });
