@@ -384,16 +384,27 @@ const person = label(256);
 /** The model's name: an identifier, as it appears in URLs and in every `ModelRef`. */
 export const modelNameSchema = { ...identifier, maxLength: 100, pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$' } as const satisfies JsonSchema;
 
+export const canaryAnalysisSchema = objectOf(
+  { maxErrorRate: { type: 'number', minimum: 0, maximum: 1 }, maxP95LatencyMs: { type: 'integer', minimum: 1, maximum: 600_000 } },
+  ['maxErrorRate', 'maxP95LatencyMs'],
+);
+export const manualStepsSchema = arrayOf(
+  objectOf({ instruction: text(), role, evidenceRequired: { type: 'boolean' } }, ['instruction', 'role', 'evidenceRequired']),
+  LIMITS_OF_MODELS.manualSteps,
+);
+export const qualityThresholdsSchema = objectOf(
+  { minTestPassRatio: { type: 'number', minimum: 0, maximum: 1 }, maxCriticalVulnerabilities: count, maxHighVulnerabilities: count },
+  ['minTestPassRatio', 'maxCriticalVulnerabilities', 'maxHighVulnerabilities'],
+);
+export const automationLevelSchema = { type: 'string', enum: [...AUTOMATION_LEVELS] } as const satisfies JsonSchema;
+
 const strategyParameters: Record<ModelStrategyType, { properties: Record<string, JsonSchema>; required: string[] }> = {
   'big-bang': { properties: {}, required: [] },
   progressive: { properties: { waves: arrayOf(share, LIMITS_OF_MODELS.waves) }, required: ['waves'] },
   canary: {
     properties: {
       steps: arrayOf(share, LIMITS_OF_MODELS.steps),
-      analysis: objectOf(
-        { maxErrorRate: { type: 'number', minimum: 0, maximum: 1 }, maxP95LatencyMs: { type: 'integer', minimum: 1, maximum: 600_000 } },
-        ['maxErrorRate', 'maxP95LatencyMs'],
-      ),
+      analysis: canaryAnalysisSchema,
     },
     required: ['steps', 'analysis'],
   },
@@ -440,15 +451,9 @@ export const deploymentModelContentSchema: JsonSchema = objectOf(
       objectOf({ environmentKind, roles: roles(), minApprovers: { type: 'integer', minimum: 0, maximum: 20 } }, ['environmentKind', 'roles', 'minApprovers']),
       LIMITS_OF_MODELS.gates,
     ),
-    automationLevel: { type: 'string', enum: [...AUTOMATION_LEVELS] },
-    manualSteps: arrayOf(
-      objectOf({ instruction: text(), role, evidenceRequired: { type: 'boolean' } }, ['instruction', 'role', 'evidenceRequired']),
-      LIMITS_OF_MODELS.manualSteps,
-    ),
-    qualityThresholds: objectOf(
-      { minTestPassRatio: { type: 'number', minimum: 0, maximum: 1 }, maxCriticalVulnerabilities: count, maxHighVulnerabilities: count },
-      ['minTestPassRatio', 'maxCriticalVulnerabilities', 'maxHighVulnerabilities'],
-    ),
+    automationLevel: automationLevelSchema,
+    manualSteps: manualStepsSchema,
+    qualityThresholds: qualityThresholdsSchema,
     documentationRequired: { type: 'boolean' },
     backupRequired: { type: 'boolean' },
     rollbackPolicy: { type: 'string', enum: [...ROLLBACK_POLICIES] },

@@ -1,4 +1,17 @@
-import { ENVIRONMENT_KINDS, MODEL_STRATEGY_TYPES, type EnvironmentKind, type ModelStrategyType } from './model-review';
+import {
+  automationLevelSchema,
+  canaryAnalysisSchema,
+  ENVIRONMENT_KINDS,
+  manualStepsSchema,
+  MODEL_STRATEGY_TYPES,
+  qualityThresholdsSchema,
+  type AutomationLevel,
+  type CanaryAnalysis,
+  type EnvironmentKind,
+  type ManualStepTemplate,
+  type ModelStrategyType,
+  type QualityThresholds,
+} from './model-review';
 import { requestDeploymentProperties, requestDeploymentRequired, type RequestDeployment } from './request-deployment';
 import { arrayOf, identifier, label, objectOf, text, timestamp, type JsonSchema } from './json-schema';
 import {
@@ -60,6 +73,17 @@ export interface DeploymentPlanned {
   /** the environment facts the plan relied on, as they stood when it was made */
   environmentSnapshot?: EnvironmentSnapshot;
   plannedAt?: string;
+  /** who asked for the deployment (the subject of the requester's identity): never an approver of it */
+  requestedBy?: string;
+  /** the model's thresholds for the component versions' quality evidence; absent when planned ad hoc */
+  qualityThresholds?: QualityThresholds;
+  /** whether the component set must include documentation (the model's rule; false ad hoc) */
+  documentationRequired?: boolean;
+  /** for a canary: what each canary step is analysed against */
+  canaryAnalysis?: CanaryAnalysis;
+  /** how much is automated, and the manual steps (hardware, physical work) the run must have completed */
+  automationLevel?: AutomationLevel;
+  manualSteps?: ManualStepTemplate[];
 }
 
 /** A gate: a human approval by one of `roles` (at least `minimumApprovers` of them), or an automatic check. */
@@ -335,6 +359,12 @@ export const planningEventSchemas: Record<keyof PlanningEventPayloads, JsonSchem
         ['name', 'kind', 'version', 'attributes', 'targets'],
       ),
       plannedAt: timestamp,
+      requestedBy: label(256),
+      qualityThresholds: qualityThresholdsSchema,
+      documentationRequired: { type: 'boolean' },
+      canaryAnalysis: canaryAnalysisSchema,
+      automationLevel: automationLevelSchema,
+      manualSteps: manualStepsSchema,
     },
     [
       'deploymentId',

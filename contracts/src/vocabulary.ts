@@ -134,3 +134,10 @@ export const modelRefSchema: JsonSchema = {
 };
 
 export const deploymentIdSchema = identifier;
+
+/** Blue-green: the two identical sides of an environment; one is live, the other idle. */
+export type BlueGreenSide = 'blue' | 'green';
+export const blueGreenSideSchema = { type: 'string', enum: ['blue', 'green'] } as const satisfies JsonSchema;
+
+/** A wave's index in the plan (`Wave.index`: the first wave is 1; for a canary, wave 1 is the canary step). */
+export const waveIndexSchema = { type: 'integer', minimum: 0, maximum: LIMITS.waves } as const satisfies JsonSchema;

@@ -304,6 +304,16 @@ export const planFor = (
       targets: environment.targets.filter((t) => targets.includes(t.name)),
     },
     plannedAt: now,
+    requestedBy: request.requestedBy,
+    documentationRequired: model?.content.documentationRequired ?? false,
+    ...(model
+      ? {
+          qualityThresholds: model.content.qualityThresholds,
+          automationLevel: model.content.automationLevel,
+          manualSteps: model.content.manualSteps,
+          ...(model.content.strategy.type === 'canary' ? { canaryAnalysis: model.content.strategy.analysis } : {}),
+        }
+      : {}),
   };
 };
 

@@ -93,6 +93,11 @@ describe('RequestDeployment: the plan', () => {
           rollback: 'manual',
           environmentSnapshot: { name: 'production', kind: 'production', version: 1, attributes: production.attributes, targets: production.targets },
           plannedAt: now,
+          requestedBy: request.requestedBy,
+          qualityThresholds: content.qualityThresholds,
+          documentationRequired: content.documentationRequired,
+          automationLevel: content.automationLevel,
+          manualSteps: content.manualSteps,
         },
       },
     ]));

@@ -89,6 +89,20 @@ export function evolveRecord(record: DeploymentRecord, event: CloudEvent): Deplo
       return { ...next, executedAt: String(data.executedAt), phase: advance(next.phase, 'executed') };
     case 'DeploymentVerified':
       return { ...next, phase: advance(next.phase, 'verified'), outcome: 'succeeded' };
+    // execution ends every started run in exactly one of DeploymentExecuted (verification then decides), RolledBack
+    // or DeploymentFailed; a run that never started ends in RunAbandoned
+    case 'RolledBack':
+      return { ...next, phase: advance(next.phase, 'failed'), outcome: 'rolled-back', cause: `RolledBack: ${String(data.reason)}` };
+    case 'DeploymentFailed':
+      return { ...next, phase: advance(next.phase, 'failed'), outcome: 'failed', cause: `DeploymentFailed: ${String(data.reason)}` };
+    case 'ApprovalDenied':
+      return next.outcome ? next : { ...next, phase: advance(next.phase, 'failed'), outcome: 'rejected', cause: `ApprovalDenied: ${String(data.gate)}` };
+    case 'ComponentVerificationRevoked':
+      return next.outcome ? next : { ...next, phase: advance(next.phase, 'failed'), outcome: 'failed', cause: 'ComponentVerificationRevoked' };
+    case 'RunAbandoned':
+      // the event that made execution abandon the run (a failed verification, a cancellation, a denial) carries the
+      // outcome, and may arrive later on its own topic; only an abort before the start has no other event
+      return data.reason !== 'Aborted' || next.outcome ? next : { ...next, phase: advance(next.phase, 'failed'), outcome: 'cancelled', cause: 'RunAbandoned: Aborted' };
     case 'DeploymentRecordClosed': {
       const closed = data as unknown as DeploymentRecordClosed;
       return { ...next, phase: 'closed', outcome: closed.outcome, closedAt: closed.closedAt, ...(closed.cause ? { cause: closed.cause } : {}) };

@@ -34,6 +34,26 @@ describe('the deployment record', () => {
     expect(closableNow(record)).toBe(true);
   });
 
+  it.each([
+    ['rolled back', event('execution', 'RolledBack', { reason: 'CanaryAnalysisFailed' }), 'rolled-back', 'RolledBack: CanaryAnalysisFailed'],
+    ['failed in execution', event('execution', 'DeploymentFailed', { reason: 'BackupFailed' }), 'failed', 'DeploymentFailed: BackupFailed'],
+    ['denied at a gate', event('execution', 'ApprovalDenied', { gate: 'production approval' }), 'rejected', 'ApprovalDenied: production approval'],
+    ['revoked before it started', event('verification', 'ComponentVerificationRevoked', {}), 'failed', 'ComponentVerificationRevoked'],
+    ['aborted before it started', event('execution', 'RunAbandoned', { reason: 'Aborted' }), 'cancelled', 'RunAbandoned: Aborted'],
+  ])('a deployment %s closes with its outcome and cause', (_what, last, outcome, cause) => {
+    const record = fold(requested, planned, last);
+    expect(record).toMatchObject({ outcome, cause });
+    expect(closableNow(record)).toBe(true);
+  });
+
+  it('a run abandoned because of another event takes its outcome from that event, whichever arrives first', () => {
+    const abandoned = event('execution', 'RunAbandoned', { reason: 'ComponentVerificationFailed' });
+    const failedVerification = event('verification', 'ComponentVerificationFailed', { failures: [] });
+    expect(fold(requested, planned, abandoned).outcome).toBeUndefined();
+    expect(fold(requested, planned, abandoned, failedVerification)).toMatchObject({ outcome: 'failed', cause: 'ComponentVerificationFailed' });
+    expect(fold(requested, planned, failedVerification, abandoned)).toMatchObject({ outcome: 'failed', cause: 'ComponentVerificationFailed' });
+  });
+
   it('is closable once the request, the plan and the outcome are known, and for a success its execution timings', () => {
     expect(closableNow(fold(requested, verified))).toBe(false);
     expect(closableNow(fold(requested, planned, verified))).toBe(false);
