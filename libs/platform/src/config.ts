@@ -26,6 +26,8 @@ export interface GantryConfig {
   dataDir: string;
   /** JSON bodies above this are refused with 413 */
   bodyLimitBytes: number;
+  /** after SIGTERM/SIGINT, how long a graceful stop may take before the process exits anyway */
+  shutdownTimeoutMs: number;
   kafkaSessionTimeoutMs: number;
   /**
    * Put before every consumer group (and inbox) name: two Gantry installations sharing one Kafka cluster, or tests
@@ -62,6 +64,7 @@ export function loadConfig(processName: ProcessName, env: NodeJS.ProcessEnv = pr
     kafkaBrokers: brokers.length > 0 ? brokers : undefined,
     dataDir: resolve(env.GANTRY_DATA_DIR ?? '.data'),
     bodyLimitBytes: integer(env, 'GANTRY_BODY_LIMIT_BYTES', 1024 * 1024),
+    shutdownTimeoutMs: integer(env, 'GANTRY_SHUTDOWN_TIMEOUT_MS', 15_000),
     kafkaSessionTimeoutMs: integer(env, 'KAFKA_SESSION_TIMEOUT_MS', 6000),
     consumerGroupPrefix: consumerGroupPrefix(env.GANTRY_CONSUMER_GROUP_PREFIX),
   };
