@@ -10,6 +10,7 @@ import { JsonLogger, ObservabilityModule, shutdownTracing, startTracing } from '
 import { loadConfig, type GantryConfig, type ProcessName } from './config';
 import { developmentSecret } from './development-secret';
 import { ErrorMapping } from './errors';
+import { RateLimit, securityHeaders } from './http-hardening';
 import { createRuntime, type ServiceRuntime } from './runtime';
 import { RuntimeModule } from './runtime.module';
 
@@ -49,7 +50,10 @@ export async function boot(processName: ProcessName, options: BootOptions): Prom
   class GantryProcess {}
 
   const app = await NestFactory.create<NestExpressApplication>(GantryProcess, { bodyParser: false, logger });
+  app.disable('x-powered-by');
+  app.use(securityHeaders);
   app.useBodyParser('json', { limit: config.bodyLimitBytes });
+  app.useGlobalInterceptors(new RateLimit(config.rateLimitPerMinute, config.rateLimitBurst));
   app.useGlobalPipes(
     new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true, transform: true, stopAtFirstError: false }),
   );

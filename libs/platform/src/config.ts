@@ -28,6 +28,9 @@ export interface GantryConfig {
   bodyLimitBytes: number;
   /** after SIGTERM/SIGINT, how long a graceful stop may take before the process exits anyway */
   shutdownTimeoutMs: number;
+  /** HTTP requests per identity and minute (0: no limit), and how many may come at once */
+  rateLimitPerMinute: number;
+  rateLimitBurst: number;
   kafkaSessionTimeoutMs: number;
   /**
    * Put before every consumer group (and inbox) name: two Gantry installations sharing one Kafka cluster, or tests
@@ -65,6 +68,8 @@ export function loadConfig(processName: ProcessName, env: NodeJS.ProcessEnv = pr
     dataDir: resolve(env.GANTRY_DATA_DIR ?? '.data'),
     bodyLimitBytes: integer(env, 'GANTRY_BODY_LIMIT_BYTES', 1024 * 1024),
     shutdownTimeoutMs: integer(env, 'GANTRY_SHUTDOWN_TIMEOUT_MS', 15_000),
+    rateLimitPerMinute: integer(env, 'GANTRY_RATE_LIMIT_PER_MINUTE', 6_000),
+    rateLimitBurst: integer(env, 'GANTRY_RATE_LIMIT_BURST', 1_000),
     kafkaSessionTimeoutMs: integer(env, 'KAFKA_SESSION_TIMEOUT_MS', 6000),
     consumerGroupPrefix: consumerGroupPrefix(env.GANTRY_CONSUMER_GROUP_PREFIX),
   };

@@ -11,4 +11,5 @@ export * from './development-secret';
 export * from './versions';
 export * from './route-table';
 export * from './grpc';
+export * from './http-hardening';
 export * from './due-timers';

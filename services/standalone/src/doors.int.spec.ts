@@ -127,3 +127,40 @@ describe('the doors and their permissions', () => {
     expect(wrong).toEqual([]);
   });
 });
+
+describe('answers and their limits', () => {
+  it('every answer carries the security headers and no x-powered-by', async () => {
+    const response = await fetch(`${running.url}/environments`, { headers: { authorization: `Bearer ${await token(['auditor'])}` } });
+    expect(response.status).toBe(200);
+    expect(Object.fromEntries(response.headers)).toMatchObject({
+      'x-content-type-options': 'nosniff',
+      'x-frame-options': 'DENY',
+      'referrer-policy': 'no-referrer',
+      'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+      'cache-control': 'no-store',
+    });
+    expect(response.headers.get('x-powered-by')).toBeNull();
+  });
+
+  it('an identity past its rate limit gets 429 with Retry-After; another identity is not affected', async () => {
+    const limited = await boot('standalone', {
+      ...standalone,
+      grpc: false,
+      env: { DATABASE_URL: database.url, PORT: '0', HOST: '127.0.0.1', GANTRY_JWT_SECRET: secret, GANTRY_RATE_LIMIT_PER_MINUTE: '60', GANTRY_RATE_LIMIT_BURST: '5' },
+    });
+    try {
+      const get = async (roles: string[]) =>
+        fetch(`${limited.url}/environments`, { headers: { authorization: `Bearer ${await token(roles)}` } });
+      const statuses = [];
+      for (let i = 0; i < 7; i++) statuses.push((await get(['auditor'])).status);
+      expect(statuses.slice(0, 5)).toEqual([200, 200, 200, 200, 200]);
+      const refused = await get(['auditor']);
+      expect(refused.status).toBe(429);
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      expect(await refused.json()).toMatchObject({ statusCode: 429, message: expect.stringMatching(/rate limit/) });
+      expect((await get(['service-owner'])).status).toBe(200);
+    } finally {
+      await limited.stop();
+    }
+  });
+});
