@@ -64,6 +64,7 @@ export function toErrorBody(error: unknown): ErrorBody {
   if (typeof bodyParser?.status === 'number' && bodyParser.status >= 400 && bodyParser.status < 500) {
     return { statusCode: bodyParser.status, error: HttpStatus[bodyParser.status] ?? 'Error', message: (error as Error).message };
   }
+  if ((error as Error)?.name === 'IdentityProviderUnavailable') return { statusCode: 503, error: 'SERVICE_UNAVAILABLE', message: (error as Error).message };
   if (isUnavailable(error)) return { statusCode: 503, error: 'SERVICE_UNAVAILABLE', message: 'a dependency is unavailable; retry later' };
   return { statusCode: 500, error: 'INTERNAL_SERVER_ERROR', message: 'internal error' };
 }
