@@ -75,7 +75,9 @@ export class ErrorMapping implements ExceptionFilter {
 
   catch(error: unknown, host: ArgumentsHost): void {
     const body = toErrorBody(error);
-    if (body.statusCode >= 500) this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    // an outage (503) is expected and says what is down; anything else 5xx is a bug and gets its stack
+    if (body.statusCode === 503) this.logger.warn(`answered 503: ${error instanceof Error ? error.message : String(error)}`);
+    else if (body.statusCode >= 500) this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
     if (host.getType() !== 'http') throw error;
     const response = host.switchToHttp().getResponse();
     response.status(body.statusCode).json(body);
