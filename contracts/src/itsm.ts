@@ -110,10 +110,11 @@ export const validateItsmEvent = (name: ItsmChangeEventName | ItsmIncidentEventN
   if (validate(data)) return null;
   const error = (validate.errors ?? []).find((e) => e.keyword !== 'if');
   if (!error) return 'payload is invalid';
+  // the only anyOf: an incident is linked to a deployment or to a change
+  if (error.schemaPath.startsWith('#/anyOf')) return 'deploymentId or changeId is required';
   const at = error.instancePath.replace(/^\//, '').replace(/\//g, '.');
   if (error.keyword === 'required') return `${at ? `${at}.` : ''}${String(error.params.missingProperty)} is required`;
   if (error.keyword === 'additionalProperties') return `${at ? `${at}.` : ''}${String(error.params.additionalProperty)} is not allowed`;
-  if (error.keyword === 'anyOf' && name === 'IncidentLinked') return 'deploymentId or changeId is required';
   return `${at || 'payload'} ${error.message ?? 'is invalid'}`;
 };
 

@@ -1,7 +1,7 @@
 import type { EventPayloads } from './events';
 import type { RequestDeployment } from './request-deployment';
 
-/** One valid payload per event (typed, so a missing event or a drifted field fails to compile). */
+/** One valid payload per event (typed, so a missing event or a drifted field fails to compile); exported as examples for clients and tests. */
 const deploymentId = '5b0e5a8e-2f0b-4c3e-9a57-3f5d2f3e8d10';
 const components = [
   { name: 'payments-api', version: '2.4.1', kind: 'software' as const, digest: `sha256:${'ab'.repeat(32)}` },
