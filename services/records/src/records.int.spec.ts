@@ -1,9 +1,12 @@
+import { credentials, loadPackageDefinition, Metadata, status, type ServiceClientConstructor } from '@grpc/grpc-js';
+import { loadSync } from '@grpc/proto-loader';
 import { mintToken } from '@gantry/auth';
-import { EVENTS, FEEDBACK_TOPICS, INBOUND_TOPICS, ITSM_INCIDENT_EVENT_TYPES, SAMPLE_PAYLOADS, type EventName, type EventPayloads } from '@gantry/contracts';
+import { AUDIT_PROTO_PATH, EVENTS, FEEDBACK_TOPICS, INBOUND_TOPICS, ITSM_INCIDENT_EVENT_TYPES, SAMPLE_PAYLOADS, type EventName, type EventPayloads } from '@gantry/contracts';
 import { deadLetterTopic, type IncomingMessage, type Subscription } from '@gantry/messaging';
 import { boot, type RunningProcess } from '@gantry/platform';
 import { createTestDatabase, eventually, type TestDatabase } from '@gantry/testing';
 import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:net';
 import { RecordsModule } from './records.module';
 
 /**
@@ -19,11 +22,25 @@ const feedback: IncomingMessage[] = [];
 const deadLetters: IncomingMessage[] = [];
 const subscriptions: Subscription[] = [];
 
+let grpcPort: number;
+
+const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+
 beforeAll(async () => {
   database = await createTestDatabase('gantry_records');
+  grpcPort = await freePort();
   records = await boot('records', {
     modules: (runtime) => [RecordsModule.register(runtime)],
-    env: { DATABASE_URL: database.url, PORT: '0', GANTRY_JWT_SECRET: SECRET, LOG_LEVEL: 'error' },
+    grpc: true,
+    env: { DATABASE_URL: database.url, PORT: '0', GRPC_PORT: String(grpcPort), GANTRY_JWT_SECRET: SECRET, LOG_LEVEL: 'error' },
   });
   for (const role of ['auditor', 'admin', 'service-owner', 'product-owner', 'deployment-manager'] as const) tokens[role] = await mintToken(SECRET, { sub: `${role}-1`, roles: [role] });
   const bus = records.runtime.bus;
@@ -263,5 +280,71 @@ describe('a scripted set of deployments', () => {
     for (const path of ['/audit/digest', '/audit/verify', `/audit/deployments/${id.a}`, `/audit/deployments/${id.a}/state`, '/audit/findings', '/kpis/definitions', '/audit/deployments']) {
       expect([path, (await api('GET', path, 'auditor')).status]).toEqual([path, 200]);
     }
+  });
+
+  describe('through gRPC AuditService, with a real client', () => {
+    const AuditService = () => {
+      const definition = loadSync(AUDIT_PROTO_PATH, { keepCase: false, longs: Number, defaults: false, oneofs: true });
+      const gantry = (loadPackageDefinition(definition) as unknown as { gantry: { v1: Record<string, ServiceClientConstructor> } }).gantry.v1;
+      return new gantry.AuditService(`127.0.0.1:${grpcPort}`, credentials.createInsecure());
+    };
+    const metadata = (role: string) => {
+      const m = new Metadata();
+      if (tokens[role]) m.set('authorization', `Bearer ${tokens[role]}`);
+      return m;
+    };
+    const unary = (method: string, request: object, role = 'auditor') =>
+      new Promise<Record<string, unknown>>((resolve, reject) => {
+        const client = AuditService();
+        (client[method] as Function).call(client, request, metadata(role), (error: Error | null, response: Record<string, unknown>) => {
+          client.close();
+          return error ? reject(error) : resolve(response);
+        });
+      });
+
+    it('answers history, state as of a time, environment as of a time and verification like REST', async () => {
+      const history = await unary('GetDeploymentHistory', { deploymentId: id.a });
+      expect(JSON.parse(history.stateJson as string)).toMatchObject({ deploymentId: id.a, outcome: 'succeeded', phase: 'closed' });
+      const rest = await api('GET', `/audit/deployments/${id.a}`, 'auditor');
+      expect((history.history as { id: string }[]).map((h) => h.id)).toEqual(rest.body.history.map((h: { id: string }) => h.id));
+
+      const state = await unary('GetDeploymentStateAsOf', { deploymentId: id.b, asOf: '' });
+      expect(JSON.parse(state.stateJson as string)).toMatchObject({ outcome: 'failed' });
+      expect(state.ledgerPosition).toEqual(expect.any(Number));
+
+      const environment = await unary('GetEnvironmentStateAsOf', { environment: 'production' });
+      expect(environment.services).toMatchObject([{ service: 'ledger', deploymentId: id.e }, { service: 'payments', deploymentId: id.d, modelName: 'standard-web', modelVersion: 3 }]);
+
+      const digest = (await api('GET', '/audit/digest', 'auditor')).body.digest;
+      expect(await unary('VerifyLedger', { digest })).toMatchObject({ intact: true });
+      expect(await unary('VerifyLedger', { from: 2, to: 5 })).toMatchObject({ intact: true, from: 2, to: 5, checked: 4 });
+    });
+
+    it('streams the export in ledger order, each entry chained to the one before', async () => {
+      const entries: { position: number; previousHash: string; hash: string; eventJson: string }[] = [];
+      await new Promise<void>((resolve, reject) => {
+        const client = AuditService();
+        const call = (client.ExportEvents as Function).call(client, { from: 1 }, metadata('auditor'));
+        call.on('data', (entry: (typeof entries)[number]) => entries.push(entry));
+        call.on('error', reject);
+        call.on('end', () => (client.close(), resolve()));
+      });
+      const head = (await api('GET', '/audit/digest', 'auditor')).body;
+      expect(entries.length).toBeGreaterThanOrEqual(head.position);
+      entries.forEach((entry, i) => {
+        expect(entry.position).toBe(i + 1);
+        if (i > 0) expect(entry.previousHash).toBe(entries[i - 1].hash);
+        expect(JSON.parse(entry.eventJson).id).toEqual(expect.any(String));
+      });
+    });
+
+    it('maps failures once: not found, invalid argument, unauthenticated, permission denied', async () => {
+      await expect(unary('GetDeploymentHistory', { deploymentId: randomUUID() })).rejects.toMatchObject({ code: status.NOT_FOUND });
+      await expect(unary('GetDeploymentHistory', { deploymentId: 'nope' })).rejects.toMatchObject({ code: status.INVALID_ARGUMENT });
+      await expect(unary('GetDeploymentStateAsOf', { deploymentId: id.a, asOf: 'yesterday' })).rejects.toMatchObject({ code: status.INVALID_ARGUMENT, details: expect.stringMatching(/asOf/) });
+      await expect(unary('VerifyLedger', { from: 5, to: 2 })).rejects.toMatchObject({ code: status.INVALID_ARGUMENT });
+      await expect(unary('VerifyLedger', {}, 'nobody')).rejects.toMatchObject({ code: status.UNAUTHENTICATED });
+      await expect(unary('VerifyLedger', {}, 'product-owner')).rejects.toMatchObject({ code: status.PERMISSION_DENIED });
+    });
   });
 });

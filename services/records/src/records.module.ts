@@ -4,6 +4,7 @@ import { ServiceHost, type ServiceRuntime } from '@gantry/platform';
 import { AuditController } from './deployment-records/audit.controller';
 import { AuditQueries } from './deployment-records/audit-queries';
 import { AuditFindingsController } from './findings/audit-findings.controller';
+import { AuditGrpc } from './grpc/audit.grpc';
 import { KpisController } from './kpis/kpis.controller';
 import { LedgerController } from './ledger/ledger.controller';
 import { LedgerWriter } from './ledger/ledger-writer';
@@ -19,7 +20,7 @@ export class RecordsModule {
     const writer = new LedgerWriter(store);
     return {
       module: RecordsModule,
-      controllers: [AuditController, AuditFindingsController, LedgerController, KpisController, SatisfactionController, ProjectionsController],
+      controllers: [AuditController, AuditGrpc, AuditFindingsController, LedgerController, KpisController, SatisfactionController, ProjectionsController],
       providers: [
         { provide: EventStore, useValue: store },
         { provide: ServiceHost, useValue: new ServiceHost('records', runtime, store, recordsMigrations, () => [writer.consumer()]) },
