@@ -334,7 +334,7 @@ describe('the auditor role', () => {
     const client = new gantry.DeploymentService(`127.0.0.1:${grpcPort}`, credentials.createInsecure());
     const metadata = new Metadata();
     metadata.set('authorization', `Bearer ${auditor}`);
-    const error = await new Promise<{ code?: number }>((resolve) => (client.CancelDeployment as Function).call(client, { id: someId, reason: 'x', expectedVersion: 1 }, metadata, (e: Error | null) => resolve(e ?? {})));
+    const error = await new Promise<{ code?: number }>((resolve) => (client.CancelDeployment as Function).call(client, { id: someId, reason: 'x', expectedVersion: 1 }, metadata, (e: (Error & { code?: number }) | null) => resolve(e ?? {})));
     client.close();
     expect(error.code).toBe(7); // PERMISSION_DENIED
   });

@@ -7,7 +7,7 @@ import { Database, EventStore } from '@gantry/event-store';
 import { authorizeGrpc, invalidArgument, rpcError } from '@gantry/platform';
 import { instant } from '../deployment-records/audit.controller';
 import { AuditQueries } from '../deployment-records/audit-queries';
-import { exportRecord, ledgerPages } from '../ledger/ledger-export';
+import { exportRecord, ledgerPages, writeWhenDrained } from '../ledger/ledger-export';
 import type { LedgerEntry } from '../ledger/ledger';
 import { parseDigest, verifyDigest, verifyLedger, type LedgerVerification } from '../ledger/ledger-verification';
 
@@ -34,14 +34,6 @@ const asOfOf = (asOf: string | undefined) => {
     throw rpcError(error);
   }
 };
-
-/** Writes one message and waits while the client's buffer is full, so the export never piles up in memory. */
-const send = (call: ServerWritableStream<unknown, unknown>, message: unknown) =>
-  new Promise<void>((resolve, reject) => {
-    if (call.cancelled) return reject(new Error('the client cancelled the export'));
-    if (call.write(message)) return resolve();
-    call.once('drain', resolve);
-  });
 
 const toProtoEntry = (entry: LedgerEntry) => {
   const { event, ...rest } = exportRecord(entry);
@@ -131,7 +123,7 @@ export class AuditGrpc {
     return toProtoVerification(await this.answer(() => verifyLedger(this.db, this.store.schema, range)));
   }
 
-  /** Streams the range page by page, writing under the client's flow control (see `send`). */
+  /** Streams the range page by page, writing under the client's flow control (`writeWhenDrained`). */
   @GrpcMethod('AuditService', 'ExportEvents')
   async exportEvents(message: { from?: unknown; to?: unknown }, metadata: Metadata, call: ServerWritableStream<unknown, unknown>): Promise<Observable<never>> {
     await authorizeGrpc(this.auth, metadata, 'audit:read');
@@ -140,7 +132,7 @@ export class AuditGrpc {
     return defer(async () => {
       try {
         for await (const page of ledgerPages(this.db, this.store.schema, range)) {
-          for (const entry of page) await send(call, toProtoEntry(entry));
+          for (const entry of page) await writeWhenDrained(call, toProtoEntry(entry), 'cancelled', () => call.cancelled);
         }
       } catch (error) {
         if (call.cancelled) return;
