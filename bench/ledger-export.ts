@@ -9,11 +9,10 @@ import { mintToken } from '@gantry/auth';
 import { EVENTS, SAMPLE_PAYLOADS, type EventName } from '@gantry/contracts';
 import { Database } from '@gantry/event-store';
 import type { CloudEvent } from '@gantry/messaging';
-import { createTestDatabase } from '@gantry/testing';
+import { createTestDatabase, freePort } from '@gantry/testing';
 import { spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createWriteStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -30,16 +29,6 @@ const option = (name: string, fallback: string) => {
 const total = Number(option('events', '200000'));
 const format = option('format', 'ndjson');
 const heap = option('heap', '');
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 
 const memoryOf = (pid: number) => {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');

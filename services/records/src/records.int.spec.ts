@@ -4,9 +4,8 @@ import { mintToken } from '@gantry/auth';
 import { AUDIT_PROTO_PATH, EVENTS, FEEDBACK_TOPICS, INBOUND_TOPICS, ITSM_INCIDENT_EVENT_TYPES, SAMPLE_PAYLOADS, type EventName, type EventPayloads } from '@gantry/contracts';
 import { deadLetterTopic, type IncomingMessage, type Subscription } from '@gantry/messaging';
 import { boot, type RunningProcess } from '@gantry/platform';
-import { createTestDatabase, eventually, type TestDatabase } from '@gantry/testing';
+import { createTestDatabase, eventually, freePort, type TestDatabase } from '@gantry/testing';
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import { RecordsModule } from './records.module';
 
 /**
@@ -23,16 +22,6 @@ const deadLetters: IncomingMessage[] = [];
 const subscriptions: Subscription[] = [];
 
 let grpcPort: number;
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 
 beforeAll(async () => {
   database = await createTestDatabase('gantry_records');
