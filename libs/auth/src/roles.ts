@@ -23,13 +23,17 @@ export const PERMISSIONS = [
   'environments:read',
   'environments:manage',
   'models:write',
+  'findings:write',
+  'satisfaction:respond',
+  'projections:rebuild',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 /**
  * The one role → permission table. Enforced by AuthGuard, documented in libs/auth/README.md, tested row by row.
  * Audit queries (`audit:read`) belong to compliance staff and to the deployment manager who answers for the practice;
- * KPIs to those who steer it.
+ * KPIs to those who steer it. Compliance staff record audit findings (`findings:write`) and change nothing else;
+ * stakeholders and partners answer satisfaction surveys (`satisfaction:respond`); only admins rebuild projections.
  */
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   'deployment-manager': [
@@ -43,12 +47,13 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'environments:read',
     'environments:manage',
     'models:write',
+    'satisfaction:respond',
   ],
-  'deployment-practitioner': ['deployments:request', 'deployments:read', 'verifications:read', 'runs:read', 'models:read', 'environments:read'],
-  'service-owner': ['deployments:read', 'verifications:read', 'runs:read', 'kpis:read', 'environments:read'],
-  'product-owner': ['deployments:read', 'kpis:read', 'environments:read'],
-  'change-manager': ['deployments:request', 'deployments:read', 'environments:read'],
-  auditor: ['deployments:read', 'verifications:read', 'runs:read', 'audit:read', 'models:read', 'kpis:read', 'environments:read'],
+  'deployment-practitioner': ['deployments:request', 'deployments:read', 'verifications:read', 'runs:read', 'models:read', 'environments:read', 'satisfaction:respond'],
+  'service-owner': ['deployments:read', 'verifications:read', 'runs:read', 'kpis:read', 'environments:read', 'satisfaction:respond'],
+  'product-owner': ['deployments:read', 'kpis:read', 'environments:read', 'satisfaction:respond'],
+  'change-manager': ['deployments:request', 'deployments:read', 'environments:read', 'satisfaction:respond'],
+  auditor: ['deployments:read', 'verifications:read', 'runs:read', 'audit:read', 'models:read', 'kpis:read', 'environments:read', 'findings:write'],
   admin: PERMISSIONS,
 };
 
