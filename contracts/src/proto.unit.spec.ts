@@ -1,5 +1,8 @@
 import { loadSync } from '@grpc/proto-loader';
-import { AUDIT_PROTO_PATH, DEPLOYMENTS_PROTO_PATH, GRPC_PROTO_PATHS, PROTO_ROOT } from './proto';
+import { join } from 'node:path';
+import { DEPLOYMENTS_PROTO_PATH, GANTRY_PROTO_PATHS, PROTO_ROOT } from './proto';
+
+const AUDIT_PROTO_PATH = join(PROTO_ROOT, 'gantry', 'v1', 'audit.proto');
 
 describe('deployments.proto', () => {
   const definition = loadSync(DEPLOYMENTS_PROTO_PATH, { includeDirs: [PROTO_ROOT], keepCase: true, defaults: true });
@@ -45,7 +48,7 @@ describe('audit.proto', () => {
   });
 
   it('loads together with deployments.proto, as a process serving both does', () => {
-    const definition = loadSync(GRPC_PROTO_PATHS, { includeDirs: [PROTO_ROOT] });
+    const definition = loadSync([...GANTRY_PROTO_PATHS], { includeDirs: [PROTO_ROOT] });
     expect(definition['gantry.v1.DeploymentService']).toBeDefined();
     expect(definition['gantry.v1.AuditService']).toBeDefined();
   });

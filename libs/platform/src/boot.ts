@@ -5,7 +5,7 @@ import { Transport, type MicroserviceOptions } from '@nestjs/microservices';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AuthModule, authConfigFromEnv } from '@gantry/auth';
-import { GRPC_PROTO_PATHS } from '@gantry/contracts';
+import { GANTRY_PROTO_PATHS, PROTO_ROOT } from '@gantry/contracts';
 import { JsonLogger, ObservabilityModule, shutdownTracing, startTracing } from '@gantry/observability';
 import { loadConfig, type GantryConfig, type ProcessName } from './config';
 import { developmentSecret } from './development-secret';
@@ -16,7 +16,7 @@ import { RuntimeModule } from './runtime.module';
 export interface BootOptions {
   /** the service modules this process hosts, given the shared runtime */
   modules: (runtime: ServiceRuntime) => DynamicModule[];
-  /** serve gRPC on GRPC_PORT: the services of Gantry's contracts whose handlers the modules hold (DeploymentService, AuditService) */
+  /** serve gRPC (DeploymentService) on GRPC_PORT */
   grpc?: boolean;
   env?: NodeJS.ProcessEnv;
 }
@@ -62,7 +62,7 @@ export async function boot(processName: ProcessName, options: BootOptions): Prom
   if (options.grpc) {
     app.connectMicroservice<MicroserviceOptions>({
       transport: Transport.GRPC,
-      options: { package: 'gantry.v1', protoPath: GRPC_PROTO_PATHS, url: `${config.host}:${config.grpcPort}` },
+      options: { package: 'gantry.v1', protoPath: [...GANTRY_PROTO_PATHS], loader: { includeDirs: [PROTO_ROOT] }, url: `${config.host}:${config.grpcPort}` },
     });
     await app.startAllMicroservices();
   }

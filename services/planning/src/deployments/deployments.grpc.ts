@@ -4,7 +4,7 @@ import { status, type Metadata } from '@grpc/grpc-js';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { AuthService, type Identity, type Permission } from '@gantry/auth';
-import { authorizeGrpc, requestContext, rpcError } from '@gantry/platform';
+import { requestContext, toErrorBody } from '@gantry/platform';
 import type { AcceptanceCriterion } from '@gantry/contracts';
 import { Deployments, type DeploymentView } from './deployments';
 import { CancelDeploymentDto, ListDeploymentsQuery, RequestDeploymentDto, RescheduleDeploymentDto } from './request-deployment.dto';
@@ -117,8 +117,13 @@ export class DeploymentsGrpc {
     }
   }
 
-  private identify(metadata: Metadata, permission: Permission): Promise<Identity> {
-    return authorizeGrpc(this.auth, metadata, permission);
+  private async identify(metadata: Metadata, permission: Permission): Promise<Identity> {
+    const result = await this.auth.authenticateGrpc(metadata);
+    if (!result.ok) throw new RpcException({ code: status.UNAUTHENTICATED, message: result.reason });
+    if (!this.auth.permits(result.identity, permission)) {
+      throw new RpcException({ code: status.PERMISSION_DENIED, message: `${permission} is not granted to roles ${result.identity.roles.join(', ') || '(none)'}` });
+    }
+    return result.identity;
   }
 
   private async answer(work: () => Promise<DeploymentView>) {
@@ -129,6 +134,23 @@ export class DeploymentsGrpc {
     }
   }
 }
+
+const rpcError = (error: unknown) => {
+  const body = toErrorBody(error);
+  return new RpcException({ code: GRPC_STATUS[body.statusCode] ?? status.INTERNAL, message: Array.isArray(body.message) ? body.message.join('; ') : body.message });
+};
+
+const GRPC_STATUS: Record<number, status> = {
+  400: status.INVALID_ARGUMENT,
+  401: status.UNAUTHENTICATED,
+  403: status.PERMISSION_DENIED,
+  404: status.NOT_FOUND,
+  409: status.ALREADY_EXISTS,
+  412: status.FAILED_PRECONDITION,
+  413: status.RESOURCE_EXHAUSTED,
+  422: status.FAILED_PRECONDITION,
+  503: status.UNAVAILABLE,
+};
 
 const headersOf = (metadata: Metadata): Record<string, string | undefined> =>
   Object.fromEntries(['x-correlation-id', 'x-request-id', 'idempotency-key'].map((h) => [h, metadata.get(h)[0]?.toString()]));

@@ -1,10 +1,10 @@
-import { Controller } from '@nestjs/common';
+import { Controller, UseGuards } from '@nestjs/common';
 import { GrpcMethod } from '@nestjs/microservices';
 import type { Metadata, ServerWritableStream } from '@grpc/grpc-js';
 import { defer, EMPTY, mergeMap, type Observable } from 'rxjs';
-import { AuthService } from '@gantry/auth';
+import { AuthGuard, RequirePermission } from '@gantry/auth';
 import { Database, EventStore } from '@gantry/event-store';
-import { authorizeGrpc, invalidArgument, rpcError } from '@gantry/platform';
+import { answerGrpc, invalidArgument, rpcError } from '@gantry/platform';
 import { instant } from '../deployment-records/audit.controller';
 import { AuditQueries } from '../deployment-records/audit-queries';
 import { exportRecord, ledgerPages, writeWhenDrained } from '../ledger/ledger-export';
@@ -48,20 +48,20 @@ const toProtoVerification = (verdict: LedgerVerification) => ({
   ...(verdict.intact ? {} : { firstBroken: { position: verdict.firstBroken.position, ...(verdict.firstBroken.eventId ? { eventId: verdict.firstBroken.eventId } : {}), reason: verdict.firstBroken.reason } }),
 });
 
-/** The gRPC door of the audit ledger: the same queries as REST, the same permission, the same error mapping. */
+/** The gRPC door of the audit ledger: the same queries as REST, the same permission (AuthGuard), the same error mapping. */
 @Controller()
+@UseGuards(AuthGuard)
 export class AuditGrpc {
   constructor(
     private readonly audit: AuditQueries,
-    private readonly auth: AuthService,
     private readonly db: Database,
     private readonly store: EventStore,
   ) {}
 
   @GrpcMethod('AuditService', 'GetDeploymentHistory')
-  async getDeploymentHistory(message: { deploymentId?: string }, metadata: Metadata) {
-    await authorizeGrpc(this.auth, metadata, 'audit:read');
-    const { deploymentId, state, history } = await this.answer(() => this.audit.history(deploymentIdOf(message.deploymentId)));
+  @RequirePermission('audit:read')
+  async getDeploymentHistory(message: { deploymentId?: string }) {
+    const { deploymentId, state, history } = await answerGrpc(() => this.audit.history(deploymentIdOf(message.deploymentId)));
     return {
       deploymentId,
       stateJson: JSON.stringify(state),
@@ -81,17 +81,17 @@ export class AuditGrpc {
   }
 
   @GrpcMethod('AuditService', 'GetDeploymentStateAsOf')
-  async getDeploymentStateAsOf(message: { deploymentId?: string; asOf?: string }, metadata: Metadata) {
-    await authorizeGrpc(this.auth, metadata, 'audit:read');
-    const rebuilt = await this.answer(() => this.audit.deploymentAsOf(deploymentIdOf(message.deploymentId), asOfOf(message.asOf)));
+  @RequirePermission('audit:read')
+  async getDeploymentStateAsOf(message: { deploymentId?: string; asOf?: string }) {
+    const rebuilt = await answerGrpc(() => this.audit.deploymentAsOf(deploymentIdOf(message.deploymentId), asOfOf(message.asOf)));
     return { deploymentId: rebuilt.deploymentId, asOf: rebuilt.asOf, ledgerPosition: rebuilt.ledgerPosition, stateJson: JSON.stringify(rebuilt.state) };
   }
 
   @GrpcMethod('AuditService', 'GetEnvironmentStateAsOf')
-  async getEnvironmentStateAsOf(message: { environment?: string; asOf?: string }, metadata: Metadata) {
-    await authorizeGrpc(this.auth, metadata, 'audit:read');
+  @RequirePermission('audit:read')
+  async getEnvironmentStateAsOf(message: { environment?: string; asOf?: string }) {
     if (!message.environment || !NAME.test(message.environment)) throw invalidArgument('environment must be an environment name');
-    const state = await this.answer(() => this.audit.environmentAsOf(message.environment!, asOfOf(message.asOf)));
+    const state = await answerGrpc(() => this.audit.environmentAsOf(message.environment!, asOfOf(message.asOf)));
     return {
       environment: state.environment,
       asOf: state.asOf,
@@ -110,23 +110,23 @@ export class AuditGrpc {
   }
 
   @GrpcMethod('AuditService', 'VerifyLedger')
-  async verifyLedger(message: { from?: unknown; to?: unknown; digest?: string }, metadata: Metadata) {
-    await authorizeGrpc(this.auth, metadata, 'audit:read');
+  @RequirePermission('audit:read')
+  async verifyLedger(message: { from?: unknown; to?: unknown; digest?: string }) {
     const range = { from: position('from', message.from), to: position('to', message.to) };
     if (message.digest !== undefined && message.digest !== null) {
       if (range.from !== undefined || range.to !== undefined) throw invalidArgument('give either digest or from/to, not both');
       const kept = parseDigest(message.digest);
       if (!kept) throw invalidArgument('digest must be <position>:<64 lowercase hex digits>');
-      return toProtoVerification(await this.answer(() => verifyDigest(this.db, this.store.schema, kept)));
+      return toProtoVerification(await answerGrpc(() => verifyDigest(this.db, this.store.schema, kept)));
     }
     if (range.from !== undefined && range.to !== undefined && range.from > range.to) throw invalidArgument('from must not be after to');
-    return toProtoVerification(await this.answer(() => verifyLedger(this.db, this.store.schema, range)));
+    return toProtoVerification(await answerGrpc(() => verifyLedger(this.db, this.store.schema, range)));
   }
 
   /** Streams the range page by page, writing under the client's flow control (`writeWhenDrained`). */
   @GrpcMethod('AuditService', 'ExportEvents')
-  async exportEvents(message: { from?: unknown; to?: unknown }, metadata: Metadata, call: ServerWritableStream<unknown, unknown>): Promise<Observable<never>> {
-    await authorizeGrpc(this.auth, metadata, 'audit:read');
+  @RequirePermission('audit:read')
+  async exportEvents(message: { from?: unknown; to?: unknown }, _metadata: Metadata, call: ServerWritableStream<unknown, unknown>): Promise<Observable<never>> {
     const range = { from: position('from', message.from) ?? 1, to: position('to', message.to) };
     if (range.to !== undefined && range.from > range.to) throw invalidArgument('from must not be after to');
     return defer(async () => {
@@ -139,13 +139,5 @@ export class AuditGrpc {
         throw rpcError(error).getError();
       }
     }).pipe(mergeMap(() => EMPTY));
-  }
-
-  private async answer<T>(work: () => Promise<T>): Promise<T> {
-    try {
-      return await work();
-    } catch (error) {
-      throw rpcError(error);
-    }
   }
 }
