@@ -1,8 +1,5 @@
 import { loadSync } from '@grpc/proto-loader';
-import { join } from 'node:path';
-import { DEPLOYMENTS_PROTO_PATH, GANTRY_PROTO_PATHS, PROTO_ROOT } from './proto';
-
-const AUDIT_PROTO_PATH = join(PROTO_ROOT, 'gantry', 'v1', 'audit.proto');
+import { AUDIT_PROTO_PATH, DEPLOYMENTS_PROTO_PATH, GANTRY_PROTO_PATHS, PROTO_ROOT } from './proto';
 
 describe('deployments.proto', () => {
   const definition = loadSync(DEPLOYMENTS_PROTO_PATH, { includeDirs: [PROTO_ROOT], keepCase: true, defaults: true });

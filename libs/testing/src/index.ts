@@ -1,3 +1,3 @@
-export * from './ports';
 export * from './database';
 export * from './eventually';
+export * from './ports';

@@ -1,12 +1,11 @@
 import { credentials, loadPackageDefinition, Metadata, status, type ServiceClientConstructor } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import { mintToken } from '@gantry/auth';
-import { EVENTS, PROTO_ROOT, FEEDBACK_TOPICS, INBOUND_TOPICS, ITSM_INCIDENT_EVENT_TYPES, SAMPLE_PAYLOADS, type EventName, type EventPayloads } from '@gantry/contracts';
+import { AUDIT_PROTO_PATH, EVENTS, FEEDBACK_TOPICS, INBOUND_TOPICS, ITSM_INCIDENT_EVENT_TYPES, SAMPLE_PAYLOADS, type EventName, type EventPayloads } from '@gantry/contracts';
 import { deadLetterTopic, type IncomingMessage, type Subscription } from '@gantry/messaging';
 import { boot, type RunningProcess } from '@gantry/platform';
 import { createTestDatabase, eventually, freePort, type TestDatabase } from '@gantry/testing';
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import { RecordsModule } from './records.module';
 
 /**
@@ -274,7 +273,7 @@ describe('a scripted set of deployments', () => {
 
   describe('through gRPC AuditService, with a real client', () => {
     const AuditService = () => {
-      const definition = loadSync(join(PROTO_ROOT, 'gantry', 'v1', 'audit.proto'), { keepCase: false, longs: Number, defaults: false, oneofs: true });
+      const definition = loadSync(AUDIT_PROTO_PATH, { keepCase: false, longs: Number, defaults: false, oneofs: true });
       const gantry = (loadPackageDefinition(definition) as unknown as { gantry: { v1: Record<string, ServiceClientConstructor> } }).gantry.v1;
       return new gantry.AuditService(`127.0.0.1:${grpcPort}`, credentials.createInsecure());
     };

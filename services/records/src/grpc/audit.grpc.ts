@@ -48,7 +48,7 @@ const toProtoVerification = (verdict: LedgerVerification) => ({
   ...(verdict.intact ? {} : { firstBroken: { position: verdict.firstBroken.position, ...(verdict.firstBroken.eventId ? { eventId: verdict.firstBroken.eventId } : {}), reason: verdict.firstBroken.reason } }),
 });
 
-/** The gRPC door of the audit ledger: the same queries as REST, the same permission (AuthGuard), the same error mapping. */
+/** The gRPC door of the audit ledger: the same queries as REST, the same permission, the same error mapping. */
 @Controller()
 @UseGuards(AuthGuard)
 export class AuditGrpc {
@@ -60,8 +60,8 @@ export class AuditGrpc {
 
   @GrpcMethod('AuditService', 'GetDeploymentHistory')
   @RequirePermission('audit:read')
-  async getDeploymentHistory(message: { deploymentId?: string }) {
-    const { deploymentId, state, history } = await answerGrpc(() => this.audit.history(deploymentIdOf(message.deploymentId)));
+  async getDeploymentHistory(message: { deploymentId?: string }, _metadata: Metadata) {
+    const { deploymentId, state, history } = await this.answer(() => this.audit.history(deploymentIdOf(message.deploymentId)));
     return {
       deploymentId,
       stateJson: JSON.stringify(state),
@@ -82,16 +82,16 @@ export class AuditGrpc {
 
   @GrpcMethod('AuditService', 'GetDeploymentStateAsOf')
   @RequirePermission('audit:read')
-  async getDeploymentStateAsOf(message: { deploymentId?: string; asOf?: string }) {
-    const rebuilt = await answerGrpc(() => this.audit.deploymentAsOf(deploymentIdOf(message.deploymentId), asOfOf(message.asOf)));
+  async getDeploymentStateAsOf(message: { deploymentId?: string; asOf?: string }, _metadata: Metadata) {
+    const rebuilt = await this.answer(() => this.audit.deploymentAsOf(deploymentIdOf(message.deploymentId), asOfOf(message.asOf)));
     return { deploymentId: rebuilt.deploymentId, asOf: rebuilt.asOf, ledgerPosition: rebuilt.ledgerPosition, stateJson: JSON.stringify(rebuilt.state) };
   }
 
   @GrpcMethod('AuditService', 'GetEnvironmentStateAsOf')
   @RequirePermission('audit:read')
-  async getEnvironmentStateAsOf(message: { environment?: string; asOf?: string }) {
+  async getEnvironmentStateAsOf(message: { environment?: string; asOf?: string }, _metadata: Metadata) {
     if (!message.environment || !NAME.test(message.environment)) throw invalidArgument('environment must be an environment name');
-    const state = await answerGrpc(() => this.audit.environmentAsOf(message.environment!, asOfOf(message.asOf)));
+    const state = await this.answer(() => this.audit.environmentAsOf(message.environment!, asOfOf(message.asOf)));
     return {
       environment: state.environment,
       asOf: state.asOf,
@@ -111,16 +111,16 @@ export class AuditGrpc {
 
   @GrpcMethod('AuditService', 'VerifyLedger')
   @RequirePermission('audit:read')
-  async verifyLedger(message: { from?: unknown; to?: unknown; digest?: string }) {
+  async verifyLedger(message: { from?: unknown; to?: unknown; digest?: string }, _metadata: Metadata) {
     const range = { from: position('from', message.from), to: position('to', message.to) };
     if (message.digest !== undefined && message.digest !== null) {
       if (range.from !== undefined || range.to !== undefined) throw invalidArgument('give either digest or from/to, not both');
       const kept = parseDigest(message.digest);
       if (!kept) throw invalidArgument('digest must be <position>:<64 lowercase hex digits>');
-      return toProtoVerification(await answerGrpc(() => verifyDigest(this.db, this.store.schema, kept)));
+      return toProtoVerification(await this.answer(() => verifyDigest(this.db, this.store.schema, kept)));
     }
     if (range.from !== undefined && range.to !== undefined && range.from > range.to) throw invalidArgument('from must not be after to');
-    return toProtoVerification(await answerGrpc(() => verifyLedger(this.db, this.store.schema, range)));
+    return toProtoVerification(await this.answer(() => verifyLedger(this.db, this.store.schema, range)));
   }
 
   /** Streams the range page by page, writing under the client's flow control (`writeWhenDrained`). */
@@ -139,5 +139,9 @@ export class AuditGrpc {
         throw rpcError(error).getError();
       }
     }).pipe(mergeMap(() => EMPTY));
+  }
+
+  private answer<T>(work: () => Promise<T>): Promise<T> {
+    return answerGrpc(work);
   }
 }
