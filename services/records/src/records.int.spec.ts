@@ -334,6 +334,14 @@ describe('a scripted set of deployments', () => {
       await expect(unary('VerifyLedger', { from: 5, to: 2 })).rejects.toMatchObject({ code: status.INVALID_ARGUMENT });
       await expect(unary('VerifyLedger', {}, 'nobody')).rejects.toMatchObject({ code: status.UNAUTHENTICATED });
       await expect(unary('VerifyLedger', {}, 'product-owner')).rejects.toMatchObject({ code: status.PERMISSION_DENIED });
+      const refusedExport = await new Promise<{ code?: number }>((resolve) => {
+        const client = AuditService();
+        const call = (client.ExportEvents as Function).call(client, {}, metadata('product-owner'));
+        call.on('data', () => undefined);
+        call.on('error', (error: { code?: number }) => (client.close(), resolve(error)));
+        call.on('end', () => (client.close(), resolve({})));
+      });
+      expect(refusedExport.code).toBe(status.PERMISSION_DENIED);
     });
   });
 });
