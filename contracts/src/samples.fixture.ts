@@ -173,6 +173,8 @@ export const SAMPLE_PAYLOADS: { [N in keyof EventPayloads]: EventPayloads[N] } =
     acceptanceCriteria: [{ type: 'smoke-tests', description: 'smoke suite passes' }],
     requestedAt: '2026-12-01T22:05:00Z',
   },
+  ApiKeyIssued: { keyId: 'b3a1f0de-4c1e-4f5e-9d7a-2b8e6c0a1f11', name: 'servicenow', roles: ['change-manager'], sha256: 'a'.repeat(64), issuedBy: 'root@ops', issuedAt: '2026-11-01T08:00:00Z' },
+  ApiKeyRevoked: { keyId: 'b3a1f0de-4c1e-4f5e-9d7a-2b8e6c0a1f11', name: 'servicenow', reason: 'rotated', revokedBy: 'root@ops', revokedAt: '2026-12-01T08:00:00Z' },
   RolledBack: { deploymentId, rolledBackAt: '2026-12-01T22:50:00Z', reason: 'DeploymentVerificationFailed' },
   DeploymentFailed: { deploymentId, failedAt: '2026-12-01T22:01:00Z', reason: 'BackupFailed', detail: 'snapshot store unreachable' },
   DeploymentRecordClosed: {

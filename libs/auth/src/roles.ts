@@ -26,6 +26,7 @@ export const PERMISSIONS = [
   'findings:write',
   'satisfaction:respond',
   'projections:rebuild',
+  'access:manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -33,7 +34,8 @@ export type Permission = (typeof PERMISSIONS)[number];
  * The one role → permission table. Enforced by AuthGuard, documented in libs/auth/README.md, tested row by row.
  * Audit queries (`audit:read`) belong to compliance staff and to the deployment manager who answers for the practice;
  * KPIs to those who steer it. Compliance staff record audit findings (`findings:write`) and change nothing else;
- * stakeholders and partners answer satisfaction surveys (`satisfaction:respond`); only admins rebuild projections.
+ * stakeholders and partners answer satisfaction surveys (`satisfaction:respond`); only admins rebuild projections and
+ * issue or revoke systems' API keys (`access:manage`).
  */
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   'deployment-manager': [
