@@ -23,6 +23,12 @@ export const PERMISSIONS = [
   'environments:read',
   'environments:manage',
   'models:write',
+  /** approve or deny a run's gates (the gate's own roles and separation of duties are checked on top) */
+  'runs:approve',
+  /** pause, resume, abort a run; decide whether it rolls back */
+  'runs:control',
+  /** complete manual steps (the step's role is checked on top) */
+  'runs:perform-manual-steps',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -43,11 +49,14 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'environments:read',
     'environments:manage',
     'models:write',
+    'runs:approve',
+    'runs:control',
+    'runs:perform-manual-steps',
   ],
-  'deployment-practitioner': ['deployments:request', 'deployments:read', 'verifications:read', 'runs:read', 'models:read', 'environments:read'],
-  'service-owner': ['deployments:read', 'verifications:read', 'runs:read', 'kpis:read', 'environments:read'],
-  'product-owner': ['deployments:read', 'kpis:read', 'environments:read'],
-  'change-manager': ['deployments:request', 'deployments:read', 'environments:read'],
+  'deployment-practitioner': ['deployments:request', 'deployments:read', 'verifications:read', 'runs:read', 'models:read', 'environments:read', 'runs:control', 'runs:perform-manual-steps'],
+  'service-owner': ['deployments:read', 'verifications:read', 'runs:read', 'kpis:read', 'environments:read', 'runs:approve'],
+  'product-owner': ['deployments:read', 'kpis:read', 'environments:read', 'runs:approve'],
+  'change-manager': ['deployments:request', 'deployments:read', 'environments:read', 'runs:approve'],
   auditor: ['deployments:read', 'verifications:read', 'runs:read', 'audit:read', 'models:read', 'kpis:read', 'environments:read'],
   admin: PERMISSIONS,
 };

@@ -48,7 +48,8 @@ export async function boot(processName: ProcessName, options: BootOptions): Prom
   })
   class GantryProcess {}
 
-  const app = await NestFactory.create<NestExpressApplication>(GantryProcess, { bodyParser: false, logger });
+  // rawBody: signed webhook callbacks are checked against the bytes that were signed
+  const app = await NestFactory.create<NestExpressApplication>(GantryProcess, { bodyParser: false, logger, rawBody: true });
   app.useBodyParser('json', { limit: config.bodyLimitBytes });
   app.useGlobalPipes(
     new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true, transform: true, stopAtFirstError: false }),
