@@ -1,6 +1,6 @@
 import { refuse, type Decider, type Refused } from '@gantry/decider';
 import type { CanaryAnalysis, DeploymentPlanned, Evidence, Readiness, Window } from '@gantry/contracts';
-import { decisionPending, evolve, IDLE_SIDE, initialState, planOf, RESUMABLE_PAUSES, type DeploymentRun, type Progress, type RunEvent } from './deployment-run.state';
+import { decisionPending, evolve, IDLE_SIDE, includesTarget, initialState, planOf, RESUMABLE_PAUSES, type DeploymentRun, type Progress, type RunEvent } from './deployment-run.state';
 import { nextStep, sameStep, type RunStep } from './run-steps';
 
 export { evolve, initialState, type DeploymentRun, type RunEvent } from './deployment-run.state';
@@ -198,9 +198,15 @@ function onFailure(deploymentId: string, plan: DeploymentPlanned, reason: string
 }
 
 function recordStep(deploymentId: string, run: DeploymentRun, step: RunStep, outcome: StepOutcome, now: string): RunEvent[] {
-  const expected = nextStep(run);
+  if (run.status === 'unplanned' || run.status === 'waiting' || run.status === 'ended') return [];
+  // a deployment that was in flight when the run was aborted (or failed) did happen: recorded, so that it is undone too
+  if (run.status === 'rolling-back' && (step.kind === 'deploy' || step.kind === 'remove') && outcome.status === 'succeeded' && !includesTarget(run.done, step)) {
+    return [stepDone(deploymentId, run, step, now)];
+  }
+  // the step in flight when a person paused the run still counts
+  const expected = run.status === 'rolling-back' ? nextStep(run) : nextStep({ ...run, pause: undefined });
   // a late or repeated result, for a step the run no longer waits for: nothing to record
-  if (!expected || !sameStep(expected, step) || run.status === 'unplanned' || run.status === 'waiting' || run.status === 'ended') return [];
+  if (!expected || !sameStep(expected, step)) return [];
   switch (outcome.status) {
     case 'succeeded':
       return [stepDone(deploymentId, run, step, now, outcome.snapshotRef)];

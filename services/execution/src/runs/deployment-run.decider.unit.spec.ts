@@ -190,6 +190,13 @@ describe('RecordStepOutcome', () => {
       'TargetDeploymentFailed s-3', 'RollbackStarted', 'TargetRolledBack s-2', 'TargetRolledBack s-1', 'BackupRestored', 'RolledBack',
     ]);
   });
+  it('the result of a step in flight when a person paused the run is recorded', () =>
+    spec.given([...running, { type: 'RunPaused', data: { deploymentId, reason: 'Requested', by: 'dana', pausedAt: at } }]).when(succeeded({ kind: 'deploy', wave: 1, target: 's-1' })).then([deployed(1, 's-1')]));
+  it('a deployment in flight when the run was aborted is recorded, and undone', () => {
+    const aborted = [...running, { type: 'RollbackStarted', data: { deploymentId, reason: 'Aborted', startedAt: at } } as RunEvent];
+    spec.given(aborted).when(succeeded({ kind: 'deploy', wave: 1, target: 's-1' })).then([deployed(1, 's-1')]);
+    expect(nextStep([...aborted, deployed(1, 's-1')].reduce(evolve, initialState))).toEqual({ kind: 'undo', wave: 1, target: 's-1' });
+  });
   it('idempotency keys name the deployment, the target, the step and the attempt', () =>
     expect(idempotencyKey(deploymentId, { kind: 'deploy', wave: 1, target: 's-1' }, 1)).toBe(`${deploymentId}:s-1:deploy:1`));
 });

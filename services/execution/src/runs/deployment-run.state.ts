@@ -150,7 +150,9 @@ export function evolve(state: DeploymentRun, event: RunEvent): DeploymentRun {
       return state.status === 'running' ? { ...state, wave: { index: event.data.wave, completed: false } } : state;
     case 'TargetDeployed':
     case 'ComponentsRemoved':
-      return state.status === 'running' ? { ...state, done: [...state.done, { wave: event.data.wave, target: event.data.target }], manual: [] } : state;
+      return state.status === 'running' || state.status === 'rolling-back'
+        ? { ...state, done: [...state.done, { wave: event.data.wave, target: event.data.target }], manual: state.status === 'running' ? [] : state.manual }
+        : state;
     case 'TargetDeploymentFailed':
       return state.status === 'running' ? { ...state, manual: [] } : state;
     case 'WaveCompleted':
