@@ -5,7 +5,7 @@ import { Transport, type MicroserviceOptions } from '@nestjs/microservices';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AuthModule, authConfigFromEnv } from '@gantry/auth';
-import { DEPLOYMENTS_PROTO_PATH } from '@gantry/contracts';
+import { DEPLOYMENTS_PROTO_PATH, EXECUTION_PROTO_PATH } from '@gantry/contracts';
 import { JsonLogger, ObservabilityModule, shutdownTracing, startTracing } from '@gantry/observability';
 import { loadConfig, type GantryConfig, type ProcessName } from './config';
 import { developmentSecret } from './development-secret';
@@ -16,7 +16,7 @@ import { RuntimeModule } from './runtime.module';
 export interface BootOptions {
   /** the service modules this process hosts, given the shared runtime */
   modules: (runtime: ServiceRuntime) => DynamicModule[];
-  /** serve gRPC (DeploymentService) on GRPC_PORT */
+  /** serve gRPC (DeploymentService, ExecutionService: those of the hosted modules) on GRPC_PORT */
   grpc?: boolean;
   env?: NodeJS.ProcessEnv;
 }
@@ -63,7 +63,7 @@ export async function boot(processName: ProcessName, options: BootOptions): Prom
   if (options.grpc) {
     app.connectMicroservice<MicroserviceOptions>({
       transport: Transport.GRPC,
-      options: { package: 'gantry.v1', protoPath: DEPLOYMENTS_PROTO_PATH, url: `${config.host}:${config.grpcPort}` },
+      options: { package: 'gantry.v1', protoPath: [DEPLOYMENTS_PROTO_PATH, EXECUTION_PROTO_PATH], url: `${config.host}:${config.grpcPort}` },
     });
     await app.startAllMicroservices();
   }

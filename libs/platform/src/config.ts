@@ -14,6 +14,9 @@ export const DEFAULT_PORTS: Record<ProcessName, number> = {
   'model-review': 3005,
 };
 
+/** Default gRPC ports of the processes that serve gRPC: planning (DeploymentService), execution (ExecutionService), standalone (both). */
+const DEFAULT_GRPC_PORTS: Partial<Record<ProcessName, number>> = { execution: 50053 };
+
 export interface GantryConfig {
   process: ProcessName;
   host: string;
@@ -57,7 +60,7 @@ export function loadConfig(processName: ProcessName, env: NodeJS.ProcessEnv = pr
     process: processName,
     host: env.HOST ?? '127.0.0.1',
     port: integer(env, 'PORT', DEFAULT_PORTS[processName]),
-    grpcPort: integer(env, 'GRPC_PORT', 50051),
+    grpcPort: integer(env, 'GRPC_PORT', DEFAULT_GRPC_PORTS[processName] ?? 50051),
     databaseUrl: env.DATABASE_URL || undefined,
     kafkaBrokers: brokers.length > 0 ? brokers : undefined,
     dataDir: resolve(env.GANTRY_DATA_DIR ?? '.data'),

@@ -9,3 +9,4 @@ export * from './boot';
 export * from './embedded-postgres';
 export * from './development-secret';
 export * from './versions';
+export * from './grpc-edge';

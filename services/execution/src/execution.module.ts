@@ -8,6 +8,7 @@ import { RunDriver } from './runs/run-driver';
 import { runTriggers } from './runs/run-triggers';
 import { Runs } from './runs/runs';
 import { RunsController } from './runs/runs.controller';
+import { RunsGrpc } from './runs/runs.grpc';
 
 export interface ExecutionOptions {
   /** default: from the environment (GANTRY_EXECUTORS, GANTRY_WEBHOOK_ALLOWED_HOSTS, GANTRY_RUN_SWEEP_MS) */
@@ -24,7 +25,7 @@ export class ExecutionModule {
     const driver = new RunDriver(runs, executors);
     return {
       module: ExecutionModule,
-      controllers: [RunsController, WebhookCallbacksController],
+      controllers: [RunsController, RunsGrpc, WebhookCallbacksController],
       providers: [
         { provide: EventStore, useValue: store },
         { provide: ServiceHost, useValue: new ServiceHost('execution', runtime, store, runMigrations, () => [runTriggers(runs, driver)]) },

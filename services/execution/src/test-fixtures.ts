@@ -44,11 +44,13 @@ export const defaultExecutors = (overrides: Partial<ExecutorsConfig> = {}): Exec
   ...overrides,
 });
 
-export async function startExecution(executors: ExecutorsConfig): Promise<ExecutionUnderTest> {
+export async function startExecution(executors: ExecutorsConfig, grpcPort?: number): Promise<ExecutionUnderTest> {
   const database = await createTestDatabase('gantry_execution');
   const running = await boot('execution', {
     modules: (runtime) => [ExecutionModule.register(runtime, { executors })],
+    grpc: grpcPort !== undefined,
     env: {
+      GRPC_PORT: String(grpcPort ?? 0),
       ...process.env,
       DATABASE_URL: database.url,
       KAFKA_BROKERS: kafkaBrokers().join(','),

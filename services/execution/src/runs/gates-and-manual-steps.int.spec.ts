@@ -1,12 +1,26 @@
+import { credentials, loadPackageDefinition, Metadata, type ServiceClientConstructor } from '@grpc/grpc-js';
+import { loadSync } from '@grpc/proto-loader';
+import { EXECUTION_PROTO_PATH, PROTO_ROOT } from '@gantry/contracts';
+import { createServer } from 'node:net';
 import { call, defaultExecutors, planAndVerify, planFor, startExecution, suffix, tokenFor, typesOf, type ExecutionUnderTest } from '../test-fixtures';
 
 /** Gates and manual steps through REST, on a run fed over Kafka. */
 const production = `production-${suffix()}`;
 const datacentre = `datacentre-${suffix()}`;
 let execution: ExecutionUnderTest;
+let grpcPort: number;
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
 
 beforeAll(async () => {
-  execution = await startExecution(defaultExecutors({ environments: { [production]: { type: 'simulated', rules: [{ label: 'simulate=slow', durationMs: 1500 }] }, [datacentre]: { type: 'manual' } } }));
+  grpcPort = await freePort();
+  execution = await startExecution(defaultExecutors({ environments: { [production]: { type: 'simulated', rules: [{ label: 'simulate=slow', durationMs: 1500 }] }, [datacentre]: { type: 'manual' } } }), grpcPort);
 }, 120_000);
 afterAll(() => execution?.stop());
 
@@ -132,5 +146,41 @@ describe('pause, resume, abort', () => {
     expect((await call(execution.url, practitioner, 'POST', `/runs/${later.deploymentId}/pause`)).status).toBe(409);
     const aborted = await call(execution.url, practitioner, 'POST', `/runs/${later.deploymentId}/abort`);
     expect(aborted.body).toMatchObject({ status: 'ended', outcome: 'abandoned', reason: 'Aborted' });
+  }, 60_000);
+});
+
+describe('gRPC ExecutionService', () => {
+  const client = () => {
+    const definition = loadSync(EXECUTION_PROTO_PATH, { includeDirs: [PROTO_ROOT], keepCase: false, defaults: false, oneofs: true });
+    const Service = (loadPackageDefinition(definition).gantry as { v1: { ExecutionService: ServiceClientConstructor } }).v1.ExecutionService;
+    return new Service(`127.0.0.1:${grpcPort}`, credentials.createInsecure());
+  };
+  const invoke = async (method: string, request: object, token: string) => {
+    const metadata = new Metadata();
+    metadata.set('authorization', `Bearer ${token}`);
+    const c = client();
+    try {
+      return await new Promise<{ error?: { code: number; details: string }; run?: Record<string, any> }>((resolve) =>
+        (c as unknown as Record<string, Function>)[method](request, metadata, (error: { code: number; details: string } | null, run: Record<string, any>) => resolve(error ? { error } : { run })),
+      );
+    } finally {
+      c.close();
+    }
+  };
+
+  it('gets a run, refuses the requester, counts approvals and denies, with the same rules as REST', async () => {
+    const plan = planFor(production, { gates: [gate], requestedBy: 'rita' });
+    await planAndVerify(execution, plan);
+    await execution.waitFor(plan.deploymentId, 'ApprovalRequested');
+    const manager = await tokenFor('deployment-manager', 'dana');
+    expect((await invoke('GetRun', { deploymentId: plan.deploymentId }, manager)).run).toMatchObject({ deploymentId: plan.deploymentId, status: 'waiting', strategy: 'big-bang' });
+    expect((await invoke('ApproveGate', { deploymentId: plan.deploymentId, gate: gate.name }, await tokenFor('deployment-manager', 'rita'))).error?.code).toBe(7);
+    expect((await invoke('ApproveGate', { deploymentId: plan.deploymentId, gate: gate.name }, manager)).run).toMatchObject({ status: 'waiting' });
+    expect((await invoke('DecideRollback', { deploymentId: plan.deploymentId, rollback: true }, manager)).error?.code).toBe(6);
+    expect((await invoke('PauseRun', { deploymentId: 'nope' }, manager)).error?.code).toBe(3);
+    expect((await invoke('GetRun', { deploymentId: plan.deploymentId }, await tokenFor('product-owner'))).error?.code).toBe(7);
+    const denied = await invoke('DenyGate', { deploymentId: plan.deploymentId, gate: gate.name, reason: 'not now' }, await tokenFor('service-owner', 'sam'));
+    expect(denied.run).toMatchObject({ status: 'ended', outcome: 'abandoned', reason: 'ApprovalDenied' });
+    expect(typesOf(await execution.runEvents(plan.deploymentId)).filter((t) => t.startsWith('Approval'))).toEqual(['ApprovalRequested', 'ApprovalGranted', 'ApprovalDenied']);
   }, 60_000);
 });

@@ -2,9 +2,8 @@ import { Controller } from '@nestjs/common';
 import { GrpcMethod, RpcException } from '@nestjs/microservices';
 import { status, type Metadata } from '@grpc/grpc-js';
 import { plainToInstance } from 'class-transformer';
-import { validate } from 'class-validator';
 import { AuthService, type Identity, type Permission } from '@gantry/auth';
-import { requestContext, toErrorBody } from '@gantry/platform';
+import { answerGrpc, grpcHeaders as headersOf, identifyGrpc, requestContext, rpcError, validatedGrpc } from '@gantry/platform';
 import type { AcceptanceCriterion } from '@gantry/contracts';
 import { Deployments, type DeploymentView } from './deployments';
 import { CancelDeploymentDto, ListDeploymentsQuery, RequestDeploymentDto, RescheduleDeploymentDto } from './request-deployment.dto';
@@ -41,13 +40,7 @@ export class DeploymentsGrpc {
   async requestDeployment(message: ProtoRequest, metadata: Metadata) {
     const identity = await this.identify(metadata, 'deployments:request');
     const body = plainToInstance(RequestDeploymentDto, fromProto(message));
-    const errors = await validate(body, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true });
-    if (errors.length > 0) {
-      const messages = errors.flatMap(function flatten(e): string[] {
-        return [...Object.values(e.constraints ?? {}), ...(e.children ?? []).flatMap(flatten)];
-      });
-      throw new RpcException({ code: status.INVALID_ARGUMENT, message: messages.join('; ') });
-    }
+    await validatedGrpc(body);
     return this.answer(() => this.deployments.request(body, requestContext(identity, headersOf(metadata))));
   }
 
@@ -107,53 +100,18 @@ export class DeploymentsGrpc {
     return version;
   }
 
-  private async validated(body: object): Promise<void> {
-    const errors = await validate(body, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true });
-    if (errors.length > 0) {
-      const messages = errors.flatMap(function flatten(e): string[] {
-        return [...Object.values(e.constraints ?? {}), ...(e.children ?? []).flatMap(flatten)];
-      });
-      throw new RpcException({ code: status.INVALID_ARGUMENT, message: messages.join('; ') });
-    }
+  private validated(body: object): Promise<void> {
+    return validatedGrpc(body);
   }
 
-  private async identify(metadata: Metadata, permission: Permission): Promise<Identity> {
-    const result = await this.auth.authenticateGrpc(metadata);
-    if (!result.ok) throw new RpcException({ code: status.UNAUTHENTICATED, message: result.reason });
-    if (!this.auth.permits(result.identity, permission)) {
-      throw new RpcException({ code: status.PERMISSION_DENIED, message: `${permission} is not granted to roles ${result.identity.roles.join(', ') || '(none)'}` });
-    }
-    return result.identity;
+  private identify(metadata: Metadata, permission: Permission): Promise<Identity> {
+    return identifyGrpc(this.auth, metadata, permission);
   }
 
-  private async answer(work: () => Promise<DeploymentView>) {
-    try {
-      return toProto(await work());
-    } catch (error) {
-      throw rpcError(error);
-    }
+  private answer(work: () => Promise<DeploymentView>) {
+    return answerGrpc(async () => toProto(await work()));
   }
 }
-
-const rpcError = (error: unknown) => {
-  const body = toErrorBody(error);
-  return new RpcException({ code: GRPC_STATUS[body.statusCode] ?? status.INTERNAL, message: Array.isArray(body.message) ? body.message.join('; ') : body.message });
-};
-
-const GRPC_STATUS: Record<number, status> = {
-  400: status.INVALID_ARGUMENT,
-  401: status.UNAUTHENTICATED,
-  403: status.PERMISSION_DENIED,
-  404: status.NOT_FOUND,
-  409: status.ALREADY_EXISTS,
-  412: status.FAILED_PRECONDITION,
-  413: status.RESOURCE_EXHAUSTED,
-  422: status.FAILED_PRECONDITION,
-  503: status.UNAVAILABLE,
-};
-
-const headersOf = (metadata: Metadata): Record<string, string | undefined> =>
-  Object.fromEntries(['x-correlation-id', 'x-request-id', 'idempotency-key'].map((h) => [h, metadata.get(h)[0]?.toString()]));
 
 const fromProto = (m: ProtoRequest) => ({
   changeId: m.changeId,
