@@ -1,5 +1,5 @@
 import { loadSync } from '@grpc/proto-loader';
-import { DEPLOYMENTS_PROTO_PATH, PROTO_ROOT } from './proto';
+import { DEPLOYMENTS_PROTO_PATH, EXECUTION_PROTO_PATH, PROTO_ROOT } from './proto';
 
 describe('deployments.proto', () => {
   const definition = loadSync(DEPLOYMENTS_PROTO_PATH, { includeDirs: [PROTO_ROOT], keepCase: true, defaults: true });
@@ -32,5 +32,15 @@ describe('deployments.proto', () => {
       'freeze_override_reason',
       'next_available_minutes',
     ]);
+  });
+});
+
+describe('execution.proto', () => {
+  const definition = loadSync(EXECUTION_PROTO_PATH, { includeDirs: [PROTO_ROOT], keepCase: true, defaults: true });
+
+  it('defines gantry.v1.ExecutionService: get a run, approve and deny gates, pause, resume, abort, decide a rollback', () => {
+    const service = definition['gantry.v1.ExecutionService'] as Record<string, { responseType: { type: { name: string } } }>;
+    expect(Object.keys(service).sort()).toEqual(['AbortRun', 'ApproveGate', 'DecideRollback', 'DenyGate', 'GetRun', 'PauseRun', 'ResumeRun']);
+    expect(Object.values(service).every((m) => m.responseType.type.name === 'Run')).toBe(true);
   });
 });
