@@ -1,3 +1,4 @@
+import { eventually } from '@gantry/testing';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { defaultExecutors, planAndVerify, planFor, startExecution, suffix, typesOf, type ExecutionUnderTest } from '../test-fixtures';
 import { sign, signedHeaders } from './webhook-signature';
@@ -75,7 +76,6 @@ describe('webhook executor', () => {
     const plan = planFor(hooks, { waves: [{ index: 1, targets: ['async-1'] }] });
     await planAndVerify(execution, plan);
     await execution.waitFor(plan.deploymentId, 'WaveStarted');
-    const { eventually } = await import('@gantry/testing');
     await eventually(async () => received.some((r) => r.body.deploymentId === plan.deploymentId), { timeoutMs: 10_000, what: 'the deploy request' });
     const key = received.find((r) => r.body.deploymentId === plan.deploymentId)!.key;
     const before = (await execution.runEvents(plan.deploymentId)).length;

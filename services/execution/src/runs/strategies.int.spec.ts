@@ -1,4 +1,4 @@
-import { defaultExecutors, planAndVerify, planFor, startExecution, suffix, typesOf, type ExecutionUnderTest } from '../test-fixtures';
+import { call, defaultExecutors, planAndVerify, planFor, startExecution, suffix, tokenFor, typesOf, type ExecutionUnderTest } from '../test-fixtures';
 
 /**
  * Each strategy end to end over real Kafka and PostgreSQL with the simulated executor: the test publishes planning's
@@ -33,8 +33,7 @@ describe('strategies over Kafka and PostgreSQL', () => {
     expect(typesOf(events).slice(0, 3).sort()).toEqual(['ReadinessConfirmed', 'ReadinessConfirmed', 'RunPrepared']);
     expect(typesOf(events).slice(3)).toEqual(['DeploymentStarted', 'WaveStarted', 'TargetDeployed', 'TargetDeployed', 'WaveCompleted', 'DeploymentExecuted', 'VerificationOutcomeReceived']);
     expect(events.map((e) => e.streamVersion)).toEqual(events.map((_, i) => i + 1));
-    const run = await fetch(`${execution.url}/runs/${plan.deploymentId}`, { headers: { authorization: `Bearer ${await (await import('../test-fixtures')).tokenFor('auditor')}` } });
-    expect(await run.json()).toMatchObject({ status: 'ended', outcome: 'succeeded' });
+    expect((await call(execution.url, await tokenFor('auditor'), 'GET', `/runs/${plan.deploymentId}`)).body).toMatchObject({ status: 'ended', outcome: 'succeeded' });
   }, 60_000);
 
   it('progressive with a backup: backup, then wave after wave', async () => {
@@ -81,7 +80,6 @@ describe('strategies over Kafka and PostgreSQL', () => {
   }, 60_000);
 
   it('canary inconclusive: paused until a person decides', async () => {
-    const { call, tokenFor } = await import('../test-fixtures');
     const plan = planFor(staging, { strategy: 'canary', waves: [{ index: 1, targets: ['i-1'] }, { index: 2, targets: ['i-2'] }] });
     await planAndVerify(execution, plan);
     await execution.waitFor(plan.deploymentId, 'CanaryAnalysisRequested');
