@@ -106,13 +106,13 @@ it('SIGKILL in the middle of a progressive run: restarted, it finishes; every ta
   await publish('verification', 'TargetEnvironmentVerified', { deploymentId, environment } as never);
 
   // kill it while the fourth target is being deployed (the executor holds the answer 600 ms)
-  await eventually(async () => requests.some((r) => r.target === 'c2-b'), { timeoutMs: 60_000, intervalMs: 20, what: 'the fourth target asked for' });
+  await eventually(async () => requests.some((r) => r.target === 'c2-b'), { timeoutMs: 150_000, intervalMs: 20, what: 'the fourth target asked for' });
   execution.child.kill('SIGKILL');
   await new Promise((resolve) => execution.child.once('exit', resolve));
   const atCrash = (await runEvents(deploymentId)).length;
   execution = await startGantryProcess('execution', 'services/execution/src/main.ts', executionEnv);
 
-  await eventually(async () => (await runEvents(deploymentId)).some((e) => e.type === 'DeploymentExecuted'), { timeoutMs: 60_000, intervalMs: 100, what: 'the run to finish after the restart' });
+  await eventually(async () => (await runEvents(deploymentId)).some((e) => e.type === 'DeploymentExecuted'), { timeoutMs: 150_000, intervalMs: 100, what: 'the run to finish after the restart' });
   const events = await runEvents(deploymentId);
   expect(events.length).toBeGreaterThan(atCrash);
   expect(events.map((e) => Number(e.stream_version))).toEqual(events.map((_, i) => i + 1));
@@ -127,4 +127,4 @@ it('SIGKILL in the middle of a progressive run: restarted, it finishes; every ta
   expect(requests.every((r) => r.signed)).toBe(true);
   // the target in flight at the crash was asked again after the restart, with the same key
   expect(requests.filter((r) => r.target === 'c2-b').length).toBeGreaterThanOrEqual(2);
-}, 180_000);
+}, 400_000);

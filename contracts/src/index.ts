@@ -15,3 +15,4 @@ export * from './kafka-headers';
 export * from './validation';
 export * from './asyncapi';
 export * from './proto';
+export { SAMPLE_PAYLOADS } from './samples.fixture';

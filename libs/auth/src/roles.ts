@@ -23,6 +23,9 @@ export const PERMISSIONS = [
   'environments:read',
   'environments:manage',
   'models:write',
+  'findings:write',
+  'satisfaction:respond',
+  'projections:rebuild',
   /** approve or deny a run's gates (the gate's own roles and separation of duties are checked on top) */
   'runs:approve',
   /** pause, resume, abort a run; decide whether it rolls back */
@@ -35,7 +38,8 @@ export type Permission = (typeof PERMISSIONS)[number];
 /**
  * The one role → permission table. Enforced by AuthGuard, documented in libs/auth/README.md, tested row by row.
  * Audit queries (`audit:read`) belong to compliance staff and to the deployment manager who answers for the practice;
- * KPIs to those who steer it.
+ * KPIs to those who steer it. Compliance staff record audit findings (`findings:write`) and change nothing else;
+ * stakeholders and partners answer satisfaction surveys (`satisfaction:respond`); only admins rebuild projections.
  */
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   'deployment-manager': [
@@ -49,15 +53,16 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'environments:read',
     'environments:manage',
     'models:write',
+    'satisfaction:respond',
     'runs:approve',
     'runs:control',
     'runs:perform-manual-steps',
   ],
-  'deployment-practitioner': ['deployments:request', 'deployments:read', 'verifications:read', 'runs:read', 'models:read', 'environments:read', 'runs:control', 'runs:perform-manual-steps'],
-  'service-owner': ['deployments:read', 'verifications:read', 'runs:read', 'kpis:read', 'environments:read', 'runs:approve'],
-  'product-owner': ['deployments:read', 'kpis:read', 'environments:read', 'runs:approve'],
-  'change-manager': ['deployments:request', 'deployments:read', 'environments:read', 'runs:approve'],
-  auditor: ['deployments:read', 'verifications:read', 'runs:read', 'audit:read', 'models:read', 'kpis:read', 'environments:read'],
+  'deployment-practitioner': ['deployments:request', 'deployments:read', 'verifications:read', 'runs:read', 'models:read', 'environments:read', 'satisfaction:respond', 'runs:control', 'runs:perform-manual-steps'],
+  'service-owner': ['deployments:read', 'verifications:read', 'runs:read', 'kpis:read', 'environments:read', 'satisfaction:respond', 'runs:approve'],
+  'product-owner': ['deployments:read', 'kpis:read', 'environments:read', 'satisfaction:respond', 'runs:approve'],
+  'change-manager': ['deployments:request', 'deployments:read', 'environments:read', 'satisfaction:respond', 'runs:approve'],
+  auditor: ['deployments:read', 'verifications:read', 'runs:read', 'audit:read', 'models:read', 'kpis:read', 'environments:read', 'findings:write'],
   admin: PERMISSIONS,
 };
 

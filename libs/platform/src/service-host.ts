@@ -4,6 +4,7 @@ import { EventStore, migrate, type Migration, type RecordedEvent } from '@gantry
 import { deadLetterTopic, messagingMigrations, serviceTopic, startConsumer, startPublisher, type CloudEvent, type ConsumerOptions, type ConsumerOutcome } from '@gantry/messaging';
 import { consumedEventAge, consumedMessages, consumerTransientFailures } from '@gantry/observability';
 import { schemaOf, type ServiceName } from './config';
+import { dueTimerMigrations, startDueTimers, type RunningDueTimers, type TimerHandler } from './due-timers';
 import type { ServiceRuntime } from './runtime';
 
 export type ConsumerSpec = Omit<ConsumerOptions, 'bus' | 'db' | 'schema' | 'onOutcome'>;
@@ -37,15 +38,26 @@ interface Stoppable {
 export class ServiceHost implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger: Logger;
   private readonly running: Stoppable[] = [];
+  private dueTimers: RunningDueTimers | undefined;
 
+  /**
+   * @param timers the handlers of the service's due timers, by kind (see due-timers.ts); the poller runs once the
+   *   service has bootstrapped
+   */
   constructor(
     readonly service: ServiceName,
     readonly runtime: ServiceRuntime,
     readonly store: EventStore,
     private readonly migrations: readonly Migration[],
     private readonly consumers: () => readonly ConsumerSpec[],
+    private readonly timers: () => Record<string, TimerHandler> = () => ({}),
   ) {
     this.logger = new Logger(`${service}`);
+  }
+
+  /** Looks for due timers now: after a command scheduled one that is already due. */
+  wakeTimers(): void {
+    this.dueTimers?.wake();
   }
 
   static storeFor(service: ServiceName, runtime: ServiceRuntime): EventStore {
@@ -54,7 +66,7 @@ export class ServiceHost implements OnModuleInit, OnApplicationBootstrap, OnAppl
 
   async onModuleInit(): Promise<void> {
     await this.store.migrate();
-    await migrate(this.runtime.db, this.store.schema, [...messagingMigrations, ...this.migrations]);
+    await migrate(this.runtime.db, this.store.schema, [...messagingMigrations, ...dueTimerMigrations, ...this.migrations]);
     const topic = serviceTopic(this.service);
     const consumers = this.consumers();
     const topics = new Set([topic, deadLetterTopic(topic)]);
@@ -72,6 +84,16 @@ export class ServiceHost implements OnModuleInit, OnApplicationBootstrap, OnAppl
     const ownTopic = serviceTopic(this.service);
     const topicOf = (event: RecordedEvent) => topicOfEvent(event.type) ?? ownTopic;
     this.running.push(await startPublisher({ bus: this.runtime.bus, store: this.store, service: this.service, topicOf }));
+    const handlers = this.timers();
+    if (Object.keys(handlers).length > 0) {
+      this.dueTimers = startDueTimers({
+        db: this.runtime.db,
+        schema: this.store.schema,
+        handlers,
+        log: (level, message, fields) => this.logger[level](`${message} ${JSON.stringify(fields)}`),
+      });
+      this.running.push(this.dueTimers);
+    }
     this.logger.log(`${this.service} ready`);
   }
 

@@ -1,6 +1,6 @@
 import { Controller, HttpCode, Param, ParseUUIDPipe, Post, Req, UnauthorizedException } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { Public } from '@gantry/auth';
+import { SignedRequest } from '@gantry/auth';
 import { RuleRefused } from '@gantry/platform';
 import { planOf } from '../runs/deployment-run.state';
 import { RunCommands } from '../runs/run-commands';
@@ -37,7 +37,7 @@ export class WebhookCallbacksController {
   ) {}
 
   @Post(':deploymentId/callbacks')
-  @Public()
+  @SignedRequest()
   @HttpCode(200)
   async callback(@Param('deploymentId', new ParseUUIDPipe()) deploymentId: string, @Req() request: RawRequest) {
     const { state } = await this.runs.load(deploymentId);

@@ -68,8 +68,10 @@ describe('gates', () => {
   it('bad input is a clear 4xx that records nothing; no identity is 401; a role without the permission is 403', async () => {
     const plan = planFor(production, { gates: [gate] });
     await planAndVerify(execution, plan);
-    await execution.waitFor(plan.deploymentId, 'ApprovalRequested');
+    await execution.waitFor(plan.deploymentId, 'ReadinessConfirmed', (d) => d.readiness === 'environment');
+    await execution.waitFor(plan.deploymentId, 'ReadinessConfirmed', (d) => d.readiness === 'components');
     const before = (await execution.runEvents(plan.deploymentId)).length;
+    expect(before).toBe(4);
     const manager = await tokenFor('deployment-manager', 'dana');
     expect((await call(execution.url, manager, 'POST', path(plan.deploymentId, 'deny'), { reason: '' })).status).toBe(400);
     expect((await call(execution.url, manager, 'POST', path(plan.deploymentId, 'deny'), { reason: 'x', extra: 1 })).status).toBe(400);

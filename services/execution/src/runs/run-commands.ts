@@ -1,5 +1,5 @@
 import { EventStore, StreamVersionConflict, type EventMetadata, type Migration, type SqlClient } from '@gantry/event-store';
-import { executeCommand, loadAggregate, type CommandResult } from '@gantry/platform';
+import { cancelTimer, executeCommand, loadAggregate, scheduleTimer, type CommandResult } from '@gantry/platform';
 import { deploymentRunDecider, FORBIDDING_REFUSALS, type DeploymentRun, type RunCommand, type RunEvent } from './deployment-run.decider';
 
 export const runStream = (deploymentId: string) => ({ streamId: `DeploymentRun-${deploymentId}`, streamType: 'DeploymentRun' });
@@ -18,6 +18,10 @@ export const runMigrations: Migration[] = [
     `,
   },
 ];
+
+/** Due timers (libs/platform due-timers) of the window: when they fire, the run is advanced at that time. */
+export const WINDOW_TIMER = 'run-window';
+const windowTimer = (edge: 'opens' | 'closes', deploymentId: string) => `run-window-${edge}:${deploymentId}`;
 
 const active = (run: DeploymentRun) => run.status !== 'unplanned' && run.status !== 'ended';
 
@@ -63,8 +67,22 @@ export class RunCommands {
           : `DELETE FROM ${this.store.schema}.active_runs WHERE deployment_id = $1`,
         [deploymentId],
       );
+      await this.keepWindowTimers(tx, deploymentId, result.state);
     }
     return result;
+  }
+
+  /**
+   * The run's due times, kept with its events: the window's start while it waits (it starts then), the window's end
+   * while it may still be running before it (adherence, and the pause at the next wave boundary).
+   */
+  private async keepWindowTimers(tx: SqlClient, deploymentId: string, run: DeploymentRun): Promise<void> {
+    const { schema } = this.store;
+    const payload = { deploymentId };
+    if (run.status === 'waiting') await scheduleTimer(tx, schema, { id: windowTimer('opens', deploymentId), kind: WINDOW_TIMER, dueAt: run.window.start, payload });
+    else await cancelTimer(tx, schema, windowTimer('opens', deploymentId));
+    if ((run.status === 'waiting' || run.status === 'running') && !run.missed) await scheduleTimer(tx, schema, { id: windowTimer('closes', deploymentId), kind: WINDOW_TIMER, dueAt: run.window.end, payload });
+    else await cancelTimer(tx, schema, windowTimer('closes', deploymentId));
   }
 }
 

@@ -1,11 +1,10 @@
-import { Controller } from '@nestjs/common';
-import { GrpcMethod, RpcException } from '@nestjs/microservices';
-import { status, type Metadata } from '@grpc/grpc-js';
-import { plainToInstance } from 'class-transformer';
-import { AuthService } from '@gantry/auth';
-import { answerGrpc, grpcHeaders, identifyGrpc, requestContext, validatedGrpc } from '@gantry/platform';
+import { Controller, UseGuards } from '@nestjs/common';
+import { GrpcMethod } from '@nestjs/microservices';
+import type { Metadata } from '@grpc/grpc-js';
+import { AuthGuard, RequirePermission } from '@gantry/auth';
+import { answerGrpc, callerOf, headersOf, invalidArgument, requestContext, validatedMessage } from '@gantry/platform';
 import { Runs, type RunView } from './runs';
-import { DenyGateDto } from './runs.dto';
+import { DenyGateDto, RollbackDecisionDto } from './runs.dto';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -16,77 +15,80 @@ interface RunMessage {
   rollback?: boolean;
 }
 
-/** `gantry.v1.ExecutionService`: the same commands as REST /runs, the same rules, the one error mapping. */
+/** `gantry.v1.ExecutionService`: the same commands as REST /runs, the same rules and DTOs, the one gRPC edge. */
 @Controller()
+@UseGuards(AuthGuard)
 export class RunsGrpc {
-  constructor(
-    private readonly runs: Runs,
-    private readonly auth: AuthService,
-  ) {}
+  constructor(private readonly runs: Runs) {}
 
   @GrpcMethod('ExecutionService', 'GetRun')
-  async getRun(message: RunMessage, metadata: Metadata) {
-    await identifyGrpc(this.auth, metadata, 'runs:read');
-    const id = deploymentId(message);
+  @RequirePermission('runs:read')
+  getRun(message: RunMessage) {
+    const id = deploymentIdOf(message);
     return answerGrpc(async () => toProto(await this.runs.get(id)));
   }
 
   @GrpcMethod('ExecutionService', 'ApproveGate')
-  async approveGate(message: RunMessage, metadata: Metadata) {
-    const { identity, id, meta } = await this.context(message, metadata, 'runs:approve');
+  @RequirePermission('runs:approve')
+  approveGate(message: RunMessage, metadata: Metadata) {
+    const { id, identity, meta } = context(message, metadata);
     const gate = gateOf(message);
     return answerGrpc(async () => toProto(await this.runs.approve(id, gate, identity, meta)));
   }
 
   @GrpcMethod('ExecutionService', 'DenyGate')
+  @RequirePermission('runs:approve')
   async denyGate(message: RunMessage, metadata: Metadata) {
-    const { identity, id, meta } = await this.context(message, metadata, 'runs:approve');
+    const { id, identity, meta } = context(message, metadata);
     const gate = gateOf(message);
-    await validatedGrpc(plainToInstance(DenyGateDto, { reason: message.reason }));
-    return answerGrpc(async () => toProto(await this.runs.deny(id, gate, message.reason!, identity, meta)));
+    const body = await validatedMessage(DenyGateDto, { reason: message.reason });
+    return answerGrpc(async () => toProto(await this.runs.deny(id, gate, body.reason, identity, meta)));
   }
 
   @GrpcMethod('ExecutionService', 'PauseRun')
-  async pauseRun(message: RunMessage, metadata: Metadata) {
-    const { identity, id, meta } = await this.context(message, metadata, 'runs:control');
+  @RequirePermission('runs:control')
+  pauseRun(message: RunMessage, metadata: Metadata) {
+    const { id, identity, meta } = context(message, metadata);
     return answerGrpc(async () => toProto(await this.runs.pause(id, identity, meta)));
   }
 
   @GrpcMethod('ExecutionService', 'ResumeRun')
-  async resumeRun(message: RunMessage, metadata: Metadata) {
-    const { identity, id, meta } = await this.context(message, metadata, 'runs:control');
+  @RequirePermission('runs:control')
+  resumeRun(message: RunMessage, metadata: Metadata) {
+    const { id, identity, meta } = context(message, metadata);
     return answerGrpc(async () => toProto(await this.runs.resume(id, identity, meta)));
   }
 
   @GrpcMethod('ExecutionService', 'AbortRun')
-  async abortRun(message: RunMessage, metadata: Metadata) {
-    const { identity, id, meta } = await this.context(message, metadata, 'runs:control');
+  @RequirePermission('runs:control')
+  abortRun(message: RunMessage, metadata: Metadata) {
+    const { id, identity, meta } = context(message, metadata);
     return answerGrpc(async () => toProto(await this.runs.abort(id, identity, meta)));
   }
 
   @GrpcMethod('ExecutionService', 'DecideRollback')
+  @RequirePermission('runs:control')
   async decideRollback(message: RunMessage, metadata: Metadata) {
-    const { identity, id, meta } = await this.context(message, metadata, 'runs:control');
-    if (typeof message.rollback !== 'boolean') throw new RpcException({ code: status.INVALID_ARGUMENT, message: 'rollback must be true or false' });
-    return answerGrpc(async () => toProto(await this.runs.decideRollback(id, message.rollback!, identity, meta)));
-  }
-
-  private async context(message: RunMessage, metadata: Metadata, permission: 'runs:approve' | 'runs:control') {
-    const identity = await identifyGrpc(this.auth, metadata, permission);
-    const id = deploymentId(message);
-    return { identity, id, meta: requestContext(identity, grpcHeaders(metadata)).metadata };
+    const { id, identity, meta } = context(message, metadata);
+    const body = await validatedMessage(RollbackDecisionDto, { rollback: message.rollback });
+    return answerGrpc(async () => toProto(await this.runs.decideRollback(id, body.rollback, identity, meta)));
   }
 }
 
-const deploymentId = (message: RunMessage): string => {
-  if (!message.deploymentId || !UUID.test(message.deploymentId)) throw new RpcException({ code: status.INVALID_ARGUMENT, message: 'deployment_id must be a uuid' });
+const deploymentIdOf = (message: RunMessage): string => {
+  if (!message.deploymentId || !UUID.test(message.deploymentId)) throw invalidArgument('deployment_id must be a uuid');
   return message.deploymentId;
 };
 
 const gateOf = (message: RunMessage): string => {
   const gate = message.gate ?? '';
-  if (gate.length === 0 || gate.length > 400 || !/^[\x20-\x7e]+$/.test(gate) || !/\S/.test(gate)) throw new RpcException({ code: status.INVALID_ARGUMENT, message: 'gate is 1 to 400 printable characters' });
+  if (gate.length === 0 || gate.length > 400 || !/^[\x20-\x7e]+$/.test(gate) || !/\S/.test(gate)) throw invalidArgument('gate is 1 to 400 printable characters');
   return gate;
+};
+
+const context = (message: RunMessage, metadata: Metadata) => {
+  const identity = callerOf(metadata);
+  return { id: deploymentIdOf(message), identity, meta: requestContext(identity, headersOf(metadata)).metadata };
 };
 
 const toProto = (view: RunView) => {

@@ -129,12 +129,23 @@ describe('strategies over Kafka and PostgreSQL', () => {
     );
     await planAndVerify(execution, plan);
     const events = await execution.waitFor(plan.deploymentId, 'RunPaused');
-    // the window ends while w-1 is being deployed: recorded when the step returns, the run stops before wave 2
-    expect(after(events, 'DeploymentStarted')).toEqual(['DeploymentStarted', 'WaveStarted', 'TargetDeployed', 'ScheduleMissed', 'WaveCompleted', 'RunPaused']);
+    // the window ends while w-1 is being deployed: its due timer records the missed schedule at once; the run stops before wave 2
+    expect(after(events, 'DeploymentStarted')).toEqual(['DeploymentStarted', 'WaveStarted', 'ScheduleMissed', 'TargetDeployed', 'WaveCompleted', 'RunPaused']);
     expect(events.find((e) => e.type === 'ScheduleMissed')!.data).toMatchObject({ phase: 'during-run', window: plan.window });
     expect(events.at(-1)!.data).toMatchObject({ reason: 'WindowClosed' });
     await new Promise((r) => setTimeout(r, 500));
     expect((await execution.runEvents(plan.deploymentId)).some((e) => e.type === 'WaveStarted' && e.data.wave === 2)).toBe(false);
+  }, 60_000);
+
+  it('a run waiting for its window starts when it opens (a due timer), not before', async () => {
+    const opens = new Date(Date.now() + 3_000);
+    const plan = planFor(staging, { window: { start: opens.toISOString(), end: new Date(Date.now() + 3_600_000).toISOString() } });
+    await planAndVerify(execution, plan);
+    await execution.waitFor(plan.deploymentId, 'ReadinessConfirmed', (d) => d.readiness === 'environment');
+    await execution.waitFor(plan.deploymentId, 'ReadinessConfirmed', (d) => d.readiness === 'components');
+    expect(typesOf(await execution.runEvents(plan.deploymentId))).not.toContain('DeploymentStarted');
+    const events = await execution.waitFor(plan.deploymentId, 'DeploymentExecuted');
+    expect(Date.parse(events.find((e) => e.type === 'DeploymentStarted')!.data.startedAt)).toBeGreaterThanOrEqual(opens.getTime());
   }, 60_000);
 
   it('a cancelled deployment, or a revoked component version, never starts', async () => {

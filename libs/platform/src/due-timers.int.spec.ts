@@ -1,0 +1,105 @@
+import { Database, migrate } from '@gantry/event-store';
+import { createTestDatabase, eventually, type TestDatabase } from '@gantry/testing';
+import { cancelTimer, dueTimerMigrations, scheduleTimer, startDueTimers, type FiredTimer, type RunningDueTimers } from './due-timers';
+
+describe('due timers (real PostgreSQL)', () => {
+  const schema = 'timers_test';
+  let database: TestDatabase;
+  let db: Database;
+  let clock = new Date('2027-01-01T10:00:00.000Z');
+  const running: RunningDueTimers[] = [];
+  const start = (handlers: Record<string, (timer: FiredTimer) => Promise<void>>) => {
+    const timers = startDueTimers({ db, schema, handlers, intervalMs: 20, now: () => clock, retryDelayMs: () => 1_000 });
+    running.push(timers);
+    return timers;
+  };
+  const pending = async () => (await db.query<{ timer_id: string }>(`SELECT timer_id FROM ${schema}.due_timers ORDER BY timer_id`)).rows.map((r) => r.timer_id);
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    db = Database.connect(database.url);
+    await db.query(`CREATE SCHEMA ${schema}`);
+    await migrate(db, schema, dueTimerMigrations);
+  });
+
+  afterEach(async () => {
+    await Promise.all(running.splice(0).map((t) => t.stop()));
+    await db.query(`DELETE FROM ${schema}.due_timers`);
+  });
+
+  afterAll(async () => {
+    await db?.pool.end();
+    await database?.drop();
+  });
+
+  it('fires a timer once it is due, in due order, and forgets it', async () => {
+    const fired: string[] = [];
+    await db.transaction(async (tx) => {
+      await scheduleTimer(tx, schema, { id: 'late', kind: 'start', dueAt: '2027-01-01T10:05:00.000Z', payload: { n: 2 } });
+      await scheduleTimer(tx, schema, { id: 'early', kind: 'start', dueAt: '2027-01-01T10:01:00.000Z', payload: { n: 1 } });
+    });
+    const timers = start({ start: async (t) => void fired.push(`${t.id}:${(t.payload as { n: number }).n}`) });
+    await timers.drain();
+    expect(fired).toEqual([]);
+
+    clock = new Date('2027-01-01T10:10:00.000Z');
+    await timers.drain();
+    expect(fired).toEqual(['early:1', 'late:2']);
+    expect(await pending()).toEqual([]);
+  });
+
+  it('survives a restart: a timer that fell due while nothing ran fires when the poller starts again', async () => {
+    await db.transaction((tx) => scheduleTimer(tx, schema, { id: 'while-down', kind: 'start', dueAt: clock, payload: {} }));
+    const fired: string[] = [];
+    start({ start: async (t) => void fired.push(t.id) });
+    await eventually(() => fired.length === 1, { what: 'the timer that fell due while down' });
+    expect(fired).toEqual(['while-down']);
+  });
+
+  it('scheduling an id again moves the timer; a cancelled timer never fires', async () => {
+    await db.transaction(async (tx) => {
+      await scheduleTimer(tx, schema, { id: 'moved', kind: 'start', dueAt: clock, payload: { v: 1 } });
+      await scheduleTimer(tx, schema, { id: 'moved', kind: 'start', dueAt: new Date(clock.getTime() + 60_000), payload: { v: 2 } });
+      await scheduleTimer(tx, schema, { id: 'cancelled', kind: 'start', dueAt: clock, payload: {} });
+      await cancelTimer(tx, schema, 'cancelled');
+    });
+    const fired: unknown[] = [];
+    const timers = start({ start: async (t) => void fired.push(t.payload) });
+    await timers.drain();
+    expect(fired).toEqual([]);
+    clock = new Date(clock.getTime() + 60_000);
+    await timers.drain();
+    expect(fired).toEqual([{ v: 2 }]);
+  });
+
+  it('a handler that fails keeps its timer, which fires again after the retry delay with its attempts counted', async () => {
+    await db.transaction((tx) => scheduleTimer(tx, schema, { id: 'flaky', kind: 'start', dueAt: clock, payload: {} }));
+    const attempts: number[] = [];
+    const timers = start({
+      start: async (t) => {
+        attempts.push(t.attempts);
+        if (t.attempts === 0) throw new Error('executor unreachable (injected)');
+      },
+    });
+    await timers.drain();
+    expect(attempts).toEqual([0]);
+    expect(await pending()).toEqual(['flaky']);
+    await timers.drain();
+    expect(attempts).toEqual([0]);
+    clock = new Date(clock.getTime() + 1_000);
+    await timers.drain();
+    expect(attempts).toEqual([0, 1]);
+    expect(await pending()).toEqual([]);
+  });
+
+  it('a timer moved while its handler runs is kept for its new time', async () => {
+    await db.transaction((tx) => scheduleTimer(tx, schema, { id: 'rescheduled', kind: 'start', dueAt: clock, payload: {} }));
+    const timers = start({
+      start: async (t) => {
+        await db.transaction((tx) => scheduleTimer(tx, schema, { id: t.id, kind: 'start', dueAt: new Date(clock.getTime() + 3_600_000), payload: {} }));
+      },
+    });
+    await timers.drain();
+    expect(await pending()).toEqual(['rescheduled']);
+  });
+});

@@ -1,0 +1,157 @@
+import type { Database, Migration, SqlClient } from '@gantry/event-store';
+
+/**
+ * A due timer: something a service must do at a time (start a run when its window opens, give a canary verdict at
+ * its deadline). Timers live in the service's schema, written in the same transaction as the events that call for
+ * them, so a restart loses none: the poller fires whatever fell due while the process was down.
+ *
+ * Delivery is at least once: a timer is deleted only after its handler resolved, and two replicas may both fire it.
+ * Handlers must therefore be idempotent, which commands handled by a decider are (a repeated command is a no-op).
+ */
+export interface DueTimer<P = unknown> {
+  /** one timer per id: scheduling an id again moves it (e.g. `run-start:<deploymentId>`) */
+  id: string;
+  /** which handler fires it */
+  kind: string;
+  dueAt: Date | string;
+  payload: P;
+}
+
+export interface FiredTimer<P = unknown> {
+  id: string;
+  kind: string;
+  dueAt: Date;
+  payload: P;
+  /** how many times a handler failed on it before */
+  attempts: number;
+}
+
+export type TimerHandler = (timer: FiredTimer<any>) => Promise<void>;
+
+export const dueTimerMigrations: Migration[] = [
+  {
+    id: 'platform/001-due-timers',
+    up: (schema) => `
+      CREATE TABLE IF NOT EXISTS "${schema}".due_timers (
+        timer_id text PRIMARY KEY,
+        kind text NOT NULL,
+        due_at timestamptz NOT NULL,
+        payload jsonb NOT NULL,
+        attempts int NOT NULL DEFAULT 0
+      );
+      CREATE INDEX IF NOT EXISTS due_timers_due_at ON "${schema}".due_timers (due_at)`,
+  },
+];
+
+/** Schedules a timer, or moves it when its id is already scheduled. Call it inside the command's transaction. */
+export async function scheduleTimer(tx: SqlClient, schema: string, timer: DueTimer): Promise<void> {
+  await tx.query(
+    `INSERT INTO "${schema}".due_timers (timer_id, kind, due_at, payload) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (timer_id) DO UPDATE SET kind = EXCLUDED.kind, due_at = EXCLUDED.due_at, payload = EXCLUDED.payload, attempts = 0`,
+    [timer.id, timer.kind, new Date(timer.dueAt).toISOString(), JSON.stringify(timer.payload)],
+  );
+}
+
+export async function cancelTimer(tx: SqlClient, schema: string, id: string): Promise<void> {
+  await tx.query(`DELETE FROM "${schema}".due_timers WHERE timer_id = $1`, [id]);
+}
+
+export interface DueTimersOptions {
+  db: Database;
+  schema: string;
+  handlers: Record<string, TimerHandler>;
+  /** how often to look for due timers; `wake()` looks at once */
+  intervalMs?: number;
+  /** the service's clock (tests move it) */
+  now?: () => Date;
+  /** delay before a failed timer is fired again: grows with its attempts, at most a minute */
+  retryDelayMs?: (attempts: number) => number;
+  log?: (level: 'warn' | 'error', message: string, fields: Record<string, unknown>) => void;
+}
+
+export interface RunningDueTimers {
+  /** look for due timers now (after scheduling one that is already due) */
+  wake(): void;
+  /** resolves once every timer due now has been fired (tests wait on it) */
+  drain(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const BATCH = 100;
+
+/** Fires due timers, oldest first, until stopped. */
+export function startDueTimers(options: DueTimersOptions): RunningDueTimers {
+  const { db, schema, handlers } = options;
+  const intervalMs = options.intervalMs ?? 250;
+  const now = options.now ?? (() => new Date());
+  const retryDelayMs = options.retryDelayMs ?? ((attempts: number) => Math.min(60_000, 500 * 2 ** attempts));
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let current: Promise<void> = Promise.resolve();
+  let again = false;
+
+  const fire = async (row: { timer_id: string; kind: string; due_at: Date; payload: unknown; attempts: number }) => {
+    const handler = handlers[row.kind];
+    try {
+      if (!handler) throw new Error(`no handler for timers of kind ${row.kind}`);
+      await handler({ id: row.timer_id, kind: row.kind, dueAt: new Date(row.due_at), payload: row.payload, attempts: row.attempts });
+      // a timer moved while its handler ran is kept for its new time
+      await db.query(`DELETE FROM "${schema}".due_timers WHERE timer_id = $1 AND due_at = $2`, [row.timer_id, row.due_at]);
+    } catch (error) {
+      options.log?.('error', 'a due timer failed; it fires again later', { timer: row.timer_id, kind: row.kind, attempts: row.attempts + 1, error: String(error) });
+      await db
+        .query(`UPDATE "${schema}".due_timers SET attempts = attempts + 1, due_at = $3 WHERE timer_id = $1 AND due_at = $2`, [
+          row.timer_id,
+          row.due_at,
+          new Date(now().getTime() + retryDelayMs(row.attempts)).toISOString(),
+        ])
+        .catch(() => undefined);
+    }
+  };
+
+  const sweep = async (): Promise<void> => {
+    for (;;) {
+      const { rows } = await db.query<{ timer_id: string; kind: string; due_at: Date; payload: unknown; attempts: number }>(
+        `SELECT timer_id, kind, due_at, payload, attempts FROM "${schema}".due_timers WHERE due_at <= $1 ORDER BY due_at, timer_id LIMIT ${BATCH}`,
+        [now().toISOString()],
+      );
+      for (const row of rows) {
+        if (stopped) return;
+        await fire(row);
+      }
+      if (rows.length < BATCH) return;
+    }
+  };
+
+  /** one sweep at a time; a wake during a sweep runs one more after it */
+  const run = (): Promise<void> => {
+    if (stopped) return current;
+    again = true;
+    current = current.then(async () => {
+      if (!again || stopped) return;
+      again = false;
+      try {
+        await sweep();
+      } catch (error) {
+        options.log?.('warn', 'looking for due timers failed; trying again', { error: String(error) });
+      }
+    });
+    return current;
+  };
+
+  const tick = () => {
+    timer = setTimeout(() => void run().finally(() => !stopped && tick()), intervalMs);
+  };
+  tick();
+  void run();
+
+  return {
+    wake: () => void run(),
+    drain: () => run(),
+    stop: async () => {
+      stopped = true;
+      clearTimeout(timer);
+      await current;
+    },
+  };
+}
