@@ -9,7 +9,7 @@ const TABLE: Record<Role, Record<Permission, boolean>> = {
   'product-owner': row(false, true, false, false, false, false, true, true, false, false, false, true, false, true, false, false),
   'change-manager': row(true, true, false, false, false, false, false, true, false, false, false, true, false, true, false, false),
   auditor: row(false, true, true, true, true, true, true, true, false, false, true, false, false, false, false, false),
-  admin: row(true, true, true, true, true, true, true, true, true, true, true, true, true),
+  admin: row(true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true),
 };
 
 function row(...granted: boolean[]): Record<Permission, boolean> {
