@@ -29,6 +29,9 @@ beforeAll(async () => {
     const reply = (status: number, result?: unknown) => response.writeHead(status, { 'content-type': 'application/json' }).end(result ? JSON.stringify(result) : undefined);
     if (body.step === 'deploy' && body.target?.startsWith('slow')) return void setTimeout(() => reply(200, { status: 'succeeded' }), 3_000);
     if (body.step === 'deploy' && body.target?.startsWith('async')) return reply(202);
+    const asked = received.filter((r) => r.key === body.idempotencyKey).length;
+    if (body.step === 'deploy' && body.target?.startsWith('flaky') && asked <= 2) return reply(503);
+    if (body.step === 'deploy' && body.target?.startsWith('down')) return reply(503);
     reply(200, { status: 'succeeded' });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -96,5 +99,18 @@ describe('webhook executor', () => {
     expect(replayed.status).toBe(401);
     expect((await execution.runEvents(plan.deploymentId)).length).toBe(after);
     expect(received.filter((r) => r.body.deploymentId === plan.deploymentId)).toHaveLength(1);
+  }, 60_000);
+
+  it('transient errors are asked again with the same key, a bounded number of times with backoff', async () => {
+    const plan = planFor(hooks, { waves: [{ index: 1, targets: ['flaky-1', 'down-2'] }] });
+    await planAndVerify(execution, plan);
+    const events = await execution.waitFor(plan.deploymentId, 'RolledBack');
+    const asks = (target: string) => received.filter((r) => r.body.deploymentId === plan.deploymentId && r.target === target && r.step === 'deploy');
+    // flaky-1: two 503s, then done; down-2: 1 + 2 retries (the configured bound), then the step fails
+    expect(asks('flaky-1').map((r) => r.key)).toEqual(Array(3).fill(`${plan.deploymentId}:flaky-1:deploy:1`));
+    expect(asks('down-2')).toHaveLength(3);
+    expect(new Set(asks('down-2').map((r) => r.key)).size).toBe(1);
+    expect(events.find((e) => e.type === 'TargetDeploymentFailed')!.data).toMatchObject({ target: 'down-2', reason: 'ExecutorUnavailable' });
+    expect(typesOf(events).slice(typesOf(events).indexOf('WaveStarted'))).toEqual(['WaveStarted', 'TargetDeployed', 'TargetDeploymentFailed', 'RollbackStarted', 'TargetRolledBack', 'RolledBack']);
   }, 60_000);
 });
