@@ -114,15 +114,7 @@ export async function startExecution(executors: ExecutorsConfig, grpcPort?: numb
 
 export const tokenFor = (role: string, sub = `${role}.user`) => mintToken(SECRET, { sub, roles: [role] });
 
-export async function call(url: string, token: string | undefined, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
-  const response = await fetch(`${url}${path}`, {
-    method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
-    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? (JSON.parse(text) as Record<string, any>) : undefined };
-}
+export { call } from '@gantry/testing';
 
 /** A plan as planning publishes it, its window open now; targets labelled as given. */
 export function planFor(environment: string, overrides: Partial<DeploymentPlanned> = {}, labels: Record<string, Record<string, string>> = {}): DeploymentPlanned {
