@@ -1,10 +1,10 @@
 import { Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { setTimeout as delay } from 'node:timers/promises';
-import { TransientExecutorError, type ExecutorAnswer } from '../executors/executor';
+import { TransientExecutorError, type ExecutorAnswer, type StepRequest } from '../executors/executor';
 import type { ExecutorDirectory } from '../executors/executor-configuration';
 import { planOf } from './deployment-run.state';
 import { RunCommands, systemMetadata } from './run-commands';
-import { attemptOf, idempotencyKey, nextStep, stepName, type RunStep } from './run-steps';
+import { attemptOf, idempotencyKey, nextStep, stepName } from './run-steps';
 
 /**
  * The process manager of runs. For a run it records what follows from the facts and the time (AdvanceRun), asks the
@@ -99,7 +99,7 @@ export class RunDriver implements OnApplicationBootstrap, OnApplicationShutdown 
   }
 
   /** Transient errors are asked again with the same key, with backoff, a bounded number of times. */
-  private async ask(environment: string, request: Parameters<ReturnType<ExecutorDirectory['executorFor']>['perform']>[0]): Promise<ExecutorAnswer> {
+  private async ask(environment: string, request: StepRequest): Promise<ExecutorAnswer> {
     const { retries, retryBackoffMs } = this.executors.config;
     for (let attempt = 0; ; attempt++) {
       try {
@@ -107,7 +107,7 @@ export class RunDriver implements OnApplicationBootstrap, OnApplicationShutdown 
       } catch (error) {
         if (!(error instanceof TransientExecutorError)) throw error;
         if (attempt >= retries) return { status: 'failed', reason: 'ExecutorUnavailable', detail: error.message };
-        this.logger.warn(`${stepName(request.step as RunStep)} of ${request.deploymentId}: ${error.message}; asking again`);
+        this.logger.warn(`${stepName(request.step)} of ${request.deploymentId}: ${error.message}; asking again`);
         await delay(retryBackoffMs * 2 ** attempt);
       }
     }

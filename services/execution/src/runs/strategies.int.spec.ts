@@ -121,6 +121,30 @@ describe('strategies over Kafka and PostgreSQL', () => {
     expect(retired.at(-1)!.data.side).toBe('blue');
   }, 60_000);
 
+  it('rollback on decision: a failure pauses the run; resume is refused; a decision not to roll back ends it failed', async () => {
+    const plan = planFor(staging, { rollback: 'manual', waves: [{ index: 1, targets: ['m-1', 'm-2'] }] }, { 'm-2': { simulate: 'fail' } });
+    await planAndVerify(execution, plan);
+    const paused = await execution.waitFor(plan.deploymentId, 'RunPaused');
+    expect(paused.at(-1)!.data.reason).toBe('TargetDeploymentFailed');
+    const manager = await tokenFor('deployment-manager', 'dana');
+    const resumed = await call(execution.url, manager, 'POST', `/runs/${plan.deploymentId}/resume`);
+    expect(resumed).toMatchObject({ status: 409, body: { code: 'DecisionRequired' } });
+    const decided = await call(execution.url, manager, 'POST', `/runs/${plan.deploymentId}/rollback-decision`, { rollback: false });
+    expect(decided.body).toMatchObject({ status: 'ended', outcome: 'failed', reason: 'RollbackDeclined' });
+    expect(after(await execution.runEvents(plan.deploymentId), 'TargetDeploymentFailed')).toEqual(['TargetDeploymentFailed', 'RunPaused', 'RollbackDecided', 'DeploymentFailed']);
+  }, 60_000);
+
+  it('blue-green: an idle side that fails verification never gets traffic; it is undone', async () => {
+    const plan = planFor(staging, { strategy: 'blue-green', waves: [{ index: 1, targets: ['x-1'] }] });
+    await planAndVerify(execution, plan);
+    await execution.waitFor(plan.deploymentId, 'IdleSideVerificationRequested');
+    await execution.publish('verification', 'IdleSideVerificationFailed', { deploymentId: plan.deploymentId, side: 'green', criteria: [{ ...criteria[0], result: 'failed' }] });
+    const events = await execution.waitFor(plan.deploymentId, 'RolledBack');
+    expect(after(events, 'IdleSideVerificationRequested')).toEqual(['IdleSideVerificationRequested', 'VerificationOutcomeReceived', 'RollbackStarted', 'TargetRolledBack', 'RolledBack']);
+    expect(typesOf(events)).not.toContain('TrafficSwitched');
+    expect(events.at(-1)!.data.reason).toBe('IdleSideVerificationFailed');
+  }, 60_000);
+
   it('the window closing mid-way pauses at the wave boundary; schedule adherence is recorded missed', async () => {
     const plan = planFor(
       staging,
