@@ -13,7 +13,7 @@ beforeAll(async () => {
   execution = await startExecution(
     defaultExecutors({
       environments: {
-        [staging]: { type: 'simulated', rules: [{ label: 'simulate=fail', fail: 'TargetUnreachable' }, { label: 'simulate=slow', durationMs: 6000 }] },
+        [staging]: { type: 'simulated', rules: [{ label: 'simulate=fail', fail: 'TargetUnreachable' }, { label: 'simulate=slow', durationMs: 9000 }] },
       },
     }),
   );
@@ -148,7 +148,7 @@ describe('strategies over Kafka and PostgreSQL', () => {
   it('the window closing mid-way pauses at the wave boundary; schedule adherence is recorded missed', async () => {
     const plan = planFor(
       staging,
-      { strategy: 'progressive', waves: [{ index: 1, targets: ['w-1'] }, { index: 2, targets: ['w-2'] }], window: { start: new Date(Date.now() - 60_000).toISOString(), end: new Date(Date.now() + 4_000).toISOString() } },
+      { strategy: 'progressive', waves: [{ index: 1, targets: ['w-1'] }, { index: 2, targets: ['w-2'] }], window: { start: new Date(Date.now() - 60_000).toISOString(), end: new Date(Date.now() + 6_000).toISOString() } },
       { 'w-1': { simulate: 'slow' } },
     );
     await planAndVerify(execution, plan);
@@ -162,7 +162,7 @@ describe('strategies over Kafka and PostgreSQL', () => {
   }, 60_000);
 
   it('a run waiting for its window starts when it opens (a due timer), not before', async () => {
-    const opens = new Date(Date.now() + 3_000);
+    const opens = new Date(Date.now() + 8_000);
     const plan = planFor(staging, { window: { start: opens.toISOString(), end: new Date(Date.now() + 3_600_000).toISOString() } });
     await planAndVerify(execution, plan);
     await execution.waitFor(plan.deploymentId, 'ReadinessConfirmed', (d) => d.readiness === 'environment');
