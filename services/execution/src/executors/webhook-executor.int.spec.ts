@@ -27,7 +27,7 @@ beforeAll(async () => {
     const timestamp = String(request.headers['x-gantry-timestamp']);
     received.push({ key: String(request.headers['idempotency-key']), target: body.target, step: body.step, signatureValid: request.headers['x-gantry-signature'] === sign(SECRET, timestamp, raw), body });
     const reply = (status: number, result?: unknown) => response.writeHead(status, { 'content-type': 'application/json' }).end(result ? JSON.stringify(result) : undefined);
-    if (body.step === 'deploy' && body.target?.startsWith('slow')) return void setTimeout(() => reply(200, { status: 'succeeded' }), 3_000);
+    if (body.step === 'deploy' && body.target?.startsWith('slow')) return void setTimeout(() => reply(200, { status: 'succeeded' }), 3_000).unref();
     if (body.step === 'deploy' && body.target?.startsWith('async')) return reply(202);
     const asked = received.filter((r) => r.key === body.idempotencyKey).length;
     if (body.step === 'deploy' && body.target?.startsWith('flaky') && asked <= 2) return reply(503);

@@ -46,7 +46,7 @@ export class RunDriver implements OnApplicationBootstrap, OnApplicationShutdown 
         (ids) => ids.forEach((id) => this.kick(id)),
         (error) => this.logger.warn(`sweep failed: ${(error as Error).message}`),
       ).finally(() => {
-        if (!this.stopped) this.timer = setTimeout(sweep, this.executors.config.sweepMs);
+        if (!this.stopped) this.timer = setTimeout(sweep, this.executors.config.sweepMs).unref();
       });
     };
     sweep();
