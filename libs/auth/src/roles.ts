@@ -26,6 +26,13 @@ export const PERMISSIONS = [
   'findings:write',
   'satisfaction:respond',
   'projections:rebuild',
+  /** approve or deny a run's gates (the gate's own roles and separation of duties are checked on top) */
+  'runs:approve',
+  /** pause, resume, abort a run; decide whether it rolls back */
+  'runs:control',
+  /** complete manual steps (the step's role is checked on top) */
+  'runs:perform-manual-steps',
+  /** issue and revoke systems' API keys */
   'access:manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
@@ -50,11 +57,14 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'environments:manage',
     'models:write',
     'satisfaction:respond',
+    'runs:approve',
+    'runs:control',
+    'runs:perform-manual-steps',
   ],
-  'deployment-practitioner': ['deployments:request', 'deployments:read', 'verifications:read', 'runs:read', 'models:read', 'environments:read', 'satisfaction:respond'],
-  'service-owner': ['deployments:read', 'verifications:read', 'runs:read', 'kpis:read', 'environments:read', 'satisfaction:respond'],
-  'product-owner': ['deployments:read', 'kpis:read', 'environments:read', 'satisfaction:respond'],
-  'change-manager': ['deployments:request', 'deployments:read', 'environments:read', 'satisfaction:respond'],
+  'deployment-practitioner': ['deployments:request', 'deployments:read', 'verifications:read', 'runs:read', 'models:read', 'environments:read', 'satisfaction:respond', 'runs:control', 'runs:perform-manual-steps'],
+  'service-owner': ['deployments:read', 'verifications:read', 'runs:read', 'kpis:read', 'environments:read', 'satisfaction:respond', 'runs:approve'],
+  'product-owner': ['deployments:read', 'kpis:read', 'environments:read', 'satisfaction:respond', 'runs:approve'],
+  'change-manager': ['deployments:request', 'deployments:read', 'environments:read', 'satisfaction:respond', 'runs:approve'],
   auditor: ['deployments:read', 'verifications:read', 'runs:read', 'audit:read', 'models:read', 'kpis:read', 'environments:read', 'findings:write'],
   admin: PERMISSIONS,
 };

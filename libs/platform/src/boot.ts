@@ -51,7 +51,8 @@ export async function boot(processName: ProcessName, options: BootOptions): Prom
   })
   class GantryProcess {}
 
-  const app = await NestFactory.create<NestExpressApplication>(GantryProcess, { bodyParser: false, logger });
+  // rawBody: signed webhook callbacks are checked against the bytes that were signed
+  const app = await NestFactory.create<NestExpressApplication>(GantryProcess, { bodyParser: false, logger, rawBody: true });
   app.disable('x-powered-by');
   app.use(securityHeaders);
   app.useBodyParser('json', { limit: config.bodyLimitBytes });

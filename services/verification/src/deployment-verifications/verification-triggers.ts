@@ -30,6 +30,9 @@ export class VerificationTriggers {
       }
       case 'DeploymentExecuted': {
         const executed = event.data as DeploymentExecuted;
+        // execution only executes what this verification confirmed, so an execution of a deployment it never saw planned
+        // belongs to another installation on the same cluster (or a test beside it): not ours, and waiting would block the topic
+        if ((await this.store.readStream(verificationStream(executed.deploymentId).streamId, tx)).length === 0) return;
         await executeCommand(
           this.store,
           deploymentVerificationDecider,
