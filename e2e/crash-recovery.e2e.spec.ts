@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mintToken } from '@gantry/auth';
 import { createTestDatabase, eventually, type TestDatabase } from '@gantry/testing';
 import { Client } from 'pg';
-import { childEnv, freePort, startGantryProcess, type GantryProcess } from './support/processes';
+import { startIsolatedService, type GantryProcess } from './support/processes';
 
 /**
  * A service killed with SIGKILL in the middle of its work and started again: the consumer (records, writing the
@@ -16,19 +16,7 @@ let planning: GantryProcess;
 let records: GantryProcess;
 const prefix = `crash-${randomUUID().slice(0, 8)}-`;
 
-const start = (service: 'planning' | 'records') =>
-  startGantryProcess(service, `services/${service}/src/main.ts`, async () =>
-    childEnv({
-      DATABASE_URL: database.url,
-      KAFKA_BROKERS: process.env.KAFKA_BROKERS,
-      PORT: String(await freePort()),
-      GRPC_PORT: String(await freePort()),
-      GANTRY_JWT_SECRET: SECRET,
-      // other suites run services on the same broker: this suite's topics and groups are its own
-      GANTRY_TOPIC_PREFIX: prefix,
-      GANTRY_CONSUMER_GROUP_PREFIX: prefix,
-    }),
-  );
+const start = (service: 'planning' | 'records') => startIsolatedService(service, { databaseUrl: database.url, brokers: process.env.KAFKA_BROKERS!, prefix, secret: SECRET });
 
 const killed = (process_: GantryProcess) =>
   new Promise<void>((resolve) => {

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { mintToken } from '@gantry/auth';
 import { createTestDatabase, eventually, type TestDatabase } from '@gantry/testing';
 import { Client } from 'pg';
-import { childEnv, freePort, startGantryProcess, type GantryProcess } from './support/processes';
+import { startIsolatedService, type GantryProcess } from './support/processes';
 
 /**
  * Steady load on the five services as processes over Kafka: commands at a fixed rate into planning, whose events flow
@@ -32,20 +32,7 @@ beforeAll(async () => {
   db = new Client({ connectionString: database.url });
   await db.connect();
   const started = await Promise.all(
-    SERVICES.map((service) =>
-      startGantryProcess(service, `services/${service}/src/main.ts`, async () =>
-        childEnv({
-          DATABASE_URL: database.url,
-          KAFKA_BROKERS: process.env.KAFKA_BROKERS,
-          PORT: String(await freePort()),
-          GRPC_PORT: String(await freePort()),
-          GANTRY_JWT_SECRET: SECRET,
-          // other suites run services on the same broker: this suite's topics and groups are its own
-          GANTRY_TOPIC_PREFIX: prefix,
-          GANTRY_CONSUMER_GROUP_PREFIX: prefix,
-        }),
-      ),
-    ),
+    SERVICES.map((service) => startIsolatedService(service, { databaseUrl: database.url, brokers: process.env.KAFKA_BROKERS!, prefix, secret: SECRET })),
   );
   started.forEach((p) => processes.set(p.name, p));
 }, 180_000);

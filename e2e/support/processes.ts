@@ -1,11 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { eventually } from '@gantry/testing';
+import { eventually, freePort } from '@gantry/testing';
+
+export { freePort };
 
 export const repoRoot = join(__dirname, '..', '..');
 const node = join(repoRoot, 'node_modules', '.bin', 'node');
-
-export { freePort } from '@gantry/testing';
 
 export interface GantryProcess {
   name: string;
@@ -75,3 +75,21 @@ export const childEnv = (overrides: NodeJS.ProcessEnv): NodeJS.ProcessEnv => {
   for (const name of ['DATABASE_URL', 'KAFKA_BROKERS', 'PORT', 'GRPC_PORT', 'NODE_OPTIONS', 'GANTRY_DATA_DIR']) delete env[name];
   return { ...env, LOG_LEVEL: 'warn', ...overrides };
 };
+
+/**
+ * A service as its own process on the test's database and broker, with Kafka topics and consumer groups of its own
+ * (`prefix`): other suites on the same broker neither see its events nor feed it theirs.
+ */
+export const startIsolatedService = (service: string, options: { databaseUrl: string; brokers: string; prefix: string; secret: string; env?: NodeJS.ProcessEnv }) =>
+  startGantryProcess(service, `services/${service}/src/main.ts`, async () =>
+    childEnv({
+      DATABASE_URL: options.databaseUrl,
+      KAFKA_BROKERS: options.brokers,
+      PORT: String(await freePort()),
+      GRPC_PORT: String(await freePort()),
+      GANTRY_JWT_SECRET: options.secret,
+      GANTRY_TOPIC_PREFIX: options.prefix,
+      GANTRY_CONSUMER_GROUP_PREFIX: options.prefix,
+      ...options.env,
+    }),
+  );
