@@ -9,6 +9,8 @@ export * from './records';
 export * from './model-review';
 export * from './request-deployment';
 export * from './itsm';
+export * from './itam';
+export * from './weekly-windows';
 export * from './events';
 export * from './cloud-event';
 export * from './kafka-headers';

@@ -1,5 +1,5 @@
-import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
-import addFormats from 'ajv-formats';
+import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020';
+import { createAjv } from './ajv';
 import { EVENT_NAMES, EVENTS, type EventName, type EventType } from './events';
 import type { JsonSchema } from './json-schema';
 import { commandSchemas, type CommandName } from './request-deployment';
@@ -14,11 +14,7 @@ export const PAYLOAD_SCHEMAS: Readonly<Record<PayloadType, JsonSchema>> = {
   ...commandSchemas,
 };
 
-export const createAjv = (): Ajv2020 => {
-  const ajv = new Ajv2020({ strict: true, allowUnionTypes: true, allErrors: false });
-  addFormats(ajv);
-  return ajv;
-};
+export { createAjv };
 
 const ajv = createAjv();
 const validators = new Map<JsonSchema, ValidateFunction>();
