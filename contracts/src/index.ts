@@ -1,6 +1,7 @@
 export * from './topics';
 export * from './event-type';
 export type { JsonSchema } from './json-schema';
+export { arrayOf, identifier, label, objectOf, text, timestamp } from './json-schema';
 export * from './vocabulary';
 export * from './planning';
 export * from './verification';
@@ -15,5 +16,6 @@ export * from './events';
 export * from './cloud-event';
 export * from './kafka-headers';
 export * from './validation';
+export { firstProblem } from './ajv';
 export * from './asyncapi';
 export * from './proto';

@@ -1,5 +1,5 @@
 import { arrayOf, label, objectOf, text, timestamp, type JsonSchema } from './json-schema';
-import { createAjv } from './ajv';
+import { createAjv, firstProblem } from './ajv';
 import { COMPONENT_KINDS, componentVersionProperties, type ComponentKind } from './vocabulary';
 
 /**
@@ -121,13 +121,4 @@ export const itamComponentEventNameOf = (type: string): ItamComponentEventName |
   (Object.keys(ITAM_COMPONENT_EVENT_TYPES) as ItamComponentEventName[]).find((name) => ITAM_COMPONENT_EVENT_TYPES[name] === type);
 
 /** null when the payload is valid, else the first problem (field path and message). */
-export const validateItamComponentEvent = (name: ItamComponentEventName, data: unknown): string | null => {
-  const validate = validators[name];
-  if (validate(data)) return null;
-  const error = validate.errors?.[0];
-  if (!error) return 'payload is invalid';
-  const at = error.instancePath.replace(/^\//, '').replace(/\//g, '.');
-  if (error.keyword === 'required') return `${at ? `${at}.` : ''}${String(error.params.missingProperty)} is required`;
-  if (error.keyword === 'additionalProperties') return `${at ? `${at}.` : ''}${String(error.params.additionalProperty)} is not allowed`;
-  return `${at || 'payload'} ${error.message ?? 'is invalid'}`;
-};
+export const validateItamComponentEvent = (name: ItamComponentEventName, data: unknown): string | null => firstProblem(validators[name], data);

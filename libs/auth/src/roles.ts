@@ -23,6 +23,11 @@ export const PERMISSIONS = [
   'environments:read',
   'environments:manage',
   'models:write',
+  'components:read',
+  'components:manage',
+  'signing-keys:read',
+  'signing-keys:manage',
+  'verifications:report',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -43,12 +48,28 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'environments:read',
     'environments:manage',
     'models:write',
+    'components:read',
+    'components:manage',
+    'signing-keys:read',
+    'signing-keys:manage',
+    'verifications:report',
   ],
-  'deployment-practitioner': ['deployments:request', 'deployments:read', 'verifications:read', 'runs:read', 'models:read', 'environments:read'],
-  'service-owner': ['deployments:read', 'verifications:read', 'runs:read', 'kpis:read', 'environments:read'],
+  'deployment-practitioner': [
+    'deployments:request',
+    'deployments:read',
+    'verifications:read',
+    'runs:read',
+    'models:read',
+    'environments:read',
+    'components:read',
+    'components:manage',
+    'signing-keys:read',
+    'verifications:report',
+  ],
+  'service-owner': ['deployments:read', 'verifications:read', 'runs:read', 'kpis:read', 'environments:read', 'components:read'],
   'product-owner': ['deployments:read', 'kpis:read', 'environments:read'],
   'change-manager': ['deployments:request', 'deployments:read', 'environments:read'],
-  auditor: ['deployments:read', 'verifications:read', 'runs:read', 'audit:read', 'models:read', 'kpis:read', 'environments:read'],
+  auditor: ['deployments:read', 'verifications:read', 'runs:read', 'audit:read', 'models:read', 'kpis:read', 'environments:read', 'components:read', 'signing-keys:read'],
   admin: PERMISSIONS,
 };
 

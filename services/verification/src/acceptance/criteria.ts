@@ -1,0 +1,80 @@
+import type { AcceptanceCriterion, CriterionOutcome } from '@gantry/contracts';
+
+/** A measurement monitoring posted for a deployment: error rate, p95 latency and named metrics, maybe per target. */
+export interface Observation {
+  target?: string;
+  values: Record<string, number>;
+}
+
+/** Smoke-test results posted for a deployment, newest first. */
+export interface TestResult {
+  suite?: string;
+  passed: number;
+  failed: number;
+}
+
+/** What the acceptance criteria of one evaluation are judged on. */
+export interface Evidence {
+  observations: readonly Observation[];
+  testResults: readonly TestResult[];
+  /** `http-health` results, by the criterion's index: from the probes, or a refusal to probe */
+  probes: Readonly<Record<number, CriterionOutcome>>;
+}
+
+export const NO_EVIDENCE: Evidence = { observations: [], testResults: [], probes: {} };
+
+const outcome = (criterion: AcceptanceCriterion, result: CriterionOutcome['result'], measured?: CriterionOutcome['measured'], reason?: string): CriterionOutcome => ({
+  type: criterion.type,
+  description: criterion.description,
+  result,
+  ...(measured ? { measured } : {}),
+  ...(reason ? { reason } : {}),
+});
+
+const COMPARE = { '<': (a: number, b: number) => a < b, '<=': (a: number, b: number) => a <= b, '>': (a: number, b: number) => a > b, '>=': (a: number, b: number) => a >= b } as const;
+
+const mean = (values: readonly number[]) => values.reduce((s, v) => s + v, 0) / values.length;
+
+/**
+ * One criterion's result from the evidence so far, or undefined while it cannot be told yet. Once the deadline has
+ * passed, a criterion still without evidence has failed (`DeadlinePassed`).
+ */
+export function evaluateCriterion(
+  criterion: AcceptanceCriterion,
+  index: number,
+  evidence: Evidence,
+  context: { targets?: readonly string[]; manualStepsRequiringEvidence: number; deadlinePassed: boolean },
+): CriterionOutcome | undefined {
+  const late = (measured?: CriterionOutcome['measured']) => (context.deadlinePassed ? outcome(criterion, 'failed', measured, 'DeadlinePassed') : undefined);
+  switch (criterion.type) {
+    case 'http-health':
+      return evidence.probes[index] ?? late();
+    case 'metric-threshold': {
+      // the mean of the metric over every observation posted for the deployment (or for the scope's targets)
+      const values = evidence.observations
+        .filter((o) => !context.targets || (o.target !== undefined && context.targets.includes(o.target)))
+        .map((o) => o.values[criterion.metric])
+        .filter((v): v is number => typeof v === 'number');
+      if (values.length === 0) return late({ observations: 0 });
+      const value = mean(values);
+      const measured = { [criterion.metric]: value, observations: values.length };
+      return COMPARE[criterion.comparator](value, criterion.threshold) ? outcome(criterion, 'met', measured) : outcome(criterion, 'failed', measured, 'ThresholdExceeded');
+    }
+    case 'smoke-tests': {
+      const latest = evidence.testResults.find((r) => criterion.suite === undefined || r.suite === criterion.suite);
+      if (!latest) return late();
+      const measured = { passed: latest.passed, failed: latest.failed };
+      return latest.failed === 0 && latest.passed > 0 ? outcome(criterion, 'met', measured) : outcome(criterion, 'failed', measured, 'TestsFailed');
+    }
+    case 'manual-evidence':
+      // execution does not publish manual step completions (with their evidence) yet: with no step asking for
+      // evidence the criterion holds; otherwise it is reported as not evaluated rather than guessed
+      return context.manualStepsRequiringEvidence === 0
+        ? outcome(criterion, 'met', { stepsRequiringEvidence: 0 })
+        : outcome(criterion, 'not-evaluated', { stepsRequiringEvidence: context.manualStepsRequiringEvidence }, 'EvidenceNotReported');
+    default: {
+      const unknown: never = criterion;
+      return unknown;
+    }
+  }
+}

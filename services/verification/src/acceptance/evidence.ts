@@ -1,0 +1,94 @@
+import type { Migration, SqlClient } from '@gantry/event-store';
+import type { Evidence, Observation, TestResult } from './criteria';
+
+/**
+ * What monitoring and test runners post for a deployment: observations (error rate, p95 latency, named metrics, per
+ * target) and smoke-test results. Inputs to the acceptance criteria and canary analyses, kept as they arrived; the
+ * values a verdict used are recorded in its event.
+ */
+export const evidenceMigrations: Migration[] = [
+  {
+    id: 'verification/003-evidence',
+    up: (schema) => `
+      CREATE TABLE IF NOT EXISTS "${schema}".observations (
+        id bigserial PRIMARY KEY,
+        deployment_id text NOT NULL,
+        target text,
+        metric_values jsonb NOT NULL,
+        observed_at timestamptz NOT NULL,
+        received_at timestamptz NOT NULL DEFAULT now(),
+        reported_by text NOT NULL
+      );
+      CREATE INDEX IF NOT EXISTS observations_deployment ON "${schema}".observations (deployment_id);
+      CREATE TABLE IF NOT EXISTS "${schema}".test_results (
+        id bigserial PRIMARY KEY,
+        deployment_id text NOT NULL,
+        suite text,
+        passed int NOT NULL,
+        failed int NOT NULL,
+        received_at timestamptz NOT NULL DEFAULT now(),
+        reported_by text NOT NULL
+      );
+      CREATE INDEX IF NOT EXISTS test_results_deployment ON "${schema}".test_results (deployment_id)`,
+  },
+];
+
+export interface ObservationReport {
+  target?: string;
+  errorRate?: number;
+  p95LatencyMs?: number;
+  metrics?: Record<string, number>;
+  observedAt?: string;
+}
+
+export interface TestResultReport {
+  suite?: string;
+  passed: number;
+  failed: number;
+}
+
+export class EvidenceStore {
+  constructor(private readonly schema: string) {}
+
+  async addObservation(tx: SqlClient, deploymentId: string, report: ObservationReport, by: string, now: Date): Promise<void> {
+    const values = { ...(report.metrics ?? {}), ...(report.errorRate !== undefined ? { errorRate: report.errorRate } : {}), ...(report.p95LatencyMs !== undefined ? { p95LatencyMs: report.p95LatencyMs } : {}) };
+    await tx.query(`INSERT INTO "${this.schema}".observations (deployment_id, target, metric_values, observed_at, reported_by) VALUES ($1, $2, $3, $4, $5)`, [
+      deploymentId,
+      report.target ?? null,
+      JSON.stringify(values),
+      report.observedAt ?? now.toISOString(),
+      by,
+    ]);
+  }
+
+  async addTestResult(tx: SqlClient, deploymentId: string, report: TestResultReport, by: string): Promise<void> {
+    await tx.query(`INSERT INTO "${this.schema}".test_results (deployment_id, suite, passed, failed, reported_by) VALUES ($1, $2, $3, $4, $5)`, [
+      deploymentId,
+      report.suite ?? null,
+      report.passed,
+      report.failed,
+      by,
+    ]);
+  }
+
+  async observations(tx: SqlClient, deploymentId: string): Promise<Observation[]> {
+    const { rows } = await tx.query<{ target: string | null; metric_values: Record<string, number> }>(
+      `SELECT target, metric_values FROM "${this.schema}".observations WHERE deployment_id = $1 ORDER BY id LIMIT 10000`,
+      [deploymentId],
+    );
+    return rows.map((r) => ({ ...(r.target !== null ? { target: r.target } : {}), values: r.metric_values }));
+  }
+
+  /** Newest first. */
+  async testResults(tx: SqlClient, deploymentId: string): Promise<TestResult[]> {
+    const { rows } = await tx.query<{ suite: string | null; passed: number; failed: number }>(
+      `SELECT suite, passed, failed FROM "${this.schema}".test_results WHERE deployment_id = $1 ORDER BY id DESC LIMIT 1000`,
+      [deploymentId],
+    );
+    return rows.map((r) => ({ ...(r.suite !== null ? { suite: r.suite } : {}), passed: r.passed, failed: r.failed }));
+  }
+
+  async evidence(tx: SqlClient, deploymentId: string, probes: Evidence['probes'] = {}): Promise<Evidence> {
+    return { observations: await this.observations(tx, deploymentId), testResults: await this.testResults(tx, deploymentId), probes };
+  }
+}

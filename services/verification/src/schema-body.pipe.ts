@@ -1,0 +1,22 @@
+import { BadRequestException, type PipeTransform } from '@nestjs/common';
+import { createAjv, firstProblem, type JsonSchema } from '@gantry/contracts';
+
+const ajv = createAjv();
+
+/**
+ * Checks a request body against a JSON Schema (the contract's, where the body is a contract payload): one way to
+ * validate the bodies whose shape the contract already defines, with the contract's wording of the first problem.
+ */
+export class SchemaBody implements PipeTransform {
+  private readonly validate;
+
+  constructor(schema: JsonSchema) {
+    this.validate = ajv.compile(schema);
+  }
+
+  transform(value: unknown): unknown {
+    const problem = firstProblem(this.validate, value);
+    if (problem) throw new BadRequestException([problem]);
+    return value;
+  }
+}
