@@ -24,7 +24,7 @@ const observation = {
     },
     [],
   ),
-  anyOf: [{ required: ['errorRate'] }, { required: ['p95LatencyMs'] }, { required: ['metrics'] }],
+  anyOf: ['errorRate', 'p95LatencyMs', 'metrics'].map((value) => ({ required: [value], properties: { [value]: true } })),
 };
 const count = { type: 'integer', minimum: 0, maximum: 10_000_000 } as const;
 const testResult = objectOf({ suite: label(), passed: count, failed: count }, ['passed', 'failed']);

@@ -10,10 +10,16 @@ import { componentKey, type ComponentFacts } from './component-rules';
 export class EnvironmentNotCaughtUp extends Error {}
 
 /**
+ * How long a plan waits for the environment event it relied on (planning's topic has several partitions, so the
+ * environment's events may arrive after the plan). After that the environment is judged as verification knows it.
+ */
+export const ENVIRONMENT_CATCH_UP_MS = 30_000;
+
+/**
  * What the deciders need to know about a plan, gathered at the edge: each component's entry in the authorised
  * repository, its signing key, whether its signature verifies (node's crypto), and the target environment.
  */
-export async function planFacts(tx: SqlClient, schema: string, plan: DeploymentPlanned, repository: AuthorisedRepository, keys: TrustedKeys) {
+export async function planFacts(tx: SqlClient, schema: string, plan: DeploymentPlanned, plannedAt: Date, now: Date, repository: AuthorisedRepository, keys: TrustedKeys) {
   const components: Record<string, ComponentFacts> = {};
   const uses: { name: string; version: string; keyId?: string }[] = [];
   for (const component of plan.components) {
@@ -36,7 +42,7 @@ export async function planFacts(tx: SqlClient, schema: string, plan: DeploymentP
   }
   const environment = await knownEnvironment(tx, schema, plan.environment);
   const relied = plan.environmentSnapshot?.version ?? 0;
-  if ((environment?.version ?? 0) < relied) {
+  if ((environment?.version ?? 0) < relied && now.getTime() - plannedAt.getTime() < ENVIRONMENT_CATCH_UP_MS) {
     throw new EnvironmentNotCaughtUp(`environment ${plan.environment} version ${relied} has not reached verification yet (it knows ${environment?.version ?? 'none'})`);
   }
   return { components, uses, environment };

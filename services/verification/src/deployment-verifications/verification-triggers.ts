@@ -50,7 +50,7 @@ export class VerificationTriggers {
     switch (eventNameOf(event.type)) {
       case 'DeploymentPlanned': {
         const plan = event.data as DeploymentPlanned;
-        const facts = await planFacts(tx, this.store.schema, plan, this.repository, this.keys);
+        const facts = await planFacts(tx, this.store.schema, plan, new Date(event.time ?? now), now, this.repository, this.keys);
         const result = await executeCommand(
           this.store,
           deploymentVerificationDecider,
