@@ -10,7 +10,6 @@ import type {
   DeploymentRequested,
   DeploymentWindowReserved,
   EnvironmentDefinition,
-  FreezePeriod,
   Gate,
   RejectionReason,
   Wave,

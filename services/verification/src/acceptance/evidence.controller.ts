@@ -24,7 +24,7 @@ const observation = {
     },
     [],
   ),
-  anyOf: ['errorRate', 'p95LatencyMs', 'metrics'].map((value) => ({ required: [value], properties: { [value]: true } })),
+  anyOf: ['errorRate', 'p95LatencyMs', 'metrics'].map((value) => ({ required: [value], properties: { [value]: {} } })),
 };
 const count = { type: 'integer', minimum: 0, maximum: 10_000_000 } as const;
 const testResult = objectOf({ suite: label(), passed: count, failed: count }, ['passed', 'failed']);
