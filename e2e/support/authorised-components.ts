@@ -18,16 +18,20 @@ const post = async (url: string, token: string, body: string) =>
  * and register the deployed versions signed with it, the way the README's "Try it" does (`npm run sign`).
  */
 export async function authoriseComponents(verificationUrl: string, token: string): Promise<void> {
-  const key = await post(`${verificationUrl}/signing-keys`, token, readFileSync(join(repoRoot, 'examples', 'demo-signing-key.json'), 'utf8'));
-  if (key.status !== 201) throw new Error(`trusting the demo key answered ${key.status}: ${await key.text()}`);
-  for (const component of DEPLOYED) {
-    const signed = spawnSync(
+  // sign first: the script runs synchronously, and an idle keep-alive connection may be closed meanwhile
+  const signed = DEPLOYED.map((component) => {
+    const run = spawnSync(
       join(repoRoot, 'node_modules', '.bin', 'node'),
       ['-r', '@swc-node/register', 'scripts/sign-component.ts', '--key', 'examples/demo-signing-key.pem', '--key-id', 'gantry-demo', '--name', component.name, '--version', component.version, '--digest', component.digest],
       { cwd: repoRoot, encoding: 'utf8' },
     );
-    if (signed.status !== 0) throw new Error(`npm run sign failed: ${signed.stderr}`);
-    const registered = await post(`${verificationUrl}/components`, token, signed.stdout);
+    if (run.status !== 0) throw new Error(`npm run sign failed: ${run.stderr}`);
+    return { component, body: run.stdout };
+  });
+  const key = await post(`${verificationUrl}/signing-keys`, token, readFileSync(join(repoRoot, 'examples', 'demo-signing-key.json'), 'utf8'));
+  if (key.status !== 201) throw new Error(`trusting the demo key answered ${key.status}: ${await key.text()}`);
+  for (const { component, body } of signed) {
+    const registered = await post(`${verificationUrl}/components`, token, body);
     if (registered.status !== 201) throw new Error(`registering ${component.name} answered ${registered.status}: ${await registered.text()}`);
   }
 }

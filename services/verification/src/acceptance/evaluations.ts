@@ -4,7 +4,7 @@ import { cancelTimer, executeCommand, loadAggregate, scheduleTimer, type FiredTi
 import { deploymentVerificationDecider, verificationStream, type Evaluation } from '../deployment-verifications/deployment-verification.decider';
 import { probeAllowed, type VerificationPolicy } from '../verification-policy';
 import type { Evidence } from './criteria';
-import type { EvidenceStore } from './evidence';
+import { lockDeploymentEvidence, type EvidenceStore } from './evidence';
 import { probeOnce } from './health-probe';
 
 export const TIMER_KINDS = { deadline: 'evaluation-deadline', probe: 'health-probe' } as const;
@@ -54,6 +54,7 @@ export class Evaluations {
         refused[index] = { type: c.type, description: c.description, result: 'failed', measured: { url: c.url, probes: 0 }, reason: 'HostNotAllowed' };
       }
     });
+    await lockDeploymentEvidence(tx, this.store.schema, deploymentId);
     const evidence = await this.evidence.evidence(tx, deploymentId, refused);
     const result = await executeCommand(
       this.store,

@@ -3,13 +3,12 @@ import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
 import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { RequirePermission } from '@gantry/auth';
 import { label, objectOf, targetSchema, timestamp } from '@gantry/contracts';
-import { EventStore } from '@gantry/event-store';
-import { CommandContext, loadAggregate, NotFound, type RequestContext } from '@gantry/platform';
+import { EventStore, type SqlClient } from '@gantry/event-store';
+import { CommandContext, NotFound, type RequestContext } from '@gantry/platform';
 import { CanaryAnalyses } from '../canary/canary-analyses';
-import { deploymentVerificationDecider, verificationStream } from '../deployment-verifications/deployment-verification.decider';
 import { SchemaBody } from '../schema-body.pipe';
 import { Evaluations } from './evaluations';
-import { EvidenceStore, type ObservationReport, type TestResultReport } from './evidence';
+import { EvidenceStore, lockDeploymentEvidence, type ObservationReport, type TestResultReport } from './evidence';
 
 const finite = { type: 'number', minimum: -1e15, maximum: 1e15 } as const;
 /** One observation by monitoring: at least one value. */
@@ -62,10 +61,9 @@ export class EvidenceController {
     return { deploymentId, accepted: 'test-results' };
   }
 
-  private async report(deploymentId: string, context: RequestContext, add: (tx: import('@gantry/event-store').SqlClient) => Promise<void>) {
+  private async report(deploymentId: string, context: RequestContext, add: (tx: SqlClient) => Promise<void>) {
     await this.store.db.transaction(async (tx) => {
-      const { version } = await loadAggregate(this.store, deploymentVerificationDecider, verificationStream(deploymentId).streamId, tx);
-      if (version === 0) throw new NotFound(`verification knows no deployment ${deploymentId}`);
+      if (!(await lockDeploymentEvidence(tx, this.store.schema, deploymentId))) throw new NotFound(`verification knows no deployment ${deploymentId}`);
       await add(tx);
       await this.evaluations.assessAll(tx, deploymentId, context.metadata, context.now);
       await this.canaries.assessAll(tx, deploymentId, context.metadata, context.now);

@@ -92,3 +92,12 @@ export class EvidenceStore {
     return { observations: await this.observations(tx, deploymentId), testResults: await this.testResults(tx, deploymentId), probes };
   }
 }
+
+/**
+ * Evidence arriving and an evaluation (or canary analysis) starting must not pass each other unseen: each takes this
+ * lock on the deployment's verification stream first, so one of them always sees the other. False: no such stream.
+ */
+export async function lockDeploymentEvidence(tx: SqlClient, schema: string, deploymentId: string): Promise<boolean> {
+  const { rowCount } = await tx.query(`SELECT 1 FROM "${schema}".streams WHERE stream_id = $1 FOR UPDATE`, [`DeploymentVerification-${deploymentId}`]);
+  return (rowCount ?? 0) > 0;
+}

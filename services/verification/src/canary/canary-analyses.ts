@@ -2,7 +2,7 @@ import type { CanaryAnalysisRequested } from '@gantry/contracts';
 import type { EventMetadata, EventStore, SqlClient } from '@gantry/event-store';
 import { cancelTimer, executeCommand, scheduleTimer, type FiredTimer } from '@gantry/platform';
 import { systemMetadata } from '../acceptance/evaluations';
-import type { EvidenceStore } from '../acceptance/evidence';
+import { lockDeploymentEvidence, type EvidenceStore } from '../acceptance/evidence';
 import { canaryAnalysisDecider, canaryStream } from './canary-analysis.decider';
 
 export const CANARY_DEADLINE_TIMER = 'canary-deadline';
@@ -21,6 +21,7 @@ export class CanaryAnalyses {
   ) {}
 
   async open(tx: SqlClient, request: CanaryAnalysisRequested, metadata: EventMetadata, now: Date): Promise<void> {
+    await lockDeploymentEvidence(tx, this.store.schema, request.deploymentId);
     const observations = await this.evidence.observations(tx, request.deploymentId);
     const result = await executeCommand(this.store, canaryAnalysisDecider, canaryStream(request.deploymentId, request.wave), { type: 'OpenCanaryAnalysis', request, observations, now: now.toISOString() }, { metadata }, tx);
     if (result.state.status === 'open') {
