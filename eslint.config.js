@@ -11,7 +11,8 @@ const boundaries = (inTests) => {
     { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: testing, bannedExternalImports: ['@nestjs/*', 'pg', 'kafkajs', 'typeorm', 'express'] },
     { sourceTag: 'type:infrastructure', onlyDependOnLibsWithTags: ['type:infrastructure', 'type:domain-kit', 'type:contracts', ...testing] },
     { sourceTag: 'type:service', onlyDependOnLibsWithTags: ['type:infrastructure', 'type:domain-kit', 'type:contracts', ...testing] },
-    { sourceTag: 'type:composition', onlyDependOnLibsWithTags: ['type:service', 'type:infrastructure'] },
+    // the composition's tests walk every door of the composed services: they read the contracts too
+    { sourceTag: 'type:composition', onlyDependOnLibsWithTags: ['type:service', 'type:infrastructure', ...(inTests ? ['type:contracts', ...testing] : [])] },
     { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:infrastructure', 'type:domain-kit', 'type:contracts', 'type:testing'] },
   ];
 };

@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Metadata } from '@grpc/grpc-js';
-import { errors, jwtVerify } from 'jose';
+import { createRemoteJWKSet, decodeProtectedHeader, errors, jwtVerify, type JWTPayload } from 'jose';
 import type { AuthConfig } from './config';
 import type { Channel, Identity } from './identity';
 import { knownRoles } from './roles';
@@ -25,6 +25,11 @@ const authenticated = (identity: Identity): Authentication => ({ ok: true, ident
 
 const MAX_CREDENTIAL_LENGTH = 8192;
 
+/** The key set of the identity provider cannot be fetched: nobody with a token signed by it can be authenticated now. */
+export class IdentityProviderUnavailable extends Error {
+  override readonly name = 'IdentityProviderUnavailable';
+}
+
 /**
  * Authenticates a caller by `Authorization: Bearer <jwt>` (HS256) or, for systems, `X-Api-Key: <key>`.
  * A bearer token is looked at first when both are present.
@@ -47,19 +52,48 @@ export function authenticateGrpcMetadata(metadata: Metadata, config: AuthConfig)
   return authenticate({ authorization: text('authorization'), 'x-api-key': text('x-api-key') }, config, 'grpc');
 }
 
+/** One key set per configuration: jose caches the keys and fetches again for a `kid` it has not seen. */
+const keySets = new WeakMap<AuthConfig, ReturnType<typeof createRemoteJWKSet>>();
+const keySetOf = (config: AuthConfig & { jwksUrl: string }) => {
+  let keySet = keySets.get(config);
+  if (!keySet) keySets.set(config, (keySet = createRemoteJWKSet(new URL(config.jwksUrl), { cooldownDuration: config.jwksCooldownMs ?? 30_000, timeoutDuration: 5_000 })));
+  return keySet;
+};
+
+/** HS256 with the shared secret, or RS256/ES256 with the identity provider's key set, as the token's header says. */
+async function verified(token: string, config: AuthConfig): Promise<{ payload: JWTPayload } | { refused: Authentication }> {
+  const options = {
+    requiredClaims: ['sub', 'exp'],
+    ...(config.issuer ? { issuer: config.issuer } : {}),
+    ...(config.audience ? { audience: config.audience } : {}),
+  };
+  let alg: string | undefined;
+  try {
+    alg = decodeProtectedHeader(token).alg;
+  } catch {
+    return { refused: failed('invalid', 'invalid token: not a JWT') };
+  }
+  if (alg === 'HS256') {
+    if (!config.jwtSecret) return { refused: failed('invalid', 'HS256 tokens are not accepted here: no JWT secret configured') };
+    return { payload: (await jwtVerify(token, new TextEncoder().encode(config.jwtSecret), { ...options, algorithms: ['HS256'] })).payload };
+  }
+  if (alg === 'RS256' || alg === 'ES256') {
+    if (!config.jwksUrl) return { refused: failed('invalid', `${alg} tokens are not accepted here: no key set (GANTRY_JWKS_URL) configured`) };
+    return { payload: (await jwtVerify(token, keySetOf(config as AuthConfig & { jwksUrl: string }), { ...options, algorithms: ['RS256', 'ES256'] })).payload };
+  }
+  return { refused: failed('invalid', `unsupported token algorithm ${JSON.stringify(alg)}: use HS256, RS256 or ES256`) };
+}
+
 async function bearer(authorization: string, config: AuthConfig, channel: Channel): Promise<Authentication> {
   const match = /^Bearer\s+(\S+)$/i.exec(authorization);
   if (!match) return failed('invalid', 'unsupported Authorization scheme: use Bearer');
-  if (!config.jwtSecret) return failed('invalid', 'bearer tokens are not accepted here: no JWT secret configured');
+  if (!config.jwtSecret && !config.jwksUrl) return failed('invalid', 'bearer tokens are not accepted here: no JWT secret or key set configured');
   const token = match[1];
   if (token.length > MAX_CREDENTIAL_LENGTH) return failed('invalid', 'token too long');
   try {
-    const { payload } = await jwtVerify(token, new TextEncoder().encode(config.jwtSecret), {
-      algorithms: ['HS256'],
-      requiredClaims: ['sub', 'exp'],
-      ...(config.issuer ? { issuer: config.issuer } : {}),
-      ...(config.audience ? { audience: config.audience } : {}),
-    });
+    const result = await verified(token, config);
+    if ('refused' in result) return result.refused;
+    const { payload } = result;
     const roles = payload.roles ?? [];
     if (typeof payload.sub !== 'string' || payload.sub.length === 0 || payload.sub.length > 256) {
       return failed('invalid', 'token subject (sub) must be a non-empty string');
@@ -68,6 +102,9 @@ async function bearer(authorization: string, config: AuthConfig, channel: Channe
     return authenticated({ subject: payload.sub, roles: knownRoles(roles), channel, kind: 'user' });
   } catch (error) {
     if (error instanceof errors.JWTExpired) return failed('expired', 'token expired');
+    if (error instanceof errors.JWKSTimeout || (!(error instanceof errors.JOSEError) && config.jwksUrl)) {
+      throw new IdentityProviderUnavailable(`the identity provider's key set could not be fetched: ${(error as Error).message}`);
+    }
     if (error instanceof errors.JOSEError) return failed('invalid', `invalid token: ${error.message}`);
     throw error;
   }

@@ -149,4 +149,11 @@ describe('authConfigFromEnv', () => {
     expect(() => authConfigFromEnv({ GANTRY_API_KEYS: 'servicenow:plainkey:admin' })).toThrow(/64 hex digits/);
     expect(() => authConfigFromEnv({ GANTRY_API_KEYS: 'servicenow' })).toThrow(/name:sha256hex/);
   });
+
+  it('takes a JWKS URL over https, or plain http on the loopback interface only', () => {
+    expect(authConfigFromEnv({ GANTRY_JWKS_URL: 'https://idp.example.com/.well-known/jwks.json' }).jwksUrl).toBe('https://idp.example.com/.well-known/jwks.json');
+    expect(authConfigFromEnv({ GANTRY_JWKS_URL: 'http://127.0.0.1:8080/jwks' }).jwksUrl).toBe('http://127.0.0.1:8080/jwks');
+    expect(() => authConfigFromEnv({ GANTRY_JWKS_URL: 'http://idp.example.com/jwks' })).toThrow(/https/);
+    expect(() => authConfigFromEnv({ GANTRY_JWKS_URL: 'not a url' })).toThrow(/must be a URL/);
+  });
 });

@@ -13,6 +13,13 @@ export interface AuthConfig {
   issuer?: string;
   audience?: string;
   apiKeys: readonly ApiKeyEntry[];
+  /**
+   * An identity provider's JSON Web Key Set: bearer tokens signed RS256 or ES256 are checked against its keys, chosen
+   * by the token's `kid`; a `kid` not seen yet makes the set be fetched again (key rotation), at most once per
+   * `jwksCooldownMs`
+   */
+  jwksUrl?: string;
+  jwksCooldownMs?: number;
 }
 
 /** HS256 needs a key at least as long as its hash (RFC 7518 §3.2). */
@@ -39,7 +46,21 @@ export function parseApiKeys(value: string | undefined): ApiKeyEntry[] {
   });
 }
 
-/** Reads GANTRY_JWT_SECRET, GANTRY_JWT_ISSUER, GANTRY_JWT_AUDIENCE and GANTRY_API_KEYS. */
+const jwksUrl = (value: string | undefined): string | undefined => {
+  if (!value) return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new AuthConfigError(`GANTRY_JWKS_URL must be a URL, got ${JSON.stringify(value)}`);
+  }
+  if (url.protocol !== 'https:' && !['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)) {
+    throw new AuthConfigError('GANTRY_JWKS_URL must use https (plain http only on the loopback interface)');
+  }
+  return url.toString();
+};
+
+/** Reads GANTRY_JWT_SECRET, GANTRY_JWT_ISSUER, GANTRY_JWT_AUDIENCE, GANTRY_JWKS_URL and GANTRY_API_KEYS. */
 export function authConfigFromEnv(env: NodeJS.ProcessEnv = process.env): AuthConfig {
   const jwtSecret = env.GANTRY_JWT_SECRET || undefined;
   if (jwtSecret !== undefined && jwtSecret.length < MIN_JWT_SECRET_LENGTH) {
@@ -50,5 +71,6 @@ export function authConfigFromEnv(env: NodeJS.ProcessEnv = process.env): AuthCon
     ...(env.GANTRY_JWT_ISSUER ? { issuer: env.GANTRY_JWT_ISSUER } : {}),
     ...(env.GANTRY_JWT_AUDIENCE ? { audience: env.GANTRY_JWT_AUDIENCE } : {}),
     apiKeys: parseApiKeys(env.GANTRY_API_KEYS),
+    ...(env.GANTRY_JWKS_URL ? { jwksUrl: jwksUrl(env.GANTRY_JWKS_URL) } : {}),
   };
 }

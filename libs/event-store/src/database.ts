@@ -59,6 +59,12 @@ export class Database {
   async transaction<T>(work: (tx: SqlClient) => Promise<T>): Promise<T> {
     const client: PoolClient = await this.pool.connect();
     let released = false;
+    // The pool listens for errors of idle clients only: a server that goes away while this client is checked out
+    // (between two statements of the transaction) would otherwise be an unhandled 'error' event, and end the process.
+    // The statement in flight fails on its own; the client is then released as broken.
+    let lost: Error | undefined;
+    const onError = (error: Error) => void (lost = error);
+    client.on('error', onError);
     try {
       await client.query('BEGIN');
       const result = await work(client as unknown as SqlClient);
@@ -74,7 +80,8 @@ export class Database {
       }
       throw error;
     } finally {
-      if (!released) client.release();
+      client.off('error', onError);
+      if (!released) client.release(lost);
     }
   }
 

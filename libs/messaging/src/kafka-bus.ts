@@ -1,4 +1,4 @@
-import { Kafka, logLevel, Partitioners, type Admin, type Producer, type RetryOptions } from 'kafkajs';
+import { Kafka, logLevel, Partitioners, type Admin, type KafkaConfig, type Producer, type RetryOptions } from 'kafkajs';
 import { delay } from './backoff';
 import type { IncomingMessage, MessageBus, OutgoingMessage, SubscribeOptions, Subscription } from './bus';
 import { kafkaLogCreator } from './kafka-log';
@@ -18,6 +18,9 @@ export interface KafkaBusOptions {
   replicationFactor?: number;
   /** partitions one member handles at the same time, each still in order; default 1 */
   partitionsConsumedConcurrently?: number;
+  /** TLS (true: the system's trusted CAs; or the CA certificates in PEM) and SASL, as kafkajs takes them */
+  ssl?: KafkaConfig['ssl'];
+  sasl?: KafkaConfig['sasl'];
   log?: MessagingLog;
 }
 
@@ -42,6 +45,8 @@ export class KafkaBus implements MessageBus {
     this.kafka = new Kafka({
       clientId: options.clientId,
       brokers: options.brokers,
+      ...(options.ssl ? { ssl: options.ssl } : {}),
+      ...(options.sasl ? { sasl: options.sasl } : {}),
       connectionTimeout: 3_000,
       retry: clientRetry,
       logLevel: logLevel.WARN,

@@ -5,11 +5,12 @@ import { Transport, type MicroserviceOptions } from '@nestjs/microservices';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AuthModule, authConfigFromEnv } from '@gantry/auth';
-import { DEPLOYMENTS_PROTO_PATH } from '@gantry/contracts';
+import { GANTRY_PROTO_PATHS, PROTO_ROOT } from '@gantry/contracts';
 import { JsonLogger, ObservabilityModule, shutdownTracing, startTracing } from '@gantry/observability';
 import { loadConfig, type GantryConfig, type ProcessName } from './config';
 import { developmentSecret } from './development-secret';
 import { ErrorMapping } from './errors';
+import { RateLimit, securityHeaders } from './http-hardening';
 import { createRuntime, type ServiceRuntime } from './runtime';
 import { RuntimeModule } from './runtime.module';
 
@@ -49,7 +50,10 @@ export async function boot(processName: ProcessName, options: BootOptions): Prom
   class GantryProcess {}
 
   const app = await NestFactory.create<NestExpressApplication>(GantryProcess, { bodyParser: false, logger });
+  app.disable('x-powered-by');
+  app.use(securityHeaders);
   app.useBodyParser('json', { limit: config.bodyLimitBytes });
+  app.useGlobalInterceptors(new RateLimit(config.rateLimitPerMinute, config.rateLimitBurst));
   app.useGlobalPipes(
     new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true, transform: true, stopAtFirstError: false }),
   );
@@ -62,7 +66,7 @@ export async function boot(processName: ProcessName, options: BootOptions): Prom
   if (options.grpc) {
     app.connectMicroservice<MicroserviceOptions>({
       transport: Transport.GRPC,
-      options: { package: 'gantry.v1', protoPath: DEPLOYMENTS_PROTO_PATH, url: `${config.host}:${config.grpcPort}` },
+      options: { package: 'gantry.v1', protoPath: [...GANTRY_PROTO_PATHS], loader: { includeDirs: [PROTO_ROOT] }, url: `${config.host}:${config.grpcPort}` },
     });
     await app.startAllMicroservices();
   }
@@ -86,7 +90,14 @@ export async function boot(processName: ProcessName, options: BootOptions): Prom
 export async function runMain(processName: ProcessName, options: BootOptions): Promise<void> {
   try {
     const running = await boot(processName, options);
-    const onSignal = () => running.stop().then(() => process.exit(0), () => process.exit(1));
+    const onSignal = () => {
+      // a shutdown that hangs (a consumer that never leaves its group, a stuck connection) must not keep the process
+      setTimeout(() => {
+        process.stderr.write(`${JSON.stringify({ level: 'fatal', process: processName, msg: `shutdown took longer than ${running.config.shutdownTimeoutMs} ms; exiting` })}\n`);
+        process.exit(1);
+      }, running.config.shutdownTimeoutMs).unref();
+      return running.stop().then(() => process.exit(0), () => process.exit(1));
+    };
     process.once('SIGTERM', onSignal);
     process.once('SIGINT', onSignal);
   } catch (error) {

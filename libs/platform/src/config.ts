@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 export const SERVICE_NAMES = ['planning', 'verification', 'execution', 'records', 'model-review'] as const;
@@ -26,7 +27,14 @@ export interface GantryConfig {
   dataDir: string;
   /** JSON bodies above this are refused with 413 */
   bodyLimitBytes: number;
+  /** after SIGTERM/SIGINT, how long a graceful stop may take before the process exits anyway */
+  shutdownTimeoutMs: number;
+  /** HTTP requests per identity and minute (0: no limit), and how many may come at once */
+  rateLimitPerMinute: number;
+  rateLimitBurst: number;
   kafkaSessionTimeoutMs: number;
+  /** TLS to the brokers (CA certificates in PEM, or the system's) and SASL credentials; absent: plaintext */
+  kafkaSecurity?: KafkaSecurity;
   /**
    * Put before every consumer group (and inbox) name: two Gantry installations sharing one Kafka cluster, or tests
    * running side by side on one broker, keep their consumer groups apart. Default none.
@@ -50,6 +58,33 @@ const consumerGroupPrefix = (raw: string | undefined): string => {
   return raw;
 };
 
+export interface KafkaSecurity {
+  ssl?: true | { ca: string[] };
+  sasl?: { [M in (typeof SASL_MECHANISMS)[number]]: { mechanism: M; username: string; password: string } }[(typeof SASL_MECHANISMS)[number]];
+}
+
+const SASL_MECHANISMS = ['plain', 'scram-sha-256', 'scram-sha-512'] as const;
+
+/** KAFKA_SSL=true (system CAs) or KAFKA_SSL_CA_FILE (a PEM file); KAFKA_SASL_MECHANISM with KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD. */
+function kafkaSecurity(env: NodeJS.ProcessEnv): KafkaSecurity | undefined {
+  const security: KafkaSecurity = {};
+  if (env.KAFKA_SSL_CA_FILE) {
+    try {
+      security.ssl = { ca: [readFileSync(env.KAFKA_SSL_CA_FILE, 'utf8')] };
+    } catch (error) {
+      throw new ConfigurationError(`KAFKA_SSL_CA_FILE cannot be read: ${(error as Error).message}`);
+    }
+  } else if (env.KAFKA_SSL === 'true') security.ssl = true;
+  else if (env.KAFKA_SSL && env.KAFKA_SSL !== 'false') throw new ConfigurationError(`KAFKA_SSL must be true or false, got "${env.KAFKA_SSL}"`);
+  if (env.KAFKA_SASL_MECHANISM) {
+    const mechanism = env.KAFKA_SASL_MECHANISM.toLowerCase() as (typeof SASL_MECHANISMS)[number];
+    if (!SASL_MECHANISMS.includes(mechanism)) throw new ConfigurationError(`KAFKA_SASL_MECHANISM must be one of ${SASL_MECHANISMS.join(', ')}`);
+    if (!env.KAFKA_SASL_USERNAME || !env.KAFKA_SASL_PASSWORD) throw new ConfigurationError('KAFKA_SASL_MECHANISM needs KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD');
+    security.sasl = { mechanism, username: env.KAFKA_SASL_USERNAME, password: env.KAFKA_SASL_PASSWORD } as KafkaSecurity['sasl'];
+  }
+  return security.ssl || security.sasl ? security : undefined;
+}
+
 /** The one configuration loader. Every variable is documented in the README's configuration table. */
 export function loadConfig(processName: ProcessName, env: NodeJS.ProcessEnv = process.env): GantryConfig {
   const brokers = (env.KAFKA_BROKERS ?? '').split(',').map((b) => b.trim()).filter(Boolean);
@@ -62,7 +97,11 @@ export function loadConfig(processName: ProcessName, env: NodeJS.ProcessEnv = pr
     kafkaBrokers: brokers.length > 0 ? brokers : undefined,
     dataDir: resolve(env.GANTRY_DATA_DIR ?? '.data'),
     bodyLimitBytes: integer(env, 'GANTRY_BODY_LIMIT_BYTES', 1024 * 1024),
+    shutdownTimeoutMs: integer(env, 'GANTRY_SHUTDOWN_TIMEOUT_MS', 15_000),
+    rateLimitPerMinute: integer(env, 'GANTRY_RATE_LIMIT_PER_MINUTE', 6_000),
+    rateLimitBurst: integer(env, 'GANTRY_RATE_LIMIT_BURST', 1_000),
     kafkaSessionTimeoutMs: integer(env, 'KAFKA_SESSION_TIMEOUT_MS', 6000),
+    kafkaSecurity: kafkaSecurity(env),
     consumerGroupPrefix: consumerGroupPrefix(env.GANTRY_CONSUMER_GROUP_PREFIX),
   };
 }

@@ -64,6 +64,7 @@ export function toErrorBody(error: unknown): ErrorBody {
   if (typeof bodyParser?.status === 'number' && bodyParser.status >= 400 && bodyParser.status < 500) {
     return { statusCode: bodyParser.status, error: HttpStatus[bodyParser.status] ?? 'Error', message: (error as Error).message };
   }
+  if ((error as Error)?.name === 'IdentityProviderUnavailable') return { statusCode: 503, error: 'SERVICE_UNAVAILABLE', message: (error as Error).message };
   if (isUnavailable(error)) return { statusCode: 503, error: 'SERVICE_UNAVAILABLE', message: 'a dependency is unavailable; retry later' };
   return { statusCode: 500, error: 'INTERNAL_SERVER_ERROR', message: 'internal error' };
 }
@@ -74,7 +75,9 @@ export class ErrorMapping implements ExceptionFilter {
 
   catch(error: unknown, host: ArgumentsHost): void {
     const body = toErrorBody(error);
-    if (body.statusCode >= 500) this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    // an outage (503) is expected and says what is down; anything else 5xx is a bug and gets its stack
+    if (body.statusCode === 503) this.logger.warn(`answered 503: ${error instanceof Error ? error.message : String(error)}`);
+    else if (body.statusCode >= 500) this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
     if (host.getType() !== 'http') throw error;
     const response = host.switchToHttp().getResponse();
     response.status(body.statusCode).json(body);

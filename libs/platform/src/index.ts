@@ -9,4 +9,7 @@ export * from './boot';
 export * from './embedded-postgres';
 export * from './development-secret';
 export * from './versions';
+export * from './route-table';
+export * from './grpc';
+export * from './http-hardening';
 export * from './due-timers';

@@ -266,7 +266,7 @@ describe('deployment requests', () => {
       });
       expect(viaGrpc.status).toBe('planned');
       const grpcPlan = ((await (await http('GET', `/deployments/${viaGrpc.id}`, undefined, changeManager)).json()) as { plan: Record<string, unknown> }).plan;
-      const comparable = ({ deploymentId: _d, changeId: _c, service: _s, window: _w, plannedAt: _p, ...rest }: Record<string, unknown>) => rest;
+      const comparable = ({ deploymentId: _d, changeId: _c, service: _s, window: _w, plannedAt: _p, requestedBy: _r, ...rest }: Record<string, unknown>) => rest;
       expect(comparable(grpcPlan)).toEqual(comparable(viaRest.plan));
 
       const { changeState: _s, adHoc: _a, ...authorised } = request({ service: 'doors-itsm', targets: ['int-staging-1'], window: { start: '2026-12-06T01:00:00.000Z', end: '2026-12-06T03:00:00.000Z' } });

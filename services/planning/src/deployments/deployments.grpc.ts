@@ -1,10 +1,8 @@
-import { Controller } from '@nestjs/common';
-import { GrpcMethod, RpcException } from '@nestjs/microservices';
-import { status, type Metadata } from '@grpc/grpc-js';
-import { plainToInstance } from 'class-transformer';
-import { validate } from 'class-validator';
-import { AuthService, type Identity, type Permission } from '@gantry/auth';
-import { requestContext, toErrorBody } from '@gantry/platform';
+import { Controller, UseGuards } from '@nestjs/common';
+import { GrpcMethod } from '@nestjs/microservices';
+import type { Metadata } from '@grpc/grpc-js';
+import { AuthGuard, RequirePermission } from '@gantry/auth';
+import { answerGrpc, callerOf, headersOf, invalidArgument, requestContext, rpcError, validatedMessage } from '@gantry/platform';
 import type { AcceptanceCriterion } from '@gantry/contracts';
 import { Deployments, type DeploymentView } from './deployments';
 import { CancelDeploymentDto, ListDeploymentsQuery, RequestDeploymentDto, RescheduleDeploymentDto } from './request-deployment.dto';
@@ -31,42 +29,31 @@ interface ProtoRequest {
 
 /** The gRPC door of change enablement: the same command path as REST, the same validation, the same errors. */
 @Controller()
+@UseGuards(AuthGuard)
 export class DeploymentsGrpc {
-  constructor(
-    private readonly deployments: Deployments,
-    private readonly auth: AuthService,
-  ) {}
+  constructor(private readonly deployments: Deployments) {}
 
   @GrpcMethod('DeploymentService', 'RequestDeployment')
+  @RequirePermission('deployments:request')
   async requestDeployment(message: ProtoRequest, metadata: Metadata) {
-    const identity = await this.identify(metadata, 'deployments:request');
-    const body = plainToInstance(RequestDeploymentDto, fromProto(message));
-    const errors = await validate(body, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true });
-    if (errors.length > 0) {
-      const messages = errors.flatMap(function flatten(e): string[] {
-        return [...Object.values(e.constraints ?? {}), ...(e.children ?? []).flatMap(flatten)];
-      });
-      throw new RpcException({ code: status.INVALID_ARGUMENT, message: messages.join('; ') });
-    }
-    return this.answer(() => this.deployments.request(body, requestContext(identity, headersOf(metadata))));
+    const body = await validatedMessage(RequestDeploymentDto, fromProto(message));
+    return this.answer(() => this.deployments.request(body, requestContext(callerOf(metadata), headersOf(metadata))));
   }
 
   @GrpcMethod('DeploymentService', 'GetDeployment')
-  async getDeployment(message: { id?: string }, metadata: Metadata) {
-    await this.identify(metadata, 'deployments:read');
-    if (!message.id || !/^[0-9a-f-]{36}$/i.test(message.id)) throw new RpcException({ code: status.INVALID_ARGUMENT, message: 'id must be a uuid' });
-    return this.answer(() => this.deployments.get(message.id!));
+  @RequirePermission('deployments:read')
+  async getDeployment(message: { id?: string }) {
+    return this.answer(() => this.deployments.get(this.deploymentId(message.id)));
   }
 
   @GrpcMethod('DeploymentService', 'ListDeployments')
-  async listDeployments(message: { environment?: string; status?: string; limit?: number }, metadata: Metadata) {
-    await this.identify(metadata, 'deployments:read');
-    const query = plainToInstance(ListDeploymentsQuery, {
+  @RequirePermission('deployments:read')
+  async listDeployments(message: { environment?: string; status?: string; limit?: number }) {
+    const query = await validatedMessage(ListDeploymentsQuery, {
       ...(message.environment ? { environment: message.environment } : {}),
       ...(message.status ? { status: message.status } : {}),
       ...(message.limit ? { limit: message.limit } : {}),
     });
-    await this.validated(query);
     try {
       const views = await this.deployments.list({ environment: query.environment, status: query.status, limit: query.limit ?? 100 });
       return { deployments: views.map(toProto) };
@@ -76,84 +63,42 @@ export class DeploymentsGrpc {
   }
 
   @GrpcMethod('DeploymentService', 'CancelDeployment')
+  @RequirePermission('deployments:request')
   async cancelDeployment(message: { id?: string; reason?: string; expectedVersion?: number }, metadata: Metadata) {
-    const identity = await this.identify(metadata, 'deployments:request');
+    const identity = callerOf(metadata);
     const id = this.deploymentId(message.id);
     const expected = this.expectedVersion(message.expectedVersion);
-    await this.validated(plainToInstance(CancelDeploymentDto, { reason: message.reason }));
+    await validatedMessage(CancelDeploymentDto, { reason: message.reason });
     const context = requestContext(identity, headersOf(metadata));
     return this.answer(() => this.deployments.cancel(id, message.reason!, identity.subject, context.metadata, expected));
   }
 
   @GrpcMethod('DeploymentService', 'RescheduleDeployment')
+  @RequirePermission('deployments:request')
   async rescheduleDeployment(message: { id?: string; window?: { start?: string; end?: string }; expectedVersion?: number }, metadata: Metadata) {
-    const identity = await this.identify(metadata, 'deployments:request');
+    const identity = callerOf(metadata);
     const id = this.deploymentId(message.id);
     const expected = this.expectedVersion(message.expectedVersion);
-    const body = plainToInstance(RescheduleDeploymentDto, { window: message.window });
-    await this.validated(body);
+    const body = await validatedMessage(RescheduleDeploymentDto, { window: message.window });
     const context = requestContext(identity, headersOf(metadata));
     const window = { start: new Date(body.window.start).toISOString(), end: new Date(body.window.end).toISOString() };
     return this.answer(() => this.deployments.reschedule(id, window, identity, context.metadata, expected));
   }
 
   private deploymentId(id: string | undefined): string {
-    if (!id || !/^[0-9a-f-]{36}$/i.test(id)) throw new RpcException({ code: status.INVALID_ARGUMENT, message: 'id must be a uuid' });
+    if (!id || !/^[0-9a-f-]{36}$/i.test(id)) throw invalidArgument('id must be a uuid');
     return id;
   }
 
   private expectedVersion(version: number | undefined): number {
-    if (!version || !Number.isInteger(version) || version < 1) throw new RpcException({ code: status.INVALID_ARGUMENT, message: 'expected_version is required: send the version you last read' });
+    if (!version || !Number.isInteger(version) || version < 1) throw invalidArgument('expected_version is required: send the version you last read');
     return version;
   }
 
-  private async validated(body: object): Promise<void> {
-    const errors = await validate(body, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true });
-    if (errors.length > 0) {
-      const messages = errors.flatMap(function flatten(e): string[] {
-        return [...Object.values(e.constraints ?? {}), ...(e.children ?? []).flatMap(flatten)];
-      });
-      throw new RpcException({ code: status.INVALID_ARGUMENT, message: messages.join('; ') });
-    }
-  }
-
-  private async identify(metadata: Metadata, permission: Permission): Promise<Identity> {
-    const result = await this.auth.authenticateGrpc(metadata);
-    if (!result.ok) throw new RpcException({ code: status.UNAUTHENTICATED, message: result.reason });
-    if (!this.auth.permits(result.identity, permission)) {
-      throw new RpcException({ code: status.PERMISSION_DENIED, message: `${permission} is not granted to roles ${result.identity.roles.join(', ') || '(none)'}` });
-    }
-    return result.identity;
-  }
-
-  private async answer(work: () => Promise<DeploymentView>) {
-    try {
-      return toProto(await work());
-    } catch (error) {
-      throw rpcError(error);
-    }
+  private answer(work: () => Promise<DeploymentView>) {
+    return answerGrpc(async () => toProto(await work()));
   }
 }
-
-const rpcError = (error: unknown) => {
-  const body = toErrorBody(error);
-  return new RpcException({ code: GRPC_STATUS[body.statusCode] ?? status.INTERNAL, message: Array.isArray(body.message) ? body.message.join('; ') : body.message });
-};
-
-const GRPC_STATUS: Record<number, status> = {
-  400: status.INVALID_ARGUMENT,
-  401: status.UNAUTHENTICATED,
-  403: status.PERMISSION_DENIED,
-  404: status.NOT_FOUND,
-  409: status.ALREADY_EXISTS,
-  412: status.FAILED_PRECONDITION,
-  413: status.RESOURCE_EXHAUSTED,
-  422: status.FAILED_PRECONDITION,
-  503: status.UNAVAILABLE,
-};
-
-const headersOf = (metadata: Metadata): Record<string, string | undefined> =>
-  Object.fromEntries(['x-correlation-id', 'x-request-id', 'idempotency-key'].map((h) => [h, metadata.get(h)[0]?.toString()]));
 
 const fromProto = (m: ProtoRequest) => ({
   changeId: m.changeId,

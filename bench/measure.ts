@@ -1,0 +1,62 @@
+/** Measuring helpers: fixed-duration concurrent runs, percentiles, medians across rounds. */
+
+export interface Throughput {
+  /** operations (or events) per second over the run */
+  perSecond: number;
+  operations: number;
+  p50Ms: number;
+  p90Ms: number;
+  p99Ms: number;
+}
+
+export const percentile = (sorted: readonly number[], p: number): number =>
+  sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+
+export const median = (values: readonly number[]): number => percentile([...values].sort((a, b) => a - b), 50);
+
+export const round = (value: number, digits = 2): number => Number(value.toFixed(digits));
+
+/**
+ * Runs `operation` on `concurrency` workers for `durationMs` and counts `units` of work per call (events appended,
+ * rows read). Every worker gets its own index so operations can use their own connection or stream.
+ */
+export async function runFor(
+  durationMs: number,
+  concurrency: number,
+  operation: (worker: number, n: number) => Promise<number>,
+): Promise<Throughput> {
+  const latencies: number[] = [];
+  let units = 0;
+  const started = performance.now();
+  const deadline = started + durationMs;
+  await Promise.all(
+    Array.from({ length: concurrency }, async (_, worker) => {
+      for (let n = 0; performance.now() < deadline; n++) {
+        const t0 = performance.now();
+        units += await operation(worker, n);
+        latencies.push(performance.now() - t0);
+      }
+    }),
+  );
+  const elapsed = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  return {
+    perSecond: round(units / elapsed, 1),
+    operations: latencies.length,
+    p50Ms: round(percentile(latencies, 50), 3),
+    p90Ms: round(percentile(latencies, 90), 3),
+    p99Ms: round(percentile(latencies, 99), 3),
+  };
+}
+
+/** Times `operation` `times` times, one after another; latencies in ms. */
+export async function timeEach(times: number, operation: (n: number) => Promise<void>): Promise<{ p50Ms: number; p90Ms: number; p99Ms: number }> {
+  const latencies: number[] = [];
+  for (let n = 0; n < times; n++) {
+    const t0 = performance.now();
+    await operation(n);
+    latencies.push(performance.now() - t0);
+  }
+  latencies.sort((a, b) => a - b);
+  return { p50Ms: round(percentile(latencies, 50), 3), p90Ms: round(percentile(latencies, 90), 3), p99Ms: round(percentile(latencies, 99), 3) };
+}

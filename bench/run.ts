@@ -1,0 +1,77 @@
+import { writeFileSync, mkdirSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { createTestDatabase } from '@gantry/testing';
+import type { Benchmark, BenchmarkContext, BenchmarkResult } from './benchmark';
+import { batchAppends, commandAppends, replay, streamReads } from './benchmarks/event-store';
+
+/**
+ * `npm run bench [-- <name> …]`: runs the benchmarks (all, or the named ones) on a fresh database and writes
+ * bench/results/latest.json and bench/results/latest.md. Settings: BENCH_ROUNDS (3), BENCH_DURATION_MS (5000),
+ * BENCH_REPLAY_EVENTS (1000000).
+ */
+const BENCHMARKS: Benchmark[] = [commandAppends, batchAppends, streamReads, replay];
+
+async function machine() {
+  const client = new Client({ connectionString: process.env.GANTRY_TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' });
+  await client.connect();
+  const postgres = (await client.query<{ server_version: string }>('SHOW server_version')).rows[0].server_version;
+  await client.end();
+  return { cores: cpus().length, cpu: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, postgres, at: new Date().toISOString() };
+}
+
+async function main() {
+  const wanted = process.argv.slice(2);
+  const unknown = wanted.filter((name) => !BENCHMARKS.some((b) => b.name === name));
+  if (unknown.length) throw new Error(`unknown benchmark ${unknown.join(', ')}; known: ${BENCHMARKS.map((b) => b.name).join(', ')}`);
+  const selected = wanted.length ? BENCHMARKS.filter((b) => wanted.includes(b.name)) : BENCHMARKS;
+  const facts = await machine();
+  const results: (BenchmarkResult & { name: string; title: string; goal: string })[] = [];
+  for (const benchmark of selected) {
+    const database = await createTestDatabase('gantry_bench');
+    const context: BenchmarkContext = {
+      databaseUrl: database.url,
+      rounds: Number(process.env.BENCH_ROUNDS ?? 3),
+      durationMs: Number(process.env.BENCH_DURATION_MS ?? 5000),
+      replayEvents: Number(process.env.BENCH_REPLAY_EVENTS ?? 1_000_000),
+      log: (line) => console.log(line),
+    };
+    console.log(`${benchmark.name}: ${benchmark.title}`);
+    try {
+      const result = await benchmark.run(context);
+      results.push({ name: benchmark.name, title: benchmark.title, goal: benchmark.goal, ...result });
+      console.log(`  → ${JSON.stringify(result.ratios)} goal ${benchmark.goal}: ${result.met ? 'met' : 'MISSED'}`);
+    } finally {
+      await database.drop();
+    }
+  }
+  const dir = join(__dirname, 'results');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'latest.json'), `${JSON.stringify({ machine: facts, results }, null, 2)}\n`);
+  const rows = results.map((r) => `| ${r.title} | ${r.goal} | ${Object.entries(r.ratios).map(([k, v]) => `${k} = ${v}`).join('; ')} | ${summary(r)} | ${r.met ? 'met' : 'missed'} |`);
+  const markdown = [
+    `Run ${facts.at} on ${facts.cores} cores (${facts.cpu}), ${facts.memoryGiB} GiB, Node ${facts.node}, PostgreSQL ${facts.postgres}.`,
+    '',
+    '| benchmark | goal | measured ratio | figures (median of rounds) | goal |',
+    '| --- | --- | --- | --- | --- |',
+    ...rows,
+    '',
+  ].join('\n');
+  writeFileSync(join(dir, 'latest.md'), markdown);
+  console.log(`\n${markdown}`);
+}
+
+const summary = (r: BenchmarkResult) =>
+  Object.entries(r.measured)
+    .map(([name, m]) => {
+      if (typeof m !== 'object' || m === null) return `${name} ${String(m)}`;
+      const t = m as { perSecond?: number; p50Ms?: number; p99Ms?: number };
+      return t.perSecond !== undefined ? `${name} ${t.perSecond} ${r.unit}` : `${name} p50 ${t.p50Ms} ms, p99 ${t.p99Ms} ms`;
+    })
+    .join('; ');
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

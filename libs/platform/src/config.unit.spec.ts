@@ -1,0 +1,27 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from './config';
+
+describe('loadConfig', () => {
+  it('reads TLS and SASL settings for Kafka, and refuses incomplete or unknown ones', () => {
+    const ca = join(mkdtempSync(join(tmpdir(), 'gantry-config-')), 'ca.pem');
+    writeFileSync(ca, '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n');
+    expect(loadConfig('planning', {}).kafkaSecurity).toBeUndefined();
+    expect(loadConfig('planning', { KAFKA_SSL: 'true' }).kafkaSecurity).toEqual({ ssl: true });
+    expect(loadConfig('planning', { KAFKA_SSL_CA_FILE: ca }).kafkaSecurity).toEqual({ ssl: { ca: [expect.stringContaining('BEGIN CERTIFICATE')] } });
+    expect(loadConfig('planning', { KAFKA_SASL_MECHANISM: 'SCRAM-SHA-512', KAFKA_SASL_USERNAME: 'gantry', KAFKA_SASL_PASSWORD: 's3cret' }).kafkaSecurity).toEqual({
+      sasl: { mechanism: 'scram-sha-512', username: 'gantry', password: 's3cret' },
+    });
+    expect(() => loadConfig('planning', { KAFKA_SSL: 'yes' })).toThrow(/KAFKA_SSL/);
+    expect(() => loadConfig('planning', { KAFKA_SSL_CA_FILE: '/nonexistent/ca.pem' })).toThrow(/cannot be read/);
+    expect(() => loadConfig('planning', { KAFKA_SASL_MECHANISM: 'gssapi', KAFKA_SASL_USERNAME: 'a', KAFKA_SASL_PASSWORD: 'b' })).toThrow(/one of/);
+    expect(() => loadConfig('planning', { KAFKA_SASL_MECHANISM: 'plain' })).toThrow(/USERNAME/);
+  });
+
+  it('refuses limits that are not non-negative integers', () => {
+    expect(loadConfig('planning', { GANTRY_RATE_LIMIT_PER_MINUTE: '0' }).rateLimitPerMinute).toBe(0);
+    expect(() => loadConfig('planning', { GANTRY_RATE_LIMIT_PER_MINUTE: 'lots' })).toThrow(/non-negative integer/);
+    expect(() => loadConfig('planning', { GANTRY_SHUTDOWN_TIMEOUT_MS: '-5' })).toThrow(/non-negative integer/);
+  });
+});

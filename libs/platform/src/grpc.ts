@@ -1,0 +1,66 @@
+import { status, type Metadata } from '@grpc/grpc-js';
+import { RpcException } from '@nestjs/microservices';
+import { plainToInstance, type ClassConstructor } from 'class-transformer';
+import { validate } from 'class-validator';
+import { grpcIdentity, type Identity } from '@gantry/auth';
+import { toErrorBody } from './errors';
+
+/**
+ * The gRPC edge, one way for every service: AuthGuard (on the controller with `@UseGuards(AuthGuard)`, each method with
+ * `@RequirePermission`) decides access as it does for HTTP; DTOs are the REST ones, validated the same way; errors
+ * map from the same HTTP status to the gRPC status.
+ */
+const GRPC_STATUS: Record<number, status> = {
+  400: status.INVALID_ARGUMENT,
+  401: status.UNAUTHENTICATED,
+  403: status.PERMISSION_DENIED,
+  404: status.NOT_FOUND,
+  409: status.ALREADY_EXISTS,
+  412: status.FAILED_PRECONDITION,
+  413: status.RESOURCE_EXHAUSTED,
+  422: status.FAILED_PRECONDITION,
+  429: status.RESOURCE_EXHAUSTED,
+  503: status.UNAVAILABLE,
+};
+
+/** An error of the command path as the gRPC status a client acts on (a bug stays INTERNAL, without its details). */
+export const rpcError = (error: unknown): RpcException => {
+  if (error instanceof RpcException) return error;
+  const body = toErrorBody(error);
+  return new RpcException({ code: GRPC_STATUS[body.statusCode] ?? status.INTERNAL, message: Array.isArray(body.message) ? body.message.join('; ') : body.message });
+};
+
+/** Runs the work and maps what it throws. */
+export async function answerGrpc<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw rpcError(error);
+  }
+}
+
+export const invalidArgument = (message: string): RpcException => new RpcException({ code: status.INVALID_ARGUMENT, message });
+
+/** A gRPC message checked against the REST DTO: the same rules, INVALID_ARGUMENT with every violation. */
+export async function validatedMessage<T extends object>(dto: ClassConstructor<T>, plain: unknown): Promise<T> {
+  const body = plainToInstance(dto, plain);
+  const errors = await validate(body, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true });
+  if (errors.length > 0) {
+    const messages = errors.flatMap(function flatten(e): string[] {
+      return [...Object.values(e.constraints ?? {}), ...(e.children ?? []).flatMap(flatten)];
+    });
+    throw invalidArgument(messages.join('; '));
+  }
+  return body;
+}
+
+/** The identity AuthGuard established for this call (the guard runs first, so there always is one). */
+export const callerOf = (metadata: Metadata): Identity => {
+  const identity = grpcIdentity(metadata);
+  if (!identity) throw new RpcException({ code: status.UNAUTHENTICATED, message: 'no identity: the handler is not behind AuthGuard' });
+  return identity;
+};
+
+/** The request headers the command path reads, from gRPC metadata. */
+export const headersOf = (metadata: Metadata): Record<string, string | undefined> =>
+  Object.fromEntries(['x-correlation-id', 'x-request-id', 'idempotency-key'].map((h) => [h, metadata.get(h)[0]?.toString()]));

@@ -1,0 +1,78 @@
+import { HttpException, HttpStatus, Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+import type { AuthenticatedRequest } from '@gantry/auth';
+import type { Observable } from 'rxjs';
+
+/**
+ * Headers every API answer carries: no sniffing, no framing, no referrer, nothing cached (answers hold audit data).
+ * The API serves JSON only, so its content security policy allows nothing; the Swagger UI under /docs needs its
+ * own scripts and styles and gets a policy limited to this origin.
+ */
+export function securityHeaders(request: { path?: string; url?: string }, response: { setHeader(name: string, value: string): unknown }, next: () => void): void {
+  const path = request.path ?? request.url ?? '';
+  response.setHeader('x-content-type-options', 'nosniff');
+  response.setHeader('x-frame-options', 'DENY');
+  response.setHeader('referrer-policy', 'no-referrer');
+  response.setHeader('cross-origin-resource-policy', 'same-origin');
+  response.setHeader(
+    'content-security-policy',
+    path.startsWith('/docs') ? "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'" : "default-src 'none'; frame-ancestors 'none'",
+  );
+  response.setHeader('cache-control', 'no-store');
+  next();
+}
+
+interface Bucket {
+  tokens: number;
+  updatedAt: number;
+}
+
+/**
+ * Requests per identity, as a token bucket: `perMinute` tokens refill evenly, up to `burst` at once. Past it: 429 with
+ * Retry-After (seconds until one token is back). Counted per process, after authentication, by subject (an
+ * unauthenticated request was already refused by AuthGuard). gRPC is not counted here.
+ */
+@Injectable()
+export class RateLimit implements NestInterceptor {
+  private readonly buckets = new Map<string, Bucket>();
+  private sweeps = 0;
+
+  constructor(
+    private readonly perMinute: number,
+    private readonly burst: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    if (context.getType() !== 'http' || this.perMinute <= 0) return next.handle();
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    if (!request.identity) return next.handle();
+    const waitSeconds = this.take(request.identity.subject);
+    if (waitSeconds > 0) {
+      context.switchToHttp().getResponse<{ setHeader(name: string, value: string): unknown }>().setHeader('retry-after', String(waitSeconds));
+      throw new HttpException(`rate limit of ${this.perMinute} requests per minute exceeded; retry after ${waitSeconds} s`, HttpStatus.TOO_MANY_REQUESTS);
+    }
+    return next.handle();
+  }
+
+  /** takes a token; 0 when there was one, else the seconds until there is */
+  take(subject: string): number {
+    const now = this.now();
+    const ratePerMs = this.perMinute / 60_000;
+    const bucket = this.buckets.get(subject) ?? { tokens: this.burst, updatedAt: now };
+    bucket.tokens = Math.min(this.burst, bucket.tokens + (now - bucket.updatedAt) * ratePerMs);
+    bucket.updatedAt = now;
+    this.buckets.set(subject, bucket);
+    if (++this.sweeps % 10_000 === 0) this.forgetIdle(now);
+    if (bucket.tokens >= 1) {
+      bucket.tokens -= 1;
+      return 0;
+    }
+    return Math.max(1, Math.ceil((1 - bucket.tokens) / ratePerMs / 1000));
+  }
+
+  /** a bucket that has refilled completely is the same as none: forget it, so memory stays bounded */
+  private forgetIdle(now: number): void {
+    const full = this.burst / (this.perMinute / 60_000);
+    for (const [subject, bucket] of this.buckets) if (now - bucket.updatedAt > full) this.buckets.delete(subject);
+  }
+}

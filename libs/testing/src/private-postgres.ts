@@ -1,0 +1,89 @@
+import { execFile } from 'node:child_process';
+import { appendFileSync, chownSync, chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+/**
+ * A PostgreSQL server of the test's own, in a temporary directory, for what the shared server must not suffer: being
+ * restarted under load, or being made to speak TLS only. Uses the machine's PostgreSQL binaries; as root it runs the
+ * server as the `postgres` user (initdb refuses root).
+ */
+export interface PrivatePostgres {
+  url: string;
+  port: number;
+  /** the self-signed certificate the server presents (TLS only) */
+  caFile?: string;
+  /** stops the server (immediate shutdown, as a crash would), keeping its data */
+  halt(): Promise<void>;
+  start(): Promise<void>;
+  restart(): Promise<void>;
+  /** stops the server and deletes its data */
+  destroy(): Promise<void>;
+}
+
+const binDir = (): string => {
+  const root = '/usr/lib/postgresql';
+  const versions = existsSync(root) ? readdirSync(root).sort((a, b) => Number(b) - Number(a)) : [];
+  const found = versions.map((v) => join(root, v, 'bin')).find((dir) => existsSync(join(dir, 'pg_ctl')));
+  if (!found) throw new Error('no PostgreSQL server binaries under /usr/lib/postgresql (apt install postgresql)');
+  return found;
+};
+
+const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+
+export async function startPrivatePostgres({ tls = false }: { tls?: boolean } = {}): Promise<PrivatePostgres> {
+  const bin = binDir();
+  const dir = mkdtempSync(join(tmpdir(), 'gantry-pg-'));
+  const data = join(dir, 'data');
+  const asRoot = process.getuid?.() === 0;
+  const owner = asRoot ? Number((await run('id', ['-u', 'postgres'])).stdout.trim()) : undefined;
+  const group = asRoot ? Number((await run('id', ['-g', 'postgres'])).stdout.trim()) : undefined;
+  const pg = (tool: string, args: string[]) => (asRoot ? run('runuser', ['-u', 'postgres', '--', join(bin, tool), ...args]) : run(join(bin, tool), args));
+  if (owner !== undefined) chownSync(dir, owner, group!);
+  await pg('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8']);
+  const port = await freePort();
+  const settings = [`port = ${port}`, "listen_addresses = '127.0.0.1'", `unix_socket_directories = '${dir}'`, 'fsync = off', 'max_connections = 50'];
+  let caFile: string | undefined;
+  if (tls) {
+    caFile = join(dir, 'server.crt');
+    const key = join(dir, 'server.key');
+    await run('openssl', ['req', '-new', '-x509', '-days', '1', '-nodes', '-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost', '-keyout', key, '-out', caFile]);
+    chmodSync(key, 0o600);
+    if (owner !== undefined) [key, caFile].forEach((file) => chownSync(file, owner, group!));
+    settings.push('ssl = on', `ssl_cert_file = '${caFile}'`, `ssl_key_file = '${key}'`);
+    // TLS only: a client that does not speak it is refused
+    writeFileSync(join(data, 'pg_hba.conf'), 'local all all trust\nhostssl all all 127.0.0.1/32 trust\n');
+    if (owner !== undefined) chownSync(join(data, 'pg_hba.conf'), owner, group!);
+  }
+  appendFileSync(join(data, 'postgresql.conf'), `\n${settings.join('\n')}\n`);
+  const log = join(dir, 'server.log');
+  const start = async () => void (await pg('pg_ctl', ['-D', data, '-l', log, '-w', '-t', '60', 'start']));
+  await start().catch((error) => {
+    throw new Error(`private PostgreSQL did not start: ${String(error)}\n${existsSync(log) ? readFileSync(log, 'utf8') : ''}`);
+  });
+  return {
+    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    port,
+    ...(caFile ? { caFile } : {}),
+    start,
+    halt: async () => void (await pg('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop'])),
+    // -l: the server's output goes to the log, not to this process's pipes (which would then never close)
+    restart: async () => void (await pg('pg_ctl', ['-D', data, '-l', log, '-m', 'fast', '-w', '-t', '60', 'restart'])),
+    destroy: async () => {
+      await pg('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']).catch(() => undefined);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
