@@ -20,3 +20,20 @@ export class SchemaBody implements PipeTransform {
     return value;
   }
 }
+
+/** A path parameter checked against a JSON Schema (a name, a version, a key id as the contract allows them). */
+export class SchemaParam implements PipeTransform<string, string> {
+  private readonly validate;
+
+  constructor(
+    schema: JsonSchema,
+    private readonly what: string,
+  ) {
+    this.validate = ajv.compile(schema);
+  }
+
+  transform(value: string): string {
+    if (!this.validate(value)) throw new BadRequestException([`${JSON.stringify(String(value).slice(0, 100))} is not ${this.what}`]);
+    return value;
+  }
+}

@@ -117,6 +117,10 @@ export class Evaluations {
       this.store.db.transaction(async (tx) => this.assess(tx, deploymentId, scope, await this.evidence.evidence(tx, deploymentId, { [index]: outcome }), metadata, new Date()));
     const measured = (p: ProbeTimer) => ({ consecutiveSuccesses: p.successes, probes: p.probes, ...(p.lastStatus !== undefined ? { lastStatus: p.lastStatus } : {}) });
 
+    // the allow-list may have narrowed since the evaluation started (a restart with other configuration)
+    if (!probeAllowed(criterion.url, this.policy)) {
+      return decide({ type: criterion.type, description: criterion.description, result: 'failed', measured: { url: criterion.url, ...measured(progress) }, reason: 'HostNotAllowed' });
+    }
     if (Date.now() >= deadline) return decide({ type: criterion.type, description: criterion.description, result: 'failed', measured: measured(progress), reason: 'DeadlinePassed' });
     const answer = await probeOnce(criterion.url, criterion.timeoutMs ?? this.policy.probeTimeoutMs);
     const success = answer === (criterion.expectedStatus ?? 200);

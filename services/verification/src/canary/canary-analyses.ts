@@ -1,9 +1,9 @@
 import type { CanaryAnalysisRequested } from '@gantry/contracts';
 import type { EventMetadata, EventStore, SqlClient } from '@gantry/event-store';
-import { cancelTimer, executeCommand, scheduleTimer, type FiredTimer } from '@gantry/platform';
+import { cancelTimer, executeCommand, loadAggregate, scheduleTimer, type FiredTimer } from '@gantry/platform';
 import { systemMetadata } from '../acceptance/evaluations';
 import { lockDeploymentEvidence, type EvidenceStore } from '../acceptance/evidence';
-import { canaryAnalysisDecider, canaryStream } from './canary-analysis.decider';
+import { canaryAnalysisDecider, canaryStream, type CanaryAnalysis } from './canary-analysis.decider';
 
 export const CANARY_DEADLINE_TIMER = 'canary-deadline';
 
@@ -29,12 +29,21 @@ export class CanaryAnalyses {
     }
   }
 
+  /** The canary analyses of a deployment, by wave. */
+  async ofDeployment(deploymentId: string, client?: SqlClient): Promise<Exclude<CanaryAnalysis, { status: 'none' }>[]> {
+    const { rows } = await (client ?? this.store.db).query<{ stream_id: string }>(
+      `SELECT stream_id FROM "${this.store.schema}".streams WHERE stream_type = 'CanaryAnalysis' AND starts_with(stream_id, $1) ORDER BY stream_id`,
+      [`CanaryAnalysis-${deploymentId}-`],
+    );
+    const states = await Promise.all(rows.map(async (r) => (await loadAggregate(this.store, canaryAnalysisDecider, r.stream_id, client)).state));
+    return states.filter((s): s is Exclude<CanaryAnalysis, { status: 'none' }> => s.status !== 'none');
+  }
+
   /** New observations for a deployment: its open canary analyses look at them. */
   async assessAll(tx: SqlClient, deploymentId: string, metadata: EventMetadata, now: Date): Promise<void> {
-    const { rows } = await tx.query<{ stream_id: string }>(`SELECT stream_id FROM "${this.store.schema}".streams WHERE stream_type = 'CanaryAnalysis' AND starts_with(stream_id, $1)`, [
-      `CanaryAnalysis-${deploymentId}-`,
-    ]);
-    for (const row of rows) await this.assess(tx, { deploymentId, wave: Number(row.stream_id.slice(`CanaryAnalysis-${deploymentId}-`.length)) }, metadata, now);
+    for (const analysis of await this.ofDeployment(deploymentId, tx)) {
+      if (analysis.status === 'open') await this.assess(tx, { deploymentId, wave: analysis.request.wave }, metadata, now);
+    }
   }
 
   private async assess(tx: SqlClient, analysis: CanaryTimer, metadata: EventMetadata, now: Date): Promise<void> {

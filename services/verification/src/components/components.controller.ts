@@ -2,14 +2,15 @@ import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/commo
 import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
 import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { RequirePermission } from '@gantry/auth';
-import { itamComponentEventSchemas, objectOf, text, type ComponentVersionDefinition } from '@gantry/contracts';
+import { componentVersionProperties, itamComponentEventSchemas, objectOf, text, type ComponentVersionDefinition } from '@gantry/contracts';
 import { CommandContext, type HttpResponse, type RequestContext } from '@gantry/platform';
-import { SchemaBody } from '../schema-body.pipe';
+import { SchemaBody, SchemaParam } from '../schema-body.pipe';
 import { AuthorisedRepository } from './authorised-repository';
-import { NameParam, VersionParam } from './component-params.pipe';
 
 const registration = itamComponentEventSchemas.ComponentVersionRegistered;
 const withdrawal = objectOf({ reason: text() }, ['reason']);
+const NameParam = new SchemaParam(componentVersionProperties.name, 'a component name');
+const VersionParam = new SchemaParam(componentVersionProperties.version, 'a component version');
 
 /** The authorised repository over REST: the same definitions IT asset management sends on `itam.components.v1`. */
 @ApiTags('components')

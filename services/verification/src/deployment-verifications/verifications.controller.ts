@@ -3,14 +3,17 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { RequirePermission } from '@gantry/auth';
 import { EventStore } from '@gantry/event-store';
 import { loadAggregate, NotFound } from '@gantry/platform';
-import { canaryAnalysisDecider } from '../canary/canary-analysis.decider';
+import { CanaryAnalyses } from '../canary/canary-analyses';
 import { deploymentVerificationDecider, verificationStream } from './deployment-verification.decider';
 
 @ApiTags('verifications')
 @ApiBearerAuth()
 @Controller('verifications')
 export class VerificationsController {
-  constructor(private readonly store: EventStore) {}
+  constructor(
+    private readonly store: EventStore,
+    private readonly canaries: CanaryAnalyses,
+  ) {}
 
   /** Every verification result of a deployment so far, with the reasons: components, environment, acceptance criteria, canary steps. */
   @Get(':deploymentId')
@@ -18,18 +21,14 @@ export class VerificationsController {
   async get(@Param('deploymentId', new ParseUUIDPipe()) deploymentId: string) {
     const { state, version } = await loadAggregate(this.store, deploymentVerificationDecider, verificationStream(deploymentId).streamId);
     if (version === 0) throw new NotFound(`no verification of deployment ${deploymentId}`);
-    const { rows } = await this.store.db.query<{ stream_id: string }>(
-      `SELECT stream_id FROM "${this.store.schema}".streams WHERE stream_type = 'CanaryAnalysis' AND starts_with(stream_id, $1) ORDER BY stream_id`,
-      [`CanaryAnalysis-${deploymentId}-`],
-    );
-    const canaries = await Promise.all(rows.map(async (r) => (await loadAggregate(this.store, canaryAnalysisDecider, r.stream_id)).state));
+    const canaries = await this.canaries.ofDeployment(deploymentId);
     return {
       deploymentId,
       version,
       components: { result: state.components, failures: state.componentFailures, revoked: state.revoked },
       environment: { result: state.environment, failures: state.environmentFailures },
       evaluations: state.evaluations,
-      canaryAnalyses: canaries.flatMap((c) => (c.status === 'none' ? [] : [{ wave: c.request.wave, status: c.status, ...(c.status === 'completed' ? { verdict: c.verdict } : {}), request: c.request }])),
+      canaryAnalyses: canaries.map((c) => ({ wave: c.request.wave, status: c.status, ...(c.status === 'completed' ? { verdict: c.verdict } : {}), request: c.request })),
     };
   }
 }

@@ -4,9 +4,8 @@ import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec
 import { RequirePermission } from '@gantry/auth';
 import { label, objectOf, signingKeyIdSchema, text, timestamp } from '@gantry/contracts';
 import { CommandContext, type HttpResponse, type RequestContext } from '@gantry/platform';
-import { BadRequestException, type PipeTransform } from '@nestjs/common';
 import type { JsonWebKey } from 'node:crypto';
-import { SchemaBody } from '../schema-body.pipe';
+import { SchemaBody, SchemaParam } from '../schema-body.pipe';
 import { TrustedKeys } from './trusted-keys';
 
 /** `publicKey`: PEM text (SubjectPublicKeyInfo) or a JWK object (`kty` OKP/Ed25519 or EC/P-256). */
@@ -26,12 +25,7 @@ const registration = objectOf(
 /** `effectiveAt`: from when the key is no longer trusted (default now); earlier than now for a key compromised before. */
 const revocation = objectOf({ reason: text(), effectiveAt: timestamp }, ['reason']);
 
-class KeyIdParam implements PipeTransform<string, string> {
-  transform(value: string): string {
-    if (value.length > signingKeyIdSchema.maxLength || !new RegExp(signingKeyIdSchema.pattern).test(value)) throw new BadRequestException(['keyId is not a key id']);
-    return value;
-  }
-}
+const KeyIdParam = new SchemaParam(signingKeyIdSchema, 'a key id');
 
 @ApiTags('signing-keys')
 @ApiBearerAuth()
