@@ -296,3 +296,56 @@ describe('bad input at the planning door', () => {
     expect((await fetch(`${processes.planning.url}/health`)).status).toBe(200);
   });
 });
+
+describe('the auditor role', () => {
+  const call = (service: (typeof SERVICES)[number], method: string, path: string, body: unknown = {}) =>
+    fetch(`${processes[service].url}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${auditor}` },
+      ...(method === 'GET' ? {} : { body: JSON.stringify(body) }),
+    }).then((r) => r.status);
+  const someId = '5b0e5a8e-2f0b-4c3e-9a57-3f5d2f3e8d10';
+
+  it('reads everything in records', async () => {
+    const today = new Date().toISOString().slice(0, 10);
+    for (const path of ['/audit/deployments', '/audit/digest', '/audit/verify', '/audit/findings', '/kpis/definitions', `/kpis?period=day&from=${today}T00:00:00Z&to=${today}T23:59:59Z`, '/audit/environments/staging/state']) {
+      expect([path, await call('records', 'GET', path)]).toEqual([path, 200]);
+    }
+  });
+
+  it('changes nothing elsewhere: every write route of planning, model review and records answers 403, and so does gRPC', async () => {
+    const writes: [(typeof SERVICES)[number], string, string][] = [
+      ['planning', 'POST', '/deployments'],
+      ['planning', 'POST', `/deployments/${someId}/cancel`],
+      ['planning', 'POST', `/deployments/${someId}/reschedule`],
+      ['planning', 'POST', '/environments'],
+      ['planning', 'PUT', '/environments/staging'],
+      ['planning', 'POST', '/environments/staging/decommission'],
+      ['model-review', 'POST', '/models'],
+      ['model-review', 'POST', '/models/starter-catalogue'],
+      ['model-review', 'PUT', '/models/standard-web/draft'],
+      ['model-review', 'POST', '/models/standard-web/publish'],
+      ['model-review', 'POST', '/models/standard-web/revise'],
+      ['model-review', 'POST', '/models/standard-web/retire'],
+      ['model-review', 'POST', '/reviews'],
+      ['model-review', 'POST', '/reviews/standard-web:1/findings'],
+      ['model-review', 'POST', '/reviews/standard-web:1/initiatives'],
+      ['model-review', 'PUT', '/reviews/standard-web:1/initiatives/i-1/status'],
+      ['model-review', 'POST', '/reviews/standard-web:1/change-requests'],
+      ['model-review', 'POST', '/reviews/standard-web:1/close'],
+      ['records', 'POST', '/satisfaction-responses'],
+      ['records', 'POST', '/admin/projections/rebuild'],
+    ];
+    for (const [service, method, path] of writes) expect([service, method, path, await call(service, method, path)]).toEqual([service, method, path, 403]);
+
+    const definition = loadSync(DEPLOYMENTS_PROTO_PATH, { keepCase: false, longs: String, defaults: true, oneofs: true });
+    const gantry = (loadPackageDefinition(definition) as unknown as { gantry: { v1: Record<string, ServiceClientConstructor> } }).gantry.v1;
+    const client = new gantry.DeploymentService(`127.0.0.1:${grpcPort}`, credentials.createInsecure());
+    const metadata = new Metadata();
+    metadata.set('authorization', `Bearer ${auditor}`);
+    const error = await new Promise<{ code?: number }>((resolve) => (client.CancelDeployment as Function).call(client, { id: someId, reason: 'x', expectedVersion: 1 }, metadata, (e: (Error & { code?: number }) | null) => resolve(e ?? {})));
+    client.close();
+    expect(error.code).toBe(7); // PERMISSION_DENIED
+  });
+});
+

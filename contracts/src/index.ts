@@ -19,3 +19,4 @@ export * from './validation';
 export { firstProblem } from './ajv';
 export * from './asyncapi';
 export * from './proto';
+export { SAMPLE_PAYLOADS } from './samples.fixture';

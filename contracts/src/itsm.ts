@@ -1,5 +1,6 @@
 import { identifier, label, objectOf, text, timestamp, type JsonSchema } from './json-schema';
 import { CHANGE_TYPES, requestDeploymentProperties, requestDeploymentRequired, type RequestDeployment } from './request-deployment';
+import type { ValidateFunction } from 'ajv/dist/2020';
 import { createAjv } from './validation';
 
 /**
@@ -38,21 +39,82 @@ export const itsmChangeEventSchemas: Record<ItsmChangeEventName, JsonSchema> = {
   ChangeCancelled: objectOf({ changeId: identifier, reason: text(), cancelledBy: label(256), cancelledAt: timestamp }, ['changeId', 'reason']),
 };
 
+/**
+ * Inbound from the service desk on `itsm.incidents.v1`. An incident is linked to a deployment, or to a change (then it
+ * counts against every deployment of the change); linking the same incident again changes nothing.
+ */
+export const INCIDENT_SEVERITIES = ['critical', 'high', 'medium', 'low'] as const;
+export type IncidentSeverity = (typeof INCIDENT_SEVERITIES)[number];
+
+export interface IncidentLinked {
+  incidentId: string;
+  /** at least one of deploymentId and changeId */
+  deploymentId?: string;
+  changeId?: string;
+  severity: IncidentSeverity;
+  openedAt: string;
+  title?: string;
+  /** the incident in the service desk */
+  url?: string;
+}
+
+export interface IncidentResolved {
+  incidentId: string;
+  resolvedAt: string;
+}
+
+export const ITSM_INCIDENT_EVENT_TYPES = {
+  IncidentLinked: 'itsm.incidents.IncidentLinked.v1',
+  IncidentResolved: 'itsm.incidents.IncidentResolved.v1',
+} as const;
+export type ItsmIncidentEventName = keyof typeof ITSM_INCIDENT_EVENT_TYPES;
+
+export const itsmIncidentEventSchemas: Record<ItsmIncidentEventName, JsonSchema> = {
+  IncidentLinked: {
+    ...objectOf(
+      {
+        incidentId: identifier,
+        deploymentId: identifier,
+        changeId: identifier,
+        severity: { type: 'string', enum: [...INCIDENT_SEVERITIES] },
+        openedAt: timestamp,
+        title: text(500),
+        url: { type: 'string', minLength: 1, maxLength: 2000, pattern: '^https?://' },
+      },
+      ['incidentId', 'severity', 'openedAt'],
+    ),
+    anyOf: [
+      { properties: { deploymentId: identifier }, required: ['deploymentId'] },
+      { properties: { changeId: identifier }, required: ['changeId'] },
+    ],
+  },
+  IncidentResolved: objectOf({ incidentId: identifier, resolvedAt: timestamp }, ['incidentId', 'resolvedAt']),
+};
+
 const ajv = createAjv();
-const validators = Object.fromEntries(Object.entries(itsmChangeEventSchemas).map(([name, schema]) => [name, ajv.compile(schema)]));
+const validators: Record<string, ValidateFunction> = Object.fromEntries(
+  [...Object.entries(itsmChangeEventSchemas), ...Object.entries(itsmIncidentEventSchemas)].map(([name, schema]) => [name, ajv.compile(schema)]),
+);
 
 /** The inbound change event's name behind a CloudEvents `type`, or undefined. */
 export const itsmChangeEventNameOf = (type: string): ItsmChangeEventName | undefined =>
   (Object.keys(ITSM_CHANGE_EVENT_TYPES) as ItsmChangeEventName[]).find((name) => ITSM_CHANGE_EVENT_TYPES[name] === type);
 
+/** The inbound incident event's name behind a CloudEvents `type`, or undefined. */
+export const itsmIncidentEventNameOf = (type: string): ItsmIncidentEventName | undefined =>
+  (Object.keys(ITSM_INCIDENT_EVENT_TYPES) as ItsmIncidentEventName[]).find((name) => ITSM_INCIDENT_EVENT_TYPES[name] === type);
+
 /** null when the payload is valid, else the first problem (field path and message). */
-export const validateItsmChangeEvent = (name: ItsmChangeEventName, data: unknown): string | null => {
+export const validateItsmEvent = (name: ItsmChangeEventName | ItsmIncidentEventName, data: unknown): string | null => {
   const validate = validators[name];
   if (validate(data)) return null;
   const error = (validate.errors ?? []).find((e) => e.keyword !== 'if');
   if (!error) return 'payload is invalid';
+  // the only anyOf: an incident is linked to a deployment or to a change
+  if (error.schemaPath.startsWith('#/anyOf')) return 'deploymentId or changeId is required';
   const at = error.instancePath.replace(/^\//, '').replace(/\//g, '.');
   if (error.keyword === 'required') return `${at ? `${at}.` : ''}${String(error.params.missingProperty)} is required`;
   if (error.keyword === 'additionalProperties') return `${at ? `${at}.` : ''}${String(error.params.additionalProperty)} is not allowed`;
   return `${at || 'payload'} ${error.message ?? 'is invalid'}`;
 };
+

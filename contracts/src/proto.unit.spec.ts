@@ -1,5 +1,5 @@
 import { loadSync } from '@grpc/proto-loader';
-import { DEPLOYMENTS_PROTO_PATH, PROTO_ROOT } from './proto';
+import { AUDIT_PROTO_PATH, DEPLOYMENTS_PROTO_PATH, GANTRY_PROTO_PATHS, PROTO_ROOT } from './proto';
 
 describe('deployments.proto', () => {
   const definition = loadSync(DEPLOYMENTS_PROTO_PATH, { includeDirs: [PROTO_ROOT], keepCase: true, defaults: true });
@@ -32,5 +32,21 @@ describe('deployments.proto', () => {
       'freeze_override_reason',
       'next_available_minutes',
     ]);
+  });
+});
+
+describe('audit.proto', () => {
+  it('defines gantry.v1.AuditService: history, state as of a time, environment as of a time, verify, export stream', () => {
+    const definition = loadSync(AUDIT_PROTO_PATH, { includeDirs: [PROTO_ROOT], keepCase: true, defaults: true });
+    const service = definition['gantry.v1.AuditService'] as Record<string, { responseStream: boolean }>;
+    expect(Object.keys(service).sort()).toEqual(['ExportEvents', 'GetDeploymentHistory', 'GetDeploymentStateAsOf', 'GetEnvironmentStateAsOf', 'VerifyLedger']);
+    expect(service.ExportEvents.responseStream).toBe(true);
+    expect(service.VerifyLedger.responseStream).toBe(false);
+  });
+
+  it('loads together with deployments.proto, as a process serving both does', () => {
+    const definition = loadSync([...GANTRY_PROTO_PATHS], { includeDirs: [PROTO_ROOT] });
+    expect(definition['gantry.v1.DeploymentService']).toBeDefined();
+    expect(definition['gantry.v1.AuditService']).toBeDefined();
   });
 });

@@ -1,4 +1,4 @@
-import { identifier, label, objectOf, text, timestamp, type JsonSchema } from './json-schema';
+import { arrayOf, identifier, label, objectOf, text, timestamp, type JsonSchema } from './json-schema';
 import { FEEDBACK_TOPICS, type FeedbackTopic } from './topics';
 import { componentsSchema, modelRefSchema, windowSchema, type Component, type ModelRef, type Window } from './vocabulary';
 
@@ -39,6 +39,8 @@ export interface ChangeImplementationReported {
   /** when execution started and ended; absent when it never started */
   actualStart?: string;
   actualEnd?: string;
+  /** the incidents linked to the deployment or its change by the close (then a success is successful-with-issues) */
+  incidents?: string[];
   closedAt: string;
   /** the deployment's full history, for the change record: `GET <records>/audit/deployments/<id>` */
   auditHistory: string;
@@ -54,15 +56,64 @@ export interface ReleaseDeploymentReported {
   closedAt: string;
 }
 
+/**
+ * To change enablement: a report sent earlier no longer holds, because an incident was linked to the deployment (or
+ * its change) after its record closed. Carries the close code the change should have now (a success with linked
+ * incidents is `successful-with-issues`) and every incident linked so far.
+ */
+export interface ChangeImplementationCorrected {
+  deploymentId: string;
+  changeId: string;
+  outcome: DeploymentOutcome;
+  closeCode: CloseCode;
+  previousCloseCode: CloseCode;
+  incidents: string[];
+  correctedAt: string;
+  auditHistory: string;
+}
+
+export const FINDING_SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
+export type FindingSeverity = (typeof FINDING_SEVERITIES)[number];
+
+/** Compliance staff recorded a finding against a deployment (AuditFinding). */
+export interface AuditFindingRecorded {
+  findingId: string;
+  deploymentId: string;
+  severity: FindingSeverity;
+  description: string;
+  recordedBy: string;
+  recordedAt: string;
+}
+
+/** What a satisfaction response is about (domain.md, stakeholder satisfaction). */
+export const SATISFACTION_TOPICS = ['rate-of-change', 'lead-time', 'quality', 'partner-alignment'] as const;
+export type SatisfactionTopic = (typeof SATISFACTION_TOPICS)[number];
+
+/** A stakeholder's answer (SatisfactionResponse): a score from 1 to 5 about one topic, for a deployment or a period. */
+export interface SatisfactionResponseRecorded {
+  responseId: string;
+  score: number;
+  topic: SatisfactionTopic;
+  deploymentId?: string;
+  period?: { from: string; to: string };
+  comment?: string;
+  respondent: string;
+  respondedAt: string;
+}
+
 export interface RecordsEventPayloads {
   DeploymentRecordClosed: DeploymentRecordClosed;
   ChangeImplementationReported: ChangeImplementationReported;
   ReleaseDeploymentReported: ReleaseDeploymentReported;
+  ChangeImplementationCorrected: ChangeImplementationCorrected;
+  AuditFindingRecorded: AuditFindingRecorded;
+  SatisfactionResponseRecorded: SatisfactionResponseRecorded;
 }
 
 /** Records' reports are meant for the practices around deployment: they go on the feedback topics. */
 export const RECORDS_ROUTES: Partial<Record<keyof RecordsEventPayloads, FeedbackTopic>> = {
   ChangeImplementationReported: FEEDBACK_TOPICS.changeEnablement,
+  ChangeImplementationCorrected: FEEDBACK_TOPICS.changeEnablement,
   ReleaseDeploymentReported: FEEDBACK_TOPICS.releaseManagement,
 };
 
@@ -92,6 +143,7 @@ export const recordsEventSchemas: Record<keyof RecordsEventPayloads, JsonSchema>
       plannedWindow: windowSchema,
       actualStart: timestamp,
       actualEnd: timestamp,
+      incidents: arrayOf(identifier, 1000, 1),
       closedAt: timestamp,
       auditHistory: { type: 'string', minLength: 1, maxLength: 300 },
     },
@@ -107,5 +159,42 @@ export const recordsEventSchemas: Record<keyof RecordsEventPayloads, JsonSchema>
       closedAt: timestamp,
     },
     ['deploymentId', 'releaseId', 'environment', 'components', 'outcome', 'closedAt'],
+  ),
+  ChangeImplementationCorrected: objectOf(
+    {
+      deploymentId: identifier,
+      changeId: identifier,
+      outcome: { type: 'string', enum: [...DEPLOYMENT_OUTCOMES] },
+      closeCode: { type: 'string', enum: [...CLOSE_CODES] },
+      previousCloseCode: { type: 'string', enum: [...CLOSE_CODES] },
+      incidents: arrayOf(identifier, 1000, 1),
+      correctedAt: timestamp,
+      auditHistory: { type: 'string', minLength: 1, maxLength: 300 },
+    },
+    ['deploymentId', 'changeId', 'outcome', 'closeCode', 'previousCloseCode', 'incidents', 'correctedAt', 'auditHistory'],
+  ),
+  AuditFindingRecorded: objectOf(
+    {
+      findingId: identifier,
+      deploymentId: identifier,
+      severity: { type: 'string', enum: [...FINDING_SEVERITIES] },
+      description: text(),
+      recordedBy: label(256),
+      recordedAt: timestamp,
+    },
+    ['findingId', 'deploymentId', 'severity', 'description', 'recordedBy', 'recordedAt'],
+  ),
+  SatisfactionResponseRecorded: objectOf(
+    {
+      responseId: identifier,
+      score: { type: 'integer', minimum: 1, maximum: 5 },
+      topic: { type: 'string', enum: [...SATISFACTION_TOPICS] },
+      deploymentId: identifier,
+      period: objectOf({ from: timestamp, to: timestamp }, ['from', 'to']),
+      comment: text(),
+      respondent: label(256),
+      respondedAt: timestamp,
+    },
+    ['responseId', 'score', 'topic', 'respondent', 'respondedAt'],
   ),
 };

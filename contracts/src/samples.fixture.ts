@@ -1,7 +1,7 @@
 import type { EventPayloads } from './events';
 import type { RequestDeployment } from './request-deployment';
 
-/** One valid payload per event (typed, so a missing event or a drifted field fails to compile). */
+/** One valid payload per event (typed, so a missing event or a drifted field fails to compile); exported as examples for clients and tests. */
 const deploymentId = '5b0e5a8e-2f0b-4c3e-9a57-3f5d2f3e8d10';
 const components = [
   { name: 'payments-api', version: '2.4.1', kind: 'software' as const, digest: `sha256:${'ab'.repeat(32)}` },
@@ -235,6 +235,32 @@ export const SAMPLE_PAYLOADS: { [N in keyof EventPayloads]: EventPayloads[N] } =
     actualEnd: '2026-12-01T22:30:00Z',
     closedAt: '2026-12-01T22:45:00Z',
     auditHistory: `/audit/deployments/${deploymentId}`,
+  },
+  ChangeImplementationCorrected: {
+    deploymentId,
+    changeId: 'CHG0031337',
+    outcome: 'succeeded',
+    closeCode: 'successful-with-issues',
+    previousCloseCode: 'successful',
+    incidents: ['INC0012345'],
+    correctedAt: '2026-12-02T08:00:00Z',
+    auditHistory: `/audit/deployments/${deploymentId}`,
+  },
+  AuditFindingRecorded: {
+    findingId: '0b7f1c1e-3c1a-4d5e-8f00-1a2b3c4d5e6f',
+    deploymentId,
+    severity: 'medium',
+    description: 'production approval recorded after the start of the run',
+    recordedBy: 'carol.auditor',
+    recordedAt: '2026-12-05T10:00:00Z',
+  },
+  SatisfactionResponseRecorded: {
+    responseId: '7c1d2e3f-4a5b-4c6d-8e7f-901a2b3c4d5e',
+    score: 4,
+    topic: 'lead-time',
+    deploymentId,
+    respondent: 'pat.product',
+    respondedAt: '2026-12-03T10:00:00Z',
   },
   ReleaseDeploymentReported: {
     deploymentId,

@@ -23,6 +23,9 @@ export const PERMISSIONS = [
   'environments:read',
   'environments:manage',
   'models:write',
+  'findings:write',
+  'satisfaction:respond',
+  'projections:rebuild',
   'components:read',
   'components:manage',
   'signing-keys:read',
@@ -34,7 +37,8 @@ export type Permission = (typeof PERMISSIONS)[number];
 /**
  * The one role → permission table. Enforced by AuthGuard, documented in libs/auth/README.md, tested row by row.
  * Audit queries (`audit:read`) belong to compliance staff and to the deployment manager who answers for the practice;
- * KPIs to those who steer it.
+ * KPIs to those who steer it. Compliance staff record audit findings (`findings:write`) and change nothing else;
+ * stakeholders and partners answer satisfaction surveys (`satisfaction:respond`); only admins rebuild projections.
  */
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   'deployment-manager': [
@@ -48,6 +52,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'environments:read',
     'environments:manage',
     'models:write',
+    'satisfaction:respond',
     'components:read',
     'components:manage',
     'signing-keys:read',
@@ -61,15 +66,16 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'runs:read',
     'models:read',
     'environments:read',
+    'satisfaction:respond',
     'components:read',
     'components:manage',
     'signing-keys:read',
     'verifications:report',
   ],
-  'service-owner': ['deployments:read', 'verifications:read', 'runs:read', 'kpis:read', 'environments:read', 'components:read'],
-  'product-owner': ['deployments:read', 'kpis:read', 'environments:read'],
-  'change-manager': ['deployments:request', 'deployments:read', 'environments:read'],
-  auditor: ['deployments:read', 'verifications:read', 'runs:read', 'audit:read', 'models:read', 'kpis:read', 'environments:read', 'components:read', 'signing-keys:read'],
+  'service-owner': ['deployments:read', 'verifications:read', 'runs:read', 'kpis:read', 'environments:read', 'satisfaction:respond', 'components:read'],
+  'product-owner': ['deployments:read', 'kpis:read', 'environments:read', 'satisfaction:respond'],
+  'change-manager': ['deployments:request', 'deployments:read', 'environments:read', 'satisfaction:respond'],
+  auditor: ['deployments:read', 'verifications:read', 'runs:read', 'audit:read', 'models:read', 'kpis:read', 'environments:read', 'findings:write', 'components:read', 'signing-keys:read'],
   admin: PERMISSIONS,
 };
 

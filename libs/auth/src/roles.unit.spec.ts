@@ -2,14 +2,14 @@ import { mayDo, PERMISSIONS, ROLE_PERMISSIONS, ROLES, type Permission, type Role
 
 /** The README's table, row by row: a change to either must change both. */
 const TABLE: Record<Role, Record<Permission, boolean>> = {
-  //                        request  depl.  verif. runs   audit  models kpis   env:r  env:m  mod:w  comp:r comp:m keys:r keys:m report
-  'deployment-manager': row(true, true, true, true, true, true, true, true, true, true, true, true, true, true, true),
-  'deployment-practitioner': row(true, true, true, true, false, true, false, true, false, false, true, true, true, false, true),
-  'service-owner': row(false, true, true, true, false, false, true, true, false, false, true, false, false, false, false),
-  'product-owner': row(false, true, false, false, false, false, true, true, false, false, false, false, false, false, false),
-  'change-manager': row(true, true, false, false, false, false, false, true, false, false, false, false, false, false, false),
-  auditor: row(false, true, true, true, true, true, true, true, false, false, true, false, true, false, false),
-  admin: row(true, true, true, true, true, true, true, true, true, true, true, true, true, true, true),
+  //                        request  depl.  verif. runs   audit  models kpis   env:r  env:m  mod:w  find:w satis. rebuild comp:r comp:m keys:r keys:m report
+  'deployment-manager': row(true, true, true, true, true, true, true, true, true, true, false, true, false, true, true, true, true, true),
+  'deployment-practitioner': row(true, true, true, true, false, true, false, true, false, false, false, true, false, true, true, true, false, true),
+  'service-owner': row(false, true, true, true, false, false, true, true, false, false, false, true, false, true, false, false, false, false),
+  'product-owner': row(false, true, false, false, false, false, true, true, false, false, false, true, false, false, false, false, false, false),
+  'change-manager': row(true, true, false, false, false, false, false, true, false, false, false, true, false, false, false, false, false, false),
+  auditor: row(false, true, true, true, true, true, true, true, false, false, true, false, false, true, false, true, false, false),
+  admin: row(true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true),
 };
 
 function row(...granted: boolean[]): Record<Permission, boolean> {
@@ -24,8 +24,9 @@ describe('role → permission table', () => {
     },
   );
 
-  it('keeps the auditor read-only', () => {
-    expect(ROLE_PERMISSIONS.auditor.every((p) => p.endsWith(':read'))).toBe(true);
+  it('lets the auditor read everything and write nothing but audit findings', () => {
+    expect(ROLE_PERMISSIONS.auditor.filter((p) => !p.endsWith(':read'))).toEqual(['findings:write']);
+    expect(PERMISSIONS.filter((p) => p.endsWith(':read')).every((p) => mayDo(['auditor'], p))).toBe(true);
   });
 
   it('grants nothing without a role', () => {

@@ -17,7 +17,7 @@ import { RuntimeModule } from './runtime.module';
 export interface BootOptions {
   /** the service modules this process hosts, given the shared runtime */
   modules: (runtime: ServiceRuntime) => DynamicModule[];
-  /** serve gRPC (DeploymentService) on GRPC_PORT */
+  /** serve gRPC on GRPC_PORT: the services of Gantry's contracts whose handlers the modules hold (DeploymentService, AuditService) */
   grpc?: boolean;
   env?: NodeJS.ProcessEnv;
 }

@@ -5,9 +5,8 @@ import { DEPLOYMENTS_PROTO_PATH, INBOUND_TOPICS, ITSM_CHANGE_EVENT_TYPES, SERVIC
 import { deadLetterTopic, KafkaBus, startConsumer, type CloudEvent, type IncomingMessage, type RunningConsumer, type Subscription } from '@gantry/messaging';
 import { EventStore } from '@gantry/event-store';
 import { againstTheContract, boot, type RunningProcess } from '@gantry/platform';
-import { createTestDatabase, eventually, type TestDatabase } from '@gantry/testing';
+import { createTestDatabase, eventually, freePort, type TestDatabase } from '@gantry/testing';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import { Deployments } from './deployments/deployments';
 import { planningConsumers, PlanningModule } from './planning.module';
 
@@ -26,16 +25,6 @@ const consumers: RunningConsumer[] = [];
 let deadLetterReader: Subscription;
 const deadLetters: IncomingMessage[] = [];
 const suffix = randomBytes(4).toString('hex');
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 
 beforeAll(async () => {
   const brokers = (process.env.KAFKA_BROKERS ?? '').split(',').filter(Boolean);

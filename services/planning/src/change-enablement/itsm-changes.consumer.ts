@@ -1,7 +1,7 @@
 import {
   INBOUND_TOPICS,
   itsmChangeEventNameOf,
-  validateItsmChangeEvent,
+  validateItsmEvent,
   validatePayload,
   type ChangeAuthorized,
   type ChangeCancelled,
@@ -23,7 +23,7 @@ export const itsmChangesConsumer = (deployments: Deployments): ConsumerSpec => (
   accepts: (type) => itsmChangeEventNameOf(type) !== undefined,
   validate: (event) => {
     const name = itsmChangeEventNameOf(event.type)!;
-    const invalid = validateItsmChangeEvent(name, event.data);
+    const invalid = validateItsmEvent(name, event.data);
     return invalid ? `${event.type}: ${invalid}` : undefined;
   },
   handle: async (event, tx) => {

@@ -1,4 +1,3 @@
-import type { SqlClient } from '@gantry/event-store';
 import type { LedgerEntry } from '../ledger/ledger';
 import { emptyRecord, evolveRecord, type DeploymentRecord } from './deployment-record.decider';
 
@@ -18,12 +17,14 @@ export interface DeployedService {
   components: NonNullable<DeploymentRecord['components']>;
   model: DeploymentRecord['model'] | null;
   requestedBy?: string;
+  /** who approved it, at which gate */
+  approvals: NonNullable<DeploymentRecord['approvals']>;
   closedAt: string;
 }
 
 /**
- * An environment as it stood at `asOf`, per service: fold every deployment requested there up to that time and keep,
- * per service, the last one closed `succeeded` by then; a succeeded removal leaves the service out.
+ * An environment as it stood at `asOf`, per service: of the deployments folded as of that time, the last one closed
+ * `succeeded` by then; a succeeded removal leaves the service out.
  */
 export const environmentAsOf = (records: readonly DeploymentRecord[]): DeployedService[] => {
   const latest = new Map<string, DeploymentRecord>();
@@ -43,16 +44,7 @@ export const environmentAsOf = (records: readonly DeploymentRecord[]): DeployedS
       components: record.components ?? [],
       model: record.model ?? null,
       ...(record.requestedBy ? { requestedBy: record.requestedBy } : {}),
+      approvals: record.approvals ?? [],
       closedAt: record.closedAt!,
     }));
 };
-
-/** The deployments requested into an environment until `asOf`, from the ledger (by DeploymentRequested). */
-export async function deploymentsRequestedInto(client: SqlClient, schema: string, environment: string, asOf: string): Promise<string[]> {
-  const result = await client.query<{ deployment_id: string }>(
-    `SELECT DISTINCT deployment_id FROM ${schema}.ledger
-     WHERE event_type = 'gantry.planning.DeploymentRequested.v1' AND event->'data'->>'environment' = $1 AND recorded_at <= $2`,
-    [environment, asOf],
-  );
-  return result.rows.map((r) => r.deployment_id);
-}

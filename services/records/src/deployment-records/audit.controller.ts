@@ -1,22 +1,44 @@
 import { BadRequestException, Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { Type } from 'class-transformer';
 import { RequirePermission } from '@gantry/auth';
-import { Database, EventStore } from '@gantry/event-store';
-import { NotFound } from '@gantry/platform';
-import { readDeploymentEntries } from '../ledger/ledger';
-import { deploymentsRequestedInto, environmentAsOf, recordAsOf } from './as-of';
-import { causalOrder } from './causal-order';
-import { emptyRecord, evolveRecord } from './deployment-record.decider';
-import { readDeploymentRecord } from './deployment-records.projection';
+import { DEPLOYMENT_OUTCOMES, type DeploymentOutcome } from '@gantry/contracts';
+import { AuditQueries, decodeCursor } from './audit-queries';
+
+const IDENTIFIER = /^[A-Za-z0-9][A-Za-z0-9._:/@+-]*$/;
+const NAME = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,199}$/;
+
+export class DeploymentListQuery {
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(128) @Matches(IDENTIFIER, { message: 'changeId must be a change id' }) changeId?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(128) @Matches(IDENTIFIER, { message: 'releaseId must be a release id' }) releaseId?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @Matches(NAME, { message: 'service must be a service name' }) service?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @Matches(NAME, { message: 'environment must be an environment name' }) environment?: string;
+  @ApiPropertyOptional({ enum: DEPLOYMENT_OUTCOMES }) @IsOptional() @IsIn(DEPLOYMENT_OUTCOMES, { message: `outcome must be one of ${DEPLOYMENT_OUTCOMES.join(', ')}` }) outcome?: DeploymentOutcome;
+  @ApiPropertyOptional({ description: 'requested at or after (ISO 8601)' }) @IsOptional() @IsISO8601({ strict: true }, { message: 'from must be an ISO 8601 time' }) from?: string;
+  @ApiPropertyOptional({ description: 'requested before (ISO 8601)' }) @IsOptional() @IsISO8601({ strict: true }, { message: 'to must be an ISO 8601 time' }) to?: string;
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page' }) @IsOptional() @IsString() @MaxLength(40) cursor?: string;
+  @ApiProperty({ required: false, minimum: 1, maximum: 200, default: 50 }) @IsOptional() @Type(() => Number) @IsInt({ message: 'limit must be an integer' }) @Min(1) @Max(200) limit?: number;
+}
 
 @ApiTags('audit')
 @ApiBearerAuth()
 @Controller('audit')
 export class AuditController {
-  constructor(
-    private readonly db: Database,
-    private readonly store: EventStore,
-  ) {}
+  constructor(private readonly audit: AuditQueries) {}
+
+  /** Deployment records, newest first, filtered; `nextCursor` fetches the next page (keyset pagination). */
+  @Get('deployments')
+  @RequirePermission('audit:read')
+  async list(@Query() query: DeploymentListQuery) {
+    const { cursor, limit, ...filter } = query;
+    const before = cursor === undefined ? undefined : decodeCursor(cursor);
+    if (cursor !== undefined && before === undefined) throw new BadRequestException('cursor is not one this service gave out: pass nextCursor of the previous page');
+    const from = filter.from === undefined ? undefined : new Date(filter.from).toISOString();
+    const to = filter.to === undefined ? undefined : new Date(filter.to).toISOString();
+    if (from !== undefined && to !== undefined && from >= to) throw new BadRequestException('from must be before to');
+    return this.audit.list({ ...filter, from, to }, { before, limit: limit ?? 50 });
+  }
 
   /**
    * A deployment's full history across services in causal order, the record rebuilt from the ledger by folding
@@ -24,60 +46,30 @@ export class AuditController {
    */
   @Get('deployments/:id')
   @RequirePermission('audit:read')
-  async deploymentHistory(@Param('id', new ParseUUIDPipe()) deploymentId: string) {
-    const entries = await readDeploymentEntries(this.db, this.store.schema, deploymentId);
-    if (entries.length === 0) throw new NotFound(`the ledger holds nothing about deployment ${deploymentId}`);
-    const history = causalOrder(entries);
-    const rebuilt = entries.reduce((record, entry) => evolveRecord(record, entry.event), emptyRecord(deploymentId));
-    const projected = await readDeploymentRecord(this.db, this.store.schema, deploymentId);
-    return {
-      deploymentId,
-      state: rebuilt,
-      projection: projected ?? null,
-      history: history.map((e) => ({
-        position: e.position,
-        topic: e.topic,
-        type: e.event.type,
-        source: e.event.source,
-        id: e.event.id,
-        time: e.event.time,
-        causationId: e.event.causationid ?? null,
-        correlationId: e.event.correlationid ?? null,
-        actor: e.event.actor ?? null,
-        data: e.event.data,
-        hash: e.hash,
-      })),
-    };
+  deploymentHistory(@Param('id', new ParseUUIDPipe()) deploymentId: string) {
+    return this.audit.history(deploymentId);
   }
 
   /** The deployment rebuilt from what the ledger held at `asOf` (default: now). */
   @Get('deployments/:id/state')
   @RequirePermission('audit:read')
   @ApiQuery({ name: 'asOf', required: false, description: 'ISO 8601 time' })
-  async deploymentStateAsOf(@Param('id', new ParseUUIDPipe()) deploymentId: string, @Query('asOf') asOf?: string) {
-    const at = instant(asOf);
-    const rebuilt = recordAsOf(deploymentId, await readDeploymentEntries(this.db, this.store.schema, deploymentId), at);
-    if (!rebuilt) throw new NotFound(`the ledger held nothing about deployment ${deploymentId} at ${at}`);
-    return { deploymentId, asOf: at, ledgerPosition: rebuilt.position, state: rebuilt.record };
+  deploymentStateAsOf(@Param('id', new ParseUUIDPipe()) deploymentId: string, @Query('asOf') asOf?: string) {
+    return this.audit.deploymentAsOf(deploymentId, instant(asOf));
   }
 
-  /** What was deployed in an environment at `asOf`, per service: versions and digests, deployment, change, requester, model. */
+  /** What was deployed in an environment at `asOf`, per service: versions and digests, deployment, change, requester, approvers, model. */
   @Get('environments/:name/state')
   @RequirePermission('audit:read')
   @ApiQuery({ name: 'asOf', required: false, description: 'ISO 8601 time' })
-  async environmentStateAsOf(@Param('name') name: string, @Query('asOf') asOf?: string) {
-    if (typeof name !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._:-]{0,199}$/.test(name)) throw new BadRequestException('name must be an environment name');
-    const at = instant(asOf);
-    const records = [];
-    for (const deploymentId of await deploymentsRequestedInto(this.db, this.store.schema, name, at)) {
-      const rebuilt = recordAsOf(deploymentId, await readDeploymentEntries(this.db, this.store.schema, deploymentId), at);
-      if (rebuilt) records.push(rebuilt.record);
-    }
-    return { environment: name, asOf: at, services: environmentAsOf(records) };
+  environmentStateAsOf(@Param('name') name: string, @Query('asOf') asOf?: string) {
+    if (typeof name !== 'string' || !NAME.test(name)) throw new BadRequestException('name must be an environment name');
+    return this.audit.environmentAsOf(name, instant(asOf));
   }
 }
 
-const instant = (asOf: string | undefined): string => {
+/** An `asOf` parameter as an ISO instant; absent: now. */
+export const instant = (asOf: string | undefined): string => {
   if (asOf === undefined) return new Date().toISOString();
   if (typeof asOf !== 'string' || asOf.length > 40 || Number.isNaN(Date.parse(asOf))) throw new BadRequestException('asOf must be an ISO 8601 time, e.g. 2026-12-01T22:00:00Z');
   return new Date(asOf).toISOString();

@@ -1,6 +1,7 @@
 import { refuse, type Decider, type Refused } from '@gantry/decider';
 import {
   eventNameOf,
+  type ChangeImplementationCorrected,
   type ChangeImplementationReported,
   type CloseCode,
   type DeploymentOutcome,
@@ -35,6 +36,12 @@ export interface DeploymentRecord {
   /** when execution started and finished */
   startedAt?: string;
   executedAt?: string;
+  /** when verification found the deployment meets its acceptance criteria (lead time ends here) */
+  verifiedAt?: string;
+  /** when the outcome became known: the time of the event that decided it */
+  endedAt?: string;
+  /** who approved at which gate (ApprovalGranted) */
+  approvals?: { gate: string; by: string; role: string; grantedAt: string }[];
   /** the furthest step of the process the deployment reached */
   phase: 'unknown' | 'requested' | 'planned' | 'verified-for-execution' | 'executing' | 'executed' | 'verified' | 'failed' | 'closed';
   /** the outcome the record closes with, once known */
@@ -45,6 +52,18 @@ export interface DeploymentRecord {
 }
 
 export const emptyRecord = (deploymentId: string): DeploymentRecord => ({ deploymentId, phase: 'unknown', events: 0 });
+
+/** When the event that decides an outcome happened: its own time field, else the CloudEvents time. */
+const timeOf = (event: CloudEvent, field?: string): string | undefined => {
+  const value = field ? (event.data as Record<string, unknown>)[field] : undefined;
+  return typeof value === 'string' ? new Date(value).toISOString() : event.time;
+};
+
+/** Records the outcome and when it became known; the first outcome's time stays. */
+const ended = (record: DeploymentRecord, event: CloudEvent, field?: string) => {
+  const at = timeOf(event, field);
+  return record.endedAt || !at ? {} : { endedAt: at };
+};
 
 /** Folds one ledger event into the record. Events of other practices that name the deployment just count. */
 export function evolveRecord(record: DeploymentRecord, event: CloudEvent): DeploymentRecord {
@@ -73,36 +92,40 @@ export function evolveRecord(record: DeploymentRecord, event: CloudEvent): Deplo
     }
     case 'DeploymentRejected':
       // planning refused the request: no plan and no model, the record closes `rejected` with the reason
-      return { ...next, model: next.model ?? null, phase: advance(next.phase, 'failed'), outcome: 'rejected', cause: `DeploymentRejected: ${String(data.reason)}` };
+      return { ...next, ...ended(next, event, 'rejectedAt'), model: next.model ?? null, phase: advance(next.phase, 'failed'), outcome: 'rejected', cause: `DeploymentRejected: ${String(data.reason)}` };
     case 'DeploymentCancelled':
       // cancelled before it started (planning refuses later cancellations); a known outcome is not overwritten
-      return next.outcome ? next : { ...next, model: next.model ?? null, phase: advance(next.phase, 'failed'), outcome: 'cancelled', cause: `DeploymentCancelled: ${String(data.reason)}` };
+      return next.outcome ? next : { ...next, ...ended(next, event, 'cancelledAt'), model: next.model ?? null, phase: advance(next.phase, 'failed'), outcome: 'cancelled', cause: `DeploymentCancelled: ${String(data.reason)}` };
     case 'ComponentsVerified':
     case 'TargetEnvironmentVerified':
       return { ...next, phase: advance(next.phase, 'verified-for-execution') };
     case 'ComponentVerificationFailed':
     case 'TargetEnvironmentVerificationFailed':
-      return { ...next, phase: advance(next.phase, 'failed'), outcome: 'failed', cause: eventNameOf(event.type) };
+      return { ...next, ...ended(next, event), phase: advance(next.phase, 'failed'), outcome: 'failed', cause: eventNameOf(event.type) };
     case 'DeploymentStarted':
       return { ...next, startedAt: String(data.startedAt), phase: advance(next.phase, 'executing') };
     case 'DeploymentExecuted':
       return { ...next, executedAt: String(data.executedAt), phase: advance(next.phase, 'executed') };
     case 'DeploymentVerified':
-      return { ...next, phase: advance(next.phase, 'verified'), outcome: 'succeeded' };
+      return { ...next, ...ended(next, event, 'verifiedAt'), verifiedAt: timeOf(event, 'verifiedAt'), phase: advance(next.phase, 'verified'), outcome: 'succeeded' };
     // execution ends every started run in exactly one of DeploymentExecuted (verification then decides), RolledBack
     // or DeploymentFailed; a run that never started ends in RunAbandoned
     case 'RolledBack':
-      return { ...next, phase: advance(next.phase, 'failed'), outcome: 'rolled-back', cause: `RolledBack: ${String(data.reason)}` };
+      return { ...next, ...ended(next, event, 'rolledBackAt'), phase: advance(next.phase, 'failed'), outcome: 'rolled-back', cause: `RolledBack: ${String(data.reason)}` };
     case 'DeploymentFailed':
-      return { ...next, phase: advance(next.phase, 'failed'), outcome: 'failed', cause: `DeploymentFailed: ${String(data.reason)}` };
+      return { ...next, ...ended(next, event, 'failedAt'), phase: advance(next.phase, 'failed'), outcome: 'failed', cause: `DeploymentFailed: ${String(data.reason)}` };
     case 'ApprovalDenied':
-      return next.outcome ? next : { ...next, phase: advance(next.phase, 'failed'), outcome: 'rejected', cause: `ApprovalDenied: ${String(data.gate)}` };
+      return next.outcome ? next : { ...next, ...ended(next, event, 'deniedAt'), phase: advance(next.phase, 'failed'), outcome: 'rejected', cause: `ApprovalDenied: ${String(data.gate)}` };
     case 'ComponentVerificationRevoked':
-      return next.outcome ? next : { ...next, phase: advance(next.phase, 'failed'), outcome: 'failed', cause: 'ComponentVerificationRevoked' };
+      return next.outcome ? next : { ...next, ...ended(next, event, 'revokedAt'), phase: advance(next.phase, 'failed'), outcome: 'failed', cause: 'ComponentVerificationRevoked' };
     case 'RunAbandoned':
       // the event that made execution abandon the run (a failed verification, a cancellation, a denial) carries the
       // outcome, and may arrive later on its own topic; only an abort before the start has no other event
-      return data.reason !== 'Aborted' || next.outcome ? next : { ...next, phase: advance(next.phase, 'failed'), outcome: 'cancelled', cause: 'RunAbandoned: Aborted' };
+      return data.reason !== 'Aborted' || next.outcome ? next : { ...next, ...ended(next, event, 'abandonedAt'), phase: advance(next.phase, 'failed'), outcome: 'cancelled', cause: 'RunAbandoned: Aborted' };
+    case 'ApprovalGranted': {
+      const granted = { gate: String(data.gate), by: String(data.by), role: String(data.role), grantedAt: String(data.grantedAt) };
+      return { ...next, approvals: [...(next.approvals ?? []), granted] };
+    }
     case 'DeploymentRecordClosed': {
       const closed = data as unknown as DeploymentRecordClosed;
       return { ...next, phase: 'closed', outcome: closed.outcome, closedAt: closed.closedAt, ...(closed.cause ? { cause: closed.cause } : {}) };
@@ -116,14 +139,24 @@ const ORDER: DeploymentRecord['phase'][] = ['unknown', 'requested', 'planned', '
 /** Events of different services arrive in any order; the phase only moves forward. */
 const advance = (current: DeploymentRecord['phase'], to: DeploymentRecord['phase']) => (ORDER.indexOf(to) > ORDER.indexOf(current) ? to : current);
 
-/** Closing a record: the DeploymentRecord stream in records' own event store, one event, once. */
-export type RecordCommand = { type: 'CloseRecord'; record: DeploymentRecord; now: string };
+/**
+ * Closing a record: the DeploymentRecord stream in records' own event store. It closes once, with the reports to the
+ * practices around deployment; an incident linked after the close corrects the report to change enablement.
+ */
+export type RecordCommand =
+  | { type: 'CloseRecord'; record: DeploymentRecord; incidents: readonly string[]; now: string }
+  | { type: 'CorrectReport'; deploymentId: string; incidents: readonly string[]; now: string };
 export type RecordEvent =
   | { type: 'DeploymentRecordClosed'; data: DeploymentRecordClosed }
   | { type: 'ChangeImplementationReported'; data: ChangeImplementationReported }
-  | { type: 'ReleaseDeploymentReported'; data: ReleaseDeploymentReported };
-export type ClosingState = { closed: boolean };
-export type RecordRefusal = { code: 'RecordNotClosable'; deploymentId: string; missing: string[] };
+  | { type: 'ReleaseDeploymentReported'; data: ReleaseDeploymentReported }
+  | { type: 'ChangeImplementationCorrected'; data: ChangeImplementationCorrected };
+export type ClosingState =
+  | { closed: false }
+  | { closed: true; changeId: string; outcome: DeploymentOutcome; closeCode: CloseCode; incidents: readonly string[] };
+export type RecordRefusal =
+  | { code: 'RecordNotClosable'; deploymentId: string; missing: string[] }
+  | { code: 'NoIncidentToReport'; deploymentId: string };
 
 /**
  * A record closes once its outcome is known and the request that opened it has been seen; a success also waits for
@@ -138,56 +171,101 @@ export const recordMustKnowItsRequestAndOutcome = (record: DeploymentRecord): st
     record.outcome === 'succeeded' && !record.executedAt && 'DeploymentExecuted',
   ].filter((m): m is string => typeof m === 'string');
 
-/** ITSM close code of the change: only a success is successful (successful-with-issues comes with linked incidents). */
-export const closeCodeOf = (outcome: DeploymentOutcome): CloseCode => (outcome === 'succeeded' ? 'successful' : 'unsuccessful');
+/**
+ * ITSM close code of the change: a success is `successful`, or `successful-with-issues` once an incident is linked
+ * to the deployment or its change; anything else is `unsuccessful`.
+ */
+export const closeCodeOf = (outcome: DeploymentOutcome, incidents: readonly string[] = []): CloseCode =>
+  outcome !== 'succeeded' ? 'unsuccessful' : incidents.length > 0 ? 'successful-with-issues' : 'successful';
 
 export const closableNow = (record: DeploymentRecord): boolean => record.phase !== 'closed' && recordMustKnowItsRequestAndOutcome(record).length === 0;
 
+const auditHistoryOf = (deploymentId: string) => `/audit/deployments/${deploymentId}`;
+
 export const recordDecider: Decider<RecordCommand, RecordEvent, ClosingState, RecordRefusal> = {
   initialState: { closed: false },
-  evolve: () => ({ closed: true }),
+  evolve: (state, event) => {
+    switch (event.type) {
+      case 'DeploymentRecordClosed':
+        return { closed: true, changeId: event.data.changeId, outcome: event.data.outcome, closeCode: closeCodeOf(event.data.outcome), incidents: [] };
+      case 'ChangeImplementationReported':
+        return state.closed ? { ...state, closeCode: event.data.closeCode, incidents: event.data.incidents ?? [] } : state;
+      case 'ChangeImplementationCorrected':
+        return state.closed ? { ...state, closeCode: event.data.closeCode, incidents: event.data.incidents } : state;
+      case 'ReleaseDeploymentReported':
+        return state;
+    }
+  },
   decide(command, state): readonly RecordEvent[] | Refused<RecordRefusal> {
-    if (state.closed) return [];
-    const { record } = command;
-    const missing = recordMustKnowItsRequestAndOutcome(record);
-    if (missing.length > 0) return refuse({ code: 'RecordNotClosable', deploymentId: record.deploymentId, missing });
-    const outcome = record.outcome!;
-    const report: RecordEvent = {
-      type: 'ChangeImplementationReported',
+    switch (command.type) {
+      case 'CloseRecord':
+        return state.closed ? [] : close(command.record, command.incidents, command.now);
+      case 'CorrectReport': {
+        if (command.incidents.length === 0) return refuse({ code: 'NoIncidentToReport', deploymentId: command.deploymentId });
+        // before the close, the close's report carries the incidents; after it, only incidents not reported yet count
+        if (!state.closed || command.incidents.every((id) => state.incidents.includes(id))) return [];
+        const incidents = [...new Set([...state.incidents, ...command.incidents])].sort();
+        return [
+          {
+            type: 'ChangeImplementationCorrected',
+            data: {
+              deploymentId: command.deploymentId,
+              changeId: state.changeId,
+              outcome: state.outcome,
+              closeCode: closeCodeOf(state.outcome, incidents),
+              previousCloseCode: state.closeCode,
+              incidents,
+              correctedAt: command.now,
+              auditHistory: auditHistoryOf(command.deploymentId),
+            },
+          },
+        ];
+      }
+    }
+  },
+};
+
+function close(record: DeploymentRecord, linkedIncidents: readonly string[], now: string): readonly RecordEvent[] | Refused<RecordRefusal> {
+  const missing = recordMustKnowItsRequestAndOutcome(record);
+  if (missing.length > 0) return refuse({ code: 'RecordNotClosable', deploymentId: record.deploymentId, missing });
+  const outcome = record.outcome!;
+  const incidents = [...new Set(linkedIncidents)].sort();
+  const report: RecordEvent = {
+    type: 'ChangeImplementationReported',
+    data: {
+      deploymentId: record.deploymentId,
+      changeId: record.changeId!,
+      outcome,
+      closeCode: closeCodeOf(outcome, incidents),
+      ...(record.cause ? { cause: record.cause } : {}),
+      ...(record.window ? { plannedWindow: record.window } : {}),
+      ...(record.startedAt ? { actualStart: record.startedAt } : {}),
+      ...(record.executedAt ? { actualEnd: record.executedAt } : {}),
+      ...(incidents.length > 0 ? { incidents } : {}),
+      closedAt: now,
+      auditHistory: auditHistoryOf(record.deploymentId),
+    },
+  };
+  const release: RecordEvent[] = record.releaseId
+    ? [{ type: 'ReleaseDeploymentReported', data: { deploymentId: record.deploymentId, releaseId: record.releaseId, environment: record.environment!, components: record.components ?? [], outcome, closedAt: now } }]
+    : [];
+  return [
+    {
+      type: 'DeploymentRecordClosed',
       data: {
         deploymentId: record.deploymentId,
         changeId: record.changeId!,
+        service: record.service!,
+        environment: record.environment!,
+        model: record.model ?? null,
         outcome,
-        closeCode: closeCodeOf(outcome),
         ...(record.cause ? { cause: record.cause } : {}),
-        ...(record.window ? { plannedWindow: record.window } : {}),
-        ...(record.startedAt ? { actualStart: record.startedAt } : {}),
-        ...(record.executedAt ? { actualEnd: record.executedAt } : {}),
-        closedAt: command.now,
-        auditHistory: `/audit/deployments/${record.deploymentId}`,
+        requestedAt: record.requestedAt!,
+        closedAt: now,
+        leadTimeMs: Math.max(0, Date.parse(now) - Date.parse(record.requestedAt!)),
       },
-    };
-    const release: RecordEvent[] = record.releaseId
-      ? [{ type: 'ReleaseDeploymentReported', data: { deploymentId: record.deploymentId, releaseId: record.releaseId, environment: record.environment!, components: record.components ?? [], outcome, closedAt: command.now } }]
-      : [];
-    return [
-      {
-        type: 'DeploymentRecordClosed',
-        data: {
-          deploymentId: record.deploymentId,
-          changeId: record.changeId!,
-          service: record.service!,
-          environment: record.environment!,
-          model: record.model ?? null,
-          outcome: record.outcome!,
-          ...(record.cause ? { cause: record.cause } : {}),
-          requestedAt: record.requestedAt!,
-          closedAt: command.now,
-          leadTimeMs: Math.max(0, Date.parse(command.now) - Date.parse(record.requestedAt!)),
-        },
-      },
-      report,
-      ...release,
-    ];
-  },
-};
+    },
+    report,
+    ...release,
+  ];
+}

@@ -70,7 +70,7 @@ describe('CloseRecord', () => {
   it('closes with the outcome and the lead time, and reports the implementation to change enablement', () =>
     spec
       .given([])
-      .when({ type: 'CloseRecord', record, now })
+      .when({ type: 'CloseRecord', record, incidents: [], now })
       .then([
         {
           type: 'DeploymentRecordClosed',
@@ -98,7 +98,7 @@ describe('CloseRecord', () => {
       planned,
       event('verification', 'ComponentVerificationFailed', {}),
     );
-    const [, report, release] = spec.given([]).when({ type: 'CloseRecord', record: failed, now }).outcome as unknown as { type: string; data: Record<string, unknown> }[];
+    const [, report, release] = spec.given([]).when({ type: 'CloseRecord', record: failed, incidents: [], now }).outcome as unknown as { type: string; data: Record<string, unknown> }[];
     expect(report.data).toMatchObject({ outcome: 'failed', closeCode: 'unsuccessful', cause: 'ComponentVerificationFailed' });
     expect(report.data.actualStart).toBeUndefined();
     expect(release).toEqual({
@@ -108,10 +108,74 @@ describe('CloseRecord', () => {
   });
 
   it('a record that does not know its request yet is refused', () =>
-    spec.given([]).when({ type: 'CloseRecord', record: fold(planned, started, executed, verified), now }).thenRefused({ code: 'RecordNotClosable', deploymentId, missing: ['DeploymentRequested'] }));
+    spec.given([]).when({ type: 'CloseRecord', record: fold(planned, started, executed, verified), incidents: [], now }).thenRefused({ code: 'RecordNotClosable', deploymentId, missing: ['DeploymentRequested'] }));
 
   it('a closed record is not closed twice', () => {
-    const [closed] = spec.given([]).when({ type: 'CloseRecord', record, now }).outcome as never[];
-    spec.given([closed]).when({ type: 'CloseRecord', record, now }).thenNothing();
+    const [closed] = spec.given([]).when({ type: 'CloseRecord', record, incidents: [], now }).outcome as never[];
+    spec.given([closed]).when({ type: 'CloseRecord', record, incidents: [], now }).thenNothing();
+  });
+  it('a success with an incident already linked closes successful-with-issues, naming the incidents', () => {
+    const [, report] = spec.given([]).when({ type: 'CloseRecord', record, incidents: ['INC2', 'INC1'], now }).outcome as unknown as { data: Record<string, unknown> }[];
+    expect(report.data).toMatchObject({ closeCode: 'successful-with-issues', incidents: ['INC1', 'INC2'] });
+  });
+});
+
+describe('CorrectReport', () => {
+  const spec = specification(recordDecider);
+  const record: DeploymentRecord = fold(requested, planned, started, executed, verified);
+  const now = '2026-12-02T08:00:00.000Z';
+  const closedEvents = spec.given([]).when({ type: 'CloseRecord', record, incidents: [], now: '2026-12-01T10:05:00.000Z' }).outcome as never[];
+
+  it('an incident linked after a success closed corrects the report to successful-with-issues', () =>
+    spec
+      .given(closedEvents)
+      .when({ type: 'CorrectReport', deploymentId, incidents: ['INC1'], now })
+      .then([
+        {
+          type: 'ChangeImplementationCorrected',
+          data: {
+            deploymentId,
+            changeId: 'CHG1',
+            outcome: 'succeeded',
+            closeCode: 'successful-with-issues',
+            previousCloseCode: 'successful',
+            incidents: ['INC1'],
+            correctedAt: now,
+            auditHistory: `/audit/deployments/${deploymentId}`,
+          },
+        },
+      ]));
+
+  it('a correction without an incident is refused', () =>
+    spec.given(closedEvents).when({ type: 'CorrectReport', deploymentId, incidents: [], now }).thenRefused({ code: 'NoIncidentToReport', deploymentId }));
+
+  it('incidents already reported, or a record not closed yet (its close will carry them), change nothing', () => {
+    const corrected = spec.given(closedEvents).when({ type: 'CorrectReport', deploymentId, incidents: ['INC1'], now }).outcome as never[];
+    spec.given([...closedEvents, ...corrected]).when({ type: 'CorrectReport', deploymentId, incidents: ['INC1'], now }).thenNothing();
+    spec.given([]).when({ type: 'CorrectReport', deploymentId, incidents: ['INC1'], now }).thenNothing();
+  });
+
+  it('a second incident is reported with the first; a failure stays unsuccessful', () => {
+    const corrected = spec.given(closedEvents).when({ type: 'CorrectReport', deploymentId, incidents: ['INC1'], now }).outcome as never[];
+    const [again] = spec.given([...closedEvents, ...corrected]).when({ type: 'CorrectReport', deploymentId, incidents: ['INC1', 'INC2'], now }).outcome as unknown as { data: Record<string, unknown> }[];
+    expect(again.data).toMatchObject({ closeCode: 'successful-with-issues', previousCloseCode: 'successful-with-issues', incidents: ['INC1', 'INC2'] });
+    const failed = fold(requested, planned, event('execution', 'RolledBack', { reason: 'CanaryAnalysisFailed', rolledBackAt: '2026-12-01T10:03:00.000Z' }));
+    const failedClose = spec.given([]).when({ type: 'CloseRecord', record: failed, incidents: [], now }).outcome as never[];
+    const [correction] = spec.given(failedClose).when({ type: 'CorrectReport', deploymentId, incidents: ['INC3'], now }).outcome as unknown as { data: Record<string, unknown> }[];
+    expect(correction.data).toMatchObject({ closeCode: 'unsuccessful', previousCloseCode: 'unsuccessful', incidents: ['INC3'] });
+  });
+});
+
+describe('record timings and approvals', () => {
+  it('keeps when the outcome became known, when it was verified, and who approved', () => {
+    const granted = event('execution', 'ApprovalGranted', { gate: 'production', by: 'dana', role: 'deployment-manager', grantedAt: '2026-12-01T10:00:30.000Z' });
+    const verifiedAt = event('verification', 'DeploymentVerified', { verifiedAt: '2026-12-01T10:04:00.000Z', criteria: [] });
+    expect(fold(requested, planned, granted, started, executed, verifiedAt)).toMatchObject({
+      verifiedAt: '2026-12-01T10:04:00.000Z',
+      endedAt: '2026-12-01T10:04:00.000Z',
+      approvals: [{ gate: 'production', by: 'dana', role: 'deployment-manager', grantedAt: '2026-12-01T10:00:30.000Z' }],
+    });
+    const rolledBack = event('execution', 'RolledBack', { reason: 'CanaryAnalysisFailed', rolledBackAt: '2026-12-01T10:03:00.000Z' });
+    expect(fold(requested, planned, rolledBack).endedAt).toBe('2026-12-01T10:03:00.000Z');
   });
 });

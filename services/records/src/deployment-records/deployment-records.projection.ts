@@ -1,8 +1,13 @@
+import { eventNameOf, type DeploymentRecordClosed } from '@gantry/contracts';
 import type { Migration, SqlClient } from '@gantry/event-store';
-import type { CloudEvent } from '@gantry/messaging';
+import type { LedgerEntry } from '../ledger/ledger';
 import { emptyRecord, evolveRecord, type DeploymentRecord } from './deployment-record.decider';
 
-/** The live read model of deployment records, updated in the same transaction as the ledger entry it folds. */
+/**
+ * The live read model of deployment records, updated in the same transaction as the ledger entry it folds, with a
+ * column (and an index) per audit filter; and the environment timeline: each success closed in an environment, so
+ * an environment's state as of a time folds only the deployments that stood there, not every one ever requested.
+ */
 export const deploymentRecordsMigrations: Migration[] = [
   {
     id: 'records-002-deployment-records',
@@ -14,20 +19,120 @@ export const deploymentRecordsMigrations: Migration[] = [
         updated_at timestamptz NOT NULL DEFAULT now()
       );`,
   },
+  {
+    id: 'records-003-deployment-record-filters',
+    up: (schema) => `
+      ALTER TABLE ${schema}.deployment_records
+        ADD COLUMN first_position bigint,
+        ADD COLUMN change_id text,
+        ADD COLUMN release_id text,
+        ADD COLUMN service text,
+        ADD COLUMN environment text,
+        ADD COLUMN outcome text,
+        ADD COLUMN requested_at timestamptz;
+      UPDATE ${schema}.deployment_records SET first_position = last_position,
+        change_id = record->>'changeId', release_id = record->>'releaseId', service = record->>'service',
+        environment = record->>'environment', outcome = record->>'outcome', requested_at = (record->>'requestedAt')::timestamptz;
+      ALTER TABLE ${schema}.deployment_records ALTER COLUMN first_position SET NOT NULL;
+      CREATE INDEX deployment_records_position ON ${schema}.deployment_records (first_position);
+      CREATE INDEX deployment_records_change ON ${schema}.deployment_records (change_id, first_position);
+      CREATE INDEX deployment_records_release ON ${schema}.deployment_records (release_id, first_position);
+      CREATE INDEX deployment_records_service ON ${schema}.deployment_records (service, first_position);
+      CREATE INDEX deployment_records_environment ON ${schema}.deployment_records (environment, first_position);
+      CREATE INDEX deployment_records_outcome ON ${schema}.deployment_records (outcome, first_position);
+      CREATE INDEX deployment_records_requested ON ${schema}.deployment_records (requested_at, first_position);
+      CREATE TABLE ${schema}.environment_timeline (
+        environment text NOT NULL,
+        service text NOT NULL,
+        deployment_id text NOT NULL,
+        kind text,
+        closed_at timestamptz NOT NULL,
+        recorded_at timestamptz NOT NULL,
+        PRIMARY KEY (environment, service, deployment_id)
+      );
+      CREATE INDEX environment_timeline_latest ON ${schema}.environment_timeline (environment, service, recorded_at, closed_at);`,
+  },
 ];
 
-export async function projectDeploymentRecord(tx: SqlClient, schema: string, deploymentId: string, event: CloudEvent, position: number): Promise<DeploymentRecord> {
-  const current = await tx.query<{ record: DeploymentRecord }>(`SELECT record FROM ${schema}.deployment_records WHERE deployment_id = $1 FOR UPDATE`, [deploymentId]);
-  const record = evolveRecord(current.rows[0]?.record ?? emptyRecord(deploymentId), event);
+/** Folds one ledger entry into the record of the deployment it names. */
+export async function projectDeploymentRecord(tx: SqlClient, schema: string, entry: LedgerEntry & { deploymentId: string }): Promise<DeploymentRecord> {
+  const current = await tx.query<{ record: DeploymentRecord }>(`SELECT record FROM ${schema}.deployment_records WHERE deployment_id = $1 FOR UPDATE`, [entry.deploymentId]);
+  const record = evolveRecord(current.rows[0]?.record ?? emptyRecord(entry.deploymentId), entry.event);
   await tx.query(
-    `INSERT INTO ${schema}.deployment_records (deployment_id, record, last_position) VALUES ($1, $2, $3)
-     ON CONFLICT (deployment_id) DO UPDATE SET record = EXCLUDED.record, last_position = EXCLUDED.last_position, updated_at = now()`,
-    [deploymentId, JSON.stringify(record), position],
+    `INSERT INTO ${schema}.deployment_records (deployment_id, record, first_position, last_position, change_id, release_id, service, environment, outcome, requested_at)
+     VALUES ($1, $2, $3, $3, $4, $5, $6, $7, $8, $9)
+     ON CONFLICT (deployment_id) DO UPDATE SET record = EXCLUDED.record, last_position = EXCLUDED.last_position, change_id = EXCLUDED.change_id,
+       release_id = EXCLUDED.release_id, service = EXCLUDED.service, environment = EXCLUDED.environment, outcome = EXCLUDED.outcome,
+       requested_at = EXCLUDED.requested_at, updated_at = now()`,
+    [entry.deploymentId, JSON.stringify(record), entry.position, record.changeId ?? null, record.releaseId ?? null, record.service ?? null, record.environment ?? null, record.outcome ?? null, record.requestedAt ?? null],
   );
+  if (eventNameOf(entry.event.type) === 'DeploymentRecordClosed') {
+    const closed = entry.event.data as DeploymentRecordClosed;
+    if (closed.outcome === 'succeeded') {
+      await tx.query(
+        `INSERT INTO ${schema}.environment_timeline (environment, service, deployment_id, kind, closed_at, recorded_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
+        [closed.environment, closed.service, closed.deploymentId, record.kind ?? null, closed.closedAt, entry.recordedAt],
+      );
+    }
+  }
   return record;
 }
 
 export async function readDeploymentRecord(client: SqlClient, schema: string, deploymentId: string): Promise<DeploymentRecord | undefined> {
   const result = await client.query<{ record: DeploymentRecord }>(`SELECT record FROM ${schema}.deployment_records WHERE deployment_id = $1`, [deploymentId]);
   return result.rows[0]?.record;
+}
+
+/**
+ * The deployments that may stand in an environment at `asOf`: per service, the last success the ledger had closed
+ * by then (a removal included: it takes the service out). Served by the environment_timeline index.
+ */
+export async function deploymentsStandingIn(client: SqlClient, schema: string, environment: string, asOf: string): Promise<string[]> {
+  const result = await client.query<{ deployment_id: string }>(
+    `SELECT DISTINCT ON (service) deployment_id FROM ${schema}.environment_timeline
+     WHERE environment = $1 AND recorded_at <= $2 ORDER BY service, closed_at DESC, recorded_at DESC`,
+    [environment, asOf],
+  );
+  return result.rows.map((r) => r.deployment_id);
+}
+
+export interface DeploymentFilter {
+  changeId?: string;
+  releaseId?: string;
+  service?: string;
+  environment?: string;
+  outcome?: string;
+  /** requested at or after / before */
+  from?: string;
+  to?: string;
+}
+
+/**
+ * A page of deployment records, newest first (by the ledger position of their first entry), after `before` (the
+ * keyset cursor: the position of the last record of the previous page).
+ */
+export async function listDeploymentRecords(client: SqlClient, schema: string, filter: DeploymentFilter, page: { before?: number; limit: number }) {
+  const conditions: string[] = [];
+  const values: unknown[] = [];
+  const where = (sql: string, value: unknown) => {
+    values.push(value);
+    conditions.push(sql.replace('?', `$${values.length}`));
+  };
+  if (filter.changeId !== undefined) where('change_id = ?', filter.changeId);
+  if (filter.releaseId !== undefined) where('release_id = ?', filter.releaseId);
+  if (filter.service !== undefined) where('service = ?', filter.service);
+  if (filter.environment !== undefined) where('environment = ?', filter.environment);
+  if (filter.outcome !== undefined) where('outcome = ?', filter.outcome);
+  if (filter.from !== undefined) where('requested_at >= ?', filter.from);
+  if (filter.to !== undefined) where('requested_at < ?', filter.to);
+  if (page.before !== undefined) where('first_position < ?', page.before);
+  values.push(page.limit + 1);
+  const rows = await client.query<{ record: DeploymentRecord; first_position: string }>(
+    `SELECT record, first_position FROM ${schema}.deployment_records ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''}
+     ORDER BY first_position DESC LIMIT $${values.length}`,
+    values,
+  );
+  const more = rows.rows.length > page.limit;
+  const shown = rows.rows.slice(0, page.limit);
+  return { records: shown.map((r) => r.record), nextBefore: more ? Number(shown[shown.length - 1].first_position) : undefined };
 }

@@ -46,3 +46,24 @@ export async function* ledgerPages(client: SqlClient, schema: string, range: { f
     if (rows.rows.length < PAGE) return;
   }
 }
+
+/** A stream an export writes to: an HTTP response, or a gRPC server stream. */
+export interface ExportSink {
+  write(chunk: unknown): boolean;
+  once(event: string, listener: () => void): unknown;
+  off(event: string, listener: () => void): unknown;
+}
+
+/**
+ * Writes and, when the client is slower than the ledger, waits for it to drain its buffer, so the service never holds
+ * more than a page of an export. Rejects when the client goes away (`gone`: 'close' for HTTP, 'cancelled' for gRPC).
+ */
+export const writeWhenDrained = (sink: ExportSink, chunk: unknown, gone: 'close' | 'cancelled', isGone: () => boolean): Promise<void> =>
+  new Promise<void>((resolve, reject) => {
+    if (isGone()) return reject(new Error('the client went away'));
+    if (sink.write(chunk)) return resolve();
+    const drained = () => (sink.off(gone, left), resolve());
+    const left = () => (sink.off('drain', drained), reject(new Error('the client went away')));
+    sink.once('drain', drained);
+    sink.once(gone, left);
+  });

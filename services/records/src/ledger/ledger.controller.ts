@@ -2,7 +2,7 @@ import { BadRequestException, Controller, Get, Query, Res } from '@nestjs/common
 import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { RequirePermission } from '@gantry/auth';
 import { Database, EventStore } from '@gantry/event-store';
-import { CSV_HEADER, formatLine, ledgerPages, type ExportFormat } from './ledger-export';
+import { CSV_HEADER, formatLine, ledgerPages, writeWhenDrained, type ExportFormat } from './ledger-export';
 import { formatDigest, parseDigest, readLedgerHead, verifyDigest, verifyLedger } from './ledger-verification';
 
 const position = (name: string, value: string | undefined): number | undefined => {
@@ -79,18 +79,12 @@ export class LedgerController {
 interface StreamingResponse {
   status(code: number): unknown;
   setHeader(name: string, value: string): unknown;
-  write(chunk: string): boolean;
-  once(event: 'drain' | 'close', listener: () => void): unknown;
+  write(chunk: unknown): boolean;
+  once(event: string, listener: () => void): unknown;
+  off(event: string, listener: () => void): unknown;
   end(): unknown;
   destroy(): unknown;
   destroyed: boolean;
 }
 
-/** Writes and waits for the client to drain its buffer, so a slow reader never makes the service hold the export. */
-const write = (res: StreamingResponse, chunk: string) =>
-  new Promise<void>((resolve, reject) => {
-    if (res.destroyed) return reject(new Error('the client went away'));
-    if (res.write(chunk)) return resolve();
-    res.once('drain', resolve);
-    res.once('close', () => reject(new Error('the client went away')));
-  });
+const write = (res: StreamingResponse, chunk: string) => writeWhenDrained(res, chunk, 'close', () => res.destroyed);

@@ -1,0 +1,70 @@
+import { BadRequestException, Controller, Get, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsIn, IsISO8601, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { RequirePermission } from '@gantry/auth';
+import { Database, EventStore, type SqlClient } from '@gantry/event-store';
+import type { DeploymentRecord } from '../deployment-records/deployment-record.decider';
+import { listAuditFindings } from '../findings/audit-findings.projection';
+import { incidentsLinkedTo } from '../incidents/incidents.projection';
+import { satisfactionResponsesBetween } from '../satisfaction/satisfaction.projection';
+import { computeKpis, KPI_DEFINITIONS, PERIODS, periodsBetween, type KpiQuery, type Period } from './kpis';
+
+const NAME = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,199}$/;
+/** More periods than this in one query is refused: ask for a coarser period or a shorter range. */
+export const MAX_PERIODS = 400;
+
+export class KpiQueryDto {
+  @ApiProperty({ enum: PERIODS }) @IsIn(PERIODS, { message: `period must be one of ${PERIODS.join(', ')}` }) period!: Period;
+  @ApiProperty({ description: 'ISO 8601 time' }) @IsISO8601({ strict: true }, { message: 'from must be an ISO 8601 time' }) from!: string;
+  @ApiProperty({ description: 'ISO 8601 time (exclusive)' }) @IsISO8601({ strict: true }, { message: 'to must be an ISO 8601 time' }) to!: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @Matches(NAME, { message: 'environment must be an environment name' }) environment?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @Matches(NAME, { message: 'service must be a service name' }) service?: string;
+  @ApiPropertyOptional({ description: 'deployment model name' }) @IsOptional() @IsString() @MaxLength(100) @Matches(NAME, { message: 'model must be a model name' }) model?: string;
+}
+
+/** Reads what the KPIs are folded from: records' projections, for the query's scope and range. */
+export async function kpiInput(client: SqlClient, schema: string, query: Pick<KpiQuery, 'to' | 'environment' | 'service' | 'from'>) {
+  const records = (
+    await client.query<{ record: DeploymentRecord }>(
+      `SELECT record FROM ${schema}.deployment_records
+       WHERE ($1::text IS NULL OR environment = $1) AND ($2::text IS NULL OR service = $2) AND requested_at < $3 ORDER BY first_position`,
+      [query.environment ?? null, query.service ?? null, query.to],
+    )
+  ).rows.map((r) => r.record);
+  const deploymentIds = records.map((r) => r.deploymentId);
+  const changeIds = [...new Set(records.flatMap((r) => (r.changeId ? [r.changeId] : [])))];
+  return {
+    records,
+    incidents: await incidentsLinkedTo(client, schema, deploymentIds, changeIds),
+    satisfaction: await satisfactionResponsesBetween(client, schema, query.from, query.to),
+    findings: await listAuditFindings(client, schema, { deploymentIds }, 100_000),
+  };
+}
+
+@ApiTags('kpis')
+@ApiBearerAuth()
+@Controller('kpis')
+export class KpisController {
+  constructor(
+    private readonly db: Database,
+    private readonly store: EventStore,
+  ) {}
+
+  /** Every KPI of the practice per period, each with numerator, denominator, the deployments behind it and its definition's version. */
+  @Get()
+  @RequirePermission('kpis:read')
+  async kpis(@Query() dto: KpiQueryDto) {
+    const query: KpiQuery = { ...dto, from: new Date(dto.from).toISOString(), to: new Date(dto.to).toISOString(), now: new Date().toISOString() };
+    if (query.from >= query.to) throw new BadRequestException('from must be before to');
+    if (periodsBetween(query.period, query.from, query.to).length > MAX_PERIODS) throw new BadRequestException(`at most ${MAX_PERIODS} periods per query: choose a coarser period or a shorter range`);
+    const periods = computeKpis(await kpiInput(this.db, this.store.schema, query), query);
+    return { period: query.period, from: query.from, to: query.to, filters: { environment: dto.environment ?? null, service: dto.service ?? null, model: dto.model ?? null }, periods };
+  }
+
+  /** What each KPI means, and the version of its definition. */
+  @Get('definitions')
+  @RequirePermission('kpis:read')
+  definitions() {
+    return KPI_DEFINITIONS;
+  }
+}

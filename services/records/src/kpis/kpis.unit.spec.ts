@@ -1,0 +1,141 @@
+import type { AuditFindingRecorded, SatisfactionResponseRecorded } from '@gantry/contracts';
+import type { DeploymentRecord } from '../deployment-records/deployment-record.decider';
+import type { Incident } from '../incidents/incidents.projection';
+import { computeKpis, percentile, periodsBetween, periodStart, type Kpi, type KpiName } from './kpis';
+
+const at = (hhmm: string) => `2026-12-01T${hhmm}:00.000Z`;
+const std = { name: 'standard-web', version: 3 };
+
+const record = (id: string, fields: Partial<DeploymentRecord>): DeploymentRecord => ({
+  deploymentId: id,
+  changeId: `CHG-${id}`,
+  service: 'payments',
+  environment: 'production',
+  phase: fields.outcome ? 'closed' : 'planned',
+  events: 1,
+  model: std,
+  ...fields,
+});
+
+/** The scripted day, by hand: see each expectation's comment. */
+const records = [
+  record('d1', { requestedAt: at('08:00'), window: { start: at('09:00'), end: at('10:00') }, startedAt: at('09:00'), executedAt: at('09:30'), verifiedAt: at('09:40'), endedAt: at('09:40'), outcome: 'succeeded' }),
+  record('d2', { requestedAt: at('08:30'), model: null, window: { start: at('10:00'), end: at('11:00') }, startedAt: at('10:05'), endedAt: at('10:20'), outcome: 'failed', cause: 'DeploymentFailed: BackupFailed' }),
+  record('d3', { service: 'ledger', requestedAt: at('09:00'), window: { start: at('11:00'), end: at('12:00') }, startedAt: at('11:10'), executedAt: at('11:30'), endedAt: at('11:50'), outcome: 'rolled-back', cause: 'RolledBack: DeploymentVerificationFailed' }),
+  // starts late: outside its window
+  record('d4', { requestedAt: at('10:00'), window: { start: at('12:00'), end: at('13:00') }, startedAt: at('13:10'), executedAt: at('13:20'), verifiedAt: at('13:30'), endedAt: at('13:30'), outcome: 'succeeded' }),
+  record('d5', { service: 'ledger', changeId: 'CHG5', requestedAt: at('11:00'), window: { start: at('14:00'), end: at('15:00') }, startedAt: at('14:00'), executedAt: at('14:10'), verifiedAt: at('14:20'), endedAt: at('14:20'), outcome: 'succeeded' }),
+  record('d6', { requestedAt: at('12:00'), model: null, endedAt: at('12:30'), outcome: 'cancelled' }),
+  record('d7', { requestedAt: at('15:00'), window: { start: at('20:00'), end: at('21:00') } }),
+  record('s1', { environment: 'staging', requestedAt: at('07:00'), startedAt: at('07:10'), executedAt: at('07:20'), verifiedAt: at('07:30'), endedAt: at('07:30'), outcome: 'succeeded', window: { start: at('07:00'), end: at('08:00') } }),
+];
+// three incidents on d5, two linked to it and one to its change: d5 counts once in the change failure rate
+const incidents: Incident[] = [
+  { incidentId: 'INC1', deploymentId: 'd5', severity: 'high', openedAt: at('15:00'), resolvedAt: at('16:00') },
+  { incidentId: 'INC2', deploymentId: 'd5', severity: 'low', openedAt: at('15:30') },
+  { incidentId: 'INC3', changeId: 'CHG5', severity: 'medium', openedAt: at('16:00'), resolvedAt: at('18:00') },
+];
+const response = (responseId: string, score: number, topic: SatisfactionResponseRecorded['topic'], deploymentId?: string): SatisfactionResponseRecorded => ({
+  responseId,
+  score,
+  topic,
+  ...(deploymentId ? { deploymentId } : {}),
+  respondent: 'pat',
+  respondedAt: at('19:00'),
+});
+const satisfaction = [response('r1', 4, 'lead-time', 'd1'), response('r2', 2, 'quality', 'd2'), response('r3', 5, 'partner-alignment'), response('r4', 3, 'rate-of-change')];
+const finding = (findingId: string, deploymentId: string, severity: AuditFindingRecorded['severity']): AuditFindingRecorded => ({
+  findingId,
+  deploymentId,
+  severity,
+  description: 'x',
+  recordedBy: 'carol',
+  recordedAt: at('20:00'),
+});
+const findings = [finding('f1', 'd2', 'high'), finding('f2', 'd5', 'low'), finding('f3', 'd3', 'high')];
+
+const day = (filters: { environment?: string; service?: string; model?: string } = {}) => {
+  const [period] = computeKpis({ records, incidents, satisfaction, findings }, { period: 'day', from: at('00:00'), to: at('23:59'), now: '2026-12-05T00:00:00.000Z', ...filters });
+  return (name: KpiName): Kpi => period.kpis.find((k) => k.name === name)!;
+};
+
+describe('KPIs over a scripted day in production', () => {
+  const kpi = day({ environment: 'production' });
+
+  it('successful deployments: 3 succeeded of 5 that did not end cancelled', () =>
+    expect(kpi('successful-deployments')).toMatchObject({ value: 0.6, numerator: 3, denominator: 5, deployments: ['d1', 'd4', 'd5'], outOf: ['d1', 'd2', 'd3', 'd4', 'd5'], definitionVersion: 1 }));
+
+  it('failures by cause', () =>
+    expect(kpi('deployment-failures')).toMatchObject({
+      value: 2,
+      deployments: ['d2', 'd3'],
+      breakdown: { 'DeploymentFailed: BackupFailed': { value: 1, deployments: ['d2'] }, 'RolledBack: DeploymentVerificationFailed': { value: 1, deployments: ['d3'] } },
+    }));
+
+  it('incidents related and the change failure rate, a deployment with three incidents counting once', () => {
+    expect(kpi('incidents-related')).toMatchObject({ value: 3, numerator: 3, denominator: 5, deployments: ['d5'] });
+    expect(kpi('change-failure-rate')).toMatchObject({ value: 0.6, numerator: 3, denominator: 5, deployments: ['d2', 'd3', 'd5'] });
+  });
+
+  it('lead time p50 and p90 (nearest rank) of 100, 200 and 210 minutes', () => {
+    expect(kpi('lead-time-p50')).toMatchObject({ value: 200 * 60_000, denominator: 3, deployments: ['d1', 'd4', 'd5'] });
+    expect(kpi('lead-time-p90')).toMatchObject({ value: 210 * 60_000, denominator: 3 });
+  });
+
+  it('deployment frequency: successes in production', () => expect(kpi('deployment-frequency')).toMatchObject({ value: 3, deployments: ['d1', 'd4', 'd5'] }));
+
+  it('time to restore: d2 → d4 (190 min), d3 → d5 (150 min), INC1 (60 min), INC3 (120 min)', () =>
+    expect(kpi('time-to-restore')).toMatchObject({ value: (520 / 4) * 60_000, numerator: 520 * 60_000, denominator: 4, deployments: ['d2', 'd3', 'd5'] }));
+
+  it('schedule adherence: d4 started late, d2 never executed', () => expect(kpi('schedule-adherence')).toMatchObject({ value: 0.75, deployments: ['d1', 'd3', 'd5'], outOf: ['d1', 'd3', 'd4', 'd5'] }));
+
+  it('backlog at the end of the day (15:00 → 24:00) and the age of the oldest open deployment; throughput', () => {
+    expect(kpi('backlog')).toMatchObject({ value: 1, deployments: ['d7'], oldestOpenAgeMs: 9 * 3_600_000 });
+    expect(kpi('throughput')).toMatchObject({ value: 6, deployments: ['d1', 'd2', 'd3', 'd4', 'd5', 'd6'] });
+  });
+
+  it('adoption: planned with an agreed model, of those planned', () => expect(kpi('adoption')).toMatchObject({ value: 5 / 7, numerator: 5, denominator: 7, deployments: ['d1', 'd3', 'd4', 'd5', 'd7'] }));
+
+  it('satisfaction (filtered: responses about deployments in scope) and findings by severity', () => {
+    expect(kpi('satisfaction')).toMatchObject({ value: 3, numerator: 6, denominator: 2, deployments: ['d1', 'd2'] });
+    expect(kpi('audit-findings')).toMatchObject({ value: 3, breakdown: { high: { value: 2, deployments: ['d2', 'd3'] }, low: { value: 1, deployments: ['d5'] } } });
+  });
+});
+
+describe('KPI scope', () => {
+  it('without filters, every response counts; partners’ alignment is reported apart', () => {
+    const kpi = day();
+    expect(kpi('satisfaction')).toMatchObject({ value: 3, numerator: 9, denominator: 3, breakdown: { 'partner-alignment': { value: 5 }, quality: { value: 2 } } });
+    expect(kpi('successful-deployments')).toMatchObject({ numerator: 4, denominator: 6 });
+  });
+
+  it('a service filter keeps that service’s deployments, responses and findings', () => {
+    const kpi = day({ service: 'payments', environment: 'production' });
+    expect(kpi('successful-deployments')).toMatchObject({ value: 2 / 3, outOf: ['d1', 'd2', 'd4'] });
+    expect(kpi('audit-findings')).toMatchObject({ value: 1, deployments: ['d2'] });
+    expect(kpi('time-to-restore')).toMatchObject({ denominator: 1, deployments: ['d2'] });
+  });
+
+  it('a model filter keeps the deployments planned with that model', () => {
+    expect(day({ model: 'standard-web', environment: 'production' })('throughput')).toMatchObject({ deployments: ['d1', 'd3', 'd4', 'd5'] });
+  });
+});
+
+describe('periods', () => {
+  it('days, ISO weeks from Monday, and months, in UTC', () => {
+    expect(periodStart('week', '2026-12-03T10:00:00.000Z')).toBe('2026-11-30T00:00:00.000Z');
+    expect(periodStart('month', '2026-12-03T10:00:00.000Z')).toBe('2026-12-01T00:00:00.000Z');
+    expect(periodsBetween('month', '2026-11-15T00:00:00.000Z', '2027-01-02T00:00:00.000Z').map((p) => p.start)).toEqual([
+      '2026-11-01T00:00:00.000Z',
+      '2026-12-01T00:00:00.000Z',
+      '2027-01-01T00:00:00.000Z',
+    ]);
+    expect(periodsBetween('day', at('00:00'), '2026-12-03T00:00:00.000Z')).toHaveLength(2);
+  });
+
+  it('nearest-rank percentiles', () => {
+    expect(percentile([1, 2, 3, 4], 50)).toBe(2);
+    expect(percentile([1, 2, 3, 4], 90)).toBe(4);
+    expect(percentile([], 50)).toBeNull();
+  });
+});

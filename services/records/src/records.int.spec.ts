@@ -1,0 +1,347 @@
+import { credentials, loadPackageDefinition, Metadata, status, type ServiceClientConstructor } from '@grpc/grpc-js';
+import { loadSync } from '@grpc/proto-loader';
+import { mintToken } from '@gantry/auth';
+import { AUDIT_PROTO_PATH, EVENTS, FEEDBACK_TOPICS, INBOUND_TOPICS, ITSM_INCIDENT_EVENT_TYPES, SAMPLE_PAYLOADS, type EventName, type EventPayloads } from '@gantry/contracts';
+import { deadLetterTopic, type IncomingMessage, type Subscription } from '@gantry/messaging';
+import { boot, type RunningProcess } from '@gantry/platform';
+import { createTestDatabase, eventually, freePort, type TestDatabase } from '@gantry/testing';
+import { randomUUID } from 'node:crypto';
+import { RecordsModule } from './records.module';
+
+/**
+ * Records as it runs (REST over real PostgreSQL, the in-process bus of the embedded default): a scripted set of
+ * deployments goes into the ledger as the other services and the service desk would publish it, and the audit list,
+ * incidents, findings, satisfaction, KPIs and the rebuild are checked against numbers computed by hand.
+ */
+const SECRET = 'records-int-secret-that-is-long-enough';
+let database: TestDatabase;
+let records: RunningProcess;
+const tokens: Record<string, string> = {};
+const feedback: IncomingMessage[] = [];
+const deadLetters: IncomingMessage[] = [];
+const subscriptions: Subscription[] = [];
+
+let grpcPort: number;
+
+beforeAll(async () => {
+  database = await createTestDatabase('gantry_records');
+  grpcPort = await freePort();
+  records = await boot('records', {
+    modules: (runtime) => [RecordsModule.register(runtime)],
+    grpc: true,
+    env: { DATABASE_URL: database.url, PORT: '0', GRPC_PORT: String(grpcPort), GANTRY_JWT_SECRET: SECRET, LOG_LEVEL: 'error' },
+  });
+  for (const role of ['auditor', 'admin', 'service-owner', 'product-owner', 'deployment-manager'] as const) tokens[role] = await mintToken(SECRET, { sub: `${role}-1`, roles: [role] });
+  const bus = records.runtime.bus;
+  subscriptions.push(await bus.subscribe({ group: 'itsm-suite', topics: [FEEDBACK_TOPICS.changeEnablement], fromBeginning: true }, async (m) => void feedback.push(m)));
+  subscriptions.push(await bus.subscribe({ group: 'dlq-reader', topics: [deadLetterTopic(INBOUND_TOPICS.itsmIncidents)], fromBeginning: true }, async (m) => void deadLetters.push(m)));
+}, 120_000);
+
+afterAll(async () => {
+  for (const s of subscriptions) await s.close();
+  await records?.stop();
+  await database?.drop();
+});
+
+const api = async (method: string, path: string, role: string, body?: unknown, headers: Record<string, string> = {}) => {
+  const response = await fetch(`${records.url}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens[role]}`, ...headers },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : undefined };
+};
+
+const cloudEvent = (source: string, type: string, data: object, id = randomUUID()) => ({
+  specversion: '1.0',
+  id,
+  source,
+  type,
+  time: new Date().toISOString(),
+  datacontenttype: 'application/json',
+  data,
+});
+
+/** Publishes a Gantry event as its service would, on its topic, with a payload valid against the contract. */
+const publish = async <N extends EventName>(name: N, data: Partial<EventPayloads[N]>) => {
+  const description = EVENTS[name];
+  const event = cloudEvent(`/gantry/${description.service}`, description.type, { ...SAMPLE_PAYLOADS[name], ...data });
+  await records.runtime.bus.produce(description.topic, [{ key: (data as { deploymentId?: string }).deploymentId ?? null, value: JSON.stringify(event), headers: {} }]);
+  return event;
+};
+
+const publishIncident = async (name: keyof typeof ITSM_INCIDENT_EVENT_TYPES, data: object, id = randomUUID()) => {
+  await records.runtime.bus.produce(INBOUND_TOPICS.itsmIncidents, [{ key: null, value: JSON.stringify(cloudEvent('/itsm/service-desk', ITSM_INCIDENT_EVENT_TYPES[name], data, id)), headers: {} }]);
+};
+
+/** Today (UTC) at a time: the scripted day, so that responses and findings given now fall in the same period. */
+const today = new Date().toISOString().slice(0, 10);
+const at = (hhmm: string) => `${today}T${hhmm}:00.000Z`;
+const tomorrow = new Date(Date.parse(`${today}T00:00:00.000Z`) + 86_400_000).toISOString();
+
+interface Script {
+  service: string;
+  model: { name: string; version: number } | null;
+  requested: string;
+  window: [string, string];
+  started?: string;
+  executed?: string;
+  end: ['verified' | 'failed' | 'rolled-back', string];
+  approvedBy?: string;
+}
+
+const id: Record<string, string> = {};
+const change: Record<string, string> = {};
+
+async function deploy(name: string, script: Script) {
+  const deploymentId = (id[name] = randomUUID());
+  const changeId = (change[name] = `CHG-${name}-${deploymentId.slice(0, 8)}`);
+  const window = { start: at(script.window[0]), end: at(script.window[1]) };
+  const base = { deploymentId, changeId, service: script.service, environment: 'production' };
+  await publish('DeploymentRequested', { ...base, requestedAt: at(script.requested), window, kind: 'upgrade', releaseId: undefined });
+  await publish('DeploymentPlanned', { ...base, window, model: script.model });
+  if (script.approvedBy) await publish('ApprovalGranted', { deploymentId, gate: 'production', by: script.approvedBy, role: 'deployment-manager', grantedAt: at(script.window[0]) });
+  if (script.started) await publish('DeploymentStarted', { deploymentId, startedAt: at(script.started) });
+  if (script.executed) await publish('DeploymentExecuted', { deploymentId, executedAt: at(script.executed) });
+  const [end, time] = script.end;
+  if (end === 'verified') await publish('DeploymentVerified', { deploymentId, verifiedAt: at(time) });
+  if (end === 'failed') await publish('DeploymentFailed', { deploymentId, failedAt: at(time), reason: 'BackupFailed' });
+  if (end === 'rolled-back') await publish('RolledBack', { deploymentId, rolledBackAt: at(time), reason: 'DeploymentVerificationFailed' });
+}
+
+const closed = (name: string) =>
+  eventually(async () => (await api('GET', `/audit/deployments/${id[name]}`, 'auditor')).body?.projection?.phase === 'closed', { timeoutMs: 20_000, what: `${name} to close` });
+
+const std = { name: 'standard-web', version: 3 };
+
+describe('a scripted set of deployments', () => {
+  beforeAll(async () => {
+    await deploy('a', { service: 'payments', model: std, requested: '08:00', window: ['09:00', '10:00'], started: '09:00', executed: '09:30', end: ['verified', '09:40'], approvedBy: 'dana' });
+    await deploy('b', { service: 'payments', model: null, requested: '08:30', window: ['10:00', '11:00'], started: '10:05', end: ['failed', '10:20'] });
+    await deploy('c', { service: 'ledger', model: std, requested: '09:00', window: ['11:00', '12:00'], started: '11:10', executed: '11:30', end: ['rolled-back', '11:50'] });
+    // starts after its window opened and ended
+    await deploy('d', { service: 'payments', model: std, requested: '10:00', window: ['12:00', '13:00'], started: '13:10', executed: '13:20', end: ['verified', '13:30'] });
+    await deploy('e', { service: 'ledger', model: std, requested: '11:00', window: ['14:00', '15:00'], started: '14:00', executed: '14:10', end: ['verified', '14:20'] });
+    for (const name of ['a', 'b', 'c', 'd', 'e']) await closed(name);
+  }, 60_000);
+
+  it('lists deployment records newest first, filtered, a page at a time with a cursor', async () => {
+    const first = await api('GET', '/audit/deployments?environment=production&limit=2', 'auditor');
+    expect(first.status).toBe(200);
+    expect(first.body.deployments.map((d: { deploymentId: string }) => d.deploymentId)).toEqual([id.e, id.d]);
+    const second = await api('GET', `/audit/deployments?environment=production&limit=2&cursor=${first.body.nextCursor}`, 'auditor');
+    expect(second.body.deployments.map((d: { deploymentId: string }) => d.deploymentId)).toEqual([id.c, id.b]);
+    const third = await api('GET', `/audit/deployments?environment=production&limit=2&cursor=${second.body.nextCursor}`, 'auditor');
+    expect(third.body).toMatchObject({ deployments: [{ deploymentId: id.a }], nextCursor: null });
+
+    const payments = await api('GET', '/audit/deployments?service=payments&outcome=succeeded', 'auditor');
+    expect(payments.body.deployments.map((d: { deploymentId: string }) => d.deploymentId)).toEqual([id.d, id.a]);
+    expect((await api('GET', `/audit/deployments?changeId=${change.c}`, 'auditor')).body.deployments).toMatchObject([{ deploymentId: id.c, outcome: 'rolled-back' }]);
+    const requestedLate = await api('GET', `/audit/deployments?environment=production&from=${encodeURIComponent(at('09:30'))}&to=${encodeURIComponent(at('10:30'))}`, 'auditor');
+    expect(requestedLate.body.deployments.map((d: { deploymentId: string }) => d.deploymentId)).toEqual([id.d]);
+  });
+
+  it.each([
+    ['a cursor it never gave out', 'cursor=bm9wZQ', /cursor/],
+    ['an unknown outcome', 'outcome=great', /outcome must be one of/],
+    ['a time that is not one', 'from=yesterday', /from must be an ISO 8601 time/],
+    ['from after to', `from=${encodeURIComponent(at('10:00'))}&to=${encodeURIComponent(at('09:00'))}`, /from must be before to/],
+    ['a limit out of range', 'limit=1000', /limit/],
+    ['an unknown filter', 'colour=red', /colour should not exist/],
+  ])('refuses %s with 400', async (_what, query, message) => {
+    const response = await api('GET', `/audit/deployments?${query}`, 'auditor');
+    expect(response.status).toBe(400);
+    expect(JSON.stringify(response.body.message)).toMatch(message);
+  });
+
+  it('incidents: a duplicate delivery is one incident, a link after the close corrects the report, an invalid message is dead-lettered', async () => {
+    const incident = { incidentId: `INC-${id.e.slice(0, 8)}`, deploymentId: id.e, severity: 'high', openedAt: at('15:00') };
+    const eventId = randomUUID();
+    await publishIncident('IncidentLinked', incident, eventId);
+    await publishIncident('IncidentLinked', incident, eventId);
+    await publishIncident('IncidentLinked', { incidentId: `INC-${change.e}`, changeId: change.e, severity: 'medium', openedAt: at('16:00') });
+    await publishIncident('IncidentResolved', { incidentId: incident.incidentId, resolvedAt: at('16:00') });
+    await publishIncident('IncidentResolved', { incidentId: `INC-${change.e}`, resolvedAt: at('18:00') });
+    const invalidId = randomUUID();
+    await publishIncident('IncidentLinked', { incidentId: 'INC-nowhere', severity: 'high', openedAt: at('15:00') }, invalidId);
+
+    const corrections = () =>
+      feedback
+        .map((m) => JSON.parse(m.value!.toString()))
+        .filter((e) => e.type === EVENTS.ChangeImplementationCorrected.type && e.data.deploymentId === id.e)
+        .map((e) => e.data);
+    await eventually(() => corrections().some((c) => c.incidents.length === 2), { timeoutMs: 20_000, what: 'the corrected reports' });
+    expect(corrections()).toEqual([
+      expect.objectContaining({ changeId: change.e, closeCode: 'successful-with-issues', previousCloseCode: 'successful', incidents: [incident.incidentId] }),
+      expect.objectContaining({ closeCode: 'successful-with-issues', previousCloseCode: 'successful-with-issues', incidents: [`INC-${change.e}`, incident.incidentId].sort() }),
+    ]);
+    await eventually(() => deadLetters.some((m) => m.value?.toString().includes(invalidId)), { what: 'the invalid incident on the DLQ' });
+    const dead = deadLetters.find((m) => m.value?.toString().includes(invalidId))!;
+    expect(JSON.stringify(dead.headers)).toMatch(/deploymentId or changeId is required/);
+    const rows = await records.runtime.db.query<{ n: string }>(`SELECT count(*) AS n FROM records.incidents WHERE incident_id IN ($1, 'INC-nowhere')`, [incident.incidentId]);
+    expect(rows.rows[0].n).toBe('1');
+  });
+
+  it('the auditor records findings; stakeholders answer satisfaction surveys; both refuse bad input and the wrong role', async () => {
+    const finding = await api('POST', '/audit/findings', 'auditor', { deploymentId: id.b, severity: 'high', description: 'backup not verified before the run' });
+    expect(finding).toMatchObject({ status: 201, body: { deploymentId: id.b, severity: 'high', recordedBy: 'auditor-1' } });
+    expect((await api('POST', '/audit/findings', 'auditor', { deploymentId: id.c, severity: 'low', description: 'rollback evidence attached late' })).status).toBe(201);
+    expect((await api('POST', '/audit/findings', 'auditor', { deploymentId: id.c, severity: 'dire', description: 'x' })).status).toBe(400);
+    expect((await api('POST', '/audit/findings', 'auditor', { deploymentId: randomUUID(), severity: 'low', description: 'x' })).status).toBe(404);
+    expect((await api('POST', '/audit/findings', 'service-owner', { deploymentId: id.c, severity: 'low', description: 'x' })).status).toBe(403);
+
+    const key = { 'idempotency-key': randomUUID() };
+    const first = await api('POST', '/satisfaction-responses', 'product-owner', { score: 4, topic: 'lead-time', deploymentId: id.a }, key);
+    const retry = await api('POST', '/satisfaction-responses', 'product-owner', { score: 4, topic: 'lead-time', deploymentId: id.a }, key);
+    expect(first.status).toBe(201);
+    expect(retry.body.responseId).toBe(first.body.responseId);
+    expect((await api('POST', '/satisfaction-responses', 'service-owner', { score: 2, topic: 'quality', deploymentId: id.b })).status).toBe(201);
+    expect((await api('POST', '/satisfaction-responses', 'service-owner', { score: 5, topic: 'partner-alignment', period: { from: at('00:00'), to: tomorrow } })).status).toBe(201);
+    expect((await api('POST', '/satisfaction-responses', 'service-owner', { score: 6, topic: 'quality' })).status).toBe(400);
+    expect((await api('POST', '/satisfaction-responses', 'service-owner', { score: 3, topic: 'mood' })).status).toBe(400);
+    expect((await api('POST', '/satisfaction-responses', 'auditor', { score: 3, topic: 'quality' })).status).toBe(403);
+
+    await eventually(async () => (await api('GET', '/audit/findings', 'auditor')).body.findings.length === 2, { what: 'the findings in the ledger' });
+    expect((await api('GET', `/audit/findings?severity=high`, 'auditor')).body.findings).toMatchObject([{ deploymentId: id.b, description: 'backup not verified before the run' }]);
+  });
+
+  it('KPIs equal the numbers computed by hand, with their contributors, and a rebuild from the ledger gives the same', async () => {
+    // wait for what the previous test recorded to be back from records' topic
+    await eventually(async () => Number((await records.runtime.db.query<{ n: string }>('SELECT count(*) AS n FROM records.satisfaction_responses')).rows[0].n) === 3, { what: 'the responses' });
+    await eventually(async () => Number((await records.runtime.db.query<{ n: string }>('SELECT count(*) AS n FROM records.incidents WHERE resolved_at IS NOT NULL')).rows[0].n) === 2, { what: 'the resolutions' });
+    const query = `/kpis?period=day&from=${encodeURIComponent(at('00:00'))}&to=${encodeURIComponent(tomorrow)}&environment=production`;
+    const live = await api('GET', query, 'auditor');
+    expect(live.status).toBe(200);
+    expect(live.body.periods).toHaveLength(1);
+    const kpi = (name: string) => live.body.periods[0].kpis.find((k: { name: string }) => k.name === name);
+    const sorted = (...names: string[]) => names.map((n) => id[n]).sort();
+    // a, d, e succeeded; b failed; c rolled back
+    expect(kpi('successful-deployments')).toMatchObject({ value: 0.6, numerator: 3, denominator: 5, deployments: sorted('a', 'd', 'e'), definitionVersion: 1 });
+    expect(kpi('deployment-failures')).toMatchObject({ value: 2, deployments: sorted('b', 'c'), breakdown: { 'DeploymentFailed: BackupFailed': { value: 1 }, 'RolledBack: DeploymentVerificationFailed': { value: 1 } } });
+    // e has two incidents (one through its change) and counts once
+    expect(kpi('incidents-related')).toMatchObject({ value: 2, deployments: [id.e] });
+    expect(kpi('change-failure-rate')).toMatchObject({ value: 0.6, numerator: 3, denominator: 5, deployments: sorted('b', 'c', 'e') });
+    // lead times 100 (a), 210 (d), 200 (e) minutes
+    expect(kpi('lead-time-p50')).toMatchObject({ value: 200 * 60_000, denominator: 3 });
+    expect(kpi('lead-time-p90')).toMatchObject({ value: 210 * 60_000, denominator: 3 });
+    expect(kpi('deployment-frequency')).toMatchObject({ value: 3 });
+    // b → d: 190 min; c → e: 150 min; incidents: 60 and 120 min
+    expect(kpi('time-to-restore')).toMatchObject({ value: 130 * 60_000, numerator: 520 * 60_000, denominator: 4, deployments: sorted('b', 'c', 'e') });
+    // d started late; b never executed
+    expect(kpi('schedule-adherence')).toMatchObject({ value: 0.75, deployments: sorted('a', 'c', 'e'), outOf: sorted('a', 'c', 'd', 'e') });
+    expect(kpi('throughput')).toMatchObject({ value: 5 });
+    // b was planned ad hoc
+    expect(kpi('adoption')).toMatchObject({ value: 0.8, deployments: sorted('a', 'c', 'd', 'e') });
+    // filtered to production: the responses about a (4) and b (2); the partner's period response is not about a deployment
+    expect(kpi('satisfaction')).toMatchObject({ value: 3, numerator: 6, denominator: 2, deployments: sorted('a', 'b') });
+    expect(kpi('audit-findings')).toMatchObject({ value: 2, breakdown: { high: { deployments: [id.b] }, low: { deployments: [id.c] } } });
+
+    const before = await records.runtime.db.query('SELECT deployment_id, record, first_position, last_position FROM records.deployment_records ORDER BY deployment_id');
+    expect((await api('POST', '/admin/projections/rebuild', 'auditor')).status).toBe(403);
+    const rebuild = await api('POST', '/admin/projections/rebuild', 'admin');
+    expect(rebuild.status).toBe(200);
+    expect(rebuild.body.entries).toBeGreaterThan(30);
+    const after = await records.runtime.db.query('SELECT deployment_id, record, first_position, last_position FROM records.deployment_records ORDER BY deployment_id');
+    expect(after.rows).toEqual(before.rows);
+    expect((await api('GET', query, 'auditor')).body.periods).toEqual(live.body.periods);
+  });
+
+  it('an environment as of a time names the deployment, its versions, and who approved', async () => {
+    const state = await api('GET', `/audit/environments/production/state`, 'auditor');
+    expect(state.status).toBe(200);
+    expect(state.body.services).toMatchObject([
+      { service: 'ledger', deploymentId: id.e, changeId: change.e },
+      { service: 'payments', deploymentId: id.d, approvals: [] },
+    ]);
+    const history = await api('GET', `/audit/deployments/${id.a}`, 'auditor');
+    const closedAt = history.body.history.find((h: { type: string }) => h.type === EVENTS.DeploymentRecordClosed.type);
+    const ledgerTime = (await records.runtime.db.query<{ recorded_at: Date }>('SELECT recorded_at FROM records.ledger WHERE event_id = $1', [closedAt.id])).rows[0].recorded_at;
+    const thenA = await api('GET', `/audit/environments/production/state?asOf=${encodeURIComponent(new Date(ledgerTime).toISOString())}`, 'auditor');
+    expect(thenA.body.services.find((s: { service: string }) => s.service === 'payments')).toMatchObject({
+      deploymentId: id.a,
+      approvals: [{ gate: 'production', by: 'dana', role: 'deployment-manager' }],
+      components: expect.arrayContaining([expect.objectContaining({ name: 'payments-api', version: '2.4.1' })]),
+    });
+  });
+
+  it('the auditor reads everything in records', async () => {
+    for (const path of ['/audit/digest', '/audit/verify', `/audit/deployments/${id.a}`, `/audit/deployments/${id.a}/state`, '/audit/findings', '/kpis/definitions', '/audit/deployments']) {
+      expect([path, (await api('GET', path, 'auditor')).status]).toEqual([path, 200]);
+    }
+  });
+
+  describe('through gRPC AuditService, with a real client', () => {
+    const AuditService = () => {
+      const definition = loadSync(AUDIT_PROTO_PATH, { keepCase: false, longs: Number, defaults: false, oneofs: true });
+      const gantry = (loadPackageDefinition(definition) as unknown as { gantry: { v1: Record<string, ServiceClientConstructor> } }).gantry.v1;
+      return new gantry.AuditService(`127.0.0.1:${grpcPort}`, credentials.createInsecure());
+    };
+    const metadata = (role: string) => {
+      const m = new Metadata();
+      if (tokens[role]) m.set('authorization', `Bearer ${tokens[role]}`);
+      return m;
+    };
+    const unary = (method: string, request: object, role = 'auditor') =>
+      new Promise<Record<string, unknown>>((resolve, reject) => {
+        const client = AuditService();
+        (client[method] as Function).call(client, request, metadata(role), (error: Error | null, response: Record<string, unknown>) => {
+          client.close();
+          return error ? reject(error) : resolve(response);
+        });
+      });
+
+    it('answers history, state as of a time, environment as of a time and verification like REST', async () => {
+      const history = await unary('GetDeploymentHistory', { deploymentId: id.a });
+      expect(JSON.parse(history.stateJson as string)).toMatchObject({ deploymentId: id.a, outcome: 'succeeded', phase: 'closed' });
+      const rest = await api('GET', `/audit/deployments/${id.a}`, 'auditor');
+      expect((history.history as { id: string }[]).map((h) => h.id)).toEqual(rest.body.history.map((h: { id: string }) => h.id));
+
+      const state = await unary('GetDeploymentStateAsOf', { deploymentId: id.b, asOf: '' });
+      expect(JSON.parse(state.stateJson as string)).toMatchObject({ outcome: 'failed' });
+      expect(state.ledgerPosition).toEqual(expect.any(Number));
+
+      const environment = await unary('GetEnvironmentStateAsOf', { environment: 'production' });
+      expect(environment.services).toMatchObject([{ service: 'ledger', deploymentId: id.e }, { service: 'payments', deploymentId: id.d, modelName: 'standard-web', modelVersion: 3 }]);
+
+      const digest = (await api('GET', '/audit/digest', 'auditor')).body.digest;
+      expect(await unary('VerifyLedger', { digest })).toMatchObject({ intact: true });
+      expect(await unary('VerifyLedger', { from: 2, to: 5 })).toMatchObject({ intact: true, from: 2, to: 5, checked: 4 });
+    });
+
+    it('streams the export in ledger order, each entry chained to the one before', async () => {
+      const entries: { position: number; previousHash: string; hash: string; eventJson: string }[] = [];
+      await new Promise<void>((resolve, reject) => {
+        const client = AuditService();
+        const call = (client.ExportEvents as Function).call(client, { from: 1 }, metadata('auditor'));
+        call.on('data', (entry: (typeof entries)[number]) => entries.push(entry));
+        call.on('error', reject);
+        call.on('end', () => (client.close(), resolve()));
+      });
+      const head = (await api('GET', '/audit/digest', 'auditor')).body;
+      expect(entries.length).toBeGreaterThanOrEqual(head.position);
+      entries.forEach((entry, i) => {
+        expect(entry.position).toBe(i + 1);
+        if (i > 0) expect(entry.previousHash).toBe(entries[i - 1].hash);
+        expect(JSON.parse(entry.eventJson).id).toEqual(expect.any(String));
+      });
+    });
+
+    it('maps failures once: not found, invalid argument, unauthenticated, permission denied', async () => {
+      await expect(unary('GetDeploymentHistory', { deploymentId: randomUUID() })).rejects.toMatchObject({ code: status.NOT_FOUND });
+      await expect(unary('GetDeploymentHistory', { deploymentId: 'nope' })).rejects.toMatchObject({ code: status.INVALID_ARGUMENT });
+      await expect(unary('GetDeploymentStateAsOf', { deploymentId: id.a, asOf: 'yesterday' })).rejects.toMatchObject({ code: status.INVALID_ARGUMENT, details: expect.stringMatching(/asOf/) });
+      await expect(unary('VerifyLedger', { from: 5, to: 2 })).rejects.toMatchObject({ code: status.INVALID_ARGUMENT });
+      await expect(unary('VerifyLedger', {}, 'nobody')).rejects.toMatchObject({ code: status.UNAUTHENTICATED });
+      await expect(unary('VerifyLedger', {}, 'product-owner')).rejects.toMatchObject({ code: status.PERMISSION_DENIED });
+      const refusedExport = await new Promise<{ code?: number }>((resolve) => {
+        const client = AuditService();
+        const call = (client.ExportEvents as Function).call(client, {}, metadata('product-owner'));
+        call.on('data', () => undefined);
+        call.on('error', (error: { code?: number }) => (client.close(), resolve(error)));
+        call.on('end', () => (client.close(), resolve({})));
+      });
+      expect(refusedExport.code).toBe(status.PERMISSION_DENIED);
+    });
+  });
+});
