@@ -1,5 +1,6 @@
 import { eventually } from '@gantry/testing';
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from './processes';
@@ -18,16 +19,17 @@ const post = async (url: string, token: string, body: string) =>
  * and register the deployed versions signed with it, the way the README's "Try it" does (`npm run sign`).
  */
 export async function authoriseComponents(verificationUrl: string, token: string): Promise<void> {
-  // sign first: the script runs synchronously, and an idle keep-alive connection may be closed meanwhile
-  const signed = DEPLOYED.map((component) => {
-    const run = spawnSync(
-      join(repoRoot, 'node_modules', '.bin', 'node'),
-      ['-r', '@swc-node/register', 'scripts/sign-component.ts', '--key', 'examples/demo-signing-key.pem', '--key-id', 'gantry-demo', '--name', component.name, '--version', component.version, '--digest', component.digest],
-      { cwd: repoRoot, encoding: 'utf8' },
-    );
-    if (run.status !== 0) throw new Error(`npm run sign failed: ${run.stderr}`);
-    return { component, body: run.stdout };
-  });
+  // asynchronously: a synchronous child would block the event loop while idle keep-alive connections are closed
+  const signed = await Promise.all(
+    DEPLOYED.map(async (component) => {
+      const { stdout } = await promisify(execFile)(
+        join(repoRoot, 'node_modules', '.bin', 'node'),
+        ['-r', '@swc-node/register', 'scripts/sign-component.ts', '--key', 'examples/demo-signing-key.pem', '--key-id', 'gantry-demo', '--name', component.name, '--version', component.version, '--digest', component.digest],
+        { cwd: repoRoot, encoding: 'utf8' },
+      );
+      return { component, body: stdout };
+    }),
+  );
   const key = await post(`${verificationUrl}/signing-keys`, token, readFileSync(join(repoRoot, 'examples', 'demo-signing-key.json'), 'utf8'));
   if (key.status !== 201) throw new Error(`trusting the demo key answered ${key.status}: ${await key.text()}`);
   for (const { component, body } of signed) {

@@ -53,6 +53,26 @@ const healthServer = async (statuses: number[]): Promise<HealthServer> => {
   return handle;
 };
 
+/** The service as it runs, on this suite's database and consumer groups (booted again to show what survives a restart). */
+const bootVerification = () =>
+  boot('verification', {
+    modules: (runtime) => [
+      VerificationModule.register(runtime, {
+        policy: { allowedProbeHosts: ['127.0.0.1'], probeIntervalMs: 100, probeTimeoutMs: 1000, consecutiveSuccesses: 3, evaluationDeadlineMs: 6000 },
+        // other suites publish on the same topics at the same time: act on this suite's messages only
+        actsOn: (event) => produced.has(event.id),
+      }),
+    ],
+    env: {
+      DATABASE_URL: database.url,
+      KAFKA_BROKERS: process.env.KAFKA_BROKERS,
+      GANTRY_CONSUMER_GROUP_PREFIX: `vint-${suffix}-`,
+      PORT: '0',
+      GANTRY_JWT_SECRET: SECRET,
+      LOG_LEVEL: 'error',
+    },
+  });
+
 beforeAll(async () => {
   const brokers = (process.env.KAFKA_BROKERS ?? '').split(',').filter(Boolean);
   if (brokers.length === 0) throw new Error('KAFKA_BROKERS is not set: this suite needs the broker from the test setup');
@@ -68,21 +88,7 @@ beforeAll(async () => {
       deadLetters.push(m);
     }),
   );
-  verification = await boot('verification', {
-    modules: (runtime) => [
-      VerificationModule.register(runtime, {
-        policy: { allowedProbeHosts: ['127.0.0.1'], probeIntervalMs: 100, probeTimeoutMs: 1000, consecutiveSuccesses: 3, evaluationDeadlineMs: 6000 },
-      }),
-    ],
-    env: {
-      DATABASE_URL: database.url,
-      KAFKA_BROKERS: brokers.join(','),
-      GANTRY_CONSUMER_GROUP_PREFIX: `vint-${suffix}-`,
-      PORT: '0',
-      GANTRY_JWT_SECRET: SECRET,
-      LOG_LEVEL: 'error',
-    },
-  });
+  verification = await bootVerification();
   manager = await mintToken(SECRET, { sub: 'dana.manager', roles: ['deployment-manager'] });
   monitoring = await mintToken(SECRET, { sub: 'monitoring', roles: ['deployment-practitioner'] });
   auditor = await mintToken(SECRET, { sub: 'alice.auditor', roles: ['auditor'] });
@@ -108,25 +114,35 @@ const expectStatus = async (response: Response, status: number) => {
 };
 
 let streamVersions = 0;
-const produce = (topic: string, type: string, data: unknown, source: string, key: string, extra: Partial<CloudEvent> = {}) =>
-  bus.produce(topic, [
-    {
-      key,
-      headers: {},
-      value: JSON.stringify({ specversion: '1.0', id: randomUUID(), source, type, subject: key, time: new Date().toISOString(), datacontenttype: 'application/json', data, ...extra }),
-    },
+/** ids of the messages this suite produced: the only ones its verification instance acts on */
+const produced = new Set<string>();
+const produce = (topic: string, type: string, data: unknown, source: string, key: string, extra: Partial<CloudEvent> = {}) => {
+  const id = randomUUID();
+  produced.add(id);
+  return bus.produce(topic, [
+    { key, headers: {}, value: JSON.stringify({ specversion: '1.0', id, source, type, subject: key, time: new Date().toISOString(), datacontenttype: 'application/json', data, ...extra }) },
   ]);
+};
+
+/** An event this suite's verification instance recorded (other verification processes on the broker publish too). */
+const recordedHere = async (event: CloudEvent) =>
+  ((await verification.runtime.db.query(`SELECT 1 FROM verification.events WHERE event_id = $1`, [event.id])).rowCount ?? 0) > 0;
 const planning = (name: string, data: unknown, key: string, streamversion = ++streamVersions) =>
   produce(SERVICE_TOPICS.planning, `gantry.planning.${name}.v1`, data, '/gantry/planning', key, { streamversion });
 const execution = (name: string, data: { deploymentId: string }) => produce(SERVICE_TOPICS.execution, `gantry.execution.${name}.v1`, data, '/gantry/execution', `DeploymentRun-${data.deploymentId}`);
 const itam = (name: keyof typeof ITAM_COMPONENT_EVENT_TYPES, data: unknown) => produce(INBOUND_TOPICS.itamComponents, ITAM_COMPONENT_EVENT_TYPES[name], data, '/itam/dml', `itam-${suffix}`);
 
-/** The first event of `name` verification published about the deployment. */
+/** The event of `name` this suite's verification instance published about the deployment. */
 const publishedEvent = (name: string, deploymentId: string, timeoutMs = 30_000) =>
-  eventually(() => published.find((e) => e.type === `gantry.verification.${name}.v1` && (e.data as { deploymentId?: string }).deploymentId === deploymentId), {
-    timeoutMs,
-    what: `${name} of ${deploymentId}`,
-  }).then((e) => e.data as Record<string, unknown>);
+  eventually(
+    async () => {
+      for (const e of published.filter((p) => p.type === `gantry.verification.${name}.v1` && (p.data as { deploymentId?: string }).deploymentId === deploymentId)) {
+        if (await recordedHere(e)) return e;
+      }
+      return undefined;
+    },
+    { timeoutMs, what: `${name} of ${deploymentId}` },
+  ).then((e) => e.data as Record<string, unknown>);
 
 // ---- signing keys and component versions, made here ----
 
@@ -258,7 +274,8 @@ describe('revocation of verified deployments that have not started', () => {
     // a later plan with the withdrawn version fails
     const later = await planned(plan([component]));
     expect((await publishedEvent('ComponentVerificationFailed', later.deploymentId)).failures).toEqual([{ name: component.name, version: '1.0.0', reason: 'Withdrawn' }]);
-    expect(published.some((e) => e.type === 'gantry.verification.ComponentVerificationRevoked.v1' && (e.data as { deploymentId: string }).deploymentId === started.deploymentId)).toBe(false);
+    const revocations = published.filter((e) => e.type === 'gantry.verification.ComponentVerificationRevoked.v1' && (e.data as { deploymentId: string }).deploymentId === started.deploymentId);
+    expect(await Promise.all(revocations.map(recordedHere))).not.toContain(true);
   });
 
   it('revoking a key revokes the deployments verified with versions it signed', async () => {
@@ -366,6 +383,17 @@ describe('deployment verification against the acceptance criteria', () => {
     const failed = await publishedEvent('DeploymentVerificationFailed', deploymentId);
     expect(criteriaOf(failed)).toEqual([expect.objectContaining({ result: 'failed', reason: 'DeadlinePassed' })]);
   });
+
+  it('a deadline survives a restart: the service stopped while it waits still fails the criterion at its deadline', async () => {
+    const deploymentId = await executed([errorRate]);
+    await eventually(async () => ((await (await http('GET', `/verifications/${deploymentId}`)).json()) as { evaluations: Record<string, unknown> }).evaluations.deployment, {
+      what: 'the evaluation to start',
+    });
+    await verification.stop();
+    verification = await bootVerification();
+    const failed = await publishedEvent('DeploymentVerificationFailed', deploymentId);
+    expect(criteriaOf(failed)).toEqual([expect.objectContaining({ result: 'failed', reason: 'DeadlinePassed' })]);
+  }, 60_000);
 
   it('blue-green: the idle side is verified on execution’s request, with observations of its own targets', async () => {
     const p = await planned(plan([good.ed]));

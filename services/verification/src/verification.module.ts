@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { EventStore } from '@gantry/event-store';
+import type { CloudEvent } from '@gantry/messaging';
 import { ServiceHost, type ConsumerSpec, type ServiceRuntime } from '@gantry/platform';
 import { EvidenceController } from './acceptance/evidence.controller';
 import { Evaluations, TIMER_KINDS } from './acceptance/evaluations';
@@ -19,6 +20,11 @@ import { verificationPolicyFromEnv, type VerificationPolicy } from './verificati
 export interface VerificationOptions {
   /** default: from the environment (GANTRY_PROBE_*, GANTRY_VERIFICATION_DEADLINE_MS) */
   policy?: VerificationPolicy;
+  /**
+   * Which consumed events this instance acts on; default all. Integration tests share the broker's topics with other
+   * suites running at the same time, and must not verify those suites' deployments (nor take their events for theirs).
+   */
+  actsOn?: (event: CloudEvent) => boolean;
 }
 
 export const verificationMigrations = [...environmentsMigrations, ...revocationsMigrations, ...evidenceMigrations];
@@ -47,6 +53,10 @@ export class VerificationModule {
   static register(runtime: ServiceRuntime, options: VerificationOptions = {}): DynamicModule {
     const store = ServiceHost.storeFor('verification', runtime);
     const parts = verificationParts(store, options.policy ?? verificationPolicyFromEnv(process.env));
+    const actsOn = options.actsOn;
+    const consumers = actsOn
+      ? () => parts.consumers().map((c) => ({ ...c, handle: async (...args: Parameters<ConsumerSpec['handle']>) => (actsOn(args[0]) ? c.handle(...args) : undefined) }))
+      : parts.consumers;
     return {
       module: VerificationModule,
       controllers: [ComponentsController, SigningKeysController, VerificationsController, EvidenceController],
@@ -57,7 +67,7 @@ export class VerificationModule {
         { provide: EvidenceStore, useValue: parts.evidence },
         { provide: Evaluations, useValue: parts.evaluations },
         { provide: CanaryAnalyses, useValue: parts.canaries },
-        { provide: ServiceHost, useValue: new ServiceHost('verification', runtime, store, verificationMigrations, parts.consumers, parts.timers) },
+        { provide: ServiceHost, useValue: new ServiceHost('verification', runtime, store, verificationMigrations, consumers, parts.timers) },
       ],
     };
   }
