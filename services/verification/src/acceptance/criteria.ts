@@ -4,6 +4,8 @@ import type { AcceptanceCriterion, CriterionOutcome } from '@gantry/contracts';
 export interface Observation {
   target?: string;
   values: Record<string, number>;
+  /** when monitoring measured it (default: when it was posted) */
+  observedAt: string;
 }
 
 /** Smoke-test results posted for a deployment, newest first. */
@@ -43,16 +45,19 @@ export function evaluateCriterion(
   criterion: AcceptanceCriterion,
   index: number,
   evidence: Evidence,
-  context: { targets?: readonly string[]; manualStepsRequiringEvidence: number; deadlinePassed: boolean },
+  context: { targets?: readonly string[]; manualStepsRequiringEvidence: number; deadlinePassed: boolean; now: string },
 ): CriterionOutcome | undefined {
   const late = (measured?: CriterionOutcome['measured']) => (context.deadlinePassed ? outcome(criterion, 'failed', measured, 'DeadlinePassed') : undefined);
   switch (criterion.type) {
     case 'http-health':
       return evidence.probes[index] ?? late();
     case 'metric-threshold': {
-      // the mean of the metric over every observation posted for the deployment (or for the scope's targets)
+      // the mean of the metric over the observations posted for the deployment (or for the scope's targets), within
+      // the criterion's window before now when it names one
+      const since = criterion.windowSeconds === undefined ? -Infinity : Date.parse(context.now) - criterion.windowSeconds * 1000;
       const values = evidence.observations
         .filter((o) => !context.targets || (o.target !== undefined && context.targets.includes(o.target)))
+        .filter((o) => Date.parse(o.observedAt) >= since)
         .map((o) => o.values[criterion.metric])
         .filter((v): v is number => typeof v === 'number');
       if (values.length === 0) return late({ observations: 0 });

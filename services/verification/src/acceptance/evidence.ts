@@ -72,11 +72,11 @@ export class EvidenceStore {
   }
 
   async observations(tx: SqlClient, deploymentId: string): Promise<Observation[]> {
-    const { rows } = await tx.query<{ target: string | null; metric_values: Record<string, number> }>(
-      `SELECT target, metric_values FROM "${this.schema}".observations WHERE deployment_id = $1 ORDER BY id LIMIT 10000`,
+    const { rows } = await tx.query<{ target: string | null; metric_values: Record<string, number>; observed_at: Date }>(
+      `SELECT target, metric_values, observed_at FROM "${this.schema}".observations WHERE deployment_id = $1 ORDER BY id LIMIT 10000`,
       [deploymentId],
     );
-    return rows.map((r) => ({ ...(r.target !== null ? { target: r.target } : {}), values: r.metric_values }));
+    return rows.map((r) => ({ ...(r.target !== null ? { target: r.target } : {}), values: r.metric_values, observedAt: new Date(r.observed_at).toISOString() }));
   }
 
   /** Newest first. */

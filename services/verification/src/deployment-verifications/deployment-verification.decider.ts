@@ -151,7 +151,7 @@ function assess(
 ): VerificationEvent[] {
   if (evaluation.verdict !== 'pending') return [];
   const deadlinePassed = Date.parse(now) >= Date.parse(evaluation.deadline);
-  const context = { targets: evaluation.targets, manualStepsRequiringEvidence: state.subject?.manualStepsRequiringEvidence ?? 0, deadlinePassed };
+  const context = { targets: evaluation.targets, manualStepsRequiringEvidence: state.subject?.manualStepsRequiringEvidence ?? 0, deadlinePassed, now };
   const evaluated: VerificationEvent[] = [];
   const outcomes = evaluation.criteria.map((criterion, index) => {
     const known = evaluation.outcomes[index];

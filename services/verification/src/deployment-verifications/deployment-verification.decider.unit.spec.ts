@@ -161,12 +161,22 @@ describe('StartEvaluation and AssessEvaluation', () => {
     ];
     const events = spec
       .given([opened, { ...started, data: { ...started.data, criteria } }])
-      .when(assess({ ...NO_EVIDENCE, observations: [{ values: { errorRate: 0.02 } }, { values: { errorRate: 0.04 } }] })).outcome as unknown as { type: string; data: { criteria?: unknown[] } }[];
+      .when(assess({ ...NO_EVIDENCE, observations: [{ values: { errorRate: 0.02 }, observedAt: now }, { values: { errorRate: 0.04 }, observedAt: now }] })).outcome as unknown as { type: string; data: { criteria?: unknown[] } }[];
     expect(events.map((e) => e.type)).toEqual(['CriterionEvaluated', 'DeploymentVerificationFailed']);
     expect(events[1].data.criteria).toEqual([
       { type: 'metric-threshold', description: 'error rate under 1%', result: 'failed', measured: { errorRate: 0.03, observations: 2 }, reason: 'ThresholdExceeded' },
       { type: 'smoke-tests', description: 'checkout smoke suite passes', result: 'not-evaluated', reason: 'NotConcluded' },
     ]);
+  });
+
+  it("a metric's window counts only the observations measured within it before now", () => {
+    const criteria = [{ type: 'metric-threshold' as const, description: 'p95 under 300 ms over the last minute', metric: 'p95LatencyMs', comparator: '<' as const, threshold: 300, windowSeconds: 60 }];
+    const observations = [
+      { values: { p95LatencyMs: 900 }, observedAt: '2026-12-01T22:30:00.000Z' },
+      { values: { p95LatencyMs: 200 }, observedAt: '2026-12-01T22:34:30.000Z' },
+    ];
+    const [evaluated] = spec.given([opened, { ...started, data: { ...started.data, criteria } }]).when(assess({ ...NO_EVIDENCE, observations })).outcome as unknown as { data: { outcome: unknown } }[];
+    expect(evaluated.data.outcome).toEqual({ type: 'metric-threshold', description: criteria[0].description, result: 'met', measured: { p95LatencyMs: 200, observations: 1 } });
   });
 
   it('an evaluation never started cannot be assessed; a decided one is not assessed again', () => {
