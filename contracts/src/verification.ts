@@ -1,5 +1,6 @@
 import { arrayOf, identifier, label, objectOf, text, timestamp, type JsonSchema } from './json-schema';
 import { componentVersionRegisteredSchema, signingKeyIdSchema, type ComponentVersionDefinition } from './itam';
+import { executionEventSchemas } from './execution';
 import { canaryAnalysisSchema, type CanaryAnalysis } from './model-review';
 import {
   ACCEPTANCE_CRITERION_TYPES,
@@ -227,14 +228,9 @@ const criterionOutcomeSchema = objectOf(
 );
 const criteriaSchema = arrayOf(criterionOutcomeSchema, LIMITS.acceptanceCriteria);
 const scopeSchema = { type: 'string', enum: ['deployment', 'blue', 'green'] } as const satisfies JsonSchema;
-const canaryRequestProperties = {
-  deploymentId: identifier,
-  wave: waveIndexSchema,
-  targets: targetsSchema,
-  thresholds: canaryAnalysisSchema,
-  minimumObservations: { type: 'integer', minimum: 1, maximum: 1_000_000 },
-  deadline: timestamp,
-} as const;
+/** CanaryAnalysisOpened keeps execution's request as it was asked, opened at verification's time */
+const canaryRequest = executionEventSchemas.CanaryAnalysisRequested as { properties: Record<string, JsonSchema>; required: string[] };
+const { requestedAt: _requestedAt, ...canaryRequestProperties } = canaryRequest.properties;
 
 export const verificationEventSchemas: Record<keyof VerificationEventPayloads, JsonSchema> = {
   ComponentVersionRegistered: componentVersionRegisteredSchema,
@@ -252,7 +248,7 @@ export const verificationEventSchemas: Record<keyof VerificationEventPayloads, J
     { deploymentId: identifier, scope: scopeSchema, index: { type: 'integer', minimum: 0, maximum: LIMITS.acceptanceCriteria }, outcome: criterionOutcomeSchema },
     ['deploymentId', 'scope', 'index', 'outcome'],
   ),
-  CanaryAnalysisOpened: objectOf({ ...canaryRequestProperties, openedAt: timestamp }, [...Object.keys(canaryRequestProperties), 'openedAt']),
+  CanaryAnalysisOpened: objectOf({ ...canaryRequestProperties, openedAt: timestamp }, [...canaryRequest.required.filter((r) => r !== 'requestedAt'), 'openedAt']),
   DeploymentVerificationOpened: objectOf(
     {
       deploymentId: identifier,
