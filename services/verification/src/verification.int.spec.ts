@@ -61,6 +61,7 @@ const bootVerification = () =>
         policy: { allowedProbeHosts: ['127.0.0.1'], probeIntervalMs: 100, probeTimeoutMs: 1000, consecutiveSuccesses: 3, evaluationDeadlineMs: 6000 },
         // other suites publish on the same topics at the same time: act on this suite's messages only
         actsOn: (event) => produced.has(event.id),
+        fromBeginning: false,
       }),
     ],
     env: {
@@ -133,7 +134,7 @@ const execution = (name: string, data: { deploymentId: string }) => produce(SERV
 const itam = (name: keyof typeof ITAM_COMPONENT_EVENT_TYPES, data: unknown) => produce(INBOUND_TOPICS.itamComponents, ITAM_COMPONENT_EVENT_TYPES[name], data, '/itam/dml', `itam-${suffix}`);
 
 /** The event of `name` this suite's verification instance published about the deployment. */
-const publishedEvent = (name: string, deploymentId: string, timeoutMs = 30_000) =>
+const publishedEvent = (name: string, deploymentId: string, timeoutMs = 60_000) =>
   eventually(
     async () => {
       for (const e of published.filter((p) => p.type === `gantry.verification.${name}.v1` && (p.data as { deploymentId?: string }).deploymentId === deploymentId)) {

@@ -25,6 +25,8 @@ export interface VerificationOptions {
    * suites running at the same time, and must not verify those suites' deployments (nor take their events for theirs).
    */
   actsOn?: (event: CloudEvent) => boolean;
+  /** where consumer groups without offsets start; default the whole history (what a new installation needs) */
+  fromBeginning?: boolean;
 }
 
 export const verificationMigrations = [...environmentsMigrations, ...revocationsMigrations, ...evidenceMigrations];
@@ -53,10 +55,13 @@ export class VerificationModule {
   static register(runtime: ServiceRuntime, options: VerificationOptions = {}): DynamicModule {
     const store = ServiceHost.storeFor('verification', runtime);
     const parts = verificationParts(store, options.policy ?? verificationPolicyFromEnv(process.env));
-    const actsOn = options.actsOn;
-    const consumers = actsOn
-      ? () => parts.consumers().map((c) => ({ ...c, handle: async (...args: Parameters<ConsumerSpec['handle']>) => (actsOn(args[0]) ? c.handle(...args) : undefined) }))
-      : parts.consumers;
+    const { actsOn, fromBeginning } = options;
+    const consumers = () =>
+      parts.consumers().map((c) => ({
+        ...c,
+        ...(fromBeginning === undefined ? {} : { fromBeginning }),
+        ...(actsOn ? { handle: async (...args: Parameters<ConsumerSpec['handle']>) => (actsOn(args[0]) ? c.handle(...args) : undefined) } : {}),
+      }));
     return {
       module: VerificationModule,
       controllers: [ComponentsController, SigningKeysController, VerificationsController, EvidenceController],
