@@ -24,7 +24,8 @@ const start = (service: 'planning' | 'records') =>
       PORT: String(await freePort()),
       GRPC_PORT: String(await freePort()),
       GANTRY_JWT_SECRET: SECRET,
-      // other suites run services on the same broker: this suite's consumer groups are its own
+      // other suites run services on the same broker: this suite's topics and groups are its own
+      GANTRY_TOPIC_PREFIX: prefix,
       GANTRY_CONSUMER_GROUP_PREFIX: prefix,
     }),
   );

@@ -7,6 +7,9 @@ export const DEPLOYMENTS_PROTO_PATH = join(__dirname, '..', 'proto', 'gantry', '
 /** Absolute path of the gRPC contract of the audit ledger (`gantry.v1.AuditService`, served by records). */
 export const AUDIT_PROTO_PATH = join(__dirname, '..', 'proto', 'gantry', 'v1', 'audit.proto');
 
+/** Absolute path of execution's gRPC contract (`gantry.v1.ExecutionService`). */
+export const EXECUTION_PROTO_PATH = join(__dirname, '..', 'proto', 'gantry', 'v1', 'execution.proto');
+
 /** Include directory for proto-loader's `includeDirs`, so imports resolve as `gantry/v1/...`. */
 export const PROTO_ROOT = join(__dirname, '..', 'proto');
 

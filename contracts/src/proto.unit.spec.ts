@@ -1,5 +1,5 @@
 import { loadSync } from '@grpc/proto-loader';
-import { AUDIT_PROTO_PATH, DEPLOYMENTS_PROTO_PATH, GANTRY_PROTO_PATHS, PROTO_ROOT } from './proto';
+import { AUDIT_PROTO_PATH, DEPLOYMENTS_PROTO_PATH, EXECUTION_PROTO_PATH, GANTRY_PROTO_PATHS, PROTO_ROOT } from './proto';
 
 describe('deployments.proto', () => {
   const definition = loadSync(DEPLOYMENTS_PROTO_PATH, { includeDirs: [PROTO_ROOT], keepCase: true, defaults: true });
@@ -48,5 +48,16 @@ describe('audit.proto', () => {
     const definition = loadSync([...GANTRY_PROTO_PATHS], { includeDirs: [PROTO_ROOT] });
     expect(definition['gantry.v1.DeploymentService']).toBeDefined();
     expect(definition['gantry.v1.AuditService']).toBeDefined();
+    expect(definition['gantry.v1.ExecutionService']).toBeDefined();
+  });
+});
+
+describe('execution.proto', () => {
+  const definition = loadSync(EXECUTION_PROTO_PATH, { includeDirs: [PROTO_ROOT], keepCase: true, defaults: true });
+
+  it('defines gantry.v1.ExecutionService: get a run, approve and deny gates, pause, resume, abort, decide a rollback', () => {
+    const service = definition['gantry.v1.ExecutionService'] as Record<string, { responseType: { type: { name: string } } }>;
+    expect(Object.keys(service).sort()).toEqual(['AbortRun', 'ApproveGate', 'DecideRollback', 'DenyGate', 'GetRun', 'PauseRun', 'ResumeRun']);
+    expect(Object.values(service).every((m) => m.responseType.type.name === 'Run')).toBe(true);
   });
 });

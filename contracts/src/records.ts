@@ -101,6 +101,29 @@ export interface SatisfactionResponseRecorded {
   respondedAt: string;
 }
 
+/**
+ * An admin issued an API key for a system (an ITSM suite, a pipeline). Only the sha256 of the key travels and is
+ * kept; the key itself is shown once, to the admin who issued it. Every service learns the key from this event.
+ */
+export interface ApiKeyIssued {
+  keyId: string;
+  /** the system's name: the subject of every event it causes */
+  name: string;
+  roles: string[];
+  sha256: string;
+  issuedBy: string;
+  issuedAt: string;
+}
+
+/** An admin revoked an API key: from this event on, no service accepts it. */
+export interface ApiKeyRevoked {
+  keyId: string;
+  name: string;
+  reason: string;
+  revokedBy: string;
+  revokedAt: string;
+}
+
 export interface RecordsEventPayloads {
   DeploymentRecordClosed: DeploymentRecordClosed;
   ChangeImplementationReported: ChangeImplementationReported;
@@ -108,6 +131,8 @@ export interface RecordsEventPayloads {
   ChangeImplementationCorrected: ChangeImplementationCorrected;
   AuditFindingRecorded: AuditFindingRecorded;
   SatisfactionResponseRecorded: SatisfactionResponseRecorded;
+  ApiKeyIssued: ApiKeyIssued;
+  ApiKeyRevoked: ApiKeyRevoked;
 }
 
 /** Records' reports are meant for the practices around deployment: they go on the feedback topics. */
@@ -116,6 +141,9 @@ export const RECORDS_ROUTES: Partial<Record<keyof RecordsEventPayloads, Feedback
   ChangeImplementationCorrected: FEEDBACK_TOPICS.changeEnablement,
   ReleaseDeploymentReported: FEEDBACK_TOPICS.releaseManagement,
 };
+
+/** A system's name, as GANTRY_API_KEYS names them too. */
+const apiKeyName = { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._@-]{0,127}$' } as const satisfies JsonSchema;
 
 export const recordsEventSchemas: Record<keyof RecordsEventPayloads, JsonSchema> = {
   DeploymentRecordClosed: objectOf(
@@ -196,5 +224,20 @@ export const recordsEventSchemas: Record<keyof RecordsEventPayloads, JsonSchema>
       respondedAt: timestamp,
     },
     ['responseId', 'score', 'topic', 'respondent', 'respondedAt'],
+  ),
+  ApiKeyIssued: objectOf(
+    {
+      keyId: identifier,
+      name: apiKeyName,
+      roles: { ...arrayOf(label(64), 20), uniqueItems: true },
+      sha256: { type: 'string', pattern: '^[0-9a-f]{64}$' },
+      issuedBy: label(256),
+      issuedAt: timestamp,
+    },
+    ['keyId', 'name', 'roles', 'sha256', 'issuedBy', 'issuedAt'],
+  ),
+  ApiKeyRevoked: objectOf(
+    { keyId: identifier, name: apiKeyName, reason: text(), revokedBy: label(256), revokedAt: timestamp },
+    ['keyId', 'name', 'reason', 'revokedBy', 'revokedAt'],
   ),
 };

@@ -38,6 +38,8 @@ describe('event catalogue', () => {
     'EnvironmentRegistered',
     'EnvironmentUpdated',
     'EnvironmentDecommissioned',
+    'ApiKeyIssued',
+    'ApiKeyRevoked',
   ]);
 
   it('requires deploymentId in every event payload about a deployment', () => {

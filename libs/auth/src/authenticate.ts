@@ -42,7 +42,7 @@ export async function authenticate(
   const authorization = first(credentials.authorization)?.trim();
   const apiKey = first(credentials['x-api-key'])?.trim();
   if (authorization) return bearer(authorization, config, channel);
-  if (apiKey) return systemKey(apiKey, config, channel);
+  if (apiKey) return await systemKey(apiKey, config, channel);
   return failed('missing', 'authentication required: send Authorization: Bearer <token> or X-Api-Key');
 }
 
@@ -112,11 +112,15 @@ async function bearer(authorization: string, config: AuthConfig, channel: Channe
 
 const sha256 = (value: string): Buffer => createHash('sha256').update(value, 'utf8').digest();
 
-function systemKey(key: string, config: AuthConfig, channel: Channel): Authentication {
+async function systemKey(key: string, config: AuthConfig, channel: Channel): Promise<Authentication> {
   if (key.length > MAX_CREDENTIAL_LENGTH) return failed('invalid', 'invalid API key');
   const presented = sha256(key);
-  // compare with every entry, in constant time each, so timing tells nothing about the stored hashes
+  // compare with every configured entry, in constant time each, so timing tells nothing about the stored hashes
   const match = config.apiKeys.filter((entry) => timingSafeEqual(presented, Buffer.from(entry.sha256, 'hex')))[0];
-  if (!match) return failed('invalid', 'invalid API key');
-  return authenticated({ subject: match.name, roles: [...match.roles], channel, kind: 'system' });
+  if (match) return authenticated({ subject: match.name, roles: [...match.roles], channel, kind: 'system' });
+  // keys issued at run time are looked up by their hash (an index lookup: the hash of a random key tells nothing)
+  const issued = await config.keyDirectory?.find(presented.toString('hex'));
+  if (!issued) return failed('invalid', 'invalid API key');
+  await config.keyDirectory!.used(issued.keyId).catch(() => undefined);
+  return authenticated({ subject: issued.name, roles: [...issued.roles], channel, kind: 'system' });
 }

@@ -7,6 +7,15 @@ export interface ApiKeyEntry {
   roles: readonly Role[];
 }
 
+/**
+ * API keys issued and revoked by admins at run time (kept by the platform from records' events), looked up by the
+ * sha256 of the presented key. `used` notes the time a key was last used (best effort).
+ */
+export interface KeyDirectory {
+  find(sha256: string): Promise<{ keyId: string; name: string; roles: readonly Role[] } | undefined>;
+  used(keyId: string): Promise<void>;
+}
+
 export interface AuthConfig {
   /** HS256 secret for bearer tokens; absent: bearer tokens are refused */
   jwtSecret?: string;
@@ -20,6 +29,8 @@ export interface AuthConfig {
    */
   jwksUrl?: string;
   jwksCooldownMs?: number;
+  /** keys issued by admins, besides the configured `apiKeys` */
+  keyDirectory?: KeyDirectory;
 }
 
 /** HS256 needs a key at least as long as its hash (RFC 7518 §3.2). */

@@ -1,4 +1,4 @@
-import { createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
+import { applyDecorators, createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
 import type { Metadata } from '@grpc/grpc-js';
 import type { Identity } from './identity';
 import type { Permission } from './roles';
@@ -8,6 +8,14 @@ export const REQUIRED_PERMISSION = 'gantry:auth:permission';
 
 /** No identity needed: health, metrics, API docs. Everything else must say what it requires. */
 export const Public = () => SetMetadata(PUBLIC_ROUTE, true);
+
+export const SIGNED_ROUTE = 'gantry:auth:signed';
+
+/**
+ * No bearer token: the request's HMAC signature is its identity, checked by the handler (a webhook executor's
+ * callback). Listed in the permission table as signed, and answers 401 without a valid signature.
+ */
+export const SignedRequest = () => applyDecorators(SetMetadata(PUBLIC_ROUTE, true), SetMetadata(SIGNED_ROUTE, true));
 
 /** The permission a caller's roles must grant (see ROLE_PERMISSIONS). */
 export const RequirePermission = (permission: Permission) => SetMetadata(REQUIRED_PERMISSION, permission);

@@ -26,6 +26,14 @@ export const PERMISSIONS = [
   'findings:write',
   'satisfaction:respond',
   'projections:rebuild',
+  /** approve or deny a run's gates (the gate's own roles and separation of duties are checked on top) */
+  'runs:approve',
+  /** pause, resume, abort a run; decide whether it rolls back */
+  'runs:control',
+  /** complete manual steps (the step's role is checked on top) */
+  'runs:perform-manual-steps',
+  /** issue and revoke systems' API keys */
+  'access:manage',
   'components:read',
   'components:manage',
   'signing-keys:read',
@@ -38,7 +46,8 @@ export type Permission = (typeof PERMISSIONS)[number];
  * The one role → permission table. Enforced by AuthGuard, documented in libs/auth/README.md, tested row by row.
  * Audit queries (`audit:read`) belong to compliance staff and to the deployment manager who answers for the practice;
  * KPIs to those who steer it. Compliance staff record audit findings (`findings:write`) and change nothing else;
- * stakeholders and partners answer satisfaction surveys (`satisfaction:respond`); only admins rebuild projections.
+ * stakeholders and partners answer satisfaction surveys (`satisfaction:respond`); only admins rebuild projections and
+ * issue or revoke systems' API keys (`access:manage`).
  */
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   'deployment-manager': [
@@ -53,6 +62,9 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'environments:manage',
     'models:write',
     'satisfaction:respond',
+    'runs:approve',
+    'runs:control',
+    'runs:perform-manual-steps',
     'components:read',
     'components:manage',
     'signing-keys:read',
@@ -67,14 +79,16 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'models:read',
     'environments:read',
     'satisfaction:respond',
+    'runs:control',
+    'runs:perform-manual-steps',
     'components:read',
     'components:manage',
     'signing-keys:read',
     'verifications:report',
   ],
-  'service-owner': ['deployments:read', 'verifications:read', 'runs:read', 'kpis:read', 'environments:read', 'satisfaction:respond', 'components:read'],
-  'product-owner': ['deployments:read', 'kpis:read', 'environments:read', 'satisfaction:respond'],
-  'change-manager': ['deployments:request', 'deployments:read', 'environments:read', 'satisfaction:respond'],
+  'service-owner': ['deployments:read', 'verifications:read', 'runs:read', 'kpis:read', 'environments:read', 'satisfaction:respond', 'runs:approve', 'components:read'],
+  'product-owner': ['deployments:read', 'kpis:read', 'environments:read', 'satisfaction:respond', 'runs:approve'],
+  'change-manager': ['deployments:request', 'deployments:read', 'environments:read', 'satisfaction:respond', 'runs:approve'],
   auditor: ['deployments:read', 'verifications:read', 'runs:read', 'audit:read', 'models:read', 'kpis:read', 'environments:read', 'findings:write', 'components:read', 'signing-keys:read'],
   admin: PERMISSIONS,
 };

@@ -21,6 +21,11 @@ export interface KafkaBusOptions {
   /** TLS (true: the system's trusted CAs; or the CA certificates in PEM) and SASL, as kafkajs takes them */
   ssl?: KafkaConfig['ssl'];
   sasl?: KafkaConfig['sasl'];
+  /**
+   * Put before every topic name on the cluster (`acme.gantry.planning.v1`): installations (or tests) sharing one
+   * cluster keep their topics apart. The application keeps using the names of the contract; the bus adds and strips it.
+   */
+  topicPrefix?: string;
   log?: MessagingLog;
 }
 
@@ -54,8 +59,11 @@ export class KafkaBus implements MessageBus {
     });
   }
 
+  private onCluster = (topic: string) => `${this.options.topicPrefix ?? ''}${topic}`;
+  private inContract = (topic: string) => (this.options.topicPrefix && topic.startsWith(this.options.topicPrefix) ? topic.slice(this.options.topicPrefix.length) : topic);
+
   async ensureTopics(topics: string[]): Promise<void> {
-    const wanted = [...new Set(topics)];
+    const wanted = [...new Set(topics.map(this.onCluster))];
     if (wanted.length === 0) return;
     const admin = this.kafka.admin({ retry: clientRetry });
     await admin.connect();
@@ -89,7 +97,7 @@ export class KafkaBus implements MessageBus {
     const connecting = this.connectedProducer();
     const producer = await connecting;
     try {
-      await producer.send({ topic, acks: -1, messages: messages.map(({ key, value, headers }) => ({ key, value, headers })) });
+      await producer.send({ topic: this.onCluster(topic), acks: -1, messages: messages.map(({ key, value, headers }) => ({ key, value, headers })) });
     } catch (error) {
       // A send that failed part-way can leave the idempotent producer's sequence numbers out of step with the
       // broker (OUT_OF_ORDER_SEQUENCE_NUMBER on every later send). A new producer gets a new producer id and
@@ -106,8 +114,8 @@ export class KafkaBus implements MessageBus {
     const sessionTimeout = this.options.sessionTimeoutMs ?? 6_000;
     const subscription = new KafkaSubscription(
       this.kafka,
-      options,
-      handle,
+      { ...options, topics: options.topics.map(this.onCluster) },
+      (message) => handle({ ...message, topic: this.inContract(message.topic) }),
       {
         config: {
           sessionTimeout,

@@ -7,7 +7,8 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AuthModule, authConfigFromEnv } from '@gantry/auth';
 import { GANTRY_PROTO_PATHS, PROTO_ROOT } from '@gantry/contracts';
 import { JsonLogger, ObservabilityModule, shutdownTracing, startTracing } from '@gantry/observability';
-import { loadConfig, type GantryConfig, type ProcessName } from './config';
+import { apiKeyDirectory } from './api-keys';
+import { loadConfig, schemaOf, type GantryConfig, type ProcessName } from './config';
 import { developmentSecret } from './development-secret';
 import { ErrorMapping } from './errors';
 import { RateLimit, securityHeaders } from './http-hardening';
@@ -42,14 +43,16 @@ export async function boot(processName: ProcessName, options: BootOptions): Prom
   @Module({
     imports: [
       RuntimeModule.forRoot(runtime),
-      AuthModule.forRoot(authConfigFromEnv(authEnv)),
+      // API keys issued at run time: from the read model of the (first) service this process hosts
+      AuthModule.forRoot({ ...authConfigFromEnv(authEnv), keyDirectory: apiKeyDirectory(runtime.db, processName === 'standalone' ? 'records' : schemaOf(processName)) }),
       ObservabilityModule.forRoot({ service: `gantry-${processName}`, checks: { database: async () => void (await runtime.db.query('select 1')) } }),
       ...options.modules(runtime),
     ],
   })
   class GantryProcess {}
 
-  const app = await NestFactory.create<NestExpressApplication>(GantryProcess, { bodyParser: false, logger });
+  // rawBody: signed webhook callbacks are checked against the bytes that were signed
+  const app = await NestFactory.create<NestExpressApplication>(GantryProcess, { bodyParser: false, logger, rawBody: true });
   app.disable('x-powered-by');
   app.use(securityHeaders);
   app.useBodyParser('json', { limit: config.bodyLimitBytes });

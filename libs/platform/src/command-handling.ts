@@ -28,6 +28,8 @@ export interface CommandOptions {
   /** event ids, when the caller needs them deterministic (a consumer deriving ids from the message it handles) */
   eventIds?: (index: number) => string;
   maxAttempts?: number;
+  /** the HTTP status of a refusal, by its code: 403 when it is about who asks, 422 when the request can never pass; default 409 */
+  refusalStatus?: (code: string) => 403 | 409 | 422;
 }
 
 /**
@@ -68,7 +70,7 @@ async function decideAndAppend<C, E extends DomainEvent, S, R extends { code: st
   const outcome = decider.decide(command, state);
   if (isRefused(outcome)) {
     const { code, ...details } = outcome.refused;
-    throw new RuleRefused(code, details);
+    throw new RuleRefused(code, details, options.refusalStatus?.(code) ?? 409);
   }
   const events = outcome as readonly E[];
   if (events.length === 0) return { state, events, version };

@@ -35,6 +35,8 @@ export interface GantryConfig {
   kafkaSessionTimeoutMs: number;
   /** TLS to the brokers (CA certificates in PEM, or the system's) and SASL credentials; absent: plaintext */
   kafkaSecurity?: KafkaSecurity;
+  /** put before every Kafka topic name: installations (or tests) sharing one cluster keep their topics apart */
+  topicPrefix?: string;
   /**
    * Put before every consumer group (and inbox) name: two Gantry installations sharing one Kafka cluster, or tests
    * running side by side on one broker, keep their consumer groups apart. Default none.
@@ -52,11 +54,13 @@ const integer = (env: NodeJS.ProcessEnv, name: string, fallback: number): number
   return value;
 };
 
-const consumerGroupPrefix = (raw: string | undefined): string => {
-  if (raw === undefined || raw === '') return '';
-  if (!/^[A-Za-z0-9._-]{1,100}$/.test(raw)) throw new ConfigurationError(`GANTRY_CONSUMER_GROUP_PREFIX may hold letters, digits, ".", "_" and "-" (at most 100), got "${raw}"`);
+/** A prefix of Kafka names (consumer groups, topics): the characters Kafka allows in both. */
+const namePrefix = (variable: string, raw: string): string => {
+  if (!/^[A-Za-z0-9._-]{1,100}$/.test(raw)) throw new ConfigurationError(`${variable} may hold letters, digits, ".", "_" and "-" (at most 100), got "${raw}"`);
   return raw;
 };
+
+const consumerGroupPrefix = (raw: string | undefined): string => (raw === undefined || raw === '' ? '' : namePrefix('GANTRY_CONSUMER_GROUP_PREFIX', raw));
 
 export interface KafkaSecurity {
   ssl?: true | { ca: string[] };
@@ -102,6 +106,7 @@ export function loadConfig(processName: ProcessName, env: NodeJS.ProcessEnv = pr
     rateLimitBurst: integer(env, 'GANTRY_RATE_LIMIT_BURST', 1_000),
     kafkaSessionTimeoutMs: integer(env, 'KAFKA_SESSION_TIMEOUT_MS', 6000),
     kafkaSecurity: kafkaSecurity(env),
+    ...(env.GANTRY_TOPIC_PREFIX ? { topicPrefix: namePrefix('GANTRY_TOPIC_PREFIX', env.GANTRY_TOPIC_PREFIX) } : {}),
     consumerGroupPrefix: consumerGroupPrefix(env.GANTRY_CONSUMER_GROUP_PREFIX),
   };
 }

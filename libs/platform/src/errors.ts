@@ -6,8 +6,8 @@ export class RuleRefused extends Error {
   constructor(
     readonly code: string,
     readonly details: Record<string, unknown> = {},
-    /** 409 when the current state forbids it, 422 when the request can never be accepted as stated */
-    readonly status: 409 | 422 = 409,
+    /** 409 when the current state forbids it, 422 when the request can never be accepted as stated, 403 when the rule is about who asks */
+    readonly status: 403 | 409 | 422 = 409,
   ) {
     super(`${code}${Object.keys(details).length ? `: ${JSON.stringify(details)}` : ''}`);
   }

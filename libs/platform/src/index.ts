@@ -13,3 +13,4 @@ export * from './route-table';
 export * from './grpc';
 export * from './http-hardening';
 export * from './due-timers';
+export * from './api-keys';

@@ -1,6 +1,6 @@
 import { RequestMethod, type INestApplicationContext } from '@nestjs/common';
 import { ModulesContainer } from '@nestjs/core';
-import { PUBLIC_ROUTE, REQUIRED_PERMISSION, ROLE_PERMISSIONS, ROLES, type Permission, type Role } from '@gantry/auth';
+import { PUBLIC_ROUTE, REQUIRED_PERMISSION, SIGNED_ROUTE, ROLE_PERMISSIONS, ROLES, type Permission, type Role } from '@gantry/auth';
 
 /** Nest's own metadata keys (@nestjs/common and @nestjs/microservices constants). */
 const PATH_METADATA = 'path';
@@ -19,7 +19,8 @@ export interface Door {
   method: string;
   /** HTTP path with its parameters (`:id`), or the gRPC service and method */
   path: string;
-  permission: Permission | 'public' | undefined;
+  /** `signed`: no identity, an HMAC signature checked by the handler */
+  permission: Permission | 'public' | 'signed' | undefined;
   handler: string;
 }
 
@@ -37,7 +38,9 @@ export function doorsOf(app: INestApplicationContext, grpcPackage = 'gantry.v1')
         if (key === 'constructor') continue;
         const handler = Object.getOwnPropertyDescriptor(controller.prototype, key)?.value as unknown;
         if (typeof handler !== 'function') continue;
-        const requires = (Reflect.getMetadata(PUBLIC_ROUTE, handler) ?? Reflect.getMetadata(PUBLIC_ROUTE, controller))
+        const requires = Reflect.getMetadata(SIGNED_ROUTE, handler)
+          ? ('signed' as const)
+          : (Reflect.getMetadata(PUBLIC_ROUTE, handler) ?? Reflect.getMetadata(PUBLIC_ROUTE, controller))
           ? ('public' as const)
           : ((Reflect.getMetadata(REQUIRED_PERMISSION, handler) ?? Reflect.getMetadata(REQUIRED_PERMISSION, controller)) as Permission | undefined);
         const name = `${controller.name}.${key}`;
@@ -67,8 +70,15 @@ export const rolesGranting = (permission: Permission): Role[] => ROLES.filter((r
 /** The table of every door and who may pass it, as markdown (docs/permissions.md is this, generated). */
 export function permissionTable(doors: readonly Door[]): string {
   const cell = (door: Door) =>
-    door.permission === 'public' ? 'public (no identity)' : door.permission ? `\`${door.permission}\`` : '**none declared: refused to everyone**';
-  const who = (door: Door) => (door.permission === 'public' ? 'anyone' : door.permission ? rolesGranting(door.permission).join(', ') : '—');
+    door.permission === 'public'
+      ? 'public (no identity)'
+      : door.permission === 'signed'
+        ? 'HMAC signature (no identity)'
+        : door.permission
+          ? `\`${door.permission}\``
+          : '**none declared: refused to everyone**';
+  const who = (door: Door) =>
+    door.permission === 'public' ? 'anyone' : door.permission === 'signed' ? 'a configured webhook executor' : door.permission ? rolesGranting(door.permission).join(', ') : '—';
   return [
     '# Who may call what',
     '',

@@ -4,6 +4,7 @@ import { EventStore, migrate, type Migration, type RecordedEvent } from '@gantry
 import { deadLetterTopic, messagingMigrations, serviceTopic, startConsumer, startPublisher, type CloudEvent, type ConsumerOptions, type ConsumerOutcome } from '@gantry/messaging';
 import { consumedEventAge, consumedMessages, consumerTransientFailures } from '@gantry/observability';
 import { schemaOf, type ServiceName } from './config';
+import { apiKeyMigrations, apiKeysConsumer } from './api-keys';
 import { dueTimerMigrations, startDueTimers, type RunningDueTimers, type TimerHandler } from './due-timers';
 import type { ServiceRuntime } from './runtime';
 
@@ -66,9 +67,10 @@ export class ServiceHost implements OnModuleInit, OnApplicationBootstrap, OnAppl
 
   async onModuleInit(): Promise<void> {
     await this.store.migrate();
-    await migrate(this.runtime.db, this.store.schema, [...messagingMigrations, ...dueTimerMigrations, ...this.migrations]);
+    await migrate(this.runtime.db, this.store.schema, [...messagingMigrations, ...dueTimerMigrations, ...apiKeyMigrations, ...this.migrations]);
     const topic = serviceTopic(this.service);
-    const consumers = this.consumers();
+    // every service knows the API keys admins issue, to authenticate systems on its own
+    const consumers = [...this.consumers(), apiKeysConsumer(this.store.schema)];
     const topics = new Set([topic, deadLetterTopic(topic)]);
     consumers.forEach((c) => c.topics.forEach((t) => (topics.add(t), topics.add(deadLetterTopic(t)))));
     await this.runtime.bus.ensureTopics([...topics]);

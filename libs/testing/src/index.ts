@@ -2,3 +2,4 @@ export * from './database';
 export * from './eventually';
 export * from './private-postgres';
 export * from './ports';
+export * from './http';

@@ -45,15 +45,7 @@ export async function startModelReview(databaseUrl: string, options: ModelReview
 
 export const tokenFor = (role: string, sub = `${role}.user`) => mintToken(SECRET, { sub, roles: [role] });
 
-export async function call(url: string, token: string | undefined, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
-  const response = await fetch(`${url}${path}`, {
-    method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
-    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-  });
-  const text = await response.text();
-  return { status: response.status, etag: response.headers.get('etag'), body: text ? (JSON.parse(text) as Record<string, any>) : undefined };
-}
+export { call } from '@gantry/testing';
 
 /** Everything that arrives on some topics from now on (and before: a fresh group reads from the beginning). */
 export async function watchTopics(topics: string[]) {

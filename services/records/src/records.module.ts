@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { EventStore } from '@gantry/event-store';
 import { ServiceHost, type ServiceRuntime } from '@gantry/platform';
+import { ApiKeysController } from './api-keys/api-keys.controller';
 import { AuditController } from './deployment-records/audit.controller';
 import { AuditQueries } from './deployment-records/audit-queries';
 import { AuditFindingsController } from './findings/audit-findings.controller';
@@ -20,7 +21,7 @@ export class RecordsModule {
     const writer = new LedgerWriter(store);
     return {
       module: RecordsModule,
-      controllers: [AuditController, AuditGrpc, AuditFindingsController, LedgerController, KpisController, SatisfactionController, ProjectionsController],
+      controllers: [ApiKeysController, AuditController, AuditGrpc, AuditFindingsController, LedgerController, KpisController, SatisfactionController, ProjectionsController],
       providers: [
         { provide: EventStore, useValue: store },
         { provide: ServiceHost, useValue: new ServiceHost('records', runtime, store, recordsMigrations, () => [writer.consumer()]) },

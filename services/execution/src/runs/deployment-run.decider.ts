@@ -1,99 +1,360 @@
 import { refuse, type Decider, type Refused } from '@gantry/decider';
-import type { DeploymentPlanned, EventPayloads } from '@gantry/contracts';
+import type { CanaryAnalysis, DeploymentPlanned, Evidence, Readiness, Window } from '@gantry/contracts';
+import { decisionPending, evolve, IDLE_SIDE, includesTarget, initialState, planOf, RESUMABLE_PAUSES, type DeploymentRun, type Progress, type RunEvent } from './deployment-run.state';
+import { nextStep, sameStep, type RunStep } from './run-steps';
 
-/**
- * DeploymentRun: the execution of one planned deployment (domain.md, steps 5–6). A run becomes ready when the
- * plan and both verifications have arrived, in any order; the skeleton then runs every wave through the
- * simulated executor at once. Gates, windows, backups, rollback and real executors come with issue 6.
- */
-export type RunEvent =
-  | { type: 'RunPrepared'; data: EventPayloads['RunPrepared'] }
-  | { type: 'ReadinessConfirmed'; data: EventPayloads['ReadinessConfirmed'] }
-  | { type: 'RunAbandoned'; data: EventPayloads['RunAbandoned'] }
-  | { type: 'DeploymentStarted'; data: EventPayloads['DeploymentStarted'] }
-  | { type: 'WaveStarted'; data: EventPayloads['WaveStarted'] }
-  | { type: 'TargetDeployed'; data: EventPayloads['TargetDeployed'] }
-  | { type: 'WaveCompleted'; data: EventPayloads['WaveCompleted'] }
-  | { type: 'DeploymentExecuted'; data: EventPayloads['DeploymentExecuted'] };
+export { evolve, initialState, type DeploymentRun, type RunEvent } from './deployment-run.state';
 
-/** What must be confirmed before a run may start. */
-export type Readiness = 'components' | 'environment';
+/** What an executor reported for a step. `manual`: people do the work; the step is done when they completed it. */
+export type StepOutcome =
+  | { status: 'succeeded'; snapshotRef?: string }
+  | { status: 'failed'; reason: string; detail?: string }
+  | { status: 'manual'; steps: { role: string; instruction: string; evidenceRequired: boolean }[] };
 
-export type DeploymentRun =
-  | { status: 'awaiting'; plan?: DeploymentPlanned; confirmed: readonly Readiness[] }
-  | { status: 'abandoned'; reason: string }
-  | { status: 'executing' | 'executed'; plan: DeploymentPlanned };
-
-export const initialState: DeploymentRun = { status: 'awaiting', confirmed: [] };
+/** A person acting on a run: their subject and the roles they hold. */
+export interface Actor {
+  by: string;
+  roles: readonly string[];
+}
 
 export type RunCommand =
-  | { type: 'PrepareRun'; plan: DeploymentPlanned }
+  | { type: 'PrepareRun'; plan: DeploymentPlanned; now: string }
   | { type: 'ConfirmReadiness'; deploymentId: string; readiness: Readiness }
   | { type: 'AbandonRun'; deploymentId: string; reason: string }
-  | { type: 'RecordExecution'; deploymentId: string; startedAt: string; results: readonly TargetResult[]; executedAt: string };
+  | { type: 'RescheduleRun'; deploymentId: string; window: Window }
+  /** the driver: record what follows from the recorded facts and the time (start, wave boundaries, the end) */
+  | { type: 'AdvanceRun'; deploymentId: string; now: string }
+  | { type: 'RecordStepOutcome'; deploymentId: string; step: RunStep; outcome: StepOutcome; now: string }
+  | { type: 'RecordVerdict'; deploymentId: string; check: 'canary' | 'idle-side' | 'deployment'; verdict: 'pass' | 'fail' | 'inconclusive'; wave?: number; now: string }
+  | ({ type: 'ApproveGate'; deploymentId: string; gate: string; now: string } & Actor)
+  | ({ type: 'DenyGate'; deploymentId: string; gate: string; reason: string; now: string } & Actor)
+  | ({ type: 'PauseRun'; deploymentId: string; now: string } & Actor)
+  | ({ type: 'ResumeRun'; deploymentId: string; now: string } & Actor)
+  | ({ type: 'AbortRun'; deploymentId: string; now: string } & Actor)
+  | ({ type: 'DecideRollback'; deploymentId: string; rollback: boolean; now: string } & Actor)
+  | ({ type: 'CompleteManualStep'; deploymentId: string; stepId: string; evidence: Evidence[]; now: string } & Actor);
 
-/** What the executor reports for one target. */
-export interface TargetResult {
-  wave: number;
-  target: string;
-  outcome: 'deployed';
-}
+export type RunRefusal =
+  | { code: 'RunNotFound'; deploymentId: string }
+  | { code: 'GateNotOpen'; deploymentId: string; gate: string; status: DeploymentRun['status'] }
+  | { code: 'UnknownGate'; deploymentId: string; gate: string }
+  | { code: 'RequesterMayNotApprove'; deploymentId: string; gate: string; by: string }
+  | { code: 'RoleMayNotApprove'; deploymentId: string; gate: string; roles: string[] }
+  | { code: 'RunNotRunning'; deploymentId: string; status: DeploymentRun['status'] }
+  | { code: 'DecisionRequired'; deploymentId: string; reason: string }
+  | { code: 'NoDecisionPending'; deploymentId: string }
+  | { code: 'RunEnded'; deploymentId: string; outcome: string }
+  | { code: 'UnknownManualStep'; deploymentId: string; stepId: string }
+  | { code: 'RoleMayNotCompleteStep'; deploymentId: string; stepId: string; role: string }
+  | { code: 'EvidenceRequired'; deploymentId: string; stepId: string };
 
-export type RunRefusal = { code: 'RunNotReady'; deploymentId: string; status: DeploymentRun['status'] };
+/** Refusals about who is asking rather than what state the run is in: 403 at the edge. */
+export const FORBIDDING_REFUSALS: readonly RunRefusal['code'][] = ['RequesterMayNotApprove', 'RoleMayNotApprove', 'RoleMayNotCompleteStep'];
 
-export const isReady = (run: DeploymentRun): run is { status: 'awaiting'; plan: DeploymentPlanned; confirmed: readonly Readiness[] } =>
-  run.status === 'awaiting' && run.plan !== undefined && run.confirmed.includes('components') && run.confirmed.includes('environment');
+/** The thresholds a canary step is analysed against when the plan names none, and how long verification observes it. */
+export const DEFAULT_CANARY_THRESHOLDS: CanaryAnalysis = { maxErrorRate: 0.01, maxP95LatencyMs: 500 };
+export const CANARY_OBSERVATION_MS = 10 * 60_000;
+export const CANARY_MINIMUM_OBSERVATIONS = 10;
 
-export function evolve(state: DeploymentRun, event: RunEvent): DeploymentRun {
-  switch (event.type) {
-    case 'RunPrepared':
-      return state.status === 'awaiting' ? { ...state, plan: event.data.plan } : state;
-    case 'ReadinessConfirmed':
-      return state.status === 'awaiting' ? { ...state, confirmed: [...state.confirmed, event.data.readiness] } : state;
-    case 'RunAbandoned':
-      return { status: 'abandoned', reason: event.data.reason };
-    case 'DeploymentStarted':
-      return state.status === 'awaiting' && state.plan ? { status: 'executing', plan: state.plan } : state;
-    case 'WaveStarted':
-    case 'TargetDeployed':
-    case 'WaveCompleted':
-      return state;
-    case 'DeploymentExecuted':
-      return state.status === 'executing' ? { status: 'executed', plan: state.plan } : state;
-    default: {
-      const unknown: never = event;
-      return unknown;
-    }
-  }
-}
+/** The actor of what the run does on its own (wave boundaries, window end, failure pauses). */
+export const EXECUTION = 'gantry-execution';
+
+const ms = (iso: string) => Date.parse(iso);
+
+/** A run that started: it has progress, and maybe a rollback under way. */
+type Started = Extract<DeploymentRun, { status: 'running' | 'executed' | 'rolling-back' }>;
+
+/** Readiness: both verifications confirmed and every gate passed (the window is checked when starting). */
+export const gatesPassed = (run: { gates: { approvers: string[]; minimumApprovers: number }[] }) => run.gates.every((g) => g.approvers.length >= g.minimumApprovers);
+const verified = (run: { confirmed: readonly Readiness[] }) => run.confirmed.includes('components') && run.confirmed.includes('environment');
+
+// ---- rules, named for what they enforce ----
+
+/** Separation of duties: whoever asked for the deployment never approves it. */
+const requesterMayNotApproveOwnDeployment = (plan: DeploymentPlanned, by: string) => plan.requestedBy !== undefined && plan.requestedBy === by;
+
+/** An approver acts in one of the gate's roles. */
+const roleAllowedByGate = (gateRoles: readonly string[], roles: readonly string[]) => roles.find((r) => gateRoles.includes(r));
 
 export function decide(command: RunCommand, state: DeploymentRun): readonly RunEvent[] | Refused<RunRefusal> {
+  const { deploymentId } = command.type === 'PrepareRun' ? command.plan : command;
   switch (command.type) {
     case 'PrepareRun':
-      if (state.status !== 'awaiting' || state.plan) return [];
-      return [{ type: 'RunPrepared', data: { deploymentId: command.plan.deploymentId, plan: command.plan } }];
+      return state.status === 'unplanned' ? prepare(command.plan, command.now) : [];
     case 'ConfirmReadiness':
-      if (state.status !== 'awaiting' || state.confirmed.includes(command.readiness)) return [];
-      return [{ type: 'ReadinessConfirmed', data: { deploymentId: command.deploymentId, readiness: command.readiness } }];
+      if ((state.status !== 'unplanned' && state.status !== 'waiting') || state.confirmed.includes(command.readiness)) return [];
+      return [{ type: 'ReadinessConfirmed', data: { deploymentId, readiness: command.readiness } }];
     case 'AbandonRun':
-      if (state.status !== 'awaiting') return [];
-      return [{ type: 'RunAbandoned', data: { deploymentId: command.deploymentId, reason: command.reason } }];
-    case 'RecordExecution': {
-      if (!isReady(state)) return refuse({ code: 'RunNotReady', deploymentId: command.deploymentId, status: state.status });
-      const { deploymentId } = command;
-      const components = state.plan.components.map((c) => ({ name: c.name, version: c.version }));
-      const events: RunEvent[] = [{ type: 'DeploymentStarted', data: { deploymentId, startedAt: command.startedAt } }];
-      for (const wave of state.plan.waves) {
-        events.push({ type: 'WaveStarted', data: { deploymentId, wave: wave.index, targets: wave.targets } });
-        for (const result of command.results.filter((r) => r.wave === wave.index)) {
-          events.push({ type: 'TargetDeployed', data: { deploymentId, wave: wave.index, target: result.target, components } });
-        }
-        events.push({ type: 'WaveCompleted', data: { deploymentId, wave: wave.index } });
-      }
-      events.push({ type: 'DeploymentExecuted', data: { deploymentId, executedAt: command.executedAt, targets: command.results.length } });
-      return events;
-    }
+      return state.status === 'unplanned' || state.status === 'waiting' ? [{ type: 'RunAbandoned', data: { deploymentId, reason: command.reason } }] : [];
+    case 'RescheduleRun':
+      return state.status === 'waiting' ? [{ type: 'RunRescheduled', data: { deploymentId, window: command.window } }] : [];
+    case 'AdvanceRun':
+      return advance(deploymentId, state, command.now);
+    case 'RecordStepOutcome':
+      return recordStep(deploymentId, state, command.step, command.outcome, command.now);
+    case 'RecordVerdict':
+      return recordVerdict(command, state);
+    case 'ApproveGate':
+      return approve(command, state);
+    case 'DenyGate':
+      return deny(command, state);
+    case 'PauseRun':
+      if (state.status !== 'running') return refuse({ code: 'RunNotRunning', deploymentId, status: state.status });
+      return state.pause ? [] : [{ type: 'RunPaused', data: { deploymentId, reason: 'Requested', by: command.by, pausedAt: command.now } }];
+    case 'ResumeRun':
+      if (state.status !== 'running' && state.status !== 'executed') return refuse({ code: 'RunNotRunning', deploymentId, status: state.status });
+      if (!state.pause) return [];
+      if (decisionPending(state)) return refuse({ code: 'DecisionRequired', deploymentId, reason: state.pause.reason });
+      return [{ type: 'RunResumed', data: { deploymentId, by: command.by, resumedAt: command.now } }];
+    case 'AbortRun':
+      return abort(command, state);
+    case 'DecideRollback':
+      return decideRollback(command, state);
+    case 'CompleteManualStep':
+      return completeManualStep(command, state);
   }
+}
+
+function prepare(plan: DeploymentPlanned, now: string): RunEvent[] {
+  const { deploymentId } = plan;
+  const approvals = (plan.gates ?? []).filter((g) => g.kind === 'approval' && g.minimumApprovers > 0 && g.roles.length > 0);
+  return [
+    { type: 'RunPrepared', data: { deploymentId, plan } },
+    ...approvals.map((g): RunEvent => ({ type: 'ApprovalRequested', data: { deploymentId, gate: g.name, roles: g.roles, minimumApprovers: g.minimumApprovers, requestedAt: now } })),
+  ];
+}
+
+/** Everything that follows from the facts and the time, until the run needs an executor, a verdict or a person. */
+function advance(deploymentId: string, state: DeploymentRun, now: string): RunEvent[] {
+  const events: RunEvent[] = [];
+  let run = state;
+  for (let next = followingEvent(deploymentId, run, now); next; next = followingEvent(deploymentId, run, now)) {
+    // every following event moves the run on; more than the plan could ever need is a bug, not a loop
+    if (events.length > 4 * 1000) throw new Error(`run ${deploymentId} does not settle: ${next.type} again and again`);
+    events.push(next);
+    run = evolve(run, next);
+  }
+  return events;
+}
+
+function followingEvent(deploymentId: string, run: DeploymentRun, now: string): RunEvent | undefined {
+  switch (run.status) {
+    case 'unplanned':
+    case 'ended':
+    case 'executed':
+      return undefined;
+    case 'waiting': {
+      if (!verified(run) || !gatesPassed(run) || ms(now) < ms(run.window.start)) return undefined;
+      if (ms(now) >= ms(run.window.end)) return run.missed ? undefined : { type: 'ScheduleMissed', data: { deploymentId, window: run.window, phase: 'before-start', detectedAt: now } };
+      return { type: 'DeploymentStarted', data: { deploymentId, startedAt: now } };
+    }
+    case 'running':
+      return runningEvent(deploymentId, run, now);
+    case 'rolling-back':
+      return nextStep(run) || run.manual.length > 0 ? undefined : { type: 'RolledBack', data: { deploymentId, rolledBackAt: now, reason: run.reason } };
+  }
+}
+
+function runningEvent(deploymentId: string, run: Progress, now: string): RunEvent | undefined {
+  if (!run.missed && ms(now) >= ms(run.window.end)) return { type: 'ScheduleMissed', data: { deploymentId, window: run.window, phase: 'during-run', detectedAt: now } };
+  if (run.pause || run.awaiting || run.manual.length > 0) return undefined;
+  if (run.plan.backupRequired && run.backup === undefined) return undefined;
+  const { waves, strategy } = run.plan;
+  const current = run.wave;
+  if (current && !current.completed) {
+    const wave = waves.find((w) => w.index === current.index)!;
+    const allDone = wave.targets.every((target) => run.done.some((d) => d.wave === wave.index && d.target === target));
+    return allDone ? { type: 'WaveCompleted', data: { deploymentId, wave: wave.index } } : undefined;
+  }
+  const position = current ? waves.findIndex((w) => w.index === current.index) : -1;
+  const following = waves[position + 1];
+  if (current && following && strategy === 'canary' && !run.analysed.includes(current.index)) {
+    const wave = waves[position];
+    const thresholds = run.plan.canaryAnalysis ?? DEFAULT_CANARY_THRESHOLDS;
+    const deadline = new Date(ms(now) + CANARY_OBSERVATION_MS).toISOString();
+    return {
+      type: 'CanaryAnalysisRequested',
+      data: { deploymentId, wave: wave.index, targets: wave.targets, thresholds, minimumObservations: CANARY_MINIMUM_OBSERVATIONS, deadline, requestedAt: now },
+    };
+  }
+  if (following) {
+    // the window closed: stop at this wave boundary, once (a person may resume past it)
+    if (current && run.missed && !run.pausedForWindow) return { type: 'RunPaused', data: { deploymentId, reason: 'WindowClosed', by: EXECUTION, pausedAt: now } };
+    return { type: 'WaveStarted', data: { deploymentId, wave: following.index, targets: following.targets } };
+  }
+  if (strategy === 'blue-green' && !run.idleRequested) {
+    const targets = waves.flatMap((w) => w.targets);
+    return { type: 'IdleSideVerificationRequested', data: { deploymentId, side: IDLE_SIDE, targets, acceptanceCriteria: run.plan.acceptanceCriteria, requestedAt: now } };
+  }
+  if (strategy === 'blue-green' && !run.switched) return undefined;
+  return { type: 'DeploymentExecuted', data: { deploymentId, executedAt: now, targets: run.done.length } };
+}
+
+/** A failure: rollback at once when the plan says automatic, otherwise a pause until a person decides. */
+function onFailure(deploymentId: string, plan: DeploymentPlanned, reason: string, now: string): RunEvent {
+  return plan.rollback === 'automatic'
+    ? { type: 'RollbackStarted', data: { deploymentId, reason, startedAt: now } }
+    : { type: 'RunPaused', data: { deploymentId, reason, by: EXECUTION, pausedAt: now } };
+}
+
+function recordStep(deploymentId: string, run: DeploymentRun, step: RunStep, outcome: StepOutcome, now: string): RunEvent[] {
+  if (run.status === 'unplanned' || run.status === 'waiting' || run.status === 'ended') return [];
+  // a deployment that was in flight when the run was aborted (or failed) did happen: recorded, so that it is undone too
+  if (run.status === 'rolling-back' && (step.kind === 'deploy' || step.kind === 'remove') && outcome.status === 'succeeded' && !includesTarget(run.done, step)) {
+    return [stepDone(deploymentId, run, step, now)];
+  }
+  // the step in flight when a person paused the run still counts
+  const expected = run.status === 'rolling-back' ? nextStep(run) : nextStep({ ...run, pause: undefined });
+  // a late or repeated result, for a step the run no longer waits for: nothing to record
+  if (!expected || !sameStep(expected, step)) return [];
+  switch (outcome.status) {
+    case 'succeeded':
+      return [stepDone(deploymentId, run, step, now, outcome.snapshotRef)];
+    case 'manual':
+      return outcome.steps.map((m, i): RunEvent => ({
+        type: 'ManualStepRequired',
+        data: {
+          deploymentId,
+          stepId: `${'target' in step ? step.target : 'run'}/${step.kind}/${i + 1}`,
+          wave: 'wave' in step ? step.wave : 0,
+          target: 'target' in step ? step.target : 'run',
+          action: step.kind.replace('-', ''),
+          role: m.role,
+          instruction: m.instruction,
+          evidenceRequired: m.evidenceRequired,
+          requestedAt: now,
+        },
+      }));
+    case 'failed':
+      return stepFailed(deploymentId, run, step, outcome, now);
+  }
+}
+
+/** The event that records a step as done. */
+function stepDone(deploymentId: string, run: Started, step: RunStep, now: string, snapshotRef?: string): RunEvent {
+  const components = run.plan.components.map((c) => ({ name: c.name, version: c.version }));
+  switch (step.kind) {
+    case 'backup':
+      return { type: 'BackupTaken', data: { deploymentId, snapshotRef: snapshotRef ?? `${deploymentId}-backup`, takenAt: now } };
+    case 'deploy':
+      return { type: 'TargetDeployed', data: { deploymentId, wave: step.wave, target: step.target, components } };
+    case 'remove':
+      return { type: 'ComponentsRemoved', data: { deploymentId, wave: step.wave, target: step.target, components } };
+    case 'undo':
+      return { type: 'TargetRolledBack', data: { deploymentId, wave: step.wave, target: step.target, rolledBackAt: now } };
+    case 'switch-traffic':
+      return { type: 'TrafficSwitched', data: { deploymentId, from: step.from, to: step.to, switchedAt: now } };
+    case 'retire':
+      return { type: 'SideRetired', data: { deploymentId, side: step.side, retiredAt: now } };
+    case 'restore':
+      return { type: 'BackupRestored', data: { deploymentId, snapshotRef: step.snapshotRef, restoredAt: now } };
+  }
+}
+
+function stepFailed(deploymentId: string, run: Started, step: RunStep, outcome: { reason: string; detail?: string }, now: string): RunEvent[] {
+  const detail = outcome.detail ? { detail: outcome.detail.slice(0, 2000) } : {};
+  switch (step.kind) {
+    case 'backup':
+      // nothing changed yet: the run ends failed, with nothing to undo
+      return [{ type: 'DeploymentFailed', data: { deploymentId, failedAt: now, reason: 'BackupFailed', ...detail } }];
+    case 'deploy':
+    case 'remove':
+      return [
+        { type: 'TargetDeploymentFailed', data: { deploymentId, wave: step.wave, target: step.target, reason: outcome.reason, ...detail, failedAt: now } },
+        onFailure(deploymentId, run.plan, 'TargetDeploymentFailed', now),
+      ];
+    case 'switch-traffic':
+      if (run.status === 'rolling-back') return [{ type: 'DeploymentFailed', data: { deploymentId, failedAt: now, reason: 'RollbackFailed', ...detail } }];
+      return [onFailure(deploymentId, run.plan, 'TrafficSwitchFailed', now)];
+    case 'retire':
+      return [{ type: 'RunPaused', data: { deploymentId, reason: 'RetireFailed', by: EXECUTION, pausedAt: now } }];
+    case 'undo':
+    case 'restore':
+      return [{ type: 'DeploymentFailed', data: { deploymentId, failedAt: now, reason: 'RollbackFailed', ...detail } }];
+  }
+}
+
+function recordVerdict(command: Extract<RunCommand, { type: 'RecordVerdict' }>, run: DeploymentRun): RunEvent[] {
+  const { deploymentId, check, verdict, wave, now } = command;
+  const awaited =
+    check === 'deployment'
+      ? run.status === 'executed' && !run.verified
+      : run.status === 'running' && run.awaiting === check && (check !== 'canary' || run.wave?.index === wave);
+  if (!awaited) return [];
+  const received: RunEvent = { type: 'VerificationOutcomeReceived', data: { deploymentId, check, verdict, ...(check === 'canary' ? { wave } : {}), receivedAt: now } };
+  if (verdict === 'pass') return [received];
+  if (verdict === 'inconclusive') return [received, { type: 'RunPaused', data: { deploymentId, reason: 'CanaryAnalysisInconclusive', by: EXECUTION, pausedAt: now } }];
+  const reason = check === 'canary' ? 'CanaryAnalysisFailed' : check === 'idle-side' ? 'IdleSideVerificationFailed' : 'DeploymentVerificationFailed';
+  return [received, onFailure(deploymentId, planOf(run)!, reason, now)];
+}
+
+function approve(command: Extract<RunCommand, { type: 'ApproveGate' }>, run: DeploymentRun): RunEvent[] | Refused<RunRefusal> {
+  const { deploymentId, gate: name, by, roles, now } = command;
+  if (run.status !== 'waiting') return refuse({ code: 'GateNotOpen', deploymentId, gate: name, status: run.status });
+  const gate = run.gates.find((g) => g.name === name);
+  if (!gate) return refuse({ code: 'UnknownGate', deploymentId, gate: name });
+  if (requesterMayNotApproveOwnDeployment(run.plan, by)) return refuse({ code: 'RequesterMayNotApprove', deploymentId, gate: name, by });
+  const role = roleAllowedByGate(gate.roles, roles);
+  if (!role) return refuse({ code: 'RoleMayNotApprove', deploymentId, gate: name, roles: gate.roles });
+  // the same person counts once; a passed gate needs nobody else
+  if (gate.approvers.includes(by) || gate.approvers.length >= gate.minimumApprovers) return [];
+  return [{ type: 'ApprovalGranted', data: { deploymentId, gate: name, by, role, grantedAt: now } }];
+}
+
+function deny(command: Extract<RunCommand, { type: 'DenyGate' }>, run: DeploymentRun): RunEvent[] | Refused<RunRefusal> {
+  const { deploymentId, gate: name, by, roles, reason, now } = command;
+  if (run.status !== 'waiting') return refuse({ code: 'GateNotOpen', deploymentId, gate: name, status: run.status });
+  const gate = run.gates.find((g) => g.name === name);
+  if (!gate) return refuse({ code: 'UnknownGate', deploymentId, gate: name });
+  const role = roleAllowedByGate(gate.roles, roles);
+  if (!role) return refuse({ code: 'RoleMayNotApprove', deploymentId, gate: name, roles: gate.roles });
+  return [
+    { type: 'ApprovalDenied', data: { deploymentId, gate: name, by, role, reason, deniedAt: now } },
+    { type: 'RunAbandoned', data: { deploymentId, reason: 'ApprovalDenied' } },
+  ];
+}
+
+function abort(command: Extract<RunCommand, { type: 'AbortRun' }>, run: DeploymentRun): RunEvent[] | Refused<RunRefusal> {
+  const { deploymentId, now } = command;
+  switch (run.status) {
+    case 'unplanned':
+    case 'waiting':
+      return [{ type: 'RunAbandoned', data: { deploymentId, reason: 'Aborted' } }];
+    case 'running':
+      return [{ type: 'RollbackStarted', data: { deploymentId, reason: 'Aborted', startedAt: now } }];
+    case 'executed':
+      // verified already: nothing left to abort but the old side's retirement
+      return run.verified ? refuse({ code: 'RunNotRunning', deploymentId, status: run.status }) : [{ type: 'RollbackStarted', data: { deploymentId, reason: 'Aborted', startedAt: now } }];
+    case 'rolling-back':
+      return [];
+    case 'ended':
+      return refuse({ code: 'RunEnded', deploymentId, outcome: run.outcome });
+  }
+}
+
+function decideRollback(command: Extract<RunCommand, { type: 'DecideRollback' }>, run: DeploymentRun): RunEvent[] | Refused<RunRefusal> {
+  const { deploymentId, rollback, by, now } = command;
+  if ((run.status !== 'running' && run.status !== 'executed') || !run.pause) return refuse({ code: 'NoDecisionPending', deploymentId });
+  const inconclusive = run.pause.reason === 'CanaryAnalysisInconclusive';
+  if (!inconclusive && RESUMABLE_PAUSES.includes(run.pause.reason)) return refuse({ code: 'NoDecisionPending', deploymentId });
+  const decided: RunEvent = { type: 'RollbackDecided', data: { deploymentId, rollback, by, decidedAt: now } };
+  if (rollback) return [decided, { type: 'RollbackStarted', data: { deploymentId, reason: run.pause.reason, startedAt: now } }];
+  if (inconclusive) return [decided, { type: 'RunResumed', data: { deploymentId, by, resumedAt: now } }];
+  return [decided, { type: 'DeploymentFailed', data: { deploymentId, failedAt: now, reason: 'RollbackDeclined', detail: `after ${run.pause.reason}` } }];
+}
+
+function completeManualStep(command: Extract<RunCommand, { type: 'CompleteManualStep' }>, run: DeploymentRun): RunEvent[] | Refused<RunRefusal> {
+  const { deploymentId, stepId, by, roles, evidence, now } = command;
+  if (run.status !== 'running' && run.status !== 'executed' && run.status !== 'rolling-back') return refuse({ code: 'UnknownManualStep', deploymentId, stepId });
+  const item = run.manual.find((m) => m.stepId === stepId);
+  if (!item) return refuse({ code: 'UnknownManualStep', deploymentId, stepId });
+  if (!roles.includes(item.role)) return refuse({ code: 'RoleMayNotCompleteStep', deploymentId, stepId, role: item.role });
+  if (item.completed) return [];
+  if (item.evidenceRequired && evidence.length === 0) return refuse({ code: 'EvidenceRequired', deploymentId, stepId });
+  const completed: RunEvent = { type: 'ManualStepCompleted', data: { deploymentId, stepId, by, evidence, completedAt: now } };
+  const step = nextStep({ ...run, manual: [] });
+  const allDone = run.manual.every((m) => m.completed || m.stepId === stepId);
+  return allDone && step ? [completed, stepDone(deploymentId, run, step, now)] : [completed];
 }
 
 export const deploymentRunDecider: Decider<RunCommand, RunEvent, DeploymentRun, RunRefusal> = { decide, evolve, initialState };

@@ -1,78 +1,303 @@
 import { specification } from '@gantry/decider';
 import type { DeploymentPlanned } from '@gantry/contracts';
-import { deploymentRunDecider, type RunEvent } from './deployment-run.decider';
+import { deploymentRunDecider, evolve, initialState, type RunCommand, type RunEvent } from './deployment-run.decider';
+import { idempotencyKey, nextStep, type RunStep } from './run-steps';
 
 const deploymentId = '5b0c2f4e-8a4a-4d3e-9a51-0d7a3f1f2b11';
-const plan: DeploymentPlanned = {
+const window = { start: '2026-12-01T22:00:00.000Z', end: '2026-12-01T23:00:00.000Z' };
+const before = '2026-12-01T21:00:00.000Z';
+const at = '2026-12-01T22:00:01.000Z';
+const later = '2026-12-01T22:30:00.000Z';
+const afterEnd = '2026-12-01T23:00:01.000Z';
+const components = [{ name: 'payments-api', version: '2.4.1' }];
+const basePlan: DeploymentPlanned = {
   deploymentId,
   changeId: 'CHG0031337',
   service: 'payments',
   kind: 'upgrade',
   components: [{ name: 'payments-api', version: '2.4.1', kind: 'software' }],
   environment: 'staging',
-  window: { start: '2026-12-01T22:00:00.000Z', end: '2026-12-01T23:00:00.000Z' },
+  window,
   model: null,
   strategy: 'big-bang',
-  waves: [{ index: 1, targets: ['staging-1', 'staging-2'] }],
-  acceptanceCriteria: [],
+  waves: [{ index: 1, targets: ['s-1', 's-2'] }],
+  acceptanceCriteria: [{ type: 'smoke-tests', description: 'smoke suite passes' }],
   backupRequired: false,
   rollback: 'automatic',
+  requestedBy: 'rita.requester',
+  gates: [],
 };
-const prepared: RunEvent = { type: 'RunPrepared', data: { deploymentId, plan } };
-const components: RunEvent = { type: 'ReadinessConfirmed', data: { deploymentId, readiness: 'components' } };
-const environment: RunEvent = { type: 'ReadinessConfirmed', data: { deploymentId, readiness: 'environment' } };
+const progressive: DeploymentPlanned = { ...basePlan, strategy: 'progressive', waves: [{ index: 1, targets: ['s-1'] }, { index: 2, targets: ['s-2', 's-3'] }] };
+const gated: DeploymentPlanned = { ...basePlan, gates: [{ name: 'production', kind: 'approval', roles: ['service-owner', 'deployment-manager'], minimumApprovers: 2, source: 'model' }] };
+
 const spec = specification(deploymentRunDecider);
+const prepared = (plan = basePlan): RunEvent => ({ type: 'RunPrepared', data: { deploymentId, plan } });
+const ready: RunEvent[] = [
+  { type: 'ReadinessConfirmed', data: { deploymentId, readiness: 'components' } },
+  { type: 'ReadinessConfirmed', data: { deploymentId, readiness: 'environment' } },
+];
+const started: RunEvent = { type: 'DeploymentStarted', data: { deploymentId, startedAt: at } };
+const advance = (now = at): RunCommand => ({ type: 'AdvanceRun', deploymentId, now });
+const deployed = (wave: number, target: string): RunEvent => ({ type: 'TargetDeployed', data: { deploymentId, wave, target, components } });
+const succeeded = (step: RunStep, now = at): RunCommand => ({ type: 'RecordStepOutcome', deploymentId, step, outcome: { status: 'succeeded' }, now });
+const failed = (step: RunStep): RunCommand => ({ type: 'RecordStepOutcome', deploymentId, step, outcome: { status: 'failed', reason: 'ExecutorTimeout' }, now: at });
+const actor = (by: string, ...roles: string[]) => ({ by, roles });
 
-const execution = {
-  type: 'RecordExecution' as const,
-  deploymentId,
-  startedAt: '2026-12-01T22:00:01.000Z',
-  executedAt: '2026-12-01T22:00:02.000Z',
-  results: [
-    { wave: 1, target: 'staging-1', outcome: 'deployed' as const },
-    { wave: 1, target: 'staging-2', outcome: 'deployed' as const },
-  ],
+/** Runs the decider like the driver does: advance, then the next step succeeds, until nothing moves. */
+const drive = (history: RunEvent[], now = at): RunEvent[] => {
+  const events = [...history];
+  for (let i = 0; i < 100; i++) {
+    const state = events.reduce(evolve, initialState);
+    const moved = deploymentRunDecider.decide(advance(now), state) as RunEvent[];
+    events.push(...moved);
+    const step = nextStep(moved.reduce(evolve, state));
+    if (!step) return events;
+    events.push(...(deploymentRunDecider.decide(succeeded(step, now), moved.reduce(evolve, state)) as RunEvent[]));
+  }
+  throw new Error('the run did not settle');
 };
+const types = (events: RunEvent[]) => events.map((e) => e.type);
 
-describe('PrepareRun and ConfirmReadiness', () => {
-  it('a plan prepares a run', () => spec.given([]).when({ type: 'PrepareRun', plan }).then([prepared]));
-  it('verifications may arrive before the plan', () =>
-    spec.given([components]).when({ type: 'ConfirmReadiness', deploymentId, readiness: 'environment' }).then([environment]));
-  it('the same readiness twice changes nothing', () => spec.given([prepared, components]).when({ type: 'ConfirmReadiness', deploymentId, readiness: 'components' }).thenNothing());
-  it('the same plan twice changes nothing', () => spec.given([prepared]).when({ type: 'PrepareRun', plan }).thenNothing());
+describe('PrepareRun', () => {
+  it('records the plan and asks every approval gate for its approvers', () =>
+    spec.given([]).when({ type: 'PrepareRun', plan: gated, now: before }).then([
+      prepared(gated),
+      { type: 'ApprovalRequested', data: { deploymentId, gate: 'production', roles: ['service-owner', 'deployment-manager'], minimumApprovers: 2, requestedAt: before } },
+    ]));
+  it('the same plan twice changes nothing', () => spec.given([prepared()]).when({ type: 'PrepareRun', plan: basePlan, now: before }).thenNothing());
+  it('a plan for an abandoned run changes nothing', () =>
+    spec.given([{ type: 'RunAbandoned', data: { deploymentId, reason: 'ComponentVerificationFailed' } }]).when({ type: 'PrepareRun', plan: basePlan, now: before }).thenNothing());
 });
 
-describe('RecordExecution', () => {
-  it('a ready run records start, each wave and target, and the execution', () =>
-    spec
-      .given([environment, prepared, components])
-      .when(execution)
-      .then([
-        { type: 'DeploymentStarted', data: { deploymentId, startedAt: execution.startedAt } },
-        { type: 'WaveStarted', data: { deploymentId, wave: 1, targets: ['staging-1', 'staging-2'] } },
-        { type: 'TargetDeployed', data: { deploymentId, wave: 1, target: 'staging-1', components: [{ name: 'payments-api', version: '2.4.1' }] } },
-        { type: 'TargetDeployed', data: { deploymentId, wave: 1, target: 'staging-2', components: [{ name: 'payments-api', version: '2.4.1' }] } },
-        { type: 'WaveCompleted', data: { deploymentId, wave: 1 } },
-        { type: 'DeploymentExecuted', data: { deploymentId, executedAt: execution.executedAt, targets: 2 } },
-      ]));
+describe('ConfirmReadiness and AbandonRun', () => {
+  it('verifications may arrive before the plan', () =>
+    spec.given([]).when({ type: 'ConfirmReadiness', deploymentId, readiness: 'environment' }).then([{ type: 'ReadinessConfirmed', data: { deploymentId, readiness: 'environment' } }]));
+  it('the same readiness twice changes nothing', () => spec.given([prepared(), ready[0]]).when({ type: 'ConfirmReadiness', deploymentId, readiness: 'components' }).thenNothing());
+  it('a revoked component version abandons a run that has not started', () =>
+    spec.given([prepared(), ...ready]).when({ type: 'AbandonRun', deploymentId, reason: 'ComponentVerificationRevoked' }).then([{ type: 'RunAbandoned', data: { deploymentId, reason: 'ComponentVerificationRevoked' } }]));
+  it('a started run is not abandoned', () => spec.given([prepared(), ...ready, started]).when({ type: 'AbandonRun', deploymentId, reason: 'DeploymentCancelled' }).thenNothing());
+});
 
-  it('a run whose environment is not verified yet is not ready', () =>
-    spec.given([prepared, components]).when(execution).thenRefused({ code: 'RunNotReady', deploymentId, status: 'awaiting' }));
-
-  it('a run abandoned after a failed verification never executes', () =>
-    spec
-      .given([prepared, components, { type: 'RunAbandoned', data: { deploymentId, reason: 'TargetEnvironmentVerificationFailed' } }])
-      .when(execution)
-      .thenRefused({ code: 'RunNotReady', deploymentId, status: 'abandoned' }));
-
-  it('a run whose deployment was cancelled never executes', () =>
-    spec
-      .given([prepared, { type: 'RunAbandoned', data: { deploymentId, reason: 'DeploymentCancelled' } }, components, environment])
-      .when(execution)
-      .thenRefused({ code: 'RunNotReady', deploymentId, status: 'abandoned' }));
-
-  it('an executed run is not executed again', () => {
-    const done = spec.given([prepared, components, environment]).when(execution).outcome as RunEvent[];
-    spec.given([prepared, components, environment, ...done]).when(execution).thenRefused({ code: 'RunNotReady', deploymentId, status: 'executed' });
+describe('AdvanceRun: the start at the window', () => {
+  it('a ready run starts once its window is open', () =>
+    spec.given([prepared(), ...ready]).when(advance(at)).then([started, { type: 'WaveStarted', data: { deploymentId, wave: 1, targets: ['s-1', 's-2'] } }]));
+  it('a ready run waits for the window to open', () => spec.given([prepared(), ...ready]).when(advance(before)).thenNothing());
+  it('a run whose environment is not verified does not start', () => spec.given([prepared(), ready[0]]).when(advance(at)).thenNothing());
+  it('a run whose window passed before it could start records the missed schedule, once', () => {
+    spec.given([prepared(), ...ready]).when(advance(afterEnd)).then([{ type: 'ScheduleMissed', data: { deploymentId, window, phase: 'before-start', detectedAt: afterEnd } }]);
+    spec.given([prepared(), ...ready, { type: 'ScheduleMissed', data: { deploymentId, window, phase: 'before-start', detectedAt: afterEnd } }]).when(advance(afterEnd)).thenNothing();
   });
+  it('a rescheduled run starts in its new window', () => {
+    const newWindow = { start: '2026-12-02T22:00:00.000Z', end: '2026-12-02T23:00:00.000Z' };
+    spec.given([prepared(), ...ready]).when({ type: 'RescheduleRun', deploymentId, window: newWindow }).then([{ type: 'RunRescheduled', data: { deploymentId, window: newWindow } }]);
+    spec.given([prepared(), ...ready, { type: 'RunRescheduled', data: { deploymentId, window: newWindow } }]).when(advance(at)).thenNothing();
+  });
+});
+
+describe('gates', () => {
+  const approve = (by: string, ...roles: string[]): RunCommand => ({ type: 'ApproveGate', deploymentId, gate: 'production', now: before, ...actor(by, ...roles) });
+  const history = (): RunEvent[] => deploymentRunDecider.decide({ type: 'PrepareRun', plan: gated, now: before }, initialState) as RunEvent[];
+  const granted = (by: string, role: string): RunEvent => ({ type: 'ApprovalGranted', data: { deploymentId, gate: 'production', by, role, grantedAt: before } });
+
+  it('an approver in one of the gate roles is counted', () => spec.given(history()).when(approve('sam', 'service-owner')).then([granted('sam', 'service-owner')]));
+  it("the requester's own approval is refused", () =>
+    spec.given(history()).when(approve('rita.requester', 'deployment-manager')).thenRefused({ code: 'RequesterMayNotApprove', deploymentId, gate: 'production', by: 'rita.requester' }));
+  it('the same person approving twice counts once', () => spec.given([...history(), granted('sam', 'service-owner')]).when(approve('sam', 'service-owner')).thenNothing());
+  it('a person without one of the gate roles is refused', () =>
+    spec.given(history()).when(approve('pat', 'deployment-practitioner')).thenRefused({ code: 'RoleMayNotApprove', deploymentId, gate: 'production', roles: ['service-owner', 'deployment-manager'] }));
+  it('an unknown gate is refused', () =>
+    spec.given(history()).when({ ...approve('sam', 'service-owner'), gate: 'security' } as RunCommand).thenRefused({ code: 'UnknownGate', deploymentId, gate: 'security' }));
+  it('the run does not start until the gate has its approvers', () => {
+    spec.given([...history(), ...ready, granted('sam', 'service-owner')]).when(advance(at)).thenNothing();
+    spec.given([...history(), ...ready, granted('sam', 'service-owner'), granted('dana', 'deployment-manager')]).when(advance(at)).then([started, { type: 'WaveStarted', data: { deploymentId, wave: 1, targets: ['s-1', 's-2'] } }]);
+  });
+  it('a denial ends the run', () =>
+    spec.given(history()).when({ type: 'DenyGate', deploymentId, gate: 'production', reason: 'no rollback tested', now: before, ...actor('dana', 'deployment-manager') }).then([
+      { type: 'ApprovalDenied', data: { deploymentId, gate: 'production', by: 'dana', role: 'deployment-manager', reason: 'no rollback tested', deniedAt: before } },
+      { type: 'RunAbandoned', data: { deploymentId, reason: 'ApprovalDenied' } },
+    ]));
+  it('a gate of a run that ended is not open', () =>
+    spec.given([...history(), { type: 'RunAbandoned', data: { deploymentId, reason: 'ApprovalDenied' } }]).when(approve('sam', 'service-owner')).thenRefused({ code: 'GateNotOpen', deploymentId, gate: 'production', status: 'ended' }));
+});
+
+describe('strategies (the run driven to its end, every step succeeding)', () => {
+  it('big-bang: one wave, then executed; verification decides', () => {
+    const events = drive([prepared(), ...ready]);
+    expect(types(events.slice(3))).toEqual(['DeploymentStarted', 'WaveStarted', 'TargetDeployed', 'TargetDeployed', 'WaveCompleted', 'DeploymentExecuted']);
+    expect(events.at(-1)).toEqual({ type: 'DeploymentExecuted', data: { deploymentId, executedAt: at, targets: 2 } });
+  });
+  it('progressive with a backup: the backup first, then the waves in order', () => {
+    const events = drive([prepared({ ...progressive, backupRequired: true }), ...ready]);
+    expect(types(events.slice(3))).toEqual([
+      'DeploymentStarted', 'BackupTaken', 'WaveStarted', 'TargetDeployed', 'WaveCompleted', 'WaveStarted', 'TargetDeployed', 'TargetDeployed', 'WaveCompleted', 'DeploymentExecuted',
+    ]);
+  });
+  it('canary: stops after the canary step until the analysis arrives', () => {
+    const events = drive([prepared({ ...progressive, strategy: 'canary' }), ...ready]);
+    expect(types(events.slice(3))).toEqual(['DeploymentStarted', 'WaveStarted', 'TargetDeployed', 'WaveCompleted', 'CanaryAnalysisRequested']);
+    const pass = deploymentRunDecider.decide({ type: 'RecordVerdict', deploymentId, check: 'canary', verdict: 'pass', wave: 1, now: at }, events.reduce(evolve, initialState)) as RunEvent[];
+    expect(types(drive([...events, ...pass]).slice(events.length))).toEqual(['VerificationOutcomeReceived', 'WaveStarted', 'TargetDeployed', 'TargetDeployed', 'WaveCompleted', 'DeploymentExecuted']);
+  });
+  it('blue-green: idle side verified, traffic switched, executed; the old side retired once verified', () => {
+    const events = drive([prepared({ ...basePlan, strategy: 'blue-green' }), ...ready]);
+    expect(types(events.slice(3))).toEqual(['DeploymentStarted', 'WaveStarted', 'TargetDeployed', 'TargetDeployed', 'WaveCompleted', 'IdleSideVerificationRequested']);
+    const idle = deploymentRunDecider.decide({ type: 'RecordVerdict', deploymentId, check: 'idle-side', verdict: 'pass', now: at }, events.reduce(evolve, initialState)) as RunEvent[];
+    const switched = drive([...events, ...idle]);
+    expect(types(switched.slice(events.length))).toEqual(['VerificationOutcomeReceived', 'TrafficSwitched', 'DeploymentExecuted']);
+    const verified = deploymentRunDecider.decide({ type: 'RecordVerdict', deploymentId, check: 'deployment', verdict: 'pass', now: at }, switched.reduce(evolve, initialState)) as RunEvent[];
+    const done = drive([...switched, ...verified]);
+    expect(done.slice(switched.length)).toEqual([
+      { type: 'VerificationOutcomeReceived', data: { deploymentId, check: 'deployment', verdict: 'pass', receivedAt: at } },
+      { type: 'SideRetired', data: { deploymentId, side: 'blue', retiredAt: at } },
+    ]);
+    expect(done.reduce(evolve, initialState)).toMatchObject({ status: 'ended', outcome: 'succeeded' });
+  });
+  it('removal: records what was removed from each target', () => {
+    const events = drive([prepared({ ...basePlan, kind: 'removal' }), ...ready]);
+    expect(events.filter((e) => e.type === 'ComponentsRemoved')).toEqual([
+      { type: 'ComponentsRemoved', data: { deploymentId, wave: 1, target: 's-1', components } },
+      { type: 'ComponentsRemoved', data: { deploymentId, wave: 1, target: 's-2', components } },
+    ]);
+  });
+});
+
+describe('RecordStepOutcome', () => {
+  const running = [prepared(progressive), ...ready, started, { type: 'WaveStarted', data: { deploymentId, wave: 1, targets: ['s-1'] } } as RunEvent];
+  it('a deployed target is recorded', () => spec.given(running).when(succeeded({ kind: 'deploy', wave: 1, target: 's-1' })).then([deployed(1, 's-1')]));
+  it('the same result twice changes nothing (the step is no longer awaited)', () => spec.given([...running, deployed(1, 's-1')]).when(succeeded({ kind: 'deploy', wave: 1, target: 's-1' })).thenNothing());
+  it('a result for a step the run does not wait for changes nothing', () => spec.given(running).when(succeeded({ kind: 'deploy', wave: 2, target: 's-2' })).thenNothing());
+  it('a failed target rolls back at once when the plan says automatic', () =>
+    spec.given(running).when(failed({ kind: 'deploy', wave: 1, target: 's-1' })).then([
+      { type: 'TargetDeploymentFailed', data: { deploymentId, wave: 1, target: 's-1', reason: 'ExecutorTimeout', failedAt: at } },
+      { type: 'RollbackStarted', data: { deploymentId, reason: 'TargetDeploymentFailed', startedAt: at } },
+    ]));
+  it('a failed target pauses for a decision when the plan says manual', () => {
+    const manual = [prepared({ ...progressive, rollback: 'manual' }), ...running.slice(1)];
+    spec.given(manual).when(failed({ kind: 'deploy', wave: 1, target: 's-1' })).then([
+      { type: 'TargetDeploymentFailed', data: { deploymentId, wave: 1, target: 's-1', reason: 'ExecutorTimeout', failedAt: at } },
+      { type: 'RunPaused', data: { deploymentId, reason: 'TargetDeploymentFailed', by: 'gantry-execution', pausedAt: at } },
+    ]);
+  });
+  it('a failed backup fails the run before anything changed', () =>
+    spec.given([prepared({ ...basePlan, backupRequired: true }), ...ready, started]).when(failed({ kind: 'backup' })).then([
+      { type: 'DeploymentFailed', data: { deploymentId, failedAt: at, reason: 'BackupFailed' } },
+    ]));
+  it('a rollback undoes the deployed targets in reverse order, restores the backup, and ends rolled back', () => {
+    const history = drive([prepared({ ...progressive, backupRequired: true }), ...ready]);
+    const upToWave2 = history.slice(0, history.findIndex((e) => e.type === 'TargetDeployed' && e.data.target === 's-3'));
+    const rolled = drive([...upToWave2, ...(deploymentRunDecider.decide(failed({ kind: 'deploy', wave: 2, target: 's-3' }), upToWave2.reduce(evolve, initialState)) as RunEvent[])]);
+    expect(rolled.slice(upToWave2.length).map((e) => ('target' in e.data ? `${e.type} ${e.data.target}` : e.type))).toEqual([
+      'TargetDeploymentFailed s-3', 'RollbackStarted', 'TargetRolledBack s-2', 'TargetRolledBack s-1', 'BackupRestored', 'RolledBack',
+    ]);
+  });
+  it('the result of a step in flight when a person paused the run is recorded', () =>
+    spec.given([...running, { type: 'RunPaused', data: { deploymentId, reason: 'Requested', by: 'dana', pausedAt: at } }]).when(succeeded({ kind: 'deploy', wave: 1, target: 's-1' })).then([deployed(1, 's-1')]));
+  it('a deployment in flight when the run was aborted is recorded, and undone', () => {
+    const aborted = [...running, { type: 'RollbackStarted', data: { deploymentId, reason: 'Aborted', startedAt: at } } as RunEvent];
+    spec.given(aborted).when(succeeded({ kind: 'deploy', wave: 1, target: 's-1' })).then([deployed(1, 's-1')]);
+    expect(nextStep([...aborted, deployed(1, 's-1')].reduce(evolve, initialState))).toEqual({ kind: 'undo', wave: 1, target: 's-1' });
+  });
+  it('idempotency keys name the deployment, the target, the step and the attempt', () =>
+    expect(idempotencyKey(deploymentId, { kind: 'deploy', wave: 1, target: 's-1' }, 1)).toBe(`${deploymentId}:s-1:deploy:1`));
+});
+
+describe('verdicts', () => {
+  const canary = drive([prepared({ ...progressive, strategy: 'canary' }), ...ready]);
+  const verdict = (v: 'pass' | 'fail' | 'inconclusive', check: 'canary' | 'idle-side' | 'deployment' = 'canary'): RunCommand => ({ type: 'RecordVerdict', deploymentId, check, verdict: v, ...(check === 'canary' ? { wave: 1 } : {}), now: later });
+  const received = (v: 'pass' | 'fail' | 'inconclusive'): RunEvent => ({ type: 'VerificationOutcomeReceived', data: { deploymentId, check: 'canary', verdict: v, wave: 1, receivedAt: later } });
+  it('a failed canary analysis rolls back', () => spec.given(canary).when(verdict('fail')).then([received('fail'), { type: 'RollbackStarted', data: { deploymentId, reason: 'CanaryAnalysisFailed', startedAt: later } }]));
+  it('an inconclusive analysis pauses for a person', () =>
+    spec.given(canary).when(verdict('inconclusive')).then([received('inconclusive'), { type: 'RunPaused', data: { deploymentId, reason: 'CanaryAnalysisInconclusive', by: 'gantry-execution', pausedAt: later } }]));
+  it('the same verdict twice changes nothing', () => spec.given([...canary, received('pass')]).when(verdict('pass')).thenNothing());
+  it('a failed deployment verification rolls back an executed run', () => {
+    const executed = drive([prepared(), ...ready]);
+    spec.given(executed).when(verdict('fail', 'deployment')).then([
+      { type: 'VerificationOutcomeReceived', data: { deploymentId, check: 'deployment', verdict: 'fail', receivedAt: later } },
+      { type: 'RollbackStarted', data: { deploymentId, reason: 'DeploymentVerificationFailed', startedAt: later } },
+    ]);
+  });
+  it('blue-green switches back when the live side fails verification', () => {
+    const bg = drive([prepared({ ...basePlan, strategy: 'blue-green' }), ...ready]);
+    const live = drive([...bg, ...(deploymentRunDecider.decide(verdict('pass', 'idle-side'), bg.reduce(evolve, initialState)) as RunEvent[])]);
+    const back = drive([...live, ...(deploymentRunDecider.decide(verdict('fail', 'deployment'), live.reduce(evolve, initialState)) as RunEvent[])]);
+    expect(back.slice(live.length).map((e) => (e.type === 'TrafficSwitched' ? `${e.type} ${e.data.from}->${e.data.to}` : e.type))).toEqual([
+      'VerificationOutcomeReceived', 'RollbackStarted', 'TrafficSwitched green->blue', 'TargetRolledBack', 'TargetRolledBack', 'RolledBack',
+    ]);
+  });
+});
+
+describe('PauseRun, ResumeRun, AbortRun, DecideRollback', () => {
+  const running = [prepared(progressive), ...ready, started, { type: 'WaveStarted', data: { deploymentId, wave: 1, targets: ['s-1'] } } as RunEvent];
+  const paused: RunEvent = { type: 'RunPaused', data: { deploymentId, reason: 'Requested', by: 'dana', pausedAt: at } };
+  it('a person pauses a running run', () => spec.given(running).when({ type: 'PauseRun', deploymentId, now: at, ...actor('dana') }).then([paused]));
+  it('pausing twice changes nothing', () => spec.given([...running, paused]).when({ type: 'PauseRun', deploymentId, now: at, ...actor('dana') }).thenNothing());
+  it('a run that has not started cannot be paused', () =>
+    spec.given([prepared()]).when({ type: 'PauseRun', deploymentId, now: at, ...actor('dana') }).thenRefused({ code: 'RunNotRunning', deploymentId, status: 'waiting' }));
+  it('a paused run asks for no step', () => expect(nextStep([...running, paused].reduce(evolve, initialState))).toBeUndefined());
+  it('resume continues', () =>
+    spec.given([...running, paused]).when({ type: 'ResumeRun', deploymentId, now: later, ...actor('dana') }).then([{ type: 'RunResumed', data: { deploymentId, by: 'dana', resumedAt: later } }]));
+  it('resuming a run that is not paused changes nothing', () => spec.given(running).when({ type: 'ResumeRun', deploymentId, now: later, ...actor('dana') }).thenNothing());
+  it('a failure waiting for a decision is not resumed', () =>
+    spec
+      .given([...running, { type: 'RunPaused', data: { deploymentId, reason: 'TargetDeploymentFailed', by: 'gantry-execution', pausedAt: at } }])
+      .when({ type: 'ResumeRun', deploymentId, now: later, ...actor('dana') })
+      .thenRefused({ code: 'DecisionRequired', deploymentId, reason: 'TargetDeploymentFailed' }));
+  it('abort rolls back what was deployed', () =>
+    spec.given([...running, deployed(1, 's-1')]).when({ type: 'AbortRun', deploymentId, now: later, ...actor('dana') }).then([{ type: 'RollbackStarted', data: { deploymentId, reason: 'Aborted', startedAt: later } }]));
+  it('abort before the start abandons the run', () =>
+    spec.given([prepared()]).when({ type: 'AbortRun', deploymentId, now: later, ...actor('dana') }).then([{ type: 'RunAbandoned', data: { deploymentId, reason: 'Aborted' } }]));
+  it('aborting a rollback under way changes nothing', () =>
+    spec.given([...running, { type: 'RollbackStarted', data: { deploymentId, reason: 'Aborted', startedAt: later } }]).when({ type: 'AbortRun', deploymentId, now: later, ...actor('dana') }).thenNothing());
+  it('a decision not to roll back ends the run failed', () =>
+    spec
+      .given([...running, { type: 'RunPaused', data: { deploymentId, reason: 'TargetDeploymentFailed', by: 'gantry-execution', pausedAt: at } }])
+      .when({ type: 'DecideRollback', deploymentId, rollback: false, now: later, ...actor('dana') })
+      .then([
+        { type: 'RollbackDecided', data: { deploymentId, rollback: false, by: 'dana', decidedAt: later } },
+        { type: 'DeploymentFailed', data: { deploymentId, failedAt: later, reason: 'RollbackDeclined', detail: 'after TargetDeploymentFailed' } },
+      ]));
+  it('no decision is pending on a run paused by a person', () =>
+    spec.given([...running, paused]).when({ type: 'DecideRollback', deploymentId, rollback: true, now: later, ...actor('dana') }).thenRefused({ code: 'NoDecisionPending', deploymentId }));
+});
+
+describe('the window closing mid-run', () => {
+  const history = (): RunEvent[] => {
+    const events = [prepared(progressive), ...ready, started, { type: 'WaveStarted', data: { deploymentId, wave: 1, targets: ['s-1'] } } as RunEvent];
+    return events;
+  };
+  it('records the missed schedule, pauses at the next wave boundary, and continues only when resumed', () => {
+    const closed = drive([...history(), deployed(1, 's-1')], afterEnd);
+    expect(types(closed.slice(history().length + 1))).toEqual(['ScheduleMissed', 'WaveCompleted', 'RunPaused']);
+    expect(closed.at(-1)).toEqual({ type: 'RunPaused', data: { deploymentId, reason: 'WindowClosed', by: 'gantry-execution', pausedAt: afterEnd } });
+    const resumed = drive([...closed, { type: 'RunResumed', data: { deploymentId, by: 'dana', resumedAt: afterEnd } }], afterEnd);
+    expect(types(resumed.slice(closed.length + 1))).toEqual(['WaveStarted', 'TargetDeployed', 'TargetDeployed', 'WaveCompleted', 'DeploymentExecuted']);
+  });
+});
+
+describe('CompleteManualStep', () => {
+  const running = [prepared(), ...ready, started, { type: 'WaveStarted', data: { deploymentId, wave: 1, targets: ['s-1', 's-2'] } } as RunEvent];
+  const required = deploymentRunDecider.decide(
+    { type: 'RecordStepOutcome', deploymentId, step: { kind: 'deploy', wave: 1, target: 's-1' }, outcome: { status: 'manual', steps: [{ role: 'deployment-practitioner', instruction: 'install the shelf', evidenceRequired: true }] }, now: at },
+    running.reduce(evolve, initialState),
+  ) as RunEvent[];
+  const evidence = [{ description: 'photo', reference: 'https://evidence.example/1.jpg' }];
+  const complete = (roles: string[], ev = evidence): RunCommand => ({ type: 'CompleteManualStep', deploymentId, stepId: 's-1/deploy/1', evidence: ev, now: later, by: 'pat', roles });
+  it('asks a role for the step, with the instruction', () =>
+    expect(required).toEqual([
+      { type: 'ManualStepRequired', data: { deploymentId, stepId: 's-1/deploy/1', wave: 1, target: 's-1', action: 'deploy', role: 'deployment-practitioner', instruction: 'install the shelf', evidenceRequired: true, requestedAt: at } },
+    ]));
+  it('completed with evidence by the role, the target counts as deployed', () =>
+    spec.given([...running, ...required]).when(complete(['deployment-practitioner'])).then([
+      { type: 'ManualStepCompleted', data: { deploymentId, stepId: 's-1/deploy/1', by: 'pat', evidence, completedAt: later } },
+      deployed(1, 's-1'),
+    ]));
+  it('the wrong role is refused', () =>
+    spec.given([...running, ...required]).when(complete(['service-owner'])).thenRefused({ code: 'RoleMayNotCompleteStep', deploymentId, stepId: 's-1/deploy/1', role: 'deployment-practitioner' }));
+  it('without the evidence it needs, refused', () =>
+    spec.given([...running, ...required]).when(complete(['deployment-practitioner'], [])).thenRefused({ code: 'EvidenceRequired', deploymentId, stepId: 's-1/deploy/1' }));
+  it('a step completed already is refused as unknown (nothing pending)', () =>
+    spec
+      .given([...running, ...required, { type: 'ManualStepCompleted', data: { deploymentId, stepId: 's-1/deploy/1', by: 'pat', evidence, completedAt: later } }, deployed(1, 's-1')])
+      .when(complete(['deployment-practitioner']))
+      .thenRefused({ code: 'UnknownManualStep', deploymentId, stepId: 's-1/deploy/1' }));
 });

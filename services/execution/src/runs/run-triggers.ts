@@ -1,75 +1,80 @@
-import { eventNameOf, SERVICE_TOPICS, type DeploymentPlanned } from '@gantry/contracts';
-import { EventStore, type EventMetadata, type SqlClient } from '@gantry/event-store';
+import {
+  eventNameOf,
+  SERVICE_TOPICS,
+  type CanaryAnalysisCompleted,
+  type DeploymentPlanned,
+  type DeploymentRescheduled,
+} from '@gantry/contracts';
+import type { SqlClient } from '@gantry/event-store';
 import type { CloudEvent } from '@gantry/messaging';
-import { causedBy, executeCommand, type ConsumerSpec } from '@gantry/platform';
-import { deploymentRunDecider, isReady, type RunCommand } from './deployment-run.decider';
-import type { Executor } from './simulated-executor';
+import { causedBy, type ConsumerSpec } from '@gantry/platform';
+import type { RunCommand } from './deployment-run.decider';
+import type { RunCommands } from './run-commands';
+import type { RunDriver } from './run-driver';
 
-export const runStream = (deploymentId: string) => ({ streamId: `DeploymentRun-${deploymentId}`, streamType: 'DeploymentRun' });
+/** What execution learns from planning and verification, as commands on the run. */
+export function commandFor(event: CloudEvent, now: string): RunCommand | undefined {
+  const data = event.data as { deploymentId: string };
+  const { deploymentId } = data;
+  const name = eventNameOf(event.type);
+  switch (name) {
+    case 'DeploymentPlanned':
+      return { type: 'PrepareRun', plan: event.data as DeploymentPlanned, now };
+    case 'DeploymentRescheduled':
+      return { type: 'RescheduleRun', deploymentId, window: (event.data as DeploymentRescheduled).window };
+    case 'ComponentsVerified':
+      return { type: 'ConfirmReadiness', deploymentId, readiness: 'components' };
+    case 'TargetEnvironmentVerified':
+      return { type: 'ConfirmReadiness', deploymentId, readiness: 'environment' };
+    case 'DeploymentCancelled':
+    case 'ComponentVerificationFailed':
+    case 'TargetEnvironmentVerificationFailed':
+    case 'ComponentVerificationRevoked':
+      return { type: 'AbandonRun', deploymentId, reason: name };
+    case 'CanaryAnalysisCompleted': {
+      const { wave, verdict } = event.data as CanaryAnalysisCompleted;
+      return { type: 'RecordVerdict', deploymentId, check: 'canary', verdict, wave, now };
+    }
+    case 'IdleSideVerified':
+    case 'IdleSideVerificationFailed':
+      return { type: 'RecordVerdict', deploymentId, check: 'idle-side', verdict: name === 'IdleSideVerified' ? 'pass' : 'fail', now };
+    case 'DeploymentVerified':
+    case 'DeploymentVerificationFailed':
+      return { type: 'RecordVerdict', deploymentId, check: 'deployment', verdict: name === 'DeploymentVerified' ? 'pass' : 'fail', now };
+    default:
+      return undefined;
+  }
+}
 
 const TRIGGERS = [
   'DeploymentPlanned',
+  'DeploymentRescheduled',
   'DeploymentCancelled',
   'ComponentsVerified',
   'TargetEnvironmentVerified',
   'ComponentVerificationFailed',
   'TargetEnvironmentVerificationFailed',
+  'ComponentVerificationRevoked',
+  'CanaryAnalysisCompleted',
+  'IdleSideVerified',
+  'IdleSideVerificationFailed',
+  'DeploymentVerified',
+  'DeploymentVerificationFailed',
 ];
 
-/** A run is prepared from the plan, made ready by the verifications, and executed as soon as it is ready. */
-export class RunTriggers {
-  constructor(
-    private readonly store: EventStore,
-    private readonly executor: Executor,
-  ) {}
-
-  consumer(): ConsumerSpec {
-    return {
-      name: 'execution.triggers',
-      topics: [SERVICE_TOPICS.planning, SERVICE_TOPICS.verification],
-      accepts: (type) => TRIGGERS.includes(eventNameOf(type) ?? ''),
-      handle: (event, tx) => this.handle(event, tx),
-    };
-  }
-
-  private commandFor(event: CloudEvent): RunCommand | undefined {
-    const data = event.data as { deploymentId: string };
-    switch (eventNameOf(event.type)) {
-      case 'DeploymentPlanned':
-        return { type: 'PrepareRun', plan: event.data as DeploymentPlanned };
-      case 'ComponentsVerified':
-        return { type: 'ConfirmReadiness', deploymentId: data.deploymentId, readiness: 'components' };
-      case 'TargetEnvironmentVerified':
-        return { type: 'ConfirmReadiness', deploymentId: data.deploymentId, readiness: 'environment' };
-      case 'DeploymentCancelled':
-      case 'ComponentVerificationFailed':
-      case 'TargetEnvironmentVerificationFailed':
-        return { type: 'AbandonRun', deploymentId: data.deploymentId, reason: eventNameOf(event.type)! };
-      default:
-        return undefined;
-    }
-  }
-
-  private async handle(event: CloudEvent, tx: SqlClient): Promise<void> {
-    const command = this.commandFor(event);
-    if (!command) return;
-    const deploymentId = command.type === 'PrepareRun' ? command.plan.deploymentId : command.deploymentId;
-    const metadata = causedBy('execution', event);
-    const { state } = await executeCommand(this.store, deploymentRunDecider, runStream(deploymentId), command, { metadata }, tx);
-    if (isReady(state)) await this.execute(deploymentId, state.plan, metadata, tx);
-  }
-
-  private async execute(deploymentId: string, plan: DeploymentPlanned, metadata: EventMetadata, tx: SqlClient): Promise<void> {
-    const startedAt = new Date().toISOString();
-    const results = [];
-    for (const wave of plan.waves) results.push(...(await this.executor.deployWave(plan, wave)));
-    await executeCommand(
-      this.store,
-      deploymentRunDecider,
-      runStream(deploymentId),
-      { type: 'RecordExecution', deploymentId, startedAt, results, executedAt: new Date().toISOString() },
-      { metadata },
-      tx,
-    );
-  }
+/** The consumer of planning's and verification's topics: records the command in the inbox's transaction, then drives the run. */
+export function runTriggers(runs: RunCommands, driver: RunDriver): ConsumerSpec {
+  return {
+    name: 'execution.triggers',
+    topics: [SERVICE_TOPICS.planning, SERVICE_TOPICS.verification],
+    accepts: (type) => TRIGGERS.includes(eventNameOf(type) ?? ''),
+    handle: async (event: CloudEvent, tx: SqlClient) => {
+      const command = commandFor(event, new Date().toISOString());
+      if (!command) return;
+      const deploymentId = command.type === 'PrepareRun' ? command.plan.deploymentId : command.deploymentId;
+      const { events } = await runs.execute(deploymentId, command, causedBy('execution', event), tx);
+      // the transaction commits after this handler; the driver reads the run again shortly (and the sweep catches up)
+      if (events.length > 0) setTimeout(() => driver.kick(deploymentId), 20).unref();
+    },
+  };
 }

@@ -1,22 +1,71 @@
-import { Controller, Get, Param, ParseUUIDPipe } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { RequirePermission } from '@gantry/auth';
-import { EventStore } from '@gantry/event-store';
-import { loadAggregate, NotFound } from '@gantry/platform';
-import { deploymentRunDecider } from './deployment-run.decider';
-import { runStream } from './run-triggers';
+import { CommandContext, type RequestContext } from '@gantry/platform';
+import { LabelPipe } from './label.pipe';
+import { Runs } from './runs';
+import { CompleteManualStepDto, DenyGateDto, RollbackDecisionDto } from './runs.dto';
+
+const uuid = new ParseUUIDPipe();
 
 @ApiTags('runs')
 @ApiBearerAuth()
 @Controller('runs')
 export class RunsController {
-  constructor(private readonly store: EventStore) {}
+  constructor(private readonly runs: Runs) {}
 
   @Get(':deploymentId')
   @RequirePermission('runs:read')
-  async get(@Param('deploymentId', new ParseUUIDPipe()) deploymentId: string) {
-    const { state, version } = await loadAggregate(this.store, deploymentRunDecider, runStream(deploymentId).streamId);
-    if (version === 0) throw new NotFound(`no run for deployment ${deploymentId}`);
-    return { deploymentId, version, ...state };
+  get(@Param('deploymentId', uuid) deploymentId: string) {
+    return this.runs.get(deploymentId);
+  }
+
+  @Post(':deploymentId/gates/:gate/approve')
+  @HttpCode(200)
+  @RequirePermission('runs:approve')
+  approve(@Param('deploymentId', uuid) id: string, @Param('gate', LabelPipe) gate: string, @CommandContext() context: RequestContext) {
+    return this.runs.approve(id, gate, context.identity, context.metadata);
+  }
+
+  @Post(':deploymentId/gates/:gate/deny')
+  @HttpCode(200)
+  @RequirePermission('runs:approve')
+  deny(@Param('deploymentId', uuid) id: string, @Param('gate', LabelPipe) gate: string, @Body() body: DenyGateDto, @CommandContext() context: RequestContext) {
+    return this.runs.deny(id, gate, body.reason, context.identity, context.metadata);
+  }
+
+  @Post(':deploymentId/pause')
+  @HttpCode(200)
+  @RequirePermission('runs:control')
+  pause(@Param('deploymentId', uuid) id: string, @CommandContext() context: RequestContext) {
+    return this.runs.pause(id, context.identity, context.metadata);
+  }
+
+  @Post(':deploymentId/resume')
+  @HttpCode(200)
+  @RequirePermission('runs:control')
+  resume(@Param('deploymentId', uuid) id: string, @CommandContext() context: RequestContext) {
+    return this.runs.resume(id, context.identity, context.metadata);
+  }
+
+  @Post(':deploymentId/abort')
+  @HttpCode(200)
+  @RequirePermission('runs:control')
+  abort(@Param('deploymentId', uuid) id: string, @CommandContext() context: RequestContext) {
+    return this.runs.abort(id, context.identity, context.metadata);
+  }
+
+  @Post(':deploymentId/rollback-decision')
+  @HttpCode(200)
+  @RequirePermission('runs:control')
+  decideRollback(@Param('deploymentId', uuid) id: string, @Body() body: RollbackDecisionDto, @CommandContext() context: RequestContext) {
+    return this.runs.decideRollback(id, body.rollback, context.identity, context.metadata);
+  }
+
+  @Post(':deploymentId/manual-steps/:stepId/complete')
+  @HttpCode(200)
+  @RequirePermission('runs:perform-manual-steps')
+  completeManualStep(@Param('deploymentId', uuid) id: string, @Param('stepId', LabelPipe) stepId: string, @Body() body: CompleteManualStepDto, @CommandContext() context: RequestContext) {
+    return this.runs.completeManualStep(id, stepId, body.evidence, context.identity, context.metadata);
   }
 }

@@ -1,0 +1,106 @@
+import { ConfigurationError } from '@gantry/platform';
+import type { Executor } from './executor';
+import { ManualExecutor, type ManualExecutorConfig } from './manual-executor';
+import { SimulatedExecutor, type SimulatedExecutorConfig } from './simulated-executor';
+import { WebhookExecutor, type WebhookExecutorConfig } from './webhook-executor';
+
+export type ExecutorConfig = SimulatedExecutorConfig | WebhookExecutorConfig | ManualExecutorConfig;
+
+/**
+ * GANTRY_EXECUTORS: which executor runs the steps of each environment, and how transient errors are retried.
+ * `{"default": {"type": "simulated"}, "environments": {"production": {"type": "webhook", "url": "...", "secret": "..."}},
+ *   "retries": 3, "retryBackoffMs": 200}`. Unset: the simulated executor everywhere.
+ */
+export interface ExecutorsConfig {
+  default: ExecutorConfig;
+  environments: Record<string, ExecutorConfig>;
+  /** transient errors asked again this many times (with the same key) before the step fails `ExecutorUnavailable` */
+  retries: number;
+  retryBackoffMs: number;
+  /** host[:port] of every URL the webhook executor may call (GANTRY_WEBHOOK_ALLOWED_HOSTS) */
+  allowedHosts: string[];
+  /** how often unfinished runs are looked at (GANTRY_RUN_SWEEP_MS, default 500) */
+  sweepMs: number;
+}
+
+const fail = (message: string): never => {
+  throw new ConfigurationError(`GANTRY_EXECUTORS: ${message}`);
+};
+
+function executorConfig(raw: unknown, where: string, allowedHosts: readonly string[]): ExecutorConfig {
+  const c = raw as Record<string, unknown>;
+  if (typeof c !== 'object' || c === null) return fail(`${where} must be an object`);
+  switch (c.type) {
+    case 'simulated': {
+      const rules = c.rules ?? [];
+      if (!Array.isArray(rules) || rules.some((r) => typeof r?.label !== 'string' || !/^[^=]+=.+$/.test(r.label))) fail(`${where}.rules must be a list of {label: "key=value", durationMs?, fail?, steps?}`);
+      return { type: 'simulated', durationMs: Number(c.durationMs ?? 0), rules: rules as SimulatedExecutorConfig['rules'] };
+    }
+    case 'webhook': {
+      let url: URL | undefined;
+      try {
+        url = new URL(String(c.url));
+      } catch {
+        fail(`${where}.url is not a URL`);
+      }
+      if (!/^https?:$/.test(url!.protocol)) fail(`${where}.url must be http(s)`);
+      if (!allowedHosts.includes(url!.host)) fail(`${where}.url: ${url!.host} is not on GANTRY_WEBHOOK_ALLOWED_HOSTS`);
+      if (typeof c.secret !== 'string' || c.secret.length < 32) fail(`${where}.secret must be at least 32 characters`);
+      return { type: 'webhook', url: url!.toString(), secret: c.secret as string, timeoutMs: Number(c.timeoutMs ?? 10_000), replayWindowSeconds: Number(c.replayWindowSeconds ?? 300) };
+    }
+    case 'manual':
+      return { type: 'manual', ...(typeof c.role === 'string' ? { role: c.role } : {}) };
+    default:
+      return fail(`${where}.type must be simulated, webhook or manual`);
+  }
+}
+
+const whole = (raw: unknown, name: string, fallback: number): number => {
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw new ConfigurationError(`${name} must be a non-negative integer, got "${String(raw)}"`);
+  return n;
+};
+
+/** Reads GANTRY_EXECUTORS, GANTRY_WEBHOOK_ALLOWED_HOSTS and GANTRY_RUN_SWEEP_MS; a bad value stops the service at boot. */
+export function executorsFromEnv(env: NodeJS.ProcessEnv): ExecutorsConfig {
+  const allowedHosts = (env.GANTRY_WEBHOOK_ALLOWED_HOSTS ?? '').split(',').map((h) => h.trim()).filter(Boolean);
+  let raw: Record<string, unknown> = {};
+  if (env.GANTRY_EXECUTORS) {
+    try {
+      raw = JSON.parse(env.GANTRY_EXECUTORS);
+    } catch {
+      fail('is not JSON');
+    }
+  }
+  const environments = (raw.environments ?? {}) as Record<string, unknown>;
+  return {
+    default: raw.default ? executorConfig(raw.default, 'default', allowedHosts) : { type: 'simulated' },
+    environments: Object.fromEntries(Object.entries(environments).map(([name, c]) => [name, executorConfig(c, `environments.${name}`, allowedHosts)])),
+    retries: whole(raw.retries, 'GANTRY_EXECUTORS.retries', 3),
+    retryBackoffMs: whole(raw.retryBackoffMs, 'GANTRY_EXECUTORS.retryBackoffMs', 200),
+    allowedHosts,
+    sweepMs: whole(env.GANTRY_RUN_SWEEP_MS, 'GANTRY_RUN_SWEEP_MS', 500) || 500,
+  };
+}
+
+/** The executors, one per environment as configured. */
+export class ExecutorDirectory {
+  private readonly built = new Map<string, Executor>();
+
+  constructor(readonly config: ExecutorsConfig) {}
+
+  configFor(environment: string): ExecutorConfig {
+    return this.config.environments[environment] ?? this.config.default;
+  }
+
+  executorFor(environment: string): Executor {
+    const config = this.configFor(environment);
+    let executor = this.built.get(environment);
+    if (!executor) {
+      executor = config.type === 'webhook' ? new WebhookExecutor(config, this.config.allowedHosts) : config.type === 'manual' ? new ManualExecutor(config) : new SimulatedExecutor(config);
+      this.built.set(environment, executor);
+    }
+    return executor;
+  }
+}

@@ -1,0 +1,67 @@
+import { Controller, HttpCode, Param, ParseUUIDPipe, Post, Req, UnauthorizedException } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { SignedRequest } from '@gantry/auth';
+import { RuleRefused } from '@gantry/platform';
+import { planOf } from '../runs/deployment-run.state';
+import { RunCommands } from '../runs/run-commands';
+import { RunDriver } from '../runs/run-driver';
+import { attemptOf, idempotencyKey, nextStep } from '../runs/run-steps';
+import { ExecutorDirectory } from './executor-configuration';
+import { outcomeOf } from './webhook-executor';
+import { checkSignature, SIGNATURE_HEADER, TIMESTAMP_HEADER } from './webhook-signature';
+
+interface RawRequest {
+  rawBody?: Buffer;
+  body?: unknown;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+const header = (request: RawRequest, name: string) => {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+};
+
+/**
+ * The webhook executor's late answer: `{"idempotencyKey", "status": "succeeded" | "failed", "reason"?, "detail"?,
+ * "snapshotRef"?}`, signed like Gantry's requests with the environment's secret. No bearer token: the signature is the
+ * identity. A forged signature, a timestamp outside the replay window, or a signature used before is 401 and
+ * changes nothing.
+ */
+@ApiTags('runs')
+@Controller('runs')
+export class WebhookCallbacksController {
+  constructor(
+    private readonly runs: RunCommands,
+    private readonly driver: RunDriver,
+    private readonly executors: ExecutorDirectory,
+  ) {}
+
+  @Post(':deploymentId/callbacks')
+  @SignedRequest()
+  @HttpCode(200)
+  async callback(@Param('deploymentId', new ParseUUIDPipe()) deploymentId: string, @Req() request: RawRequest) {
+    const { state } = await this.runs.load(deploymentId);
+    const plan = planOf(state);
+    const config = plan && this.executors.configFor(plan.environment);
+    // an unknown run and an environment without webhooks look the same as a bad signature: nothing to learn here
+    if (!config || config.type !== 'webhook') throw new UnauthorizedException('the callback is not signed by a configured webhook executor');
+    const signature = header(request, SIGNATURE_HEADER);
+    const check = checkSignature(config.secret, { timestamp: header(request, TIMESTAMP_HEADER), signature }, request.rawBody?.toString('utf8') ?? '', new Date(), config.replayWindowSeconds ?? 300);
+    if (!check.ok) throw new UnauthorizedException(check.reason);
+    const body = (request.body ?? {}) as { idempotencyKey?: unknown };
+    const outcome = outcomeOf(body);
+    return this.runs.store.db.transaction(async (tx) => {
+      if (!(await this.runs.firstUseOf(signature!, deploymentId, tx))) throw new UnauthorizedException('this callback was received before (replay)');
+      const { state: current } = await this.runs.load(deploymentId, tx);
+      const step = nextStep(current);
+      const key = step && idempotencyKey(deploymentId, step, attemptOf(current, step));
+      if (!step || key !== body.idempotencyKey || outcome.status === 'pending') throw new RuleRefused('StepNotAwaited', { idempotencyKey: String(body.idempotencyKey).slice(0, 600) });
+      const { version } = await this.runs.execute(deploymentId, { type: 'RecordStepOutcome', deploymentId, step, outcome, now: new Date().toISOString() }, {
+        actor: { subject: `executor:${plan!.environment}`, roles: [], channel: 'system' },
+        correlationId: deploymentId,
+      }, tx);
+      setTimeout(() => (this.driver.settled(key!), this.driver.kick(deploymentId)), 20).unref();
+      return { deploymentId, version, recorded: outcome.status };
+    });
+  }
+}

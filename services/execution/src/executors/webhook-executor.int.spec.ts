@@ -1,0 +1,116 @@
+import { eventually } from '@gantry/testing';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { defaultExecutors, planAndVerify, planFor, startExecution, suffix, typesOf, type ExecutionUnderTest } from '../test-fixtures';
+import { sign, signedHeaders } from './webhook-signature';
+
+/**
+ * The webhook executor against a real HTTP server of the test's own: it checks each request's signature, answers at
+ * once, too late (a timeout), or 202 with the result coming later through the signed callback.
+ */
+const SECRET = 'webhook-test-secret-of-at-least-32-chars';
+const hooks = `hooks-${suffix()}`;
+let execution: ExecutionUnderTest;
+let server: Server;
+const received: { key: string; target?: string; step: string; signatureValid: boolean; body: Record<string, any> }[] = [];
+
+const readBody = (request: IncomingMessage) =>
+  new Promise<string>((resolve) => {
+    let body = '';
+    request.on('data', (chunk) => (body += chunk));
+    request.on('end', () => resolve(body));
+  });
+
+beforeAll(async () => {
+  server = createServer(async (request, response) => {
+    const raw = await readBody(request);
+    const body = JSON.parse(raw);
+    const timestamp = String(request.headers['x-gantry-timestamp']);
+    received.push({ key: String(request.headers['idempotency-key']), target: body.target, step: body.step, signatureValid: request.headers['x-gantry-signature'] === sign(SECRET, timestamp, raw), body });
+    const reply = (status: number, result?: unknown) => response.writeHead(status, { 'content-type': 'application/json' }).end(result ? JSON.stringify(result) : undefined);
+    if (body.step === 'deploy' && body.target?.startsWith('slow')) return void setTimeout(() => reply(200, { status: 'succeeded' }), 3_000).unref();
+    if (body.step === 'deploy' && body.target?.startsWith('async')) return reply(202);
+    const asked = received.filter((r) => r.key === body.idempotencyKey).length;
+    if (body.step === 'deploy' && body.target?.startsWith('flaky') && asked <= 2) return reply(503);
+    if (body.step === 'deploy' && body.target?.startsWith('down')) return reply(503);
+    reply(200, { status: 'succeeded' });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address() as { port: number };
+  execution = await startExecution(
+    defaultExecutors({
+      environments: { [hooks]: { type: 'webhook', url: `http://127.0.0.1:${address.port}/deploy`, secret: SECRET, timeoutMs: 500, replayWindowSeconds: 300 } },
+      allowedHosts: [`127.0.0.1:${address.port}`],
+    }),
+  );
+}, 120_000);
+afterAll(async () => {
+  await execution?.stop();
+  server?.closeAllConnections();
+  await new Promise((resolve) => server?.close(resolve));
+});
+
+const callback = (deploymentId: string, body: unknown, secret = SECRET, at = new Date()) => {
+  const raw = JSON.stringify(body);
+  return fetch(`${execution.url}/runs/${deploymentId}/callbacks`, { method: 'POST', headers: { 'content-type': 'application/json', ...signedHeaders(secret, raw, at) }, body: raw });
+};
+
+describe('webhook executor', () => {
+  it('POSTs each step signed with HMAC-SHA256 over the timestamp and body, with its idempotency key', async () => {
+    const plan = planFor(hooks, { strategy: 'progressive', waves: [{ index: 1, targets: ['h-1'] }, { index: 2, targets: ['h-2'] }] });
+    await planAndVerify(execution, plan);
+    await execution.waitFor(plan.deploymentId, 'DeploymentExecuted');
+    const mine = received.filter((r) => r.body.deploymentId === plan.deploymentId);
+    expect(mine.map((r) => `${r.step} ${r.target}`)).toEqual(['deploy h-1', 'deploy h-2']);
+    expect(mine.every((r) => r.signatureValid)).toBe(true);
+    expect(mine.map((r) => r.key)).toEqual([`${plan.deploymentId}:h-1:deploy:1`, `${plan.deploymentId}:h-2:deploy:1`]);
+    expect(mine[0].body).toMatchObject({ environment: hooks, wave: 1, attempt: 1, components: [{ name: 'payments-api', version: '2.4.1', kind: 'software' }] });
+  }, 60_000);
+
+  it('a slow target times out and fails the wave; what was deployed is rolled back', async () => {
+    const plan = planFor(hooks, { waves: [{ index: 1, targets: ['ok-1', 'slow-2'] }] });
+    await planAndVerify(execution, plan);
+    const events = await execution.waitFor(plan.deploymentId, 'RolledBack');
+    expect(typesOf(events).slice(typesOf(events).indexOf('WaveStarted'))).toEqual(['WaveStarted', 'TargetDeployed', 'TargetDeploymentFailed', 'RollbackStarted', 'TargetRolledBack', 'RolledBack']);
+    expect(events.find((e) => e.type === 'TargetDeploymentFailed')!.data).toMatchObject({ target: 'slow-2', reason: 'ExecutorTimeout' });
+    expect(received.filter((r) => r.body.deploymentId === plan.deploymentId).map((r) => `${r.step} ${r.target}`)).toEqual(['deploy ok-1', 'deploy slow-2', 'undo ok-1']);
+  }, 60_000);
+
+  it('a result that comes later through the callback: forged or replayed callbacks get 401 and change nothing', async () => {
+    const plan = planFor(hooks, { waves: [{ index: 1, targets: ['async-1'] }] });
+    await planAndVerify(execution, plan);
+    await execution.waitFor(plan.deploymentId, 'WaveStarted');
+    await eventually(async () => received.some((r) => r.body.deploymentId === plan.deploymentId), { timeoutMs: 10_000, what: 'the deploy request' });
+    const key = received.find((r) => r.body.deploymentId === plan.deploymentId)!.key;
+    const before = (await execution.runEvents(plan.deploymentId)).length;
+
+    const forged = await callback(plan.deploymentId, { idempotencyKey: key, status: 'succeeded' }, 'not-the-secret-but-long-enough-to-look-real');
+    expect(forged.status).toBe(401);
+    const stale = await callback(plan.deploymentId, { idempotencyKey: key, status: 'succeeded' }, SECRET, new Date(Date.now() - 3_600_000));
+    expect(stale.status).toBe(401);
+    expect((await execution.runEvents(plan.deploymentId)).length).toBe(before);
+
+    const raw = JSON.stringify({ idempotencyKey: key, status: 'succeeded' });
+    const headers = { 'content-type': 'application/json', ...signedHeaders(SECRET, raw, new Date()) };
+    const first = await fetch(`${execution.url}/runs/${plan.deploymentId}/callbacks`, { method: 'POST', headers, body: raw });
+    expect(first.status).toBe(200);
+    await execution.waitFor(plan.deploymentId, 'DeploymentExecuted');
+    const after = (await execution.runEvents(plan.deploymentId)).length;
+    const replayed = await fetch(`${execution.url}/runs/${plan.deploymentId}/callbacks`, { method: 'POST', headers, body: raw });
+    expect(replayed.status).toBe(401);
+    expect((await execution.runEvents(plan.deploymentId)).length).toBe(after);
+    expect(received.filter((r) => r.body.deploymentId === plan.deploymentId)).toHaveLength(1);
+  }, 60_000);
+
+  it('transient errors are asked again with the same key, a bounded number of times with backoff', async () => {
+    const plan = planFor(hooks, { waves: [{ index: 1, targets: ['flaky-1', 'down-2'] }] });
+    await planAndVerify(execution, plan);
+    const events = await execution.waitFor(plan.deploymentId, 'RolledBack');
+    const asks = (target: string) => received.filter((r) => r.body.deploymentId === plan.deploymentId && r.target === target && r.step === 'deploy');
+    // flaky-1: two 503s, then done; down-2: 1 + 2 retries (the configured bound), then the step fails
+    expect(asks('flaky-1').map((r) => r.key)).toEqual(Array(3).fill(`${plan.deploymentId}:flaky-1:deploy:1`));
+    expect(asks('down-2')).toHaveLength(3);
+    expect(new Set(asks('down-2').map((r) => r.key)).size).toBe(1);
+    expect(events.find((e) => e.type === 'TargetDeploymentFailed')!.data).toMatchObject({ target: 'down-2', reason: 'ExecutorUnavailable' });
+    expect(typesOf(events).slice(typesOf(events).indexOf('WaveStarted'))).toEqual(['WaveStarted', 'TargetDeployed', 'TargetDeploymentFailed', 'RollbackStarted', 'TargetRolledBack', 'RolledBack']);
+  }, 60_000);
+});

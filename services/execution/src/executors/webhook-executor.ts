@@ -1,0 +1,77 @@
+import { waveOf } from '../runs/run-steps';
+import { TransientExecutorError, type Executor, type ExecutorAnswer, type StepRequest } from './executor';
+import { signedHeaders } from './webhook-signature';
+
+export interface WebhookExecutorConfig {
+  type: 'webhook';
+  /** where each step is POSTed; its host must be on GANTRY_WEBHOOK_ALLOWED_HOSTS */
+  url: string;
+  /** HMAC-SHA256 key shared with the executor, for requests and callbacks (at least 32 characters) */
+  secret: string;
+  /** no answer within this time: the step failed (`ExecutorTimeout`); default 10000 */
+  timeoutMs?: number;
+  /** how old a callback's timestamp may be, in seconds; default 300 */
+  replayWindowSeconds?: number;
+}
+
+const CODE = /^[A-Za-z][A-Za-z0-9]{0,63}$/;
+
+/**
+ * POSTs each step, signed, to the configured URL. The answer carries the result (200), or says it comes later through
+ * `POST /runs/:deploymentId/callbacks` (202). 5xx, 429 and network errors are transient (asked again with the same
+ * key); another 4xx is a refusal; no answer in time is a failure.
+ */
+export class WebhookExecutor implements Executor {
+  constructor(
+    private readonly config: WebhookExecutorConfig,
+    private readonly allowedHosts: readonly string[],
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  async perform({ deploymentId, plan, step, idempotencyKey, attempt }: StepRequest): Promise<ExecutorAnswer> {
+    const url = new URL(this.config.url);
+    if (!this.allowedHosts.includes(url.host)) return { status: 'failed', reason: 'HostNotAllowed', detail: `${url.host} is not on GANTRY_WEBHOOK_ALLOWED_HOSTS` };
+    const body = JSON.stringify({
+      idempotencyKey,
+      attempt,
+      deploymentId,
+      environment: plan.environment,
+      service: plan.service,
+      kind: plan.kind,
+      step: step.kind,
+      ...('target' in step ? { target: step.target } : {}),
+      wave: waveOf(step),
+      ...(step.kind === 'switch-traffic' ? { from: step.from, to: step.to } : {}),
+      ...(step.kind === 'retire' ? { side: step.side } : {}),
+      ...(step.kind === 'restore' ? { snapshotRef: step.snapshotRef } : {}),
+      components: plan.components.map((c) => ({ name: c.name, version: c.version, kind: c.kind })),
+    });
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'idempotency-key': idempotencyKey, ...signedHeaders(this.config.secret, body, this.now()) },
+        body,
+        redirect: 'error',
+        signal: AbortSignal.timeout(this.config.timeoutMs ?? 10_000),
+      });
+    } catch (error) {
+      if ((error as Error).name === 'TimeoutError') return { status: 'failed', reason: 'ExecutorTimeout', detail: `no answer within ${this.config.timeoutMs ?? 10_000} ms` };
+      throw new TransientExecutorError(`${url.host}: ${(error as Error).message}`);
+    }
+    if (response.status === 202) return { status: 'pending' };
+    if (response.status >= 500 || response.status === 429) throw new TransientExecutorError(`${url.host} answered ${response.status}`);
+    if (response.status !== 200) return { status: 'failed', reason: 'ExecutorRefused', detail: `${url.host} answered ${response.status}` };
+    return outcomeOf(await response.json().catch(() => undefined));
+  }
+}
+
+/** A result the executor reported (in its answer or a callback): `succeeded` (maybe with a snapshot reference) or `failed` with a reason code. */
+export function outcomeOf(result: unknown): ExecutorAnswer {
+  const r = (result ?? {}) as { status?: unknown; reason?: unknown; detail?: unknown; snapshotRef?: unknown };
+  if (r.status === 'succeeded') return { status: 'succeeded', ...(typeof r.snapshotRef === 'string' && r.snapshotRef.length <= 512 && r.snapshotRef ? { snapshotRef: r.snapshotRef } : {}) };
+  if (r.status === 'failed') {
+    return { status: 'failed', reason: typeof r.reason === 'string' && CODE.test(r.reason) ? r.reason : 'ExecutorReportedFailure', ...(typeof r.detail === 'string' && r.detail ? { detail: r.detail.slice(0, 2000) } : {}) };
+  }
+  return { status: 'failed', reason: 'ExecutorAnswerInvalid', detail: 'the answer is neither {"status":"succeeded"} nor {"status":"failed"}' };
+}

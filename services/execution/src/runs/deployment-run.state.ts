@@ -1,0 +1,220 @@
+import type { BlueGreenSide, DeploymentPlanned, EventPayloads, ExecutionEventPayloads, Readiness, Window } from '@gantry/contracts';
+
+/** Every event of a DeploymentRun stream: the execution service's own events. */
+export type RunEvent = { [N in keyof ExecutionEventPayloads]: { type: N; data: EventPayloads[N] } }[keyof ExecutionEventPayloads];
+
+/** A gate waiting for approvals: `approvers` are the distinct people who approved it so far. */
+export interface GateState {
+  name: string;
+  roles: string[];
+  minimumApprovers: number;
+  approvers: string[];
+}
+
+/** Manual work a person must complete before the step it belongs to counts as done. */
+export interface ManualItem {
+  stepId: string;
+  role: string;
+  evidenceRequired: boolean;
+  completed: boolean;
+}
+
+/** What is known once the plan arrived: readiness, gates, the window and whether adherence was missed in it. */
+export interface Planned {
+  plan: DeploymentPlanned;
+  window: Window;
+  confirmed: Readiness[];
+  gates: GateState[];
+  /** ScheduleMissed recorded for the current window */
+  missed: boolean;
+}
+
+/** A deployed (or removed) target: what a rollback undoes, in reverse order. */
+export interface TargetRef {
+  wave: number;
+  target: string;
+}
+
+/** A started run's progress through backup, waves, analyses and (blue-green) the traffic switch. */
+export interface Progress extends Planned {
+  startedAt: string;
+  backup?: string;
+  /** the wave under way or last completed */
+  wave?: { index: number; completed: boolean };
+  done: TargetRef[];
+  /** canary steps whose analysis arrived (any verdict) */
+  analysed: number[];
+  awaiting?: 'canary' | 'idle-side';
+  idleRequested: boolean;
+  idleVerified: boolean;
+  switched: boolean;
+  /** the run starts no further step until resumed or decided */
+  pause?: { reason: string };
+  /** the pause was for the window closing: later wave boundaries do not pause again */
+  pausedForWindow: boolean;
+  manual: ManualItem[];
+  /** failed attempts per step (only a retirement is retried, after a resume) */
+  failedAttempts: Record<string, number>;
+}
+
+export interface Undoing {
+  reason: string;
+  undone: TargetRef[];
+  switchedBack: boolean;
+  restored: boolean;
+}
+
+export type RunOutcome = 'abandoned' | 'succeeded' | 'rolled-back' | 'failed';
+
+/**
+ * DeploymentRun: the execution of one planned deployment (domain.md, steps 5–6).
+ * `unplanned`: verifications arrived before the plan; `waiting`: for readiness, gates and the window; `running`:
+ * started, through backup and waves; `executed`: every wave done, verification decides (blue-green then retires the
+ * old side); `rolling-back`: undoing; `ended`: with its outcome.
+ */
+export type DeploymentRun =
+  | { status: 'unplanned'; confirmed: Readiness[] }
+  | ({ status: 'waiting' } & Planned)
+  | ({ status: 'running' } & Progress)
+  | ({ status: 'executed'; verified: boolean } & Progress)
+  | ({ status: 'rolling-back' } & Progress & Undoing)
+  | { status: 'ended'; outcome: RunOutcome; reason?: string; plan?: DeploymentPlanned };
+
+export const initialState: DeploymentRun = { status: 'unplanned', confirmed: [] };
+
+/** Blue-green: the side that serves traffic before the run, and the idle side it deploys to. */
+export const LIVE_SIDE: BlueGreenSide = 'blue';
+export const IDLE_SIDE: BlueGreenSide = 'green';
+
+/** Pauses that a person ends with ResumeRun; any other pause reason (a failure code) needs DecideRollback. */
+export const RESUMABLE_PAUSES = ['Requested', 'WindowClosed', 'RetireFailed', 'CanaryAnalysisInconclusive'];
+
+export const decisionPending = (run: Progress): boolean => run.pause !== undefined && !RESUMABLE_PAUSES.includes(run.pause.reason) ;
+
+export const planOf = (run: DeploymentRun): DeploymentPlanned | undefined => (run.status === 'unplanned' ? undefined : run.plan);
+
+const sameTarget = (a: TargetRef, b: TargetRef) => a.wave === b.wave && a.target === b.target;
+export const includesTarget = (list: readonly TargetRef[], ref: TargetRef) => list.some((r) => sameTarget(r, ref));
+
+const started = (run: Planned, startedAt: string): Progress => ({
+  ...run,
+  startedAt,
+  done: [],
+  analysed: [],
+  idleRequested: false,
+  idleVerified: false,
+  switched: false,
+  pausedForWindow: false,
+  manual: [],
+  failedAttempts: {},
+});
+
+const ended = (run: DeploymentRun, outcome: RunOutcome, reason?: string): DeploymentRun => ({
+  status: 'ended',
+  outcome,
+  ...(reason ? { reason } : {}),
+  ...(planOf(run) ? { plan: planOf(run) } : {}),
+});
+
+/** Applies one recorded event. Events that do not fit the state (a late duplicate) leave it as it is. */
+export function evolve(state: DeploymentRun, event: RunEvent): DeploymentRun {
+  switch (event.type) {
+    case 'RunPrepared':
+      return state.status === 'unplanned'
+        ? { status: 'waiting', plan: event.data.plan, window: event.data.plan.window, confirmed: state.confirmed, gates: [], missed: false }
+        : state;
+    case 'ReadinessConfirmed':
+      return state.status === 'unplanned' || state.status === 'waiting' ? { ...state, confirmed: [...state.confirmed, event.data.readiness] } : state;
+    case 'ApprovalRequested': {
+      if (state.status !== 'waiting') return state;
+      const { gate, roles, minimumApprovers } = event.data;
+      return { ...state, gates: [...state.gates, { name: gate, roles, minimumApprovers, approvers: [] }] };
+    }
+    case 'ApprovalGranted':
+      return state.status === 'waiting'
+        ? { ...state, gates: state.gates.map((g) => (g.name === event.data.gate ? { ...g, approvers: [...g.approvers, event.data.by] } : g)) }
+        : state;
+    case 'ApprovalDenied':
+      return state;
+    case 'RunAbandoned':
+      return ended(state, 'abandoned', event.data.reason);
+    case 'RunRescheduled':
+      return state.status === 'waiting' ? { ...state, window: event.data.window, missed: false } : state;
+    case 'ScheduleMissed':
+      return state.status === 'waiting' || state.status === 'running' ? { ...state, missed: true } : state;
+    case 'DeploymentStarted':
+      return state.status === 'waiting' ? { ...started(state, event.data.startedAt), status: 'running' } : state;
+    case 'BackupTaken':
+      return state.status === 'running' ? { ...state, backup: event.data.snapshotRef } : state;
+    case 'WaveStarted':
+      return state.status === 'running' ? { ...state, wave: { index: event.data.wave, completed: false } } : state;
+    case 'TargetDeployed':
+    case 'ComponentsRemoved':
+      return state.status === 'running' || state.status === 'rolling-back'
+        ? { ...state, done: [...state.done, { wave: event.data.wave, target: event.data.target }], manual: state.status === 'running' ? [] : state.manual }
+        : state;
+    case 'TargetDeploymentFailed':
+      return state.status === 'running' ? { ...state, manual: [] } : state;
+    case 'WaveCompleted':
+      return state.status === 'running' && state.wave ? { ...state, wave: { ...state.wave, completed: true } } : state;
+    case 'CanaryAnalysisRequested':
+      return state.status === 'running' ? { ...state, awaiting: 'canary' } : state;
+    case 'IdleSideVerificationRequested':
+      return state.status === 'running' ? { ...state, awaiting: 'idle-side', idleRequested: true } : state;
+    case 'VerificationOutcomeReceived':
+      return received(state, event.data);
+    case 'TrafficSwitched':
+      if (state.status === 'running') return { ...state, switched: true, manual: [] };
+      return state.status === 'rolling-back' ? { ...state, switchedBack: true, manual: [] } : state;
+    case 'DeploymentExecuted':
+      return state.status === 'running' ? { ...state, status: 'executed', verified: false } : state;
+    case 'SideRetired':
+      return state.status === 'executed' ? ended(state, 'succeeded') : state;
+    case 'RunPaused': {
+      if (state.status !== 'running' && state.status !== 'executed') return state;
+      const failedAttempts =
+        event.data.reason === 'RetireFailed' ? { ...state.failedAttempts, retire: (state.failedAttempts.retire ?? 0) + 1 } : state.failedAttempts;
+      return { ...state, pause: { reason: event.data.reason }, pausedForWindow: state.pausedForWindow || event.data.reason === 'WindowClosed', failedAttempts };
+    }
+    case 'RunResumed':
+    case 'RollbackDecided':
+      return state.status === 'running' || state.status === 'executed' ? { ...state, pause: undefined } : state;
+    case 'RollbackStarted':
+      return state.status === 'running' || state.status === 'executed'
+        ? { ...state, status: 'rolling-back', reason: event.data.reason, undone: [], switchedBack: false, restored: false, pause: undefined, awaiting: undefined, manual: [] }
+        : state;
+    case 'TargetRolledBack':
+      return state.status === 'rolling-back' ? { ...state, undone: [...state.undone, { wave: event.data.wave, target: event.data.target }], manual: [] } : state;
+    case 'BackupRestored':
+      return state.status === 'rolling-back' ? { ...state, restored: true, manual: [] } : state;
+    case 'RolledBack':
+      return ended(state, 'rolled-back', event.data.reason);
+    case 'DeploymentFailed':
+      return ended(state, 'failed', event.data.reason);
+    case 'ManualStepRequired': {
+      if (state.status !== 'running' && state.status !== 'executed' && state.status !== 'rolling-back') return state;
+      const { stepId, role, evidenceRequired } = event.data;
+      return { ...state, manual: [...state.manual, { stepId, role, evidenceRequired, completed: false }] };
+    }
+    case 'ManualStepCompleted':
+      return state.status === 'running' || state.status === 'executed' || state.status === 'rolling-back'
+        ? { ...state, manual: state.manual.map((m) => (m.stepId === event.data.stepId ? { ...m, completed: true } : m)) }
+        : state;
+    default: {
+      const unknown: never = event;
+      return unknown;
+    }
+  }
+}
+
+function received(state: DeploymentRun, outcome: EventPayloads['VerificationOutcomeReceived']): DeploymentRun {
+  switch (outcome.check) {
+    case 'canary':
+      return state.status === 'running' ? { ...state, awaiting: undefined, analysed: [...state.analysed, outcome.wave ?? 0] } : state;
+    case 'idle-side':
+      return state.status === 'running' ? { ...state, awaiting: undefined, idleVerified: outcome.verdict === 'pass' } : state;
+    case 'deployment':
+      if (state.status !== 'executed' || outcome.verdict !== 'pass') return state;
+      return state.plan.strategy === 'blue-green' ? { ...state, verified: true } : ended(state, 'succeeded');
+  }
+}

@@ -1,0 +1,188 @@
+import { credentials, loadPackageDefinition, Metadata, type ServiceClientConstructor } from '@grpc/grpc-js';
+import { loadSync } from '@grpc/proto-loader';
+import { EXECUTION_PROTO_PATH, PROTO_ROOT } from '@gantry/contracts';
+import { createServer } from 'node:net';
+import { call, defaultExecutors, planAndVerify, planFor, startExecution, suffix, tokenFor, typesOf, type ExecutionUnderTest } from '../test-fixtures';
+
+/** Gates and manual steps through REST, on a run fed over Kafka. */
+const production = `production-${suffix()}`;
+const datacentre = `datacentre-${suffix()}`;
+let execution: ExecutionUnderTest;
+let grpcPort: number;
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+
+beforeAll(async () => {
+  grpcPort = await freePort();
+  execution = await startExecution(defaultExecutors({ environments: { [production]: { type: 'simulated', rules: [{ label: 'simulate=slow', durationMs: 1500 }] }, [datacentre]: { type: 'manual' } } }), grpcPort);
+}, 120_000);
+afterAll(() => execution?.stop());
+
+const gate = { name: 'production approval', kind: 'approval' as const, roles: ['service-owner', 'deployment-manager'], minimumApprovers: 2, source: 'model' as const };
+const path = (id: string, action: string) => `/runs/${id}/gates/${encodeURIComponent(gate.name)}/${action}`;
+
+describe('gates', () => {
+  it("refuses the requester's own approval, counts the same person once, and starts the run once enough others approved", async () => {
+    const plan = planFor(production, { gates: [gate], requestedBy: 'rita' });
+    await planAndVerify(execution, plan);
+    await execution.waitFor(plan.deploymentId, 'ApprovalRequested');
+    await execution.waitFor(plan.deploymentId, 'ReadinessConfirmed', (d) => d.readiness === 'environment');
+
+    const requester = await call(execution.url, await tokenFor('deployment-manager', 'rita'), 'POST', path(plan.deploymentId, 'approve'));
+    expect(requester.status).toBe(403);
+    expect(requester.body).toMatchObject({ code: 'RequesterMayNotApprove' });
+
+    const sam = await tokenFor('service-owner', 'sam');
+    expect((await call(execution.url, sam, 'POST', path(plan.deploymentId, 'approve'))).status).toBe(200);
+    const twice = await call(execution.url, sam, 'POST', path(plan.deploymentId, 'approve'));
+    expect(twice.status).toBe(200);
+    const afterSam = await execution.runEvents(plan.deploymentId);
+    expect(afterSam.filter((e) => e.type === 'ApprovalGranted').map((e) => e.data.by)).toEqual(['sam']);
+    expect(typesOf(afterSam)).not.toContain('DeploymentStarted');
+
+    const practitioner = await call(execution.url, await tokenFor('deployment-practitioner', 'pat'), 'POST', path(plan.deploymentId, 'approve'));
+    expect(practitioner.status).toBe(403);
+
+    expect((await call(execution.url, await tokenFor('deployment-manager', 'dana'), 'POST', path(plan.deploymentId, 'approve'))).status).toBe(200);
+    const events = await execution.waitFor(plan.deploymentId, 'DeploymentExecuted');
+    expect(events.filter((e) => e.type === 'ApprovalGranted').map((e) => `${e.data.by}/${e.data.role}`)).toEqual(['sam/service-owner', 'dana/deployment-manager']);
+  }, 60_000);
+
+  it('a denial ends the run', async () => {
+    const plan = planFor(production, { gates: [gate] });
+    await planAndVerify(execution, plan);
+    await execution.waitFor(plan.deploymentId, 'ApprovalRequested');
+    const denied = await call(execution.url, await tokenFor('service-owner', 'sam'), 'POST', path(plan.deploymentId, 'deny'), { reason: 'no rollback rehearsal' });
+    expect(denied.status).toBe(200);
+    expect(denied.body).toMatchObject({ status: 'ended', outcome: 'abandoned', reason: 'ApprovalDenied' });
+    expect(typesOf(await execution.runEvents(plan.deploymentId)).slice(-2)).toEqual(['ApprovalDenied', 'RunAbandoned']);
+    expect((await call(execution.url, await tokenFor('deployment-manager', 'dana'), 'POST', path(plan.deploymentId, 'approve'))).status).toBe(409);
+  }, 60_000);
+
+  it('bad input is a clear 4xx that records nothing; no identity is 401; a role without the permission is 403', async () => {
+    const plan = planFor(production, { gates: [gate] });
+    await planAndVerify(execution, plan);
+    await execution.waitFor(plan.deploymentId, 'ReadinessConfirmed', (d) => d.readiness === 'environment');
+    await execution.waitFor(plan.deploymentId, 'ReadinessConfirmed', (d) => d.readiness === 'components');
+    const before = (await execution.runEvents(plan.deploymentId)).length;
+    expect(before).toBe(4);
+    const manager = await tokenFor('deployment-manager', 'dana');
+    expect((await call(execution.url, manager, 'POST', path(plan.deploymentId, 'deny'), { reason: '' })).status).toBe(400);
+    expect((await call(execution.url, manager, 'POST', path(plan.deploymentId, 'deny'), { reason: 'x', extra: 1 })).status).toBe(400);
+    expect((await call(execution.url, manager, 'POST', `/runs/${plan.deploymentId}/rollback-decision`, { rollback: 'yes' })).status).toBe(400);
+    expect((await call(execution.url, manager, 'POST', `/runs/not-a-uuid/pause`)).status).toBe(400);
+    expect((await call(execution.url, manager, 'POST', `/runs/${'0'.repeat(8)}-0000-4000-8000-${'0'.repeat(12)}/pause`)).status).toBe(404);
+    expect((await call(execution.url, undefined, 'POST', path(plan.deploymentId, 'approve'))).status).toBe(401);
+    expect((await call(execution.url, await tokenFor('auditor'), 'POST', path(plan.deploymentId, 'approve'))).status).toBe(403);
+    expect((await call(execution.url, manager, 'POST', `/runs/${plan.deploymentId}/pause`)).status).toBe(409);
+    expect((await execution.runEvents(plan.deploymentId)).length).toBe(before);
+  }, 60_000);
+});
+
+describe('manual steps', () => {
+  it('a hardware installation completed with evidence by the right role; the wrong role gets 403', async () => {
+    const plan = planFor(datacentre, {
+      kind: 'install',
+      components: [{ name: 'storage-shelf', version: 'ds224c', kind: 'hardware' }],
+      waves: [{ index: 1, targets: ['rack-b7'] }],
+      automationLevel: 'manual',
+      manualSteps: [{ instruction: 'install the storage shelf and cable it to both fabrics', role: 'deployment-practitioner', evidenceRequired: true }],
+    });
+    await planAndVerify(execution, plan);
+    const required = (await execution.waitFor(plan.deploymentId, 'ManualStepRequired')).find((e) => e.type === 'ManualStepRequired')!;
+    expect(required.data).toMatchObject({ stepId: 'rack-b7/deploy/1', role: 'deployment-practitioner', evidenceRequired: true, target: 'rack-b7' });
+    expect(required.data.instruction).toContain('install the storage shelf');
+
+    const completion = `/runs/${plan.deploymentId}/manual-steps/${encodeURIComponent('rack-b7/deploy/1')}/complete`;
+    const evidence = [{ description: 'photo of the cabled shelf', reference: 'https://evidence.example/rack-b7.jpg' }];
+    const wrong = await call(execution.url, await tokenFor('deployment-manager', 'dana'), 'POST', completion, { evidence });
+    expect(wrong.status).toBe(403);
+    expect(wrong.body).toMatchObject({ code: 'RoleMayNotCompleteStep' });
+    const pat = await tokenFor('deployment-practitioner', 'pat');
+    expect((await call(execution.url, pat, 'POST', completion, { evidence: [] })).status).toBe(409);
+    const done = await call(execution.url, pat, 'POST', completion, { evidence });
+    expect(done.status).toBe(200);
+    const events = await execution.waitFor(plan.deploymentId, 'DeploymentExecuted');
+    expect(typesOf(events).slice(typesOf(events).indexOf('WaveStarted'))).toEqual(['WaveStarted', 'ManualStepRequired', 'ManualStepCompleted', 'TargetDeployed', 'WaveCompleted', 'DeploymentExecuted']);
+    expect(events.find((e) => e.type === 'ManualStepCompleted')!.data).toMatchObject({ by: 'pat', evidence });
+  }, 60_000);
+});
+
+describe('pause, resume, abort', () => {
+  const twoWaves = () => planFor(production, { strategy: 'progressive', waves: [{ index: 1, targets: ['slow-1'] }, { index: 2, targets: ['fast-2'] }] }, { 'slow-1': { simulate: 'slow' } });
+
+  it('a paused run starts no further step until resumed', async () => {
+    const plan = twoWaves();
+    await planAndVerify(execution, plan);
+    await execution.waitFor(plan.deploymentId, 'WaveStarted');
+    const manager = await tokenFor('deployment-manager', 'dana');
+    expect((await call(execution.url, manager, 'POST', `/runs/${plan.deploymentId}/pause`)).status).toBe(200);
+    await execution.waitFor(plan.deploymentId, 'TargetDeployed');
+    await new Promise((r) => setTimeout(r, 500));
+    expect(typesOf(await execution.runEvents(plan.deploymentId)).slice(-2)).toEqual(['RunPaused', 'TargetDeployed']);
+    expect((await call(execution.url, manager, 'POST', `/runs/${plan.deploymentId}/resume`)).status).toBe(200);
+    const events = await execution.waitFor(plan.deploymentId, 'DeploymentExecuted');
+    expect(typesOf(events).slice(typesOf(events).indexOf('RunPaused'))).toEqual(['RunPaused', 'TargetDeployed', 'RunResumed', 'WaveCompleted', 'WaveStarted', 'TargetDeployed', 'WaveCompleted', 'DeploymentExecuted']);
+  }, 60_000);
+
+  it('abort rolls back what was deployed; before the start it abandons the run', async () => {
+    const plan = twoWaves();
+    await planAndVerify(execution, plan);
+    await execution.waitFor(plan.deploymentId, 'WaveStarted');
+    const practitioner = await tokenFor('deployment-practitioner', 'pat');
+    expect((await call(execution.url, practitioner, 'POST', `/runs/${plan.deploymentId}/abort`)).status).toBe(200);
+    const events = await execution.waitFor(plan.deploymentId, 'RolledBack');
+    // slow-1 was being deployed when the abort came: its deployment is recorded when it returns, and undone
+    expect(typesOf(events).slice(typesOf(events).indexOf('WaveStarted'))).toEqual(['WaveStarted', 'RollbackStarted', 'TargetDeployed', 'TargetRolledBack', 'RolledBack']);
+    expect(events.at(-1)!.data.reason).toBe('Aborted');
+
+    const later = planFor(production, { window: { start: new Date(Date.now() + 60 * 60_000).toISOString(), end: new Date(Date.now() + 120 * 60_000).toISOString() } });
+    await planAndVerify(execution, later);
+    await execution.waitFor(later.deploymentId, 'ReadinessConfirmed', (d) => d.readiness === 'environment');
+    expect((await call(execution.url, practitioner, 'POST', `/runs/${later.deploymentId}/pause`)).status).toBe(409);
+    const aborted = await call(execution.url, practitioner, 'POST', `/runs/${later.deploymentId}/abort`);
+    expect(aborted.body).toMatchObject({ status: 'ended', outcome: 'abandoned', reason: 'Aborted' });
+  }, 60_000);
+});
+
+describe('gRPC ExecutionService', () => {
+  const client = () => {
+    const definition = loadSync(EXECUTION_PROTO_PATH, { includeDirs: [PROTO_ROOT], keepCase: false, defaults: false, oneofs: true });
+    const Service = (loadPackageDefinition(definition).gantry as { v1: { ExecutionService: ServiceClientConstructor } }).v1.ExecutionService;
+    return new Service(`127.0.0.1:${grpcPort}`, credentials.createInsecure());
+  };
+  const invoke = async (method: string, request: object, token: string) => {
+    const metadata = new Metadata();
+    metadata.set('authorization', `Bearer ${token}`);
+    const c = client();
+    try {
+      return await new Promise<{ error?: { code: number; details: string }; run?: Record<string, any> }>((resolve) =>
+        (c as unknown as Record<string, Function>)[method](request, metadata, (error: { code: number; details: string } | null, run: Record<string, any>) => resolve(error ? { error } : { run })),
+      );
+    } finally {
+      c.close();
+    }
+  };
+
+  it('gets a run, refuses the requester, counts approvals and denies, with the same rules as REST', async () => {
+    const plan = planFor(production, { gates: [gate], requestedBy: 'rita' });
+    await planAndVerify(execution, plan);
+    await execution.waitFor(plan.deploymentId, 'ApprovalRequested');
+    const manager = await tokenFor('deployment-manager', 'dana');
+    expect((await invoke('GetRun', { deploymentId: plan.deploymentId }, manager)).run).toMatchObject({ deploymentId: plan.deploymentId, status: 'waiting', strategy: 'big-bang' });
+    expect((await invoke('ApproveGate', { deploymentId: plan.deploymentId, gate: gate.name }, await tokenFor('deployment-manager', 'rita'))).error?.code).toBe(7);
+    expect((await invoke('ApproveGate', { deploymentId: plan.deploymentId, gate: gate.name }, manager)).run).toMatchObject({ status: 'waiting' });
+    expect((await invoke('DecideRollback', { deploymentId: plan.deploymentId, rollback: true }, manager)).error?.code).toBe(6);
+    expect((await invoke('PauseRun', { deploymentId: 'nope' }, manager)).error?.code).toBe(3);
+    expect((await invoke('GetRun', { deploymentId: plan.deploymentId }, await tokenFor('product-owner'))).error?.code).toBe(7);
+    const denied = await invoke('DenyGate', { deploymentId: plan.deploymentId, gate: gate.name, reason: 'not now' }, await tokenFor('service-owner', 'sam'));
+    expect(denied.run).toMatchObject({ status: 'ended', outcome: 'abandoned', reason: 'ApprovalDenied' });
+    expect(typesOf(await execution.runEvents(plan.deploymentId)).filter((t) => t.startsWith('Approval'))).toEqual(['ApprovalRequested', 'ApprovalGranted', 'ApprovalDenied']);
+  }, 60_000);
+});

@@ -1,0 +1,93 @@
+import { EventStore, StreamVersionConflict, type EventMetadata, type Migration, type SqlClient } from '@gantry/event-store';
+import { cancelTimer, executeCommand, loadAggregate, scheduleTimer, type CommandResult } from '@gantry/platform';
+import { deploymentRunDecider, FORBIDDING_REFUSALS, type DeploymentRun, type RunCommand, type RunEvent } from './deployment-run.decider';
+
+export const runStream = (deploymentId: string) => ({ streamId: `DeploymentRun-${deploymentId}`, streamType: 'DeploymentRun' });
+
+/**
+ * `active_runs`: the runs that still have something to do (waiting for their window, running, rolling back), kept in
+ * the transaction of every command, so that a restarted driver finds every unfinished run without reading all streams.
+ * `callback_receipts`: the signatures of accepted webhook callbacks; a second use of one is a replay.
+ */
+export const runMigrations: Migration[] = [
+  {
+    id: 'execution/001-active-runs-callback-receipts',
+    up: (schema) => `
+      CREATE TABLE IF NOT EXISTS ${schema}.active_runs (deployment_id text PRIMARY KEY, since timestamptz NOT NULL DEFAULT now());
+      CREATE TABLE IF NOT EXISTS ${schema}.callback_receipts (signature text PRIMARY KEY, deployment_id text NOT NULL, received_at timestamptz NOT NULL DEFAULT now());
+    `,
+  },
+];
+
+/** Due timers (libs/platform due-timers) of the window: when they fire, the run is advanced at that time. */
+export const WINDOW_TIMER = 'run-window';
+const windowTimer = (edge: 'opens' | 'closes', deploymentId: string) => `run-window-${edge}:${deploymentId}`;
+
+const active = (run: DeploymentRun) => run.status !== 'unplanned' && run.status !== 'ended';
+
+/** Refusals about who is asking are 403; the others are about the run's state, 409. */
+const refusalStatus = (code: string) => ((FORBIDDING_REFUSALS as readonly string[]).includes(code) ? 403 : 409);
+
+/** The one way a command reaches a run: decide, append, and keep `active_runs` in the same transaction. */
+export class RunCommands {
+  constructor(readonly store: EventStore) {}
+
+  async execute(deploymentId: string, command: RunCommand, metadata: EventMetadata, tx?: SqlClient): Promise<CommandResult<DeploymentRun, RunEvent>> {
+    if (tx) return this.executeIn(tx, deploymentId, command, metadata);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.store.db.transaction((t) => this.executeIn(t, deploymentId, command, metadata));
+      } catch (error) {
+        if (!(error instanceof StreamVersionConflict) || attempt >= 5) throw error;
+      }
+    }
+  }
+
+  load(deploymentId: string, client?: SqlClient) {
+    return loadAggregate(this.store, deploymentRunDecider, runStream(deploymentId).streamId, client);
+  }
+
+  async activeRuns(): Promise<string[]> {
+    const { rows } = await this.store.db.query<{ deployment_id: string }>(`SELECT deployment_id FROM ${this.store.schema}.active_runs ORDER BY since`);
+    return rows.map((r) => r.deployment_id);
+  }
+
+  /** Records a callback's signature; false when it was used before (a replay). */
+  async firstUseOf(signature: string, deploymentId: string, tx: SqlClient): Promise<boolean> {
+    const { rows } = await tx.query(`INSERT INTO ${this.store.schema}.callback_receipts (signature, deployment_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING signature`, [signature, deploymentId]);
+    return rows.length === 1;
+  }
+
+  private async executeIn(tx: SqlClient, deploymentId: string, command: RunCommand, metadata: EventMetadata) {
+    const result = await executeCommand(this.store, deploymentRunDecider, runStream(deploymentId), command, { metadata, refusalStatus }, tx);
+    if (result.events.length > 0) {
+      await tx.query(
+        active(result.state)
+          ? `INSERT INTO ${this.store.schema}.active_runs (deployment_id) VALUES ($1) ON CONFLICT DO NOTHING`
+          : `DELETE FROM ${this.store.schema}.active_runs WHERE deployment_id = $1`,
+        [deploymentId],
+      );
+      await this.keepWindowTimers(tx, deploymentId, result.state);
+    }
+    return result;
+  }
+
+  /**
+   * The run's due times, kept with its events: the window's start while it waits (it starts then), the window's end
+   * while it may still be running before it (adherence, and the pause at the next wave boundary).
+   */
+  private async keepWindowTimers(tx: SqlClient, deploymentId: string, run: DeploymentRun): Promise<void> {
+    const { schema } = this.store;
+    const payload = { deploymentId };
+    if (run.status === 'waiting') await scheduleTimer(tx, schema, { id: windowTimer('opens', deploymentId), kind: WINDOW_TIMER, dueAt: run.window.start, payload });
+    else await cancelTimer(tx, schema, windowTimer('opens', deploymentId));
+    if ((run.status === 'waiting' || run.status === 'running') && !run.missed) await scheduleTimer(tx, schema, { id: windowTimer('closes', deploymentId), kind: WINDOW_TIMER, dueAt: run.window.end, payload });
+    else await cancelTimer(tx, schema, windowTimer('closes', deploymentId));
+  }
+}
+
+/** Metadata of what execution does on its own (the driver, the clock). */
+export const systemMetadata = (deploymentId: string): EventMetadata => ({
+  actor: { subject: 'gantry-execution', roles: [], channel: 'system' },
+  correlationId: deploymentId,
+});

@@ -1,0 +1,115 @@
+import { Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { setTimeout as delay } from 'node:timers/promises';
+import { TransientExecutorError, type ExecutorAnswer, type StepRequest } from '../executors/executor';
+import type { ExecutorDirectory } from '../executors/executor-configuration';
+import { planOf } from './deployment-run.state';
+import { RunCommands, systemMetadata } from './run-commands';
+import { attemptOf, idempotencyKey, nextStep, stepName } from './run-steps';
+
+/**
+ * The process manager of runs. For a run it records what follows from the facts and the time (AdvanceRun), asks the
+ * executor for the next step with the step's idempotency key, and records the answer; again, until the run waits
+ * for something (its window, a verdict, a person, a callback) or ended.
+ *
+ * Crash safety: the next step is a function of the recorded events alone. A step whose result is recorded is never
+ * asked again; a step in flight when the process died is asked again after the restart with the same key, so the
+ * executor performs it once. On start, and every `sweepMs`, every unfinished run (`active_runs`) is driven.
+ */
+export class RunDriver implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('RunDriver');
+  private readonly driving = new Map<string, Promise<void>>();
+  private readonly again = new Set<string>();
+  /** keys the executor accepted for a later callback: not asked again by this process */
+  private readonly awaitingCallback = new Set<string>();
+  private timer?: NodeJS.Timeout;
+  private stopped = false;
+
+  constructor(
+    private readonly runs: RunCommands,
+    private readonly executors: ExecutorDirectory,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.start();
+  }
+
+  onApplicationShutdown(): Promise<void> {
+    return this.stop();
+  }
+
+  start(): void {
+    this.stopped = false;
+    const sweep = () => {
+      if (this.stopped) return;
+      this.runs.activeRuns().then(
+        (ids) => ids.forEach((id) => this.kick(id)),
+        (error) => this.logger.warn(`sweep failed: ${(error as Error).message}`),
+      ).finally(() => {
+        if (!this.stopped) this.timer = setTimeout(sweep, this.executors.config.sweepMs).unref();
+      });
+    };
+    sweep();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await Promise.allSettled([...this.driving.values()]);
+  }
+
+  /** Drives a run now (or right after the drive under way). Never rejects. */
+  kick(deploymentId: string): void {
+    if (this.stopped) return;
+    if (this.driving.has(deploymentId)) {
+      this.again.add(deploymentId);
+      return;
+    }
+    const run = this.drive(deploymentId)
+      .catch((error) => this.logger.warn(`run ${deploymentId}: ${(error as Error).message}`))
+      .finally(() => {
+        this.driving.delete(deploymentId);
+        if (this.again.delete(deploymentId)) this.kick(deploymentId);
+      });
+    this.driving.set(deploymentId, run);
+  }
+
+  /** A step's result reported later (a webhook callback) was recorded: the key is no longer awaited. */
+  settled(key: string): void {
+    this.awaitingCallback.delete(key);
+  }
+
+  private async drive(deploymentId: string): Promise<void> {
+    const metadata = systemMetadata(deploymentId);
+    while (!this.stopped) {
+      const { state } = await this.runs.execute(deploymentId, { type: 'AdvanceRun', deploymentId, now: this.now().toISOString() }, metadata);
+      const step = nextStep(state);
+      const plan = planOf(state);
+      if (!step || !plan) return;
+      const attempt = attemptOf(state, step);
+      const key = idempotencyKey(deploymentId, step, attempt);
+      if (this.awaitingCallback.has(key)) return;
+      const answer = await this.ask(plan.environment, { deploymentId, plan, step, idempotencyKey: key, attempt });
+      if (answer.status === 'pending') {
+        this.awaitingCallback.add(key);
+        return;
+      }
+      await this.runs.execute(deploymentId, { type: 'RecordStepOutcome', deploymentId, step, outcome: answer, now: this.now().toISOString() }, metadata);
+    }
+  }
+
+  /** Transient errors are asked again with the same key, with backoff, a bounded number of times. */
+  private async ask(environment: string, request: StepRequest): Promise<ExecutorAnswer> {
+    const { retries, retryBackoffMs } = this.executors.config;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.executors.executorFor(environment).perform(request);
+      } catch (error) {
+        if (!(error instanceof TransientExecutorError)) throw error;
+        if (attempt >= retries) return { status: 'failed', reason: 'ExecutorUnavailable', detail: error.message };
+        this.logger.warn(`${stepName(request.step)} of ${request.deploymentId}: ${error.message}; asking again`);
+        await delay(retryBackoffMs * 2 ** attempt);
+      }
+    }
+  }
+}

@@ -1,0 +1,48 @@
+import type { Identity } from '@gantry/auth';
+import type { EventMetadata } from '@gantry/event-store';
+import { NotFound } from '@gantry/platform';
+import type { Evidence } from '@gantry/contracts';
+import type { RunCommand } from './deployment-run.decider';
+import { nextStep } from './run-steps';
+import type { RunCommands } from './run-commands';
+import type { RunDriver } from './run-driver';
+
+/** A run as people see it: its state, the step it needs next, and the version (the ETag). */
+export type RunView = Record<string, unknown> & { deploymentId: string; version: number; status: string };
+
+/** Distributive Omit, so each command keeps its own fields. */
+type Without<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+type PersonCommand = Without<Extract<RunCommand, { by: string }>, 'deploymentId' | 'by' | 'roles' | 'now'>;
+
+/** The commands people give a run (REST and gRPC alike), and its view. */
+export class Runs {
+  constructor(
+    private readonly runs: RunCommands,
+    private readonly driver: RunDriver,
+  ) {}
+
+  async get(deploymentId: string): Promise<RunView> {
+    const { state, version } = await this.runs.load(deploymentId);
+    if (version === 0) throw new NotFound(`no run for deployment ${deploymentId}`);
+    const step = nextStep(state);
+    return { deploymentId, version, ...state, ...(step ? { nextStep: step } : {}) };
+  }
+
+  /** A person's command: the run must exist; the driver moves it on right after. */
+  async act(deploymentId: string, command: PersonCommand, identity: Identity, metadata: EventMetadata): Promise<RunView> {
+    await this.get(deploymentId);
+    const full = { ...command, deploymentId, by: identity.subject, roles: identity.roles, now: new Date().toISOString() } as RunCommand;
+    await this.runs.execute(deploymentId, full, metadata);
+    this.driver.kick(deploymentId);
+    return this.get(deploymentId);
+  }
+
+  approve = (id: string, gate: string, identity: Identity, metadata: EventMetadata) => this.act(id, { type: 'ApproveGate', gate }, identity, metadata);
+  deny = (id: string, gate: string, reason: string, identity: Identity, metadata: EventMetadata) => this.act(id, { type: 'DenyGate', gate, reason }, identity, metadata);
+  pause = (id: string, identity: Identity, metadata: EventMetadata) => this.act(id, { type: 'PauseRun' }, identity, metadata);
+  resume = (id: string, identity: Identity, metadata: EventMetadata) => this.act(id, { type: 'ResumeRun' }, identity, metadata);
+  abort = (id: string, identity: Identity, metadata: EventMetadata) => this.act(id, { type: 'AbortRun' }, identity, metadata);
+  decideRollback = (id: string, rollback: boolean, identity: Identity, metadata: EventMetadata) => this.act(id, { type: 'DecideRollback', rollback }, identity, metadata);
+  completeManualStep = (id: string, stepId: string, evidence: Evidence[], identity: Identity, metadata: EventMetadata) =>
+    this.act(id, { type: 'CompleteManualStep', stepId, evidence }, identity, metadata);
+}

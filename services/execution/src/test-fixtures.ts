@@ -1,0 +1,158 @@
+import { mintToken } from '@gantry/auth';
+import { eventType, SERVICE_TOPICS, validatePayload, type DeploymentPlanned, type EventPayloads } from '@gantry/contracts';
+import { EventStore } from '@gantry/event-store';
+import { KafkaBus } from '@gantry/messaging';
+import { boot, type RunningProcess } from '@gantry/platform';
+import { createTestDatabase, eventually, type TestDatabase } from '@gantry/testing';
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { ExecutorsConfig } from './executors/executor-configuration';
+import { ExecutionModule } from './execution.module';
+
+// Test support for this service's integration tests: execution booted in-process on its own database and the test
+// broker; planning's and verification's events published by the test itself.
+
+export const SECRET = 'execution-test-secret-of-at-least-32-characters';
+export const suffix = () => randomBytes(4).toString('hex');
+
+export function kafkaBrokers(): string[] {
+  const brokers = (process.env.KAFKA_BROKERS ?? '').split(',').filter(Boolean);
+  if (brokers.length === 0) throw new Error('KAFKA_BROKERS is not set: these tests need the broker the Jest global setup starts');
+  return brokers;
+}
+
+export interface ExecutionUnderTest {
+  process: RunningProcess;
+  url: string;
+  store: EventStore;
+  bus: KafkaBus;
+  database: TestDatabase;
+  /** publishes a planning or verification event as that service would */
+  publish<N extends keyof EventPayloads>(service: 'planning' | 'verification', name: N, data: EventPayloads[N]): Promise<void>;
+  /** the run's events, as recorded */
+  runEvents(deploymentId: string): Promise<{ type: string; data: any; streamVersion: number }[]>;
+  waitFor(deploymentId: string, type: string, what?: (data: any) => boolean): Promise<{ type: string; data: any; streamVersion: number }[]>;
+  stop(): Promise<void>;
+}
+
+export const defaultExecutors = (overrides: Partial<ExecutorsConfig> = {}): ExecutorsConfig => ({
+  default: { type: 'simulated' },
+  environments: {},
+  retries: 2,
+  retryBackoffMs: 50,
+  allowedHosts: [],
+  sweepMs: 100,
+  ...overrides,
+});
+
+export async function startExecution(executors: ExecutorsConfig, grpcPort?: number): Promise<ExecutionUnderTest> {
+  const database = await createTestDatabase('gantry_execution');
+  const running = await boot('execution', {
+    // from the latest offsets: other suites' deployments on the shared topics are not this test's business
+    modules: (runtime) => [ExecutionModule.register(runtime, { executors, consumeFromBeginning: false })],
+    grpc: grpcPort !== undefined,
+    env: {
+      GRPC_PORT: String(grpcPort ?? 0),
+      ...process.env,
+      DATABASE_URL: database.url,
+      KAFKA_BROKERS: kafkaBrokers().join(','),
+      PORT: '0',
+      GANTRY_JWT_SECRET: SECRET,
+      GANTRY_CONSUMER_GROUP_PREFIX: `test-${suffix()}-`,
+      LOG_LEVEL: 'error',
+    },
+  });
+  const store = new EventStore(running.runtime.db, 'execution');
+  const bus = new KafkaBus({ clientId: `execution-test-${suffix()}`, brokers: kafkaBrokers() });
+  const runEvents = async (deploymentId: string) =>
+    (await store.readStream(`DeploymentRun-${deploymentId}`)).map((e) => ({ type: e.type, data: e.data as any, streamVersion: e.streamVersion }));
+  return {
+    process: running,
+    url: running.url,
+    store,
+    bus,
+    database,
+    async publish(service, name, data) {
+      const invalid = validatePayload(eventType(service, name), data);
+      if (invalid) throw new Error(`the test's ${name} is invalid: ${invalid}`);
+      const id = randomUUID();
+      const event = {
+        specversion: '1.0',
+        id,
+        source: `/gantry/${service}`,
+        type: eventType(service, name),
+        subject: (data as { deploymentId: string }).deploymentId,
+        time: new Date().toISOString(),
+        datacontenttype: 'application/json',
+        data,
+        correlationid: id,
+        actor: `gantry-${service}`,
+        actorroles: '',
+        actorchannel: 'kafka',
+        streamversion: 1,
+      };
+      await bus.produce(SERVICE_TOPICS[service], [{ key: event.subject, value: JSON.stringify(event), headers: {} }]);
+    },
+    runEvents,
+    async waitFor(deploymentId, type, what = () => true) {
+      let events: { type: string; data: any; streamVersion: number }[] = [];
+      await eventually(
+        async () => {
+          events = await runEvents(deploymentId);
+          return events.some((e) => e.type === type && what(e.data));
+        },
+        { timeoutMs: 30_000, intervalMs: 100, what: `${type} in run ${deploymentId}` },
+      );
+      return events;
+    },
+    async stop() {
+      await bus.close();
+      await running.stop();
+      await database.drop();
+    },
+  };
+}
+
+export const tokenFor = (role: string, sub = `${role}.user`) => mintToken(SECRET, { sub, roles: [role] });
+
+export { call } from '@gantry/testing';
+
+/** A plan as planning publishes it, its window open now; targets labelled as given. */
+export function planFor(environment: string, overrides: Partial<DeploymentPlanned> = {}, labels: Record<string, Record<string, string>> = {}): DeploymentPlanned {
+  const waves = overrides.waves ?? [{ index: 1, targets: ['t-1', 't-2'] }];
+  const targets = waves.flatMap((w) => w.targets);
+  return {
+    deploymentId: randomUUID(),
+    changeId: `CHG${Math.floor(Math.random() * 1e7)}`,
+    service: 'payments',
+    kind: 'upgrade',
+    components: [{ name: 'payments-api', version: '2.4.1', kind: 'software' }],
+    environment,
+    window: { start: new Date(Date.now() - 60_000).toISOString(), end: new Date(Date.now() + 3_600_000).toISOString() },
+    model: null,
+    strategy: 'big-bang',
+    waves,
+    acceptanceCriteria: [{ type: 'smoke-tests', description: 'checkout smoke suite passes', suite: 'checkout' }],
+    backupRequired: false,
+    rollback: 'automatic',
+    requestedBy: 'rita.requester',
+    gates: [],
+    environmentSnapshot: {
+      name: environment,
+      kind: 'staging',
+      version: 1,
+      attributes: {},
+      targets: targets.map((name) => ({ name, kind: 'host' as const, ...(labels[name] ? { labels: labels[name] } : {}) })),
+    },
+    ...overrides,
+  };
+}
+
+/** Plan, then both verifications: the run is ready. */
+export async function planAndVerify(execution: ExecutionUnderTest, plan: DeploymentPlanned): Promise<void> {
+  const { deploymentId } = plan;
+  await execution.publish('planning', 'DeploymentPlanned', plan);
+  await execution.publish('verification', 'ComponentsVerified', { deploymentId, components: plan.components.map((c) => ({ name: c.name, version: c.version, result: 'verified' as const })) });
+  await execution.publish('verification', 'TargetEnvironmentVerified', { deploymentId, environment: plan.environment });
+}
+
+export const typesOf = (events: { type: string }[]) => events.map((e) => e.type);
