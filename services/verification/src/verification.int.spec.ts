@@ -385,6 +385,18 @@ describe('deployment verification against the acceptance criteria', () => {
     expect(criteriaOf(failed)).toEqual([expect.objectContaining({ result: 'failed', reason: 'DeadlinePassed' })]);
   });
 
+  it("manual-evidence: met from execution's manual step completions with their evidence", async () => {
+    const p = await planned(plan([good.ed], { acceptanceCriteria: [{ type: 'manual-evidence', description: 'rack photos uploaded' }] }));
+    await publishedEvent('ComponentsVerified', p.deploymentId);
+    const step = { deploymentId: p.deploymentId, stepId: 'host-1/deploy/1' };
+    await execution('ManualStepRequired', { ...step, wave: 1, target: 'host-1', action: 'deploy', role: 'deployment-practitioner', instruction: 'rack the server', evidenceRequired: true, requestedAt: new Date().toISOString() } as never);
+    await execution('ManualStepCompleted', { ...step, by: 'pat.practitioner', evidence: [{ description: 'photo of the rack', reference: 'https://evidence.example.com/1' }], completedAt: new Date().toISOString() } as never);
+    await execution('DeploymentExecuted', { deploymentId: p.deploymentId, executedAt: new Date().toISOString(), targets: 1 } as never);
+    expect(criteriaOf(await publishedEvent('DeploymentVerified', p.deploymentId))).toEqual([
+      { type: 'manual-evidence', description: 'rack photos uploaded', result: 'met', measured: { stepsRequiringEvidence: 1, withEvidence: 1 } },
+    ]);
+  });
+
   it('a deadline survives a restart: the service stopped while it waits still fails the criterion at its deadline', async () => {
     const deploymentId = await executed([errorRate]);
     await eventually(async () => ((await (await http('GET', `/verifications/${deploymentId}`)).json()) as { evaluations: Record<string, unknown> }).evaluations.deployment, {

@@ -39,7 +39,7 @@ export function verificationParts(store: EventStore, policy: VerificationPolicy)
   const evidence = new EvidenceStore(store.schema);
   const evaluations = new Evaluations(store, evidence, policy);
   const canaries = new CanaryAnalyses(store, evidence);
-  const triggers = new VerificationTriggers(store, repository, keys, revocations, evaluations, canaries);
+  const triggers = new VerificationTriggers(store, repository, keys, revocations, evaluations, canaries, evidence);
   const consumers = (): ConsumerSpec[] => [triggers.consumer(), environmentsConsumer(store.schema), itamComponentsConsumer(repository)];
   const timers = () => ({
     [TIMER_KINDS.deadline]: (t: Parameters<Evaluations['onDeadline']>[0]) => evaluations.onDeadline(t),

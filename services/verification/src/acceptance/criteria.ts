@@ -15,15 +15,23 @@ export interface TestResult {
   failed: number;
 }
 
+/** A manual step of the run, from execution's ManualStepRequired and ManualStepCompleted (`evidenceItems`: completed). */
+export interface ManualStep {
+  stepId: string;
+  evidenceRequired: boolean;
+  evidenceItems?: number;
+}
+
 /** What the acceptance criteria of one evaluation are judged on. */
 export interface Evidence {
   observations: readonly Observation[];
   testResults: readonly TestResult[];
+  manualSteps: readonly ManualStep[];
   /** `http-health` results, by the criterion's index: from the probes, or a refusal to probe */
   probes: Readonly<Record<number, CriterionOutcome>>;
 }
 
-export const NO_EVIDENCE: Evidence = { observations: [], testResults: [], probes: {} };
+export const NO_EVIDENCE: Evidence = { observations: [], testResults: [], manualSteps: [], probes: {} };
 
 const outcome = (criterion: AcceptanceCriterion, result: CriterionOutcome['result'], measured?: CriterionOutcome['measured'], reason?: string): CriterionOutcome => ({
   type: criterion.type,
@@ -71,12 +79,17 @@ export function evaluateCriterion(
       const measured = { passed: latest.passed, failed: latest.failed };
       return latest.failed === 0 && latest.passed > 0 ? outcome(criterion, 'met', measured) : outcome(criterion, 'failed', measured, 'TestsFailed');
     }
-    case 'manual-evidence':
-      // execution does not publish manual step completions (with their evidence) yet: with no step asking for
-      // evidence the criterion holds; otherwise it is reported as not evaluated rather than guessed
-      return context.manualStepsRequiringEvidence === 0
-        ? outcome(criterion, 'met', { stepsRequiringEvidence: 0 })
-        : outcome(criterion, 'not-evaluated', { stepsRequiringEvidence: context.manualStepsRequiringEvidence }, 'EvidenceNotReported');
+    case 'manual-evidence': {
+      // every manual step that asks for evidence was completed with some (execution's ManualStepCompleted)
+      const requiring = evidence.manualSteps.filter((s) => s.evidenceRequired);
+      const withEvidence = requiring.filter((s) => (s.evidenceItems ?? 0) > 0).length;
+      const measured = { stepsRequiringEvidence: requiring.length, withEvidence };
+      if (requiring.length === 0 && context.manualStepsRequiringEvidence > 0) {
+        // the plan asks for evidence, but execution reported no such step: nothing to judge it on
+        return outcome(criterion, 'not-evaluated', { stepsRequiringEvidence: context.manualStepsRequiringEvidence, withEvidence: 0 }, 'EvidenceNotReported');
+      }
+      return withEvidence === requiring.length ? outcome(criterion, 'met', measured) : outcome(criterion, 'failed', measured, 'EvidenceMissing');
+    }
     default: {
       const unknown: never = criterion;
       return unknown;

@@ -1,5 +1,5 @@
 import type { Migration, SqlClient } from '@gantry/event-store';
-import type { Evidence, Observation, TestResult } from './criteria';
+import type { Evidence, ManualStep, Observation, TestResult } from './criteria';
 
 /**
  * What monitoring and test runners post for a deployment: observations (error rate, p95 latency, named metrics, per
@@ -30,6 +30,17 @@ export const evidenceMigrations: Migration[] = [
         reported_by text NOT NULL
       );
       CREATE INDEX IF NOT EXISTS test_results_deployment ON "${schema}".test_results (deployment_id)`,
+  },
+  {
+    id: 'verification/004-manual-steps',
+    up: (schema) => `
+      CREATE TABLE IF NOT EXISTS "${schema}".manual_steps (
+        deployment_id text NOT NULL,
+        step_id text NOT NULL,
+        evidence_required boolean NOT NULL,
+        evidence_items int,
+        PRIMARY KEY (deployment_id, step_id)
+      )`,
   },
 ];
 
@@ -88,8 +99,35 @@ export class EvidenceStore {
     return rows.map((r) => ({ ...(r.suite !== null ? { suite: r.suite } : {}), passed: r.passed, failed: r.failed }));
   }
 
+  /** Execution asked for manual work (ManualStepRequired). */
+  async manualStepRequired(tx: SqlClient, deploymentId: string, stepId: string, evidenceRequired: boolean): Promise<void> {
+    await tx.query(`INSERT INTO "${this.schema}".manual_steps (deployment_id, step_id, evidence_required) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, [deploymentId, stepId, evidenceRequired]);
+  }
+
+  /** The manual work was done, with its evidence (ManualStepCompleted). */
+  async manualStepCompleted(tx: SqlClient, deploymentId: string, stepId: string, evidenceItems: number): Promise<void> {
+    await tx.query(
+      `INSERT INTO "${this.schema}".manual_steps (deployment_id, step_id, evidence_required, evidence_items) VALUES ($1, $2, false, $3)
+       ON CONFLICT (deployment_id, step_id) DO UPDATE SET evidence_items = EXCLUDED.evidence_items`,
+      [deploymentId, stepId, evidenceItems],
+    );
+  }
+
+  async manualSteps(tx: SqlClient, deploymentId: string): Promise<ManualStep[]> {
+    const { rows } = await tx.query<{ step_id: string; evidence_required: boolean; evidence_items: number | null }>(
+      `SELECT step_id, evidence_required, evidence_items FROM "${this.schema}".manual_steps WHERE deployment_id = $1 ORDER BY step_id`,
+      [deploymentId],
+    );
+    return rows.map((r) => ({ stepId: r.step_id, evidenceRequired: r.evidence_required, ...(r.evidence_items !== null ? { evidenceItems: r.evidence_items } : {}) }));
+  }
+
   async evidence(tx: SqlClient, deploymentId: string, probes: Evidence['probes'] = {}): Promise<Evidence> {
-    return { observations: await this.observations(tx, deploymentId), testResults: await this.testResults(tx, deploymentId), probes };
+    return {
+      observations: await this.observations(tx, deploymentId),
+      testResults: await this.testResults(tx, deploymentId),
+      manualSteps: await this.manualSteps(tx, deploymentId),
+      probes,
+    };
   }
 }
 

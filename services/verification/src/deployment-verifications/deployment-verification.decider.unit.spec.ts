@@ -179,6 +179,17 @@ describe('StartEvaluation and AssessEvaluation', () => {
     expect(evaluated.data.outcome).toEqual({ type: 'metric-threshold', description: criteria[0].description, result: 'met', measured: { p95LatencyMs: 200, observations: 1 } });
   });
 
+  it.each([
+    ['every step asking for evidence completed with some: met', [{ stepId: 'rack-1/deploy/1', evidenceRequired: true, evidenceItems: 2 }, { stepId: 'rack-1/deploy/2', evidenceRequired: false }], 0, 'met', { stepsRequiringEvidence: 1, withEvidence: 1 }, undefined],
+    ['a step completed without its evidence: failed', [{ stepId: 'rack-1/deploy/1', evidenceRequired: true, evidenceItems: 0 }], 0, 'failed', { stepsRequiringEvidence: 1, withEvidence: 0 }, 'EvidenceMissing'],
+    ['the plan asks for evidence but execution reported no step: not evaluated', [], 1, 'not-evaluated', { stepsRequiringEvidence: 1, withEvidence: 0 }, 'EvidenceNotReported'],
+  ] as const)('manual-evidence: %s', (_name, manualSteps, requiredByPlan, result, measured, reason) => {
+    const criteria = [{ type: 'manual-evidence' as const, description: 'rack photos uploaded' }];
+    const given = [{ ...opened, data: { ...opened.data, manualStepsRequiringEvidence: requiredByPlan } }, { ...started, data: { ...started.data, criteria } }];
+    const [evaluated] = spec.given(given).when(assess({ ...NO_EVIDENCE, manualSteps: [...manualSteps] })).outcome as unknown as { data: { outcome: unknown } }[];
+    expect(evaluated.data.outcome).toEqual({ type: 'manual-evidence', description: 'rack photos uploaded', result, measured, ...(reason ? { reason } : {}) });
+  });
+
   it('an evaluation never started cannot be assessed; a decided one is not assessed again', () => {
     spec.given([opened]).when(assess()).thenRefused({ code: 'EvaluationNotStarted', deploymentId, scope: 'deployment' });
     spec.given([opened, started, { type: 'DeploymentVerified', data: { deploymentId, verifiedAt: now, criteria: [] } }]).when(assess()).thenNothing();

@@ -6,11 +6,14 @@ import {
   type DeploymentPlanned,
   type DeploymentStarted,
   type IdleSideVerificationRequested,
+  type ManualStepCompleted,
+  type ManualStepRequired,
 } from '@gantry/contracts';
 import type { EventStore, SqlClient } from '@gantry/event-store';
 import type { CloudEvent } from '@gantry/messaging';
 import { causedBy, executeCommand, loadAggregate, type ConsumerSpec } from '@gantry/platform';
 import type { Evaluations } from '../acceptance/evaluations';
+import type { EvidenceStore } from '../acceptance/evidence';
 import type { CanaryAnalyses } from '../canary/canary-analyses';
 import type { AuthorisedRepository } from '../components/authorised-repository';
 import type { TrustedKeys } from '../signing-keys/trusted-keys';
@@ -18,7 +21,7 @@ import { deploymentVerificationDecider, verificationStream } from './deployment-
 import { planFacts } from './plan-facts';
 import type { Revocations } from './revocations';
 
-const TRIGGERS = ['DeploymentPlanned', 'DeploymentStarted', 'DeploymentCancelled', 'RunAbandoned', 'DeploymentExecuted', 'IdleSideVerificationRequested', 'CanaryAnalysisRequested'];
+const TRIGGERS = ['DeploymentPlanned', 'DeploymentStarted', 'DeploymentCancelled', 'RunAbandoned', 'ManualStepRequired', 'ManualStepCompleted', 'DeploymentExecuted', 'IdleSideVerificationRequested', 'CanaryAnalysisRequested'];
 
 /**
  * Verification checks components and environment when a deployment is planned; notes when it starts (it can no longer
@@ -33,6 +36,7 @@ export class VerificationTriggers {
     private readonly revocations: Revocations,
     private readonly evaluations: Evaluations,
     private readonly canaries: CanaryAnalyses,
+    private readonly evidence: EvidenceStore,
   ) {}
 
   consumer(): ConsumerSpec {
@@ -81,6 +85,16 @@ export class VerificationTriggers {
         const { state } = await loadAggregate(this.store, deploymentVerificationDecider, verificationStream(request.deploymentId).streamId, tx);
         if (!state.subject) return;
         await this.evaluations.start(tx, request.deploymentId, request.side, request.acceptanceCriteria, request.targets, metadata, now);
+        return;
+      }
+      case 'ManualStepRequired': {
+        const step = event.data as ManualStepRequired;
+        await this.evidence.manualStepRequired(tx, step.deploymentId, step.stepId, step.evidenceRequired);
+        return;
+      }
+      case 'ManualStepCompleted': {
+        const step = event.data as ManualStepCompleted;
+        await this.evidence.manualStepCompleted(tx, step.deploymentId, step.stepId, step.evidence.length);
         return;
       }
       case 'CanaryAnalysisRequested':
