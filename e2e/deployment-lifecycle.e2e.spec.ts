@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
+import { authoriseComponents, reportPassingSmokeTests } from './support/authorised-components';
 import { causesComeFirst, deploymentRequest, idempotencyKey, MILESTONES, stagingEnvironment } from './support/deployments';
 import { childEnv, freePort, repoRoot, startGantryProcess, type GantryProcess } from './support/processes';
 
@@ -25,6 +26,7 @@ let processes: Record<(typeof SERVICES)[number], GantryProcess>;
 let grpcPort: number;
 let changeManager: string;
 let auditor: string;
+let deploymentManager: string;
 
 beforeAll(async () => {
   if (!process.env.KAFKA_BROKERS) throw new Error('KAFKA_BROKERS is not set: the end-to-end suite needs the broker from the test setup');
@@ -41,7 +43,8 @@ beforeAll(async () => {
   processes = Object.fromEntries(started.map((p) => [p.name, p])) as typeof processes;
   changeManager = await mintToken(SECRET, { sub: 'change-enablement-system', roles: ['change-manager'] });
   auditor = await mintToken(SECRET, { sub: 'alice.auditor', roles: ['auditor'] });
-  const deploymentManager = await mintToken(SECRET, { sub: 'dana.manager', roles: ['deployment-manager'] });
+  deploymentManager = await mintToken(SECRET, { sub: 'dana.manager', roles: ['deployment-manager'] });
+  await authoriseComponents(processes.verification.url, deploymentManager);
   const registered = await post('/environments', stagingEnvironment, deploymentManager);
   if (registered.status !== 201) throw new Error(`registering staging answered ${registered.status}: ${await registered.text()}`);
 }, 180_000);
@@ -73,7 +76,13 @@ interface AuditBody {
  * Waits until every milestone of every service is in the ledger (topics arrive independently, so the record may close
  * before, say, execution's last events are ledgered) and the projection has caught up, then returns the audit answer.
  */
-const closedRecord = (deploymentId: string) =>
+const closedRecord = async (deploymentId: string) => {
+  // the acceptance criterion of every request is the smoke suite: its runner reports it passed
+  await reportPassingSmokeTests(processes.verification.url, deploymentManager, deploymentId);
+  return recorded(deploymentId);
+};
+
+const recorded = (deploymentId: string) =>
   eventually(
     async () => {
       const body = await auditHistory(deploymentId);

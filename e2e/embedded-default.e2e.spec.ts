@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
+import { authoriseComponents, reportPassingSmokeTests } from './support/authorised-components';
 import { deploymentRequest, MILESTONES, stagingEnvironment } from './support/deployments';
 import { childEnv, freePort, startGantryProcess, type GantryProcess } from './support/processes';
 
@@ -36,6 +37,7 @@ it('the same request and audit query work with the embedded defaults', async () 
     body: JSON.stringify(stagingEnvironment),
   });
   expect(registered.status).toBe(201);
+  await authoriseComponents(gantry.url, token);
   const response = await fetch(`${gantry.url}/deployments`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
@@ -43,6 +45,7 @@ it('the same request and audit query work with the embedded defaults', async () 
   });
   expect(response.status).toBe(201);
   const { deploymentId } = (await response.json()) as { deploymentId: string };
+  await reportPassingSmokeTests(gantry.url, token, deploymentId);
   const auditor = await mintToken(secret, { sub: 'alice.auditor', roles: ['auditor'] });
   const body = await eventually(
     async () => {

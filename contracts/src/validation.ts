@@ -1,5 +1,5 @@
-import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
-import addFormats from 'ajv-formats';
+import type { ValidateFunction } from 'ajv/dist/2020';
+import { createAjv, firstProblem } from './ajv';
 import { EVENT_NAMES, EVENTS, type EventName, type EventType } from './events';
 import type { JsonSchema } from './json-schema';
 import { commandSchemas, type CommandName } from './request-deployment';
@@ -14,11 +14,7 @@ export const PAYLOAD_SCHEMAS: Readonly<Record<PayloadType, JsonSchema>> = {
   ...commandSchemas,
 };
 
-export const createAjv = (): Ajv2020 => {
-  const ajv = new Ajv2020({ strict: true, allowUnionTypes: true, allErrors: false });
-  addFormats(ajv);
-  return ajv;
-};
+export { createAjv };
 
 const ajv = createAjv();
 const validators = new Map<JsonSchema, ValidateFunction>();
@@ -35,29 +31,6 @@ const validatorFor = (type: string): ValidateFunction | undefined => {
   return validate;
 };
 
-/** `/components/0/digest` → `components[0].digest` */
-const fieldPath = (instancePath: string): string =>
-  instancePath
-    .split('/')
-    .slice(1)
-    .map((segment) => segment.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .reduce((path, segment) => (/^\d+$/.test(segment) ? `${path}[${segment}]` : path ? `${path}.${segment}` : segment), '');
-
-const describe = (error: ErrorObject): string => {
-  const at = fieldPath(error.instancePath);
-  const field = (name: string) => (at ? `${at}.${name}` : name);
-  switch (error.keyword) {
-    case 'required':
-      return `${field(String(error.params.missingProperty))} is required`;
-    case 'additionalProperties':
-      return `${field(String(error.params.additionalProperty))} is not allowed`;
-    case 'enum':
-      return `${at || 'payload'} must be one of ${(error.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
-    default:
-      return `${at || 'payload'} ${error.message ?? 'is invalid'}`;
-  }
-};
-
 /**
  * Checks a payload against the contract. Returns null when it is valid, else one human-readable reason naming
  * the field (the first problem found), e.g. `components[0].digest must match pattern "^sha256:[0-9a-f]{64}$"`.
@@ -65,8 +38,5 @@ const describe = (error: ErrorObject): string => {
 export function validatePayload(type: string, data: unknown): string | null {
   const validate = validatorFor(type);
   if (!validate) return `unknown payload type ${JSON.stringify(type)}`;
-  if (validate(data)) return null;
-  // an `if`/`then` failure reports the inner error first and a summary ("must match then schema") after it
-  const error = (validate.errors ?? []).find((e) => e.keyword !== 'if');
-  return error ? describe(error) : 'payload is invalid';
+  return firstProblem(validate, data);
 }

@@ -1,4 +1,6 @@
 import { arrayOf, identifier, label, objectOf, text, timestamp, type JsonSchema } from './json-schema';
+import { componentVersionRegisteredSchema, signingKeyIdSchema, type ComponentVersionDefinition } from './itam';
+import { executionEventSchemas } from './execution';
 import { canaryAnalysisSchema, type CanaryAnalysis } from './model-review';
 import {
   ACCEPTANCE_CRITERION_TYPES,
@@ -9,6 +11,7 @@ import {
   windowSchema,
   blueGreenSideSchema,
   waveIndexSchema,
+  targetsSchema,
   type AcceptanceCriterion,
   type BlueGreenSide,
   type AcceptanceCriterionType,
@@ -23,6 +26,79 @@ export interface DeploymentVerificationOpened {
   window: Window;
   components: Component[];
   acceptanceCriteria: AcceptanceCriterion[];
+  /** how many of the plan's manual steps must be completed with evidence (for `manual-evidence` criteria) */
+  manualStepsRequiringEvidence?: number;
+}
+
+// ---- the authorised repository ----
+
+/** A component version entered the authorised repository (by REST, or from IT asset management's topic). */
+export interface ComponentVersionRegistered extends ComponentVersionDefinition {
+  registeredAt: string;
+}
+
+/** A component version left the authorised repository: every later verification of it fails (`Withdrawn`). */
+export interface ComponentVersionWithdrawn {
+  name: string;
+  version: string;
+  reason: string;
+  withdrawnAt: string;
+}
+
+export const SIGNING_ALGORITHMS = ['ed25519', 'ecdsa-p256'] as const;
+export type SigningAlgorithm = (typeof SIGNING_ALGORITHMS)[number];
+
+/** A public key trusted to sign component versions; `publicKey` is its SubjectPublicKeyInfo in PEM. */
+export interface SigningKeyRegistered {
+  keyId: string;
+  algorithm: SigningAlgorithm;
+  publicKey: string;
+  /** who holds the private key: a vendor, a build pipeline */
+  owner: string;
+  registeredAt: string;
+}
+
+/** A key no longer trusted from `effectiveAt` on (which may lie before `revokedAt`: a key compromised earlier). */
+export interface SigningKeyRevoked {
+  keyId: string;
+  reason: string;
+  effectiveAt: string;
+  revokedAt: string;
+}
+
+// ---- acceptance criteria and canary analysis ----
+
+/** What an evaluation of acceptance criteria is about: the executed deployment, or one idle side of a blue-green. */
+export type EvaluationScope = 'deployment' | BlueGreenSide;
+
+/** The acceptance criteria of a scope are being evaluated, until `deadline`. */
+export interface AcceptanceEvaluationStarted {
+  deploymentId: string;
+  scope: EvaluationScope;
+  criteria: AcceptanceCriterion[];
+  /** the targets observations must come from; absent: any */
+  targets?: string[];
+  deadline: string;
+  startedAt: string;
+}
+
+/** One criterion of a scope has its result (the criterion at `index` of the evaluation's criteria). */
+export interface CriterionEvaluated {
+  deploymentId: string;
+  scope: EvaluationScope;
+  index: number;
+  outcome: CriterionOutcome;
+}
+
+/** Execution asked for a canary verdict: the request as verification keeps it until the verdict. */
+export interface CanaryAnalysisOpened {
+  deploymentId: string;
+  wave: number;
+  targets: string[];
+  thresholds: CanaryAnalysis;
+  minimumObservations: number;
+  deadline: string;
+  openedAt: string;
 }
 
 /** Every component version is in the authorised repository, its digest matches, its signature verifies. */
@@ -118,6 +194,13 @@ export interface IdleSideVerificationFailed {
 }
 
 export interface VerificationEventPayloads {
+  ComponentVersionRegistered: ComponentVersionRegistered;
+  ComponentVersionWithdrawn: ComponentVersionWithdrawn;
+  SigningKeyRegistered: SigningKeyRegistered;
+  SigningKeyRevoked: SigningKeyRevoked;
+  AcceptanceEvaluationStarted: AcceptanceEvaluationStarted;
+  CriterionEvaluated: CriterionEvaluated;
+  CanaryAnalysisOpened: CanaryAnalysisOpened;
   DeploymentVerificationOpened: DeploymentVerificationOpened;
   ComponentsVerified: ComponentsVerified;
   ComponentVerificationFailed: ComponentVerificationFailed;
@@ -133,8 +216,7 @@ export interface VerificationEventPayloads {
 
 const reasonCode = { type: 'string', minLength: 1, maxLength: 64, pattern: '^[A-Za-z][A-Za-z0-9]*$' } as const;
 
-const criteriaSchema = arrayOf(
-  objectOf(
+const criterionOutcomeSchema = objectOf(
     {
       type: { type: 'string', enum: [...ACCEPTANCE_CRITERION_TYPES] },
       description: text(),
@@ -143,11 +225,30 @@ const criteriaSchema = arrayOf(
       reason: reasonCode,
     },
     ['type', 'description', 'result'],
-  ),
-  LIMITS.acceptanceCriteria,
 );
+const criteriaSchema = arrayOf(criterionOutcomeSchema, LIMITS.acceptanceCriteria);
+const scopeSchema = { type: 'string', enum: ['deployment', 'blue', 'green'] } as const satisfies JsonSchema;
+/** CanaryAnalysisOpened keeps execution's request as it was asked, opened at verification's time */
+const canaryRequest = executionEventSchemas.CanaryAnalysisRequested as { properties: Record<string, JsonSchema>; required: string[] };
+const { requestedAt: _requestedAt, ...canaryRequestProperties } = canaryRequest.properties;
 
 export const verificationEventSchemas: Record<keyof VerificationEventPayloads, JsonSchema> = {
+  ComponentVersionRegistered: componentVersionRegisteredSchema,
+  ComponentVersionWithdrawn: objectOf({ ...componentVersionProperties, reason: text(), withdrawnAt: timestamp }, ['name', 'version', 'reason', 'withdrawnAt']),
+  SigningKeyRegistered: objectOf(
+    { keyId: signingKeyIdSchema, algorithm: { type: 'string', enum: [...SIGNING_ALGORITHMS] }, publicKey: text(4000), owner: label(256), registeredAt: timestamp },
+    ['keyId', 'algorithm', 'publicKey', 'owner', 'registeredAt'],
+  ),
+  SigningKeyRevoked: objectOf({ keyId: signingKeyIdSchema, reason: text(), effectiveAt: timestamp, revokedAt: timestamp }, ['keyId', 'reason', 'effectiveAt', 'revokedAt']),
+  AcceptanceEvaluationStarted: objectOf(
+    { deploymentId: identifier, scope: scopeSchema, criteria: acceptanceCriteriaSchema, targets: targetsSchema, deadline: timestamp, startedAt: timestamp },
+    ['deploymentId', 'scope', 'criteria', 'deadline', 'startedAt'],
+  ),
+  CriterionEvaluated: objectOf(
+    { deploymentId: identifier, scope: scopeSchema, index: { type: 'integer', minimum: 0, maximum: LIMITS.acceptanceCriteria }, outcome: criterionOutcomeSchema },
+    ['deploymentId', 'scope', 'index', 'outcome'],
+  ),
+  CanaryAnalysisOpened: objectOf({ ...canaryRequestProperties, openedAt: timestamp }, [...canaryRequest.required.filter((r) => r !== 'requestedAt'), 'openedAt']),
   DeploymentVerificationOpened: objectOf(
     {
       deploymentId: identifier,
@@ -155,6 +256,7 @@ export const verificationEventSchemas: Record<keyof VerificationEventPayloads, J
       window: windowSchema,
       components: componentsSchema,
       acceptanceCriteria: acceptanceCriteriaSchema,
+      manualStepsRequiringEvidence: { type: 'integer', minimum: 0, maximum: 1000 },
     },
     ['deploymentId', 'environment', 'window', 'components', 'acceptanceCriteria'],
   ),

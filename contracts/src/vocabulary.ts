@@ -28,7 +28,18 @@ export const METRIC_COMPARATORS = ['<', '<=', '>', '>='] as const;
 
 /** Measurable condition that decides whether a deployment succeeded; the parameters depend on the type. */
 export type AcceptanceCriterion =
-  | { type: 'http-health'; description: string; url: string; expectedStatus?: number; timeoutMs?: number }
+  | {
+      type: 'http-health';
+      description: string;
+      url: string;
+      expectedStatus?: number;
+      /** one probe's timeout */
+      timeoutMs?: number;
+      /** probes in a row that must answer `expectedStatus` (default: the service's configuration) */
+      consecutiveSuccesses?: number;
+      /** from the start of verification, how long the probes may take to reach them (default: configuration) */
+      deadlineSeconds?: number;
+    }
   | {
       type: 'metric-threshold';
       description: string;
@@ -92,6 +103,8 @@ const criterionParameters: Record<AcceptanceCriterionType, { properties: Record<
       url: { type: 'string', format: 'uri', maxLength: 2048, pattern: '^https?://' },
       expectedStatus: { type: 'integer', minimum: 100, maximum: 599 },
       timeoutMs: { type: 'integer', minimum: 1, maximum: 600000 },
+      consecutiveSuccesses: { type: 'integer', minimum: 1, maximum: 100 },
+      deadlineSeconds: { type: 'integer', minimum: 1, maximum: 86400 },
     },
     required: ['url'],
   },

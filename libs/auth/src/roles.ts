@@ -34,6 +34,11 @@ export const PERMISSIONS = [
   'runs:perform-manual-steps',
   /** issue and revoke systems' API keys */
   'access:manage',
+  'components:read',
+  'components:manage',
+  'signing-keys:read',
+  'signing-keys:manage',
+  'verifications:report',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -60,12 +65,31 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'runs:approve',
     'runs:control',
     'runs:perform-manual-steps',
+    'components:read',
+    'components:manage',
+    'signing-keys:read',
+    'signing-keys:manage',
+    'verifications:report',
   ],
-  'deployment-practitioner': ['deployments:request', 'deployments:read', 'verifications:read', 'runs:read', 'models:read', 'environments:read', 'satisfaction:respond', 'runs:control', 'runs:perform-manual-steps'],
-  'service-owner': ['deployments:read', 'verifications:read', 'runs:read', 'kpis:read', 'environments:read', 'satisfaction:respond', 'runs:approve'],
+  'deployment-practitioner': [
+    'deployments:request',
+    'deployments:read',
+    'verifications:read',
+    'runs:read',
+    'models:read',
+    'environments:read',
+    'satisfaction:respond',
+    'runs:control',
+    'runs:perform-manual-steps',
+    'components:read',
+    'components:manage',
+    'signing-keys:read',
+    'verifications:report',
+  ],
+  'service-owner': ['deployments:read', 'verifications:read', 'runs:read', 'kpis:read', 'environments:read', 'satisfaction:respond', 'runs:approve', 'components:read'],
   'product-owner': ['deployments:read', 'kpis:read', 'environments:read', 'satisfaction:respond', 'runs:approve'],
   'change-manager': ['deployments:request', 'deployments:read', 'environments:read', 'satisfaction:respond', 'runs:approve'],
-  auditor: ['deployments:read', 'verifications:read', 'runs:read', 'audit:read', 'models:read', 'kpis:read', 'environments:read', 'findings:write'],
+  auditor: ['deployments:read', 'verifications:read', 'runs:read', 'audit:read', 'models:read', 'kpis:read', 'environments:read', 'findings:write', 'components:read', 'signing-keys:read'],
   admin: PERMISSIONS,
 };
 

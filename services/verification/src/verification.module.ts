@@ -1,21 +1,78 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { EventStore } from '@gantry/event-store';
-import { ServiceHost, type ServiceRuntime } from '@gantry/platform';
+import type { CloudEvent } from '@gantry/messaging';
+import { ServiceHost, type ConsumerSpec, type ServiceRuntime } from '@gantry/platform';
+import { EvidenceController } from './acceptance/evidence.controller';
+import { Evaluations, TIMER_KINDS } from './acceptance/evaluations';
+import { EvidenceStore, evidenceMigrations } from './acceptance/evidence';
+import { CANARY_DEADLINE_TIMER, CanaryAnalyses } from './canary/canary-analyses';
+import { AuthorisedRepository } from './components/authorised-repository';
+import { ComponentsController } from './components/components.controller';
+import { itamComponentsConsumer } from './components/itam-components.consumer';
+import { Revocations, revocationsMigrations } from './deployment-verifications/revocations';
 import { VerificationTriggers } from './deployment-verifications/verification-triggers';
 import { VerificationsController } from './deployment-verifications/verifications.controller';
+import { environmentsConsumer, environmentsMigrations } from './environments/environments.read-model';
+import { SigningKeysController } from './signing-keys/signing-keys.controller';
+import { TrustedKeys } from './signing-keys/trusted-keys';
+import { verificationPolicyFromEnv, type VerificationPolicy } from './verification-policy';
 
-/** Verification: components against the authorised repository, the target environment, the result (steps 3, 4, 7). */
+export interface VerificationOptions {
+  /** default: from the environment (GANTRY_PROBE_*, GANTRY_VERIFICATION_DEADLINE_MS) */
+  policy?: VerificationPolicy;
+  /**
+   * Which consumed events this instance acts on; default all. Integration tests share the broker's topics with other
+   * suites running at the same time, and must not verify those suites' deployments (nor take their events for theirs).
+   */
+  actsOn?: (event: CloudEvent) => boolean;
+  /** where consumer groups without offsets start; default the whole history (what a new installation needs) */
+  fromBeginning?: boolean;
+}
+
+export const verificationMigrations = [...environmentsMigrations, ...revocationsMigrations, ...evidenceMigrations];
+
+/** The parts of the service, wired once (the module and the tests share it). */
+export function verificationParts(store: EventStore, policy: VerificationPolicy) {
+  const revocations = new Revocations(store);
+  const repository = new AuthorisedRepository(store, revocations);
+  const keys = new TrustedKeys(store, revocations);
+  const evidence = new EvidenceStore(store.schema);
+  const evaluations = new Evaluations(store, evidence, policy);
+  const canaries = new CanaryAnalyses(store, evidence);
+  const triggers = new VerificationTriggers(store, repository, keys, revocations, evaluations, canaries, evidence);
+  const consumers = (): ConsumerSpec[] => [triggers.consumer(), environmentsConsumer(store.schema), itamComponentsConsumer(repository)];
+  const timers = () => ({
+    [TIMER_KINDS.deadline]: (t: Parameters<Evaluations['onDeadline']>[0]) => evaluations.onDeadline(t),
+    [TIMER_KINDS.probe]: (t: Parameters<Evaluations['onProbe']>[0]) => evaluations.onProbe(t),
+    [CANARY_DEADLINE_TIMER]: (t: Parameters<CanaryAnalyses['onDeadline']>[0]) => canaries.onDeadline(t),
+  });
+  return { revocations, repository, keys, evidence, evaluations, canaries, consumers, timers };
+}
+
+/** Verification: the authorised repository, signing keys, components and target environment, the result (steps 3, 4, 7). */
 @Module({})
 export class VerificationModule {
-  static register(runtime: ServiceRuntime): DynamicModule {
+  static register(runtime: ServiceRuntime, options: VerificationOptions = {}): DynamicModule {
     const store = ServiceHost.storeFor('verification', runtime);
-    const triggers = new VerificationTriggers(store);
+    const parts = verificationParts(store, options.policy ?? verificationPolicyFromEnv(process.env));
+    const { actsOn, fromBeginning } = options;
+    const consumers = () =>
+      parts.consumers().map((c) => ({
+        ...c,
+        ...(fromBeginning === undefined ? {} : { fromBeginning }),
+        ...(actsOn ? { handle: async (...args: Parameters<ConsumerSpec['handle']>) => (actsOn(args[0]) ? c.handle(...args) : undefined) } : {}),
+      }));
     return {
       module: VerificationModule,
-      controllers: [VerificationsController],
+      controllers: [ComponentsController, SigningKeysController, VerificationsController, EvidenceController],
       providers: [
         { provide: EventStore, useValue: store },
-        { provide: ServiceHost, useValue: new ServiceHost('verification', runtime, store, [], () => [triggers.consumer()]) },
+        { provide: AuthorisedRepository, useValue: parts.repository },
+        { provide: TrustedKeys, useValue: parts.keys },
+        { provide: EvidenceStore, useValue: parts.evidence },
+        { provide: Evaluations, useValue: parts.evaluations },
+        { provide: CanaryAnalyses, useValue: parts.canaries },
+        { provide: ServiceHost, useValue: new ServiceHost('verification', runtime, store, verificationMigrations, consumers, parts.timers) },
       ],
     };
   }

@@ -1,4 +1,5 @@
 import { refuse, sameFacts, type Decider, type Refused } from '@gantry/decider';
+import { freezesOverlapping, intervalOf, occurrenceHolding } from '@gantry/contracts';
 import type {
   AcceptanceCriterion,
   DeploymentModelContent,
@@ -9,13 +10,11 @@ import type {
   DeploymentRequested,
   DeploymentWindowReserved,
   EnvironmentDefinition,
-  FreezePeriod,
   Gate,
   RejectionReason,
   Wave,
 } from '@gantry/contracts';
 import type { Environment } from '../environments/environment.decider';
-import { occurrenceHolding, occurrences, overlaps, type Interval } from '../environments/weekly-windows';
 import { conflictingReservation } from '../schedule/environment-schedule.decider';
 import { nextAvailableWindow } from '../schedule/free-windows';
 
@@ -185,7 +184,6 @@ export const versionsMustHaveSucceededInThePreviousEnvironment = (
     : undefined;
 };
 
-const intervalOf = (window: { start: string; end: string }): Interval => ({ start: Date.parse(window.start), end: Date.parse(window.end) });
 
 /** An environment with deployment windows takes deployments only inside one of them; one without takes them any time. */
 export const windowMustFallInsideADeploymentWindow = (request: DeploymentRequested, environment: EnvironmentDefinition): Rejection | undefined =>
@@ -193,15 +191,6 @@ export const windowMustFallInsideADeploymentWindow = (request: DeploymentRequest
     ? undefined
     : reject('OutsideDeploymentWindow', { window: request.window, timeZone: environment.timeZone, deploymentWindows: environment.deploymentWindows });
 
-/** The freezes of the environment that cover the service during the window. */
-export const freezesOverlapping = (request: Pick<DeploymentRequested, 'service' | 'window'>, environment: EnvironmentDefinition): FreezePeriod[] => {
-  const window = intervalOf(request.window);
-  return environment.freezes.filter(
-    (f) =>
-      (!f.services || f.services.includes(request.service)) &&
-      (f.weekly ? occurrences(f.weekly, environment.timeZone, window.start, window.end).length > 0 : overlaps(intervalOf({ start: f.start!, end: f.end! }), window)),
-  );
-};
 
 /** Only an emergency change may deploy inside a freeze, and only when a deployment manager asks with a reason. */
 export const windowMustNotOverlapFreeze = (

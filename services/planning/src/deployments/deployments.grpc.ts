@@ -7,7 +7,7 @@ import type { AcceptanceCriterion } from '@gantry/contracts';
 import { Deployments, type DeploymentView } from './deployments';
 import { CancelDeploymentDto, ListDeploymentsQuery, RequestDeploymentDto, RescheduleDeploymentDto } from './request-deployment.dto';
 
-const NUMERIC_PARAMS = new Set(['expectedStatus', 'timeoutMs', 'threshold', 'windowSeconds']);
+const NUMERIC_PARAMS = new Set(['expectedStatus', 'timeoutMs', 'consecutiveSuccesses', 'deadlineSeconds', 'threshold', 'windowSeconds']);
 
 interface ProtoRequest {
   changeId?: string;

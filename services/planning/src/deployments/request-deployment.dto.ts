@@ -76,7 +76,9 @@ export class AcceptanceCriterionDto {
   @ApiProperty() @IsString() @MaxLength(2000) description!: string;
   @ApiPropertyOptional({ description: 'http-health: the URL probed' }) @IsOptional() @IsString() @MaxLength(2048) url?: string;
   @ApiPropertyOptional({ description: 'http-health' }) @IsOptional() @IsInt() @Min(100) @Max(599) expectedStatus?: number;
-  @ApiPropertyOptional({ description: 'http-health' }) @IsOptional() @IsInt() @Min(1) @Max(600000) timeoutMs?: number;
+  @ApiPropertyOptional({ description: 'http-health: one probe\'s timeout' }) @IsOptional() @IsInt() @Min(1) @Max(600000) timeoutMs?: number;
+  @ApiPropertyOptional({ description: 'http-health: probes in a row that must succeed' }) @IsOptional() @IsInt() @Min(1) @Max(100) consecutiveSuccesses?: number;
+  @ApiPropertyOptional({ description: 'http-health: how long the probes may take' }) @IsOptional() @IsInt() @Min(1) @Max(86400) deadlineSeconds?: number;
   @ApiPropertyOptional({ description: 'metric-threshold: the metric compared' }) @IsOptional() @IsString() @MaxLength(200) metric?: string;
   @ApiPropertyOptional({ enum: METRIC_COMPARATORS }) @IsOptional() @IsIn(METRIC_COMPARATORS) comparator?: (typeof METRIC_COMPARATORS)[number];
   @ApiPropertyOptional() @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false }) threshold?: number;

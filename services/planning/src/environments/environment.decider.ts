@@ -1,6 +1,6 @@
 import { refuse, sameFacts, type Decider, type Refused } from '@gantry/decider';
+import { isTimeZone } from '@gantry/contracts';
 import type { EnvironmentDecommissioned, EnvironmentDefinition, EnvironmentRegistered, EnvironmentUpdated } from '@gantry/contracts';
-import { isTimeZone } from './weekly-windows';
 
 /**
  * The Environment aggregate: a controlled subset of infrastructure with a purpose, its deployment windows, freeze

@@ -1,5 +1,4 @@
-import type { DeploymentWindowReserved, EnvironmentDefinition } from '@gantry/contracts';
-import { occurrences, type Interval } from '../environments/weekly-windows';
+import { occurrences, type DeploymentWindowReserved, type EnvironmentDefinition, type Interval } from '@gantry/contracts';
 
 /** `from` with the `taken` intervals cut out. */
 export const subtract = (from: readonly Interval[], taken: readonly Interval[]): Interval[] =>

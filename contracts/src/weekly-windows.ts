@@ -1,4 +1,5 @@
-import { WEEKDAYS, type WeeklyWindow } from '@gantry/contracts';
+import { WEEKDAYS, type EnvironmentDefinition, type FreezePeriod, type WeeklyWindow } from './planning';
+import type { Window } from './vocabulary';
 
 /** An interval of real time, epoch milliseconds, end exclusive. */
 export interface Interval {
@@ -94,3 +95,15 @@ export const overlaps = (a: Interval, b: Interval): boolean => a.start < b.end &
 /** The occurrence of one of the windows that holds the whole interval, if any. */
 export const occurrenceHolding = (windows: readonly WeeklyWindow[], timeZone: string, interval: Interval): Interval | undefined =>
   windows.flatMap((w) => occurrences(w, timeZone, interval.start, interval.end)).find((o) => o.start <= interval.start && interval.end <= o.end);
+
+export const intervalOf = (window: Window): Interval => ({ start: Date.parse(window.start), end: Date.parse(window.end) });
+
+/** The freezes of the environment that cover the service during the window (planning refuses them; verification re-checks). */
+export const freezesOverlapping = (request: { service: string; window: Window }, environment: Pick<EnvironmentDefinition, 'freezes' | 'timeZone'>): FreezePeriod[] => {
+  const window = intervalOf(request.window);
+  return environment.freezes.filter(
+    (f) =>
+      (!f.services || f.services.includes(request.service)) &&
+      (f.weekly ? occurrences(f.weekly, environment.timeZone, window.start, window.end).length > 0 : overlaps(intervalOf({ start: f.start!, end: f.end! }), window)),
+  );
+};

@@ -1,0 +1,40 @@
+import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
+
+/** The one Ajv set-up of the contract (its own module, so schema files can compile validators without import cycles). */
+export const createAjv = (): Ajv2020 => {
+  const ajv = new Ajv2020({ strict: true, allowUnionTypes: true, allErrors: false });
+  addFormats(ajv);
+  return ajv;
+};
+
+/** `/components/0/digest` → `components[0].digest` */
+const fieldPath = (instancePath: string): string =>
+  instancePath
+    .split('/')
+    .slice(1)
+    .map((segment) => segment.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .reduce((path, segment) => (/^\d+$/.test(segment) ? `${path}[${segment}]` : path ? `${path}.${segment}` : segment), '');
+
+/** One human-readable reason naming the field, e.g. `components[0].digest must match pattern …`. */
+export const describe = (error: ErrorObject): string => {
+  const at = fieldPath(error.instancePath);
+  const field = (name: string) => (at ? `${at}.${name}` : name);
+  switch (error.keyword) {
+    case 'required':
+      return `${field(String(error.params.missingProperty))} is required`;
+    case 'additionalProperties':
+      return `${field(String(error.params.additionalProperty))} is not allowed`;
+    case 'enum':
+      return `${at || 'payload'} must be one of ${(error.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
+    default:
+      return `${at || 'payload'} ${error.message ?? 'is invalid'}`;
+  }
+};
+
+/** null when `data` passes the compiled schema, else the first problem (an `if`/`then` summary skipped for the inner error). */
+export const firstProblem = (validate: ValidateFunction, data: unknown): string | null => {
+  if (validate(data)) return null;
+  const error = (validate.errors ?? []).find((e) => e.keyword !== 'if');
+  return error ? describe(error) : 'payload is invalid';
+};

@@ -1,0 +1,71 @@
+import type { EventMetadata, EventStore, Migration, SqlClient } from '@gantry/event-store';
+import { executeCommand } from '@gantry/platform';
+import { deploymentVerificationDecider, verificationStream } from './deployment-verification.decider';
+
+/**
+ * Which verified deployments use which component versions and keys, and which deployments have started: what a
+ * withdrawal or a key revocation needs to find the deployments it must revoke (verified, not started).
+ */
+export const revocationsMigrations: Migration[] = [
+  {
+    id: 'verification/002-component-uses',
+    up: (schema) => `
+      CREATE TABLE IF NOT EXISTS "${schema}".component_uses (
+        deployment_id text NOT NULL,
+        name text NOT NULL,
+        version text NOT NULL,
+        key_id text,
+        PRIMARY KEY (deployment_id, name, version)
+      );
+      CREATE INDEX IF NOT EXISTS component_uses_version ON "${schema}".component_uses (name, version);
+      CREATE INDEX IF NOT EXISTS component_uses_key ON "${schema}".component_uses (key_id);
+      CREATE TABLE IF NOT EXISTS "${schema}".started_deployments (deployment_id text PRIMARY KEY)`,
+  },
+];
+
+export class Revocations {
+  constructor(private readonly store: EventStore) {}
+
+  private get schema() {
+    return this.store.schema;
+  }
+
+  async recordUses(tx: SqlClient, deploymentId: string, uses: readonly { name: string; version: string; keyId?: string }[]): Promise<void> {
+    for (const use of uses) {
+      await tx.query(`INSERT INTO "${this.schema}".component_uses (deployment_id, name, version, key_id) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`, [
+        deploymentId,
+        use.name,
+        use.version,
+        use.keyId ?? null,
+      ]);
+    }
+  }
+
+  async recordStarted(tx: SqlClient, deploymentId: string): Promise<void> {
+    await tx.query(`INSERT INTO "${this.schema}".started_deployments (deployment_id) VALUES ($1) ON CONFLICT DO NOTHING`, [deploymentId]);
+  }
+
+  /** A version was withdrawn: every deployment verified with it that has not started is revoked. */
+  async versionWithdrawn(tx: SqlClient, name: string, version: string, metadata: EventMetadata, now: string): Promise<void> {
+    await this.revoke(tx, `u.name = $1 AND u.version = $2`, [name, version], 'Withdrawn', metadata, now);
+  }
+
+  /** A key was revoked: every deployment verified with a version it signed that has not started is revoked. */
+  async keyRevoked(tx: SqlClient, keyId: string, metadata: EventMetadata, now: string): Promise<void> {
+    await this.revoke(tx, `u.key_id = $1`, [keyId], 'KeyRevoked', metadata, now);
+  }
+
+  private async revoke(tx: SqlClient, where: string, params: unknown[], reason: 'Withdrawn' | 'KeyRevoked', metadata: EventMetadata, now: string): Promise<void> {
+    const { rows } = await tx.query<{ deployment_id: string; name: string; version: string }>(
+      `SELECT u.deployment_id, u.name, u.version FROM "${this.schema}".component_uses u
+       WHERE ${where} AND NOT EXISTS (SELECT 1 FROM "${this.schema}".started_deployments s WHERE s.deployment_id = u.deployment_id)
+       ORDER BY u.deployment_id`,
+      params,
+    );
+    const byDeployment = new Map<string, { name: string; version: string; reason: typeof reason }[]>();
+    for (const row of rows) byDeployment.set(row.deployment_id, [...(byDeployment.get(row.deployment_id) ?? []), { name: row.name, version: row.version, reason }]);
+    for (const [deploymentId, components] of byDeployment) {
+      await executeCommand(this.store, deploymentVerificationDecider, verificationStream(deploymentId), { type: 'RevokeComponents', deploymentId, components, now }, { metadata }, tx);
+    }
+  }
+}

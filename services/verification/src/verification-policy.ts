@@ -1,0 +1,55 @@
+/** How verification probes and waits: read once from the environment (see the README's configuration table). */
+export interface VerificationPolicy {
+  /**
+   * Hosts `http-health` probes may reach (`host` or `host:port`, lower case). A probe to any other host is refused
+   * without a request being sent: verification must not become a way to make the network call anywhere.
+   */
+  allowedProbeHosts: readonly string[];
+  /** time between two probes of one criterion */
+  probeIntervalMs: number;
+  /** one probe's timeout, unless the criterion names its own `timeoutMs` */
+  probeTimeoutMs: number;
+  /** probes in a row that must succeed, unless the criterion names `consecutiveSuccesses` */
+  consecutiveSuccesses: number;
+  /** how long after execution the acceptance criteria may take to be met (an `http-health` may name its own) */
+  evaluationDeadlineMs: number;
+}
+
+const number = (env: NodeJS.ProcessEnv, name: string, fallback: number, min: number): number => {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min) throw new Error(`${name} must be a whole number of at least ${min}, got "${raw}"`);
+  return value;
+};
+
+/** From GANTRY_PROBE_ALLOWED_HOSTS (none), GANTRY_PROBE_INTERVAL_MS (2000), GANTRY_PROBE_TIMEOUT_MS (5000), GANTRY_PROBE_CONSECUTIVE_SUCCESSES (3), GANTRY_VERIFICATION_DEADLINE_MS (600000). */
+export function verificationPolicyFromEnv(env: NodeJS.ProcessEnv): VerificationPolicy {
+  const hosts = (env.GANTRY_PROBE_ALLOWED_HOSTS ?? '')
+    .split(',')
+    .map((h) => h.trim().toLowerCase())
+    .filter(Boolean);
+  const invalid = hosts.find((h) => !/^[a-z0-9.-]+(:\d{1,5})?$|^\[[0-9a-f:]+\](:\d{1,5})?$/.test(h));
+  if (invalid) throw new Error(`GANTRY_PROBE_ALLOWED_HOSTS holds host or host:port entries separated by commas, got "${invalid}"`);
+  return {
+    allowedProbeHosts: hosts,
+    probeIntervalMs: number(env, 'GANTRY_PROBE_INTERVAL_MS', 2000, 10),
+    probeTimeoutMs: number(env, 'GANTRY_PROBE_TIMEOUT_MS', 5000, 10),
+    consecutiveSuccesses: number(env, 'GANTRY_PROBE_CONSECUTIVE_SUCCESSES', 3, 1),
+    evaluationDeadlineMs: number(env, 'GANTRY_VERIFICATION_DEADLINE_MS', 600_000, 100),
+  };
+}
+
+/** Whether a URL's host (with its port, or without when the entry names none) is on the allow-list. */
+export const probeAllowed = (url: string, policy: Pick<VerificationPolicy, 'allowedProbeHosts'>): boolean => {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return false;
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return false;
+  const host = parsed.hostname.toLowerCase();
+  const withPort = parsed.port ? `${host}:${parsed.port}` : host;
+  return policy.allowedProbeHosts.some((entry) => entry === withPort || entry === host);
+};
