@@ -20,6 +20,7 @@ const runs = Number(process.env.FUZZ_RUNS ?? 20);
 let database: TestDatabase;
 let running: RunningProcess;
 let commandDoors: Door[];
+let queryDoors: Door[];
 let grpcDoors: Door[];
 let grpcPort: number;
 const tokens = new Map<Permission, string>();
@@ -45,7 +46,8 @@ beforeAll(async () => {
   const doors = doorsOf(running.app);
   commandDoors = doors.filter((d) => d.transport === 'http' && ['POST', 'PUT', 'PATCH', 'DELETE'].includes(d.method));
   grpcDoors = doors.filter((d) => d.transport === 'grpc');
-  for (const door of [...commandDoors, ...grpcDoors]) {
+  queryDoors = doors.filter((d) => d.transport === 'http' && d.method === 'GET' && typeof d.permission === 'string' && d.permission !== 'public');
+  for (const door of [...commandDoors, ...grpcDoors, ...queryDoors]) {
     const permission = door.permission as Permission;
     const role = ROLES.find((r) => mayDo([r], permission));
     if (role && !tokens.has(permission)) tokens.set(permission, await mintToken(secret, { sub: `fuzzer-${role}`, roles: [role] }));
@@ -109,6 +111,30 @@ describe('hostile input at every command door (fast-check)', () => {
     console.info(`fuzz: ${requests} requests over ${commandDoors.length} command doors (seed ${seed}, ${runs} runs each)`);
     expect(failures).toEqual([]);
     expect((await fetch(`${running.url}/health`)).status).toBe(200);
+  });
+
+  it('queries too: hostile path parameters and query strings never get a 5xx', async () => {
+    const failures: string[] = [];
+    let requests = 0;
+    const queryNames = fc.constantFrom('from', 'to', 'asOf', 'limit', 'cursor', 'environment', 'service', 'status', 'outcome', 'period', 'format', 'digest', 'changeId', 'model', 'severity', 'name');
+    const query = fc.dictionary(queryNames, fc.oneof(hostileString.filter((v) => v.length < 2000), fc.integer().map(String)), { maxKeys: 5 });
+    for (const door of queryDoors) {
+      const authorization = `Bearer ${tokens.get(door.permission as Permission)}`;
+      await fc.assert(
+        fc.asyncProperty(pathValue, query, async (parameter, params) => {
+          const path = door.path.replace(/:(\w+)/g, () => encodeURIComponent(parameter));
+          const response = await fetch(`${running.url}${path}?${new URLSearchParams(params)}`, { headers: { authorization } });
+          requests += 1;
+          const text = await response.text();
+          if (response.status >= 500) failures.push(`${door.name} ${response.status} for ${path}?${new URLSearchParams(params)}: ${text.slice(0, 200)}`);
+          return true;
+        }),
+        { seed, numRuns: Math.max(5, Math.floor(runs / 2)) },
+      );
+    }
+    console.info(`fuzz: ${requests} queries over ${queryDoors.length} GET doors (seed ${seed})`);
+    expect(queryDoors.length).toBeGreaterThan(10);
+    expect(failures).toEqual([]);
   });
 
   it('over gRPC, no generated message gets INTERNAL or UNKNOWN, and a refused call records nothing', async () => {
