@@ -65,6 +65,10 @@ export function toErrorBody(error: unknown): ErrorBody {
     return { statusCode: bodyParser.status, error: HttpStatus[bodyParser.status] ?? 'Error', message: (error as Error).message };
   }
   if ((error as Error)?.name === 'IdentityProviderUnavailable') return { statusCode: 503, error: 'SERVICE_UNAVAILABLE', message: (error as Error).message };
+  // PostgreSQL refused text it cannot store (a NUL character, an invalid byte sequence): the request's fault
+  if ((error as { code?: string })?.code === '22021' || (error as { code?: string })?.code === '22P05') {
+    return { statusCode: 400, error: 'BAD_REQUEST', message: 'the request holds characters that cannot be stored (e.g. NUL)' };
+  }
   if (isUnavailable(error)) return { statusCode: 503, error: 'SERVICE_UNAVAILABLE', message: 'a dependency is unavailable; retry later' };
   return { statusCode: 500, error: 'INTERNAL_SERVER_ERROR', message: 'internal error' };
 }

@@ -1,10 +1,13 @@
 import { BadRequestException, Controller, Get, Inject, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { RequirePermission } from '@gantry/auth';
+import { modelNameSchema } from '@gantry/contracts';
 import { Database } from '@gantry/event-store';
 import { readModelOutcomes } from './model-outcomes';
 
 export const MODEL_REVIEW_SCHEMA = Symbol('model-review schema');
+
+const MODEL_NAME = new RegExp(modelNameSchema.pattern);
 
 @ApiTags('models')
 @ApiBearerAuth()
@@ -20,8 +23,8 @@ export class ModelOutcomesController {
   @RequirePermission('models:read')
   @ApiQuery({ name: 'model', required: false })
   async list(@Query('model') model?: string) {
-    if (model !== undefined && (typeof model !== 'string' || model.length === 0 || model.length > 200)) {
-      throw new BadRequestException('model must be a model name of 1 to 200 characters');
+    if (model !== undefined && (typeof model !== 'string' || model.length > modelNameSchema.maxLength || !MODEL_NAME.test(model))) {
+      throw new BadRequestException('model must be a model name (letters, digits, ".", "_" and "-", at most 100)');
     }
     return { outcomes: await readModelOutcomes(this.db, this.schema, model) };
   }
