@@ -5,13 +5,14 @@ import { Client } from 'pg';
 import { createTestDatabase } from '@gantry/testing';
 import type { Benchmark, BenchmarkContext, BenchmarkResult } from './benchmark';
 import { batchAppends, commandAppends, replay, streamReads } from './benchmarks/event-store';
+import { lifecycleLatency, lifecycleThroughput } from './benchmarks/lifecycle';
 
 /**
  * `npm run bench [-- <name> …]`: runs the benchmarks (all, or the named ones) on a fresh database and writes
  * bench/results/latest.json and bench/results/latest.md. Settings: BENCH_ROUNDS (3), BENCH_DURATION_MS (5000),
- * BENCH_REPLAY_EVENTS (1000000).
+ * BENCH_REPLAY_EVENTS (1000000), BENCH_LIFECYCLES (50), BENCH_LIFECYCLE_RATE (50), BENCH_LIFECYCLE_SECONDS (20).
  */
-const BENCHMARKS: Benchmark[] = [commandAppends, batchAppends, streamReads, replay];
+const BENCHMARKS: Benchmark[] = [commandAppends, batchAppends, streamReads, replay, lifecycleLatency, lifecycleThroughput];
 
 async function machine() {
   const client = new Client({ connectionString: process.env.GANTRY_TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' });

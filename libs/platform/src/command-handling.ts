@@ -45,12 +45,25 @@ export async function executeCommand<C, E extends DomainEvent, S, R extends { co
   options: CommandOptions,
   tx?: SqlClient,
 ): Promise<CommandResult<S, E>> {
-  const attempts = options.expectedVersion === undefined ? (options.maxAttempts ?? 5) : 1;
+  if (tx) return decideAndAppend(store, decider, target, command, options, tx);
+  const attempts = options.expectedVersion === undefined ? (options.maxAttempts ?? CONFLICT_ATTEMPTS) : 1;
+  return retryOnStreamConflict(attempts, () => store.db.transaction((t) => decideAndAppend(store, decider, target, command, options, t)));
+}
+
+const CONFLICT_ATTEMPTS = 10;
+
+/**
+ * Runs `work` (a transaction that reads, decides and appends) again when another writer moved the stream first: the
+ * next attempt reads the new state and decides anew. Waits a little, at random, between attempts, so that writers
+ * racing for a busy stream (an environment's schedule) spread out instead of colliding again at once.
+ */
+export async function retryOnStreamConflict<T>(attempts: number, work: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return tx ? await decideAndAppend(store, decider, target, command, options, tx) : await store.db.transaction((t) => decideAndAppend(store, decider, target, command, options, t));
+      return await work();
     } catch (error) {
-      if (!(error instanceof StreamVersionConflict) || attempt >= attempts || tx) throw error;
+      if (!(error instanceof StreamVersionConflict) || attempt >= attempts) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
     }
   }
 }

@@ -1,7 +1,7 @@
 import { BadRequestException, Injectable } from '@nestjs/common';
 import { isRefused } from '@gantry/decider';
 import { EventStore, StreamVersionConflict, type EventMetadata, type NewEvent, type SqlClient } from '@gantry/event-store';
-import { loadAggregate, NotFound, RuleRefused, StaleVersion, type RequestContext } from '@gantry/platform';
+import { loadAggregate, NotFound, retryOnStreamConflict, RuleRefused, StaleVersion, type RequestContext } from '@gantry/platform';
 import { validatePayload, type AcceptanceCriterion, type DeploymentPlanned, type DeploymentRequested, type Window } from '@gantry/contracts';
 import { createHash, randomUUID } from 'node:crypto';
 import { environmentDecider } from '../environments/environment.decider';
@@ -147,15 +147,9 @@ export class Deployments {
     tx: SqlClient | undefined,
     command: CommandFor,
   ): Promise<DeploymentView> {
-    const attempts = expectedVersion === undefined && !tx ? 5 : 1;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const work = (t: SqlClient) => this.decideAndAppend(deploymentId, environmentName, metadata, expectedVersion, t, command);
-        return tx ? await work(tx) : await this.store.db.transaction(work);
-      } catch (error) {
-        if (!(error instanceof StreamVersionConflict) || attempt >= attempts) throw error;
-      }
-    }
+    const work = (t: SqlClient) => this.decideAndAppend(deploymentId, environmentName, metadata, expectedVersion, t, command);
+    if (tx) return work(tx);
+    return retryOnStreamConflict(expectedVersion === undefined ? 10 : 1, () => this.store.db.transaction(work));
   }
 
   private async decideAndAppend(
