@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { execFile } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
@@ -31,7 +32,13 @@ async function startBroker(): Promise<{ brokers: string; stop(): Promise<void> }
   const port = await freePort();
   const env = { ...process.env, KAFKA_PORT: String(port), KAFKA_CONTROLLER_PORT: String(await freePort()), KAFKA_STATE_DIR: join(repoRoot, '.infra', `bench-${port}`) };
   await run('bash', [join(repoRoot, 'infra/kafka/start.sh')], { env, timeout: 180_000 });
-  return { brokers: `127.0.0.1:${port}`, stop: async () => void (await run('bash', [join(repoRoot, 'infra/kafka/stop.sh')], { env, timeout: 60_000 })) };
+  return {
+    brokers: `127.0.0.1:${port}`,
+    stop: async () => {
+      await run('bash', [join(repoRoot, 'infra/kafka/stop.sh')], { env, timeout: 60_000 });
+      rmSync(env.KAFKA_STATE_DIR, { recursive: true, force: true });
+    },
+  };
 }
 
 async function install(context: BenchmarkContext): Promise<Installation> {
