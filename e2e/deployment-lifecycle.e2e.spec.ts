@@ -18,6 +18,10 @@ import { childEnv, freePort, repoRoot, startGantryProcess, type GantryProcess } 
  * The five services as production runs them: separate processes on real Kafka and PostgreSQL, driven over REST and
  * gRPC the way change enablement and an auditor would.
  */
+// five processes on a 2-core machine shared with the other suites: the first deployment waits for every consumer group
+// to settle, and later ones for a busy broker; the waits poll a condition, these are only their ceilings
+jest.setTimeout(240_000);
+
 const SECRET = 'e2e-secret-that-is-long-enough-for-hs256';
 const SERVICES = ['planning', 'verification', 'execution', 'records', 'model-review'] as const;
 
@@ -89,7 +93,7 @@ const recorded = (deploymentId: string) =>
       const complete = body !== undefined && MILESTONES.every((m) => body.history.some((h) => h.type === m));
       return complete && isDeepStrictEqual(body!.state, body!.projection) ? body : undefined;
     },
-    { timeoutMs: 45_000, intervalMs: 200, what: `deployment ${deploymentId} to be recorded by all five services` },
+    { timeoutMs: 90_000, intervalMs: 200, what: `deployment ${deploymentId} to be recorded by all five services` },
   ).catch(async (error) => {
     const last = await auditHistory(deploymentId);
     const logs = Object.values(processes).map((p) => `--- ${p.name} ---\n${p.output().slice(-3000)}`);

@@ -43,5 +43,5 @@ export const reportPassingSmokeTests = (verificationUrl: string, token: string, 
   eventually(
     async () =>
       (await post(`${verificationUrl}/deployments/${deploymentId}/test-results`, token, JSON.stringify({ suite: 'checkout', passed: 12, failed: 0 }))).status === 202,
-    { timeoutMs: 30_000, intervalMs: 200, what: `smoke-test results for ${deploymentId} to be accepted` },
+    { timeoutMs: 90_000, intervalMs: 200, what: `smoke-test results for ${deploymentId} to be accepted` },
   );
