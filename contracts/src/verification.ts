@@ -1,6 +1,6 @@
 import { arrayOf, identifier, label, objectOf, text, timestamp, type JsonSchema } from './json-schema';
 import { componentVersionRegisteredSchema, signingKeyIdSchema, type ComponentVersionDefinition } from './itam';
-import { executionEventSchemas } from './execution';
+import { executionEventSchemas, type CanaryAnalysisRequested } from './execution';
 import { canaryAnalysisSchema, type CanaryAnalysis } from './model-review';
 import {
   ACCEPTANCE_CRITERION_TYPES,
@@ -91,15 +91,7 @@ export interface CriterionEvaluated {
 }
 
 /** Execution asked for a canary verdict: the request as verification keeps it until the verdict. */
-export interface CanaryAnalysisOpened {
-  deploymentId: string;
-  wave: number;
-  targets: string[];
-  thresholds: CanaryAnalysis;
-  minimumObservations: number;
-  deadline: string;
-  openedAt: string;
-}
+export type CanaryAnalysisOpened = Omit<CanaryAnalysisRequested, 'requestedAt'> & { openedAt: string };
 
 /** Every component version is in the authorised repository, its digest matches, its signature verifies. */
 export interface ComponentsVerified {

@@ -55,19 +55,26 @@ export const apiKeysConsumer = (schema: string): ConsumerSpec => ({
 
 /** How often a key's last use is written at most: a busy system does not turn every request into a write. */
 const LAST_USE_RESOLUTION = "interval '1 minute'";
+const LAST_USE_RESOLUTION_MS = 60_000;
 
-export const apiKeyDirectory = (db: Database, schema: string): KeyDirectory => ({
-  find: async (sha256) => {
-    const { rows } = await db.query<{ key_id: string; name: string; roles: string[] }>(
-      `SELECT key_id, name, roles FROM "${schema}".api_keys WHERE sha256 = $1 AND revoked_at IS NULL`,
-      [sha256],
-    );
-    return rows[0] ? { keyId: rows[0].key_id, name: rows[0].name, roles: knownRoles(rows[0].roles) } : undefined;
-  },
-  used: async (keyId) => {
-    await db.query(`UPDATE "${schema}".api_keys SET last_used_at = now() WHERE key_id = $1 AND (last_used_at IS NULL OR last_used_at < now() - ${LAST_USE_RESOLUTION})`, [keyId]);
-  },
-});
+export const apiKeyDirectory = (db: Database, schema: string): KeyDirectory => {
+  // the last use this process wrote, per key: a busy system costs one write a minute, not a statement per request
+  const written = new Map<string, number>();
+  return {
+    find: async (sha256) => {
+      const { rows } = await db.query<{ key_id: string; name: string; roles: string[] }>(
+        `SELECT key_id, name, roles FROM "${schema}".api_keys WHERE sha256 = $1 AND revoked_at IS NULL`,
+        [sha256],
+      );
+      return rows[0] ? { keyId: rows[0].key_id, name: rows[0].name, roles: knownRoles(rows[0].roles) } : undefined;
+    },
+    used: async (keyId) => {
+      if (Date.now() - (written.get(keyId) ?? 0) < LAST_USE_RESOLUTION_MS) return;
+      written.set(keyId, Date.now());
+      await db.query(`UPDATE "${schema}".api_keys SET last_used_at = now() WHERE key_id = $1 AND (last_used_at IS NULL OR last_used_at < now() - ${LAST_USE_RESOLUTION})`, [keyId]);
+    },
+  };
+};
 
 export interface ApiKeyView {
   keyId: string;

@@ -12,5 +12,6 @@ export * from './versions';
 export * from './route-table';
 export * from './grpc';
 export * from './http-hardening';
+export * from './schema-pipes';
 export * from './due-timers';
 export * from './api-keys';

@@ -1,12 +1,14 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { RequirePermission } from '@gantry/auth';
-import { CommandContext, type RequestContext } from '@gantry/platform';
-import { LabelPipe } from './label.pipe';
+import { CommandContext, SchemaParam, type RequestContext } from '@gantry/platform';
 import { Runs } from './runs';
 import { CompleteManualStepDto, DenyGateDto, RollbackDecisionDto } from './runs.dto';
 
 const uuid = new ParseUUIDPipe();
+
+/** A gate name or manual step id in a path: 1 to 400 printable characters, not only spaces. */
+const LabelPipe = new SchemaParam({ type: 'string', minLength: 1, maxLength: 400, pattern: '^[\\x20-\\x7e]*[\\x21-\\x7e][\\x20-\\x7e]*$' }, 'a gate name or step id (1 to 400 printable characters)');
 
 @ApiTags('runs')
 @ApiBearerAuth()

@@ -1,14 +1,16 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Put, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import { RequirePermission } from '@gantry/auth';
-import { CommandContext, expectedVersionFrom, type HttpResponse, type RequestContext } from '@gantry/platform';
+import { CommandContext, expectedVersionFrom, SchemaParam, type HttpResponse, type RequestContext } from '@gantry/platform';
 import type { EnvironmentDefinition } from '@gantry/contracts';
 import { DecommissionEnvironmentDto, EnvironmentDefinitionDto, RegisterEnvironmentDto } from './environment.dto';
 import { Environments, type EnvironmentView } from './environments';
-import { EnvironmentNameParam } from './environment-name.pipe';
 
 const definitionFrom = (name: string, body: EnvironmentDefinitionDto): EnvironmentDefinition =>
   JSON.parse(JSON.stringify({ ...body, name })) as EnvironmentDefinition;
+
+/** An environment's name in a path: the same characters as in a body, at most 100. */
+const EnvironmentNameParam = new SchemaParam({ type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._:@+-]{0,99}$' }, 'an environment name (1–100 letters, digits or ._:@+-)');
 
 @ApiTags('environments')
 @ApiBearerAuth()

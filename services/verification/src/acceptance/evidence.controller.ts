@@ -6,7 +6,7 @@ import { label, objectOf, targetSchema, timestamp } from '@gantry/contracts';
 import { EventStore, type SqlClient } from '@gantry/event-store';
 import { CommandContext, NotFound, type RequestContext } from '@gantry/platform';
 import { CanaryAnalyses } from '../canary/canary-analyses';
-import { SchemaBody } from '../schema-body.pipe';
+import { SchemaBody } from '@gantry/platform';
 import { Evaluations } from './evaluations';
 import { EvidenceStore, lockDeploymentEvidence, type ObservationReport, type TestResultReport } from './evidence';
 

@@ -4,7 +4,7 @@ import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec
 import { RequirePermission } from '@gantry/auth';
 import { componentVersionProperties, itamComponentEventSchemas, objectOf, text, type ComponentVersionDefinition } from '@gantry/contracts';
 import { CommandContext, type HttpResponse, type RequestContext } from '@gantry/platform';
-import { SchemaBody, SchemaParam } from '../schema-body.pipe';
+import { SchemaBody, SchemaParam } from '@gantry/platform';
 import { AuthorisedRepository } from './authorised-repository';
 
 const registration = itamComponentEventSchemas.ComponentVersionRegistered;

@@ -5,7 +5,7 @@ import { RequirePermission } from '@gantry/auth';
 import { label, objectOf, signingKeyIdSchema, text, timestamp } from '@gantry/contracts';
 import { CommandContext, type HttpResponse, type RequestContext } from '@gantry/platform';
 import type { JsonWebKey } from 'node:crypto';
-import { SchemaBody, SchemaParam } from '../schema-body.pipe';
+import { SchemaBody, SchemaParam } from '@gantry/platform';
 import { TrustedKeys } from './trusted-keys';
 
 /** `publicKey`: PEM text (SubjectPublicKeyInfo) or a JWK object (`kty` OKP/Ed25519 or EC/P-256). */
