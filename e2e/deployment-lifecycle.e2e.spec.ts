@@ -116,8 +116,8 @@ describe('one deployment through all five services', () => {
     const response = await post('/deployments', deploymentRequest(), changeManager, { 'idempotency-key': idempotencyKey() });
     expect(response.status).toBe(201);
     const created = (await response.json()) as { deploymentId: string; status: string; version: number };
-    expect(created).toMatchObject({ status: 'planned', version: 2 });
-    expect(response.headers.get('etag')).toBe('"2"');
+    expect(created).toMatchObject({ status: 'planned', version: 3 });
+    expect(response.headers.get('etag')).toBe('"3"');
 
     const body = await closedRecord(created.deploymentId);
     expectCompleteHistory(body);

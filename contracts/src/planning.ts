@@ -158,13 +158,13 @@ export interface DeploymentRescheduled {
   rescheduledAt: string;
 }
 
-/** A cancelled deployment gave its window on the environment's schedule back. */
+/** A deployment gave its window on the environment's schedule back: it was cancelled, or its record closed (stream `Deployment-<id>`). */
 export interface DeploymentWindowReleased {
   environment: string;
   deploymentId: string;
 }
 
-/** A deployment holds its window on the environment's forward schedule (stream `EnvironmentSchedule-<environment>`). */
+/** A deployment holds its window on the environment's forward schedule (stream `Deployment-<id>`, after its plan or its reschedule). */
 export interface DeploymentWindowReserved {
   environment: string;
   deploymentId: string;

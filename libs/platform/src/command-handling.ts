@@ -53,16 +53,18 @@ export async function executeCommand<C, E extends DomainEvent, S, R extends { co
 const CONFLICT_ATTEMPTS = 10;
 
 /**
- * Runs `work` (a transaction that reads, decides and appends) again when another writer moved the stream first: the
- * next attempt reads the new state and decides anew. Waits a little, at random, between attempts, so that writers
- * racing for a busy stream (an environment's schedule) spread out instead of colliding again at once.
+ * Runs `work` (a transaction that reads, decides and appends) again when another writer moved the stream first, or
+ * when PostgreSQL broke a deadlock between two writers by aborting this one (40P01): the next attempt reads the new
+ * state and decides anew. Waits a little, at random, between attempts, so that writers racing for a busy stream
+ * spread out instead of colliding again at once.
  */
 export async function retryOnStreamConflict<T>(attempts: number, work: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await work();
     } catch (error) {
-      if (!(error instanceof StreamVersionConflict) || attempt >= attempts) throw error;
+      const raced = error instanceof StreamVersionConflict || (error as { code?: unknown }).code === '40P01';
+      if (!raced || attempt >= attempts) throw error;
       await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
     }
   }

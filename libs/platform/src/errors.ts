@@ -49,7 +49,8 @@ export function toErrorBody(error: unknown): ErrorBody {
   if (error instanceof RuleRefused) {
     return { statusCode: error.status, error: HttpStatus[error.status], message: error.message, code: error.code, details: error.details };
   }
-  if (error instanceof StreamVersionConflict) {
+  // a deadlock between two writers, broken by PostgreSQL aborting this one, is a concurrent change too
+  if (error instanceof StreamVersionConflict || (error as { code?: string })?.code === '40P01') {
     return { statusCode: 409, error: 'CONFLICT', message: 'the resource was changed concurrently; read it again and retry', code: 'VersionConflict' };
   }
   if (error instanceof StaleVersion) {

@@ -8,6 +8,7 @@ import { againstTheContract, boot, type RunningProcess } from '@gantry/platform'
 import { createTestDatabase, eventually, freePort, type TestDatabase } from '@gantry/testing';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Deployments } from './deployments/deployments';
+import { lockReservationKeys } from './schedule/reservations';
 import { planningConsumers, PlanningModule } from './planning.module';
 
 /**
@@ -222,6 +223,37 @@ describe('deployment requests', () => {
     expect(next.status).toBe('planned');
   });
 
+  it('a decision waits only for decisions on its service or its targets: others in the same environment go ahead', async () => {
+    const window = { start: '2027-02-13T21:00:00.000Z', end: '2027-02-13T22:00:00.000Z' };
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let locked!: () => void;
+    const isLocked = new Promise<void>((resolve) => (locked = resolve));
+    // another decision in flight, holding service guard-a on int-staging-1
+    const holder = planning.runtime.db.transaction(async (tx) => {
+      await lockReservationKeys(tx, 'planning', { environment: 'int-staging', service: 'guard-a', targets: ['int-staging-1'] });
+      locked();
+      await released;
+    });
+    await isLocked;
+    try {
+      const elsewhere = await http('POST', '/deployments', request({ service: 'guard-b', targets: ['int-staging-2'], window }), changeManager);
+      expect(await elsewhere.json()).toMatchObject({ status: 'planned' });
+      let answered = false;
+      const sameTarget = http('POST', '/deployments', request({ service: 'guard-c', targets: ['int-staging-1'], window }), changeManager).then((r) => ((answered = true), r));
+      const sameService = http('POST', '/deployments', request({ service: 'guard-a', targets: ['int-staging-3'], window }), changeManager).then((r) => ((answered = true), r));
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(answered).toBe(false);
+      release();
+      await holder;
+      expect(await (await sameTarget).json()).toMatchObject({ status: 'planned' });
+      expect(await (await sameService).json()).toMatchObject({ status: 'planned' });
+    } finally {
+      release();
+      await holder;
+    }
+  });
+
   it('10 concurrent requests for the same environment, service and window: exactly one planned, nine rejected naming the winner', async () => {
     const window = { start: '2026-12-12T21:00:00.000Z', end: '2026-12-12T23:00:00.000Z' };
     const responses = await Promise.all(Array.from({ length: 10 }, () => http('POST', '/deployments', request({ service: 'race', window }), changeManager)));
@@ -330,7 +362,7 @@ describe('changes after planning', () => {
   const planned = async (service: string, window = { start: '2027-01-09T21:00:00.000Z', end: '2027-01-09T22:00:00.000Z' }) => {
     const response = await http('POST', '/deployments', request({ service, window }), changeManager);
     const body = (await response.json()) as { deploymentId: string; status: string; version: number };
-    expect(body.status).toBe('planned');
+    expect(body).toMatchObject({ status: 'planned' });
     return body;
   };
 
@@ -346,7 +378,8 @@ describe('changes after planning', () => {
     expect(await conflict.json()).toMatchObject({ code: 'ConflictingDeployment', details: { details: { deploymentId: other.deploymentId } } });
     const moved = await into({ start: '2027-01-10T21:00:00.000Z', end: '2027-01-10T22:00:00.000Z' }, `"${first.version}"`);
     expect(moved.status).toBe(200);
-    expect(await moved.json()).toMatchObject({ status: 'planned', version: first.version + 1, plan: { window: { start: '2027-01-10T21:00:00.000Z' } } });
+    // DeploymentRescheduled, and the reservation of the new window
+    expect(await moved.json()).toMatchObject({ status: 'planned', version: first.version + 2, plan: { window: { start: '2027-01-10T21:00:00.000Z' } } });
     const schedule = (await (await http('GET', '/schedule?environment=int-staging&from=2027-01-09T00:00:00Z&to=2027-01-11T00:00:00Z')).json()) as { planned: { deploymentId: string; window: { start: string } }[] };
     expect(schedule.planned).toEqual([expect.objectContaining({ deploymentId: first.deploymentId, window: expect.objectContaining({ start: '2027-01-10T21:00:00.000Z' }) })]);
   });

@@ -9,6 +9,7 @@ import { Environments } from './environments/environments';
 import { EnvironmentsController } from './environments/environments.controller';
 import { closedDeploymentsReleaseTheirWindows } from './schedule/closed-deployments.consumer';
 import { deploymentModelsConsumer, planningReadModelMigrations, startedDeploymentsConsumer, succeededVersionsConsumer } from './read-models/planning-read-models';
+import { scheduleMigrations } from './schedule/reservations';
 import { Schedule } from './schedule/schedule';
 import { ScheduleController } from './schedule/schedule.controller';
 
@@ -16,7 +17,7 @@ import { ScheduleController } from './schedule/schedule.controller';
 export const planningConsumers = (store: EventStore, deployments: Deployments): ConsumerSpec[] => [
   deploymentModelsConsumer(store),
   succeededVersionsConsumer(store),
-  closedDeploymentsReleaseTheirWindows(store),
+  closedDeploymentsReleaseTheirWindows(deployments),
   startedDeploymentsConsumer(store),
   itsmChangesConsumer(deployments),
 ];
@@ -34,7 +35,7 @@ export class PlanningModule {
         { provide: EventStore, useValue: store },
         {
           provide: ServiceHost,
-          useValue: new ServiceHost('planning', runtime, store, planningReadModelMigrations, () => planningConsumers(store, deployments)),
+          useValue: new ServiceHost('planning', runtime, store, [...planningReadModelMigrations, ...scheduleMigrations], () => planningConsumers(store, deployments)),
         },
         { provide: Deployments, useValue: deployments },
         Environments,

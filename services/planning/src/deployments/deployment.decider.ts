@@ -8,6 +8,7 @@ import type {
   DeploymentRejected,
   DeploymentRescheduled,
   DeploymentRequested,
+  DeploymentWindowReleased,
   DeploymentWindowReserved,
   EnvironmentDefinition,
   Gate,
@@ -15,21 +16,28 @@ import type {
   Wave,
 } from '@gantry/contracts';
 import type { Environment } from '../environments/environment.decider';
-import { conflictingReservation } from '../schedule/environment-schedule.decider';
+import { conflictingReservation } from '../schedule/reservations';
 import { nextAvailableWindow } from '../schedule/free-windows';
 
-/** The Deployment aggregate in planning: a request for an authorised change, and its plan or its rejection. */
+/**
+ * The Deployment aggregate in planning: a request for an authorised change, and its plan or its rejection. A plan
+ * holds its window on the environment's forward schedule (`DeploymentWindowReserved`) until it is cancelled or its
+ * record closes (`DeploymentWindowReleased`).
+ */
 export type DeploymentEvent =
   | { type: 'DeploymentRequested'; data: DeploymentRequested }
   | { type: 'DeploymentPlanned'; data: DeploymentPlanned }
   | { type: 'DeploymentRejected'; data: DeploymentRejected }
   | { type: 'DeploymentCancelled'; data: DeploymentCancelled }
-  | { type: 'DeploymentRescheduled'; data: DeploymentRescheduled };
+  | { type: 'DeploymentRescheduled'; data: DeploymentRescheduled }
+  | { type: 'DeploymentWindowReserved'; data: DeploymentWindowReserved }
+  | { type: 'DeploymentWindowReleased'; data: DeploymentWindowReleased };
 
 export type Deployment =
   | { status: 'none' }
   | { status: 'requested'; request: DeploymentRequested }
-  | { status: 'planned'; request: DeploymentRequested; plan: DeploymentPlanned }
+  /** `windowHeld`: every plan holds its window (also plans recorded before reservations were their own events) until released */
+  | { status: 'planned'; request: DeploymentRequested; plan: DeploymentPlanned; windowHeld: boolean }
   | { status: 'rejected'; request: DeploymentRequested; rejection: DeploymentRejected }
   | { status: 'cancelled'; request: DeploymentRequested; plan?: DeploymentPlanned; cancellation: DeploymentCancelled };
 
@@ -40,13 +48,17 @@ export function evolve(state: Deployment, event: DeploymentEvent): Deployment {
     case 'DeploymentRequested':
       return { status: 'requested', request: event.data };
     case 'DeploymentPlanned':
-      return state.status === 'none' ? state : { status: 'planned', request: state.request, plan: event.data };
+      return state.status === 'none' ? state : { status: 'planned', request: state.request, plan: event.data, windowHeld: true };
     case 'DeploymentRejected':
       return state.status === 'none' ? state : { status: 'rejected', request: state.request, rejection: event.data };
     case 'DeploymentCancelled':
       return state.status === 'none' ? state : { status: 'cancelled', request: state.request, ...('plan' in state ? { plan: state.plan } : {}), cancellation: event.data };
     case 'DeploymentRescheduled':
       return state.status === 'planned' ? { ...state, plan: { ...state.plan, window: event.data.window } } : state;
+    case 'DeploymentWindowReserved':
+      return state.status === 'planned' ? { ...state, windowHeld: true } : state;
+    case 'DeploymentWindowReleased':
+      return state.status === 'planned' ? { ...state, windowHeld: false } : state;
     default: {
       const unknown: never = event;
       return unknown;
@@ -79,7 +91,9 @@ export type RequestDeployment = { type: 'RequestDeployment'; request: Deployment
 /** `started`: execution has started the deployment (from execution's DeploymentStarted). */
 export type CancelDeployment = { type: 'CancelDeployment'; reason: string; by: string; started: boolean; now: string };
 export type RescheduleDeployment = { type: 'RescheduleDeployment'; window: { start: string; end: string }; by: string; started: boolean; facts: PlanningFacts };
-export type DeploymentCommand = RequestDeployment | CancelDeployment | RescheduleDeployment;
+/** Records closed the deployment's record (whatever the outcome): its window is free again. */
+export type ReleaseWindow = { type: 'ReleaseWindow' };
+export type DeploymentCommand = RequestDeployment | CancelDeployment | RescheduleDeployment | ReleaseWindow;
 
 export type DeploymentRefusal =
   | { code: 'DeploymentAlreadyRequested'; deploymentId: string }
@@ -345,7 +359,7 @@ export function decide(command: DeploymentCommand, state: Deployment): readonly 
         const { deploymentId, changeId, service, environment } = request;
         return [requested, { type: 'DeploymentRejected', data: { deploymentId, changeId, service, environment, ...outcome, rejectedAt: facts.now } }];
       }
-      return [requested, { type: 'DeploymentPlanned', data: outcome }];
+      return [requested, { type: 'DeploymentPlanned', data: outcome }, { type: 'DeploymentWindowReserved', data: reservationOf(outcome, outcome.window) }];
     }
     case 'CancelDeployment': {
       if (state.status === 'none') return refuse({ code: 'DeploymentNotRequested' });
@@ -354,7 +368,10 @@ export function decide(command: DeploymentCommand, state: Deployment): readonly 
       if (state.status === 'rejected') return refuse({ code: 'DeploymentNotPlanned', deploymentId, status: state.status });
       if (command.started) return refuse({ code: 'DeploymentAlreadyStarted', deploymentId });
       const { changeId, environment } = state.request;
-      return [{ type: 'DeploymentCancelled', data: { deploymentId, changeId, environment, reason: command.reason, cancelledBy: command.by, cancelledAt: command.now } }];
+      return [
+        { type: 'DeploymentCancelled', data: { deploymentId, changeId, environment, reason: command.reason, cancelledBy: command.by, cancelledAt: command.now } },
+        ...(state.status === 'planned' && state.windowHeld ? [released(state.plan)] : []),
+      ];
     }
     case 'RescheduleDeployment': {
       if (state.status === 'none') return refuse({ code: 'DeploymentNotRequested' });
@@ -372,10 +389,24 @@ export function decide(command: DeploymentCommand, state: Deployment): readonly 
           type: 'DeploymentRescheduled',
           data: { deploymentId, environment: state.request.environment, previousWindow: state.plan.window, window: command.window, rescheduledBy: command.by, rescheduledAt: command.facts.now },
         },
+        { type: 'DeploymentWindowReserved', data: reservationOf(state.plan, command.window) },
       ];
     }
+    case 'ReleaseWindow':
+      return state.status === 'planned' && state.windowHeld ? [released(state.plan)] : [];
   }
 }
+
+/** What a plan holds on the schedule: its service and targets, for the window. */
+export const reservationOf = (plan: DeploymentPlanned, window: { start: string; end: string }): DeploymentWindowReserved => ({
+  environment: plan.environment,
+  deploymentId: plan.deploymentId,
+  service: plan.service,
+  targets: plan.waves.flatMap((w) => w.targets),
+  window,
+});
+
+const released = (plan: DeploymentPlanned): DeploymentEvent => ({ type: 'DeploymentWindowReleased', data: { environment: plan.environment, deploymentId: plan.deploymentId } });
 
 /** A new window is checked again: the environment still active, inside a deployment window, outside freezes, free. */
 const rescheduleBreaks = (moved: DeploymentRequested, plan: DeploymentPlanned, facts: PlanningFacts): Rejection | undefined => {

@@ -100,6 +100,10 @@ describe('RequestDeployment: the plan', () => {
           manualSteps: content.manualSteps,
         },
       },
+      {
+        type: 'DeploymentWindowReserved',
+        data: { environment: 'production', deploymentId: request.deploymentId, service: 'payments', targets: ['prod-eu-1', 'prod-eu-2', 'prod-us-1', 'prod-us-2'], window: saturdayNight },
+      },
     ]));
 
   it('a request naming the model is planned with it, over the targets it names', () => {
@@ -288,10 +292,12 @@ describe('CancelDeployment', () => {
     data: { deploymentId: request.deploymentId, changeId: 'CHG0031337', environment: 'production', reason: 'change withdrawn', cancelledBy: 'dana.manager', cancelledAt: now },
   };
   const cancel = { type: 'CancelDeployment' as const, reason: 'change withdrawn', by: 'dana.manager', started: false, now };
+  const released: DeploymentEvent = { type: 'DeploymentWindowReleased', data: { environment: 'production', deploymentId: request.deploymentId } };
 
-  it('a planned deployment that has not started is cancelled with the reason', () => spec.given(plannedHistory).when(cancel).then([cancelled]));
+  it('a planned deployment that has not started is cancelled with the reason, and its window is free again', () =>
+    spec.given(plannedHistory).when(cancel).then([cancelled, released]));
 
-  it('cancelling again changes nothing', () => spec.given([...plannedHistory, cancelled]).when(cancel).thenNothing());
+  it('cancelling again changes nothing', () => spec.given([...plannedHistory, cancelled, released]).when(cancel).thenNothing());
 
   it('a deployment that has started cannot be cancelled', () =>
     spec.given(plannedHistory).when({ ...cancel, started: true }).thenRefused({ code: 'DeploymentAlreadyStarted', deploymentId: request.deploymentId }));
@@ -313,6 +319,10 @@ describe('RescheduleDeployment', () => {
       {
         type: 'DeploymentRescheduled',
         data: { deploymentId: request.deploymentId, environment: 'production', previousWindow: saturdayNight, window: nextSaturday, rescheduledBy: 'dana.manager', rescheduledAt: now },
+      },
+      {
+        type: 'DeploymentWindowReserved',
+        data: { environment: 'production', deploymentId: request.deploymentId, service: 'payments', targets: ['prod-eu-1', 'prod-eu-2', 'prod-us-1', 'prod-us-2'], window: nextSaturday },
       },
     ]));
 
@@ -337,7 +347,7 @@ describe('RescheduleDeployment', () => {
   it('a reschedule onto another deployment of the service is refused naming it; its own reservation does not count', () => {
     const own = { environment: 'production', deploymentId: request.deploymentId, service: 'payments', targets: ['prod-eu-1'], window: nextSaturday };
     const other = { environment: 'production', deploymentId: 'd-other', service: 'payments', targets: ['prod-us-9'], window: nextSaturday };
-    expect((spec.given(plannedHistory).when({ ...reschedule, facts: facts({ reservations: [own] }) }).outcome as DeploymentEvent[]).map((e) => e.type)).toEqual(['DeploymentRescheduled']);
+    expect((spec.given(plannedHistory).when({ ...reschedule, facts: facts({ reservations: [own] }) }).outcome as DeploymentEvent[]).map((e) => e.type)).toEqual(['DeploymentRescheduled', 'DeploymentWindowReserved']);
     spec
       .given(plannedHistory)
       .when({ ...reschedule, facts: facts({ reservations: [own, other] }) })
@@ -346,4 +356,17 @@ describe('RescheduleDeployment', () => {
 
   it('a deployment that has started cannot be rescheduled', () =>
     spec.given(plannedHistory).when({ ...reschedule, started: true }).thenRefused({ code: 'DeploymentAlreadyStarted', deploymentId: request.deploymentId }));
+});
+
+describe('ReleaseWindow (the deployment record closed)', () => {
+  const plannedHistory: DeploymentEvent[] = [{ type: 'DeploymentRequested', data: request }, { type: 'DeploymentPlanned', data: planFor(request, production, 1, model, undefined, now) }];
+  const released: DeploymentEvent = { type: 'DeploymentWindowReleased', data: { environment: 'production', deploymentId: request.deploymentId } };
+
+  it('a planned deployment releases its window', () => spec.given(plannedHistory).when({ type: 'ReleaseWindow' }).then([released]));
+
+  it('a window is released once', () => spec.given([...plannedHistory, released]).when({ type: 'ReleaseWindow' }).thenNothing());
+
+  it('a rejected deployment held no window', () => spec.given(rejected('FreezePeriod', { freezeId: 'year-end' })).when({ type: 'ReleaseWindow' }).thenNothing());
+
+  it('a deployment planning never planned has nothing to release', () => spec.given([]).when({ type: 'ReleaseWindow' }).thenNothing());
 });

@@ -1,24 +1,30 @@
 import { BadRequestException, Injectable } from '@nestjs/common';
 import { isRefused } from '@gantry/decider';
-import { EventStore, StreamVersionConflict, type EventMetadata, type NewEvent, type SqlClient } from '@gantry/event-store';
+import { EventStore, type EventMetadata, type NewEvent, type SqlClient } from '@gantry/event-store';
 import { loadAggregate, NotFound, retryOnStreamConflict, RuleRefused, StaleVersion, type RequestContext } from '@gantry/platform';
-import { validatePayload, type AcceptanceCriterion, type DeploymentPlanned, type DeploymentRequested, type Window } from '@gantry/contracts';
+import { validatePayload, type AcceptanceCriterion, type DeploymentRequested, type Window } from '@gantry/contracts';
 import { createHash, randomUUID } from 'node:crypto';
 import { environmentDecider } from '../environments/environment.decider';
 import { environmentStream } from '../environments/environments';
-import { environmentScheduleDecider, type ScheduleCommand, type ScheduleEvent } from '../schedule/environment-schedule.decider';
-import { scheduleStream } from '../schedule/schedule';
+import { applyReservationEvents, lockReservationKeys, reservationsHolding } from '../schedule/reservations';
 import { hasStarted, readActiveModels, readSucceededVersions } from '../read-models/planning-read-models';
 import type { Deployment, DeploymentCommand, DeploymentEvent, PlanningFacts } from './deployment.decider';
-import { deploymentDecider } from './deployment.decider';
+import { deploymentDecider, reservationOf } from './deployment.decider';
 import type { RequestDeploymentDto } from './request-deployment.dto';
 
 export const deploymentStream = (deploymentId: string) => ({ streamId: `Deployment-${deploymentId}`, streamType: 'Deployment' });
 
-/** Reads what planning knows about the environment (and, for a request, about its component versions) inside the transaction. */
-type FactsReader = (requesterRoles: readonly string[], components?: readonly { name: string; version: string }[]) => Promise<PlanningFacts>;
+/**
+ * Reads what planning knows about the environment (and, for a request, about its component versions) inside the
+ * transaction, for a decision that would reserve a window for `service` on `targets` (none: all the environment's).
+ */
+type FactsReader = (
+  reserving: { service: string; targets?: readonly string[] } | undefined,
+  requesterRoles: readonly string[],
+  components?: readonly { name: string; version: string }[],
+) => Promise<PlanningFacts>;
 /** Builds the command once the facts are at hand; `started` from execution's DeploymentStarted. */
-type CommandFor = (facts: FactsReader, started: boolean) => Promise<DeploymentCommand>;
+type CommandFor = (facts: FactsReader, started: boolean, deployment: Deployment) => Promise<DeploymentCommand>;
 
 /** What REST and gRPC return for a deployment. */
 export interface DeploymentView {
@@ -84,14 +90,14 @@ export class Deployments {
 
   /**
    * Decides the request against the environment, its schedule and the active models, read in one transaction; a plan
-   * reserves its window on the environment's schedule, guarded by the schedule stream's version. When another request
-   * reserved first, the whole decision is made again and sees the winner.
+   * reserves its window. The reservations it could conflict with are read after locking what it would hold
+   * (reservations.ts), so a request racing another for the same service or target is decided after it and sees it.
    */
   plan(request: DeploymentRequested, requesterRoles: readonly string[], metadata: EventMetadata, tx?: SqlClient): Promise<DeploymentView> {
     return this.run(request.deploymentId, request.environment, metadata, undefined, tx, async (facts) => ({
       type: 'RequestDeployment',
       request,
-      facts: await facts(requesterRoles, request.components),
+      facts: await facts(request, requesterRoles, request.components),
     }));
   }
 
@@ -104,13 +110,19 @@ export class Deployments {
   /** Moves a planned deployment that has not started to another window, checked again like a new request. */
   async reschedule(deploymentId: string, window: Window, identity: { subject: string; roles: readonly string[] }, metadata: EventMetadata, expectedVersion: number): Promise<DeploymentView> {
     const { environment } = (await this.get(deploymentId)).request;
-    return this.run(deploymentId, environment, metadata, expectedVersion, undefined, async (facts, started) => ({
+    return this.run(deploymentId, environment, metadata, expectedVersion, undefined, async (facts, started, deployment) => ({
       type: 'RescheduleDeployment',
       window,
       by: identity.subject,
       started,
-      facts: await facts(identity.roles),
+      // only a planned deployment can move: it would hold its plan's service and targets in the new window
+      facts: await facts(deployment.status === 'planned' ? reservationOf(deployment.plan, window) : undefined, identity.roles),
     }));
+  }
+
+  /** Records closed the deployment's record: the window it held is free again. Nothing when planning never planned it. */
+  async releaseWindow(deploymentId: string, environment: string, metadata: EventMetadata, tx: SqlClient): Promise<void> {
+    await this.run(deploymentId, environment, metadata, undefined, tx, async () => ({ type: 'ReleaseWindow' }));
   }
 
   /** Deployments of a change (for a cancelled change), newest first. */
@@ -138,7 +150,7 @@ export class Deployments {
     return views;
   }
 
-  /** read → decide → append to the schedule (when the window changes hands) and to the deployment, in one transaction. */
+  /** read → decide → append to the deployment (its reservation too), in one transaction. */
   private async run(
     deploymentId: string,
     environmentName: string,
@@ -160,40 +172,36 @@ export class Deployments {
     tx: SqlClient,
     command: CommandFor,
   ): Promise<DeploymentView> {
+    const { schema } = this.store;
     const target = deploymentStream(deploymentId);
     const deployment = await loadAggregate(this.store, deploymentDecider, target.streamId, tx);
     if (expectedVersion !== undefined && expectedVersion !== deployment.version) throw new StaleVersion(expectedVersion, deployment.version);
-    const scheduleTarget = scheduleStream(environmentName);
-    const schedule = await loadAggregate(this.store, environmentScheduleDecider, scheduleTarget.streamId, tx);
-    const facts: FactsReader = async (requesterRoles, components = []) => {
+    const facts: FactsReader = async (reserving, requesterRoles, components = []) => {
       const environment = await loadAggregate(this.store, environmentDecider, environmentStream(environmentName).streamId, tx);
-      const models = await readActiveModels(tx, this.store.schema);
+      const targets = reserving?.targets?.length ? reserving.targets : environment.state.status === 'none' ? [] : environment.state.definition.targets.map((t) => t.name);
+      const keys = reserving && { environment: environmentName, service: reserving.service, targets };
+      if (keys) await lockReservationKeys(tx, schema, keys);
+      const models = await readActiveModels(tx, schema);
       return {
         environment: environment.state,
         environmentVersion: environment.version,
-        reservations: schedule.state.reservations,
+        reservations: keys ? await reservationsHolding(tx, schema, keys) : [],
         activeModels: models.active,
         retiredModels: models.retired,
-        succeeded: await readSucceededVersions(tx, this.store.schema, components),
+        succeeded: await readSucceededVersions(tx, schema, components),
         requesterRoles,
         now: new Date().toISOString(),
       };
     };
-    const outcome = deploymentDecider.decide(await command(facts, await hasStarted(tx, this.store.schema, deploymentId)), deployment.state);
+    const outcome = deploymentDecider.decide(await command(facts, await hasStarted(tx, schema, deploymentId), deployment.state), deployment.state);
     if (isRefused(outcome)) {
       const { code, ...details } = outcome.refused;
       throw new RuleRefused(code, details);
     }
     const events = outcome as readonly DeploymentEvent[];
     if (events.length === 0) return toView(deployment.state, deployment.version);
-    const scheduleCommand = scheduleChangeFor(events, deployment.state);
-    if (scheduleCommand) {
-      const changed = environmentScheduleDecider.decide(scheduleCommand, schedule.state);
-      // the deployment decider checked the same schedule: a refusal here means it moved under us, so decide again
-      if (isRefused(changed)) throw new StreamVersionConflict(scheduleTarget.streamId, schedule.version, schedule.version);
-      await this.store.append(tx, scheduleTarget.streamId, scheduleTarget.streamType, schedule.version, toNew(changed as readonly ScheduleEvent[], metadata));
-    }
     const result = await this.store.append(tx, target.streamId, target.streamType, deployment.version, toNew(events, metadata));
+    await applyReservationEvents(tx, schema, events);
     return toView(events.reduce(deploymentDecider.evolve, deployment.state), result.nextVersion);
   }
 
@@ -203,26 +211,6 @@ export class Deployments {
     return toView(state, version);
   }
 }
-
-/** The schedule follows the deployment: a plan or a reschedule reserves its window, a cancellation releases it. */
-const scheduleChangeFor = (events: readonly DeploymentEvent[], before: Deployment): ScheduleCommand | undefined => {
-  const reserve = (plan: DeploymentPlanned, window: Window): ScheduleCommand => ({
-    type: 'ReserveWindow',
-    reservation: { environment: plan.environment, deploymentId: plan.deploymentId, service: plan.service, targets: plan.waves.flatMap((w) => w.targets), window },
-  });
-  for (const event of events) {
-    switch (event.type) {
-      case 'DeploymentPlanned':
-        return reserve(event.data, event.data.window);
-      case 'DeploymentRescheduled':
-        return before.status === 'planned' ? reserve(before.plan, event.data.window) : undefined;
-      case 'DeploymentCancelled':
-        return { type: 'ReleaseWindow', environment: event.data.environment, deploymentId: event.data.deploymentId };
-      default:
-    }
-  }
-  return undefined;
-};
 
 const toNew = (events: readonly { type: string; data: unknown }[], metadata: EventMetadata): NewEvent[] =>
   events.map((event) => ({ id: randomUUID(), type: event.type, data: event.data, metadata }));

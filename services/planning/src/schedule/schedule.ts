@@ -3,10 +3,8 @@ import { EventStore } from '@gantry/event-store';
 import { loadAggregate, NotFound } from '@gantry/platform';
 import { environmentDecider } from '../environments/environment.decider';
 import { environmentStream } from '../environments/environments';
-import { environmentScheduleDecider } from './environment-schedule.decider';
 import { freeWindows } from './free-windows';
-
-export const scheduleStream = (environment: string) => ({ streamId: `EnvironmentSchedule-${environment}`, streamType: 'EnvironmentSchedule' });
+import { reservationsBetween } from './reservations';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -18,16 +16,14 @@ export class Schedule {
   async of(environment: string, from: Date, to: Date) {
     const env = await loadAggregate(this.store, environmentDecider, environmentStream(environment).streamId);
     if (env.state.status === 'none') throw new NotFound(`environment ${environment} is not registered`);
-    const schedule = await loadAggregate(this.store, environmentScheduleDecider, scheduleStream(environment).streamId);
+    const planned = await reservationsBetween(this.store.db, this.store.schema, environment, from, to);
     const [start, end] = [from.getTime(), to.getTime()];
-    const planned = schedule.state.reservations.filter((r) => Date.parse(r.window.start) < end && Date.parse(r.window.end) > start);
     return {
       environment,
       status: env.state.status,
       timeZone: env.state.definition.timeZone,
       from: iso(start),
       to: iso(end),
-      version: schedule.version,
       planned: planned.map(({ deploymentId, service, targets, window }) => ({ deploymentId, service, targets, window })),
       freeWindows:
         env.state.status === 'active' ? freeWindows(env.state.definition, planned, start, end).map((i) => ({ start: iso(i.start), end: iso(i.end) })) : [],
