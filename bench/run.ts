@@ -68,7 +68,9 @@ const summary = (r: BenchmarkResult) =>
     .map(([name, m]) => {
       if (typeof m !== 'object' || m === null) return `${name} ${String(m)}`;
       const t = m as { perSecond?: number; p50Ms?: number; p99Ms?: number };
-      return t.perSecond !== undefined ? `${name} ${t.perSecond} ${r.unit}` : `${name} p50 ${t.p50Ms} ms, p99 ${t.p99Ms} ms`;
+      if (t.perSecond !== undefined) return `${name} ${t.perSecond} ${r.unit}`;
+      if (t.p50Ms !== undefined) return `${name} p50 ${t.p50Ms} ms, p99 ${t.p99Ms} ms`;
+      return `${name}: ${Object.entries(m).map(([k, v]) => `${k} ${String(v)}`).join(', ')}`;
     })
     .join('; ');
 

@@ -1,19 +1,26 @@
 import { randomUUID } from 'node:crypto';
 import { execFile } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
+import { Client } from 'pg';
 import { mintToken } from '@gantry/auth';
+import { startPrivatePostgres, type PrivatePostgres } from '@gantry/testing';
 import { authoriseComponents } from '../../e2e/support/authorised-components';
 import { freePort, repoRoot, startIsolatedService, type GantryProcess } from '../../e2e/support/processes';
 import { percentile, round } from '../measure';
+import { cpuPer, sampleCpu, summariseProfiles, type CpuSample } from '../profile';
 import type { Benchmark, BenchmarkContext, BenchmarkResult } from '../benchmark';
 
 /**
  * One deployment through the whole lifecycle, and many: the five services as separate processes on Kafka and
  * PostgreSQL, the simulated executor with no delay. Measured from `POST /deployments` to `DeploymentRecordClosed` on
  * records' topic, read by a plain Kafka consumer as another practice would. The broker is the run's own.
+ *
+ * `BENCH_PROFILE=<dir>` profiles the run instead of only timing it: the services write V8 CPU profiles, PostgreSQL is
+ * a server of the run's own with pg_stat_statements (fsync on, like the shared one), and `<dir>/profile.md` gets the
+ * CPU used per deployment by every process, the statements by total time, and the services' hottest functions.
  */
 const SECRET = 'bench-secret-long-enough-for-hs256-tokens';
 const SERVICES = ['planning', 'verification', 'execution', 'records', 'model-review'] as const;
@@ -24,16 +31,32 @@ interface Installation {
   planning: GantryProcess;
   request(n: number): Promise<{ deploymentId: string; sentAt: number }>;
   closed: Map<string, number[]>;
+  /** CPU used so far by each process of the installation (ms), and by this one */
+  cpu(): CpuSample;
+  /** when the measured work started and ended (monotonic µs, the clock of the CPU profiles): the profiles count only that */
+  measuring: { from?: number; to?: number };
   stop(): Promise<void>;
 }
 
-async function startBroker(): Promise<{ brokers: string; stop(): Promise<void> }> {
+interface Broker {
+  brokers: string;
+  /** the broker's process, when it is the run's own */
+  pid?: number;
+  stop(): Promise<void>;
+}
+
+const PROFILE_DIR = process.env.BENCH_PROFILE;
+const IDLE_MS = 10_000;
+const monotonicMicros = () => Number(process.hrtime.bigint() / 1000n);
+
+async function startBroker(): Promise<Broker> {
   if (process.env.KAFKA_BROKERS) return { brokers: process.env.KAFKA_BROKERS, stop: async () => undefined };
   const port = await freePort();
   const env = { ...process.env, KAFKA_PORT: String(port), KAFKA_CONTROLLER_PORT: String(await freePort()), KAFKA_STATE_DIR: join(repoRoot, '.infra', `bench-${port}`) };
   await run('bash', [join(repoRoot, 'infra/kafka/start.sh')], { env, timeout: 180_000 });
   return {
     brokers: `127.0.0.1:${port}`,
+    pid: Number(readFileSync(join(env.KAFKA_STATE_DIR, 'kafka.pid'), 'utf8').trim()),
     stop: async () => {
       await run('bash', [join(repoRoot, 'infra/kafka/stop.sh')], { env, timeout: 60_000 });
       rmSync(env.KAFKA_STATE_DIR, { recursive: true, force: true });
@@ -44,16 +67,49 @@ async function startBroker(): Promise<{ brokers: string; stop(): Promise<void> }
 async function install(context: BenchmarkContext): Promise<Installation> {
   const broker = await startBroker();
   const processes: GantryProcess[] = [];
+  const postgres = PROFILE_DIR ? await profiledPostgres() : undefined;
   try {
-    return await installOn(context, broker, processes);
+    return await installOn(postgres ? { ...context, databaseUrl: postgres.url } : context, broker, processes, postgres);
   } catch (error) {
     await Promise.all(processes.map((p) => p.stop()));
     await broker.stop();
+    await postgres?.destroy();
     throw error;
   }
 }
 
-async function installOn(context: BenchmarkContext, broker: { brokers: string; stop(): Promise<void> }, processes: GantryProcess[]): Promise<Installation> {
+async function profiledPostgres(): Promise<PrivatePostgres> {
+  const postgres = await startPrivatePostgres({
+    settings: ['fsync = on', 'max_connections = 200', "shared_preload_libraries = 'pg_stat_statements'", 'pg_stat_statements.track = all'],
+  });
+  const client = new Client({ connectionString: postgres.url });
+  await client.connect();
+  await client.query('CREATE EXTENSION pg_stat_statements');
+  await client.end();
+  return postgres;
+}
+
+/** The statements by total time since the last reset, with calls and mean time, as a markdown table. */
+async function statementsReport(url: string, deployments: number): Promise<string> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ query: string; calls: string; total: number; mean: number }>(
+      // the event columns are the same in every read: show what follows them
+      `SELECT regexp_replace(regexp_replace(query, '\\s+', ' ', 'g'), 'e\\.position::text AS position.*e\\.hash', 'e.*') AS query, calls::text, total_exec_time AS total, mean_exec_time AS mean
+       FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 30`,
+    );
+    return [
+      `| statement | calls per deployment | total ms | mean ms |`,
+      `| --- | --- | --- | --- |`,
+      ...rows.map((r) => `| \`${r.query.slice(0, 160).replace(/\|/g, '\\|')}\` | ${round(Number(r.calls) / deployments, 1)} | ${Math.round(r.total)} | ${round(r.mean, 3)} |`),
+    ].join('\n');
+  } finally {
+    await client.end();
+  }
+}
+
+async function installOn(context: BenchmarkContext, broker: Broker, processes: GantryProcess[], postgres: PrivatePostgres | undefined): Promise<Installation> {
   const prefix = `bench-${randomUUID().slice(0, 8)}.`;
   const started = await Promise.all(
     SERVICES.map((service) =>
@@ -62,7 +118,12 @@ async function installOn(context: BenchmarkContext, broker: { brokers: string; s
         brokers: broker.brokers,
         prefix,
         secret: SECRET,
-        env: { GANTRY_RATE_LIMIT_PER_MINUTE: '0', GANTRY_EXECUTORS: JSON.stringify({ default: { type: 'simulated', durationMs: 0 } }), LOG_LEVEL: 'error' },
+        env: {
+          GANTRY_RATE_LIMIT_PER_MINUTE: '0',
+          GANTRY_EXECUTORS: JSON.stringify({ default: { type: 'simulated', durationMs: 0 } }),
+          LOG_LEVEL: 'error',
+          ...(PROFILE_DIR ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${join(PROFILE_DIR, service)}` } : {}),
+        },
       }),
     ),
   );
@@ -102,9 +163,27 @@ async function installOn(context: BenchmarkContext, broker: { brokers: string; s
   });
   await ready;
 
+  const pids: Record<string, number> = Object.fromEntries(processes.map((p) => [p.name, p.child.pid!]));
+  if (broker.pid) pids.kafka = broker.pid;
+  if (postgres) pids.postgres = Number(readFileSync(join(postgres.dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+  const ownCpuMs = () => {
+    const { user, system } = process.cpuUsage();
+    return (user + system) / 1000;
+  };
+  if (postgres) {
+    const client = new Client({ connectionString: context.databaseUrl });
+    await client.connect();
+    await client.query('SELECT pg_stat_statements_reset()');
+    await client.end();
+  }
+  let profiled = 0;
+  const measuring: Installation['measuring'] = {};
+
   return {
     planning: byName.planning,
     closed,
+    cpu: () => ({ ...sampleCpu(pids), 'bench driver': ownCpuMs() }),
+    measuring,
     async request(n) {
       const target = (n % TARGETS) + 1;
       const sentAt = Date.now();
@@ -131,8 +210,11 @@ async function installOn(context: BenchmarkContext, broker: { brokers: string; s
     },
     async stop() {
       await consumer.disconnect();
+      const statements = postgres ? await statementsReport(context.databaseUrl, (profiled = closed.size)) : '';
       await Promise.all(processes.map((p) => p.stop()));
       await broker.stop();
+      await postgres?.destroy();
+      if (PROFILE_DIR) writeProfileReport(PROFILE_DIR, profiled, statements, measuring);
     },
   };
 }
@@ -152,18 +234,23 @@ export const lifecycleLatency: Benchmark = {
     try {
       const latencies: number[] = [];
       const count = Number(process.env.BENCH_LIFECYCLES ?? 50);
+      let cpuBefore = installation.cpu();
       for (let n = 0; n < count + 3; n++) {
         const { deploymentId, sentAt } = await installation.request(n);
         if (!(await waitFor(() => installation.closed.has(deploymentId), 30_000))) throw new Error(`deployment ${n} did not close within 30 s`);
         if (n >= 3) latencies.push(installation.closed.get(deploymentId)![0] - sentAt); // the first three warm up
+        if (n === 2) (cpuBefore = installation.cpu()), (installation.measuring.from = monotonicMicros());
       }
+      const cpu = cpuPer(cpuBefore, installation.cpu(), count);
+      installation.measuring.to = monotonicMicros();
       latencies.sort((a, b) => a - b);
       const p50 = percentile(latencies, 50);
       const p99 = percentile(latencies, 99);
       context.log(`  ${count} lifecycles: p50 ${p50} ms, p90 ${percentile(latencies, 90)} ms, p99 ${p99} ms`);
+      context.log(`  CPU ms per deployment: ${JSON.stringify(cpu)}`);
       return {
         unit: 'ms from POST /deployments to DeploymentRecordClosed',
-        measured: { lifecycle: { p50Ms: p50, p90Ms: percentile(latencies, 90), p99Ms: p99, deployments: count } },
+        measured: { lifecycle: { p50Ms: p50, p90Ms: percentile(latencies, 90), p99Ms: p99, deployments: count }, cpuMsPerDeployment: cpu },
         ratios: { 'p50 ms': p50, 'p99 ms': p99 },
         met: p50 <= 250 && p99 <= 1000,
       };
@@ -184,6 +271,13 @@ export const lifecycleThroughput: Benchmark = {
       const seconds = Number(process.env.BENCH_LIFECYCLE_SECONDS ?? 20);
       const sent: { deploymentId: string; sentAt: number }[] = [];
       const refused: string[] = [];
+      // what the installation costs doing nothing (consumers polling, timers), to tell it from the cost of the work
+      const idleBefore = installation.cpu();
+      await new Promise((resolve) => setTimeout(resolve, IDLE_MS));
+      const idle = cpuPer(idleBefore, installation.cpu(), IDLE_MS / 1000);
+      context.log(`  CPU ms per second idle: ${JSON.stringify(idle)}`);
+      const cpuBefore = installation.cpu();
+      installation.measuring.from = monotonicMicros();
       const started = Date.now();
       const inFlight: Promise<void>[] = [];
       for (let n = 0; Date.now() < started + seconds * 1000; n++) {
@@ -199,6 +293,8 @@ export const lifecycleThroughput: Benchmark = {
       await Promise.all(inFlight);
       if (refused.length > 0) context.log(`  ${refused.length} requests refused, e.g. ${refused[0]}`);
       const allClosed = await waitFor(() => sent.every((s) => installation.closed.has(s.deploymentId)), 180_000);
+      const cpu = cpuPer(cpuBefore, installation.cpu(), Math.max(1, installation.closed.size));
+      installation.measuring.to = monotonicMicros();
       const closes = sent.map((s) => installation.closed.get(s.deploymentId)?.[0]).filter((t): t is number => t !== undefined);
       const lost = sent.length - closes.length;
       const duplicated = sent.filter((s) => (installation.closed.get(s.deploymentId)?.length ?? 0) > 1).length;
@@ -206,10 +302,13 @@ export const lifecycleThroughput: Benchmark = {
       const perSecond = round(closes.length / elapsed, 1);
       const latencies = sent.map((s) => (installation.closed.get(s.deploymentId)?.[0] ?? NaN) - s.sentAt).filter(Number.isFinite).sort((a, b) => a - b);
       context.log(`  offered ${rate}/s for ${seconds} s: ${sent.length} requested, ${closes.length} closed in ${round(elapsed, 1)} s (${perSecond}/s), lost ${lost}, duplicated ${duplicated}; latency p50 ${percentile(latencies, 50)} ms, p99 ${percentile(latencies, 99)} ms`);
+      context.log(`  CPU ms per closed deployment: ${JSON.stringify(cpu)}`);
       return {
         unit: 'deployments/s',
         measured: {
           sustained: { perSecond, refused: refused.length, requested: sent.length, closed: closes.length, lost, duplicated, p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99), offeredPerSecond: rate },
+          cpuMsPerDeployment: cpu,
+          idleCpuMsPerSecond: idle,
         },
         ratios: { 'closed per s': perSecond, lost, duplicated },
         met: allClosed && refused.length === 0 && perSecond >= 50 && lost === 0 && duplicated === 0,
@@ -219,3 +318,28 @@ export const lifecycleThroughput: Benchmark = {
     }
   },
 };
+
+/** `<dir>/profile.md`: the statements and each service's hottest code (the CPU per process is in the benchmark's result). */
+function writeProfileReport(dir: string, deployments: number, statements: string, measuring: Installation['measuring']): void {
+  mkdirSync(dir, { recursive: true });
+  const sections = SERVICES.map((service) => {
+    const summary = summariseProfiles(join(dir, service), repoRoot, measuring);
+    const share = (ms: number) => `${ms} ms (${Math.round((ms / Math.max(1, summary.totalMs)) * 100)} %)`;
+    return [
+      `### ${service}: ${summary.totalMs} ms of samples (not idle)`,
+      '',
+      '| by owner | self time |',
+      '| --- | --- |',
+      ...summary.byOwner.map(([k, v]) => `| ${k} | ${share(v)} |`),
+      '',
+      '| by function | self time |',
+      '| --- | --- |',
+      ...summary.byFunction.map(([k, v]) => `| \`${k.replace(/\|/g, '\\|')}\` | ${share(v)} |`),
+      '',
+    ].join('\n');
+  });
+  writeFileSync(
+    join(dir, 'profile.md'),
+    [`# Profile of ${deployments} deployments`, '', '## PostgreSQL statements by total time', '', statements, '', '## CPU profiles of the services', '', ...sections].join('\n'),
+  );
+}

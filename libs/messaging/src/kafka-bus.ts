@@ -13,6 +13,8 @@ export interface KafkaBusOptions {
   sessionTimeoutMs?: number;
   /** default: a third of the session timeout, at most 500 ms */
   heartbeatIntervalMs?: number;
+  /** how long the broker may hold a consumer's fetch when there is nothing to read; default 50 ms */
+  fetchMaxWaitMs?: number;
   /** for topics that ensureTopics creates; defaults 3 and 1 (production: replication 3) */
   partitions?: number;
   replicationFactor?: number;
@@ -120,8 +122,8 @@ export class KafkaBus implements MessageBus {
         config: {
           sessionTimeout,
           heartbeatInterval: this.options.heartbeatIntervalMs ?? Math.min(500, Math.floor(sessionTimeout / 3)),
-          // Latency over throughput: a fetch returns as soon as one byte is there, and waits at most 50 ms.
-          maxWaitTimeInMs: 50,
+          // A fetch returns as soon as one byte is there; the wait only bounds how often an idle consumer asks again.
+          maxWaitTimeInMs: this.options.fetchMaxWaitMs ?? 50,
           minBytes: 1,
           allowAutoTopicCreation: false,
           retry: { ...clientRetry, restartOnFailure: async () => true },

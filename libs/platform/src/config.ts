@@ -33,6 +33,8 @@ export interface GantryConfig {
   rateLimitPerMinute: number;
   rateLimitBurst: number;
   kafkaSessionTimeoutMs: number;
+  /** how long the broker may hold a consumer's fetch when there is nothing new */
+  kafkaFetchMaxWaitMs: number;
   /** TLS to the brokers (CA certificates in PEM, or the system's) and SASL credentials; absent: plaintext */
   kafkaSecurity?: KafkaSecurity;
   /** put before every Kafka topic name: installations (or tests) sharing one cluster keep their topics apart */
@@ -105,6 +107,7 @@ export function loadConfig(processName: ProcessName, env: NodeJS.ProcessEnv = pr
     rateLimitPerMinute: integer(env, 'GANTRY_RATE_LIMIT_PER_MINUTE', 6_000),
     rateLimitBurst: integer(env, 'GANTRY_RATE_LIMIT_BURST', 1_000),
     kafkaSessionTimeoutMs: integer(env, 'KAFKA_SESSION_TIMEOUT_MS', 6000),
+    kafkaFetchMaxWaitMs: integer(env, 'KAFKA_FETCH_MAX_WAIT_MS', 50),
     kafkaSecurity: kafkaSecurity(env),
     ...(env.GANTRY_TOPIC_PREFIX ? { topicPrefix: namePrefix('GANTRY_TOPIC_PREFIX', env.GANTRY_TOPIC_PREFIX) } : {}),
     consumerGroupPrefix: consumerGroupPrefix(env.GANTRY_CONSUMER_GROUP_PREFIX),

@@ -20,7 +20,14 @@ export async function createRuntime(config: GantryConfig): Promise<ServiceRuntim
   // one connection, without named statements. PGlite runs one transaction at a time anyway.
   const db = Database.connect(config.databaseUrl ?? embedded!.url, { max: embedded ? 1 : 10, namedStatements: !embedded });
   const bus: MessageBus = config.kafkaBrokers
-    ? new KafkaBus({ clientId: `gantry-${config.process}`, brokers: config.kafkaBrokers, sessionTimeoutMs: config.kafkaSessionTimeoutMs, topicPrefix: config.topicPrefix, ...config.kafkaSecurity })
+    ? new KafkaBus({
+        clientId: `gantry-${config.process}`,
+        brokers: config.kafkaBrokers,
+        sessionTimeoutMs: config.kafkaSessionTimeoutMs,
+        fetchMaxWaitMs: config.kafkaFetchMaxWaitMs,
+        topicPrefix: config.topicPrefix,
+        ...config.kafkaSecurity,
+      })
     : new InProcessBus();
   return {
     config,

@@ -15,6 +15,8 @@ const run = promisify(execFile);
 export interface PrivatePostgres {
   url: string;
   port: number;
+  /** the server's data directory (postmaster.pid holds the server's process id) */
+  dataDir: string;
   /** the self-signed certificate the server presents (TLS only) */
   caFile?: string;
   /** stops the server (immediate shutdown, as a crash would), keeping its data */
@@ -33,7 +35,8 @@ const binDir = (): string => {
   return found;
 };
 
-export async function startPrivatePostgres({ tls = false }: { tls?: boolean } = {}): Promise<PrivatePostgres> {
+/** `settings`: more postgresql.conf lines, after (so overriding) the defaults here, e.g. `fsync = on` for a benchmark. */
+export async function startPrivatePostgres({ tls = false, settings: more = [] }: { tls?: boolean; settings?: readonly string[] } = {}): Promise<PrivatePostgres> {
   const bin = binDir();
   const dir = mkdtempSync(join(tmpdir(), 'gantry-pg-'));
   const data = join(dir, 'data');
@@ -57,7 +60,7 @@ export async function startPrivatePostgres({ tls = false }: { tls?: boolean } = 
     writeFileSync(join(data, 'pg_hba.conf'), 'local all all trust\nhostssl all all 127.0.0.1/32 trust\n');
     if (owner !== undefined) chownSync(join(data, 'pg_hba.conf'), owner, group!);
   }
-  appendFileSync(join(data, 'postgresql.conf'), `\n${settings.join('\n')}\n`);
+  appendFileSync(join(data, 'postgresql.conf'), `\n${[...settings, ...more].join('\n')}\n`);
   const log = join(dir, 'server.log');
   const start = async () => void (await pg('pg_ctl', ['-D', data, '-l', log, '-w', '-t', '60', 'start']));
   await start().catch((error) => {
@@ -66,6 +69,7 @@ export async function startPrivatePostgres({ tls = false }: { tls?: boolean } = 
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     port,
+    dataDir: data,
     ...(caFile ? { caFile } : {}),
     start,
     halt: async () => void (await pg('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop'])),
