@@ -239,7 +239,10 @@ export const lifecycleLatency: Benchmark = {
         const { deploymentId, sentAt } = await installation.request(n);
         if (!(await waitFor(() => installation.closed.has(deploymentId), 30_000))) throw new Error(`deployment ${n} did not close within 30 s`);
         if (n >= 3) latencies.push(installation.closed.get(deploymentId)![0] - sentAt); // the first three warm up
-        if (n === 2) (cpuBefore = installation.cpu()), (installation.measuring.from = monotonicMicros());
+        if (n === 2) {
+          cpuBefore = installation.cpu();
+          installation.measuring.from = monotonicMicros();
+        }
       }
       const cpu = cpuPer(cpuBefore, installation.cpu(), count);
       installation.measuring.to = monotonicMicros();
