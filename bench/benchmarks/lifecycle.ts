@@ -31,6 +31,7 @@ interface Installation {
   planning: GantryProcess;
   request(n: number): Promise<{ deploymentId: string; sentAt: number }>;
   closed: Map<string, number[]>;
+  databaseUrl: string;
   /** CPU used so far by each process of the installation (ms), and by this one */
   cpu(): CpuSample;
   /** when the measured work started and ended (monotonic µs, the clock of the CPU profiles): the profiles count only that */
@@ -182,6 +183,7 @@ async function installOn(context: BenchmarkContext, broker: Broker, processes: G
   return {
     planning: byName.planning,
     closed,
+    databaseUrl: context.databaseUrl,
     cpu: () => ({ ...sampleCpu(pids), 'bench driver': ownCpuMs() }),
     measuring,
     async request(n) {
@@ -217,6 +219,26 @@ async function installOn(context: BenchmarkContext, broker: Broker, processes: G
       if (PROFILE_DIR) writeProfileReport(PROFILE_DIR, profiled, statements, measuring);
     },
   };
+}
+
+/**
+ * How many events records' ledger holds per deployment, fewest and most: every deployment of the run has the same
+ * lifecycle, so fewer than the most means an event did not arrive (the ledger's unique event id rules out twice).
+ */
+async function ledgeredEvents(url: string, deploymentIds: readonly string[]): Promise<{ fewest: number; most: number; missing: number }> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ n: number }>(
+      `SELECT count(l.event_id)::int AS n FROM unnest($1::text[]) AS d(id) LEFT JOIN records.ledger l ON l.deployment_id = d.id GROUP BY d.id`,
+      [deploymentIds],
+    );
+    const counts = rows.map((r) => r.n);
+    const most = Math.max(0, ...counts);
+    return { fewest: Math.min(...counts), most, missing: counts.reduce((sum, n) => sum + (most - n), 0) };
+  } finally {
+    await client.end();
+  }
 }
 
 const waitFor = async (condition: () => boolean, timeoutMs: number) => {
@@ -301,20 +323,23 @@ export const lifecycleThroughput: Benchmark = {
       const closes = sent.map((s) => installation.closed.get(s.deploymentId)?.[0]).filter((t): t is number => t !== undefined);
       const lost = sent.length - closes.length;
       const duplicated = sent.filter((s) => (installation.closed.get(s.deploymentId)?.length ?? 0) > 1).length;
+      const ledgered = await ledgeredEvents(installation.databaseUrl, sent.map((s) => s.deploymentId));
       const elapsed = (Math.max(...closes) - started) / 1000;
       const perSecond = round(closes.length / elapsed, 1);
       const latencies = sent.map((s) => (installation.closed.get(s.deploymentId)?.[0] ?? NaN) - s.sentAt).filter(Number.isFinite).sort((a, b) => a - b);
       context.log(`  offered ${rate}/s for ${seconds} s: ${sent.length} requested, ${closes.length} closed in ${round(elapsed, 1)} s (${perSecond}/s), lost ${lost}, duplicated ${duplicated}; latency p50 ${percentile(latencies, 50)} ms, p99 ${percentile(latencies, 99)} ms`);
       context.log(`  CPU ms per closed deployment: ${JSON.stringify(cpu)}`);
+      context.log(`  events in records' ledger per deployment: ${JSON.stringify(ledgered)}`);
       return {
         unit: 'deployments/s',
         measured: {
           sustained: { perSecond, refused: refused.length, requested: sent.length, closed: closes.length, lost, duplicated, p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99), offeredPerSecond: rate },
+          ledgeredEventsPerDeployment: ledgered,
           cpuMsPerDeployment: cpu,
           idleCpuMsPerSecond: idle,
         },
-        ratios: { 'closed per s': perSecond, lost, duplicated },
-        met: allClosed && refused.length === 0 && perSecond >= 50 && lost === 0 && duplicated === 0,
+        ratios: { 'closed per s': perSecond, lost, duplicated, 'events missing from the ledger': ledgered.missing },
+        met: allClosed && refused.length === 0 && perSecond >= 50 && lost === 0 && duplicated === 0 && ledgered.missing === 0,
       };
     } finally {
       await installation.stop();
