@@ -22,11 +22,11 @@ describe('the in-process bus', () => {
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
     const handled: string[] = [];
-    const slow = await bus.subscribe({ group: 'slow', topics: ['t'] }, async (m) => {
+    const slow = await bus.subscribe({ group: 'slow', topics: ['t'] }, async (batch) => {
       await gate;
-      handled.push(`slow:${m.value}`);
+      handled.push(...batch.map((m) => `slow:${m.value}`));
     });
-    const fast = await bus.subscribe({ group: 'fast', topics: ['t'] }, async (m) => void handled.push(`fast:${m.value}`));
+    const fast = await bus.subscribe({ group: 'fast', topics: ['t'] }, async (batch) => void handled.push(...batch.map((m) => `fast:${m.value}`)));
 
     let produced = false;
     const producing = bus.produce('t', [message('a'), message('b')]).then(() => (produced = true));
@@ -43,8 +43,8 @@ describe('the in-process bus', () => {
     await bus.produce('t', [message('early')]);
     const fromStart: string[] = [];
     const fromNow: string[] = [];
-    const a = await bus.subscribe({ group: 'a', topics: ['t'], fromBeginning: true }, async (m) => void fromStart.push(String(m.value)));
-    const b = await bus.subscribe({ group: 'b', topics: ['t'] }, async (m) => void fromNow.push(String(m.value)));
+    const a = await bus.subscribe({ group: 'a', topics: ['t'], fromBeginning: true }, async (batch) => void fromStart.push(...batch.map((m) => String(m.value))));
+    const b = await bus.subscribe({ group: 'b', topics: ['t'] }, async (batch) => void fromNow.push(...batch.map((m) => String(m.value))));
     await bus.produce('t', [message('late')]);
     expect(fromStart).toEqual(['early', 'late']);
     expect(fromNow).toEqual(['late']);
@@ -55,28 +55,42 @@ describe('the in-process bus', () => {
     const bus = new InProcessBus(quiet, 2);
     await bus.produce('t', [message('1'), message('2'), message('3')]);
     const seen: string[] = [];
-    const subscription = await bus.subscribe({ group: 'late', topics: ['t'], fromBeginning: true }, async (m) => void seen.push(`${m.offset}:${m.value}`));
+    const subscription = await bus.subscribe({ group: 'late', topics: ['t'], fromBeginning: true }, async (batch) => void seen.push(...batch.map((m) => `${m.offset}:${m.value}`)));
     await bus.produce('t', [message('4')]);
     expect(seen).toEqual(['1:2', '2:3', '3:4']);
     await Promise.all([subscription.close(), bus.close()]);
   });
 
-  it('delivers a message again while its handler throws, then goes on in order', async () => {
+  it('delivers a batch again while its handler throws, then goes on in order', async () => {
     const bus = new InProcessBus(quiet);
     const attempts: string[] = [];
-    const subscription = await bus.subscribe({ group: 'g', topics: ['t'] }, async (m) => {
-      attempts.push(String(m.value));
-      if (m.value?.toString() === 'flaky' && attempts.length < 3) throw new Error('not yet');
+    const subscription = await bus.subscribe({ group: 'g', topics: ['t'] }, async (batch) => {
+      attempts.push(batch.map((m) => String(m.value)).join(','));
+      if (attempts.length < 3) throw new Error('not yet');
     });
     await bus.produce('t', [message('flaky'), message('next')]);
-    expect(attempts).toEqual(['flaky', 'flaky', 'flaky', 'next']);
+    await bus.produce('t', [message('later')]);
+    expect(attempts).toEqual(['flaky,next', 'flaky,next', 'flaky,next', 'later']);
+    await Promise.all([subscription.close(), bus.close()]);
+  });
+
+  it('delivers what is pending of one topic as one batch, at most maxBatch messages, in offset order', async () => {
+    const bus = new InProcessBus(quiet);
+    await bus.produce('t', ['1', '2', '3', '4', '5'].map((value) => message(value)));
+    await bus.produce('u', [message('u1')]);
+    const batches: string[] = [];
+    const subscription = await bus.subscribe({ group: 'g', topics: ['t', 'u'], fromBeginning: true, maxBatch: 2 }, async (batch) => {
+      batches.push(batch.map((m) => `${m.topic}@${m.offset}`).join(','));
+    });
+    await bus.produce('u', [message('u2')]);
+    expect(batches).toEqual(['t@0,t@1', 't@2,t@3', 't@4', 'u@0,u@1']);
     await Promise.all([subscription.close(), bus.close()]);
   });
 
   it('makes a waiting producer send again when the group stops before handling its messages', async () => {
     const bus = new InProcessBus(quiet);
     const handled: string[] = [];
-    const subscription = await bus.subscribe({ group: 'g', topics: ['t'] }, async (m) => void handled.push(String(m.value)));
+    const subscription = await bus.subscribe({ group: 'g', topics: ['t'] }, async (batch) => void handled.push(...batch.map((m) => String(m.value))));
     const producing = bus.produce('t', [message('never handled')]);
     await subscription.close();
     await expect(producing).rejects.toThrow('group g stopped before handling offset 0');
@@ -92,8 +106,8 @@ describe('routing some events to another topic', () => {
     const feedbackTopic = `${fixture.topic}.feedback`;
     const received: Record<string, string[]> = { [fixture.topic]: [], [feedbackTopic]: [] };
     for (const topic of Object.keys(received)) {
-      await bus.subscribe({ group: `reader-${topic}`, topics: [topic], fromBeginning: true }, async (m) => {
-        received[topic].push(JSON.parse(m.value!.toString()).type);
+      await bus.subscribe({ group: `reader-${topic}`, topics: [topic], fromBeginning: true }, async (batch) => {
+        received[topic].push(...batch.map((m) => JSON.parse(m.value!.toString()).type));
       });
     }
     const publisher = startPublisher({
@@ -152,7 +166,7 @@ describe('publishing and consuming through the in-process bus', () => {
       onOutcome: (outcome) => outcomes.push(outcome),
       log: () => undefined,
     });
-    await bus.subscribe({ group: 'dlq-reader', topics: [deadLetterTopic(fixture.topic)], fromBeginning: true }, async (m) => void deadLetters.push(m));
+    await bus.subscribe({ group: 'dlq-reader', topics: [deadLetterTopic(fixture.topic)], fromBeginning: true }, async (batch) => void deadLetters.push(...batch));
     publisher = startPublisher({ bus, store: fixture.store, service: fixture.service, log: () => undefined });
   };
   const stopPipeline = async () => {

@@ -1,5 +1,5 @@
 import { backoffDelay, delay } from './backoff';
-import type { IncomingMessage, MessageBus, OutgoingMessage, SubscribeOptions, Subscription } from './bus';
+import { DEFAULT_MAX_BATCH, type BatchHandler, type IncomingMessage, type MessageBus, type OutgoingMessage, type SubscribeOptions, type Subscription } from './bus';
 import { errorFields, jsonStderrLog, type MessagingLog } from './log';
 
 /**
@@ -47,7 +47,7 @@ export class InProcessBus implements MessageBus {
     await Promise.all(awaited.map((cursor) => cursor.handled(lastOffset)));
   }
 
-  async subscribe(options: SubscribeOptions, handle: (message: IncomingMessage) => Promise<void>): Promise<Subscription> {
+  async subscribe(options: SubscribeOptions, handle: BatchHandler): Promise<Subscription> {
     if (this.closed) throw new Error('the in-process bus is closed');
     const cursors = options.topics.map((topic) => {
       const log = this.topic(topic);
@@ -57,7 +57,7 @@ export class InProcessBus implements MessageBus {
       log.groups.set(options.group, cursor);
       return cursor;
     });
-    const member = new Member(options.group, cursors, handle, this.log);
+    const member = new Member(options.group, cursors, handle, options.maxBatch ?? DEFAULT_MAX_BATCH, this.log);
     this.members.add(member);
     return {
       close: async () => {
@@ -94,8 +94,9 @@ class TopicLog {
     return this.base + this.messages.length;
   }
 
-  at(offset: number): IncomingMessage {
-    return this.messages[offset - this.base];
+  /** up to `count` messages from `offset` on */
+  from(offset: number, count: number): IncomingMessage[] {
+    return this.messages.slice(offset - this.base, offset - this.base + count);
   }
 
   dropOldest(keep: number): void {
@@ -134,8 +135,10 @@ class GroupCursor {
     return new Promise((resolve, reject) => this.waiters.push({ offset, resolve, reject }));
   }
 
-  advance(): void {
-    this.next += 1;
+  /** Everything before `next` is handled. */
+  advanceTo(next: number): void {
+    if (next <= this.next) return;
+    this.next = next;
     this.waiters = this.waiters.filter((waiter) => {
       if (this.next <= waiter.offset) return true;
       waiter.resolve();
@@ -152,7 +155,10 @@ class GroupCursor {
   }
 }
 
-/** One subscription: handles its topics' messages one at a time, each topic in order; a throwing handler gets the same message again after a backoff. */
+/**
+ * One subscription: handles its topics' messages a batch at a time (what is pending in one topic, at most `maxBatch`),
+ * each topic in order; a throwing handler gets the messages it did not mark done again after a backoff.
+ */
 class Member {
   private readonly stopping = new AbortController();
   private wakeUp: (() => void) | undefined;
@@ -161,7 +167,8 @@ class Member {
   constructor(
     private readonly group: string,
     private readonly cursors: GroupCursor[],
-    private readonly handle: (message: IncomingMessage) => Promise<void>,
+    private readonly handle: BatchHandler,
+    private readonly maxBatch: number,
     private readonly log: MessagingLog,
   ) {
     cursors.forEach((cursor) => (cursor.member = this));
@@ -188,16 +195,16 @@ class Member {
         this.wakeUp = undefined;
         continue;
       }
-      const message = cursor.log.at(cursor.next);
+      const batch = cursor.log.from(cursor.next, this.maxBatch);
       try {
-        await this.handle(message);
-        cursor.advance();
+        await this.handle(batch, (message) => cursor.advanceTo(Number(message.offset) + 1));
+        cursor.advanceTo(Number(batch[batch.length - 1]!.offset) + 1);
         failures = 0;
       } catch (error) {
-        this.log('error', 'in-process handler failed; delivering the message again', {
+        this.log('error', 'in-process handler failed; delivering the messages again', {
           group: this.group,
-          topic: message.topic,
-          offset: message.offset,
+          topic: batch[0]!.topic,
+          offsets: `${batch[0]!.offset}..${batch[batch.length - 1]!.offset}`,
           ...errorFields(error),
         });
         await delay(backoffDelay(failures++, { initialMs: 50, maxMs: 5_000 }), this.stopping.signal);

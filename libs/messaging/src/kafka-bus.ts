@@ -1,6 +1,6 @@
 import { Kafka, logLevel, Partitioners, type Admin, type KafkaConfig, type Producer, type RetryOptions } from 'kafkajs';
 import { delay } from './backoff';
-import type { IncomingMessage, MessageBus, OutgoingMessage, SubscribeOptions, Subscription } from './bus';
+import type { BatchHandler, MessageBus, OutgoingMessage, SubscribeOptions, Subscription } from './bus';
 import { kafkaLogCreator } from './kafka-log';
 import { KafkaSubscription } from './kafka-subscription';
 import { jsonStderrLog, type MessagingLog } from './log';
@@ -112,12 +112,12 @@ export class KafkaBus implements MessageBus {
     }
   }
 
-  async subscribe(options: SubscribeOptions, handle: (message: IncomingMessage) => Promise<void>): Promise<Subscription> {
+  async subscribe(options: SubscribeOptions, handle: BatchHandler): Promise<Subscription> {
     const sessionTimeout = this.options.sessionTimeoutMs ?? 6_000;
     const subscription = new KafkaSubscription(
       this.kafka,
       { ...options, topics: options.topics.map(this.onCluster) },
-      (message) => handle({ ...message, topic: this.inContract(message.topic) }),
+      (batch, markDone) => handle(batch.map((message) => ({ ...message, topic: this.inContract(message.topic) })), markDone),
       {
         config: {
           sessionTimeout,

@@ -1,6 +1,6 @@
-import { KafkaJSError, type Consumer, type ConsumerConfig, type EachMessagePayload, type IHeaders, type Kafka } from 'kafkajs';
+import { KafkaJSError, type Consumer, type ConsumerConfig, type EachBatchPayload, type IHeaders, type Kafka, type KafkaMessage } from 'kafkajs';
 import { backoffDelay } from './backoff';
-import type { IncomingMessage, SubscribeOptions, Subscription } from './bus';
+import { DEFAULT_MAX_BATCH, type BatchHandler, type IncomingMessage, type SubscribeOptions, type Subscription } from './bus';
 import { errorFields, type MessagingLog } from './log';
 
 export interface KafkaConsumerSettings {
@@ -13,10 +13,11 @@ export interface KafkaConsumerSettings {
  * crash; after a crash it will not restart from (or a failed connect at startup) this starts a new consumer,
  * with backoff, until `close()`.
  *
- * Delivery: `eachMessage` with kafkajs auto-commit. kafkajs resolves a message's offset only after `eachMessage`
- * resolved, and commits resolved offsets after each batch (and before it rethrows a handler's error), so an
- * offset is committed only once its handler finished; a message in hand when the consumer crashes comes again.
- * One partition is handled one message at a time, in offset order.
+ * Delivery: `eachBatch` without auto-resolve, with kafkajs auto-commit. A fetched batch of a partition is handed
+ * over in slices of at most `maxBatch` messages, in offset order; an offset is resolved only once the handler marked
+ * its message done or resolved, and kafkajs commits resolved offsets after each fetched batch (and before it rethrows a handler's
+ * error), so an offset is committed only once its handler finished; a slice in hand when the consumer crashes comes
+ * again. One partition is handled one slice at a time.
  */
 export class KafkaSubscription implements Subscription {
   private consumer: Consumer | undefined;
@@ -34,7 +35,7 @@ export class KafkaSubscription implements Subscription {
   constructor(
     private readonly kafka: Kafka,
     private readonly options: SubscribeOptions,
-    private readonly handle: (message: IncomingMessage) => Promise<void>,
+    private readonly handle: BatchHandler,
     private readonly settings: KafkaConsumerSettings,
     private readonly log: MessagingLog,
   ) {}
@@ -56,7 +57,8 @@ export class KafkaSubscription implements Subscription {
       await consumer.subscribe({ topics: this.options.topics, fromBeginning: this.options.fromBeginning ?? false });
       await consumer.run({
         partitionsConsumedConcurrently: this.settings.partitionsConsumedConcurrently,
-        eachMessage: (payload) => this.deliver(payload),
+        eachBatchAutoResolve: false,
+        eachBatch: (payload) => this.deliver(payload),
       });
     } catch (error) {
       this.relaunch(consumer, error);
@@ -85,26 +87,41 @@ export class KafkaSubscription implements Subscription {
       });
   }
 
-  private async deliver({ topic, partition, message, heartbeat }: EachMessagePayload): Promise<void> {
-    // kafkajs heartbeats only between messages; a handler retrying a transient failure must not lose the group.
-    const keepAlive = setInterval(() => heartbeat().catch(() => undefined), this.settings.config.heartbeatInterval);
-    try {
-      await this.handle({
-        topic,
-        partition,
-        offset: message.offset,
-        key: message.key ? message.key.toString('utf8') : null,
-        value: message.value,
-        headers: textHeaders(message.headers),
-      });
-    } catch (error) {
-      // Leaving the message undelivered on close is expected; kafkajs logs errors only when they are not its own.
-      if (this.closed) throw new KafkaJSError(`closed before ${topic}/${partition}@${message.offset} was handled`, { retriable: true });
-      throw error;
-    } finally {
-      clearInterval(keepAlive);
+  private async deliver({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }: EachBatchPayload): Promise<void> {
+    const { topic, partition } = batch;
+    const maxBatch = this.options.maxBatch ?? DEFAULT_MAX_BATCH;
+    for (let start = 0; start < batch.messages.length; start += maxBatch) {
+      // stopping, or the partition was revoked or sought elsewhere: what is left of the batch is not ours to handle
+      if (!isRunning() || isStale()) return;
+      const slice = batch.messages.slice(start, start + maxBatch).map((message) => incoming(topic, partition, message));
+      const last = slice[slice.length - 1]!.offset;
+      // kafkajs heartbeats only between batches; a handler retrying a transient failure must not lose the group.
+      const keepAlive = setInterval(() => heartbeat().catch(() => undefined), this.settings.config.heartbeatInterval);
+      try {
+        await this.handle(slice, (message) => resolveOffset(message.offset));
+      } catch (error) {
+        // Leaving the slice undelivered on close is expected; kafkajs logs errors only when they are not its own.
+        if (this.closed) throw new KafkaJSError(`closed before ${topic}/${partition}@${slice[0]!.offset}..${last} was handled`, { retriable: true });
+        throw error;
+      } finally {
+        clearInterval(keepAlive);
+      }
+      resolveOffset(last);
+      await commitOffsetsIfNecessary();
+      await heartbeat();
     }
   }
+}
+
+function incoming(topic: string, partition: number, message: KafkaMessage): IncomingMessage {
+  return {
+    topic,
+    partition,
+    offset: message.offset,
+    key: message.key ? message.key.toString('utf8') : null,
+    value: message.value,
+    headers: textHeaders(message.headers),
+  };
 }
 
 function textHeaders(headers: IHeaders | undefined): Record<string, string> {

@@ -52,8 +52,8 @@ describe('an event appended in one service reaches another through Kafka', () =>
       },
       log: () => undefined,
     });
-    deadLetterReader = await bus.subscribe({ group: `dlq-reader-${uniqueSuffix()}`, topics: [deadLetterTopic(fixture.topic)], fromBeginning: true }, async (message) => {
-      deadLetters.push(message);
+    deadLetterReader = await bus.subscribe({ group: `dlq-reader-${uniqueSuffix()}`, topics: [deadLetterTopic(fixture.topic)], fromBeginning: true }, async (batch) => {
+      deadLetters.push(...batch);
     });
     publisher = startPublisher({ bus, store: fixture.store, service: fixture.service });
   });

@@ -57,6 +57,12 @@ export async function messagingFixture(): Promise<MessagingFixture> {
       up: (schema) => `CREATE TABLE "${schema}".effects (seq bigserial PRIMARY KEY, event_id text NOT NULL, type text NOT NULL,
         message_key text, headers jsonb NOT NULL, event jsonb NOT NULL)`,
     },
+    {
+      id: 'test/applied-steps',
+      // which transaction applied each step, and which consumer; no unique key either
+      up: (schema) => `CREATE TABLE "${schema}".applied_steps (seq bigserial PRIMARY KEY, topic text NOT NULL, step int NOT NULL,
+        event_id text NOT NULL, consumer text NOT NULL, txid bigint NOT NULL)`,
+    },
   ]);
   const service = `test-${uniqueSuffix()}`;
   return {
@@ -106,3 +112,35 @@ export const newDeploymentStream = (): { id: string; aggregateId: string } => {
   const aggregateId = randomUUID();
   return { id: `Deployment-${aggregateId}`, aggregateId };
 };
+
+/** A numbered event of a test topic: `step` says where it was produced, `poison` makes the test handlers refuse it. */
+export type StepEvent = CloudEvent & { data: { step: number; topic: string; poison?: string } };
+
+export function stepEvent(topic: string, step: number, extra: { poison?: string } = {}): StepEvent {
+  return { specversion: '1.0', id: randomUUID(), source: '/gantry/test', type: 'gantry.test.StepRecorded.v1', subject: 'steps', data: { step, topic, ...extra } };
+}
+
+/** All on one key, so all on one partition, in this order. */
+export const asMessages = (events: readonly CloudEvent[]): { key: string; value: string; headers: Record<string, string> }[] =>
+  events.map((event) => ({ key: 'steps', value: JSON.stringify(event), headers: {} }));
+
+/** The effect of a step event: a row that names the transaction that wrote it. */
+export async function applyStep(schema: string, consumer: string, event: StepEvent, tx: SqlClient): Promise<void> {
+  await tx.query(`INSERT INTO "${schema}".applied_steps (topic, step, event_id, consumer, txid) VALUES ($1, $2, $3, $4, txid_current())`, [
+    event.data.topic,
+    event.data.step,
+    event.id,
+    consumer,
+  ]);
+}
+
+export interface AppliedStep {
+  step: number;
+  consumer: string;
+  txid: string;
+}
+
+export async function appliedSteps(db: Database, schema: string, topic: string): Promise<AppliedStep[]> {
+  const { rows } = await db.query<AppliedStep>(`SELECT step, consumer, txid::text AS txid FROM "${schema}".applied_steps WHERE topic = $1 ORDER BY seq`, [topic]);
+  return rows;
+}

@@ -52,9 +52,11 @@ export async function watchTopics(topics: string[]) {
   const bus = new KafkaBus({ clientId: `model-review-test-${suffix()}`, brokers: kafkaBrokers().split(',') });
   await bus.ensureTopics(topics);
   const seen: { topic: string; key: string | null; event: CloudEvent }[] = [];
-  const subscription = await bus.subscribe({ group: `model-review-test-${suffix()}`, topics, fromBeginning: true }, async (message) => {
-    const parsed = parseCloudEvent(message.value);
-    if (parsed.ok) seen.push({ topic: message.topic, key: message.key, event: parsed.event });
+  const subscription = await bus.subscribe({ group: `model-review-test-${suffix()}`, topics, fromBeginning: true }, async (batch) => {
+    for (const message of batch) {
+      const parsed = parseCloudEvent(message.value);
+      if (parsed.ok) seen.push({ topic: message.topic, key: message.key, event: parsed.event });
+    }
   });
   return {
     bus,

@@ -48,8 +48,8 @@ beforeAll(async () => {
     consumers.push(await startConsumer({ validate: againstTheContract, ...consumer, name: `${consumer.name}-${suffix}`, fromBeginning: false, bus, db: planning.runtime.db, schema: 'planning', log: () => undefined }));
   }
   const deadLetterTopics = [deadLetterTopic(SERVICE_TOPICS['model-review']), deadLetterTopic(INBOUND_TOPICS.itsmChanges)];
-  deadLetterReader = await bus.subscribe({ group: `planning-dlq-reader-${suffix}`, topics: deadLetterTopics, fromBeginning: false }, async (m) => {
-    deadLetters.push(m);
+  deadLetterReader = await bus.subscribe({ group: `planning-dlq-reader-${suffix}`, topics: deadLetterTopics, fromBeginning: false }, async (batch) => {
+    deadLetters.push(...batch);
   });
 }, 120_000);
 

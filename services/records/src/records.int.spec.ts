@@ -33,8 +33,8 @@ beforeAll(async () => {
   });
   for (const role of ['auditor', 'admin', 'service-owner', 'product-owner', 'deployment-manager'] as const) tokens[role] = await mintToken(SECRET, { sub: `${role}-1`, roles: [role] });
   const bus = records.runtime.bus;
-  subscriptions.push(await bus.subscribe({ group: 'itsm-suite', topics: [FEEDBACK_TOPICS.changeEnablement], fromBeginning: true }, async (m) => void feedback.push(m)));
-  subscriptions.push(await bus.subscribe({ group: 'dlq-reader', topics: [deadLetterTopic(INBOUND_TOPICS.itsmIncidents)], fromBeginning: true }, async (m) => void deadLetters.push(m)));
+  subscriptions.push(await bus.subscribe({ group: 'itsm-suite', topics: [FEEDBACK_TOPICS.changeEnablement], fromBeginning: true }, async (batch) => void feedback.push(...batch)));
+  subscriptions.push(await bus.subscribe({ group: 'dlq-reader', topics: [deadLetterTopic(INBOUND_TOPICS.itsmIncidents)], fromBeginning: true }, async (batch) => void deadLetters.push(...batch)));
 }, 120_000);
 
 afterAll(async () => {

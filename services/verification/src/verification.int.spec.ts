@@ -82,11 +82,11 @@ beforeAll(async () => {
   const topics = [SERVICE_TOPICS.planning, SERVICE_TOPICS.execution, SERVICE_TOPICS.verification, INBOUND_TOPICS.itamComponents];
   await bus.ensureTopics([...topics, ...topics.map(deadLetterTopic)]);
   readers.push(
-    await bus.subscribe({ group: `verification-int-reader-${suffix}`, topics: [SERVICE_TOPICS.verification], fromBeginning: false }, async (m) => {
-      published.push(JSON.parse(m.value!.toString()) as CloudEvent);
+    await bus.subscribe({ group: `verification-int-reader-${suffix}`, topics: [SERVICE_TOPICS.verification], fromBeginning: false }, async (batch) => {
+      published.push(...batch.map((m) => JSON.parse(m.value!.toString()) as CloudEvent));
     }),
-    await bus.subscribe({ group: `verification-int-dlq-${suffix}`, topics: [deadLetterTopic(INBOUND_TOPICS.itamComponents)], fromBeginning: false }, async (m) => {
-      deadLetters.push(m);
+    await bus.subscribe({ group: `verification-int-dlq-${suffix}`, topics: [deadLetterTopic(INBOUND_TOPICS.itamComponents)], fromBeginning: false }, async (batch) => {
+      deadLetters.push(...batch);
     }),
   );
   verification = await bootVerification();

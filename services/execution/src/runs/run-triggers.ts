@@ -68,13 +68,13 @@ export function runTriggers(runs: RunCommands, driver: RunDriver): ConsumerSpec 
     name: 'execution.triggers',
     topics: [SERVICE_TOPICS.planning, SERVICE_TOPICS.verification],
     accepts: (type) => TRIGGERS.includes(eventNameOf(type) ?? ''),
-    handle: async (event: CloudEvent, tx: SqlClient) => {
+    handle: async (event: CloudEvent, tx: SqlClient, _message, afterCommit) => {
       const command = commandFor(event, new Date().toISOString());
       if (!command) return;
       const deploymentId = command.type === 'PrepareRun' ? command.plan.deploymentId : command.deploymentId;
       const { events } = await runs.execute(deploymentId, command, causedBy('execution', event), tx);
-      // the transaction commits after this handler; the driver reads the run again shortly (and the sweep catches up)
-      if (events.length > 0) setTimeout(() => driver.kick(deploymentId), 20).unref();
+      // the driver reads the run in its own transaction: only once this one committed (the sweep catches up after a crash)
+      if (events.length > 0) afterCommit(() => driver.kick(deploymentId));
     },
   };
 }
