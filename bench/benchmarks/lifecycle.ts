@@ -150,7 +150,7 @@ async function installOn(context: BenchmarkContext, broker: Broker, processes: G
   // another practice's view: DeploymentRecordClosed on records' topic
   const closed = new Map<string, number[]>();
   const kafka = new Kafka({ clientId: 'bench-observer', brokers: broker.brokers.split(','), logLevel: logLevel.NOTHING });
-  const consumer = kafka.consumer({ groupId: `${prefix}observer`, maxWaitTimeInMs: 50, minBytes: 1 });
+  const consumer = kafka.consumer({ groupId: `${prefix}observer`, maxWaitTimeInMs: 500, minBytes: 1 });
   await consumer.connect();
   await consumer.subscribe({ topics: [`${prefix}gantry.records.v1`], fromBeginning: true });
   let joined!: () => void;
@@ -323,7 +323,12 @@ export const lifecycleThroughput: Benchmark = {
       const closes = sent.map((s) => installation.closed.get(s.deploymentId)?.[0]).filter((t): t is number => t !== undefined);
       const lost = sent.length - closes.length;
       const duplicated = sent.filter((s) => (installation.closed.get(s.deploymentId)?.length ?? 0) > 1).length;
-      const ledgered = await ledgeredEvents(installation.databaseUrl, sent.map((s) => s.deploymentId));
+      // events that follow the record's closing (the window released, the model's outcome) reach the ledger a little later
+      let ledgered = await ledgeredEvents(installation.databaseUrl, sent.map((s) => s.deploymentId));
+      for (const settleBy = Date.now() + 30_000; ledgered.missing > 0 && Date.now() < settleBy; ) {
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        ledgered = await ledgeredEvents(installation.databaseUrl, sent.map((s) => s.deploymentId));
+      }
       const elapsed = (Math.max(...closes) - started) / 1000;
       const perSecond = round(closes.length / elapsed, 1);
       const latencies = sent.map((s) => (installation.closed.get(s.deploymentId)?.[0] ?? NaN) - s.sentAt).filter(Number.isFinite).sort((a, b) => a - b);

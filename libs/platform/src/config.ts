@@ -107,7 +107,7 @@ export function loadConfig(processName: ProcessName, env: NodeJS.ProcessEnv = pr
     rateLimitPerMinute: integer(env, 'GANTRY_RATE_LIMIT_PER_MINUTE', 6_000),
     rateLimitBurst: integer(env, 'GANTRY_RATE_LIMIT_BURST', 1_000),
     kafkaSessionTimeoutMs: integer(env, 'KAFKA_SESSION_TIMEOUT_MS', 6000),
-    kafkaFetchMaxWaitMs: integer(env, 'KAFKA_FETCH_MAX_WAIT_MS', 50),
+    kafkaFetchMaxWaitMs: integer(env, 'KAFKA_FETCH_MAX_WAIT_MS', 500),
     kafkaSecurity: kafkaSecurity(env),
     ...(env.GANTRY_TOPIC_PREFIX ? { topicPrefix: namePrefix('GANTRY_TOPIC_PREFIX', env.GANTRY_TOPIC_PREFIX) } : {}),
     consumerGroupPrefix: consumerGroupPrefix(env.GANTRY_CONSUMER_GROUP_PREFIX),
