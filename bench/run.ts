@@ -6,13 +6,15 @@ import { createTestDatabase } from '@gantry/testing';
 import type { Benchmark, BenchmarkContext, BenchmarkResult } from './benchmark';
 import { batchAppends, commandAppends, replay, streamReads } from './benchmarks/event-store';
 import { lifecycleLatency, lifecycleThroughput } from './benchmarks/lifecycle';
+import { restReads } from './benchmarks/rest-reads';
 
 /**
  * `npm run bench [-- <name> …]`: runs the benchmarks (all, or the named ones) on a fresh database and writes
  * bench/results/latest.json and bench/results/latest.md. Settings: BENCH_ROUNDS (3), BENCH_DURATION_MS (5000),
- * BENCH_REPLAY_EVENTS (1000000), BENCH_LIFECYCLES (50), BENCH_LIFECYCLE_RATE (50), BENCH_LIFECYCLE_SECONDS (20).
+ * BENCH_REPLAY_EVENTS (1000000), BENCH_LIFECYCLES (50), BENCH_LIFECYCLE_RATE (50), BENCH_LIFECYCLE_SECONDS (20),
+ * BENCH_RECORDED_DEPLOYMENTS (10000), BENCH_READ_RATE (1000), BENCH_READ_CONNECTIONS (10), BENCH_READ_SECONDS (20).
  */
-const BENCHMARKS: Benchmark[] = [commandAppends, batchAppends, streamReads, replay, lifecycleLatency, lifecycleThroughput];
+const BENCHMARKS: Benchmark[] = [commandAppends, batchAppends, streamReads, replay, lifecycleLatency, lifecycleThroughput, restReads];
 
 async function machine() {
   const client = new Client({ connectionString: process.env.GANTRY_TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' });

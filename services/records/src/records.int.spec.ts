@@ -140,6 +140,11 @@ describe('a scripted set of deployments', () => {
     expect((await api('GET', `/audit/deployments?changeId=${change.c}`, 'auditor')).body.deployments).toMatchObject([{ deploymentId: id.c, outcome: 'rolled-back' }]);
     const requestedLate = await api('GET', `/audit/deployments?environment=production&from=${encodeURIComponent(at('09:30'))}&to=${encodeURIComponent(at('10:30'))}`, 'auditor');
     expect(requestedLate.body.deployments.map((d: { deploymentId: string }) => d.deploymentId)).toEqual([id.d]);
+    // below a `to` the page's positions are looked up by request time first: same order, same pages
+    const before10 = await api('GET', `/audit/deployments?environment=production&to=${encodeURIComponent(at('10:00'))}&limit=2`, 'auditor');
+    expect(before10.body.deployments.map((d: { deploymentId: string }) => d.deploymentId)).toEqual([id.c, id.b]);
+    const rest = await api('GET', `/audit/deployments?environment=production&to=${encodeURIComponent(at('10:00'))}&limit=2&cursor=${before10.body.nextCursor}`, 'auditor');
+    expect(rest.body).toMatchObject({ deployments: [{ deploymentId: id.a }], nextCursor: null });
   });
 
   it.each([
