@@ -130,6 +130,7 @@ export async function recordDeployments(databaseUrl: string, count: number, log:
     const started = performance.now();
     for (let from = 0; from < deployments.length; from += BATCH) {
       const batch = deployments.slice(from, from + BATCH);
+      const afterCommit: (() => void)[] = [];
       await records.runtime.db.transaction(async (tx) => {
         for (const d of batch) {
           const events = lifecycle(d);
@@ -139,10 +140,12 @@ export async function recordDeployments(databaseUrl: string, count: number, log:
             const event = cloudEvent(d, description.service, description.type, data);
             const invalid = ledger.validate?.(event);
             if (invalid) throw new Error(`the fill made an event against the contract: ${invalid}`);
-            await ledger.handle(event, tx, { topic: description.topic, partition: 0, offset: '0', key: d.deploymentId, value: null, headers: {} });
+            const message = { topic: description.topic, partition: 0, offset: '0', key: d.deploymentId, value: null, headers: {} };
+            await ledger.handle(event, tx, message, (effect) => void afterCommit.push(effect));
           }
         }
       });
+      for (const effect of afterCommit) effect();
       if ((from + BATCH) % 1000 === 0) log(`  recorded ${from + BATCH} deployments in ${Math.round((performance.now() - started) / 1000)} s`);
     }
     const fed = performance.now();
