@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Metadata } from '@grpc/grpc-js';
+import { createSecretKey, type KeyObject } from 'node:crypto';
 import { createRemoteJWKSet, decodeProtectedHeader, errors, jwtVerify, type JWTPayload } from 'jose';
 import type { AuthConfig } from './config';
 import type { Channel, Identity } from './identity';
@@ -60,6 +61,14 @@ const keySetOf = (config: AuthConfig & { jwksUrl: string }) => {
   return keySet;
 };
 
+/** The HS256 secret as a key, made once: jose imports raw bytes anew on every verification. */
+const secretKeys = new Map<string, KeyObject>();
+const secretKeyOf = (secret: string): KeyObject => {
+  let key = secretKeys.get(secret);
+  if (!key) secretKeys.set(secret, (key = createSecretKey(Buffer.from(secret, 'utf8'))));
+  return key;
+};
+
 /** HS256 with the shared secret, or RS256/ES256 with the identity provider's key set, as the token's header says. */
 async function verified(token: string, config: AuthConfig): Promise<{ payload: JWTPayload } | { refused: Authentication }> {
   const options = {
@@ -75,7 +84,7 @@ async function verified(token: string, config: AuthConfig): Promise<{ payload: J
   }
   if (alg === 'HS256') {
     if (!config.jwtSecret) return { refused: failed('invalid', 'HS256 tokens are not accepted here: no JWT secret configured') };
-    return { payload: (await jwtVerify(token, new TextEncoder().encode(config.jwtSecret), { ...options, algorithms: ['HS256'] })).payload };
+    return { payload: (await jwtVerify(token, secretKeyOf(config.jwtSecret), { ...options, algorithms: ['HS256'] })).payload };
   }
   if (alg === 'RS256' || alg === 'ES256') {
     if (!config.jwksUrl) return { refused: failed('invalid', `${alg} tokens are not accepted here: no key set (GANTRY_JWKS_URL) configured`) };
