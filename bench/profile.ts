@@ -14,6 +14,9 @@ interface ProcStat {
   cpuMs: number;
 }
 
+/** CPU ms a process has used so far (0 when it is gone), with its children that it reaped. */
+export const cpuMsOf = (pid: number): number => stat(pid)?.cpuMs ?? 0;
+
 const stat = (pid: number): ProcStat | undefined => {
   try {
     // the command name (field 2) may hold spaces: fields after it start at the last ')'
@@ -26,6 +29,13 @@ const stat = (pid: number): ProcStat | undefined => {
   }
 };
 
+/** CPU time of the whole machine (/proc/stat), ms: busy, and busy plus idle. */
+export const machineCpuMs = (): { busy: number; total: number } => {
+  const ticks = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1, 9).map(Number);
+  const total = ticks.reduce((a, b) => a + b, 0);
+  return { busy: (total - ticks[3] - ticks[4]) * TICK_MS, total: total * TICK_MS };
+};
+
 /** CPU ms of a process and of every live process below it (children that exited are in its own cutime/cstime). */
 export function treeCpuMs(root: number): number {
   const all = readdirSync('/proc').filter((name) => /^\d+$/.test(name)).map(Number);
@@ -34,7 +44,7 @@ export function treeCpuMs(root: number): number {
     for (let p = parents.get(pid), hops = 0; p !== undefined && p > 1 && hops < 20; p = parents.get(p), hops++) if (p === root) return true;
     return false;
   };
-  return [root, ...all.filter(below)].reduce((sum, pid) => sum + (stat(pid)?.cpuMs ?? 0), 0);
+  return [root, ...all.filter(below)].reduce((sum, pid) => sum + cpuMsOf(pid), 0);
 }
 
 export type CpuSample = Record<string, number>;

@@ -34,8 +34,11 @@ interface Installation {
   databaseUrl: string;
   /** CPU used so far by each process of the installation (ms), and by this one */
   cpu(): CpuSample;
-  /** when the measured work started and ended (monotonic µs, the clock of the CPU profiles): the profiles count only that */
-  measuring: { from?: number; to?: number };
+  /**
+   * Starts measuring the work: the CPU each process uses from now on, and the window the profiles count. The result,
+   * called when the work is done, gives the CPU per unit of work by process.
+   */
+  measure(): (units: number) => Record<string, number>;
   stop(): Promise<void>;
 }
 
@@ -178,14 +181,23 @@ async function installOn(context: BenchmarkContext, broker: Broker, processes: G
     await client.end();
   }
   let profiled = 0;
-  const measuring: Installation['measuring'] = {};
+  /** monotonic µs, the clock of the CPU profiles */
+  const measuring: { from?: number; to?: number } = {};
+  const cpu = () => ({ ...sampleCpu(pids), 'bench driver': ownCpuMs() });
 
   return {
     planning: byName.planning,
     closed,
     databaseUrl: context.databaseUrl,
-    cpu: () => ({ ...sampleCpu(pids), 'bench driver': ownCpuMs() }),
-    measuring,
+    cpu,
+    measure: () => {
+      const before = cpu();
+      measuring.from = monotonicMicros();
+      return (units) => {
+        measuring.to = monotonicMicros();
+        return cpuPer(before, cpu(), units);
+      };
+    },
     async request(n) {
       const target = (n % TARGETS) + 1;
       const sentAt = Date.now();
@@ -256,18 +268,14 @@ export const lifecycleLatency: Benchmark = {
     try {
       const latencies: number[] = [];
       const count = Number(process.env.BENCH_LIFECYCLES ?? 50);
-      let cpuBefore = installation.cpu();
+      let measured = installation.measure();
       for (let n = 0; n < count + 3; n++) {
         const { deploymentId, sentAt } = await installation.request(n);
         if (!(await waitFor(() => installation.closed.has(deploymentId), 30_000))) throw new Error(`deployment ${n} did not close within 30 s`);
         if (n >= 3) latencies.push(installation.closed.get(deploymentId)![0] - sentAt); // the first three warm up
-        if (n === 2) {
-          cpuBefore = installation.cpu();
-          installation.measuring.from = monotonicMicros();
-        }
+        if (n === 2) measured = installation.measure();
       }
-      const cpu = cpuPer(cpuBefore, installation.cpu(), count);
-      installation.measuring.to = monotonicMicros();
+      const cpu = measured(count);
       latencies.sort((a, b) => a - b);
       const p50 = percentile(latencies, 50);
       const p99 = percentile(latencies, 99);
@@ -301,8 +309,7 @@ export const lifecycleThroughput: Benchmark = {
       await new Promise((resolve) => setTimeout(resolve, IDLE_MS));
       const idle = cpuPer(idleBefore, installation.cpu(), IDLE_MS / 1000);
       context.log(`  CPU ms per second idle: ${JSON.stringify(idle)}`);
-      const cpuBefore = installation.cpu();
-      installation.measuring.from = monotonicMicros();
+      const measured = installation.measure();
       const started = Date.now();
       const inFlight: Promise<void>[] = [];
       for (let n = 0; Date.now() < started + seconds * 1000; n++) {
@@ -323,8 +330,7 @@ export const lifecycleThroughput: Benchmark = {
         closedBefore = installation.closed.size;
         allClosed = await waitFor(() => sent.every((s) => installation.closed.has(s.deploymentId)), 30_000);
       }
-      const cpu = cpuPer(cpuBefore, installation.cpu(), Math.max(1, installation.closed.size));
-      installation.measuring.to = monotonicMicros();
+      const cpu = measured(Math.max(1, installation.closed.size));
       const closes = sent.map((s) => installation.closed.get(s.deploymentId)?.[0]).filter((t): t is number => t !== undefined);
       const lost = sent.length - closes.length;
       const duplicated = sent.filter((s) => (installation.closed.get(s.deploymentId)?.length ?? 0) > 1).length;
@@ -358,7 +364,7 @@ export const lifecycleThroughput: Benchmark = {
 };
 
 /** `<dir>/profile.md`: the statements and each service's hottest code (the CPU per process is in the benchmark's result). */
-function writeProfileReport(dir: string, deployments: number, statements: string, measuring: Installation['measuring']): void {
+function writeProfileReport(dir: string, deployments: number, statements: string, measuring: { from?: number; to?: number }): void {
   mkdirSync(dir, { recursive: true });
   const sections = SERVICES.map((service) => {
     const summary = summariseProfiles(join(dir, service), repoRoot, measuring);

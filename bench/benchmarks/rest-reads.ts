@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import autocannon from 'autocannon';
 import { Client } from 'pg';
@@ -6,6 +5,7 @@ import { mintToken } from '@gantry/auth';
 import { childEnv, freePort, startGantryProcess, type GantryProcess } from '../../e2e/support/processes';
 import { percentile, round } from '../measure';
 import type { Benchmark, BenchmarkResult } from '../benchmark';
+import { cpuMsOf, machineCpuMs } from '../profile';
 import { recordDeployments, type RecordedDeployments } from './recorded-deployments';
 
 /**
@@ -122,23 +122,6 @@ async function drive(url: string, token: string, next: () => { kind: Kind; path:
 const summary = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
   return { requests: sorted.length, p50Ms: round(percentile(sorted, 50), 2), p90Ms: round(percentile(sorted, 90), 2), p99Ms: round(percentile(sorted, 99), 2), maxMs: round(sorted[sorted.length - 1] ?? NaN, 2) };
-};
-
-/** CPU time (user + system, ms) a process has used so far: /proc/<pid>/stat, in clock ticks of 10 ms. */
-const cpuMsOf = (pid: number) => {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * 10;
-  } catch {
-    return 0; // gone meanwhile
-  }
-};
-
-/** CPU time of the whole machine (/proc/stat): busy, and busy plus idle */
-const machineCpuMs = () => {
-  const ticks = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1, 9).map(Number);
-  const total = ticks.reduce((a, b) => a + b, 0);
-  return { busy: (total - ticks[3] - ticks[4]) * 10, total: total * 10 };
 };
 
 /**

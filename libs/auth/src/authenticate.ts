@@ -62,10 +62,10 @@ const keySetOf = (config: AuthConfig & { jwksUrl: string }) => {
 };
 
 /** The HS256 secret as a key, made once: jose imports raw bytes anew on every verification. */
-const secretKeys = new Map<string, KeyObject>();
-const secretKeyOf = (secret: string): KeyObject => {
-  let key = secretKeys.get(secret);
-  if (!key) secretKeys.set(secret, (key = createSecretKey(Buffer.from(secret, 'utf8'))));
+const secretKeys = new WeakMap<AuthConfig, KeyObject>();
+const secretKeyOf = (config: AuthConfig & { jwtSecret: string }): KeyObject => {
+  let key = secretKeys.get(config);
+  if (!key) secretKeys.set(config, (key = createSecretKey(Buffer.from(config.jwtSecret, 'utf8'))));
   return key;
 };
 
@@ -84,7 +84,7 @@ async function verified(token: string, config: AuthConfig): Promise<{ payload: J
   }
   if (alg === 'HS256') {
     if (!config.jwtSecret) return { refused: failed('invalid', 'HS256 tokens are not accepted here: no JWT secret configured') };
-    return { payload: (await jwtVerify(token, secretKeyOf(config.jwtSecret), { ...options, algorithms: ['HS256'] })).payload };
+    return { payload: (await jwtVerify(token, secretKeyOf(config as AuthConfig & { jwtSecret: string }), { ...options, algorithms: ['HS256'] })).payload };
   }
   if (alg === 'RS256' || alg === 'ES256') {
     if (!config.jwksUrl) return { refused: failed('invalid', `${alg} tokens are not accepted here: no key set (GANTRY_JWKS_URL) configured`) };

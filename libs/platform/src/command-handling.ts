@@ -1,7 +1,7 @@
 import { isRefused, type Decider } from '@gantry/decider';
-import { EventStore, StreamVersionConflict, type EventMetadata, type NewEvent, type SqlClient } from '@gantry/event-store';
+import { EventStore, type EventMetadata, type NewEvent, type SqlClient } from '@gantry/event-store';
 import { randomUUID } from 'node:crypto';
-import { RuleRefused, StaleVersion } from './errors';
+import { lostARace, RuleRefused, StaleVersion } from './errors';
 
 /** What the deciders emit: a name and its payload. The store adds ids, versions, metadata and hashes. */
 export interface DomainEvent<Type extends string = string, Data = unknown> {
@@ -53,9 +53,8 @@ export async function executeCommand<C, E extends DomainEvent, S, R extends { co
 const CONFLICT_ATTEMPTS = 10;
 
 /**
- * Runs `work` (a transaction that reads, decides and appends) again when another writer moved the stream first, or
- * when PostgreSQL broke a deadlock between two writers by aborting this one (40P01): the next attempt reads the new
- * state and decides anew. Waits a little, at random, between attempts, so that writers racing for a busy stream
+ * Runs `work` (a transaction that reads, decides and appends) again when another writer got there first
+ * (`lostARace`): the next attempt reads the new state and decides anew. Waits a little, at random, between attempts, so that writers racing for a busy stream
  * spread out instead of colliding again at once.
  */
 export async function retryOnStreamConflict<T>(attempts: number, work: () => Promise<T>): Promise<T> {
@@ -63,8 +62,7 @@ export async function retryOnStreamConflict<T>(attempts: number, work: () => Pro
     try {
       return await work();
     } catch (error) {
-      const raced = error instanceof StreamVersionConflict || (error as { code?: unknown }).code === '40P01';
-      if (!raced || attempt >= attempts) throw error;
+      if (!lostARace(error) || attempt >= attempts) throw error;
       await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
     }
   }

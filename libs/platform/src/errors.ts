@@ -32,6 +32,12 @@ export interface ErrorBody {
 
 const CONNECTION_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P02', '57P03', '08000', '08003', '08006']);
 
+/**
+ * Whether another writer got there first: a stream moved under the command, or PostgreSQL broke a deadlock between
+ * two writers by aborting this one (40P01). Deciding again on what is there now is the answer to both.
+ */
+export const lostARace = (error: unknown): boolean => error instanceof StreamVersionConflict || (error as { code?: string })?.code === '40P01';
+
 /** Whether an error means the database (or another dependency) is unavailable rather than that the request is wrong. */
 export const isUnavailable = (error: unknown): boolean => {
   const e = error as { code?: string; message?: string };
@@ -49,8 +55,7 @@ export function toErrorBody(error: unknown): ErrorBody {
   if (error instanceof RuleRefused) {
     return { statusCode: error.status, error: HttpStatus[error.status], message: error.message, code: error.code, details: error.details };
   }
-  // a deadlock between two writers, broken by PostgreSQL aborting this one, is a concurrent change too
-  if (error instanceof StreamVersionConflict || (error as { code?: string })?.code === '40P01') {
+  if (lostARace(error)) {
     return { statusCode: 409, error: 'CONFLICT', message: 'the resource was changed concurrently; read it again and retry', code: 'VersionConflict' };
   }
   if (error instanceof StaleVersion) {

@@ -1,5 +1,5 @@
-import { EventStore, StreamVersionConflict, type EventMetadata, type Migration, type SqlClient } from '@gantry/event-store';
-import { cancelTimer, executeCommand, loadAggregate, scheduleTimer, type CommandResult } from '@gantry/platform';
+import { EventStore, type EventMetadata, type Migration, type SqlClient } from '@gantry/event-store';
+import { cancelTimer, executeCommand, loadAggregate, retryOnStreamConflict, scheduleTimer, type CommandResult } from '@gantry/platform';
 import { deploymentRunDecider, FORBIDDING_REFUSALS, type DeploymentRun, type RunCommand, type RunEvent } from './deployment-run.decider';
 
 export const runStream = (deploymentId: string) => ({ streamId: `DeploymentRun-${deploymentId}`, streamType: 'DeploymentRun' });
@@ -34,13 +34,7 @@ export class RunCommands {
 
   async execute(deploymentId: string, command: RunCommand, metadata: EventMetadata, tx?: SqlClient): Promise<CommandResult<DeploymentRun, RunEvent>> {
     if (tx) return this.executeIn(tx, deploymentId, command, metadata);
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.store.db.transaction((t) => this.executeIn(t, deploymentId, command, metadata));
-      } catch (error) {
-        if (!(error instanceof StreamVersionConflict) || attempt >= 5) throw error;
-      }
-    }
+    return retryOnStreamConflict(5, () => this.store.db.transaction((t) => this.executeIn(t, deploymentId, command, metadata)));
   }
 
   load(deploymentId: string, client?: SqlClient) {
