@@ -3,4 +3,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 case "${1:-}" in planning|verification|execution|records|model-review) ;; *) echo "usage: start-service.sh planning|verification|execution|records|model-review" >&2; exit 2 ;; esac
-exec "$PWD/node_modules/.bin/node" --disable-warning=TimeoutNegativeWarning -r @swc-node/register "services/$1/src/main.ts"
+exec node scripts/run.js "services/$1/src/main.ts"

@@ -6,6 +6,8 @@ cd "$(dirname "$0")/.."
 [ -x node_modules/.bin/node ] || npm ci --no-audit --no-fund
 NODE="$PWD/node_modules/.bin/node"
 echo "node $("$NODE" --version), $(nproc) cores"
+# the end-to-end suites start the services from their compiled output, as production does
+"$NODE" scripts/build.js
 if [ $# -eq 0 ]; then
   "$NODE" node_modules/.bin/tsc -p tsconfig.json --noEmit
   # The module-boundary rule reads Nx's project graph and silently skips itself when none is cached: build it first.

@@ -24,7 +24,7 @@ export async function authoriseComponents(verificationUrl: string, token: string
     DEPLOYED.map(async (component) => {
       const { stdout } = await promisify(execFile)(
         join(repoRoot, 'node_modules', '.bin', 'node'),
-        ['-r', '@swc-node/register', 'scripts/sign-component.ts', '--key', 'examples/demo-signing-key.pem', '--key-id', 'gantry-demo', '--name', component.name, '--version', component.version, '--digest', component.digest],
+        ['scripts/run.js', 'scripts/sign-component.ts', '--key', 'examples/demo-signing-key.pem', '--key-id', 'gantry-demo', '--name', component.name, '--version', component.version, '--digest', component.digest],
         { cwd: repoRoot, encoding: 'utf8' },
       );
       return { component, body: stdout };

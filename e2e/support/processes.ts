@@ -32,7 +32,7 @@ export async function startGantryProcess(name: string, entry: string, env: () =>
 
 async function startOnce(name: string, entry: string, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<GantryProcess> {
   const port = Number(env.PORT);
-  const child = spawn(node, ['--disable-warning=TimeoutNegativeWarning', '-r', '@swc-node/register', join(repoRoot, entry)], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(node, [join(repoRoot, 'scripts', 'run.js'), entry], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const keep = (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-200_000);

@@ -89,22 +89,37 @@ export async function boot(processName: ProcessName, options: BootOptions): Prom
   return { app, runtime, config, url, stop };
 }
 
-/** For a process's main: boot, and stop cleanly on SIGTERM/SIGINT. */
+/**
+ * For a process's main: boot, and stop cleanly on SIGTERM or SIGINT, saying so in the log. A signal that comes while
+ * the process is still booting stops it as soon as it is up. Under `npm start`, npm passes a SIGTERM only to the shell
+ * that runs the script, which dies without passing it on: the process also stops when that parent goes away.
+ */
 export async function runMain(processName: ProcessName, options: BootOptions): Promise<void> {
+  const logger = new JsonLogger(`gantry-${processName}`);
+  let stopRequested: ((reason: string) => void) | undefined;
+  const stopReason = new Promise<string>((resolve) => (stopRequested = resolve));
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => stopRequested!(signal));
+  const parent = process.ppid;
+  if (process.env.npm_lifecycle_event && parent > 1) {
+    setInterval(() => process.ppid !== parent && stopRequested!('the npm process that started it has gone'), 500).unref();
+  }
+  let running: RunningProcess;
   try {
-    const running = await boot(processName, options);
-    const onSignal = () => {
-      // a shutdown that hangs (a consumer that never leaves its group, a stuck connection) must not keep the process
-      setTimeout(() => {
-        process.stderr.write(`${JSON.stringify({ level: 'fatal', process: processName, msg: `shutdown took longer than ${running.config.shutdownTimeoutMs} ms; exiting` })}\n`);
-        process.exit(1);
-      }, running.config.shutdownTimeoutMs).unref();
-      return running.stop().then(() => process.exit(0), () => process.exit(1));
-    };
-    process.once('SIGTERM', onSignal);
-    process.once('SIGINT', onSignal);
+    running = await boot(processName, options);
   } catch (error) {
     process.stderr.write(`${JSON.stringify({ level: 'fatal', process: processName, msg: (error as Error).message })}\n`);
     process.exit(1);
   }
+  const reason = await stopReason;
+  logger.log(`stopping (${reason})`, 'shutdown');
+  // a shutdown that hangs (a consumer that never leaves its group, a stuck connection) must not keep the process
+  setTimeout(() => {
+    logger.fatal(`shutdown took longer than ${running.config.shutdownTimeoutMs} ms; exiting`, 'shutdown');
+    process.exit(1);
+  }, running.config.shutdownTimeoutMs).unref();
+  const started = Date.now();
+  await running.stop().then(
+    () => (logger.log(`stopped in ${Date.now() - started} ms`, 'shutdown'), process.exit(0)),
+    (error) => (logger.error(`stopping failed: ${(error as Error).message}`, 'shutdown'), process.exit(1)),
+  );
 }
