@@ -1,0 +1,73 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { repoRoot } from './support/processes';
+
+/**
+ * docker-compose.yml read as `docker compose` would take it (there is no Docker engine here to run it): what a platform
+ * engineer relies on when they start it next to their own servers. The image it builds is run by docker-image.e2e.
+ */
+interface ComposeService {
+  build?: string;
+  image?: string;
+  command?: string[];
+  ports?: string[];
+  environment?: Record<string, string>;
+  healthcheck?: unknown;
+  depends_on?: Record<string, { condition: string }>;
+}
+const compose = parse(readFileSync(join(repoRoot, 'docker-compose.yml'), 'utf8'), { merge: true }) as { services: Record<string, ComposeService> };
+const dockerfile = readFileSync(join(repoRoot, 'Dockerfile'), 'utf8');
+const GANTRY = ['planning', 'verification', 'execution', 'records', 'model-review'];
+// ports that `npm start`, the services started by hand, a local PostgreSQL, `npm run infra:up` and the tests' broker use
+const TAKEN_LOCALLY = [3000, 3001, 3002, 3003, 3004, 3005, 5432, 9092, 19092, 50051, 50052, 50053];
+
+/** `127.0.0.1:3010-3019:3001` → the host ports 3010…3019 and the container port 3001 */
+const published = (mapping: string) => {
+  const [host, range, container] = mapping.split(':');
+  const [first, last = first] = range.split('-').map(Number);
+  return { host, ports: Array.from({ length: last - first + 1 }, (_, i) => first + i), container: Number(container) };
+};
+
+it('runs the five services from the image, each started as start-service.sh knows it and health-checked', () => {
+  const accepted = /case "\$\{1:-\}" in ([^)]+)\)/.exec(readFileSync(join(repoRoot, 'scripts', 'start-service.sh'), 'utf8'))![1].split('|');
+  expect(dockerfile).toMatch(/^HEALTHCHECK .*CMD/m);
+  for (const name of GANTRY) {
+    const service = compose.services[name];
+    expect({ name, build: service.build, command: service.command }).toEqual({ name, build: '.', command: [name] });
+    expect(accepted).toContain(name);
+    expect(service.depends_on).toEqual({ kafka: { condition: 'service_healthy' }, postgres: { condition: 'service_healthy' } });
+  }
+  expect(compose.services.kafka.healthcheck).toBeDefined();
+  expect(compose.services.postgres.healthcheck).toBeDefined();
+});
+
+it('publishes on loopback only, on no port that local servers or the other ways to run Gantry use', () => {
+  for (const [name, service] of Object.entries(compose.services)) {
+    for (const mapping of service.ports ?? []) {
+      const { host, ports } = published(mapping.replace(/\$\{\w+:-(\d+)\}/g, '$1'));
+      expect({ name, host }).toEqual({ name, host: '127.0.0.1' });
+      expect({ name, taken: ports.filter((p) => TAKEN_LOCALLY.includes(p)) }).toEqual({ name, taken: [] });
+    }
+  }
+});
+
+it('lets every service scale out: each publishes a range of host ports that no other service shares, on its own PORT', () => {
+  const owners = new Map<number, string>();
+  for (const name of GANTRY) {
+    const service = compose.services[name];
+    const mappings = (service.ports ?? []).map(published);
+    expect(mappings.map((m) => m.container)).toContain(Number(service.environment!.PORT));
+    for (const { ports } of mappings) {
+      expect(ports.length).toBeGreaterThan(1);
+      for (const port of ports) {
+        expect({ port, owner: owners.get(port) ?? name }).toEqual({ port, owner: name });
+        owners.set(port, name);
+      }
+    }
+  }
+});
+
+it('has no JWT secret of its own: compose refuses to start until one is set', () => {
+  for (const name of GANTRY) expect(compose.services[name].environment!.GANTRY_JWT_SECRET).toMatch(/^\$\{GANTRY_JWT_SECRET:\?.+\}$/);
+});
