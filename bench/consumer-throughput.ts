@@ -9,7 +9,7 @@ import { median, round } from './measure';
  * three partitions, keyed by 50 aggregates, and a handler that inserts one row per event. Counts the transactions the
  * database committed meanwhile (pg_stat_database.xact_commit), which tells whether messages share transactions.
  *
- *   KAFKA_BROKERS=127.0.0.1:19092 node_modules/.bin/node -r @swc-node/register bench/consumer-throughput.ts
+ *   KAFKA_BROKERS=127.0.0.1:19092 npx node -r @swc-node/register bench/consumer-throughput.ts
  *
  * Not part of `npm run bench`: a before/after measure of the consumer base. BENCH_ROUNDS (3) rounds, each on a new
  * topic, group and database; the median is reported.

@@ -19,27 +19,32 @@ function fail(message) {
   process.exit(2);
 }
 
-const [source, ...args] = process.argv.slice(2);
-if (!source) fail('usage: node scripts/run.js <source.ts> [args...]');
-if (!nodeIsRecentEnough()) {
-  fail(
-    `Gantry needs Node.js ${MINIMUM_NODE.join('.')} or later; this is ${process.version} (${process.execPath}).\n` +
-      `npm ci installs a packaged Node 24 where the registry has one for ${process.platform}-${process.arch} ` +
-      '(Linux x64 and arm64, macOS x64, Windows x64): run npm scripts through npm (`npm start`), or install Node 24 from https://nodejs.org.',
-  );
+function main() {
+  const [source, ...args] = process.argv.slice(2);
+  if (!source) fail('usage: node scripts/run.js <source.ts> [args...]');
+  if (!nodeIsRecentEnough()) {
+    fail(
+      `Gantry needs Node.js ${MINIMUM_NODE.join('.')} or later; this is ${process.version} (${process.execPath}).\n` +
+        `npm ci installs a packaged Node 24 where the registry has one for ${process.platform}-${process.arch} ` +
+        '(Linux x64 and arm64, macOS x64, Windows x64): run npm scripts through npm (`npm start`), or install Node 24 from https://nodejs.org.',
+    );
+  }
+  const sourcePath = resolve(root, source);
+  if (existsSync(join(root, 'scripts', 'build.js')) && existsSync(join(root, 'node_modules', '@swc', 'core'))) {
+    require('./build').build({ quiet: true });
+  }
+  const compiled = join(root, 'dist', relative(root, sourcePath)).replace(/\.ts$/, '.js');
+  if (!existsSync(compiled)) fail(`${relative(root, compiled)} does not exist: run \`npm run build\` first`);
+  // kafkajs sets timers with negative delays (they fire at once); Node 24 warns about each, which says nothing to a user
+  const emitWarning = process.emitWarning;
+  process.emitWarning = (warning, ...rest) => {
+    const type = typeof rest[0] === 'string' ? rest[0] : rest[0]?.type;
+    if (type !== 'TimeoutNegativeWarning') emitWarning.call(process, warning, ...rest);
+  };
+  process.setSourceMapsEnabled(true);
+  process.argv = [process.argv[0], compiled, ...args];
+  require(compiled);
 }
-const sourcePath = resolve(root, source);
-if (existsSync(join(root, 'scripts', 'build.js')) && existsSync(join(root, 'node_modules', '@swc', 'core'))) {
-  require('./build').build({ quiet: true });
-}
-const compiled = join(root, 'dist', relative(root, sourcePath)).replace(/\.ts$/, '.js');
-if (!existsSync(compiled)) fail(`${relative(root, compiled)} does not exist: run \`npm run build\` first`);
-// kafkajs sets timers with negative delays (they fire at once); Node 24 warns about each, which says nothing to a user
-const emitWarning = process.emitWarning;
-process.emitWarning = (warning, ...rest) => {
-  const type = typeof rest[0] === 'string' ? rest[0] : rest[0]?.type;
-  if (type !== 'TimeoutNegativeWarning') emitWarning.call(process, warning, ...rest);
-};
-process.setSourceMapsEnabled(true);
-process.argv = [process.argv[0], compiled, ...args];
-require(compiled);
+
+module.exports = { nodeIsRecentEnough };
+if (require.main === module) main();

@@ -3,8 +3,11 @@
 # and PostgreSQL, end to end with the services as separate processes). Arguments go to Jest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-[ -x node_modules/.bin/node ] || npm ci --no-audit --no-fund
-NODE="$PWD/node_modules/.bin/node"
+[ -d node_modules ] || npm ci --no-audit --no-fund
+# the Node that npm scripts run on: the packaged one in node_modules/.bin, or the machine's where that is recent enough
+export PATH="$PWD/node_modules/.bin:$PATH"
+NODE="$(command -v node)"
+"$NODE" -e 'process.exit(require("./scripts/run").nodeIsRecentEnough() ? 0 : 1)' || { echo "the tests need Node 24.9 or later; $NODE is $("$NODE" --version)" >&2; exit 1; }
 echo "node $("$NODE" --version), $(nproc) cores"
 # the end-to-end suites start the services from their compiled output, as production does
 "$NODE" scripts/build.js

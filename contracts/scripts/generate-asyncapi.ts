@@ -1,5 +1,5 @@
 // Writes contracts/asyncapi.yaml from the TypeScript contract. Run after changing an event or schema:
-//   node_modules/.bin/node -r @swc-node/register contracts/scripts/generate-asyncapi.ts
+//   npx node -r @swc-node/register contracts/scripts/generate-asyncapi.ts
 // `--check` exits 1 when the committed file is out of date instead of writing it.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

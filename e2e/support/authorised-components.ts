@@ -23,7 +23,7 @@ export async function authoriseComponents(verificationUrl: string, token: string
   const signed = await Promise.all(
     DEPLOYED.map(async (component) => {
       const { stdout } = await promisify(execFile)(
-        join(repoRoot, 'node_modules', '.bin', 'node'),
+        process.execPath,
         ['scripts/run.js', 'scripts/sign-component.ts', '--key', 'examples/demo-signing-key.pem', '--key-id', 'gantry-demo', '--name', component.name, '--version', component.version, '--digest', component.digest],
         { cwd: repoRoot, encoding: 'utf8' },
       );

@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, posix } from 'node:path';
 import { repoRoot } from './processes';
@@ -81,7 +81,7 @@ export function runDockerfile(file = join(repoRoot, 'Dockerfile'), log: (line: s
   const work = mkdtempSync(join(tmpdir(), 'gantry-image-'));
   chmodSync(work, 0o755); // the final stage runs as an unprivileged user, who must reach its files
   const context = buildContext();
-  const nodeBin = dirname(realpathSync(join(repoRoot, 'node_modules', '.bin', 'node')));
+  const nodeBin = dirname(process.execPath);
   const stages: Stage[] = [];
   const pathOf = (stage: Stage, path: string) => join(stage.root, posix.isAbsolute(path) ? path : posix.join(stage.workdir, path));
   // the machine's environment (its npm registry and certificates stand for the build's network), less what would

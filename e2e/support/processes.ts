@@ -5,7 +5,7 @@ import { eventually, freePort } from '@gantry/testing';
 export { freePort };
 
 export const repoRoot = join(__dirname, '..', '..');
-const node = join(repoRoot, 'node_modules', '.bin', 'node');
+const node = process.execPath;
 
 export interface GantryProcess {
   name: string;

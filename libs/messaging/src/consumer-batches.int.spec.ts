@@ -141,7 +141,7 @@ describe('a consumer applying batches', () => {
     const { topic } = await filledTopic((t) => range(50).map((step) => stepEvent(t, step)));
     const group = `batches-crash-${uniqueSuffix()}`;
     // batches of 10: the first two commit, the third stalls at step 25 inside its transaction and the process is killed
-    const child = spawn(join(repository, 'node_modules/.bin/node'), ['-r', '@swc-node/register', join(__dirname, 'stalling-consumer.ts')], {
+    const child = spawn(process.execPath, ['-r', '@swc-node/register', join(__dirname, 'stalling-consumer.ts')], {
       cwd: repository,
       env: { ...process.env, DATABASE_URL: fixture.database.url, KAFKA_BROKERS: kafkaBrokers().join(','), SCHEMA: fixture.consumerSchema, GROUP: group, TOPIC: topic, MAX_BATCH: '10', STALL_AT_STEP: '25' },
       stdio: ['ignore', 'pipe', 'pipe'],
