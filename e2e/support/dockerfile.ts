@@ -1,5 +1,6 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { cleanCopy, machineEnv } from './clean-copy';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, posix } from 'node:path';
 import { repoRoot } from './processes';
@@ -48,24 +49,15 @@ export function parseDockerfile(text: string): Instruction[] {
 /** The exec form (`["a", "b"]`) as it is, the shell form as `/bin/sh -c <text>`. */
 const commandOf = (args: string): string[] => (args.startsWith('[') ? (JSON.parse(args) as string[]) : ['/bin/sh', '-c', args]);
 
-/** Files of the build context: what `git clone` would give, less what .dockerignore names (its simple patterns). */
-function buildContext(): string {
-  const context = mkdtempSync(join(tmpdir(), 'gantry-image-context-'));
-  const ignored = readFileSync(join(repoRoot, '.dockerignore'), 'utf8')
-    .split('\n')
-    .map((l) => l.trim())
-    .filter((l) => l && !l.startsWith('#'));
-  const files = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard'], { cwd: repoRoot, encoding: 'utf8' })
-    .split('\n')
-    .filter((f) => f && !ignored.some((pattern) => f === pattern || f.startsWith(`${pattern}/`)));
-  for (const file of files) {
-    const from = join(repoRoot, file);
-    if (!statSync(from, { throwIfNoEntry: false })?.isFile()) continue; // deleted in the work tree
-    mkdirSync(dirname(join(context, file)), { recursive: true });
-    cpSync(from, join(context, file));
-  }
-  return context;
-}
+/** The build context: the repository as a clean clone has it, less what .dockerignore names (its simple patterns). */
+const buildContext = () =>
+  cleanCopy(
+    'gantry-image-context-',
+    readFileSync(join(repoRoot, '.dockerignore'), 'utf8')
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l && !l.startsWith('#')),
+  );
 
 export interface DockerfileRun {
   stages: Stage[];
@@ -84,9 +76,8 @@ export function runDockerfile(file = join(repoRoot, 'Dockerfile'), log: (line: s
   const nodeBin = dirname(process.execPath);
   const stages: Stage[] = [];
   const pathOf = (stage: Stage, path: string) => join(stage.root, posix.isAbsolute(path) ? path : posix.join(stage.workdir, path));
-  // the machine's environment (its npm registry and certificates stand for the build's network), less what would
-  // change a Gantry process's mode or this test run's npm and Node settings
-  const machine = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(npm_|NODE_OPTIONS$|DATABASE_URL$|KAFKA_|GANTRY_|PORT$|GRPC_PORT$|JEST_)/.test(name)));
+  // the machine's registry and certificates stand for the build's network
+  const machine = machineEnv();
   const envOf = (stage: Stage, extra: Record<string, string> = {}): NodeJS.ProcessEnv => ({
     ...machine,
     PATH: `${nodeBin}:${process.env.PATH}`,

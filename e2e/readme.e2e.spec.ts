@@ -1,0 +1,99 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { eventually } from '@gantry/testing';
+import { cleanCopy, machineEnv } from './support/clean-copy';
+import { repoRoot } from './support/processes';
+
+/**
+ * A new user with a clean clone: runs the README's Quick start and Try it as they stand in README.md (the commands are
+ * read from it, not copied here), in a POSIX shell with the machine's environment, then stops `npm start` the way a
+ * process manager would. The only difference from a user's terminal: the server listens on a port of its own (PORT=0)
+ * and Try it is pointed at it through GANTRY_URL, which the README's commands honour, so that runs side by side
+ * do not collide on 3000.
+ */
+const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+
+/** The first ```bash block after a heading. */
+const blockAfter = (heading: string): string => {
+  const section = readme.slice(readme.indexOf(`\n${heading}\n`));
+  const block = /```bash\n([\s\S]*?)```/.exec(section);
+  if (!block || !section) throw new Error(`README.md has no bash block after "${heading}"`);
+  return block[1];
+};
+const quickStart = blockAfter('## Quick start').split('\n')[0].replace(/\s+#.*$/, '');
+const tryIt = blockAfter('### Try it');
+
+let copy: string;
+let server: ChildProcess;
+let serverOutput = '';
+let url: string;
+const descendants = (pid: number): number[] => {
+  const children = spawnSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean).map(Number);
+  return children.flatMap((child) => [child, ...descendants(child)]);
+};
+const commandOf = (pid: number) => spawnSync('ps', ['-o', 'args=', '-p', String(pid)], { encoding: 'utf8' }).stdout.trim();
+
+beforeAll(async () => {
+  expect(quickStart).toBe('npm ci && npm start');
+  copy = cleanCopy('gantry-readme-');
+  server = spawn('bash', ['-c', quickStart], { cwd: copy, env: { ...machineEnv(), PORT: '0', GRPC_PORT: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const keep = (chunk: Buffer) => (serverOutput = (serverOutput + chunk.toString()).slice(-100_000));
+  server.stdout!.on('data', keep);
+  server.stderr!.on('data', keep);
+  url = await eventually(
+    async () => {
+      if (server.exitCode !== null) throw new Error(`\`${quickStart}\` exited with ${server.exitCode}:\n${serverOutput}`);
+      return /listening on (http:\/\/[\d.]+:\d+)/.exec(serverOutput)?.[1];
+    },
+    { timeoutMs: 600_000, intervalMs: 250, what: `\`${quickStart}\` to listen` },
+  ).catch((error: Error) => {
+    throw new Error(`${error.message}\n${serverOutput.slice(-5000)}`);
+  });
+}, 660_000);
+
+afterAll(async () => {
+  if (server && server.exitCode === null) {
+    for (const pid of descendants(server.pid!)) process.kill(pid, 'SIGKILL');
+    server.kill('SIGKILL');
+  }
+  if (copy) rmSync(copy, { recursive: true, force: true });
+});
+
+it('npm ci installs without a warning to learn to ignore', () => {
+  const install = serverOutput.slice(0, serverOutput.indexOf('> gantry@0.1.0 start'));
+  expect(serverOutput).toContain('> gantry@0.1.0 start');
+  expect(install).not.toMatch(/\bwarn/i);
+});
+
+it('Try it, as the README has it, ends with an audit record of a succeeded deployment from all five services', async () => {
+  const run = spawnSync('bash', ['-c', tryIt], { cwd: copy, env: { ...machineEnv(), GANTRY_URL: url }, encoding: 'utf8', timeout: 120_000 });
+  expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: '' });
+  const answers = run.stdout
+    .trimEnd()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+  // one answer per line, none of them an error
+  expect(answers.filter((a) => typeof a.statusCode === 'number' && a.statusCode >= 400)).toEqual([]);
+  expect(answers).toHaveLength(6);
+  const audit = answers.at(-1) as { state: { outcome: string }; projection: unknown; history: { source: string }[] };
+  expect(audit.state.outcome).toBe('succeeded');
+  expect(audit.projection).toEqual(audit.state);
+  expect(new Set(audit.history.map((h) => h.source))).toEqual(new Set(['/gantry/planning', '/gantry/verification', '/gantry/execution', '/gantry/records', '/gantry/model-review']));
+}, 150_000);
+
+it('a SIGTERM to `npm start`, as a process manager sends it, stops Gantry cleanly and says so', async () => {
+  // bash may have become `npm start` itself (it execs the last command of -c)
+  const npmStart = [server.pid!, ...descendants(server.pid!)].find((pid) => /\bnpm(-cli\.js)? start\b/.test(commandOf(pid)));
+  expect(npmStart).toBeDefined();
+  const gantry = descendants(npmStart!);
+  process.kill(npmStart!, 'SIGTERM');
+  await eventually(async () => gantry.every((pid) => spawnSync('kill', ['-0', String(pid)]).status !== 0), {
+    timeoutMs: 30_000,
+    intervalMs: 100,
+    what: 'every process under `npm start` to end',
+  });
+  expect(serverOutput).toMatch(/"msg":"stopping \(/);
+  expect(serverOutput).toMatch(/"msg":"stopped in \d+ ms"/);
+  await expect(fetch(`${url}/health`)).rejects.toThrow();
+}, 60_000);
