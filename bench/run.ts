@@ -1,4 +1,4 @@
-import { writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -7,14 +7,19 @@ import type { Benchmark, BenchmarkContext, BenchmarkResult } from './benchmark';
 import { batchAppends, commandAppends, replay, streamReads } from './benchmarks/event-store';
 import { lifecycleLatency, lifecycleThroughput } from './benchmarks/lifecycle';
 import { restReads } from './benchmarks/rest-reads';
+import { startup } from './benchmarks/startup';
 
 /**
  * `npm run bench [-- <name> …]`: runs the benchmarks (all, or the named ones) on a fresh database and writes
- * bench/results/latest.json and bench/results/latest.md. Settings: BENCH_ROUNDS (3), BENCH_DURATION_MS (5000),
+ * bench/results/latest.json and bench/results/latest.md (a run of some benchmarks replaces theirs and keeps the others'
+ * results, each with the machine and time it was measured on). Settings: BENCH_ROUNDS (3), BENCH_DURATION_MS (5000),
  * BENCH_REPLAY_EVENTS (1000000), BENCH_LIFECYCLES (50), BENCH_LIFECYCLE_RATE (50), BENCH_LIFECYCLE_SECONDS (20),
  * BENCH_RECORDED_DEPLOYMENTS (10000), BENCH_READ_RATE (1000), BENCH_READ_CONNECTIONS (10), BENCH_READ_SECONDS (20).
  */
-const BENCHMARKS: Benchmark[] = [commandAppends, batchAppends, streamReads, replay, lifecycleLatency, lifecycleThroughput, restReads];
+const BENCHMARKS: Benchmark[] = [commandAppends, batchAppends, streamReads, replay, lifecycleLatency, lifecycleThroughput, restReads, startup];
+
+type Machine = Awaited<ReturnType<typeof machine>>;
+type Measured = BenchmarkResult & { name: string; title: string; goal: string; machine?: Machine };
 
 async function machine() {
   const client = new Client({ connectionString: process.env.GANTRY_TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' });
@@ -30,7 +35,7 @@ async function main() {
   if (unknown.length) throw new Error(`unknown benchmark ${unknown.join(', ')}; known: ${BENCHMARKS.map((b) => b.name).join(', ')}`);
   const selected = wanted.length ? BENCHMARKS.filter((b) => wanted.includes(b.name)) : BENCHMARKS;
   const facts = await machine();
-  const results: (BenchmarkResult & { name: string; title: string; goal: string })[] = [];
+  const results: Measured[] = [];
   for (const benchmark of selected) {
     const database = await createTestDatabase('gantry_bench');
     const context: BenchmarkContext = {
@@ -43,7 +48,7 @@ async function main() {
     console.log(`${benchmark.name}: ${benchmark.title}`);
     try {
       const result = await benchmark.run(context);
-      results.push({ name: benchmark.name, title: benchmark.title, goal: benchmark.goal, ...result });
+      results.push({ name: benchmark.name, title: benchmark.title, goal: benchmark.goal, machine: facts, ...result });
       console.log(`  → ${JSON.stringify(result.ratios)} goal ${benchmark.goal}: ${result.met ? 'met' : 'MISSED'}`);
     } finally {
       await database.drop();
@@ -51,8 +56,12 @@ async function main() {
   }
   const dir = join(__dirname, 'results');
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'latest.json'), `${JSON.stringify({ machine: facts, results }, null, 2)}\n`);
-  const rows = results.map((r) => `| ${r.title} | ${r.goal} | ${Object.entries(r.ratios).map(([k, v]) => `${k} = ${v}`).join('; ')} | ${summary(r)} | ${r.met ? 'met' : 'missed'} |`);
+  const file = join(dir, 'latest.json');
+  const earlier = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { machine: Machine; results: Measured[] }) : { machine: facts, results: [] };
+  const kept = earlier.results.filter((r) => !results.some((now) => now.name === r.name)).map((r) => ({ ...r, machine: r.machine ?? earlier.machine }));
+  const all = BENCHMARKS.flatMap((b) => [...kept, ...results].filter((r) => r.name === b.name));
+  writeFileSync(file, `${JSON.stringify({ machine: facts, results: all }, null, 2)}\n`);
+  const rows = all.map((r) => `| ${r.title}${r.machine && r.machine.at !== facts.at ? ` (measured ${r.machine.at}, Node ${r.machine.node})` : ''} | ${r.goal} | ${Object.entries(r.ratios).map(([k, v]) => `${k} = ${v}`).join('; ')} | ${summary(r)} | ${r.met ? 'met' : 'missed'} |`);
   const markdown = [
     `Run ${facts.at} on ${facts.cores} cores (${facts.cpu}), ${facts.memoryGiB} GiB, Node ${facts.node}, PostgreSQL ${facts.postgres}.`,
     '',
