@@ -408,6 +408,26 @@ describe('changes after planning', () => {
   });
 });
 
+describe('the forward schedule', () => {
+  it('without from and to it covers the coming 14 days; either alone sets the other 14 days away; bad values are 400', async () => {
+    const before = Date.now();
+    const response = await http('GET', '/schedule?environment=int-staging');
+    const after = Date.now();
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { from: string; to: string };
+    expect(Date.parse(body.from)).toBeGreaterThanOrEqual(before);
+    expect(Date.parse(body.from)).toBeLessThanOrEqual(after);
+    expect(Date.parse(body.to) - Date.parse(body.from)).toBe(14 * 86_400_000);
+
+    expect(await (await http('GET', '/schedule?environment=int-staging&from=2027-03-01T00:00:00Z')).json()).toMatchObject({ from: '2027-03-01T00:00:00.000Z', to: '2027-03-15T00:00:00.000Z' });
+    expect(await (await http('GET', '/schedule?environment=int-staging&to=2027-03-15T00:00:00Z')).json()).toMatchObject({ from: '2027-03-01T00:00:00.000Z', to: '2027-03-15T00:00:00.000Z' });
+    for (const query of ['from=tomorrow', 'to=2027-13-01T00:00:00Z', 'from=2027-03-02T00:00:00Z&to=2027-03-01T00:00:00Z', 'from=2027-01-01T00:00:00Z&to=2028-02-01T00:00:00Z']) {
+      expect([query, (await http('GET', `/schedule?environment=int-staging&${query}`)).status]).toEqual([query, 400]);
+    }
+    expect((await http('GET', '/schedule')).status).toBe(400);
+  });
+});
+
 describe('the itsm.changes.v1 door', () => {
   const authorisation = (changeId: string, service: string) => {
     const { changeState: _s, ...asked } = request({ changeId, service, window: { start: '2027-02-06T21:00:00.000Z', end: '2027-02-06T22:00:00.000Z' } });

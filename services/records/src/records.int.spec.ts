@@ -350,3 +350,23 @@ describe('a scripted set of deployments', () => {
     });
   });
 });
+
+describe('what a caller gets without asking precisely', () => {
+  it('GET /kpis without from and to answers the last 30 days per week; either alone sets the other 30 days away; bad values are 400', async () => {
+    const before = Date.now();
+    const defaulted = await api('GET', '/kpis', 'auditor');
+    const after = Date.now();
+    expect(defaulted.status).toBe(200);
+    expect(defaulted.body.period).toBe('week');
+    expect(Date.parse(defaulted.body.to)).toBeGreaterThanOrEqual(before);
+    expect(Date.parse(defaulted.body.to)).toBeLessThanOrEqual(after);
+    expect(Date.parse(defaulted.body.to) - Date.parse(defaulted.body.from)).toBe(30 * 86_400_000);
+    expect(defaulted.body.periods.length).toBeGreaterThanOrEqual(5);
+
+    expect((await api('GET', '/kpis?period=day&from=2026-01-01T00:00:00Z', 'auditor')).body).toMatchObject({ period: 'day', from: '2026-01-01T00:00:00.000Z', to: '2026-01-31T00:00:00.000Z', periods: expect.any(Array) });
+    expect((await api('GET', '/kpis?to=2026-01-31T00:00:00Z', 'auditor')).body).toMatchObject({ period: 'week', from: '2026-01-01T00:00:00.000Z', to: '2026-01-31T00:00:00.000Z' });
+    for (const query of ['from=yesterday', 'to=2026-13-01T00:00:00Z', 'period=year', 'from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z', 'colour=red']) {
+      expect([query, (await api('GET', `/kpis?${query}`, 'auditor')).status]).toEqual([query, 400]);
+    }
+  });
+});
