@@ -6,7 +6,7 @@ import { readDeploymentEntries } from '../ledger/ledger';
 import { environmentAsOf, recordAsOf } from './as-of';
 import { causalOrder } from './causal-order';
 import { emptyRecord, evolveRecord } from './deployment-record.decider';
-import { deploymentsStandingIn, listDeploymentRecords, readDeploymentRecord, type DeploymentFilter } from './deployment-records.projection';
+import { deploymentsStandingIn, listDeploymentRecords, readDeploymentRecord, readFoldedRecord, type DeploymentFilter } from './deployment-records.projection';
 
 /** A page of the deployment list: where the next page starts, opaque to clients. */
 export const encodeCursor = (before: number): string => Buffer.from(`before:${before}`).toString('base64url');
@@ -50,11 +50,11 @@ export class AuditQueries implements OnModuleDestroy {
    */
   async history(deploymentId: string, waitForOutcomeSeconds = 0) {
     if (waitForOutcomeSeconds > 0) await this.untilClosed(deploymentId, waitForOutcomeSeconds * 1000);
-    // the history and the live projection from one snapshot: entries arriving in between would make them disagree
-    const { entries, projected } = await this.db.transaction(async (tx) => {
-      await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
-      return { entries: await readDeploymentEntries(tx, this.store.schema, deploymentId), projected: await readDeploymentRecord(tx, this.store.schema, deploymentId) };
-    });
+    // The live record first, then the entries up to the last one folded into it (an entry and its fold commit
+    // together): one arriving in between waits for the next answer, so the rebuilt record and the live one agree.
+    const folded = await readFoldedRecord(this.db, this.store.schema, deploymentId);
+    const entries = (await readDeploymentEntries(this.db, this.store.schema, deploymentId)).filter((entry) => !folded || entry.position <= folded.lastPosition);
+    const projected = folded?.record;
     if (entries.length === 0) throw new NotFound(`the ledger holds nothing about deployment ${deploymentId}`);
     const rebuilt = entries.reduce((record, entry) => evolveRecord(record, entry.event), emptyRecord(deploymentId));
     return {
