@@ -121,6 +121,18 @@ describe('one deployment through all five services', () => {
 
     const body = await closedRecord(created.deploymentId);
     expectCompleteHistory(body);
+    // planning learns the outcome from records' DeploymentRecordClosed, on its own consumer
+    const followed = await eventually(
+      async () => {
+        const got = (await (await fetch(`${processes.planning.url}/deployments/${created.deploymentId}`, { headers: { authorization: `Bearer ${changeManager}` } })).json()) as {
+          status: string;
+          progress?: object;
+        };
+        return got.status === 'succeeded' ? got : undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 200, what: 'planning to say the deployment succeeded' },
+    );
+    expect(followed.progress).toMatchObject({ componentsVerified: true, environmentVerified: true, startedAt: expect.any(String), executedAt: expect.any(String), outcome: 'succeeded' });
 
     const outcomes = await fetch(`${processes['model-review'].url}/model-outcomes`, { headers: { authorization: `Bearer ${auditor}` } });
     expect(outcomes.status).toBe(200);

@@ -61,6 +61,35 @@ it('the same request and audit query work with the embedded defaults', async () 
   expect(body.state).toMatchObject({ phase: 'closed', outcome: 'succeeded' });
 });
 
+it("what README's Try it shows: the complete record with ?waitForOutcome, and the deployment succeeded in planning", async () => {
+  const secret = readFileSync(join(dataDir, 'jwt-secret'), 'utf8').trim();
+  const token = await mintToken(secret, { sub: 'demo.user', roles: ['deployment-manager'] });
+  const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
+  const response = await fetch(`${gantry.url}/deployments`, { method: 'POST', headers, body: JSON.stringify(deploymentRequest({ service: 'try-it' })) });
+  expect(response.status).toBe(201);
+  const { deploymentId } = (await response.json()) as { deploymentId: string };
+  await reportPassingSmokeTests(gantry.url, token, deploymentId);
+  const audit = await fetch(`${gantry.url}/audit/deployments/${deploymentId}?waitForOutcome=30`, { headers });
+  expect(audit.status).toBe(200);
+  const body = (await audit.json()) as { state: unknown; projection: unknown; history: { type: string; source: string }[] };
+  expect(body.state).toMatchObject({ phase: 'closed', outcome: 'succeeded' });
+  expect(body.projection).toEqual(body.state);
+  expect(MILESTONES.slice(0, -1).every((m) => body.history.some((h) => h.type === m))).toBe(true);
+
+  const deployment = await eventually(
+    async () => {
+      const got = (await (await fetch(`${gantry.url}/deployments/${deploymentId}`, { headers })).json()) as { status: string; progress?: object };
+      return got.status === 'succeeded' ? got : undefined;
+    },
+    { timeoutMs: 30_000, intervalMs: 200, what: 'planning to say the deployment succeeded' },
+  );
+  expect(deployment.progress).toMatchObject({ startedAt: expect.any(String), executedAt: expect.any(String), outcome: 'succeeded', closedAt: expect.any(String) });
+  const schedule = await fetch(`${gantry.url}/schedule?environment=staging`, { headers });
+  expect(schedule.status).toBe(200);
+  const kpis = await fetch(`${gantry.url}/kpis`, { headers });
+  expect(kpis.status).toBe(200);
+});
+
 it('the embedded default starts with the starter catalogue of deployment models', async () => {
   const secret = readFileSync(join(dataDir, 'jwt-secret'), 'utf8').trim();
   const token = await mintToken(secret, { sub: 'alice.auditor', roles: ['auditor'] });

@@ -15,3 +15,4 @@ export * from './http-hardening';
 export * from './schema-pipes';
 export * from './due-timers';
 export * from './api-keys';
+export * from './query-periods';

@@ -40,7 +40,7 @@ beforeAll(async () => {
   manager = await mintToken(SECRET, { sub: 'dana.manager', roles: ['deployment-manager'] });
   changeManager = await mintToken(SECRET, { sub: 'change-enablement-system', roles: ['change-manager'] });
   bus = new KafkaBus({ clientId: `planning-int-${suffix}`, brokers });
-  const topics = [SERVICE_TOPICS['model-review'], SERVICE_TOPICS.records, SERVICE_TOPICS.execution, INBOUND_TOPICS.itsmChanges];
+  const topics = [SERVICE_TOPICS['model-review'], SERVICE_TOPICS.records, SERVICE_TOPICS.execution, SERVICE_TOPICS.verification, INBOUND_TOPICS.itsmChanges];
   await bus.ensureTopics([...topics, ...topics.map(deadLetterTopic)]);
   const store = new EventStore(planning.runtime.db, 'planning');
   for (const consumer of planningConsumers(store, new Deployments(store))) {
@@ -104,7 +104,7 @@ const request = (overrides: Record<string, unknown> = {}) => ({
   ...overrides,
 });
 
-const cloudEvent = (service: 'model-review' | 'records' | 'execution' | 'itsm', name: string, data: unknown, id = randomUUID()) =>
+const cloudEvent = (service: 'model-review' | 'records' | 'execution' | 'verification' | 'itsm', name: string, data: unknown, id = randomUUID()) =>
   JSON.stringify({
     specversion: '1.0',
     id,
@@ -405,6 +405,96 @@ describe('changes after planning', () => {
     const refused = await http('POST', `/deployments/${running.deploymentId}/cancel`, { reason: 'too late' }, changeManager, { 'if-match': `"${running.version}"` });
     expect(refused.status).toBe(409);
     expect(await refused.json()).toMatchObject({ code: 'DeploymentAlreadyStarted' });
+  });
+});
+
+describe('the forward schedule', () => {
+  it('without from and to it covers the coming 14 days; either alone sets the other 14 days away; bad values are 400', async () => {
+    const before = Date.now();
+    const response = await http('GET', '/schedule?environment=int-staging');
+    const after = Date.now();
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { from: string; to: string };
+    expect(Date.parse(body.from)).toBeGreaterThanOrEqual(before);
+    expect(Date.parse(body.from)).toBeLessThanOrEqual(after);
+    expect(Date.parse(body.to) - Date.parse(body.from)).toBe(14 * 86_400_000);
+
+    expect(await (await http('GET', '/schedule?environment=int-staging&from=2027-03-01T00:00:00Z')).json()).toMatchObject({ from: '2027-03-01T00:00:00.000Z', to: '2027-03-15T00:00:00.000Z' });
+    expect(await (await http('GET', '/schedule?environment=int-staging&to=2027-03-15T00:00:00Z')).json()).toMatchObject({ from: '2027-03-01T00:00:00.000Z', to: '2027-03-15T00:00:00.000Z' });
+    for (const query of ['from=tomorrow', 'to=2027-13-01T00:00:00Z', 'from=2027-03-02T00:00:00Z&to=2027-03-01T00:00:00Z', 'from=2027-01-01T00:00:00Z&to=2028-02-01T00:00:00Z']) {
+      expect([query, (await http('GET', `/schedule?environment=int-staging&${query}`)).status]).toEqual([query, 400]);
+    }
+    expect((await http('GET', '/schedule')).status).toBe(400);
+  });
+});
+
+describe('a deployment after planning: its status follows what verification, execution and records publish (Kafka)', () => {
+  it('planned → verified → executing → executed → succeeded over REST and gRPC, a duplicate delivery changing nothing', async () => {
+    const response = await http('POST', '/deployments', request({ service: 'followed', window: { start: '2027-04-17T21:00:00.000Z', end: '2027-04-17T22:00:00.000Z' } }), changeManager);
+    const planned = (await response.json()) as { deploymentId: string; version: number; status: string };
+    expect(planned).toMatchObject({ status: 'planned' });
+    const { deploymentId } = planned;
+    const read = async () => {
+      const got = await http('GET', `/deployments/${deploymentId}`, undefined, changeManager);
+      return { etag: got.headers.get('etag'), body: (await got.json()) as { status: string; version: number; plan?: unknown; progress?: Record<string, unknown> } };
+    };
+    const statusBecomes = (status: string) => eventually(async () => ((await read()).body.status === status ? (await read()).body : undefined), { what: `the deployment to be ${status}` });
+
+    await produce(SERVICE_TOPICS.verification, cloudEvent('verification', 'ComponentsVerified', { deploymentId, components: [{ name: 'payments-api', version: '2.4.1', result: 'verified' }] }));
+    await produce(SERVICE_TOPICS.verification, cloudEvent('verification', 'TargetEnvironmentVerified', { deploymentId, environment: 'int-staging' }));
+    expect(await statusBecomes('verified')).toMatchObject({ version: planned.version, progress: { componentsVerified: true, environmentVerified: true } });
+
+    await produce(SERVICE_TOPICS.execution, cloudEvent('execution', 'DeploymentStarted', { deploymentId, startedAt: '2027-04-17T21:00:01.000Z' }));
+    expect(await statusBecomes('executing')).toMatchObject({ progress: { startedAt: '2027-04-17T21:00:01.000Z' } });
+    await produce(SERVICE_TOPICS.execution, cloudEvent('execution', 'DeploymentExecuted', { deploymentId, executedAt: '2027-04-17T21:20:00.000Z', targets: 4 }));
+    expect(await statusBecomes('executed')).toMatchObject({ progress: { executedAt: '2027-04-17T21:20:00.000Z' } });
+
+    const closed = { deploymentId, changeId: 'CHG1', service: 'followed', environment: 'int-staging', model: null, outcome: 'succeeded', requestedAt: '2027-02-01T10:00:00.000Z', closedAt: '2027-04-17T21:30:00.000Z', leadTimeMs: 1 };
+    const closedId = randomUUID();
+    await produce(SERVICE_TOPICS.records, cloudEvent('records', 'DeploymentRecordClosed', closed, closedId));
+    await produce(SERVICE_TOPICS.records, cloudEvent('records', 'DeploymentRecordClosed', { ...closed, outcome: 'failed', cause: 'a duplicate delivery' }, closedId));
+    // another consumer releases the window (DeploymentWindowReleased): a version more
+    const succeeded = await eventually(async () => {
+      const { body } = await read();
+      return body.status === 'succeeded' && body.version === planned.version + 1 ? body : undefined;
+    }, { what: 'the deployment to be succeeded and its window released' });
+    // the plan and everything else of the answer stay
+    expect(succeeded).toMatchObject({ plan: { service: 'followed' }, progress: { outcome: 'succeeded', closedAt: '2027-04-17T21:30:00.000Z', startedAt: '2027-04-17T21:00:01.000Z' } });
+    expect(succeeded.progress).not.toHaveProperty('cause');
+
+    // the ETag stays the stream's version (If-Match); an answer with progress is never 304
+    const { etag } = await read();
+    expect(etag).toBe(`"${succeeded.version}"`);
+    expect((await http('GET', `/deployments/${deploymentId}`, undefined, changeManager, { 'if-none-match': etag! })).status).toBe(200);
+
+    const client = grpcClient();
+    try {
+      expect(await client.call('GetDeployment', { id: deploymentId })).toMatchObject({ id: deploymentId, status: 'succeeded' });
+      const listed = await client.call<{ deployments: { id: string }[] }>('ListDeployments', { environment: 'int-staging', status: 'succeeded' });
+      expect(listed.deployments.map((d) => d.id)).toContain(deploymentId);
+    } finally {
+      client.close();
+    }
+    const listed = (await (await http('GET', '/deployments?environment=int-staging&status=executing', undefined, changeManager)).json()) as { deployments: { deploymentId: string }[] };
+    expect(listed.deployments.map((d) => d.deploymentId)).not.toContain(deploymentId);
+  });
+
+  it('a deployment that failed says so, with the cause records closed it with (gRPC: cause)', async () => {
+    const response = await http('POST', '/deployments', request({ service: 'followed-b', window: { start: '2027-04-24T21:00:00.000Z', end: '2027-04-24T22:00:00.000Z' } }), changeManager);
+    const { deploymentId } = (await response.json()) as { deploymentId: string };
+    const closed = { deploymentId, changeId: 'CHG2', service: 'followed-b', environment: 'int-staging', model: null, outcome: 'rolled-back', cause: 'RolledBack: DeploymentVerificationFailed', requestedAt: '2027-02-01T10:00:00.000Z', closedAt: '2027-04-24T21:40:00.000Z', leadTimeMs: 1 };
+    await produce(SERVICE_TOPICS.records, cloudEvent('records', 'DeploymentRecordClosed', closed));
+    const view = await eventually(async () => {
+      const body = (await (await http('GET', `/deployments/${deploymentId}`, undefined, changeManager)).json()) as { status: string; progress?: unknown };
+      return body.status === 'rolled-back' ? body : undefined;
+    }, { what: 'the deployment to be rolled back' });
+    expect(view.progress).toEqual({ outcome: 'rolled-back', cause: 'RolledBack: DeploymentVerificationFailed', closedAt: '2027-04-24T21:40:00.000Z' });
+    const client = grpcClient();
+    try {
+      expect(await client.call('GetDeployment', { id: deploymentId })).toMatchObject({ status: 'rolled-back', cause: 'RolledBack: DeploymentVerificationFailed' });
+    } finally {
+      client.close();
+    }
   });
 });
 

@@ -9,6 +9,7 @@ import { Environments } from './environments/environments';
 import { EnvironmentsController } from './environments/environments.controller';
 import { closedDeploymentsReleaseTheirWindows } from './schedule/closed-deployments.consumer';
 import { deploymentModelsConsumer, planningReadModelMigrations, startedDeploymentsConsumer, succeededVersionsConsumer } from './read-models/planning-read-models';
+import { deploymentProgressConsumer, deploymentProgressMigrations } from './read-models/deployment-progress';
 import { scheduleMigrations } from './schedule/reservations';
 import { Schedule } from './schedule/schedule';
 import { ScheduleController } from './schedule/schedule.controller';
@@ -19,6 +20,7 @@ export const planningConsumers = (store: EventStore, deployments: Deployments): 
   succeededVersionsConsumer(store),
   closedDeploymentsReleaseTheirWindows(deployments),
   startedDeploymentsConsumer(store),
+  deploymentProgressConsumer(store),
   itsmChangesConsumer(deployments),
 ];
 
@@ -35,7 +37,7 @@ export class PlanningModule {
         { provide: EventStore, useValue: store },
         {
           provide: ServiceHost,
-          useValue: new ServiceHost('planning', runtime, store, [...planningReadModelMigrations, ...scheduleMigrations], () => planningConsumers(store, deployments)),
+          useValue: new ServiceHost('planning', runtime, store, [...planningReadModelMigrations, ...scheduleMigrations, ...deploymentProgressMigrations], () => planningConsumers(store, deployments)),
         },
         { provide: Deployments, useValue: deployments },
         Environments,

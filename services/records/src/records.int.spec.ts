@@ -348,5 +348,75 @@ describe('a scripted set of deployments', () => {
       });
       expect(refusedExport.code).toBe(status.PERMISSION_DENIED);
     });
+
+    it('GetDeploymentHistory waits for the outcome like ?waitForOutcome: up to 30 seconds', async () => {
+      const history = await unary('GetDeploymentHistory', { deploymentId: id.a, waitForOutcomeSeconds: 5 });
+      expect(JSON.parse(history.stateJson as string)).toMatchObject({ phase: 'closed', outcome: 'succeeded' });
+      await expect(unary('GetDeploymentHistory', { deploymentId: id.a, waitForOutcomeSeconds: 31 })).rejects.toMatchObject({ code: status.INVALID_ARGUMENT, details: expect.stringMatching(/waitForOutcome/) });
+    });
+  });
+});
+
+describe('what a caller gets without asking precisely', () => {
+  const request = (deploymentId: string) => {
+    const base = { deploymentId, changeId: `CHG-wait-${deploymentId.slice(0, 8)}`, service: 'waiting', environment: 'staging' };
+    const window = { start: new Date(Date.now() - 60_000).toISOString(), end: new Date(Date.now() + 3_600_000).toISOString() };
+    return { base, window };
+  };
+  const history = (deploymentId: string, query = '') => api('GET', `/audit/deployments/${deploymentId}${query}`, 'auditor');
+
+  it('?waitForOutcome holds the answer until the record closes: the history is complete when it comes', async () => {
+    const deploymentId = randomUUID();
+    const { base, window } = request(deploymentId);
+    await publish('DeploymentRequested', { ...base, window, requestedAt: new Date().toISOString(), kind: 'upgrade', releaseId: undefined });
+    await publish('DeploymentPlanned', { ...base, window, model: null });
+    await eventually(async () => (await history(deploymentId)).body?.projection?.phase === 'planned', { what: 'the planned deployment in the ledger' });
+
+    const waiting = history(deploymentId, '?waitForOutcome=20');
+    await publish('DeploymentStarted', { deploymentId, startedAt: new Date().toISOString() });
+    await publish('DeploymentExecuted', { deploymentId, executedAt: new Date().toISOString() });
+    await publish('DeploymentVerified', { deploymentId, verifiedAt: new Date().toISOString() });
+    const answer = await waiting;
+    expect(answer.status).toBe(200);
+    expect(answer.body.state).toMatchObject({ phase: 'closed', outcome: 'succeeded' });
+    expect(answer.body.projection).toEqual(answer.body.state);
+    expect(answer.body.history.map((h: { type: string }) => h.type)).toContain(EVENTS.DeploymentRecordClosed.type);
+  });
+
+  it('?waitForOutcome answers what the ledger holds when the time passes (200, or 404 for nothing); bad values are 400', async () => {
+    const deploymentId = randomUUID();
+    const { base, window } = request(deploymentId);
+    await publish('DeploymentRequested', { ...base, window, requestedAt: new Date().toISOString(), kind: 'upgrade', releaseId: undefined });
+    await eventually(async () => (await history(deploymentId)).status === 200, { what: 'the requested deployment in the ledger' });
+    const asked = Date.now();
+    const open = await history(deploymentId, '?waitForOutcome=1');
+    expect(Date.now() - asked).toBeGreaterThanOrEqual(900);
+    expect(open.status).toBe(200);
+    expect(open.body.state).toMatchObject({ phase: 'requested' });
+    expect((await history(randomUUID(), '?waitForOutcome=1')).status).toBe(404);
+    expect((await history(deploymentId, '?waitForOutcome=0')).status).toBe(200);
+    for (const value of ['31', '-1', '1.5', 'soon', '']) {
+      const refused = await history(deploymentId, `?waitForOutcome=${value}`);
+      expect([value, refused.status]).toEqual([value, 400]);
+      expect(refused.body.message).toMatch(/waitForOutcome must be a whole number of seconds from 0 to 30/);
+    }
+  });
+
+  it('GET /kpis without from and to answers the last 30 days per week; either alone sets the other 30 days away; bad values are 400', async () => {
+    const before = Date.now();
+    const defaulted = await api('GET', '/kpis', 'auditor');
+    const after = Date.now();
+    expect(defaulted.status).toBe(200);
+    expect(defaulted.body.period).toBe('week');
+    expect(Date.parse(defaulted.body.to)).toBeGreaterThanOrEqual(before);
+    expect(Date.parse(defaulted.body.to)).toBeLessThanOrEqual(after);
+    expect(Date.parse(defaulted.body.to) - Date.parse(defaulted.body.from)).toBe(30 * 86_400_000);
+    expect(defaulted.body.periods.length).toBeGreaterThanOrEqual(5);
+
+    expect((await api('GET', '/kpis?period=day&from=2026-01-01T00:00:00Z', 'auditor')).body).toMatchObject({ period: 'day', from: '2026-01-01T00:00:00.000Z', to: '2026-01-31T00:00:00.000Z', periods: expect.any(Array) });
+    expect((await api('GET', '/kpis?to=2026-01-31T00:00:00Z', 'auditor')).body).toMatchObject({ period: 'week', from: '2026-01-01T00:00:00.000Z', to: '2026-01-31T00:00:00.000Z' });
+    for (const query of ['from=yesterday', 'to=2026-13-01T00:00:00Z', 'period=year', 'from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z', 'colour=red']) {
+      expect([query, (await api('GET', `/kpis?${query}`, 'auditor')).status]).toEqual([query, 400]);
+    }
   });
 });

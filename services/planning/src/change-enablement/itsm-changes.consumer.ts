@@ -66,12 +66,11 @@ async function authorised(deployments: Deployments, event: CloudEvent, tx: SqlCl
 async function cancelled(deployments: Deployments, event: CloudEvent, tx: SqlClient): Promise<void> {
   const change = event.data as ChangeCancelled;
   for (const deploymentId of await deployments.ofChange(change.changeId, tx)) {
-    const view = await deployments.get(deploymentId, tx);
-    if (view.status !== 'planned' && view.status !== 'requested') continue;
     try {
       await deployments.cancel(deploymentId, `change ${change.changeId} was cancelled: ${change.reason}`, change.cancelledBy ?? requester(event), causedBy('planning', event), undefined, tx);
     } catch (error) {
-      if (!(error instanceof RuleRefused && error.code === 'DeploymentAlreadyStarted')) throw error;
+      // a rejected request has nothing to cancel; a started deployment is execution's to abort
+      if (!(error instanceof RuleRefused && (error.code === 'DeploymentNotPlanned' || error.code === 'DeploymentAlreadyStarted'))) throw error;
     }
   }
 }

@@ -1,10 +1,21 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RequirePermission } from '@gantry/auth';
 import { CommandContext, expectedVersionFrom, type HttpResponse, type RequestContext, withETag } from '@gantry/platform';
 
 import { Deployments } from './deployments';
+import { DEPLOYMENT_STATUSES } from './deployment-status';
 import { CancelDeploymentDto, ListDeploymentsQuery, RequestDeploymentDto, RescheduleDeploymentDto } from './request-deployment.dto';
+
+const DEPLOYMENT_STATUS_DESCRIPTION = [
+  `\`status\` is one of ${DEPLOYMENT_STATUSES.join(', ')}.`,
+  'Planning decides requested, planned, rejected and cancelled; after that it follows what the other services publish:',
+  'verified (verification found the components and the target environment fit), executing (execution started it),',
+  'executed (every wave done, acceptance criteria being evaluated), then the outcome records closed the record with',
+  '(succeeded, failed, rolled-back, cancelled, rejected). `progress` says what was reported: componentsVerified,',
+  'environmentVerified, startedAt, executedAt, outcome, cause, closedAt. The plan stays in `plan`.',
+  'The ETag is the stream version (send it as If-Match); an answer with `progress` is never 304.',
+].join(' ');
 
 @ApiTags('deployments')
 @ApiBearerAuth()
@@ -25,6 +36,7 @@ export class DeploymentsController {
 
   @Get()
   @RequirePermission('deployments:read')
+  @ApiOperation({ description: 'Newest first; `status` filters on the status GET /deployments/:id answers.' })
   async list(@Query() query: ListDeploymentsQuery) {
     return { deployments: await this.deployments.list({ environment: query.environment, status: query.status, limit: query.limit ?? 100 }) };
   }
@@ -68,11 +80,15 @@ export class DeploymentsController {
 
   @Get(':id')
   @RequirePermission('deployments:read')
+  @ApiOperation({ description: DEPLOYMENT_STATUS_DESCRIPTION })
   async get(
     @Param('id', new ParseUUIDPipe()) id: string,
     @Headers('if-none-match') ifNoneMatch: string | undefined,
     @Res({ passthrough: true }) res: HttpResponse,
   ) {
-    return withETag(res, await this.deployments.get(id), ifNoneMatch);
+    const view = await this.deployments.get(id);
+    // The ETag is the stream's version, what If-Match names; what other services reported changes the answer without
+    // changing that version, so an answer with progress is never "not modified".
+    return withETag(res, view, view.progress ? undefined : ifNoneMatch);
   }
 }

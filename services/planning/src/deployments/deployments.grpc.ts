@@ -146,6 +146,7 @@ const toProto = (view: DeploymentView) => {
     requestedBy: request.requestedBy,
     requestedAt: request.requestedAt,
     ...(plan ? { strategy: plan.strategy } : {}),
+    ...(view.progress?.cause ? { cause: view.progress.cause } : {}),
     ...(view.rejection ? { cause: view.rejection.reason, rejectionDetails: JSON.stringify(view.rejection.details) } : {}),
     ...(view.cancellation ? { cause: `cancelled: ${view.cancellation.reason}` } : {}),
   };

@@ -8,6 +8,8 @@ import { environmentDecider } from '../environments/environment.decider';
 import { environmentStream } from '../environments/environments';
 import { applyReservationEvents, lockReservationKeys, reservationsHolding } from '../schedule/reservations';
 import { hasStarted, readActiveModels, readSucceededVersions } from '../read-models/planning-read-models';
+import { readDeploymentProgress } from '../read-models/deployment-progress';
+import { statusOf, type DeploymentProgress, type DeploymentStatus } from './deployment-status';
 import type { Deployment, DeploymentCommand, DeploymentEvent, PlanningFacts } from './deployment.decider';
 import { deploymentDecider, reservationOf } from './deployment.decider';
 import type { RequestDeploymentDto } from './request-deployment.dto';
@@ -29,12 +31,16 @@ type CommandFor = (facts: FactsReader, started: boolean, deployment: Deployment)
 /** What REST and gRPC return for a deployment. */
 export interface DeploymentView {
   deploymentId: string;
-  status: Exclude<Deployment['status'], 'none'>;
+  /** planning's decision, then how far the deployment has come after planning (deployment-status.ts) */
+  status: DeploymentStatus;
+  /** the Deployment stream's version: what If-Match names */
   version: number;
   request: DeploymentRequested;
   plan?: unknown;
   rejection?: { reason: string; details: Record<string, unknown> };
   cancellation?: { reason: string; by: string; at: string };
+  /** what verification, execution and records reported, once any of them did */
+  progress?: DeploymentProgress;
 }
 
 /**
@@ -199,31 +205,33 @@ export class Deployments {
       throw new RuleRefused(code, details);
     }
     const events = outcome as readonly DeploymentEvent[];
-    if (events.length === 0) return toView(deployment.state, deployment.version);
+    const progress = await readDeploymentProgress(tx, schema, deploymentId);
+    if (events.length === 0) return toView(deployment.state, deployment.version, progress);
     const result = await this.store.append(tx, target.streamId, target.streamType, deployment.version, toNew(events, metadata));
     await applyReservationEvents(tx, schema, events);
-    return toView(events.reduce(deploymentDecider.evolve, deployment.state), result.nextVersion);
+    return toView(events.reduce(deploymentDecider.evolve, deployment.state), result.nextVersion, progress);
   }
 
   async get(deploymentId: string, client?: SqlClient): Promise<DeploymentView> {
     const { state, version } = await loadAggregate(this.store, deploymentDecider, deploymentStream(deploymentId).streamId, client);
     if (state.status === 'none') throw new NotFound(`deployment ${deploymentId} does not exist`);
-    return toView(state, version);
+    return toView(state, version, await readDeploymentProgress(client ?? this.store.db, this.store.schema, deploymentId));
   }
 }
 
 const toNew = (events: readonly { type: string; data: unknown }[], metadata: EventMetadata): NewEvent[] =>
   events.map((event) => ({ id: randomUUID(), type: event.type, data: event.data, metadata }));
 
-const toView = (state: Deployment, version: number): DeploymentView => {
+const toView = (state: Deployment, version: number, progress: DeploymentProgress): DeploymentView => {
   if (state.status === 'none') throw new Error('a deployment that does not exist has no view');
   return {
     deploymentId: state.request.deploymentId,
-    status: state.status,
+    status: statusOf(state, progress),
     version,
     request: state.request,
     ...(state.status === 'planned' ? { plan: state.plan } : {}),
     ...(state.status === 'rejected' ? { rejection: { reason: state.rejection.reason, details: state.rejection.details } } : {}),
     ...(state.status === 'cancelled' ? { ...(state.plan ? { plan: state.plan } : {}), cancellation: { reason: state.cancellation.reason, by: state.cancellation.cancelledBy, at: state.cancellation.cancelledAt } } : {}),
+    ...(Object.keys(progress).length > 0 ? { progress } : {}),
   };
 };

@@ -24,6 +24,7 @@ import {
   type ValidationOptions,
 } from 'class-validator';
 import { ACCEPTANCE_CRITERION_TYPES, CHANGE_TYPES, COMPONENT_KINDS, DEPLOYMENT_KINDS, METRIC_COMPARATORS } from '@gantry/contracts';
+import { DEPLOYMENT_STATUSES } from './deployment-status';
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._:/@+-]*$/;
 
@@ -139,10 +140,8 @@ export class RescheduleDeploymentDto {
   @ApiProperty({ type: WindowDto }) @IsDefined() @IsObject() @ValidateNested() @Type(() => WindowDto) window!: WindowDto;
 }
 
-export const DEPLOYMENT_STATUSES = ['requested', 'planned', 'rejected', 'cancelled'] as const;
-
 export class ListDeploymentsQuery {
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100) @Matches(NAME) environment?: string;
-  @ApiPropertyOptional({ enum: DEPLOYMENT_STATUSES }) @IsOptional() @IsIn(DEPLOYMENT_STATUSES) status?: (typeof DEPLOYMENT_STATUSES)[number];
+  @ApiPropertyOptional({ enum: DEPLOYMENT_STATUSES, description: 'the status GET /deployments/:id answers' }) @IsOptional() @IsIn(DEPLOYMENT_STATUSES) status?: (typeof DEPLOYMENT_STATUSES)[number];
   @ApiPropertyOptional({ maximum: 500 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500) limit?: number;
 }

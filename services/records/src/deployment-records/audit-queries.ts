@@ -1,11 +1,12 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Database, EventStore } from '@gantry/event-store';
 import { NotFound } from '@gantry/platform';
 import { readDeploymentEntries } from '../ledger/ledger';
 import { environmentAsOf, recordAsOf } from './as-of';
 import { causalOrder } from './causal-order';
 import { emptyRecord, evolveRecord } from './deployment-record.decider';
-import { deploymentsStandingIn, listDeploymentRecords, readDeploymentRecord, type DeploymentFilter } from './deployment-records.projection';
+import { deploymentsStandingIn, listDeploymentRecords, readDeploymentRecord, readFoldedRecord, type DeploymentFilter } from './deployment-records.projection';
 
 /** A page of the deployment list: where the next page starts, opaque to clients. */
 export const encodeCursor = (before: number): string => Buffer.from(`before:${before}`).toString('base64url');
@@ -17,13 +18,25 @@ export const decodeCursor = (cursor: string): number | undefined => {
   return match && Number(match[1]) >= 1 ? Number(match[1]) : undefined;
 };
 
+/** The longest a caller may wait for a deployment's outcome, in seconds. */
+export const MAX_OUTCOME_WAIT_SECONDS = 30;
+/** How often a waiting answer looks at the record again: one primary-key read, no transaction held in between. */
+const OUTCOME_POLL_MS = 250;
+
 /** The audit queries, for the REST and the gRPC doors alike. */
 @Injectable()
-export class AuditQueries {
+export class AuditQueries implements OnModuleDestroy {
+  /** aborted when the service stops: waiting answers go out at once with what the ledger holds */
+  private readonly stopping = new AbortController();
+
   constructor(
     private readonly db: Database,
     private readonly store: EventStore,
   ) {}
+
+  onModuleDestroy(): void {
+    this.stopping.abort();
+  }
 
   /** Deployment records matching the filter, newest first, a page at a time. */
   async list(filter: DeploymentFilter, page: { before?: number; limit: number }) {
@@ -35,11 +48,15 @@ export class AuditQueries {
    * A deployment's full history across services in causal order, the record rebuilt from the ledger by folding
    * that history, and the live projection's record (the two must agree).
    */
-  async history(deploymentId: string) {
-    const entries = await readDeploymentEntries(this.db, this.store.schema, deploymentId);
+  async history(deploymentId: string, waitForOutcomeSeconds = 0) {
+    if (waitForOutcomeSeconds > 0) await this.untilClosed(deploymentId, waitForOutcomeSeconds * 1000);
+    // The live record first, then the entries up to the last one folded into it (an entry and its fold commit
+    // together): one arriving in between waits for the next answer, so the rebuilt record and the live one agree.
+    const folded = await readFoldedRecord(this.db, this.store.schema, deploymentId);
+    const entries = (await readDeploymentEntries(this.db, this.store.schema, deploymentId)).filter((entry) => !folded || entry.position <= folded.lastPosition);
+    const projected = folded?.record;
     if (entries.length === 0) throw new NotFound(`the ledger holds nothing about deployment ${deploymentId}`);
     const rebuilt = entries.reduce((record, entry) => evolveRecord(record, entry.event), emptyRecord(deploymentId));
-    const projected = await readDeploymentRecord(this.db, this.store.schema, deploymentId);
     return {
       deploymentId,
       state: rebuilt,
@@ -58,6 +75,21 @@ export class AuditQueries {
         hash: e.hash,
       })),
     };
+  }
+
+  /**
+   * Records consumes every service's topic on its own, so right after a deployment ends its record fills in over a
+   * moment. This waits, up to `ms`, until the ledger holds the record's close (DeploymentRecordClosed: the outcome is
+   * final and reported), looking again every OUTCOME_POLL_MS.
+   */
+  private async untilClosed(deploymentId: string, ms: number): Promise<void> {
+    const deadline = Date.now() + ms;
+    for (;;) {
+      if ((await readDeploymentRecord(this.db, this.store.schema, deploymentId))?.phase === 'closed') return;
+      const left = deadline - Date.now();
+      if (left <= 0 || this.stopping.signal.aborted) return;
+      await sleep(Math.min(OUTCOME_POLL_MS, left), undefined, { signal: this.stopping.signal }).catch(() => undefined);
+    }
   }
 
   /** The deployment rebuilt from what the ledger held at `asOf`. */

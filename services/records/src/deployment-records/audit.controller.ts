@@ -4,7 +4,7 @@ import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Max, MaxLength, 
 import { Type } from 'class-transformer';
 import { RequirePermission } from '@gantry/auth';
 import { DEPLOYMENT_OUTCOMES, type DeploymentOutcome } from '@gantry/contracts';
-import { AuditQueries, decodeCursor } from './audit-queries';
+import { AuditQueries, decodeCursor, MAX_OUTCOME_WAIT_SECONDS } from './audit-queries';
 
 const IDENTIFIER = /^[A-Za-z0-9][A-Za-z0-9._:/@+-]*$/;
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,199}$/;
@@ -46,8 +46,17 @@ export class AuditController {
    */
   @Get('deployments/:id')
   @RequirePermission('audit:read')
-  deploymentHistory(@Param('id', new ParseUUIDPipe()) deploymentId: string) {
-    return this.audit.history(deploymentId);
+  @ApiQuery({
+    name: 'waitForOutcome',
+    required: false,
+    description:
+      `seconds (0–${MAX_OUTCOME_WAIT_SECONDS}) to hold the answer until the ledger holds the record's close (DeploymentRecordClosed, the final outcome): ` +
+      'records consumes every service on its own, so the record fills in over a moment after a deployment ends. Then, or when the time passes, ' +
+      'the answer is what the ledger holds (200, or 404 if still nothing); `state.phase` says whether it closed. Reactions to the close ' +
+      "(planning's DeploymentWindowReleased, model-review's ModelOutcomeRecorded) may still follow.",
+  })
+  deploymentHistory(@Param('id', new ParseUUIDPipe()) deploymentId: string, @Query('waitForOutcome') waitForOutcome?: string) {
+    return this.audit.history(deploymentId, secondsToWait(waitForOutcome));
   }
 
   /** The deployment rebuilt from what the ledger held at `asOf` (default: now). */
@@ -67,6 +76,15 @@ export class AuditController {
     return this.audit.environmentAsOf(name, instant(asOf));
   }
 }
+
+/** A `waitForOutcome` parameter as whole seconds; absent: 0 (answer at once). */
+export const secondsToWait = (waitForOutcome: string | undefined): number => {
+  if (waitForOutcome === undefined) return 0;
+  if (typeof waitForOutcome !== 'string' || !/^\d{1,2}$/.test(waitForOutcome) || Number(waitForOutcome) > MAX_OUTCOME_WAIT_SECONDS) {
+    throw new BadRequestException(`waitForOutcome must be a whole number of seconds from 0 to ${MAX_OUTCOME_WAIT_SECONDS}`);
+  }
+  return Number(waitForOutcome);
+};
 
 /** An `asOf` parameter as an ISO instant; absent: now. */
 export const instant = (asOf: string | undefined): string => {

@@ -79,8 +79,14 @@ export async function projectDeploymentRecord(tx: SqlClient, schema: string, ent
 }
 
 export async function readDeploymentRecord(client: SqlClient, schema: string, deploymentId: string): Promise<DeploymentRecord | undefined> {
-  const result = await client.query<{ record: DeploymentRecord }>(`SELECT record FROM ${schema}.deployment_records WHERE deployment_id = $1`, [deploymentId]);
-  return result.rows[0]?.record;
+  return (await readFoldedRecord(client, schema, deploymentId))?.record;
+}
+
+/** The record and the ledger position of the last entry folded into it. */
+export async function readFoldedRecord(client: SqlClient, schema: string, deploymentId: string): Promise<{ record: DeploymentRecord; lastPosition: number } | undefined> {
+  const result = await client.query<{ record: DeploymentRecord; last_position: string }>(`SELECT record, last_position FROM ${schema}.deployment_records WHERE deployment_id = $1`, [deploymentId]);
+  const row = result.rows[0];
+  return row && { record: row.record, lastPosition: Number(row.last_position) };
 }
 
 /**

@@ -5,7 +5,7 @@ import { defer, EMPTY, mergeMap, type Observable } from 'rxjs';
 import { AuthGuard, RequirePermission } from '@gantry/auth';
 import { Database, EventStore } from '@gantry/event-store';
 import { answerGrpc, invalidArgument, rpcError } from '@gantry/platform';
-import { instant } from '../deployment-records/audit.controller';
+import { instant, secondsToWait } from '../deployment-records/audit.controller';
 import { AuditQueries } from '../deployment-records/audit-queries';
 import { exportRecord, ledgerPages, writeWhenDrained } from '../ledger/ledger-export';
 import type { LedgerEntry } from '../ledger/ledger';
@@ -60,8 +60,10 @@ export class AuditGrpc {
 
   @GrpcMethod('AuditService', 'GetDeploymentHistory')
   @RequirePermission('audit:read')
-  async getDeploymentHistory(message: { deploymentId?: string }, _metadata: Metadata) {
-    const { deploymentId, state, history } = await this.answer(() => this.audit.history(deploymentIdOf(message.deploymentId)));
+  async getDeploymentHistory(message: { deploymentId?: string; waitForOutcomeSeconds?: number }, _metadata: Metadata) {
+    const { deploymentId, state, history } = await this.answer(() =>
+      this.audit.history(deploymentIdOf(message.deploymentId), secondsToWait(message.waitForOutcomeSeconds ? String(message.waitForOutcomeSeconds) : undefined)),
+    );
     return {
       deploymentId,
       stateJson: JSON.stringify(state),

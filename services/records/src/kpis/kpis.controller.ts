@@ -1,8 +1,9 @@
 import { BadRequestException, Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsISO8601, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { RequirePermission } from '@gantry/auth';
 import { Database, EventStore, type SqlClient } from '@gantry/event-store';
+import { CommandContext, periodAsked, type RequestContext } from '@gantry/platform';
 import type { DeploymentRecord } from '../deployment-records/deployment-record.decider';
 import { listAuditFindings } from '../findings/audit-findings.projection';
 import { incidentsLinkedTo } from '../incidents/incidents.projection';
@@ -12,11 +13,20 @@ import { computeKpis, KPI_DEFINITIONS, PERIODS, periodsBetween, type KpiQuery, t
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,199}$/;
 /** More periods than this in one query is refused: ask for a coarser period or a shorter range. */
 export const MAX_PERIODS = 400;
+/** Without `from` and `to`, the KPIs of the last 30 days, per week. */
+export const DEFAULT_KPI_SPAN = { days: 30, looking: 'back' } as const;
+export const DEFAULT_KPI_PERIOD: Period = 'week';
 
 export class KpiQueryDto {
-  @ApiProperty({ enum: PERIODS }) @IsIn(PERIODS, { message: `period must be one of ${PERIODS.join(', ')}` }) period!: Period;
-  @ApiProperty({ description: 'ISO 8601 time' }) @IsISO8601({ strict: true }, { message: 'from must be an ISO 8601 time' }) from!: string;
-  @ApiProperty({ description: 'ISO 8601 time (exclusive)' }) @IsISO8601({ strict: true }, { message: 'to must be an ISO 8601 time' }) to!: string;
+  @ApiPropertyOptional({ enum: PERIODS, default: DEFAULT_KPI_PERIOD, description: 'UTC days, ISO weeks from Monday, or months; default: week' })
+  @IsOptional() @IsIn(PERIODS, { message: `period must be one of ${PERIODS.join(', ')}` })
+  period?: Period;
+  @ApiPropertyOptional({ description: 'ISO 8601 time; default: 30 days before `to` (without either: the last 30 days)' })
+  @IsOptional() @IsISO8601({ strict: true }, { message: 'from must be an ISO 8601 time' })
+  from?: string;
+  @ApiPropertyOptional({ description: 'ISO 8601 time (exclusive); default: 30 days after `from`, or now when `from` is absent too' })
+  @IsOptional() @IsISO8601({ strict: true }, { message: 'to must be an ISO 8601 time' })
+  to?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @Matches(NAME, { message: 'environment must be an environment name' }) environment?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @Matches(NAME, { message: 'service must be a service name' }) service?: string;
   @ApiPropertyOptional({ description: 'deployment model name' }) @IsOptional() @IsString() @MaxLength(100) @Matches(NAME, { message: 'model must be a model name' }) model?: string;
@@ -50,11 +60,15 @@ export class KpisController {
     private readonly store: EventStore,
   ) {}
 
-  /** Every KPI of the practice per period, each with numerator, denominator, the deployments behind it and its definition's version. */
+  /**
+   * Every KPI of the practice per period, each with numerator, denominator, the deployments behind it and its
+   * definition's version; without `from` and `to`, the last 30 days per week (the answer says which).
+   */
   @Get()
   @RequirePermission('kpis:read')
-  async kpis(@Query() dto: KpiQueryDto) {
-    const query: KpiQuery = { ...dto, from: new Date(dto.from).toISOString(), to: new Date(dto.to).toISOString(), now: new Date().toISOString() };
+  async kpis(@Query() dto: KpiQueryDto, @CommandContext() context: RequestContext) {
+    const { from, to } = periodAsked(dto, context.now, DEFAULT_KPI_SPAN);
+    const query: KpiQuery = { ...dto, period: dto.period ?? DEFAULT_KPI_PERIOD, from: from.toISOString(), to: to.toISOString(), now: context.now.toISOString() };
     if (query.from >= query.to) throw new BadRequestException('from must be before to');
     if (periodsBetween(query.period, query.from, query.to).length > MAX_PERIODS) throw new BadRequestException(`at most ${MAX_PERIODS} periods per query: choose a coarser period or a shorter range`);
     const periods = computeKpis(await kpiInput(this.db, this.store.schema, query), query);

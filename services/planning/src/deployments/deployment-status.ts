@@ -1,0 +1,38 @@
+import type { DeploymentOutcome } from '@gantry/contracts';
+import type { Deployment } from './deployment.decider';
+
+/**
+ * A deployment's status as planning answers it: planning's own decisions (`requested`, `planned`, `rejected`,
+ * `cancelled`) and, once planned, how far the services after planning report it has come (from their topics):
+ * `verified` (verification found the components and the target environment fit), `executing` (execution started
+ * it), `executed` (every wave done; the acceptance criteria are being evaluated), then the outcome records closed
+ * its record with (`succeeded`, `failed`, `rolled-back`, `cancelled`, `rejected`).
+ */
+export const DEPLOYMENT_STATUSES = ['requested', 'planned', 'verified', 'executing', 'executed', 'succeeded', 'failed', 'rolled-back', 'cancelled', 'rejected'] as const;
+export type DeploymentStatus = (typeof DEPLOYMENT_STATUSES)[number];
+
+/** What the services after planning reported about a deployment (read-models/deployment-progress.ts). */
+export interface DeploymentProgress {
+  /** verification's ComponentsVerified */
+  componentsVerified?: true;
+  /** verification's TargetEnvironmentVerified */
+  environmentVerified?: true;
+  /** execution's DeploymentStarted */
+  startedAt?: string;
+  /** execution's DeploymentExecuted */
+  executedAt?: string;
+  /** records' DeploymentRecordClosed */
+  outcome?: DeploymentOutcome;
+  cause?: string;
+  closedAt?: string;
+}
+
+/** Topics arrive independently: the furthest step reported counts, and a closed record's outcome above all. */
+export const statusOf = (deployment: Exclude<Deployment, { status: 'none' }>, progress: DeploymentProgress): DeploymentStatus => {
+  if (deployment.status !== 'planned') return deployment.status;
+  if (progress.outcome) return progress.outcome;
+  if (progress.executedAt) return 'executed';
+  if (progress.startedAt) return 'executing';
+  if (progress.componentsVerified && progress.environmentVerified) return 'verified';
+  return 'planned';
+};
