@@ -5,7 +5,7 @@ export interface EventuallyOptions {
   timeoutMs?: number;
   intervalMs?: number;
   what?: string;
-  /** ends the wait at once, failing with the signal's reason (e.g. a process the condition depends on has exited) */
+  /** ends the wait at once when it aborts (e.g. a process the condition depends on has exited): the error names what was awaited and the reason */
   signal?: AbortSignal;
 }
 
