@@ -9,14 +9,15 @@ import { mintToken } from '@gantry/auth';
 import { EVENTS, SAMPLE_PAYLOADS, type EventName } from '@gantry/contracts';
 import { Database } from '@gantry/event-store';
 import type { CloudEvent } from '@gantry/messaging';
-import { createTestDatabase, freePort } from '@gantry/testing';
-import { spawn, spawnSync } from 'node:child_process';
+import { createTestDatabase } from '@gantry/testing';
+import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createWriteStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { childEnv, startGantryProcess } from '../e2e/support/processes';
 import { ledgerHash } from '../services/records/src/ledger/ledger';
 
 const SECRET = 'bench-secret-that-is-long-enough-for-hs256';
@@ -86,20 +87,15 @@ async function fill(db: Database, count: number) {
 async function main() {
   const database = await createTestDatabase('gantry_bench_ledger');
   const dir = mkdtempSync(join(tmpdir(), 'gantry-bench-'));
-  const port = await freePort();
-  const child = spawn(process.execPath, [...(heap ? [`--max-old-space-size=${Number(heap)}`] : []), '--disable-warning=TimeoutNegativeWarning', '-r', '@swc-node/register', 'services/records/src/main.ts'], {
-    cwd: root,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: database.url, PORT: String(port), GRPC_PORT: '0', GANTRY_JWT_SECRET: SECRET, GANTRY_DATA_DIR: dir, LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const url = `http://127.0.0.1:${port}`;
+  const records = await startGantryProcess(
+    'records',
+    'services/records/src/main.ts',
+    childEnv({ DATABASE_URL: database.url, GANTRY_JWT_SECRET: SECRET, GANTRY_DATA_DIR: dir, LOG_LEVEL: 'warn', ...(heap ? { NODE_OPTIONS: `--max-old-space-size=${Number(heap)}` } : {}) }),
+    { timeoutMs: 60_000 },
+  );
+  const { url, child } = records;
   const db = Database.connect(database.url, { max: 2 });
   try {
-    for (let i = 0; ; i++) {
-      if ((await fetch(`${url}/health`).catch(() => undefined))?.status === 200) break;
-      if (i > 600 || child.exitCode !== null) throw new Error('records did not start');
-      await new Promise((r) => setTimeout(r, 100));
-    }
     const fillStarted = Date.now();
     await fill(db, total);
     const fillMs = Date.now() - fillStarted;
@@ -137,8 +133,7 @@ async function main() {
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     if (verified && verified.status !== 0) process.exitCode = 1;
   } finally {
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
+    await records.stop();
     await db.close();
     if (!args.includes('--keep')) {
       rmSync(dir, { recursive: true, force: true });

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { mintToken } from '@gantry/auth';
-import { createTestDatabase, eventually, type TestDatabase } from '@gantry/testing';
+import { createTestDatabase, type TestDatabase } from '@gantry/testing';
 import { Client } from 'pg';
-import { startIsolatedService, type GantryProcess } from './support/processes';
+import { eventuallyWhileRunning, startIsolatedService, type GantryProcess } from './support/processes';
 
 /**
  * A service killed with SIGKILL in the middle of its work and started again: the consumer (records, writing the
@@ -17,12 +17,6 @@ let records: GantryProcess;
 const prefix = `crash-${randomUUID().slice(0, 8)}-`;
 
 const start = (service: 'planning' | 'records') => startIsolatedService(service, { databaseUrl: database.url, brokers: process.env.KAFKA_BROKERS!, prefix, secret: SECRET });
-
-const killed = (process_: GantryProcess) =>
-  new Promise<void>((resolve) => {
-    process_.child.once('exit', () => resolve());
-    process_.child.kill('SIGKILL');
-  });
 
 beforeAll(async () => {
   if (!process.env.KAFKA_BROKERS) throw new Error('KAFKA_BROKERS is not set: the end-to-end suite needs the broker from the test setup');
@@ -84,19 +78,20 @@ it('a consumer and a producer killed mid-batch and restarted: every event reache
 
   // the consumer dies while the ledger is being written
   const first = burst(0, 300, token);
-  await eventually(async () => (await ledgerState()).received >= 30, { what: 'the ledger to be half-way through', timeoutMs: 60_000 });
-  await killed(records);
+  await eventuallyWhileRunning([planning, records], async () => (await ledgerState()).received >= 30, { what: 'the ledger to be half-way through', timeoutMs: 60_000 });
+  await records.kill('SIGKILL');
   const atKill = await ledgerState();
   await first;
   records = await start('records');
 
   // the producer dies right after a burst of commands, with events still to publish
   await burst(300, 200, token);
-  await killed(planning);
+  await planning.kill('SIGKILL');
   planning = await start('planning');
   await burst(500, 50, token);
 
-  const final = await eventually(
+  const final = await eventuallyWhileRunning(
+    [planning, records],
     async () => {
       const state = await ledgerState();
       return state.received === state.sent && state;

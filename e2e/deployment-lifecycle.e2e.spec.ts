@@ -3,7 +3,7 @@ import { loadSync } from '@grpc/proto-loader';
 import { mintToken } from '@gantry/auth';
 import { Kafka, logLevel } from 'kafkajs';
 import { DEPLOYMENTS_PROTO_PATH } from '@gantry/contracts';
-import { createTestDatabase, eventually, type TestDatabase } from '@gantry/testing';
+import { createTestDatabase, type TestDatabase } from '@gantry/testing';
 import { Client } from 'pg';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { authoriseComponents, reportPassingSmokeTests } from './support/authorised-components';
 import { causesComeFirst, deploymentRequest, idempotencyKey, MILESTONES, stagingEnvironment } from './support/deployments';
-import { childEnv, freePort, repoRoot, startGantryProcess, type GantryProcess } from './support/processes';
+import { childEnv, eventuallyWhileRunning, repoRoot, startGantryProcess, type GantryProcess } from './support/processes';
 
 /**
  * The five services as production runs them: separate processes on real Kafka and PostgreSQL, driven over REST and
@@ -27,7 +27,6 @@ const SERVICES = ['planning', 'verification', 'execution', 'records', 'model-rev
 
 let database: TestDatabase;
 let processes: Record<(typeof SERVICES)[number], GantryProcess>;
-let grpcPort: number;
 let changeManager: string;
 let auditor: string;
 let deploymentManager: string;
@@ -36,12 +35,8 @@ beforeAll(async () => {
   if (!process.env.KAFKA_BROKERS) throw new Error('KAFKA_BROKERS is not set: the end-to-end suite needs the broker from the test setup');
   database = await createTestDatabase('gantry_e2e');
   const started = await Promise.all(
-    SERVICES.map(async (service) =>
-      startGantryProcess(
-        service,
-        `services/${service}/src/main.ts`,
-        async () => childEnv({ DATABASE_URL: database.url, KAFKA_BROKERS: process.env.KAFKA_BROKERS, PORT: String(await freePort()), GRPC_PORT: service === 'planning' ? String((grpcPort = await freePort())) : '0', GANTRY_JWT_SECRET: SECRET }),
-      ),
+    SERVICES.map((service) =>
+      startGantryProcess(service, `services/${service}/src/main.ts`, childEnv({ DATABASE_URL: database.url, KAFKA_BROKERS: process.env.KAFKA_BROKERS, GANTRY_JWT_SECRET: SECRET })),
     ),
   );
   processes = Object.fromEntries(started.map((p) => [p.name, p])) as typeof processes;
@@ -82,23 +77,22 @@ interface AuditBody {
  */
 const closedRecord = async (deploymentId: string) => {
   // the acceptance criterion of every request is the smoke suite: its runner reports it passed
-  await reportPassingSmokeTests(processes.verification.url, deploymentManager, deploymentId);
+  await reportPassingSmokeTests(processes.verification, deploymentManager, deploymentId, Object.values(processes));
   return recorded(deploymentId);
 };
 
 const recorded = (deploymentId: string) =>
-  eventually(
+  eventuallyWhileRunning(
+    Object.values(processes),
     async () => {
       const body = await auditHistory(deploymentId);
       const complete = body !== undefined && MILESTONES.every((m) => body.history.some((h) => h.type === m));
-      return complete && isDeepStrictEqual(body!.state, body!.projection) ? body : undefined;
+      if (complete && isDeepStrictEqual(body.state, body.projection)) return body;
+      // not yet: what a timeout reports
+      throw new Error(`ledger so far: ${JSON.stringify(body?.history.map((h) => h.type.split('.')[2]))}; state ${JSON.stringify(body?.state)}; projection ${JSON.stringify(body?.projection)}`);
     },
     { timeoutMs: 90_000, intervalMs: 200, what: `deployment ${deploymentId} to be recorded by all five services` },
-  ).catch(async (error) => {
-    const last = await auditHistory(deploymentId);
-    const logs = Object.values(processes).map((p) => `--- ${p.name} ---\n${p.output().slice(-3000)}`);
-    throw new Error(`${(error as Error).message}\nledger so far: ${JSON.stringify(last?.history.map((h) => h.type.split('.')[2]))}; state ${JSON.stringify(last?.state)}; projection ${JSON.stringify(last?.projection)}\n${logs.join('\n')}`);
-  });
+  );
 
 const expectCompleteHistory = (body: AuditBody) => {
   const types = body.history.map((h) => h.type);
@@ -145,7 +139,7 @@ describe('one deployment through all five services', () => {
     const definition = loadSync(DEPLOYMENTS_PROTO_PATH, {});
     const DeploymentService = (loadPackageDefinition(definition) as unknown as { gantry: { v1: { DeploymentService: ServiceClientConstructor } } }).gantry.v1
       .DeploymentService;
-    const client = new DeploymentService(`127.0.0.1:${grpcPort}`, credentials.createInsecure());
+    const client = new DeploymentService(`127.0.0.1:${processes.planning.grpcPort}`, credentials.createInsecure());
     const metadata = new Metadata();
     metadata.set('authorization', `Bearer ${changeManager}`);
     const call = <T>(method: string, message: unknown) =>
@@ -172,7 +166,8 @@ describe('one deployment through all five services', () => {
     expect(response.status).toBe(201);
     const created = (await response.json()) as { deploymentId: string; status: string; rejection: { reason: string } };
     expect(created).toMatchObject({ status: 'rejected', rejection: { reason: 'UnknownEnvironment' } });
-    const body = await eventually(
+    const body = await eventuallyWhileRunning(
+      Object.values(processes),
       async () => {
         const audit = await auditHistory(created.deploymentId);
         return audit?.state.phase === 'closed' && isDeepStrictEqual(audit.state, audit.projection) ? audit : undefined;
@@ -244,7 +239,8 @@ describe('what an auditor and an operator get from records', () => {
     try {
       await consumer.subscribe({ topics: ['gantry.feedback.change-enablement.v1', 'gantry.feedback.release-management.v1'], fromBeginning: true });
       await consumer.run({ eachMessage: async ({ topic, message }) => void received.push({ topic, key: message.key?.toString(), event: JSON.parse(message.value!.toString()) }) });
-      const reports = await eventually(
+      const reports = await eventuallyWhileRunning(
+        Object.values(processes),
         () => {
           const mine = received.filter((r) => r.event.data.deploymentId === deploymentId);
           return mine.length >= 2 ? mine : undefined;
@@ -356,7 +352,7 @@ describe('the auditor role', () => {
 
     const definition = loadSync(DEPLOYMENTS_PROTO_PATH, { keepCase: false, longs: String, defaults: true, oneofs: true });
     const gantry = (loadPackageDefinition(definition) as unknown as { gantry: { v1: Record<string, ServiceClientConstructor> } }).gantry.v1;
-    const client = new gantry.DeploymentService(`127.0.0.1:${grpcPort}`, credentials.createInsecure());
+    const client = new gantry.DeploymentService(`127.0.0.1:${processes.planning.grpcPort}`, credentials.createInsecure());
     const metadata = new Metadata();
     metadata.set('authorization', `Bearer ${auditor}`);
     const error = await new Promise<{ code?: number }>((resolve) => (client.CancelDeployment as Function).call(client, { id: someId, reason: 'x', expectedVersion: 1 }, metadata, (e: (Error & { code?: number }) | null) => resolve(e ?? {})));

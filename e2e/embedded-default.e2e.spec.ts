@@ -1,12 +1,11 @@
 import { mintToken } from '@gantry/auth';
-import { eventually } from '@gantry/testing';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { authoriseComponents, reportPassingSmokeTests } from './support/authorised-components';
 import { deploymentRequest, MILESTONES, stagingEnvironment } from './support/deployments';
-import { childEnv, freePort, startGantryProcess, type GantryProcess } from './support/processes';
+import { childEnv, eventuallyWhileRunning, startGantryProcess, type GantryProcess } from './support/processes';
 
 /** `npm start` with nothing configured: one process, PGlite in the data directory, the in-process bus. */
 let gantry: GantryProcess;
@@ -14,12 +13,9 @@ let dataDir: string;
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'gantry-embedded-'));
-  gantry = await startGantryProcess(
-    'standalone',
-    'services/standalone/src/main.ts',
-    async () => childEnv({ GANTRY_DATA_DIR: dataDir, PORT: String(await freePort()), GRPC_PORT: String(await freePort()), GANTRY_JWT_SECRET: '', LOG_LEVEL: 'info' }),
-    { timeoutMs: 120_000 },
-  );
+  gantry = await startGantryProcess('standalone', 'services/standalone/src/main.ts', childEnv({ GANTRY_DATA_DIR: dataDir, GANTRY_JWT_SECRET: '', LOG_LEVEL: 'info' }), {
+    timeoutMs: 120_000,
+  });
 }, 150_000);
 
 afterAll(async () => {
@@ -45,9 +41,10 @@ it('the same request and audit query work with the embedded defaults', async () 
   });
   expect(response.status).toBe(201);
   const { deploymentId } = (await response.json()) as { deploymentId: string };
-  await reportPassingSmokeTests(gantry.url, token, deploymentId);
+  await reportPassingSmokeTests(gantry, token, deploymentId);
   const auditor = await mintToken(secret, { sub: 'alice.auditor', roles: ['auditor'] });
-  const body = await eventually(
+  const body = await eventuallyWhileRunning(
+    [gantry],
     async () => {
       const audit = await fetch(`${gantry.url}/audit/deployments/${deploymentId}`, { headers: { authorization: `Bearer ${auditor}` } });
       const json = audit.status === 200 ? ((await audit.json()) as { state: { phase: string }; projection: unknown; history: { type: string }[] }) : undefined;

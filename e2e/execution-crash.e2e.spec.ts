@@ -1,10 +1,11 @@
 import { eventType, SERVICE_TOPICS, type DeploymentPlanned } from '@gantry/contracts';
-import { createTestDatabase, eventually, type TestDatabase } from '@gantry/testing';
+import { createTestDatabase, type TestDatabase } from '@gantry/testing';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { Client } from 'pg';
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
-import { childEnv, freePort, startGantryProcess, type GantryProcess } from './support/processes';
+import type { AddressInfo } from 'node:net';
+import { childEnv, eventuallyWhileRunning, startGantryProcess, type GantryProcess } from './support/processes';
 
 /**
  * Crash safety of execution (quality.md: a service killed with SIGKILL in the middle of a batch, restarted, ends in
@@ -28,12 +29,10 @@ let pg: Client;
 const requests: { key: string; target: string; signed: boolean }[] = [];
 const performed = new Map<string, string>();
 
-const executionEnv = async () =>
+const executionEnv = () =>
   childEnv({
     DATABASE_URL: database.url,
     KAFKA_BROKERS: process.env.KAFKA_BROKERS,
-    PORT: String(await freePort()),
-    GRPC_PORT: '0',
     GANTRY_JWT_SECRET: SECRET,
     GANTRY_CONSUMER_GROUP_PREFIX: groupPrefix,
     GANTRY_RUN_SWEEP_MS: '200',
@@ -58,9 +57,9 @@ beforeAll(async () => {
       setTimeout(() => response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'succeeded' })), first ? 600 : 0);
     });
   });
-  hookPort = await freePort();
-  await new Promise<void>((resolve) => server.listen(hookPort, '127.0.0.1', resolve));
-  execution = await startGantryProcess('execution', 'services/execution/src/main.ts', executionEnv);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  hookPort = (server.address() as AddressInfo).port;
+  execution = await startGantryProcess('execution', 'services/execution/src/main.ts', executionEnv());
   const kafka = new Kafka({ clientId: `e2e-crash-${groupPrefix}`, brokers: process.env.KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING });
   producer = kafka.producer();
   await producer.connect();
@@ -106,13 +105,16 @@ it('SIGKILL in the middle of a progressive run: restarted, it finishes; every ta
   await publish('verification', 'TargetEnvironmentVerified', { deploymentId, environment } as never);
 
   // kill it while the fourth target is being deployed (the executor holds the answer 600 ms)
-  await eventually(async () => requests.some((r) => r.target === 'c2-b'), { timeoutMs: 150_000, intervalMs: 20, what: 'the fourth target asked for' });
-  execution.child.kill('SIGKILL');
-  await new Promise((resolve) => execution.child.once('exit', resolve));
+  await eventuallyWhileRunning([execution], async () => requests.some((r) => r.target === 'c2-b'), { timeoutMs: 150_000, intervalMs: 20, what: 'the fourth target asked for' });
+  await execution.kill('SIGKILL');
   const atCrash = (await runEvents(deploymentId)).length;
-  execution = await startGantryProcess('execution', 'services/execution/src/main.ts', executionEnv);
+  execution = await startGantryProcess('execution', 'services/execution/src/main.ts', executionEnv());
 
-  await eventually(async () => (await runEvents(deploymentId)).some((e) => e.type === 'DeploymentExecuted'), { timeoutMs: 150_000, intervalMs: 100, what: 'the run to finish after the restart' });
+  await eventuallyWhileRunning([execution], async () => (await runEvents(deploymentId)).some((e) => e.type === 'DeploymentExecuted'), {
+    timeoutMs: 150_000,
+    intervalMs: 100,
+    what: 'the run to finish after the restart',
+  });
   const events = await runEvents(deploymentId);
   expect(events.length).toBeGreaterThan(atCrash);
   expect(events.map((e) => Number(e.stream_version))).toEqual(events.map((_, i) => i + 1));

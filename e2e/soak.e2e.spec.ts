@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { mintToken } from '@gantry/auth';
-import { createTestDatabase, eventually, type TestDatabase } from '@gantry/testing';
+import { createTestDatabase, type TestDatabase } from '@gantry/testing';
 import { Client } from 'pg';
-import { startIsolatedService, type GantryProcess } from './support/processes';
+import { eventuallyWhileRunning, startIsolatedService, type GantryProcess } from './support/processes';
 
 /**
  * Steady load on the five services as processes over Kafka: commands at a fixed rate into planning, whose events flow
@@ -97,7 +97,7 @@ it(`stays flat under ${rate} commands/s for ${seconds} s: memory of every proces
     }
   }
   await Promise.all(inFlight);
-  await eventually(async () => (await lag()) === 0, { what: 'the ledger to hold every planning event', timeoutMs: 120_000 });
+  await eventuallyWhileRunning([...processes.values()], async () => (await lag()) === 0, { what: 'the ledger to hold every planning event', timeoutMs: 120_000 });
 
   console.info(
     [

@@ -1,14 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { execFile } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import { mintToken } from '@gantry/auth';
-import { startPrivatePostgres, type PrivatePostgres } from '@gantry/testing';
+import { startOwnBroker, startPrivatePostgres, type PrivatePostgres } from '@gantry/testing';
 import { authoriseComponents } from '../../e2e/support/authorised-components';
-import { freePort, repoRoot, startIsolatedService, type GantryProcess } from '../../e2e/support/processes';
+import { repoRoot, startIsolatedService, type GantryProcess } from '../../e2e/support/processes';
 import { percentile, round } from '../measure';
 import { cpuPer, sampleCpu, summariseProfiles, type CpuSample } from '../profile';
 import type { Benchmark, BenchmarkContext, BenchmarkResult } from '../benchmark';
@@ -25,7 +23,6 @@ import type { Benchmark, BenchmarkContext, BenchmarkResult } from '../benchmark'
 const SECRET = 'bench-secret-long-enough-for-hs256-tokens';
 const SERVICES = ['planning', 'verification', 'execution', 'records', 'model-review'] as const;
 const TARGETS = 1_000;
-const run = promisify(execFile);
 
 interface Installation {
   planning: GantryProcess;
@@ -55,17 +52,8 @@ const monotonicMicros = () => Number(process.hrtime.bigint() / 1000n);
 
 async function startBroker(): Promise<Broker> {
   if (process.env.KAFKA_BROKERS) return { brokers: process.env.KAFKA_BROKERS, stop: async () => undefined };
-  const port = await freePort();
-  const env = { ...process.env, KAFKA_PORT: String(port), KAFKA_CONTROLLER_PORT: String(await freePort()), KAFKA_STATE_DIR: join(repoRoot, '.infra', `bench-${port}`) };
-  await run('bash', [join(repoRoot, 'infra/kafka/start.sh')], { env, timeout: 180_000 });
-  return {
-    brokers: `127.0.0.1:${port}`,
-    pid: Number(readFileSync(join(env.KAFKA_STATE_DIR, 'kafka.pid'), 'utf8').trim()),
-    stop: async () => {
-      await run('bash', [join(repoRoot, 'infra/kafka/stop.sh')], { env, timeout: 60_000 });
-      rmSync(env.KAFKA_STATE_DIR, { recursive: true, force: true });
-    },
-  };
+  const broker = await startOwnBroker();
+  return { brokers: broker.brokers, pid: broker.pid(), stop: broker.destroy };
 }
 
 async function install(context: BenchmarkContext): Promise<Installation> {

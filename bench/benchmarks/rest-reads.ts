@@ -2,7 +2,7 @@ import { cpus } from 'node:os';
 import autocannon from 'autocannon';
 import { Client } from 'pg';
 import { mintToken } from '@gantry/auth';
-import { childEnv, freePort, startGantryProcess, type GantryProcess } from '../../e2e/support/processes';
+import { childEnv, startGantryProcess, type GantryProcess } from '../../e2e/support/processes';
 import { percentile, round } from '../measure';
 import type { Benchmark, BenchmarkResult } from '../benchmark';
 import { cpuMsOf, machineCpuMs } from '../profile';
@@ -152,11 +152,11 @@ async function cpuDuring<T>(databaseUrl: string, recordsPid: number, work: () =>
 
 /** Records as production runs it, a process of its own, on the filled database. */
 const startRecords = (databaseUrl: string): Promise<GantryProcess> =>
-  startGantryProcess('records', 'services/records/src/main.ts', async () =>
+  startGantryProcess(
+    'records',
+    'services/records/src/main.ts',
     childEnv({
       DATABASE_URL: databaseUrl,
-      PORT: String(await freePort()),
-      GRPC_PORT: String(await freePort()),
       GANTRY_JWT_SECRET: SECRET,
       // one auditor's token sends every request: the per-identity limit would refuse most of them
       GANTRY_RATE_LIMIT_PER_MINUTE: '0',

@@ -1,9 +1,8 @@
-import { eventually } from '@gantry/testing';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { repoRoot } from './processes';
+import { eventuallyWhileRunning, repoRoot, type GantryProcess } from './processes';
 
 /** The component versions the requests of `deploymentRequest` deploy, with the digest they name (if any). */
 const DEPLOYED = [
@@ -38,10 +37,14 @@ export async function authoriseComponents(verificationUrl: string, token: string
   }
 }
 
-/** The test runner reports the smoke suite of `deploymentRequest` as passed (once verification knows the deployment). */
-export const reportPassingSmokeTests = (verificationUrl: string, token: string, deploymentId: string) =>
-  eventually(
+/**
+ * The test runner reports the smoke suite of `deploymentRequest` as passed, once verification knows the deployment
+ * (through the processes `dependsOn`: those the deployment passes through on its way to verification).
+ */
+export const reportPassingSmokeTests = (verification: GantryProcess, token: string, deploymentId: string, dependsOn: readonly GantryProcess[] = [verification]) =>
+  eventuallyWhileRunning(
+    dependsOn,
     async () =>
-      (await post(`${verificationUrl}/deployments/${deploymentId}/test-results`, token, JSON.stringify({ suite: 'checkout', passed: 12, failed: 0 }))).status === 202,
+      (await post(`${verification.url}/deployments/${deploymentId}/test-results`, token, JSON.stringify({ suite: 'checkout', passed: 12, failed: 0 }))).status === 202,
     { timeoutMs: 90_000, intervalMs: 200, what: `smoke-test results for ${deploymentId} to be accepted` },
   );

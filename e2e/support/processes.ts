@@ -1,72 +1,113 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { eventually, freePort } from '@gantry/testing';
-
-export { freePort };
+import { eventually, type EventuallyOptions, type Probe } from '@gantry/testing';
 
 export const repoRoot = join(__dirname, '..', '..');
 const node = process.execPath;
 
-export interface GantryProcess {
+/** A child process whose state and output a failing wait can report. */
+export interface Watched {
   name: string;
-  url: string;
   child: ChildProcess;
+  /** aborts when the process has exited (its output read to the end), the reason saying how */
+  running: AbortSignal;
   output(): string;
+  /** its last lines of output, headed by its name and state: what a failure message shows of it */
+  recentOutput(lines?: number): string;
+}
+
+export interface GantryProcess extends Watched {
+  url: string;
+  /** when the process serves gRPC */
+  grpcPort?: number;
+  /** sends the signal (default SIGKILL: a crash) and waits until the process has exited */
+  kill(signal?: NodeJS.Signals): Promise<void>;
+  /** SIGTERM, SIGKILL if it is still there after 15 s */
   stop(): Promise<void>;
 }
 
 /**
- * Starts a Gantry process the way production does (its own node process), and waits until /health answers 200.
- * Ports picked by freePort() can be taken by someone else before the child binds them, so a child that exits with
- * EADDRINUSE is started again with the fresh environment `env()` gives (ports picked anew), a few times.
+ * The e2e suites' one way to wait on a condition: `eventually`, while the processes the condition depends on run.
+ * It fails at once when one of them exits, and on that or a timeout the error ends with each one's recent output.
  */
-export async function startGantryProcess(name: string, entry: string, env: () => Promise<NodeJS.ProcessEnv>, { timeoutMs = 90_000 } = {}): Promise<GantryProcess> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await startOnce(name, entry, await env(), timeoutMs);
-    } catch (error) {
-      if (attempt >= 3 || !/EADDRINUSE/.test((error as Error).message)) throw error;
-    }
+export async function eventuallyWhileRunning<T>(processes: readonly Watched[], probe: Probe<T>, options: Omit<EventuallyOptions, 'signal'> = {}): Promise<T> {
+  try {
+    return await eventually(probe, { ...options, signal: AbortSignal.any(processes.map((p) => p.running)) });
+  } catch (error) {
+    throw new Error([(error as Error).message, ...processes.map((p) => p.recentOutput())].join('\n'), { cause: error });
   }
 }
 
-async function startOnce(name: string, entry: string, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<GantryProcess> {
-  const port = Number(env.PORT);
-  const child = spawn(node, [join(repoRoot, 'scripts', 'run.js'), entry], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+/** The line a Gantry process logs once it listens, with the ports it was given or, for 0, picked. */
+const bootLine = (line: string): { port: number; grpcPort?: number } | undefined => {
+  if (!line.includes('"context":"boot"')) return undefined;
+  try {
+    const parsed = JSON.parse(line) as { port?: unknown; grpcPort?: unknown };
+    return typeof parsed.port === 'number' ? { port: parsed.port, ...(typeof parsed.grpcPort === 'number' ? { grpcPort: parsed.grpcPort } : {}) } : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+/**
+ * Starts a Gantry process the way production does (its own node process) on ports the system picks (PORT=0,
+ * GRPC_PORT=0), learns them from its boot line and waits until /health answers 200. A process that exits meanwhile
+ * fails the start at once, with its output.
+ */
+export async function startGantryProcess(name: string, entry: string, env: NodeJS.ProcessEnv, { timeoutMs = 90_000 } = {}): Promise<GantryProcess> {
+  const child = spawn(node, [join(repoRoot, 'scripts', 'run.js'), entry], { cwd: repoRoot, env: { ...env, PORT: '0', GRPC_PORT: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const keep = (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-200_000);
   };
-  child.stdout!.on('data', keep);
+  let booted: ReturnType<typeof bootLine>;
+  let partialLine = '';
+  child.stdout!.on('data', (chunk: Buffer) => {
+    keep(chunk);
+    const lines = (partialLine + chunk.toString()).split('\n');
+    partialLine = lines.pop()!;
+    if (!booted) for (const line of lines) booted ??= bootLine(line);
+  });
   child.stderr!.on('data', keep);
-  const url = `http://127.0.0.1:${port}`;
-  const process_: GantryProcess = {
+  const controller = new AbortController();
+  const exited = new Promise<void>((resolve) =>
+    child.once('close', (code, signal) => {
+      controller.abort(new Error(`${name} exited ${signal ? `on ${signal}` : `with code ${code}`}`));
+      resolve();
+    }),
+  );
+  const watched: Watched = {
     name,
-    url,
     child,
+    running: controller.signal,
     output: () => output,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null || child.signalCode !== null) return resolve();
-        const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-        child.once('exit', () => (clearTimeout(killer), resolve()));
-        child.kill('SIGTERM');
-      }),
+    recentOutput: (count = 40) => {
+      const state = controller.signal.aborted ? (controller.signal.reason as Error).message : `${name} running`;
+      const lines = output.trimEnd().split('\n').slice(-count).map((line) => (line.length > 1000 ? `${line.slice(0, 1000)}…` : line));
+      return `--- ${state} (pid ${child.pid}); its last ${lines.length} lines of output ---\n${lines.join('\n')}`;
+    },
+  };
+  const kill = (signal: NodeJS.Signals = 'SIGKILL') => {
+    if (!controller.signal.aborted) child.kill(signal);
+    return exited;
+  };
+  const stop = async () => {
+    if (controller.signal.aborted) return;
+    const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    await kill('SIGTERM');
+    clearTimeout(killer);
   };
   try {
-    await eventually(
-      async () => {
-        if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}`);
-        const response = await fetch(`${url}/health`).catch(() => undefined);
-        return response?.status === 200;
-      },
-      { timeoutMs, intervalMs: 200, what: `${name} to answer /health` },
+    const { port, grpcPort } = await eventuallyWhileRunning(
+      [watched],
+      async () => booted && (await fetch(`http://127.0.0.1:${booted.port}/health`).catch(() => undefined))?.status === 200 && booted,
+      { timeoutMs, intervalMs: 200, what: `${name} to report its ports and answer /health` },
     );
+    return { ...watched, url: `http://127.0.0.1:${port}`, ...(grpcPort ? { grpcPort } : {}), kill, stop };
   } catch (error) {
-    await process_.stop();
-    throw new Error(`${(error as Error).message}\n--- ${name} output ---\n${output.slice(-5000)}`);
+    await stop();
+    throw error;
   }
-  return process_;
 }
 
 /** The environment of a child process: ours minus the variables that would change its mode. */
@@ -81,12 +122,12 @@ export const childEnv = (overrides: NodeJS.ProcessEnv): NodeJS.ProcessEnv => {
  * (`prefix`): other suites on the same broker neither see its events nor feed it theirs.
  */
 export const startIsolatedService = (service: string, options: { databaseUrl: string; brokers: string; prefix: string; secret: string; env?: NodeJS.ProcessEnv }) =>
-  startGantryProcess(service, `services/${service}/src/main.ts`, async () =>
+  startGantryProcess(
+    service,
+    `services/${service}/src/main.ts`,
     childEnv({
       DATABASE_URL: options.databaseUrl,
       KAFKA_BROKERS: options.brokers,
-      PORT: String(await freePort()),
-      GRPC_PORT: String(await freePort()),
       GANTRY_JWT_SECRET: options.secret,
       GANTRY_TOPIC_PREFIX: options.prefix,
       GANTRY_CONSUMER_GROUP_PREFIX: options.prefix,

@@ -13,6 +13,7 @@ PID_FILE="$STATE_DIR/kafka.pid"
 DATADIR_FILE="$STATE_DIR/kafka.datadir"
 TEMPDIR_FILE="$STATE_DIR/kafka.tempdir"
 PORT_FILE="$STATE_DIR/kafka.port"
+CONTROLLER_PORT_FILE="$STATE_DIR/kafka.controller-port"
 
 log() { echo "[kafka/stop] $*" >&2; }
 
@@ -55,4 +56,4 @@ if [ -n "$DATA" ] && [ -f "$TEMPDIR_FILE" ] && [ "$(cat "$TEMPDIR_FILE")" = "$DA
 elif [ -n "$DATA" ]; then
   log "kept data dir $DATA"
 fi
-rm -f "$PID_FILE" "$DATADIR_FILE" "$TEMPDIR_FILE" "$PORT_FILE"
+rm -f "$PID_FILE" "$DATADIR_FILE" "$TEMPDIR_FILE" "$PORT_FILE" "$CONTROLLER_PORT_FILE"

@@ -1,56 +1,24 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
-import { eventually } from '@gantry/testing';
+import { eventually, startOwnBroker, type OwnBroker } from '@gantry/testing';
 import { startConsumer, type RunningConsumer } from './consumer';
 import { KafkaBus } from './kafka-bus';
 import { deploymentEvent, messagingFixture, newDeploymentStream, recordEffect, uniqueSuffix, type MessagingFixture } from './test-fixtures';
 import { startPublisher, type RunningPublisher } from './publisher';
 
 /**
- * This test stops and restarts a broker, so it runs a broker of its own (own ports, state and data directory)
- * with infra/kafka/start.sh and stop.sh: the shared test broker, and the test files using it in parallel, are
- * not disturbed.
+ * This test stops and restarts a broker, so it runs a broker of its own: the run's broker, and the test files using
+ * it in parallel, are not disturbed.
  */
-const repository = resolve(__dirname, '../../..');
-const run = promisify(execFile);
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
-  const { port } = server.address() as { port: number };
-  await new Promise((closed) => server.close(closed));
-  return port;
-}
-
-async function ownBroker() {
-  const [port, controllerPort] = [await freePort(), await freePort()];
-  const stateDir = mkdtempSync(join(tmpdir(), 'gantry-outage-'));
-  const env = { ...process.env, KAFKA_PORT: String(port), KAFKA_CONTROLLER_PORT: String(controllerPort), KAFKA_STATE_DIR: stateDir, KAFKA_DATA_DIR: join(stateDir, 'data') };
-  const script = (name: string) => () => run('bash', [join(repository, 'infra/kafka', name)], { env, timeout: 120_000 }).then(() => undefined);
-  return {
-    brokers: [`127.0.0.1:${port}`],
-    start: script('start.sh'),
-    stop: script('stop.sh'),
-    remove: () => rmSync(stateDir, { recursive: true, force: true }),
-  };
-}
-
 describe('a broker outage while events are being appended', () => {
-  let broker: Awaited<ReturnType<typeof ownBroker>>;
+  let broker: OwnBroker;
   let fixture: MessagingFixture;
   let bus: KafkaBus;
   let publisher: RunningPublisher;
   let consumer: RunningConsumer;
 
   beforeAll(async () => {
-    broker = await ownBroker();
-    await broker.start();
+    broker = await startOwnBroker();
     fixture = await messagingFixture();
-    bus = new KafkaBus({ clientId: 'gantry-outage-test', brokers: broker.brokers, log: () => undefined });
+    bus = new KafkaBus({ clientId: 'gantry-outage-test', brokers: [broker.brokers], log: () => undefined });
     consumer = await startConsumer({
       bus,
       db: fixture.db,
@@ -68,8 +36,7 @@ describe('a broker outage while events are being appended', () => {
     await consumer?.stop();
     await bus?.close();
     await fixture?.close();
-    await broker?.stop();
-    broker?.remove();
+    await broker?.destroy();
   }, 120_000);
 
   it('loses nothing and applies every event exactly once, each stream in order', async () => {

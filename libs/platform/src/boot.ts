@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { Module, ValidationPipe, type DynamicModule, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { Transport, type MicroserviceOptions } from '@nestjs/microservices';
+import type { MicroserviceOptions } from '@nestjs/microservices';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AuthModule, authConfigFromEnv } from '@gantry/auth';
@@ -11,6 +11,7 @@ import { apiKeyDirectory } from './api-keys';
 import { loadConfig, schemaOf, type GantryConfig, type ProcessName } from './config';
 import { developmentSecret } from './development-secret';
 import { ErrorMapping } from './errors';
+import { GrpcTransport } from './grpc';
 import { RateLimit, securityHeaders } from './http-hardening';
 import { createRuntime, type ServiceRuntime } from './runtime';
 import { RuntimeModule } from './runtime.module';
@@ -28,6 +29,9 @@ export interface RunningProcess {
   runtime: ServiceRuntime;
   config: GantryConfig;
   url: string;
+  /** the HTTP port, and the gRPC port when gRPC is served (PORT=0, GRPC_PORT=0: the ones the system picked) */
+  port: number;
+  grpcPort?: number;
   stop(): Promise<void>;
 }
 
@@ -66,17 +70,17 @@ export async function boot(processName: ProcessName, options: BootOptions): Prom
     new DocumentBuilder().setTitle(`Gantry ${processName}`).setDescription('ITIL 4 deployment management').setVersion('1').addBearerAuth().build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
-  if (options.grpc) {
-    app.connectMicroservice<MicroserviceOptions>({
-      transport: Transport.GRPC,
-      options: { package: 'gantry.v1', protoPath: [...GANTRY_PROTO_PATHS], loader: { includeDirs: [PROTO_ROOT] }, url: `${config.host}:${config.grpcPort}` },
-    });
+  const grpc = options.grpc
+    ? new GrpcTransport({ package: 'gantry.v1', protoPath: [...GANTRY_PROTO_PATHS], loader: { includeDirs: [PROTO_ROOT] }, url: `${config.host}:${config.grpcPort}` })
+    : undefined;
+  if (grpc) {
+    app.connectMicroservice<MicroserviceOptions>({ strategy: grpc });
     await app.startAllMicroservices();
   }
   await app.listen(config.port, config.host);
   const address = app.getHttpServer().address();
-  const url = `http://${config.host}:${typeof address === 'object' && address ? address.port : config.port}`;
-  logger.log(`listening on ${url} (database: ${runtime.mode.database}, bus: ${runtime.mode.bus}); API docs at ${url}/docs`, 'boot');
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const url = `http://${config.host}:${port}`;
   if (authEnv !== env) logger.log(`no GANTRY_JWT_SECRET configured: using the development secret in ${config.dataDir}; mint a token with: npm run token -- deployment-manager`, 'boot');
 
   let stopping: Promise<void> | undefined;
@@ -86,7 +90,7 @@ export async function boot(processName: ProcessName, options: BootOptions): Prom
       await runtime.close();
       await shutdownTracing();
     })());
-  return { app, runtime, config, url, stop };
+  return { app, runtime, config, url, port, grpcPort: grpc?.port, stop };
 }
 
 /**
@@ -110,6 +114,16 @@ export async function runMain(processName: ProcessName, options: BootOptions): P
     process.stderr.write(`${JSON.stringify({ level: 'fatal', process: processName, msg: (error as Error).message })}\n`);
     process.exit(1);
   }
+  const { url, port, grpcPort, config, runtime } = running;
+  // logged whatever LOG_LEVEL says: whoever started the process with PORT=0 or GRPC_PORT=0 learns its ports here
+  new JsonLogger(`gantry-${processName}`, { level: 'info' }).log(
+    {
+      msg: `listening on ${url}${grpcPort ? `, gRPC on ${config.host}:${grpcPort}` : ''} (database: ${runtime.mode.database}, bus: ${runtime.mode.bus}); API docs at ${url}/docs`,
+      port,
+      grpcPort,
+    },
+    'boot',
+  );
   const reason = await stopReason;
   logger.log(`stopping (${reason})`, 'shutdown');
   // a shutdown that hangs (a consumer that never leaves its group, a stuck connection) must not keep the process

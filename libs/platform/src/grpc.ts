@@ -1,9 +1,26 @@
-import { status, type Metadata } from '@grpc/grpc-js';
-import { RpcException } from '@nestjs/microservices';
+import { Server, ServerCredentials, status, type Metadata } from '@grpc/grpc-js';
+import { RpcException, ServerGrpc } from '@nestjs/microservices';
 import { plainToInstance, type ClassConstructor } from 'class-transformer';
 import { validate } from 'class-validator';
 import { grpcIdentity, type Identity } from '@gantry/auth';
 import { toErrorBody } from './errors';
+
+/**
+ * Nest's gRPC transport, keeping the port its server was bound to: with GRPC_PORT=0 the system picks one, and the
+ * process reports it in its boot line. Nest's own binding drops the port; it also applies channel options and
+ * credentials, of which boot passes none.
+ */
+export class GrpcTransport extends ServerGrpc {
+  port?: number;
+
+  override async createClient(): Promise<Server> {
+    const server = new Server();
+    this.port = await new Promise<number>((resolve, reject) =>
+      server.bindAsync(this.url, ServerCredentials.createInsecure(), (error, port) => (error ? reject(error) : resolve(port))),
+    );
+    return server;
+  }
+}
 
 /**
  * The gRPC edge, one way for every service: AuthGuard (on the controller with `@UseGuards(AuthGuard)`, each method with

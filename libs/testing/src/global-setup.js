@@ -1,7 +1,7 @@
 // Starts what the tests need, once per run: a real Kafka broker (unless KAFKA_BROKERS points at one) and a check that
 // the local PostgreSQL answers. Suites that need them fail loudly when they are missing; nothing is skipped.
 const { execFileSync } = require('node:child_process');
-const { mkdtempSync } = require('node:fs');
+const { mkdtempSync, readFileSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const { join } = require('node:path');
 const { Client } = require('pg');
@@ -21,17 +21,18 @@ module.exports = async () => {
   }
 
   if (process.env.KAFKA_BROKERS) return;
+  const stateDir = process.env.KAFKA_STATE_DIR ?? join(root, '.infra', 'test');
   const env = {
     ...process.env,
-    KAFKA_PORT: process.env.KAFKA_PORT ?? '19092',
-    KAFKA_CONTROLLER_PORT: process.env.KAFKA_CONTROLLER_PORT ?? '19093',
-    KAFKA_STATE_DIR: process.env.KAFKA_STATE_DIR ?? join(root, '.infra', 'test'),
+    // 0: start.sh chooses free ports, so that test runs of several checkouts on one machine have a broker each
+    KAFKA_PORT: process.env.KAFKA_PORT ?? '0',
+    KAFKA_CONTROLLER_PORT: process.env.KAFKA_CONTROLLER_PORT ?? '0',
+    KAFKA_STATE_DIR: stateDir,
     KAFKA_DATA_DIR: process.env.KAFKA_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'gantry-kafka-')),
   };
   if (!process.env.KAFKA_DATA_DIR) process.env.GANTRY_TEST_KAFKA_DATA_DIR_CREATED = env.KAFKA_DATA_DIR;
   execFileSync('bash', [join(root, 'infra', 'kafka', 'start.sh')], { env, stdio: 'inherit' });
-  // Test workers inherit these: the broker's address, and what the outage test needs to stop and restart it.
-  for (const name of ['KAFKA_PORT', 'KAFKA_CONTROLLER_PORT', 'KAFKA_STATE_DIR', 'KAFKA_DATA_DIR']) process.env[name] = env[name];
-  process.env.KAFKA_BROKERS = `127.0.0.1:${env.KAFKA_PORT}`;
-  process.env.GANTRY_TEST_STARTED_KAFKA = '1';
+  // the ports it got (or those of the broker that was already running there); the teardown stops it by its state dir
+  const port = readFileSync(join(stateDir, 'kafka.port'), 'utf8').trim();
+  Object.assign(process.env, { KAFKA_PORT: port, KAFKA_STATE_DIR: stateDir, KAFKA_DATA_DIR: env.KAFKA_DATA_DIR, KAFKA_BROKERS: `127.0.0.1:${port}`, GANTRY_TEST_STARTED_KAFKA: '1' });
 };

@@ -3,3 +3,4 @@ export * from './eventually';
 export * from './private-postgres';
 export * from './ports';
 export * from './http';
+export * from './own-broker';

@@ -1,6 +1,10 @@
 import { createServer } from 'node:net';
 
-/** A TCP port free at the moment of asking (another process may still take it before it is bound). */
+/**
+ * A TCP port free at the moment of asking. Another process may take it before it is bound: a server that can be given
+ * port 0 and report the port it got (a Gantry process) is started that way instead, and one that cannot (PostgreSQL)
+ * is started again on another port when the bind fails.
+ */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();

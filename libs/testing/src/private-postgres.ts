@@ -46,8 +46,7 @@ export async function startPrivatePostgres({ tls = false, settings: more = [] }:
   const pg = (tool: string, args: string[]) => (asRoot ? run('runuser', ['-u', 'postgres', '--', join(bin, tool), ...args]) : run(join(bin, tool), args));
   if (owner !== undefined) chownSync(dir, owner, group!);
   await pg('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8']);
-  const port = await freePort();
-  const settings = [`port = ${port}`, "listen_addresses = '127.0.0.1'", `unix_socket_directories = '${dir}'`, 'fsync = off', 'max_connections = 50'];
+  const settings = ["listen_addresses = '127.0.0.1'", `unix_socket_directories = '${dir}'`, 'fsync = off', 'max_connections = 50'];
   let caFile: string | undefined;
   if (tls) {
     caFile = join(dir, 'server.crt');
@@ -63,9 +62,19 @@ export async function startPrivatePostgres({ tls = false, settings: more = [] }:
   appendFileSync(join(data, 'postgresql.conf'), `\n${[...settings, ...more].join('\n')}\n`);
   const log = join(dir, 'server.log');
   const start = async () => void (await pg('pg_ctl', ['-D', data, '-l', log, '-w', '-t', '60', 'start']));
-  await start().catch((error) => {
-    throw new Error(`private PostgreSQL did not start: ${String(error)}\n${existsSync(log) ? readFileSync(log, 'utf8') : ''}`);
-  });
+  // PostgreSQL cannot be given port 0: a free port is chosen, and chosen again if another process took it meanwhile
+  let port = 0;
+  for (let attempt = 1; ; attempt++) {
+    port = await freePort();
+    appendFileSync(join(data, 'postgresql.conf'), `port = ${port}\n`);
+    rmSync(log, { force: true });
+    const failure = await start().then(
+      () => undefined,
+      (error) => `${String(error)}\n${existsSync(log) ? readFileSync(log, 'utf8') : ''}`,
+    );
+    if (!failure) break;
+    if (attempt >= 5 || !/Address already in use/.test(failure)) throw new Error(`private PostgreSQL did not start: ${failure}`);
+  }
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     port,

@@ -44,18 +44,19 @@ export const defaultExecutors = (overrides: Partial<ExecutorsConfig> = {}): Exec
   ...overrides,
 });
 
-export async function startExecution(executors: ExecutorsConfig, grpcPort?: number): Promise<ExecutionUnderTest> {
+/** `grpc`: also serve ExecutionService, on a port the system picks (`process.grpcPort`). */
+export async function startExecution(executors: ExecutorsConfig, { grpc = false } = {}): Promise<ExecutionUnderTest> {
   const database = await createTestDatabase('gantry_execution');
   const running = await boot('execution', {
     // from the latest offsets: other suites' deployments on the shared topics are not this test's business
     modules: (runtime) => [ExecutionModule.register(runtime, { executors, consumeFromBeginning: false })],
-    grpc: grpcPort !== undefined,
+    grpc,
     env: {
-      GRPC_PORT: String(grpcPort ?? 0),
       ...process.env,
       DATABASE_URL: database.url,
       KAFKA_BROKERS: kafkaBrokers().join(','),
       PORT: '0',
+      GRPC_PORT: '0',
       GANTRY_JWT_SECRET: SECRET,
       GANTRY_CONSUMER_GROUP_PREFIX: `test-${suffix()}-`,
       LOG_LEVEL: 'error',

@@ -5,7 +5,7 @@ import { DEPLOYMENTS_PROTO_PATH, INBOUND_TOPICS, ITSM_CHANGE_EVENT_TYPES, SERVIC
 import { deadLetterTopic, KafkaBus, startConsumer, type CloudEvent, type IncomingMessage, type RunningConsumer, type Subscription } from '@gantry/messaging';
 import { EventStore } from '@gantry/event-store';
 import { againstTheContract, boot, type RunningProcess } from '@gantry/platform';
-import { createTestDatabase, eventually, freePort, type TestDatabase } from '@gantry/testing';
+import { createTestDatabase, eventually, type TestDatabase } from '@gantry/testing';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Deployments } from './deployments/deployments';
 import { lockReservationKeys } from './schedule/reservations';
@@ -18,7 +18,6 @@ import { planningConsumers, PlanningModule } from './planning.module';
 const SECRET = 'planning-int-secret-that-is-long-enough';
 let database: TestDatabase;
 let planning: RunningProcess;
-let grpcPort: number;
 let manager: string;
 let changeManager: string;
 let bus: KafkaBus;
@@ -31,11 +30,10 @@ beforeAll(async () => {
   const brokers = (process.env.KAFKA_BROKERS ?? '').split(',').filter(Boolean);
   if (brokers.length === 0) throw new Error('KAFKA_BROKERS is not set: this suite needs the broker from the test setup');
   database = await createTestDatabase('gantry_planning');
-  grpcPort = await freePort();
   planning = await boot('planning', {
     modules: (runtime) => [PlanningModule.register(runtime)],
     grpc: true,
-    env: { DATABASE_URL: database.url, PORT: '0', GRPC_PORT: String(grpcPort), GANTRY_JWT_SECRET: SECRET, LOG_LEVEL: 'error' },
+    env: { DATABASE_URL: database.url, PORT: '0', GRPC_PORT: '0', GANTRY_JWT_SECRET: SECRET, LOG_LEVEL: 'error' },
   });
   manager = await mintToken(SECRET, { sub: 'dana.manager', roles: ['deployment-manager'] });
   changeManager = await mintToken(SECRET, { sub: 'change-enablement-system', roles: ['change-manager'] });
@@ -121,7 +119,7 @@ const produce = (topic: string, value: string) => bus.produce(topic, [{ key: `k-
 const grpcClient = () => {
   const definition = loadSync(DEPLOYMENTS_PROTO_PATH, {});
   const DeploymentService = (loadPackageDefinition(definition) as unknown as { gantry: { v1: { DeploymentService: ServiceClientConstructor } } }).gantry.v1.DeploymentService;
-  const client = new DeploymentService(`127.0.0.1:${grpcPort}`, credentials.createInsecure());
+  const client = new DeploymentService(`127.0.0.1:${planning.grpcPort}`, credentials.createInsecure());
   const metadata = new Metadata();
   metadata.set('authorization', `Bearer ${changeManager}`);
   const call = <T>(method: string, message: unknown) =>

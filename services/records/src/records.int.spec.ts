@@ -4,7 +4,7 @@ import { mintToken } from '@gantry/auth';
 import { AUDIT_PROTO_PATH, EVENTS, FEEDBACK_TOPICS, INBOUND_TOPICS, ITSM_INCIDENT_EVENT_TYPES, SAMPLE_PAYLOADS, type EventName, type EventPayloads } from '@gantry/contracts';
 import { deadLetterTopic, type IncomingMessage, type Subscription } from '@gantry/messaging';
 import { boot, type RunningProcess } from '@gantry/platform';
-import { createTestDatabase, eventually, freePort, type TestDatabase } from '@gantry/testing';
+import { createTestDatabase, eventually, type TestDatabase } from '@gantry/testing';
 import { randomUUID } from 'node:crypto';
 import { RecordsModule } from './records.module';
 
@@ -21,15 +21,13 @@ const feedback: IncomingMessage[] = [];
 const deadLetters: IncomingMessage[] = [];
 const subscriptions: Subscription[] = [];
 
-let grpcPort: number;
 
 beforeAll(async () => {
   database = await createTestDatabase('gantry_records');
-  grpcPort = await freePort();
   records = await boot('records', {
     modules: (runtime) => [RecordsModule.register(runtime)],
     grpc: true,
-    env: { DATABASE_URL: database.url, PORT: '0', GRPC_PORT: String(grpcPort), GANTRY_JWT_SECRET: SECRET, LOG_LEVEL: 'error' },
+    env: { DATABASE_URL: database.url, PORT: '0', GRPC_PORT: '0', GANTRY_JWT_SECRET: SECRET, LOG_LEVEL: 'error' },
   });
   for (const role of ['auditor', 'admin', 'service-owner', 'product-owner', 'deployment-manager'] as const) tokens[role] = await mintToken(SECRET, { sub: `${role}-1`, roles: [role] });
   const bus = records.runtime.bus;
@@ -280,7 +278,7 @@ describe('a scripted set of deployments', () => {
     const AuditService = () => {
       const definition = loadSync(AUDIT_PROTO_PATH, { keepCase: false, longs: Number, defaults: false, oneofs: true });
       const gantry = (loadPackageDefinition(definition) as unknown as { gantry: { v1: Record<string, ServiceClientConstructor> } }).gantry.v1;
-      return new gantry.AuditService(`127.0.0.1:${grpcPort}`, credentials.createInsecure());
+      return new gantry.AuditService(`127.0.0.1:${records.grpcPort}`, credentials.createInsecure());
     };
     const metadata = (role: string) => {
       const m = new Metadata();

@@ -17,14 +17,12 @@ const secret = 'doors-walk-secret-of-at-least-32-characters';
 let database: TestDatabase;
 let running: RunningProcess;
 let doors: Door[];
-let grpcPort: number;
 
 beforeAll(async () => {
   database = await createTestDatabase('gantry_doors');
-  grpcPort = 20_000 + Math.floor(Math.random() * 20_000);
   running = await boot('standalone', {
     ...standalone,
-    env: { DATABASE_URL: database.url, PORT: '0', GRPC_PORT: String(grpcPort), HOST: '127.0.0.1', GANTRY_JWT_SECRET: secret, GANTRY_DATA_DIR: join(__dirname, '..', '..', '..', '.data', 'doors-test') },
+    env: { DATABASE_URL: database.url, PORT: '0', GRPC_PORT: '0', HOST: '127.0.0.1', GANTRY_JWT_SECRET: secret, GANTRY_DATA_DIR: join(__dirname, '..', '..', '..', '.data', 'doors-test') },
   });
   doors = doorsOf(running.app);
 }, 60_000);
@@ -95,7 +93,7 @@ describe('the doors and their permissions', () => {
     const v1 = (loadPackageDefinition(definition) as unknown as { gantry: { v1: Record<string, ServiceClientConstructor> } }).gantry.v1;
     const invoke = (door: Door, authorization?: string) => {
       const [service, method] = door.path.replace('gantry.v1.', '').split('/');
-      const client = new v1[service](`127.0.0.1:${grpcPort}`, credentials.createInsecure());
+      const client = new v1[service](`127.0.0.1:${running.grpcPort}`, credentials.createInsecure());
       const metadata = new Metadata();
       if (authorization) metadata.set('authorization', authorization);
       const fn = (client as unknown as Record<string, Function>)[method] ?? (client as unknown as Record<string, Function>)[method[0].toLowerCase() + method.slice(1)];

@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { GANTRY_PROTO_PATHS, PROTO_ROOT } from '@gantry/contracts';
 import { mintToken, ROLES, mayDo, type Permission } from '@gantry/auth';
 import { boot, doorsOf, type Door, type RunningProcess } from '@gantry/platform';
-import { createTestDatabase, freePort, type TestDatabase } from '@gantry/testing';
+import { createTestDatabase, type TestDatabase } from '@gantry/testing';
 import { standalone } from './standalone';
 
 /**
@@ -22,7 +22,6 @@ let running: RunningProcess;
 let commandDoors: Door[];
 let queryDoors: Door[];
 let grpcDoors: Door[];
-let grpcPort: number;
 const tokens = new Map<Permission, string>();
 
 /** events recorded through the doors, in every service's schema */
@@ -38,10 +37,9 @@ const recordedThroughDoors = async (): Promise<number> => {
 
 beforeAll(async () => {
   database = await createTestDatabase('gantry_fuzz');
-  grpcPort = await freePort();
   running = await boot('standalone', {
     ...standalone,
-    env: { DATABASE_URL: database.url, PORT: '0', GRPC_PORT: String(grpcPort), HOST: '127.0.0.1', GANTRY_JWT_SECRET: secret, GANTRY_RATE_LIMIT_PER_MINUTE: '0', GANTRY_DATA_DIR: join(__dirname, '..', '..', '..', '.data', 'fuzz-test') },
+    env: { DATABASE_URL: database.url, PORT: '0', GRPC_PORT: '0', HOST: '127.0.0.1', GANTRY_JWT_SECRET: secret, GANTRY_RATE_LIMIT_PER_MINUTE: '0', GANTRY_DATA_DIR: join(__dirname, '..', '..', '..', '.data', 'fuzz-test') },
   });
   const doors = doorsOf(running.app);
   commandDoors = doors.filter((d) => d.transport === 'http' && ['POST', 'PUT', 'PATCH', 'DELETE'].includes(d.method));
@@ -164,7 +162,7 @@ describe('hostile input at every command door (fast-check)', () => {
     let calls = 0;
     for (const door of grpcDoors) {
       const [service, method] = door.path.replace('gantry.v1.', '').split('/');
-      const client = new v1[service](`127.0.0.1:${grpcPort}`, credentials.createInsecure());
+      const client = new v1[service](`127.0.0.1:${running.grpcPort}`, credentials.createInsecure());
       const metadata = new Metadata();
       metadata.set('authorization', `Bearer ${tokens.get(door.permission as Permission)}`);
       const invoke = (message: unknown) =>

@@ -1,26 +1,15 @@
 import { credentials, loadPackageDefinition, Metadata, type ServiceClientConstructor } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import { EXECUTION_PROTO_PATH, PROTO_ROOT } from '@gantry/contracts';
-import { createServer } from 'node:net';
 import { call, defaultExecutors, planAndVerify, planFor, startExecution, suffix, tokenFor, typesOf, type ExecutionUnderTest } from '../test-fixtures';
 
 /** Gates and manual steps through REST, on a run fed over Kafka. */
 const production = `production-${suffix()}`;
 const datacentre = `datacentre-${suffix()}`;
 let execution: ExecutionUnderTest;
-let grpcPort: number;
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 
 beforeAll(async () => {
-  grpcPort = await freePort();
-  execution = await startExecution(defaultExecutors({ environments: { [production]: { type: 'simulated', rules: [{ label: 'simulate=slow', durationMs: 1500 }] }, [datacentre]: { type: 'manual' } } }), grpcPort);
+  execution = await startExecution(defaultExecutors({ environments: { [production]: { type: 'simulated', rules: [{ label: 'simulate=slow', durationMs: 1500 }] }, [datacentre]: { type: 'manual' } } }), { grpc: true });
 }, 120_000);
 afterAll(() => execution?.stop());
 
@@ -155,7 +144,7 @@ describe('gRPC ExecutionService', () => {
   const client = () => {
     const definition = loadSync(EXECUTION_PROTO_PATH, { includeDirs: [PROTO_ROOT], keepCase: false, defaults: false, oneofs: true });
     const Service = (loadPackageDefinition(definition).gantry as { v1: { ExecutionService: ServiceClientConstructor } }).v1.ExecutionService;
-    return new Service(`127.0.0.1:${grpcPort}`, credentials.createInsecure());
+    return new Service(`127.0.0.1:${execution.process.grpcPort}`, credentials.createInsecure());
   };
   const invoke = async (method: string, request: object, token: string) => {
     const metadata = new Metadata();
