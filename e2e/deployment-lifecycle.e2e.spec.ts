@@ -116,7 +116,8 @@ describe('one deployment through all five services', () => {
     const body = await closedRecord(created.deploymentId);
     expectCompleteHistory(body);
     // planning learns the outcome from records' DeploymentRecordClosed, on its own consumer
-    const followed = await eventually(
+    const followed = await eventuallyWhileRunning(
+      [processes.planning, processes.records],
       async () => {
         const got = (await (await fetch(`${processes.planning.url}/deployments/${created.deploymentId}`, { headers: { authorization: `Bearer ${changeManager}` } })).json()) as {
           status: string;

@@ -1,8 +1,9 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { createTestDatabase, eventually, freePort, type TestDatabase } from '@gantry/testing';
+import { createTestDatabase, type TestDatabase } from '@gantry/testing';
 import { runDockerfile, type DockerfileRun } from './support/dockerfile';
+import { bootLine, eventuallyWhileRunning, watch, type Watched } from './support/processes';
 
 /**
  * The image as `docker build` and `docker compose up` would make and start it, on a machine with no Docker engine:
@@ -15,7 +16,7 @@ const NOBODY = 65534;
 
 let image: DockerfileRun;
 let database: TestDatabase;
-const containers: { service: string; child: ChildProcess; output: () => string; port: number }[] = [];
+const containers: Watched[] = [];
 
 beforeAll(async () => {
   image = runDockerfile();
@@ -51,35 +52,31 @@ it('every service starts from the image as an unprivileged user and its healthch
   const { entrypoint, healthcheck } = image.final;
   const asUser = process.getuid?.() === 0 ? { uid: NOBODY, gid: NOBODY } : {};
   for (const service of SERVICES) {
-    const port = await freePort();
     const env = image.containerEnv({
       DATABASE_URL: database.url,
       KAFKA_BROKERS: process.env.KAFKA_BROKERS!,
       GANTRY_JWT_SECRET: 'an-image-test-secret-of-at-least-32-characters',
       GANTRY_TOPIC_PREFIX: `image-${process.pid}.`,
       GANTRY_CONSUMER_GROUP_PREFIX: `image-${process.pid}.`,
-      PORT: String(port),
-      GRPC_PORT: String(await freePort()),
+      // ports of their own, reported in the boot line (in a container they are the fixed ones compose names)
+      PORT: '0',
+      GRPC_PORT: '0',
       LOG_LEVEL: 'warn',
     });
     const [command, ...args] = [...entrypoint, service];
-    const child = spawn(command, args, { cwd: image.pathOf(image.final, '.'), env, stdio: ['ignore', 'pipe', 'pipe'], ...asUser });
-    let output = '';
-    child.stdout!.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000)));
-    child.stderr!.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000)));
-    containers.push({ service, child, output: () => output, port });
+    containers.push(watch(service, spawn(command, args, { cwd: image.pathOf(image.final, '.'), env, stdio: ['ignore', 'pipe', 'pipe'], ...asUser })));
   }
-  for (const { service, child, output, port } of containers) {
-    await eventually(
+  for (const container of containers) {
+    await eventuallyWhileRunning(
+      [container],
       async () => {
-        if (child.exitCode !== null) throw new Error(`${service} exited with ${child.exitCode}:\n${output()}`);
+        const booted = bootLine(container.output());
+        if (!booted) return false;
         const [command, ...args] = healthcheck;
-        const check = spawnSync(command, args, { cwd: image.pathOf(image.final, '.'), env: image.containerEnv({ PORT: String(port) }), ...asUser });
+        const check = spawnSync(command, args, { cwd: image.pathOf(image.final, '.'), env: image.containerEnv({ PORT: String(booted.port) }), ...asUser });
         return check.status === 0;
       },
-      { timeoutMs: 120_000, intervalMs: 500, what: `${service}'s HEALTHCHECK to pass` },
-    ).catch((error: Error) => {
-      throw new Error(`${error.message}\n--- ${service} ---\n${output()}`);
-    });
+      { timeoutMs: 120_000, intervalMs: 500, what: `${container.name}'s HEALTHCHECK to pass` },
+    );
   }
 }, 300_000);

@@ -65,7 +65,7 @@ it("what README's Try it shows: the complete record with ?waitForOutcome, and th
   const response = await fetch(`${gantry.url}/deployments`, { method: 'POST', headers, body: JSON.stringify(deploymentRequest({ service: 'try-it' })) });
   expect(response.status).toBe(201);
   const { deploymentId } = (await response.json()) as { deploymentId: string };
-  await reportPassingSmokeTests(gantry.url, token, deploymentId);
+  await reportPassingSmokeTests(gantry, token, deploymentId);
   const audit = await fetch(`${gantry.url}/audit/deployments/${deploymentId}?waitForOutcome=30`, { headers });
   expect(audit.status).toBe(200);
   const body = (await audit.json()) as { state: unknown; projection: unknown; history: { type: string; source: string }[] };
@@ -73,7 +73,8 @@ it("what README's Try it shows: the complete record with ?waitForOutcome, and th
   expect(body.projection).toEqual(body.state);
   expect(MILESTONES.slice(0, -1).every((m) => body.history.some((h) => h.type === m))).toBe(true);
 
-  const deployment = await eventually(
+  const deployment = await eventuallyWhileRunning(
+    [gantry],
     async () => {
       const got = (await (await fetch(`${gantry.url}/deployments/${deploymentId}`, { headers })).json()) as { status: string; progress?: object };
       return got.status === 'succeeded' ? got : undefined;

@@ -1,9 +1,9 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { eventually } from '@gantry/testing';
 import { cleanCopy, machineEnv } from './support/clean-copy';
-import { repoRoot } from './support/processes';
+import { bootLine, eventuallyWhileRunning, repoRoot, watch, type Watched } from './support/processes';
 
 /**
  * A new user with a clean clone: runs the README's Quick start and Try it as they stand in README.md (the commands are
@@ -25,8 +25,7 @@ const quickStart = blockAfter('## Quick start').split('\n')[0].replace(/\s+#.*$/
 const tryIt = blockAfter('### Try it');
 
 let copy: string;
-let server: ChildProcess;
-let serverOutput = '';
+let server: Watched;
 let url: string;
 const descendants = (pid: number): number[] => {
   const children = spawnSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean).map(Number);
@@ -37,32 +36,22 @@ const commandOf = (pid: number) => spawnSync('ps', ['-o', 'args=', '-p', String(
 beforeAll(async () => {
   expect(quickStart).toBe('npm ci && npm start');
   copy = cleanCopy('gantry-readme-');
-  server = spawn('bash', ['-c', quickStart], { cwd: copy, env: { ...machineEnv(), PORT: '0', GRPC_PORT: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const keep = (chunk: Buffer) => (serverOutput = (serverOutput + chunk.toString()).slice(-100_000));
-  server.stdout!.on('data', keep);
-  server.stderr!.on('data', keep);
-  url = await eventually(
-    async () => {
-      if (server.exitCode !== null) throw new Error(`\`${quickStart}\` exited with ${server.exitCode}:\n${serverOutput}`);
-      return /listening on (http:\/\/[\d.]+:\d+)/.exec(serverOutput)?.[1];
-    },
-    { timeoutMs: 600_000, intervalMs: 250, what: `\`${quickStart}\` to listen` },
-  ).catch((error: Error) => {
-    throw new Error(`${error.message}\n${serverOutput.slice(-5000)}`);
-  });
+  server = watch(quickStart, spawn('bash', ['-c', quickStart], { cwd: copy, env: { ...machineEnv(), PORT: '0', GRPC_PORT: '0' }, stdio: ['ignore', 'pipe', 'pipe'] }));
+  const { port } = await eventuallyWhileRunning([server], async () => bootLine(server.output()), { timeoutMs: 600_000, intervalMs: 250, what: `\`${quickStart}\` to listen` });
+  url = `http://127.0.0.1:${port}`;
 }, 660_000);
 
 afterAll(async () => {
-  if (server && server.exitCode === null) {
-    for (const pid of descendants(server.pid!)) process.kill(pid, 'SIGKILL');
-    server.kill('SIGKILL');
+  if (server && !server.running.aborted) {
+    for (const pid of descendants(server.child.pid!)) process.kill(pid, 'SIGKILL');
+    server.child.kill('SIGKILL');
   }
   if (copy) rmSync(copy, { recursive: true, force: true });
 });
 
 it('npm ci installs without a warning to learn to ignore', () => {
-  const install = serverOutput.slice(0, serverOutput.indexOf('> gantry@0.1.0 start'));
-  expect(serverOutput).toContain('> gantry@0.1.0 start');
+  const install = server.output().slice(0, server.output().indexOf('> gantry@0.1.0 start'));
+  expect(server.output()).toContain('> gantry@0.1.0 start');
   expect(install).not.toMatch(/\bwarn/i);
 });
 
@@ -85,7 +74,7 @@ it('Try it, as the README has it, ends with the closed audit record of a succeed
 
 it('a SIGTERM to `npm start`, as a process manager sends it, stops Gantry cleanly and says so', async () => {
   // bash may have become `npm start` itself (it execs the last command of -c)
-  const npmStart = [server.pid!, ...descendants(server.pid!)].find((pid) => /\bnpm(-cli\.js)? start\b/.test(commandOf(pid)));
+  const npmStart = [server.child.pid!, ...descendants(server.child.pid!)].find((pid) => /\bnpm(-cli\.js)? start\b/.test(commandOf(pid)));
   expect(npmStart).toBeDefined();
   const gantry = descendants(npmStart!);
   process.kill(npmStart!, 'SIGTERM');
@@ -94,7 +83,7 @@ it('a SIGTERM to `npm start`, as a process manager sends it, stops Gantry cleanl
     intervalMs: 100,
     what: 'every process under `npm start` to end',
   });
-  expect(serverOutput).toMatch(/"msg":"stopping \(/);
-  expect(serverOutput).toMatch(/"msg":"stopped in \d+ ms"/);
+  expect(server.output()).toMatch(/"msg":"stopping \(/);
+  expect(server.output()).toMatch(/"msg":"stopped in \d+ ms"/);
   await expect(fetch(`${url}/health`)).rejects.toThrow();
 }, 60_000);

@@ -38,45 +38,17 @@ export async function eventuallyWhileRunning<T>(processes: readonly Watched[], p
   }
 }
 
-/** The line a Gantry process logs once it listens, with the ports it was given or, for 0, picked. */
-const bootLine = (line: string): { port: number; grpcPort?: number } | undefined => {
-  if (!line.includes('"context":"boot"')) return undefined;
-  try {
-    const parsed = JSON.parse(line) as { port?: unknown; grpcPort?: unknown };
-    return typeof parsed.port === 'number' ? { port: parsed.port, ...(typeof parsed.grpcPort === 'number' ? { grpcPort: parsed.grpcPort } : {}) } : undefined;
-  } catch {
-    return undefined;
-  }
-};
-
-/**
- * Starts a Gantry process the way production does (its own node process) on ports the system picks (PORT=0,
- * GRPC_PORT=0), learns them from its boot line and waits until /health answers 200. A process that exits meanwhile
- * fails the start at once, with its output.
- */
-export async function startGantryProcess(name: string, entry: string, env: NodeJS.ProcessEnv, { timeoutMs = 90_000 } = {}): Promise<GantryProcess> {
-  const child = spawn(node, [join(repoRoot, 'scripts', 'run.js'), entry], { cwd: repoRoot, env: { ...env, PORT: '0', GRPC_PORT: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Keeps a child's output and tells when it has exited: what a failing wait reports of it. */
+export function watch(name: string, child: ChildProcess): Watched {
   let output = '';
   const keep = (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-200_000);
   };
-  let booted: ReturnType<typeof bootLine>;
-  let partialLine = '';
-  child.stdout!.on('data', (chunk: Buffer) => {
-    keep(chunk);
-    const lines = (partialLine + chunk.toString()).split('\n');
-    partialLine = lines.pop()!;
-    if (!booted) for (const line of lines) booted ??= bootLine(line);
-  });
-  child.stderr!.on('data', keep);
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
   const controller = new AbortController();
-  const exited = new Promise<void>((resolve) =>
-    child.once('close', (code, signal) => {
-      controller.abort(new Error(`${name} exited ${signal ? `on ${signal}` : `with code ${code}`}`));
-      resolve();
-    }),
-  );
-  const watched: Watched = {
+  child.once('close', (code, signal) => controller.abort(new Error(`${name} exited ${signal ? `on ${signal}` : `with code ${code}`}`)));
+  return {
     name,
     child,
     running: controller.signal,
@@ -87,12 +59,38 @@ export async function startGantryProcess(name: string, entry: string, env: NodeJ
       return `--- ${state} (pid ${child.pid}); its last ${lines.length} lines of output ---\n${lines.join('\n')}`;
     },
   };
+}
+
+/** The ports a Gantry process reports in the line it logs once it listens: those it was given or, for 0, picked. */
+export const bootLine = (output: string): { port: number; grpcPort?: number } | undefined => {
+  for (const line of output.split('\n')) {
+    if (!line.includes('"context":"boot"')) continue;
+    try {
+      const parsed = JSON.parse(line) as { port?: unknown; grpcPort?: unknown };
+      if (typeof parsed.port === 'number') return { port: parsed.port, ...(typeof parsed.grpcPort === 'number' ? { grpcPort: parsed.grpcPort } : {}) };
+    } catch {
+      // a line cut by the output's cap, or not JSON
+    }
+  }
+  return undefined;
+};
+
+/**
+ * Starts a Gantry process the way production does (its own node process) on ports the system picks (PORT=0,
+ * GRPC_PORT=0), learns them from its boot line and waits until /health answers 200. A process that exits meanwhile
+ * fails the start at once, with its output.
+ */
+export async function startGantryProcess(name: string, entry: string, env: NodeJS.ProcessEnv, { timeoutMs = 90_000 } = {}): Promise<GantryProcess> {
+  const child = spawn(node, [join(repoRoot, 'scripts', 'run.js'), entry], { cwd: repoRoot, env: { ...env, PORT: '0', GRPC_PORT: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const watched = watch(name, child);
+  const { running } = watched;
+  const exited = new Promise<void>((resolve) => (running.aborted ? resolve() : running.addEventListener('abort', () => resolve(), { once: true })));
   const kill = (signal: NodeJS.Signals = 'SIGKILL') => {
-    if (!controller.signal.aborted) child.kill(signal);
+    if (!running.aborted) child.kill(signal);
     return exited;
   };
   const stop = async () => {
-    if (controller.signal.aborted) return;
+    if (running.aborted) return;
     const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
     await kill('SIGTERM');
     clearTimeout(killer);
@@ -100,7 +98,10 @@ export async function startGantryProcess(name: string, entry: string, env: NodeJ
   try {
     const { port, grpcPort } = await eventuallyWhileRunning(
       [watched],
-      async () => booted && (await fetch(`http://127.0.0.1:${booted.port}/health`).catch(() => undefined))?.status === 200 && booted,
+      async () => {
+        const booted = bootLine(watched.output());
+        return booted && (await fetch(`http://127.0.0.1:${booted.port}/health`).catch(() => undefined))?.status === 200 && booted;
+      },
       { timeoutMs, intervalMs: 200, what: `${name} to report its ports and answer /health` },
     );
     return { ...watched, url: `http://127.0.0.1:${port}`, ...(grpcPort ? { grpcPort } : {}), kill, stop };
