@@ -59,6 +59,8 @@ describe('gates', () => {
     await planAndVerify(execution, plan);
     await execution.waitFor(plan.deploymentId, 'ReadinessConfirmed', (d) => d.readiness === 'environment');
     await execution.waitFor(plan.deploymentId, 'ReadinessConfirmed', (d) => d.readiness === 'components');
+    // the plan and the readiness come on different topics: the run waits at its gate once it has all of them
+    await execution.waitFor(plan.deploymentId, 'ApprovalRequested');
     const before = (await execution.runEvents(plan.deploymentId)).length;
     expect(before).toBe(4);
     const manager = await tokenFor('deployment-manager', 'dana');
