@@ -1,14 +1,8 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { EventStore } from '@gantry/event-store';
 import { ServiceHost, type ServiceRuntime } from '@gantry/platform';
-import { ExecutorDirectory, executorsFromEnv, type ExecutorsConfig } from './executors/executor-configuration';
-import { WebhookCallbacksController } from './executors/webhook-callbacks.controller';
-import { RunCommands, runMigrations, systemMetadata, WINDOW_TIMER } from './runs/run-commands';
-import { RunDriver } from './runs/run-driver';
-import { runTriggers } from './runs/run-triggers';
-import { Runs } from './runs/runs';
-import { RunsController } from './runs/runs.controller';
-import { RunsGrpc } from './runs/runs.grpc';
+import { ExecutorDirectory, executorsFromEnv, WebhookCallbacksController, type ExecutorsConfig } from './executors';
+import { RunCommands, RunDriver, runMigrations, Runs, RunsController, RunsGrpc, runTriggers, systemMetadata, WINDOW_TIMER } from './runs';
 
 export interface ExecutionOptions {
   /** default: from the environment (GANTRY_EXECUTORS, GANTRY_WEBHOOK_ALLOWED_HOSTS, GANTRY_RUN_SWEEP_MS) */

@@ -5,7 +5,7 @@ import { KafkaBus } from '@gantry/messaging';
 import { boot, type RunningProcess } from '@gantry/platform';
 import { createTestDatabase, eventually, type TestDatabase } from '@gantry/testing';
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { ExecutorsConfig } from './executors/executor-configuration';
+import type { ExecutorsConfig } from './executors';
 import { ExecutionModule } from './execution.module';
 
 // Test support for this service's integration tests: execution booted in-process on its own database and the test

@@ -6,7 +6,7 @@ import { createTestDatabase, eventually, type TestDatabase } from '@gantry/testi
 import { createHash, generateKeyPairSync, randomBytes, randomUUID, sign, type KeyObject } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { signedStatement } from './signing-keys/signed-statement';
+import { signedStatement } from './signing-keys';
 import { VerificationModule } from './verification.module';
 
 /**

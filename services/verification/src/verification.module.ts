@@ -2,20 +2,15 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { EventStore } from '@gantry/event-store';
 import type { CloudEvent } from '@gantry/messaging';
 import { ServiceHost, type ConsumerSpec, type ServiceRuntime } from '@gantry/platform';
-import { EvidenceController } from './acceptance/evidence.controller';
-import { Evaluations, TIMER_KINDS } from './acceptance/evaluations';
-import { EvidenceStore, evidenceMigrations } from './acceptance/evidence';
-import { CANARY_DEADLINE_TIMER, CanaryAnalyses } from './canary/canary-analyses';
-import { AuthorisedRepository } from './components/authorised-repository';
-import { ComponentsController } from './components/components.controller';
-import { itamComponentsConsumer } from './components/itam-components.consumer';
-import { Revocations, revocationsMigrations } from './deployment-verifications/revocations';
-import { VerificationTriggers } from './deployment-verifications/verification-triggers';
-import { VerificationsController } from './deployment-verifications/verifications.controller';
-import { environmentsConsumer, environmentsMigrations } from './environments/environments.read-model';
-import { SigningKeysController } from './signing-keys/signing-keys.controller';
-import { TrustedKeys } from './signing-keys/trusted-keys';
+import { EvidenceStore, evidenceMigrations, manualStepReactions } from './acceptance';
+import { CANARY_DEADLINE_TIMER, CanaryAnalyses, canaryAnalysisReactions } from './canary';
+import { AuthorisedRepository, ComponentsController, itamComponentsConsumer } from './components';
+import { deploymentVerificationReactions, Revocations, revocationsMigrations, VerificationsController } from './deployment-verifications';
+import { environmentsConsumer, environmentsMigrations } from './environments';
+import { evaluationReactions, Evaluations, EvidenceController, TIMER_KINDS } from './evaluations';
+import { SigningKeysController, TrustedKeys } from './signing-keys';
 import { verificationPolicyFromEnv, type VerificationPolicy } from './verification-policy';
+import { verificationTriggers } from './verification-triggers';
 
 export interface VerificationOptions {
   /** default: from the environment (GANTRY_PROBE_*, GANTRY_VERIFICATION_DEADLINE_MS) */
@@ -39,8 +34,13 @@ export function verificationParts(store: EventStore, policy: VerificationPolicy)
   const evidence = new EvidenceStore(store.schema);
   const evaluations = new Evaluations(store, evidence, policy);
   const canaries = new CanaryAnalyses(store, evidence);
-  const triggers = new VerificationTriggers(store, repository, keys, revocations, evaluations, canaries, evidence);
-  const consumers = (): ConsumerSpec[] => [triggers.consumer(), environmentsConsumer(store.schema), itamComponentsConsumer(repository)];
+  const triggers = verificationTriggers(
+    deploymentVerificationReactions(store, repository, keys, revocations),
+    manualStepReactions(evidence),
+    evaluationReactions(store, evaluations),
+    canaryAnalysisReactions(canaries),
+  );
+  const consumers = (): ConsumerSpec[] => [triggers, environmentsConsumer(store.schema), itamComponentsConsumer(repository)];
   const timers = () => ({
     [TIMER_KINDS.deadline]: (t: Parameters<Evaluations['onDeadline']>[0]) => evaluations.onDeadline(t),
     [TIMER_KINDS.probe]: (t: Parameters<Evaluations['onProbe']>[0]) => evaluations.onProbe(t),

@@ -1,5 +1,5 @@
 import { ConfigurationError } from '@gantry/platform';
-import type { Executor } from './executor';
+import type { Executor, Executors } from '../runs';
 import { ManualExecutor, type ManualExecutorConfig } from './manual-executor';
 import { SimulatedExecutor, type SimulatedExecutorConfig } from './simulated-executor';
 import { WebhookExecutor, type WebhookExecutorConfig } from './webhook-executor';
@@ -85,7 +85,7 @@ export function executorsFromEnv(env: NodeJS.ProcessEnv): ExecutorsConfig {
 }
 
 /** The executors, one per environment as configured. */
-export class ExecutorDirectory {
+export class ExecutorDirectory implements Executors {
   private readonly built = new Map<string, Executor>();
 
   constructor(readonly config: ExecutorsConfig) {}

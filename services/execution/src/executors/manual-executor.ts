@@ -1,4 +1,4 @@
-import type { Executor, ExecutorAnswer, StepRequest } from './executor';
+import type { Executor, ExecutorAnswer, StepRequest } from '../runs';
 
 export interface ManualExecutorConfig {
   type: 'manual';

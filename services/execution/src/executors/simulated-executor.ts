@@ -1,5 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { labelsOf, type Executor, type ExecutorAnswer, type StepRequest } from './executor';
+import type { DeploymentPlanned } from '@gantry/contracts';
+import type { Executor, ExecutorAnswer, StepRequest } from '../runs';
 
 /**
  * A behaviour for the targets carrying a label (`key=value`): how long each step takes, and whether it fails (with
@@ -18,6 +19,10 @@ export interface SimulatedExecutorConfig {
   durationMs?: number;
   rules?: SimulationRule[];
 }
+
+/** The labels of a target, from the environment facts the plan carries. */
+const labelsOf = (plan: DeploymentPlanned, target: string): Record<string, string> =>
+  plan.environmentSnapshot?.targets.find((t) => t.name === target)?.labels ?? {};
 
 /** Deterministic: the same plan and configuration always give the same results. For demos and tests. */
 export class SimulatedExecutor implements Executor {

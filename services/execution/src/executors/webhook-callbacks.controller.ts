@@ -2,10 +2,7 @@ import { Controller, HttpCode, Param, ParseUUIDPipe, Post, Req, UnauthorizedExce
 import { ApiTags } from '@nestjs/swagger';
 import { SignedRequest } from '@gantry/auth';
 import { RuleRefused } from '@gantry/platform';
-import { planOf } from '../runs/deployment-run.state';
-import { RunCommands } from '../runs/run-commands';
-import { RunDriver } from '../runs/run-driver';
-import { attemptOf, idempotencyKey, nextStep } from '../runs/run-steps';
+import { attemptOf, idempotencyKey, nextStep, planOf, RunCommands, RunDriver } from '../runs';
 import { ExecutorDirectory } from './executor-configuration';
 import { outcomeOf } from './webhook-executor';
 import { checkSignature, SIGNATURE_HEADER, TIMESTAMP_HEADER } from './webhook-signature';

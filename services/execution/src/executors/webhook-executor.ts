@@ -1,5 +1,4 @@
-import { waveOf } from '../runs/run-steps';
-import { TransientExecutorError, type Executor, type ExecutorAnswer, type StepRequest } from './executor';
+import { TransientExecutorError, waveOf, type Executor, type ExecutorAnswer, type StepRequest } from '../runs';
 import { signedHeaders } from './webhook-signature';
 
 export interface WebhookExecutorConfig {

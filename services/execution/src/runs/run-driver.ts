@@ -1,8 +1,7 @@
 import { Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { setTimeout as delay } from 'node:timers/promises';
-import { TransientExecutorError, type ExecutorAnswer, type StepRequest } from '../executors/executor';
-import type { ExecutorDirectory } from '../executors/executor-configuration';
 import { planOf } from './deployment-run.state';
+import { TransientExecutorError, type ExecutorAnswer, type Executors, type StepRequest } from './executor';
 import { RunCommands, systemMetadata } from './run-commands';
 import { attemptOf, idempotencyKey, nextStep, stepName } from './run-steps';
 
@@ -26,7 +25,7 @@ export class RunDriver implements OnApplicationBootstrap, OnApplicationShutdown 
 
   constructor(
     private readonly runs: RunCommands,
-    private readonly executors: ExecutorDirectory,
+    private readonly executors: Executors,
     private readonly now: () => Date = () => new Date(),
   ) {}
 

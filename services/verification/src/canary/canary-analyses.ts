@@ -1,8 +1,8 @@
 import type { CanaryAnalysisRequested } from '@gantry/contracts';
 import type { EventMetadata, EventStore, SqlClient } from '@gantry/event-store';
 import { cancelTimer, executeCommand, loadAggregate, scheduleTimer, type FiredTimer } from '@gantry/platform';
-import { systemMetadata } from '../acceptance/evaluations';
-import { lockDeploymentEvidence, type EvidenceStore } from '../acceptance/evidence';
+import { lockDeploymentEvidence, type EvidenceStore } from '../acceptance';
+import { systemMetadata } from '../system-metadata';
 import { canaryAnalysisDecider, canaryStream, type CanaryAnalysis } from './canary-analysis.decider';
 
 export const CANARY_DEADLINE_TIMER = 'canary-deadline';

@@ -1,6 +1,6 @@
 import type { Decider } from '@gantry/decider';
 import type { CanaryAnalysisRequested, CanaryVerdict, EventPayloads } from '@gantry/contracts';
-import type { Observation } from '../acceptance/criteria';
+import type { Observation } from '../acceptance';
 
 /** CanaryAnalysis: the verdict on one canary step of a deployment, from the observations of its targets. */
 export type CanaryEvent =

@@ -1,7 +1,6 @@
 import type { ComponentVersionDefinition } from '@gantry/contracts';
 import type { EventMetadata, EventStore, SqlClient } from '@gantry/event-store';
 import { executeCommand, loadAggregate, NotFound } from '@gantry/platform';
-import type { Revocations } from '../deployment-verifications/revocations';
 import { componentVersionDecider, componentVersionStream, type ComponentVersion } from './component-version.decider';
 
 export type ComponentVersionView = ComponentVersionDefinition & {
@@ -17,11 +16,16 @@ const toView = (state: Exclude<ComponentVersion, { status: 'none' }>): Component
   ...(state.status === 'withdrawn' ? { withdrawal: { reason: state.reason, withdrawnAt: state.withdrawnAt } } : {}),
 });
 
+/** Revokes, in the withdrawal's transaction, the deployments verified with the version that have not started. */
+export interface WithdrawalRevocations {
+  versionWithdrawn(tx: SqlClient, name: string, version: string, metadata: EventMetadata, now: string): Promise<void>;
+}
+
 /** The authorised repository: registering and withdrawing component versions, and reading them. */
 export class AuthorisedRepository {
   constructor(
     private readonly store: EventStore,
-    private readonly revocations: Revocations,
+    private readonly revocations: WithdrawalRevocations,
   ) {}
 
   async register(definition: ComponentVersionDefinition, metadata: EventMetadata, now: Date, tx?: SqlClient): Promise<ComponentVersionView> {

@@ -1,7 +1,7 @@
 import { refuse, type Decider, type Refused } from '@gantry/decider';
 import type { AcceptanceCriterion, CriterionOutcome, DeploymentPlanned, EvaluationScope, EventPayloads } from '@gantry/contracts';
-import { evaluateCriterion, type Evidence } from '../acceptance/criteria';
-import { environmentFailures, type EnvironmentFacts } from '../environments/environment-rules';
+import { evaluateCriterion, type Evidence } from '../acceptance';
+import { environmentFailures, type EnvironmentFacts } from '../environments';
 import { componentFailures, componentKey, type ComponentFacts } from './component-rules';
 
 /**

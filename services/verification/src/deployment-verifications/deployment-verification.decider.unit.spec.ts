@@ -1,7 +1,7 @@
 import { specification } from '@gantry/decider';
 import type { ComponentVersionDefinition, DeploymentPlanned } from '@gantry/contracts';
-import { NO_EVIDENCE } from '../acceptance/criteria';
-import type { EnvironmentFacts } from '../environments/environment-rules';
+import { NO_EVIDENCE } from '../acceptance';
+import type { EnvironmentFacts } from '../environments';
 import type { ComponentFacts } from './component-rules';
 import { deploymentVerificationDecider } from './deployment-verification.decider';
 

@@ -1,9 +1,8 @@
 import type { DeploymentPlanned } from '@gantry/contracts';
 import type { SqlClient } from '@gantry/event-store';
-import type { AuthorisedRepository } from '../components/authorised-repository';
-import { knownEnvironment } from '../environments/environments.read-model';
-import { signatureVerifies } from '../signing-keys/public-keys';
-import type { TrustedKeys } from '../signing-keys/trusted-keys';
+import type { AuthorisedRepository } from '../components';
+import { knownEnvironment } from '../environments';
+import { signatureVerifies, type TrustedKeys } from '../signing-keys';
 import { componentKey, type ComponentFacts } from './component-rules';
 
 /** An environment event the plan relied on has not reached verification yet: retry the plan later (transient). */

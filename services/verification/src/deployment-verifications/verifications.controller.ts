@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { RequirePermission } from '@gantry/auth';
 import { EventStore } from '@gantry/event-store';
 import { loadAggregate, NotFound } from '@gantry/platform';
-import { CanaryAnalyses } from '../canary/canary-analyses';
+import { CanaryAnalyses } from '../canary';
 import { deploymentVerificationDecider, verificationStream } from './deployment-verification.decider';
 
 @ApiTags('verifications')

@@ -1,17 +1,21 @@
 import type { EventMetadata, EventStore, SqlClient } from '@gantry/event-store';
 import { executeCommand, loadAggregate, NotFound, RuleRefused } from '@gantry/platform';
 import type { JsonWebKey } from 'node:crypto';
-import type { Revocations } from '../deployment-verifications/revocations';
 import { parsePublicKey, UnusableKey } from './public-keys';
 import { signingKeyDecider, signingKeyStream, type SigningKey } from './signing-key.decider';
 
 export type SigningKeyView = Exclude<SigningKey, { status: 'none' }>;
 
+/** Revokes, in the key's revocation transaction, the deployments verified with versions it signed that have not started. */
+export interface KeyRevocations {
+  keyRevoked(tx: SqlClient, keyId: string, metadata: EventMetadata, now: string): Promise<void>;
+}
+
 /** The trusted signing keys: registering, revoking, reading. */
 export class TrustedKeys {
   constructor(
     private readonly store: EventStore,
-    private readonly revocations: Revocations,
+    private readonly revocations: KeyRevocations,
   ) {}
 
   async register(request: { keyId: string; publicKey: string | JsonWebKey; owner: string }, metadata: EventMetadata, now: Date): Promise<SigningKeyView> {

@@ -1,10 +1,10 @@
 import type { AcceptanceCriterion, CriterionOutcome, EvaluationScope } from '@gantry/contracts';
 import type { EventMetadata, EventStore, SqlClient } from '@gantry/event-store';
 import { cancelTimer, executeCommand, loadAggregate, scheduleTimer, type FiredTimer } from '@gantry/platform';
-import { deploymentVerificationDecider, verificationStream, type Evaluation } from '../deployment-verifications/deployment-verification.decider';
+import { lockDeploymentEvidence, type Evidence, type EvidenceStore } from '../acceptance';
+import { deploymentVerificationDecider, verificationStream, type Evaluation } from '../deployment-verifications';
+import { systemMetadata } from '../system-metadata';
 import { probeAllowed, type VerificationPolicy } from '../verification-policy';
-import type { Evidence } from './criteria';
-import { lockDeploymentEvidence, type EvidenceStore } from './evidence';
 import { probeOnce } from './health-probe';
 
 export const TIMER_KINDS = { deadline: 'evaluation-deadline', probe: 'health-probe' } as const;
@@ -23,12 +23,6 @@ interface ProbeTimer extends EvaluationTimer {
 
 const deadlineTimerId = (t: EvaluationTimer) => `evaluation-deadline:${t.deploymentId}:${t.scope}`;
 const probeTimerId = (t: EvaluationTimer & { index: number }) => `health-probe:${t.deploymentId}:${t.scope}:${t.index}`;
-
-export const systemMetadata = (cause: string, correlationId: string): EventMetadata => ({
-  actor: { subject: 'gantry-verification', roles: [], channel: 'system' },
-  correlationId,
-  causationId: cause,
-});
 
 type HttpHealth = Extract<AcceptanceCriterion, { type: 'http-health' }>;
 

@@ -5,10 +5,10 @@ import { RequirePermission } from '@gantry/auth';
 import { label, objectOf, targetSchema, timestamp } from '@gantry/contracts';
 import { EventStore, type SqlClient } from '@gantry/event-store';
 import { CommandContext, NotFound, type RequestContext } from '@gantry/platform';
-import { CanaryAnalyses } from '../canary/canary-analyses';
 import { SchemaBody } from '@gantry/platform';
+import { EvidenceStore, lockDeploymentEvidence, type ObservationReport, type TestResultReport } from '../acceptance';
+import { CanaryAnalyses } from '../canary';
 import { Evaluations } from './evaluations';
-import { EvidenceStore, lockDeploymentEvidence, type ObservationReport, type TestResultReport } from './evidence';
 
 const finite = { type: 'number', minimum: -1e15, maximum: 1e15 } as const;
 /** One observation by monitoring: at least one value. */

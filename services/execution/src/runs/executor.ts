@@ -1,6 +1,9 @@
 import type { DeploymentPlanned } from '@gantry/contracts';
-import type { StepOutcome } from '../runs/deployment-run.decider';
-import type { RunStep } from '../runs/run-steps';
+import type { StepOutcome } from './deployment-run.decider';
+import type { RunStep } from './run-steps';
+
+// The executor port: what the driver asks of whoever performs a step. The run defines it; the adapters (executors/)
+// implement it.
 
 /** One executor call: the step, the run it belongs to, and the idempotency key the executor deduplicates on. */
 export interface StepRequest {
@@ -23,6 +26,8 @@ export interface Executor {
   perform(request: StepRequest): Promise<ExecutorAnswer>;
 }
 
-/** The labels of a target, from the environment facts the plan carries. */
-export const labelsOf = (plan: DeploymentPlanned, target: string): Record<string, string> =>
-  plan.environmentSnapshot?.targets.find((t) => t.name === target)?.labels ?? {};
+/** The executors of the environments (GANTRY_EXECUTORS), and how patiently the driver asks them. */
+export interface Executors {
+  readonly config: { retries: number; retryBackoffMs: number; sweepMs: number };
+  executorFor(environment: string): Executor;
+}

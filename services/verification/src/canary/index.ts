@@ -1,0 +1,2 @@
+export { CANARY_DEADLINE_TIMER, CanaryAnalyses } from './canary-analyses';
+export { canaryAnalysisReactions } from './canary-analysis.reactions';

@@ -1,0 +1,3 @@
+export { AuthorisedRepository } from './authorised-repository';
+export { ComponentsController } from './components.controller';
+export { itamComponentsConsumer } from './itam-components.consumer';

@@ -1,0 +1,36 @@
+import type { DeploymentPlanned, DeploymentStarted } from '@gantry/contracts';
+import type { EventStore } from '@gantry/event-store';
+import { executeCommand } from '@gantry/platform';
+import type { AuthorisedRepository } from '../components';
+import type { TrustedKeys } from '../signing-keys';
+import type { Reaction, Reactions } from '../verification-triggers';
+import { deploymentVerificationDecider, verificationStream } from './deployment-verification.decider';
+import { planFacts } from './plan-facts';
+import type { Revocations } from './revocations';
+
+/**
+ * Verification checks components and environment when a deployment is planned, and notes when it starts (it can no
+ * longer be revoked).
+ */
+export function deploymentVerificationReactions(store: EventStore, repository: AuthorisedRepository, keys: TrustedKeys, revocations: Revocations): Reactions {
+  // started, or never will: nothing left to revoke
+  const noLongerRevocable: Reaction = (event, tx) => revocations.recordStarted(tx, (event.data as DeploymentStarted).deploymentId);
+  return {
+    DeploymentPlanned: async (event, tx, { metadata, now }) => {
+      const plan = event.data as DeploymentPlanned;
+      const facts = await planFacts(tx, store.schema, plan, new Date(event.time ?? now), now, repository, keys);
+      const result = await executeCommand(
+        store,
+        deploymentVerificationDecider,
+        verificationStream(plan.deploymentId),
+        { type: 'VerifyPlan', plan, components: facts.components, ...(facts.environment ? { environment: facts.environment } : {}), now: now.toISOString() },
+        { metadata },
+        tx,
+      );
+      if (result.events.some((e) => e.type === 'ComponentsVerified')) await revocations.recordUses(tx, plan.deploymentId, facts.uses);
+    },
+    DeploymentStarted: noLongerRevocable,
+    DeploymentCancelled: noLongerRevocable,
+    RunAbandoned: noLongerRevocable,
+  };
+}

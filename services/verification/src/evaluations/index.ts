@@ -1,0 +1,3 @@
+export { evaluationReactions } from './evaluation.reactions';
+export { Evaluations, TIMER_KINDS } from './evaluations';
+export { EvidenceController } from './evidence.controller';
