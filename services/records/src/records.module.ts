@@ -1,17 +1,14 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { EventStore } from '@gantry/event-store';
 import { ServiceHost, type ServiceRuntime } from '@gantry/platform';
-import { ApiKeysController } from './api-keys/api-keys.controller';
-import { AuditController } from './deployment-records/audit.controller';
-import { AuditQueries } from './deployment-records/audit-queries';
-import { AuditFindingsController } from './findings/audit-findings.controller';
-import { AuditGrpc } from './grpc/audit.grpc';
-import { KpisController } from './kpis/kpis.controller';
-import { LedgerController } from './ledger/ledger.controller';
-import { LedgerWriter } from './ledger/ledger-writer';
-import { recordsMigrations } from './projections/projections';
-import { ProjectionsController } from './projections/projections.controller';
-import { SatisfactionController } from './satisfaction/satisfaction.controller';
+import { ApiKeysController } from './api-keys';
+import { AuditController, AuditQueries } from './deployment-records';
+import { AuditFindingsController } from './findings';
+import { AuditGrpc } from './grpc';
+import { KpisController } from './kpis';
+import { LedgerController } from './ledger';
+import { LedgerWriter, ProjectionsController, recordsMigrations } from './recording';
+import { SatisfactionController } from './satisfaction';
 
 /** Records: the verifiable ledger, deployment records, audit queries, findings, satisfaction, KPIs and feedback (step 8). */
 @Module({})

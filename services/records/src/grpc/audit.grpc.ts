@@ -5,11 +5,8 @@ import { defer, EMPTY, mergeMap, type Observable } from 'rxjs';
 import { AuthGuard, RequirePermission } from '@gantry/auth';
 import { Database, EventStore } from '@gantry/event-store';
 import { answerGrpc, invalidArgument, rpcError } from '@gantry/platform';
-import { instant, secondsToWait } from '../deployment-records/audit.controller';
-import { AuditQueries } from '../deployment-records/audit-queries';
-import { exportRecord, ledgerPages, writeWhenDrained } from '../ledger/ledger-export';
-import type { LedgerEntry } from '../ledger/ledger';
-import { parseDigest, verifyDigest, verifyLedger, type LedgerVerification } from '../ledger/ledger-verification';
+import { AuditQueries, instant, secondsToWait } from '../deployment-records';
+import { exportRecord, ledgerPages, parseDigest, verifyDigest, verifyLedger, writeWhenDrained, type LedgerEntry, type LedgerVerification } from '../ledger';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,199}$/;

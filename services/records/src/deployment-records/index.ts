@@ -1,0 +1,5 @@
+export { AuditController, instant, secondsToWait } from './audit.controller';
+export { AuditQueries } from './audit-queries';
+export type { DeploymentRecord } from './deployment-record.decider';
+export { closeRecordOnceOutcomeKnown, correctReportsOnIncident } from './deployment-record.reactions';
+export { deploymentRecordsMigrations, projectDeploymentRecord, readDeploymentRecord } from './deployment-records.projection';

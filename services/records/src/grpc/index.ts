@@ -1,0 +1,1 @@
+export { AuditGrpc } from './audit.grpc';
