@@ -2,11 +2,10 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { EventStore } from '@gantry/event-store';
 import { ServiceHost, type ServiceRuntime } from '@gantry/platform';
 import { ApiKeysController } from './api-keys';
-import { AuditController, AuditQueries } from './deployment-records';
+import { AuditController, AuditGrpc, AuditQueries } from './deployment-records';
 import { AuditFindingsController } from './findings';
-import { AuditGrpc } from './grpc';
 import { KpisController } from './kpis';
-import { LedgerController } from './ledger';
+import { LedgerController, LedgerGrpc } from './ledger';
 import { LedgerWriter, ProjectionsController, recordsMigrations } from './recording';
 import { SatisfactionController } from './satisfaction';
 
@@ -18,7 +17,7 @@ export class RecordsModule {
     const writer = new LedgerWriter(store);
     return {
       module: RecordsModule,
-      controllers: [ApiKeysController, AuditController, AuditGrpc, AuditFindingsController, LedgerController, KpisController, SatisfactionController, ProjectionsController],
+      controllers: [ApiKeysController, AuditController, AuditGrpc, AuditFindingsController, LedgerController, LedgerGrpc, KpisController, SatisfactionController, ProjectionsController],
       providers: [
         { provide: EventStore, useValue: store },
         { provide: ServiceHost, useValue: new ServiceHost('records', runtime, store, recordsMigrations, () => [writer.consumer()]) },

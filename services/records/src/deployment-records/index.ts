@@ -1,4 +1,5 @@
-export { AuditController, instant, secondsToWait } from './audit.controller';
+export { AuditController } from './audit.controller';
+export { AuditGrpc } from './audit.grpc';
 export { AuditQueries } from './audit-queries';
 export type { DeploymentRecord } from './deployment-record.decider';
 export { closeRecordOnceOutcomeKnown, correctReportsOnIncident } from './deployment-record.reactions';

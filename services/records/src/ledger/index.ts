@@ -1,4 +1,4 @@
 export { appendToLedger, ledgerMigrations, readDeploymentEntries, type LedgerEntry } from './ledger';
-export { exportRecord, ledgerPages, writeWhenDrained } from './ledger-export';
-export { parseDigest, verifyDigest, verifyLedger, type LedgerVerification } from './ledger-verification';
+export { ledgerPages } from './ledger-export';
 export { LedgerController } from './ledger.controller';
+export { LedgerGrpc } from './ledger.grpc';

@@ -1,1 +1,0 @@
-export { AuditGrpc } from './audit.grpc';
