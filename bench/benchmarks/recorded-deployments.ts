@@ -4,7 +4,7 @@ import { EventStore, type Database } from '@gantry/event-store';
 import type { CloudEvent } from '@gantry/messaging';
 import { boot } from '@gantry/platform';
 import { RecordsModule } from '@gantry/records';
-import { LedgerWriter } from '../../services/records/src/ledger/ledger-writer';
+import { LedgerWriter } from '../../services/records/src/recording';
 
 /**
  * Closed deployment records as records keeps them after real lifecycles, written by records' own code: the other

@@ -1,7 +1,7 @@
 import { knownRoles, type KeyDirectory } from '@gantry/auth';
 import { eventNameOf, SERVICE_TOPICS, type ApiKeyIssued, type ApiKeyRevoked } from '@gantry/contracts';
 import type { Database, Migration, SqlClient } from '@gantry/event-store';
-import type { ConsumerSpec } from './service-host';
+import type { ConsumerSpec } from './consumer-spec';
 
 /**
  * API keys issued by admins (records' ApiKeyIssued / ApiKeyRevoked): every service keeps them in its own schema,

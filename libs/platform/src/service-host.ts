@@ -1,25 +1,13 @@
 import { Logger, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { eventNameOf, topicOfEvent, validatePayload } from '@gantry/contracts';
+import { topicOfEvent } from '@gantry/contracts';
 import { EventStore, migrate, type Migration, type RecordedEvent } from '@gantry/event-store';
-import { deadLetterTopic, messagingMigrations, serviceTopic, startConsumer, startPublisher, type CloudEvent, type ConsumerOptions, type ConsumerOutcome } from '@gantry/messaging';
+import { deadLetterTopic, messagingMigrations, serviceTopic, startConsumer, startPublisher, type ConsumerOutcome } from '@gantry/messaging';
 import { consumedEventAge, consumedMessages, consumerTransientFailures } from '@gantry/observability';
 import { schemaOf, type ServiceName } from './config';
 import { apiKeyMigrations, apiKeysConsumer } from './api-keys';
+import { againstTheContract, type ConsumerSpec } from './consumer-spec';
 import { dueTimerMigrations, startDueTimers, type RunningDueTimers, type TimerHandler } from './due-timers';
 import type { ServiceRuntime } from './runtime';
-
-export type ConsumerSpec = Omit<ConsumerOptions, 'bus' | 'db' | 'schema' | 'onOutcome'>;
-
-/**
- * Every consumer checks a Gantry event's payload against the contract before handling it: a schema-invalid one goes to
- * the dead-letter topic with the reason instead of failing in a handler (and being retried forever). Types the contract
- * does not know (other practices' topics) are left to the consumer's own `validate`.
- */
-export const againstTheContract = (event: CloudEvent): string | undefined => {
-  if (!eventNameOf(event.type)) return undefined;
-  const invalid = validatePayload(event.type, event.data);
-  return invalid ? `${event.type}: ${invalid}` : undefined;
-};
 
 const measure = (consumer: string, outcome: ConsumerOutcome) => {
   consumedMessages.inc({ consumer, topic: outcome.topic, outcome: outcome.kind });

@@ -1,4 +1,4 @@
-import type { LedgerEntry } from '../ledger/ledger';
+import type { LedgerEntry } from '../ledger';
 import { emptyRecord, evolveRecord, type DeploymentRecord } from './deployment-record.decider';
 
 /** A deployment as the ledger knew it at `asOf`: the fold of the entries recorded until then. */

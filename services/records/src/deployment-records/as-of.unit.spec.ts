@@ -1,5 +1,5 @@
 import type { CloudEventEnvelope } from '@gantry/contracts';
-import type { LedgerEntry } from '../ledger/ledger';
+import type { LedgerEntry } from '../ledger';
 import { environmentAsOf, recordAsOf } from './as-of';
 
 /** A scripted scenario: payments 2.4.1 installed at 10:00, upgraded to 2.5.0 at 12:00; ledger retired at 14:00. */

@@ -2,7 +2,7 @@ import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Database, EventStore } from '@gantry/event-store';
 import { NotFound } from '@gantry/platform';
-import { readDeploymentEntries } from '../ledger/ledger';
+import { readDeploymentEntries } from '../ledger';
 import { environmentAsOf, recordAsOf } from './as-of';
 import { causalOrder } from './causal-order';
 import { emptyRecord, evolveRecord } from './deployment-record.decider';

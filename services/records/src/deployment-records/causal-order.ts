@@ -1,4 +1,4 @@
-import type { LedgerEntry } from '../ledger/ledger';
+import type { LedgerEntry } from '../ledger';
 
 /**
  * Orders a deployment's entries so that every event comes after the event that caused it (its `causationid`),

@@ -1,5 +1,5 @@
 import type { CloudEventEnvelope } from '@gantry/contracts';
-import type { LedgerEntry } from '../ledger/ledger';
+import type { LedgerEntry } from '../ledger';
 import { causalOrder } from './causal-order';
 
 const entry = (position: number, id: string, causationid: string | undefined, time: string, source = '/gantry/x', streamversion = 1): LedgerEntry => ({

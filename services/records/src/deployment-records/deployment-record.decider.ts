@@ -269,3 +269,5 @@ function close(record: DeploymentRecord, linkedIncidents: readonly string[], now
     ...release,
   ];
 }
+
+export const recordStream = (deploymentId: string) => ({ streamId: `DeploymentRecord-${deploymentId}`, streamType: 'DeploymentRecord' });

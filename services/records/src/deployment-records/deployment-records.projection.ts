@@ -1,6 +1,6 @@
 import { eventNameOf, type DeploymentRecordClosed } from '@gantry/contracts';
 import type { Migration, SqlClient } from '@gantry/event-store';
-import type { LedgerEntry } from '../ledger/ledger';
+import type { LedgerEntry } from '../ledger';
 import { emptyRecord, evolveRecord, type DeploymentRecord } from './deployment-record.decider';
 
 /**
@@ -87,6 +87,12 @@ export async function readFoldedRecord(client: SqlClient, schema: string, deploy
   const result = await client.query<{ record: DeploymentRecord; last_position: string }>(`SELECT record, last_position FROM ${schema}.deployment_records WHERE deployment_id = $1`, [deploymentId]);
   const row = result.rows[0];
   return row && { record: row.record, lastPosition: Number(row.last_position) };
+}
+
+/** The deployments of a change, for an incident linked to the change. */
+export async function deploymentsOfChange(client: SqlClient, schema: string, changeId: string): Promise<string[]> {
+  const result = await client.query<{ deployment_id: string }>(`SELECT deployment_id FROM ${schema}.deployment_records WHERE change_id = $1`, [changeId]);
+  return result.rows.map((r) => r.deployment_id);
 }
 
 /**

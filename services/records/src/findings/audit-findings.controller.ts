@@ -5,7 +5,7 @@ import { RequirePermission } from '@gantry/auth';
 import { FINDING_SEVERITIES, type AuditFindingRecorded, type FindingSeverity } from '@gantry/contracts';
 import { Database, EventStore } from '@gantry/event-store';
 import { CommandContext, executeCommand, NotFound, type RequestContext } from '@gantry/platform';
-import { readDeploymentRecord } from '../deployment-records/deployment-records.projection';
+import { readDeploymentRecord } from '../deployment-records';
 import { commandId } from '../command-id';
 import { auditFindingDecider, findingStream } from './audit-finding.decider';
 import { listAuditFindings } from './audit-findings.projection';

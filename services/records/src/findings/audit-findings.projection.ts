@@ -1,6 +1,6 @@
 import { EVENT_TYPES, type AuditFindingRecorded, type FindingSeverity } from '@gantry/contracts';
 import type { Migration, SqlClient } from '@gantry/event-store';
-import type { LedgerEntry } from '../ledger/ledger';
+import type { LedgerEntry } from '../ledger';
 
 /** Audit findings as the ledger holds them (AuditFindingRecorded comes back from records' own topic). */
 export const auditFindingsMigrations: Migration[] = [

@@ -1,6 +1,6 @@
 import { ITSM_INCIDENT_EVENT_TYPES, itsmIncidentEventNameOf, type IncidentLinked, type IncidentResolved, type IncidentSeverity } from '@gantry/contracts';
 import type { Migration, SqlClient } from '@gantry/event-store';
-import type { LedgerEntry } from '../ledger/ledger';
+import type { LedgerEntry } from '../ledger';
 
 /**
  * Incidents the service desk linked to a deployment or to a change (`itsm.incidents.v1`), one row per incident
@@ -93,10 +93,4 @@ export async function incidentsLinkedTo(client: SqlClient, schema: string, deplo
     [deploymentIds, changeIds],
   );
   return result.rows.map(toIncident);
-}
-
-/** The deployments of a change, for an incident linked to the change. */
-export async function deploymentsOfChange(client: SqlClient, schema: string, changeId: string): Promise<string[]> {
-  const result = await client.query<{ deployment_id: string }>(`SELECT deployment_id FROM ${schema}.deployment_records WHERE change_id = $1`, [changeId]);
-  return result.rows.map((r) => r.deployment_id);
 }

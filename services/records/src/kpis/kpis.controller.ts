@@ -4,10 +4,10 @@ import { IsIn, IsISO8601, IsOptional, IsString, Matches, MaxLength } from 'class
 import { RequirePermission } from '@gantry/auth';
 import { Database, EventStore, type SqlClient } from '@gantry/event-store';
 import { CommandContext, periodAsked, type RequestContext } from '@gantry/platform';
-import type { DeploymentRecord } from '../deployment-records/deployment-record.decider';
-import { listAuditFindings } from '../findings/audit-findings.projection';
-import { incidentsLinkedTo } from '../incidents/incidents.projection';
-import { satisfactionResponsesBetween } from '../satisfaction/satisfaction.projection';
+import type { DeploymentRecord } from '../deployment-records';
+import { listAuditFindings } from '../findings';
+import { incidentsLinkedTo } from '../incidents';
+import { satisfactionResponsesBetween } from '../satisfaction';
 import { computeKpis, KPI_DEFINITIONS, PERIODS, periodsBetween, type KpiQuery, type Period } from './kpis';
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,199}$/;

@@ -1,6 +1,6 @@
 import type { AuditFindingRecorded, SatisfactionResponseRecorded } from '@gantry/contracts';
-import type { DeploymentRecord } from '../deployment-records/deployment-record.decider';
-import type { Incident } from '../incidents/incidents.projection';
+import type { DeploymentRecord } from '../deployment-records';
+import type { Incident } from '../incidents';
 
 /**
  * The KPIs of domain.md, folded from records' projections by pure functions. Every figure carries its numerator,

@@ -1,6 +1,6 @@
 import type { AuditFindingRecorded, SatisfactionResponseRecorded } from '@gantry/contracts';
-import type { DeploymentRecord } from '../deployment-records/deployment-record.decider';
-import type { Incident } from '../incidents/incidents.projection';
+import type { DeploymentRecord } from '../deployment-records';
+import type { Incident } from '../incidents';
 import { computeKpis, percentile, periodsBetween, periodStart, type Kpi, type KpiName } from './kpis';
 
 const at = (hhmm: string) => `2026-12-01T${hhmm}:00.000Z`;

@@ -1,6 +1,6 @@
 import { EVENT_TYPES, type SatisfactionResponseRecorded } from '@gantry/contracts';
 import type { Migration, SqlClient } from '@gantry/event-store';
-import type { LedgerEntry } from '../ledger/ledger';
+import type { LedgerEntry } from '../ledger';
 
 /** Satisfaction responses as the ledger holds them (SatisfactionResponseRecorded comes back from records' own topic). */
 export const satisfactionMigrations: Migration[] = [

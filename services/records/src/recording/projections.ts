@@ -1,12 +1,10 @@
 import type { IncidentLinked } from '@gantry/contracts';
 import type { Database, Migration, SqlClient } from '@gantry/event-store';
-import type { DeploymentRecord } from '../deployment-records/deployment-record.decider';
-import { deploymentRecordsMigrations, projectDeploymentRecord } from '../deployment-records/deployment-records.projection';
-import { auditFindingsMigrations, projectAuditFinding } from '../findings/audit-findings.projection';
-import { incidentsMigrations, projectIncident } from '../incidents/incidents.projection';
-import { ledgerMigrations, type LedgerEntry } from '../ledger/ledger';
-import { ledgerPages } from '../ledger/ledger-export';
-import { projectSatisfactionResponse, satisfactionMigrations } from '../satisfaction/satisfaction.projection';
+import { deploymentRecordsMigrations, projectDeploymentRecord, type DeploymentRecord } from '../deployment-records';
+import { auditFindingsMigrations, projectAuditFinding } from '../findings';
+import { incidentsMigrations, projectIncident } from '../incidents';
+import { ledgerMigrations, ledgerPages, type LedgerEntry } from '../ledger';
+import { projectSatisfactionResponse, satisfactionMigrations } from '../satisfaction';
 
 /** Records' schema: the ledger, and every projection derived from it alone. */
 export const recordsMigrations: Migration[] = [...ledgerMigrations, ...deploymentRecordsMigrations, ...incidentsMigrations, ...auditFindingsMigrations, ...satisfactionMigrations];

@@ -1,14 +1,10 @@
 import { FEEDBACK_TOPICS, INBOUND_TOPICS, itsmIncidentEventNameOf, SERVICE_TOPICS, validateItsmEvent } from '@gantry/contracts';
 import { EventStore, type SqlClient } from '@gantry/event-store';
 import type { CloudEvent, IncomingMessage } from '@gantry/messaging';
-import { againstTheContract, causedBy, executeCommand, type ConsumerSpec } from '@gantry/platform';
-import { closableNow, recordDecider } from '../deployment-records/deployment-record.decider';
-import { readDeploymentRecord } from '../deployment-records/deployment-records.projection';
-import { deploymentsOfChange, incidentsOf } from '../incidents/incidents.projection';
-import { projectEntry } from '../projections/projections';
-import { appendToLedger } from './ledger';
-
-export const recordStream = (deploymentId: string) => ({ streamId: `DeploymentRecord-${deploymentId}`, streamType: 'DeploymentRecord' });
+import { againstTheContract, causedBy, type ConsumerSpec } from '@gantry/platform';
+import { closeRecordOnceOutcomeKnown, correctReportsOnIncident } from '../deployment-records';
+import { appendToLedger } from '../ledger';
+import { projectEntry } from './projections';
 
 /** Every topic Gantry and the practices around it write to, feedback included. */
 export const LEDGER_TOPICS = [...Object.values(SERVICE_TOPICS), ...Object.values(INBOUND_TOPICS), ...Object.values(FEEDBACK_TOPICS)];
@@ -44,17 +40,7 @@ export class LedgerWriter {
     const { record, incident } = await projectEntry(tx, this.store.schema, entry);
     const now = new Date().toISOString();
     const metadata = causedBy('records', event);
-    if (record && closableNow(record)) {
-      const incidents = await incidentsOf(tx, this.store.schema, record.deploymentId, record.changeId);
-      await executeCommand(this.store, recordDecider, recordStream(record.deploymentId), { type: 'CloseRecord', record, incidents, now }, { metadata }, tx);
-    }
-    if (incident) {
-      const affected = incident.deploymentId ? [incident.deploymentId] : await deploymentsOfChange(tx, this.store.schema, incident.changeId!);
-      for (const deploymentId of affected) {
-        const changeId = incident.changeId ?? (await readDeploymentRecord(tx, this.store.schema, deploymentId))?.changeId;
-        const incidents = await incidentsOf(tx, this.store.schema, deploymentId, changeId);
-        await executeCommand(this.store, recordDecider, recordStream(deploymentId), { type: 'CorrectReport', deploymentId, incidents, now }, { metadata }, tx);
-      }
-    }
+    if (record) await closeRecordOnceOutcomeKnown(this.store, tx, record, now, metadata);
+    if (incident) await correctReportsOnIncident(this.store, tx, incident, now, metadata);
   }
 }

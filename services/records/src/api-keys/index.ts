@@ -1,0 +1,1 @@
+export { ApiKeysController } from './api-keys.controller';

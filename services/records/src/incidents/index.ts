@@ -1,0 +1,1 @@
+export { incidentsLinkedTo, incidentsMigrations, incidentsOf, projectIncident, type Incident } from './incidents.projection';

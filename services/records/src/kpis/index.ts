@@ -1,0 +1,1 @@
+export { KpisController } from './kpis.controller';

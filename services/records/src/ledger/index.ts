@@ -1,0 +1,4 @@
+export { appendToLedger, ledgerMigrations, readDeploymentEntries, type LedgerEntry } from './ledger';
+export { ledgerPages } from './ledger-export';
+export { LedgerController } from './ledger.controller';
+export { LedgerGrpc } from './ledger.grpc';

@@ -1,0 +1,3 @@
+export { LedgerWriter } from './ledger-writer';
+export { recordsMigrations } from './projections';
+export { ProjectionsController } from './projections.controller';

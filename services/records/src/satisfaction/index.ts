@@ -1,0 +1,2 @@
+export { SatisfactionController } from './satisfaction.controller';
+export { projectSatisfactionResponse, satisfactionMigrations, satisfactionResponsesBetween } from './satisfaction.projection';
