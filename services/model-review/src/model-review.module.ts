@@ -1,21 +1,11 @@
 import { Module, type DynamicModule, type Provider } from '@nestjs/common';
 import { EventStore } from '@gantry/event-store';
 import { ServiceHost, type ServiceRuntime } from '@gantry/platform';
-import { AdoptionController } from './adoption/adoption.controller';
-import { adoptionConsumer, adoptionMigrations } from './adoption/adoption';
-import { modelOutcomesConsumer, modelOutcomesMigrations } from './model-outcomes/model-outcomes';
-import { MODEL_REVIEW_SCHEMA, ModelOutcomesController } from './model-outcomes/model-outcomes.controller';
-import { DeploymentModels } from './models/models';
-import { ModelsController } from './models/models.controller';
-import { modelsMigrations } from './models/models.read-model';
-import { StarterCatalogueOnStart } from './models/starter-catalogue.boot';
-import { StarterCatalogue } from './models/starter-catalogue.loader';
-import { failureReviewsConsumer } from './reviews/failure-reviews.consumer';
-import { CLOCK, REVIEW_POLICY, reviewPolicyFromEnv, systemClock, type Clock, type ReviewPolicy } from './reviews/review-policy';
-import { ReviewScheduler } from './reviews/review-scheduler';
-import { ModelReviews } from './reviews/reviews';
-import { ReviewsController } from './reviews/reviews.controller';
-import { reviewsMigrations } from './reviews/reviews.read-model';
+import { AdoptionController, adoptionConsumer, adoptionMigrations } from './adoption';
+import { CLOCK, systemClock, type Clock } from './clock';
+import { ModelOutcomesController, modelOutcomesConsumer, modelOutcomesMigrations } from './model-outcomes';
+import { DeploymentModels, ModelsController, modelsMigrations, REVIEWS_OF_MODELS, StarterCatalogue, StarterCatalogueOnStart } from './models';
+import { failureReviewsConsumer, ModelReviews, REVIEW_POLICY, reviewPolicyFromEnv, ReviewScheduler, ReviewsController, reviewsMigrations, type ReviewPolicy } from './reviews';
 
 export interface ModelReviewOptions {
   /** load the starter catalogue on start (the embedded default does) */
@@ -41,10 +31,10 @@ export class ModelReviewModule {
       controllers: [ModelOutcomesController, ModelsController, ReviewsController, AdoptionController],
       providers: [
         { provide: EventStore, useValue: store },
-        { provide: MODEL_REVIEW_SCHEMA, useValue: store.schema },
         { provide: CLOCK, useValue: clock },
         { provide: REVIEW_POLICY, useValue: policy },
         ModelReviews,
+        { provide: REVIEWS_OF_MODELS, useExisting: ModelReviews },
         DeploymentModels,
         StarterCatalogue,
         {

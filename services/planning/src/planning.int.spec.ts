@@ -7,8 +7,8 @@ import { EventStore } from '@gantry/event-store';
 import { againstTheContract, boot, type RunningProcess } from '@gantry/platform';
 import { createTestDatabase, eventually, type TestDatabase } from '@gantry/testing';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { Deployments } from './deployments/deployments';
-import { lockReservationKeys } from './schedule/reservations';
+import { Deployments } from './deployments';
+import { lockReservationKeys } from './schedule';
 import { planningConsumers, PlanningModule } from './planning.module';
 
 /**

@@ -1,18 +1,11 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { EventStore } from '@gantry/event-store';
 import { ServiceHost, type ConsumerSpec, type ServiceRuntime } from '@gantry/platform';
-import { itsmChangesConsumer } from './change-enablement/itsm-changes.consumer';
-import { Deployments } from './deployments/deployments';
-import { DeploymentsController } from './deployments/deployments.controller';
-import { DeploymentsGrpc } from './deployments/deployments.grpc';
-import { Environments } from './environments/environments';
-import { EnvironmentsController } from './environments/environments.controller';
-import { closedDeploymentsReleaseTheirWindows } from './schedule/closed-deployments.consumer';
-import { deploymentModelsConsumer, planningReadModelMigrations, startedDeploymentsConsumer, succeededVersionsConsumer } from './read-models/planning-read-models';
-import { deploymentProgressConsumer, deploymentProgressMigrations } from './read-models/deployment-progress';
-import { scheduleMigrations } from './schedule/reservations';
-import { Schedule } from './schedule/schedule';
-import { ScheduleController } from './schedule/schedule.controller';
+import { itsmChangesConsumer } from './change-enablement';
+import { closedDeploymentsReleaseTheirWindows, Deployments, DeploymentsController, DeploymentsGrpc } from './deployments';
+import { Environments, EnvironmentsController } from './environments';
+import { deploymentModelsConsumer, deploymentProgressConsumer, deploymentProgressMigrations, planningReadModelMigrations, startedDeploymentsConsumer, succeededVersionsConsumer } from './read-models';
+import { Schedule, ScheduleController, scheduleMigrations } from './schedule';
 
 /** What planning learns from other services' topics and from change enablement. */
 export const planningConsumers = (store: EventStore, deployments: Deployments): ConsumerSpec[] => [

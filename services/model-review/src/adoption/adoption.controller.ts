@@ -1,10 +1,9 @@
-import { Controller, Get, Inject, Query } from '@nestjs/common';
+import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { RequirePermission } from '@gantry/auth';
-import { Database } from '@gantry/event-store';
+import { EventStore } from '@gantry/event-store';
 import { IsIn, IsISO8601, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { MODEL_REVIEW_SCHEMA } from '../model-outcomes/model-outcomes.controller';
 import { ADOPTION_PERIODS, adoptionFigures, type AdoptionPeriod } from './adoption';
 
 export class AdoptionQueryDto {
@@ -19,15 +18,12 @@ export class AdoptionQueryDto {
 @ApiBearerAuth()
 @Controller('model-adoption')
 export class AdoptionController {
-  constructor(
-    private readonly db: Database,
-    @Inject(MODEL_REVIEW_SCHEMA) private readonly schema: string,
-  ) {}
+  constructor(private readonly store: EventStore) {}
 
   @Get()
   @RequirePermission('models:read')
   async figures(@Query() query: AdoptionQueryDto) {
     const period = query.period ?? 'month';
-    return { period, periods: await adoptionFigures(this.db, this.schema, period, query.from ?? null, query.to ?? null, query.model ?? null) };
+    return { period, periods: await adoptionFigures(this.store.db, this.store.schema, period, query.from ?? null, query.to ?? null, query.model ?? null) };
   }
 }

@@ -2,7 +2,7 @@ import { EVENT_TYPES, SERVICE_TOPICS, validatePayload, type DeploymentPlanned, t
 import { KafkaBus } from '@gantry/messaging';
 import { eventually, type TestDatabase } from '@gantry/testing';
 import { randomUUID } from 'node:crypto';
-import { STARTER_CATALOGUE } from '../models/starter-catalogue';
+import { STARTER_CATALOGUE } from '../models';
 import { call, freshDatabase, kafkaBrokers, startModelReview, suffix, tokenFor, type ModelReviewUnderTest } from '../test-fixtures';
 
 let database: TestDatabase;

@@ -1,7 +1,7 @@
 import { eventNameOf, SERVICE_TOPICS, type DeploymentPlanned, type ModelRef } from '@gantry/contracts';
 import type { EventStore, Migration, SqlClient } from '@gantry/event-store';
 import { loadAggregate, type ConsumerSpec } from '@gantry/platform';
-import { deploymentModelDecider, type DeploymentModel } from '../models/deployment-model.decider';
+import { deploymentModelDecider, modelStream, type DeploymentModel } from '../models';
 
 /**
  * How a deployment was planned, as the catalogue stood when planning's `DeploymentPlanned` arrived:
@@ -50,7 +50,7 @@ export const adoptionConsumer = (store: EventStore): ConsumerSpec => ({
   handle: async (event, tx: SqlClient) => {
     const planned = event.data as DeploymentPlanned;
     const model = planned.model ?? null;
-    const catalogue = model ? (await loadAggregate(store, deploymentModelDecider, `DeploymentModel-${model.name}`, tx)).state : deploymentModelDecider.initialState;
+    const catalogue = model ? (await loadAggregate(store, deploymentModelDecider, modelStream(model.name).streamId, tx)).state : deploymentModelDecider.initialState;
     await tx.query(
       `INSERT INTO ${store.schema}.model_adoption (deployment_id, planned_at, model_name, model_version, usage) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (deployment_id) DO NOTHING`,
       [planned.deploymentId, event.time ?? new Date().toISOString(), model?.name ?? null, model?.version ?? null, usageOf(model, catalogue)],

@@ -1,5 +1,4 @@
-import { deploymentModelDecider, type DeploymentModel } from '../models/deployment-model.decider';
-import { STARTER_CATALOGUE } from '../models/starter-catalogue';
+import { deploymentModelDecider, STARTER_CATALOGUE, type DeploymentModel } from '../models';
 import { usageOf } from './adoption';
 
 const content = STARTER_CATALOGUE[0];

@@ -1,11 +1,9 @@
-import { BadRequestException, Controller, Get, Inject, Query } from '@nestjs/common';
+import { BadRequestException, Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { RequirePermission } from '@gantry/auth';
 import { modelNameSchema } from '@gantry/contracts';
-import { Database } from '@gantry/event-store';
+import { EventStore } from '@gantry/event-store';
 import { readModelOutcomes } from './model-outcomes';
-
-export const MODEL_REVIEW_SCHEMA = Symbol('model-review schema');
 
 const MODEL_NAME = new RegExp(modelNameSchema.pattern);
 
@@ -13,10 +11,7 @@ const MODEL_NAME = new RegExp(modelNameSchema.pattern);
 @ApiBearerAuth()
 @Controller('model-outcomes')
 export class ModelOutcomesController {
-  constructor(
-    private readonly db: Database,
-    @Inject(MODEL_REVIEW_SCHEMA) private readonly schema: string,
-  ) {}
+  constructor(private readonly store: EventStore) {}
 
   /** Closed deployments per model version and outcome. */
   @Get()
@@ -26,6 +21,6 @@ export class ModelOutcomesController {
     if (model !== undefined && (typeof model !== 'string' || model.length > modelNameSchema.maxLength || !MODEL_NAME.test(model))) {
       throw new BadRequestException('model must be a model name (letters, digits, ".", "_" and "-", at most 100)');
     }
-    return { outcomes: await readModelOutcomes(this.db, this.schema, model) };
+    return { outcomes: await readModelOutcomes(this.store.db, this.store.schema, model) };
   }
 }

@@ -5,7 +5,7 @@ import { CommandContext, expectedVersionFrom, type HttpResponse, type RequestCon
 import { DeploymentModels } from './models';
 import { ModelContentDto, ModelQueryDto, PublishModelDto, RetireModelDto, ReviseModelDto } from './models.dto';
 import { StarterCatalogue } from './starter-catalogue.loader';
-import { CLOCK, type Clock } from '../reviews/review-policy';
+import { CLOCK, type Clock } from '../clock';
 
 /** A model's name as it appears in URLs and ModelRefs. */
 export class ModelNamePipe implements PipeTransform<string, string> {

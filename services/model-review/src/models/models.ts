@@ -3,10 +3,9 @@ import { validatePayload, type DeploymentModelContent, type DeploymentModelRevis
 import { EventStore, type EventMetadata, type SqlClient } from '@gantry/event-store';
 import { executeCommand, loadAggregate, NotFound, RuleRefused, type RequestContext } from '@gantry/platform';
 import { deploymentModelDecider, type DeploymentModelCommand, type DeploymentModelEvent } from './deployment-model.decider';
-import { CLOCK, REVIEW_POLICY, dueAfter, type Clock, type ReviewPolicy } from '../reviews/review-policy';
-import { ModelReviews } from '../reviews/reviews';
-import { scheduleReview, unscheduleReview } from '../reviews/reviews.read-model';
+import { CLOCK, type Clock } from '../clock';
 import { listModels, projectModelEvents, type ModelFilter, type ModelStatus, type ModelSummary } from './models.read-model';
+import { REVIEWS_OF_MODELS, type ReviewsOfModels } from './reviews-of-models';
 
 export const modelStream = (name: string) => ({ streamId: `DeploymentModel-${name}`, streamType: 'DeploymentModel' });
 
@@ -82,28 +81,24 @@ export function checkedContent(content: unknown): DeploymentModelContent {
 export class DeploymentModels {
   constructor(
     private readonly store: EventStore,
-    private readonly reviews: ModelReviews,
-    @Inject(REVIEW_POLICY) private readonly policy: ReviewPolicy,
+    @Inject(REVIEWS_OF_MODELS) private readonly reviews: ReviewsOfModels,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   /**
-   * Runs a command and, in the same transaction, updates the catalogue read model and the review schedule (a
-   * published version is due for review an interval later; a retired model never), and tells the users of a model
-   * revised after a review that the new version is out.
+   * Runs a command and, in the same transaction, updates the catalogue read model and tells the model's reviews what
+   * was published (with the review a revision answers) or retired.
    */
   async execute(name: string, command: DeploymentModelCommand, metadata: EventMetadata, expectedVersion?: number, tx?: SqlClient) {
     const run = async (t: SqlClient) => {
       const result = await executeCommand(this.store, deploymentModelDecider, modelStream(name), command, { metadata, expectedVersion }, t).catch(atTheEdge);
       await projectModelEvents(t, this.store.schema, result.events, result.version, command.at);
       for (const event of result.events) {
-        if (event.type === 'DeploymentModelRetired') await unscheduleReview(t, this.store.schema, name);
+        if (event.type === 'DeploymentModelRetired') await this.reviews.retired(name, t);
         if (event.type !== 'DeploymentModelPublished') continue;
-        await scheduleReview(t, this.store.schema, name, dueAfter(event.data.publishedAt, this.policy));
         const history = await this.store.readStream(modelStream(name).streamId, t);
         const revision = history.find((e) => e.type === 'DeploymentModelRevised' && (e.data as DeploymentModelRevised).version === event.data.version);
-        const reviewId = (revision?.data as DeploymentModelRevised | undefined)?.reviewId;
-        if (reviewId) await this.reviews.communicateUpdate(reviewId, event.data.version, event.data.supersedes, event.data.publishedAt, metadata, t);
+        await this.reviews.published(name, event.data, (revision?.data as DeploymentModelRevised | undefined)?.reviewId ?? null, metadata, t);
       }
       return result;
     };

@@ -1,6 +1,7 @@
 import { Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import type { Clock } from '../reviews/review-policy';
-import { StarterCatalogue, systemMetadata } from './starter-catalogue.loader';
+import type { Clock } from '../clock';
+import { systemMetadata } from '../system-metadata';
+import { StarterCatalogue } from './starter-catalogue.loader';
 
 /** The embedded default loads the starter catalogue on start; models that exist already are left alone. */
 export class StarterCatalogueOnStart implements OnApplicationBootstrap {

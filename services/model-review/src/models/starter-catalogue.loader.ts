@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EventStore, type EventMetadata } from '@gantry/event-store';
 import { loadAggregate } from '@gantry/platform';
-import { randomUUID } from 'node:crypto';
 import { deploymentModelDecider } from './deployment-model.decider';
 import { DeploymentModels, modelStream } from './models';
 import { STARTER_CATALOGUE } from './starter-catalogue';
@@ -12,12 +11,6 @@ export interface CatalogueLoaded {
   /** models that existed already (in any state, retired included): left as they are */
   skipped: string[];
 }
-
-/** The metadata of what the service records on its own behalf (at start-up, on schedule). */
-export const systemMetadata = (): EventMetadata => {
-  const id = randomUUID();
-  return { actor: { subject: 'gantry-model-review', roles: [], channel: 'system' }, correlationId: id, causationId: id };
-};
 
 /** Loads the starter catalogue: each model that does not exist yet is drafted and published, in one transaction. */
 @Injectable()

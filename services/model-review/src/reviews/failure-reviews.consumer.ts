@@ -2,7 +2,8 @@ import { eventNameOf, SERVICE_TOPICS, type DeploymentRecordClosed } from '@gantr
 import type { EventStore, SqlClient } from '@gantry/event-store';
 import { causedBy, type ConsumerSpec } from '@gantry/platform';
 import { reviewCalledFor } from './findings';
-import type { Clock, ReviewPolicy } from './review-policy';
+import type { Clock } from '../clock';
+import type { ReviewPolicy } from './review-policy';
 import { recentClosedDeployments, rememberClosedDeployment } from './reviews.read-model';
 import type { ModelReviews } from './reviews';
 

@@ -1,12 +1,5 @@
 import type { FailureThreshold } from './findings';
 
-/** Time as the service sees it; tests control it. */
-export interface Clock {
-  now(): Date;
-}
-export const CLOCK = Symbol('Clock');
-export const systemClock: Clock = { now: () => new Date() };
-
 /** When models are reviewed. */
 export interface ReviewPolicy {
   /** an active model is due for review this many days after its publication or its last review */

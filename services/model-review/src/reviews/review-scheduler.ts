@@ -1,7 +1,8 @@
 import { Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { EventStore } from '@gantry/event-store';
-import { systemMetadata } from '../models/starter-catalogue.loader';
-import type { Clock, ReviewPolicy } from './review-policy';
+import type { Clock } from '../clock';
+import { systemMetadata } from '../system-metadata';
+import type { ReviewPolicy } from './review-policy';
 import type { ModelReviews } from './reviews';
 
 /**

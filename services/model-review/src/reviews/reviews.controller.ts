@@ -4,7 +4,7 @@ import { RequirePermission } from '@gantry/auth';
 import { CommandContext, type HttpResponse, optionalExpectedVersion, type RequestContext, withETag } from '@gantry/platform';
 import { createHash, randomUUID } from 'node:crypto';
 import { modelOfReview } from './model-review.decider';
-import { CLOCK, type Clock } from './review-policy';
+import { CLOCK, type Clock } from '../clock';
 import { ModelReviews, type Actor } from './reviews';
 import { ChangeInitiativeStatusDto, CloseReviewDto, OpenReviewDto, RecordFindingDto, RegisterInitiativeDto, RequestChangeDto, ReviewQueryDto } from './reviews.dto';
 

@@ -4,7 +4,7 @@ import { KafkaBus } from '@gantry/messaging';
 import { eventually, type TestDatabase } from '@gantry/testing';
 import { randomUUID } from 'node:crypto';
 import { call, freshDatabase, kafkaBrokers, startModelReview, suffix, tokenFor, watchTopics, type ModelReviewUnderTest } from '../test-fixtures';
-import { STARTER_CATALOGUE } from '../models/starter-catalogue';
+import { STARTER_CATALOGUE } from '../models';
 import { ReviewScheduler } from './review-scheduler';
 import type { ReviewPolicy } from './review-policy';
 

@@ -1,15 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { InitiativeStatus, ReviewDecision, ReviewTrigger } from '@gantry/contracts';
+import type { DeploymentModelPublished, InitiativeStatus, ReviewDecision, ReviewTrigger } from '@gantry/contracts';
 import { EventStore, type EventMetadata, type SqlClient } from '@gantry/event-store';
 import { executeCommand, loadAggregate, NotFound, RuleRefused } from '@gantry/platform';
-import { deploymentModelDecider } from '../models/deployment-model.decider';
+import { deploymentModelDecider, modelStream, type ReviewsOfModels } from '../models';
 import { computeFindings } from './findings';
 import { modelOfReview, modelReviewDecider, type ModelReviewCommand, type Review } from './model-review.decider';
 import { REVIEW_POLICY, dueAfter, type ReviewPolicy } from './review-policy';
 import { closedDeploymentsBetween, listReviews, projectReviewEvents, scheduleReview, unscheduleReview, type ReviewSummary } from './reviews.read-model';
 
 export const reviewStream = (name: string) => ({ streamId: `ModelReview-${name}`, streamType: 'ModelReview' });
-const modelStreamId = (name: string) => `DeploymentModel-${name}`;
 
 export interface ReviewView extends Review {
   /** the version of the model's review stream: the ETag */
@@ -25,7 +24,7 @@ export interface Actor {
 
 /** The application service of model reviews: REST, the failure consumer, the scheduler and model publication use it. */
 @Injectable()
-export class ModelReviews {
+export class ModelReviews implements ReviewsOfModels {
   constructor(
     private readonly store: EventStore,
     @Inject(REVIEW_POLICY) private readonly policy: ReviewPolicy,
@@ -37,7 +36,7 @@ export class ModelReviews {
    */
   async open(name: string, trigger: ReviewTrigger, reason: string, actor: Actor, tx?: SqlClient): Promise<string | null> {
     const run = async (t: SqlClient): Promise<string | null> => {
-      const model = await loadAggregate(this.store, deploymentModelDecider, modelStreamId(name), t);
+      const model = await loadAggregate(this.store, deploymentModelDecider, modelStream(name).streamId, t);
       if (model.state.status === 'none') {
         if (trigger === 'manual') throw new NotFound(`deployment model ${name} does not exist`);
         await unscheduleReview(t, this.store.schema, name);
@@ -92,16 +91,27 @@ export class ModelReviews {
     const name = this.modelOf(reviewId);
     await this.store.db.transaction(async (tx) => {
       const result = await this.execute(name, { type: 'CloseModelReview', reviewId, decision, rationale, by: actor.by, at: actor.at }, actor.metadata, tx, expectedVersion);
-      const model = await loadAggregate(this.store, deploymentModelDecider, modelStreamId(name), tx);
+      const model = await loadAggregate(this.store, deploymentModelDecider, modelStream(name).streamId, tx);
       if (result.events.length > 0 && model.state.status === 'current' && model.state.active) await scheduleReview(tx, this.store.schema, name, dueAfter(actor.at, this.policy));
     });
     return this.get(reviewId);
   }
 
-  /** A version revised after a review was published: everyone who used the model in the reviewed period is told. */
-  async communicateUpdate(reviewId: string, version: number, previousVersion: number | null, at: string, metadata: EventMetadata, tx: SqlClient): Promise<void> {
-    const name = this.modelOf(reviewId);
-    await this.execute(name, { type: 'CommunicateModelUpdate', reviewId, version, previousVersion, at }, metadata, tx);
+  /**
+   * A version was published: it is due for review an interval later. One revised after a review: everyone who used the
+   * model in the reviewed period is told.
+   */
+  async published(name: string, published: DeploymentModelPublished, reviewId: string | null, metadata: EventMetadata, tx: SqlClient): Promise<void> {
+    await scheduleReview(tx, this.store.schema, name, dueAfter(published.publishedAt, this.policy));
+    if (reviewId) {
+      const { version, supersedes: previousVersion, publishedAt: at } = published;
+      await this.execute(this.modelOf(reviewId), { type: 'CommunicateModelUpdate', reviewId, version, previousVersion, at }, metadata, tx);
+    }
+  }
+
+  /** A retired model is never reviewed again. */
+  async retired(name: string, tx: SqlClient): Promise<void> {
+    await unscheduleReview(tx, this.store.schema, name);
   }
 
   /** The end of the period the model's last review looked at; null before its first review. */

@@ -10,7 +10,7 @@ import {
 import type { SqlClient } from '@gantry/event-store';
 import { PoisonMessage, type CloudEvent } from '@gantry/messaging';
 import { causedBy, RuleRefused, type ConsumerSpec } from '@gantry/platform';
-import { deploymentIdFor, type Deployments } from '../deployments/deployments';
+import { deploymentIdFor, type Deployments } from '../deployments';
 
 /**
  * The third door: change enablement's events on `itsm.changes.v1`. An authorised change is the same command as

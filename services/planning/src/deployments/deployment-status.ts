@@ -1,4 +1,4 @@
-import type { DeploymentOutcome } from '@gantry/contracts';
+import type { DeploymentProgress } from '../read-models';
 import type { Deployment } from './deployment.decider';
 
 /**
@@ -10,22 +10,6 @@ import type { Deployment } from './deployment.decider';
  */
 export const DEPLOYMENT_STATUSES = ['requested', 'planned', 'verified', 'executing', 'executed', 'succeeded', 'failed', 'rolled-back', 'cancelled', 'rejected'] as const;
 export type DeploymentStatus = (typeof DEPLOYMENT_STATUSES)[number];
-
-/** What the services after planning reported about a deployment (read-models/deployment-progress.ts). */
-export interface DeploymentProgress {
-  /** verification's ComponentsVerified */
-  componentsVerified?: true;
-  /** verification's TargetEnvironmentVerified */
-  environmentVerified?: true;
-  /** execution's DeploymentStarted */
-  startedAt?: string;
-  /** execution's DeploymentExecuted */
-  executedAt?: string;
-  /** records' DeploymentRecordClosed */
-  outcome?: DeploymentOutcome;
-  cause?: string;
-  closedAt?: string;
-}
 
 /** Topics arrive independently: the furthest step reported counts, and a closed record's outcome above all. */
 export const statusOf = (deployment: Exclude<Deployment, { status: 'none' }>, progress: DeploymentProgress): DeploymentStatus => {

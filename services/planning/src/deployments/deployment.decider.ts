@@ -15,9 +15,9 @@ import type {
   RejectionReason,
   Wave,
 } from '@gantry/contracts';
-import type { Environment } from '../environments/environment.decider';
-import { conflictingReservation } from '../schedule/reservations';
-import { nextAvailableWindow } from '../schedule/free-windows';
+import type { Environment } from '../environments';
+import type { ActiveModel } from '../read-models';
+import { conflictingReservation, nextAvailableWindow } from '../schedule';
 
 /**
  * The Deployment aggregate in planning: a request for an authorised change, and its plan or its rejection. A plan
@@ -64,13 +64,6 @@ export function evolve(state: Deployment, event: DeploymentEvent): Deployment {
       return unknown;
     }
   }
-}
-
-/** The active version of a deployment model, as planning's read model keeps it. */
-export interface ActiveModel {
-  name: string;
-  version: number;
-  content: DeploymentModelContent;
 }
 
 /** What planning knows when it decides: read in the same transaction as the decision. */

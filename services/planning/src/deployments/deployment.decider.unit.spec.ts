@@ -1,7 +1,8 @@
 import { specification } from '@gantry/decider';
 import type { DeploymentModelContent, DeploymentRequested, EnvironmentDefinition } from '@gantry/contracts';
-import { production, staging } from '../environments/environment.fixture';
-import { deploymentDecider, planFor, wavesFor, type ActiveModel, type DeploymentEvent, type PlanningFacts } from './deployment.decider';
+import { production, staging } from '../test-fixtures';
+import type { ActiveModel } from '../read-models';
+import { deploymentDecider, planFor, wavesFor, type DeploymentEvent, type PlanningFacts } from './deployment.decider';
 
 const spec = specification(deploymentDecider);
 const now = '2026-11-30T10:00:00.000Z';

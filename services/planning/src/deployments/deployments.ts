@@ -4,12 +4,10 @@ import { EventStore, type EventMetadata, type NewEvent, type SqlClient } from '@
 import { loadAggregate, NotFound, retryOnStreamConflict, RuleRefused, StaleVersion, type RequestContext } from '@gantry/platform';
 import { validatePayload, type AcceptanceCriterion, type DeploymentRequested, type Window } from '@gantry/contracts';
 import { createHash, randomUUID } from 'node:crypto';
-import { environmentDecider } from '../environments/environment.decider';
-import { environmentStream } from '../environments/environments';
-import { applyReservationEvents, lockReservationKeys, reservationsHolding } from '../schedule/reservations';
-import { hasStarted, readActiveModels, readSucceededVersions } from '../read-models/planning-read-models';
-import { readDeploymentProgress } from '../read-models/deployment-progress';
-import { statusOf, type DeploymentProgress, type DeploymentStatus } from './deployment-status';
+import { environmentDecider, environmentStream } from '../environments';
+import { applyReservationEvents, lockReservationKeys, reservationsHolding } from '../schedule';
+import { hasStarted, readActiveModels, readDeploymentProgress, readSucceededVersions, type DeploymentProgress } from '../read-models';
+import { statusOf, type DeploymentStatus } from './deployment-status';
 import type { Deployment, DeploymentCommand, DeploymentEvent, PlanningFacts } from './deployment.decider';
 import { deploymentDecider, reservationOf } from './deployment.decider';
 import type { RequestDeploymentDto } from './request-deployment.dto';

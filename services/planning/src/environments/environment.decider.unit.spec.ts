@@ -1,6 +1,6 @@
 import { specification } from '@gantry/decider';
 import { environmentDecider } from './environment.decider';
-import { production } from './environment.fixture';
+import { production } from '../test-fixtures';
 
 const spec = specification(environmentDecider);
 const now = '2026-11-01T08:00:00.000Z';

@@ -1,7 +1,6 @@
-import { eventNameOf, SERVICE_TOPICS, type DeploymentExecuted, type DeploymentRecordClosed, type EventName } from '@gantry/contracts';
+import { eventNameOf, SERVICE_TOPICS, type DeploymentExecuted, type DeploymentOutcome, type DeploymentRecordClosed, type EventName } from '@gantry/contracts';
 import type { EventStore, Migration, SqlClient } from '@gantry/event-store';
 import type { ConsumerSpec } from '@gantry/platform';
-import type { DeploymentProgress } from '../deployments/deployment-status';
 
 /**
  * How far each deployment has come after planning, as verification, execution and records report it on their
@@ -23,6 +22,22 @@ export const deploymentProgressMigrations: readonly Migration[] = [
       );`,
   },
 ];
+
+/** What the services after planning reported about a deployment (deployments/deployment-status.ts turns it into a status). */
+export interface DeploymentProgress {
+  /** verification's ComponentsVerified */
+  componentsVerified?: true;
+  /** verification's TargetEnvironmentVerified */
+  environmentVerified?: true;
+  /** execution's DeploymentStarted */
+  startedAt?: string;
+  /** execution's DeploymentExecuted */
+  executedAt?: string;
+  /** records' DeploymentRecordClosed */
+  outcome?: DeploymentOutcome;
+  cause?: string;
+  closedAt?: string;
+}
 
 const PROGRESS_EVENTS: readonly EventName[] = ['ComponentsVerified', 'TargetEnvironmentVerified', 'DeploymentExecuted', 'DeploymentRecordClosed'];
 

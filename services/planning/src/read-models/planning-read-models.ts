@@ -1,7 +1,6 @@
-import { eventNameOf, SERVICE_TOPICS, type DeploymentModelPublished, type DeploymentModelRetired, type DeploymentRecordClosed, type DeploymentStarted } from '@gantry/contracts';
+import { eventNameOf, SERVICE_TOPICS, type DeploymentModelContent, type DeploymentModelPublished, type DeploymentModelRetired, type DeploymentRecordClosed, type DeploymentStarted } from '@gantry/contracts';
 import { EventStore, type Migration, type SqlClient } from '@gantry/event-store';
 import type { ConsumerSpec } from '@gantry/platform';
-import type { ActiveModel } from '../deployments/deployment.decider';
 
 /**
  * Planning's read models of other services' facts: the deployment models (active or retired, from model-review) and
@@ -44,6 +43,13 @@ export const startedDeploymentsConsumer = (store: EventStore): ConsumerSpec => (
     await tx.query(`INSERT INTO "${store.schema}".started_deployments (deployment_id, started_at) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [started.deploymentId, started.startedAt]);
   },
 });
+
+/** The active version of a deployment model, as planning's read model keeps it. */
+export interface ActiveModel {
+  name: string;
+  version: number;
+  content: DeploymentModelContent;
+}
 
 export async function readActiveModels(client: SqlClient, schema: string): Promise<{ active: ActiveModel[]; retired: string[] }> {
   const rows = (await client.query<{ name: string; version: number; status: string; content: ActiveModel['content'] }>(`SELECT name, version, status, content FROM "${schema}".deployment_models`)).rows;

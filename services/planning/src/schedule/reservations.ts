@@ -5,7 +5,7 @@ import type { Migration, SqlClient } from '@gantry/event-store';
  * The forward schedule: the windows planned deployments hold. A deployment's reservation is an event of its own
  * stream (`DeploymentWindowReserved`, `DeploymentWindowReleased`); this module keeps them as a table, written in the
  * transaction that appends them, and guards the rule that two deployments holding overlapping windows share no
- * service and no target.
+ * service and no target (reservation-conflicts.ts).
  *
  * The guard: a decision that reserves locks the keys its reservation holds (its service and each target, in its
  * environment) before it reads the reservations holding those keys, so two requests that could conflict are decided
@@ -15,24 +15,6 @@ import type { Migration, SqlClient } from '@gantry/event-store';
 export type ReservationEvent =
   | { type: 'DeploymentWindowReserved'; data: DeploymentWindowReserved }
   | { type: 'DeploymentWindowReleased'; data: DeploymentWindowReleased };
-
-const windowsOverlap = (a: DeploymentWindowReserved['window'], b: DeploymentWindowReserved['window']) =>
-  Date.parse(a.start) < Date.parse(b.end) && Date.parse(b.start) < Date.parse(a.end);
-
-/**
- * Two deployments conflict when their windows overlap and they deploy the same service or share a target.
- * Returns the reservation already held that conflicts with the candidate.
- */
-export const conflictingReservation = (
-  reservations: readonly DeploymentWindowReserved[],
-  candidate: Pick<DeploymentWindowReserved, 'deploymentId' | 'service' | 'targets' | 'window'>,
-): DeploymentWindowReserved | undefined =>
-  reservations.find(
-    (r) =>
-      r.deploymentId !== candidate.deploymentId &&
-      windowsOverlap(r.window, candidate.window) &&
-      (r.service === candidate.service || r.targets.some((t) => candidate.targets.includes(t))),
-  );
 
 /** Which keys a reservation would hold: a service and its targets in one environment. */
 export interface ReservationKeys {

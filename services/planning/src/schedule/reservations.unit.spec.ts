@@ -1,6 +1,6 @@
-import { conflictingReservation } from './reservations';
+import { conflictingReservation } from './reservation-conflicts';
 import { freeWindows } from './free-windows';
-import { production } from '../environments/environment.fixture';
+import { production } from '../test-fixtures';
 
 const window = { start: '2026-11-28T22:00:00.000Z', end: '2026-11-29T00:00:00.000Z' };
 const first = { environment: 'production', deploymentId: 'd-1', service: 'payments', targets: ['prod-eu-1'], window };

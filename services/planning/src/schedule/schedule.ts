@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EventStore } from '@gantry/event-store';
 import { loadAggregate, NotFound } from '@gantry/platform';
-import { environmentDecider } from '../environments/environment.decider';
-import { environmentStream } from '../environments/environments';
+import { environmentDecider, environmentStream } from '../environments';
 import { freeWindows } from './free-windows';
 import { reservationsBetween } from './reservations';
 

@@ -1,5 +1,7 @@
 import type { EnvironmentDefinition } from '@gantry/contracts';
 
+// Test support for this service's unit tests: environments as the rules of several slices see them.
+
 /** A production environment in Berlin: Saturday-night windows, a year-end freeze, two approvals by service owners. */
 export const production: EnvironmentDefinition = {
   name: 'production',

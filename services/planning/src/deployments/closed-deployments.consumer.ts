@@ -1,6 +1,6 @@
 import { eventNameOf, SERVICE_TOPICS, type DeploymentRecordClosed } from '@gantry/contracts';
 import { causedBy, type ConsumerSpec } from '@gantry/platform';
-import type { Deployments } from '../deployments/deployments';
+import type { Deployments } from './deployments';
 
 /** A deployment whose record closed, whatever the outcome, no longer holds its window: the window is free again. */
 export const closedDeploymentsReleaseTheirWindows = (deployments: Deployments): ConsumerSpec => ({

@@ -1,0 +1,2 @@
+export { adoptionConsumer, adoptionMigrations } from './adoption';
+export { AdoptionController } from './adoption.controller';

@@ -1,0 +1,2 @@
+export { modelOutcomesConsumer, modelOutcomesMigrations } from './model-outcomes';
+export { ModelOutcomesController } from './model-outcomes.controller';

@@ -1,0 +1,1 @@
+export { itsmChangesConsumer } from './itsm-changes.consumer';

@@ -1,0 +1,3 @@
+export { environmentDecider, type Environment } from './environment.decider';
+export { Environments, environmentStream } from './environments';
+export { EnvironmentsController } from './environments.controller';
