@@ -16,6 +16,7 @@ if [ $# -eq 0 ]; then
   # The module-boundary rule reads Nx's project graph and silently skips itself when none is cached: build it first.
   NX_DAEMON=false "$NODE" node_modules/.bin/nx show projects >/dev/null
   "$NODE" node_modules/.bin/eslint --max-warnings 0 .
+  "$NODE" scripts/check-imports.js
 fi
 # NestJS 12 is ESM-only: Jest (CommonJS) loads it through the VM module API, which needs this flag on Node 24.
 NODE_OPTIONS="--experimental-vm-modules --disable-warning=ExperimentalWarning --disable-warning=TimeoutNegativeWarning ${NODE_OPTIONS:-}" "$NODE" node_modules/.bin/jest "$@"
