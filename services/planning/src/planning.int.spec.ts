@@ -209,6 +209,9 @@ describe('deployment requests', () => {
       closedAt: '2026-12-01T10:05:00.000Z',
       leadTimeMs: 300_000,
     };
+    // first a record of a deployment planning never planned (another installation's): nothing to release, and the
+    // close after it on the same partition is not held up
+    await produce(SERVICE_TOPICS.records, cloudEvent('records', 'DeploymentRecordClosed', { ...closed, deploymentId: randomUUID() }));
     await produce(SERVICE_TOPICS.records, cloudEvent('records', 'DeploymentRecordClosed', closed));
     await eventually(
       async () => {

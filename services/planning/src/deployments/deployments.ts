@@ -126,6 +126,8 @@ export class Deployments {
 
   /** Records closed the deployment's record: the window it held is free again. Nothing when planning never planned it. */
   async releaseWindow(deploymentId: string, environment: string, metadata: EventMetadata, tx: SqlClient): Promise<void> {
+    // records closes records of deployments other installations (or tests sharing the topics) planned
+    if ((await loadAggregate(this.store, deploymentDecider, deploymentStream(deploymentId).streamId, tx)).state.status === 'none') return;
     await this.run(deploymentId, environment, metadata, undefined, tx, async () => ({ type: 'ReleaseWindow' }));
   }
 
