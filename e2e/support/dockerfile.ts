@@ -68,7 +68,7 @@ export interface DockerfileRun {
   pathOf(stage: Stage, path: string): string;
 }
 
-export function runDockerfile(file = join(repoRoot, 'Dockerfile'), log: (line: string) => void = () => undefined): DockerfileRun {
+export function runDockerfile(file = join(repoRoot, 'Dockerfile')): DockerfileRun {
   const instructions = parseDockerfile(readFileSync(file, 'utf8'));
   const work = mkdtempSync(join(tmpdir(), 'gantry-image-'));
   chmodSync(work, 0o755); // the final stage runs as an unprivileged user, who must reach its files
@@ -117,9 +117,7 @@ export function runDockerfile(file = join(repoRoot, 'Dockerfile'), log: (line: s
       }
       case 'RUN': {
         const [command, ...rest] = commandOf(args);
-        log(`RUN ${args}`);
         const run = spawnSync(command, rest, { cwd: pathOf(stage!, '.'), env: envOf(stage!), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-        log(`${run.stdout}${run.stderr}`);
         if (run.status !== 0) throw new Error(`Dockerfile line ${line}: RUN ${args} exited with ${run.status}\n${run.stdout}\n${run.stderr}`);
         break;
       }
