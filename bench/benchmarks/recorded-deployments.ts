@@ -2,9 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { EVENTS, SAMPLE_PAYLOADS, type EventName } from '@gantry/contracts';
 import { EventStore, type Database } from '@gantry/event-store';
 import type { CloudEvent } from '@gantry/messaging';
-import { boot } from '@gantry/platform';
-import { RecordsModule } from '@gantry/records';
-import { LedgerWriter } from '../../services/records/src/recording';
+import { boot, consumersOf } from '@gantry/platform';
+import { RecordsModule, recordsSlices } from '@gantry/records';
 
 /**
  * Closed deployment records as records keeps them after real lifecycles, written by records' own code: the other
@@ -124,7 +123,7 @@ export async function recordDeployments(databaseUrl: string, count: number, log:
     env: { DATABASE_URL: databaseUrl, PORT: '0', GANTRY_JWT_SECRET: 'records-fill-secret-long-enough-for-hs256' },
   });
   try {
-    const ledger = new LedgerWriter(new EventStore(records.runtime.db, 'records')).consumer();
+    const ledger = consumersOf('records', recordsSlices(new EventStore(records.runtime.db, 'records'))).find((c) => c.name === 'records.ledger')!;
     const deployments = plannedDeployments(count);
     let expected = 0;
     const started = performance.now();

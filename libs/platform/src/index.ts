@@ -5,6 +5,7 @@ export * from './request-context';
 export * from './runtime';
 export * from './runtime.module';
 export * from './service-host';
+export * from './slice';
 export * from './consumer-spec';
 export * from './boot';
 export * from './embedded-postgres';

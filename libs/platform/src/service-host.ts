@@ -1,13 +1,14 @@
-import { Logger, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Logger, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit, type Type } from '@nestjs/common';
 import { topicOfEvent } from '@gantry/contracts';
-import { EventStore, migrate, type Migration, type RecordedEvent } from '@gantry/event-store';
-import { deadLetterTopic, messagingMigrations, serviceTopic, startConsumer, startPublisher, type ConsumerOutcome } from '@gantry/messaging';
+import { EventStore, migrate, type RecordedEvent } from '@gantry/event-store';
+import { deadLetterTopic, messagingMigrations, serviceTopic, startConsumer, startPublisher, type CloudEvent, type ConsumerOutcome } from '@gantry/messaging';
 import { consumedEventAge, consumedMessages, consumerTransientFailures } from '@gantry/observability';
 import { schemaOf, type ServiceName } from './config';
 import { apiKeyMigrations, apiKeysConsumer } from './api-keys';
 import { againstTheContract, type ConsumerSpec } from './consumer-spec';
-import { dueTimerMigrations, startDueTimers, type RunningDueTimers, type TimerHandler } from './due-timers';
+import { dueTimerMigrations, startDueTimers, type RunningDueTimers } from './due-timers';
 import type { ServiceRuntime } from './runtime';
+import { consumersOf, timersOf, type Slice } from './slice';
 
 const measure = (consumer: string, outcome: ConsumerOutcome) => {
   consumedMessages.inc({ consumer, topic: outcome.topic, outcome: outcome.kind });
@@ -20,26 +21,33 @@ interface Stoppable {
   close?: () => Promise<void>;
 }
 
+/** How an installation or a test runs a service's consumers (not the API keys', which every service needs whole). */
+export interface HostOptions {
+  /** where consumer groups without offsets start; default the whole history (what a new installation needs) */
+  fromBeginning?: boolean;
+  /**
+   * Which consumed events this instance acts on; default all. Integration tests share the broker's topics with other
+   * suites running at the same time, and must not act on those suites' deployments.
+   */
+  actsOn?: (event: CloudEvent) => boolean;
+}
+
 /**
- * The life of one service inside a process: migrate its schema, subscribe its consumers (before any publisher
- * starts, so the in-process bus has every group in place), then publish its events, and stop in reverse.
+ * The life of one service inside a process: migrate the tables its slices declare, subscribe their consumers (before
+ * any publisher starts, so the in-process bus has every group in place), then publish its events and fire its
+ * timers, and stop in reverse.
  */
 export class ServiceHost implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger: Logger;
   private readonly running: Stoppable[] = [];
   private dueTimers: RunningDueTimers | undefined;
 
-  /**
-   * @param timers the handlers of the service's due timers, by kind (see due-timers.ts); the poller runs once the
-   *   service has bootstrapped
-   */
   constructor(
     readonly service: ServiceName,
     readonly runtime: ServiceRuntime,
     readonly store: EventStore,
-    private readonly migrations: readonly Migration[],
-    private readonly consumers: () => readonly ConsumerSpec[],
-    private readonly timers: () => Record<string, TimerHandler> = () => ({}),
+    private readonly slices: readonly Slice[],
+    private readonly options: HostOptions = {},
   ) {
     this.logger = new Logger(`${service}`);
   }
@@ -55,10 +63,17 @@ export class ServiceHost implements OnModuleInit, OnApplicationBootstrap, OnAppl
 
   async onModuleInit(): Promise<void> {
     await this.store.migrate();
-    await migrate(this.runtime.db, this.store.schema, [...messagingMigrations, ...dueTimerMigrations, ...apiKeyMigrations, ...this.migrations]);
+    const slices = this.slices.flatMap((s) => s.migrations ?? []);
+    await migrate(this.runtime.db, this.store.schema, [...messagingMigrations, ...dueTimerMigrations, ...apiKeyMigrations, ...slices]);
     const topic = serviceTopic(this.service);
+    const { fromBeginning, actsOn } = this.options;
+    const ofSlices = consumersOf(this.service, this.slices).map((c) => ({
+      ...c,
+      ...(fromBeginning === undefined ? {} : { fromBeginning }),
+      ...(actsOn ? { handle: async (...args: Parameters<ConsumerSpec['handle']>) => (actsOn(args[0]) ? c.handle(...args) : undefined) } : {}),
+    }));
     // every service knows the API keys admins issue, to authenticate systems on its own
-    const consumers = [...this.consumers(), apiKeysConsumer(this.store.schema)];
+    const consumers = [...ofSlices, apiKeysConsumer(this.store.schema)];
     const topics = new Set([topic, deadLetterTopic(topic)]);
     consumers.forEach((c) => c.topics.forEach((t) => (topics.add(t), topics.add(deadLetterTopic(t)))));
     await this.runtime.bus.ensureTopics([...topics]);
@@ -74,7 +89,7 @@ export class ServiceHost implements OnModuleInit, OnApplicationBootstrap, OnAppl
     const ownTopic = serviceTopic(this.service);
     const topicOf = (event: RecordedEvent) => topicOfEvent(event.type) ?? ownTopic;
     this.running.push(await startPublisher({ bus: this.runtime.bus, store: this.store, service: this.service, topicOf }));
-    const handlers = this.timers();
+    const handlers = timersOf(this.slices);
     if (Object.keys(handlers).length > 0) {
       this.dueTimers = startDueTimers({
         db: this.runtime.db,
@@ -90,4 +105,24 @@ export class ServiceHost implements OnModuleInit, OnApplicationBootstrap, OnAppl
   async onApplicationShutdown(): Promise<void> {
     for (const part of this.running.reverse()) await (part.stop ?? part.close)?.call(part);
   }
+}
+
+/**
+ * The NestJS module of a service made of slices: their doors, what they provide, the event store, and the host that
+ * runs their migrations, consumers and timers.
+ *
+ * @param slices builds the slices on the service's event store; collaborators two slices share are made once there
+ */
+export function serviceModule(module: Type, service: ServiceName, runtime: ServiceRuntime, slices: (store: EventStore) => readonly Slice[], options: HostOptions = {}): DynamicModule {
+  const store = ServiceHost.storeFor(service, runtime);
+  const parts = slices(store);
+  return {
+    module,
+    controllers: parts.flatMap((s) => s.doors ?? []),
+    providers: [
+      { provide: EventStore, useValue: store },
+      { provide: ServiceHost, useValue: new ServiceHost(service, runtime, store, parts, options) },
+      ...parts.flatMap((s) => s.provides ?? []),
+    ],
+  };
 }

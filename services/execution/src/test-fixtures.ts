@@ -49,7 +49,7 @@ export async function startExecution(executors: ExecutorsConfig, { grpc = false 
   const database = await createTestDatabase('gantry_execution');
   const running = await boot('execution', {
     // from the latest offsets: other suites' deployments on the shared topics are not this test's business
-    modules: (runtime) => [ExecutionModule.register(runtime, { executors, consumeFromBeginning: false })],
+    modules: (runtime) => [ExecutionModule.register(runtime, { executors, fromBeginning: false })],
     grpc,
     env: {
       ...process.env,

@@ -1,11 +1,11 @@
-import { Module, type DynamicModule, type Provider } from '@nestjs/common';
-import { EventStore } from '@gantry/event-store';
-import { ServiceHost, type ServiceRuntime } from '@gantry/platform';
-import { AdoptionController, adoptionConsumer, adoptionMigrations } from './adoption';
-import { CLOCK, systemClock, type Clock } from './clock';
-import { ModelOutcomesController, modelOutcomesConsumer, modelOutcomesMigrations } from './model-outcomes';
-import { DeploymentModels, ModelsController, modelsMigrations, REVIEWS_OF_MODELS, StarterCatalogue, StarterCatalogueOnStart } from './models';
-import { failureReviewsConsumer, ModelReviews, REVIEW_POLICY, reviewPolicyFromEnv, ReviewScheduler, ReviewsController, reviewsMigrations, type ReviewPolicy } from './reviews';
+import { Module, type DynamicModule } from '@nestjs/common';
+import type { EventStore } from '@gantry/event-store';
+import { serviceModule, type ServiceRuntime, type Slice } from '@gantry/platform';
+import { adoptionSlice } from './adoption';
+import { systemClock, type Clock } from './clock';
+import { modelOutcomesSlice } from './model-outcomes';
+import { DeploymentModels, modelsSlice } from './models';
+import { ModelReviews, reviewPolicyFromEnv, reviewsSlice, type ReviewPolicy } from './reviews';
 
 export interface ModelReviewOptions {
   /** load the starter catalogue on start (the embedded default does) */
@@ -16,40 +16,17 @@ export interface ModelReviewOptions {
   reviewPolicy?: ReviewPolicy;
 }
 
+export const modelReviewSlices = (store: EventStore, options: ModelReviewOptions = {}): Slice[] => {
+  const clock = options.clock ?? systemClock;
+  const policy = options.reviewPolicy ?? reviewPolicyFromEnv(process.env);
+  const reviews = new ModelReviews(store, policy);
+  return [modelOutcomesSlice(store), modelsSlice(store, new DeploymentModels(store, reviews, clock), clock, options.starterCatalogue ?? false), reviewsSlice(store, reviews, policy, clock), adoptionSlice(store)];
+};
+
 /** Model review: deployment models, their reviews and continual improvement (domain.md, steps 2 and 9). */
 @Module({})
 export class ModelReviewModule {
   static register(runtime: ServiceRuntime, options: ModelReviewOptions = {}): DynamicModule {
-    const store = ServiceHost.storeFor('model-review', runtime);
-    const clock = options.clock ?? systemClock;
-    const policy = options.reviewPolicy ?? reviewPolicyFromEnv(process.env);
-    const catalogueOnStart: Provider[] = options.starterCatalogue
-      ? [{ provide: StarterCatalogueOnStart, useFactory: (catalogue: StarterCatalogue) => new StarterCatalogueOnStart(catalogue, clock), inject: [StarterCatalogue] }]
-      : [];
-    return {
-      module: ModelReviewModule,
-      controllers: [ModelOutcomesController, ModelsController, ReviewsController, AdoptionController],
-      providers: [
-        { provide: EventStore, useValue: store },
-        { provide: CLOCK, useValue: clock },
-        { provide: REVIEW_POLICY, useValue: policy },
-        ModelReviews,
-        { provide: REVIEWS_OF_MODELS, useExisting: ModelReviews },
-        DeploymentModels,
-        StarterCatalogue,
-        {
-          provide: ServiceHost,
-          useFactory: (reviews: ModelReviews) =>
-            new ServiceHost('model-review', runtime, store, [...modelOutcomesMigrations, ...modelsMigrations, ...reviewsMigrations, ...adoptionMigrations], () => [
-              modelOutcomesConsumer(store),
-              failureReviewsConsumer(store, reviews, policy, clock),
-              adoptionConsumer(store),
-            ]),
-          inject: [ModelReviews],
-        },
-        { provide: ReviewScheduler, useFactory: (reviews: ModelReviews) => new ReviewScheduler(store, reviews, policy, clock), inject: [ModelReviews] },
-        ...catalogueOnStart,
-      ],
-    };
+    return serviceModule(ModelReviewModule, 'model-review', runtime, (store) => modelReviewSlices(store, options));
   }
 }

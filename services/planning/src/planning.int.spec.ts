@@ -4,12 +4,11 @@ import { mintToken } from '@gantry/auth';
 import { DEPLOYMENTS_PROTO_PATH, INBOUND_TOPICS, ITSM_CHANGE_EVENT_TYPES, SERVICE_TOPICS, type DeploymentModelContent } from '@gantry/contracts';
 import { deadLetterTopic, KafkaBus, startConsumer, type CloudEvent, type IncomingMessage, type RunningConsumer, type Subscription } from '@gantry/messaging';
 import { EventStore } from '@gantry/event-store';
-import { againstTheContract, boot, type RunningProcess } from '@gantry/platform';
+import { againstTheContract, boot, consumersOf, type RunningProcess } from '@gantry/platform';
 import { createTestDatabase, eventually, type TestDatabase } from '@gantry/testing';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { Deployments } from './deployments';
 import { lockReservationKeys } from './schedule';
-import { planningConsumers, PlanningModule } from './planning.module';
+import { PlanningModule, planningSlices } from './planning.module';
 
 /**
  * Planning as it runs: REST and gRPC over real PostgreSQL; its consumers of model-review's and records' topics on real
@@ -41,7 +40,7 @@ beforeAll(async () => {
   const topics = [SERVICE_TOPICS['model-review'], SERVICE_TOPICS.records, SERVICE_TOPICS.execution, SERVICE_TOPICS.verification, INBOUND_TOPICS.itsmChanges];
   await bus.ensureTopics([...topics, ...topics.map(deadLetterTopic)]);
   const store = new EventStore(planning.runtime.db, 'planning');
-  for (const consumer of planningConsumers(store, new Deployments(store))) {
+  for (const consumer of consumersOf('planning', planningSlices(store))) {
     // the service's own consumer code, on Kafka, under a group name of this test's own
     consumers.push(await startConsumer({ validate: againstTheContract, ...consumer, name: `${consumer.name}-${suffix}`, fromBeginning: false, bus, db: planning.runtime.db, schema: 'planning', log: () => undefined }));
   }

@@ -1,41 +1,21 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { EventStore } from '@gantry/event-store';
-import { ServiceHost, type ConsumerSpec, type ServiceRuntime } from '@gantry/platform';
-import { itsmChangesConsumer } from './change-enablement';
-import { closedDeploymentsReleaseTheirWindows, Deployments, DeploymentsController, DeploymentsGrpc } from './deployments';
-import { Environments, EnvironmentsController } from './environments';
-import { deploymentModelsConsumer, deploymentProgressConsumer, deploymentProgressMigrations, planningReadModelMigrations, startedDeploymentsConsumer, succeededVersionsConsumer } from './read-models';
-import { Schedule, ScheduleController, scheduleMigrations } from './schedule';
+import type { EventStore } from '@gantry/event-store';
+import { serviceModule, type ServiceRuntime, type Slice } from '@gantry/platform';
+import { changeEnablementSlice } from './change-enablement';
+import { Deployments, deploymentsSlice } from './deployments';
+import { environmentsSlice } from './environments';
+import { planningFactsSlice } from './planning-facts';
+import { scheduleSlice } from './schedule';
 
-/** What planning learns from other services' topics and from change enablement. */
-export const planningConsumers = (store: EventStore, deployments: Deployments): ConsumerSpec[] => [
-  deploymentModelsConsumer(store),
-  succeededVersionsConsumer(store),
-  closedDeploymentsReleaseTheirWindows(deployments),
-  startedDeploymentsConsumer(store),
-  deploymentProgressConsumer(store),
-  itsmChangesConsumer(deployments),
-];
+export const planningSlices = (store: EventStore): Slice[] => {
+  const deployments = new Deployments(store);
+  return [deploymentsSlice(deployments), environmentsSlice, scheduleSlice, planningFactsSlice(store), changeEnablementSlice(deployments)];
+};
 
 /** Planning: turns an authorised change into a deployment plan, or refuses it with a reason (domain.md, steps 1–2). */
 @Module({})
 export class PlanningModule {
   static register(runtime: ServiceRuntime): DynamicModule {
-    const store = ServiceHost.storeFor('planning', runtime);
-    const deployments = new Deployments(store);
-    return {
-      module: PlanningModule,
-      controllers: [DeploymentsController, DeploymentsGrpc, EnvironmentsController, ScheduleController],
-      providers: [
-        { provide: EventStore, useValue: store },
-        {
-          provide: ServiceHost,
-          useValue: new ServiceHost('planning', runtime, store, [...planningReadModelMigrations, ...scheduleMigrations, ...deploymentProgressMigrations], () => planningConsumers(store, deployments)),
-        },
-        { provide: Deployments, useValue: deployments },
-        Environments,
-        Schedule,
-      ],
-    };
+    return serviceModule(PlanningModule, 'planning', runtime, planningSlices);
   }
 }

@@ -1,28 +1,31 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { EventStore } from '@gantry/event-store';
-import { ServiceHost, type ServiceRuntime } from '@gantry/platform';
-import { ApiKeysController } from './api-keys';
-import { AuditController, AuditGrpc, AuditQueries } from './deployment-records';
-import { AuditFindingsController } from './findings';
-import { KpisController } from './kpis';
-import { LedgerController, LedgerGrpc } from './ledger';
-import { LedgerWriter, ProjectionsController, recordsMigrations } from './recording';
-import { SatisfactionController } from './satisfaction';
+import type { EventStore } from '@gantry/event-store';
+import { serviceModule, type ServiceRuntime, type Slice } from '@gantry/platform';
+import { apiKeysSlice } from './api-keys';
+import { deploymentRecordsSlice } from './deployment-records';
+import { findingsSlice } from './findings';
+import { incidentsSlice } from './incidents';
+import { kpisSlice } from './kpis';
+import { ledgerSlice } from './ledger';
+import { recordingSlice } from './recording';
+import { satisfactionSlice } from './satisfaction';
+
+/** The ledger first: every projection is derived from it alone (its tables are migrated in this order). */
+export const recordsSlices = (store: EventStore): Slice[] => [
+  ledgerSlice,
+  deploymentRecordsSlice,
+  incidentsSlice,
+  findingsSlice,
+  satisfactionSlice,
+  recordingSlice(store),
+  kpisSlice,
+  apiKeysSlice,
+];
 
 /** Records: the verifiable ledger, deployment records, audit queries, findings, satisfaction, KPIs and feedback (step 8). */
 @Module({})
 export class RecordsModule {
   static register(runtime: ServiceRuntime): DynamicModule {
-    const store = ServiceHost.storeFor('records', runtime);
-    const writer = new LedgerWriter(store);
-    return {
-      module: RecordsModule,
-      controllers: [ApiKeysController, AuditController, AuditGrpc, AuditFindingsController, LedgerController, LedgerGrpc, KpisController, SatisfactionController, ProjectionsController],
-      providers: [
-        { provide: EventStore, useValue: store },
-        { provide: ServiceHost, useValue: new ServiceHost('records', runtime, store, recordsMigrations, () => [writer.consumer()]) },
-        AuditQueries,
-      ],
-    };
+    return serviceModule(RecordsModule, 'records', runtime, recordsSlices);
   }
 }

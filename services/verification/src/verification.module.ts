@@ -1,79 +1,42 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { EventStore } from '@gantry/event-store';
-import type { CloudEvent } from '@gantry/messaging';
-import { ServiceHost, type ConsumerSpec, type ServiceRuntime } from '@gantry/platform';
-import { EvidenceStore, evidenceMigrations, manualStepReactions } from './acceptance';
-import { CANARY_DEADLINE_TIMER, CanaryAnalyses, canaryAnalysisReactions } from './canary';
-import { AuthorisedRepository, ComponentsController, itamComponentsConsumer } from './components';
-import { deploymentVerificationReactions, Revocations, revocationsMigrations, VerificationsController } from './deployment-verifications';
-import { environmentsConsumer, environmentsMigrations } from './environments';
-import { evaluationReactions, Evaluations, EvidenceController, TIMER_KINDS } from './evaluations';
-import { SigningKeysController, TrustedKeys } from './signing-keys';
+import type { EventStore } from '@gantry/event-store';
+import { serviceModule, type HostOptions, type ServiceRuntime, type Slice } from '@gantry/platform';
+import { acceptanceSlice, EvidenceStore } from './acceptance';
+import { CanaryAnalyses, canarySlice } from './canary';
+import { AuthorisedRepository, componentsSlice } from './components';
+import { deploymentVerificationsSlice, Revocations } from './deployment-verifications';
+import { environmentsSlice } from './environments';
+import { Evaluations, evaluationsSlice } from './evaluations';
+import { signingKeysSlice, TrustedKeys } from './signing-keys';
 import { verificationPolicyFromEnv, type VerificationPolicy } from './verification-policy';
-import { verificationTriggers } from './verification-triggers';
 
-export interface VerificationOptions {
+export interface VerificationOptions extends HostOptions {
   /** default: from the environment (GANTRY_PROBE_*, GANTRY_VERIFICATION_DEADLINE_MS) */
   policy?: VerificationPolicy;
-  /**
-   * Which consumed events this instance acts on; default all. Integration tests share the broker's topics with other
-   * suites running at the same time, and must not verify those suites' deployments (nor take their events for theirs).
-   */
-  actsOn?: (event: CloudEvent) => boolean;
-  /** where consumer groups without offsets start; default the whole history (what a new installation needs) */
-  fromBeginning?: boolean;
 }
 
-export const verificationMigrations = [...environmentsMigrations, ...revocationsMigrations, ...evidenceMigrations];
-
-/** The parts of the service, wired once (the module and the tests share it). */
-export function verificationParts(store: EventStore, policy: VerificationPolicy) {
+/** The slices of the service, wired once: the collaborators two slices share are made here. */
+export function verificationSlices(store: EventStore, policy: VerificationPolicy): Slice[] {
   const revocations = new Revocations(store);
   const repository = new AuthorisedRepository(store, revocations);
   const keys = new TrustedKeys(store, revocations);
   const evidence = new EvidenceStore(store.schema);
-  const evaluations = new Evaluations(store, evidence, policy);
-  const canaries = new CanaryAnalyses(store, evidence);
-  const triggers = verificationTriggers(
-    deploymentVerificationReactions(store, repository, keys, revocations),
-    manualStepReactions(evidence),
-    evaluationReactions(store, evaluations),
-    canaryAnalysisReactions(canaries),
-  );
-  const consumers = (): ConsumerSpec[] => [triggers, environmentsConsumer(store.schema), itamComponentsConsumer(repository)];
-  const timers = () => ({
-    [TIMER_KINDS.deadline]: (t: Parameters<Evaluations['onDeadline']>[0]) => evaluations.onDeadline(t),
-    [TIMER_KINDS.probe]: (t: Parameters<Evaluations['onProbe']>[0]) => evaluations.onProbe(t),
-    [CANARY_DEADLINE_TIMER]: (t: Parameters<CanaryAnalyses['onDeadline']>[0]) => canaries.onDeadline(t),
-  });
-  return { revocations, repository, keys, evidence, evaluations, canaries, consumers, timers };
+  // in this order the slices react to an event they share (verification-triggers.ts)
+  return [
+    deploymentVerificationsSlice(store, repository, keys, revocations),
+    acceptanceSlice(evidence),
+    evaluationsSlice(store, new Evaluations(store, evidence, policy)),
+    canarySlice(new CanaryAnalyses(store, evidence)),
+    componentsSlice(repository),
+    signingKeysSlice(keys),
+    environmentsSlice(store.schema),
+  ];
 }
 
 /** Verification: the authorised repository, signing keys, components and target environment, the result (steps 3, 4, 7). */
 @Module({})
 export class VerificationModule {
-  static register(runtime: ServiceRuntime, options: VerificationOptions = {}): DynamicModule {
-    const store = ServiceHost.storeFor('verification', runtime);
-    const parts = verificationParts(store, options.policy ?? verificationPolicyFromEnv(process.env));
-    const { actsOn, fromBeginning } = options;
-    const consumers = () =>
-      parts.consumers().map((c) => ({
-        ...c,
-        ...(fromBeginning === undefined ? {} : { fromBeginning }),
-        ...(actsOn ? { handle: async (...args: Parameters<ConsumerSpec['handle']>) => (actsOn(args[0]) ? c.handle(...args) : undefined) } : {}),
-      }));
-    return {
-      module: VerificationModule,
-      controllers: [ComponentsController, SigningKeysController, VerificationsController, EvidenceController],
-      providers: [
-        { provide: EventStore, useValue: store },
-        { provide: AuthorisedRepository, useValue: parts.repository },
-        { provide: TrustedKeys, useValue: parts.keys },
-        { provide: EvidenceStore, useValue: parts.evidence },
-        { provide: Evaluations, useValue: parts.evaluations },
-        { provide: CanaryAnalyses, useValue: parts.canaries },
-        { provide: ServiceHost, useValue: new ServiceHost('verification', runtime, store, verificationMigrations, consumers, parts.timers) },
-      ],
-    };
+  static register(runtime: ServiceRuntime, { policy, ...options }: VerificationOptions = {}): DynamicModule {
+    return serviceModule(VerificationModule, 'verification', runtime, (store) => verificationSlices(store, policy ?? verificationPolicyFromEnv(process.env)), options);
   }
 }

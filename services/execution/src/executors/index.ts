@@ -1,2 +1,2 @@
 export { ExecutorDirectory, executorsFromEnv, type ExecutorsConfig } from './executor-configuration';
-export { WebhookCallbacksController } from './webhook-callbacks.controller';
+export { executorsSlice } from './executors.slice';

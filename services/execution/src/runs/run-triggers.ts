@@ -5,9 +5,8 @@ import {
   type DeploymentPlanned,
   type DeploymentRescheduled,
 } from '@gantry/contracts';
-import type { SqlClient } from '@gantry/event-store';
 import type { CloudEvent } from '@gantry/messaging';
-import { causedBy, type ConsumerSpec } from '@gantry/platform';
+import type { Reaction, Reactions } from '@gantry/platform';
 import type { RunCommand } from './deployment-run.decider';
 import type { RunCommands } from './run-commands';
 import type { RunDriver } from './run-driver';
@@ -63,18 +62,14 @@ const TRIGGERS = [
 ];
 
 /** The consumer of planning's and verification's topics: records the command in the inbox's transaction, then drives the run. */
-export function runTriggers(runs: RunCommands, driver: RunDriver): ConsumerSpec {
-  return {
-    name: 'execution.triggers',
-    topics: [SERVICE_TOPICS.planning, SERVICE_TOPICS.verification],
-    accepts: (type) => TRIGGERS.includes(eventNameOf(type) ?? ''),
-    handle: async (event: CloudEvent, tx: SqlClient, _message, afterCommit) => {
-      const command = commandFor(event, new Date().toISOString());
-      if (!command) return;
-      const deploymentId = command.type === 'PrepareRun' ? command.plan.deploymentId : command.deploymentId;
-      const { events } = await runs.execute(deploymentId, command, causedBy('execution', event), tx);
-      // the driver reads the run in its own transaction: only once this one committed (the sweep catches up after a crash)
-      if (events.length > 0) afterCommit(() => driver.kick(deploymentId));
-    },
+export function runTriggers(runs: RunCommands, driver: RunDriver): Reactions {
+  const react: Reaction = async (event, tx, { metadata, now, afterCommit }) => {
+    const command = commandFor(event, now.toISOString());
+    if (!command) return;
+    const deploymentId = command.type === 'PrepareRun' ? command.plan.deploymentId : command.deploymentId;
+    const { events } = await runs.execute(deploymentId, command, metadata, tx);
+    // the driver reads the run in its own transaction: only once this one committed (the sweep catches up after a crash)
+    if (events.length > 0) afterCommit(() => driver.kick(deploymentId));
   };
+  return { consumer: 'execution.triggers', topics: [SERVICE_TOPICS.planning, SERVICE_TOPICS.verification], on: Object.fromEntries(TRIGGERS.map((name) => [name, react])) };
 }

@@ -1,6 +1,6 @@
-import { eventNameOf, SERVICE_TOPICS, type DeploymentPlanned, type ModelRef } from '@gantry/contracts';
+import { SERVICE_TOPICS, type DeploymentPlanned, type ModelRef } from '@gantry/contracts';
 import type { EventStore, Migration, SqlClient } from '@gantry/event-store';
-import { loadAggregate, type ConsumerSpec } from '@gantry/platform';
+import { loadAggregate, type Reactions } from '@gantry/platform';
 import { deploymentModelDecider, modelStream, type DeploymentModel } from '../models';
 
 /**
@@ -43,18 +43,19 @@ export function usageOf(model: ModelRef | null, catalogue: DeploymentModel): Mod
 }
 
 /** Classifies each planned deployment once (a re-plan of the same deployment keeps its first classification). */
-export const adoptionConsumer = (store: EventStore): ConsumerSpec => ({
-  name: 'model-review.adoption',
+export const adoptionConsumer = (store: EventStore): Reactions => ({
+  consumer: 'model-review.adoption',
   topics: [SERVICE_TOPICS.planning],
-  accepts: (type) => eventNameOf(type) === 'DeploymentPlanned',
-  handle: async (event, tx: SqlClient) => {
-    const planned = event.data as DeploymentPlanned;
-    const model = planned.model ?? null;
-    const catalogue = model ? (await loadAggregate(store, deploymentModelDecider, modelStream(model.name).streamId, tx)).state : deploymentModelDecider.initialState;
-    await tx.query(
-      `INSERT INTO ${store.schema}.model_adoption (deployment_id, planned_at, model_name, model_version, usage) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (deployment_id) DO NOTHING`,
-      [planned.deploymentId, event.time ?? new Date().toISOString(), model?.name ?? null, model?.version ?? null, usageOf(model, catalogue)],
-    );
+  on: {
+    DeploymentPlanned: async (event, tx) => {
+      const planned = event.data as DeploymentPlanned;
+      const model = planned.model ?? null;
+      const catalogue = model ? (await loadAggregate(store, deploymentModelDecider, modelStream(model.name).streamId, tx)).state : deploymentModelDecider.initialState;
+      await tx.query(
+        `INSERT INTO ${store.schema}.model_adoption (deployment_id, planned_at, model_name, model_version, usage) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (deployment_id) DO NOTHING`,
+        [planned.deploymentId, event.time ?? new Date().toISOString(), model?.name ?? null, model?.version ?? null, usageOf(model, catalogue)],
+      );
+    },
   },
 });
 

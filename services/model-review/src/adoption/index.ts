@@ -1,2 +1,1 @@
-export { adoptionConsumer, adoptionMigrations } from './adoption';
-export { AdoptionController } from './adoption.controller';
+export { adoptionSlice } from './adoption.slice';

@@ -1,2 +1,1 @@
-export { modelOutcomesConsumer, modelOutcomesMigrations } from './model-outcomes';
-export { ModelOutcomesController } from './model-outcomes.controller';
+export { modelOutcomesSlice } from './model-outcomes.slice';

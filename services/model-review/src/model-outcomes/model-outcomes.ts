@@ -1,6 +1,6 @@
-import { eventNameOf, SERVICE_TOPICS, type DeploymentRecordClosed } from '@gantry/contracts';
+import { SERVICE_TOPICS, type DeploymentRecordClosed } from '@gantry/contracts';
 import type { EventStore, Migration, SqlClient } from '@gantry/event-store';
-import { causedBy, executeCommand, type ConsumerSpec } from '@gantry/platform';
+import { executeCommand, type Reactions } from '@gantry/platform';
 import { modelOutcomeDecider } from './model-outcome.decider';
 
 /** Deployments planned without a model are counted under this name: they did not follow an agreed approach. */
@@ -32,21 +32,22 @@ export interface ModelOutcome {
 
 export const modelOutcomeStream = (deploymentId: string) => ({ streamId: `ModelOutcome-${deploymentId}`, streamType: 'ModelOutcome' });
 
-export const modelOutcomesConsumer = (store: EventStore): ConsumerSpec => ({
-  name: 'model-review.outcomes',
+export const modelOutcomesConsumer = (store: EventStore): Reactions => ({
+  consumer: 'model-review.outcomes',
   topics: [SERVICE_TOPICS.records],
-  accepts: (type) => eventNameOf(type) === 'DeploymentRecordClosed',
-  handle: async (event, tx: SqlClient) => {
-    const closed = event.data as DeploymentRecordClosed;
-    const { events } = await executeCommand(store, modelOutcomeDecider, modelOutcomeStream(closed.deploymentId), { type: 'RecordModelOutcome', closed }, { metadata: causedBy('model-review', event) }, tx);
-    if (events.length === 0) return;
-    const schema = store.schema;
-    await tx.query(
-      `INSERT INTO ${schema}.model_outcomes (model_name, model_version, outcome, deployments, last_closed_at) VALUES ($1, $2, $3, 1, $4)
-       ON CONFLICT (model_name, model_version, outcome)
-       DO UPDATE SET deployments = model_outcomes.deployments + 1, last_closed_at = GREATEST(model_outcomes.last_closed_at, EXCLUDED.last_closed_at)`,
-      [closed.model?.name ?? AD_HOC, closed.model?.version ?? 0, closed.outcome, closed.closedAt],
-    );
+  on: {
+    DeploymentRecordClosed: async (event, tx, { metadata }) => {
+      const closed = event.data as DeploymentRecordClosed;
+      const { events } = await executeCommand(store, modelOutcomeDecider, modelOutcomeStream(closed.deploymentId), { type: 'RecordModelOutcome', closed }, { metadata }, tx);
+      if (events.length === 0) return;
+      const schema = store.schema;
+      await tx.query(
+        `INSERT INTO ${schema}.model_outcomes (model_name, model_version, outcome, deployments, last_closed_at) VALUES ($1, $2, $3, 1, $4)
+         ON CONFLICT (model_name, model_version, outcome)
+         DO UPDATE SET deployments = model_outcomes.deployments + 1, last_closed_at = GREATEST(model_outcomes.last_closed_at, EXCLUDED.last_closed_at)`,
+        [closed.model?.name ?? AD_HOC, closed.model?.version ?? 0, closed.outcome, closed.closedAt],
+      );
+    },
   },
 });
 

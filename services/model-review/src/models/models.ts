@@ -5,7 +5,7 @@ import { executeCommand, loadAggregate, NotFound, RuleRefused, type RequestConte
 import { deploymentModelDecider, type DeploymentModelCommand, type DeploymentModelEvent } from './deployment-model.decider';
 import { CLOCK, type Clock } from '../clock';
 import { listModels, projectModelEvents, type ModelFilter, type ModelStatus, type ModelSummary } from './models.read-model';
-import { REVIEWS_OF_MODELS, type ReviewsOfModels } from './reviews-of-models';
+import type { ReviewsOfModels } from './reviews-of-models';
 
 export const modelStream = (name: string) => ({ streamId: `DeploymentModel-${name}`, streamType: 'DeploymentModel' });
 
@@ -81,7 +81,7 @@ export function checkedContent(content: unknown): DeploymentModelContent {
 export class DeploymentModels {
   constructor(
     private readonly store: EventStore,
-    @Inject(REVIEWS_OF_MODELS) private readonly reviews: ReviewsOfModels,
+    private readonly reviews: ReviewsOfModels,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 

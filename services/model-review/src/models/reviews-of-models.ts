@@ -13,4 +13,3 @@ export interface ReviewsOfModels {
   /** a retired model is never reviewed again */
   retired(name: string, tx: SqlClient): Promise<void>;
 }
-export const REVIEWS_OF_MODELS = Symbol('ReviewsOfModels');

@@ -8,7 +8,6 @@ export interface ReviewPolicy {
   /** how often the scheduler looks for models due for review */
   pollMs: number;
 }
-export const REVIEW_POLICY = Symbol('ReviewPolicy');
 
 const DAY_MS = 86_400_000;
 export const dueAfter = (from: string | Date, policy: ReviewPolicy): Date => new Date(new Date(from).getTime() + policy.intervalDays * DAY_MS);

@@ -1,11 +1,11 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { DeploymentModelPublished, InitiativeStatus, ReviewDecision, ReviewTrigger } from '@gantry/contracts';
 import { EventStore, type EventMetadata, type SqlClient } from '@gantry/event-store';
 import { executeCommand, loadAggregate, NotFound, RuleRefused } from '@gantry/platform';
 import { deploymentModelDecider, modelStream, type ReviewsOfModels } from '../models';
 import { computeFindings } from './findings';
 import { modelOfReview, modelReviewDecider, type ModelReviewCommand, type Review } from './model-review.decider';
-import { REVIEW_POLICY, dueAfter, type ReviewPolicy } from './review-policy';
+import { dueAfter, type ReviewPolicy } from './review-policy';
 import { closedDeploymentsBetween, listReviews, projectReviewEvents, scheduleReview, unscheduleReview, type ReviewSummary } from './reviews.read-model';
 
 export const reviewStream = (name: string) => ({ streamId: `ModelReview-${name}`, streamType: 'ModelReview' });
@@ -27,7 +27,7 @@ export interface Actor {
 export class ModelReviews implements ReviewsOfModels {
   constructor(
     private readonly store: EventStore,
-    @Inject(REVIEW_POLICY) private readonly policy: ReviewPolicy,
+    private readonly policy: ReviewPolicy,
   ) {}
 
   /**

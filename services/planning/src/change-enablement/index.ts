@@ -1,1 +1,1 @@
-export { itsmChangesConsumer } from './itsm-changes.consumer';
+export { changeEnablementSlice } from './change-enablement.slice';

@@ -1,4 +1,4 @@
-import type { DeploymentProgress } from '../read-models';
+import type { DeploymentProgress } from '../planning-facts';
 import type { Deployment } from './deployment.decider';
 
 /**

@@ -16,7 +16,7 @@ import type {
   Wave,
 } from '@gantry/contracts';
 import type { Environment } from '../environments';
-import type { ActiveModel } from '../read-models';
+import type { ActiveModel } from '../planning-facts';
 import { conflictingReservation, nextAvailableWindow } from '../schedule';
 
 /**

@@ -1,7 +1,7 @@
 import { specification } from '@gantry/decider';
 import type { DeploymentModelContent, DeploymentRequested, EnvironmentDefinition } from '@gantry/contracts';
 import { production, staging } from '../test-fixtures';
-import type { ActiveModel } from '../read-models';
+import type { ActiveModel } from '../planning-facts';
 import { deploymentDecider, planFor, wavesFor, type DeploymentEvent, type PlanningFacts } from './deployment.decider';
 
 const spec = specification(deploymentDecider);

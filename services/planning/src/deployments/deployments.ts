@@ -6,7 +6,7 @@ import { validatePayload, type AcceptanceCriterion, type DeploymentRequested, ty
 import { createHash, randomUUID } from 'node:crypto';
 import { environmentDecider, environmentStream } from '../environments';
 import { applyReservationEvents, lockReservationKeys, reservationsHolding } from '../schedule';
-import { hasStarted, readActiveModels, readDeploymentProgress, readSucceededVersions, type DeploymentProgress } from '../read-models';
+import { hasStarted, readActiveModels, readDeploymentProgress, readSucceededVersions, type DeploymentProgress } from '../planning-facts';
 import { statusOf, type DeploymentStatus } from './deployment-status';
 import type { Deployment, DeploymentCommand, DeploymentEvent, PlanningFacts } from './deployment.decider';
 import { deploymentDecider, reservationOf } from './deployment.decider';

@@ -1,4 +1,2 @@
-export { closedDeploymentsReleaseTheirWindows } from './closed-deployments.consumer';
 export { deploymentIdFor, Deployments } from './deployments';
-export { DeploymentsController } from './deployments.controller';
-export { DeploymentsGrpc } from './deployments.grpc';
+export { deploymentsSlice } from './deployments.slice';

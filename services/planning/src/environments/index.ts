@@ -1,3 +1,3 @@
 export { environmentDecider, type Environment } from './environment.decider';
-export { Environments, environmentStream } from './environments';
-export { EnvironmentsController } from './environments.controller';
+export { environmentStream } from './environments';
+export { environmentsSlice } from './environments.slice';

@@ -1,5 +1,4 @@
 export { nextAvailableWindow } from './free-windows';
 export { conflictingReservation } from './reservation-conflicts';
-export { applyReservationEvents, lockReservationKeys, reservationsHolding, scheduleMigrations } from './reservations';
-export { Schedule } from './schedule';
-export { ScheduleController } from './schedule.controller';
+export { applyReservationEvents, lockReservationKeys, reservationsHolding } from './reservations';
+export { scheduleSlice } from './schedule.slice';

@@ -1,1 +1,1 @@
-export { ApiKeysController } from './api-keys.controller';
+export { apiKeysSlice } from './api-keys.slice';

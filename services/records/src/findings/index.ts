@@ -1,2 +1,2 @@
-export { AuditFindingsController } from './audit-findings.controller';
-export { auditFindingsMigrations, listAuditFindings, projectAuditFinding } from './audit-findings.projection';
+export { findingsSlice } from './findings.slice';
+export { listAuditFindings, projectAuditFinding } from './audit-findings.projection';

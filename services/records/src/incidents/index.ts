@@ -1,1 +1,2 @@
-export { incidentsLinkedTo, incidentsMigrations, incidentsOf, projectIncident, type Incident } from './incidents.projection';
+export { incidentsLinkedTo, incidentsOf, projectIncident, type Incident } from './incidents.projection';
+export { incidentsSlice } from './incidents.slice';

@@ -1,1 +1,1 @@
-export { KpisController } from './kpis.controller';
+export { kpisSlice } from './kpis.slice';

@@ -1,4 +1,3 @@
-export { appendToLedger, ledgerMigrations, readDeploymentEntries, type LedgerEntry } from './ledger';
+export { appendToLedger, readDeploymentEntries, type LedgerEntry } from './ledger';
 export { ledgerPages } from './ledger-export';
-export { LedgerController } from './ledger.controller';
-export { LedgerGrpc } from './ledger.grpc';
+export { ledgerSlice } from './ledger.slice';

@@ -1,3 +1,1 @@
-export { LedgerWriter } from './ledger-writer';
-export { recordsMigrations } from './projections';
-export { ProjectionsController } from './projections.controller';
+export { recordingSlice } from './recording.slice';

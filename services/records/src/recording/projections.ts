@@ -1,13 +1,10 @@
 import type { IncidentLinked } from '@gantry/contracts';
-import type { Database, Migration, SqlClient } from '@gantry/event-store';
-import { deploymentRecordsMigrations, projectDeploymentRecord, type DeploymentRecord } from '../deployment-records';
-import { auditFindingsMigrations, projectAuditFinding } from '../findings';
-import { incidentsMigrations, projectIncident } from '../incidents';
-import { ledgerMigrations, ledgerPages, type LedgerEntry } from '../ledger';
-import { projectSatisfactionResponse, satisfactionMigrations } from '../satisfaction';
-
-/** Records' schema: the ledger, and every projection derived from it alone. */
-export const recordsMigrations: Migration[] = [...ledgerMigrations, ...deploymentRecordsMigrations, ...incidentsMigrations, ...auditFindingsMigrations, ...satisfactionMigrations];
+import type { Database, SqlClient } from '@gantry/event-store';
+import { projectDeploymentRecord, type DeploymentRecord } from '../deployment-records';
+import { projectAuditFinding } from '../findings';
+import { projectIncident } from '../incidents';
+import { ledgerPages, type LedgerEntry } from '../ledger';
+import { projectSatisfactionResponse } from '../satisfaction';
 
 /** The tables a rebuild empties and refills from the ledger. */
 export const PROJECTION_TABLES = ['deployment_records', 'environment_timeline', 'incidents', 'audit_findings', 'satisfaction_responses'] as const;

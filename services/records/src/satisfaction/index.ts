@@ -1,2 +1,2 @@
-export { SatisfactionController } from './satisfaction.controller';
-export { projectSatisfactionResponse, satisfactionMigrations, satisfactionResponsesBetween } from './satisfaction.projection';
+export { projectSatisfactionResponse, satisfactionResponsesBetween } from './satisfaction.projection';
+export { satisfactionSlice } from './satisfaction.slice';

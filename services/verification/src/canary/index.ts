@@ -1,2 +1,2 @@
-export { CANARY_DEADLINE_TIMER, CanaryAnalyses } from './canary-analyses';
-export { canaryAnalysisReactions } from './canary-analysis.reactions';
+export { CanaryAnalyses } from './canary-analyses';
+export { canarySlice } from './canary.slice';

@@ -1,3 +1,2 @@
 export { AuthorisedRepository } from './authorised-repository';
-export { ComponentsController } from './components.controller';
-export { itamComponentsConsumer } from './itam-components.consumer';
+export { componentsSlice } from './components.slice';

@@ -1,9 +1,9 @@
 import type { DeploymentPlanned, DeploymentStarted } from '@gantry/contracts';
 import type { EventStore } from '@gantry/event-store';
-import { executeCommand } from '@gantry/platform';
+import { executeCommand, type Reaction, type Reactions } from '@gantry/platform';
 import type { AuthorisedRepository } from '../components';
 import type { TrustedKeys } from '../signing-keys';
-import type { Reaction, Reactions } from '../verification-triggers';
+import { verificationTriggers } from '../verification-triggers';
 import { deploymentVerificationDecider, verificationStream } from './deployment-verification.decider';
 import { planFacts } from './plan-facts';
 import type { Revocations } from './revocations';
@@ -15,7 +15,7 @@ import type { Revocations } from './revocations';
 export function deploymentVerificationReactions(store: EventStore, repository: AuthorisedRepository, keys: TrustedKeys, revocations: Revocations): Reactions {
   // started, or never will: nothing left to revoke
   const noLongerRevocable: Reaction = (event, tx) => revocations.recordStarted(tx, (event.data as DeploymentStarted).deploymentId);
-  return {
+  return verificationTriggers({
     DeploymentPlanned: async (event, tx, { metadata, now }) => {
       const plan = event.data as DeploymentPlanned;
       const facts = await planFacts(tx, store.schema, plan, new Date(event.time ?? now), now, repository, keys);
@@ -32,5 +32,5 @@ export function deploymentVerificationReactions(store: EventStore, repository: A
     DeploymentStarted: noLongerRevocable,
     DeploymentCancelled: noLongerRevocable,
     RunAbandoned: noLongerRevocable,
-  };
+  });
 }

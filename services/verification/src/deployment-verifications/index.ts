@@ -1,4 +1,3 @@
 export { deploymentVerificationDecider, verificationStream, type Evaluation } from './deployment-verification.decider';
-export { deploymentVerificationReactions } from './deployment-verification.reactions';
-export { Revocations, revocationsMigrations } from './revocations';
-export { VerificationsController } from './verifications.controller';
+export { deploymentVerificationsSlice } from './deployment-verifications.slice';
+export { Revocations } from './revocations';

@@ -1,6 +1,6 @@
-import { SERVICE_TOPICS, eventNameOf, type EnvironmentDecommissioned, type EnvironmentDefinition, type EnvironmentRegistered, type EnvironmentUpdated } from '@gantry/contracts';
+import { SERVICE_TOPICS, type EnvironmentDecommissioned, type EnvironmentDefinition, type EnvironmentRegistered, type EnvironmentUpdated } from '@gantry/contracts';
 import type { Migration, SqlClient } from '@gantry/event-store';
-import type { ConsumerSpec } from '@gantry/platform';
+import type { Reaction, Reactions } from '@gantry/platform';
 import type { EnvironmentFacts } from './environment-rules';
 
 /**
@@ -20,32 +20,29 @@ export const environmentsMigrations: Migration[] = [
   },
 ];
 
-export const environmentsConsumer = (schema: string): ConsumerSpec => ({
-  name: 'verification.environments',
-  topics: [SERVICE_TOPICS.planning],
-  accepts: (type) => ['EnvironmentRegistered', 'EnvironmentUpdated', 'EnvironmentDecommissioned'].includes(eventNameOf(type) ?? ''),
-  handle: async (event, tx) => {
-    const version = event.streamversion ?? 0;
-    switch (eventNameOf(event.type)) {
-      case 'EnvironmentRegistered':
-      case 'EnvironmentUpdated': {
-        const { registeredAt: _r, updatedAt: _u, ...definition } = event.data as EnvironmentRegistered & EnvironmentUpdated;
-        await tx.query(
-          `INSERT INTO "${schema}".environments (name, status, version, definition) VALUES ($1, 'active', $2, $3)
-           ON CONFLICT (name) DO UPDATE SET status = 'active', version = EXCLUDED.version, definition = EXCLUDED.definition
-           WHERE environments.version < EXCLUDED.version`,
-          [definition.name, version, JSON.stringify(definition)],
-        );
-        return;
-      }
-      case 'EnvironmentDecommissioned': {
-        const decommissioned = event.data as EnvironmentDecommissioned;
-        await tx.query(`UPDATE "${schema}".environments SET status = 'decommissioned', version = $2 WHERE name = $1 AND version < $2`, [decommissioned.name, version]);
-        return;
-      }
-    }
-  },
-});
+export const environments = (schema: string): Reactions => {
+  const keep: Reaction = async (event, tx) => {
+    const { registeredAt: _r, updatedAt: _u, ...definition } = event.data as EnvironmentRegistered & EnvironmentUpdated;
+    await tx.query(
+      `INSERT INTO "${schema}".environments (name, status, version, definition) VALUES ($1, 'active', $2, $3)
+       ON CONFLICT (name) DO UPDATE SET status = 'active', version = EXCLUDED.version, definition = EXCLUDED.definition
+       WHERE environments.version < EXCLUDED.version`,
+      [definition.name, event.streamversion ?? 0, JSON.stringify(definition)],
+    );
+  };
+  return {
+    consumer: 'verification.environments',
+    topics: [SERVICE_TOPICS.planning],
+    on: {
+      EnvironmentRegistered: keep,
+      EnvironmentUpdated: keep,
+      EnvironmentDecommissioned: async (event, tx) => {
+        const { name } = event.data as EnvironmentDecommissioned;
+        await tx.query(`UPDATE "${schema}".environments SET status = 'decommissioned', version = $2 WHERE name = $1 AND version < $2`, [name, event.streamversion ?? 0]);
+      },
+    },
+  };
+};
 
 export interface KnownEnvironment extends EnvironmentFacts {
   version: number;

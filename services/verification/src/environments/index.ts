@@ -1,2 +1,3 @@
 export { environmentFailures, type EnvironmentFacts } from './environment-rules';
-export { environmentsConsumer, environmentsMigrations, knownEnvironment } from './environments.read-model';
+export { environmentsSlice } from './environments.slice';
+export { knownEnvironment } from './environments.read-model';

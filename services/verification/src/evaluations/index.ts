@@ -1,3 +1,2 @@
-export { evaluationReactions } from './evaluation.reactions';
-export { Evaluations, TIMER_KINDS } from './evaluations';
-export { EvidenceController } from './evidence.controller';
+export { Evaluations } from './evaluations';
+export { evaluationsSlice } from './evaluations.slice';

@@ -1,4 +1,4 @@
 export { signatureVerifies } from './public-keys';
 export { signedStatement } from './signed-statement';
-export { SigningKeysController } from './signing-keys.controller';
+export { signingKeysSlice } from './signing-keys.slice';
 export { TrustedKeys } from './trusted-keys';

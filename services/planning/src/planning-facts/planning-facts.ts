@@ -1,12 +1,12 @@
-import { eventNameOf, SERVICE_TOPICS, type DeploymentModelContent, type DeploymentModelPublished, type DeploymentModelRetired, type DeploymentRecordClosed, type DeploymentStarted } from '@gantry/contracts';
+import { SERVICE_TOPICS, type DeploymentModelContent, type DeploymentModelPublished, type DeploymentModelRetired, type DeploymentRecordClosed, type DeploymentStarted } from '@gantry/contracts';
 import { EventStore, type Migration, type SqlClient } from '@gantry/event-store';
-import type { ConsumerSpec } from '@gantry/platform';
+import type { Reactions } from '@gantry/platform';
 
 /**
  * Planning's read models of other services' facts: the deployment models (active or retired, from model-review) and
  * the component versions that succeeded in an environment (from records), for the promotion rule.
  */
-export const planningReadModelMigrations: readonly Migration[] = [
+export const planningFactsMigrations: readonly Migration[] = [
   {
     id: 'planning-read-models-1',
     up: (schema) => `
@@ -34,13 +34,14 @@ export async function hasStarted(client: SqlClient, schema: string, deploymentId
 }
 
 /** Execution's DeploymentStarted: the deployment left planning's hands. */
-export const startedDeploymentsConsumer = (store: EventStore): ConsumerSpec => ({
-  name: 'planning.started-deployments',
+export const startedDeployments = (store: EventStore): Reactions => ({
+  consumer: 'planning.started-deployments',
   topics: [SERVICE_TOPICS.execution],
-  accepts: (type) => eventNameOf(type) === 'DeploymentStarted',
-  handle: async (event, tx) => {
-    const started = event.data as DeploymentStarted;
-    await tx.query(`INSERT INTO "${store.schema}".started_deployments (deployment_id, started_at) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [started.deploymentId, started.startedAt]);
+  on: {
+    DeploymentStarted: async (event, tx) => {
+      const started = event.data as DeploymentStarted;
+      await tx.query(`INSERT INTO "${store.schema}".started_deployments (deployment_id, started_at) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [started.deploymentId, started.startedAt]);
+    },
   },
 });
 
@@ -69,12 +70,11 @@ export async function readSucceededVersions(client: SqlClient, schema: string, c
 }
 
 /** Active models from model-review: a published version replaces an earlier one; a retired model plans nothing more. */
-export const deploymentModelsConsumer = (store: EventStore): ConsumerSpec => ({
-  name: 'planning.deployment-models',
+export const deploymentModels = (store: EventStore): Reactions => ({
+  consumer: 'planning.deployment-models',
   topics: [SERVICE_TOPICS['model-review']],
-  accepts: (type) => ['DeploymentModelPublished', 'DeploymentModelRetired'].includes(eventNameOf(type) ?? ''),
-  handle: async (event, tx) => {
-    if (eventNameOf(event.type) === 'DeploymentModelPublished') {
+  on: {
+    DeploymentModelPublished: async (event, tx) => {
       const published = event.data as DeploymentModelPublished;
       await tx.query(
         `INSERT INTO "${store.schema}".deployment_models (name, version, status, content) VALUES ($1, $2, 'active', $3)
@@ -82,14 +82,15 @@ export const deploymentModelsConsumer = (store: EventStore): ConsumerSpec => ({
          WHERE "${store.schema}".deployment_models.status = 'active' AND "${store.schema}".deployment_models.version < EXCLUDED.version`,
         [published.name, published.version, JSON.stringify(published.content)],
       );
-      return;
-    }
-    const retired = event.data as DeploymentModelRetired;
-    await tx.query(
-      `INSERT INTO "${store.schema}".deployment_models (name, version, status, content) VALUES ($1, $2, 'retired', $3)
-       ON CONFLICT (name) DO UPDATE SET status = 'retired'`,
-      [retired.name, retired.version ?? 1, JSON.stringify(retired.content)],
-    );
+    },
+    DeploymentModelRetired: async (event, tx) => {
+      const retired = event.data as DeploymentModelRetired;
+      await tx.query(
+        `INSERT INTO "${store.schema}".deployment_models (name, version, status, content) VALUES ($1, $2, 'retired', $3)
+         ON CONFLICT (name) DO UPDATE SET status = 'retired'`,
+        [retired.name, retired.version ?? 1, JSON.stringify(retired.content)],
+      );
+    },
   },
 });
 
@@ -97,24 +98,25 @@ export const deploymentModelsConsumer = (store: EventStore): ConsumerSpec => ({
  * Succeeded deployments from records: the component versions of a deployment planning planned, by the kind of its
  * environment (from the plan's environment snapshot).
  */
-export const succeededVersionsConsumer = (store: EventStore): ConsumerSpec => ({
-  name: 'planning.succeeded-versions',
+export const succeededVersions = (store: EventStore): Reactions => ({
+  consumer: 'planning.succeeded-versions',
   topics: [SERVICE_TOPICS.records],
-  accepts: (type) => eventNameOf(type) === 'DeploymentRecordClosed',
-  handle: async (event, tx) => {
-    const closed = event.data as DeploymentRecordClosed;
-    if (closed.outcome !== 'succeeded') return;
-    const history = await store.readStream(`Deployment-${closed.deploymentId}`, tx);
-    const planned = history.find((e) => e.type === 'DeploymentPlanned')?.data as
-      | { environment: string; components: { name: string; version: string }[]; environmentSnapshot?: { kind: string } }
-      | undefined;
-    // a deployment planned before environments were snapshotted (or elsewhere) teaches nothing about promotion
-    if (!planned?.environmentSnapshot) return;
-    for (const component of planned.components) {
-      await tx.query(
-        `INSERT INTO "${store.schema}".succeeded_versions (environment_kind, name, version, deployment_id, environment) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
-        [planned.environmentSnapshot.kind, component.name, component.version, closed.deploymentId, planned.environment],
-      );
-    }
+  on: {
+    DeploymentRecordClosed: async (event, tx) => {
+      const closed = event.data as DeploymentRecordClosed;
+      if (closed.outcome !== 'succeeded') return;
+      const history = await store.readStream(`Deployment-${closed.deploymentId}`, tx);
+      const planned = history.find((e) => e.type === 'DeploymentPlanned')?.data as
+        | { environment: string; components: { name: string; version: string }[]; environmentSnapshot?: { kind: string } }
+        | undefined;
+      // a deployment planned before environments were snapshotted (or elsewhere) teaches nothing about promotion
+      if (!planned?.environmentSnapshot) return;
+      for (const component of planned.components) {
+        await tx.query(
+          `INSERT INTO "${store.schema}".succeeded_versions (environment_kind, name, version, deployment_id, environment) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
+          [planned.environmentSnapshot.kind, component.name, component.version, closed.deploymentId, planned.environment],
+        );
+      }
+    },
   },
 });

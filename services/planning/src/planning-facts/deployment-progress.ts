@@ -1,10 +1,10 @@
-import { eventNameOf, SERVICE_TOPICS, type DeploymentExecuted, type DeploymentOutcome, type DeploymentRecordClosed, type EventName } from '@gantry/contracts';
+import { SERVICE_TOPICS, type DeploymentExecuted, type DeploymentOutcome, type DeploymentRecordClosed } from '@gantry/contracts';
 import type { EventStore, Migration, SqlClient } from '@gantry/event-store';
-import type { ConsumerSpec } from '@gantry/platform';
+import type { Reaction, Reactions } from '@gantry/platform';
 
 /**
  * How far each deployment has come after planning, as verification, execution and records report it on their
- * topics. Execution's start is kept in `started_deployments` (planning-read-models.ts), which also guards cancel
+ * topics. Execution's start is kept in `started_deployments` (planning-facts.ts), which also guards cancel
  * and reschedule.
  */
 export const deploymentProgressMigrations: readonly Migration[] = [
@@ -39,37 +39,28 @@ export interface DeploymentProgress {
   closedAt?: string;
 }
 
-const PROGRESS_EVENTS: readonly EventName[] = ['ComponentsVerified', 'TargetEnvironmentVerified', 'DeploymentExecuted', 'DeploymentRecordClosed'];
+const progressOf = (schema: string, columns: (event: { data?: unknown }) => Record<string, unknown>): Reaction => async (event, tx) => {
+  const { deploymentId } = event.data as { deploymentId: string };
+  const values = columns(event);
+  const names = Object.keys(values);
+  await tx.query(
+    `INSERT INTO "${schema}".deployment_progress (deployment_id, ${names.join(', ')}) VALUES ($1, ${names.map((_, i) => `$${i + 2}`).join(', ')})
+     ON CONFLICT (deployment_id) DO UPDATE SET ${names.map((n) => `${n} = EXCLUDED.${n}`).join(', ')}`,
+    [deploymentId, ...Object.values(values)],
+  );
+};
 
-export const deploymentProgressConsumer = (store: EventStore): ConsumerSpec => ({
-  name: 'planning.deployment-progress',
+export const deploymentProgress = (store: EventStore): Reactions => ({
+  consumer: 'planning.deployment-progress',
   topics: [SERVICE_TOPICS.verification, SERVICE_TOPICS.execution, SERVICE_TOPICS.records],
-  accepts: (type) => PROGRESS_EVENTS.includes(eventNameOf(type)!),
-  handle: async (event, tx) => {
-    const table = `"${store.schema}".deployment_progress`;
-    const { deploymentId } = event.data as { deploymentId: string };
-    switch (eventNameOf(event.type)) {
-      case 'ComponentsVerified':
-        await tx.query(`INSERT INTO ${table} (deployment_id, components_verified) VALUES ($1, true) ON CONFLICT (deployment_id) DO UPDATE SET components_verified = true`, [deploymentId]);
-        return;
-      case 'TargetEnvironmentVerified':
-        await tx.query(`INSERT INTO ${table} (deployment_id, environment_verified) VALUES ($1, true) ON CONFLICT (deployment_id) DO UPDATE SET environment_verified = true`, [deploymentId]);
-        return;
-      case 'DeploymentExecuted': {
-        const { executedAt } = event.data as DeploymentExecuted;
-        await tx.query(`INSERT INTO ${table} (deployment_id, executed_at) VALUES ($1, $2) ON CONFLICT (deployment_id) DO UPDATE SET executed_at = EXCLUDED.executed_at`, [deploymentId, executedAt]);
-        return;
-      }
-      case 'DeploymentRecordClosed': {
-        const { outcome, cause, closedAt } = event.data as DeploymentRecordClosed;
-        await tx.query(
-          `INSERT INTO ${table} (deployment_id, outcome, cause, closed_at) VALUES ($1, $2, $3, $4)
-           ON CONFLICT (deployment_id) DO UPDATE SET outcome = EXCLUDED.outcome, cause = EXCLUDED.cause, closed_at = EXCLUDED.closed_at`,
-          [deploymentId, outcome, cause ?? null, closedAt],
-        );
-        return;
-      }
-    }
+  on: {
+    ComponentsVerified: progressOf(store.schema, () => ({ components_verified: true })),
+    TargetEnvironmentVerified: progressOf(store.schema, () => ({ environment_verified: true })),
+    DeploymentExecuted: progressOf(store.schema, (event) => ({ executed_at: (event.data as DeploymentExecuted).executedAt })),
+    DeploymentRecordClosed: progressOf(store.schema, (event) => {
+      const { outcome, cause, closedAt } = event.data as DeploymentRecordClosed;
+      return { outcome, cause: cause ?? null, closed_at: closedAt };
+    }),
   },
 });
 

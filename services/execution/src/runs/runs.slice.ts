@@ -1,0 +1,28 @@
+import type { Slice } from '@gantry/platform';
+import { RunCommands, runMigrations, systemMetadata, WINDOW_TIMER } from './run-commands';
+import { RunDriver } from './run-driver';
+import { runTriggers } from './run-triggers';
+import { Runs } from './runs';
+import { RunsController } from './runs.controller';
+import { RunsGrpc } from './runs.grpc';
+
+/** A deployment's run: prepared from its plan, started in its window, driven wave by wave behind its gates. */
+export const runsSlice = (runs: RunCommands, driver: RunDriver): Slice => ({
+  name: 'runs',
+  migrations: runMigrations,
+  doors: [RunsController, RunsGrpc],
+  provides: [
+    { provide: RunCommands, useValue: runs },
+    { provide: RunDriver, useValue: driver },
+    { provide: Runs, useValue: new Runs(runs, driver) },
+  ],
+  reactions: [runTriggers(runs, driver)],
+  timers: {
+    // the window opened or closed: record what follows at that time (start, adherence missed), then drive the run
+    [WINDOW_TIMER]: async ({ payload }) => {
+      const { deploymentId } = payload as { deploymentId: string };
+      await runs.execute(deploymentId, { type: 'AdvanceRun', deploymentId, now: new Date().toISOString() }, systemMetadata(deploymentId));
+      driver.kick(deploymentId);
+    },
+  },
+});

@@ -1,0 +1,21 @@
+import type { Provider } from '@nestjs/common';
+import type { EventStore } from '@gantry/event-store';
+import type { Slice } from '@gantry/platform';
+import { CLOCK, type Clock } from '../clock';
+import { DeploymentModels } from './models';
+import { ModelsController } from './models.controller';
+import { modelsMigrations } from './models.read-model';
+import { StarterCatalogueOnStart } from './starter-catalogue.boot';
+import { StarterCatalogue } from './starter-catalogue.loader';
+
+/** The catalogue of deployment models: drafted, published in versions, retired; the starter catalogue loaded on demand. */
+export const modelsSlice = (store: EventStore, models: DeploymentModels, clock: Clock, starterCatalogueOnStart: boolean): Slice => {
+  const catalogue = new StarterCatalogue(store, models);
+  const onStart: Provider[] = starterCatalogueOnStart ? [{ provide: StarterCatalogueOnStart, useValue: new StarterCatalogueOnStart(catalogue, clock) }] : [];
+  return {
+    name: 'models',
+    migrations: modelsMigrations,
+    doors: [ModelsController],
+    provides: [{ provide: DeploymentModels, useValue: models }, { provide: StarterCatalogue, useValue: catalogue }, { provide: CLOCK, useValue: clock }, ...onStart],
+  };
+};

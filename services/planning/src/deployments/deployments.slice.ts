@@ -1,0 +1,13 @@
+import type { Slice } from '@gantry/platform';
+import { closedDeploymentsReleaseTheirWindows } from './closed-deployments.reactions';
+import { Deployments } from './deployments';
+import { DeploymentsController } from './deployments.controller';
+import { DeploymentsGrpc } from './deployments.grpc';
+
+/** Requests planned or refused, cancelled, rescheduled; their windows released once their records close. */
+export const deploymentsSlice = (deployments: Deployments): Slice => ({
+  name: 'deployments',
+  doors: [DeploymentsController, DeploymentsGrpc],
+  provides: [{ provide: Deployments, useValue: deployments }],
+  reactions: [closedDeploymentsReleaseTheirWindows(deployments)],
+});
