@@ -28,7 +28,7 @@ describe('a broker outage while events are being appended', () => {
       handle: (event, tx, message) => recordEffect(fixture.consumerSchema, event, tx, message),
       log: () => undefined,
     });
-    publisher = startPublisher({ bus, store: fixture.store, service: fixture.service, log: () => undefined });
+    publisher = startPublisher({ bus, store: fixture.store, service: fixture.service, topic: fixture.topic, log: () => undefined });
   }, 120_000);
 
   afterAll(async () => {

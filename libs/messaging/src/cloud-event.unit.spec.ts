@@ -1,6 +1,6 @@
 import type { RecordedEvent } from '@gantry/event-store';
 import { aggregateIdOf, eventName, parseCloudEvent, toCloudEvent } from './cloud-event';
-import { deadLetterTopic, serviceTopic } from './topics';
+import { deadLetterTopic } from './topics';
 
 const recorded: RecordedEvent = {
   position: '42',
@@ -81,7 +81,6 @@ describe('CloudEvents envelope', () => {
     expect(eventName('itsm.ChangeAuthorised')).toBe('ChangeAuthorised');
     expect(aggregateIdOf('Deployment-7c1e0a52-5d0b')).toBe('7c1e0a52-5d0b');
     expect(aggregateIdOf('singleton')).toBe('singleton');
-    expect(serviceTopic('model-review')).toBe('gantry.model-review.v1');
     expect(deadLetterTopic('gantry.planning.v1')).toBe('gantry.planning.v1.dlq');
   });
 });

@@ -114,6 +114,7 @@ describe('routing some events to another topic', () => {
       bus,
       store: fixture.store,
       service: fixture.service,
+      topic: fixture.topic,
       topicOf: (event) => (event.streamType === 'Feedback' ? feedbackTopic : fixture.topic),
       log: () => undefined,
     });
@@ -167,7 +168,7 @@ describe('publishing and consuming through the in-process bus', () => {
       log: () => undefined,
     });
     await bus.subscribe({ group: 'dlq-reader', topics: [deadLetterTopic(fixture.topic)], fromBeginning: true }, async (batch) => void deadLetters.push(...batch));
-    publisher = startPublisher({ bus, store: fixture.store, service: fixture.service, log: () => undefined });
+    publisher = startPublisher({ bus, store: fixture.store, service: fixture.service, topic: fixture.topic, log: () => undefined });
   };
   const stopPipeline = async () => {
     await publisher.stop();

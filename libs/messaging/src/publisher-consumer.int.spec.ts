@@ -55,7 +55,7 @@ describe('an event appended in one service reaches another through Kafka', () =>
     deadLetterReader = await bus.subscribe({ group: `dlq-reader-${uniqueSuffix()}`, topics: [deadLetterTopic(fixture.topic)], fromBeginning: true }, async (batch) => {
       deadLetters.push(...batch);
     });
-    publisher = startPublisher({ bus, store: fixture.store, service: fixture.service });
+    publisher = startPublisher({ bus, store: fixture.store, service: fixture.service, topic: fixture.topic });
   });
 
   afterAll(async () => {

@@ -4,15 +4,14 @@ import type { MessageBus, OutgoingMessage } from './bus';
 import { CLOUD_EVENT_CONTENT_TYPE } from '@gantry/contracts';
 import { toCloudEvent } from './cloud-event';
 import { errorFields, jsonStderrLog, type MessagingLog } from './log';
-import { serviceTopic } from './topics';
 
 export interface PublisherOptions {
   bus: MessageBus;
   store: EventStore;
-  /** `planning`: names the topic, the event types and the CloudEvents source */
+  /** `planning`: names the event types and the CloudEvents source */
   service: string;
-  /** default `gantry.<service>.v1` */
-  topic?: string;
+  /** where the events go (a service's, from contracts' SERVICE_TOPICS) */
+  topic: string;
   /**
    * Routes some events to another topic (e.g. records' feedback to change enablement); default: every event to
    * `topic`. Events keep their commit order within each topic; one checkpoint covers them all.
@@ -46,7 +45,7 @@ export interface RunningPublisher {
  */
 export function startPublisher(options: PublisherOptions): RunningPublisher {
   const { bus, store, service } = options;
-  const topic = options.topic ?? serviceTopic(service);
+  const { topic } = options;
   const checkpointName = `publisher:${topic}`;
   const batchSize = options.batchSize ?? 100;
   const idlePollMs = options.idlePollMs ?? 250;

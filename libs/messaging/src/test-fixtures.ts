@@ -4,7 +4,6 @@ import { createTestDatabase, type TestDatabase } from '@gantry/testing';
 import type { IncomingMessage } from './bus';
 import type { CloudEvent } from './cloud-event';
 import { messagingMigrations } from './migrations';
-import { serviceTopic } from './topics';
 
 // Test support for this library's integration tests; not exported from the package.
 
@@ -71,7 +70,7 @@ export async function messagingFixture(): Promise<MessagingFixture> {
     store,
     consumerSchema,
     service,
-    topic: serviceTopic(service),
+    topic: `${service}.events`,
     effects: async () => (await db.query<EffectRow>(`SELECT * FROM ${consumerSchema}.effects ORDER BY seq`)).rows,
     close: async () => {
       await db.close();

@@ -1,8 +1,9 @@
+import type { Service } from '@gantry/contracts';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
-export const SERVICE_NAMES = ['planning', 'verification', 'execution', 'records', 'model-review'] as const;
-export type ServiceName = (typeof SERVICE_NAMES)[number];
+/** The five services, as the contracts name them (each owns the topic SERVICE_TOPICS gives it). */
+export type ServiceName = Service;
 export type ProcessName = ServiceName | 'standalone';
 
 /** Default HTTP ports; one process per service in the distributed mode, one port for all in the embedded default. */

@@ -1,7 +1,7 @@
 import { Logger, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit, type Type } from '@nestjs/common';
-import { topicOfEvent } from '@gantry/contracts';
+import { SERVICE_TOPICS, topicOfEvent } from '@gantry/contracts';
 import { EventStore, migrate, type RecordedEvent } from '@gantry/event-store';
-import { deadLetterTopic, messagingMigrations, serviceTopic, startConsumer, startPublisher, type CloudEvent, type ConsumerOutcome } from '@gantry/messaging';
+import { deadLetterTopic, messagingMigrations, startConsumer, startPublisher, type CloudEvent, type ConsumerOutcome } from '@gantry/messaging';
 import { consumedEventAge, consumedMessages, consumerTransientFailures } from '@gantry/observability';
 import { schemaOf, type ServiceName } from './config';
 import { apiKeyMigrations, apiKeysConsumer } from './api-keys';
@@ -65,7 +65,7 @@ export class ServiceHost implements OnModuleInit, OnApplicationBootstrap, OnAppl
     await this.store.migrate();
     const slices = this.slices.flatMap((s) => s.migrations ?? []);
     await migrate(this.runtime.db, this.store.schema, [...messagingMigrations, ...dueTimerMigrations, ...apiKeyMigrations, ...slices]);
-    const topic = serviceTopic(this.service);
+    const topic = SERVICE_TOPICS[this.service];
     const { fromBeginning, actsOn } = this.options;
     const ofSlices = consumersOf(this.service, this.slices).map((c) => ({
       ...c,
@@ -74,7 +74,7 @@ export class ServiceHost implements OnModuleInit, OnApplicationBootstrap, OnAppl
     }));
     // every service knows the API keys admins issue, to authenticate systems on its own
     const consumers = [...ofSlices, apiKeysConsumer(this.store.schema)];
-    const topics = new Set([topic, deadLetterTopic(topic)]);
+    const topics = new Set<string>([topic, deadLetterTopic(topic)]);
     consumers.forEach((c) => c.topics.forEach((t) => (topics.add(t), topics.add(deadLetterTopic(t)))));
     await this.runtime.bus.ensureTopics([...topics]);
     for (const consumer of consumers) {
@@ -86,9 +86,9 @@ export class ServiceHost implements OnModuleInit, OnApplicationBootstrap, OnAppl
 
   async onApplicationBootstrap(): Promise<void> {
     // the contract says where each event goes: the service's own topic, or a feedback topic
-    const ownTopic = serviceTopic(this.service);
+    const ownTopic = SERVICE_TOPICS[this.service];
     const topicOf = (event: RecordedEvent) => topicOfEvent(event.type) ?? ownTopic;
-    this.running.push(await startPublisher({ bus: this.runtime.bus, store: this.store, service: this.service, topicOf }));
+    this.running.push(await startPublisher({ bus: this.runtime.bus, store: this.store, service: this.service, topic: ownTopic, topicOf }));
     const handlers = timersOf(this.slices);
     if (Object.keys(handlers).length > 0) {
       this.dueTimers = startDueTimers({
