@@ -5,7 +5,7 @@ import { deadLetterTopic, messagingMigrations, serviceTopic, startConsumer, star
 import { consumedEventAge, consumedMessages, consumerTransientFailures } from '@gantry/observability';
 import { schemaOf, type ServiceName } from './config';
 import { apiKeyMigrations, apiKeysConsumer } from './api-keys';
-import { againstTheContract, type ConsumerSpec } from './consumer-spec';
+import { againstTheContract, consumerOptionsOf, type ConsumerSpec } from './consumer-spec';
 import { dueTimerMigrations, startDueTimers, type RunningDueTimers, type TimerHandler } from './due-timers';
 import type { ServiceRuntime } from './runtime';
 
@@ -64,7 +64,7 @@ export class ServiceHost implements OnModuleInit, OnApplicationBootstrap, OnAppl
     await this.runtime.bus.ensureTopics([...topics]);
     for (const consumer of consumers) {
       this.running.push(
-        await startConsumer({ validate: againstTheContract, ...consumer, name: `${this.runtime.config.consumerGroupPrefix}${consumer.name}`, bus: this.runtime.bus, db: this.runtime.db, schema: this.store.schema, onOutcome: (outcome) => measure(consumer.name, outcome) }),
+        await startConsumer({ validate: againstTheContract, ...consumerOptionsOf(consumer, this.service, this.runtime.clock), name: `${this.runtime.config.consumerGroupPrefix}${consumer.name}`, bus: this.runtime.bus, db: this.runtime.db, schema: this.store.schema, onOutcome: (outcome) => measure(consumer.name, outcome) }),
       );
     }
   }
@@ -80,6 +80,7 @@ export class ServiceHost implements OnModuleInit, OnApplicationBootstrap, OnAppl
         db: this.runtime.db,
         schema: this.store.schema,
         handlers,
+        clock: this.runtime.clock,
         log: (level, message, fields) => this.logger[level](`${message} ${JSON.stringify(fields)}`),
       });
       this.running.push(this.dueTimers);

@@ -16,9 +16,9 @@ export interface ExecutionOptions {
 export class ExecutionModule {
   static register(runtime: ServiceRuntime, options: ExecutionOptions = {}): DynamicModule {
     const store = ServiceHost.storeFor('execution', runtime);
-    const executors = new ExecutorDirectory(options.executors ?? executorsFromEnv(process.env));
+    const executors = new ExecutorDirectory(options.executors ?? executorsFromEnv(process.env), runtime.clock);
     const runs = new RunCommands(store);
-    const driver = new RunDriver(runs, executors);
+    const driver = new RunDriver(runs, executors, runtime.clock);
     return {
       module: ExecutionModule,
       controllers: [RunsController, RunsGrpc, WebhookCallbacksController],
@@ -28,9 +28,9 @@ export class ExecutionModule {
           provide: ServiceHost,
           useValue: new ServiceHost('execution', runtime, store, runMigrations, () => [{ ...runTriggers(runs, driver), fromBeginning: options.consumeFromBeginning ?? true }], () => ({
             // the window opened or closed: record what follows at that time (start, adherence missed), then drive the run
-            [WINDOW_TIMER]: async ({ payload }) => {
+            [WINDOW_TIMER]: async ({ payload }, moment) => {
               const { deploymentId } = payload as { deploymentId: string };
-              await runs.execute(deploymentId, { type: 'AdvanceRun', deploymentId, now: new Date().toISOString() }, systemMetadata(deploymentId));
+              await runs.execute(deploymentId, { type: 'AdvanceRun', deploymentId, now: moment.now.toISOString() }, { ...moment, metadata: systemMetadata(deploymentId) });
               driver.kick(deploymentId);
             },
           })),

@@ -2,7 +2,6 @@ import { Module, type DynamicModule, type Provider } from '@nestjs/common';
 import { EventStore } from '@gantry/event-store';
 import { ServiceHost, type ServiceRuntime } from '@gantry/platform';
 import { AdoptionController, adoptionConsumer, adoptionMigrations } from './adoption';
-import { CLOCK, systemClock, type Clock } from './clock';
 import { ModelOutcomesController, modelOutcomesConsumer, modelOutcomesMigrations } from './model-outcomes';
 import { DeploymentModels, ModelsController, modelsMigrations, REVIEWS_OF_MODELS, StarterCatalogue, StarterCatalogueOnStart } from './models';
 import { failureReviewsConsumer, ModelReviews, REVIEW_POLICY, reviewPolicyFromEnv, ReviewScheduler, ReviewsController, reviewsMigrations, type ReviewPolicy } from './reviews';
@@ -10,8 +9,6 @@ import { failureReviewsConsumer, ModelReviews, REVIEW_POLICY, reviewPolicyFromEn
 export interface ModelReviewOptions {
   /** load the starter catalogue on start (the embedded default does) */
   starterCatalogue?: boolean;
-  /** default: the system clock */
-  clock?: Clock;
   /** default: from the environment (GANTRY_REVIEW_*) */
   reviewPolicy?: ReviewPolicy;
 }
@@ -21,17 +18,15 @@ export interface ModelReviewOptions {
 export class ModelReviewModule {
   static register(runtime: ServiceRuntime, options: ModelReviewOptions = {}): DynamicModule {
     const store = ServiceHost.storeFor('model-review', runtime);
-    const clock = options.clock ?? systemClock;
     const policy = options.reviewPolicy ?? reviewPolicyFromEnv(process.env);
     const catalogueOnStart: Provider[] = options.starterCatalogue
-      ? [{ provide: StarterCatalogueOnStart, useFactory: (catalogue: StarterCatalogue) => new StarterCatalogueOnStart(catalogue, clock), inject: [StarterCatalogue] }]
+      ? [{ provide: StarterCatalogueOnStart, useFactory: (catalogue: StarterCatalogue) => new StarterCatalogueOnStart(catalogue, runtime.clock), inject: [StarterCatalogue] }]
       : [];
     return {
       module: ModelReviewModule,
       controllers: [ModelOutcomesController, ModelsController, ReviewsController, AdoptionController],
       providers: [
         { provide: EventStore, useValue: store },
-        { provide: CLOCK, useValue: clock },
         { provide: REVIEW_POLICY, useValue: policy },
         ModelReviews,
         { provide: REVIEWS_OF_MODELS, useExisting: ModelReviews },
@@ -42,12 +37,12 @@ export class ModelReviewModule {
           useFactory: (reviews: ModelReviews) =>
             new ServiceHost('model-review', runtime, store, [...modelOutcomesMigrations, ...modelsMigrations, ...reviewsMigrations, ...adoptionMigrations], () => [
               modelOutcomesConsumer(store),
-              failureReviewsConsumer(store, reviews, policy, clock),
+              failureReviewsConsumer(store, reviews, policy),
               adoptionConsumer(store),
             ]),
           inject: [ModelReviews],
         },
-        { provide: ReviewScheduler, useFactory: (reviews: ModelReviews) => new ReviewScheduler(store, reviews, policy, clock), inject: [ModelReviews] },
+        { provide: ReviewScheduler, useFactory: (reviews: ModelReviews) => new ReviewScheduler(store, reviews, policy, runtime.clock), inject: [ModelReviews] },
         ...catalogueOnStart,
       ],
     };

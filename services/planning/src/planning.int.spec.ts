@@ -4,7 +4,7 @@ import { mintToken } from '@gantry/auth';
 import { DEPLOYMENTS_PROTO_PATH, INBOUND_TOPICS, ITSM_CHANGE_EVENT_TYPES, SERVICE_TOPICS, type DeploymentModelContent } from '@gantry/contracts';
 import { deadLetterTopic, KafkaBus, startConsumer, type CloudEvent, type IncomingMessage, type RunningConsumer, type Subscription } from '@gantry/messaging';
 import { EventStore } from '@gantry/event-store';
-import { againstTheContract, boot, type RunningProcess } from '@gantry/platform';
+import { againstTheContract, boot, consumerOptionsOf, type RunningProcess } from '@gantry/platform';
 import { createTestDatabase, eventually, type TestDatabase } from '@gantry/testing';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Deployments } from './deployments';
@@ -43,7 +43,7 @@ beforeAll(async () => {
   const store = new EventStore(planning.runtime.db, 'planning');
   for (const consumer of planningConsumers(store, new Deployments(store))) {
     // the service's own consumer code, on Kafka, under a group name of this test's own
-    consumers.push(await startConsumer({ validate: againstTheContract, ...consumer, name: `${consumer.name}-${suffix}`, fromBeginning: false, bus, db: planning.runtime.db, schema: 'planning', log: () => undefined }));
+    consumers.push(await startConsumer({ validate: againstTheContract, ...consumerOptionsOf(consumer, 'planning', planning.runtime.clock), name: `${consumer.name}-${suffix}`, fromBeginning: false, bus, db: planning.runtime.db, schema: 'planning', log: () => undefined }));
   }
   const deadLetterTopics = [deadLetterTopic(SERVICE_TOPICS['model-review']), deadLetterTopic(INBOUND_TOPICS.itsmChanges)];
   deadLetterReader = await bus.subscribe({ group: `planning-dlq-reader-${suffix}`, topics: deadLetterTopics, fromBeginning: false }, async (batch) => {

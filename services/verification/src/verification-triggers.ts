@@ -1,10 +1,10 @@
 import { eventNameOf, SERVICE_TOPICS } from '@gantry/contracts';
-import type { EventMetadata, SqlClient } from '@gantry/event-store';
+import type { SqlClient } from '@gantry/event-store';
 import type { CloudEvent } from '@gantry/messaging';
-import { causedBy, type ConsumerSpec } from '@gantry/platform';
+import type { ConsumerSpec, MessageContext } from '@gantry/platform';
 
 /** What a slice does, in the consumer's transaction, when an event of planning or execution it reacts to arrives. */
-export type Reaction = (event: CloudEvent, tx: SqlClient, cause: { metadata: EventMetadata; now: Date }) => Promise<void>;
+export type Reaction = (event: CloudEvent, tx: SqlClient, context: MessageContext) => Promise<void>;
 
 /** A slice's reactions, by event name. */
 export type Reactions = Readonly<Record<string, Reaction>>;
@@ -22,9 +22,8 @@ export function verificationTriggers(...slices: Reactions[]): ConsumerSpec {
     name: 'verification.triggers',
     topics: [SERVICE_TOPICS.planning, SERVICE_TOPICS.execution],
     accepts: (type) => reactions.has(eventNameOf(type) ?? ''),
-    handle: async (event, tx) => {
-      const cause = { metadata: causedBy('verification', event), now: new Date() };
-      for (const react of reactions.get(eventNameOf(event.type) ?? '') ?? []) await react(event, tx, cause);
+    handle: async (event, tx, context) => {
+      for (const react of reactions.get(eventNameOf(event.type) ?? '') ?? []) await react(event, tx, context);
     },
   };
 }

@@ -42,9 +42,9 @@ export function verificationParts(store: EventStore, policy: VerificationPolicy)
   );
   const consumers = (): ConsumerSpec[] => [triggers, environmentsConsumer(store.schema), itamComponentsConsumer(repository)];
   const timers = () => ({
-    [TIMER_KINDS.deadline]: (t: Parameters<Evaluations['onDeadline']>[0]) => evaluations.onDeadline(t),
-    [TIMER_KINDS.probe]: (t: Parameters<Evaluations['onProbe']>[0]) => evaluations.onProbe(t),
-    [CANARY_DEADLINE_TIMER]: (t: Parameters<CanaryAnalyses['onDeadline']>[0]) => canaries.onDeadline(t),
+    [TIMER_KINDS.deadline]: (...fired: Parameters<Evaluations['onDeadline']>) => evaluations.onDeadline(...fired),
+    [TIMER_KINDS.probe]: (...fired: Parameters<Evaluations['onProbe']>) => evaluations.onProbe(...fired),
+    [CANARY_DEADLINE_TIMER]: (...fired: Parameters<CanaryAnalyses['onDeadline']>) => canaries.onDeadline(...fired),
   });
   return { revocations, repository, keys, evidence, evaluations, canaries, consumers, timers };
 }

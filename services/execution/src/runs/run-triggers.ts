@@ -7,7 +7,7 @@ import {
 } from '@gantry/contracts';
 import type { SqlClient } from '@gantry/event-store';
 import type { CloudEvent } from '@gantry/messaging';
-import { causedBy, type ConsumerSpec } from '@gantry/platform';
+import type { ConsumerSpec, MessageContext } from '@gantry/platform';
 import type { RunCommand } from './deployment-run.decider';
 import type { RunCommands } from './run-commands';
 import type { RunDriver } from './run-driver';
@@ -68,13 +68,13 @@ export function runTriggers(runs: RunCommands, driver: RunDriver): ConsumerSpec 
     name: 'execution.triggers',
     topics: [SERVICE_TOPICS.planning, SERVICE_TOPICS.verification],
     accepts: (type) => TRIGGERS.includes(eventNameOf(type) ?? ''),
-    handle: async (event: CloudEvent, tx: SqlClient, _message, afterCommit) => {
-      const command = commandFor(event, new Date().toISOString());
+    handle: async (event: CloudEvent, tx: SqlClient, context: MessageContext) => {
+      const command = commandFor(event, context.now.toISOString());
       if (!command) return;
       const deploymentId = command.type === 'PrepareRun' ? command.plan.deploymentId : command.deploymentId;
-      const { events } = await runs.execute(deploymentId, command, causedBy('execution', event), tx);
+      const { events } = await runs.execute(deploymentId, command, context, tx);
       // the driver reads the run in its own transaction: only once this one committed (the sweep catches up after a crash)
-      if (events.length > 0) afterCommit(() => driver.kick(deploymentId));
+      if (events.length > 0) context.afterCommit(() => driver.kick(deploymentId));
     },
   };
 }

@@ -1,6 +1,6 @@
 import { eventNameOf, SERVICE_TOPICS, type DeploymentRecordClosed } from '@gantry/contracts';
 import type { EventStore, Migration, SqlClient } from '@gantry/event-store';
-import { causedBy, executeCommand, type ConsumerSpec } from '@gantry/platform';
+import { executeCommand, type ConsumerSpec } from '@gantry/platform';
 import { modelOutcomeDecider } from './model-outcome.decider';
 
 /** Deployments planned without a model are counted under this name: they did not follow an agreed approach. */
@@ -36,9 +36,9 @@ export const modelOutcomesConsumer = (store: EventStore): ConsumerSpec => ({
   name: 'model-review.outcomes',
   topics: [SERVICE_TOPICS.records],
   accepts: (type) => eventNameOf(type) === 'DeploymentRecordClosed',
-  handle: async (event, tx: SqlClient) => {
+  handle: async (event, tx: SqlClient, context) => {
     const closed = event.data as DeploymentRecordClosed;
-    const { events } = await executeCommand(store, modelOutcomeDecider, modelOutcomeStream(closed.deploymentId), { type: 'RecordModelOutcome', closed }, { metadata: causedBy('model-review', event) }, tx);
+    const { events } = await executeCommand(store, modelOutcomeDecider, modelOutcomeStream(closed.deploymentId), { type: 'RecordModelOutcome', closed }, context, tx);
     if (events.length === 0) return;
     const schema = store.schema;
     await tx.query(

@@ -1,5 +1,5 @@
 import { eventNameOf, SERVICE_TOPICS, type DeploymentRecordClosed } from '@gantry/contracts';
-import { causedBy, type ConsumerSpec } from '@gantry/platform';
+import type { ConsumerSpec } from '@gantry/platform';
 import type { Deployments } from './deployments';
 
 /** A deployment whose record closed, whatever the outcome, no longer holds its window: the window is free again. */
@@ -7,8 +7,8 @@ export const closedDeploymentsReleaseTheirWindows = (deployments: Deployments): 
   name: 'planning.closed-deployments',
   topics: [SERVICE_TOPICS.records],
   accepts: (type) => eventNameOf(type) === 'DeploymentRecordClosed',
-  handle: async (event, tx) => {
+  handle: async (event, tx, context) => {
     const closed = event.data as DeploymentRecordClosed;
-    await deployments.releaseWindow(closed.deploymentId, closed.environment, causedBy('planning', event), tx);
+    await deployments.releaseWindow(closed.deploymentId, context, tx);
   },
 });
