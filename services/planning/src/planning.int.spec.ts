@@ -407,6 +407,15 @@ describe('changes after planning', () => {
     expect(refused.status).toBe(409);
     expect(await refused.json()).toMatchObject({ code: 'DeploymentAlreadyStarted' });
   });
+
+  it('a cancel or a reschedule of a deployment that does not exist is 404, whatever If-Match says', async () => {
+    const unknown = randomUUID();
+    const window = { start: '2027-02-06T21:00:00.000Z', end: '2027-02-06T22:00:00.000Z' };
+    for (const [path, body] of [['cancel', { reason: 'never was' }], ['reschedule', { window }]] as const) {
+      const answer = await http('POST', `/deployments/${unknown}/${path}`, body, changeManager, { 'if-match': '"3"' });
+      expect(answer.status).toBe(404);
+    }
+  });
 });
 
 describe('the forward schedule', () => {
