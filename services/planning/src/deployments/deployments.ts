@@ -69,6 +69,9 @@ export const requestFrom = (body: RequestDeploymentDto, deploymentId: string, re
 export class Deployments {
   constructor(private readonly store: EventStore) {}
 
+  /** The schedule's reservations follow the deployment's reservation events in their transaction: the next decision's facts read them. */
+  private readonly scheduleFollows = (events: readonly DeploymentEvent[], tx: SqlClient) => applyReservationEvents(tx, this.store.schema, events);
+
   async request(body: RequestDeploymentDto, context: RequestContext): Promise<DeploymentView> {
     const deploymentId = context.idempotencyKey ? deploymentIdFor(context.identity.subject, context.idempotencyKey) : context.newId();
     const request = requestFrom(body, deploymentId, context.identity.subject, context.now.toISOString());
@@ -161,9 +164,6 @@ export class Deployments {
     if (state.status === 'none') throw new NotFound(`deployment ${deploymentId} does not exist`);
     return toView(state, version, await readDeploymentProgress(client ?? this.store.db, this.store.schema, deploymentId));
   }
-
-  /** The schedule's reservations follow the deployment's reservation events in their transaction: the next decision's facts read them. */
-  private readonly scheduleFollows = (events: readonly DeploymentEvent[], tx: SqlClient) => applyReservationEvents(tx, this.store.schema, events);
 
   /** A command on the deployment, through the one command path, answered with the deployment as it now is. */
   private async execute(
