@@ -33,6 +33,33 @@ module.exports = tseslint.config(
     },
   },
   {
+    // One clock and one id source (libs/platform/src/clock.ts): the doors (a request, a consumed message, a due timer,
+    // a poller) read the process's clock once per command and hand its moment down in the command's context, so
+    // tests can move time. Infrastructure keeps the system's time where the time is the machine's, not the
+    // command's: the event store's recordedAt, metrics and logs, retry backoff, JWT expiry, the broker client (libs
+    // outside platform), and platform's boot (shutdown timing), rate limit (token buckets) and API keys (throttling
+    // last-use writes).
+    // Deciders have their own, stricter block below (it replaces these rules for them).
+    files: ['services/*/src/**/*.ts', 'libs/platform/src/**/*.ts'],
+    ignores: ['**/*.spec.ts', '**/test-fixtures.ts', '**/main.ts', 'libs/platform/src/clock.ts', 'libs/platform/src/boot.ts', 'libs/platform/src/http-hardening.ts', 'libs/platform/src/api-keys.ts'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        { object: 'Date', property: 'now', message: "the time comes from the command's context (its `now`), read from the process's Clock at the door" },
+        { object: 'crypto', property: 'randomUUID', message: "new ids come from the command's context (`newId()`), the process's Clock" },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: "the time comes from the command's context (its `now`), read from the process's Clock at the door" },
+        { selector: "CallExpression[callee.name='Date']", message: "the time comes from the command's context (its `now`), read from the process's Clock at the door" },
+      ],
+      'no-restricted-imports': [
+        'error',
+        ...['node:crypto', 'crypto'].map((name) => ({ name, importNames: ['randomUUID'], message: "new ids come from the command's context (`newId()`), the process's Clock" })),
+      ],
+    },
+  },
+  {
     // A decider is pure: no framework, no database, no broker, no clock or randomness of its own.
     files: ['**/*.decider.ts'],
     rules: {

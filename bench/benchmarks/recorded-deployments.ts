@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { EVENTS, SAMPLE_PAYLOADS, type EventName } from '@gantry/contracts';
 import { EventStore, type Database } from '@gantry/event-store';
 import type { CloudEvent } from '@gantry/messaging';
-import { boot, consumersOf } from '@gantry/platform';
+import { boot, consumersOf, messageContext } from '@gantry/platform';
 import { RecordsModule, recordsSlices } from '@gantry/records';
 
 /**
@@ -140,7 +140,7 @@ export async function recordDeployments(databaseUrl: string, count: number, log:
             const invalid = ledger.validate?.(event);
             if (invalid) throw new Error(`the fill made an event against the contract: ${invalid}`);
             const message = { topic: description.topic, partition: 0, offset: '0', key: d.deploymentId, value: null, headers: {} };
-            await ledger.handle(event, tx, message, (effect) => void afterCommit.push(effect));
+            await ledger.handle(event, tx, messageContext('records', records.runtime.clock, event, message, (effect) => void afterCommit.push(effect)));
           }
         }
       });

@@ -8,12 +8,14 @@ import { AuthModule, authConfigFromEnv } from '@gantry/auth';
 import { GANTRY_PROTO_PATHS, PROTO_ROOT } from '@gantry/contracts';
 import { JsonLogger, ObservabilityModule, shutdownTracing, startTracing } from '@gantry/observability';
 import { apiKeyDirectory } from './api-keys';
+import type { Clock } from './clock';
 import { loadConfig, schemaOf, type GantryConfig, type ProcessName } from './config';
 import { developmentSecret } from './development-secret';
 import { ErrorMapping } from './errors';
 import { GrpcTransport } from './grpc';
 import { RateLimit, securityHeaders } from './http-hardening';
 import { createRuntime, type ServiceRuntime } from './runtime';
+import { clockOnRequests } from './request-context';
 import { RuntimeModule } from './runtime.module';
 
 export interface BootOptions {
@@ -22,6 +24,8 @@ export interface BootOptions {
   /** serve gRPC on GRPC_PORT: the services of Gantry's contracts whose handlers the modules hold (DeploymentService, AuditService) */
   grpc?: boolean;
   env?: NodeJS.ProcessEnv;
+  /** default: the system's time and random ids; tests that move time give their own */
+  clock?: Clock;
 }
 
 export interface RunningProcess {
@@ -41,7 +45,7 @@ export async function boot(processName: ProcessName, options: BootOptions): Prom
   const config = loadConfig(processName, env);
   startTracing(`gantry-${processName}`);
   const logger = new JsonLogger(`gantry-${processName}`);
-  const runtime = await createRuntime(config);
+  const runtime = await createRuntime(config, options.clock);
   const authEnv = env.GANTRY_JWT_SECRET || runtime.mode.database !== 'embedded' ? env : { ...env, GANTRY_JWT_SECRET: developmentSecret(config.dataDir) };
 
   @Module({
@@ -59,6 +63,7 @@ export async function boot(processName: ProcessName, options: BootOptions): Prom
   const app = await NestFactory.create<NestExpressApplication>(GantryProcess, { bodyParser: false, logger, rawBody: true });
   app.disable('x-powered-by');
   app.use(securityHeaders);
+  app.use(clockOnRequests(runtime.clock));
   app.useBodyParser('json', { limit: config.bodyLimitBytes });
   app.useGlobalInterceptors(new RateLimit(config.rateLimitPerMinute, config.rateLimitBurst));
   app.useGlobalPipes(

@@ -1,9 +1,8 @@
 import { isRefused, type Decider } from '@gantry/decider';
 import { EventStore, type EventMetadata, type NewEvent, type SqlClient } from '@gantry/event-store';
-import { randomUUID } from 'node:crypto';
 import { lostARace, RuleRefused, StaleVersion } from './errors';
 
-/** What the deciders emit: a name and its payload. The store adds ids, versions, metadata and hashes. */
+/** What the deciders emit: a name and its payload. The command path names them (the context's id source) and the store adds versions, metadata and hashes. */
 export interface DomainEvent<Type extends string = string, Data = unknown> {
   type: Type;
   data: Data;
@@ -21,28 +20,43 @@ export interface StreamTarget {
   streamType: string;
 }
 
-export interface CommandOptions {
+export interface CommandOptions<E = DomainEvent, S = unknown> {
   metadata: EventMetadata;
+  /** names each new event: the id source of the command's context (a request's, a message's, a timer's) */
+  newId(): string;
   /** from If-Match: the version the client last saw; a mismatch is 412 and nothing is retried */
   expectedVersion?: number;
-  /** event ids, when the caller needs them deterministic (a consumer deriving ids from the message it handles) */
-  eventIds?: (index: number) => string;
   maxAttempts?: number;
   /** the HTTP status of a refusal, by its code: 403 when it is about who asks, 422 when the request can never pass; default 409 */
   refusalStatus?: (code: string) => 403 | 409 | 422;
+  /** for a command on something that must already exist (cancel a deployment): the error when its stream has no events, raised before If-Match is compared */
+  whenMissing?: () => Error;
+  /**
+   * What must commit with the new events because the next command's facts read it (planning's schedule of
+   * reservations, execution's active runs): run in the command's transaction, after the append, with the events just
+   * appended and the state they led to.
+   */
+  afterAppend?: (events: readonly E[], tx: SqlClient, state: S) => Promise<void>;
 }
 
 /**
- * Read → decide → append, in one transaction, the one way every command runs. Without If-Match a version conflict
- * (another writer got there first) is retried by re-reading and re-deciding, a bounded number of times.
- * A refusal becomes RuleRefused for the edge to map.
+ * A command whose decision needs facts from outside its stream (another stream, a read model): prepared in the
+ * command's transaction from the stream's current state, after the stream is read and before the decision, and again
+ * on every retry, so the facts and the decision belong to the same attempt.
+ */
+export type Preparation<C, S> = (state: S, tx: SqlClient) => Promise<C>;
+
+/**
+ * Read → (prepare) → decide → append → (afterAppend), in one transaction, the one way every command runs. Without
+ * If-Match a version conflict (another writer got there first) is retried by re-reading and re-deciding, a bounded
+ * number of times. A refusal becomes RuleRefused for the edge to map. A decision with no events appends nothing.
  */
 export async function executeCommand<C, E extends DomainEvent, S, R extends { code: string }>(
   store: EventStore,
   decider: Decider<C, E, S, R>,
   target: StreamTarget,
-  command: C,
-  options: CommandOptions,
+  command: C | Preparation<C, S>,
+  options: CommandOptions<E, S>,
   tx?: SqlClient,
 ): Promise<CommandResult<S, E>> {
   if (tx) return decideAndAppend(store, decider, target, command, options, tx);
@@ -72,29 +86,27 @@ async function decideAndAppend<C, E extends DomainEvent, S, R extends { code: st
   store: EventStore,
   decider: Decider<C, E, S, R>,
   target: StreamTarget,
-  command: C,
-  options: CommandOptions,
+  command: C | Preparation<C, S>,
+  options: CommandOptions<E, S>,
   tx: SqlClient,
 ): Promise<CommandResult<S, E>> {
   const history = await store.readStream(target.streamId, tx);
   const version = history.length;
+  if (version === 0 && options.whenMissing) throw options.whenMissing();
   if (options.expectedVersion !== undefined && options.expectedVersion !== version) throw new StaleVersion(options.expectedVersion, version);
   const state = history.reduce((s, e) => decider.evolve(s, { type: e.type, data: e.data } as E), decider.initialState);
-  const outcome = decider.decide(command, state);
+  const outcome = decider.decide(typeof command === 'function' ? await (command as Preparation<C, S>)(state, tx) : command, state);
   if (isRefused(outcome)) {
     const { code, ...details } = outcome.refused;
     throw new RuleRefused(code, details, options.refusalStatus?.(code) ?? 409);
   }
   const events = outcome as readonly E[];
   if (events.length === 0) return { state, events, version };
-  const toAppend: NewEvent[] = events.map((event, index) => ({
-    id: options.eventIds ? options.eventIds(index) : randomUUID(),
-    type: event.type,
-    data: event.data,
-    metadata: options.metadata,
-  }));
+  const toAppend: NewEvent[] = events.map((event) => ({ id: options.newId(), type: event.type, data: event.data, metadata: options.metadata }));
   const result = await store.append(tx, target.streamId, target.streamType, version, toAppend);
-  return { state: events.reduce(decider.evolve, state), events, version: result.nextVersion };
+  const next = events.reduce(decider.evolve, state);
+  await options.afterAppend?.(events, tx, next);
+  return { state: next, events, version: result.nextVersion };
 }
 
 /** Rebuilds a stream's current state; `version` 0 means the stream does not exist. */

@@ -1,6 +1,7 @@
 import { Database, migrate } from '@gantry/event-store';
 import { createTestDatabase, eventually, type TestDatabase } from '@gantry/testing';
-import { cancelTimer, dueTimerMigrations, scheduleTimer, startDueTimers, type FiredTimer, type RunningDueTimers } from './due-timers';
+import { systemClock } from './clock';
+import { cancelTimer, dueTimerMigrations, scheduleTimer, startDueTimers, type RunningDueTimers, type TimerHandler } from './due-timers';
 
 describe('due timers (real PostgreSQL)', () => {
   const schema = 'timers_test';
@@ -8,8 +9,8 @@ describe('due timers (real PostgreSQL)', () => {
   let db: Database;
   let clock = new Date('2027-01-01T10:00:00.000Z');
   const running: RunningDueTimers[] = [];
-  const start = (handlers: Record<string, (timer: FiredTimer) => Promise<void>>) => {
-    const timers = startDueTimers({ db, schema, handlers, intervalMs: 20, now: () => clock, retryDelayMs: () => 1_000 });
+  const start = (handlers: Record<string, TimerHandler>) => {
+    const timers = startDueTimers({ db, schema, handlers, intervalMs: 20, clock: { now: () => clock, newId: systemClock.newId }, retryDelayMs: () => 1_000 });
     running.push(timers);
     return timers;
   };
@@ -38,13 +39,16 @@ describe('due timers (real PostgreSQL)', () => {
       await scheduleTimer(tx, schema, { id: 'late', kind: 'start', dueAt: '2027-01-01T10:05:00.000Z', payload: { n: 2 } });
       await scheduleTimer(tx, schema, { id: 'early', kind: 'start', dueAt: '2027-01-01T10:01:00.000Z', payload: { n: 1 } });
     });
-    const timers = start({ start: async (t) => void fired.push(`${t.id}:${(t.payload as { n: number }).n}`) });
+    const firedAt: string[] = [];
+    const timers = start({ start: async (t, moment) => void (fired.push(`${t.id}:${(t.payload as { n: number }).n}`), firedAt.push(moment.now.toISOString())) });
     await timers.drain();
     expect(fired).toEqual([]);
 
     clock = new Date('2027-01-01T10:10:00.000Z');
     await timers.drain();
     expect(fired).toEqual(['early:1', 'late:2']);
+    // the command a timer runs happens when it fires, by the process's clock
+    expect(firedAt).toEqual(['2027-01-01T10:10:00.000Z', '2027-01-01T10:10:00.000Z']);
     expect(await pending()).toEqual([]);
   });
 

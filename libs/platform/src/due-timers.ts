@@ -1,4 +1,5 @@
 import type { Database, Migration, SqlClient } from '@gantry/event-store';
+import { momentOf, systemClock, type Clock, type Moment } from './clock';
 
 /**
  * A due timer: something a service must do at a time (start a run when its window opens, give a canary verdict at
@@ -26,7 +27,8 @@ export interface FiredTimer<P = unknown> {
   attempts: number;
 }
 
-export type TimerHandler = (timer: FiredTimer<any>) => Promise<void>;
+/** `moment`: the clock's reading when the timer fired, the time of the command it runs (not its due time) */
+export type TimerHandler = (timer: FiredTimer<any>, moment: Moment) => Promise<void>;
 
 export const dueTimerMigrations: Migration[] = [
   {
@@ -62,8 +64,8 @@ export interface DueTimersOptions {
   handlers: Record<string, TimerHandler>;
   /** how often to look for due timers; `wake()` looks at once */
   intervalMs?: number;
-  /** the service's clock (tests move it) */
-  now?: () => Date;
+  /** the process's clock (tests move it): what is due, and the moment handed to handlers */
+  clock?: Clock;
   /** delay before a failed timer is fired again: grows with its attempts, at most a minute */
   retryDelayMs?: (attempts: number) => number;
   log?: (level: 'warn' | 'error', message: string, fields: Record<string, unknown>) => void;
@@ -83,7 +85,8 @@ const BATCH = 100;
 export function startDueTimers(options: DueTimersOptions): RunningDueTimers {
   const { db, schema, handlers } = options;
   const intervalMs = options.intervalMs ?? 250;
-  const now = options.now ?? (() => new Date());
+  const clock = options.clock ?? systemClock;
+  const now = () => clock.now();
   const retryDelayMs = options.retryDelayMs ?? ((attempts: number) => Math.min(60_000, 500 * 2 ** attempts));
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
@@ -94,7 +97,7 @@ export function startDueTimers(options: DueTimersOptions): RunningDueTimers {
     const handler = handlers[row.kind];
     try {
       if (!handler) throw new Error(`no handler for timers of kind ${row.kind}`);
-      await handler({ id: row.timer_id, kind: row.kind, dueAt: new Date(row.due_at), payload: row.payload, attempts: row.attempts });
+      await handler({ id: row.timer_id, kind: row.kind, dueAt: new Date(row.due_at), payload: row.payload, attempts: row.attempts }, momentOf(clock));
       // a timer moved while its handler ran is kept for its new time
       await db.query(`DELETE FROM "${schema}".due_timers WHERE timer_id = $1 AND due_at = $2`, [row.timer_id, row.due_at]);
     } catch (error) {

@@ -3,7 +3,9 @@ import { RpcException, ServerGrpc } from '@nestjs/microservices';
 import { plainToInstance, type ClassConstructor } from 'class-transformer';
 import { validate } from 'class-validator';
 import { grpcIdentity, type Identity } from '@gantry/auth';
+import type { Clock } from './clock';
 import { toErrorBody } from './errors';
+import { requestContext, type RequestContext } from './request-context';
 
 /**
  * Nest's gRPC transport, keeping the port its server was bound to: with GRPC_PORT=0 the system picks one, and the
@@ -81,3 +83,6 @@ export const callerOf = (metadata: Metadata): Identity => {
 /** The request headers the command path reads, from gRPC metadata. */
 export const headersOf = (metadata: Metadata): Record<string, string | undefined> =>
   Object.fromEntries(['x-correlation-id', 'x-request-id', 'idempotency-key'].map((h) => [h, metadata.get(h)[0]?.toString()]));
+
+/** A gRPC call's context, as CommandContext builds an HTTP request's: the caller AuthGuard found, the correlation metadata, the process's clock. */
+export const grpcContext = (metadata: Metadata, clock: Clock): RequestContext => requestContext(callerOf(metadata), headersOf(metadata), clock);

@@ -2,33 +2,40 @@ import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { Identity } from '@gantry/auth';
 import type { EventMetadata } from '@gantry/event-store';
 import { currentTraceparent } from '@gantry/observability';
-import { randomUUID } from 'node:crypto';
+import { momentOf, type Clock, type Moment } from './clock';
+
+/**
+ * What every door (a request, a consumed message) hands a command: what caused it (the metadata its events carry),
+ * when it happens and where the ids of what it creates come from.
+ */
+export interface CommandOrigin extends Moment {
+  metadata: EventMetadata;
+}
 
 /** Everything a command needs to know about who asked, through which door, and when. */
-export interface RequestContext {
+export interface RequestContext extends CommandOrigin {
   identity: Identity;
-  metadata: EventMetadata;
   correlationId: string;
   idempotencyKey?: string;
-  now: Date;
 }
 
 const HEADER_VALUE = /^[\x21-\x7e]{1,200}$/;
 
-export function requestContext(identity: Identity, headers: Record<string, string | string[] | undefined>, now = new Date()): RequestContext {
+export function requestContext(identity: Identity, headers: Record<string, string | string[] | undefined>, clock: Clock): RequestContext {
+  const moment = momentOf(clock);
   const header = (name: string) => {
     const value = headers[name];
     const first = Array.isArray(value) ? value[0] : value;
     return first !== undefined && HEADER_VALUE.test(first) ? first : undefined;
   };
-  const correlationId = header('x-correlation-id') ?? randomUUID();
-  const requestId = header('x-request-id') ?? randomUUID();
+  const correlationId = header('x-correlation-id') ?? moment.newId();
+  const requestId = header('x-request-id') ?? moment.newId();
   const traceparent = currentTraceparent();
   return {
     identity,
     correlationId,
     idempotencyKey: header('idempotency-key'),
-    now,
+    ...moment,
     metadata: {
       actor: { subject: identity.subject, roles: [...identity.roles], channel: identity.channel },
       correlationId,
@@ -38,10 +45,19 @@ export function requestContext(identity: Identity, headers: Record<string, strin
   };
 }
 
-/** The request's context, built from the identity the auth guard attached and the correlation headers. */
+/** boot puts the process's clock on every HTTP request, for CommandContext to read. */
+export const clockOnRequests =
+  (clock: Clock) =>
+  (request: { clock?: Clock }, _response: unknown, next: () => void): void => {
+    request.clock = clock;
+    next();
+  };
+
+/** The request's context, built from the identity the auth guard attached, the correlation headers and the process's clock. */
 export const CommandContext = createParamDecorator((_: unknown, ctx: ExecutionContext): RequestContext => {
   const request = ctx.switchToHttp().getRequest();
-  return requestContext(request.identity, request.headers);
+  if (!request.clock) throw new Error('no clock on the request: boot() puts the process clock on every request');
+  return requestContext(request.identity, request.headers, request.clock);
 });
 
 /**

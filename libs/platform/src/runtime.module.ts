@@ -1,5 +1,6 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { Database } from '@gantry/event-store';
+import { Clock } from './clock';
 import type { ServiceRuntime } from './runtime';
 
 export const RUNTIME = Symbol('ServiceRuntime');
@@ -13,8 +14,9 @@ export class RuntimeModule {
       providers: [
         { provide: RUNTIME, useValue: runtime },
         { provide: Database, useValue: runtime.db },
+        { provide: Clock, useValue: runtime.clock },
       ],
-      exports: [RUNTIME, Database],
+      exports: [RUNTIME, Database, Clock],
     };
   }
 }

@@ -1,19 +1,22 @@
 import { Database } from '@gantry/event-store';
 import { InProcessBus, KafkaBus, type MessageBus } from '@gantry/messaging';
+import { systemClock, type Clock } from './clock';
 import type { GantryConfig } from './config';
 import { startEmbeddedPostgres } from './embedded-postgres';
 
-/** What a process shares between the service modules it hosts: one pool, one bus. */
+/** What a process shares between the service modules it hosts: one pool, one bus, one clock. */
 export interface ServiceRuntime {
   config: GantryConfig;
   db: Database;
   bus: MessageBus;
+  /** the time and new ids of every command the process runs (tests give their own) */
+  clock: Clock;
   /** `embedded` = PGlite and the in-process bus */
   mode: { database: 'postgres' | 'embedded'; bus: 'kafka' | 'in-process' };
   close(): Promise<void>;
 }
 
-export async function createRuntime(config: GantryConfig): Promise<ServiceRuntime> {
+export async function createRuntime(config: GantryConfig, clock: Clock = systemClock): Promise<ServiceRuntime> {
   const embedded = config.databaseUrl ? undefined : await startEmbeddedPostgres(config.dataDir);
   // PGlite's socket server multiplexes every connection onto its one session and interleaves their protocol messages
   // (seen: "portal does not exist", a bind landing on another connection's statement), so the embedded default uses
@@ -33,6 +36,7 @@ export async function createRuntime(config: GantryConfig): Promise<ServiceRuntim
     config,
     db,
     bus,
+    clock,
     mode: { database: embedded ? 'embedded' : 'postgres', bus: config.kafkaBrokers ? 'kafka' : 'in-process' },
     close: async () => {
       await bus.close();

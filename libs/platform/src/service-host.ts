@@ -5,7 +5,7 @@ import { deadLetterTopic, messagingMigrations, startConsumer, startPublisher, ty
 import { consumedEventAge, consumedMessages, consumerTransientFailures } from '@gantry/observability';
 import { schemaOf, type ServiceName } from './config';
 import { apiKeyMigrations, apiKeysConsumer } from './api-keys';
-import { againstTheContract, type ConsumerSpec } from './consumer-spec';
+import { againstTheContract, consumerOptionsOf, type ConsumerSpec } from './consumer-spec';
 import { dueTimerMigrations, startDueTimers, type RunningDueTimers } from './due-timers';
 import type { ServiceRuntime } from './runtime';
 import { consumersOf, timersOf, type Slice } from './slice';
@@ -79,7 +79,7 @@ export class ServiceHost implements OnModuleInit, OnApplicationBootstrap, OnAppl
     await this.runtime.bus.ensureTopics([...topics]);
     for (const consumer of consumers) {
       this.running.push(
-        await startConsumer({ validate: againstTheContract, ...consumer, name: `${this.runtime.config.consumerGroupPrefix}${consumer.name}`, bus: this.runtime.bus, db: this.runtime.db, schema: this.store.schema, onOutcome: (outcome) => measure(consumer.name, outcome) }),
+        await startConsumer({ validate: againstTheContract, ...consumerOptionsOf(consumer, this.service, this.runtime.clock), name: `${this.runtime.config.consumerGroupPrefix}${consumer.name}`, bus: this.runtime.bus, db: this.runtime.db, schema: this.store.schema, onOutcome: (outcome) => measure(consumer.name, outcome) }),
       );
     }
   }
@@ -95,6 +95,7 @@ export class ServiceHost implements OnModuleInit, OnApplicationBootstrap, OnAppl
         db: this.runtime.db,
         schema: this.store.schema,
         handlers,
+        clock: this.runtime.clock,
         log: (level, message, fields) => this.logger[level](`${message} ${JSON.stringify(fields)}`),
       });
       this.running.push(this.dueTimers);
@@ -111,11 +112,12 @@ export class ServiceHost implements OnModuleInit, OnApplicationBootstrap, OnAppl
  * The NestJS module of a service made of slices: their doors, what they provide, the event store, and the host that
  * runs their migrations, consumers and timers.
  *
- * @param slices builds the slices on the service's event store; collaborators two slices share are made once there
+ * @param slices builds the slices on the service's event store and the process's runtime (its clock); collaborators two
+ *   slices share are made once there
  */
-export function serviceModule(module: Type, service: ServiceName, runtime: ServiceRuntime, slices: (store: EventStore) => readonly Slice[], options: HostOptions = {}): DynamicModule {
+export function serviceModule(module: Type, service: ServiceName, runtime: ServiceRuntime, slices: (store: EventStore, runtime: ServiceRuntime) => readonly Slice[], options: HostOptions = {}): DynamicModule {
   const store = ServiceHost.storeFor(service, runtime);
-  const parts = slices(store);
+  const parts = slices(store, runtime);
   return {
     module,
     controllers: parts.flatMap((s) => s.doors ?? []),

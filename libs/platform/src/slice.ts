@@ -1,23 +1,12 @@
 import type { Provider, Type } from '@nestjs/common';
 import { eventNameOf } from '@gantry/contracts';
-import type { EventMetadata, Migration, SqlClient } from '@gantry/event-store';
-import type { AfterCommit, CloudEvent, IncomingMessage } from '@gantry/messaging';
+import type { Migration } from '@gantry/event-store';
 import type { ServiceName } from './config';
 import type { ConsumerSpec } from './consumer-spec';
 import type { TimerHandler } from './due-timers';
-import { causedBy } from './request-context';
 
-/** What a reaction knows besides the event: what its events are caused by, when, and the message it came in. */
-export interface ReactionContext {
-  /** metadata for the events the reaction records: the service acts, the consumed event is the cause */
-  metadata: EventMetadata;
-  now: Date;
-  message: IncomingMessage;
-  afterCommit: AfterCommit;
-}
-
-/** What a slice does, in the consumer's transaction, when an event it reacts to arrives. */
-export type Reaction = (event: CloudEvent, tx: SqlClient, context: ReactionContext) => Promise<void>;
+/** What a slice does, in the consumer's transaction, when an event it reacts to arrives (its context: consumer-spec.ts). */
+export type Reaction = ConsumerSpec['handle'];
 
 /**
  * A slice's reactions to Gantry events, by event name, in one consumer group. Slices that name the same group share
@@ -63,8 +52,7 @@ export function consumersOf(service: ServiceName, slices: readonly Slice[]): Con
       name,
       topics: [...group.topics],
       accepts: (type) => group.on.has(eventNameOf(type) ?? ''),
-      handle: async (event, tx, message, afterCommit) => {
-        const context = { metadata: causedBy(service, event), now: new Date(), message, afterCommit };
+      handle: async (event, tx, context) => {
         for (const react of group.on.get(eventNameOf(event.type) ?? '') ?? []) await react(event, tx, context);
       },
     }),

@@ -17,9 +17,9 @@ export class ExecutionModule {
       'execution',
       runtime,
       (store) => {
-        const executors = new ExecutorDirectory(config ?? executorsFromEnv(process.env));
+        const executors = new ExecutorDirectory(config ?? executorsFromEnv(process.env), runtime.clock);
         const runs = new RunCommands(store);
-        return [runsSlice(runs, new RunDriver(runs, executors)), executorsSlice(executors)];
+        return [runsSlice(runs, new RunDriver(runs, executors, runtime.clock)), executorsSlice(executors)];
       },
       options,
     );

@@ -1,6 +1,6 @@
 import { mintToken } from '@gantry/auth';
 import { KafkaBus, parseCloudEvent, type CloudEvent } from '@gantry/messaging';
-import { boot, type RunningProcess } from '@gantry/platform';
+import { boot, type Clock, type RunningProcess } from '@gantry/platform';
 import { createTestDatabase, type TestDatabase } from '@gantry/testing';
 import { randomBytes } from 'node:crypto';
 import { ModelReviewModule, type ModelReviewOptions } from './model-review.module';
@@ -26,9 +26,11 @@ export interface ModelReviewUnderTest {
 const groupPrefixes = new Map<string, string>();
 const groupPrefixFor = (databaseUrl: string) => groupPrefixes.get(databaseUrl) ?? (groupPrefixes.set(databaseUrl, `test-${suffix()}-`), groupPrefixes.get(databaseUrl)!);
 
-export async function startModelReview(databaseUrl: string, options: ModelReviewOptions = {}, env: NodeJS.ProcessEnv = {}): Promise<ModelReviewUnderTest> {
+/** `clock`: the process's clock, for tests that move time (default: the system's) */
+export async function startModelReview(databaseUrl: string, { clock, ...options }: ModelReviewOptions & { clock?: Clock } = {}, env: NodeJS.ProcessEnv = {}): Promise<ModelReviewUnderTest> {
   const running = await boot('model-review', {
     modules: (runtime) => [ModelReviewModule.register(runtime, options)],
+    clock,
     env: {
       ...process.env,
       DATABASE_URL: databaseUrl,

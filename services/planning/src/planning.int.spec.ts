@@ -4,7 +4,7 @@ import { mintToken } from '@gantry/auth';
 import { DEPLOYMENTS_PROTO_PATH, INBOUND_TOPICS, ITSM_CHANGE_EVENT_TYPES, SERVICE_TOPICS, type DeploymentModelContent } from '@gantry/contracts';
 import { deadLetterTopic, KafkaBus, startConsumer, type CloudEvent, type IncomingMessage, type RunningConsumer, type Subscription } from '@gantry/messaging';
 import { EventStore } from '@gantry/event-store';
-import { againstTheContract, boot, consumersOf, type RunningProcess } from '@gantry/platform';
+import { againstTheContract, boot, consumerOptionsOf, consumersOf, type RunningProcess } from '@gantry/platform';
 import { createTestDatabase, eventually, type TestDatabase } from '@gantry/testing';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { lockReservationKeys } from './schedule';
@@ -42,7 +42,7 @@ beforeAll(async () => {
   const store = new EventStore(planning.runtime.db, 'planning');
   for (const consumer of consumersOf('planning', planningSlices(store))) {
     // the service's own consumer code, on Kafka, under a group name of this test's own
-    consumers.push(await startConsumer({ validate: againstTheContract, ...consumer, name: `${consumer.name}-${suffix}`, fromBeginning: false, bus, db: planning.runtime.db, schema: 'planning', log: () => undefined }));
+    consumers.push(await startConsumer({ validate: againstTheContract, ...consumerOptionsOf(consumer, 'planning', planning.runtime.clock), name: `${consumer.name}-${suffix}`, fromBeginning: false, bus, db: planning.runtime.db, schema: 'planning', log: () => undefined }));
   }
   const deadLetterTopics = [deadLetterTopic(SERVICE_TOPICS['model-review']), deadLetterTopic(INBOUND_TOPICS.itsmChanges)];
   deadLetterReader = await bus.subscribe({ group: `planning-dlq-reader-${suffix}`, topics: deadLetterTopics, fromBeginning: false }, async (batch) => {
@@ -405,6 +405,15 @@ describe('changes after planning', () => {
     const refused = await http('POST', `/deployments/${running.deploymentId}/cancel`, { reason: 'too late' }, changeManager, { 'if-match': `"${running.version}"` });
     expect(refused.status).toBe(409);
     expect(await refused.json()).toMatchObject({ code: 'DeploymentAlreadyStarted' });
+  });
+
+  it('a cancel or a reschedule of a deployment that does not exist is 404, whatever If-Match says', async () => {
+    const unknown = randomUUID();
+    const window = { start: '2027-02-06T21:00:00.000Z', end: '2027-02-06T22:00:00.000Z' };
+    for (const [path, body] of [['cancel', { reason: 'never was' }], ['reschedule', { window }]] as const) {
+      const answer = await http('POST', `/deployments/${unknown}/${path}`, body, changeManager, { 'if-match': '"3"' });
+      expect(answer.status).toBe(404);
+    }
   });
 });
 

@@ -1,4 +1,4 @@
-import { ConfigurationError } from '@gantry/platform';
+import { ConfigurationError, type Clock } from '@gantry/platform';
 import type { Executor, Executors } from '../runs';
 import { ManualExecutor, type ManualExecutorConfig } from './manual-executor';
 import { SimulatedExecutor, type SimulatedExecutorConfig } from './simulated-executor';
@@ -88,7 +88,11 @@ export function executorsFromEnv(env: NodeJS.ProcessEnv): ExecutorsConfig {
 export class ExecutorDirectory implements Executors {
   private readonly built = new Map<string, Executor>();
 
-  constructor(readonly config: ExecutorsConfig) {}
+  constructor(
+    readonly config: ExecutorsConfig,
+    /** the process's clock: the time webhook requests are signed with */
+    private readonly clock: Clock,
+  ) {}
 
   configFor(environment: string): ExecutorConfig {
     return this.config.environments[environment] ?? this.config.default;
@@ -98,7 +102,7 @@ export class ExecutorDirectory implements Executors {
     const config = this.configFor(environment);
     let executor = this.built.get(environment);
     if (!executor) {
-      executor = config.type === 'webhook' ? new WebhookExecutor(config, this.config.allowedHosts) : config.type === 'manual' ? new ManualExecutor(config) : new SimulatedExecutor(config);
+      executor = config.type === 'webhook' ? new WebhookExecutor(config, this.config.allowedHosts, this.clock) : config.type === 'manual' ? new ManualExecutor(config) : new SimulatedExecutor(config);
       this.built.set(environment, executor);
     }
     return executor;

@@ -1,7 +1,7 @@
 import { Controller, HttpCode, Param, ParseUUIDPipe, Post, Req, UnauthorizedException } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { SignedRequest } from '@gantry/auth';
-import { RuleRefused } from '@gantry/platform';
+import { Clock, momentOf, RuleRefused } from '@gantry/platform';
 import { attemptOf, idempotencyKey, nextStep, planOf, RunCommands, RunDriver } from '../runs';
 import { ExecutorDirectory } from './executor-configuration';
 import { outcomeOf } from './webhook-executor';
@@ -31,19 +31,21 @@ export class WebhookCallbacksController {
     private readonly runs: RunCommands,
     private readonly driver: RunDriver,
     private readonly executors: ExecutorDirectory,
+    private readonly clock: Clock,
   ) {}
 
   @Post(':deploymentId/callbacks')
   @SignedRequest()
   @HttpCode(200)
   async callback(@Param('deploymentId', new ParseUUIDPipe()) deploymentId: string, @Req() request: RawRequest) {
+    const moment = momentOf(this.clock);
     const { state } = await this.runs.load(deploymentId);
     const plan = planOf(state);
     const config = plan && this.executors.configFor(plan.environment);
     // an unknown run and an environment without webhooks look the same as a bad signature: nothing to learn here
     if (!config || config.type !== 'webhook') throw new UnauthorizedException('the callback is not signed by a configured webhook executor');
     const signature = header(request, SIGNATURE_HEADER);
-    const check = checkSignature(config.secret, { timestamp: header(request, TIMESTAMP_HEADER), signature }, request.rawBody?.toString('utf8') ?? '', new Date(), config.replayWindowSeconds ?? 300);
+    const check = checkSignature(config.secret, { timestamp: header(request, TIMESTAMP_HEADER), signature }, request.rawBody?.toString('utf8') ?? '', moment.now, config.replayWindowSeconds ?? 300);
     if (!check.ok) throw new UnauthorizedException(check.reason);
     const body = (request.body ?? {}) as { idempotencyKey?: unknown };
     const outcome = outcomeOf(body);
@@ -53,9 +55,9 @@ export class WebhookCallbacksController {
       const step = nextStep(current);
       const key = step && idempotencyKey(deploymentId, step, attemptOf(current, step));
       if (!step || key !== body.idempotencyKey || outcome.status === 'pending') throw new RuleRefused('StepNotAwaited', { idempotencyKey: String(body.idempotencyKey).slice(0, 600) });
-      const { version } = await this.runs.execute(deploymentId, { type: 'RecordStepOutcome', deploymentId, step, outcome, now: new Date().toISOString() }, {
-        actor: { subject: `executor:${plan!.environment}`, roles: [], channel: 'system' },
-        correlationId: deploymentId,
+      const { version } = await this.runs.execute(deploymentId, { type: 'RecordStepOutcome', deploymentId, step, outcome, now: moment.now.toISOString() }, {
+        ...moment,
+        metadata: { actor: { subject: `executor:${plan!.environment}`, roles: [], channel: 'system' }, correlationId: deploymentId },
       }, tx);
       setTimeout(() => (this.driver.settled(key!), this.driver.kick(deploymentId)), 20).unref();
       return { deploymentId, version, recorded: outcome.status };

@@ -1,3 +1,4 @@
+import type { Clock } from '@gantry/platform';
 import { TransientExecutorError, waveOf, type Executor, type ExecutorAnswer, type StepRequest } from '../runs';
 import { signedHeaders } from './webhook-signature';
 
@@ -24,7 +25,7 @@ export class WebhookExecutor implements Executor {
   constructor(
     private readonly config: WebhookExecutorConfig,
     private readonly allowedHosts: readonly string[],
-    private readonly now: () => Date = () => new Date(),
+    private readonly clock: Clock,
   ) {}
 
   async perform({ deploymentId, plan, step, idempotencyKey, attempt }: StepRequest): Promise<ExecutorAnswer> {
@@ -49,7 +50,7 @@ export class WebhookExecutor implements Executor {
     try {
       response = await fetch(url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'idempotency-key': idempotencyKey, ...signedHeaders(this.config.secret, body, this.now()) },
+        headers: { 'content-type': 'application/json', 'idempotency-key': idempotencyKey, ...signedHeaders(this.config.secret, body, this.clock.now()) },
         body,
         redirect: 'error',
         signal: AbortSignal.timeout(this.config.timeoutMs ?? 10_000),

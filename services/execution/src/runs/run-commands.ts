@@ -1,5 +1,5 @@
 import { EventStore, type EventMetadata, type Migration, type SqlClient } from '@gantry/event-store';
-import { cancelTimer, executeCommand, loadAggregate, retryOnStreamConflict, scheduleTimer, type CommandResult } from '@gantry/platform';
+import { cancelTimer, executeCommand, loadAggregate, scheduleTimer, type CommandOrigin, type CommandResult } from '@gantry/platform';
 import { deploymentRunDecider, FORBIDDING_REFUSALS, type DeploymentRun, type RunCommand, type RunEvent } from './deployment-run.decider';
 
 export const runStream = (deploymentId: string) => ({ streamId: `DeploymentRun-${deploymentId}`, streamType: 'DeploymentRun' });
@@ -32,9 +32,9 @@ const refusalStatus = (code: string) => ((FORBIDDING_REFUSALS as readonly string
 export class RunCommands {
   constructor(readonly store: EventStore) {}
 
-  async execute(deploymentId: string, command: RunCommand, metadata: EventMetadata, tx?: SqlClient): Promise<CommandResult<DeploymentRun, RunEvent>> {
-    if (tx) return this.executeIn(tx, deploymentId, command, metadata);
-    return retryOnStreamConflict(5, () => this.store.db.transaction((t) => this.executeIn(t, deploymentId, command, metadata)));
+  execute(deploymentId: string, command: RunCommand, origin: Pick<CommandOrigin, 'metadata' | 'newId'>, tx?: SqlClient): Promise<CommandResult<DeploymentRun, RunEvent>> {
+    const afterAppend = (_events: readonly RunEvent[], t: SqlClient, run: DeploymentRun) => this.keepActive(t, deploymentId, run);
+    return executeCommand(this.store, deploymentRunDecider, runStream(deploymentId), command, { metadata: origin.metadata, newId: origin.newId, refusalStatus, maxAttempts: 5, afterAppend }, tx);
   }
 
   load(deploymentId: string, client?: SqlClient) {
@@ -52,18 +52,13 @@ export class RunCommands {
     return rows.length === 1;
   }
 
-  private async executeIn(tx: SqlClient, deploymentId: string, command: RunCommand, metadata: EventMetadata) {
-    const result = await executeCommand(this.store, deploymentRunDecider, runStream(deploymentId), command, { metadata, refusalStatus }, tx);
-    if (result.events.length > 0) {
-      await tx.query(
-        active(result.state)
-          ? `INSERT INTO ${this.store.schema}.active_runs (deployment_id) VALUES ($1) ON CONFLICT DO NOTHING`
-          : `DELETE FROM ${this.store.schema}.active_runs WHERE deployment_id = $1`,
-        [deploymentId],
-      );
-      await this.keepWindowTimers(tx, deploymentId, result.state);
-    }
-    return result;
+  /** What must commit with a run's new events: whether it is still active, and its window's due times. */
+  private async keepActive(tx: SqlClient, deploymentId: string, run: DeploymentRun): Promise<void> {
+    await tx.query(
+      active(run) ? `INSERT INTO ${this.store.schema}.active_runs (deployment_id) VALUES ($1) ON CONFLICT DO NOTHING` : `DELETE FROM ${this.store.schema}.active_runs WHERE deployment_id = $1`,
+      [deploymentId],
+    );
+    await this.keepWindowTimers(tx, deploymentId, run);
   }
 
   /**

@@ -1,4 +1,5 @@
 import { Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { momentOf, type Clock } from '@gantry/platform';
 import { setTimeout as delay } from 'node:timers/promises';
 import { planOf } from './deployment-run.state';
 import { TransientExecutorError, type ExecutorAnswer, type Executors, type StepRequest } from './executor';
@@ -26,7 +27,8 @@ export class RunDriver implements OnApplicationBootstrap, OnApplicationShutdown 
   constructor(
     private readonly runs: RunCommands,
     private readonly executors: Executors,
-    private readonly now: () => Date = () => new Date(),
+    /** the process's clock: the driver is a door of its own, each command it gives is a moment of it */
+    private readonly clock: Clock,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -81,7 +83,8 @@ export class RunDriver implements OnApplicationBootstrap, OnApplicationShutdown 
   private async drive(deploymentId: string): Promise<void> {
     const metadata = systemMetadata(deploymentId);
     while (!this.stopped) {
-      const { state } = await this.runs.execute(deploymentId, { type: 'AdvanceRun', deploymentId, now: this.now().toISOString() }, metadata);
+      const advancing = momentOf(this.clock);
+      const { state } = await this.runs.execute(deploymentId, { type: 'AdvanceRun', deploymentId, now: advancing.now.toISOString() }, { ...advancing, metadata });
       const step = nextStep(state);
       const plan = planOf(state);
       if (!step || !plan) return;
@@ -93,7 +96,8 @@ export class RunDriver implements OnApplicationBootstrap, OnApplicationShutdown 
         this.awaitingCallback.add(key);
         return;
       }
-      await this.runs.execute(deploymentId, { type: 'RecordStepOutcome', deploymentId, step, outcome: answer, now: this.now().toISOString() }, metadata);
+      const answered = momentOf(this.clock);
+      await this.runs.execute(deploymentId, { type: 'RecordStepOutcome', deploymentId, step, outcome: answer, now: answered.now.toISOString() }, { ...answered, metadata });
     }
   }
 

@@ -63,13 +63,13 @@ const TRIGGERS = [
 
 /** The consumer of planning's and verification's topics: records the command in the inbox's transaction, then drives the run. */
 export function runTriggers(runs: RunCommands, driver: RunDriver): Reactions {
-  const react: Reaction = async (event, tx, { metadata, now, afterCommit }) => {
-    const command = commandFor(event, now.toISOString());
+  const react: Reaction = async (event, tx, context) => {
+    const command = commandFor(event, context.now.toISOString());
     if (!command) return;
     const deploymentId = command.type === 'PrepareRun' ? command.plan.deploymentId : command.deploymentId;
-    const { events } = await runs.execute(deploymentId, command, metadata, tx);
+    const { events } = await runs.execute(deploymentId, command, context, tx);
     // the driver reads the run in its own transaction: only once this one committed (the sweep catches up after a crash)
-    if (events.length > 0) afterCommit(() => driver.kick(deploymentId));
+    if (events.length > 0) context.afterCommit(() => driver.kick(deploymentId));
   };
   return { consumer: 'execution.triggers', topics: [SERVICE_TOPICS.planning, SERVICE_TOPICS.verification], on: Object.fromEntries(TRIGGERS.map((name) => [name, react])) };
 }

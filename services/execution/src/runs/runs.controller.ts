@@ -26,48 +26,48 @@ export class RunsController {
   @HttpCode(200)
   @RequirePermission('runs:approve')
   approve(@Param('deploymentId', uuid) id: string, @Param('gate', LabelPipe) gate: string, @CommandContext() context: RequestContext) {
-    return this.runs.approve(id, gate, context.identity, context.metadata);
+    return this.runs.approve(id, gate, context.identity, context);
   }
 
   @Post(':deploymentId/gates/:gate/deny')
   @HttpCode(200)
   @RequirePermission('runs:approve')
   deny(@Param('deploymentId', uuid) id: string, @Param('gate', LabelPipe) gate: string, @Body() body: DenyGateDto, @CommandContext() context: RequestContext) {
-    return this.runs.deny(id, gate, body.reason, context.identity, context.metadata);
+    return this.runs.deny(id, gate, body.reason, context.identity, context);
   }
 
   @Post(':deploymentId/pause')
   @HttpCode(200)
   @RequirePermission('runs:control')
   pause(@Param('deploymentId', uuid) id: string, @CommandContext() context: RequestContext) {
-    return this.runs.pause(id, context.identity, context.metadata);
+    return this.runs.pause(id, context.identity, context);
   }
 
   @Post(':deploymentId/resume')
   @HttpCode(200)
   @RequirePermission('runs:control')
   resume(@Param('deploymentId', uuid) id: string, @CommandContext() context: RequestContext) {
-    return this.runs.resume(id, context.identity, context.metadata);
+    return this.runs.resume(id, context.identity, context);
   }
 
   @Post(':deploymentId/abort')
   @HttpCode(200)
   @RequirePermission('runs:control')
   abort(@Param('deploymentId', uuid) id: string, @CommandContext() context: RequestContext) {
-    return this.runs.abort(id, context.identity, context.metadata);
+    return this.runs.abort(id, context.identity, context);
   }
 
   @Post(':deploymentId/rollback-decision')
   @HttpCode(200)
   @RequirePermission('runs:control')
   decideRollback(@Param('deploymentId', uuid) id: string, @Body() body: RollbackDecisionDto, @CommandContext() context: RequestContext) {
-    return this.runs.decideRollback(id, body.rollback, context.identity, context.metadata);
+    return this.runs.decideRollback(id, body.rollback, context.identity, context);
   }
 
   @Post(':deploymentId/manual-steps/:stepId/complete')
   @HttpCode(200)
   @RequirePermission('runs:perform-manual-steps')
   completeManualStep(@Param('deploymentId', uuid) id: string, @Param('stepId', LabelPipe) stepId: string, @Body() body: CompleteManualStepDto, @CommandContext() context: RequestContext) {
-    return this.runs.completeManualStep(id, stepId, body.evidence, context.identity, context.metadata);
+    return this.runs.completeManualStep(id, stepId, body.evidence, context.identity, context);
   }
 }

@@ -2,7 +2,7 @@ import { Controller, UseGuards } from '@nestjs/common';
 import { GrpcMethod } from '@nestjs/microservices';
 import type { Metadata } from '@grpc/grpc-js';
 import { AuthGuard, RequirePermission } from '@gantry/auth';
-import { answerGrpc, callerOf, headersOf, invalidArgument, requestContext, validatedMessage } from '@gantry/platform';
+import { answerGrpc, Clock, grpcContext, invalidArgument, validatedMessage } from '@gantry/platform';
 import { Runs, type RunView } from './runs';
 import { DenyGateDto, RollbackDecisionDto } from './runs.dto';
 
@@ -19,7 +19,10 @@ interface RunMessage {
 @Controller()
 @UseGuards(AuthGuard)
 export class RunsGrpc {
-  constructor(private readonly runs: Runs) {}
+  constructor(
+    private readonly runs: Runs,
+    private readonly clock: Clock,
+  ) {}
 
   @GrpcMethod('ExecutionService', 'GetRun')
   @RequirePermission('runs:read')
@@ -31,7 +34,7 @@ export class RunsGrpc {
   @GrpcMethod('ExecutionService', 'ApproveGate')
   @RequirePermission('runs:approve')
   approveGate(message: RunMessage, metadata: Metadata) {
-    const { id, identity, meta } = context(message, metadata);
+    const { id, identity, meta } = context(message, metadata, this.clock);
     const gate = gateOf(message);
     return answerGrpc(async () => toProto(await this.runs.approve(id, gate, identity, meta)));
   }
@@ -39,7 +42,7 @@ export class RunsGrpc {
   @GrpcMethod('ExecutionService', 'DenyGate')
   @RequirePermission('runs:approve')
   async denyGate(message: RunMessage, metadata: Metadata) {
-    const { id, identity, meta } = context(message, metadata);
+    const { id, identity, meta } = context(message, metadata, this.clock);
     const gate = gateOf(message);
     const body = await validatedMessage(DenyGateDto, { reason: message.reason });
     return answerGrpc(async () => toProto(await this.runs.deny(id, gate, body.reason, identity, meta)));
@@ -48,28 +51,28 @@ export class RunsGrpc {
   @GrpcMethod('ExecutionService', 'PauseRun')
   @RequirePermission('runs:control')
   pauseRun(message: RunMessage, metadata: Metadata) {
-    const { id, identity, meta } = context(message, metadata);
+    const { id, identity, meta } = context(message, metadata, this.clock);
     return answerGrpc(async () => toProto(await this.runs.pause(id, identity, meta)));
   }
 
   @GrpcMethod('ExecutionService', 'ResumeRun')
   @RequirePermission('runs:control')
   resumeRun(message: RunMessage, metadata: Metadata) {
-    const { id, identity, meta } = context(message, metadata);
+    const { id, identity, meta } = context(message, metadata, this.clock);
     return answerGrpc(async () => toProto(await this.runs.resume(id, identity, meta)));
   }
 
   @GrpcMethod('ExecutionService', 'AbortRun')
   @RequirePermission('runs:control')
   abortRun(message: RunMessage, metadata: Metadata) {
-    const { id, identity, meta } = context(message, metadata);
+    const { id, identity, meta } = context(message, metadata, this.clock);
     return answerGrpc(async () => toProto(await this.runs.abort(id, identity, meta)));
   }
 
   @GrpcMethod('ExecutionService', 'DecideRollback')
   @RequirePermission('runs:control')
   async decideRollback(message: RunMessage, metadata: Metadata) {
-    const { id, identity, meta } = context(message, metadata);
+    const { id, identity, meta } = context(message, metadata, this.clock);
     const body = await validatedMessage(RollbackDecisionDto, { rollback: message.rollback });
     return answerGrpc(async () => toProto(await this.runs.decideRollback(id, body.rollback, identity, meta)));
   }
@@ -86,9 +89,9 @@ const gateOf = (message: RunMessage): string => {
   return gate;
 };
 
-const context = (message: RunMessage, metadata: Metadata) => {
-  const identity = callerOf(metadata);
-  return { id: deploymentIdOf(message), identity, meta: requestContext(identity, headersOf(metadata)).metadata };
+const context = (message: RunMessage, metadata: Metadata, clock: Clock) => {
+  const call = grpcContext(metadata, clock);
+  return { id: deploymentIdOf(message), identity: call.identity, meta: call };
 };
 
 const toProto = (view: RunView) => {

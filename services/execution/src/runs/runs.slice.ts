@@ -19,9 +19,9 @@ export const runsSlice = (runs: RunCommands, driver: RunDriver): Slice => ({
   reactions: [runTriggers(runs, driver)],
   timers: {
     // the window opened or closed: record what follows at that time (start, adherence missed), then drive the run
-    [WINDOW_TIMER]: async ({ payload }) => {
+    [WINDOW_TIMER]: async ({ payload }, moment) => {
       const { deploymentId } = payload as { deploymentId: string };
-      await runs.execute(deploymentId, { type: 'AdvanceRun', deploymentId, now: new Date().toISOString() }, systemMetadata(deploymentId));
+      await runs.execute(deploymentId, { type: 'AdvanceRun', deploymentId, now: moment.now.toISOString() }, { ...moment, metadata: systemMetadata(deploymentId) });
       driver.kick(deploymentId);
     },
   },

@@ -1,6 +1,5 @@
 import type { Identity } from '@gantry/auth';
-import type { EventMetadata } from '@gantry/event-store';
-import { NotFound } from '@gantry/platform';
+import { NotFound, type CommandOrigin } from '@gantry/platform';
 import type { Evidence } from '@gantry/contracts';
 import type { RunCommand } from './deployment-run.decider';
 import { nextStep } from './run-steps';
@@ -29,20 +28,20 @@ export class Runs {
   }
 
   /** A person's command: the run must exist; the driver moves it on right after. */
-  async act(deploymentId: string, command: PersonCommand, identity: Identity, metadata: EventMetadata): Promise<RunView> {
+  async act(deploymentId: string, command: PersonCommand, identity: Identity, origin: CommandOrigin): Promise<RunView> {
     await this.get(deploymentId);
-    const full = { ...command, deploymentId, by: identity.subject, roles: identity.roles, now: new Date().toISOString() } as RunCommand;
-    await this.runs.execute(deploymentId, full, metadata);
+    const full = { ...command, deploymentId, by: identity.subject, roles: identity.roles, now: origin.now.toISOString() } as RunCommand;
+    await this.runs.execute(deploymentId, full, origin);
     this.driver.kick(deploymentId);
     return this.get(deploymentId);
   }
 
-  approve = (id: string, gate: string, identity: Identity, metadata: EventMetadata) => this.act(id, { type: 'ApproveGate', gate }, identity, metadata);
-  deny = (id: string, gate: string, reason: string, identity: Identity, metadata: EventMetadata) => this.act(id, { type: 'DenyGate', gate, reason }, identity, metadata);
-  pause = (id: string, identity: Identity, metadata: EventMetadata) => this.act(id, { type: 'PauseRun' }, identity, metadata);
-  resume = (id: string, identity: Identity, metadata: EventMetadata) => this.act(id, { type: 'ResumeRun' }, identity, metadata);
-  abort = (id: string, identity: Identity, metadata: EventMetadata) => this.act(id, { type: 'AbortRun' }, identity, metadata);
-  decideRollback = (id: string, rollback: boolean, identity: Identity, metadata: EventMetadata) => this.act(id, { type: 'DecideRollback', rollback }, identity, metadata);
-  completeManualStep = (id: string, stepId: string, evidence: Evidence[], identity: Identity, metadata: EventMetadata) =>
-    this.act(id, { type: 'CompleteManualStep', stepId, evidence }, identity, metadata);
+  approve = (id: string, gate: string, identity: Identity, origin: CommandOrigin) => this.act(id, { type: 'ApproveGate', gate }, identity, origin);
+  deny = (id: string, gate: string, reason: string, identity: Identity, origin: CommandOrigin) => this.act(id, { type: 'DenyGate', gate, reason }, identity, origin);
+  pause = (id: string, identity: Identity, origin: CommandOrigin) => this.act(id, { type: 'PauseRun' }, identity, origin);
+  resume = (id: string, identity: Identity, origin: CommandOrigin) => this.act(id, { type: 'ResumeRun' }, identity, origin);
+  abort = (id: string, identity: Identity, origin: CommandOrigin) => this.act(id, { type: 'AbortRun' }, identity, origin);
+  decideRollback = (id: string, rollback: boolean, identity: Identity, origin: CommandOrigin) => this.act(id, { type: 'DecideRollback', rollback }, identity, origin);
+  completeManualStep = (id: string, stepId: string, evidence: Evidence[], identity: Identity, origin: CommandOrigin) =>
+    this.act(id, { type: 'CompleteManualStep', stepId, evidence }, identity, origin);
 }

@@ -47,13 +47,13 @@ export const adoptionConsumer = (store: EventStore): Reactions => ({
   consumer: 'model-review.adoption',
   topics: [SERVICE_TOPICS.planning],
   on: {
-    DeploymentPlanned: async (event, tx) => {
+    DeploymentPlanned: async (event, tx, context) => {
       const planned = event.data as DeploymentPlanned;
       const model = planned.model ?? null;
       const catalogue = model ? (await loadAggregate(store, deploymentModelDecider, modelStream(model.name).streamId, tx)).state : deploymentModelDecider.initialState;
       await tx.query(
         `INSERT INTO ${store.schema}.model_adoption (deployment_id, planned_at, model_name, model_version, usage) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (deployment_id) DO NOTHING`,
-        [planned.deploymentId, event.time ?? new Date().toISOString(), model?.name ?? null, model?.version ?? null, usageOf(model, catalogue)],
+        [planned.deploymentId, event.time ?? context.now.toISOString(), model?.name ?? null, model?.version ?? null, usageOf(model, catalogue)],
       );
     },
   },

@@ -36,9 +36,9 @@ export const modelOutcomesConsumer = (store: EventStore): Reactions => ({
   consumer: 'model-review.outcomes',
   topics: [SERVICE_TOPICS.records],
   on: {
-    DeploymentRecordClosed: async (event, tx, { metadata }) => {
+    DeploymentRecordClosed: async (event, tx, context) => {
       const closed = event.data as DeploymentRecordClosed;
-      const { events } = await executeCommand(store, modelOutcomeDecider, modelOutcomeStream(closed.deploymentId), { type: 'RecordModelOutcome', closed }, { metadata }, tx);
+      const { events } = await executeCommand(store, modelOutcomeDecider, modelOutcomeStream(closed.deploymentId), { type: 'RecordModelOutcome', closed }, context, tx);
       if (events.length === 0) return;
       const schema = store.schema;
       await tx.query(

@@ -1,11 +1,10 @@
-import { Body, Controller, Get, Headers, HttpCode, Inject, Param, ParseIntPipe, Post, Put, Query, Res, type PipeTransform, BadRequestException } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, ParseIntPipe, Post, Put, Query, Res, type PipeTransform, BadRequestException } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import { RequirePermission } from '@gantry/auth';
 import { CommandContext, expectedVersionFrom, type HttpResponse, type RequestContext, withETag } from '@gantry/platform';
 import { DeploymentModels } from './models';
 import { ModelContentDto, ModelQueryDto, PublishModelDto, RetireModelDto, ReviseModelDto } from './models.dto';
 import { StarterCatalogue } from './starter-catalogue.loader';
-import { CLOCK, type Clock } from '../clock';
 
 /** A model's name as it appears in URLs and ModelRefs. */
 export class ModelNamePipe implements PipeTransform<string, string> {
@@ -26,7 +25,6 @@ export class ModelsController {
   constructor(
     private readonly models: DeploymentModels,
     private readonly catalogue: StarterCatalogue,
-    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   /** Deployment models, filtered by status and applicability. */
@@ -51,7 +49,7 @@ export class ModelsController {
   @HttpCode(200)
   @RequirePermission('models:write')
   async loadCatalogue(@CommandContext() context: RequestContext) {
-    return this.catalogue.load(context.metadata, this.clock.now());
+    return this.catalogue.load(context);
   }
 
   @Get(':name')

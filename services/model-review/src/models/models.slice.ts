@@ -1,7 +1,6 @@
 import type { Provider } from '@nestjs/common';
 import type { EventStore } from '@gantry/event-store';
-import type { Slice } from '@gantry/platform';
-import { CLOCK, type Clock } from '../clock';
+import type { Clock, Slice } from '@gantry/platform';
 import { DeploymentModels } from './models';
 import { ModelsController } from './models.controller';
 import { modelsMigrations } from './models.read-model';
@@ -16,6 +15,6 @@ export const modelsSlice = (store: EventStore, models: DeploymentModels, clock: 
     name: 'models',
     migrations: modelsMigrations,
     doors: [ModelsController],
-    provides: [{ provide: DeploymentModels, useValue: models }, { provide: StarterCatalogue, useValue: catalogue }, { provide: CLOCK, useValue: clock }, ...onStart],
+    provides: [{ provide: DeploymentModels, useValue: models }, { provide: StarterCatalogue, useValue: catalogue }, ...onStart],
   };
 };

@@ -1,9 +1,8 @@
-import { BadRequestException, Inject, Injectable } from '@nestjs/common';
+import { BadRequestException, Injectable } from '@nestjs/common';
 import { validatePayload, type DeploymentModelContent, type DeploymentModelRevised } from '@gantry/contracts';
-import { EventStore, type EventMetadata, type SqlClient } from '@gantry/event-store';
-import { executeCommand, loadAggregate, NotFound, RuleRefused, type RequestContext } from '@gantry/platform';
+import { EventStore, type SqlClient } from '@gantry/event-store';
+import { executeCommand, loadAggregate, NotFound, RuleRefused, type CommandOrigin, type RequestContext } from '@gantry/platform';
 import { deploymentModelDecider, type DeploymentModelCommand, type DeploymentModelEvent } from './deployment-model.decider';
-import { CLOCK, type Clock } from '../clock';
 import { listModels, projectModelEvents, type ModelFilter, type ModelStatus, type ModelSummary } from './models.read-model';
 import type { ReviewsOfModels } from './reviews-of-models';
 
@@ -82,23 +81,22 @@ export class DeploymentModels {
   constructor(
     private readonly store: EventStore,
     private readonly reviews: ReviewsOfModels,
-    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   /**
    * Runs a command and, in the same transaction, updates the catalogue read model and tells the model's reviews what
    * was published (with the review a revision answers) or retired.
    */
-  async execute(name: string, command: DeploymentModelCommand, metadata: EventMetadata, expectedVersion?: number, tx?: SqlClient) {
+  async execute(name: string, command: DeploymentModelCommand, origin: Pick<CommandOrigin, 'metadata' | 'newId'>, expectedVersion?: number, tx?: SqlClient) {
     const run = async (t: SqlClient) => {
-      const result = await executeCommand(this.store, deploymentModelDecider, modelStream(name), command, { metadata, expectedVersion }, t).catch(atTheEdge);
+      const result = await executeCommand(this.store, deploymentModelDecider, modelStream(name), command, { metadata: origin.metadata, newId: origin.newId, expectedVersion }, t).catch(atTheEdge);
       await projectModelEvents(t, this.store.schema, result.events, result.version, command.at);
       for (const event of result.events) {
         if (event.type === 'DeploymentModelRetired') await this.reviews.retired(name, t);
         if (event.type !== 'DeploymentModelPublished') continue;
         const history = await this.store.readStream(modelStream(name).streamId, t);
         const revision = history.find((e) => e.type === 'DeploymentModelRevised' && (e.data as DeploymentModelRevised).version === event.data.version);
-        await this.reviews.published(name, event.data, (revision?.data as DeploymentModelRevised | undefined)?.reviewId ?? null, metadata, t);
+        await this.reviews.published(name, event.data, (revision?.data as DeploymentModelRevised | undefined)?.reviewId ?? null, origin, t);
       }
       return result;
     };
@@ -109,20 +107,20 @@ export class DeploymentModels {
     const checked = checkedContent(content);
     const existing = await loadAggregate(this.store, deploymentModelDecider, modelStream(checked.name).streamId);
     if (existing.version > 0) throw new RuleRefused('ModelAlreadyExists', { name: checked.name, hint: 'change its draft or revise it' });
-    await this.execute(checked.name, { type: 'DraftDeploymentModel', content: checked, by: context.identity.subject, at: this.clock.now().toISOString() }, context.metadata, 0);
+    await this.execute(checked.name, { type: 'DraftDeploymentModel', content: checked, by: context.identity.subject, at: context.now.toISOString() }, context, 0);
     return this.get(checked.name);
   }
 
   async changeDraft(name: string, content: unknown, expectedVersion: number, context: RequestContext): Promise<ModelView> {
     const checked = checkedContent(content);
     await this.mustExist(name);
-    await this.execute(name, { type: 'DraftDeploymentModel', content: checked, by: context.identity.subject, at: this.clock.now().toISOString() }, context.metadata, expectedVersion);
+    await this.execute(name, { type: 'DraftDeploymentModel', content: checked, by: context.identity.subject, at: context.now.toISOString() }, context, expectedVersion);
     return this.get(name);
   }
 
   async publish(name: string, version: number, expectedVersion: number, context: RequestContext): Promise<ModelView> {
     await this.mustExist(name);
-    await this.execute(name, { type: 'PublishDeploymentModel', version, by: context.identity.subject, at: this.clock.now().toISOString() }, context.metadata, expectedVersion);
+    await this.execute(name, { type: 'PublishDeploymentModel', version, by: context.identity.subject, at: context.now.toISOString() }, context, expectedVersion);
     return this.get(name);
   }
 
@@ -130,13 +128,13 @@ export class DeploymentModels {
     const checked = checkedContent(content);
     await this.mustExist(name);
     if (reviewId !== null && !(await this.reviews.exists(reviewId, name))) throw new RuleRefused('UnknownReview', { reviewId, reason: `${name} has no review ${reviewId}` }, 422);
-    await this.execute(name, { type: 'ReviseDeploymentModel', content: checked, reviewId, by: context.identity.subject, at: this.clock.now().toISOString() }, context.metadata, expectedVersion);
+    await this.execute(name, { type: 'ReviseDeploymentModel', content: checked, reviewId, by: context.identity.subject, at: context.now.toISOString() }, context, expectedVersion);
     return this.get(name);
   }
 
   async retire(name: string, reason: string, expectedVersion: number, context: RequestContext): Promise<ModelView> {
     await this.mustExist(name);
-    await this.execute(name, { type: 'RetireDeploymentModel', reason, by: context.identity.subject, at: this.clock.now().toISOString() }, context.metadata, expectedVersion);
+    await this.execute(name, { type: 'RetireDeploymentModel', reason, by: context.identity.subject, at: context.now.toISOString() }, context, expectedVersion);
     return this.get(name);
   }
 

@@ -1,5 +1,5 @@
 import { Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import type { Clock } from '../clock';
+import { momentOf, type Clock } from '@gantry/platform';
 import { systemMetadata } from '../system-metadata';
 import { StarterCatalogue } from './starter-catalogue.loader';
 
@@ -13,7 +13,8 @@ export class StarterCatalogueOnStart implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    const { loaded } = await this.catalogue.load(systemMetadata(), this.clock.now());
+    const moment = momentOf(this.clock);
+    const { loaded } = await this.catalogue.load({ ...moment, metadata: systemMetadata(moment.newId()) });
     if (loaded.length > 0) this.logger.log(`starter catalogue loaded: ${loaded.join(', ')}`);
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { EventStore, type EventMetadata } from '@gantry/event-store';
-import { loadAggregate } from '@gantry/platform';
+import { EventStore } from '@gantry/event-store';
+import { loadAggregate, type CommandOrigin } from '@gantry/platform';
 import { deploymentModelDecider } from './deployment-model.decider';
 import { DeploymentModels, modelStream } from './models';
 import { STARTER_CATALOGUE } from './starter-catalogue';
@@ -20,16 +20,16 @@ export class StarterCatalogue {
     private readonly models: DeploymentModels,
   ) {}
 
-  async load(metadata: EventMetadata, now: Date): Promise<CatalogueLoaded> {
+  async load(origin: CommandOrigin): Promise<CatalogueLoaded> {
     const result: CatalogueLoaded = { loaded: [], skipped: [] };
-    const at = now.toISOString();
-    const by = metadata.actor.subject;
+    const at = origin.now.toISOString();
+    const by = origin.metadata.actor.subject;
     for (const content of STARTER_CATALOGUE) {
       const loaded = await this.store.db.transaction(async (tx) => {
         const { version } = await loadAggregate(this.store, deploymentModelDecider, modelStream(content.name).streamId, tx);
         if (version > 0) return false;
-        await this.models.execute(content.name, { type: 'DraftDeploymentModel', content, by, at }, metadata, 0, tx);
-        await this.models.execute(content.name, { type: 'PublishDeploymentModel', version: 1, by, at }, metadata, 1, tx);
+        await this.models.execute(content.name, { type: 'DraftDeploymentModel', content, by, at }, origin, 0, tx);
+        await this.models.execute(content.name, { type: 'PublishDeploymentModel', version: 1, by, at }, origin, 1, tx);
         return true;
       });
       (loaded ? result.loaded : result.skipped).push(content.name);

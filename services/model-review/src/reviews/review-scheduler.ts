@@ -1,9 +1,9 @@
 import { Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { EventStore } from '@gantry/event-store';
-import type { Clock } from '../clock';
+import { momentOf, type Clock } from '@gantry/platform';
 import { systemMetadata } from '../system-metadata';
 import type { ReviewPolicy } from './review-policy';
-import type { ModelReviews } from './reviews';
+import { actorOf, type ModelReviews } from './reviews';
 
 /**
  * The durable review scheduler. Due dates live in Postgres (`review_schedule`), written in the transaction that
@@ -36,7 +36,8 @@ export class ReviewScheduler implements OnApplicationBootstrap, OnApplicationShu
   async openDueReviews(): Promise<number> {
     let opened = 0;
     for (;;) {
-      const now = this.clock.now();
+      const moment = momentOf(this.clock);
+      const now = moment.now;
       const done = await this.store.db.transaction(async (tx) => {
         const { rows } = await tx.query<{ model_name: string; due_at: Date }>(
           `SELECT model_name, due_at FROM ${this.store.schema}.review_schedule WHERE due_at <= $1 ORDER BY due_at, model_name LIMIT 1 FOR UPDATE SKIP LOCKED`,
@@ -44,8 +45,7 @@ export class ReviewScheduler implements OnApplicationBootstrap, OnApplicationShu
         );
         if (rows.length === 0) return true;
         const { model_name: name, due_at: dueAt } = rows[0];
-        const metadata = systemMetadata();
-        const reviewId = await this.reviews.open(name, 'schedule', `due for review since ${new Date(dueAt).toISOString()}`, { by: metadata.actor.subject, at: now.toISOString(), metadata }, tx);
+        const reviewId = await this.reviews.open(name, 'schedule', `due for review since ${new Date(dueAt).toISOString()}`, actorOf({ ...moment, metadata: systemMetadata(moment.newId()) }), tx);
         if (reviewId) opened++;
         return false;
       });

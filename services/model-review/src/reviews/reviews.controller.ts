@@ -1,11 +1,10 @@
-import { BadRequestException, Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Put, Query, Res, type PipeTransform } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Get, Headers, HttpCode, Param, Post, Put, Query, Res, type PipeTransform } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import { RequirePermission } from '@gantry/auth';
 import { CommandContext, type HttpResponse, optionalExpectedVersion, type RequestContext, withETag } from '@gantry/platform';
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { modelOfReview } from './model-review.decider';
-import { CLOCK, type Clock } from '../clock';
-import { ModelReviews, type Actor } from './reviews';
+import { actorOf, ModelReviews } from './reviews';
 import { ChangeInitiativeStatusDto, CloseReviewDto, OpenReviewDto, RecordFindingDto, RegisterInitiativeDto, RequestChangeDto, ReviewQueryDto } from './reviews.dto';
 
 export class ReviewIdPipe implements PipeTransform<string, string> {
@@ -22,19 +21,13 @@ export class InitiativeIdPipe implements PipeTransform<string, string> {
   }
 }
 
-
-/** Who asks, and when by the service's clock (tests control it). */
-const actorOf = (context: RequestContext, clock: Clock): Actor => ({ by: context.identity.subject, at: clock.now().toISOString(), metadata: context.metadata });
 const IF_MATCH = { name: 'If-Match', required: false, description: 'the ETag of the review read last; a stale one gets 412' };
 
 @ApiTags('reviews')
 @ApiBearerAuth()
 @Controller('reviews')
 export class ReviewsController {
-  constructor(
-    private readonly reviews: ModelReviews,
-    @Inject(CLOCK) private readonly clock: Clock,
-  ) {}
+  constructor(private readonly reviews: ModelReviews) {}
 
   @Get()
   @RequirePermission('models:read')
@@ -47,7 +40,7 @@ export class ReviewsController {
   @HttpCode(201)
   @RequirePermission('models:write')
   async open(@Body() body: OpenReviewDto, @CommandContext() context: RequestContext, @Res({ passthrough: true }) res: HttpResponse) {
-    const reviewId = (await this.reviews.open(body.model, 'manual', body.reason, actorOf(context, this.clock)))!;
+    const reviewId = (await this.reviews.open(body.model, 'manual', body.reason, actorOf(context)))!;
     res.setHeader('Location', `/reviews/${reviewId}`);
     return withETag(res, await this.reviews.get(reviewId));
   }
@@ -63,7 +56,7 @@ export class ReviewsController {
   @RequirePermission('models:write')
   @ApiHeader(IF_MATCH)
   async recordFinding(@Param('id', ReviewIdPipe) id: string, @Body() body: RecordFindingDto, @Headers('if-match') ifMatch: string | undefined, @CommandContext() context: RequestContext, @Res({ passthrough: true }) res: HttpResponse) {
-    return withETag(res, await this.reviews.recordFinding(id, body.summary, body.detail ?? null, actorOf(context, this.clock), optionalExpectedVersion(ifMatch)));
+    return withETag(res, await this.reviews.recordFinding(id, body.summary, body.detail ?? null, actorOf(context), optionalExpectedVersion(ifMatch)));
   }
 
   /** Registers an improvement initiative; a retry with the same Idempotency-Key registers it once. */
@@ -73,8 +66,8 @@ export class ReviewsController {
   @ApiHeader(IF_MATCH)
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   async registerInitiative(@Param('id', ReviewIdPipe) id: string, @Body() body: RegisterInitiativeDto, @Headers('if-match') ifMatch: string | undefined, @CommandContext() context: RequestContext, @Res({ passthrough: true }) res: HttpResponse) {
-    const initiativeId = context.idempotencyKey ? createHash('sha256').update(`${context.identity.subject}\u0000${context.idempotencyKey}`).digest('hex').slice(0, 32) : randomUUID();
-    return withETag(res, await this.reviews.registerInitiative(id, { initiativeId, ...body }, actorOf(context, this.clock), optionalExpectedVersion(ifMatch)));
+    const initiativeId = context.idempotencyKey ? createHash('sha256').update(`${context.identity.subject}\u0000${context.idempotencyKey}`).digest('hex').slice(0, 32) : context.newId();
+    return withETag(res, await this.reviews.registerInitiative(id, { initiativeId, ...body }, actorOf(context), optionalExpectedVersion(ifMatch)));
   }
 
   /** Moves an initiative on (`in-progress`, `done`, `dropped`), also after the review closed. */
@@ -89,7 +82,7 @@ export class ReviewsController {
     @CommandContext() context: RequestContext,
     @Res({ passthrough: true }) res: HttpResponse,
   ) {
-    return withETag(res, await this.reviews.changeInitiativeStatus(id, initiativeId, body.status, actorOf(context, this.clock), optionalExpectedVersion(ifMatch)));
+    return withETag(res, await this.reviews.changeInitiativeStatus(id, initiativeId, body.status, actorOf(context), optionalExpectedVersion(ifMatch)));
   }
 
   /** Asks change enablement for a change of the model (ModelChangeRequested on gantry.feedback.change-enablement.v1). */
@@ -98,7 +91,7 @@ export class ReviewsController {
   @RequirePermission('models:write')
   @ApiHeader(IF_MATCH)
   async requestChange(@Param('id', ReviewIdPipe) id: string, @Body() body: RequestChangeDto, @Headers('if-match') ifMatch: string | undefined, @CommandContext() context: RequestContext, @Res({ passthrough: true }) res: HttpResponse) {
-    return withETag(res, await this.reviews.requestChange(id, body.summary, actorOf(context, this.clock), optionalExpectedVersion(ifMatch)));
+    return withETag(res, await this.reviews.requestChange(id, body.summary, actorOf(context), optionalExpectedVersion(ifMatch)));
   }
 
   @Post(':id/close')
@@ -106,7 +99,7 @@ export class ReviewsController {
   @RequirePermission('models:write')
   @ApiHeader(IF_MATCH)
   async close(@Param('id', ReviewIdPipe) id: string, @Body() body: CloseReviewDto, @Headers('if-match') ifMatch: string | undefined, @CommandContext() context: RequestContext, @Res({ passthrough: true }) res: HttpResponse) {
-    return withETag(res, await this.reviews.close(id, body.decision, body.rationale, actorOf(context, this.clock), optionalExpectedVersion(ifMatch)));
+    return withETag(res, await this.reviews.close(id, body.decision, body.rationale, actorOf(context), optionalExpectedVersion(ifMatch)));
   }
 }
 

@@ -187,7 +187,7 @@ describe('scheduled reviews, with a controlled clock', () => {
   let database: TestDatabase;
   const running: ModelReviewUnderTest[] = [];
   let now = new Date();
-  const clock = { now: () => now };
+  const clock = { now: () => now, newId: randomUUID };
   const start = async () => {
     const service = await startModelReview(database.url, { reviewPolicy: policy, clock });
     running.push(service);

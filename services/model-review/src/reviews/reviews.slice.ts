@@ -1,6 +1,5 @@
 import type { EventStore } from '@gantry/event-store';
-import type { Slice } from '@gantry/platform';
-import type { Clock } from '../clock';
+import type { Clock, Slice } from '@gantry/platform';
 import { failureReviewsConsumer } from './failure-reviews.reactions';
 import type { ReviewPolicy } from './review-policy';
 import { ReviewScheduler } from './review-scheduler';
@@ -14,5 +13,5 @@ export const reviewsSlice = (store: EventStore, reviews: ModelReviews, policy: R
   migrations: reviewsMigrations,
   doors: [ReviewsController],
   provides: [{ provide: ModelReviews, useValue: reviews }, { provide: ReviewScheduler, useValue: new ReviewScheduler(store, reviews, policy, clock) }],
-  reactions: [failureReviewsConsumer(store, reviews, policy, clock)],
+  reactions: [failureReviewsConsumer(store, reviews, policy)],
 });

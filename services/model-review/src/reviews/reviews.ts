@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { DeploymentModelPublished, InitiativeStatus, ReviewDecision, ReviewTrigger } from '@gantry/contracts';
 import { EventStore, type EventMetadata, type SqlClient } from '@gantry/event-store';
-import { executeCommand, loadAggregate, NotFound, RuleRefused } from '@gantry/platform';
+import { executeCommand, loadAggregate, NotFound, RuleRefused, type CommandOrigin } from '@gantry/platform';
 import { deploymentModelDecider, modelStream, type ReviewsOfModels } from '../models';
 import { computeFindings } from './findings';
 import { modelOfReview, modelReviewDecider, type ModelReviewCommand, type Review } from './model-review.decider';
@@ -15,12 +15,16 @@ export interface ReviewView extends Review {
   version: number;
 }
 
-/** Who acts and when. */
+/** Who acts and when; `metadata` and `newId` for the events the act records. */
 export interface Actor {
   by: string;
   at: string;
   metadata: EventMetadata;
+  newId(): string;
 }
+
+/** The actor of a command from a door: a person (a request) or the service itself (a consumed event, its scheduler). */
+export const actorOf = (origin: CommandOrigin): Actor => ({ by: origin.metadata.actor.subject, at: origin.now.toISOString(), metadata: origin.metadata, newId: origin.newId });
 
 /** The application service of model reviews: REST, the failure consumer, the scheduler and model publication use it. */
 @Injectable()
@@ -51,7 +55,7 @@ export class ModelReviews implements ReviewsOfModels {
       const previous = state.reviews[state.reviews.length - 1];
       const period = { from: previous?.findings?.period.to ?? null, to: actor.at };
       const findings = computeFindings(await closedDeploymentsBetween(t, this.store.schema, name, period.from, period.to), period);
-      const result = await this.execute(name, { type: 'OpenModelReview', name, version: model.state.active.version, trigger, reason, findings, by: actor.by, at: actor.at }, actor.metadata, t);
+      const result = await this.execute(name, { type: 'OpenModelReview', name, version: model.state.active.version, trigger, reason, findings, by: actor.by, at: actor.at }, actor, t);
       // the schedule waits while a review is open; closing it sets the next due date
       await unscheduleReview(t, this.store.schema, name);
       const opened = result.events.find((e) => e.type === 'ModelReviewOpened');
@@ -62,19 +66,19 @@ export class ModelReviews implements ReviewsOfModels {
 
   async recordFinding(reviewId: string, summary: string, detail: string | null, actor: Actor, expectedVersion?: number): Promise<ReviewView> {
     const name = this.modelOf(reviewId);
-    await this.execute(name, { type: 'RecordReviewFinding', reviewId, summary, detail, by: actor.by, at: actor.at }, actor.metadata, undefined, expectedVersion);
+    await this.execute(name, { type: 'RecordReviewFinding', reviewId, summary, detail, by: actor.by, at: actor.at }, actor, undefined, expectedVersion);
     return this.get(reviewId);
   }
 
   async registerInitiative(reviewId: string, initiative: { initiativeId: string; title: string; description: string; ownerRole: string; dueDate: string }, actor: Actor, expectedVersion?: number): Promise<ReviewView> {
     const name = this.modelOf(reviewId);
-    await this.execute(name, { type: 'RegisterImprovementInitiative', reviewId, ...initiative, by: actor.by, at: actor.at }, actor.metadata, undefined, expectedVersion);
+    await this.execute(name, { type: 'RegisterImprovementInitiative', reviewId, ...initiative, by: actor.by, at: actor.at }, actor, undefined, expectedVersion);
     return this.get(reviewId);
   }
 
   async changeInitiativeStatus(reviewId: string, initiativeId: string, status: InitiativeStatus, actor: Actor, expectedVersion?: number): Promise<ReviewView> {
     const name = this.modelOf(reviewId);
-    await this.execute(name, { type: 'ChangeInitiativeStatus', reviewId, initiativeId, status, by: actor.by, at: actor.at }, actor.metadata, undefined, expectedVersion);
+    await this.execute(name, { type: 'ChangeInitiativeStatus', reviewId, initiativeId, status, by: actor.by, at: actor.at }, actor, undefined, expectedVersion);
     return this.get(reviewId);
   }
 
@@ -82,7 +86,7 @@ export class ModelReviews implements ReviewsOfModels {
   async requestChange(reviewId: string, summary: string, actor: Actor, expectedVersion?: number): Promise<ReviewView> {
     const name = this.modelOf(reviewId);
     const review = await this.get(reviewId);
-    await this.execute(name, { type: 'RequestModelChange', reviewId, version: review.opened.version, summary, by: actor.by, at: actor.at }, actor.metadata, undefined, expectedVersion);
+    await this.execute(name, { type: 'RequestModelChange', reviewId, version: review.opened.version, summary, by: actor.by, at: actor.at }, actor, undefined, expectedVersion);
     return this.get(reviewId);
   }
 
@@ -90,7 +94,7 @@ export class ModelReviews implements ReviewsOfModels {
   async close(reviewId: string, decision: ReviewDecision, rationale: string, actor: Actor, expectedVersion?: number): Promise<ReviewView> {
     const name = this.modelOf(reviewId);
     await this.store.db.transaction(async (tx) => {
-      const result = await this.execute(name, { type: 'CloseModelReview', reviewId, decision, rationale, by: actor.by, at: actor.at }, actor.metadata, tx, expectedVersion);
+      const result = await this.execute(name, { type: 'CloseModelReview', reviewId, decision, rationale, by: actor.by, at: actor.at }, actor, tx, expectedVersion);
       const model = await loadAggregate(this.store, deploymentModelDecider, modelStream(name).streamId, tx);
       if (result.events.length > 0 && model.state.status === 'current' && model.state.active) await scheduleReview(tx, this.store.schema, name, dueAfter(actor.at, this.policy));
     });
@@ -101,11 +105,11 @@ export class ModelReviews implements ReviewsOfModels {
    * A version was published: it is due for review an interval later. One revised after a review: everyone who used the
    * model in the reviewed period is told.
    */
-  async published(name: string, published: DeploymentModelPublished, reviewId: string | null, metadata: EventMetadata, tx: SqlClient): Promise<void> {
+  async published(name: string, published: DeploymentModelPublished, reviewId: string | null, origin: Pick<CommandOrigin, 'metadata' | 'newId'>, tx: SqlClient): Promise<void> {
     await scheduleReview(tx, this.store.schema, name, dueAfter(published.publishedAt, this.policy));
     if (reviewId) {
       const { version, supersedes: previousVersion, publishedAt: at } = published;
-      await this.execute(this.modelOf(reviewId), { type: 'CommunicateModelUpdate', reviewId, version, previousVersion, at }, metadata, tx);
+      await this.execute(this.modelOf(reviewId), { type: 'CommunicateModelUpdate', reviewId, version, previousVersion, at }, origin, tx);
     }
   }
 
@@ -145,9 +149,9 @@ export class ModelReviews implements ReviewsOfModels {
     return name;
   }
 
-  private async execute(name: string, command: ModelReviewCommand, metadata: EventMetadata, tx?: SqlClient, expectedVersion?: number) {
+  private async execute(name: string, command: ModelReviewCommand, origin: Pick<CommandOrigin, 'metadata' | 'newId'>, tx?: SqlClient, expectedVersion?: number) {
     const run = async (t: SqlClient) => {
-      const result = await executeCommand(this.store, modelReviewDecider, reviewStream(name), command, { metadata, expectedVersion }, t).catch((error: unknown) => {
+      const result = await executeCommand(this.store, modelReviewDecider, reviewStream(name), command, { metadata: origin.metadata, newId: origin.newId, expectedVersion }, t).catch((error: unknown) => {
         if (error instanceof RuleRefused && error.code === 'ReviewNotFound') throw new NotFound(`review ${String(error.details.reviewId)} does not exist`);
         if (error instanceof RuleRefused && error.code === 'InitiativeNotFound') throw new NotFound(`initiative ${String(error.details.initiativeId)} does not exist`);
         throw error;

@@ -9,7 +9,7 @@ import {
 } from '@gantry/contracts';
 import type { SqlClient } from '@gantry/event-store';
 import { PoisonMessage, type CloudEvent } from '@gantry/messaging';
-import { causedBy, RuleRefused, type ConsumerSpec } from '@gantry/platform';
+import { RuleRefused, type ConsumerSpec, type MessageContext } from '@gantry/platform';
 import { deploymentIdFor, type Deployments } from '../deployments';
 
 /**
@@ -26,12 +26,12 @@ export const itsmChangesConsumer = (deployments: Deployments): ConsumerSpec => (
     const invalid = validateItsmEvent(name, event.data);
     return invalid ? `${event.type}: ${invalid}` : undefined;
   },
-  handle: async (event, tx) => {
+  handle: async (event, tx, context) => {
     switch (itsmChangeEventNameOf(event.type)) {
       case 'ChangeAuthorized':
-        return authorised(deployments, event, tx);
+        return authorised(deployments, event, tx, context);
       case 'ChangeCancelled':
-        return cancelled(deployments, event, tx);
+        return cancelled(deployments, event, tx, context);
       default:
     }
   },
@@ -39,7 +39,7 @@ export const itsmChangesConsumer = (deployments: Deployments): ConsumerSpec => (
 
 const requester = (event: CloudEvent) => event.actor ?? `change-enablement${event.source}`;
 
-async function authorised(deployments: Deployments, event: CloudEvent, tx: SqlClient): Promise<void> {
+async function authorised(deployments: Deployments, event: CloudEvent, tx: SqlClient, context: MessageContext): Promise<void> {
   const change = event.data as ChangeAuthorized;
   const { authorisedBy: _by, ...asked } = change;
   const request: DeploymentRequested = {
@@ -48,12 +48,12 @@ async function authorised(deployments: Deployments, event: CloudEvent, tx: SqlCl
     changeState: 'authorised',
     window: { start: new Date(change.window.start).toISOString(), end: new Date(change.window.end).toISOString() },
     requestedBy: requester(event),
-    requestedAt: event.time ?? new Date().toISOString(),
+    requestedAt: event.time ?? context.now.toISOString(),
   };
   const invalid = validatePayload('DeploymentRequested', request);
   if (invalid) throw new PoisonMessage(`ChangeAuthorized ${change.changeId}: ${invalid}`);
   try {
-    await deployments.plan(request, [], causedBy('planning', event), tx);
+    await deployments.plan(request, [], context, tx);
   } catch (error) {
     // the change asks for something that can never be recorded (another request under the same change, a window
     // that ends before it starts): dead-letter it with the reason rather than retrying for ever
@@ -63,11 +63,11 @@ async function authorised(deployments: Deployments, event: CloudEvent, tx: SqlCl
 }
 
 /** A cancelled change cancels its deployments that have not started; the others stay as they are. */
-async function cancelled(deployments: Deployments, event: CloudEvent, tx: SqlClient): Promise<void> {
+async function cancelled(deployments: Deployments, event: CloudEvent, tx: SqlClient, context: MessageContext): Promise<void> {
   const change = event.data as ChangeCancelled;
   for (const deploymentId of await deployments.ofChange(change.changeId, tx)) {
     try {
-      await deployments.cancel(deploymentId, `change ${change.changeId} was cancelled: ${change.reason}`, change.cancelledBy ?? requester(event), causedBy('planning', event), undefined, tx);
+      await deployments.cancel(deploymentId, `change ${change.changeId} was cancelled: ${change.reason}`, change.cancelledBy ?? requester(event), context, undefined, tx);
     } catch (error) {
       // a rejected request has nothing to cancel; a started deployment is execution's to abort
       if (!(error instanceof RuleRefused && (error.code === 'DeploymentNotPlanned' || error.code === 'DeploymentAlreadyStarted'))) throw error;

@@ -7,9 +7,9 @@ export const closedDeploymentsReleaseTheirWindows = (deployments: Deployments): 
   consumer: 'planning.closed-deployments',
   topics: [SERVICE_TOPICS.records],
   on: {
-    DeploymentRecordClosed: async (event, tx, { metadata }) => {
+    DeploymentRecordClosed: async (event, tx, context) => {
       const closed = event.data as DeploymentRecordClosed;
-      await deployments.releaseWindow(closed.deploymentId, closed.environment, metadata, tx);
+      await deployments.releaseWindow(closed.deploymentId, context, tx);
     },
   },
 });

@@ -54,7 +54,7 @@ export class DeploymentsController {
     @Res({ passthrough: true }) res: HttpResponse,
   ) {
     const expected = expectedVersionFrom(ifMatch);
-    const view = await this.deployments.cancel(id, body.reason, context.identity.subject, context.metadata, expected);
+    const view = await this.deployments.cancel(id, body.reason, context.identity.subject, context, expected);
     res.setHeader('ETag', `"${view.version}"`);
     return view;
   }
@@ -73,7 +73,7 @@ export class DeploymentsController {
   ) {
     const expected = expectedVersionFrom(ifMatch);
     const window = { start: new Date(body.window.start).toISOString(), end: new Date(body.window.end).toISOString() };
-    const view = await this.deployments.reschedule(id, window, context.identity, context.metadata, expected);
+    const view = await this.deployments.reschedule(id, window, context.identity, context, expected);
     res.setHeader('ETag', `"${view.version}"`);
     return view;
   }

@@ -2,7 +2,7 @@ import { Controller, UseGuards } from '@nestjs/common';
 import { GrpcMethod } from '@nestjs/microservices';
 import type { Metadata } from '@grpc/grpc-js';
 import { AuthGuard, RequirePermission } from '@gantry/auth';
-import { answerGrpc, callerOf, headersOf, invalidArgument, requestContext, rpcError, validatedMessage } from '@gantry/platform';
+import { answerGrpc, Clock, grpcContext, invalidArgument, rpcError, validatedMessage } from '@gantry/platform';
 import type { AcceptanceCriterion } from '@gantry/contracts';
 import { Deployments, type DeploymentView } from './deployments';
 import { CancelDeploymentDto, ListDeploymentsQuery, RequestDeploymentDto, RescheduleDeploymentDto } from './request-deployment.dto';
@@ -31,13 +31,16 @@ interface ProtoRequest {
 @Controller()
 @UseGuards(AuthGuard)
 export class DeploymentsGrpc {
-  constructor(private readonly deployments: Deployments) {}
+  constructor(
+    private readonly deployments: Deployments,
+    private readonly clock: Clock,
+  ) {}
 
   @GrpcMethod('DeploymentService', 'RequestDeployment')
   @RequirePermission('deployments:request')
   async requestDeployment(message: ProtoRequest, metadata: Metadata) {
     const body = await validatedMessage(RequestDeploymentDto, fromProto(message));
-    return this.answer(() => this.deployments.request(body, requestContext(callerOf(metadata), headersOf(metadata))));
+    return this.answer(() => this.deployments.request(body, grpcContext(metadata, this.clock)));
   }
 
   @GrpcMethod('DeploymentService', 'GetDeployment')
@@ -65,24 +68,22 @@ export class DeploymentsGrpc {
   @GrpcMethod('DeploymentService', 'CancelDeployment')
   @RequirePermission('deployments:request')
   async cancelDeployment(message: { id?: string; reason?: string; expectedVersion?: number }, metadata: Metadata) {
-    const identity = callerOf(metadata);
+    const context = grpcContext(metadata, this.clock);
     const id = this.deploymentId(message.id);
     const expected = this.expectedVersion(message.expectedVersion);
     await validatedMessage(CancelDeploymentDto, { reason: message.reason });
-    const context = requestContext(identity, headersOf(metadata));
-    return this.answer(() => this.deployments.cancel(id, message.reason!, identity.subject, context.metadata, expected));
+    return this.answer(() => this.deployments.cancel(id, message.reason!, context.identity.subject, context, expected));
   }
 
   @GrpcMethod('DeploymentService', 'RescheduleDeployment')
   @RequirePermission('deployments:request')
   async rescheduleDeployment(message: { id?: string; window?: { start?: string; end?: string }; expectedVersion?: number }, metadata: Metadata) {
-    const identity = callerOf(metadata);
+    const context = grpcContext(metadata, this.clock);
     const id = this.deploymentId(message.id);
     const expected = this.expectedVersion(message.expectedVersion);
     const body = await validatedMessage(RescheduleDeploymentDto, { window: message.window });
-    const context = requestContext(identity, headersOf(metadata));
     const window = { start: new Date(body.window.start).toISOString(), end: new Date(body.window.end).toISOString() };
-    return this.answer(() => this.deployments.reschedule(id, window, identity, context.metadata, expected));
+    return this.answer(() => this.deployments.reschedule(id, window, context.identity, context, expected));
   }
 
   private deploymentId(id: string | undefined): string {

@@ -1,30 +1,17 @@
 import { BadRequestException, Injectable } from '@nestjs/common';
-import { isRefused } from '@gantry/decider';
-import { EventStore, type EventMetadata, type NewEvent, type SqlClient } from '@gantry/event-store';
-import { loadAggregate, NotFound, retryOnStreamConflict, RuleRefused, StaleVersion, type RequestContext } from '@gantry/platform';
+import { EventStore, type SqlClient } from '@gantry/event-store';
+import { executeCommand, loadAggregate, NotFound, type CommandOptions, type CommandOrigin, type Preparation, type RequestContext } from '@gantry/platform';
 import { validatePayload, type AcceptanceCriterion, type DeploymentRequested, type Window } from '@gantry/contracts';
-import { createHash, randomUUID } from 'node:crypto';
-import { environmentDecider, environmentStream } from '../environments';
-import { applyReservationEvents, lockReservationKeys, reservationsHolding } from '../schedule';
-import { hasStarted, readActiveModels, readDeploymentProgress, readSucceededVersions, type DeploymentProgress } from '../planning-facts';
+import { createHash } from 'node:crypto';
+import { applyReservationEvents } from '../schedule';
+import { hasStarted, readDeploymentProgress, type DeploymentProgress } from '../planning-facts';
 import { statusOf, type DeploymentStatus } from './deployment-status';
-import type { Deployment, DeploymentCommand, DeploymentEvent, PlanningFacts } from './deployment.decider';
+import type { Deployment, DeploymentCommand, DeploymentEvent } from './deployment.decider';
 import { deploymentDecider, reservationOf } from './deployment.decider';
+import { readPlanningFacts } from './read-planning-facts';
 import type { RequestDeploymentDto } from './request-deployment.dto';
 
 export const deploymentStream = (deploymentId: string) => ({ streamId: `Deployment-${deploymentId}`, streamType: 'Deployment' });
-
-/**
- * Reads what planning knows about the environment (and, for a request, about its component versions) inside the
- * transaction, for a decision that would reserve a window for `service` on `targets` (none: all the environment's).
- */
-type FactsReader = (
-  reserving: { service: string; targets?: readonly string[] } | undefined,
-  requesterRoles: readonly string[],
-  components?: readonly { name: string; version: string }[],
-) => Promise<PlanningFacts>;
-/** Builds the command once the facts are at hand; `started` from execution's DeploymentStarted. */
-type CommandFor = (facts: FactsReader, started: boolean, deployment: Deployment) => Promise<DeploymentCommand>;
 
 /** What REST and gRPC return for a deployment. */
 export interface DeploymentView {
@@ -45,8 +32,7 @@ export interface DeploymentView {
  * A retried request with the same Idempotency-Key (from the same requester) names the same deployment,
  * so it is planned once.
  */
-export const deploymentIdFor = (requester: string, idempotencyKey?: string): string => {
-  if (!idempotencyKey) return randomUUID();
+export const deploymentIdFor = (requester: string, idempotencyKey: string): string => {
   const h = createHash('sha256').update(`${requester}\u0000${idempotencyKey}`).digest('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h[16], 16) & 0x3) | 0x8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 };
@@ -78,57 +64,74 @@ export const requestFrom = (body: RequestDeploymentDto, deploymentId: string, re
   ...(body.nextAvailable ? { nextAvailable: { durationMinutes: body.nextAvailable.durationMinutes } } : {}),
 });
 
-/** The application service behind every door (REST, gRPC, ITSM events): one command path. */
+/** The application service behind every door (REST, gRPC, ITSM events): every command through the one command path. */
 @Injectable()
 export class Deployments {
   constructor(private readonly store: EventStore) {}
 
+  /** The schedule's reservations follow the deployment's reservation events in their transaction: the next decision's facts read them. */
+  private readonly scheduleFollows = (events: readonly DeploymentEvent[], tx: SqlClient) => applyReservationEvents(tx, this.store.schema, events);
+
   async request(body: RequestDeploymentDto, context: RequestContext): Promise<DeploymentView> {
-    const deploymentId = deploymentIdFor(context.identity.subject, context.idempotencyKey);
+    const deploymentId = context.idempotencyKey ? deploymentIdFor(context.identity.subject, context.idempotencyKey) : context.newId();
     const request = requestFrom(body, deploymentId, context.identity.subject, context.now.toISOString());
     // The contract's schema is the last word on what a DeploymentRequested may hold (criterion parameters by type).
     const invalid = validatePayload('DeploymentRequested', request);
     if (invalid) throw new BadRequestException(invalid);
-    return this.plan(request, context.identity.roles, context.metadata);
+    return this.plan(request, context.identity.roles, context);
   }
 
-  /**
-   * Decides the request against the environment, its schedule and the active models, read in one transaction; a plan
-   * reserves its window. The reservations it could conflict with are read after locking what it would hold
-   * (reservations.ts), so a request racing another for the same service or target is decided after it and sees it.
-   */
-  plan(request: DeploymentRequested, requesterRoles: readonly string[], metadata: EventMetadata, tx?: SqlClient): Promise<DeploymentView> {
-    return this.run(request.deploymentId, request.environment, metadata, undefined, tx, async (facts) => ({
-      type: 'RequestDeployment',
-      request,
-      facts: await facts(request, requesterRoles, request.components),
-    }));
+  /** Decides the request against the environment, its schedule and the active models (planning-facts.ts); a plan reserves its window. */
+  plan(request: DeploymentRequested, requesterRoles: readonly string[], origin: CommandOrigin, tx?: SqlClient): Promise<DeploymentView> {
+    return this.execute(
+      request.deploymentId,
+      async (_deployment, t) => ({
+        type: 'RequestDeployment',
+        request,
+        facts: await readPlanningFacts(t, this.store, { environment: request.environment, reserving: request, requesterRoles, components: request.components, now: origin.now }),
+      }),
+      origin,
+      tx,
+    );
   }
 
   /** Cancels a deployment that has not started; its window goes back to the schedule. */
-  async cancel(deploymentId: string, reason: string, by: string, metadata: EventMetadata, expectedVersion?: number, tx?: SqlClient): Promise<DeploymentView> {
-    const { environment } = (await this.get(deploymentId, tx)).request;
-    return this.run(deploymentId, environment, metadata, expectedVersion, tx, async (_facts, started) => ({ type: 'CancelDeployment', reason, by, started, now: new Date().toISOString() }));
+  cancel(deploymentId: string, reason: string, by: string, origin: CommandOrigin, expectedVersion?: number, tx?: SqlClient): Promise<DeploymentView> {
+    return this.execute(
+      deploymentId,
+      async (_deployment, t) => ({ type: 'CancelDeployment', reason, by, started: await hasStarted(t, this.store.schema, deploymentId), now: origin.now.toISOString() }),
+      { ...origin, expectedVersion, whenMissing: notFound(deploymentId) },
+      tx,
+    );
   }
 
   /** Moves a planned deployment that has not started to another window, checked again like a new request. */
-  async reschedule(deploymentId: string, window: Window, identity: { subject: string; roles: readonly string[] }, metadata: EventMetadata, expectedVersion: number): Promise<DeploymentView> {
-    const { environment } = (await this.get(deploymentId)).request;
-    return this.run(deploymentId, environment, metadata, expectedVersion, undefined, async (facts, started, deployment) => ({
-      type: 'RescheduleDeployment',
-      window,
-      by: identity.subject,
-      started,
-      // only a planned deployment can move: it would hold its plan's service and targets in the new window
-      facts: await facts(deployment.status === 'planned' ? reservationOf(deployment.plan, window) : undefined, identity.roles),
-    }));
+  reschedule(deploymentId: string, window: Window, identity: { subject: string; roles: readonly string[] }, origin: CommandOrigin, expectedVersion: number): Promise<DeploymentView> {
+    return this.execute(
+      deploymentId,
+      async (deployment, t) => ({
+        type: 'RescheduleDeployment',
+        window,
+        by: identity.subject,
+        started: await hasStarted(t, this.store.schema, deploymentId),
+        facts: await readPlanningFacts(t, this.store, {
+          environment: existing(deployment).request.environment,
+          // only a planned deployment can move: it would hold its plan's service and targets in the new window
+          reserving: deployment.status === 'planned' ? reservationOf(deployment.plan, window) : undefined,
+          requesterRoles: identity.roles,
+          now: origin.now,
+        }),
+      }),
+      { ...origin, expectedVersion, whenMissing: notFound(deploymentId) },
+    );
   }
 
-  /** Records closed the deployment's record: the window it held is free again. Nothing when planning never planned it. */
-  async releaseWindow(deploymentId: string, environment: string, metadata: EventMetadata, tx: SqlClient): Promise<void> {
-    // records closes records of deployments other installations (or tests sharing the topics) planned
-    if ((await loadAggregate(this.store, deploymentDecider, deploymentStream(deploymentId).streamId, tx)).state.status === 'none') return;
-    await this.run(deploymentId, environment, metadata, undefined, tx, async () => ({ type: 'ReleaseWindow' }));
+  /**
+   * Records closed the deployment's record: the window it held is free again. Nothing when planning never planned it
+   * (records closes records of deployments other installations, or tests sharing the topics, planned).
+   */
+  async releaseWindow(deploymentId: string, origin: CommandOrigin, tx: SqlClient): Promise<void> {
+    await executeCommand(this.store, deploymentDecider, deploymentStream(deploymentId), { type: 'ReleaseWindow' }, { ...origin, afterAppend: this.scheduleFollows }, tx);
   }
 
   /** Deployments of a change (for a cancelled change), newest first. */
@@ -156,71 +159,31 @@ export class Deployments {
     return views;
   }
 
-  /** read → decide → append to the deployment (its reservation too), in one transaction. */
-  private async run(
-    deploymentId: string,
-    environmentName: string,
-    metadata: EventMetadata,
-    expectedVersion: number | undefined,
-    tx: SqlClient | undefined,
-    command: CommandFor,
-  ): Promise<DeploymentView> {
-    const work = (t: SqlClient) => this.decideAndAppend(deploymentId, environmentName, metadata, expectedVersion, t, command);
-    if (tx) return work(tx);
-    return retryOnStreamConflict(expectedVersion === undefined ? 10 : 1, () => this.store.db.transaction(work));
-  }
-
-  private async decideAndAppend(
-    deploymentId: string,
-    environmentName: string,
-    metadata: EventMetadata,
-    expectedVersion: number | undefined,
-    tx: SqlClient,
-    command: CommandFor,
-  ): Promise<DeploymentView> {
-    const { schema } = this.store;
-    const target = deploymentStream(deploymentId);
-    const deployment = await loadAggregate(this.store, deploymentDecider, target.streamId, tx);
-    if (expectedVersion !== undefined && expectedVersion !== deployment.version) throw new StaleVersion(expectedVersion, deployment.version);
-    const facts: FactsReader = async (reserving, requesterRoles, components = []) => {
-      const environment = await loadAggregate(this.store, environmentDecider, environmentStream(environmentName).streamId, tx);
-      const targets = reserving?.targets?.length ? reserving.targets : environment.state.status === 'none' ? [] : environment.state.definition.targets.map((t) => t.name);
-      const keys = reserving && { environment: environmentName, service: reserving.service, targets };
-      if (keys) await lockReservationKeys(tx, schema, keys);
-      const models = await readActiveModels(tx, schema);
-      return {
-        environment: environment.state,
-        environmentVersion: environment.version,
-        reservations: keys ? await reservationsHolding(tx, schema, keys) : [],
-        activeModels: models.active,
-        retiredModels: models.retired,
-        succeeded: await readSucceededVersions(tx, schema, components),
-        requesterRoles,
-        now: new Date().toISOString(),
-      };
-    };
-    const outcome = deploymentDecider.decide(await command(facts, await hasStarted(tx, schema, deploymentId), deployment.state), deployment.state);
-    if (isRefused(outcome)) {
-      const { code, ...details } = outcome.refused;
-      throw new RuleRefused(code, details);
-    }
-    const events = outcome as readonly DeploymentEvent[];
-    const progress = await readDeploymentProgress(tx, schema, deploymentId);
-    if (events.length === 0) return toView(deployment.state, deployment.version, progress);
-    const result = await this.store.append(tx, target.streamId, target.streamType, deployment.version, toNew(events, metadata));
-    await applyReservationEvents(tx, schema, events);
-    return toView(events.reduce(deploymentDecider.evolve, deployment.state), result.nextVersion, progress);
-  }
-
   async get(deploymentId: string, client?: SqlClient): Promise<DeploymentView> {
     const { state, version } = await loadAggregate(this.store, deploymentDecider, deploymentStream(deploymentId).streamId, client);
     if (state.status === 'none') throw new NotFound(`deployment ${deploymentId} does not exist`);
     return toView(state, version, await readDeploymentProgress(client ?? this.store.db, this.store.schema, deploymentId));
   }
+
+  /** A command on the deployment, through the one command path, answered with the deployment as it now is. */
+  private async execute(
+    deploymentId: string,
+    command: Preparation<DeploymentCommand, Deployment>,
+    options: Omit<CommandOptions<DeploymentEvent>, 'afterAppend'>,
+    tx?: SqlClient,
+  ): Promise<DeploymentView> {
+    const { state, version } = await executeCommand(this.store, deploymentDecider, deploymentStream(deploymentId), command, { ...options, afterAppend: this.scheduleFollows }, tx);
+    return toView(state, version, await readDeploymentProgress(tx ?? this.store.db, this.store.schema, deploymentId));
+  }
 }
 
-const toNew = (events: readonly { type: string; data: unknown }[], metadata: EventMetadata): NewEvent[] =>
-  events.map((event) => ({ id: randomUUID(), type: event.type, data: event.data, metadata }));
+const notFound = (deploymentId: string) => () => new NotFound(`deployment ${deploymentId} does not exist`);
+
+/** A deployment a command's `whenMissing` let through. */
+const existing = (deployment: Deployment): Exclude<Deployment, { status: 'none' }> => {
+  if (deployment.status === 'none') throw new Error('a command for a deployment that does not exist got past whenMissing');
+  return deployment;
+};
 
 const toView = (state: Deployment, version: number, progress: DeploymentProgress): DeploymentView => {
   if (state.status === 'none') throw new Error('a deployment that does not exist has no view');

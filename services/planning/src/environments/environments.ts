@@ -20,19 +20,19 @@ export class Environments {
   constructor(private readonly store: EventStore) {}
 
   async register(definition: EnvironmentDefinition, context: RequestContext): Promise<EnvironmentView> {
-    const result = await executeCommand(this.store, environmentDecider, environmentStream(definition.name), { type: 'RegisterEnvironment', definition, now: context.now.toISOString() }, { metadata: context.metadata });
+    const result = await executeCommand(this.store, environmentDecider, environmentStream(definition.name), { type: 'RegisterEnvironment', definition, now: context.now.toISOString() }, context);
     return toView(result.state, result.version);
   }
 
   async update(definition: EnvironmentDefinition, expectedVersion: number, context: RequestContext): Promise<EnvironmentView> {
     await this.existing(definition.name);
-    const result = await executeCommand(this.store, environmentDecider, environmentStream(definition.name), { type: 'UpdateEnvironment', definition, now: context.now.toISOString() }, { metadata: context.metadata, expectedVersion });
+    const result = await executeCommand(this.store, environmentDecider, environmentStream(definition.name), { type: 'UpdateEnvironment', definition, now: context.now.toISOString() }, { ...context, expectedVersion });
     return toView(result.state, result.version);
   }
 
   async decommission(name: string, reason: string, expectedVersion: number, context: RequestContext): Promise<EnvironmentView> {
     await this.existing(name);
-    const result = await executeCommand(this.store, environmentDecider, environmentStream(name), { type: 'DecommissionEnvironment', name, reason, now: context.now.toISOString() }, { metadata: context.metadata, expectedVersion });
+    const result = await executeCommand(this.store, environmentDecider, environmentStream(name), { type: 'DecommissionEnvironment', name, reason, now: context.now.toISOString() }, { ...context, expectedVersion });
     return toView(result.state, result.version);
   }
 

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsIn, IsString, Matches, MaxLength, MinLength } from 'class-validator';
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { RequirePermission, ROLES, type Role } from '@gantry/auth';
 import { Database, EventStore } from '@gantry/event-store';
 import { CommandContext, executeCommand, listApiKeys, NotFound, RuleRefused, type RequestContext } from '@gantry/platform';
@@ -43,14 +43,14 @@ export class ApiKeysController {
   async issue(@Body() body: IssueApiKeyDto, @CommandContext() context: RequestContext) {
     const key = `gk_${randomBytes(32).toString('base64url')}`;
     const issued = {
-      keyId: randomUUID(),
+      keyId: context.newId(),
       name: body.name,
       roles: body.roles,
       sha256: createHash('sha256').update(key, 'utf8').digest('hex'),
       issuedBy: context.identity.subject,
       issuedAt: context.now.toISOString(),
     };
-    await executeCommand(this.store, apiKeyDecider, apiKeyStream(issued.keyId), { type: 'IssueApiKey', key: issued }, { metadata: context.metadata });
+    await executeCommand(this.store, apiKeyDecider, apiKeyStream(issued.keyId), { type: 'IssueApiKey', key: issued }, context);
     const { sha256: _hash, ...shown } = issued;
     return { ...shown, key, note: 'the key is shown this once; send it as X-Api-Key' };
   }
@@ -72,7 +72,7 @@ export class ApiKeysController {
         apiKeyDecider,
         apiKeyStream(keyId),
         { type: 'RevokeApiKey', keyId, reason: body.reason, by: context.identity.subject, at: context.now.toISOString() },
-        { metadata: context.metadata },
+        context,
       );
       return state.status === 'revoked' ? state.revoked : { keyId };
     } catch (error) {

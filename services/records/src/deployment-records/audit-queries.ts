@@ -83,10 +83,11 @@ export class AuditQueries implements OnModuleDestroy {
    * final and reported), looking again every OUTCOME_POLL_MS.
    */
   private async untilClosed(deploymentId: string, ms: number): Promise<void> {
-    const deadline = Date.now() + ms;
+    // elapsed time, not the time of anything recorded: the monotonic clock
+    const deadline = performance.now() + ms;
     for (;;) {
       if ((await readDeploymentRecord(this.db, this.store.schema, deploymentId))?.phase === 'closed') return;
-      const left = deadline - Date.now();
+      const left = deadline - performance.now();
       if (left <= 0 || this.stopping.signal.aborted) return;
       await sleep(Math.min(OUTCOME_POLL_MS, left), undefined, { signal: this.stopping.signal }).catch(() => undefined);
     }

@@ -4,6 +4,7 @@ import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Max, MaxLength, 
 import { Type } from 'class-transformer';
 import { RequirePermission } from '@gantry/auth';
 import { DEPLOYMENT_OUTCOMES, type DeploymentOutcome } from '@gantry/contracts';
+import { Clock } from '@gantry/platform';
 import { AuditQueries, decodeCursor, MAX_OUTCOME_WAIT_SECONDS } from './audit-queries';
 
 const IDENTIFIER = /^[A-Za-z0-9][A-Za-z0-9._:/@+-]*$/;
@@ -25,7 +26,10 @@ export class DeploymentListQuery {
 @ApiBearerAuth()
 @Controller('audit')
 export class AuditController {
-  constructor(private readonly audit: AuditQueries) {}
+  constructor(
+    private readonly audit: AuditQueries,
+    private readonly clock: Clock,
+  ) {}
 
   /** Deployment records, newest first, filtered; `nextCursor` fetches the next page (keyset pagination). */
   @Get('deployments')
@@ -64,7 +68,7 @@ export class AuditController {
   @RequirePermission('audit:read')
   @ApiQuery({ name: 'asOf', required: false, description: 'ISO 8601 time' })
   deploymentStateAsOf(@Param('id', new ParseUUIDPipe()) deploymentId: string, @Query('asOf') asOf?: string) {
-    return this.audit.deploymentAsOf(deploymentId, instant(asOf));
+    return this.audit.deploymentAsOf(deploymentId, instant(asOf, this.clock));
   }
 
   /** What was deployed in an environment at `asOf`, per service: versions and digests, deployment, change, requester, approvers, model. */
@@ -73,7 +77,7 @@ export class AuditController {
   @ApiQuery({ name: 'asOf', required: false, description: 'ISO 8601 time' })
   environmentStateAsOf(@Param('name') name: string, @Query('asOf') asOf?: string) {
     if (typeof name !== 'string' || !NAME.test(name)) throw new BadRequestException('name must be an environment name');
-    return this.audit.environmentAsOf(name, instant(asOf));
+    return this.audit.environmentAsOf(name, instant(asOf, this.clock));
   }
 }
 
@@ -86,9 +90,9 @@ export const secondsToWait = (waitForOutcome: string | undefined): number => {
   return Number(waitForOutcome);
 };
 
-/** An `asOf` parameter as an ISO instant; absent: now. */
-export const instant = (asOf: string | undefined): string => {
-  if (asOf === undefined) return new Date().toISOString();
+/** An `asOf` parameter as an ISO instant; absent: now, by the process's clock. */
+export const instant = (asOf: string | undefined, clock: Clock): string => {
+  if (asOf === undefined) return clock.now().toISOString();
   if (typeof asOf !== 'string' || asOf.length > 40 || Number.isNaN(Date.parse(asOf))) throw new BadRequestException('asOf must be an ISO 8601 time, e.g. 2026-12-01T22:00:00Z');
   return new Date(asOf).toISOString();
 };

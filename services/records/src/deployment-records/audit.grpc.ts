@@ -2,7 +2,7 @@ import { Controller, UseGuards } from '@nestjs/common';
 import { GrpcMethod } from '@nestjs/microservices';
 import type { Metadata } from '@grpc/grpc-js';
 import { AuthGuard, RequirePermission } from '@gantry/auth';
-import { answerGrpc, invalidArgument, rpcError } from '@gantry/platform';
+import { answerGrpc, Clock, invalidArgument, rpcError } from '@gantry/platform';
 import { instant, secondsToWait } from './audit.controller';
 import { AuditQueries } from './audit-queries';
 
@@ -14,9 +14,9 @@ const deploymentIdOf = (id: string | undefined): string => {
   return id;
 };
 
-const asOfOf = (asOf: string | undefined) => {
+const asOfOf = (asOf: string | undefined, clock: Clock) => {
   try {
-    return instant(asOf || undefined);
+    return instant(asOf || undefined, clock);
   } catch (error) {
     throw rpcError(error);
   }
@@ -26,7 +26,10 @@ const asOfOf = (asOf: string | undefined) => {
 @Controller()
 @UseGuards(AuthGuard)
 export class AuditGrpc {
-  constructor(private readonly audit: AuditQueries) {}
+  constructor(
+    private readonly audit: AuditQueries,
+    private readonly clock: Clock,
+  ) {}
 
   @GrpcMethod('AuditService', 'GetDeploymentHistory')
   @RequirePermission('audit:read')
@@ -55,7 +58,7 @@ export class AuditGrpc {
   @GrpcMethod('AuditService', 'GetDeploymentStateAsOf')
   @RequirePermission('audit:read')
   async getDeploymentStateAsOf(message: { deploymentId?: string; asOf?: string }, _metadata: Metadata) {
-    const rebuilt = await answerGrpc(() => this.audit.deploymentAsOf(deploymentIdOf(message.deploymentId), asOfOf(message.asOf)));
+    const rebuilt = await answerGrpc(() => this.audit.deploymentAsOf(deploymentIdOf(message.deploymentId), asOfOf(message.asOf, this.clock)));
     return { deploymentId: rebuilt.deploymentId, asOf: rebuilt.asOf, ledgerPosition: rebuilt.ledgerPosition, stateJson: JSON.stringify(rebuilt.state) };
   }
 
@@ -63,7 +66,7 @@ export class AuditGrpc {
   @RequirePermission('audit:read')
   async getEnvironmentStateAsOf(message: { environment?: string; asOf?: string }, _metadata: Metadata) {
     if (!message.environment || !NAME.test(message.environment)) throw invalidArgument('environment must be an environment name');
-    const state = await answerGrpc(() => this.audit.environmentAsOf(message.environment!, asOfOf(message.asOf)));
+    const state = await answerGrpc(() => this.audit.environmentAsOf(message.environment!, asOfOf(message.asOf, this.clock)));
     return {
       environment: state.environment,
       asOf: state.asOf,

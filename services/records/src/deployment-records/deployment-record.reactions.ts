@@ -1,23 +1,23 @@
 import type { IncidentLinked } from '@gantry/contracts';
-import type { EventMetadata, EventStore, SqlClient } from '@gantry/event-store';
-import { executeCommand } from '@gantry/platform';
+import type { EventStore, SqlClient } from '@gantry/event-store';
+import { executeCommand, type CommandOrigin } from '@gantry/platform';
 import { incidentsOf } from '../incidents';
 import { closableNow, recordDecider, recordStream, type DeploymentRecord } from './deployment-record.decider';
 import { deploymentsOfChange, readDeploymentRecord } from './deployment-records.projection';
 
 /** Closes the record (DeploymentRecordClosed on records' own topic, reports on the feedback topics) once its outcome is known. */
-export async function closeRecordOnceOutcomeKnown(store: EventStore, tx: SqlClient, record: DeploymentRecord, now: string, metadata: EventMetadata): Promise<void> {
+export async function closeRecordOnceOutcomeKnown(store: EventStore, tx: SqlClient, record: DeploymentRecord, origin: CommandOrigin): Promise<void> {
   if (!closableNow(record)) return;
   const incidents = await incidentsOf(tx, store.schema, record.deploymentId, record.changeId);
-  await executeCommand(store, recordDecider, recordStream(record.deploymentId), { type: 'CloseRecord', record, incidents, now }, { metadata }, tx);
+  await executeCommand(store, recordDecider, recordStream(record.deploymentId), { type: 'CloseRecord', record, incidents, now: origin.now.toISOString() }, origin, tx);
 }
 
 /** An incident linked to a deployment, or to its change, corrects the report to change enablement of each deployment concerned. */
-export async function correctReportsOnIncident(store: EventStore, tx: SqlClient, incident: IncidentLinked, now: string, metadata: EventMetadata): Promise<void> {
+export async function correctReportsOnIncident(store: EventStore, tx: SqlClient, incident: IncidentLinked, origin: CommandOrigin): Promise<void> {
   const affected = incident.deploymentId ? [incident.deploymentId] : await deploymentsOfChange(tx, store.schema, incident.changeId!);
   for (const deploymentId of affected) {
     const changeId = incident.changeId ?? (await readDeploymentRecord(tx, store.schema, deploymentId))?.changeId;
     const incidents = await incidentsOf(tx, store.schema, deploymentId, changeId);
-    await executeCommand(store, recordDecider, recordStream(deploymentId), { type: 'CorrectReport', deploymentId, incidents, now }, { metadata }, tx);
+    await executeCommand(store, recordDecider, recordStream(deploymentId), { type: 'CorrectReport', deploymentId, incidents, now: origin.now.toISOString() }, origin, tx);
   }
 }

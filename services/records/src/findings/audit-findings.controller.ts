@@ -45,7 +45,7 @@ export class AuditFindingsController {
       recordedBy: context.identity.subject,
       recordedAt: context.now.toISOString(),
     };
-    const { state } = await executeCommand(this.store, auditFindingDecider, findingStream(finding.findingId), { type: 'RecordAuditFinding', finding }, { metadata: context.metadata });
+    const { state } = await executeCommand(this.store, auditFindingDecider, findingStream(finding.findingId), { type: 'RecordAuditFinding', finding }, context);
     return state.recorded ? state.finding : finding;
   }
 

@@ -24,7 +24,7 @@ const event = (n: number): CloudEvent => ({
   data: { deploymentId: 'd-1', n },
 });
 
-const append = (n: number) => db.transaction((tx) => appendToLedger(tx, schema, 'gantry.planning.v1', event(n)));
+const append = (n: number) => db.transaction((tx) => appendToLedger(tx, schema, 'gantry.planning.v1', event(n), new Date()));
 
 /** Alters an entry the way only someone bypassing the application could: a superuser with triggers disabled. */
 const tamper = async (position: number) => {
@@ -48,8 +48,8 @@ afterEach(async () => {
 
 it('the same event twice is one ledger entry', async () => {
   const once = event(1);
-  await db.transaction((tx) => appendToLedger(tx, schema, 'gantry.planning.v1', once));
-  expect(await db.transaction((tx) => appendToLedger(tx, schema, 'gantry.planning.v1', once))).toBeUndefined();
+  await db.transaction((tx) => appendToLedger(tx, schema, 'gantry.planning.v1', once, new Date()));
+  expect(await db.transaction((tx) => appendToLedger(tx, schema, 'gantry.planning.v1', once, new Date()))).toBeUndefined();
   expect((await readLedgerHead(db, schema)).position).toBe(1);
 });
 

@@ -55,7 +55,7 @@ const deploymentIdOf = (event: CloudEvent): string | null => {
  * Appends one event unless it is already in the ledger (the consumer's inbox dedups deliveries; the unique event id
  * keeps the ledger right even so). Serialised by the head row's lock, in the caller's transaction.
  */
-export async function appendToLedger(tx: SqlClient, schema: string, topic: string, event: CloudEvent): Promise<LedgerEntry | undefined> {
+export async function appendToLedger(tx: SqlClient, schema: string, topic: string, event: CloudEvent, recordedAt: Date): Promise<LedgerEntry | undefined> {
   const head = await tx.query<{ position: string; hash: string }>(`SELECT position, hash FROM ${schema}.ledger_head FOR UPDATE`);
   const previous = head.rows[0];
   const entry = {
@@ -63,7 +63,7 @@ export async function appendToLedger(tx: SqlClient, schema: string, topic: strin
     topic,
     event,
     deploymentId: deploymentIdOf(event),
-    recordedAt: new Date().toISOString(),
+    recordedAt: recordedAt.toISOString(),
     previousHash: previous.hash,
   };
   const hash = ledgerHash(previous.hash, entry);

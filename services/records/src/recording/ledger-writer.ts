@@ -1,7 +1,7 @@
 import { FEEDBACK_TOPICS, INBOUND_TOPICS, itsmIncidentEventNameOf, SERVICE_TOPICS, validateItsmEvent } from '@gantry/contracts';
 import { EventStore, type SqlClient } from '@gantry/event-store';
-import type { CloudEvent, IncomingMessage } from '@gantry/messaging';
-import { againstTheContract, causedBy, type ConsumerSpec } from '@gantry/platform';
+import type { CloudEvent } from '@gantry/messaging';
+import { againstTheContract, type ConsumerSpec, type MessageContext } from '@gantry/platform';
 import { closeRecordOnceOutcomeKnown, correctReportsOnIncident } from '../deployment-records';
 import { appendToLedger } from '../ledger';
 import { projectEntry } from './projections';
@@ -30,17 +30,15 @@ export class LedgerWriter {
       name: 'records.ledger',
       topics: LEDGER_TOPICS,
       validate: againstTheContracts,
-      handle: (event, tx, message) => this.handle(event, tx, message),
+      handle: (event, tx, context) => this.handle(event, tx, context),
     };
   }
 
-  private async handle(event: CloudEvent, tx: SqlClient, message: IncomingMessage): Promise<void> {
-    const entry = await appendToLedger(tx, this.store.schema, message.topic, event);
+  private async handle(event: CloudEvent, tx: SqlClient, context: MessageContext): Promise<void> {
+    const entry = await appendToLedger(tx, this.store.schema, context.message.topic, event, context.now);
     if (!entry) return;
     const { record, incident } = await projectEntry(tx, this.store.schema, entry);
-    const now = new Date().toISOString();
-    const metadata = causedBy('records', event);
-    if (record) await closeRecordOnceOutcomeKnown(this.store, tx, record, now, metadata);
-    if (incident) await correctReportsOnIncident(this.store, tx, incident, now, metadata);
+    if (record) await closeRecordOnceOutcomeKnown(this.store, tx, record, context);
+    if (incident) await correctReportsOnIncident(this.store, tx, incident, context);
   }
 }

@@ -46,7 +46,7 @@ export class SatisfactionController {
       respondent: context.identity.subject,
       respondedAt: context.now.toISOString(),
     };
-    const { state } = await executeCommand(this.store, satisfactionDecider, satisfactionStream(response.responseId), { type: 'RecordSatisfactionResponse', response }, { metadata: context.metadata });
+    const { state } = await executeCommand(this.store, satisfactionDecider, satisfactionStream(response.responseId), { type: 'RecordSatisfactionResponse', response }, context);
     return state.recorded ? state.response : response;
   }
 }

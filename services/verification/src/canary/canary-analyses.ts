@@ -1,6 +1,6 @@
 import type { CanaryAnalysisRequested } from '@gantry/contracts';
-import type { EventMetadata, EventStore, SqlClient } from '@gantry/event-store';
-import { cancelTimer, executeCommand, loadAggregate, scheduleTimer, type FiredTimer } from '@gantry/platform';
+import type { EventStore, SqlClient } from '@gantry/event-store';
+import { cancelTimer, executeCommand, loadAggregate, scheduleTimer, type CommandOrigin, type FiredTimer, type Moment } from '@gantry/platform';
 import { lockDeploymentEvidence, type EvidenceStore } from '../acceptance';
 import { systemMetadata } from '../system-metadata';
 import { canaryAnalysisDecider, canaryStream, type CanaryAnalysis } from './canary-analysis.decider';
@@ -20,10 +20,10 @@ export class CanaryAnalyses {
     private readonly evidence: EvidenceStore,
   ) {}
 
-  async open(tx: SqlClient, request: CanaryAnalysisRequested, metadata: EventMetadata, now: Date): Promise<void> {
+  async open(tx: SqlClient, request: CanaryAnalysisRequested, origin: CommandOrigin): Promise<void> {
     await lockDeploymentEvidence(tx, this.store.schema, request.deploymentId);
     const observations = await this.evidence.observations(tx, request.deploymentId);
-    const result = await executeCommand(this.store, canaryAnalysisDecider, canaryStream(request.deploymentId, request.wave), { type: 'OpenCanaryAnalysis', request, observations, now: now.toISOString() }, { metadata }, tx);
+    const result = await executeCommand(this.store, canaryAnalysisDecider, canaryStream(request.deploymentId, request.wave), { type: 'OpenCanaryAnalysis', request, observations, now: origin.now.toISOString() }, origin, tx);
     if (result.state.status === 'open') {
       await scheduleTimer(tx, this.store.schema, { id: timerId(request), kind: CANARY_DEADLINE_TIMER, dueAt: request.deadline, payload: { deploymentId: request.deploymentId, wave: request.wave } satisfies CanaryTimer });
     }
@@ -40,19 +40,19 @@ export class CanaryAnalyses {
   }
 
   /** New observations for a deployment: its open canary analyses look at them. */
-  async assessAll(tx: SqlClient, deploymentId: string, metadata: EventMetadata, now: Date): Promise<void> {
+  async assessAll(tx: SqlClient, deploymentId: string, origin: CommandOrigin): Promise<void> {
     for (const analysis of await this.ofDeployment(deploymentId, tx)) {
-      if (analysis.status === 'open') await this.assess(tx, { deploymentId, wave: analysis.request.wave }, metadata, now);
+      if (analysis.status === 'open') await this.assess(tx, { deploymentId, wave: analysis.request.wave }, origin);
     }
   }
 
-  private async assess(tx: SqlClient, analysis: CanaryTimer, metadata: EventMetadata, now: Date): Promise<void> {
+  private async assess(tx: SqlClient, analysis: CanaryTimer, origin: CommandOrigin): Promise<void> {
     const observations = await this.evidence.observations(tx, analysis.deploymentId);
-    const result = await executeCommand(this.store, canaryAnalysisDecider, canaryStream(analysis.deploymentId, analysis.wave), { type: 'AssessCanary', observations, now: now.toISOString() }, { metadata }, tx);
+    const result = await executeCommand(this.store, canaryAnalysisDecider, canaryStream(analysis.deploymentId, analysis.wave), { type: 'AssessCanary', observations, now: origin.now.toISOString() }, origin, tx);
     if (result.state.status === 'completed') await cancelTimer(tx, this.store.schema, timerId(analysis));
   }
 
-  async onDeadline(timer: FiredTimer<CanaryTimer>): Promise<void> {
-    await this.store.db.transaction((tx) => this.assess(tx, timer.payload, systemMetadata(timer.id, timer.payload.deploymentId), new Date()));
+  async onDeadline(timer: FiredTimer<CanaryTimer>, moment: Moment): Promise<void> {
+    await this.store.db.transaction((tx) => this.assess(tx, timer.payload, { ...moment, metadata: systemMetadata(timer.id, timer.payload.deploymentId) }));
   }
 }

@@ -6,5 +6,5 @@ import type { CanaryAnalyses } from './canary-analyses';
 /** Execution asks for the analysis of a canary step. */
 export const canaryAnalysisReactions = (canaries: CanaryAnalyses): Reactions =>
   verificationTriggers({
-    CanaryAnalysisRequested: (event, tx, { metadata, now }) => canaries.open(tx, event.data as CanaryAnalysisRequested, metadata, now),
+    CanaryAnalysisRequested: (event, tx, context) => canaries.open(tx, event.data as CanaryAnalysisRequested, context),
   });

@@ -7,5 +7,5 @@ export const canarySlice = (canaries: CanaryAnalyses): Slice => ({
   name: 'canary',
   provides: [{ provide: CanaryAnalyses, useValue: canaries }],
   reactions: [canaryAnalysisReactions(canaries)],
-  timers: { [CANARY_DEADLINE_TIMER]: (timer) => canaries.onDeadline(timer) },
+  timers: { [CANARY_DEADLINE_TIMER]: (timer, moment) => canaries.onDeadline(timer, moment) },
 });

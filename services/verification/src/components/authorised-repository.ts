@@ -1,6 +1,6 @@
 import type { ComponentVersionDefinition } from '@gantry/contracts';
-import type { EventMetadata, EventStore, SqlClient } from '@gantry/event-store';
-import { executeCommand, loadAggregate, NotFound } from '@gantry/platform';
+import type { EventStore, SqlClient } from '@gantry/event-store';
+import { executeCommand, loadAggregate, NotFound, type CommandOrigin } from '@gantry/platform';
 import { componentVersionDecider, componentVersionStream, type ComponentVersion } from './component-version.decider';
 
 export type ComponentVersionView = ComponentVersionDefinition & {
@@ -18,7 +18,7 @@ const toView = (state: Exclude<ComponentVersion, { status: 'none' }>): Component
 
 /** Revokes, in the withdrawal's transaction, the deployments verified with the version that have not started. */
 export interface WithdrawalRevocations {
-  versionWithdrawn(tx: SqlClient, name: string, version: string, metadata: EventMetadata, now: string): Promise<void>;
+  versionWithdrawn(tx: SqlClient, name: string, version: string, origin: CommandOrigin): Promise<void>;
 }
 
 /** The authorised repository: registering and withdrawing component versions, and reading them. */
@@ -28,9 +28,9 @@ export class AuthorisedRepository {
     private readonly revocations: WithdrawalRevocations,
   ) {}
 
-  async register(definition: ComponentVersionDefinition, metadata: EventMetadata, now: Date, tx?: SqlClient): Promise<ComponentVersionView> {
+  async register(definition: ComponentVersionDefinition, origin: CommandOrigin, tx?: SqlClient): Promise<ComponentVersionView> {
     const run = async (t: SqlClient) => {
-      const result = await executeCommand(this.store, componentVersionDecider, componentVersionStream(definition.name, definition.version), { type: 'RegisterComponentVersion', definition, now: now.toISOString() }, { metadata }, t);
+      const result = await executeCommand(this.store, componentVersionDecider, componentVersionStream(definition.name, definition.version), { type: 'RegisterComponentVersion', definition, now: origin.now.toISOString() }, origin, t);
       return result.state;
     };
     const state = tx ? await run(tx) : await this.store.db.transaction(run);
@@ -38,10 +38,10 @@ export class AuthorisedRepository {
   }
 
   /** Withdraws the version and, in the same transaction, revokes the deployments verified with it that have not started. */
-  async withdraw(name: string, version: string, reason: string, metadata: EventMetadata, now: Date, tx?: SqlClient): Promise<ComponentVersionView> {
+  async withdraw(name: string, version: string, reason: string, origin: CommandOrigin, tx?: SqlClient): Promise<ComponentVersionView> {
     const run = async (t: SqlClient) => {
-      const result = await executeCommand(this.store, componentVersionDecider, componentVersionStream(name, version), { type: 'WithdrawComponentVersion', name, version, reason, now: now.toISOString() }, { metadata }, t);
-      if (result.events.length > 0) await this.revocations.versionWithdrawn(t, name, version, metadata, now.toISOString());
+      const result = await executeCommand(this.store, componentVersionDecider, componentVersionStream(name, version), { type: 'WithdrawComponentVersion', name, version, reason, now: origin.now.toISOString() }, origin, t);
+      if (result.events.length > 0) await this.revocations.versionWithdrawn(t, name, version, origin);
       return result.state;
     };
     const state = tx ? await run(tx) : await this.store.db.transaction(run);

@@ -24,7 +24,7 @@ export class ComponentsController {
   @RequirePermission('components:manage')
   @ApiBody({ schema: registration as SchemaObject })
   async register(@Body(new SchemaBody(registration)) body: ComponentVersionDefinition, @CommandContext() context: RequestContext, @Res({ passthrough: true }) res: HttpResponse) {
-    const view = await this.repository.register(body, context.metadata, context.now);
+    const view = await this.repository.register(body, context);
     res.setHeader('Location', `/components/${encodeURIComponent(view.name)}/versions/${view.version}`);
     return view;
   }
@@ -58,7 +58,7 @@ export class ComponentsController {
     @Body(new SchemaBody(withdrawal)) body: { reason: string },
     @CommandContext() context: RequestContext,
   ) {
-    return this.repository.withdraw(name, version, body.reason, context.metadata, context.now);
+    return this.repository.withdraw(name, version, body.reason, context);
   }
 }
 

@@ -6,7 +6,7 @@ import {
   type ComponentVersionWithdrawal,
 } from '@gantry/contracts';
 import { PoisonMessage } from '@gantry/messaging';
-import { causedBy, RuleRefused, type ConsumerSpec } from '@gantry/platform';
+import { RuleRefused, type ConsumerSpec } from '@gantry/platform';
 import type { AuthorisedRepository } from './authorised-repository';
 
 /**
@@ -22,17 +22,15 @@ export const itamComponentsConsumer = (repository: AuthorisedRepository): Consum
     const invalid = validateItamComponentEvent(itamComponentEventNameOf(event.type)!, event.data);
     return invalid ? `${event.type}: ${invalid}` : undefined;
   },
-  handle: async (event, tx) => {
-    const metadata = causedBy('verification', event);
-    const now = new Date();
+  handle: async (event, tx, context) => {
     try {
       switch (itamComponentEventNameOf(event.type)) {
         case 'ComponentVersionRegistered':
-          await repository.register(event.data as ComponentVersionDefinition, metadata, now, tx);
+          await repository.register(event.data as ComponentVersionDefinition, context, tx);
           return;
         case 'ComponentVersionWithdrawn': {
           const withdrawal = event.data as ComponentVersionWithdrawal;
-          await repository.withdraw(withdrawal.name, withdrawal.version, withdrawal.reason, metadata, now, tx);
+          await repository.withdraw(withdrawal.name, withdrawal.version, withdrawal.reason, context, tx);
           return;
         }
         default:

@@ -16,15 +16,16 @@ export function deploymentVerificationReactions(store: EventStore, repository: A
   // started, or never will: nothing left to revoke
   const noLongerRevocable: Reaction = (event, tx) => revocations.recordStarted(tx, (event.data as DeploymentStarted).deploymentId);
   return verificationTriggers({
-    DeploymentPlanned: async (event, tx, { metadata, now }) => {
+    DeploymentPlanned: async (event, tx, context) => {
       const plan = event.data as DeploymentPlanned;
+      const { now } = context;
       const facts = await planFacts(tx, store.schema, plan, new Date(event.time ?? now), now, repository, keys);
       const result = await executeCommand(
         store,
         deploymentVerificationDecider,
         verificationStream(plan.deploymentId),
         { type: 'VerifyPlan', plan, components: facts.components, ...(facts.environment ? { environment: facts.environment } : {}), now: now.toISOString() },
-        { metadata },
+        context,
         tx,
       );
       if (result.events.some((e) => e.type === 'ComponentsVerified')) await revocations.recordUses(tx, plan.deploymentId, facts.uses);

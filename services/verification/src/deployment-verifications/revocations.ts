@@ -1,5 +1,5 @@
-import type { EventMetadata, EventStore, Migration, SqlClient } from '@gantry/event-store';
-import { executeCommand } from '@gantry/platform';
+import type { EventStore, Migration, SqlClient } from '@gantry/event-store';
+import { executeCommand, type CommandOrigin } from '@gantry/platform';
 import { deploymentVerificationDecider, verificationStream } from './deployment-verification.decider';
 
 /**
@@ -46,16 +46,16 @@ export class Revocations {
   }
 
   /** A version was withdrawn: every deployment verified with it that has not started is revoked. */
-  async versionWithdrawn(tx: SqlClient, name: string, version: string, metadata: EventMetadata, now: string): Promise<void> {
-    await this.revoke(tx, `u.name = $1 AND u.version = $2`, [name, version], 'Withdrawn', metadata, now);
+  async versionWithdrawn(tx: SqlClient, name: string, version: string, origin: CommandOrigin): Promise<void> {
+    await this.revoke(tx, `u.name = $1 AND u.version = $2`, [name, version], 'Withdrawn', origin);
   }
 
   /** A key was revoked: every deployment verified with a version it signed that has not started is revoked. */
-  async keyRevoked(tx: SqlClient, keyId: string, metadata: EventMetadata, now: string): Promise<void> {
-    await this.revoke(tx, `u.key_id = $1`, [keyId], 'KeyRevoked', metadata, now);
+  async keyRevoked(tx: SqlClient, keyId: string, origin: CommandOrigin): Promise<void> {
+    await this.revoke(tx, `u.key_id = $1`, [keyId], 'KeyRevoked', origin);
   }
 
-  private async revoke(tx: SqlClient, where: string, params: unknown[], reason: 'Withdrawn' | 'KeyRevoked', metadata: EventMetadata, now: string): Promise<void> {
+  private async revoke(tx: SqlClient, where: string, params: unknown[], reason: 'Withdrawn' | 'KeyRevoked', origin: CommandOrigin): Promise<void> {
     const { rows } = await tx.query<{ deployment_id: string; name: string; version: string }>(
       `SELECT u.deployment_id, u.name, u.version FROM "${this.schema}".component_uses u
        WHERE ${where} AND NOT EXISTS (SELECT 1 FROM "${this.schema}".started_deployments s WHERE s.deployment_id = u.deployment_id)
@@ -65,7 +65,7 @@ export class Revocations {
     const byDeployment = new Map<string, { name: string; version: string; reason: typeof reason }[]>();
     for (const row of rows) byDeployment.set(row.deployment_id, [...(byDeployment.get(row.deployment_id) ?? []), { name: row.name, version: row.version, reason }]);
     for (const [deploymentId, components] of byDeployment) {
-      await executeCommand(this.store, deploymentVerificationDecider, verificationStream(deploymentId), { type: 'RevokeComponents', deploymentId, components, now }, { metadata }, tx);
+      await executeCommand(this.store, deploymentVerificationDecider, verificationStream(deploymentId), { type: 'RevokeComponents', deploymentId, components, now: origin.now.toISOString() }, origin, tx);
     }
   }
 }

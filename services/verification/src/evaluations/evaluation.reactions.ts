@@ -8,17 +8,17 @@ import type { Evaluations } from './evaluations';
 /** The acceptance criteria are evaluated once a deployment has been executed, or its idle side deployed. */
 export const evaluationReactions = (store: EventStore, evaluations: Evaluations): Reactions =>
   verificationTriggers({
-    DeploymentExecuted: async (event, tx, { metadata, now }) => {
+    DeploymentExecuted: async (event, tx, context) => {
       const { deploymentId } = event.data as DeploymentExecuted;
       const { state } = await loadAggregate(store, deploymentVerificationDecider, verificationStream(deploymentId).streamId, tx);
       // a deployment this service never saw planned (planned before it existed) has nothing to be checked against
       if (!state.subject) return;
-      await evaluations.start(tx, deploymentId, 'deployment', state.subject.acceptanceCriteria, undefined, metadata, now);
+      await evaluations.start(tx, deploymentId, 'deployment', state.subject.acceptanceCriteria, undefined, context);
     },
-    IdleSideVerificationRequested: async (event, tx, { metadata, now }) => {
+    IdleSideVerificationRequested: async (event, tx, context) => {
       const request = event.data as IdleSideVerificationRequested;
       const { state } = await loadAggregate(store, deploymentVerificationDecider, verificationStream(request.deploymentId).streamId, tx);
       if (!state.subject) return;
-      await evaluations.start(tx, request.deploymentId, request.side, request.acceptanceCriteria, request.targets, metadata, now);
+      await evaluations.start(tx, request.deploymentId, request.side, request.acceptanceCriteria, request.targets, context);
     },
   });

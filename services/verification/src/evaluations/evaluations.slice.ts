@@ -11,7 +11,7 @@ export const evaluationsSlice = (store: EventStore, evaluations: Evaluations): S
   provides: [{ provide: Evaluations, useValue: evaluations }],
   reactions: [evaluationReactions(store, evaluations)],
   timers: {
-    [TIMER_KINDS.deadline]: (timer) => evaluations.onDeadline(timer),
-    [TIMER_KINDS.probe]: (timer) => evaluations.onProbe(timer),
+    [TIMER_KINDS.deadline]: (timer, moment) => evaluations.onDeadline(timer, moment),
+    [TIMER_KINDS.probe]: (timer, moment) => evaluations.onProbe(timer, moment),
   },
 });

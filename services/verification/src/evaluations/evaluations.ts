@@ -1,6 +1,6 @@
 import type { AcceptanceCriterion, CriterionOutcome, EvaluationScope } from '@gantry/contracts';
-import type { EventMetadata, EventStore, SqlClient } from '@gantry/event-store';
-import { cancelTimer, executeCommand, loadAggregate, scheduleTimer, type FiredTimer } from '@gantry/platform';
+import type { EventStore, SqlClient } from '@gantry/event-store';
+import { cancelTimer, executeCommand, loadAggregate, scheduleTimer, type CommandOrigin, type FiredTimer, type Moment } from '@gantry/platform';
 import { lockDeploymentEvidence, type Evidence, type EvidenceStore } from '../acceptance';
 import { deploymentVerificationDecider, verificationStream, type Evaluation } from '../deployment-verifications';
 import { systemMetadata } from '../system-metadata';
@@ -38,7 +38,8 @@ export class Evaluations {
     private readonly policy: VerificationPolicy,
   ) {}
 
-  async start(tx: SqlClient, deploymentId: string, scope: EvaluationScope, criteria: AcceptanceCriterion[], targets: string[] | undefined, metadata: EventMetadata, now: Date): Promise<void> {
+  async start(tx: SqlClient, deploymentId: string, scope: EvaluationScope, criteria: AcceptanceCriterion[], targets: string[] | undefined, origin: CommandOrigin): Promise<void> {
+    const { now } = origin;
     const longestProbe = Math.max(0, ...criteria.map((c) => (c.type === 'http-health' && c.deadlineSeconds ? c.deadlineSeconds * 1000 : 0)));
     const deadline = new Date(now.getTime() + Math.max(this.policy.evaluationDeadlineMs, longestProbe));
     // a probe to a host that is not allow-listed is refused here, before anything is sent
@@ -55,7 +56,7 @@ export class Evaluations {
       deploymentVerificationDecider,
       verificationStream(deploymentId),
       { type: 'StartEvaluation', deploymentId, scope, criteria, ...(targets ? { targets } : {}), deadline: deadline.toISOString(), evidence, now: now.toISOString() },
-      { metadata },
+      origin,
       tx,
     );
     if (!result.events.some((e) => e.type === 'AcceptanceEvaluationStarted')) return;
@@ -70,15 +71,15 @@ export class Evaluations {
   }
 
   /** New evidence for a deployment: every evaluation of it still open looks at it. */
-  async assessAll(tx: SqlClient, deploymentId: string, metadata: EventMetadata, now: Date): Promise<void> {
+  async assessAll(tx: SqlClient, deploymentId: string, origin: CommandOrigin): Promise<void> {
     const { state } = await loadAggregate(this.store, deploymentVerificationDecider, verificationStream(deploymentId).streamId, tx);
     for (const [scope, evaluation] of Object.entries(state.evaluations) as [EvaluationScope, Evaluation][]) {
-      if (evaluation.verdict === 'pending') await this.assess(tx, deploymentId, scope, await this.evidence.evidence(tx, deploymentId), metadata, now);
+      if (evaluation.verdict === 'pending') await this.assess(tx, deploymentId, scope, await this.evidence.evidence(tx, deploymentId), origin);
     }
   }
 
-  private async assess(tx: SqlClient, deploymentId: string, scope: EvaluationScope, evidence: Evidence, metadata: EventMetadata, now: Date): Promise<void> {
-    const result = await executeCommand(this.store, deploymentVerificationDecider, verificationStream(deploymentId), { type: 'AssessEvaluation', deploymentId, scope, evidence, now: now.toISOString() }, { metadata }, tx);
+  private async assess(tx: SqlClient, deploymentId: string, scope: EvaluationScope, evidence: Evidence, origin: CommandOrigin): Promise<void> {
+    const result = await executeCommand(this.store, deploymentVerificationDecider, verificationStream(deploymentId), { type: 'AssessEvaluation', deploymentId, scope, evidence, now: origin.now.toISOString() }, origin, tx);
     const evaluation = result.state.evaluations[scope];
     if (evaluation && evaluation.verdict !== 'pending') {
       // decided: its deadline and probes have nothing left to do
@@ -88,16 +89,17 @@ export class Evaluations {
   }
 
   /** The deadline: whatever has no result by now has failed. */
-  async onDeadline(timer: FiredTimer<EvaluationTimer>): Promise<void> {
+  async onDeadline(timer: FiredTimer<EvaluationTimer>, moment: Moment): Promise<void> {
     const { deploymentId, scope } = timer.payload;
-    await this.store.db.transaction(async (tx) => this.assess(tx, deploymentId, scope, await this.evidence.evidence(tx, deploymentId), systemMetadata(timer.id, deploymentId), new Date()));
+    const origin = { ...moment, metadata: systemMetadata(timer.id, deploymentId) };
+    await this.store.db.transaction(async (tx) => this.assess(tx, deploymentId, scope, await this.evidence.evidence(tx, deploymentId), origin));
   }
 
   /**
    * One probe of an `http-health` criterion. Met after the configured number of successes in a row; failed when its
    * deadline passes first; otherwise the next probe is scheduled with the progress so far.
    */
-  async onProbe(timer: FiredTimer<ProbeTimer>): Promise<void> {
+  async onProbe(timer: FiredTimer<ProbeTimer>, moment: Moment): Promise<void> {
     const progress = timer.payload;
     const { deploymentId, scope, index } = progress;
     const { state } = await loadAggregate(this.store, deploymentVerificationDecider, verificationStream(deploymentId).streamId);
@@ -106,21 +108,21 @@ export class Evaluations {
     const criterion = evaluation.criteria[index] as HttpHealth;
     const deadline = criterion.deadlineSeconds ? Date.parse(evaluation.startedAt) + criterion.deadlineSeconds * 1000 : Date.parse(evaluation.deadline);
     const needed = criterion.consecutiveSuccesses ?? this.policy.consecutiveSuccesses;
-    const metadata = systemMetadata(timer.id, deploymentId);
+    const origin = { ...moment, metadata: systemMetadata(timer.id, deploymentId) };
     const decide = (outcome: CriterionOutcome) =>
-      this.store.db.transaction(async (tx) => this.assess(tx, deploymentId, scope, await this.evidence.evidence(tx, deploymentId, { [index]: outcome }), metadata, new Date()));
+      this.store.db.transaction(async (tx) => this.assess(tx, deploymentId, scope, await this.evidence.evidence(tx, deploymentId, { [index]: outcome }), origin));
     const measured = (p: ProbeTimer) => ({ consecutiveSuccesses: p.successes, probes: p.probes, ...(p.lastStatus !== undefined ? { lastStatus: p.lastStatus } : {}) });
 
     // the allow-list may have narrowed since the evaluation started (a restart with other configuration)
     if (!probeAllowed(criterion.url, this.policy)) {
       return decide({ type: criterion.type, description: criterion.description, result: 'failed', measured: { url: criterion.url, ...measured(progress) }, reason: 'HostNotAllowed' });
     }
-    if (Date.now() >= deadline) return decide({ type: criterion.type, description: criterion.description, result: 'failed', measured: measured(progress), reason: 'DeadlinePassed' });
+    if (moment.now.getTime() >= deadline) return decide({ type: criterion.type, description: criterion.description, result: 'failed', measured: measured(progress), reason: 'DeadlinePassed' });
     const answer = await probeOnce(criterion.url, criterion.timeoutMs ?? this.policy.probeTimeoutMs);
     const success = answer === (criterion.expectedStatus ?? 200);
     const next: ProbeTimer = { ...progress, successes: success ? progress.successes + 1 : 0, probes: progress.probes + 1, lastStatus: answer };
     if (next.successes >= needed) return decide({ type: criterion.type, description: criterion.description, result: 'met', measured: measured(next) });
-    const dueAt = new Date(Date.now() + this.policy.probeIntervalMs);
+    const dueAt = new Date(moment.now.getTime() + this.policy.probeIntervalMs);
     if (dueAt.getTime() >= deadline) {
       return decide({ type: criterion.type, description: criterion.description, result: 'failed', measured: measured(next), reason: 'DeadlinePassed' });
     }

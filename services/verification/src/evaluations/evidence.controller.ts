@@ -65,8 +65,8 @@ export class EvidenceController {
     await this.store.db.transaction(async (tx) => {
       if (!(await lockDeploymentEvidence(tx, this.store.schema, deploymentId))) throw new NotFound(`verification knows no deployment ${deploymentId}`);
       await add(tx);
-      await this.evaluations.assessAll(tx, deploymentId, context.metadata, context.now);
-      await this.canaries.assessAll(tx, deploymentId, context.metadata, context.now);
+      await this.evaluations.assessAll(tx, deploymentId, context);
+      await this.canaries.assessAll(tx, deploymentId, context);
     });
   }
 }

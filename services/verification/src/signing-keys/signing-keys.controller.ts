@@ -42,7 +42,7 @@ export class SigningKeysController {
     @CommandContext() context: RequestContext,
     @Res({ passthrough: true }) res: HttpResponse,
   ) {
-    const view = await this.keys.register(body, context.metadata, context.now);
+    const view = await this.keys.register(body, context);
     res.setHeader('Location', `/signing-keys/${view.keyId}`);
     return view;
   }
@@ -64,6 +64,6 @@ export class SigningKeysController {
   @RequirePermission('signing-keys:manage')
   @ApiBody({ schema: revocation as SchemaObject })
   async revoke(@Param('keyId', KeyIdParam) keyId: string, @Body(new SchemaBody(revocation)) body: { reason: string; effectiveAt?: string }, @CommandContext() context: RequestContext) {
-    return this.keys.revoke(keyId, body.reason, body.effectiveAt ? new Date(body.effectiveAt) : context.now, context.metadata, context.now);
+    return this.keys.revoke(keyId, body.reason, body.effectiveAt ? new Date(body.effectiveAt) : context.now, context);
   }
 }

@@ -1,5 +1,5 @@
-import type { EventMetadata, EventStore, SqlClient } from '@gantry/event-store';
-import { executeCommand, loadAggregate, NotFound, RuleRefused } from '@gantry/platform';
+import type { EventStore, SqlClient } from '@gantry/event-store';
+import { executeCommand, loadAggregate, NotFound, RuleRefused, type CommandOrigin } from '@gantry/platform';
 import type { JsonWebKey } from 'node:crypto';
 import { parsePublicKey, UnusableKey } from './public-keys';
 import { signingKeyDecider, signingKeyStream, type SigningKey } from './signing-key.decider';
@@ -8,7 +8,7 @@ export type SigningKeyView = Exclude<SigningKey, { status: 'none' }>;
 
 /** Revokes, in the key's revocation transaction, the deployments verified with versions it signed that have not started. */
 export interface KeyRevocations {
-  keyRevoked(tx: SqlClient, keyId: string, metadata: EventMetadata, now: string): Promise<void>;
+  keyRevoked(tx: SqlClient, keyId: string, origin: CommandOrigin): Promise<void>;
 }
 
 /** The trusted signing keys: registering, revoking, reading. */
@@ -18,7 +18,7 @@ export class TrustedKeys {
     private readonly revocations: KeyRevocations,
   ) {}
 
-  async register(request: { keyId: string; publicKey: string | JsonWebKey; owner: string }, metadata: EventMetadata, now: Date): Promise<SigningKeyView> {
+  async register(request: { keyId: string; publicKey: string | JsonWebKey; owner: string }, origin: CommandOrigin): Promise<SigningKeyView> {
     let parsed;
     try {
       parsed = parsePublicKey(request.publicKey);
@@ -27,22 +27,22 @@ export class TrustedKeys {
       throw error;
     }
     const key = { keyId: request.keyId, algorithm: parsed.algorithm, publicKey: parsed.publicKey, owner: request.owner };
-    const result = await executeCommand(this.store, signingKeyDecider, signingKeyStream(request.keyId), { type: 'RegisterSigningKey', key, now: now.toISOString() }, { metadata });
+    const result = await executeCommand(this.store, signingKeyDecider, signingKeyStream(request.keyId), { type: 'RegisterSigningKey', key, now: origin.now.toISOString() }, origin);
     return result.state as SigningKeyView;
   }
 
   /** Revokes the key and, in the same transaction, the deployments verified with versions it signed that have not started. */
-  async revoke(keyId: string, reason: string, effectiveAt: Date, metadata: EventMetadata, now: Date): Promise<SigningKeyView> {
+  async revoke(keyId: string, reason: string, effectiveAt: Date, origin: CommandOrigin): Promise<SigningKeyView> {
     return this.store.db.transaction(async (tx) => {
       const result = await executeCommand(
         this.store,
         signingKeyDecider,
         signingKeyStream(keyId),
-        { type: 'RevokeSigningKey', keyId, reason, effectiveAt: effectiveAt.toISOString(), now: now.toISOString() },
-        { metadata },
+        { type: 'RevokeSigningKey', keyId, reason, effectiveAt: effectiveAt.toISOString(), now: origin.now.toISOString() },
+        origin,
         tx,
       );
-      if (result.events.length > 0) await this.revocations.keyRevoked(tx, keyId, metadata, now.toISOString());
+      if (result.events.length > 0) await this.revocations.keyRevoked(tx, keyId, origin);
       return result.state as SigningKeyView;
     });
   }

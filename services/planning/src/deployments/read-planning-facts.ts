@@ -1,0 +1,43 @@
+import { loadAggregate } from '@gantry/platform';
+import type { EventStore, SqlClient } from '@gantry/event-store';
+import { environmentDecider, environmentStream } from '../environments';
+import { lockReservationKeys, reservationsHolding } from '../schedule';
+import { readActiveModels, readSucceededVersions } from '../planning-facts';
+import type { PlanningFacts } from './deployment.decider';
+
+/** What a decision about a deployment in `environment` asks planning to read. */
+export interface FactsAsked {
+  environment: string;
+  /** the service and targets (none: all the environment's) the decision would reserve a window for; none for a decision that reserves nothing */
+  reserving?: { service: string; targets?: readonly string[] };
+  requesterRoles: readonly string[];
+  /** for a request: the component versions whose promotion is checked */
+  components?: readonly { name: string; version: string }[];
+  now: Date;
+}
+
+/**
+ * Reads what planning knows for a decision, in the command's transaction: the environment, the reservations the
+ * decision could conflict with, the active models and the component versions that succeeded. The reservations are
+ * read only after the keys the decision would hold are locked (reservations.ts), so a request racing another for
+ * the same service or target is decided after it and sees its reservation.
+ */
+export async function readPlanningFacts(tx: SqlClient, store: EventStore, asked: FactsAsked): Promise<PlanningFacts> {
+  const { schema } = store;
+  const environment = await loadAggregate(store, environmentDecider, environmentStream(asked.environment).streamId, tx);
+  const { reserving } = asked;
+  const targets = reserving?.targets?.length ? reserving.targets : environment.state.status === 'none' ? [] : environment.state.definition.targets.map((t) => t.name);
+  const keys = reserving && { environment: asked.environment, service: reserving.service, targets };
+  if (keys) await lockReservationKeys(tx, schema, keys);
+  const models = await readActiveModels(tx, schema);
+  return {
+    environment: environment.state,
+    environmentVersion: environment.version,
+    reservations: keys ? await reservationsHolding(tx, schema, keys) : [],
+    activeModels: models.active,
+    retiredModels: models.retired,
+    succeeded: await readSucceededVersions(tx, schema, asked.components ?? []),
+    requesterRoles: asked.requesterRoles,
+    now: asked.now.toISOString(),
+  };
+}
