@@ -1,0 +1,34 @@
+/**
+ * A business rule, named for what it enforces (`requesterMayNotApproveOwnDeployment`, `windowMustNotOverlapFreeze`):
+ * given the facts, what breaks it (a refusal, a rejection, a failure found), or undefined when the facts hold. A rule
+ * that can be broken several times over (one port per breach, one freeze per breach) returns its violations as a
+ * list, in order.
+ */
+export type Rule<Facts, Violation> = (facts: Facts) => Violation | readonly Violation[] | undefined;
+
+/** A policy: rules over the same facts, in the order they are checked (ddd-by-examples' `allCurrentPolicies`). */
+export type Policy<Facts, Violation> = readonly Rule<Facts, Violation>[];
+
+const violationsOf = <V>(found: V | readonly V[] | undefined): readonly V[] => (found === undefined ? [] : Array.isArray(found) ? found : [found as V]);
+
+/** What the first broken rule found (an earlier rule wins over a later one); undefined when every rule holds. */
+export function firstViolation<F, V>(policy: Policy<F, V>, facts: F): V | undefined {
+  for (const rule of policy) {
+    const [found] = violationsOf(rule(facts));
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+/** Every violation of every rule, in the policy's order: for decisions that report all of them. */
+export const allViolations = <F, V>(policy: Policy<F, V>, facts: F): V[] => policy.flatMap((rule) => violationsOf(rule(facts)));
+
+/**
+ * Rules that judge only what `narrow` finds in the facts (the environment's definition once it is known to be
+ * active); where it finds nothing they hold, because an earlier rule of the policy has refused already.
+ */
+export const where = <F, G, V>(narrow: (facts: F) => G | undefined, rules: Policy<G, V>): Rule<F, V>[] =>
+  rules.map((rule) => (facts: F) => {
+    const narrowed = narrow(facts);
+    return narrowed === undefined ? undefined : rule(narrowed);
+  });
