@@ -11,19 +11,18 @@ type Rejection = { code: string; detail?: string };
 
 const onlyResearchersHoldRestrictedBooks: Rule<Hold, Rejection> = (h) => (h.restricted && h.patron === 'regular' ? { code: 'RestrictedBook' } : undefined);
 const regularPatronsHoldAtMostFive: Rule<Hold, Rejection> = (h) => (h.patron === 'regular' && h.holds >= 5 ? { code: 'TooManyHolds' } : undefined);
+const atMostTwoOverdueCheckouts: Rule<Hold, Rejection> = (h) => (h.overdue.length > 2 ? { code: 'TooManyOverdue' } : undefined);
 /** broken once per overdue checkout */
-const noOverdueCheckouts: Rule<Hold, Rejection> = (h) => h.overdue.map((book) => ({ code: 'OverdueCheckout', detail: book }));
+const eachOverdueCheckoutIsReported: Rule<Hold, Rejection[]> = (h) => h.overdue.map((book) => ({ code: 'OverdueCheckout', detail: book }));
 
-const policy: Policy<Hold, Rejection> = [onlyResearchersHoldRestrictedBooks, regularPatronsHoldAtMostFive, noOverdueCheckouts];
+const policy: Policy<Hold, Rejection> = [onlyResearchersHoldRestrictedBooks, regularPatronsHoldAtMostFive, atMostTwoOverdueCheckouts];
 const fine: Hold = { patron: 'regular', restricted: false, holds: 0, overdue: [] };
 
 describe('firstViolation', () => {
   it('is undefined when every rule holds', () => expect(firstViolation(policy, fine)).toBeUndefined());
   it('the earlier rule wins when several are broken', () =>
-    expect(firstViolation(policy, { ...fine, restricted: true, holds: 5, overdue: ['b1'] })).toEqual({ code: 'RestrictedBook' }));
+    expect(firstViolation(policy, { ...fine, restricted: true, holds: 5, overdue: ['b1', 'b2', 'b3'] })).toEqual({ code: 'RestrictedBook' }));
   it('a later rule is found when the earlier ones hold', () => expect(firstViolation(policy, { ...fine, holds: 5 })).toEqual({ code: 'TooManyHolds' }));
-  it('of a rule broken several times over, its first violation', () =>
-    expect(firstViolation(policy, { ...fine, overdue: ['b1', 'b2'] })).toEqual({ code: 'OverdueCheckout', detail: 'b1' }));
   it('stops at the first broken rule: later rules are not asked', () => {
     const asked: string[] = [];
     const spy = (name: string, found?: Rejection): Rule<Hold, Rejection> => () => (asked.push(name), found);
@@ -34,13 +33,14 @@ describe('firstViolation', () => {
 });
 
 describe('allViolations', () => {
-  it('is empty when every rule holds', () => expect(allViolations(policy, fine)).toEqual([]));
-  it('collects every violation of every rule, in the order of the policy and of each rule', () =>
-    expect(allViolations(policy, { ...fine, restricted: true, holds: 7, overdue: ['b1', 'b2'] })).toEqual([
+  const reporting: Policy<Hold, Rejection | Rejection[]> = [onlyResearchersHoldRestrictedBooks, eachOverdueCheckoutIsReported, regularPatronsHoldAtMostFive];
+  it('is empty when every rule holds', () => expect(allViolations(reporting, fine)).toEqual([]));
+  it('collects every violation of every rule, in the order of the policy and, for a rule broken several times over, of the rule', () =>
+    expect(allViolations(reporting, { ...fine, restricted: true, holds: 7, overdue: ['b1', 'b2'] })).toEqual([
       { code: 'RestrictedBook' },
-      { code: 'TooManyHolds' },
       { code: 'OverdueCheckout', detail: 'b1' },
       { code: 'OverdueCheckout', detail: 'b2' },
+      { code: 'TooManyHolds' },
     ]));
 });
 
