@@ -28,7 +28,8 @@ export const allViolations = <F, V>(policy: Policy<F, V | readonly V[]>, facts: 
 
 /**
  * Rules that judge only what `narrow` finds in the facts (the environment's definition once it is known to be
- * active); where it finds nothing they hold, because an earlier rule of the policy has refused already.
+ * active). Where it finds nothing they hold: an earlier rule of the policy speaks for that case (the environment
+ * unknown or decommissioned).
  */
 export const where = <F, G, V>(narrow: (facts: F) => G | undefined, rules: Policy<G, V>): Rule<F, V>[] =>
   rules.map((rule) => (facts: F) => {
