@@ -22,6 +22,16 @@ export const specification = <C, E, S, R>(decider: Decider<C, E, S, R>) => ({
   }),
 });
 
+/**
+ * given(events).then(state) for a fold that takes no commands (a record rebuilt from other services' events): the
+ * state the events leave, compared whole, in the same terms as `specification`.
+ */
+export const foldSpecification = <E, S>(evolve: (state: S, event: E) => S, initialState: S) => ({
+  given: (history: readonly E[]) => ({
+    then: (expected: S) => assertEqual(history.reduce(evolve, initialState), expected, 'state'),
+  }),
+});
+
 const show = (value: unknown) => JSON.stringify(value, null, 2);
 const fail = (message: string): never => {
   throw new Error(message);

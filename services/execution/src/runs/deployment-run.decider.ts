@@ -1,6 +1,6 @@
-import { refuse, type Decider, type Refused } from '@gantry/decider';
+import { firstViolation, refuse, type Decider, type Policy, type Refused, type Rule } from '@gantry/decider';
 import type { CanaryAnalysis, DeploymentPlanned, Evidence, Readiness, Window } from '@gantry/contracts';
-import { decisionPending, evolve, IDLE_SIDE, includesTarget, initialState, planOf, RESUMABLE_PAUSES, type DeploymentRun, type Progress, type RunEvent } from './deployment-run.state';
+import { decisionPending, evolve, IDLE_SIDE, includesTarget, initialState, planOf, RESUMABLE_PAUSES, type DeploymentRun, type GateState, type Progress, type RunEvent } from './deployment-run.state';
 import { nextStep, sameStep, type RunStep } from './run-steps';
 
 export { evolve, initialState, type DeploymentRun, type RunEvent } from './deployment-run.state';
@@ -70,11 +70,26 @@ const verified = (run: { confirmed: readonly Readiness[] }) => run.confirmed.inc
 
 // ---- rules, named for what they enforce ----
 
-/** Separation of duties: whoever asked for the deployment never approves it. */
-const requesterMayNotApproveOwnDeployment = (plan: DeploymentPlanned, by: string) => plan.requestedBy !== undefined && plan.requestedBy === by;
+/** A person approving or denying an open gate of a run. */
+interface GateDecision extends Actor {
+  deploymentId: string;
+  plan: DeploymentPlanned;
+  gate: GateState;
+}
 
-/** An approver acts in one of the gate's roles. */
+/** Separation of duties: whoever asked for the deployment never approves it. */
+const requesterMayNotApproveOwnDeployment: Rule<GateDecision, RunRefusal> = ({ deploymentId, plan, gate, by }) =>
+  plan.requestedBy !== undefined && plan.requestedBy === by ? { code: 'RequesterMayNotApprove', deploymentId, gate: gate.name, by } : undefined;
+
+/** The role an approver acts in: the first of theirs that the gate names. */
 const roleAllowedByGate = (gateRoles: readonly string[], roles: readonly string[]) => roles.find((r) => gateRoles.includes(r));
+
+/** An approver (or a denier) acts in one of the gate's roles. */
+const deciderMustHoldARoleOfTheGate: Rule<GateDecision, RunRefusal> = ({ deploymentId, gate, roles }) =>
+  roleAllowedByGate(gate.roles, roles) ? undefined : { code: 'RoleMayNotApprove', deploymentId, gate: gate.name, roles: gate.roles };
+
+const approvalPolicy: Policy<GateDecision, RunRefusal> = [requesterMayNotApproveOwnDeployment, deciderMustHoldARoleOfTheGate];
+const denialPolicy: Policy<GateDecision, RunRefusal> = [deciderMustHoldARoleOfTheGate];
 
 export function decide(command: RunCommand, state: DeploymentRun): readonly RunEvent[] | Refused<RunRefusal> {
   const { deploymentId } = command.type === 'PrepareRun' ? command.plan : command;
@@ -293,9 +308,9 @@ function approve(command: Extract<RunCommand, { type: 'ApproveGate' }>, run: Dep
   if (run.status !== 'waiting') return refuse({ code: 'GateNotOpen', deploymentId, gate: name, status: run.status });
   const gate = run.gates.find((g) => g.name === name);
   if (!gate) return refuse({ code: 'UnknownGate', deploymentId, gate: name });
-  if (requesterMayNotApproveOwnDeployment(run.plan, by)) return refuse({ code: 'RequesterMayNotApprove', deploymentId, gate: name, by });
-  const role = roleAllowedByGate(gate.roles, roles);
-  if (!role) return refuse({ code: 'RoleMayNotApprove', deploymentId, gate: name, roles: gate.roles });
+  const refusal = firstViolation(approvalPolicy, { deploymentId, plan: run.plan, gate, by, roles });
+  if (refusal) return refuse(refusal);
+  const role = roleAllowedByGate(gate.roles, roles)!;
   // the same person counts once; a passed gate needs nobody else
   if (gate.approvers.includes(by) || gate.approvers.length >= gate.minimumApprovers) return [];
   return [{ type: 'ApprovalGranted', data: { deploymentId, gate: name, by, role, grantedAt: now } }];
@@ -306,8 +321,9 @@ function deny(command: Extract<RunCommand, { type: 'DenyGate' }>, run: Deploymen
   if (run.status !== 'waiting') return refuse({ code: 'GateNotOpen', deploymentId, gate: name, status: run.status });
   const gate = run.gates.find((g) => g.name === name);
   if (!gate) return refuse({ code: 'UnknownGate', deploymentId, gate: name });
-  const role = roleAllowedByGate(gate.roles, roles);
-  if (!role) return refuse({ code: 'RoleMayNotApprove', deploymentId, gate: name, roles: gate.roles });
+  const refusal = firstViolation(denialPolicy, { deploymentId, plan: run.plan, gate, by, roles });
+  if (refusal) return refuse(refusal);
+  const role = roleAllowedByGate(gate.roles, roles)!;
   return [
     { type: 'ApprovalDenied', data: { deploymentId, gate: name, by, role, reason, deniedAt: now } },
     { type: 'RunAbandoned', data: { deploymentId, reason: 'ApprovalDenied' } },

@@ -58,12 +58,14 @@ const drive = (history: RunEvent[], now = at): RunEvent[] => {
 };
 const types = (events: RunEvent[]) => events.map((e) => e.type);
 
+/** A gated run prepared: the plan, and the approvals its gate asks for. */
+const preparedGated: RunEvent[] = [
+  prepared(gated),
+  { type: 'ApprovalRequested', data: { deploymentId, gate: 'production', roles: ['service-owner', 'deployment-manager'], minimumApprovers: 2, requestedAt: before } },
+];
+
 describe('PrepareRun', () => {
-  it('records the plan and asks every approval gate for its approvers', () =>
-    spec.given([]).when({ type: 'PrepareRun', plan: gated, now: before }).then([
-      prepared(gated),
-      { type: 'ApprovalRequested', data: { deploymentId, gate: 'production', roles: ['service-owner', 'deployment-manager'], minimumApprovers: 2, requestedAt: before } },
-    ]));
+  it('records the plan and asks every approval gate for its approvers', () => spec.given([]).when({ type: 'PrepareRun', plan: gated, now: before }).then(preparedGated));
   it('the same plan twice changes nothing', () => spec.given([prepared()]).when({ type: 'PrepareRun', plan: basePlan, now: before }).thenNothing());
   it('a plan for an abandoned run changes nothing', () =>
     spec.given([{ type: 'RunAbandoned', data: { deploymentId, reason: 'ComponentVerificationFailed' } }]).when({ type: 'PrepareRun', plan: basePlan, now: before }).thenNothing());
@@ -96,7 +98,7 @@ describe('AdvanceRun: the start at the window', () => {
 
 describe('gates', () => {
   const approve = (by: string, ...roles: string[]): RunCommand => ({ type: 'ApproveGate', deploymentId, gate: 'production', now: before, ...actor(by, ...roles) });
-  const history = (): RunEvent[] => deploymentRunDecider.decide({ type: 'PrepareRun', plan: gated, now: before }, initialState) as RunEvent[];
+  const history = (): RunEvent[] => preparedGated;
   const granted = (by: string, role: string): RunEvent => ({ type: 'ApprovalGranted', data: { deploymentId, gate: 'production', by, role, grantedAt: before } });
 
   it('an approver in one of the gate roles is counted', () => spec.given(history()).when(approve('sam', 'service-owner')).then([granted('sam', 'service-owner')]));
@@ -276,16 +278,19 @@ describe('the window closing mid-run', () => {
 
 describe('CompleteManualStep', () => {
   const running = [prepared(), ...ready, started, { type: 'WaveStarted', data: { deploymentId, wave: 1, targets: ['s-1', 's-2'] } } as RunEvent];
-  const required = deploymentRunDecider.decide(
-    { type: 'RecordStepOutcome', deploymentId, step: { kind: 'deploy', wave: 1, target: 's-1' }, outcome: { status: 'manual', steps: [{ role: 'deployment-practitioner', instruction: 'install the shelf', evidenceRequired: true }] }, now: at },
-    running.reduce(evolve, initialState),
-  ) as RunEvent[];
+  const manualOutcome: RunCommand = {
+    type: 'RecordStepOutcome',
+    deploymentId,
+    step: { kind: 'deploy', wave: 1, target: 's-1' },
+    outcome: { status: 'manual', steps: [{ role: 'deployment-practitioner', instruction: 'install the shelf', evidenceRequired: true }] },
+    now: at,
+  };
+  const required: RunEvent[] = [
+    { type: 'ManualStepRequired', data: { deploymentId, stepId: 's-1/deploy/1', wave: 1, target: 's-1', action: 'deploy', role: 'deployment-practitioner', instruction: 'install the shelf', evidenceRequired: true, requestedAt: at } },
+  ];
   const evidence = [{ description: 'photo', reference: 'https://evidence.example/1.jpg' }];
   const complete = (roles: string[], ev = evidence): RunCommand => ({ type: 'CompleteManualStep', deploymentId, stepId: 's-1/deploy/1', evidence: ev, now: later, by: 'pat', roles });
-  it('asks a role for the step, with the instruction', () =>
-    expect(required).toEqual([
-      { type: 'ManualStepRequired', data: { deploymentId, stepId: 's-1/deploy/1', wave: 1, target: 's-1', action: 'deploy', role: 'deployment-practitioner', instruction: 'install the shelf', evidenceRequired: true, requestedAt: at } },
-    ]));
+  it('asks a role for the step, with the instruction', () => spec.given(running).when(manualOutcome).then(required));
   it('completed with evidence by the role, the target counts as deployed', () =>
     spec.given([...running, ...required]).when(complete(['deployment-practitioner'])).then([
       { type: 'ManualStepCompleted', data: { deploymentId, stepId: 's-1/deploy/1', by: 'pat', evidence, completedAt: later } },

@@ -1,4 +1,4 @@
-import { refuse, sameFacts, type Decider } from '@gantry/decider';
+import { refuse, sameFacts, type Decider, type Rule } from '@gantry/decider';
 import type {
   DeploymentModelContent,
   DeploymentModelDrafted,
@@ -54,13 +54,21 @@ export type DeploymentModelRefusal =
   | { code: 'DraftPending'; version: number; reason: string }
   | { code: 'NoActiveVersion'; reason: string };
 
-const contentMustHoldTogether = (content: DeploymentModelContent) => {
+/** A version's content holds together: the first rule of model-content.rules.ts it breaks is the refusal. */
+const contentMustHoldTogether: Rule<DeploymentModelContent, DeploymentModelRefusal> = (content) => {
   const contradiction = contradictionIn(content);
-  return contradiction ? refuse<DeploymentModelRefusal>({ code: 'ContradictoryModel', ...contradiction }) : null;
+  return contradiction && { code: 'ContradictoryModel', ...contradiction };
 };
 
-const nameIsFixed = (state: { name: string }, content: DeploymentModelContent) =>
-  content.name !== state.name ? refuse<DeploymentModelRefusal>({ code: 'ModelNameCannotChange', name: state.name, requested: content.name }) : null;
+/** A model keeps its name through all its versions. */
+const nameIsFixed: Rule<{ name: string; content: DeploymentModelContent }, DeploymentModelRefusal> = ({ name, content }) =>
+  content.name !== name ? { code: 'ModelNameCannotChange', name, requested: content.name } : undefined;
+
+/** The events, unless the content contradicts itself. */
+const ifContentHoldsTogether = (content: DeploymentModelContent, events: DeploymentModelEvent[]) => {
+  const contradiction = contentMustHoldTogether(content);
+  return contradiction ? refuse(contradiction) : events;
+};
 
 function decide(command: DeploymentModelCommand, state: DeploymentModel): readonly DeploymentModelEvent[] | ReturnType<typeof refuse<DeploymentModelRefusal>> {
   if (state.status === 'retired') {
@@ -70,10 +78,10 @@ function decide(command: DeploymentModelCommand, state: DeploymentModel): readon
   switch (command.type) {
     case 'DraftDeploymentModel': {
       if (state.status === 'none') {
-        return contentMustHoldTogether(command.content) ?? [drafted(command.content.name, 1, command)];
+        return ifContentHoldsTogether(command.content, [drafted(command.content.name, 1, command)]);
       }
-      const refused = nameIsFixed(state, command.content);
-      if (refused) return refused;
+      const renamed = nameIsFixed({ name: state.name, content: command.content });
+      if (renamed) return refuse(renamed);
       if (!state.draft) {
         return refuse({
           code: 'PublishedVersionCannotChange',
@@ -82,20 +90,18 @@ function decide(command: DeploymentModelCommand, state: DeploymentModel): readon
         });
       }
       if (sameFacts(state.draft.content, command.content)) return [];
-      return contentMustHoldTogether(command.content) ?? [drafted(state.name, state.draft.version, command)];
+      return ifContentHoldsTogether(command.content, [drafted(state.name, state.draft.version, command)]);
     }
     case 'PublishDeploymentModel': {
       if (state.status === 'none') return refuse({ code: 'ModelNotFound' });
       if (state.draft?.version === command.version) {
         // a draft written before a rule existed is checked again: nothing contradictory becomes active
-        return (
-          contentMustHoldTogether(state.draft.content) ?? [
-            {
-              type: 'DeploymentModelPublished',
-              data: { name: state.name, version: command.version, content: state.draft.content, supersedes: state.active?.version ?? null, publishedBy: command.by, publishedAt: command.at },
-            },
-          ]
-        );
+        return ifContentHoldsTogether(state.draft.content, [
+          {
+            type: 'DeploymentModelPublished',
+            data: { name: state.name, version: command.version, content: state.draft.content, supersedes: state.active?.version ?? null, publishedBy: command.by, publishedAt: command.at },
+          },
+        ]);
       }
       if (state.active?.version === command.version) return [];
       if (command.version <= state.latestVersion) {
@@ -105,21 +111,19 @@ function decide(command: DeploymentModelCommand, state: DeploymentModel): readon
     }
     case 'ReviseDeploymentModel': {
       if (state.status === 'none') return refuse({ code: 'ModelNotFound' });
-      const refused = nameIsFixed(state, command.content);
-      if (refused) return refused;
+      const renamed = nameIsFixed({ name: state.name, content: command.content });
+      if (renamed) return refuse(renamed);
       if (state.draft) {
         if (state.draft.basedOn === (state.active?.version ?? null) && sameFacts(state.draft.content, command.content) && state.draft.reviewId === command.reviewId) return [];
         return refuse({ code: 'DraftPending', version: state.draft.version, reason: `version ${state.draft.version} is still a draft: change or publish it first` });
       }
       if (!state.active) return refuse({ code: 'NoActiveVersion', reason: 'only a published model can be revised' });
-      return (
-        contentMustHoldTogether(command.content) ?? [
-          {
-            type: 'DeploymentModelRevised',
-            data: { name: state.name, version: state.latestVersion + 1, basedOn: state.active.version, content: command.content, reviewId: command.reviewId, revisedBy: command.by, revisedAt: command.at },
-          },
-        ]
-      );
+      return ifContentHoldsTogether(command.content, [
+        {
+          type: 'DeploymentModelRevised',
+          data: { name: state.name, version: state.latestVersion + 1, basedOn: state.active.version, content: command.content, reviewId: command.reviewId, revisedBy: command.by, revisedAt: command.at },
+        },
+      ]);
     }
     case 'RetireDeploymentModel': {
       if (state.status === 'none') return refuse({ code: 'ModelNotFound' });

@@ -66,9 +66,15 @@ describe('PublishDeploymentModel', () => {
   it('publishing a second version supersedes the first', () =>
     spec.given([drafted, published1, revised]).when({ type: 'PublishDeploymentModel', version: 2, ...later }).then([published2]));
 
-  it('the second version is the active one afterwards', () => {
-    const state = [drafted, published1, revised, published2].reduce(deploymentModelDecider.evolve, deploymentModelDecider.initialState);
-    expect(state).toMatchObject({ status: 'current', active: { version: 2, content: v2 }, draft: null, latestVersion: 2 });
+  it('the second version is the active one afterwards: it is the one retired, publishing it again records nothing, and no draft is pending', () => {
+    const history = [drafted, published1, revised, published2];
+    spec.given(history).when({ type: 'RetireDeploymentModel', reason: 'no longer used', ...later }).then([{ type: 'DeploymentModelRetired', data: { ...retired.data, version: 2, content: v2 } as never }]);
+    spec.given(history).when({ type: 'PublishDeploymentModel', version: 2, ...later }).thenNothing();
+    spec.given(history).when({ type: 'DraftDeploymentModel', content: v1, ...alice }).thenRefused({
+      code: 'PublishedVersionCannotChange',
+      version: 2,
+      reason: 'version 2 is published and immutable; revise the model to draft version 3',
+    });
   });
 
   it('publishing the active version again records nothing', () => spec.given([drafted, published1]).when({ type: 'PublishDeploymentModel', version: 1, ...later }).thenNothing());

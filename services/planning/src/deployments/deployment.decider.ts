@@ -1,4 +1,4 @@
-import { refuse, sameFacts, type Decider, type Refused } from '@gantry/decider';
+import { firstViolation, refuse, sameFacts, where, type Decider, type Policy, type Refused, type Rule } from '@gantry/decider';
 import { freezesOverlapping, intervalOf, occurrenceHolding } from '@gantry/contracts';
 import type {
   AcceptanceCriterion,
@@ -97,7 +97,7 @@ export type DeploymentRefusal =
   /** a reschedule breaks a planning rule: nothing is recorded, the deployment keeps its window */
   | { code: RejectionReason; deploymentId: string; details: Record<string, unknown> };
 
-/** A rule either lets the request through (with what it found) or rejects it with a reason and details. */
+/** Why planning rejects a request (recorded as DeploymentRejected), with the details a person can act on. */
 type Rejection = { reason: RejectionReason; details: Record<string, unknown> };
 const reject = (reason: RejectionReason, details: Record<string, unknown>): Rejection => ({ reason, details });
 
@@ -107,36 +107,62 @@ const sameRequest = (a: DeploymentRequested, b: DeploymentRequested) => {
   return sameFacts(asked(a), asked(b));
 };
 
-/**
- * A request for the next available window gets the earliest free one (`window` of the command is a placeholder until
- * then); none within the horizon is a rejection. Other requests, and requests to an environment that is not active
- * (rejected for that), pass unchanged.
- */
-export const nextAvailableWindowIsChosen = (request: DeploymentRequested, facts: PlanningFacts): { request: DeploymentRequested } | Rejection => {
-  if (!request.nextAvailable || facts.environment.status !== 'active') return { request };
-  const environment = facts.environment.definition;
-  const targets = request.targets?.length ? request.targets : environment.targets.map((t) => t.name);
-  const durationMs = request.nextAvailable.durationMinutes * 60_000;
-  const found = nextAvailableWindow(environment, facts.reservations, { deploymentId: request.deploymentId, service: request.service, targets }, durationMs, Date.parse(facts.now));
-  if (!found) return reject('OutsideDeploymentWindow', { nextAvailable: request.nextAvailable, why: 'no free window of this length in the next 90 days' });
-  return { request: { ...request, window: { start: new Date(found.start).toISOString(), end: new Date(found.end).toISOString() } } };
+/** What planning's rules weigh: a request (or a planned deployment in a new window) and the facts read with it. */
+export interface Proposal {
+  request: DeploymentRequested;
+  facts: PlanningFacts;
+  /** asked for the next available window, and none is free within the horizon */
+  noFreeWindow?: true;
+  /** the targets the plan holds (a reschedule); a request holds its own, or else every target of the environment */
+  plannedTargets?: string[];
+}
+
+/** A proposal for an active environment: what the rules that weigh the environment's definition see. */
+export interface InEnvironment extends Proposal {
+  environment: EnvironmentDefinition;
+  targets: string[];
+}
+
+const targetsOf = (request: DeploymentRequested, environment: EnvironmentDefinition) => (request.targets?.length ? request.targets : environment.targets.map((t) => t.name));
+
+const inTheActiveEnvironment = (proposal: Proposal): InEnvironment | undefined => {
+  const { environment } = proposal.facts;
+  if (environment.status !== 'active') return undefined;
+  return { ...proposal, environment: environment.definition, targets: proposal.plannedTargets ?? targetsOf(proposal.request, environment.definition) };
 };
 
-export const windowMustEndAfterItStarts = (request: DeploymentRequested): DeploymentRefusal | undefined =>
+/**
+ * A request for the next available window gets the earliest free one (`window` of the command is a placeholder until
+ * then). Other requests, and requests to an environment that is not active (rejected for that), are weighed as asked.
+ */
+export const proposalFor = (asked: DeploymentRequested, facts: PlanningFacts): Proposal => {
+  if (!asked.nextAvailable || facts.environment.status !== 'active') return { request: asked, facts };
+  const environment = facts.environment.definition;
+  const candidate = { deploymentId: asked.deploymentId, service: asked.service, targets: targetsOf(asked, environment) };
+  const found = nextAvailableWindow(environment, facts.reservations, candidate, asked.nextAvailable.durationMinutes * 60_000, Date.parse(facts.now));
+  if (!found) return { request: asked, facts, noFreeWindow: true };
+  return { request: { ...asked, window: { start: new Date(found.start).toISOString(), end: new Date(found.end).toISOString() } }, facts };
+};
+
+export const windowMustEndAfterItStarts: Rule<DeploymentRequested, DeploymentRefusal> = (request) =>
   Date.parse(request.window.end) <= Date.parse(request.window.start)
     ? { code: 'WindowEndsBeforeItStarts', start: request.window.start, end: request.window.end }
     : undefined;
 
-export const onlyAnAuthorisedChangeIsPlanned = (request: DeploymentRequested): Rejection | undefined =>
+/** A request for the next available window is rejected when none is free within the horizon. */
+export const aFreeWindowMustBeFound: Rule<Proposal, Rejection> = ({ request, noFreeWindow }) =>
+  noFreeWindow ? reject('OutsideDeploymentWindow', { nextAvailable: request.nextAvailable, why: 'no free window of this length in the next 90 days' }) : undefined;
+
+export const onlyAnAuthorisedChangeIsPlanned: Rule<Proposal, Rejection> = ({ request }) =>
   request.changeState === 'authorised' ? undefined : reject('ChangeNotAuthorized', { changeId: request.changeId, changeState: request.changeState ?? null });
 
-export const environmentMustBeRegistered = (request: DeploymentRequested, environment: Environment): Rejection | undefined =>
-  environment.status === 'none' ? reject('UnknownEnvironment', { environment: request.environment }) : undefined;
+export const environmentMustBeRegistered: Rule<Proposal, Rejection> = ({ request, facts }) =>
+  facts.environment.status === 'none' ? reject('UnknownEnvironment', { environment: request.environment }) : undefined;
 
-export const environmentMustBeActive = (request: DeploymentRequested, environment: Environment): Rejection | undefined =>
+export const environmentMustBeActive: Rule<Proposal, Rejection> = ({ request, facts: { environment } }) =>
   environment.status === 'decommissioned' ? reject('EnvironmentDecommissioned', { environment: request.environment, reason: environment.reason }) : undefined;
 
-export const targetsMustBelongToTheEnvironment = (request: DeploymentRequested, environment: EnvironmentDefinition): Rejection | undefined => {
+export const targetsMustBelongToTheEnvironment: Rule<InEnvironment, Rejection> = ({ request, environment }) => {
   const unknown = (request.targets ?? []).filter((t) => !environment.targets.some((e) => e.name === t));
   return unknown.length ? reject('UnknownTarget', { environment: environment.name, targets: unknown }) : undefined;
 };
@@ -151,12 +177,8 @@ export const modelApplies = (model: ActiveModel, request: DeploymentRequested, e
   request.components.every((c) => model.content.applicability.componentKinds.includes(c.kind));
 
 /** The named model, or else the single active model that applies; none only when the request is explicitly ad hoc. */
-export const modelMustBeAgreed = (
-  request: DeploymentRequested,
-  environment: EnvironmentDefinition,
-  facts: Pick<PlanningFacts, 'activeModels' | 'retiredModels'>,
-): { model: ActiveModel | null } | Rejection => {
-  if (request.adHoc) return { model: null };
+export const modelMustBeAgreed: Rule<InEnvironment, Rejection> = ({ request, environment, facts }) => {
+  if (request.adHoc) return undefined;
   if (request.model) {
     const named = facts.activeModels.find((m) => m.name === request.model);
     if (!named) {
@@ -164,64 +186,82 @@ export const modelMustBeAgreed = (
         ? reject('ModelRetired', { model: request.model })
         : reject('NoApplicableModel', { model: request.model, why: 'no active model has this name' });
     }
-    if (!modelApplies(named, request, environment)) return reject('NoApplicableModel', { model: request.model, why: 'the model does not apply to these components and environment' });
-    return { model: named };
+    return modelApplies(named, request, environment) ? undefined : reject('NoApplicableModel', { model: request.model, why: 'the model does not apply to these components and environment' });
   }
   const applicable = facts.activeModels.filter((m) => modelApplies(m, request, environment));
   if (applicable.length === 0) return reject('NoApplicableModel', { environmentKind: environment.kind, componentKinds: [...new Set(request.components.map((c) => c.kind))] });
-  if (applicable.length > 1) return reject('AmbiguousModel', { models: applicable.map((m) => m.name).sort() });
-  return { model: applicable[0] };
+  return applicable.length > 1 ? reject('AmbiguousModel', { models: applicable.map((m) => m.name).sort() }) : undefined;
 };
 
+/** The model the request is planned with (null: ad hoc), once `modelMustBeAgreed` holds. */
+export const agreedModel = ({ request, environment, facts }: InEnvironment): ActiveModel | null =>
+  request.adHoc ? null : (facts.activeModels.find((m) => (request.model ? m.name === request.model : modelApplies(m, request, environment))) ?? null);
+
 /** Component versions reach an environment only after they succeeded in the previous environment of the model's flow. */
-export const versionsMustHaveSucceededInThePreviousEnvironment = (
-  request: DeploymentRequested,
-  environment: EnvironmentDefinition,
-  model: ActiveModel | null,
-  succeeded: PlanningFacts['succeeded'],
-): Rejection | undefined => {
+export const versionsMustHaveSucceededInThePreviousEnvironment: Rule<InEnvironment, Rejection> = (proposal) => {
+  const { request, environment, facts } = proposal;
+  const model = agreedModel(proposal);
   if (!model || request.kind === 'removal') return undefined;
   const flow = model.content.environmentFlow;
   const position = flow.indexOf(environment.kind);
   if (position <= 0) return undefined;
   const previous = flow[position - 1];
-  const missing = request.components.filter((c) => !succeeded.some((s) => s.environmentKind === previous && s.name === c.name && s.version === c.version));
+  const missing = request.components.filter((c) => !facts.succeeded.some((s) => s.environmentKind === previous && s.name === c.name && s.version === c.version));
   return missing.length
     ? reject('PromotionRuleNotMet', { previousEnvironmentKind: previous, components: missing.map(({ name, version }) => ({ name, version })) })
     : undefined;
 };
 
-
 /** An environment with deployment windows takes deployments only inside one of them; one without takes them any time. */
-export const windowMustFallInsideADeploymentWindow = (request: DeploymentRequested, environment: EnvironmentDefinition): Rejection | undefined =>
+export const windowMustFallInsideADeploymentWindow: Rule<InEnvironment, Rejection> = ({ request, environment }) =>
   environment.deploymentWindows.length === 0 || occurrenceHolding(environment.deploymentWindows, environment.timeZone, intervalOf(request.window))
     ? undefined
     : reject('OutsideDeploymentWindow', { window: request.window, timeZone: environment.timeZone, deploymentWindows: environment.deploymentWindows });
 
-
 /** Only an emergency change may deploy inside a freeze, and only when a deployment manager asks with a reason. */
-export const windowMustNotOverlapFreeze = (
-  request: DeploymentRequested,
-  environment: EnvironmentDefinition,
-  requesterRoles: readonly string[],
-): { override?: DeploymentPlanned['freezeOverride'] } | Rejection => {
+export const windowMustNotOverlapFreeze: Rule<InEnvironment, Rejection> = ({ request, environment, facts }) => {
   const [freeze] = freezesOverlapping(request, environment);
-  if (!freeze) return {};
+  if (!freeze) return undefined;
   const details = { freezeId: freeze.id, reason: freeze.reason };
   if (!request.freezeOverride) return reject('FreezePeriod', details);
   if (request.changeType !== 'emergency') return reject('FreezePeriod', { ...details, overrideRefused: 'only an emergency change may override a freeze' });
-  if (!requesterRoles.includes('deployment-manager')) return reject('FreezePeriod', { ...details, overrideRefused: 'only a deployment manager may override a freeze' });
-  return { override: { freezeId: freeze.id, reason: request.freezeOverride.reason, by: request.requestedBy } };
+  if (!facts.requesterRoles.includes('deployment-manager')) return reject('FreezePeriod', { ...details, overrideRefused: 'only a deployment manager may override a freeze' });
+  return undefined;
 };
 
-export const windowMustNotConflictWithAnotherDeployment = (
-  request: DeploymentRequested,
-  targets: string[],
-  reservations: readonly DeploymentWindowReserved[],
-): Rejection | undefined => {
-  const conflict = conflictingReservation(reservations, { deploymentId: request.deploymentId, service: request.service, targets, window: request.window });
+/** The freeze an emergency change overrides, once `windowMustNotOverlapFreeze` holds. */
+const freezeOverrideOf = ({ request, environment }: InEnvironment): DeploymentPlanned['freezeOverride'] => {
+  const [freeze] = freezesOverlapping(request, environment);
+  return freeze && request.freezeOverride ? { freezeId: freeze.id, reason: request.freezeOverride.reason, by: request.requestedBy } : undefined;
+};
+
+export const windowMustNotConflictWithAnotherDeployment: Rule<InEnvironment, Rejection> = ({ request, targets, facts }) => {
+  const conflict = conflictingReservation(facts.reservations, { deploymentId: request.deploymentId, service: request.service, targets, window: request.window });
   return conflict ? reject('ConflictingDeployment', { deploymentId: conflict.deploymentId, service: conflict.service, window: conflict.window }) : undefined;
 };
+
+/** The rules a request is planned by, in the order they are weighed: the first one broken rejects it. */
+const requestPolicy: Policy<Proposal, Rejection> = [
+  aFreeWindowMustBeFound,
+  onlyAnAuthorisedChangeIsPlanned,
+  environmentMustBeRegistered,
+  environmentMustBeActive,
+  ...where(inTheActiveEnvironment, [
+    targetsMustBelongToTheEnvironment,
+    modelMustBeAgreed,
+    versionsMustHaveSucceededInThePreviousEnvironment,
+    windowMustFallInsideADeploymentWindow,
+    windowMustNotOverlapFreeze,
+    windowMustNotConflictWithAnotherDeployment,
+  ]),
+];
+
+/** A new window is weighed again: the environment still active, inside a deployment window, outside freezes, free. */
+const reschedulePolicy: Policy<Proposal, Rejection> = [
+  environmentMustBeRegistered,
+  environmentMustBeActive,
+  ...where(inTheActiveEnvironment, [windowMustFallInsideADeploymentWindow, windowMustNotOverlapFreeze, windowMustNotConflictWithAnotherDeployment]),
+];
 
 /** Concrete waves over the targets: shares of the model's strategy turned into counts, every wave at least one target. */
 export const wavesFor = (strategy: DeploymentModelContent['strategy'], targets: readonly string[]): Wave[] => {
@@ -316,22 +356,12 @@ export const planFor = (
 const isRejection = (value: unknown): value is Rejection => typeof value === 'object' && value !== null && 'reason' in value && 'details' in value;
 
 /** Plans the request, or finds the first rule it breaks. */
-export const planOrReject = (request: DeploymentRequested, facts: PlanningFacts): DeploymentPlanned | Rejection => {
-  const early = onlyAnAuthorisedChangeIsPlanned(request) ?? environmentMustBeRegistered(request, facts.environment) ?? environmentMustBeActive(request, facts.environment);
-  if (early || facts.environment.status !== 'active') return early!;
-  const environment = facts.environment.definition;
-  const unknownTargets = targetsMustBelongToTheEnvironment(request, environment);
-  if (unknownTargets) return unknownTargets;
-  const chosen = modelMustBeAgreed(request, environment, facts);
-  if (isRejection(chosen)) return chosen;
-  const timing =
-    versionsMustHaveSucceededInThePreviousEnvironment(request, environment, chosen.model, facts.succeeded) ?? windowMustFallInsideADeploymentWindow(request, environment);
-  if (timing) return timing;
-  const freeze = windowMustNotOverlapFreeze(request, environment, facts.requesterRoles);
-  if (isRejection(freeze)) return freeze;
-  const plan = planFor(request, environment, facts.environmentVersion, chosen.model, freeze.override, facts.now);
-  const conflict = windowMustNotConflictWithAnotherDeployment(request, plan.waves.flatMap((w) => w.targets), facts.reservations);
-  return conflict ?? plan;
+const planOrReject = (proposal: Proposal): DeploymentPlanned | Rejection => {
+  const rejection = firstViolation(requestPolicy, proposal);
+  if (rejection) return rejection;
+  // the policy holds: the environment is active
+  const judged = inTheActiveEnvironment(proposal)!;
+  return planFor(judged.request, judged.environment, proposal.facts.environmentVersion, agreedModel(judged), freezeOverrideOf(judged), proposal.facts.now);
 };
 
 export function decide(command: DeploymentCommand, state: Deployment): readonly DeploymentEvent[] | Refused<DeploymentRefusal> {
@@ -344,9 +374,9 @@ export function decide(command: DeploymentCommand, state: Deployment): readonly 
       }
       const malformed = windowMustEndAfterItStarts(command.request);
       if (malformed) return refuse(malformed);
-      const chosen = nextAvailableWindowIsChosen(command.request, facts);
-      const request = isRejection(chosen) ? command.request : chosen.request;
-      const outcome = isRejection(chosen) ? chosen : planOrReject(request, facts);
+      const proposal = proposalFor(command.request, facts);
+      const { request } = proposal;
+      const outcome = planOrReject(proposal);
       const requested: DeploymentEvent = { type: 'DeploymentRequested', data: request };
       if (isRejection(outcome)) {
         const { deploymentId, changeId, service, environment } = request;
@@ -375,7 +405,7 @@ export function decide(command: DeploymentCommand, state: Deployment): readonly 
       const moved = { ...state.request, window: command.window };
       const malformed = windowMustEndAfterItStarts(moved);
       if (malformed) return refuse(malformed);
-      const broken = rescheduleBreaks(moved, state.plan, command.facts);
+      const broken = firstViolation(reschedulePolicy, { request: moved, facts: command.facts, plannedTargets: state.plan.waves.flatMap((w) => w.targets) });
       if (broken) return refuse({ code: broken.reason, deploymentId, details: broken.details });
       return [
         {
@@ -400,17 +430,5 @@ export const reservationOf = (plan: DeploymentPlanned, window: { start: string; 
 });
 
 const released = (plan: DeploymentPlanned): DeploymentEvent => ({ type: 'DeploymentWindowReleased', data: { environment: plan.environment, deploymentId: plan.deploymentId } });
-
-/** A new window is checked again: the environment still active, inside a deployment window, outside freezes, free. */
-const rescheduleBreaks = (moved: DeploymentRequested, plan: DeploymentPlanned, facts: PlanningFacts): Rejection | undefined => {
-  const inactive = environmentMustBeRegistered(moved, facts.environment) ?? environmentMustBeActive(moved, facts.environment);
-  if (inactive || facts.environment.status !== 'active') return inactive;
-  const environment = facts.environment.definition;
-  const outside = windowMustFallInsideADeploymentWindow(moved, environment);
-  if (outside) return outside;
-  const freeze = windowMustNotOverlapFreeze(moved, environment, facts.requesterRoles);
-  if (isRejection(freeze)) return freeze;
-  return windowMustNotConflictWithAnotherDeployment(moved, plan.waves.flatMap((w) => w.targets), facts.reservations);
-};
 
 export const deploymentDecider: Decider<DeploymentCommand, DeploymentEvent, Deployment, DeploymentRefusal> = { decide, evolve, initialState };

@@ -1,5 +1,5 @@
 import { specification } from '@gantry/decider';
-import type { DeploymentModelContent, DeploymentRequested, EnvironmentDefinition } from '@gantry/contracts';
+import type { DeploymentModelContent, DeploymentPlanned, DeploymentRequested, EnvironmentDefinition } from '@gantry/contracts';
 import { production, staging } from '../test-fixtures';
 import type { ActiveModel } from '../planning-facts';
 import { deploymentDecider, planFor, wavesFor, type DeploymentEvent, type PlanningFacts } from './deployment.decider';
@@ -64,43 +64,54 @@ const rejected = (reason: string, details: Record<string, unknown>, r: Deploymen
 
 const when = (r: DeploymentRequested, f: PlanningFacts = facts()) => spec.given([]).when({ type: 'RequestDeployment', request: r, facts: f });
 
+/** The plan of `request` in production, with the single applicable model: the first case below shows it in full. */
+const plannedInProduction: DeploymentPlanned = {
+  deploymentId: request.deploymentId,
+  changeId: 'CHG0031337',
+  service: 'payments',
+  kind: 'upgrade',
+  components: request.components,
+  environment: 'production',
+  window: saturdayNight,
+  model: { name: 'in-house-web', version: 3 },
+  strategy: 'progressive',
+  waves: [
+    { index: 1, targets: ['prod-eu-1'] },
+    { index: 2, targets: ['prod-eu-2'] },
+    { index: 3, targets: ['prod-us-1', 'prod-us-2'] },
+  ],
+  gates: [
+    { name: 'in-house-web approval', kind: 'approval', roles: ['deployment-manager'], minimumApprovers: 1, source: 'model' },
+    { name: 'production approval', kind: 'approval', roles: ['service-owner'], minimumApprovers: 1, source: 'environment' },
+  ],
+  acceptanceCriteria: [...content.acceptanceCriteria, ...request.acceptanceCriteria],
+  backupRequired: true,
+  rollback: 'manual',
+  environmentSnapshot: { name: 'production', kind: 'production', version: 1, attributes: production.attributes, targets: production.targets },
+  plannedAt: now,
+  requestedBy: request.requestedBy,
+  qualityThresholds: content.qualityThresholds,
+  documentationRequired: content.documentationRequired,
+  automationLevel: content.automationLevel,
+  manualSteps: content.manualSteps,
+};
+
+/** A request planned: the request, its plan (the one above, changed where a case differs), its window reserved. */
+const planned = (r: DeploymentRequested, changes: Partial<DeploymentPlanned> = {}): DeploymentEvent[] => {
+  const plan: DeploymentPlanned = { ...plannedInProduction, window: r.window, ...changes };
+  const { environment, deploymentId, service, waves, window } = plan;
+  return [
+    { type: 'DeploymentRequested', data: r },
+    { type: 'DeploymentPlanned', data: plan },
+    { type: 'DeploymentWindowReserved', data: { environment, deploymentId, service, targets: waves.flatMap((w) => w.targets), window } },
+  ];
+};
+
 describe('RequestDeployment: the plan', () => {
   it('an authorised change is planned with the single applicable model: its strategy in waves over the environment targets, its gates and the environment policy, merged criteria', () =>
     when(request).then([
       { type: 'DeploymentRequested', data: request },
-      {
-        type: 'DeploymentPlanned',
-        data: {
-          deploymentId: request.deploymentId,
-          changeId: 'CHG0031337',
-          service: 'payments',
-          kind: 'upgrade',
-          components: request.components,
-          environment: 'production',
-          window: saturdayNight,
-          model: { name: 'in-house-web', version: 3 },
-          strategy: 'progressive',
-          waves: [
-            { index: 1, targets: ['prod-eu-1'] },
-            { index: 2, targets: ['prod-eu-2'] },
-            { index: 3, targets: ['prod-us-1', 'prod-us-2'] },
-          ],
-          gates: [
-            { name: 'in-house-web approval', kind: 'approval', roles: ['deployment-manager'], minimumApprovers: 1, source: 'model' },
-            { name: 'production approval', kind: 'approval', roles: ['service-owner'], minimumApprovers: 1, source: 'environment' },
-          ],
-          acceptanceCriteria: [...content.acceptanceCriteria, ...request.acceptanceCriteria],
-          backupRequired: true,
-          rollback: 'manual',
-          environmentSnapshot: { name: 'production', kind: 'production', version: 1, attributes: production.attributes, targets: production.targets },
-          plannedAt: now,
-          requestedBy: request.requestedBy,
-          qualityThresholds: content.qualityThresholds,
-          documentationRequired: content.documentationRequired,
-          automationLevel: content.automationLevel,
-          manualSteps: content.manualSteps,
-        },
-      },
+      { type: 'DeploymentPlanned', data: plannedInProduction },
       {
         type: 'DeploymentWindowReserved',
         data: { environment: 'production', deploymentId: request.deploymentId, service: 'payments', targets: ['prod-eu-1', 'prod-eu-2', 'prod-us-1', 'prod-us-2'], window: saturdayNight },
@@ -108,16 +119,35 @@ describe('RequestDeployment: the plan', () => {
     ]));
 
   it('a request naming the model is planned with it, over the targets it names', () => {
-    const outcome = when({ ...request, model: 'in-house-web', targets: ['prod-us-1', 'prod-us-2'] }).outcome as DeploymentEvent[];
-    expect(outcome[1]).toMatchObject({ type: 'DeploymentPlanned', data: { model: { name: 'in-house-web', version: 3 }, waves: [{ index: 1, targets: ['prod-us-1'] }, { index: 2, targets: ['prod-us-2'] }] } });
+    const named = { ...request, model: 'in-house-web', targets: ['prod-us-1', 'prod-us-2'] };
+    when(named).then(
+      planned(named, {
+        model: { name: 'in-house-web', version: 3 },
+        waves: [{ index: 1, targets: ['prod-us-1'] }, { index: 2, targets: ['prod-us-2'] }],
+        environmentSnapshot: { ...plannedInProduction.environmentSnapshot!, targets: production.targets.filter((t) => t.name.startsWith('prod-us')) },
+      }),
+    );
   });
 
   it('an explicitly ad hoc request is planned big-bang without a model and recorded as ad hoc', () => {
-    const outcome = when({ ...request, adHoc: true }).outcome as DeploymentEvent[];
-    expect(outcome[1]).toMatchObject({
-      type: 'DeploymentPlanned',
-      data: { model: null, adHoc: true, strategy: 'big-bang', waves: [{ index: 1, targets: production.targets.map((t) => t.name) }], rollback: 'automatic', acceptanceCriteria: request.acceptanceCriteria },
-    });
+    const adHoc = { ...request, adHoc: true };
+    when(adHoc).then(
+      planned(adHoc, {
+        model: null,
+        adHoc: true,
+        strategy: 'big-bang',
+        waves: [{ index: 1, targets: production.targets.map((t) => t.name) }],
+        gates: [{ name: 'production approval', kind: 'approval', roles: ['service-owner'], minimumApprovers: 1, source: 'environment' }],
+        acceptanceCriteria: request.acceptanceCriteria,
+        // an upgrade without a model backs up first
+        backupRequired: true,
+        rollback: 'automatic',
+        documentationRequired: false,
+        qualityThresholds: undefined,
+        automationLevel: undefined,
+        manualSteps: undefined,
+      }),
+    );
   });
 
   it('the same request again (a retry, a duplicate event) changes nothing, even made later', () =>
@@ -140,23 +170,22 @@ describe('RequestDeployment: the next available window', () => {
   // Monday 30 November 2026 10:00 UTC; production's next window opens Saturday 5 December 22:00 Berlin = 21:00 UTC
   const asking = { ...request, nextAvailable: { durationMinutes: 60 }, window: { start: now, end: '2026-11-30T11:00:00.000Z' } };
 
-  it('a request for the next available window is planned in the earliest free occurrence of a deployment window', () => {
-    const outcome = when(asking).outcome as DeploymentEvent[];
-    const chosen = { start: '2026-12-05T21:00:00.000Z', end: '2026-12-05T22:00:00.000Z' };
-    expect(outcome[0]).toEqual({ type: 'DeploymentRequested', data: { ...asking, window: chosen } });
-    expect(outcome[1]).toMatchObject({ type: 'DeploymentPlanned', data: { window: chosen } });
-  });
+  /** what a request for the next available window records: the request with the window found, planned in it */
+  const plannedAt = (window: { start: string; end: string }) => planned({ ...asking, window });
+
+  it('a request for the next available window is planned in the earliest free occurrence of a deployment window', () =>
+    when(asking).then(plannedAt({ start: '2026-12-05T21:00:00.000Z', end: '2026-12-05T22:00:00.000Z' })));
 
   it('the next available window skips a reservation of the same service', () => {
     const held = { environment: 'production', deploymentId: 'd-held', service: 'payments', targets: ['prod-us-9'], window: { start: '2026-12-05T21:00:00.000Z', end: '2026-12-06T01:30:00.000Z' } };
-    const outcome = when(asking, facts({ reservations: [held] })).outcome as DeploymentEvent[];
-    expect(outcome[1]).toMatchObject({ type: 'DeploymentPlanned', data: { window: { start: '2026-12-06T01:30:00.000Z', end: '2026-12-06T02:30:00.000Z' } } });
+    when(asking, facts({ reservations: [held] })).then(plannedAt({ start: '2026-12-06T01:30:00.000Z', end: '2026-12-06T02:30:00.000Z' }));
   });
 
   it('the next available window skips a freeze: in the year-end freeze the first free window is after it', () => {
-    const outcome = when(asking, facts({ now: '2026-12-21T00:00:00.000Z' })).outcome as DeploymentEvent[];
+    const later = '2026-12-21T00:00:00.000Z';
     // the freeze ends 4 January 00:00 UTC; the next Saturday window opens 9 January 21:00 UTC
-    expect(outcome[1]).toMatchObject({ type: 'DeploymentPlanned', data: { window: { start: '2027-01-09T21:00:00.000Z' } } });
+    const window = { start: '2027-01-09T21:00:00.000Z', end: '2027-01-09T22:00:00.000Z' };
+    when(asking, facts({ now: later })).then(planned({ ...asking, window }, { plannedAt: later }));
   });
 
   it('no free window long enough within 90 days is rejected with OutsideDeploymentWindow', () => {
@@ -166,7 +195,7 @@ describe('RequestDeployment: the next available window', () => {
 
   it('asking again for the next available window (a retry) changes nothing, even when the free window has moved', () =>
     spec
-      .given(when(asking).outcome as DeploymentEvent[])
+      .given(plannedAt({ start: '2026-12-05T21:00:00.000Z', end: '2026-12-05T22:00:00.000Z' }))
       .when({ type: 'RequestDeployment', request: { ...asking, window: { start: '2026-11-30T10:05:00.000Z', end: '2026-11-30T11:05:00.000Z' } }, facts: facts() })
       .thenNothing());
 });
@@ -218,8 +247,16 @@ describe('RequestDeployment: refusals are recorded as DeploymentRejected with th
 
   it('the first environment of the flow needs no earlier success', () => {
     const r = { ...request, environment: 'staging' };
-    const outcome = when(r, facts({ environment: environmentEvents(staging), succeeded: [] })).outcome as DeploymentEvent[];
-    expect(outcome[1].type).toBe('DeploymentPlanned');
+    const targets = staging.targets.map((t) => t.name);
+    when(r, facts({ environment: environmentEvents(staging), succeeded: [] })).then(
+      planned(r, {
+        environment: 'staging',
+        waves: [{ index: 1, targets: [targets[0]] }, { index: 2, targets: [targets[1]] }],
+        // the model's gate is for production; staging asks for no approval
+        gates: [],
+        environmentSnapshot: { name: 'staging', kind: 'staging', version: 1, attributes: staging.attributes, targets: staging.targets },
+      }),
+    );
   });
 
   it('a window outside the environment deployment windows is rejected with OutsideDeploymentWindow', () => {
@@ -236,7 +273,7 @@ describe('RequestDeployment: refusals are recorded as DeploymentRejected with th
     const r = { ...request, window: { start: '2026-11-14T22:00:00.000Z', end: '2026-11-14T23:00:00.000Z' } };
     when(r).then(rejected('FreezePeriod', { freezeId: 'payments-audit', reason: 'payments audit' }, r));
     const other = { ...r, service: 'ledger' };
-    expect((when(other).outcome as DeploymentEvent[])[1].type).toBe('DeploymentPlanned');
+    when(other).then(planned(other, { service: 'ledger' }));
   });
 
   it('a deployment overlapping another of the same service is rejected with ConflictingDeployment naming it', () => {
@@ -248,7 +285,7 @@ describe('RequestDeployment: refusals are recorded as DeploymentRejected with th
     const onTarget = { environment: 'production', deploymentId: 'd-ledger', service: 'ledger', targets: ['prod-eu-2'], window: saturdayNight };
     when(request, facts({ reservations: [onTarget] })).then(rejected('ConflictingDeployment', { deploymentId: 'd-ledger', service: 'ledger', window: saturdayNight }));
     const elsewhere = { ...onTarget, targets: ['prod-ap-1'] };
-    expect((when(request, facts({ reservations: [elsewhere] })).outcome as DeploymentEvent[])[1].type).toBe('DeploymentPlanned');
+    when(request, facts({ reservations: [elsewhere] })).then(planned(request));
   });
 });
 
@@ -256,8 +293,7 @@ describe('RequestDeployment: emergency override of a freeze', () => {
   const inFreeze = { ...request, changeType: 'emergency' as const, window: { start: '2026-12-26T22:00:00.000Z', end: '2026-12-26T23:00:00.000Z' }, freezeOverride: { reason: 'card outage' } };
 
   it('an emergency change asked by a deployment manager with a reason is planned inside the freeze, and the override is recorded', () => {
-    const outcome = when(inFreeze, facts({ requesterRoles: ['deployment-manager'] })).outcome as DeploymentEvent[];
-    expect(outcome[1]).toMatchObject({ type: 'DeploymentPlanned', data: { freezeOverride: { freezeId: 'year-end', reason: 'card outage', by: 'change-enablement-system' } } });
+    when(inFreeze, facts({ requesterRoles: ['deployment-manager'] })).then(planned(inFreeze, { freezeOverride: { freezeId: 'year-end', reason: 'card outage', by: 'change-enablement-system' } }));
   });
 
   it('only a deployment manager may override a freeze', () =>
@@ -315,17 +351,18 @@ describe('RescheduleDeployment', () => {
   const nextSaturday = { start: '2026-12-05T22:00:00.000Z', end: '2026-12-05T23:00:00.000Z' };
   const reschedule = { type: 'RescheduleDeployment' as const, window: nextSaturday, by: 'dana.manager', started: false, facts: facts() };
 
-  it('a planned deployment moves to a free window inside a deployment window', () =>
-    spec.given(plannedHistory).when(reschedule).then([
-      {
-        type: 'DeploymentRescheduled',
-        data: { deploymentId: request.deploymentId, environment: 'production', previousWindow: saturdayNight, window: nextSaturday, rescheduledBy: 'dana.manager', rescheduledAt: now },
-      },
-      {
-        type: 'DeploymentWindowReserved',
-        data: { environment: 'production', deploymentId: request.deploymentId, service: 'payments', targets: ['prod-eu-1', 'prod-eu-2', 'prod-us-1', 'prod-us-2'], window: nextSaturday },
-      },
-    ]));
+  const rescheduled: DeploymentEvent[] = [
+    {
+      type: 'DeploymentRescheduled',
+      data: { deploymentId: request.deploymentId, environment: 'production', previousWindow: saturdayNight, window: nextSaturday, rescheduledBy: 'dana.manager', rescheduledAt: now },
+    },
+    {
+      type: 'DeploymentWindowReserved',
+      data: { environment: 'production', deploymentId: request.deploymentId, service: 'payments', targets: ['prod-eu-1', 'prod-eu-2', 'prod-us-1', 'prod-us-2'], window: nextSaturday },
+    },
+  ];
+
+  it('a planned deployment moves to a free window inside a deployment window', () => spec.given(plannedHistory).when(reschedule).then(rescheduled));
 
   it('rescheduling to the window it already has changes nothing', () => spec.given(plannedHistory).when({ ...reschedule, window: saturdayNight }).thenNothing());
 
@@ -348,7 +385,7 @@ describe('RescheduleDeployment', () => {
   it('a reschedule onto another deployment of the service is refused naming it; its own reservation does not count', () => {
     const own = { environment: 'production', deploymentId: request.deploymentId, service: 'payments', targets: ['prod-eu-1'], window: nextSaturday };
     const other = { environment: 'production', deploymentId: 'd-other', service: 'payments', targets: ['prod-us-9'], window: nextSaturday };
-    expect((spec.given(plannedHistory).when({ ...reschedule, facts: facts({ reservations: [own] }) }).outcome as DeploymentEvent[]).map((e) => e.type)).toEqual(['DeploymentRescheduled', 'DeploymentWindowReserved']);
+    spec.given(plannedHistory).when({ ...reschedule, facts: facts({ reservations: [own] }) }).then(rescheduled);
     spec
       .given(plannedHistory)
       .when({ ...reschedule, facts: facts({ reservations: [own, other] }) })

@@ -1,4 +1,4 @@
-import { refuse, sameFacts, type Decider, type Refused } from '@gantry/decider';
+import { firstViolation, refuse, sameFacts, type Decider, type Policy, type Refused, type Rule } from '@gantry/decider';
 import { isTimeZone } from '@gantry/contracts';
 import type { EnvironmentDecommissioned, EnvironmentDefinition, EnvironmentRegistered, EnvironmentUpdated } from '@gantry/contracts';
 
@@ -50,34 +50,39 @@ export type EnvironmentRefusal =
   | { code: 'FreezeWithoutPeriod'; freezeId: string }
   | { code: 'FreezeEndsBeforeItStarts'; freezeId: string };
 
-/** Rules every definition must satisfy, named for what they enforce. */
-export const timeZoneMustBeKnown = (d: EnvironmentDefinition): EnvironmentRefusal | undefined =>
-  isTimeZone(d.timeZone) ? undefined : { code: 'UnknownTimeZone', timeZone: d.timeZone };
+type DefinitionRule = Rule<EnvironmentDefinition, EnvironmentRefusal>;
 
-export const targetsMustBeDistinct = (d: EnvironmentDefinition): EnvironmentRefusal | undefined => {
+export const timeZoneMustBeKnown: DefinitionRule = (d) => (isTimeZone(d.timeZone) ? undefined : { code: 'UnknownTimeZone', timeZone: d.timeZone });
+
+export const targetsMustBeDistinct: DefinitionRule = (d) => {
   const duplicate = d.targets.find((t, i) => d.targets.findIndex((u) => u.name === t.name) !== i);
   return duplicate ? { code: 'DuplicateTarget', target: duplicate.name } : undefined;
 };
 
-export const freezesMustBeDistinct = (d: EnvironmentDefinition): EnvironmentRefusal | undefined => {
+export const freezesMustBeDistinct: DefinitionRule = (d) => {
   const duplicate = d.freezes.find((f, i) => d.freezes.findIndex((g) => g.id === f.id) !== i);
   return duplicate ? { code: 'DuplicateFreeze', freezeId: duplicate.id } : undefined;
 };
 
 /** A freeze is one-off (start and end) or weekly, never both, never neither. */
-export const freezeMustHaveOnePeriod = (d: EnvironmentDefinition): EnvironmentRefusal | undefined => {
+export const freezeMustHaveOnePeriod: DefinitionRule = (d) => {
   const invalid = d.freezes.find((f) => (f.weekly ? f.start !== undefined || f.end !== undefined : f.start === undefined || f.end === undefined));
   return invalid ? { code: 'FreezeWithoutPeriod', freezeId: invalid.id } : undefined;
 };
 
-export const freezeMustEndAfterItStarts = (d: EnvironmentDefinition): EnvironmentRefusal | undefined => {
+export const freezeMustEndAfterItStarts: DefinitionRule = (d) => {
   const invalid = d.freezes.find((f) => f.start !== undefined && f.end !== undefined && Date.parse(f.end) <= Date.parse(f.start));
   return invalid ? { code: 'FreezeEndsBeforeItStarts', freezeId: invalid.id } : undefined;
 };
 
-const DEFINITION_RULES = [timeZoneMustBeKnown, targetsMustBeDistinct, freezesMustBeDistinct, freezeMustHaveOnePeriod, freezeMustEndAfterItStarts];
-
-const firstBrokenRule = (d: EnvironmentDefinition) => DEFINITION_RULES.map((rule) => rule(d)).find((r) => r !== undefined);
+/** Rules every definition must satisfy, registered or updated; the first broken one is the refusal. */
+const definitionPolicy: Policy<EnvironmentDefinition, EnvironmentRefusal> = [
+  timeZoneMustBeKnown,
+  targetsMustBeDistinct,
+  freezesMustBeDistinct,
+  freezeMustHaveOnePeriod,
+  freezeMustEndAfterItStarts,
+];
 
 export function decide(command: EnvironmentCommand, state: Environment): readonly EnvironmentEvent[] | Refused<EnvironmentRefusal> {
   switch (command.type) {
@@ -85,7 +90,7 @@ export function decide(command: EnvironmentCommand, state: Environment): readonl
       if (state.status !== 'none') {
         return sameFacts(state.definition, command.definition) ? [] : refuse({ code: 'EnvironmentAlreadyRegistered', name: command.definition.name });
       }
-      const broken = firstBrokenRule(command.definition);
+      const broken = firstViolation(definitionPolicy, command.definition);
       if (broken) return refuse(broken);
       return [{ type: 'EnvironmentRegistered', data: { ...command.definition, registeredAt: command.now } }];
     }
@@ -93,7 +98,7 @@ export function decide(command: EnvironmentCommand, state: Environment): readonl
       if (state.status === 'none') return refuse({ code: 'EnvironmentNotRegistered', name: command.definition.name });
       if (state.status === 'decommissioned') return refuse({ code: 'EnvironmentDecommissioned', name: command.definition.name });
       if (sameFacts(state.definition, command.definition)) return [];
-      const broken = firstBrokenRule(command.definition);
+      const broken = firstViolation(definitionPolicy, command.definition);
       if (broken) return refuse(broken);
       return [{ type: 'EnvironmentUpdated', data: { ...command.definition, updatedAt: command.now } }];
     }

@@ -1,4 +1,4 @@
-import { refuse, type Decider, type Refused } from '@gantry/decider';
+import { allViolations, refuse, type Decider, type Policy, type Refused, type Rule } from '@gantry/decider';
 import {
   eventNameOf,
   type ChangeImplementationCorrected,
@@ -158,18 +158,24 @@ export type RecordRefusal =
   | { code: 'RecordNotClosable'; deploymentId: string; missing: string[] }
   | { code: 'NoIncidentToReport'; deploymentId: string };
 
+/** A rule of closing: what the record still misses (an outcome, or the event that brings it) while it is broken. */
+type ClosingRule = Rule<DeploymentRecord, string>;
+
+const outcomeMustBeKnown: ClosingRule = (r) => (r.outcome ? undefined : 'outcome');
+const requestMustBeSeen: ClosingRule = (r) => (r.requestedAt ? undefined : 'DeploymentRequested');
+/** planned, or rejected (which records no plan: the model is null) */
+const planMustBeSeen: ClosingRule = (r) => (r.model === undefined ? 'DeploymentPlanned' : undefined);
+const aSuccessMustKnowItsStart: ClosingRule = (r) => (r.outcome === 'succeeded' && !r.startedAt ? 'DeploymentStarted' : undefined);
+const aSuccessMustKnowItsEnd: ClosingRule = (r) => (r.outcome === 'succeeded' && !r.executedAt ? 'DeploymentExecuted' : undefined);
+
 /**
  * A record closes once its outcome is known and the request that opened it has been seen; a success also waits for
  * execution's start and end (topics arrive independently), so the report to change enablement has its timings.
  */
-export const recordMustKnowItsRequestAndOutcome = (record: DeploymentRecord): string[] =>
-  [
-    !record.outcome && 'outcome',
-    !record.requestedAt && 'DeploymentRequested',
-    record.model === undefined && 'DeploymentPlanned',
-    record.outcome === 'succeeded' && !record.startedAt && 'DeploymentStarted',
-    record.outcome === 'succeeded' && !record.executedAt && 'DeploymentExecuted',
-  ].filter((m): m is string => typeof m === 'string');
+const closingPolicy: Policy<DeploymentRecord, string> = [outcomeMustBeKnown, requestMustBeSeen, planMustBeSeen, aSuccessMustKnowItsStart, aSuccessMustKnowItsEnd];
+
+/** Everything the record misses before it may close; empty when it may. */
+export const missingBeforeClosing = (record: DeploymentRecord): string[] => allViolations(closingPolicy, record);
 
 /**
  * ITSM close code of the change: a success is `successful`, or `successful-with-issues` once an incident is linked
@@ -178,7 +184,7 @@ export const recordMustKnowItsRequestAndOutcome = (record: DeploymentRecord): st
 export const closeCodeOf = (outcome: DeploymentOutcome, incidents: readonly string[] = []): CloseCode =>
   outcome !== 'succeeded' ? 'unsuccessful' : incidents.length > 0 ? 'successful-with-issues' : 'successful';
 
-export const closableNow = (record: DeploymentRecord): boolean => record.phase !== 'closed' && recordMustKnowItsRequestAndOutcome(record).length === 0;
+export const closableNow = (record: DeploymentRecord): boolean => record.phase !== 'closed' && missingBeforeClosing(record).length === 0;
 
 const auditHistoryOf = (deploymentId: string) => `/audit/deployments/${deploymentId}`;
 
@@ -226,7 +232,7 @@ export const recordDecider: Decider<RecordCommand, RecordEvent, ClosingState, Re
 };
 
 function close(record: DeploymentRecord, linkedIncidents: readonly string[], now: string): readonly RecordEvent[] | Refused<RecordRefusal> {
-  const missing = recordMustKnowItsRequestAndOutcome(record);
+  const missing = missingBeforeClosing(record);
   if (missing.length > 0) return refuse({ code: 'RecordNotClosable', deploymentId: record.deploymentId, missing });
   const outcome = record.outcome!;
   const incidents = [...new Set(linkedIncidents)].sort();

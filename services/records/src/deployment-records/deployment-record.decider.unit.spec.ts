@@ -1,38 +1,77 @@
-import { specification } from '@gantry/decider';
-import type { CloudEventEnvelope } from '@gantry/contracts';
-import { closableNow, emptyRecord, evolveRecord, recordDecider, type DeploymentRecord } from './deployment-record.decider';
+import { foldSpecification, specification } from '@gantry/decider';
+import type { CloseCode, CloudEventEnvelope, DeploymentOutcome } from '@gantry/contracts';
+import { emptyRecord, evolveRecord, recordDecider, type DeploymentRecord, type RecordEvent } from './deployment-record.decider';
 
 const deploymentId = '5b0c2f4e-8a4a-4d3e-9a51-0d7a3f1f2b11';
 const event = (service: string, name: string, data: Record<string, unknown>): CloudEventEnvelope =>
   ({ specversion: '1.0', id: `${name}-id`, source: `/gantry/${service}`, type: `gantry.${service}.${name}.v1`, data: { deploymentId, ...data } }) as CloudEventEnvelope;
 
 const window = { start: '2026-12-01T10:00:00.000Z', end: '2026-12-01T11:00:00.000Z' };
-const requested = event('planning', 'DeploymentRequested', { changeId: 'CHG1', service: 'payments', environment: 'staging', requestedBy: 'cm', requestedAt: '2026-12-01T10:00:00.000Z', window });
+const requestedAt = '2026-12-01T10:00:00.000Z';
+const requested = event('planning', 'DeploymentRequested', { changeId: 'CHG1', service: 'payments', environment: 'staging', requestedBy: 'cm', requestedAt, window });
 const planned = event('planning', 'DeploymentPlanned', { model: null, window });
 const started = event('execution', 'DeploymentStarted', { startedAt: '2026-12-01T10:01:00.000Z' });
 const executed = event('execution', 'DeploymentExecuted', { executedAt: '2026-12-01T10:02:00.000Z' });
 const verified = event('verification', 'DeploymentVerified', {});
-const fold = (...events: CloudEventEnvelope[]) => events.reduce(evolveRecord, emptyRecord(deploymentId));
+const auditHistory = `/audit/deployments/${deploymentId}`;
 
+/** The deployment record: the ledger's events of every service, folded. */
+const record = (...ledger: CloudEventEnvelope[]): DeploymentRecord => ledger.reduce(evolveRecord, emptyRecord(deploymentId));
+/** What the record knows once the request above was seen and planned. */
+const requestedAndPlanned = { deploymentId, changeId: 'CHG1', service: 'payments', environment: 'staging', window, requestedBy: 'cm', requestedAt, model: null };
+
+const spec = specification(recordDecider);
+const closedAt = '2026-12-01T10:05:00.000Z';
+/** The record of these ledger events, asked to close at 10:05. */
+const closing = (...ledger: CloudEventEnvelope[]) => spec.given([]).when({ type: 'CloseRecord', record: record(...ledger), incidents: [], now: closedAt });
+
+/** The close of the request above with an outcome other than success, and its report to change enablement. */
+const closedWith = (outcome: DeploymentOutcome, closeCode: CloseCode, cause: string): RecordEvent[] => [
+  { type: 'DeploymentRecordClosed', data: { deploymentId, changeId: 'CHG1', service: 'payments', environment: 'staging', model: null, outcome, cause, requestedAt, closedAt, leadTimeMs: 300_000 } },
+  { type: 'ChangeImplementationReported', data: { deploymentId, changeId: 'CHG1', outcome, closeCode, cause, plannedWindow: window, closedAt, auditHistory } },
+];
+
+/** A success closed: requested, planned, started, executed and verified. */
+const succeeded = record(requested, planned, started, executed, verified);
+const closedSuccess: RecordEvent[] = [
+  {
+    type: 'DeploymentRecordClosed',
+    data: { deploymentId, changeId: 'CHG1', service: 'payments', environment: 'staging', model: null, outcome: 'succeeded', requestedAt, closedAt, leadTimeMs: 300_000 },
+  },
+  {
+    type: 'ChangeImplementationReported',
+    data: {
+      deploymentId,
+      changeId: 'CHG1',
+      outcome: 'succeeded',
+      closeCode: 'successful',
+      plannedWindow: window,
+      actualStart: '2026-12-01T10:01:00.000Z',
+      actualEnd: '2026-12-01T10:02:00.000Z',
+      closedAt,
+      auditHistory,
+    },
+  },
+];
+
+// The record is a fold with no commands of its own (the live projection, an auditor's rebuild and the close all use
+// it): what it keeps is shown given the ledger's events then the record, and its outcome by what closing it reports.
 describe('the deployment record', () => {
+  const fold = foldSpecification(evolveRecord, emptyRecord(deploymentId));
+
   it('folds the events of every service, in whatever order they arrived, to the same record', () => {
-    const inOrder = fold(requested, planned, started, verified);
-    const shuffled = fold(verified, started, planned, requested);
-    expect(shuffled).toEqual(inOrder);
-    expect(inOrder).toMatchObject({ phase: 'verified', outcome: 'succeeded', changeId: 'CHG1', model: null, events: 4 });
+    const verifiedRecord: DeploymentRecord = { ...requestedAndPlanned, startedAt: '2026-12-01T10:01:00.000Z', phase: 'verified', outcome: 'succeeded', events: 4 };
+    fold.given([requested, planned, started, verified]).then(verifiedRecord);
+    fold.given([verified, started, planned, requested]).then(verifiedRecord);
   });
 
-  it('a request planning rejected is closable with the outcome rejected and the reason as cause', () => {
-    const record = fold(requested, event('planning', 'DeploymentRejected', { reason: 'FreezePeriod', details: { freezeId: 'year-end' } }));
-    expect(record).toMatchObject({ outcome: 'rejected', cause: 'DeploymentRejected: FreezePeriod', model: null });
-    expect(closableNow(record)).toBe(true);
-  });
+  it('a request planning rejected is closable with the outcome rejected and the reason as cause', () =>
+    closing(requested, event('planning', 'DeploymentRejected', { reason: 'FreezePeriod', details: { freezeId: 'year-end' } })).then(
+      closedWith('rejected', 'unsuccessful', 'DeploymentRejected: FreezePeriod'),
+    ));
 
-  it('a deployment cancelled before it started is closable with the outcome cancelled', () => {
-    const record = fold(requested, planned, event('planning', 'DeploymentCancelled', { reason: 'change withdrawn' }));
-    expect(record).toMatchObject({ outcome: 'cancelled', cause: 'DeploymentCancelled: change withdrawn' });
-    expect(closableNow(record)).toBe(true);
-  });
+  it('a deployment cancelled before it started is closable with the outcome cancelled', () =>
+    closing(requested, planned, event('planning', 'DeploymentCancelled', { reason: 'change withdrawn' })).then(closedWith('cancelled', 'unsuccessful', 'DeploymentCancelled: change withdrawn')));
 
   it.each([
     ['rolled back', event('execution', 'RolledBack', { reason: 'CanaryAnalysisFailed' }), 'rolled-back', 'RolledBack: CanaryAnalysisFailed'],
@@ -40,142 +79,113 @@ describe('the deployment record', () => {
     ['denied at a gate', event('execution', 'ApprovalDenied', { gate: 'production approval' }), 'rejected', 'ApprovalDenied: production approval'],
     ['revoked before it started', event('verification', 'ComponentVerificationRevoked', {}), 'failed', 'ComponentVerificationRevoked'],
     ['aborted before it started', event('execution', 'RunAbandoned', { reason: 'Aborted' }), 'cancelled', 'RunAbandoned: Aborted'],
-  ])('a deployment %s closes with its outcome and cause', (_what, last, outcome, cause) => {
-    const record = fold(requested, planned, last);
-    expect(record).toMatchObject({ outcome, cause });
-    expect(closableNow(record)).toBe(true);
-  });
+  ] as const)('a deployment %s closes with its outcome and cause', (_what, last, outcome, cause) =>
+    closing(requested, planned, last).then(closedWith(outcome, 'unsuccessful', cause)));
 
   it('a run abandoned because of another event takes its outcome from that event, whichever arrives first', () => {
     const abandoned = event('execution', 'RunAbandoned', { reason: 'ComponentVerificationFailed' });
     const failedVerification = event('verification', 'ComponentVerificationFailed', { failures: [] });
-    expect(fold(requested, planned, abandoned).outcome).toBeUndefined();
-    expect(fold(requested, planned, abandoned, failedVerification)).toMatchObject({ outcome: 'failed', cause: 'ComponentVerificationFailed' });
-    expect(fold(requested, planned, failedVerification, abandoned)).toMatchObject({ outcome: 'failed', cause: 'ComponentVerificationFailed' });
+    closing(requested, planned, abandoned).thenRefused({ code: 'RecordNotClosable', deploymentId, missing: ['outcome'] });
+    closing(requested, planned, abandoned, failedVerification).then(closedWith('failed', 'unsuccessful', 'ComponentVerificationFailed'));
+    closing(requested, planned, failedVerification, abandoned).then(closedWith('failed', 'unsuccessful', 'ComponentVerificationFailed'));
   });
 
   it('is closable once the request, the plan and the outcome are known, and for a success its execution timings', () => {
-    expect(closableNow(fold(requested, verified))).toBe(false);
-    expect(closableNow(fold(requested, planned, verified))).toBe(false);
-    expect(closableNow(fold(requested, planned, verified, started))).toBe(false);
-    expect(closableNow(fold(requested, planned, verified, started, executed))).toBe(true);
+    closing(requested, verified).thenRefused({ code: 'RecordNotClosable', deploymentId, missing: ['DeploymentPlanned', 'DeploymentStarted', 'DeploymentExecuted'] });
+    closing(requested, planned, verified).thenRefused({ code: 'RecordNotClosable', deploymentId, missing: ['DeploymentStarted', 'DeploymentExecuted'] });
+    closing(requested, planned, verified, started).thenRefused({ code: 'RecordNotClosable', deploymentId, missing: ['DeploymentExecuted'] });
+    closing(requested, planned, verified, started, executed).then(closedSuccess);
+  });
+
+  it('keeps when the outcome became known, when it was verified, and who approved', () => {
+    const granted = event('execution', 'ApprovalGranted', { gate: 'production', by: 'dana', role: 'deployment-manager', grantedAt: '2026-12-01T10:00:30.000Z' });
+    const verifiedAt = event('verification', 'DeploymentVerified', { verifiedAt: '2026-12-01T10:04:00.000Z', criteria: [] });
+    fold.given([requested, planned, granted, started, executed, verifiedAt]).then({
+      ...requestedAndPlanned,
+      approvals: [{ gate: 'production', by: 'dana', role: 'deployment-manager', grantedAt: '2026-12-01T10:00:30.000Z' }],
+      startedAt: '2026-12-01T10:01:00.000Z',
+      executedAt: '2026-12-01T10:02:00.000Z',
+      verifiedAt: '2026-12-01T10:04:00.000Z',
+      endedAt: '2026-12-01T10:04:00.000Z',
+      phase: 'verified',
+      outcome: 'succeeded',
+      events: 6,
+    });
+    const rolledBack = event('execution', 'RolledBack', { reason: 'CanaryAnalysisFailed', rolledBackAt: '2026-12-01T10:03:00.000Z' });
+    fold.given([requested, planned, rolledBack]).then({
+      ...requestedAndPlanned,
+      endedAt: '2026-12-01T10:03:00.000Z',
+      phase: 'failed',
+      outcome: 'rolled-back',
+      cause: 'RolledBack: CanaryAnalysisFailed',
+      events: 3,
+    });
   });
 });
 
 describe('CloseRecord', () => {
-  const spec = specification(recordDecider);
-  const record: DeploymentRecord = fold(requested, planned, started, executed, verified);
-  const now = '2026-12-01T10:05:00.000Z';
+  const close = (r: DeploymentRecord, incidents: string[] = []) => ({ type: 'CloseRecord' as const, record: r, incidents, now: closedAt });
 
-  it('closes with the outcome and the lead time, and reports the implementation to change enablement', () =>
-    spec
-      .given([])
-      .when({ type: 'CloseRecord', record, incidents: [], now })
-      .then([
-        {
-          type: 'DeploymentRecordClosed',
-          data: { deploymentId, changeId: 'CHG1', service: 'payments', environment: 'staging', model: null, outcome: 'succeeded', requestedAt: '2026-12-01T10:00:00.000Z', closedAt: now, leadTimeMs: 300_000 },
-        },
-        {
-          type: 'ChangeImplementationReported',
-          data: {
-            deploymentId,
-            changeId: 'CHG1',
-            outcome: 'succeeded',
-            closeCode: 'successful',
-            plannedWindow: window,
-            actualStart: '2026-12-01T10:01:00.000Z',
-            actualEnd: '2026-12-01T10:02:00.000Z',
-            closedAt: now,
-            auditHistory: `/audit/deployments/${deploymentId}`,
-          },
-        },
-      ]));
+  it('closes with the outcome and the lead time, and reports the implementation to change enablement', () => spec.given([]).when(close(succeeded)).then(closedSuccess));
 
   it('a deployment of a release is also reported to release management; a failure is unsuccessful for the change', () => {
-    const failed = fold(
-      event('planning', 'DeploymentRequested', { changeId: 'CHG2', releaseId: 'REL-1', service: 'payments', environment: 'staging', components: [{ name: 'a', version: '1', kind: 'software' }], requestedBy: 'cm', requestedAt: '2026-12-01T10:00:00.000Z', window }),
+    const components = [{ name: 'a', version: '1', kind: 'software' }];
+    const failed = record(
+      event('planning', 'DeploymentRequested', { changeId: 'CHG2', releaseId: 'REL-1', service: 'payments', environment: 'staging', components, requestedBy: 'cm', requestedAt, window }),
       planned,
       event('verification', 'ComponentVerificationFailed', {}),
     );
-    const [, report, release] = spec.given([]).when({ type: 'CloseRecord', record: failed, incidents: [], now }).outcome as unknown as { type: string; data: Record<string, unknown> }[];
-    expect(report.data).toMatchObject({ outcome: 'failed', closeCode: 'unsuccessful', cause: 'ComponentVerificationFailed' });
-    expect(report.data.actualStart).toBeUndefined();
-    expect(release).toEqual({
-      type: 'ReleaseDeploymentReported',
-      data: { deploymentId, releaseId: 'REL-1', environment: 'staging', components: [{ name: 'a', version: '1', kind: 'software' }], outcome: 'failed', closedAt: now },
-    });
+    const cause = 'ComponentVerificationFailed';
+    spec
+      .given([])
+      .when(close(failed))
+      .then([
+        { type: 'DeploymentRecordClosed', data: { deploymentId, changeId: 'CHG2', service: 'payments', environment: 'staging', model: null, outcome: 'failed', cause, requestedAt, closedAt, leadTimeMs: 300_000 } },
+        { type: 'ChangeImplementationReported', data: { deploymentId, changeId: 'CHG2', outcome: 'failed', closeCode: 'unsuccessful', cause, plannedWindow: window, closedAt, auditHistory } },
+        { type: 'ReleaseDeploymentReported', data: { deploymentId, releaseId: 'REL-1', environment: 'staging', components: components as never, outcome: 'failed', closedAt } },
+      ]);
   });
 
   it('a record that does not know its request yet is refused', () =>
-    spec.given([]).when({ type: 'CloseRecord', record: fold(planned, started, executed, verified), incidents: [], now }).thenRefused({ code: 'RecordNotClosable', deploymentId, missing: ['DeploymentRequested'] }));
+    spec.given([]).when(close(record(planned, started, executed, verified))).thenRefused({ code: 'RecordNotClosable', deploymentId, missing: ['DeploymentRequested'] }));
 
-  it('a closed record is not closed twice', () => {
-    const [closed] = spec.given([]).when({ type: 'CloseRecord', record, incidents: [], now }).outcome as never[];
-    spec.given([closed]).when({ type: 'CloseRecord', record, incidents: [], now }).thenNothing();
-  });
+  it('a closed record is not closed twice', () => spec.given(closedSuccess).when(close(succeeded)).thenNothing());
+
   it('a success with an incident already linked closes successful-with-issues, naming the incidents', () => {
-    const [, report] = spec.given([]).when({ type: 'CloseRecord', record, incidents: ['INC2', 'INC1'], now }).outcome as unknown as { data: Record<string, unknown> }[];
-    expect(report.data).toMatchObject({ closeCode: 'successful-with-issues', incidents: ['INC1', 'INC2'] });
+    const [recordClosed, report] = closedSuccess as [RecordEvent, Extract<RecordEvent, { type: 'ChangeImplementationReported' }>];
+    spec
+      .given([])
+      .when(close(succeeded, ['INC2', 'INC1']))
+      .then([recordClosed, { type: 'ChangeImplementationReported', data: { ...report.data, closeCode: 'successful-with-issues', incidents: ['INC1', 'INC2'] } }]);
   });
 });
 
 describe('CorrectReport', () => {
-  const spec = specification(recordDecider);
-  const record: DeploymentRecord = fold(requested, planned, started, executed, verified);
   const now = '2026-12-02T08:00:00.000Z';
-  const closedEvents = spec.given([]).when({ type: 'CloseRecord', record, incidents: [], now: '2026-12-01T10:05:00.000Z' }).outcome as never[];
+  const correct = (...incidents: string[]) => ({ type: 'CorrectReport' as const, deploymentId, incidents, now });
+  const corrected = (outcome: DeploymentOutcome, closeCode: CloseCode, previousCloseCode: CloseCode, incidents: string[]): RecordEvent => ({
+    type: 'ChangeImplementationCorrected',
+    data: { deploymentId, changeId: 'CHG1', outcome, closeCode, previousCloseCode, incidents, correctedAt: now, auditHistory },
+  });
 
   it('an incident linked after a success closed corrects the report to successful-with-issues', () =>
-    spec
-      .given(closedEvents)
-      .when({ type: 'CorrectReport', deploymentId, incidents: ['INC1'], now })
-      .then([
-        {
-          type: 'ChangeImplementationCorrected',
-          data: {
-            deploymentId,
-            changeId: 'CHG1',
-            outcome: 'succeeded',
-            closeCode: 'successful-with-issues',
-            previousCloseCode: 'successful',
-            incidents: ['INC1'],
-            correctedAt: now,
-            auditHistory: `/audit/deployments/${deploymentId}`,
-          },
-        },
-      ]));
+    spec.given(closedSuccess).when(correct('INC1')).then([corrected('succeeded', 'successful-with-issues', 'successful', ['INC1'])]));
 
-  it('a correction without an incident is refused', () =>
-    spec.given(closedEvents).when({ type: 'CorrectReport', deploymentId, incidents: [], now }).thenRefused({ code: 'NoIncidentToReport', deploymentId }));
+  it('a correction without an incident is refused', () => spec.given(closedSuccess).when(correct()).thenRefused({ code: 'NoIncidentToReport', deploymentId }));
 
   it('incidents already reported, or a record not closed yet (its close will carry them), change nothing', () => {
-    const corrected = spec.given(closedEvents).when({ type: 'CorrectReport', deploymentId, incidents: ['INC1'], now }).outcome as never[];
-    spec.given([...closedEvents, ...corrected]).when({ type: 'CorrectReport', deploymentId, incidents: ['INC1'], now }).thenNothing();
-    spec.given([]).when({ type: 'CorrectReport', deploymentId, incidents: ['INC1'], now }).thenNothing();
+    spec.given([...closedSuccess, corrected('succeeded', 'successful-with-issues', 'successful', ['INC1'])]).when(correct('INC1')).thenNothing();
+    spec.given([]).when(correct('INC1')).thenNothing();
   });
 
   it('a second incident is reported with the first; a failure stays unsuccessful', () => {
-    const corrected = spec.given(closedEvents).when({ type: 'CorrectReport', deploymentId, incidents: ['INC1'], now }).outcome as never[];
-    const [again] = spec.given([...closedEvents, ...corrected]).when({ type: 'CorrectReport', deploymentId, incidents: ['INC1', 'INC2'], now }).outcome as unknown as { data: Record<string, unknown> }[];
-    expect(again.data).toMatchObject({ closeCode: 'successful-with-issues', previousCloseCode: 'successful-with-issues', incidents: ['INC1', 'INC2'] });
-    const failed = fold(requested, planned, event('execution', 'RolledBack', { reason: 'CanaryAnalysisFailed', rolledBackAt: '2026-12-01T10:03:00.000Z' }));
-    const failedClose = spec.given([]).when({ type: 'CloseRecord', record: failed, incidents: [], now }).outcome as never[];
-    const [correction] = spec.given(failedClose).when({ type: 'CorrectReport', deploymentId, incidents: ['INC3'], now }).outcome as unknown as { data: Record<string, unknown> }[];
-    expect(correction.data).toMatchObject({ closeCode: 'unsuccessful', previousCloseCode: 'unsuccessful', incidents: ['INC3'] });
-  });
-});
-
-describe('record timings and approvals', () => {
-  it('keeps when the outcome became known, when it was verified, and who approved', () => {
-    const granted = event('execution', 'ApprovalGranted', { gate: 'production', by: 'dana', role: 'deployment-manager', grantedAt: '2026-12-01T10:00:30.000Z' });
-    const verifiedAt = event('verification', 'DeploymentVerified', { verifiedAt: '2026-12-01T10:04:00.000Z', criteria: [] });
-    expect(fold(requested, planned, granted, started, executed, verifiedAt)).toMatchObject({
-      verifiedAt: '2026-12-01T10:04:00.000Z',
-      endedAt: '2026-12-01T10:04:00.000Z',
-      approvals: [{ gate: 'production', by: 'dana', role: 'deployment-manager', grantedAt: '2026-12-01T10:00:30.000Z' }],
-    });
-    const rolledBack = event('execution', 'RolledBack', { reason: 'CanaryAnalysisFailed', rolledBackAt: '2026-12-01T10:03:00.000Z' });
-    expect(fold(requested, planned, rolledBack).endedAt).toBe('2026-12-01T10:03:00.000Z');
+    spec
+      .given([...closedSuccess, corrected('succeeded', 'successful-with-issues', 'successful', ['INC1'])])
+      .when(correct('INC1', 'INC2'))
+      .then([corrected('succeeded', 'successful-with-issues', 'successful-with-issues', ['INC1', 'INC2'])]);
+    spec
+      .given(closedWith('rolled-back', 'unsuccessful', 'RolledBack: CanaryAnalysisFailed'))
+      .when(correct('INC3'))
+      .then([corrected('rolled-back', 'unsuccessful', 'unsuccessful', ['INC3'])]);
   });
 });

@@ -1,4 +1,4 @@
-import { refuse, sameFacts, type Decider, type Refused } from '@gantry/decider';
+import { refuse, sameFacts, type Decider, type Refused, type Rule } from '@gantry/decider';
 import type { ComponentVersionDefinition, EventPayloads } from '@gantry/contracts';
 
 /**
@@ -41,15 +41,18 @@ export function evolve(state: ComponentVersion, event: ComponentVersionEvent): C
 }
 
 /** An entry is immutable: the same name and version with other content is another build, and must be another version. */
-const registeredEntriesNeverChange = (state: Exclude<ComponentVersion, { status: 'none' }>, definition: ComponentVersionDefinition) =>
-  sameFacts(state.definition, definition) ? [] : refuse({ code: 'VersionAlreadyRegistered' as const, name: definition.name, version: definition.version });
+const registeredEntriesNeverChange: Rule<{ registered: ComponentVersionDefinition; asked: ComponentVersionDefinition }, ComponentVersionRefusal> = ({ registered, asked }) =>
+  sameFacts(registered, asked) ? undefined : { code: 'VersionAlreadyRegistered', name: asked.name, version: asked.version };
 
 export function decide(command: ComponentVersionCommand, state: ComponentVersion): readonly ComponentVersionEvent[] | Refused<ComponentVersionRefusal> {
   switch (command.type) {
     case 'RegisterComponentVersion': {
       const { definition } = command;
       if (state.status === 'withdrawn') return refuse({ code: 'VersionWithdrawn', name: definition.name, version: definition.version });
-      if (state.status === 'registered') return registeredEntriesNeverChange(state, definition);
+      if (state.status === 'registered') {
+        const changed = registeredEntriesNeverChange({ registered: state.definition, asked: definition });
+        return changed ? refuse(changed) : [];
+      }
       return [{ type: 'ComponentVersionRegistered', data: { ...definition, registeredAt: command.now } }];
     }
     case 'WithdrawComponentVersion': {

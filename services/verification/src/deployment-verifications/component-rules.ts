@@ -1,4 +1,5 @@
-import type { Component, ComponentVersionDefinition, DeploymentPlanned, QualityThresholds } from '@gantry/contracts';
+import { allViolations, type Policy, type Rule } from '@gantry/decider';
+import type { Component, ComponentVersionDefinition, DeploymentPlanned } from '@gantry/contracts';
 
 /** What the authorised repository and the trusted keys say about one component version of a plan. */
 export interface ComponentFacts {
@@ -34,65 +35,88 @@ export const componentKey = (c: { name: string; version: string }) => `${c.name}
 /** Only software carries a signature; hardware, documentation and the rest need registration and completeness. */
 const needsSignature = (component: Component) => component.kind === 'software';
 
+type Plan = Pick<DeploymentPlanned, 'components' | 'qualityThresholds' | 'documentationRequired'>;
+
+/** One component version of the plan, with what the authorised repository and the trusted keys say about it. */
+interface ComponentCheck {
+  component: Component;
+  facts: ComponentFacts;
+  plan: Plan;
+  now: string;
+}
+
+/** A plan's component versions, with what the authorised repository and the trusted keys say of each (by `name@version`). */
+interface PlanCheck {
+  plan: Plan;
+  facts: Readonly<Record<string, ComponentFacts>>;
+  now: string;
+}
+
 /** A component may be named once per deployment: two versions of the same component is a contradiction. */
-export const eachComponentNamedOnce = (plan: Pick<DeploymentPlanned, 'components'>): ComponentFailure[] => {
+const eachComponentNamedOnce: Rule<PlanCheck, ComponentFailure[]> = ({ plan }) => {
   const seen = new Set<string>();
   return plan.components.filter((c) => (seen.has(c.name) ? true : (seen.add(c.name), false))).map((c) => ({ name: c.name, version: c.version, reason: 'DuplicateComponent' }));
 };
 
 /** The version is in the authorised repository and still there. */
-const mustBeAuthorised = (facts: ComponentFacts): ComponentReason[] => (!facts.entry ? ['NotInAuthorisedRepository'] : facts.entry.withdrawn ? ['Withdrawn'] : []);
+const mustBeAuthorised: Rule<ComponentCheck, ComponentReason> = ({ facts }) => (!facts.entry ? 'NotInAuthorisedRepository' : facts.entry.withdrawn ? 'Withdrawn' : undefined);
 
 /** The request named the bytes it means: they must be the ones registered. */
-const digestMustMatch = (component: Component, facts: ComponentFacts): ComponentReason[] =>
-  component.digest !== undefined && facts.entry && facts.entry.definition.digest !== component.digest ? ['DigestMismatch'] : [];
+const digestMustMatch: Rule<ComponentCheck, ComponentReason> = ({ component, facts }) =>
+  component.digest !== undefined && facts.entry && facts.entry.definition.digest !== component.digest ? 'DigestMismatch' : undefined;
 
 /** Software is signed by a trusted key not revoked before now, and the signature covers name, version and digest. */
-const signatureMustVerify = (component: Component, facts: ComponentFacts, now: string): ComponentReason[] => {
-  if (!needsSignature(component) || !facts.entry) return [];
-  if (!facts.entry.definition.signature) return ['SignatureMissing'];
-  if (!facts.key) return ['KeyUntrusted'];
-  if (facts.key.revokedFrom !== undefined && Date.parse(facts.key.revokedFrom) <= Date.parse(now)) return ['KeyRevoked'];
-  return facts.signatureVerifies ? [] : ['SignatureInvalid'];
+const signatureMustVerify: Rule<ComponentCheck, ComponentReason> = ({ component, facts, now }) => {
+  if (!needsSignature(component) || !facts.entry) return undefined;
+  if (!facts.entry.definition.signature) return 'SignatureMissing';
+  if (!facts.key) return 'KeyUntrusted';
+  if (facts.key.revokedFrom !== undefined && Date.parse(facts.key.revokedFrom) <= Date.parse(now)) return 'KeyRevoked';
+  return facts.signatureVerifies ? undefined : 'SignatureInvalid';
 };
 
 /** The model's thresholds for quality evidence; without evidence there is nothing that meets them. */
-const qualityMustMeetThresholds = (facts: ComponentFacts, thresholds: QualityThresholds | undefined): ComponentReason[] => {
-  if (!thresholds || !facts.entry) return [];
-  const quality = facts.entry.definition.quality;
-  if (!quality) return ['QualityBelowThreshold', 'VulnerabilitiesAboveThreshold'];
-  const reasons: ComponentReason[] = [];
-  const ratio = quality.testsTotal === 0 ? 0 : quality.testsPassed / quality.testsTotal;
-  if (ratio < thresholds.minTestPassRatio) reasons.push('QualityBelowThreshold');
-  if (quality.criticalVulnerabilities > thresholds.maxCriticalVulnerabilities || quality.highVulnerabilities > thresholds.maxHighVulnerabilities) {
-    reasons.push('VulnerabilitiesAboveThreshold');
-  }
-  return reasons;
+const qualityOf = ({ facts, plan }: ComponentCheck) => (plan.qualityThresholds && facts.entry ? { thresholds: plan.qualityThresholds, quality: facts.entry.definition.quality } : undefined);
+
+const testsMustPassInTheModelsRatio: Rule<ComponentCheck, ComponentReason> = (check) => {
+  const judged = qualityOf(check);
+  if (!judged) return undefined;
+  const { quality, thresholds } = judged;
+  const ratio = !quality || quality.testsTotal === 0 ? 0 : quality.testsPassed / quality.testsTotal;
+  return !quality || ratio < thresholds.minTestPassRatio ? 'QualityBelowThreshold' : undefined;
+};
+
+const vulnerabilitiesMustStayWithinTheModelsThresholds: Rule<ComponentCheck, ComponentReason> = (check) => {
+  const judged = qualityOf(check);
+  if (!judged) return undefined;
+  const { quality, thresholds } = judged;
+  return !quality || quality.criticalVulnerabilities > thresholds.maxCriticalVulnerabilities || quality.highVulnerabilities > thresholds.maxHighVulnerabilities
+    ? 'VulnerabilitiesAboveThreshold'
+    : undefined;
 };
 
 /** Where the model asks for documentation: the version references its own, or the set brings a documentation component. */
-const documentationMustBePresent = (component: Component, facts: ComponentFacts, plan: Pick<DeploymentPlanned, 'components' | 'documentationRequired'>): ComponentReason[] => {
-  if (!plan.documentationRequired || !facts.entry || component.kind === 'documentation') return [];
+const documentationMustBePresent: Rule<ComponentCheck, ComponentReason> = ({ component, facts, plan }) => {
+  if (!plan.documentationRequired || !facts.entry || component.kind === 'documentation') return undefined;
   const setHasDocumentation = plan.components.some((c) => c.kind === 'documentation');
-  return setHasDocumentation || (facts.entry.definition.documentation?.length ?? 0) > 0 ? [] : ['DocumentationMissing'];
+  return setHasDocumentation || (facts.entry.definition.documentation?.length ?? 0) > 0 ? undefined : 'DocumentationMissing';
 };
 
+/** What each component version of a plan is verified against; every reason it fails is reported. */
+const componentPolicy: Policy<ComponentCheck, ComponentReason> = [
+  mustBeAuthorised,
+  digestMustMatch,
+  signatureMustVerify,
+  testsMustPassInTheModelsRatio,
+  vulnerabilitiesMustStayWithinTheModelsThresholds,
+  documentationMustBePresent,
+];
+
+/** Each component version of the plan, for every reason it fails. */
+const eachVersionMustPass: Rule<PlanCheck, ComponentFailure[]> = ({ plan, facts, now }) =>
+  plan.components.flatMap((component) =>
+    allViolations(componentPolicy, { component, facts: facts[componentKey(component)] ?? {}, plan, now }).map((reason) => ({ name: component.name, version: component.version, reason })),
+  );
+
 /** Every reason each component of the plan fails verification for; empty when all pass. */
-export function componentFailures(
-  plan: Pick<DeploymentPlanned, 'components' | 'qualityThresholds' | 'documentationRequired'>,
-  facts: Readonly<Record<string, ComponentFacts>>,
-  now: string,
-): ComponentFailure[] {
-  const perComponent = plan.components.flatMap((component) => {
-    const known = facts[componentKey(component)] ?? {};
-    const reasons = [
-      ...mustBeAuthorised(known),
-      ...digestMustMatch(component, known),
-      ...signatureMustVerify(component, known, now),
-      ...qualityMustMeetThresholds(known, plan.qualityThresholds),
-      ...documentationMustBePresent(component, known, plan),
-    ];
-    return reasons.map((reason) => ({ name: component.name, version: component.version, reason }));
-  });
-  return [...eachComponentNamedOnce(plan), ...perComponent];
-}
+export const componentFailures = (plan: Plan, facts: Readonly<Record<string, ComponentFacts>>, now: string): ComponentFailure[] =>
+  allViolations([eachComponentNamedOnce, eachVersionMustPass], { plan, facts, now });

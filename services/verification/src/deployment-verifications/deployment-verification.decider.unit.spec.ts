@@ -3,7 +3,7 @@ import type { ComponentVersionDefinition, DeploymentPlanned } from '@gantry/cont
 import { NO_EVIDENCE } from '../acceptance';
 import type { EnvironmentFacts } from '../environments';
 import type { ComponentFacts } from './component-rules';
-import { deploymentVerificationDecider } from './deployment-verification.decider';
+import { deploymentVerificationDecider, type VerificationEvent } from './deployment-verification.decider';
 
 const deploymentId = '5b0c2f4e-8a4a-4d3e-9a51-0d7a3f1f2b11';
 const digest = `sha256:${'ab'.repeat(32)}`;
@@ -159,14 +159,17 @@ describe('StartEvaluation and AssessEvaluation', () => {
       { type: 'metric-threshold' as const, description: 'error rate under 1%', metric: 'errorRate', comparator: '<' as const, threshold: 0.01 },
       smoke,
     ];
-    const events = spec
+    const failed = { type: 'metric-threshold' as const, description: 'error rate under 1%', result: 'failed' as const, measured: { errorRate: 0.03, observations: 2 }, reason: 'ThresholdExceeded' };
+    spec
       .given([opened, { ...started, data: { ...started.data, criteria } }])
-      .when(assess({ ...NO_EVIDENCE, observations: [{ values: { errorRate: 0.02 }, observedAt: now }, { values: { errorRate: 0.04 }, observedAt: now }] })).outcome as unknown as { type: string; data: { criteria?: unknown[] } }[];
-    expect(events.map((e) => e.type)).toEqual(['CriterionEvaluated', 'DeploymentVerificationFailed']);
-    expect(events[1].data.criteria).toEqual([
-      { type: 'metric-threshold', description: 'error rate under 1%', result: 'failed', measured: { errorRate: 0.03, observations: 2 }, reason: 'ThresholdExceeded' },
-      { type: 'smoke-tests', description: 'checkout smoke suite passes', result: 'not-evaluated', reason: 'NotConcluded' },
-    ]);
+      .when(assess({ ...NO_EVIDENCE, observations: [{ values: { errorRate: 0.02 }, observedAt: now }, { values: { errorRate: 0.04 }, observedAt: now }] }))
+      .then([
+        { type: 'CriterionEvaluated', data: { deploymentId, scope: 'deployment', index: 0, outcome: failed } },
+        {
+          type: 'DeploymentVerificationFailed',
+          data: { deploymentId, failedAt: '2026-12-01T22:35:00.000Z', criteria: [failed, { type: 'smoke-tests', description: 'checkout smoke suite passes', result: 'not-evaluated', reason: 'NotConcluded' }] },
+        },
+      ]);
   });
 
   it("a metric's window counts only the observations measured within it before now", () => {
@@ -175,8 +178,14 @@ describe('StartEvaluation and AssessEvaluation', () => {
       { values: { p95LatencyMs: 900 }, observedAt: '2026-12-01T22:30:00.000Z' },
       { values: { p95LatencyMs: 200 }, observedAt: '2026-12-01T22:34:30.000Z' },
     ];
-    const [evaluated] = spec.given([opened, { ...started, data: { ...started.data, criteria } }]).when(assess({ ...NO_EVIDENCE, observations })).outcome as unknown as { data: { outcome: unknown } }[];
-    expect(evaluated.data.outcome).toEqual({ type: 'metric-threshold', description: criteria[0].description, result: 'met', measured: { p95LatencyMs: 200, observations: 1 } });
+    const met = { type: 'metric-threshold' as const, description: criteria[0].description, result: 'met' as const, measured: { p95LatencyMs: 200, observations: 1 } };
+    spec
+      .given([opened, { ...started, data: { ...started.data, criteria } }])
+      .when(assess({ ...NO_EVIDENCE, observations }))
+      .then([
+        { type: 'CriterionEvaluated', data: { deploymentId, scope: 'deployment', index: 0, outcome: met } },
+        { type: 'DeploymentVerified', data: { deploymentId, verifiedAt: '2026-12-01T22:35:00.000Z', criteria: [met] } },
+      ]);
   });
 
   it.each([
@@ -186,8 +195,16 @@ describe('StartEvaluation and AssessEvaluation', () => {
   ] as const)('manual-evidence: %s', (_name, manualSteps, requiredByPlan, result, measured, reason) => {
     const criteria = [{ type: 'manual-evidence' as const, description: 'rack photos uploaded' }];
     const given = [{ ...opened, data: { ...opened.data, manualStepsRequiringEvidence: requiredByPlan } }, { ...started, data: { ...started.data, criteria } }];
-    const [evaluated] = spec.given(given).when(assess({ ...NO_EVIDENCE, manualSteps: [...manualSteps] })).outcome as unknown as { data: { outcome: unknown } }[];
-    expect(evaluated.data.outcome).toEqual({ type: 'manual-evidence', description: 'rack photos uploaded', result, measured, ...(reason ? { reason } : {}) });
+    const outcome = { type: 'manual-evidence' as const, description: 'rack photos uploaded', result, measured, ...(reason ? { reason } : {}) };
+    // a criterion that cannot be evaluated does not fail the deployment
+    const verdict: VerificationEvent =
+      result === 'failed'
+        ? { type: 'DeploymentVerificationFailed', data: { deploymentId, failedAt: '2026-12-01T22:35:00.000Z', criteria: [outcome] } }
+        : { type: 'DeploymentVerified', data: { deploymentId, verifiedAt: '2026-12-01T22:35:00.000Z', criteria: [outcome] } };
+    spec
+      .given(given)
+      .when(assess({ ...NO_EVIDENCE, manualSteps: [...manualSteps] }))
+      .then([{ type: 'CriterionEvaluated', data: { deploymentId, scope: 'deployment', index: 0, outcome } }, verdict]);
   });
 
   it('an evaluation never started cannot be assessed; a decided one is not assessed again', () => {
