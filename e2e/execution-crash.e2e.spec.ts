@@ -18,6 +18,9 @@ const SECRET = 'e2e-crash-secret-that-is-long-enough-hs256';
 const HOOK_SECRET = 'e2e-crash-webhook-secret-of-32-characters';
 const environment = `crash-${randomBytes(3).toString('hex')}`;
 const groupPrefix = `e2e-crash-${randomBytes(4).toString('hex')}-`;
+// its own topics: a new consumer group reads its topics from the beginning, and the shared ones hold every earlier
+// suite's deployments, which execution would run first (under load, past the test's patience)
+const topicPrefix = groupPrefix;
 
 let database: TestDatabase;
 let server: Server;
@@ -35,6 +38,7 @@ const executionEnv = () =>
     KAFKA_BROKERS: process.env.KAFKA_BROKERS,
     GANTRY_JWT_SECRET: SECRET,
     GANTRY_CONSUMER_GROUP_PREFIX: groupPrefix,
+    GANTRY_TOPIC_PREFIX: topicPrefix,
     GANTRY_RUN_SWEEP_MS: '200',
     GANTRY_WEBHOOK_ALLOWED_HOSTS: `127.0.0.1:${hookPort}`,
     GANTRY_EXECUTORS: JSON.stringify({ environments: { [environment]: { type: 'webhook', url: `http://127.0.0.1:${hookPort}/steps`, secret: HOOK_SECRET, timeoutMs: 10_000 } } }),
@@ -82,7 +86,7 @@ const publish = async (service: 'planning' | 'verification', name: string, data:
     specversion: '1.0', id, source: `/gantry/${service}`, type: eventType(service, name), subject: data.deploymentId, time: new Date().toISOString(),
     datacontenttype: 'application/json', data, correlationid: id, actor: `gantry-${service}`, actorroles: '', actorchannel: 'kafka', streamversion: 1,
   };
-  await producer.send({ topic: SERVICE_TOPICS[service], acks: -1, messages: [{ key: data.deploymentId, value: JSON.stringify(event) }] });
+  await producer.send({ topic: `${topicPrefix}${SERVICE_TOPICS[service]}`, acks: -1, messages: [{ key: data.deploymentId, value: JSON.stringify(event) }] });
 };
 
 const runEvents = async (deploymentId: string) =>
