@@ -1,0 +1,70 @@
+import { EMPTY_TREE_ROOT, nodeHash, type Hash } from './hashing';
+import type { StoredNode } from './node-hashes';
+import { foldFromRight } from './proofs';
+import { subtreesOf } from './subtrees';
+
+/**
+ * The right edge of an append-only tree: the hashes of the complete subtrees that cover its leaves, largest first
+ * (at most 53 of them; `subtreesOf(0, size)`). It is all a log needs to append and to know its root, and what a
+ * verifier keeps while it recomputes a tree from an export, entry by entry, without holding the tree.
+ */
+export class CompactRange {
+  private constructor(
+    private leaves: number,
+    private readonly edge: { level: number; hash: Hash }[],
+  ) {}
+
+  static empty(): CompactRange {
+    return new CompactRange(0, []);
+  }
+
+  /** Resumes from a stored tree: the hashes of `subtreesOf(0, size)`, in that order. */
+  static of(size: number, edge: readonly Hash[]): CompactRange {
+    const subtrees = subtreesOf(0, size);
+    if (edge.length !== subtrees.length) throw new Error(`a tree of ${size} leaves has ${subtrees.length} complete subtrees on its edge, not ${edge.length}`);
+    return new CompactRange(size, subtrees.map(({ level }, i) => ({ level, hash: edge[i]! })));
+  }
+
+  get size(): number {
+    return this.leaves;
+  }
+
+  /**
+   * Appends one leaf hash and returns the complete subtrees it completes, from the leaf itself up: the rows to store
+   * beside the entry (on average two a leaf).
+   */
+  append(leaf: Hash): StoredNode[] {
+    const completed: StoredNode[] = [{ level: 0, index: this.leaves, hash: leaf }];
+    this.leaves += 1;
+    let hash = leaf;
+    let level = 0;
+    while (this.edge.length > 0 && this.edge[this.edge.length - 1]!.level === level) {
+      hash = nodeHash(this.edge.pop()!.hash, hash);
+      level += 1;
+      completed.push({ level, index: this.leaves / 2 ** level - 1, hash });
+    }
+    this.edge.push({ level, hash });
+    return completed;
+  }
+
+  /** Appends one leaf hash when the completed subtrees are not wanted (a verifier recomputing a root). */
+  push(leaf: Hash): void {
+    this.leaves += 1;
+    let hash = leaf;
+    let level = 0;
+    while (this.edge.length > 0 && this.edge[this.edge.length - 1]!.level === level) {
+      hash = nodeHash(this.edge.pop()!.hash, hash);
+      level += 1;
+    }
+    this.edge.push({ level, hash });
+  }
+
+  root(): Hash {
+    return this.edge.length === 0 ? EMPTY_TREE_ROOT : foldFromRight(this.edge.map((e) => e.hash));
+  }
+
+  /** The hashes of the edge, largest subtree first (what `CompactRange.of` takes back). */
+  hashes(): Hash[] {
+    return this.edge.map((e) => e.hash);
+  }
+}

@@ -1,0 +1,43 @@
+import { hash } from 'node:crypto';
+
+/**
+ * A SHA-256 hash of 32 bytes. RFC 6962 §2.1 (RFC 9162 §2.1.1) separates the two kinds of hash of a Merkle tree so
+ * that no leaf can pass for an inner node: a leaf hash is SHA-256(0x00 || entry), a node hash SHA-256(0x01 || left ||
+ * right), and the tree of no leaves has the hash of the empty string.
+ */
+export type Hash = Uint8Array;
+
+export const HASH_SIZE = 32;
+
+export const EMPTY_TREE_ROOT: Hash = hash('sha256', Buffer.alloc(0), 'buffer');
+
+export function leafHash(entry: Uint8Array): Hash {
+  const prefixed = Buffer.allocUnsafe(entry.length + 1);
+  prefixed[0] = 0x00;
+  prefixed.set(entry, 1);
+  return hash('sha256', prefixed, 'buffer');
+}
+
+// one buffer for every node hash: hashing is synchronous, so no two calls share it at once
+const node = Buffer.alloc(1 + 2 * HASH_SIZE);
+node[0] = 0x01;
+
+export function nodeHash(left: Hash, right: Hash): Hash {
+  if (left.length !== HASH_SIZE || right.length !== HASH_SIZE) return hash('sha256', Buffer.concat([node.subarray(0, 1), left, right]), 'buffer');
+  node.set(left, 1);
+  node.set(right, 1 + HASH_SIZE);
+  return hash('sha256', node, 'buffer');
+}
+
+export const sameHash = (a: Hash, b: Hash): boolean => Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(b);
+
+export const isHash = (value: Uint8Array): boolean => value.length === HASH_SIZE;
+
+export const base64 = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+
+/** The bytes of standard base64 (RFC 4648 §4, padded) written the one way it encodes them, or undefined. */
+export function strictBase64(text: string): Buffer | undefined {
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text) || text.length % 4 !== 0) return undefined;
+  const bytes = Buffer.from(text, 'base64');
+  return bytes.toString('base64') === text ? bytes : undefined;
+}
