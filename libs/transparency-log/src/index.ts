@@ -6,3 +6,8 @@ export * from './merkle/proofs';
 export * from './merkle/compact-range';
 export * from './merkle/merkle-tree';
 export * from './merkle/verify';
+export * from './note/keys';
+export * from './note/note-format';
+export * from './note/sign-note';
+export * from './note/open-note';
+export * from './note/cosignature';
