@@ -11,3 +11,7 @@ export * from './note/note-format';
 export * from './note/sign-note';
 export * from './note/open-note';
 export * from './note/cosignature';
+export * from './checkpoint/checkpoint';
+export * from './checkpoint/signed-checkpoint';
+export * from './checkpoint/misbehaviour';
+export * from './checkpoint/witness';
