@@ -84,6 +84,24 @@ function signingKey(name: string, type: SignatureType, privateKey: KeyObject): S
   return { name, id: vkey.id, type, verifierKey: vkey, sign: (message) => sign(null, message, privateKey) };
 }
 
+/**
+ * Ed25519 public keys of small order (with the sign bit cleared, as libsodium's ge25519_has_small_order compares):
+ * OpenSSL, like Go, verifies with such a key signatures no private key made (the all-zero key accepts the all-zero
+ * signature of any message). No honest key is one; a configuration that trusts one is refused.
+ */
+const SMALL_ORDER_POINTS = [
+  '0000000000000000000000000000000000000000000000000000000000000000',
+  '0100000000000000000000000000000000000000000000000000000000000000',
+  '26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05',
+  'c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a',
+  'ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f',
+  'edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f',
+  'eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f',
+].map((hex) => Buffer.from(hex, 'hex'));
+
+const isSmallOrder = (publicKey: Uint8Array): boolean =>
+  SMALL_ORDER_POINTS.some((point) => point.subarray(0, 31).equals(publicKey.subarray(0, 31)) && point[31] === (publicKey[31]! & 0x7f));
+
 /** The three parts of `<name>+<key ID>+<base64>` (the base64 may itself hold plus signs), checked. */
 function keyParts(text: string, what: string): Outcome<{ name: string; id: number; type: SignatureType; key: Buffer }> {
   const first = text.indexOf('+');
@@ -98,6 +116,7 @@ function keyParts(text: string, what: string): Outcome<{ name: string; id: numbe
   const type = typeOf(bytes[0] ?? -1);
   if (bytes.length === 0 || !type) return reject(`${what}: signature type 0x${(bytes[0] ?? 0).toString(16).padStart(2, '0')} is not supported (0x01 Ed25519, 0x04 Ed25519 cosignature/v1)`);
   if (bytes.length !== 1 + KEY_SIZE) return reject(`${what}: an Ed25519 key is ${KEY_SIZE} bytes, this one ${bytes.length - 1}`);
+  if (isSmallOrder(bytes.subarray(1))) return reject(`${what}: the key is a point of small order, which would verify signatures no one made`);
   return accept({ name, id: parseInt(hexId, 16), type, key: bytes.subarray(1) });
 }
 
@@ -142,6 +161,7 @@ export function verifierKeyOf(name: string, type: SignatureType, publicKey: Uint
     publicKey = (publicKey.type === 'private' ? createPublicKey(publicKey) : publicKey).export({ format: 'der', type: 'spki' }).subarray(SPKI_ED25519.length);
   }
   if (publicKey.length !== KEY_SIZE) return reject(`an Ed25519 public key is ${KEY_SIZE} bytes, not ${publicKey.length}`);
+  if (isSmallOrder(publicKey)) return reject('the key is a point of small order, which would verify signatures no one made');
   return accept(verifierKey(name, type, publicKey));
 }
 

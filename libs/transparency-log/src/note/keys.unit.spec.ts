@@ -2,7 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generateKeyPair, keyId, parseSigningKey, parseVerifierKey, readSigningKeyFile, verifierKeyOf } from './keys';
+import { generateKeyPair, keyId, keyIdHex, parseSigningKey, parseVerifierKey, readSigningKeyFile, verifierKeyOf } from './keys';
 
 // Go's golang.org/x/mod/sumdb/note tests (note_test.go): Peter Neumann's key pair and Enoch Root's verifier key.
 const PETER_SKEY = 'PRIVATE+KEY+PeterNeumann+c74f20a3+AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz';
@@ -43,6 +43,15 @@ describe('verifier keys (vkeys)', () => {
       reason: 'the verifier key of "PeterNeumann" says key ID c74f20a4, but its name, type and key give c74f20a3',
     });
     expect(parseVerifierKey('Peter Neumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW')).toEqual({ ok: false, reason: 'a verifier key: the key name "Peter Neumann" holds a space' });
+  });
+
+  it('refuse a key of small order, which verifies signatures no one made', () => {
+    const zero = Buffer.alloc(32);
+    expect(verifierKeyOf('weak', 'ed25519', zero)).toEqual({ ok: false, reason: 'the key is a point of small order, which would verify signatures no one made' });
+    const vkey = `weak+${keyIdHex(keyId('weak', 'ed25519', zero))}+${Buffer.concat([Buffer.from([1]), zero]).toString('base64')}`;
+    expect(parseVerifierKey(vkey)).toEqual({ ok: false, reason: 'a verifier key: the key is a point of small order, which would verify signatures no one made' });
+    const signBitSet = Buffer.from('ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff', 'hex');
+    expect(verifierKeyOf('weak', 'ed25519', signBitSet).ok).toBe(false);
   });
 
   it('compute the key ID from the name, the signature type and the key', () => {
