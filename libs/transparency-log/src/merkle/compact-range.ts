@@ -9,20 +9,26 @@ import { subtreesOf } from './subtrees';
  * verifier keeps while it recomputes a tree from an export, entry by entry, without holding the tree.
  */
 export class CompactRange {
+  // the edge as two parallel stacks, largest subtree first: their levels and their hashes
   private constructor(
     private leaves: number,
-    private readonly edge: { level: number; hash: Hash }[],
+    private readonly levels: number[],
+    private readonly edge: Hash[],
   ) {}
 
   static empty(): CompactRange {
-    return new CompactRange(0, []);
+    return new CompactRange(0, [], []);
   }
 
   /** Resumes from a stored tree: the hashes of `subtreesOf(0, size)`, in that order. */
   static of(size: number, edge: readonly Hash[]): CompactRange {
     const subtrees = subtreesOf(0, size);
     if (edge.length !== subtrees.length) throw new Error(`a tree of ${size} leaves has ${subtrees.length} complete subtrees on its edge, not ${edge.length}`);
-    return new CompactRange(size, subtrees.map(({ level }, i) => ({ level, hash: edge[i]! })));
+    return new CompactRange(
+      size,
+      subtrees.map(({ level }) => level),
+      [...edge],
+    );
   }
 
   get size(): number {
@@ -35,36 +41,32 @@ export class CompactRange {
    */
   append(leaf: Hash): StoredNode[] {
     const completed: StoredNode[] = [{ level: 0, index: this.leaves, hash: leaf }];
-    this.leaves += 1;
-    let hash = leaf;
-    let level = 0;
-    while (this.edge.length > 0 && this.edge[this.edge.length - 1]!.level === level) {
-      hash = nodeHash(this.edge.pop()!.hash, hash);
-      level += 1;
-      completed.push({ level, index: this.leaves / 2 ** level - 1, hash });
-    }
-    this.edge.push({ level, hash });
+    const size = this.leaves + 1;
+    this.push(leaf, (level, hash) => completed.push({ level, index: size / 2 ** level - 1, hash }));
     return completed;
   }
 
-  /** Appends one leaf hash when the completed subtrees are not wanted (a verifier recomputing a root). */
-  push(leaf: Hash): void {
+  /** Appends one leaf hash; `completed` hears of each complete subtree above the leaf that it completes. */
+  push(leaf: Hash, completed?: (level: number, hash: Hash) => void): void {
     this.leaves += 1;
     let hash = leaf;
     let level = 0;
-    while (this.edge.length > 0 && this.edge[this.edge.length - 1]!.level === level) {
-      hash = nodeHash(this.edge.pop()!.hash, hash);
+    while (this.levels.length > 0 && this.levels[this.levels.length - 1] === level) {
+      this.levels.pop();
+      hash = nodeHash(this.edge.pop()!, hash);
       level += 1;
+      completed?.(level, hash);
     }
-    this.edge.push({ level, hash });
+    this.levels.push(level);
+    this.edge.push(hash);
   }
 
   root(): Hash {
-    return this.edge.length === 0 ? EMPTY_TREE_ROOT : foldFromRight(this.edge.map((e) => e.hash));
+    return this.edge.length === 0 ? EMPTY_TREE_ROOT : foldFromRight(this.edge);
   }
 
   /** The hashes of the edge, largest subtree first (what `CompactRange.of` takes back). */
   hashes(): Hash[] {
-    return this.edge.map((e) => e.hash);
+    return [...this.edge];
   }
 }

@@ -1,4 +1,5 @@
 import { hash } from 'node:crypto';
+import { sha256OfNode } from './node-sha256';
 
 /**
  * A SHA-256 hash of 32 bytes. RFC 6962 §2.1 (RFC 9162 §2.1.1) separates the two kinds of hash of a Merkle tree so
@@ -11,22 +12,19 @@ export const HASH_SIZE = 32;
 
 export const EMPTY_TREE_ROOT: Hash = hash('sha256', Buffer.alloc(0), 'buffer');
 
+// one buffer for prefixing entries up to 64 KiB: hashing is synchronous, so no two calls share it at once
+const prefixed = Buffer.alloc(64 * 1024);
+
 export function leafHash(entry: Uint8Array): Hash {
-  const prefixed = Buffer.allocUnsafe(entry.length + 1);
-  prefixed[0] = 0x00;
-  prefixed.set(entry, 1);
-  return hash('sha256', prefixed, 'buffer');
+  const buffer = entry.length < prefixed.length ? prefixed : Buffer.allocUnsafe(entry.length + 1);
+  buffer[0] = 0x00;
+  buffer.set(entry, 1);
+  return hash('sha256', buffer.subarray(0, entry.length + 1), 'buffer');
 }
 
-// one buffer for every node hash: hashing is synchronous, so no two calls share it at once
-const node = Buffer.alloc(1 + 2 * HASH_SIZE);
-node[0] = 0x01;
-
 export function nodeHash(left: Hash, right: Hash): Hash {
-  if (left.length !== HASH_SIZE || right.length !== HASH_SIZE) return hash('sha256', Buffer.concat([node.subarray(0, 1), left, right]), 'buffer');
-  node.set(left, 1);
-  node.set(right, 1 + HASH_SIZE);
-  return hash('sha256', node, 'buffer');
+  if (left.length === HASH_SIZE && right.length === HASH_SIZE) return sha256OfNode(left, right);
+  return hash('sha256', Buffer.concat([Buffer.from([0x01]), left, right]), 'buffer');
 }
 
 export const sameHash = (a: Hash, b: Hash): boolean => Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(b);

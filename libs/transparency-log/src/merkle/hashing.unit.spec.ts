@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import fc from 'fast-check';
 import { EMPTY_TREE_ROOT, leafHash, nodeHash, strictBase64 } from './hashing';
 
 // Known answers of transparency-dev/merkle's rfc6962/rfc6962_test.go (each checkable with sha256sum, as there).
@@ -18,6 +20,15 @@ describe('RFC 6962 hashing', () => {
     const [a, b] = [leafHash(Buffer.from('Hello')), leafHash(Buffer.from('World'))];
     expect(hex(nodeHash(a, b))).not.toBe(hex(nodeHash(b, a)));
     expect(hex(nodeHash(a, b))).not.toBe(hex(leafHash(Buffer.concat([a, b]))));
+  });
+
+  it("hashes 32-byte children (in TypeScript, for speed) exactly as node:crypto's SHA-256 does", () => {
+    const reference = (l: Uint8Array, r: Uint8Array) => createHash('sha256').update(Buffer.from([1])).update(l).update(r).digest('hex');
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 32, maxLength: 32 }), fc.uint8Array({ minLength: 32, maxLength: 32 }), (l, r) => expect(hex(nodeHash(l, r))).toBe(reference(l, r))),
+      { numRuns: 2000 },
+    );
+    for (const byte of [0x00, 0x7f, 0x80, 0xff]) expect(hex(nodeHash(Buffer.alloc(32, byte), Buffer.alloc(32, 255 - byte)))).toBe(reference(Buffer.alloc(32, byte), Buffer.alloc(32, 255 - byte)));
   });
 
   it('reads base64 only in its one canonical, padded form', () => {
