@@ -52,6 +52,12 @@ function trustProblem({ origin, logKeys, witnesses = [], quorum = 0 }: Checkpoin
   const notWitness = witnesses.find((key) => key.type !== 'cosignature/v1');
   if (notWitness) return `witness key ${keyLabel(notWitness.name, notWitness.id)} is a ${notWitness.type} key, not a cosignature/v1 key`;
   if (!Number.isSafeInteger(quorum) || quorum < 0 || quorum > witnesses.length) return `a quorum of ${quorum} cannot be met by ${witnesses.length} trusted witnesses`;
+  const hex = (key: VerifierKey) => Buffer.from(key.publicKey).toString('hex');
+  const logPublicKeys = new Set(logKeys.map(hex));
+  const both = witnesses.find((key) => logPublicKeys.has(hex(key)));
+  if (both) return `${both.name}'s public key is trusted both as the log's and as a witness's: a witness must be someone other than the log`;
+  const distinct = new Set(witnesses.map(hex));
+  if (distinct.size < witnesses.length) return 'two trusted witnesses share a public key: they would count twice towards the quorum';
   return undefined;
 }
 

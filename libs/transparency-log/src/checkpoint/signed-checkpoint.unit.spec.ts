@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { MerkleTree } from '../merkle/merkle-tree';
 import { cosign } from '../note/cosignature';
+import { openNote } from '../note/open-note';
 import { generateKeyPair, parseSigningKey, verifierKeyOf, type SigningKey } from '../note/keys';
 import { checkExtends, findSplitViews } from './misbehaviour';
 import { signCheckpoint, verifyCheckpoint, type CheckpointTrust, type VerifiedCheckpoint } from './signed-checkpoint';
@@ -66,6 +67,16 @@ describe('a signed checkpoint', () => {
     expect(verifyCheckpoint(note, { ...TRUST, logKeys: [W1.verifierKey] }).ok).toBe(false);
     expect(verifyCheckpoint(note, { ...TRUST, witnesses: [LOG.verifierKey] }).ok).toBe(false);
     expect(verifyCheckpoint(note, { ...TRUST, quorum: 4 })).toEqual({ ok: false, reason: "the verifier's configuration: a quorum of 4 cannot be met by 3 trusted witnesses" });
+    const logAsWitness = value(verifierKeyOf(ORIGIN, 'cosignature/v1', LOG.verifierKey.publicKey));
+    expect(verifyCheckpoint(note, { ...TRUST, witnesses: [logAsWitness] })).toEqual({
+      ok: false,
+      reason: `the verifier's configuration: ${ORIGIN}'s public key is trusted both as the log's and as a witness's: a witness must be someone other than the log`,
+    });
+    const w1Again = value(verifierKeyOf('witness.example/w1-again', 'cosignature/v1', W1.verifierKey.publicKey));
+    expect(verifyCheckpoint(note, { ...TRUST, witnesses: [W1.verifierKey, w1Again], quorum: 2 })).toEqual({
+      ok: false,
+      reason: "the verifier's configuration: two trusted witnesses share a public key: they would count twice towards the quorum",
+    });
   });
 
   it('keeps a log key that rotates: either trusted key verifies', () => {
@@ -102,10 +113,11 @@ describe('witnesses and their quorum', () => {
     expect(verifyCheckpoint(`${note}— witness.example/w1 ${bytes.toString('base64')}\n`, TRUST).ok).toBe(false);
   });
 
-  it('a witness key is a cosignature/v1 key: as a plain Ed25519 key it is another key', () => {
-    const plain = value(verifierKeyOf(W1.name, 'ed25519', W1.verifierKey.publicKey));
+  it('a witness counts only among the witnesses: not trusted as one, its cosignature is set aside', () => {
     expect(value(verifyCheckpoint(cosigned(note, [W1]), { ...TRUST, witnesses: [] })).cosignatures).toEqual([]);
-    expect(verifyCheckpoint(cosigned(note, [W1]), { ...TRUST, logKeys: [LOG.verifierKey, plain] }).ok).toBe(true);
+    // and its key as a plain Ed25519 key has another key ID: the cosignature line is not that key's
+    const plain = value(verifierKeyOf(W1.name, 'ed25519', W1.verifierKey.publicKey));
+    expect(value(openNote(cosigned(note, [W1]), [LOG.verifierKey, plain])).verified.map((v) => v.key)).toEqual([LOG.verifierKey]);
   });
 });
 

@@ -1,5 +1,5 @@
 import { reject, type Outcome } from '../outcome';
-import { leafHash, type Hash } from './hashing';
+import { HASH_SIZE, leafHash, type Hash } from './hashing';
 import { MemoryNodeHashes, type StoredNode } from './node-hashes';
 import { CompactRange } from './compact-range';
 import { consistencyProof, inclusionProof, rootAt } from './proofs';
@@ -23,6 +23,7 @@ export class MerkleTree {
   }
 
   appendLeafHash(leaf: Hash): StoredNode[] {
+    if (leaf.length !== HASH_SIZE) throw new Error(`a leaf hash is ${HASH_SIZE} bytes, not ${leaf.length}`);
     const completed = this.edge.append(leaf);
     this.nodes.put(completed);
     return completed;
