@@ -29,8 +29,6 @@ export function nodeHash(left: Hash, right: Hash): Hash {
 
 export const sameHash = (a: Hash, b: Hash): boolean => Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(b);
 
-export const isHash = (value: Uint8Array): boolean => value.length === HASH_SIZE;
-
 export const base64 = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
 
 /** The bytes of standard base64 (RFC 4648 §4, padded) written the one way it encodes them, or undefined. */
