@@ -8,15 +8,17 @@ import { batchAppends, commandAppends, replay, streamReads } from './benchmarks/
 import { lifecycleLatency, lifecycleThroughput } from './benchmarks/lifecycle';
 import { restReads } from './benchmarks/rest-reads';
 import { startup } from './benchmarks/startup';
+import { inclusionProof, offlineVerification } from './benchmarks/transparency-log';
 
 /**
  * `npm run bench [-- <name> …]`: runs the benchmarks (all, or the named ones) on a fresh database and writes
  * bench/results/latest.json and bench/results/latest.md (a run of some benchmarks replaces theirs and keeps the others'
  * results, each with the machine and time it was measured on). Settings: BENCH_ROUNDS (3), BENCH_DURATION_MS (5000),
  * BENCH_REPLAY_EVENTS (1000000), BENCH_LIFECYCLES (50), BENCH_LIFECYCLE_RATE (50), BENCH_LIFECYCLE_SECONDS (20),
- * BENCH_RECORDED_DEPLOYMENTS (10000), BENCH_READ_RATE (1000), BENCH_READ_CONNECTIONS (10), BENCH_READ_SECONDS (20).
+ * BENCH_RECORDED_DEPLOYMENTS (10000), BENCH_READ_RATE (1000), BENCH_READ_CONNECTIONS (10), BENCH_READ_SECONDS (20),
+ * BENCH_TLOG_ENTRIES (1000000), BENCH_TLOG_PROOFS (10000).
  */
-const BENCHMARKS: Benchmark[] = [commandAppends, batchAppends, streamReads, replay, lifecycleLatency, lifecycleThroughput, restReads, startup];
+const BENCHMARKS: Benchmark[] = [commandAppends, batchAppends, streamReads, replay, lifecycleLatency, lifecycleThroughput, restReads, startup, inclusionProof, offlineVerification];
 
 type Machine = Awaited<ReturnType<typeof machine>>;
 type Measured = BenchmarkResult & { name: string; title: string; goal: string; machine?: Machine };
