@@ -1,7 +1,7 @@
 export * from './topics';
 export * from './event-type';
 export type { JsonSchema } from './json-schema';
-export { arrayOf, identifier, label, objectOf, text, timestamp } from './json-schema';
+export { arrayOf, enumOf, identifier, label, mapOf, objectOf, orNull, stringOf, taggedUnion, text, timestamp, Type, type PayloadsOf, type Static } from './json-schema';
 export * from './vocabulary';
 export * from './planning';
 export * from './verification';
