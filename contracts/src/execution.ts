@@ -217,7 +217,7 @@ export const BackupRestored = objectOf({ deploymentId, snapshotRef, restoredAt: 
 export type BackupRestored = Static<typeof BackupRestored>;
 
 /** Evidence of manual work: what it is, and where it is kept (a photo, a signed form, serial numbers). */
-const evidenceSchema = objectOf({ description: text(500), reference: text(1000) });
+export const evidenceSchema = objectOf({ description: text(500), reference: text(1000) });
 export type Evidence = Static<typeof evidenceSchema>;
 
 /** A step that a person performs (hardware installation, a physical check), assigned to a role. */

@@ -1,6 +1,6 @@
 export * from './topics';
 export * from './event-type';
-export type { JsonSchema } from './json-schema';
+export type { BodyRule, JsonSchema } from './json-schema';
 export { arrayOf, enumOf, identifier, label, mapOf, objectOf, orNull, stringOf, taggedUnion, text, timestamp, Type, type PayloadsOf, type Static } from './json-schema';
 export * from './vocabulary';
 export * from './planning';
@@ -9,6 +9,10 @@ export * from './execution';
 export * from './records';
 export * from './model-review';
 export * from './request-deployment';
+export * from './planning-requests';
+export * from './records-requests';
+export * from './model-review-requests';
+export * from './execution-requests';
 export * from './itsm';
 export * from './itam';
 export * from './weekly-windows';

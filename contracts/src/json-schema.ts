@@ -15,6 +15,12 @@ export type PayloadsOf<Schemas extends Record<string, TSchema>> = { [Name in key
 /** A string schema whose type keeps its options, so code can read them (`modelNameSchema.pattern`). */
 export const stringOf = <const O extends TStringOptions>(options: O): TString & O => Type.String(options) as TString & O;
 
+/**
+ * A rule across fields that JSON Schema cannot say (a window's end after its start), checked after the schema by the
+ * same pipe: null when the body keeps it, else the refusal in words.
+ */
+export type BodyRule<T> = (body: T) => string | null;
+
 /** Ids chosen by machines or ITSM suites: deployment ids (uuids), change ids (`CHG0012345`), release ids. */
 export const identifier = stringOf({ minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9][A-Za-z0-9._:/@+-]*$' });
 

@@ -322,7 +322,7 @@ export const ImprovementInitiativeRegistered = objectOf({
   /** the role that owns the initiative */
   ownerRole: role,
   /** ISO date (yyyy-mm-dd) */
-  dueDate: Type.String({ format: 'date' }),
+  dueDate: Type.String({ format: 'date', description: 'a date, yyyy-mm-dd' }),
   status: enumOf(INITIATIVE_STATUSES),
   registeredBy: person,
   registeredAt: timestamp,

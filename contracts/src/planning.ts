@@ -45,7 +45,7 @@ export const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday',
 export type Weekday = (typeof WEEKDAYS)[number];
 
 const environmentKindSchema = enumOf(ENVIRONMENT_KINDS);
-const localTime = Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$' });
+const localTime = Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$', description: 'a local time HH:MM' });
 const stringMap = mapOf(label(200), 50);
 
 /** Facts about the environment that verification checks components against. */
@@ -90,7 +90,8 @@ export type FreezePeriod = Static<typeof freezePeriodSchema>;
 const approvalPolicySchema = objectOf({ roles: arrayOf(label(64), 20), minimumApprovers: Type.Integer({ minimum: 0, maximum: 20 }) });
 export type ApprovalPolicy = Static<typeof approvalPolicySchema>;
 
-const environmentDefinitionSchema = objectOf({
+/** An environment as registered: its name, kind, place in the flow, facts, targets, windows, freezes and approvals. */
+export const environmentDefinitionSchema = objectOf({
   name: label(100),
   kind: environmentKindSchema,
   /** position in the flow of environments, 1 = first (development) */

@@ -113,7 +113,10 @@ export const SatisfactionResponseRecorded = objectOf({
 export type SatisfactionResponseRecorded = Static<typeof SatisfactionResponseRecorded>;
 
 /** A system's name, as GANTRY_API_KEYS names them too. */
-const apiKeyName = Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._@-]{0,127}$' });
+const apiKeyName = Type.String({
+  pattern: '^[A-Za-z0-9][A-Za-z0-9._@-]{0,127}$',
+  description: 'a system name: letters, digits, ".", "_", "@" and "-" (at most 128), starting with a letter or digit',
+});
 
 /**
  * An admin issued an API key for a system (an ITSM suite, a pipeline). Only the sha256 of the key travels and is

@@ -1,8 +1,8 @@
-import { BadRequestException, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { isRefused } from '@gantry/decider';
 import { EventStore, type EventMetadata, type NewEvent, type SqlClient } from '@gantry/event-store';
 import { loadAggregate, NotFound, retryOnStreamConflict, RuleRefused, StaleVersion, type RequestContext } from '@gantry/platform';
-import { validatePayload, type AcceptanceCriterion, type DeploymentRequested, type Window } from '@gantry/contracts';
+import type { AcceptanceCriterion, DeploymentRequested, RequestDeploymentBody, Window } from '@gantry/contracts';
 import { createHash, randomUUID } from 'node:crypto';
 import { environmentDecider, environmentStream } from '../environments';
 import { applyReservationEvents, lockReservationKeys, reservationsHolding } from '../schedule';
@@ -10,7 +10,6 @@ import { hasStarted, readActiveModels, readDeploymentProgress, readSucceededVers
 import { statusOf, type DeploymentStatus } from './deployment-status';
 import type { Deployment, DeploymentCommand, DeploymentEvent, PlanningFacts } from './deployment.decider';
 import { deploymentDecider, reservationOf } from './deployment.decider';
-import type { RequestDeploymentDto } from './request-deployment.dto';
 
 export const deploymentStream = (deploymentId: string) => ({ streamId: `Deployment-${deploymentId}`, streamType: 'Deployment' });
 
@@ -54,7 +53,7 @@ export const deploymentIdFor = (requester: string, idempotencyKey?: string): str
 const definedOnly = (value: object) => Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
 
 /** The request as recorded, from a validated body. */
-export const requestFrom = (body: RequestDeploymentDto, deploymentId: string, requestedBy: string, requestedAt: string): DeploymentRequested => ({
+export const requestFrom = (body: RequestDeploymentBody, deploymentId: string, requestedBy: string, requestedAt: string): DeploymentRequested => ({
   deploymentId,
   changeId: body.changeId,
   changeType: body.changeType,
@@ -83,12 +82,9 @@ export const requestFrom = (body: RequestDeploymentDto, deploymentId: string, re
 export class Deployments {
   constructor(private readonly store: EventStore) {}
 
-  async request(body: RequestDeploymentDto, context: RequestContext): Promise<DeploymentView> {
+  async request(body: RequestDeploymentBody, context: RequestContext): Promise<DeploymentView> {
     const deploymentId = deploymentIdFor(context.identity.subject, context.idempotencyKey);
     const request = requestFrom(body, deploymentId, context.identity.subject, context.now.toISOString());
-    // The contract's schema is the last word on what a DeploymentRequested may hold (criterion parameters by type).
-    const invalid = validatePayload('DeploymentRequested', request);
-    if (invalid) throw new BadRequestException(invalid);
     return this.plan(request, context.identity.roles, context.metadata);
   }
 
