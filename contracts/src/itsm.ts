@@ -1,6 +1,6 @@
-import { identifier, label, objectOf, text, timestamp, type JsonSchema } from './json-schema';
-import { CHANGE_TYPES, requestDeploymentProperties, requestDeploymentRequired, type RequestDeployment } from './request-deployment';
 import type { ValidateFunction } from 'ajv/dist/2020';
+import { enumOf, identifier, label, objectOf, text, timestamp, Type, type Static } from './json-schema';
+import { CHANGE_TYPES, requestDeploymentProperties } from './request-deployment';
 import { createAjv } from './validation';
 
 /**
@@ -9,18 +9,23 @@ import { createAjv } from './validation';
  * change's state is `authorised` by the event's nature); a `ChangeCancelled` cancels the change's deployments that
  * have not started.
  */
-export type ChangeAuthorized = Omit<RequestDeployment, 'changeState' | 'freezeOverride'> & {
-  changeType: NonNullable<RequestDeployment['changeType']>;
-  /** who authorised the change in change enablement */
-  authorisedBy?: string;
-};
+const { changeState: _state, freezeOverride: _override, ...authorisedProperties } = requestDeploymentProperties;
 
-export interface ChangeCancelled {
-  changeId: string;
-  reason: string;
-  cancelledBy?: string;
-  cancelledAt?: string;
-}
+export const ChangeAuthorized = objectOf({
+  ...authorisedProperties,
+  changeType: enumOf(CHANGE_TYPES),
+  /** who authorised the change in change enablement */
+  authorisedBy: Type.Optional(label(256)),
+});
+export type ChangeAuthorized = Static<typeof ChangeAuthorized>;
+
+export const ChangeCancelled = objectOf({
+  changeId: identifier,
+  reason: text(),
+  cancelledBy: Type.Optional(label(256)),
+  cancelledAt: Type.Optional(timestamp),
+});
+export type ChangeCancelled = Static<typeof ChangeCancelled>;
 
 /** CloudEvents `type` of the inbound change events. */
 export const ITSM_CHANGE_EVENT_TYPES = {
@@ -29,15 +34,7 @@ export const ITSM_CHANGE_EVENT_TYPES = {
 } as const;
 export type ItsmChangeEventName = keyof typeof ITSM_CHANGE_EVENT_TYPES;
 
-const { changeState: _state, freezeOverride: _override, ...authorisedProperties } = requestDeploymentProperties;
-
-export const itsmChangeEventSchemas: Record<ItsmChangeEventName, JsonSchema> = {
-  ChangeAuthorized: objectOf(
-    { ...authorisedProperties, changeType: { type: 'string', enum: [...CHANGE_TYPES] }, authorisedBy: label(256) },
-    [...requestDeploymentRequired, 'changeType'],
-  ),
-  ChangeCancelled: objectOf({ changeId: identifier, reason: text(), cancelledBy: label(256), cancelledAt: timestamp }, ['changeId', 'reason']),
-};
+export const itsmChangeEventSchemas = { ChangeAuthorized, ChangeCancelled };
 
 /**
  * Inbound from the service desk on `itsm.incidents.v1`. An incident is linked to a deployment, or to a change (then it
@@ -46,22 +43,29 @@ export const itsmChangeEventSchemas: Record<ItsmChangeEventName, JsonSchema> = {
 export const INCIDENT_SEVERITIES = ['critical', 'high', 'medium', 'low'] as const;
 export type IncidentSeverity = (typeof INCIDENT_SEVERITIES)[number];
 
-export interface IncidentLinked {
-  incidentId: string;
-  /** at least one of deploymentId and changeId */
-  deploymentId?: string;
-  changeId?: string;
-  severity: IncidentSeverity;
-  openedAt: string;
-  title?: string;
-  /** the incident in the service desk */
-  url?: string;
-}
+export const IncidentLinked = objectOf(
+  {
+    incidentId: identifier,
+    /** at least one of deploymentId and changeId */
+    deploymentId: Type.Optional(identifier),
+    changeId: Type.Optional(identifier),
+    severity: enumOf(INCIDENT_SEVERITIES),
+    openedAt: timestamp,
+    title: Type.Optional(text(500)),
+    /** the incident in the service desk */
+    url: Type.Optional(Type.String({ minLength: 1, maxLength: 2000, pattern: '^https?://' })),
+  },
+  {
+    anyOf: [
+      { properties: { deploymentId: identifier }, required: ['deploymentId'] },
+      { properties: { changeId: identifier }, required: ['changeId'] },
+    ],
+  },
+);
+export type IncidentLinked = Static<typeof IncidentLinked>;
 
-export interface IncidentResolved {
-  incidentId: string;
-  resolvedAt: string;
-}
+export const IncidentResolved = objectOf({ incidentId: identifier, resolvedAt: timestamp });
+export type IncidentResolved = Static<typeof IncidentResolved>;
 
 export const ITSM_INCIDENT_EVENT_TYPES = {
   IncidentLinked: 'itsm.incidents.IncidentLinked.v1',
@@ -69,27 +73,7 @@ export const ITSM_INCIDENT_EVENT_TYPES = {
 } as const;
 export type ItsmIncidentEventName = keyof typeof ITSM_INCIDENT_EVENT_TYPES;
 
-export const itsmIncidentEventSchemas: Record<ItsmIncidentEventName, JsonSchema> = {
-  IncidentLinked: {
-    ...objectOf(
-      {
-        incidentId: identifier,
-        deploymentId: identifier,
-        changeId: identifier,
-        severity: { type: 'string', enum: [...INCIDENT_SEVERITIES] },
-        openedAt: timestamp,
-        title: text(500),
-        url: { type: 'string', minLength: 1, maxLength: 2000, pattern: '^https?://' },
-      },
-      ['incidentId', 'severity', 'openedAt'],
-    ),
-    anyOf: [
-      { properties: { deploymentId: identifier }, required: ['deploymentId'] },
-      { properties: { changeId: identifier }, required: ['changeId'] },
-    ],
-  },
-  IncidentResolved: objectOf({ incidentId: identifier, resolvedAt: timestamp }, ['incidentId', 'resolvedAt']),
-};
+export const itsmIncidentEventSchemas = { IncidentLinked, IncidentResolved };
 
 const ajv = createAjv();
 const validators: Record<string, ValidateFunction> = Object.fromEntries(

@@ -1,17 +1,7 @@
-import { arrayOf, identifier, label, objectOf, text, timestamp, type JsonSchema } from './json-schema';
-import { DEPLOYMENT_OUTCOMES, type DeploymentOutcome } from './records';
+import { arrayOf, enumOf, identifier, label, objectOf, orNull, stringOf, taggedUnion, text, timestamp, Type, type PayloadsOf, type Static } from './json-schema';
+import { DEPLOYMENT_OUTCOMES } from './records';
 import { FEEDBACK_TOPICS, type FeedbackTopic } from './topics';
-import {
-  acceptanceCriteriaSchema,
-  COMPONENT_KINDS,
-  DEPLOYMENT_KINDS,
-  deploymentKindSchema,
-  modelRefSchema,
-  type AcceptanceCriterion,
-  type ComponentKind,
-  type DeploymentKind,
-  type ModelRef,
-} from './vocabulary';
+import { acceptanceCriteriaSchema, COMPONENT_KINDS, DEPLOYMENT_KINDS, deploymentKindSchema, modelRefSchema } from './vocabulary';
 
 /*
  * Deployment models (domain.md, steps 2 and 9): an agreed, versioned way to deploy a class of components.
@@ -42,162 +32,204 @@ export type RollbackPolicy = (typeof ROLLBACK_POLICIES)[number];
 export const MODEL_STRATEGY_TYPES = ['big-bang', 'progressive', 'canary', 'blue-green'] as const;
 export type ModelStrategyType = (typeof MODEL_STRATEGY_TYPES)[number];
 
+export const LIMITS_OF_MODELS = {
+  listItems: 50,
+  waves: 100,
+  steps: 20,
+  gates: 20,
+  manualSteps: 100,
+  roles: 20,
+} as const;
+
+const role = label(64);
+const roles = (min = 0) => arrayOf(role, LIMITS_OF_MODELS.roles, min, { uniqueItems: true });
+const environmentKind = enumOf(ENVIRONMENT_KINDS);
+const share = Type.Number({ exclusiveMinimum: 0, maximum: 1 });
+const count = Type.Integer({ minimum: 0, maximum: 1_000_000 });
+const person = label(256);
+const version = Type.Integer({ minimum: 1 });
+const laterVersion = orNull(version);
+const unique = { uniqueItems: true };
+
+/** The model's name: an identifier, as it appears in URLs and in every `ModelRef`. */
+export const modelNameSchema = stringOf({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$' });
+
 /** Which deployments a model is meant for: a deployment matches when each list contains its value (`serviceTags`: when empty, or when the service has one of them). */
-export interface ModelApplicability {
+export const modelApplicabilitySchema = objectOf({
   /** kinds of deployment the model is for; `removal` alone makes a retirement model; at least one */
-  deploymentKinds: DeploymentKind[];
+  deploymentKinds: arrayOf(deploymentKindSchema, DEPLOYMENT_KINDS.length, 1, unique),
   /** kinds of service component the model deploys; at least one */
-  componentKinds: ComponentKind[];
+  componentKinds: arrayOf(enumOf(COMPONENT_KINDS), COMPONENT_KINDS.length, 1, unique),
   /** where the components come from; at least one */
-  componentSources: ComponentSource[];
+  componentSources: arrayOf(enumOf(COMPONENT_SOURCES), COMPONENT_SOURCES.length, 1, unique),
   /** kinds of environment the model deploys into; at least one */
-  environmentKinds: EnvironmentKind[];
+  environmentKinds: arrayOf(environmentKind, ENVIRONMENT_KINDS.length, 1, unique),
   /** tags of the services the model is for (e.g. `customer-facing`); empty: any service */
-  serviceTags: string[];
-}
+  serviceTags: arrayOf(label(100), LIMITS_OF_MODELS.listItems, 0, unique),
+});
+export type ModelApplicability = Static<typeof modelApplicabilitySchema>;
 
 /** Thresholds a canary wave is analysed against before the next step. */
-export interface CanaryAnalysis {
+export const canaryAnalysisSchema = objectOf({
   /** largest share of failed requests (0..1) that still passes */
-  maxErrorRate: number;
+  maxErrorRate: Type.Number({ minimum: 0, maximum: 1 }),
   /** largest 95th-percentile latency, in milliseconds, that still passes */
-  maxP95LatencyMs: number;
-}
+  maxP95LatencyMs: Type.Integer({ minimum: 1, maximum: 600_000 }),
+});
+export type CanaryAnalysis = Static<typeof canaryAnalysisSchema>;
 
-/** How the targets of an environment are moved to the new version. */
-export type ModelStrategy =
-  /** every target at once */
-  | { type: 'big-bang' }
-  /** waves of targets or sites; `waves[i]` is the share (0..1] of the targets in wave i, the shares add up to 1 */
-  | { type: 'progressive'; waves: number[] }
-  /**
-   * a small fraction first, metrics decide: `steps` are the cumulative shares (0..1] of targets (or traffic) after
-   * each step, strictly increasing and ending at 1; each step is analysed against `analysis`
-   */
-  | { type: 'canary'; steps: number[]; analysis: CanaryAnalysis }
-  /** two identical environments; traffic switches once the idle side is verified */
-  | { type: 'blue-green' };
+/** How the targets of an environment are moved to the new version; each strategy admits exactly its own parameters. */
+export const modelStrategySchema = taggedUnion(
+  MODEL_STRATEGY_TYPES,
+  {},
+  {
+    /** every target at once */
+    'big-bang': {},
+    /** waves of targets or sites; `waves[i]` is the share (0..1] of the targets in wave i, the shares add up to 1 */
+    progressive: { waves: arrayOf(share, LIMITS_OF_MODELS.waves) },
+    /**
+     * a small fraction first, metrics decide: `steps` are the cumulative shares (0..1] of targets (or traffic) after
+     * each step, strictly increasing and ending at 1; each step is analysed against `analysis`
+     */
+    canary: { steps: arrayOf(share, LIMITS_OF_MODELS.steps), analysis: canaryAnalysisSchema },
+    /** two identical environments; traffic switches once the idle side is verified */
+    'blue-green': {},
+  },
+);
+export type ModelStrategy = Static<typeof modelStrategySchema>;
 
 /** A human approval required before deploying into an environment of one kind. */
-export interface ModelGate {
+export const modelGateSchema = objectOf({
   /** the environment kind the gate guards; must be on the environment flow */
-  environmentKind: EnvironmentKind;
+  environmentKind,
   /** roles whose members may approve; at least one */
-  roles: string[];
+  roles: roles(),
   /** minimum number of distinct approvers (the requester never counts); at least 1 */
-  minApprovers: number;
-}
+  minApprovers: Type.Integer({ minimum: 0, maximum: 20 }),
+});
+export type ModelGate = Static<typeof modelGateSchema>;
 
 /** Template of a manual step (hardware and physical work), assigned to a role and completed with evidence. */
-export interface ManualStepTemplate {
+export const manualStepTemplateSchema = objectOf({
   /** what the person does */
-  instruction: string;
+  instruction: text(),
   /** the role that performs the step */
-  role: string;
+  role,
   /** whether completing the step needs evidence (photo, signed form, serial numbers) */
-  evidenceRequired: boolean;
-}
+  evidenceRequired: Type.Boolean(),
+});
+export type ManualStepTemplate = Static<typeof manualStepTemplateSchema>;
+export const manualStepsSchema = arrayOf(manualStepTemplateSchema, LIMITS_OF_MODELS.manualSteps);
 
 /** The quality a component version must show before it is deployed (checked by verification). */
-export interface QualityThresholds {
+export const qualityThresholdsSchema = objectOf({
   /** minimum share (0..1) of passed tests in the version's quality evidence */
-  minTestPassRatio: number;
+  minTestPassRatio: Type.Number({ minimum: 0, maximum: 1 }),
   /** maximum number of known critical vulnerabilities */
-  maxCriticalVulnerabilities: number;
+  maxCriticalVulnerabilities: count,
   /** maximum number of known high vulnerabilities */
-  maxHighVulnerabilities: number;
-}
+  maxHighVulnerabilities: count,
+});
+export type QualityThresholds = Static<typeof qualityThresholdsSchema>;
+
+export const automationLevelSchema = enumOf(AUTOMATION_LEVELS);
 
 /** Which roles plan, execute and verify deployments made with the model. */
-export interface ModelResponsibilities {
-  plan: string[];
-  execute: string[];
-  verify: string[];
-}
+export const modelResponsibilitiesSchema = objectOf({ plan: roles(1), execute: roles(1), verify: roles(1) });
+export type ModelResponsibilities = Static<typeof modelResponsibilitiesSchema>;
 
-/** The content of one version of a deployment model. */
-export interface DeploymentModelContent {
+/**
+ * The content of one version of a deployment model. The schema checks shapes and ranges; rules across fields (a
+ * canary needs steps, a gate needs approvers, the flow must not be empty …) are the decider's, refused with a precise
+ * reason.
+ */
+export const deploymentModelContentSchema = objectOf({
   /** the model's id, fixed for all its versions: `in-house-software-ci-cd` (identifier characters only) */
-  name: string;
+  name: modelNameSchema,
   /** what the model is for and when to choose it */
-  description: string;
+  description: text(),
   /** which deployments the model is meant for */
-  applicability: ModelApplicability;
+  applicability: modelApplicabilitySchema,
   /** how the targets of one environment are moved */
-  strategy: ModelStrategy;
+  strategy: modelStrategySchema,
   /** the ordered environment kinds a release passes through, e.g. test → staging → production; at least one */
-  environmentFlow: EnvironmentKind[];
+  environmentFlow: arrayOf(environmentKind, ENVIRONMENT_KINDS.length),
   /** human approvals per environment kind; an environment kind without a gate needs no approval */
-  gates: ModelGate[];
+  gates: arrayOf(modelGateSchema, LIMITS_OF_MODELS.gates),
   /** how much of the deployment is automated; `automatic` admits no manual steps */
-  automationLevel: AutomationLevel;
+  automationLevel: automationLevelSchema,
   /** manual step templates, in order; required when the automation level is `manual` */
-  manualSteps: ManualStepTemplate[];
+  manualSteps: manualStepsSchema,
   /** the quality a component version must show */
-  qualityThresholds: QualityThresholds;
+  qualityThresholds: qualityThresholdsSchema,
   /** whether the component set must include documentation */
-  documentationRequired: boolean;
+  documentationRequired: Type.Boolean(),
   /** whether a backup of the current state is taken before execution */
-  backupRequired: boolean;
+  backupRequired: Type.Boolean(),
   /** what happens when a wave, an analysis or the deployment verification fails */
-  rollbackPolicy: RollbackPolicy;
+  rollbackPolicy: enumOf(ROLLBACK_POLICIES),
   /** acceptance criteria every deployment with this model gets, before those of the request */
-  acceptanceCriteria: AcceptanceCriterion[];
+  acceptanceCriteria: acceptanceCriteriaSchema,
   /** who plans, executes and verifies */
-  responsibilities: ModelResponsibilities;
-}
+  responsibilities: modelResponsibilitiesSchema,
+});
+export type DeploymentModelContent = Static<typeof deploymentModelContentSchema>;
 
 /** A version of a model was drafted (the first version, or a change to the pending draft before it is published). */
-export interface DeploymentModelDrafted {
+export const DeploymentModelDrafted = objectOf({
   /** the model's name (= `content.name`) */
-  name: string;
+  name: modelNameSchema,
   /** the draft's version number */
-  version: number;
-  content: DeploymentModelContent;
-  draftedBy: string;
-  draftedAt: string;
-}
+  version,
+  content: deploymentModelContentSchema,
+  draftedBy: person,
+  draftedAt: timestamp,
+});
+export type DeploymentModelDrafted = Static<typeof DeploymentModelDrafted>;
 
 /**
  * A version was published: immutable from now on and the model's one active version. The version it `supersedes`
  * (the previously active one, if any) is no longer active.
  */
-export interface DeploymentModelPublished {
-  name: string;
-  version: number;
+export const DeploymentModelPublished = objectOf({
+  name: modelNameSchema,
+  version,
   /** the full content of the published version */
-  content: DeploymentModelContent;
+  content: deploymentModelContentSchema,
   /** the version that was active until now; `null` for the first publication */
-  supersedes: number | null;
-  publishedBy: string;
-  publishedAt: string;
-}
+  supersedes: laterVersion,
+  publishedBy: person,
+  publishedAt: timestamp,
+});
+export type DeploymentModelPublished = Static<typeof DeploymentModelPublished>;
 
 /** A new draft (version n+1) was started from the active version n, usually after a review. */
-export interface DeploymentModelRevised {
-  name: string;
+export const DeploymentModelRevised = objectOf({
+  name: modelNameSchema,
   /** the new draft's version number */
-  version: number;
+  version,
   /** the version it was revised from */
-  basedOn: number;
-  content: DeploymentModelContent;
+  basedOn: version,
+  content: deploymentModelContentSchema,
   /** the review that asked for the revision, if any */
-  reviewId: string | null;
-  revisedBy: string;
-  revisedAt: string;
-}
+  reviewId: orNull(identifier),
+  revisedBy: person,
+  revisedAt: timestamp,
+});
+export type DeploymentModelRevised = Static<typeof DeploymentModelRevised>;
 
 /** The model was retired: it has no active version any more and cannot be published again. */
-export interface DeploymentModelRetired {
-  name: string;
+export const DeploymentModelRetired = objectOf({
+  name: modelNameSchema,
   /** the version that was active until now; `null` when no version had been published */
-  version: number | null;
+  version: laterVersion,
   /** the content of that version (or of the unpublished draft) */
-  content: DeploymentModelContent;
-  reason: string;
-  retiredBy: string;
-  retiredAt: string;
-}
+  content: deploymentModelContentSchema,
+  reason: text(),
+  retiredBy: person,
+  retiredAt: timestamp,
+});
+export type DeploymentModelRetired = Static<typeof DeploymentModelRetired>;
 
 /*
  * Reviews of a deployment model (domain.md, step 9). A model's reviews form one stream, so that a model never has
@@ -212,410 +244,168 @@ export type ReviewTrigger = (typeof REVIEW_TRIGGERS)[number];
 export const REVIEW_DECISIONS = ['keep', 'revise', 'retire'] as const;
 export type ReviewDecision = (typeof REVIEW_DECISIONS)[number];
 
-/** A failure cause and how many of the reviewed deployments it ended. */
-export interface RankedCause {
-  cause: string;
-  count: number;
-}
-
-/** Figures computed from the records' `DeploymentRecordClosed` events of the model's deployments in the period. */
-export interface ReviewFindings {
-  /** the closed deployments looked at: `closedAt` in (from, to]; `from` null = since the first one */
-  period: { from: string | null; to: string };
-  deploymentsReviewed: number;
-  succeeded: number;
-  failed: number;
-  rolledBack: number;
-  /** `cancelled` and `rejected` deployments: reviewed, but not counted as failures */
-  cancelledOrRejected: number;
-  /** succeeded ÷ (reviewed − cancelled or rejected); null when there is nothing to divide */
-  successRate: number | null;
-  /** rolled back in an environment named `production` */
-  productionRollbacks: number;
-  /** causes of failed and rolled-back deployments, most frequent first (a missing cause counts as `unknown`) */
-  failureCauses: RankedCause[];
-  /** lead time (requested → closed) percentiles over the reviewed deployments, in ms; null without deployments */
-  leadTimeP50Ms: number | null;
-  leadTimeP90Ms: number | null;
-  /** services and environments that used the model in the period: who must hear of a new version */
-  services: string[];
-  environments: string[];
-  deploymentIds: string[];
-}
-
-/** A review of a model was opened. */
-export interface ModelReviewOpened {
-  reviewId: string;
-  /** the model's name */
-  name: string;
-  /** the version active when the review opened */
-  version: number;
-  trigger: ReviewTrigger;
-  /** why, in words: `3 of the last 10 deployments failed or were rolled back (threshold 30%)` */
-  reason: string;
-  openedBy: string;
-  openedAt: string;
-}
-
-/** The review's findings, computed from the deployment records when it opened, and stored with it. */
-export interface ReviewFindingsComputed {
-  reviewId: string;
-  name: string;
-  findings: ReviewFindings;
-}
-
-/** A finding a reviewer recorded by hand (an observation the figures do not show). */
-export interface ReviewFindingRecorded {
-  reviewId: string;
-  name: string;
-  summary: string;
-  detail: string | null;
-  recordedBy: string;
-  recordedAt: string;
-}
-
 export const INITIATIVE_STATUSES = ['open', 'in-progress', 'done', 'dropped'] as const;
 export type InitiativeStatus = (typeof INITIATIVE_STATUSES)[number];
 
+/** `<model name>:<n>` */
+const reviewId = Type.String({ minLength: 3, maxLength: 120, pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*:[1-9][0-9]*$' });
+const namesList = arrayOf(label(), 10_000, 0, unique);
+const nullableMs = orNull(Type.Integer({ minimum: 0 }));
+
+/** A failure cause and how many of the reviewed deployments it ended. */
+export const rankedCauseSchema = objectOf({ cause: text(), count: Type.Integer({ minimum: 1 }) });
+export type RankedCause = Static<typeof rankedCauseSchema>;
+
+/** Figures computed from the records' `DeploymentRecordClosed` events of the model's deployments in the period. */
+export const reviewFindingsSchema = objectOf({
+  /** the closed deployments looked at: `closedAt` in (from, to]; `from` null = since the first one */
+  period: objectOf({ from: orNull(timestamp), to: timestamp }),
+  deploymentsReviewed: count,
+  succeeded: count,
+  failed: count,
+  rolledBack: count,
+  /** `cancelled` and `rejected` deployments: reviewed, but not counted as failures */
+  cancelledOrRejected: count,
+  /** succeeded ÷ (reviewed − cancelled or rejected); null when there is nothing to divide */
+  successRate: orNull(Type.Number({ minimum: 0, maximum: 1 })),
+  /** rolled back in an environment named `production` */
+  productionRollbacks: count,
+  /** causes of failed and rolled-back deployments, most frequent first (a missing cause counts as `unknown`) */
+  failureCauses: arrayOf(rankedCauseSchema, 10_000),
+  /** lead time (requested → closed) percentiles over the reviewed deployments, in ms; null without deployments */
+  leadTimeP50Ms: nullableMs,
+  leadTimeP90Ms: nullableMs,
+  /** services and environments that used the model in the period: who must hear of a new version */
+  services: namesList,
+  environments: namesList,
+  deploymentIds: arrayOf(identifier, 100_000, 0, unique),
+});
+export type ReviewFindings = Static<typeof reviewFindingsSchema>;
+
+/** A review of a model was opened. */
+export const ModelReviewOpened = objectOf({
+  reviewId,
+  /** the model's name */
+  name: modelNameSchema,
+  /** the version active when the review opened */
+  version,
+  trigger: enumOf(REVIEW_TRIGGERS),
+  /** why, in words: `3 of the last 10 deployments failed or were rolled back (threshold 30%)` */
+  reason: text(),
+  openedBy: person,
+  openedAt: timestamp,
+});
+export type ModelReviewOpened = Static<typeof ModelReviewOpened>;
+
+/** The review's findings, computed from the deployment records when it opened, and stored with it. */
+export const ReviewFindingsComputed = objectOf({ reviewId, name: modelNameSchema, findings: reviewFindingsSchema });
+export type ReviewFindingsComputed = Static<typeof ReviewFindingsComputed>;
+
+/** A finding a reviewer recorded by hand (an observation the figures do not show). */
+export const ReviewFindingRecorded = objectOf({
+  reviewId,
+  name: modelNameSchema,
+  summary: text(500),
+  detail: orNull(text(5000)),
+  recordedBy: person,
+  recordedAt: timestamp,
+});
+export type ReviewFindingRecorded = Static<typeof ReviewFindingRecorded>;
+
 /** An improvement initiative registered against a review. */
-export interface ImprovementInitiativeRegistered {
-  reviewId: string;
-  name: string;
-  initiativeId: string;
-  title: string;
-  description: string;
+export const ImprovementInitiativeRegistered = objectOf({
+  reviewId,
+  name: modelNameSchema,
+  initiativeId: identifier,
+  title: label(),
+  description: text(),
   /** the role that owns the initiative */
-  ownerRole: string;
+  ownerRole: role,
   /** ISO date (yyyy-mm-dd) */
-  dueDate: string;
-  status: InitiativeStatus;
-  registeredBy: string;
-  registeredAt: string;
-}
+  dueDate: Type.String({ format: 'date', description: 'a date, yyyy-mm-dd' }),
+  status: enumOf(INITIATIVE_STATUSES),
+  registeredBy: person,
+  registeredAt: timestamp,
+});
+export type ImprovementInitiativeRegistered = Static<typeof ImprovementInitiativeRegistered>;
 
 /** An improvement initiative moved on (started, done, dropped); allowed after its review closed too. */
-export interface ImprovementInitiativeStatusChanged {
-  reviewId: string;
-  name: string;
-  initiativeId: string;
-  status: InitiativeStatus;
-  changedBy: string;
-  changedAt: string;
-}
+export const ImprovementInitiativeStatusChanged = objectOf({
+  reviewId,
+  name: modelNameSchema,
+  initiativeId: identifier,
+  status: enumOf(INITIATIVE_STATUSES),
+  changedBy: person,
+  changedAt: timestamp,
+});
+export type ImprovementInitiativeStatusChanged = Static<typeof ImprovementInitiativeStatusChanged>;
 
 /**
  * A change to the model itself was requested from change enablement. Also published on
  * `gantry.feedback.change-enablement.v1`.
  */
-export interface ModelChangeRequested {
-  reviewId: string;
-  name: string;
+export const ModelChangeRequested = objectOf({
+  reviewId,
+  name: modelNameSchema,
   /** the version the change starts from */
-  version: number;
-  summary: string;
-  requestedBy: string;
-  requestedAt: string;
-}
+  version,
+  summary: text(),
+  requestedBy: person,
+  requestedAt: timestamp,
+});
+export type ModelChangeRequested = Static<typeof ModelChangeRequested>;
 
 /** The review ended with a decision. */
-export interface ModelReviewClosed {
-  reviewId: string;
-  name: string;
-  decision: ReviewDecision;
-  rationale: string;
-  closedBy: string;
-  closedAt: string;
-}
+export const ModelReviewClosed = objectOf({
+  reviewId,
+  name: modelNameSchema,
+  decision: enumOf(REVIEW_DECISIONS),
+  rationale: text(),
+  closedBy: person,
+  closedAt: timestamp,
+});
+export type ModelReviewClosed = Static<typeof ModelReviewClosed>;
 
 /** A version revised after a review was published; everyone who used the model in the reviewed period is told. */
-export interface DeploymentModelUpdateCommunicated {
-  reviewId: string;
-  name: string;
+export const DeploymentModelUpdateCommunicated = objectOf({
+  reviewId,
+  name: modelNameSchema,
   /** the newly published version */
-  version: number;
+  version,
   /** the version it supersedes */
-  previousVersion: number | null;
+  previousVersion: laterVersion,
   /** who must know: the services and environments that used the model in the reviewed period */
-  audience: { services: string[]; environments: string[] };
-  communicatedAt: string;
-}
+  audience: objectOf({ services: namesList, environments: namesList }),
+  communicatedAt: timestamp,
+});
+export type DeploymentModelUpdateCommunicated = Static<typeof DeploymentModelUpdateCommunicated>;
 
 /** A closed deployment counted once towards its model's outcome statistics (the input of model reviews). */
-export interface ModelOutcomeRecorded {
-  deploymentId: string;
+export const ModelOutcomeRecorded = objectOf({
+  deploymentId: identifier,
   /** `null`: the deployment was planned ad hoc */
-  model: ModelRef | null;
-  outcome: DeploymentOutcome;
-  closedAt: string;
-}
+  model: modelRefSchema,
+  outcome: enumOf(DEPLOYMENT_OUTCOMES),
+  closedAt: timestamp,
+});
+export type ModelOutcomeRecorded = Static<typeof ModelOutcomeRecorded>;
 
-export interface ModelReviewEventPayloads {
-  DeploymentModelDrafted: DeploymentModelDrafted;
-  DeploymentModelPublished: DeploymentModelPublished;
-  DeploymentModelRevised: DeploymentModelRevised;
-  DeploymentModelRetired: DeploymentModelRetired;
-  ModelReviewOpened: ModelReviewOpened;
-  ReviewFindingsComputed: ReviewFindingsComputed;
-  ReviewFindingRecorded: ReviewFindingRecorded;
-  ImprovementInitiativeRegistered: ImprovementInitiativeRegistered;
-  ImprovementInitiativeStatusChanged: ImprovementInitiativeStatusChanged;
-  ModelChangeRequested: ModelChangeRequested;
-  ModelReviewClosed: ModelReviewClosed;
-  DeploymentModelUpdateCommunicated: DeploymentModelUpdateCommunicated;
-  ModelOutcomeRecorded: ModelOutcomeRecorded;
-}
-
-export const LIMITS_OF_MODELS = {
-  listItems: 50,
-  waves: 100,
-  steps: 20,
-  gates: 20,
-  manualSteps: 100,
-  roles: 20,
-} as const;
-
-const role = label(64);
-const roles = (min = 0) => ({ ...arrayOf(role, LIMITS_OF_MODELS.roles, min), uniqueItems: true });
-const environmentKind = { type: 'string', enum: [...ENVIRONMENT_KINDS] } as const satisfies JsonSchema;
-const share = { type: 'number', exclusiveMinimum: 0, maximum: 1 } as const satisfies JsonSchema;
-const count = { type: 'integer', minimum: 0, maximum: 1_000_000 } as const satisfies JsonSchema;
-const person = label(256);
-
-/** The model's name: an identifier, as it appears in URLs and in every `ModelRef`. */
-export const modelNameSchema = { ...identifier, maxLength: 100, pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$' } as const satisfies JsonSchema;
-
-export const canaryAnalysisSchema = objectOf(
-  { maxErrorRate: { type: 'number', minimum: 0, maximum: 1 }, maxP95LatencyMs: { type: 'integer', minimum: 1, maximum: 600_000 } },
-  ['maxErrorRate', 'maxP95LatencyMs'],
-);
-export const manualStepsSchema = arrayOf(
-  objectOf({ instruction: text(), role, evidenceRequired: { type: 'boolean' } }, ['instruction', 'role', 'evidenceRequired']),
-  LIMITS_OF_MODELS.manualSteps,
-);
-export const qualityThresholdsSchema = objectOf(
-  { minTestPassRatio: { type: 'number', minimum: 0, maximum: 1 }, maxCriticalVulnerabilities: count, maxHighVulnerabilities: count },
-  ['minTestPassRatio', 'maxCriticalVulnerabilities', 'maxHighVulnerabilities'],
-);
-export const automationLevelSchema = { type: 'string', enum: [...AUTOMATION_LEVELS] } as const satisfies JsonSchema;
-
-const strategyParameters: Record<ModelStrategyType, { properties: Record<string, JsonSchema>; required: string[] }> = {
-  'big-bang': { properties: {}, required: [] },
-  progressive: { properties: { waves: arrayOf(share, LIMITS_OF_MODELS.waves) }, required: ['waves'] },
-  canary: {
-    properties: {
-      steps: arrayOf(share, LIMITS_OF_MODELS.steps),
-      analysis: canaryAnalysisSchema,
-    },
-    required: ['steps', 'analysis'],
-  },
-  'blue-green': { properties: {}, required: [] },
+export const modelReviewEventSchemas = {
+  DeploymentModelDrafted,
+  DeploymentModelPublished,
+  DeploymentModelRevised,
+  DeploymentModelRetired,
+  ModelReviewOpened,
+  ReviewFindingsComputed,
+  ReviewFindingRecorded,
+  ImprovementInitiativeRegistered,
+  ImprovementInitiativeStatusChanged,
+  ModelChangeRequested,
+  ModelReviewClosed,
+  DeploymentModelUpdateCommunicated,
+  ModelOutcomeRecorded,
 };
-
-/** Each strategy admits exactly its own parameters (the `then` branch closes the object), as acceptance criteria do. */
-const modelStrategySchema: JsonSchema = {
-  type: 'object',
-  required: ['type'],
-  properties: { type: { type: 'string', enum: [...MODEL_STRATEGY_TYPES] } },
-  allOf: MODEL_STRATEGY_TYPES.map((type) => ({
-    if: { type: 'object', required: ['type'], properties: { type: { const: type } } },
-    then: {
-      type: 'object',
-      required: strategyParameters[type].required,
-      properties: { type: true, ...strategyParameters[type].properties },
-      additionalProperties: false,
-    },
-  })),
-};
-
-/**
- * The content of a model version. The schema checks shapes and ranges; rules across fields (a canary needs steps,
- * a gate needs approvers, the flow must not be empty …) are the decider's, refused with a precise reason.
- */
-export const deploymentModelContentSchema: JsonSchema = objectOf(
-  {
-    name: modelNameSchema,
-    description: text(),
-    applicability: objectOf(
-      {
-        deploymentKinds: { ...arrayOf(deploymentKindSchema, DEPLOYMENT_KINDS.length, 1), uniqueItems: true },
-        componentKinds: { ...arrayOf({ type: 'string', enum: [...COMPONENT_KINDS] }, COMPONENT_KINDS.length, 1), uniqueItems: true },
-        componentSources: { ...arrayOf({ type: 'string', enum: [...COMPONENT_SOURCES] }, COMPONENT_SOURCES.length, 1), uniqueItems: true },
-        environmentKinds: { ...arrayOf(environmentKind, ENVIRONMENT_KINDS.length, 1), uniqueItems: true },
-        serviceTags: { ...arrayOf(label(100), LIMITS_OF_MODELS.listItems), uniqueItems: true },
-      },
-      ['deploymentKinds', 'componentKinds', 'componentSources', 'environmentKinds', 'serviceTags'],
-    ),
-    strategy: modelStrategySchema,
-    environmentFlow: arrayOf(environmentKind, ENVIRONMENT_KINDS.length),
-    gates: arrayOf(
-      objectOf({ environmentKind, roles: roles(), minApprovers: { type: 'integer', minimum: 0, maximum: 20 } }, ['environmentKind', 'roles', 'minApprovers']),
-      LIMITS_OF_MODELS.gates,
-    ),
-    automationLevel: automationLevelSchema,
-    manualSteps: manualStepsSchema,
-    qualityThresholds: qualityThresholdsSchema,
-    documentationRequired: { type: 'boolean' },
-    backupRequired: { type: 'boolean' },
-    rollbackPolicy: { type: 'string', enum: [...ROLLBACK_POLICIES] },
-    acceptanceCriteria: acceptanceCriteriaSchema,
-    responsibilities: objectOf({ plan: roles(1), execute: roles(1), verify: roles(1) }, ['plan', 'execute', 'verify']),
-  },
-  [
-    'name',
-    'description',
-    'applicability',
-    'strategy',
-    'environmentFlow',
-    'gates',
-    'automationLevel',
-    'manualSteps',
-    'qualityThresholds',
-    'documentationRequired',
-    'backupRequired',
-    'rollbackPolicy',
-    'acceptanceCriteria',
-    'responsibilities',
-  ],
-);
-
-const version = { type: 'integer', minimum: 1 } as const satisfies JsonSchema;
-
-/** `<model name>:<n>` */
-const reviewId = { type: 'string', minLength: 3, maxLength: 120, pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*:[1-9][0-9]*$' } as const satisfies JsonSchema;
-const namesList = { ...arrayOf(label(), 10_000), uniqueItems: true };
-const nullableMs = { type: ['integer', 'null'], minimum: 0 } as const satisfies JsonSchema;
-
-export const reviewFindingsSchema: JsonSchema = objectOf(
-  {
-    period: objectOf({ from: { type: ['string', 'null'], format: 'date-time', maxLength: 64 }, to: timestamp }, ['from', 'to']),
-    deploymentsReviewed: count,
-    succeeded: count,
-    failed: count,
-    rolledBack: count,
-    cancelledOrRejected: count,
-    successRate: { type: ['number', 'null'], minimum: 0, maximum: 1 },
-    productionRollbacks: count,
-    failureCauses: arrayOf(objectOf({ cause: text(), count: { type: 'integer', minimum: 1 } }, ['cause', 'count']), 10_000),
-    leadTimeP50Ms: nullableMs,
-    leadTimeP90Ms: nullableMs,
-    services: namesList,
-    environments: namesList,
-    deploymentIds: { ...arrayOf(identifier, 100_000), uniqueItems: true },
-  },
-  [
-    'period',
-    'deploymentsReviewed',
-    'succeeded',
-    'failed',
-    'rolledBack',
-    'cancelledOrRejected',
-    'successRate',
-    'productionRollbacks',
-    'failureCauses',
-    'leadTimeP50Ms',
-    'leadTimeP90Ms',
-    'services',
-    'environments',
-    'deploymentIds',
-  ],
-);
-
-export const modelReviewEventSchemas: Record<keyof ModelReviewEventPayloads, JsonSchema> = {
-  DeploymentModelDrafted: objectOf(
-    { name: modelNameSchema, version, content: deploymentModelContentSchema, draftedBy: person, draftedAt: timestamp },
-    ['name', 'version', 'content', 'draftedBy', 'draftedAt'],
-  ),
-  DeploymentModelPublished: objectOf(
-    {
-      name: modelNameSchema,
-      version,
-      content: deploymentModelContentSchema,
-      supersedes: { type: ['integer', 'null'], minimum: 1 },
-      publishedBy: person,
-      publishedAt: timestamp,
-    },
-    ['name', 'version', 'content', 'supersedes', 'publishedBy', 'publishedAt'],
-  ),
-  DeploymentModelRevised: objectOf(
-    {
-      name: modelNameSchema,
-      version,
-      basedOn: version,
-      content: deploymentModelContentSchema,
-      reviewId: { type: ['string', 'null'], minLength: 1, maxLength: 128, pattern: identifier.pattern },
-      revisedBy: person,
-      revisedAt: timestamp,
-    },
-    ['name', 'version', 'basedOn', 'content', 'reviewId', 'revisedBy', 'revisedAt'],
-  ),
-  DeploymentModelRetired: objectOf(
-    {
-      name: modelNameSchema,
-      version: { type: ['integer', 'null'], minimum: 1 },
-      content: deploymentModelContentSchema,
-      reason: text(),
-      retiredBy: person,
-      retiredAt: timestamp,
-    },
-    ['name', 'version', 'content', 'reason', 'retiredBy', 'retiredAt'],
-  ),
-  ModelReviewOpened: objectOf(
-    { reviewId, name: modelNameSchema, version, trigger: { type: 'string', enum: [...REVIEW_TRIGGERS] }, reason: text(), openedBy: person, openedAt: timestamp },
-    ['reviewId', 'name', 'version', 'trigger', 'reason', 'openedBy', 'openedAt'],
-  ),
-  ReviewFindingsComputed: objectOf({ reviewId, name: modelNameSchema, findings: reviewFindingsSchema }, ['reviewId', 'name', 'findings']),
-  ReviewFindingRecorded: objectOf(
-    { reviewId, name: modelNameSchema, summary: text(500), detail: { type: ['string', 'null'], minLength: 1, maxLength: 5000 }, recordedBy: person, recordedAt: timestamp },
-    ['reviewId', 'name', 'summary', 'detail', 'recordedBy', 'recordedAt'],
-  ),
-  ImprovementInitiativeRegistered: objectOf(
-    {
-      reviewId,
-      name: modelNameSchema,
-      initiativeId: identifier,
-      title: label(),
-      description: text(),
-      ownerRole: role,
-      dueDate: { type: 'string', format: 'date' },
-      status: { type: 'string', enum: [...INITIATIVE_STATUSES] },
-      registeredBy: person,
-      registeredAt: timestamp,
-    },
-    ['reviewId', 'name', 'initiativeId', 'title', 'description', 'ownerRole', 'dueDate', 'status', 'registeredBy', 'registeredAt'],
-  ),
-  ImprovementInitiativeStatusChanged: objectOf(
-    { reviewId, name: modelNameSchema, initiativeId: identifier, status: { type: 'string', enum: [...INITIATIVE_STATUSES] }, changedBy: person, changedAt: timestamp },
-    ['reviewId', 'name', 'initiativeId', 'status', 'changedBy', 'changedAt'],
-  ),
-  ModelChangeRequested: objectOf(
-    { reviewId, name: modelNameSchema, version, summary: text(), requestedBy: person, requestedAt: timestamp },
-    ['reviewId', 'name', 'version', 'summary', 'requestedBy', 'requestedAt'],
-  ),
-  ModelReviewClosed: objectOf(
-    { reviewId, name: modelNameSchema, decision: { type: 'string', enum: [...REVIEW_DECISIONS] }, rationale: text(), closedBy: person, closedAt: timestamp },
-    ['reviewId', 'name', 'decision', 'rationale', 'closedBy', 'closedAt'],
-  ),
-  DeploymentModelUpdateCommunicated: objectOf(
-    {
-      reviewId,
-      name: modelNameSchema,
-      version,
-      previousVersion: { type: ['integer', 'null'], minimum: 1 },
-      audience: objectOf({ services: namesList, environments: namesList }, ['services', 'environments']),
-      communicatedAt: timestamp,
-    },
-    ['reviewId', 'name', 'version', 'previousVersion', 'audience', 'communicatedAt'],
-  ),
-  ModelOutcomeRecorded: objectOf(
-    {
-      deploymentId: identifier,
-      model: modelRefSchema,
-      outcome: { type: 'string', enum: [...DEPLOYMENT_OUTCOMES] },
-      closedAt: timestamp,
-    },
-    ['deploymentId', 'model', 'outcome', 'closedAt'],
-  ),
-};
+export type ModelReviewEventPayloads = PayloadsOf<typeof modelReviewEventSchemas>;
 
 /**
  * Events model review publishes on a feedback topic instead of `gantry.model-review.v1`: a change request for a model

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { Module, ValidationPipe, type DynamicModule, type INestApplication } from '@nestjs/common';
+import { Module, type DynamicModule, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { MicroserviceOptions } from '@nestjs/microservices';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -66,9 +66,6 @@ export async function boot(processName: ProcessName, options: BootOptions): Prom
   app.use(clockOnRequests(runtime.clock));
   app.useBodyParser('json', { limit: config.bodyLimitBytes });
   app.useGlobalInterceptors(new RateLimit(config.rateLimitPerMinute, config.rateLimitBurst));
-  app.useGlobalPipes(
-    new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true, transform: true, stopAtFirstError: false }),
-  );
   app.useGlobalFilters(new ErrorMapping());
   const document = SwaggerModule.createDocument(
     app,

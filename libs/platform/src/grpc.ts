@@ -1,11 +1,12 @@
 import { Server, ServerCredentials, status, type Metadata } from '@grpc/grpc-js';
 import { RpcException, ServerGrpc } from '@nestjs/microservices';
-import { plainToInstance, type ClassConstructor } from 'class-transformer';
-import { validate } from 'class-validator';
 import { grpcIdentity, type Identity } from '@gantry/auth';
+import { createAjv, type BodyRule, type JsonSchema } from '@gantry/contracts';
+import type { ValidateFunction } from 'ajv/dist/2020';
 import type { Clock } from './clock';
 import { toErrorBody } from './errors';
 import { requestContext, type RequestContext } from './request-context';
+import { problemOf } from './schema-pipes';
 
 /**
  * Nest's gRPC transport, keeping the port its server was bound to: with GRPC_PORT=0 the system picks one, and the
@@ -26,7 +27,8 @@ export class GrpcTransport extends ServerGrpc {
 
 /**
  * The gRPC edge, one way for every service: AuthGuard (on the controller with `@UseGuards(AuthGuard)`, each method with
- * `@RequirePermission`) decides access as it does for HTTP; DTOs are the REST ones, validated the same way; errors
+ * `@RequirePermission`) decides access as it does for HTTP; messages are checked against the REST bodies' schemas and
+ * rules, the same way; errors
  * map from the same HTTP status to the gRPC status.
  */
 const GRPC_STATUS: Record<number, status> = {
@@ -60,17 +62,16 @@ export async function answerGrpc<T>(work: () => Promise<T>): Promise<T> {
 
 export const invalidArgument = (message: string): RpcException => new RpcException({ code: status.INVALID_ARGUMENT, message });
 
-/** A gRPC message checked against the REST DTO: the same rules, INVALID_ARGUMENT with every violation. */
-export async function validatedMessage<T extends object>(dto: ClassConstructor<T>, plain: unknown): Promise<T> {
-  const body = plainToInstance(dto, plain);
-  const errors = await validate(body, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true });
-  if (errors.length > 0) {
-    const messages = errors.flatMap(function flatten(e): string[] {
-      return [...Object.values(e.constraints ?? {}), ...(e.children ?? []).flatMap(flatten)];
-    });
-    throw invalidArgument(messages.join('; '));
-  }
-  return body;
+const ajv = createAjv();
+const validators = new WeakMap<object, ValidateFunction>();
+
+/** A gRPC message checked against the REST body's schema and rules: the same refusal, as INVALID_ARGUMENT. */
+export function validatedMessage<T>(schema: JsonSchema, plain: unknown, rules: readonly BodyRule<T>[] = []): T {
+  let validate = validators.get(schema);
+  if (!validate) validators.set(schema, (validate = ajv.compile(schema)));
+  const problem = problemOf(validate, rules, plain);
+  if (problem) throw invalidArgument(problem);
+  return plain as T;
 }
 
 /** The identity AuthGuard established for this call (the guard runs first, so there always is one). */

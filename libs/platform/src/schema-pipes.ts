@@ -1,23 +1,55 @@
-import { BadRequestException, type PipeTransform } from '@nestjs/common';
-import { createAjv, firstProblem, type JsonSchema } from '@gantry/contracts';
+import { applyDecorators, BadRequestException, type PipeTransform } from '@nestjs/common';
+import { ApiBody, ApiQuery } from '@nestjs/swagger';
+import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
+import { createAjv, firstProblem, type BodyRule, type JsonSchema } from '@gantry/contracts';
+import type { ValidateFunction } from 'ajv/dist/2020';
 
 const ajv = createAjv();
+/** Query strings arrive as text: `limit=10` is coerced to the number the schema asks for. */
+const queryAjv = createAjv({ coerceTypes: true });
+
+/** The first problem of a value: against the schema, then against the rules across fields the schema cannot say. */
+export const problemOf = <T>(validate: ValidateFunction, rules: readonly BodyRule<T>[], value: unknown): string | null =>
+  firstProblem(validate, value) ?? rules.reduce<string | null>((problem, rule) => problem ?? rule(value as T), null);
 
 /**
- * Checks a request body against a JSON Schema (the contract's, where the body is a contract payload): one way to
- * validate the bodies whose shape the contract already defines, with the contract's wording of the first problem.
+ * Checks a request body against the contract's JSON Schema, then against its named rules across fields (a window
+ * that ends after it starts): the one way HTTP and gRPC bodies are validated, with the contract's wording of the
+ * first problem, as `400 { message: [problem] }`.
  */
-export class SchemaBody implements PipeTransform {
+export class SchemaBody<T = unknown> implements PipeTransform {
   private readonly validate;
 
-  constructor(schema: JsonSchema) {
+  constructor(
+    schema: JsonSchema,
+    private readonly rules: readonly BodyRule<T>[] = [],
+  ) {
     this.validate = ajv.compile(schema);
   }
 
-  transform(value: unknown): unknown {
-    const problem = firstProblem(this.validate, value);
+  transform(value: unknown): T {
+    const problem = problemOf(this.validate, this.rules, value);
     if (problem) throw new BadRequestException([problem]);
-    return value;
+    return value as T;
+  }
+}
+
+/** The query string checked against a JSON Schema (numbers and booleans coerced from their text), then its rules. */
+export class SchemaQuery<T = unknown> implements PipeTransform {
+  private readonly validate;
+
+  constructor(
+    schema: JsonSchema,
+    private readonly rules: readonly BodyRule<T>[] = [],
+  ) {
+    this.validate = queryAjv.compile(schema);
+  }
+
+  transform(value: unknown): T {
+    const query = { ...(value as object) };
+    const problem = problemOf(this.validate, this.rules, query);
+    if (problem) throw new BadRequestException([problem]);
+    return query as T;
   }
 }
 
@@ -37,3 +69,12 @@ export class SchemaParam implements PipeTransform<string, string> {
     return value;
   }
 }
+
+/** OpenAPI for a query string, from the schema that validates it: one `@ApiQuery` per property. */
+export const ApiQueryFrom = (schema: { properties: Record<string, object>; required?: readonly string[] }) =>
+  applyDecorators(
+    ...Object.entries(schema.properties).map(([name, property]) => ApiQuery({ name, required: schema.required?.includes(name) ?? false, schema: property as SchemaObject })),
+  );
+
+/** OpenAPI for a body, from the schema that validates it. */
+export const ApiBodyFrom = (schema: object) => ApiBody({ schema: schema as SchemaObject });

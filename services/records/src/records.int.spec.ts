@@ -151,7 +151,7 @@ describe('a scripted set of deployments', () => {
     ['a time that is not one', 'from=yesterday', /from must be an ISO 8601 time/],
     ['from after to', `from=${encodeURIComponent(at('10:00'))}&to=${encodeURIComponent(at('09:00'))}`, /from must be before to/],
     ['a limit out of range', 'limit=1000', /limit/],
-    ['an unknown filter', 'colour=red', /colour should not exist/],
+    ['an unknown filter', 'colour=red', /colour is not allowed/],
   ])('refuses %s with 400', async (_what, query, message) => {
     const response = await api('GET', `/audit/deployments?${query}`, 'auditor');
     expect(response.status).toBe(400);

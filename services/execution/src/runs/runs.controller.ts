@@ -1,9 +1,9 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { RequirePermission } from '@gantry/auth';
-import { CommandContext, SchemaParam, type RequestContext } from '@gantry/platform';
+import { ApiBodyFrom, CommandContext, SchemaBody, SchemaParam, type RequestContext } from '@gantry/platform';
+import { completeManualStepBody, type CompleteManualStepBody, denyGateBody, type DenyGateBody, rollbackDecisionBody, type RollbackDecisionBody } from '@gantry/contracts';
 import { Runs } from './runs';
-import { CompleteManualStepDto, DenyGateDto, RollbackDecisionDto } from './runs.dto';
 
 const uuid = new ParseUUIDPipe();
 
@@ -32,7 +32,8 @@ export class RunsController {
   @Post(':deploymentId/gates/:gate/deny')
   @HttpCode(200)
   @RequirePermission('runs:approve')
-  deny(@Param('deploymentId', uuid) id: string, @Param('gate', LabelPipe) gate: string, @Body() body: DenyGateDto, @CommandContext() context: RequestContext) {
+  @ApiBodyFrom(denyGateBody)
+  deny(@Param('deploymentId', uuid) id: string, @Param('gate', LabelPipe) gate: string, @Body(new SchemaBody(denyGateBody)) body: DenyGateBody, @CommandContext() context: RequestContext) {
     return this.runs.deny(id, gate, body.reason, context.identity, context);
   }
 
@@ -60,14 +61,16 @@ export class RunsController {
   @Post(':deploymentId/rollback-decision')
   @HttpCode(200)
   @RequirePermission('runs:control')
-  decideRollback(@Param('deploymentId', uuid) id: string, @Body() body: RollbackDecisionDto, @CommandContext() context: RequestContext) {
+  @ApiBodyFrom(rollbackDecisionBody)
+  decideRollback(@Param('deploymentId', uuid) id: string, @Body(new SchemaBody(rollbackDecisionBody)) body: RollbackDecisionBody, @CommandContext() context: RequestContext) {
     return this.runs.decideRollback(id, body.rollback, context.identity, context);
   }
 
   @Post(':deploymentId/manual-steps/:stepId/complete')
   @HttpCode(200)
   @RequirePermission('runs:perform-manual-steps')
-  completeManualStep(@Param('deploymentId', uuid) id: string, @Param('stepId', LabelPipe) stepId: string, @Body() body: CompleteManualStepDto, @CommandContext() context: RequestContext) {
+  @ApiBodyFrom(completeManualStepBody)
+  completeManualStep(@Param('deploymentId', uuid) id: string, @Param('stepId', LabelPipe) stepId: string, @Body(new SchemaBody(completeManualStepBody)) body: CompleteManualStepBody, @CommandContext() context: RequestContext) {
     return this.runs.completeManualStep(id, stepId, body.evidence, context.identity, context);
   }
 }

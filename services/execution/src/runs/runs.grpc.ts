@@ -4,7 +4,7 @@ import type { Metadata } from '@grpc/grpc-js';
 import { AuthGuard, RequirePermission } from '@gantry/auth';
 import { answerGrpc, Clock, grpcContext, invalidArgument, validatedMessage } from '@gantry/platform';
 import { Runs, type RunView } from './runs';
-import { DenyGateDto, RollbackDecisionDto } from './runs.dto';
+import { denyGateBody, type DenyGateBody, rollbackDecisionBody, type RollbackDecisionBody } from '@gantry/contracts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -44,7 +44,7 @@ export class RunsGrpc {
   async denyGate(message: RunMessage, metadata: Metadata) {
     const { id, identity, meta } = context(message, metadata, this.clock);
     const gate = gateOf(message);
-    const body = await validatedMessage(DenyGateDto, { reason: message.reason });
+    const body = validatedMessage<DenyGateBody>(denyGateBody, { reason: message.reason });
     return answerGrpc(async () => toProto(await this.runs.deny(id, gate, body.reason, identity, meta)));
   }
 
@@ -73,7 +73,7 @@ export class RunsGrpc {
   @RequirePermission('runs:control')
   async decideRollback(message: RunMessage, metadata: Metadata) {
     const { id, identity, meta } = context(message, metadata, this.clock);
-    const body = await validatedMessage(RollbackDecisionDto, { rollback: message.rollback });
+    const body = validatedMessage<RollbackDecisionBody>(rollbackDecisionBody, { rollback: message.rollback });
     return answerGrpc(async () => toProto(await this.runs.decideRollback(id, body.rollback, identity, meta)));
   }
 }

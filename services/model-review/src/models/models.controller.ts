@@ -1,9 +1,27 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, ParseIntPipe, Post, Put, Query, Res, type PipeTransform, BadRequestException } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import { RequirePermission } from '@gantry/auth';
-import { CommandContext, expectedVersionFrom, type HttpResponse, type RequestContext, withETag } from '@gantry/platform';
+import { ApiBodyFrom, ApiQueryFrom, CommandContext, expectedVersionFrom, SchemaBody, SchemaQuery, type HttpResponse, type RequestContext, withETag } from '@gantry/platform';
+import {
+  COMPONENT_KINDS,
+  COMPONENT_SOURCES,
+  DEPLOYMENT_KINDS,
+  ENVIRONMENT_KINDS,
+  enumOf,
+  modelContentBody,
+  type ModelContentBody,
+  objectOf,
+  publishModelBody,
+  type PublishModelBody,
+  retireModelBody,
+  type RetireModelBody,
+  reviseModelBody,
+  type ReviseModelBody,
+  text,
+  Type,
+  type Static,
+} from '@gantry/contracts';
 import { DeploymentModels } from './models';
-import { ModelContentDto, ModelQueryDto, PublishModelDto, RetireModelDto, ReviseModelDto } from './models.dto';
 import { StarterCatalogue } from './starter-catalogue.loader';
 
 /** A model's name as it appears in URLs and ModelRefs. */
@@ -15,6 +33,17 @@ export class ModelNamePipe implements PipeTransform<string, string> {
     return value;
   }
 }
+
+/** `GET /models`: filtered by status and by what the models apply to. */
+export const modelQuery = objectOf({
+  status: Type.Optional(enumOf(['draft', 'active', 'retired'])),
+  deploymentKind: Type.Optional(enumOf(DEPLOYMENT_KINDS)),
+  componentKind: Type.Optional(enumOf(COMPONENT_KINDS)),
+  componentSource: Type.Optional(enumOf(COMPONENT_SOURCES)),
+  environmentKind: Type.Optional(enumOf(ENVIRONMENT_KINDS)),
+  serviceTag: Type.Optional(text(100)),
+});
+export type ModelQuery = Static<typeof modelQuery>;
 
 const IF_MATCH = { name: 'If-Match', required: true, description: 'the ETag of the model read last; a stale one gets 412' };
 
@@ -30,7 +59,8 @@ export class ModelsController {
   /** Deployment models, filtered by status and applicability. */
   @Get()
   @RequirePermission('models:read')
-  async list(@Query() query: ModelQueryDto) {
+  @ApiQueryFrom(modelQuery)
+  async list(@Query(new SchemaQuery(modelQuery)) query: ModelQuery) {
     return { models: await this.models.list(query) };
   }
 
@@ -38,7 +68,8 @@ export class ModelsController {
   @Post()
   @HttpCode(201)
   @RequirePermission('models:write')
-  async draft(@Body() body: ModelContentDto, @CommandContext() context: RequestContext, @Res({ passthrough: true }) res: HttpResponse) {
+  @ApiBodyFrom(modelContentBody)
+  async draft(@Body(new SchemaBody(modelContentBody)) body: ModelContentBody, @CommandContext() context: RequestContext, @Res({ passthrough: true }) res: HttpResponse) {
     const view = await this.models.draftNew(body.content, context);
     res.setHeader('Location', `/models/${view.name}`);
     return withETag(res, view);
@@ -75,7 +106,8 @@ export class ModelsController {
   @Put(':name/draft')
   @RequirePermission('models:write')
   @ApiHeader(IF_MATCH)
-  async changeDraft(@Param('name', ModelNamePipe) name: string, @Body() body: ModelContentDto, @Headers('if-match') ifMatch: string | undefined, @CommandContext() context: RequestContext, @Res({ passthrough: true }) res: HttpResponse) {
+  @ApiBodyFrom(modelContentBody)
+  async changeDraft(@Param('name', ModelNamePipe) name: string, @Body(new SchemaBody(modelContentBody)) body: ModelContentBody, @Headers('if-match') ifMatch: string | undefined, @CommandContext() context: RequestContext, @Res({ passthrough: true }) res: HttpResponse) {
     const expected = expectedVersionFrom(ifMatch);
     return withETag(res, await this.models.changeDraft(name, body.content, expected, context));
   }
@@ -85,7 +117,8 @@ export class ModelsController {
   @HttpCode(200)
   @RequirePermission('models:write')
   @ApiHeader(IF_MATCH)
-  async publish(@Param('name', ModelNamePipe) name: string, @Body() body: PublishModelDto, @Headers('if-match') ifMatch: string | undefined, @CommandContext() context: RequestContext, @Res({ passthrough: true }) res: HttpResponse) {
+  @ApiBodyFrom(publishModelBody)
+  async publish(@Param('name', ModelNamePipe) name: string, @Body(new SchemaBody(publishModelBody)) body: PublishModelBody, @Headers('if-match') ifMatch: string | undefined, @CommandContext() context: RequestContext, @Res({ passthrough: true }) res: HttpResponse) {
     const expected = expectedVersionFrom(ifMatch);
     return withETag(res, await this.models.publish(name, body.version, expected, context));
   }
@@ -95,7 +128,8 @@ export class ModelsController {
   @HttpCode(200)
   @RequirePermission('models:write')
   @ApiHeader(IF_MATCH)
-  async revise(@Param('name', ModelNamePipe) name: string, @Body() body: ReviseModelDto, @Headers('if-match') ifMatch: string | undefined, @CommandContext() context: RequestContext, @Res({ passthrough: true }) res: HttpResponse) {
+  @ApiBodyFrom(reviseModelBody)
+  async revise(@Param('name', ModelNamePipe) name: string, @Body(new SchemaBody(reviseModelBody)) body: ReviseModelBody, @Headers('if-match') ifMatch: string | undefined, @CommandContext() context: RequestContext, @Res({ passthrough: true }) res: HttpResponse) {
     const expected = expectedVersionFrom(ifMatch);
     return withETag(res, await this.models.revise(name, body.content, body.reviewId ?? null, expected, context));
   }
@@ -104,7 +138,8 @@ export class ModelsController {
   @HttpCode(200)
   @RequirePermission('models:write')
   @ApiHeader(IF_MATCH)
-  async retire(@Param('name', ModelNamePipe) name: string, @Body() body: RetireModelDto, @Headers('if-match') ifMatch: string | undefined, @CommandContext() context: RequestContext, @Res({ passthrough: true }) res: HttpResponse) {
+  @ApiBodyFrom(retireModelBody)
+  async retire(@Param('name', ModelNamePipe) name: string, @Body(new SchemaBody(retireModelBody)) body: RetireModelBody, @Headers('if-match') ifMatch: string | undefined, @CommandContext() context: RequestContext, @Res({ passthrough: true }) res: HttpResponse) {
     const expected = expectedVersionFrom(ifMatch);
     return withETag(res, await this.models.retire(name, body.reason, expected, context));
   }

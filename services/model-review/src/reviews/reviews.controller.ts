@@ -1,11 +1,32 @@
 import { BadRequestException, Body, Controller, Get, Headers, HttpCode, Param, Post, Put, Query, Res, type PipeTransform } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import { RequirePermission } from '@gantry/auth';
-import { CommandContext, type HttpResponse, optionalExpectedVersion, type RequestContext, withETag } from '@gantry/platform';
+import { ApiBodyFrom, ApiQueryFrom, CommandContext, type HttpResponse, optionalExpectedVersion, SchemaBody, SchemaQuery, type RequestContext, withETag } from '@gantry/platform';
+import {
+  changeInitiativeStatusBody,
+  type ChangeInitiativeStatusBody,
+  closeReviewBody,
+  type CloseReviewBody,
+  enumOf,
+  modelNameField,
+  objectOf,
+  openReviewBody,
+  type OpenReviewBody,
+  recordFindingBody,
+  type RecordFindingBody,
+  registerInitiativeBody,
+  type RegisterInitiativeBody,
+  requestChangeBody,
+  type RequestChangeBody,
+  Type,
+  type Static,
+} from '@gantry/contracts';
 import { createHash } from 'node:crypto';
 import { modelOfReview } from './model-review.decider';
 import { actorOf, ModelReviews } from './reviews';
-import { ChangeInitiativeStatusDto, CloseReviewDto, OpenReviewDto, RecordFindingDto, RegisterInitiativeDto, RequestChangeDto, ReviewQueryDto } from './reviews.dto';
+
+export const reviewQuery = objectOf({ model: Type.Optional(modelNameField), status: Type.Optional(enumOf(['open', 'closed'])) });
+export type ReviewQuery = Static<typeof reviewQuery>;
 
 export class ReviewIdPipe implements PipeTransform<string, string> {
   transform(value: string): string {
@@ -31,7 +52,8 @@ export class ReviewsController {
 
   @Get()
   @RequirePermission('models:read')
-  async list(@Query() query: ReviewQueryDto) {
+  @ApiQueryFrom(reviewQuery)
+  async list(@Query(new SchemaQuery(reviewQuery)) query: ReviewQuery) {
     return { reviews: await this.reviews.list(query) };
   }
 
@@ -39,7 +61,8 @@ export class ReviewsController {
   @Post()
   @HttpCode(201)
   @RequirePermission('models:write')
-  async open(@Body() body: OpenReviewDto, @CommandContext() context: RequestContext, @Res({ passthrough: true }) res: HttpResponse) {
+  @ApiBodyFrom(openReviewBody)
+  async open(@Body(new SchemaBody(openReviewBody)) body: OpenReviewBody, @CommandContext() context: RequestContext, @Res({ passthrough: true }) res: HttpResponse) {
     const reviewId = (await this.reviews.open(body.model, 'manual', body.reason, actorOf(context)))!;
     res.setHeader('Location', `/reviews/${reviewId}`);
     return withETag(res, await this.reviews.get(reviewId));
@@ -55,7 +78,8 @@ export class ReviewsController {
   @HttpCode(200)
   @RequirePermission('models:write')
   @ApiHeader(IF_MATCH)
-  async recordFinding(@Param('id', ReviewIdPipe) id: string, @Body() body: RecordFindingDto, @Headers('if-match') ifMatch: string | undefined, @CommandContext() context: RequestContext, @Res({ passthrough: true }) res: HttpResponse) {
+  @ApiBodyFrom(recordFindingBody)
+  async recordFinding(@Param('id', ReviewIdPipe) id: string, @Body(new SchemaBody(recordFindingBody)) body: RecordFindingBody, @Headers('if-match') ifMatch: string | undefined, @CommandContext() context: RequestContext, @Res({ passthrough: true }) res: HttpResponse) {
     return withETag(res, await this.reviews.recordFinding(id, body.summary, body.detail ?? null, actorOf(context), optionalExpectedVersion(ifMatch)));
   }
 
@@ -65,7 +89,8 @@ export class ReviewsController {
   @RequirePermission('models:write')
   @ApiHeader(IF_MATCH)
   @ApiHeader({ name: 'Idempotency-Key', required: false })
-  async registerInitiative(@Param('id', ReviewIdPipe) id: string, @Body() body: RegisterInitiativeDto, @Headers('if-match') ifMatch: string | undefined, @CommandContext() context: RequestContext, @Res({ passthrough: true }) res: HttpResponse) {
+  @ApiBodyFrom(registerInitiativeBody)
+  async registerInitiative(@Param('id', ReviewIdPipe) id: string, @Body(new SchemaBody(registerInitiativeBody)) body: RegisterInitiativeBody, @Headers('if-match') ifMatch: string | undefined, @CommandContext() context: RequestContext, @Res({ passthrough: true }) res: HttpResponse) {
     const initiativeId = context.idempotencyKey ? createHash('sha256').update(`${context.identity.subject}\u0000${context.idempotencyKey}`).digest('hex').slice(0, 32) : context.newId();
     return withETag(res, await this.reviews.registerInitiative(id, { initiativeId, ...body }, actorOf(context), optionalExpectedVersion(ifMatch)));
   }
@@ -74,10 +99,11 @@ export class ReviewsController {
   @Put(':id/initiatives/:initiativeId/status')
   @RequirePermission('models:write')
   @ApiHeader(IF_MATCH)
+  @ApiBodyFrom(changeInitiativeStatusBody)
   async changeInitiativeStatus(
     @Param('id', ReviewIdPipe) id: string,
     @Param('initiativeId', InitiativeIdPipe) initiativeId: string,
-    @Body() body: ChangeInitiativeStatusDto,
+    @Body(new SchemaBody(changeInitiativeStatusBody)) body: ChangeInitiativeStatusBody,
     @Headers('if-match') ifMatch: string | undefined,
     @CommandContext() context: RequestContext,
     @Res({ passthrough: true }) res: HttpResponse,
@@ -90,7 +116,8 @@ export class ReviewsController {
   @HttpCode(200)
   @RequirePermission('models:write')
   @ApiHeader(IF_MATCH)
-  async requestChange(@Param('id', ReviewIdPipe) id: string, @Body() body: RequestChangeDto, @Headers('if-match') ifMatch: string | undefined, @CommandContext() context: RequestContext, @Res({ passthrough: true }) res: HttpResponse) {
+  @ApiBodyFrom(requestChangeBody)
+  async requestChange(@Param('id', ReviewIdPipe) id: string, @Body(new SchemaBody(requestChangeBody)) body: RequestChangeBody, @Headers('if-match') ifMatch: string | undefined, @CommandContext() context: RequestContext, @Res({ passthrough: true }) res: HttpResponse) {
     return withETag(res, await this.reviews.requestChange(id, body.summary, actorOf(context), optionalExpectedVersion(ifMatch)));
   }
 
@@ -98,7 +125,8 @@ export class ReviewsController {
   @HttpCode(200)
   @RequirePermission('models:write')
   @ApiHeader(IF_MATCH)
-  async close(@Param('id', ReviewIdPipe) id: string, @Body() body: CloseReviewDto, @Headers('if-match') ifMatch: string | undefined, @CommandContext() context: RequestContext, @Res({ passthrough: true }) res: HttpResponse) {
+  @ApiBodyFrom(closeReviewBody)
+  async close(@Param('id', ReviewIdPipe) id: string, @Body(new SchemaBody(closeReviewBody)) body: CloseReviewBody, @Headers('if-match') ifMatch: string | undefined, @CommandContext() context: RequestContext, @Res({ passthrough: true }) res: HttpResponse) {
     return withETag(res, await this.reviews.close(id, body.decision, body.rationale, actorOf(context), optionalExpectedVersion(ifMatch)));
   }
 }

@@ -1,11 +1,21 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RequirePermission } from '@gantry/auth';
-import { CommandContext, expectedVersionFrom, type HttpResponse, type RequestContext, withETag } from '@gantry/platform';
+import { ApiBodyFrom, ApiQueryFrom, CommandContext, expectedVersionFrom, SchemaBody, SchemaQuery, type HttpResponse, type RequestContext, withETag } from '@gantry/platform';
+import {
+  cancelDeploymentBody,
+  type CancelDeploymentBody,
+  requestDeploymentBody,
+  type RequestDeploymentBody,
+  requestDeploymentRules,
+  rescheduleDeploymentBody,
+  type RescheduleDeploymentBody,
+  windowEndsAfterStart,
+} from '@gantry/contracts';
 
 import { Deployments } from './deployments';
 import { DEPLOYMENT_STATUSES } from './deployment-status';
-import { CancelDeploymentDto, ListDeploymentsQuery, RequestDeploymentDto, RescheduleDeploymentDto } from './request-deployment.dto';
+import { listDeploymentsQuery, type ListDeploymentsQuery } from './list-deployments.query';
 
 const DEPLOYMENT_STATUS_DESCRIPTION = [
   `\`status\` is one of ${DEPLOYMENT_STATUSES.join(', ')}.`,
@@ -27,7 +37,8 @@ export class DeploymentsController {
   @HttpCode(201)
   @RequirePermission('deployments:request')
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'a retried request with the same key plans one deployment' })
-  async request(@Body() body: RequestDeploymentDto, @CommandContext() context: RequestContext, @Res({ passthrough: true }) res: HttpResponse) {
+  @ApiBodyFrom(requestDeploymentBody)
+  async request(@Body(new SchemaBody(requestDeploymentBody, requestDeploymentRules)) body: RequestDeploymentBody, @CommandContext() context: RequestContext, @Res({ passthrough: true }) res: HttpResponse) {
     const view = await this.deployments.request(body, context);
     res.setHeader('Location', `/deployments/${view.deploymentId}`);
     res.setHeader('ETag', `"${view.version}"`);
@@ -37,7 +48,8 @@ export class DeploymentsController {
   @Get()
   @RequirePermission('deployments:read')
   @ApiOperation({ description: 'Newest first; `status` filters on the status GET /deployments/:id answers.' })
-  async list(@Query() query: ListDeploymentsQuery) {
+  @ApiQueryFrom(listDeploymentsQuery)
+  async list(@Query(new SchemaQuery(listDeploymentsQuery)) query: ListDeploymentsQuery) {
     return { deployments: await this.deployments.list({ environment: query.environment, status: query.status, limit: query.limit ?? 100 }) };
   }
 
@@ -46,9 +58,10 @@ export class DeploymentsController {
   @HttpCode(200)
   @RequirePermission('deployments:request')
   @ApiHeader({ name: 'If-Match', required: true, description: 'the ETag last read' })
+  @ApiBodyFrom(cancelDeploymentBody)
   async cancel(
     @Param('id', new ParseUUIDPipe()) id: string,
-    @Body() body: CancelDeploymentDto,
+    @Body(new SchemaBody(cancelDeploymentBody)) body: CancelDeploymentBody,
     @Headers('if-match') ifMatch: string | undefined,
     @CommandContext() context: RequestContext,
     @Res({ passthrough: true }) res: HttpResponse,
@@ -64,9 +77,10 @@ export class DeploymentsController {
   @HttpCode(200)
   @RequirePermission('deployments:request')
   @ApiHeader({ name: 'If-Match', required: true, description: 'the ETag last read' })
+  @ApiBodyFrom(rescheduleDeploymentBody)
   async reschedule(
     @Param('id', new ParseUUIDPipe()) id: string,
-    @Body() body: RescheduleDeploymentDto,
+    @Body(new SchemaBody(rescheduleDeploymentBody, [windowEndsAfterStart])) body: RescheduleDeploymentBody,
     @Headers('if-match') ifMatch: string | undefined,
     @CommandContext() context: RequestContext,
     @Res({ passthrough: true }) res: HttpResponse,

@@ -3,9 +3,9 @@ import { GrpcMethod } from '@nestjs/microservices';
 import type { Metadata } from '@grpc/grpc-js';
 import { AuthGuard, RequirePermission } from '@gantry/auth';
 import { answerGrpc, Clock, grpcContext, invalidArgument, rpcError, validatedMessage } from '@gantry/platform';
-import type { AcceptanceCriterion } from '@gantry/contracts';
+import { cancelDeploymentBody, requestDeploymentBody, type RequestDeploymentBody, requestDeploymentRules, rescheduleDeploymentBody, type RescheduleDeploymentBody, windowEndsAfterStart, type AcceptanceCriterion } from '@gantry/contracts';
 import { Deployments, type DeploymentView } from './deployments';
-import { CancelDeploymentDto, ListDeploymentsQuery, RequestDeploymentDto, RescheduleDeploymentDto } from './request-deployment.dto';
+import { listDeploymentsQuery, type ListDeploymentsQuery } from './list-deployments.query';
 
 const NUMERIC_PARAMS = new Set(['expectedStatus', 'timeoutMs', 'consecutiveSuccesses', 'deadlineSeconds', 'threshold', 'windowSeconds']);
 
@@ -39,7 +39,7 @@ export class DeploymentsGrpc {
   @GrpcMethod('DeploymentService', 'RequestDeployment')
   @RequirePermission('deployments:request')
   async requestDeployment(message: ProtoRequest, metadata: Metadata) {
-    const body = await validatedMessage(RequestDeploymentDto, fromProto(message));
+    const body = validatedMessage<RequestDeploymentBody>(requestDeploymentBody, fromProto(message), requestDeploymentRules);
     return this.answer(() => this.deployments.request(body, grpcContext(metadata, this.clock)));
   }
 
@@ -52,7 +52,7 @@ export class DeploymentsGrpc {
   @GrpcMethod('DeploymentService', 'ListDeployments')
   @RequirePermission('deployments:read')
   async listDeployments(message: { environment?: string; status?: string; limit?: number }) {
-    const query = await validatedMessage(ListDeploymentsQuery, {
+    const query = validatedMessage<ListDeploymentsQuery>(listDeploymentsQuery, {
       ...(message.environment ? { environment: message.environment } : {}),
       ...(message.status ? { status: message.status } : {}),
       ...(message.limit ? { limit: message.limit } : {}),
@@ -71,7 +71,7 @@ export class DeploymentsGrpc {
     const context = grpcContext(metadata, this.clock);
     const id = this.deploymentId(message.id);
     const expected = this.expectedVersion(message.expectedVersion);
-    await validatedMessage(CancelDeploymentDto, { reason: message.reason });
+    validatedMessage(cancelDeploymentBody, { reason: message.reason });
     return this.answer(() => this.deployments.cancel(id, message.reason!, context.identity.subject, context, expected));
   }
 
@@ -81,7 +81,7 @@ export class DeploymentsGrpc {
     const context = grpcContext(metadata, this.clock);
     const id = this.deploymentId(message.id);
     const expected = this.expectedVersion(message.expectedVersion);
-    const body = await validatedMessage(RescheduleDeploymentDto, { window: message.window });
+    const body = validatedMessage<RescheduleDeploymentBody>(rescheduleDeploymentBody, { window: message.window }, [windowEndsAfterStart]);
     const window = { start: new Date(body.window.start).toISOString(), end: new Date(body.window.end).toISOString() };
     return this.answer(() => this.deployments.reschedule(id, window, context.identity, context, expected));
   }

@@ -1,7 +1,7 @@
-import { BadRequestException, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { EventStore, type SqlClient } from '@gantry/event-store';
 import { executeCommand, loadAggregate, NotFound, type CommandOptions, type CommandOrigin, type Preparation, type RequestContext } from '@gantry/platform';
-import { validatePayload, type AcceptanceCriterion, type DeploymentRequested, type Window } from '@gantry/contracts';
+import type { AcceptanceCriterion, DeploymentRequested, RequestDeploymentBody, Window } from '@gantry/contracts';
 import { createHash } from 'node:crypto';
 import { applyReservationEvents } from '../schedule';
 import { hasStarted, readDeploymentProgress, type DeploymentProgress } from '../planning-facts';
@@ -9,7 +9,6 @@ import { statusOf, type DeploymentStatus } from './deployment-status';
 import type { Deployment, DeploymentCommand, DeploymentEvent } from './deployment.decider';
 import { deploymentDecider, reservationOf } from './deployment.decider';
 import { readPlanningFacts } from './read-planning-facts';
-import type { RequestDeploymentDto } from './request-deployment.dto';
 
 export const deploymentStream = (deploymentId: string) => ({ streamId: `Deployment-${deploymentId}`, streamType: 'Deployment' });
 
@@ -40,7 +39,7 @@ export const deploymentIdFor = (requester: string, idempotencyKey: string): stri
 const definedOnly = (value: object) => Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
 
 /** The request as recorded, from a validated body. */
-export const requestFrom = (body: RequestDeploymentDto, deploymentId: string, requestedBy: string, requestedAt: string): DeploymentRequested => ({
+export const requestFrom = (body: RequestDeploymentBody, deploymentId: string, requestedBy: string, requestedAt: string): DeploymentRequested => ({
   deploymentId,
   changeId: body.changeId,
   changeType: body.changeType,
@@ -72,12 +71,9 @@ export class Deployments {
   /** The schedule's reservations follow the deployment's reservation events in their transaction: the next decision's facts read them. */
   private readonly scheduleFollows = (events: readonly DeploymentEvent[], tx: SqlClient) => applyReservationEvents(tx, this.store.schema, events);
 
-  async request(body: RequestDeploymentDto, context: RequestContext): Promise<DeploymentView> {
+  async request(body: RequestDeploymentBody, context: RequestContext): Promise<DeploymentView> {
     const deploymentId = context.idempotencyKey ? deploymentIdFor(context.identity.subject, context.idempotencyKey) : context.newId();
     const request = requestFrom(body, deploymentId, context.identity.subject, context.now.toISOString());
-    // The contract's schema is the last word on what a DeploymentRequested may hold (criterion parameters by type).
-    const invalid = validatePayload('DeploymentRequested', request);
-    if (invalid) throw new BadRequestException(invalid);
     return this.plan(request, context.identity.roles, context);
   }
 

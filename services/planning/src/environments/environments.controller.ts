@@ -1,13 +1,11 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Put, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import { RequirePermission } from '@gantry/auth';
-import { CommandContext, expectedVersionFrom, SchemaParam, type HttpResponse, type RequestContext } from '@gantry/platform';
-import type { EnvironmentDefinition } from '@gantry/contracts';
-import { DecommissionEnvironmentDto, EnvironmentDefinitionDto, RegisterEnvironmentDto } from './environment.dto';
+import { ApiBodyFrom, CommandContext, expectedVersionFrom, SchemaBody, SchemaParam, type HttpResponse, type RequestContext } from '@gantry/platform';
+import { decommissionEnvironmentBody, registerEnvironmentBody, updateEnvironmentBody, type UpdateEnvironmentBody, type EnvironmentDefinition } from '@gantry/contracts';
 import { Environments, type EnvironmentView } from './environments';
 
-const definitionFrom = (name: string, body: EnvironmentDefinitionDto): EnvironmentDefinition =>
-  JSON.parse(JSON.stringify({ ...body, name })) as EnvironmentDefinition;
+const definitionFrom = (name: string, body: UpdateEnvironmentBody): EnvironmentDefinition => ({ ...body, name });
 
 /** An environment's name in a path: the same characters as in a body, at most 100. */
 const EnvironmentNameParam = new SchemaParam({ type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._:@+-]{0,99}$' }, 'an environment name (1–100 letters, digits or ._:@+-)');
@@ -21,17 +19,18 @@ export class EnvironmentsController {
   @Post()
   @HttpCode(201)
   @RequirePermission('environments:manage')
-  async register(@Body() body: RegisterEnvironmentDto, @CommandContext() context: RequestContext, @Res({ passthrough: true }) res: HttpResponse) {
-    const { name, ...definition } = body;
-    return withHeaders(res, await this.environments.register(definitionFrom(name, definition), context));
+  @ApiBodyFrom(registerEnvironmentBody)
+  async register(@Body(new SchemaBody(registerEnvironmentBody)) body: EnvironmentDefinition, @CommandContext() context: RequestContext, @Res({ passthrough: true }) res: HttpResponse) {
+    return withHeaders(res, await this.environments.register(body, context));
   }
 
   @Put(':name')
   @RequirePermission('environments:manage')
   @ApiHeader({ name: 'If-Match', required: true, description: 'the ETag last read' })
+  @ApiBodyFrom(updateEnvironmentBody)
   async update(
     @Param('name', EnvironmentNameParam) name: string,
-    @Body() body: EnvironmentDefinitionDto,
+    @Body(new SchemaBody(updateEnvironmentBody)) body: UpdateEnvironmentBody,
     @Headers('if-match') ifMatch: string | undefined,
     @CommandContext() context: RequestContext,
     @Res({ passthrough: true }) res: HttpResponse,
@@ -44,9 +43,10 @@ export class EnvironmentsController {
   @HttpCode(200)
   @RequirePermission('environments:manage')
   @ApiHeader({ name: 'If-Match', required: true, description: 'the ETag last read' })
+  @ApiBodyFrom(decommissionEnvironmentBody)
   async decommission(
     @Param('name', EnvironmentNameParam) name: string,
-    @Body() body: DecommissionEnvironmentDto,
+    @Body(new SchemaBody(decommissionEnvironmentBody)) body: { reason: string },
     @Headers('if-match') ifMatch: string | undefined,
     @CommandContext() context: RequestContext,
     @Res({ passthrough: true }) res: HttpResponse,

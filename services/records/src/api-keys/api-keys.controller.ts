@@ -1,28 +1,19 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiProperty, ApiTags } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsIn, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { createHash, randomBytes } from 'node:crypto';
-import { RequirePermission, ROLES, type Role } from '@gantry/auth';
+import { RequirePermission, ROLES } from '@gantry/auth';
 import { Database, EventStore } from '@gantry/event-store';
-import { CommandContext, executeCommand, listApiKeys, NotFound, RuleRefused, type RequestContext } from '@gantry/platform';
+import { ApiKeyIssued, arrayOf, enumOf, objectOf, revokeApiKeyBody, type Static } from '@gantry/contracts';
+import { ApiBodyFrom, CommandContext, executeCommand, listApiKeys, NotFound, RuleRefused, SchemaBody, type RequestContext } from '@gantry/platform';
 import { apiKeyDecider, apiKeyStream } from './api-key.decider';
 
-export class IssueApiKeyDto {
-  @ApiProperty({ description: 'the system the key is for; the subject of everything it does' })
-  @IsString()
-  @Matches(/^[A-Za-z0-9][A-Za-z0-9._@-]{0,127}$/, { message: 'name may hold letters, digits, ".", "_", "@" and "-" (at most 128), starting with a letter or digit' })
-  name!: string;
-  @ApiProperty({ enum: ROLES, isArray: true })
-  @ArrayMinSize(1)
-  @ArrayMaxSize(ROLES.length)
-  @ArrayUnique()
-  @IsIn(ROLES, { each: true, message: `each role must be one of ${ROLES.join(', ')}` })
-  roles!: Role[];
-}
-
-export class RevokeApiKeyDto {
-  @ApiProperty() @IsString() @MinLength(1) @MaxLength(2000) reason!: string;
-}
+/** The body of `POST /api-keys`: the system's name as the key's event records it, and its roles (one of each at most). */
+export const issueApiKeyBody = objectOf({
+  /** the system the key is for; the subject of everything it does */
+  name: ApiKeyIssued.properties.name,
+  roles: arrayOf(enumOf(ROLES), ROLES.length, 1, { uniqueItems: true }),
+});
+type IssueApiKeyBody = Static<typeof issueApiKeyBody>;
 
 /**
  * API keys for systems, issued and revoked by admins. Recorded in records' store (so in the ledger, with the admin
@@ -40,7 +31,8 @@ export class ApiKeysController {
   /** Issues a key and shows it once: it is not kept, only its hash is. */
   @Post()
   @RequirePermission('access:manage')
-  async issue(@Body() body: IssueApiKeyDto, @CommandContext() context: RequestContext) {
+  @ApiBodyFrom(issueApiKeyBody)
+  async issue(@Body(new SchemaBody(issueApiKeyBody)) body: IssueApiKeyBody, @CommandContext() context: RequestContext) {
     const key = `gk_${randomBytes(32).toString('base64url')}`;
     const issued = {
       keyId: context.newId(),
@@ -65,7 +57,8 @@ export class ApiKeysController {
   @Post(':keyId/revoke')
   @HttpCode(200)
   @RequirePermission('access:manage')
-  async revoke(@Param('keyId', new ParseUUIDPipe({ errorHttpStatusCode: 400 })) keyId: string, @Body() body: RevokeApiKeyDto, @CommandContext() context: RequestContext) {
+  @ApiBodyFrom(revokeApiKeyBody)
+  async revoke(@Param('keyId', new ParseUUIDPipe({ errorHttpStatusCode: 400 })) keyId: string, @Body(new SchemaBody(revokeApiKeyBody)) body: { reason: string }, @CommandContext() context: RequestContext) {
     try {
       const { state } = await executeCommand(
         this.store,

@@ -1,26 +1,29 @@
 import { BadRequestException, Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
-import { Type } from 'class-transformer';
+import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { RequirePermission } from '@gantry/auth';
-import { DEPLOYMENT_OUTCOMES, type DeploymentOutcome } from '@gantry/contracts';
-import { Clock } from '@gantry/platform';
+import { DEPLOYMENT_OUTCOMES, enumOf, isoTime, objectOf, stringOf, Type, type Static } from '@gantry/contracts';
+import { ApiQueryFrom, Clock, SchemaQuery } from '@gantry/platform';
 import { AuditQueries, decodeCursor, MAX_OUTCOME_WAIT_SECONDS } from './audit-queries';
 
-const IDENTIFIER = /^[A-Za-z0-9][A-Za-z0-9._:/@+-]*$/;
-const NAME = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,199}$/;
+const IDENTIFIER = '^[A-Za-z0-9][A-Za-z0-9._:/@+-]*$';
+const NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._:-]{0,199}$';
+const NAME = new RegExp(NAME_PATTERN);
 
-export class DeploymentListQuery {
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(128) @Matches(IDENTIFIER, { message: 'changeId must be a change id' }) changeId?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(128) @Matches(IDENTIFIER, { message: 'releaseId must be a release id' }) releaseId?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @Matches(NAME, { message: 'service must be a service name' }) service?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @Matches(NAME, { message: 'environment must be an environment name' }) environment?: string;
-  @ApiPropertyOptional({ enum: DEPLOYMENT_OUTCOMES }) @IsOptional() @IsIn(DEPLOYMENT_OUTCOMES, { message: `outcome must be one of ${DEPLOYMENT_OUTCOMES.join(', ')}` }) outcome?: DeploymentOutcome;
-  @ApiPropertyOptional({ description: 'requested at or after (ISO 8601)' }) @IsOptional() @IsISO8601({ strict: true }, { message: 'from must be an ISO 8601 time' }) from?: string;
-  @ApiPropertyOptional({ description: 'requested before (ISO 8601)' }) @IsOptional() @IsISO8601({ strict: true }, { message: 'to must be an ISO 8601 time' }) to?: string;
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' }) @IsOptional() @IsString() @MaxLength(40) cursor?: string;
-  @ApiProperty({ required: false, minimum: 1, maximum: 200, default: 50 }) @IsOptional() @Type(() => Number) @IsInt({ message: 'limit must be an integer' }) @Min(1) @Max(200) limit?: number;
-}
+export const deploymentListQuery = objectOf({
+  changeId: Type.Optional(stringOf({ maxLength: 128, pattern: IDENTIFIER, description: 'a change id' })),
+  releaseId: Type.Optional(stringOf({ maxLength: 128, pattern: IDENTIFIER, description: 'a release id' })),
+  service: Type.Optional(stringOf({ pattern: NAME_PATTERN, description: 'a service name' })),
+  environment: Type.Optional(stringOf({ pattern: NAME_PATTERN, description: 'an environment name' })),
+  outcome: Type.Optional(enumOf(DEPLOYMENT_OUTCOMES)),
+  /** requested at or after */
+  from: Type.Optional(isoTime),
+  /** requested before */
+  to: Type.Optional(isoTime),
+  /** nextCursor of the previous page */
+  cursor: Type.Optional(stringOf({ maxLength: 40 })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+});
+export type DeploymentListQuery = Static<typeof deploymentListQuery>;
 
 @ApiTags('audit')
 @ApiBearerAuth()
@@ -34,7 +37,8 @@ export class AuditController {
   /** Deployment records, newest first, filtered; `nextCursor` fetches the next page (keyset pagination). */
   @Get('deployments')
   @RequirePermission('audit:read')
-  async list(@Query() query: DeploymentListQuery) {
+  @ApiQueryFrom(deploymentListQuery)
+  async list(@Query(new SchemaQuery(deploymentListQuery)) query: DeploymentListQuery) {
     const { cursor, limit, ...filter } = query;
     const before = cursor === undefined ? undefined : decodeCursor(cursor);
     if (cursor !== undefined && before === undefined) throw new BadRequestException('cursor is not one this service gave out: pass nextCursor of the previous page');

@@ -1,25 +1,16 @@
 import { Body, Controller, Get, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
+import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import { RequirePermission } from '@gantry/auth';
-import { FINDING_SEVERITIES, type AuditFindingRecorded, type FindingSeverity } from '@gantry/contracts';
+import { deploymentUuid, enumOf, FINDING_SEVERITIES, objectOf, recordAuditFindingBody, type RecordAuditFindingBody, Type, type AuditFindingRecorded, type Static } from '@gantry/contracts';
 import { Database, EventStore } from '@gantry/event-store';
-import { CommandContext, executeCommand, NotFound, type RequestContext } from '@gantry/platform';
+import { ApiBodyFrom, ApiQueryFrom, CommandContext, executeCommand, NotFound, SchemaBody, SchemaQuery, type RequestContext } from '@gantry/platform';
 import { readDeploymentRecord } from '../deployment-records';
 import { commandId } from '../command-id';
 import { auditFindingDecider, findingStream } from './audit-finding.decider';
 import { listAuditFindings } from './audit-findings.projection';
 
-export class RecordAuditFindingDto {
-  @ApiProperty() @IsUUID(undefined, { message: 'deploymentId must be a deployment id (uuid)' }) deploymentId!: string;
-  @ApiProperty({ enum: FINDING_SEVERITIES }) @IsIn(FINDING_SEVERITIES, { message: `severity must be one of ${FINDING_SEVERITIES.join(', ')}` }) severity!: FindingSeverity;
-  @ApiProperty() @IsString() @MinLength(1) @MaxLength(2000) description!: string;
-}
-
-export class AuditFindingQuery {
-  @ApiPropertyOptional() @IsOptional() @IsUUID(undefined, { message: 'deploymentId must be a deployment id (uuid)' }) deploymentId?: string;
-  @ApiPropertyOptional({ enum: FINDING_SEVERITIES }) @IsOptional() @IsIn(FINDING_SEVERITIES, { message: `severity must be one of ${FINDING_SEVERITIES.join(', ')}` }) severity?: FindingSeverity;
-}
+export const auditFindingQuery = objectOf({ deploymentId: Type.Optional(deploymentUuid), severity: Type.Optional(enumOf(FINDING_SEVERITIES)) });
+export type AuditFindingQuery = Static<typeof auditFindingQuery>;
 
 /** Compliance staff's findings against deployments (AuditFinding, event-sourced in records' store). */
 @ApiTags('audit')
@@ -35,7 +26,8 @@ export class AuditFindingsController {
   @Post()
   @RequirePermission('findings:write')
   @ApiHeader({ name: 'Idempotency-Key', required: false })
-  async record(@Body() body: RecordAuditFindingDto, @CommandContext() context: RequestContext): Promise<AuditFindingRecorded> {
+  @ApiBodyFrom(recordAuditFindingBody)
+  async record(@Body(new SchemaBody(recordAuditFindingBody)) body: RecordAuditFindingBody, @CommandContext() context: RequestContext): Promise<AuditFindingRecorded> {
     if (!(await readDeploymentRecord(this.db, this.store.schema, body.deploymentId))) throw new NotFound(`the ledger holds nothing about deployment ${body.deploymentId}`);
     const finding: AuditFindingRecorded = {
       findingId: commandId(context),
@@ -52,7 +44,8 @@ export class AuditFindingsController {
   /** Findings as the ledger holds them (a finding appears once its event is back from records' topic). */
   @Get()
   @RequirePermission('audit:read')
-  async list(@Query() query: AuditFindingQuery) {
+  @ApiQueryFrom(auditFindingQuery)
+  async list(@Query(new SchemaQuery(auditFindingQuery)) query: AuditFindingQuery) {
     return { findings: await listAuditFindings(this.db, this.store.schema, query) };
   }
 }

@@ -1,36 +1,35 @@
 import { BadRequestException, Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsIn, IsISO8601, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { enumOf, isoTime, objectOf, stringOf, Type, type Static } from '@gantry/contracts';
 import { RequirePermission } from '@gantry/auth';
 import { Database, EventStore, type SqlClient } from '@gantry/event-store';
-import { CommandContext, periodAsked, type RequestContext } from '@gantry/platform';
+import { ApiQueryFrom, CommandContext, periodAsked, SchemaQuery, type RequestContext } from '@gantry/platform';
 import type { DeploymentRecord } from '../deployment-records';
 import { listAuditFindings } from '../findings';
 import { incidentsLinkedTo } from '../incidents';
 import { satisfactionResponsesBetween } from '../satisfaction';
 import { computeKpis, KPI_DEFINITIONS, PERIODS, periodsBetween, type KpiQuery, type Period } from './kpis';
 
-const NAME = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,199}$/;
+const NAME = '^[A-Za-z0-9][A-Za-z0-9._:-]{0,199}$';
 /** More periods than this in one query is refused: ask for a coarser period or a shorter range. */
 export const MAX_PERIODS = 400;
 /** Without `from` and `to`, the KPIs of the last 30 days, per week. */
 export const DEFAULT_KPI_SPAN = { days: 30, looking: 'back' } as const;
 export const DEFAULT_KPI_PERIOD: Period = 'week';
 
-export class KpiQueryDto {
-  @ApiPropertyOptional({ enum: PERIODS, default: DEFAULT_KPI_PERIOD, description: 'UTC days, ISO weeks from Monday, or months; default: week' })
-  @IsOptional() @IsIn(PERIODS, { message: `period must be one of ${PERIODS.join(', ')}` })
-  period?: Period;
-  @ApiPropertyOptional({ description: 'ISO 8601 time; default: 30 days before `to` (without either: the last 30 days)' })
-  @IsOptional() @IsISO8601({ strict: true }, { message: 'from must be an ISO 8601 time' })
-  from?: string;
-  @ApiPropertyOptional({ description: 'ISO 8601 time (exclusive); default: 30 days after `from`, or now when `from` is absent too' })
-  @IsOptional() @IsISO8601({ strict: true }, { message: 'to must be an ISO 8601 time' })
-  to?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @Matches(NAME, { message: 'environment must be an environment name' }) environment?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @Matches(NAME, { message: 'service must be a service name' }) service?: string;
-  @ApiPropertyOptional({ description: 'deployment model name' }) @IsOptional() @IsString() @MaxLength(100) @Matches(NAME, { message: 'model must be a model name' }) model?: string;
-}
+export const kpiQueryParams = objectOf({
+  /** UTC days, ISO weeks from Monday, or months; default: week */
+  period: Type.Optional(enumOf(PERIODS)),
+  /** default: 30 days before `to` (without either: the last 30 days) */
+  from: Type.Optional(isoTime),
+  /** exclusive; default: 30 days after `from`, or now when `from` is absent too */
+  to: Type.Optional(isoTime),
+  environment: Type.Optional(stringOf({ pattern: NAME, description: 'an environment name' })),
+  service: Type.Optional(stringOf({ pattern: NAME, description: 'a service name' })),
+  /** deployment model name */
+  model: Type.Optional(stringOf({ maxLength: 100, pattern: NAME, description: 'a model name' })),
+});
+export type KpiQueryParams = Static<typeof kpiQueryParams>;
 
 /** Reads what the KPIs are folded from: records' projections, for the query's scope and range. */
 export async function kpiInput(client: SqlClient, schema: string, query: Pick<KpiQuery, 'to' | 'environment' | 'service' | 'from'>) {
@@ -66,7 +65,8 @@ export class KpisController {
    */
   @Get()
   @RequirePermission('kpis:read')
-  async kpis(@Query() dto: KpiQueryDto, @CommandContext() context: RequestContext) {
+  @ApiQueryFrom(kpiQueryParams)
+  async kpis(@Query(new SchemaQuery(kpiQueryParams)) dto: KpiQueryParams, @CommandContext() context: RequestContext) {
     const { from, to } = periodAsked(dto, context.now, DEFAULT_KPI_SPAN);
     const query: KpiQuery = { ...dto, period: dto.period ?? DEFAULT_KPI_PERIOD, from: from.toISOString(), to: to.toISOString(), now: context.now.toISOString() };
     if (query.from >= query.to) throw new BadRequestException('from must be before to');

@@ -8,7 +8,7 @@ import { SchemaBody, SchemaParam } from '@gantry/platform';
 import { AuthorisedRepository } from './authorised-repository';
 
 const registration = itamComponentEventSchemas.ComponentVersionRegistered;
-const withdrawal = objectOf({ reason: text() }, ['reason']);
+const withdrawal = objectOf({ reason: text() });
 const NameParam = new SchemaParam(componentVersionProperties.name, 'a component name');
 const VersionParam = new SchemaParam(componentVersionProperties.version, 'a component version');
 

@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/
 import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
 import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { RequirePermission } from '@gantry/auth';
-import { label, objectOf, targetSchema, timestamp } from '@gantry/contracts';
+import { label, objectOf, targetSchema, timestamp, Type } from '@gantry/contracts';
 import { EventStore, type SqlClient } from '@gantry/event-store';
 import { CommandContext, NotFound, type RequestContext } from '@gantry/platform';
 import { SchemaBody } from '@gantry/platform';
@@ -15,18 +15,17 @@ const finite = { type: 'number', minimum: -1e15, maximum: 1e15 } as const;
 const observation = {
   ...objectOf(
     {
-      target: targetSchema,
-      errorRate: { type: 'number', minimum: 0, maximum: 1 },
-      p95LatencyMs: { type: 'number', minimum: 0, maximum: 3_600_000 },
-      metrics: { type: 'object', minProperties: 1, maxProperties: 50, propertyNames: { maxLength: 200, pattern: '^\\S+$' }, additionalProperties: finite },
-      observedAt: timestamp,
+      target: Type.Optional(targetSchema),
+      errorRate: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
+      p95LatencyMs: Type.Optional(Type.Number({ minimum: 0, maximum: 3_600_000 })),
+      metrics: Type.Optional(Type.Unsafe({ type: 'object', minProperties: 1, maxProperties: 50, propertyNames: { maxLength: 200, pattern: '^\\S+$' }, additionalProperties: finite })),
+      observedAt: Type.Optional(timestamp),
     },
-    [],
   ),
   anyOf: ['errorRate', 'p95LatencyMs', 'metrics'].map((value) => ({ required: [value], properties: { [value]: {} } })),
 };
 const count = { type: 'integer', minimum: 0, maximum: 10_000_000 } as const;
-const testResult = objectOf({ suite: label(), passed: count, failed: count }, ['passed', 'failed']);
+const testResult = objectOf({ suite: Type.Optional(label()), passed: count, failed: count });
 
 /**
  * Evidence for the acceptance criteria and canary analyses: monitoring posts observations, test runners post smoke-test

@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/commo
 import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
 import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { RequirePermission } from '@gantry/auth';
-import { label, objectOf, signingKeyIdSchema, text, timestamp } from '@gantry/contracts';
+import { label, objectOf, signingKeyIdSchema, text, timestamp, Type } from '@gantry/contracts';
 import { CommandContext, type HttpResponse, type RequestContext } from '@gantry/platform';
 import type { JsonWebKey } from 'node:crypto';
 import { SchemaBody, SchemaParam } from '@gantry/platform';
@@ -20,10 +20,9 @@ const registration = objectOf(
     },
     owner: label(256),
   },
-  ['keyId', 'publicKey', 'owner'],
 );
 /** `effectiveAt`: from when the key is no longer trusted (default now); earlier than now for a key compromised before. */
-const revocation = objectOf({ reason: text(), effectiveAt: timestamp }, ['reason']);
+const revocation = objectOf({ reason: text(), effectiveAt: Type.Optional(timestamp) });
 
 const KeyIdParam = new SchemaParam(signingKeyIdSchema, 'a key id');
 

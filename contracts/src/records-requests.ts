@@ -1,0 +1,27 @@
+import { enumOf, objectOf, stringOf, text, Type, type BodyRule, type Static } from './json-schema';
+import { FINDING_SEVERITIES, SATISFACTION_TOPICS } from './records';
+
+/** Bodies of records' HTTP doors, each validated by its schema and the named rules beside it (SchemaBody). */
+
+/** A deployment's id as planning assigns it. */
+export const deploymentUuid = stringOf({ format: 'uuid', description: 'a deployment id (uuid)' });
+
+/** An instant as a query or body gives it. */
+export const isoTime = stringOf({ format: 'date-time', maxLength: 64, description: 'an ISO 8601 time' });
+
+export const recordAuditFindingBody = objectOf({ deploymentId: deploymentUuid, severity: enumOf(FINDING_SEVERITIES), description: text() });
+export type RecordAuditFindingBody = Static<typeof recordAuditFindingBody>;
+
+export const satisfactionResponseBody = objectOf({
+  score: Type.Integer({ minimum: 1, maximum: 5, description: 'an integer from 1 to 5' }),
+  topic: enumOf(SATISFACTION_TOPICS),
+  deploymentId: Type.Optional(deploymentUuid),
+  period: Type.Optional(objectOf({ from: isoTime, to: isoTime })),
+  comment: Type.Optional(text()),
+});
+export type SatisfactionResponseBody = Static<typeof satisfactionResponseBody>;
+
+export const periodFromBeforeTo: BodyRule<SatisfactionResponseBody> = ({ period }) =>
+  !period || Date.parse(period.from) < Date.parse(period.to) ? null : 'period.from must be before period.to';
+
+export const revokeApiKeyBody = objectOf({ reason: text() });
