@@ -236,7 +236,7 @@ async function interleaved<K extends string>(context: BenchmarkContext, label: s
     (Object.keys(all) as K[]).map((name) => {
       const results = all[name];
       const mid = [...results].sort((a, b) => a.perSecond - b.perSecond)[Math.floor(results.length / 2)];
-      return [name, { ...mid, perSecond: median(results.map((t) => t.perSecond)), rounds: results.map((t) => t.perSecond) }];
+      return [name, { ...mid, perSecond: median(results.map((t) => t.perSecond)), cpuUsPerOperation: median(results.map((t) => t.cpuUsPerOperation)), rounds: results.map((t) => t.perSecond) }];
     }),
   ) as Record<K, Run & { rounds: number[] }>;
 }
@@ -318,7 +318,10 @@ export const readModels: Benchmark = {
         ratios[`${engine.name} rebuild typeorm ÷ raw`] = round(rebuild.typeorm.perSecond / rebuild.raw.perSecond);
         ratios[`${engine.name} commands typeorm ÷ raw`] = round(command.typeorm.perSecond / command.raw.perSecond);
         ratios[`${engine.name} command p50 typeorm ÷ raw`] = round(command.typeorm.p50Ms / command.raw.p50Ms);
+        // the CPU of this process per operation: what TypeORM adds, less blurred than throughput by other work on the machine
+        ratios[`${engine.name} live projection CPU per event typeorm ÷ raw`] = round(live.typeorm.cpuUsPerOperation / live.raw.cpuUsPerOperation);
         ratios[`${engine.name} rebuild CPU per event typeorm ÷ raw`] = round(rebuild.typeorm.cpuUsPerOperation / rebuild.raw.cpuUsPerOperation);
+        ratios[`${engine.name} command CPU typeorm ÷ raw`] = round(command.typeorm.cpuUsPerOperation / command.raw.cpuUsPerOperation);
       } finally {
         await engine.stop();
       }
