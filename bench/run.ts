@@ -6,6 +6,7 @@ import { createTestDatabase } from '@gantry/testing';
 import type { Benchmark, BenchmarkContext, BenchmarkResult } from './benchmark';
 import { batchAppends, commandAppends, replay, streamReads } from './benchmarks/event-store';
 import { lifecycleLatency, lifecycleThroughput } from './benchmarks/lifecycle';
+import { readModels } from './benchmarks/read-models';
 import { restReads } from './benchmarks/rest-reads';
 import { startup } from './benchmarks/startup';
 import { inclusionProof, offlineVerification } from './benchmarks/transparency-log';
@@ -18,7 +19,7 @@ import { inclusionProof, offlineVerification } from './benchmarks/transparency-l
  * BENCH_RECORDED_DEPLOYMENTS (10000), BENCH_READ_RATE (1000), BENCH_READ_CONNECTIONS (10), BENCH_READ_SECONDS (20),
  * BENCH_TLOG_ENTRIES (1000000), BENCH_TLOG_PROOFS (10000).
  */
-const BENCHMARKS: Benchmark[] = [commandAppends, batchAppends, streamReads, replay, lifecycleLatency, lifecycleThroughput, restReads, startup, inclusionProof, offlineVerification];
+const BENCHMARKS: Benchmark[] = [commandAppends, batchAppends, streamReads, replay, lifecycleLatency, lifecycleThroughput, restReads, startup, inclusionProof, offlineVerification, readModels];
 
 type Machine = Awaited<ReturnType<typeof machine>>;
 type Measured = BenchmarkResult & { name: string; title: string; goal: string; machine?: Machine };

@@ -13,14 +13,20 @@ import type { Benchmark, BenchmarkResult } from '../benchmark';
  * creates the PGlite database and runs every migration).
  */
 const GOAL_MS = 5_000;
-const CONTESTANTS = {
-  compiled: [join(repoRoot, 'scripts', 'run.js'), 'services/standalone/src/main.ts'],
-  sources: ['-r', '@swc-node/register', 'services/standalone/src/main.ts'],
-} as const;
+/**
+ * BENCH_STARTUP_BASELINE: another checkout (e.g. `git worktree add /tmp/baseline main`, with its node_modules), whose
+ * compiled embedded default joins the rounds as `baseline compiled`: what a change costs at start, side by side.
+ */
+const BASELINE = process.env.BENCH_STARTUP_BASELINE;
+const CONTESTANTS: Record<string, { cwd: string; args: readonly string[] }> = {
+  compiled: { cwd: repoRoot, args: [join(repoRoot, 'scripts', 'run.js'), 'services/standalone/src/main.ts'] },
+  sources: { cwd: repoRoot, args: ['-r', '@swc-node/register', 'services/standalone/src/main.ts'] },
+  ...(BASELINE ? { 'baseline compiled': { cwd: BASELINE, args: [join(BASELINE, 'scripts', 'run.js'), 'services/standalone/src/main.ts'] } } : {}),
+};
 
-async function timeToHealthy(args: readonly string[], dataDir: string): Promise<number> {
+async function timeToHealthy({ cwd, args }: { cwd: string; args: readonly string[] }, dataDir: string): Promise<number> {
   const started = performance.now();
-  const child = spawn(process.execPath, args, { cwd: repoRoot, env: childEnv({ GANTRY_DATA_DIR: dataDir, PORT: '0', GRPC_PORT: '0', LOG_LEVEL: 'info' }), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, { cwd, env: childEnv({ GANTRY_DATA_DIR: dataDir, PORT: '0', GRPC_PORT: '0', LOG_LEVEL: 'info' }), stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -51,14 +57,14 @@ export const startup: Benchmark = {
     const dataDirs = Object.fromEntries(Object.keys(CONTESTANTS).map((name) => [name, mkdtempSync(join(tmpdir(), `gantry-bench-startup-${name}-`))]));
     try {
       for (let round = 0; round <= rounds; round++) {
-        for (const [name, args] of Object.entries(CONTESTANTS)) {
+        for (const [name, contestant] of Object.entries(CONTESTANTS)) {
           const fresh = mkdtempSync(join(tmpdir(), 'gantry-bench-startup-first-'));
           // round 0 creates each contestant's data directory; the restarts are measured from round 1 on
-          const first = await timeToHealthy(args, round === 0 ? dataDirs[name] : fresh);
+          const first = await timeToHealthy(contestant, round === 0 ? dataDirs[name] : fresh);
           rmSync(fresh, { recursive: true, force: true });
           if (round === 0) continue;
           (times[`${name} first start`] ??= []).push(first);
-          (times[`${name} restart`] ??= []).push(await timeToHealthy(args, dataDirs[name]));
+          (times[`${name} restart`] ??= []).push(await timeToHealthy(contestant, dataDirs[name]));
           log(`  round ${round} ${name}: first start ${Math.round(first)} ms, restart ${Math.round(times[`${name} restart`].at(-1)!)} ms`);
         }
       }
@@ -72,7 +78,16 @@ export const startup: Benchmark = {
     return {
       unit: 'ms',
       measured,
-      ratios: { 'compiled / sources (restart)': round(p50('compiled restart') / p50('sources restart')), 'compiled / sources (first start)': round(p50('compiled first start') / p50('sources first start')) },
+      ratios: {
+        'compiled / sources (restart)': round(p50('compiled restart') / p50('sources restart')),
+        'compiled / sources (first start)': round(p50('compiled first start') / p50('sources first start')),
+        ...(BASELINE
+          ? {
+              'compiled / baseline compiled (restart)': round(p50('compiled restart') / p50('baseline compiled restart')),
+              'compiled / baseline compiled (first start)': round(p50('compiled first start') / p50('baseline compiled first start')),
+            }
+          : {}),
+      },
       met: p50('compiled restart') <= GOAL_MS,
     };
   },

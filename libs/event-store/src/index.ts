@@ -3,3 +3,4 @@ export * from './types';
 export * from './event-store';
 export * from './canonical-json';
 export * from './migrations';
+export * from './read-models';

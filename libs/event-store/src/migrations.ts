@@ -26,7 +26,7 @@ export async function migrate(db: Database, schema: string, migrations: readonly
   if (duplicate !== undefined) throw new Error(`migration ${duplicate} is listed twice`);
 
   const applied = await db.transaction(async (tx) => {
-    await lockSchema(tx, schema);
+    await lockMigrations(tx, schema);
     await tx.query(
       `CREATE SCHEMA IF NOT EXISTS "${schema}";
        CREATE TABLE IF NOT EXISTS "${schema}".schema_migrations (id text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`,
@@ -37,7 +37,7 @@ export async function migrate(db: Database, schema: string, migrations: readonly
   for (const migration of migrations) {
     if (applied.has(migration.id)) continue;
     await db.transaction(async (tx) => {
-      await lockSchema(tx, schema);
+      await lockMigrations(tx, schema);
       if ((await appliedIds(tx, schema)).has(migration.id)) return;
       await tx.query(migration.up(schema));
       await tx.query(`INSERT INTO "${schema}".schema_migrations (id) VALUES ($1)`, [migration.id]);
@@ -45,7 +45,8 @@ export async function migrate(db: Database, schema: string, migrations: readonly
   }
 }
 
-const lockSchema = (tx: SqlClient, schema: string) =>
+/** Serializes the migrations of one schema across processes, until the transaction ends (read models' too). */
+export const lockMigrations = (tx: SqlClient, schema: string) =>
   tx.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`gantry.migrate.${schema}`]);
 
 const appliedIds = async (tx: SqlClient, schema: string) =>

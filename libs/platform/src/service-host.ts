@@ -65,6 +65,7 @@ export class ServiceHost implements OnModuleInit, OnApplicationBootstrap, OnAppl
     await this.store.migrate();
     const slices = this.slices.flatMap((s) => s.migrations ?? []);
     await migrate(this.runtime.db, this.store.schema, [...messagingMigrations, ...dueTimerMigrations, ...apiKeyMigrations, ...slices]);
+    for (const readModels of new Set(this.slices.flatMap((s) => s.readModels ?? []))) await readModels.open();
     const topic = SERVICE_TOPICS[this.service];
     const { fromBeginning, actsOn } = this.options;
     const ofSlices = consumersOf(this.service, this.slices).map((c) => ({

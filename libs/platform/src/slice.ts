@@ -1,6 +1,6 @@
 import type { Provider, Type } from '@nestjs/common';
 import { eventNameOf } from '@gantry/contracts';
-import type { Migration } from '@gantry/event-store';
+import type { Migration, ReadModels } from '@gantry/event-store';
 import type { ServiceName } from './config';
 import type { ConsumerSpec } from './consumer-spec';
 import type { TimerHandler } from './due-timers';
@@ -21,7 +21,7 @@ export interface Reactions {
 }
 
 /**
- * A feature of a service, declared: the tables of its read models, its reactions to other services' events, its
+ * A feature of a service, declared: the tables of its read models (SQL migrations, or TypeORM entities and migrations), its reactions to other services' events, its
  * timers, its doors (HTTP controllers and gRPC handlers) and what it provides to them. The service is a list of slices;
  * the ServiceHost migrates, subscribes and starts what they declare.
  */
@@ -29,6 +29,8 @@ export interface Slice {
   /** the activity it serves, as its folder is named */
   name: string;
   migrations?: readonly Migration[];
+  /** its read models as TypeORM entities, opened (their TypeORM migrations run) after every SQL migration */
+  readModels?: ReadModels;
   reactions?: readonly Reactions[];
   /** consumers of topics whose events are not picked by Gantry event name (inbound practices, the ledger) */
   consumers?: readonly ConsumerSpec[];

@@ -40,7 +40,9 @@ beforeAll(async () => {
   const topics = [SERVICE_TOPICS['model-review'], SERVICE_TOPICS.records, SERVICE_TOPICS.execution, SERVICE_TOPICS.verification, INBOUND_TOPICS.itsmChanges];
   await bus.ensureTopics([...topics, ...topics.map(deadLetterTopic)]);
   const store = new EventStore(planning.runtime.db, 'planning');
-  for (const consumer of consumersOf('planning', planningSlices(store))) {
+  const slices = planningSlices(store);
+  for (const slice of slices) await slice.readModels?.open();
+  for (const consumer of consumersOf('planning', slices)) {
     // the service's own consumer code, on Kafka, under a group name of this test's own
     consumers.push(await startConsumer({ validate: againstTheContract, ...consumerOptionsOf(consumer, 'planning', planning.runtime.clock), name: `${consumer.name}-${suffix}`, fromBeginning: false, bus, db: planning.runtime.db, schema: 'planning', log: () => undefined }));
   }

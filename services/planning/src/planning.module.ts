@@ -4,12 +4,13 @@ import { serviceModule, type ServiceRuntime, type Slice } from '@gantry/platform
 import { changeEnablementSlice } from './change-enablement';
 import { Deployments, deploymentsSlice } from './deployments';
 import { environmentsSlice } from './environments';
-import { planningFactsSlice } from './planning-facts';
+import { planningFactsReadModels, planningFactsSlice } from './planning-facts';
 import { scheduleSlice } from './schedule';
 
 export const planningSlices = (store: EventStore): Slice[] => {
-  const deployments = new Deployments(store);
-  return [deploymentsSlice(deployments), environmentsSlice, scheduleSlice, planningFactsSlice(store), changeEnablementSlice(deployments)];
+  const readModels = planningFactsReadModels(store.db, store.schema);
+  const deployments = new Deployments(store, readModels);
+  return [deploymentsSlice(deployments), environmentsSlice, scheduleSlice, planningFactsSlice(store, readModels), changeEnablementSlice(deployments)];
 };
 
 /** Planning: turns an authorised change into a deployment plan, or refuses it with a reason (domain.md, steps 1–2). */

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { EventStore, type SqlClient } from '@gantry/event-store';
+import { EventStore, ReadModels, type SqlClient } from '@gantry/event-store';
 import { executeCommand, loadAggregate, NotFound, type CommandOptions, type CommandOrigin, type Preparation, type RequestContext } from '@gantry/platform';
 import type { AcceptanceCriterion, DeploymentRequested, RequestDeploymentBody, Window } from '@gantry/contracts';
 import { createHash } from 'node:crypto';
@@ -66,7 +66,10 @@ export const requestFrom = (body: RequestDeploymentBody, deploymentId: string, r
 /** The application service behind every door (REST, gRPC, ITSM events): every command through the one command path. */
 @Injectable()
 export class Deployments {
-  constructor(private readonly store: EventStore) {}
+  constructor(
+    private readonly store: EventStore,
+    private readonly readModels: ReadModels,
+  ) {}
 
   /** The schedule's reservations follow the deployment's reservation events in their transaction: the next decision's facts read them. */
   private readonly scheduleFollows = (events: readonly DeploymentEvent[], tx: SqlClient) => applyReservationEvents(tx, this.store.schema, events);
@@ -84,7 +87,7 @@ export class Deployments {
       async (_deployment, t) => ({
         type: 'RequestDeployment',
         request,
-        facts: await readPlanningFacts(t, this.store, { environment: request.environment, reserving: request, requesterRoles, components: request.components, now: origin.now }),
+        facts: await readPlanningFacts(t, this.store, this.readModels.manager(t), { environment: request.environment, reserving: request, requesterRoles, components: request.components, now: origin.now }),
       }),
       origin,
       tx,
@@ -95,7 +98,7 @@ export class Deployments {
   cancel(deploymentId: string, reason: string, by: string, origin: CommandOrigin, expectedVersion?: number, tx?: SqlClient): Promise<DeploymentView> {
     return this.execute(
       deploymentId,
-      async (_deployment, t) => ({ type: 'CancelDeployment', reason, by, started: await hasStarted(t, this.store.schema, deploymentId), now: origin.now.toISOString() }),
+      async (_deployment, t) => ({ type: 'CancelDeployment', reason, by, started: await hasStarted(this.readModels.manager(t), deploymentId), now: origin.now.toISOString() }),
       { ...origin, expectedVersion, whenMissing: notFound(deploymentId) },
       tx,
     );
@@ -109,8 +112,8 @@ export class Deployments {
         type: 'RescheduleDeployment',
         window,
         by: identity.subject,
-        started: await hasStarted(t, this.store.schema, deploymentId),
-        facts: await readPlanningFacts(t, this.store, {
+        started: await hasStarted(this.readModels.manager(t), deploymentId),
+        facts: await readPlanningFacts(t, this.store, this.readModels.manager(t), {
           environment: existing(deployment).request.environment,
           // only a planned deployment can move: it would hold its plan's service and targets in the new window
           reserving: deployment.status === 'planned' ? reservationOf(deployment.plan, window) : undefined,

@@ -3,6 +3,7 @@ import type { EventStore, SqlClient } from '@gantry/event-store';
 import { environmentDecider, environmentStream } from '../environments';
 import { lockReservationKeys, reservationsHolding } from '../schedule';
 import { readActiveModels, readSucceededVersions } from '../planning-facts';
+import type { EntityManager } from 'typeorm';
 import type { PlanningFacts } from './deployment.decider';
 
 /** What a decision about a deployment in `environment` asks planning to read. */
@@ -22,21 +23,21 @@ export interface FactsAsked {
  * read only after the keys the decision would hold are locked (reservations.ts), so a request racing another for
  * the same service or target is decided after it and sees its reservation.
  */
-export async function readPlanningFacts(tx: SqlClient, store: EventStore, asked: FactsAsked): Promise<PlanningFacts> {
+export async function readPlanningFacts(tx: SqlClient, store: EventStore, entities: EntityManager, asked: FactsAsked): Promise<PlanningFacts> {
   const { schema } = store;
   const environment = await loadAggregate(store, environmentDecider, environmentStream(asked.environment).streamId, tx);
   const { reserving } = asked;
   const targets = reserving?.targets?.length ? reserving.targets : environment.state.status === 'none' ? [] : environment.state.definition.targets.map((t) => t.name);
   const keys = reserving && { environment: asked.environment, service: reserving.service, targets };
   if (keys) await lockReservationKeys(tx, schema, keys);
-  const models = await readActiveModels(tx, schema);
+  const models = await readActiveModels(entities);
   return {
     environment: environment.state,
     environmentVersion: environment.version,
     reservations: keys ? await reservationsHolding(tx, schema, keys) : [],
     activeModels: models.active,
     retiredModels: models.retired,
-    succeeded: await readSucceededVersions(tx, schema, asked.components ?? []),
+    succeeded: await readSucceededVersions(entities, asked.components ?? []),
     requesterRoles: asked.requesterRoles,
     now: asked.now.toISOString(),
   };

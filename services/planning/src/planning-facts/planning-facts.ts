@@ -1,46 +1,30 @@
 import { SERVICE_TOPICS, type DeploymentModelContent, type DeploymentModelPublished, type DeploymentModelRetired, type DeploymentRecordClosed, type DeploymentStarted } from '@gantry/contracts';
-import { EventStore, type Migration, type SqlClient } from '@gantry/event-store';
+import { ReadModels, type Database, type EventStore } from '@gantry/event-store';
 import type { Reactions } from '@gantry/platform';
+import type { EntityManager } from 'typeorm';
+import { KnownDeploymentModel, planningFactsEntities, planningFactsMigrations, StartedDeployment, SucceededVersion } from './planning-facts.entities';
 
 /**
- * Planning's read models of other services' facts: the deployment models (active or retired, from model-review) and
- * the component versions that succeeded in an environment (from records), for the promotion rule.
+ * Planning's read models of other services' facts: the deployment models (active or retired, from model-review), the
+ * component versions that succeeded in an environment (from records), for the promotion rule, and the deployments
+ * execution started. TypeORM entities (planning-facts.entities.ts), written in the reaction's transaction.
  */
-export const planningFactsMigrations: readonly Migration[] = [
-  {
-    id: 'planning-read-models-1',
-    up: (schema) => `
-      CREATE TABLE "${schema}".deployment_models (
-        name text PRIMARY KEY,
-        version int NOT NULL,
-        status text NOT NULL CHECK (status IN ('active', 'retired')),
-        content jsonb NOT NULL
-      );
-      CREATE TABLE "${schema}".succeeded_versions (
-        environment_kind text NOT NULL,
-        name text NOT NULL,
-        version text NOT NULL,
-        deployment_id text NOT NULL,
-        environment text NOT NULL,
-        PRIMARY KEY (environment_kind, name, version, deployment_id)
-      );
-      CREATE TABLE "${schema}".started_deployments (deployment_id text PRIMARY KEY, started_at timestamptz NOT NULL);`,
-  },
-];
+export const planningFactsReadModels = (db: Database, schema: string): ReadModels =>
+  new ReadModels(db, schema, { entities: planningFactsEntities, migrations: planningFactsMigrations });
 
 /** Whether execution has started the deployment: then it can no longer be cancelled or rescheduled here. */
-export async function hasStarted(client: SqlClient, schema: string, deploymentId: string): Promise<boolean> {
-  return ((await client.query(`SELECT 1 FROM "${schema}".started_deployments WHERE deployment_id = $1`, [deploymentId])).rowCount ?? 0) > 0;
+export function hasStarted(entities: EntityManager, deploymentId: string): Promise<boolean> {
+  return entities.existsBy(StartedDeployment, { deploymentId });
 }
 
 /** Execution's DeploymentStarted: the deployment left planning's hands. */
-export const startedDeployments = (store: EventStore): Reactions => ({
+export const startedDeployments = (readModels: ReadModels): Reactions => ({
   consumer: 'planning.started-deployments',
   topics: [SERVICE_TOPICS.execution],
   on: {
     DeploymentStarted: async (event, tx) => {
       const started = event.data as DeploymentStarted;
-      await tx.query(`INSERT INTO "${store.schema}".started_deployments (deployment_id, started_at) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [started.deploymentId, started.startedAt]);
+      await readModels.manager(tx).createQueryBuilder().insert().into(StartedDeployment).values({ deploymentId: started.deploymentId, startedAt: new Date(started.startedAt) }).orIgnore().execute();
     },
   },
 });
@@ -52,44 +36,50 @@ export interface ActiveModel {
   content: DeploymentModelContent;
 }
 
-export async function readActiveModels(client: SqlClient, schema: string): Promise<{ active: ActiveModel[]; retired: string[] }> {
-  const rows = (await client.query<{ name: string; version: number; status: string; content: ActiveModel['content'] }>(`SELECT name, version, status, content FROM "${schema}".deployment_models`)).rows;
+export async function readActiveModels(entities: EntityManager): Promise<{ active: ActiveModel[]; retired: string[] }> {
+  const models = await entities.find(KnownDeploymentModel);
   return {
-    active: rows.filter((r) => r.status === 'active').map(({ name, version, content }) => ({ name, version, content })),
-    retired: rows.filter((r) => r.status === 'retired').map((r) => r.name),
+    active: models.filter((m) => m.status === 'active').map(({ name, version, content }) => ({ name, version, content })),
+    retired: models.filter((m) => m.status === 'retired').map((m) => m.name),
   };
 }
 
-export async function readSucceededVersions(client: SqlClient, schema: string, components: readonly { name: string; version: string }[]) {
+export async function readSucceededVersions(entities: EntityManager, components: readonly { name: string; version: string }[]) {
   if (components.length === 0) return [];
-  const rows = await client.query<{ environment_kind: string; name: string; version: string }>(
-    `SELECT DISTINCT environment_kind, name, version FROM "${schema}".succeeded_versions WHERE name = ANY($1::text[]) AND version = ANY($2::text[])`,
-    [components.map((c) => c.name), components.map((c) => c.version)],
-  );
-  return rows.rows.map((r) => ({ environmentKind: r.environment_kind, name: r.name, version: r.version }));
+  return entities
+    .createQueryBuilder(SucceededVersion, 's')
+    .select('s.environment_kind', 'environmentKind')
+    .addSelect('s.name', 'name')
+    .addSelect('s.version', 'version')
+    .distinct()
+    .where('s.name = ANY(:names) AND s.version = ANY(:versions)', { names: components.map((c) => c.name), versions: components.map((c) => c.version) })
+    .getRawMany<{ environmentKind: string; name: string; version: string }>();
 }
 
 /** Active models from model-review: a published version replaces an earlier one; a retired model plans nothing more. */
-export const deploymentModels = (store: EventStore): Reactions => ({
+export const deploymentModels = (readModels: ReadModels): Reactions => ({
   consumer: 'planning.deployment-models',
   topics: [SERVICE_TOPICS['model-review']],
   on: {
     DeploymentModelPublished: async (event, tx) => {
-      const published = event.data as DeploymentModelPublished;
-      await tx.query(
-        `INSERT INTO "${store.schema}".deployment_models (name, version, status, content) VALUES ($1, $2, 'active', $3)
-         ON CONFLICT (name) DO UPDATE SET version = EXCLUDED.version, status = 'active', content = EXCLUDED.content
-         WHERE "${store.schema}".deployment_models.status = 'active' AND "${store.schema}".deployment_models.version < EXCLUDED.version`,
-        [published.name, published.version, JSON.stringify(published.content)],
-      );
+      const { name, version, content } = event.data as DeploymentModelPublished;
+      await readModels
+        .manager(tx)
+        .createQueryBuilder(KnownDeploymentModel, 'known')
+        .insert()
+        .values({ name, version, status: 'active', content })
+        .orUpdate(['version', 'status', 'content'], ['name'], { overwriteCondition: { where: `known.status = 'active' AND known.version < EXCLUDED.version` } })
+        .execute();
     },
     DeploymentModelRetired: async (event, tx) => {
-      const retired = event.data as DeploymentModelRetired;
-      await tx.query(
-        `INSERT INTO "${store.schema}".deployment_models (name, version, status, content) VALUES ($1, $2, 'retired', $3)
-         ON CONFLICT (name) DO UPDATE SET status = 'retired'`,
-        [retired.name, retired.version ?? 1, JSON.stringify(retired.content)],
-      );
+      const { name, version, content } = event.data as DeploymentModelRetired;
+      await readModels
+        .manager(tx)
+        .createQueryBuilder(KnownDeploymentModel, 'known')
+        .insert()
+        .values({ name, version: version ?? 1, status: 'retired', content })
+        .orUpdate(['status'], ['name'])
+        .execute();
     },
   },
 });
@@ -98,7 +88,7 @@ export const deploymentModels = (store: EventStore): Reactions => ({
  * Succeeded deployments from records: the component versions of a deployment planning planned, by the kind of its
  * environment (from the plan's environment snapshot).
  */
-export const succeededVersions = (store: EventStore): Reactions => ({
+export const succeededVersions = (store: EventStore, readModels: ReadModels): Reactions => ({
   consumer: 'planning.succeeded-versions',
   topics: [SERVICE_TOPICS.records],
   on: {
@@ -111,12 +101,15 @@ export const succeededVersions = (store: EventStore): Reactions => ({
         | undefined;
       // a deployment planned before environments were snapshotted (or elsewhere) teaches nothing about promotion
       if (!planned?.environmentSnapshot) return;
-      for (const component of planned.components) {
-        await tx.query(
-          `INSERT INTO "${store.schema}".succeeded_versions (environment_kind, name, version, deployment_id, environment) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
-          [planned.environmentSnapshot.kind, component.name, component.version, closed.deploymentId, planned.environment],
-        );
-      }
+      const { kind } = planned.environmentSnapshot;
+      await readModels
+        .manager(tx)
+        .createQueryBuilder()
+        .insert()
+        .into(SucceededVersion)
+        .values(planned.components.map((c) => ({ environmentKind: kind, name: c.name, version: c.version, deploymentId: closed.deploymentId, environment: planned.environment })))
+        .orIgnore()
+        .execute();
     },
   },
 });
