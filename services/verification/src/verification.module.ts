@@ -5,7 +5,7 @@ import { acceptanceSlice, EvidenceStore } from './acceptance';
 import { CanaryAnalyses, canarySlice } from './canary';
 import { AuthorisedRepository, componentsSlice } from './components';
 import { deploymentVerificationsSlice, Revocations } from './deployment-verifications';
-import { environmentsSlice } from './environments';
+import { environmentsReadModels, environmentsSlice } from './environments';
 import { Evaluations, evaluationsSlice } from './evaluations';
 import { signingKeysSlice, TrustedKeys } from './signing-keys';
 import { verificationPolicyFromEnv, type VerificationPolicy } from './verification-policy';
@@ -21,15 +21,16 @@ export function verificationSlices(store: EventStore, policy: VerificationPolicy
   const repository = new AuthorisedRepository(store, revocations);
   const keys = new TrustedKeys(store, revocations);
   const evidence = new EvidenceStore(store.schema);
+  const readModels = environmentsReadModels(store.db, store.schema);
   // in this order the slices react to an event they share (verification-triggers.ts)
   return [
-    deploymentVerificationsSlice(store, repository, keys, revocations),
+    deploymentVerificationsSlice(store, repository, keys, revocations, readModels),
     acceptanceSlice(evidence),
     evaluationsSlice(store, new Evaluations(store, evidence, policy)),
     canarySlice(new CanaryAnalyses(store, evidence)),
     componentsSlice(repository),
     signingKeysSlice(keys),
-    environmentsSlice(store.schema),
+    environmentsSlice(readModels),
   ];
 }
 

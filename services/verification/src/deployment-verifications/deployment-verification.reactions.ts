@@ -1,5 +1,5 @@
 import type { DeploymentPlanned, DeploymentStarted } from '@gantry/contracts';
-import type { EventStore } from '@gantry/event-store';
+import type { EventStore, ReadModels } from '@gantry/event-store';
 import { executeCommand, type Reaction, type Reactions } from '@gantry/platform';
 import type { AuthorisedRepository } from '../components';
 import type { TrustedKeys } from '../signing-keys';
@@ -12,14 +12,14 @@ import type { Revocations } from './revocations';
  * Verification checks components and environment when a deployment is planned, and notes when it starts (it can no
  * longer be revoked).
  */
-export function deploymentVerificationReactions(store: EventStore, repository: AuthorisedRepository, keys: TrustedKeys, revocations: Revocations): Reactions {
+export function deploymentVerificationReactions(store: EventStore, repository: AuthorisedRepository, keys: TrustedKeys, revocations: Revocations, readModels: ReadModels): Reactions {
   // started, or never will: nothing left to revoke
   const noLongerRevocable: Reaction = (event, tx) => revocations.recordStarted(tx, (event.data as DeploymentStarted).deploymentId);
   return verificationTriggers({
     DeploymentPlanned: async (event, tx, context) => {
       const plan = event.data as DeploymentPlanned;
       const { now } = context;
-      const facts = await planFacts(tx, store.schema, plan, new Date(event.time ?? now), now, repository, keys);
+      const facts = await planFacts(tx, readModels.manager(tx), plan, new Date(event.time ?? now), now, repository, keys);
       const result = await executeCommand(
         store,
         deploymentVerificationDecider,

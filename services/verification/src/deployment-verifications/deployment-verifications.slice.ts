@@ -1,4 +1,4 @@
-import type { EventStore } from '@gantry/event-store';
+import type { EventStore, ReadModels } from '@gantry/event-store';
 import type { Slice } from '@gantry/platform';
 import type { AuthorisedRepository } from '../components';
 import type { TrustedKeys } from '../signing-keys';
@@ -7,9 +7,9 @@ import { revocationsMigrations, type Revocations } from './revocations';
 import { VerificationsController } from './verifications.controller';
 
 /** A planned deployment's components and target environment checked, and revoked when what they relied on is withdrawn. */
-export const deploymentVerificationsSlice = (store: EventStore, repository: AuthorisedRepository, keys: TrustedKeys, revocations: Revocations): Slice => ({
+export const deploymentVerificationsSlice = (store: EventStore, repository: AuthorisedRepository, keys: TrustedKeys, revocations: Revocations, readModels: ReadModels): Slice => ({
   name: 'deployment-verifications',
   migrations: revocationsMigrations,
   doors: [VerificationsController],
-  reactions: [deploymentVerificationReactions(store, repository, keys, revocations)],
+  reactions: [deploymentVerificationReactions(store, repository, keys, revocations, readModels)],
 });

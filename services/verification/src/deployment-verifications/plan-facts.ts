@@ -1,5 +1,6 @@
 import type { DeploymentPlanned } from '@gantry/contracts';
 import type { SqlClient } from '@gantry/event-store';
+import type { EntityManager } from 'typeorm';
 import type { AuthorisedRepository } from '../components';
 import { knownEnvironment } from '../environments';
 import { signatureVerifies, type TrustedKeys } from '../signing-keys';
@@ -18,7 +19,7 @@ export const ENVIRONMENT_CATCH_UP_MS = 30_000;
  * What the deciders need to know about a plan, gathered at the edge: each component's entry in the authorised
  * repository, its signing key, whether its signature verifies (node's crypto), and the target environment.
  */
-export async function planFacts(tx: SqlClient, schema: string, plan: DeploymentPlanned, plannedAt: Date, now: Date, repository: AuthorisedRepository, keys: TrustedKeys) {
+export async function planFacts(tx: SqlClient, entities: EntityManager, plan: DeploymentPlanned, plannedAt: Date, now: Date, repository: AuthorisedRepository, keys: TrustedKeys) {
   const components: Record<string, ComponentFacts> = {};
   const uses: { name: string; version: string; keyId?: string }[] = [];
   for (const component of plan.components) {
@@ -39,7 +40,7 @@ export async function planFacts(tx: SqlClient, schema: string, plan: DeploymentP
     components[componentKey(component)] = facts;
     uses.push({ name: component.name, version: component.version, ...(definition.keyId ? { keyId: definition.keyId } : {}) });
   }
-  const environment = await knownEnvironment(tx, schema, plan.environment);
+  const environment = await knownEnvironment(entities, plan.environment);
   const relied = plan.environmentSnapshot?.version ?? 0;
   if ((environment?.version ?? 0) < relied && now.getTime() - plannedAt.getTime() < ENVIRONMENT_CATCH_UP_MS) {
     throw new EnvironmentNotCaughtUp(`environment ${plan.environment} version ${relied} has not reached verification yet (it knows ${environment?.version ?? 'none'})`);

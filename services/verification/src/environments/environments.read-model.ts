@@ -1,34 +1,27 @@
-import { SERVICE_TOPICS, type EnvironmentDecommissioned, type EnvironmentDefinition, type EnvironmentRegistered, type EnvironmentUpdated } from '@gantry/contracts';
-import type { Migration, SqlClient } from '@gantry/event-store';
+import { SERVICE_TOPICS, type EnvironmentDecommissioned, type EnvironmentRegistered, type EnvironmentUpdated } from '@gantry/contracts';
+import { ReadModels, type Database } from '@gantry/event-store';
 import type { Reaction, Reactions } from '@gantry/platform';
-import type { EnvironmentFacts } from './environment-rules';
+import { LessThan, type EntityManager } from 'typeorm';
+import { KnownEnvironment, VerificationReadModels1796601600000 } from './environments.entities';
 
 /**
  * The environments as planning publishes them (EnvironmentRegistered / Updated / Decommissioned), kept by verification
  * to check target environments. `version` is planning's stream version, so a late, older event changes nothing.
+ * A TypeORM entity (environments.entities.ts), written in the reaction's transaction.
  */
-export const environmentsMigrations: Migration[] = [
-  {
-    id: 'verification/001-environments',
-    up: (schema) => `
-      CREATE TABLE IF NOT EXISTS "${schema}".environments (
-        name text PRIMARY KEY,
-        status text NOT NULL,
-        version int NOT NULL,
-        definition jsonb NOT NULL
-      )`,
-  },
-];
+export const environmentsReadModels = (db: Database, schema: string): ReadModels =>
+  new ReadModels(db, schema, { entities: [KnownEnvironment], migrations: [VerificationReadModels1796601600000] });
 
-export const environments = (schema: string): Reactions => {
+export const environments = (readModels: ReadModels): Reactions => {
   const keep: Reaction = async (event, tx) => {
     const { registeredAt: _r, updatedAt: _u, ...definition } = event.data as EnvironmentRegistered & EnvironmentUpdated;
-    await tx.query(
-      `INSERT INTO "${schema}".environments (name, status, version, definition) VALUES ($1, 'active', $2, $3)
-       ON CONFLICT (name) DO UPDATE SET status = 'active', version = EXCLUDED.version, definition = EXCLUDED.definition
-       WHERE environments.version < EXCLUDED.version`,
-      [definition.name, event.streamversion ?? 0, JSON.stringify(definition)],
-    );
+    await readModels
+      .manager(tx)
+      .createQueryBuilder(KnownEnvironment, 'known')
+      .insert()
+      .values({ name: definition.name, status: 'active', version: event.streamversion ?? 0, definition })
+      .orUpdate(['status', 'version', 'definition'], ['name'], { overwriteCondition: { where: 'known.version < EXCLUDED.version' } })
+      .execute();
   };
   return {
     consumer: 'verification.environments',
@@ -38,20 +31,13 @@ export const environments = (schema: string): Reactions => {
       EnvironmentUpdated: keep,
       EnvironmentDecommissioned: async (event, tx) => {
         const { name } = event.data as EnvironmentDecommissioned;
-        await tx.query(`UPDATE "${schema}".environments SET status = 'decommissioned', version = $2 WHERE name = $1 AND version < $2`, [name, event.streamversion ?? 0]);
+        const version = event.streamversion ?? 0;
+        await readModels.manager(tx).update(KnownEnvironment, { name, version: LessThan(version) }, { status: 'decommissioned', version });
       },
     },
   };
 };
 
-export interface KnownEnvironment extends EnvironmentFacts {
-  version: number;
-}
-
-export async function knownEnvironment(tx: SqlClient, schema: string, name: string): Promise<KnownEnvironment | undefined> {
-  const { rows } = await tx.query<{ status: 'active' | 'decommissioned'; version: number; definition: EnvironmentDefinition }>(
-    `SELECT status, version, definition FROM "${schema}".environments WHERE name = $1`,
-    [name],
-  );
-  return rows[0];
+export async function knownEnvironment(entities: EntityManager, name: string): Promise<KnownEnvironment | undefined> {
+  return (await entities.findOneBy(KnownEnvironment, { name })) ?? undefined;
 }

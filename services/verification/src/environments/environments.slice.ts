@@ -1,9 +1,10 @@
+import type { ReadModels } from '@gantry/event-store';
 import type { Slice } from '@gantry/platform';
-import { environments, environmentsMigrations } from './environments.read-model';
+import { environments } from './environments.read-model';
 
 /** The environments as planning publishes them, to check target environments against. */
-export const environmentsSlice = (schema: string): Slice => ({
+export const environmentsSlice = (readModels: ReadModels): Slice => ({
   name: 'environments',
-  migrations: environmentsMigrations,
-  reactions: [environments(schema)],
+  readModels,
+  reactions: [environments(readModels)],
 });

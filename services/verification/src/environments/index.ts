@@ -1,3 +1,3 @@
 export { environmentFailures, type EnvironmentFacts } from './environment-rules';
 export { environmentsSlice } from './environments.slice';
-export { knownEnvironment } from './environments.read-model';
+export { environmentsReadModels, knownEnvironment } from './environments.read-model';
