@@ -73,3 +73,11 @@ export function causedBy(service: string, event: { id: string; correlationid?: s
     ...(traceparent ? { traceparent } : {}),
   };
 }
+
+/**
+ * Metadata of events a service records on its own (a timer fires, a poller finds work, at start-up): the system acts;
+ * `correlationId` ties them to what they belong to (a deployment), `causationId` to what called for them (the timer).
+ */
+export function actingOnItsOwn(service: string, correlationId: string, causationId?: string): EventMetadata {
+  return { actor: { subject: `gantry-${service}`, roles: [], channel: 'system' }, correlationId, ...(causationId === undefined ? {} : { causationId }) };
+}

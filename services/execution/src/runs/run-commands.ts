@@ -1,4 +1,4 @@
-import { EventStore, type EventMetadata, type Migration, type SqlClient } from '@gantry/event-store';
+import { EventStore, type Migration, type SqlClient } from '@gantry/event-store';
 import { cancelTimer, executeCommand, loadAggregate, scheduleTimer, type CommandOrigin, type CommandResult } from '@gantry/platform';
 import { deploymentRunDecider, FORBIDDING_REFUSALS, type DeploymentRun, type RunCommand, type RunEvent } from './deployment-run.decider';
 
@@ -75,8 +75,3 @@ export class RunCommands {
   }
 }
 
-/** Metadata of what execution does on its own (the driver, the clock). */
-export const systemMetadata = (deploymentId: string): EventMetadata => ({
-  actor: { subject: 'gantry-execution', roles: [], channel: 'system' },
-  correlationId: deploymentId,
-});

@@ -1,9 +1,9 @@
 import { Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { momentOf, type Clock } from '@gantry/platform';
+import { actingOnItsOwn, momentOf, type Clock } from '@gantry/platform';
 import { setTimeout as delay } from 'node:timers/promises';
 import { planOf } from './deployment-run.state';
 import { TransientExecutorError, type ExecutorAnswer, type Executors, type StepRequest } from './executor';
-import { RunCommands, systemMetadata } from './run-commands';
+import { RunCommands } from './run-commands';
 import { attemptOf, idempotencyKey, nextStep, stepName } from './run-steps';
 
 /**
@@ -81,7 +81,7 @@ export class RunDriver implements OnApplicationBootstrap, OnApplicationShutdown 
   }
 
   private async drive(deploymentId: string): Promise<void> {
-    const metadata = systemMetadata(deploymentId);
+    const metadata = actingOnItsOwn('execution', deploymentId);
     while (!this.stopped) {
       const advancing = momentOf(this.clock);
       const { state } = await this.runs.execute(deploymentId, { type: 'AdvanceRun', deploymentId, now: advancing.now.toISOString() }, { ...advancing, metadata });

@@ -1,5 +1,5 @@
-import type { Slice } from '@gantry/platform';
-import { RunCommands, runMigrations, systemMetadata, WINDOW_TIMER } from './run-commands';
+import { actingOnItsOwn, type Slice } from '@gantry/platform';
+import { RunCommands, runMigrations, WINDOW_TIMER } from './run-commands';
 import { RunDriver } from './run-driver';
 import { runTriggers } from './run-triggers';
 import { Runs } from './runs';
@@ -21,7 +21,7 @@ export const runsSlice = (runs: RunCommands, driver: RunDriver): Slice => ({
     // the window opened or closed: record what follows at that time (start, adherence missed), then drive the run
     [WINDOW_TIMER]: async ({ payload }, moment) => {
       const { deploymentId } = payload as { deploymentId: string };
-      await runs.execute(deploymentId, { type: 'AdvanceRun', deploymentId, now: moment.now.toISOString() }, { ...moment, metadata: systemMetadata(deploymentId) });
+      await runs.execute(deploymentId, { type: 'AdvanceRun', deploymentId, now: moment.now.toISOString() }, { ...moment, metadata: actingOnItsOwn('execution', deploymentId) });
       driver.kick(deploymentId);
     },
   },

@@ -1,6 +1,5 @@
 import { Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { momentOf, type Clock } from '@gantry/platform';
-import { systemMetadata } from '../system-metadata';
+import { actingOnItsOwn, momentOf, type Clock } from '@gantry/platform';
 import { StarterCatalogue } from './starter-catalogue.loader';
 
 /** The embedded default loads the starter catalogue on start; models that exist already are left alone. */
@@ -14,7 +13,8 @@ export class StarterCatalogueOnStart implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     const moment = momentOf(this.clock);
-    const { loaded } = await this.catalogue.load({ ...moment, metadata: systemMetadata(moment.newId()) });
+    const id = moment.newId();
+    const { loaded } = await this.catalogue.load({ ...moment, metadata: actingOnItsOwn('model-review', id, id) });
     if (loaded.length > 0) this.logger.log(`starter catalogue loaded: ${loaded.join(', ')}`);
   }
 }

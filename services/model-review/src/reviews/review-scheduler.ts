@@ -1,7 +1,6 @@
 import { Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { EventStore } from '@gantry/event-store';
-import { momentOf, type Clock } from '@gantry/platform';
-import { systemMetadata } from '../system-metadata';
+import { actingOnItsOwn, momentOf, type Clock } from '@gantry/platform';
 import type { ReviewPolicy } from './review-policy';
 import { actorOf, type ModelReviews } from './reviews';
 
@@ -45,7 +44,8 @@ export class ReviewScheduler implements OnApplicationBootstrap, OnApplicationShu
         );
         if (rows.length === 0) return true;
         const { model_name: name, due_at: dueAt } = rows[0];
-        const reviewId = await this.reviews.open(name, 'schedule', `due for review since ${new Date(dueAt).toISOString()}`, actorOf({ ...moment, metadata: systemMetadata(moment.newId()) }), tx);
+        const id = moment.newId();
+        const reviewId = await this.reviews.open(name, 'schedule', `due for review since ${new Date(dueAt).toISOString()}`, actorOf({ ...moment, metadata: actingOnItsOwn('model-review', id, id) }), tx);
         if (reviewId) opened++;
         return false;
       });

@@ -1,8 +1,7 @@
 import type { CanaryAnalysisRequested } from '@gantry/contracts';
 import type { EventStore, SqlClient } from '@gantry/event-store';
-import { cancelTimer, executeCommand, loadAggregate, scheduleTimer, type CommandOrigin, type FiredTimer, type Moment } from '@gantry/platform';
+import { actingOnItsOwn, cancelTimer, executeCommand, loadAggregate, scheduleTimer, type CommandOrigin, type FiredTimer, type Moment } from '@gantry/platform';
 import { lockDeploymentEvidence, type EvidenceStore } from '../acceptance';
-import { systemMetadata } from '../system-metadata';
 import { canaryAnalysisDecider, canaryStream, type CanaryAnalysis } from './canary-analysis.decider';
 
 export const CANARY_DEADLINE_TIMER = 'canary-deadline';
@@ -53,6 +52,6 @@ export class CanaryAnalyses {
   }
 
   async onDeadline(timer: FiredTimer<CanaryTimer>, moment: Moment): Promise<void> {
-    await this.store.db.transaction((tx) => this.assess(tx, timer.payload, { ...moment, metadata: systemMetadata(timer.id, timer.payload.deploymentId) }));
+    await this.store.db.transaction((tx) => this.assess(tx, timer.payload, { ...moment, metadata: actingOnItsOwn('verification', timer.payload.deploymentId, timer.id) }));
   }
 }

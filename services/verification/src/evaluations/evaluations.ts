@@ -1,9 +1,8 @@
 import type { AcceptanceCriterion, CriterionOutcome, EvaluationScope } from '@gantry/contracts';
 import type { EventStore, SqlClient } from '@gantry/event-store';
-import { cancelTimer, executeCommand, loadAggregate, scheduleTimer, type CommandOrigin, type FiredTimer, type Moment } from '@gantry/platform';
+import { actingOnItsOwn, cancelTimer, executeCommand, loadAggregate, scheduleTimer, type CommandOrigin, type FiredTimer, type Moment } from '@gantry/platform';
 import { lockDeploymentEvidence, type Evidence, type EvidenceStore } from '../acceptance';
 import { deploymentVerificationDecider, verificationStream, type Evaluation } from '../deployment-verifications';
-import { systemMetadata } from '../system-metadata';
 import { probeAllowed, type VerificationPolicy } from '../verification-policy';
 import { probeOnce } from './health-probe';
 
@@ -91,7 +90,7 @@ export class Evaluations {
   /** The deadline: whatever has no result by now has failed. */
   async onDeadline(timer: FiredTimer<EvaluationTimer>, moment: Moment): Promise<void> {
     const { deploymentId, scope } = timer.payload;
-    const origin = { ...moment, metadata: systemMetadata(timer.id, deploymentId) };
+    const origin = { ...moment, metadata: actingOnItsOwn('verification', deploymentId, timer.id) };
     await this.store.db.transaction(async (tx) => this.assess(tx, deploymentId, scope, await this.evidence.evidence(tx, deploymentId), origin));
   }
 
@@ -108,7 +107,7 @@ export class Evaluations {
     const criterion = evaluation.criteria[index] as HttpHealth;
     const deadline = criterion.deadlineSeconds ? Date.parse(evaluation.startedAt) + criterion.deadlineSeconds * 1000 : Date.parse(evaluation.deadline);
     const needed = criterion.consecutiveSuccesses ?? this.policy.consecutiveSuccesses;
-    const origin = { ...moment, metadata: systemMetadata(timer.id, deploymentId) };
+    const origin = { ...moment, metadata: actingOnItsOwn('verification', deploymentId, timer.id) };
     const decide = (outcome: CriterionOutcome) =>
       this.store.db.transaction(async (tx) => this.assess(tx, deploymentId, scope, await this.evidence.evidence(tx, deploymentId, { [index]: outcome }), origin));
     const measured = (p: ProbeTimer) => ({ consecutiveSuccesses: p.successes, probes: p.probes, ...(p.lastStatus !== undefined ? { lastStatus: p.lastStatus } : {}) });
