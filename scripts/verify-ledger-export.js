@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 // Verifies a Gantry ledger export (NDJSON from GET /audit/export?format=ndjson) offline, without Gantry's code:
 //   node scripts/verify-ledger-export.js export.ndjson [--digest <position>:<hash>]
-// Each line's hash must equal sha256(previousHash + canonical JSON of {position, topic, event, recordedAt}), each line
-// must name the previous line's hash, and positions must follow each other. With --digest, the export must contain
-// the kept head and end the chain there with the same hash. Exit 0 = intact, 1 = broken (the first broken line is named).
+// Each line is an entry's bytes (docs/ledger.md). Format 2: the entry's hash is SHA-256(0x00 || the line's bytes);
+// format 1 (entries written before the upgrade): its hash is sha256(previousHash + canonical JSON of {position,
+// topic, event, recordedAt}) and its type and deployment id are the event's. Each line must name the previous line's
+// hash, the first one the genesis hash, and positions must follow each other from 1. With --digest, the export must
+// contain the kept head with the same hash. Exit 0 = intact, 1 = broken (the first broken line is named).
 'use strict';
 const { createHash } = require('node:crypto');
 const { createReadStream } = require('node:fs');
@@ -16,6 +18,8 @@ function canonical(value) {
   const keys = Object.keys(value).filter((k) => value[k] !== undefined).sort();
   return `{${keys.map((k) => `${JSON.stringify(k)}:${canonical(value[k])}`).join(',')}}`;
 }
+
+const GENESIS = '0'.repeat(64);
 
 async function main() {
   const [file, flag, digestText] = process.argv.slice(2);
@@ -43,11 +47,22 @@ async function main() {
     } catch {
       fail(lines + 1, 'not JSON');
     }
-    const { position, topic, event, recordedAt, previousHash, hash } = entry;
+    const { format, position, previousHash } = entry;
+    if (!previous && position !== 1) fail(lines + 1, `the export starts at position ${position}, not at genesis (position 1): export the ledger from the start`);
+    if (!previous && previousHash !== GENESIS) fail(lines + 1, `position 1 names the previous hash ${previousHash}, not the genesis hash`);
     if (previous && position !== previous.position + 1) fail(lines + 1, `position ${position} does not follow ${previous.position}`);
-    if (previous && previousHash !== previous.hash) fail(lines + 1, `position ${position} does not name the previous hash`);
-    const computed = createHash('sha256').update(previousHash + canonical({ position, topic, event, recordedAt })).digest('hex');
-    if (computed !== hash) fail(lines + 1, `position ${position}: content does not match its hash`);
+    // the entry before no longer hashes to what this one names: the first entry not vouched for is that one
+    if (previous && previousHash !== previous.hash) fail(lines, `position ${previous.position}: content does not match the hash position ${position} names`);
+    let hash;
+    if (format === 2) hash = createHash('sha256').update(Buffer.from([0])).update(text, 'utf8').digest('hex');
+    else if (format === 1) {
+      const { topic, event, recordedAt } = entry;
+      const data = event && event.data;
+      if (entry.type !== event.type) fail(lines + 1, `position ${position}: its type is not its event's`);
+      if (entry.deploymentId !== (data && typeof data.deploymentId === 'string' ? data.deploymentId : null)) fail(lines + 1, `position ${position}: its deployment id is not its event's`);
+      hash = createHash('sha256').update(previousHash + canonical({ position, topic, event, recordedAt })).digest('hex');
+      if (hash !== entry.hash) fail(lines + 1, `position ${position}: content does not match its hash`);
+    } else fail(lines + 1, `position ${position}: unknown entry format ${JSON.stringify(format)}`);
     if (digest && position === Number(digest[1])) {
       if (hash !== digest[2]) fail(lines + 1, `position ${position} has another hash than the digest`);
       digestSeen = true;

@@ -1,3 +1,4 @@
-export { appendToLedger, readDeploymentEntries, type LedgerEntry } from './ledger';
+export { appendToLedger, readDeploymentEntries } from './ledger';
+export type { LedgerEntry } from './ledger-entry';
 export { ledgerPages } from './ledger-export';
 export { ledgerSlice } from './ledger.slice';

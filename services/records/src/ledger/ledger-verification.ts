@@ -1,5 +1,6 @@
 import { GENESIS_HASH, type SqlClient } from '@gantry/event-store';
-import { ledgerHash, toLedgerEntry, type LedgerEntry } from './ledger';
+import { LEDGER_COLUMNS, toLedgerEntry, type LedgerRow } from './ledger';
+import { deploymentIdOf, hashesOf } from './ledger-entry';
 
 /** What an auditor keeps: the ledger's head at some moment. Written `<position>:<hash>`. */
 export interface LedgerDigest {
@@ -30,7 +31,7 @@ const PAGE = 1000;
 
 /**
  * Recomputes the chain over positions `from`..`to`: every entry must name the hash before it and hash to what it
- * stores, and positions must follow each other without gaps. Reads in pages, so any range runs in bounded memory.
+ * stores, its columns must be what its hash covers, and positions must follow each other without gaps. Reads in pages, so any range runs in bounded memory.
  */
 export async function verifyLedger(client: SqlClient, schema: string, range: { from?: number; to?: number } = {}): Promise<LedgerVerification> {
   const head = await readLedgerHead(client, schema);
@@ -45,25 +46,43 @@ export async function verifyLedger(client: SqlClient, schema: string, range: { f
   }
   let expected = from;
   let checked = 0;
+  let formatBefore = from > 1 ? await formatAt(client, schema, from - 1) : 1;
   while (expected <= to) {
-    const page = await client.query<Parameters<typeof toLedgerEntry>[0] & { event_id: string }>(
-      `SELECT position, event_id, topic, event, deployment_id, recorded_at, previous_hash, hash FROM ${schema}.ledger
-       WHERE position >= $1 AND position <= $2 ORDER BY position LIMIT ${PAGE}`,
-      [expected, to],
-    );
+    const page = await client.query<LedgerRow>(`SELECT ${LEDGER_COLUMNS} FROM ${schema}.ledger WHERE position >= $1 AND position <= $2 ORDER BY position LIMIT ${PAGE}`, [expected, to]);
     if (page.rows.length === 0) return broken(from, to, checked, expected, null, 'entry missing');
     for (const row of page.rows) {
-      const entry: LedgerEntry = toLedgerEntry(row);
+      const entry = toLedgerEntry(row);
       if (entry.position !== expected) return broken(from, to, checked, expected, null, 'entry missing');
-      if (entry.previousHash !== previousHash) return broken(from, to, checked, entry.position, row.event_id, 'previous hash does not match the entry before it');
-      if (row.event_id !== entry.event.id) return broken(from, to, checked, entry.position, row.event_id, 'event id column differs from the event');
-      if (ledgerHash(previousHash, entry) !== entry.hash) return broken(from, to, checked, entry.position, row.event_id, 'content does not match its hash');
+      const problem = entryProblem(row, previousHash, formatBefore);
+      if (problem) return broken(from, to, checked, entry.position, row.event_id, problem);
+      formatBefore = entry.format;
       previousHash = entry.hash;
       expected++;
       checked++;
     }
   }
   return { intact: true, from, to, checked };
+}
+
+/**
+ * What is wrong with one stored entry, given the hash before it: the chain, the hash of its bytes, and the stored
+ * event against the columns its hash covers. A format-1 entry's deployment id and type were outside its hash: they
+ * must be what the event it hashed gives.
+ */
+function entryProblem(row: LedgerRow, previousHash: string, formatBefore: number): string | undefined {
+  const entry = toLedgerEntry(row);
+  if (entry.previousHash !== previousHash) return 'previous hash does not match the entry before it';
+  if (entry.format < formatBefore) return `a format-${entry.format} entry after a format-${formatBefore} one`;
+  if (row.event.id !== row.event_id) return 'event id column differs from the event';
+  if (row.event.type !== row.event_type) return 'event type column differs from the event';
+  if (entry.format === 1 && deploymentIdOf(row.event) !== row.deployment_id) return "deployment id column differs from the event's deployment";
+  if (hashesOf(entry).hash !== entry.hash) return 'content does not match its hash';
+  return undefined;
+}
+
+async function formatAt(client: SqlClient, schema: string, position: number): Promise<number> {
+  const row = await client.query<{ format: number }>(`SELECT format FROM ${schema}.ledger WHERE position = $1`, [position]);
+  return row.rows[0]?.format ?? 1;
 }
 
 /** Proves that the ledger up to a digest kept earlier is unchanged: the chain verifies up to it and ends in its hash. */
