@@ -1,5 +1,5 @@
 import type { SqlClient } from '@gantry/event-store';
-import { LEDGER_COLUMNS, toLedgerEntry, type LedgerRow } from './ledger';
+import { LEDGER_COLUMNS, toLedgerEntry, type LedgerRow } from './ledger-rows';
 import { entryText, type LedgerEntry, type StoredLedgerEntry } from './ledger-entry';
 
 export type ExportFormat = 'ndjson' | 'csv';

@@ -1,6 +1,8 @@
 import { GENESIS_HASH, type SqlClient } from '@gantry/event-store';
-import { LEDGER_COLUMNS, toLedgerEntry, type LedgerRow } from './ledger';
+import { LEDGER_COLUMNS, toLedgerEntry, type LedgerRow } from './ledger-rows';
+import { CompactRange, sameHash } from '@gantry/transparency-log';
 import { deploymentIdOf, hashesOf } from './ledger-entry';
+import { readTreeHead } from './ledger-tree';
 
 /** What an auditor keeps: the ledger's head at some moment. Written `<position>:<hash>`. */
 export interface LedgerDigest {
@@ -31,7 +33,9 @@ const PAGE = 1000;
 
 /**
  * Recomputes the chain over positions `from`..`to`: every entry must name the hash before it and hash to what it
- * stores, its columns must be what its hash covers, and positions must follow each other without gaps. Reads in pages, so any range runs in bounded memory.
+ * stores, its columns must be what its hash covers, and positions must follow each other without gaps. From genesis it
+ * also recomputes the Merkle tree: each stored leaf must be the entry's, and the head's tree the entries'. Reads in
+ * pages, so any range runs in bounded memory.
  */
 export async function verifyLedger(client: SqlClient, schema: string, range: { from?: number; to?: number } = {}): Promise<LedgerVerification> {
   const head = await readLedgerHead(client, schema);
@@ -44,40 +48,60 @@ export async function verifyLedger(client: SqlClient, schema: string, range: { f
     if (before.rows.length === 0) return broken(from, to, 0, from - 1, null, 'the entry before the range is missing');
     previousHash = before.rows[0].hash;
   }
+  const tree = from === 1 ? CompactRange.empty() : undefined;
+  const treeSize = (await readTreeHead(client, schema)).size;
   let expected = from;
   let checked = 0;
   let formatBefore = from > 1 ? await formatAt(client, schema, from - 1) : 1;
   while (expected <= to) {
     const page = await client.query<LedgerRow>(`SELECT ${LEDGER_COLUMNS} FROM ${schema}.ledger WHERE position >= $1 AND position <= $2 ORDER BY position LIMIT ${PAGE}`, [expected, to]);
     if (page.rows.length === 0) return broken(from, to, checked, expected, null, 'entry missing');
+    const storedLeaves = await leavesOf(client, schema, expected, Number(page.rows[page.rows.length - 1].position));
     for (const row of page.rows) {
       const entry = toLedgerEntry(row);
       if (entry.position !== expected) return broken(from, to, checked, expected, null, 'entry missing');
-      const problem = entryProblem(row, previousHash, formatBefore);
+      const { leaf, hash } = hashesOf(entry);
+      const problem = entryProblem(row, previousHash, formatBefore, hash) ?? leafProblem(storedLeaves.get(entry.position - 1), leaf, entry.position <= treeSize);
       if (problem) return broken(from, to, checked, entry.position, row.event_id, problem);
+      tree?.push(leaf);
       formatBefore = entry.format;
       previousHash = entry.hash;
       expected++;
       checked++;
     }
   }
+  if (tree && to === head.position) {
+    const { tree: stored } = await readTreeHead(client, schema);
+    if (stored.size === tree.size && !sameHash(stored.root(), tree.root())) return broken(from, to, checked, to, null, "the ledger head's tree is not the entries' tree");
+  }
   return { intact: true, from, to, checked };
 }
 
 /**
- * What is wrong with one stored entry, given the hash before it: the chain, the hash of its bytes, and the stored
- * event against the columns its hash covers. A format-1 entry's deployment id and type were outside its hash: they
- * must be what the event it hashed gives.
+ * What is wrong with one stored entry, given the hash before it and the hash its bytes give: the chain, its hash, and
+ * the stored event against the columns its hash covers. A format-1 entry's deployment id and type were outside its
+ * hash: they must be what the event it hashed gives.
  */
-function entryProblem(row: LedgerRow, previousHash: string, formatBefore: number): string | undefined {
+function entryProblem(row: LedgerRow, previousHash: string, formatBefore: number, hash: string): string | undefined {
   const entry = toLedgerEntry(row);
   if (entry.previousHash !== previousHash) return 'previous hash does not match the entry before it';
   if (entry.format < formatBefore) return `a format-${entry.format} entry after a format-${formatBefore} one`;
   if (row.event.id !== row.event_id) return 'event id column differs from the event';
   if (row.event.type !== row.event_type) return 'event type column differs from the event';
   if (entry.format === 1 && deploymentIdOf(row.event) !== row.deployment_id) return "deployment id column differs from the event's deployment";
-  if (hashesOf(entry).hash !== entry.hash) return 'content does not match its hash';
+  if (hash !== entry.hash) return 'content does not match its hash';
   return undefined;
+}
+
+/** The tree's stored leaf must be the entry's (after an upgrade, the tree may not have reached the entry yet). */
+function leafProblem(stored: Buffer | undefined, leaf: Buffer, inTree: boolean): string | undefined {
+  if (!stored) return inTree ? "the tree has no leaf for the entry" : undefined;
+  return stored.equals(leaf) ? undefined : "the tree's leaf is not the entry's";
+}
+
+async function leavesOf(client: SqlClient, schema: string, first: number, last: number): Promise<Map<number, Buffer>> {
+  const rows = await client.query<{ index: string; hash: Buffer }>(`SELECT index, hash FROM ${schema}.ledger_nodes WHERE level = 0 AND index >= $1 AND index <= $2`, [first - 1, last - 1]);
+  return new Map(rows.rows.map((row) => [Number(row.index), row.hash]));
 }
 
 async function formatAt(client: SqlClient, schema: string, position: number): Promise<number> {

@@ -1,8 +1,11 @@
 import type { Migration, SqlClient } from '@gantry/event-store';
 import type { CloudEvent } from '@gantry/messaging';
-import { deploymentIdOf, hashesOf, LEDGER_GENESIS_HASH, type LedgerFormat, type StoredLedgerEntry } from './ledger-entry';
+import { deploymentIdOf, hashesOf, LEDGER_GENESIS_HASH, type StoredLedgerEntry } from './ledger-entry';
+import { LEDGER_COLUMNS, toLedgerEntry, type LedgerRow } from './ledger-rows';
+import { edgeBytes, insertNodesSql, ledgerTreeMigrations, lockLedgerHead, nodeColumns } from './ledger-tree';
 
 export { deploymentIdOf, type LedgerEntry, type StoredLedgerEntry } from './ledger-entry';
+export { LEDGER_COLUMNS, toLedgerEntry, type LedgerRow } from './ledger-rows';
 
 /**
  * The audit ledger: every event of every Gantry topic and of the inbound ITSM topics, once, in arrival order, in one
@@ -42,65 +45,40 @@ export const ledgerMigrations: Migration[] = [
       ALTER TABLE ${schema}.ledger ALTER COLUMN format DROP DEFAULT;
     `,
   },
+  ...ledgerTreeMigrations,
 ];
 
 /**
  * Appends one event unless it is already in the ledger (the consumer's inbox dedups deliveries; the unique event id
- * keeps the ledger right even so). Serialised by the head row's lock, in the caller's transaction.
+ * keeps the ledger right even so), with the tree's nodes it completes and the new head, in one statement.
+ * Serialised by the head row's lock, in the caller's transaction.
  */
 export async function appendToLedger(tx: SqlClient, schema: string, topic: string, event: CloudEvent, recordedAt: Date): Promise<StoredLedgerEntry | undefined> {
-  const head = await tx.query<{ position: string; hash: string }>(`SELECT position, hash FROM ${schema}.ledger_head FOR UPDATE`);
-  const previous = head.rows[0];
+  const head = await lockLedgerHead(tx, schema);
   const entry = {
     format: 2 as const,
-    position: Number(previous.position) + 1,
+    position: head.position + 1,
     topic,
     event,
     deploymentId: deploymentIdOf(event),
     recordedAt: recordedAt.toISOString(),
-    previousHash: previous.hash,
+    previousHash: head.hash,
   };
-  const { hash } = hashesOf(entry);
-  const inserted = await tx.query(
-    `INSERT INTO ${schema}.ledger (position, event_id, topic, event_type, deployment_id, event, recorded_at, previous_hash, hash, format)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 2) ON CONFLICT (event_id) DO NOTHING`,
-    [entry.position, event.id, topic, event.type, entry.deploymentId, JSON.stringify(event), entry.recordedAt, entry.previousHash, hash],
+  const { leaf, hash } = hashesOf(entry);
+  const nodes = head.tree.append(leaf);
+  const appended = await tx.query(
+    `WITH entry AS (
+       INSERT INTO ${schema}.ledger (position, event_id, topic, event_type, deployment_id, event, recorded_at, previous_hash, hash, format)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 2) ON CONFLICT (event_id) DO NOTHING RETURNING position
+     ), nodes AS (
+       ${insertNodesSql(schema, 11)} WHERE EXISTS (SELECT FROM entry)
+     )
+     UPDATE ${schema}.ledger_head SET position = $1, hash = $9, tree_size = $1, tree_edge = $10 WHERE EXISTS (SELECT FROM entry)`,
+    [entry.position, event.id, topic, event.type, entry.deploymentId, JSON.stringify(event), entry.recordedAt, entry.previousHash, hash, edgeBytes(head.tree), ...nodeColumns(nodes)],
   );
-  if (inserted.rowCount === 0) return undefined;
-  await tx.query(`UPDATE ${schema}.ledger_head SET position = $1, hash = $2`, [entry.position, hash]);
+  if (appended.rowCount === 0) return undefined;
   return { ...entry, hash };
 }
-
-/** The columns an entry is read from; `LEDGER_COLUMNS` selects them. */
-export interface LedgerRow {
-  position: string;
-  format: number;
-  event_id: string;
-  event_type: string;
-  topic: string;
-  event: CloudEvent;
-  deployment_id: string | null;
-  recorded_at: Date;
-  previous_hash: string;
-  hash: string;
-}
-
-export const LEDGER_COLUMNS = 'position, format, event_id, event_type, topic, event, deployment_id, recorded_at, previous_hash, hash';
-
-/**
- * An entry as its columns hold it. The event's id and type are the columns' (which the entry's hash covers), so what
- * projections and auditors read is what is hashed; verification also checks the stored event agrees with them.
- */
-export const toLedgerEntry = (row: LedgerRow): StoredLedgerEntry => ({
-  format: row.format as LedgerFormat,
-  position: Number(row.position),
-  topic: row.topic,
-  event: { ...row.event, id: row.event_id, type: row.event_type },
-  deploymentId: row.deployment_id,
-  recordedAt: new Date(row.recorded_at).toISOString(),
-  previousHash: row.previous_hash,
-  hash: row.hash,
-});
 
 export async function readDeploymentEntries(client: SqlClient, schema: string, deploymentId: string): Promise<StoredLedgerEntry[]> {
   const result = await client.query<LedgerRow>(`SELECT ${LEDGER_COLUMNS} FROM ${schema}.ledger WHERE deployment_id = $1 ORDER BY position`, [deploymentId]);
