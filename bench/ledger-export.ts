@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { childEnv, startGantryProcess } from '../e2e/support/processes';
+import { ensureLedgerKey } from './ledger-key';
 import { hashesOf } from '../services/records/src/ledger/ledger-entry';
 
 const SECRET = 'bench-secret-that-is-long-enough-for-hs256';
@@ -85,6 +86,7 @@ async function fill(db: Database, count: number) {
 }
 
 async function main() {
+  ensureLedgerKey();
   const database = await createTestDatabase('gantry_bench_ledger');
   const dir = mkdtempSync(join(tmpdir(), 'gantry-bench-'));
   const records = await startGantryProcess(

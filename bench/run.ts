@@ -10,6 +10,7 @@ import { readModels } from './benchmarks/read-models';
 import { restReads } from './benchmarks/rest-reads';
 import { startup } from './benchmarks/startup';
 import { inclusionProof, offlineVerification } from './benchmarks/transparency-log';
+import { ensureLedgerKey } from './ledger-key';
 
 /**
  * `npm run bench [-- <name> …]`: runs the benchmarks (all, or the named ones) on a fresh database and writes
@@ -37,6 +38,7 @@ async function main() {
   const unknown = wanted.filter((name) => !BENCHMARKS.some((b) => b.name === name));
   if (unknown.length) throw new Error(`unknown benchmark ${unknown.join(', ')}; known: ${BENCHMARKS.map((b) => b.name).join(', ')}`);
   const selected = wanted.length ? BENCHMARKS.filter((b) => wanted.includes(b.name)) : BENCHMARKS;
+  ensureLedgerKey();
   const facts = await machine();
   const results: Measured[] = [];
   for (const benchmark of selected) {

@@ -5,7 +5,9 @@ import { AUDIT_PROTO_PATH, EVENTS, FEEDBACK_TOPICS, INBOUND_TOPICS, ITSM_INCIDEN
 import { deadLetterTopic, type IncomingMessage, type Subscription } from '@gantry/messaging';
 import { boot, type RunningProcess } from '@gantry/platform';
 import { createTestDatabase, eventually, type TestDatabase } from '@gantry/testing';
+import { parseVerifierKey, verifyCheckpoint } from '@gantry/transparency-log';
 import { randomUUID } from 'node:crypto';
+import { ledgerLogPolicyFromEnv } from './ledger';
 import { RecordsModule } from './records.module';
 
 /**
@@ -25,7 +27,8 @@ const subscriptions: Subscription[] = [];
 beforeAll(async () => {
   database = await createTestDatabase('gantry_records');
   records = await boot('records', {
-    modules: (runtime) => [RecordsModule.register(runtime)],
+    // the ledger's key from the test run's environment; a checkpoint every second
+    modules: (runtime) => [RecordsModule.register(runtime, { ledger: ledgerLogPolicyFromEnv({ ...process.env, GANTRY_LEDGER_CHECKPOINT_SECONDS: '1' }, runtime.config) })],
     grpc: true,
     env: { DATABASE_URL: database.url, PORT: '0', GRPC_PORT: '0', GANTRY_JWT_SECRET: SECRET, LOG_LEVEL: 'error' },
   });
@@ -272,6 +275,32 @@ describe('a scripted set of deployments', () => {
     for (const path of ['/audit/digest', '/audit/verify', `/audit/deployments/${id.a}`, `/audit/deployments/${id.a}/state`, '/audit/findings', '/kpis/definitions', '/audit/deployments']) {
       expect([path, (await api('GET', path, 'auditor')).status]).toEqual([path, 200]);
     }
+  });
+
+  it("serves the key that signs the ledger's checkpoints, and checkpoints that verify with that key alone", async () => {
+    const key = await api('GET', '/audit/log-key', 'auditor');
+    expect(key).toMatchObject({ status: 200, body: { origin: 'gantry.local/ledger', verifierKey: expect.stringMatching(/^gantry\.local\/ledger\+[0-9a-f]{8}\+/), algorithm: 'ed25519' } });
+    const vkey = parseVerifierKey(key.body.verifierKey);
+    if (!vkey.ok) throw new Error(vkey.reason);
+    const get = (path: string) => fetch(`${records.url}${path}`, { headers: { authorization: `Bearer ${tokens.auditor}` } });
+    const head = (await api('GET', '/audit/digest', 'auditor')).body.position as number;
+    const note = await eventually(
+      async () => {
+        const response = await get('/audit/checkpoint');
+        const text = await response.text();
+        const opened = response.status === 200 && verifyCheckpoint(text, { origin: 'gantry.local/ledger', logKeys: [vkey.value] });
+        return opened && opened.ok && opened.value.checkpoint.size >= head && { text, response, size: opened.value.checkpoint.size };
+      },
+      { what: `a checkpoint of at least ${head} entries` },
+    );
+    expect(note.response.headers.get('content-type')).toBe('text/plain; charset=utf-8');
+    expect(await (await get(`/audit/checkpoint?size=${note.size}`)).text()).toBe(note.text);
+    expect((await api('GET', '/audit/checkpoints?limit=1000', 'auditor')).body.checkpoints).toContainEqual({ treeSize: note.size, madeAt: expect.any(String), note: note.text });
+    expect(await api('GET', '/audit/verify', 'auditor')).toMatchObject({ status: 200, body: { intact: true, signedUpTo: expect.any(Number) } });
+    expect(await api('GET', '/audit/checkpoint?size=0', 'auditor')).toMatchObject({ status: 400, body: { message: 'size must be a tree size (a whole number from 1)' } });
+    expect(await api('GET', '/audit/checkpoint?size=9999999', 'auditor')).toMatchObject({ status: 404, body: { message: 'no checkpoint was made at tree size 9999999' } });
+    expect(await api('GET', '/audit/checkpoints?limit=5000', 'auditor')).toMatchObject({ status: 400 });
+    expect((await api('GET', '/audit/log-key', 'product-owner')).status).toBe(403);
   });
 
   describe('through gRPC AuditService, with a real client', () => {

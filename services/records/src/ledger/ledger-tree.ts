@@ -193,6 +193,14 @@ export async function consistencyProof(client: SqlClient, schema: string, from: 
   return { ok: true, value: { from, to, hashes: hex(path!.value) } };
 }
 
+/** The hashes of the consistency proof from `from` to `to` entries, from the stored nodes (sizes already checked). */
+export async function consistencyHashes(client: SqlClient, schema: string, from: number, to: number): Promise<Outcome<Hash[]>> {
+  const plan = planConsistency(from, to);
+  if (!plan.ok) return plan;
+  const [path] = await assembled(client, schema, [plan.value]);
+  return path!;
+}
+
 /** The root of the tree of `size` entries from its stored nodes (what a checkpoint signs must agree with it). */
 export async function storedRoot(client: SqlClient, schema: string, size: number): Promise<Outcome<Hash>> {
   if (size === 0) return { ok: true, value: EMPTY_TREE_ROOT };

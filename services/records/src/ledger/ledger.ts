@@ -2,6 +2,8 @@ import type { Migration, SqlClient } from '@gantry/event-store';
 import type { CloudEvent } from '@gantry/messaging';
 import { deploymentIdOf, hashesOf, LEDGER_GENESIS_HASH, type StoredLedgerEntry } from './ledger-entry';
 import { LEDGER_COLUMNS, toLedgerEntry, type LedgerRow } from './ledger-rows';
+import { checkpointIfDue, ledgerCheckpointMigrations } from './ledger-checkpoints';
+import type { LedgerLog } from './ledger-log';
 import { edgeBytes, insertNodesSql, ledgerTreeMigrations, lockLedgerHead, nodeColumns } from './ledger-tree';
 
 export { deploymentIdOf, type LedgerEntry, type StoredLedgerEntry } from './ledger-entry';
@@ -46,14 +48,15 @@ export const ledgerMigrations: Migration[] = [
     `,
   },
   ...ledgerTreeMigrations,
+  ...ledgerCheckpointMigrations,
 ];
 
 /**
  * Appends one event unless it is already in the ledger (the consumer's inbox dedups deliveries; the unique event id
- * keeps the ledger right even so), with the tree's nodes it completes and the new head, in one statement.
- * Serialised by the head row's lock, in the caller's transaction.
+ * keeps the ledger right even so), with the tree's nodes it completes and the new head, in one statement; with the
+ * log's policy, also the checkpoint it is due. Serialised by the head row's lock, in the caller's transaction.
  */
-export async function appendToLedger(tx: SqlClient, schema: string, topic: string, event: CloudEvent, recordedAt: Date): Promise<StoredLedgerEntry | undefined> {
+export async function appendToLedger(tx: SqlClient, schema: string, topic: string, event: CloudEvent, recordedAt: Date, log?: LedgerLog): Promise<StoredLedgerEntry | undefined> {
   const head = await lockLedgerHead(tx, schema);
   const entry = {
     format: 2 as const,
@@ -77,6 +80,7 @@ export async function appendToLedger(tx: SqlClient, schema: string, topic: strin
     [entry.position, event.id, topic, event.type, entry.deploymentId, JSON.stringify(event), entry.recordedAt, entry.previousHash, hash, edgeBytes(head.tree), ...nodeColumns(nodes)],
   );
   if (appended.rowCount === 0) return undefined;
+  if (log) await checkpointIfDue(tx, log, head.tree, recordedAt);
   return { ...entry, hash };
 }
 
