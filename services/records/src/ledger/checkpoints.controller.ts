@@ -1,12 +1,20 @@
-import { BadRequestException, Controller, Get, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { RequirePermission } from '@gantry/auth';
+import { objectOf, Type, type Static } from '@gantry/contracts';
 import { Database } from '@gantry/event-store';
-import { NotFound } from '@gantry/platform';
+import { ApiQueryFrom, NotFound, SchemaQuery } from '@gantry/platform';
 import { keyIdHex } from '@gantry/transparency-log';
 import { checkpointOfSize, checkpointsAfter, latestCheckpoint } from './ledger-checkpoints';
 import { LedgerLog } from './ledger-log';
-import { wholeNumber } from './query-numbers';
+
+export const checkpointQuery = objectOf({
+  size: Type.Optional(Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: 'the tree size of a checkpoint made earlier (default: the latest)' })),
+});
+export const checkpointsQuery = objectOf({
+  after: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, default: 0, description: 'only checkpoints of a larger tree size' })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100, description: 'at most this many' })),
+});
 
 /**
  * What an auditor takes outside Gantry: the log's public key (once, by a channel they trust) and its signed
@@ -32,9 +40,9 @@ export class CheckpointsController {
   /** The latest signed checkpoint, or the one of a given tree size, as the signed note itself (text/plain). */
   @Get('checkpoint')
   @RequirePermission('audit:read')
-  @ApiQuery({ name: 'size', required: false, description: 'the tree size of a checkpoint made earlier (default: the latest)' })
-  async checkpoint(@Res({ passthrough: true }) res: { setHeader(name: string, value: string): unknown }, @Query('size') size?: string): Promise<string> {
-    const asked = wholeNumber('size', size, 1, 'a tree size');
+  @ApiQueryFrom(checkpointQuery)
+  async checkpoint(@Res({ passthrough: true }) res: { setHeader(name: string, value: string): unknown }, @Query(new SchemaQuery(checkpointQuery)) query: Static<typeof checkpointQuery>): Promise<string> {
+    const asked = query.size;
     const checkpoint = asked === undefined ? await latestCheckpoint(this.db, this.log.schema) : await checkpointOfSize(this.db, this.log.schema, asked);
     if (!checkpoint) throw new NotFound(asked === undefined ? 'the ledger has no checkpoint yet' : `no checkpoint was made at tree size ${asked}`);
     res.setHeader('content-type', 'text/plain; charset=utf-8');
@@ -44,12 +52,10 @@ export class CheckpointsController {
   /** Every checkpoint made, smallest first, a page at a time: what an auditor collects to verify an export against. */
   @Get('checkpoints')
   @RequirePermission('audit:read')
-  @ApiQuery({ name: 'after', required: false, description: 'only checkpoints of a larger tree size (default 0)' })
-  @ApiQuery({ name: 'limit', required: false, description: '1–1000 (default 100)' })
-  async checkpoints(@Query('after') after?: string, @Query('limit') limit?: string) {
-    const from = wholeNumber('after', after, 0, 'a tree size') ?? 0;
-    const count = wholeNumber('limit', limit, 1, 'a number of checkpoints') ?? 100;
-    if (count > 1000) throw new BadRequestException('limit must be at most 1000');
+  @ApiQueryFrom(checkpointsQuery)
+  async checkpoints(@Query(new SchemaQuery(checkpointsQuery)) query: Static<typeof checkpointsQuery>) {
+    const from = query.after ?? 0;
+    const count = query.limit ?? 100;
     const page = await checkpointsAfter(this.db, this.log.schema, from, count);
     return {
       checkpoints: page.map(({ treeSize, madeAt, note }) => ({ treeSize, madeAt, note })),

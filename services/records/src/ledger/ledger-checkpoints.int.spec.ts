@@ -132,8 +132,8 @@ it('a tail cut off with the head moved back is named by the checkpoint that sign
 it('a checkpoint the log did not sign is not evidence: verification names the entries it was to cover', async () => {
   await appendAll(20);
   const other = generateKeyPair(origin);
-  const forged = new LedgerLog(schema, { ...log.policy, keyFile: join(dir, 'other') });
   writeFileSync(join(dir, 'other'), other.signingKey);
+  const forged = new LedgerLog(schema, { ...log.policy, keyFile: join(dir, 'other') });
   await asSuperuser((tx) => tx.query(`DELETE FROM ${schema}.ledger_checkpoints WHERE tree_size = 20`));
   const checkpointer = new LedgerCheckpointer(db, forged, { now: () => at, newId: randomUUID });
   await expect(checkpointer.checkpointNow()).resolves.toMatchObject({ refused: expect.stringMatching(/^the last checkpoint \(size 10\) does not verify with the log's key/) });

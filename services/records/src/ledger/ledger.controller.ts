@@ -4,8 +4,13 @@ import { RequirePermission } from '@gantry/auth';
 import { Database, EventStore } from '@gantry/event-store';
 import { CSV_HEADER, formatLine, ledgerPages, writeWhenDrained, type ExportFormat } from './ledger-export';
 import { LedgerLog } from './ledger-log';
-import { position } from './query-numbers';
 import { formatDigest, parseDigest, readLedgerHead, verifyDigest, verifyLedger } from './ledger-verification';
+
+const position = (name: string, value: string | undefined): number | undefined => {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !/^\d{1,15}$/.test(value) || Number(value) < 1) throw new BadRequestException(`${name} must be a ledger position (a positive integer)`);
+  return Number(value);
+};
 
 /** The ledger's integrity, for auditors: a head to keep, and proofs over a range or against a kept head. */
 @ApiTags('audit')

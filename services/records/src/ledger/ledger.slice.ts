@@ -5,6 +5,7 @@ import { LedgerCheckpointer } from './ledger-checkpointer';
 import { LedgerLog } from './ledger-log';
 import { LedgerController } from './ledger.controller';
 import { LedgerGrpc } from './ledger.grpc';
+import { ProofsController } from './proofs.controller';
 
 /**
  * The hash-chained ledger of every event and its Merkle tree: verified, exported, proved; its checkpoints signed by
@@ -13,7 +14,7 @@ import { LedgerGrpc } from './ledger.grpc';
 export const ledgerSlice = (log: LedgerLog, runtime: ServiceRuntime): Slice => ({
   name: 'ledger',
   migrations: ledgerMigrations,
-  doors: [LedgerController, CheckpointsController, LedgerGrpc],
+  doors: [LedgerController, CheckpointsController, ProofsController, LedgerGrpc],
   provides: [
     { provide: LedgerLog, useValue: log },
     { provide: LedgerCheckpointer, useValue: new LedgerCheckpointer(runtime.db, log, runtime.clock) },
