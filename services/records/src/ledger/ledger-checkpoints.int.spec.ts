@@ -1,7 +1,7 @@
 import { Database, migrate, type SqlClient } from '@gantry/event-store';
 import type { CloudEvent } from '@gantry/messaging';
 import { createTestDatabase, type TestDatabase } from '@gantry/testing';
-import { CompactRange, generateKeyPair, parseCheckpoint, verifyCheckpoint, type StoredNode } from '@gantry/transparency-log';
+import { generateKeyPair, parseCheckpoint, verifyCheckpoint } from '@gantry/transparency-log';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,10 +9,9 @@ import { join } from 'node:path';
 import { appendToLedger, ledgerMigrations } from './ledger';
 import { LedgerCheckpointer } from './ledger-checkpointer';
 import { latestCheckpoint, checkpointsAfter } from './ledger-checkpoints';
-import { hashesOf, LEDGER_GENESIS_HASH } from './ledger-entry';
 import { LedgerLog } from './ledger-log';
-import { LEDGER_COLUMNS, toLedgerEntry, type LedgerRow } from './ledger-rows';
 import { verifyLedger } from './ledger-verification';
+import { asSuperuser as superuser, rewriteAndRecompute as rewrite } from './test-fixtures';
 
 const schema = 'records';
 const origin = 'records.test/ledger';
@@ -37,34 +36,8 @@ const appendAll = async (count: number) => {
   for (let n = 1; n <= count; n++) await append(n);
 };
 
-const asSuperuser = (work: (tx: SqlClient) => Promise<unknown>) =>
-  db.transaction(async (tx) => {
-    await tx.query('SET LOCAL session_replication_role = replica');
-    await work(tx);
-  });
-
-/**
- * The attack a chain alone cannot see: an entry rewritten, then every later hash, the whole tree and the head
- * recomputed, as a superuser who knows the format but holds no key would.
- */
-const rewriteAndRecompute = (position: number) =>
-  asSuperuser(async (tx) => {
-    await tx.query(`UPDATE ${schema}.ledger SET event = jsonb_set(event, '{data,n}', '999') WHERE position = $1`, [position]);
-    const rows = (await tx.query<LedgerRow>(`SELECT ${LEDGER_COLUMNS} FROM ${schema}.ledger ORDER BY position`)).rows;
-    const tree = CompactRange.empty();
-    const nodes: StoredNode[] = [];
-    let previousHash = LEDGER_GENESIS_HASH;
-    for (const row of rows) {
-      const entry = { ...toLedgerEntry(row), previousHash };
-      const { leaf, hash } = hashesOf(entry);
-      await tx.query(`UPDATE ${schema}.ledger SET previous_hash = $2, hash = $3 WHERE position = $1`, [entry.position, previousHash, hash]);
-      nodes.push(...tree.append(leaf));
-      previousHash = hash;
-    }
-    await tx.query(`DELETE FROM ${schema}.ledger_nodes`);
-    for (const node of nodes) await tx.query(`INSERT INTO ${schema}.ledger_nodes (level, index, hash) VALUES ($1, $2, $3)`, [node.level, node.index, Buffer.from(node.hash)]);
-    await tx.query(`UPDATE ${schema}.ledger_head SET hash = $1, tree_edge = $2`, [previousHash, Buffer.concat(tree.hashes())]);
-  });
+const asSuperuser = (work: (tx: SqlClient) => Promise<unknown>) => superuser(db, work);
+const rewriteAndRecompute = (position: number) => rewrite(db, schema, position);
 
 beforeEach(async () => {
   database = await createTestDatabase('gantry_ledger_checkpoints');
