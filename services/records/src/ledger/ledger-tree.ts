@@ -2,14 +2,13 @@ import type { Migration, SqlClient } from '@gantry/event-store';
 import {
   assemble,
   CompactRange,
-  EMPTY_TREE_ROOT,
   HASH_SIZE,
   nodeHashesOf,
   nodesOf,
   planConsistency,
   planInclusion,
-  subtreesOf,
   type Hash,
+  type NodeHashes,
   type NodeId,
   type Outcome,
   type ProofPlan,
@@ -110,21 +109,25 @@ async function growTree(tx: SqlClient, schema: string, head: LedgerHead): Promis
   await tx.query(`UPDATE ${schema}.ledger_head SET tree_size = $1, tree_edge = $2`, [head.tree.size, edgeBytes(head.tree)]);
 }
 
-/** The stored hashes of a plan's nodes, in one query; refused, naming one, when a node is not stored. */
-async function assembled(client: SqlClient, schema: string, plans: readonly ProofPlan[]): Promise<Outcome<Hash[]>[]> {
+/**
+ * The stored hashes of plans' nodes and of other nodes wanted beside them (the leaves being proved), in one query;
+ * each plan assembled, or refused naming a node that is not stored.
+ */
+async function assembled(client: SqlClient, schema: string, plans: readonly ProofPlan[], besides: readonly NodeId[] = []): Promise<{ paths: Outcome<Hash[]>[]; nodes: NodeHashes }> {
   const wanted = new Map<string, NodeId>();
-  for (const node of plans.flatMap((plan) => nodesOf(plan))) wanted.set(`${node.level}/${node.index}`, node);
+  for (const node of [...plans.flatMap((plan) => nodesOf(plan)), ...besides]) wanted.set(`${node.level}/${node.index}`, node);
   const ids = [...wanted.values()];
-  const rows = ids.length === 0
-    ? []
-    : (
-        await client.query<{ level: number; index: string; hash: Buffer }>(
-          `SELECT n.level, n.index, n.hash FROM ${schema}.ledger_nodes n JOIN unnest($1::smallint[], $2::bigint[]) AS wanted(level, index) USING (level, index)`,
-          [ids.map((n) => n.level), ids.map((n) => n.index)],
-        )
-      ).rows;
+  const rows =
+    ids.length === 0
+      ? []
+      : (
+          await client.query<{ level: number; index: string; hash: Buffer }>(
+            `SELECT n.level, n.index, n.hash FROM ${schema}.ledger_nodes n JOIN unnest($1::smallint[], $2::bigint[]) AS wanted(level, index) USING (level, index)`,
+            [ids.map((n) => n.level), ids.map((n) => n.index)],
+          )
+        ).rows;
   const nodes = nodeHashesOf(rows.map((row) => ({ level: Number(row.level), index: Number(row.index), hash: row.hash })));
-  return plans.map((plan) => assemble(plan, nodes));
+  return { paths: plans.map((plan) => assemble(plan, nodes)), nodes };
 }
 
 export type TreeAnswer<T> = { ok: true; value: T } | { ok: false; problem: 'not-found' | 'invalid'; reason: string };
@@ -159,17 +162,14 @@ export async function inclusionProofs(client: SqlClient, schema: string, positio
     if (!plan.ok) return { ok: false, problem: 'invalid', reason: `position ${position} is not in the tree of ${treeSize} entries` };
     plans.push(plan.value);
   }
-  const leaves = await client.query<{ index: string; hash: Buffer }>(`SELECT index, hash FROM ${schema}.ledger_nodes WHERE level = 0 AND index = ANY($1::bigint[])`, [
-    positions.map((p) => p - 1),
-  ]);
-  const leafOf = new Map(leaves.rows.map((row) => [Number(row.index), row.hash]));
-  const paths = await assembled(client, schema, plans);
+  // the proofs' nodes and the leaves they prove, in one query
+  const { paths, nodes } = await assembled(client, schema, plans, positions.map((p) => ({ level: 0, index: p - 1 })));
   const proofs: InclusionProof[] = [];
   for (const [n, position] of positions.entries()) {
     const path = paths[n]!;
-    const leaf = leafOf.get(position - 1);
+    const leaf = nodes.get(0, position - 1);
     if (!path.ok || !leaf) throw new Error(`the ledger's tree lacks a node of the proof of position ${position}${path.ok ? '' : `: ${path.reason}`}`);
-    proofs.push({ position, leafIndex: position - 1, treeSize, leafHash: leaf.toString('hex'), hashes: hex(path.value) });
+    proofs.push({ position, leafIndex: position - 1, treeSize, leafHash: Buffer.from(leaf).toString('hex'), hashes: hex(path.value) });
   }
   return { ok: true, value: proofs };
 }
@@ -188,7 +188,7 @@ export async function consistencyProof(client: SqlClient, schema: string, from: 
   if (tooLarge) return { ok: false, problem: 'invalid', reason: tooLarge };
   const plan = planConsistency(from, to);
   if (!plan.ok) return { ok: false, problem: 'invalid', reason: plan.reason };
-  const [path] = await assembled(client, schema, [plan.value]);
+  const [path] = (await assembled(client, schema, [plan.value])).paths;
   if (!path!.ok) throw new Error(`the ledger's tree lacks a node of the consistency proof from ${from} to ${to}: ${path!.reason}`);
   return { ok: true, value: { from, to, hashes: hex(path!.value) } };
 }
@@ -197,13 +197,5 @@ export async function consistencyProof(client: SqlClient, schema: string, from: 
 export async function consistencyHashes(client: SqlClient, schema: string, from: number, to: number): Promise<Outcome<Hash[]>> {
   const plan = planConsistency(from, to);
   if (!plan.ok) return plan;
-  const [path] = await assembled(client, schema, [plan.value]);
-  return path!;
-}
-
-/** The root of the tree of `size` entries from its stored nodes (what a checkpoint signs must agree with it). */
-export async function storedRoot(client: SqlClient, schema: string, size: number): Promise<Outcome<Hash>> {
-  if (size === 0) return { ok: true, value: EMPTY_TREE_ROOT };
-  const [root] = await assembled(client, schema, [[subtreesOf(0, size)]]);
-  return root!.ok ? { ok: true, value: root!.value[0]! } : root!;
+  return (await assembled(client, schema, [plan.value])).paths[0]!;
 }
