@@ -1,5 +1,5 @@
 import type { SqlClient } from '@gantry/event-store';
-import { checkpointOfSize, latestCheckpoint } from './ledger-checkpoints';
+import { checkpointOfSize, latestCheckpoint, type StoredCheckpoint } from './ledger-checkpoints';
 import { entryText } from './ledger-entry';
 import { LEDGER_COLUMNS, toLedgerEntry, type LedgerRow } from './ledger-rows';
 import { consistencyProof, inclusionProofs, readTreeHead, type ConsistencyProof, type InclusionProof, type TreeAnswer } from './ledger-tree';
@@ -22,22 +22,22 @@ export interface InclusionAnswer {
 }
 
 /**
- * The tree size to prove against: the one asked for, else the latest checkpoint's when it covers every position
- * asked, else the tree as it is now (newer entries than any checkpoint).
+ * The tree size to prove against: the one asked for (to be checked against the tree), else the latest checkpoint's
+ * when it covers every position asked, else the tree as it is now (newer entries than any checkpoint).
  */
-async function sizeToProve(client: SqlClient, schema: string, asked: number | undefined, positions: readonly number[]): Promise<number> {
-  if (asked !== undefined) return asked;
+async function sizeToProve(client: SqlClient, schema: string, asked: number | undefined, positions: readonly number[]): Promise<{ size: number; reached: boolean; checkpoint?: StoredCheckpoint }> {
+  if (asked !== undefined) return { size: asked, reached: false };
   const latest = await latestCheckpoint(client, schema);
-  const last = Math.max(...positions);
-  return latest && latest.treeSize >= last ? latest.treeSize : (await readTreeHead(client, schema)).size;
+  if (latest && latest.treeSize >= Math.max(...positions)) return { size: latest.treeSize, reached: true, checkpoint: latest };
+  return { size: (await readTreeHead(client, schema)).size, reached: true };
 }
 
 async function answer(client: SqlClient, schema: string, rows: readonly LedgerRow[], treeSize: number | undefined): Promise<TreeAnswer<InclusionAnswer>> {
   const entries = rows.map(toLedgerEntry);
-  const size = await sizeToProve(client, schema, treeSize, entries.map((e) => e.position));
-  const proofs = await inclusionProofs(client, schema, entries.map((e) => e.position), size);
+  const { size, reached, checkpoint: latest } = await sizeToProve(client, schema, treeSize, entries.map((e) => e.position));
+  const proofs = await inclusionProofs(client, schema, entries.map((e) => e.position), size, reached);
   if (!proofs.ok) return proofs;
-  const checkpoint = await checkpointOfSize(client, schema, size);
+  const checkpoint = latest ?? (await checkpointOfSize(client, schema, size));
   return {
     ok: true,
     value: { treeSize: size, checkpoint: checkpoint?.note ?? null, entries: proofs.value.map((proof, n) => ({ ...proof, entry: entryText(entries[n]!) })) },
@@ -66,7 +66,7 @@ export async function proveDeployment(client: SqlClient, schema: string, deploym
 
 /** The consistency proof between two tree sizes (`to` by default the latest checkpoint's, or the tree's), with the signed checkpoints of both when made. */
 export async function proveConsistency(client: SqlClient, schema: string, from: number, to?: number): Promise<TreeAnswer<ConsistencyProof & { checkpoints: { from: string | null; to: string | null } }>> {
-  const size = to ?? (await sizeToProve(client, schema, undefined, [from]));
+  const size = to ?? (await sizeToProve(client, schema, undefined, [from])).size;
   const proof = await consistencyProof(client, schema, from, size);
   if (!proof.ok) return proof;
   const [older, newer] = await Promise.all([checkpointOfSize(client, schema, from), checkpointOfSize(client, schema, size)]);
