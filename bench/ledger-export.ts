@@ -18,7 +18,8 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { childEnv, startGantryProcess } from '../e2e/support/processes';
-import { ledgerHash } from '../services/records/src/ledger/ledger';
+import { ensureLedgerKey } from './ledger-key';
+import { hashesOf } from '../services/records/src/ledger/ledger-entry';
 
 const SECRET = 'bench-secret-that-is-long-enough-for-hs256';
 const root = join(__dirname, '..');
@@ -68,15 +69,15 @@ async function fill(db: Database, count: number) {
       const rows: unknown[][] = [];
       for (let n = start; n < Math.min(start + 1000, count + 1); n++) {
         const { topic, event, deploymentId } = eventNumber(n);
-        const entry = { position: Number(head.position) + rows.length + 1, topic, event: event as CloudEvent, recordedAt: new Date().toISOString() };
-        const hash = ledgerHash(previous, entry);
+        const entry = { format: 2 as const, position: Number(head.position) + rows.length + 1, topic, event: event as CloudEvent, deploymentId, recordedAt: new Date().toISOString(), previousHash: previous };
+        const { hash } = hashesOf(entry);
         rows.push([entry.position, event.id, topic, event.type, deploymentId, JSON.stringify(event), entry.recordedAt, previous, hash]);
         previous = hash;
       }
       const column = (i: number) => rows.map((r) => r[i]);
       await tx.query(
-        `INSERT INTO records.ledger (position, event_id, topic, event_type, deployment_id, event, recorded_at, previous_hash, hash)
-         SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::jsonb[], $7::timestamptz[], $8::text[], $9::text[])`,
+        `INSERT INTO records.ledger (position, event_id, topic, event_type, deployment_id, event, recorded_at, previous_hash, hash, format)
+         SELECT *, 2 FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::jsonb[], $7::timestamptz[], $8::text[], $9::text[])`,
         [0, 1, 2, 3, 4, 5, 6, 7, 8].map(column),
       );
       await tx.query('UPDATE records.ledger_head SET position = $1, hash = $2', [rows[rows.length - 1][0], previous]);
@@ -85,6 +86,7 @@ async function fill(db: Database, count: number) {
 }
 
 async function main() {
+  ensureLedgerKey();
   const database = await createTestDatabase('gantry_bench_ledger');
   const dir = mkdtempSync(join(tmpdir(), 'gantry-bench-'));
   const records = await startGantryProcess(

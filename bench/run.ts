@@ -5,11 +5,13 @@ import { Client } from 'pg';
 import { createTestDatabase } from '@gantry/testing';
 import type { Benchmark, BenchmarkContext, BenchmarkResult } from './benchmark';
 import { batchAppends, commandAppends, replay, streamReads } from './benchmarks/event-store';
+import { ledgerAppends, ledgerProofsAndVerification } from './benchmarks/ledger';
 import { lifecycleLatency, lifecycleThroughput } from './benchmarks/lifecycle';
 import { readModels } from './benchmarks/read-models';
 import { restReads } from './benchmarks/rest-reads';
 import { startup } from './benchmarks/startup';
 import { inclusionProof, offlineVerification } from './benchmarks/transparency-log';
+import { ensureLedgerKey } from './ledger-key';
 
 /**
  * `npm run bench [-- <name> …]`: runs the benchmarks (all, or the named ones) on a fresh database and writes
@@ -17,9 +19,23 @@ import { inclusionProof, offlineVerification } from './benchmarks/transparency-l
  * results, each with the machine and time it was measured on). Settings: BENCH_ROUNDS (3), BENCH_DURATION_MS (5000),
  * BENCH_REPLAY_EVENTS (1000000), BENCH_LIFECYCLES (50), BENCH_LIFECYCLE_RATE (50), BENCH_LIFECYCLE_SECONDS (20),
  * BENCH_RECORDED_DEPLOYMENTS (10000), BENCH_READ_RATE (1000), BENCH_READ_CONNECTIONS (10), BENCH_READ_SECONDS (20),
- * BENCH_TLOG_ENTRIES (1000000), BENCH_TLOG_PROOFS (10000).
+ * BENCH_TLOG_ENTRIES (1000000), BENCH_TLOG_PROOFS (10000), BENCH_LEDGER_ENTRIES (1000000).
  */
-const BENCHMARKS: Benchmark[] = [commandAppends, batchAppends, streamReads, replay, lifecycleLatency, lifecycleThroughput, restReads, startup, inclusionProof, offlineVerification, readModels];
+const BENCHMARKS: Benchmark[] = [
+  commandAppends,
+  batchAppends,
+  streamReads,
+  replay,
+  lifecycleLatency,
+  lifecycleThroughput,
+  restReads,
+  startup,
+  inclusionProof,
+  offlineVerification,
+  readModels,
+  ledgerAppends,
+  ledgerProofsAndVerification,
+];
 
 type Machine = Awaited<ReturnType<typeof machine>>;
 type Measured = BenchmarkResult & { name: string; title: string; goal: string; machine?: Machine };
@@ -37,6 +53,7 @@ async function main() {
   const unknown = wanted.filter((name) => !BENCHMARKS.some((b) => b.name === name));
   if (unknown.length) throw new Error(`unknown benchmark ${unknown.join(', ')}; known: ${BENCHMARKS.map((b) => b.name).join(', ')}`);
   const selected = wanted.length ? BENCHMARKS.filter((b) => wanted.includes(b.name)) : BENCHMARKS;
+  ensureLedgerKey();
   const facts = await machine();
   const results: Measured[] = [];
   for (const benchmark of selected) {

@@ -13,10 +13,14 @@ interface ComposeService {
   command?: string[];
   ports?: string[];
   environment?: Record<string, string>;
+  secrets?: string[];
   healthcheck?: unknown;
   depends_on?: Record<string, { condition: string }>;
 }
-const compose = parse(readFileSync(join(repoRoot, 'docker-compose.yml'), 'utf8'), { merge: true }) as { services: Record<string, ComposeService> };
+const compose = parse(readFileSync(join(repoRoot, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
+  services: Record<string, ComposeService>;
+  secrets: Record<string, { file: string }>;
+};
 const dockerfile = readFileSync(join(repoRoot, 'Dockerfile'), 'utf8');
 const GANTRY = ['planning', 'verification', 'execution', 'records', 'model-review'];
 // ports that `npm start`, the services started by hand, a local PostgreSQL, `npm run infra:up` and the tests' broker use
@@ -70,4 +74,11 @@ it('lets every service scale out: each publishes a range of host ports that no o
 
 it('has no JWT secret of its own: compose refuses to start until one is set', () => {
   for (const name of GANTRY) expect(compose.services[name].environment!.GANTRY_JWT_SECRET).toMatch(/^\$\{GANTRY_JWT_SECRET:\?.+\}$/);
+});
+
+it("records signs its ledger's checkpoints with a key the operator gives as a secret: compose refuses to start without one", () => {
+  expect(compose.services.records.environment!.GANTRY_LEDGER_KEY_FILE).toBe('/run/secrets/ledger-key');
+  expect(compose.services.records.secrets).toEqual(['ledger-key']);
+  expect(compose.secrets['ledger-key'].file).toMatch(/^\$\{GANTRY_LEDGER_KEY_FILE:\?.+\}$/);
+  for (const name of GANTRY.filter((n) => n !== 'records')) expect(compose.services[name].environment!.GANTRY_LEDGER_KEY_FILE).toBeUndefined();
 });

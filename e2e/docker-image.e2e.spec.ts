@@ -1,5 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { generateKeyPairSync } from 'node:crypto';
+import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createTestDatabase, type TestDatabase } from '@gantry/testing';
 import { runDockerfile, type DockerfileRun } from './support/dockerfile';
@@ -51,11 +52,15 @@ it('the final stage holds the compiled services and production dependencies only
 it('every service starts from the image as an unprivileged user and its healthcheck passes', async () => {
   const { entrypoint, healthcheck } = image.final;
   const asUser = process.getuid?.() === 0 ? { uid: NOBODY, gid: NOBODY } : {};
+  // records' ledger key, as compose mounts it: readable by the unprivileged user the container runs as
+  const ledgerKey = image.pathOf(image.final, 'ledger-key.pem');
+  writeFileSync(ledgerKey, generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }), { mode: 0o644 });
   for (const service of SERVICES) {
     const env = image.containerEnv({
       DATABASE_URL: database.url,
       KAFKA_BROKERS: process.env.KAFKA_BROKERS!,
       GANTRY_JWT_SECRET: 'an-image-test-secret-of-at-least-32-characters',
+      GANTRY_LEDGER_KEY_FILE: ledgerKey,
       GANTRY_TOPIC_PREFIX: `image-${process.pid}.`,
       GANTRY_CONSUMER_GROUP_PREFIX: `image-${process.pid}.`,
       // ports of their own, reported in the boot line (in a container they are the fixed ones compose names)

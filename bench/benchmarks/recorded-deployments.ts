@@ -123,7 +123,7 @@ export async function recordDeployments(databaseUrl: string, count: number, log:
     env: { DATABASE_URL: databaseUrl, PORT: '0', GANTRY_JWT_SECRET: 'records-fill-secret-long-enough-for-hs256' },
   });
   try {
-    const ledger = consumersOf('records', recordsSlices(new EventStore(records.runtime.db, 'records'))).find((c) => c.name === 'records.ledger')!;
+    const ledger = consumersOf('records', recordsSlices(new EventStore(records.runtime.db, 'records'), records.runtime)).find((c) => c.name === 'records.ledger')!;
     const deployments = plannedDeployments(count);
     let expected = 0;
     const started = performance.now();

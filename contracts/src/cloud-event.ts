@@ -31,6 +31,11 @@ export interface CloudEventEnvelope<Type extends string = string, Data = unknown
   actorchannel?: string;
   /** the stream version this event gave its stream (1-based) */
   streamversion?: number;
+  /**
+   * the event's hash in its service's event store (lowercase hex SHA-256 of its hash chain): records' ledger keeps it,
+   * so an event edited in that store after the fact no longer matches what the ledger holds
+   */
+  eventhash?: string;
   /** W3C trace context of the operation that recorded the event (also sent as a Kafka header) */
   traceparent?: string;
 }
@@ -72,6 +77,7 @@ export const cloudEventEnvelopeSchema: JsonSchema = {
     actorroles: { type: 'string', maxLength: 1024, pattern: '^[a-z-]*(,[a-z-]+)*$' },
     actorchannel: { type: 'string', enum: ['rest', 'grpc', 'kafka', 'system'] },
     streamversion: { type: 'integer', minimum: 1 },
+    eventhash: { type: 'string', pattern: '^[0-9a-f]{64}$' },
     traceparent: { type: 'string', pattern: TRACEPARENT_PATTERN },
   },
   propertyNames: { pattern: '^[a-z0-9]{1,20}$' },

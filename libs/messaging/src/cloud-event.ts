@@ -36,12 +36,13 @@ export function toCloudEvent(service: string, event: RecordedEvent, options: { s
     actorroles: actor.roles.join(','),
     actorchannel: actor.channel,
     streamversion: event.streamVersion,
+    eventhash: event.hash,
     ...(traceparent ? { traceparent } : {}),
   };
 }
 
 const requiredStrings = ['id', 'source', 'type'] as const;
-const optionalStrings = ['subject', 'correlationid', 'causationid', 'actor', 'actorroles', 'actorchannel', 'traceparent'] as const;
+const optionalStrings = ['subject', 'correlationid', 'causationid', 'actor', 'actorroles', 'actorchannel', 'traceparent', 'eventhash'] as const;
 // RFC 3339 date-time, as CloudEvents requires for `time`.
 const rfc3339 = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
 

@@ -40,6 +40,7 @@ describe('CloudEvents envelope', () => {
       actorroles: 'deployment-manager,approver',
       actorchannel: 'grpc',
       streamversion: 3,
+      eventhash: 'b',
       traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
     });
   });

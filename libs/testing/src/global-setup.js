@@ -1,7 +1,8 @@
 // Starts what the tests need, once per run: a real Kafka broker (unless KAFKA_BROKERS points at one) and a check that
 // the local PostgreSQL answers. Suites that need them fail loudly when they are missing; nothing is skipped.
 const { execFileSync } = require('node:child_process');
-const { mkdtempSync, readFileSync } = require('node:fs');
+const { generateKeyPairSync } = require('node:crypto');
+const { mkdtempSync, readFileSync, writeFileSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const { join } = require('node:path');
 const { Client } = require('pg');
@@ -18,6 +19,14 @@ module.exports = async () => {
     throw new Error(`PostgreSQL is required for the tests and did not answer at ${adminUrl}: ${error.message}`);
   } finally {
     await client.end().catch(() => undefined);
+  }
+
+  // records as its own service needs the key that signs its ledger's checkpoints: one for the run, as an operator
+  // would give it (tests that verify checkpoints read the public key from GET /audit/log-key or from this file)
+  if (!process.env.GANTRY_LEDGER_KEY_FILE) {
+    const file = join(mkdtempSync(join(tmpdir(), 'gantry-ledger-key-')), 'ledger-key.pem');
+    writeFileSync(file, generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }), { mode: 0o600 });
+    Object.assign(process.env, { GANTRY_LEDGER_KEY_FILE: file, GANTRY_TEST_LEDGER_KEY_CREATED: file });
   }
 
   if (process.env.KAFKA_BROKERS) return;

@@ -5,7 +5,9 @@ import { AUDIT_PROTO_PATH, EVENTS, FEEDBACK_TOPICS, INBOUND_TOPICS, ITSM_INCIDEN
 import { deadLetterTopic, type IncomingMessage, type Subscription } from '@gantry/messaging';
 import { boot, type RunningProcess } from '@gantry/platform';
 import { createTestDatabase, eventually, type TestDatabase } from '@gantry/testing';
+import { leafHash, parseVerifierKey, verifyCheckpoint, verifyConsistency, verifyInclusion, type VerifierKey } from '@gantry/transparency-log';
 import { randomUUID } from 'node:crypto';
+import { ledgerLogPolicyFromEnv } from './ledger';
 import { RecordsModule } from './records.module';
 
 /**
@@ -25,7 +27,8 @@ const subscriptions: Subscription[] = [];
 beforeAll(async () => {
   database = await createTestDatabase('gantry_records');
   records = await boot('records', {
-    modules: (runtime) => [RecordsModule.register(runtime)],
+    // the ledger's key from the test run's environment; a checkpoint every second
+    modules: (runtime) => [RecordsModule.register(runtime, { ledger: ledgerLogPolicyFromEnv({ ...process.env, GANTRY_LEDGER_CHECKPOINT_SECONDS: '1' }, runtime.config) })],
     grpc: true,
     env: { DATABASE_URL: database.url, PORT: '0', GRPC_PORT: '0', GANTRY_JWT_SECRET: SECRET, LOG_LEVEL: 'error' },
   });
@@ -272,6 +275,111 @@ describe('a scripted set of deployments', () => {
     for (const path of ['/audit/digest', '/audit/verify', `/audit/deployments/${id.a}`, `/audit/deployments/${id.a}/state`, '/audit/findings', '/kpis/definitions', '/audit/deployments']) {
       expect([path, (await api('GET', path, 'auditor')).status]).toEqual([path, 200]);
     }
+  });
+
+  it("serves the key that signs the ledger's checkpoints, and checkpoints that verify with that key alone", async () => {
+    const key = await api('GET', '/audit/log-key', 'auditor');
+    expect(key).toMatchObject({ status: 200, body: { origin: 'gantry.local/ledger', verifierKey: expect.stringMatching(/^gantry\.local\/ledger\+[0-9a-f]{8}\+/), algorithm: 'ed25519' } });
+    const vkey = parseVerifierKey(key.body.verifierKey);
+    if (!vkey.ok) throw new Error(vkey.reason);
+    const get = (path: string) => fetch(`${records.url}${path}`, { headers: { authorization: `Bearer ${tokens.auditor}` } });
+    const head = (await api('GET', '/audit/digest', 'auditor')).body.position as number;
+    const note = await eventually(
+      async () => {
+        const response = await get('/audit/checkpoint');
+        const text = await response.text();
+        const opened = response.status === 200 && verifyCheckpoint(text, { origin: 'gantry.local/ledger', logKeys: [vkey.value] });
+        return opened && opened.ok && opened.value.checkpoint.size >= head && { text, response, size: opened.value.checkpoint.size };
+      },
+      { what: `a checkpoint of at least ${head} entries` },
+    );
+    expect(note.response.headers.get('content-type')).toBe('text/plain; charset=utf-8');
+    expect(await (await get(`/audit/checkpoint?size=${note.size}`)).text()).toBe(note.text);
+    expect((await api('GET', '/audit/checkpoints?limit=1000', 'auditor')).body.checkpoints).toContainEqual({ treeSize: note.size, madeAt: expect.any(String), note: note.text });
+    expect(await api('GET', '/audit/verify', 'auditor')).toMatchObject({ status: 200, body: { intact: true, signedUpTo: expect.any(Number) } });
+    expect(await api('GET', '/audit/checkpoint?size=0', 'auditor')).toMatchObject({ status: 400, body: { message: [expect.stringMatching(/size/)] } });
+    expect(await api('GET', '/audit/checkpoint?size=9999999', 'auditor')).toMatchObject({ status: 404, body: { message: 'no checkpoint was made at tree size 9999999' } });
+    expect(await api('GET', '/audit/checkpoints?limit=5000', 'auditor')).toMatchObject({ status: 400 });
+    expect((await api('GET', '/audit/log-key', 'product-owner')).status).toBe(403);
+  });
+
+  describe('proofs an auditor verifies with the log key alone', () => {
+    const hex = (text: string) => Buffer.from(text, 'hex');
+    let vkey: VerifierKey;
+    /** The signed checkpoint of a proof's answer, verified with the configured key: its root. */
+    const rootOf = (note: string, size: number) => {
+      const opened = verifyCheckpoint(note, { origin: 'gantry.local/ledger', logKeys: [vkey] });
+      if (!opened.ok) throw new Error(opened.reason);
+      expect(opened.value.checkpoint.size).toBe(size);
+      return opened.value.checkpoint.root;
+    };
+    type Proven = { position: number; leafIndex: number; treeSize: number; leafHash: string; hashes: string[]; entry: string };
+    const included = (proof: Proven, root: Uint8Array) => {
+      expect(Buffer.from(leafHash(Buffer.from(proof.entry, 'utf8'))).toString('hex')).toBe(proof.leafHash);
+      return verifyInclusion({ index: proof.leafIndex, size: proof.treeSize, leafHash: hex(proof.leafHash), proof: proof.hashes.map(hex), root });
+    };
+
+    beforeAll(async () => {
+      const key = parseVerifierKey((await api('GET', '/audit/log-key', 'auditor')).body.verifierKey);
+      if (!key.ok) throw new Error(key.reason);
+      vkey = key.value;
+      const head = (await api('GET', '/audit/digest', 'auditor')).body.position as number;
+      await eventually(async () => (await api('GET', '/audit/checkpoints?limit=1000', 'auditor')).body.checkpoints.some((c: { treeSize: number }) => c.treeSize >= head), { what: 'a checkpoint of the whole ledger' });
+    });
+
+    it("an entry's inclusion proof leads from its bytes to the signed checkpoint's root", async () => {
+      const { status, body } = await api('GET', '/audit/proofs/inclusion?position=3', 'auditor');
+      expect(status).toBe(200);
+      expect(body.entries).toHaveLength(1);
+      expect(included(body.entries[0], rootOf(body.checkpoint, body.treeSize))).toEqual({ ok: true, value: true });
+      expect(JSON.parse(body.entries[0].entry)).toMatchObject({ format: 2, position: 3 });
+    });
+
+    it("every entry of a deployment comes with its bytes and inclusion proof, and the checkpoint they verify against", async () => {
+      const { status, body } = await api('GET', `/audit/deployments/${id.a}/proofs`, 'auditor');
+      expect(status).toBe(200);
+      const root = rootOf(body.checkpoint, body.treeSize);
+      const history = (await api('GET', `/audit/deployments/${id.a}`, 'auditor')).body.history as { id: string }[];
+      expect(body.entries.map((e: Proven) => JSON.parse(e.entry).sourceEventId).sort()).toEqual(history.map((h) => h.id).sort());
+      for (const proof of body.entries) {
+        expect(included(proof, root)).toEqual({ ok: true, value: true });
+        expect(JSON.parse(proof.entry).deploymentId).toBe(id.a);
+      }
+    });
+
+    it('two checkpoints are consistent: the later tree extends the earlier', async () => {
+      const checkpoints = (await api('GET', '/audit/checkpoints?limit=1000', 'auditor')).body.checkpoints as { treeSize: number; note: string }[];
+      const [older, newer] = [checkpoints[0]!, checkpoints[checkpoints.length - 1]!];
+      const { status, body } = await api('GET', `/audit/proofs/consistency?from=${older.treeSize}&to=${newer.treeSize}`, 'auditor');
+      expect(status).toBe(200);
+      expect(body.checkpoints).toEqual({ from: older.note, to: newer.note });
+      const verdict = older.treeSize === newer.treeSize
+        ? { ok: true }
+        : verifyConsistency({ olderSize: older.treeSize, olderRoot: rootOf(older.note, older.treeSize), newerSize: newer.treeSize, newerRoot: rootOf(newer.note, newer.treeSize), proof: body.hashes.map(hex) });
+      expect(verdict).toMatchObject({ ok: true });
+    });
+
+    it('positions and sizes the tree does not have, and malformed values, are 404 and 400 with the reason, never 500', async () => {
+      const size = (await api('GET', '/audit/digest', 'auditor')).body.position as number;
+      const cases: [string, number, unknown][] = [
+        [`/audit/proofs/inclusion?position=${size + 100}`, 404, `the ledger has no entry at position ${size + 100}`],
+        [`/audit/proofs/inclusion?position=3&treeSize=${size + 100}`, 400, [`the tree has ${size} entries, fewer than the size ${size + 100} asked for`]],
+        ['/audit/proofs/inclusion?position=5&treeSize=4', 400, ['position 5 is not in the tree of 4 entries']],
+        ['/audit/proofs/inclusion?position=0', 400, [expect.stringMatching(/position/)]],
+        ['/audit/proofs/inclusion?position=abc', 400, [expect.stringMatching(/position/)]],
+        ['/audit/proofs/inclusion?position=99999999999999999999', 400, [expect.stringMatching(/position/)]],
+        ['/audit/proofs/inclusion', 400, [expect.stringMatching(/position/)]],
+        ['/audit/proofs/inclusion?position=1&hack=1', 400, [expect.stringMatching(/hack/)]],
+        ['/audit/proofs/consistency?from=5&to=3', 400, [expect.stringMatching(/cannot be a prefix/)]],
+        [`/audit/proofs/consistency?from=1&to=${size + 1}`, 400, [`the tree has ${size} entries, fewer than the size ${size + 1} asked for`]],
+        ['/audit/proofs/consistency?from=-1', 400, [expect.stringMatching(/from/)]],
+        [`/audit/deployments/${randomUUID()}/proofs`, 404, expect.stringMatching(/^the ledger has no entry of deployment/)],
+        [`/audit/deployments/${id.a}/proofs?treeSize=${size + 1}`, 400, [`the tree has ${size} entries, fewer than the size ${size + 1} asked for`]],
+        [`/audit/deployments/${encodeURIComponent('<script>')}/proofs`, 400, [expect.stringMatching(/is not a deployment id/)]],
+      ];
+      for (const [path, status, message] of cases) expect([path, await api('GET', path, 'auditor')]).toEqual([path, expect.objectContaining({ status, body: expect.objectContaining({ message }) })]);
+      expect((await api('GET', '/audit/proofs/inclusion?position=1', 'product-owner')).status).toBe(403);
+    });
   });
 
   describe('through gRPC AuditService, with a real client', () => {

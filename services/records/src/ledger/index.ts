@@ -1,3 +1,5 @@
-export { appendToLedger, readDeploymentEntries, type LedgerEntry } from './ledger';
+export { appendToLedger, readDeploymentEntries } from './ledger';
+export type { LedgerEntry } from './ledger-entry';
 export { ledgerPages } from './ledger-export';
+export { LedgerLog, ledgerLogPolicyFromEnv, type LedgerLogPolicy } from './ledger-log';
 export { ledgerSlice } from './ledger.slice';

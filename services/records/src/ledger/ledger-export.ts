@@ -1,9 +1,10 @@
 import type { SqlClient } from '@gantry/event-store';
-import { toLedgerEntry, type LedgerEntry } from './ledger';
+import { LEDGER_COLUMNS, toLedgerEntry, type LedgerRow } from './ledger-rows';
+import { entryText, type LedgerEntry, type StoredLedgerEntry } from './ledger-entry';
 
 export type ExportFormat = 'ndjson' | 'csv';
 
-/** One exported line: the entry as hashed (position, topic, event, recordedAt) plus its chain links. */
+/** An entry as gRPC's ExportEvents sends it: the event, where it came from, and its chain links. */
 export const exportRecord = (entry: LedgerEntry) => ({
   position: entry.position,
   recordedAt: entry.recordedAt,
@@ -20,9 +21,13 @@ const csvField = (value: string | number | null): string => {
   return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 };
 
-export const formatLine = (entry: LedgerEntry, format: ExportFormat): string =>
+/**
+ * One line of an export. NDJSON: the entry's bytes themselves (ledger-entry.ts, docs/ledger.md), so a verifier hashes
+ * the line as it is; CSV: the columns, for reading.
+ */
+export const formatLine = (entry: StoredLedgerEntry, format: ExportFormat): string =>
   format === 'ndjson'
-    ? `${JSON.stringify(exportRecord(entry))}\n`
+    ? `${entryText(entry)}\n`
     : `${[entry.position, entry.recordedAt, entry.topic, entry.event.type, entry.event.id, entry.deploymentId, entry.previousHash, entry.hash, JSON.stringify(entry.event)].map(csvField).join(',')}\n`;
 
 const PAGE = 500;
@@ -31,11 +36,11 @@ const PAGE = 500;
  * Pages through the ledger by position, so an export of any range holds one page in memory at a time.
  * Positions only grow and entries never change, so keyset paging is consistent without a long transaction.
  */
-export async function* ledgerPages(client: SqlClient, schema: string, range: { from: number; to?: number }): AsyncGenerator<LedgerEntry[]> {
+export async function* ledgerPages(client: SqlClient, schema: string, range: { from: number; to?: number }): AsyncGenerator<StoredLedgerEntry[]> {
   let next = range.from;
   for (;;) {
-    const rows = await client.query<Parameters<typeof toLedgerEntry>[0]>(
-      `SELECT position, topic, event, deployment_id, recorded_at, previous_hash, hash FROM ${schema}.ledger
+    const rows = await client.query<LedgerRow>(
+      `SELECT ${LEDGER_COLUMNS} FROM ${schema}.ledger
        WHERE position >= $1 AND ($2::bigint IS NULL OR position <= $2) ORDER BY position LIMIT ${PAGE}`,
       [next, range.to ?? null],
     );

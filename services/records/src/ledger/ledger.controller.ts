@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { RequirePermission } from '@gantry/auth';
 import { Database, EventStore } from '@gantry/event-store';
 import { CSV_HEADER, formatLine, ledgerPages, writeWhenDrained, type ExportFormat } from './ledger-export';
+import { LedgerLog } from './ledger-log';
 import { formatDigest, parseDigest, readLedgerHead, verifyDigest, verifyLedger } from './ledger-verification';
 
 const position = (name: string, value: string | undefined): number | undefined => {
@@ -19,6 +20,7 @@ export class LedgerController {
   constructor(
     private readonly db: Database,
     private readonly store: EventStore,
+    private readonly log: LedgerLog,
   ) {}
 
   /** The current head: keep `digest` to prove later that nothing up to it changed. */
@@ -39,16 +41,17 @@ export class LedgerController {
       if (from !== undefined || to !== undefined) throw new BadRequestException('give either digest or from/to, not both');
       const kept = typeof digest === 'string' ? parseDigest(digest) : undefined;
       if (!kept) throw new BadRequestException('digest must be <position>:<64 lowercase hex digits>');
-      return verifyDigest(this.db, this.store.schema, kept);
+      return verifyDigest(this.db, this.store.schema, kept, await this.log.trust());
     }
     const range = { from: position('from', from), to: position('to', to) };
     if (range.from !== undefined && range.to !== undefined && range.from > range.to) throw new BadRequestException('from must not be after to');
-    return verifyLedger(this.db, this.store.schema, range);
+    return verifyLedger(this.db, this.store.schema, range, await this.log.trust());
   }
 
   /**
-   * Every entry of a range, streamed page by page (constant memory for any range), each line with its position and
-   * hashes so the export verifies offline: `node scripts/verify-ledger-export.js <file>`.
+   * Every entry of a range, streamed page by page (constant memory for any range). NDJSON: each line is the entry's
+   * bytes, so an export from position 1 verifies offline against the log's key and its checkpoints:
+   * `node scripts/verify-ledger-export.js <file> --vkey <key> --checkpoint <file>…` (docs/ledger.md).
    */
   @Get('export')
   @RequirePermission('audit:read')

@@ -7,6 +7,7 @@ import { Database, EventStore } from '@gantry/event-store';
 import { answerGrpc, invalidArgument, rpcError } from '@gantry/platform';
 import { exportRecord, ledgerPages, writeWhenDrained } from './ledger-export';
 import type { LedgerEntry } from './ledger';
+import { LedgerLog } from './ledger-log';
 import { parseDigest, verifyDigest, verifyLedger, type LedgerVerification } from './ledger-verification';
 
 /** An int64 as proto-loader hands it over (number, string or Long), as a ledger position; undefined when absent. */
@@ -37,6 +38,7 @@ export class LedgerGrpc {
   constructor(
     private readonly db: Database,
     private readonly store: EventStore,
+    private readonly log: LedgerLog,
   ) {}
 
   @GrpcMethod('AuditService', 'VerifyLedger')
@@ -47,10 +49,10 @@ export class LedgerGrpc {
       if (range.from !== undefined || range.to !== undefined) throw invalidArgument('give either digest or from/to, not both');
       const kept = parseDigest(message.digest);
       if (!kept) throw invalidArgument('digest must be <position>:<64 lowercase hex digits>');
-      return toProtoVerification(await answerGrpc(() => verifyDigest(this.db, this.store.schema, kept)));
+      return toProtoVerification(await answerGrpc(async () => verifyDigest(this.db, this.store.schema, kept, await this.log.trust())));
     }
     if (range.from !== undefined && range.to !== undefined && range.from > range.to) throw invalidArgument('from must not be after to');
-    return toProtoVerification(await answerGrpc(() => verifyLedger(this.db, this.store.schema, range)));
+    return toProtoVerification(await answerGrpc(async () => verifyLedger(this.db, this.store.schema, range, await this.log.trust())));
   }
 
   /** Streams the range page by page, writing under the client's flow control (`writeWhenDrained`). */

@@ -1,7 +1,22 @@
-import type { Slice } from '@gantry/platform';
+import type { ServiceRuntime, Slice } from '@gantry/platform';
 import { ledgerMigrations } from './ledger';
+import { CheckpointsController } from './checkpoints.controller';
+import { LedgerCheckpointer } from './ledger-checkpointer';
+import { LedgerLog } from './ledger-log';
 import { LedgerController } from './ledger.controller';
 import { LedgerGrpc } from './ledger.grpc';
+import { ProofsController } from './proofs.controller';
 
-/** The hash-chained ledger of every event: verified, exported, its digest kept by auditors. */
-export const ledgerSlice: Slice = { name: 'ledger', migrations: ledgerMigrations, doors: [LedgerController, LedgerGrpc] };
+/**
+ * The hash-chained ledger of every event and its Merkle tree: verified, exported, proved; its checkpoints signed by
+ * the installation's key and served with the key, its digest kept by auditors.
+ */
+export const ledgerSlice = (log: LedgerLog, runtime: ServiceRuntime): Slice => ({
+  name: 'ledger',
+  migrations: ledgerMigrations,
+  doors: [LedgerController, CheckpointsController, ProofsController, LedgerGrpc],
+  provides: [
+    { provide: LedgerLog, useValue: log },
+    { provide: LedgerCheckpointer, useValue: new LedgerCheckpointer(runtime.db, log, runtime.clock) },
+  ],
+});

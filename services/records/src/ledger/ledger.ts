@@ -1,21 +1,19 @@
-import { canonicalJson, GENESIS_HASH, sha256Hex, type Migration, type SqlClient } from '@gantry/event-store';
+import type { Migration, SqlClient } from '@gantry/event-store';
 import type { CloudEvent } from '@gantry/messaging';
+import { deploymentIdOf, hashesOf, LEDGER_GENESIS_HASH, type StoredLedgerEntry } from './ledger-entry';
+import { LEDGER_COLUMNS, toLedgerEntry, type LedgerRow } from './ledger-rows';
+import { checkpointIfDue, ledgerCheckpointMigrations } from './ledger-checkpoints';
+import type { LedgerLog } from './ledger-log';
+import { edgeBytes, insertNodesSql, ledgerTreeMigrations, lockLedgerHead, nodeColumns } from './ledger-tree';
+
+export { deploymentIdOf, type LedgerEntry, type StoredLedgerEntry } from './ledger-entry';
+export { LEDGER_COLUMNS, toLedgerEntry, type LedgerRow } from './ledger-rows';
 
 /**
- * The audit ledger: every event of every Gantry topic and of the inbound ITSM topics, once, in arrival order,
- * in one global hash chain. Each entry's hash covers the previous entry's hash and the entry itself, so an
- * auditor who keeps a head (position, hash) can later prove that nothing before it changed.
+ * The audit ledger: every event of every Gantry topic and of the inbound ITSM topics, once, in arrival order, in one
+ * global hash chain. Each entry's bytes (ledger-entry.ts) hold the previous entry's hash, so an auditor who keeps a
+ * head (position, hash) can later prove that nothing before it changed.
  */
-export interface LedgerEntry {
-  position: number;
-  topic: string;
-  event: CloudEvent;
-  deploymentId: string | null;
-  recordedAt: string;
-  previousHash: string;
-  hash: string;
-}
-
 export const ledgerMigrations: Migration[] = [
   {
     id: 'records-001-ledger',
@@ -33,74 +31,60 @@ export const ledgerMigrations: Migration[] = [
       );
       CREATE INDEX ledger_deployment ON ${schema}.ledger (deployment_id, position);
       CREATE TABLE ${schema}.ledger_head (id boolean PRIMARY KEY DEFAULT true CHECK (id), position bigint NOT NULL, hash text NOT NULL);
-      INSERT INTO ${schema}.ledger_head (position, hash) VALUES (0, '${GENESIS_HASH}');
+      INSERT INTO ${schema}.ledger_head (position, hash) VALUES (0, '${LEDGER_GENESIS_HASH}');
       CREATE FUNCTION ${schema}.ledger_is_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN RAISE EXCEPTION 'the ledger is append-only: % refused', TG_OP; END $$;
       CREATE TRIGGER ledger_append_only BEFORE UPDATE OR DELETE ON ${schema}.ledger FOR EACH ROW EXECUTE FUNCTION ${schema}.ledger_is_append_only();
       CREATE TRIGGER ledger_no_truncate BEFORE TRUNCATE ON ${schema}.ledger FOR EACH STATEMENT EXECUTE FUNCTION ${schema}.ledger_is_append_only();
     `,
   },
+  {
+    // Entries already written keep format 1 and their hashes (a column added with a default rewrites no row and
+    // fires no trigger); from now on every entry is written in format 2.
+    id: 'records-007-ledger-entry-format',
+    up: (schema) => `
+      ALTER TABLE ${schema}.ledger ADD COLUMN format smallint NOT NULL DEFAULT 1 CHECK (format IN (1, 2));
+      ALTER TABLE ${schema}.ledger ALTER COLUMN format DROP DEFAULT;
+    `,
+  },
+  ...ledgerTreeMigrations,
+  ...ledgerCheckpointMigrations,
 ];
-
-/** What an entry's hash covers, besides the previous hash. Offline verifiers recompute exactly this. */
-export const ledgerHash = (previousHash: string, entry: Pick<LedgerEntry, 'position' | 'topic' | 'event' | 'recordedAt'>): string =>
-  sha256Hex(previousHash + canonicalJson({ position: entry.position, topic: entry.topic, event: entry.event, recordedAt: entry.recordedAt }));
-
-const deploymentIdOf = (event: CloudEvent): string | null => {
-  const data = event.data as { deploymentId?: unknown } | undefined;
-  return typeof data?.deploymentId === 'string' ? data.deploymentId : null;
-};
 
 /**
  * Appends one event unless it is already in the ledger (the consumer's inbox dedups deliveries; the unique event id
- * keeps the ledger right even so). Serialised by the head row's lock, in the caller's transaction.
+ * keeps the ledger right even so), with the tree's nodes it completes and the new head, in one statement; with the
+ * log's policy, also the checkpoint it is due. Serialised by the head row's lock, in the caller's transaction.
  */
-export async function appendToLedger(tx: SqlClient, schema: string, topic: string, event: CloudEvent, recordedAt: Date): Promise<LedgerEntry | undefined> {
-  const head = await tx.query<{ position: string; hash: string }>(`SELECT position, hash FROM ${schema}.ledger_head FOR UPDATE`);
-  const previous = head.rows[0];
+export async function appendToLedger(tx: SqlClient, schema: string, topic: string, event: CloudEvent, recordedAt: Date, log?: LedgerLog): Promise<StoredLedgerEntry | undefined> {
+  const head = await lockLedgerHead(tx, schema);
   const entry = {
-    position: Number(previous.position) + 1,
+    format: 2 as const,
+    position: head.position + 1,
     topic,
     event,
     deploymentId: deploymentIdOf(event),
     recordedAt: recordedAt.toISOString(),
-    previousHash: previous.hash,
+    previousHash: head.hash,
   };
-  const hash = ledgerHash(previous.hash, entry);
-  const inserted = await tx.query(
-    `INSERT INTO ${schema}.ledger (position, event_id, topic, event_type, deployment_id, event, recorded_at, previous_hash, hash)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (event_id) DO NOTHING`,
-    [entry.position, event.id, topic, event.type, entry.deploymentId, JSON.stringify(event), entry.recordedAt, entry.previousHash, hash],
+  const { leaf, hash } = hashesOf(entry);
+  const nodes = head.tree.append(leaf);
+  const appended = await tx.query(
+    `WITH entry AS (
+       INSERT INTO ${schema}.ledger (position, event_id, topic, event_type, deployment_id, event, recorded_at, previous_hash, hash, format)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 2) ON CONFLICT (event_id) DO NOTHING RETURNING position
+     ), nodes AS (
+       ${insertNodesSql(schema, 11)} WHERE EXISTS (SELECT FROM entry)
+     )
+     UPDATE ${schema}.ledger_head SET position = $1, hash = $9, tree_size = $1, tree_edge = $10 WHERE EXISTS (SELECT FROM entry)`,
+    [entry.position, event.id, topic, event.type, entry.deploymentId, JSON.stringify(event), entry.recordedAt, entry.previousHash, hash, edgeBytes(head.tree), ...nodeColumns(nodes)],
   );
-  if (inserted.rowCount === 0) return undefined;
-  await tx.query(`UPDATE ${schema}.ledger_head SET position = $1, hash = $2`, [entry.position, hash]);
+  if (appended.rowCount === 0) return undefined;
+  if (log) await checkpointIfDue(tx, log, head.tree, recordedAt);
   return { ...entry, hash };
 }
 
-interface LedgerRow {
-  position: string;
-  topic: string;
-  event: CloudEvent;
-  deployment_id: string | null;
-  recorded_at: Date;
-  previous_hash: string;
-  hash: string;
-}
-
-export const toLedgerEntry = (row: LedgerRow): LedgerEntry => ({
-  position: Number(row.position),
-  topic: row.topic,
-  event: row.event,
-  deploymentId: row.deployment_id,
-  recordedAt: new Date(row.recorded_at).toISOString(),
-  previousHash: row.previous_hash,
-  hash: row.hash,
-});
-
-export async function readDeploymentEntries(client: SqlClient, schema: string, deploymentId: string): Promise<LedgerEntry[]> {
-  const result = await client.query<LedgerRow>(
-    `SELECT position, topic, event, deployment_id, recorded_at, previous_hash, hash FROM ${schema}.ledger WHERE deployment_id = $1 ORDER BY position`,
-    [deploymentId],
-  );
+export async function readDeploymentEntries(client: SqlClient, schema: string, deploymentId: string): Promise<StoredLedgerEntry[]> {
+  const result = await client.query<LedgerRow>(`SELECT ${LEDGER_COLUMNS} FROM ${schema}.ledger WHERE deployment_id = $1 ORDER BY position`, [deploymentId]);
   return result.rows.map(toLedgerEntry);
 }

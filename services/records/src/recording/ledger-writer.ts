@@ -3,7 +3,7 @@ import { EventStore, type SqlClient } from '@gantry/event-store';
 import type { CloudEvent } from '@gantry/messaging';
 import { againstTheContract, type ConsumerSpec, type MessageContext } from '@gantry/platform';
 import { closeRecordOnceOutcomeKnown, correctReportsOnIncident } from '../deployment-records';
-import { appendToLedger } from '../ledger';
+import { appendToLedger, type LedgerLog } from '../ledger';
 import { projectEntry } from './projections';
 
 /** Every topic Gantry and the practices around it write to, feedback included. */
@@ -23,7 +23,10 @@ const againstTheContracts = (event: CloudEvent): string | undefined => {
  * corrects the report to change enablement when an incident is linked to a deployment whose record closed.
  */
 export class LedgerWriter {
-  constructor(private readonly store: EventStore) {}
+  constructor(
+    private readonly store: EventStore,
+    private readonly log: LedgerLog,
+  ) {}
 
   consumer(): ConsumerSpec {
     return {
@@ -35,7 +38,7 @@ export class LedgerWriter {
   }
 
   private async handle(event: CloudEvent, tx: SqlClient, context: MessageContext): Promise<void> {
-    const entry = await appendToLedger(tx, this.store.schema, context.message.topic, event, context.now);
+    const entry = await appendToLedger(tx, this.store.schema, context.message.topic, event, context.now, this.log);
     if (!entry) return;
     const { record, incident } = await projectEntry(tx, this.store.schema, entry);
     if (record) await closeRecordOnceOutcomeKnown(this.store, tx, record, context);

@@ -1,0 +1,65 @@
+import { Controller, Get, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { RequirePermission } from '@gantry/auth';
+import { objectOf, Type, type Static } from '@gantry/contracts';
+import { Database } from '@gantry/event-store';
+import { ApiQueryFrom, NotFound, SchemaQuery } from '@gantry/platform';
+import { keyIdHex } from '@gantry/transparency-log';
+import { checkpointOfSize, checkpointsAfter, latestCheckpoint } from './ledger-checkpoints';
+import { LedgerLog } from './ledger-log';
+
+export const checkpointQuery = objectOf({
+  size: Type.Optional(Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: 'the tree size of a checkpoint made earlier (default: the latest)' })),
+});
+export const checkpointsQuery = objectOf({
+  after: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, default: 0, description: 'only checkpoints of a larger tree size' })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100, description: 'at most this many' })),
+});
+
+/**
+ * What an auditor takes outside Gantry: the log's public key (once, by a channel they trust) and its signed
+ * checkpoints (as they come), which an offline verifier checks an export, a proof or a later checkpoint against.
+ */
+@ApiTags('audit')
+@ApiBearerAuth()
+@Controller('audit')
+export class CheckpointsController {
+  constructor(
+    private readonly db: Database,
+    private readonly log: LedgerLog,
+  ) {}
+
+  /** The verifier key (c2sp.org/signed-note vkey) of the key that signs the ledger's checkpoints, and the log's origin. */
+  @Get('log-key')
+  @RequirePermission('audit:read')
+  async logKey() {
+    const key = (await this.log.signingKey()).verifierKey;
+    return { origin: this.log.origin, verifierKey: key.text, keyId: keyIdHex(key.id), algorithm: 'ed25519' };
+  }
+
+  /** The latest signed checkpoint, or the one of a given tree size, as the signed note itself (text/plain). */
+  @Get('checkpoint')
+  @RequirePermission('audit:read')
+  @ApiQueryFrom(checkpointQuery)
+  async checkpoint(@Res({ passthrough: true }) res: { setHeader(name: string, value: string): unknown }, @Query(new SchemaQuery(checkpointQuery)) query: Static<typeof checkpointQuery>): Promise<string> {
+    const asked = query.size;
+    const checkpoint = asked === undefined ? await latestCheckpoint(this.db, this.log.schema) : await checkpointOfSize(this.db, this.log.schema, asked);
+    if (!checkpoint) throw new NotFound(asked === undefined ? 'the ledger has no checkpoint yet' : `no checkpoint was made at tree size ${asked}`);
+    res.setHeader('content-type', 'text/plain; charset=utf-8');
+    return checkpoint.note;
+  }
+
+  /** Every checkpoint made, smallest first, a page at a time: what an auditor collects to verify an export against. */
+  @Get('checkpoints')
+  @RequirePermission('audit:read')
+  @ApiQueryFrom(checkpointsQuery)
+  async checkpoints(@Query(new SchemaQuery(checkpointsQuery)) query: Static<typeof checkpointsQuery>) {
+    const from = query.after ?? 0;
+    const count = query.limit ?? 100;
+    const page = await checkpointsAfter(this.db, this.log.schema, from, count);
+    return {
+      checkpoints: page.map(({ treeSize, madeAt, note }) => ({ treeSize, madeAt, note })),
+      ...(page.length === count ? { nextAfter: page[page.length - 1]!.treeSize } : {}),
+    };
+  }
+}

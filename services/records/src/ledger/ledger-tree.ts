@@ -1,0 +1,203 @@
+import type { Migration, SqlClient } from '@gantry/event-store';
+import {
+  assemble,
+  CompactRange,
+  HASH_SIZE,
+  nodeHashesOf,
+  nodesOf,
+  planConsistency,
+  planInclusion,
+  type Hash,
+  type NodeHashes,
+  type NodeId,
+  type Outcome,
+  type ProofPlan,
+  type StoredNode,
+} from '@gantry/transparency-log';
+import { hashesOf } from './ledger-entry';
+import { LEDGER_COLUMNS, toLedgerEntry, type LedgerRow } from './ledger-rows';
+
+/**
+ * The RFC 6962 Merkle tree over the ledger: leaf i is entry i + 1's bytes. Each complete subtree's hash is stored
+ * once, `ledger_nodes (level, index) → hash`, inserted in the transaction that appends the entry completing it; the
+ * head row keeps the compact range (the edge of the tree: the hashes of `subtreesOf(0, size)`), so an append reads
+ * nothing else. A proof is planned, its nodes fetched in one query, and assembled (@gantry/transparency-log).
+ */
+export const ledgerTreeMigrations: Migration[] = [
+  {
+    id: 'records-008-ledger-tree',
+    up: (schema) => `
+      CREATE TABLE ${schema}.ledger_nodes (level smallint NOT NULL, index bigint NOT NULL, hash bytea NOT NULL, PRIMARY KEY (level, index));
+      CREATE TRIGGER ledger_nodes_append_only BEFORE UPDATE OR DELETE ON ${schema}.ledger_nodes FOR EACH ROW EXECUTE FUNCTION ${schema}.ledger_is_append_only();
+      CREATE TRIGGER ledger_nodes_no_truncate BEFORE TRUNCATE ON ${schema}.ledger_nodes FOR EACH STATEMENT EXECUTE FUNCTION ${schema}.ledger_is_append_only();
+      ALTER TABLE ${schema}.ledger_head ADD COLUMN tree_size bigint NOT NULL DEFAULT 0, ADD COLUMN tree_edge bytea NOT NULL DEFAULT '\\x';
+    `,
+  },
+];
+
+/** The ledger head as an append reads it, under its lock: the chain's last link and the tree's edge. */
+export interface LedgerHead {
+  position: number;
+  hash: string;
+  tree: CompactRange;
+}
+
+interface HeadRow {
+  position: string;
+  hash: string;
+  tree_size: string;
+  tree_edge: Buffer;
+}
+
+export const edgeBytes = (range: CompactRange): Buffer => Buffer.concat(range.hashes());
+
+const rangeOf = (size: number, edge: Buffer): CompactRange => {
+  const hashes: Hash[] = [];
+  for (let at = 0; at < edge.length; at += HASH_SIZE) hashes.push(edge.subarray(at, at + HASH_SIZE));
+  return CompactRange.of(size, hashes);
+};
+
+/**
+ * Locks and reads the head; when the tree is behind the chain (a ledger written before the tree: its first append
+ * after the upgrade, or the checkpoint timer at start), first brings it up to the head.
+ */
+export async function lockLedgerHead(tx: SqlClient, schema: string): Promise<LedgerHead> {
+  const row = (await tx.query<HeadRow>(`SELECT position, hash, tree_size, tree_edge FROM ${schema}.ledger_head FOR UPDATE`)).rows[0];
+  const head = { position: Number(row.position), hash: row.hash, tree: rangeOf(Number(row.tree_size), row.tree_edge) };
+  if (head.tree.size < head.position) await growTree(tx, schema, head);
+  return head;
+}
+
+/** Reads the head without locking it: the tree's size and root as last committed. */
+export async function readTreeHead(client: SqlClient, schema: string): Promise<{ size: number; tree: CompactRange }> {
+  const row = (await client.query<HeadRow>(`SELECT position, hash, tree_size, tree_edge FROM ${schema}.ledger_head`)).rows[0];
+  const tree = rangeOf(Number(row.tree_size), row.tree_edge);
+  return { size: tree.size, tree };
+}
+
+export const insertNodesSql = (schema: string, first: number) =>
+  `INSERT INTO ${schema}.ledger_nodes (level, index, hash) SELECT * FROM unnest($${first}::smallint[], $${first + 1}::bigint[], $${first + 2}::bytea[])`;
+
+export const nodeColumns = (nodes: readonly StoredNode[]): [number[], number[], Buffer[]] => [
+  nodes.map((n) => n.level),
+  nodes.map((n) => n.index),
+  nodes.map((n) => Buffer.from(n.hash)),
+];
+
+const PAGE = 1000;
+
+/**
+ * Appends the leaves of the entries after the tree's size, in pages: each entry's leaf is derived from its stored
+ * columns in the format it was written in. The leaves of entries written before the tree existed are what their
+ * columns held when it was built; their format-1 hashes and checks still cover them from genesis.
+ */
+async function growTree(tx: SqlClient, schema: string, head: LedgerHead): Promise<void> {
+  while (head.tree.size < head.position) {
+    const rows = await tx.query<LedgerRow>(`SELECT ${LEDGER_COLUMNS} FROM ${schema}.ledger WHERE position > $1 AND position <= $2 ORDER BY position LIMIT ${PAGE}`, [
+      head.tree.size,
+      head.position,
+    ]);
+    const nodes: StoredNode[] = [];
+    for (const row of rows.rows) {
+      const entry = toLedgerEntry(row);
+      if (entry.position !== head.tree.size + 1) throw new Error(`the ledger has no entry at position ${head.tree.size + 1}: its tree cannot be built past it`);
+      nodes.push(...head.tree.append(hashesOf(entry).leaf));
+    }
+    if (rows.rows.length === 0) throw new Error(`the ledger has no entry at position ${head.tree.size + 1}: its tree cannot be built past it`);
+    await tx.query(insertNodesSql(schema, 1), nodeColumns(nodes));
+  }
+  await tx.query(`UPDATE ${schema}.ledger_head SET tree_size = $1, tree_edge = $2`, [head.tree.size, edgeBytes(head.tree)]);
+}
+
+/**
+ * The stored hashes of plans' nodes and of other nodes wanted beside them (the leaves being proved), in one query;
+ * each plan assembled, or refused naming a node that is not stored.
+ */
+async function assembled(client: SqlClient, schema: string, plans: readonly ProofPlan[], besides: readonly NodeId[] = []): Promise<{ paths: Outcome<Hash[]>[]; nodes: NodeHashes }> {
+  const wanted = new Map<string, NodeId>();
+  for (const node of [...plans.flatMap((plan) => nodesOf(plan)), ...besides]) wanted.set(`${node.level}/${node.index}`, node);
+  const ids = [...wanted.values()];
+  const rows =
+    ids.length === 0
+      ? []
+      : (
+          await client.query<{ level: number; index: string; hash: Buffer }>(
+            `SELECT n.level, n.index, n.hash FROM ${schema}.ledger_nodes n JOIN unnest($1::smallint[], $2::bigint[]) AS wanted(level, index) USING (level, index)`,
+            [ids.map((n) => n.level), ids.map((n) => n.index)],
+          )
+        ).rows;
+  const nodes = nodeHashesOf(rows.map((row) => ({ level: Number(row.level), index: Number(row.index), hash: row.hash })));
+  return { paths: plans.map((plan) => assemble(plan, nodes)), nodes };
+}
+
+export type TreeAnswer<T> = { ok: true; value: T } | { ok: false; problem: 'not-found' | 'invalid'; reason: string };
+
+const hex = (hashes: readonly Hash[]) => hashes.map((h) => Buffer.from(h).toString('hex'));
+
+/** The tree size a proof is asked at must be one the tree has reached. */
+function sizeProblem(size: number, treeSize: number): string | undefined {
+  if (size > treeSize) return `the tree has ${treeSize} entries, fewer than the size ${size} asked for`;
+  return undefined;
+}
+
+export interface InclusionProof {
+  position: number;
+  /** the leaf's index, position − 1 */
+  leafIndex: number;
+  treeSize: number;
+  /** hex SHA-256(0x00 ‖ the entry's bytes) */
+  leafHash: string;
+  /** RFC 9162 §2.1.3.1 audit path, hex, from the leaf up */
+  hashes: string[];
+}
+
+/**
+ * The inclusion proofs of entries (by position) in the tree of `treeSize` entries, their nodes fetched in one query;
+ * `treeSize` is checked against the tree unless the caller knows the tree has reached it (a checkpoint's size).
+ */
+export async function inclusionProofs(client: SqlClient, schema: string, positions: readonly number[], treeSize: number, reached = false): Promise<TreeAnswer<InclusionProof[]>> {
+  const tooLarge = reached ? undefined : sizeProblem(treeSize, (await readTreeHead(client, schema)).size);
+  if (tooLarge) return { ok: false, problem: 'invalid', reason: tooLarge };
+  const plans: ProofPlan[] = [];
+  for (const position of positions) {
+    const plan = planInclusion(position - 1, treeSize);
+    if (!plan.ok) return { ok: false, problem: 'invalid', reason: `position ${position} is not in the tree of ${treeSize} entries` };
+    plans.push(plan.value);
+  }
+  // the proofs' nodes and the leaves they prove, in one query
+  const { paths, nodes } = await assembled(client, schema, plans, positions.map((p) => ({ level: 0, index: p - 1 })));
+  const proofs: InclusionProof[] = [];
+  for (const [n, position] of positions.entries()) {
+    const path = paths[n]!;
+    const leaf = nodes.get(0, position - 1);
+    if (!path.ok || !leaf) throw new Error(`the ledger's tree lacks a node of the proof of position ${position}${path.ok ? '' : `: ${path.reason}`}`);
+    proofs.push({ position, leafIndex: position - 1, treeSize, leafHash: Buffer.from(leaf).toString('hex'), hashes: hex(path.value) });
+  }
+  return { ok: true, value: proofs };
+}
+
+export interface ConsistencyProof {
+  from: number;
+  to: number;
+  /** RFC 9162 §2.1.4.1, hex */
+  hashes: string[];
+}
+
+/** The consistency proof between the trees of `from` and `to` entries (1 ≤ from ≤ to ≤ the tree's size). */
+export async function consistencyProof(client: SqlClient, schema: string, from: number, to: number): Promise<TreeAnswer<ConsistencyProof>> {
+  const head = await readTreeHead(client, schema);
+  const tooLarge = sizeProblem(to, head.size);
+  if (tooLarge) return { ok: false, problem: 'invalid', reason: tooLarge };
+  const plan = planConsistency(from, to);
+  if (!plan.ok) return { ok: false, problem: 'invalid', reason: plan.reason };
+  const [path] = (await assembled(client, schema, [plan.value])).paths;
+  if (!path!.ok) throw new Error(`the ledger's tree lacks a node of the consistency proof from ${from} to ${to}: ${path!.reason}`);
+  return { ok: true, value: { from, to, hashes: hex(path!.value) } };
+}
+
+/** The hashes of the consistency proof from `from` to `to` entries, from the stored nodes (sizes already checked). */
+export async function consistencyHashes(client: SqlClient, schema: string, from: number, to: number): Promise<Outcome<Hash[]>> {
+  const plan = planConsistency(from, to);
+  if (!plan.ok) return plan;
+  return (await assembled(client, schema, [plan.value])).paths[0]!;
+}
