@@ -79,6 +79,7 @@ describe('an event appended in one service reaches another through Kafka', () =>
 
     expect(effects.map((row) => row.event_id)).toEqual([planned.id, approved.id]);
     const [first, second] = effects;
+    const [recorded] = (await fixture.store.readStream(stream.id)).filter((e) => e.id === planned.id);
     expect(first.event).toEqual<CloudEvent>({
       specversion: '1.0',
       id: planned.id,
@@ -95,6 +96,7 @@ describe('an event appended in one service reaches another through Kafka', () =>
       actorchannel: 'rest',
       streamversion: 1,
       traceparent: planned.metadata.traceparent,
+      eventhash: recorded.hash,
     });
     expect(second.event).toMatchObject({ type: `gantry.${fixture.service}.DeploymentApproved.v2`, streamversion: 2 });
     expect(first.headers).toEqual({ 'content-type': 'application/cloudevents+json', traceparent: planned.metadata.traceparent });
