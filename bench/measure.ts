@@ -60,3 +60,19 @@ export async function timeEach(times: number, operation: (n: number) => Promise<
   latencies.sort((a, b) => a - b);
   return { p50Ms: round(percentile(latencies, 50), 3), p90Ms: round(percentile(latencies, 90), 3), p99Ms: round(percentile(latencies, 99), 3) };
 }
+
+/** A seeded generator (mulberry32): every run asks for the same positions. */
+export function seeded(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** p50, p99 and max of latency samples in ms, to `digits` decimals. */
+export const latency = (samples: readonly number[], digits = 3) => {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return { p50Ms: round(percentile(sorted, 50), digits), p99Ms: round(percentile(sorted, 99), digits), maxMs: round(sorted[sorted.length - 1]!, digits) };
+};

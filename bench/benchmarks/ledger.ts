@@ -14,7 +14,7 @@ import { LedgerLog } from '../../services/records/src/ledger/ledger-log';
 import { proveEntry } from '../../services/records/src/ledger/ledger-proofs';
 import { edgeBytes } from '../../services/records/src/ledger/ledger-tree';
 import type { Benchmark, BenchmarkResult } from '../benchmark';
-import { median, percentile, round, runFor } from '../measure';
+import { latency, median, round, seeded, runFor } from '../measure';
 
 /**
  * Records' ledger as a transparency log (issue 15), measured with records' own code: appends with the Merkle tree and
@@ -204,20 +204,7 @@ async function fillLedger(databaseUrl: string, schema: string, count: number, di
   }
 }
 
-/** A seeded generator (mulberry32): every run asks for the same positions. */
-function seeded(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
-const latency = (samples: number[]) => {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return { p50Ms: round(percentile(sorted, 50), 3), p99Ms: round(percentile(sorted, 99), 3), maxMs: round(sorted[sorted.length - 1]!, 3) };
-};
 
 /** One benchmark for both: the ledger is filled once, then proofs are asked of it and its export is verified. */
 export const ledgerProofsAndVerification: Benchmark = {

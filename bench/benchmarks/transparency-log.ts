@@ -16,7 +16,7 @@ import {
   verifyInclusion,
   type Hash,
 } from '@gantry/transparency-log';
-import { median, percentile, round } from '../measure';
+import { latency, median, round, seeded } from '../measure';
 import type { Benchmark, BenchmarkResult } from '../benchmark';
 
 /**
@@ -66,20 +66,7 @@ function ledgerEntries(): { entryAt(i: number): Buffer; meanBytes: number } {
   };
 }
 
-/** A seeded generator (mulberry32): every run asks for the same leaves. */
-function seeded(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
-const latency = (samples: number[]) => {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return { p50Ms: round(percentile(sorted, 50), 4), p99Ms: round(percentile(sorted, 99), 4), maxMs: round(sorted[sorted.length - 1]!, 4) };
-};
 
 function buildTree(log: (line: string) => void) {
   const { entryAt, meanBytes } = ledgerEntries();
@@ -165,20 +152,20 @@ export const inclusionProof: Benchmark = {
           if (!verified.ok) throw new Error(verified.reason);
           proofHashes += proof.value.length;
         }
-        log(`  round ${r + 1}: memory p99 ${latency(times.memory!).p99Ms} ms, PostgreSQL p99 ${latency(times.postgres!).p99Ms} ms`);
+        log(`  round ${r + 1}: memory p99 ${latency(times.memory!, 4).p99Ms} ms, PostgreSQL p99 ${latency(times.postgres!, 4).p99Ms} ms`);
       }
       const measured = {
-        'proof from memory': latency(times.memory!),
-        'proof from PostgreSQL (one query)': latency(times.postgres!),
-        'verifying a proof (client)': latency(times.verify!),
+        'proof from memory': latency(times.memory!, 4),
+        'proof from PostgreSQL (one query)': latency(times.postgres!, 4),
+        'verifying a proof (client)': latency(times.verify!, 4),
         entries: size,
         proofs: rounds * PROOFS,
         'hashes per proof': round(proofHashes / (rounds * PROOFS), 1),
         'node rows read per PostgreSQL proof': round(rowsRead / times.postgres!.length, 1),
         'node rows stored': nodeRows,
       };
-      const memory = latency(times.memory!).p99Ms;
-      const postgres = latency(times.postgres!).p99Ms;
+      const memory = latency(times.memory!, 4).p99Ms;
+      const postgres = latency(times.postgres!, 4).p99Ms;
       return { unit: 'ms', measured, ratios: { 'memory p99 ms': memory, 'PostgreSQL p99 ms': postgres }, met: memory <= 5 && postgres <= 5 };
     } finally {
       await client.query('DROP SCHEMA IF EXISTS bench_tlog CASCADE').catch(() => undefined);
