@@ -107,8 +107,3 @@ export function reportCheckpoint(outcome: CheckpointMade): CheckpointMade {
   if ('refused' in outcome) logger.error(`no checkpoint signed: ${outcome.refused}`);
   return outcome;
 }
-
-/** In the append that brings the tree to a multiple of `checkpointEveryEntries`, a checkpoint of it. */
-export async function checkpointIfDue(tx: SqlClient, log: LedgerLog, tree: CompactRange, now: Date): Promise<void> {
-  if (tree.size % log.policy.checkpointEveryEntries === 0) reportCheckpoint(await makeCheckpoint(tx, log, tree, now));
-}

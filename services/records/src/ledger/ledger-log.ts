@@ -13,7 +13,7 @@ export interface LedgerLogPolicy {
   origin: string;
   /** the Ed25519 signing key: Go's `PRIVATE+KEY+<origin>+…` text form, or PKCS #8 PEM (`openssl genpkey -algorithm ed25519`) */
   keyFile: string;
-  /** a checkpoint at every tree size that is a multiple of this, made in the append that reaches it */
+  /** a checkpoint at every tree size that is a multiple of this, made once the append that reaches it commits */
   checkpointEveryEntries: number;
   /** and every so many seconds when entries came since the last one (0: only by entries) */
   checkpointEverySeconds: number;
@@ -80,6 +80,19 @@ export class LedgerLog {
     });
     // a key that cannot be read stops the service at start (LedgerCheckpointer.onModuleInit), not as an unhandled rejection
     this.loading.catch(() => undefined);
+  }
+
+  /** The tree sizes appends made a checkpoint due at; taken by the checkpointer once they commit. */
+  private due: number[] = [];
+
+  /** An entry was appended at `position` (should its transaction roll back, the checkpoint is of a smaller tree: no harm). */
+  appended(position: number): void {
+    if (position % this.policy.checkpointEveryEntries === 0) this.due.push(position);
+  }
+
+  /** The sizes made due since the last time this was asked. */
+  takeDue(): number[] {
+    return this.due.splice(0);
   }
 
   get origin(): string {

@@ -4,6 +4,7 @@ import { RequirePermission } from '@gantry/auth';
 import { objectOf, stringOf, Type, type Static } from '@gantry/contracts';
 import { Database } from '@gantry/event-store';
 import { ApiQueryFrom, NotFound, SchemaParam, SchemaQuery } from '@gantry/platform';
+import { LedgerCheckpointer } from './ledger-checkpointer';
 import { LedgerLog } from './ledger-log';
 import { proveConsistency, proveDeployment, proveEntry } from './ledger-proofs';
 import type { TreeAnswer } from './ledger-tree';
@@ -13,10 +14,10 @@ const count = (minimum: number, description: string) => Type.Integer({ minimum, 
 
 export const inclusionQuery = objectOf({
   position: count(1, 'the ledger position of the entry'),
-  treeSize: Type.Optional(count(1, 'the tree size to prove against (default: the latest checkpoint that covers the entry, else the tree now)')),
+  treeSize: Type.Optional(count(1, 'the tree size to prove against (default: the latest checkpoint, made now when none covers the entry yet)')),
 });
 export const deploymentProofsQuery = objectOf({
-  treeSize: Type.Optional(count(1, 'the tree size to prove against (default: the latest checkpoint that covers every entry, else the tree now)')),
+  treeSize: Type.Optional(count(1, 'the tree size to prove against (default: the latest checkpoint, made now when none covers every entry yet)')),
 });
 export const consistencyQuery = objectOf({
   from: count(1, 'the older tree size'),
@@ -42,6 +43,7 @@ export class ProofsController {
   constructor(
     private readonly db: Database,
     private readonly log: LedgerLog,
+    private readonly checkpointer: LedgerCheckpointer,
   ) {}
 
   /** The inclusion proof of one entry, with its bytes and the signed checkpoint of the size proved against. */
@@ -49,6 +51,7 @@ export class ProofsController {
   @RequirePermission('audit:read')
   @ApiQueryFrom(inclusionQuery)
   async inclusion(@Query(new SchemaQuery(inclusionQuery)) query: Static<typeof inclusionQuery>) {
+    await this.checkpointer.cover(query.treeSize ?? query.position);
     return proved(await proveEntry(this.db, this.log.schema, query.position, query.treeSize));
   }
 
@@ -57,6 +60,7 @@ export class ProofsController {
   @RequirePermission('audit:read')
   @ApiQueryFrom(consistencyQuery)
   async consistency(@Query(new SchemaQuery(consistencyQuery)) query: Static<typeof consistencyQuery>) {
+    await this.checkpointer.cover(query.to ?? query.from);
     return proved(await proveConsistency(this.db, this.log.schema, query.from, query.to));
   }
 
@@ -65,6 +69,7 @@ export class ProofsController {
   @RequirePermission('audit:read')
   @ApiQueryFrom(deploymentProofsQuery)
   async deployment(@Param('id', new SchemaParam(deploymentId, 'a deployment id')) id: string, @Query(new SchemaQuery(deploymentProofsQuery)) query: Static<typeof deploymentProofsQuery>) {
+    await this.checkpointer.cover(query.treeSize);
     return proved(await proveDeployment(this.db, this.log.schema, id, query.treeSize));
   }
 }
