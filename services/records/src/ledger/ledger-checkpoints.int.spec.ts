@@ -1,7 +1,7 @@
 import { Database, migrate, type SqlClient } from '@gantry/event-store';
 import type { CloudEvent } from '@gantry/messaging';
 import { createTestDatabase, type TestDatabase } from '@gantry/testing';
-import { generateKeyPair, parseCheckpoint, verifyCheckpoint } from '@gantry/transparency-log';
+import { generateKeyPair, parseCheckpoint, parseSigningKey, signCheckpoint, verifyCheckpoint, type SigningKey } from '@gantry/transparency-log';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,7 +10,7 @@ import { appendToLedger, ledgerMigrations } from './ledger';
 import { LedgerCheckpointer } from './ledger-checkpointer';
 import { latestCheckpoint, checkpointsAfter } from './ledger-checkpoints';
 import { LedgerLog } from './ledger-log';
-import { verifyLedger } from './ledger-verification';
+import { heldCheckpoints, verifyLedger } from './ledger-verification';
 import { asSuperuser as superuser, rewriteAndRecompute as rewrite } from './test-fixtures';
 
 const schema = 'records';
@@ -103,6 +103,26 @@ it('a tail cut off with the head moved back is named by the checkpoint that sign
     intact: false,
     firstBroken: { position: 18, reason: 'the ledger ends at position 17, but the checkpoint of size 20 signed entries up to 20' },
   });
+});
+
+it('the checkpoints an auditor holds name a tail cut off with its checkpoints deleted, which the stored ones no longer can', async () => {
+  await appendAll(30);
+  const held = heldCheckpoints((await checkpointsAfter(db, schema, 0, 10)).map((c) => c.note), await log.trust());
+  if (!held.ok) throw new Error(held.reason);
+  const kept = await db.query<{ hash: string }>(`SELECT hash FROM ${schema}.ledger WHERE position = 22`);
+  await asSuperuser(async (tx) => {
+    await tx.query(`DELETE FROM ${schema}.ledger WHERE position > 22`);
+    await tx.query(`DELETE FROM ${schema}.ledger_checkpoints WHERE tree_size > 20`);
+    await tx.query(`UPDATE ${schema}.ledger_head SET position = 22, hash = $1`, [kept.rows[0]!.hash]);
+  });
+  expect(await verifyLedger(db, schema, {}, await log.trust())).toMatchObject({ intact: true, to: 22, signedUpTo: 20 });
+  expect(await verifyLedger(db, schema, {}, await log.trust(), held.value)).toMatchObject({
+    intact: false,
+    firstBroken: { position: 23, reason: 'the ledger ends at position 22, but the checkpoint of size 30 signed entries up to 30' },
+  });
+  const other = generateKeyPair(origin);
+  const forged = signCheckpoint({ origin, size: 22, root: Buffer.alloc(32), extensions: [] }, (parseSigningKey(other.signingKey) as { ok: true; value: SigningKey }).value);
+  expect(heldCheckpoints([held.value[0]!.note, forged], await log.trust())).toEqual({ ok: false, reason: expect.stringMatching(/^checkpoints\[1\] does not verify with the log's key/) });
 });
 
 it('a checkpoint the log did not sign is not evidence: verification names the entries it was to cover', async () => {
