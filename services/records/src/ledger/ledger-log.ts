@@ -58,9 +58,14 @@ export function ledgerLogPolicyFromEnv(env: NodeJS.ProcessEnv, config: Pick<Gant
     keyFile: configured ?? generatedKeyFile(config.dataDir, origin),
     checkpointEveryEntries: whole(env, 'GANTRY_LEDGER_CHECKPOINT_ENTRIES', 1000, 1),
     checkpointEverySeconds: whole(env, 'GANTRY_LEDGER_CHECKPOINT_SECONDS', 10, 0),
-    witnesses: ledgerWitnessesFromEnv(env.GANTRY_LEDGER_WITNESSES),
+    ...witnessesOf(env),
   };
 }
+
+const witnessesOf = (env: NodeJS.ProcessEnv) => {
+  const witnesses = ledgerWitnessesFromEnv(env.GANTRY_LEDGER_WITNESSES);
+  return witnesses.length > 0 ? { witnesses } : {};
+};
 
 function generatedKeyFile(dataDir: string, origin: string): string {
   const file = join(dataDir, GENERATED_KEY_FILE);
