@@ -8,7 +8,8 @@
 // witness-state.ts). Its own key (--key-file, a cosignature/v1 key in Go's PRIVATE+KEY+ form) is made on the first
 // run when the file is absent. It prints one JSON line when it listens: its URL (the port it got for --port 0), its
 // name and verifier key, the logs it follows and the latest size it cosigned of each. Exit 2 on a usage or
-// configuration error. Built, it needs nothing but Node: `node dist/scripts/witness.js` with dist/libs/transparency-log.
+// configuration error. Built, it needs nothing but Node: dist/scripts/witness.js, witness-state.js and
+// dist/libs/transparency-log/ (docs/ledger.md, "Witnesses").
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';

@@ -60,8 +60,8 @@ interface Witness {
 }
 
 /** Runs the witness command as an operator would and waits for the line it prints when it listens. */
-async function startWitness(logVkey: string): Promise<Witness> {
-  const args = ['--log-key', logVkey, '--key-file', join(dir, 'witness-key'), '--name', 'itsm.example/witness', '--state', join(dir, 'witness-state'), '--port', '0'];
+async function startWitness(logVkey: string, state = 'witness-state'): Promise<Witness> {
+  const args = ['--log-key', logVkey, '--key-file', join(dir, 'witness-key'), '--name', 'itsm.example/witness', '--state', join(dir, state), '--port', '0'];
   const child = spawn(process.execPath, [join(root, 'scripts/run.js'), 'scripts/witness.ts', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
@@ -118,6 +118,14 @@ const served = async (path = '/audit/checkpoint') => {
   return { status: response.status, body: await response.text() };
 };
 
+/** Records as it runs, asking the witness as it now listens. */
+const bootRecords = async () => {
+  records = await boot('records', {
+    modules: (runtime) => [RecordsModule.register(runtime, { ledger: { ...policy, witnesses: [{ key: witness.verifierKey, url: witness.url }] } })],
+    env: { DATABASE_URL: database.url, PORT: '0', GANTRY_JWT_SECRET: SECRET, LOG_LEVEL: 'error' },
+  });
+};
+
 const trust = (quorum = 1) => ({ origin, logKeys: [logKey.verifierKey], witnesses: [witness.verifierKey], quorum });
 
 /** Waits until records serves a checkpoint of `size` that the witness cosigned, as a verifier that requires it reads it. */
@@ -156,10 +164,7 @@ beforeAll(async () => {
   logKey = (parseSigningKey(pair.signingKey) as { ok: true; value: SigningKey }).value;
   witness = await startWitness(pair.verifierKey);
   policy = { origin, keyFile: join(dir, 'ledger-key'), checkpointEveryEntries: 5, checkpointEverySeconds: 1, witnesses: [{ key: witness.verifierKey, url: witness.url }] };
-  records = await boot('records', {
-    modules: (runtime) => [RecordsModule.register(runtime, { ledger: policy })],
-    env: { DATABASE_URL: database.url, PORT: '0', GANTRY_JWT_SECRET: SECRET, LOG_LEVEL: 'error' },
-  });
+  await bootRecords();
   log = new LedgerLog(schema, { ...policy, witnesses: [] });
   auditorToken = await mintToken(SECRET, { sub: 'auditor-1', roles: ['auditor'] });
 }, 120_000);
@@ -246,12 +251,21 @@ it('the witness keeps its state across a restart: a rolled-back log is refused, 
   expect(await submit(formatAddCheckpointRequest({ oldSize: 12, proof: [], checkpoint: five }))).toMatchObject({ status: 400, body: "the old size 12 is past the checkpoint's size 5\n" });
   // records, which knows nothing of the restart, goes on: the next checkpoint is cosigned by the restarted witness
   await records.stop();
-  records = await boot('records', {
-    modules: (runtime) => [RecordsModule.register(runtime, { ledger: { ...policy, witnesses: [{ key: witness.verifierKey, url: witness.url }] } })],
-    env: { DATABASE_URL: database.url, PORT: '0', GANTRY_JWT_SECRET: SECRET, LOG_LEVEL: 'error' },
-  });
+  await bootRecords();
   await append(3);
   writeFileSync(join(dir, 'checkpoints', 'cosigned-15.txt'), await cosignedCheckpoint(15));
+});
+
+it('records brings a witness that answers 409 up from the size it says it holds: here one that lost its state and holds nothing', async () => {
+  await witness.stop();
+  witness = await startWitness(logKey.verifierKey.text, 'witness-state-new');
+  expect(witness.latestSize).toBe(0);
+  await records.stop();
+  await bootRecords();
+  await append(5);
+  await cosignedCheckpoint(20);
+  // records asked from 15, the size this witness's key last cosigned; the witness answered 409 with 0; records asked again from 0
+  expect(witness.output()).toMatch(/refused \(409\): the latest checkpoint this witness cosigned for "deploy\.example\.com\/ledger" has size 0, not 15[\s\S]*cosigned deploy\.example\.com\/ledger at size 20/);
 });
 
 it('the offline verifier says when checkpoints prove the log lied: two roots for one size, or a checkpoint the export contradicts while a larger one matches it', async () => {
@@ -283,22 +297,23 @@ it('the offline verifier says when checkpoints prove the log lied: two roots for
 
 it('the witness refuses a rewritten tree, even signed with the log key, and keeps the signed request as evidence', async () => {
   // a superuser who also holds the log key rewrites an entry the witness has seen, recomputes everything and signs
+  const held = 20;
   await rewriteAndRecompute(db, schema, 3);
   await append(2);
   const rewritten = (await readTreeHead(db, schema)).tree;
-  expect(rewritten.size).toBe(17);
-  const proof = await consistencyHashes(db, schema, 15, 17);
+  expect(rewritten.size).toBe(held + 2);
+  const proof = await consistencyHashes(db, schema, held, held + 2);
   if (!proof.ok) throw new Error(proof.reason);
-  const signed17 = signCheckpoint({ origin, size: 17, root: rewritten.root(), extensions: [] }, logKey);
-  const answer = await submit(formatAddCheckpointRequest({ oldSize: 15, proof: proof.value, checkpoint: signed17 }));
-  expect(answer).toMatchObject({ status: 422, body: expect.stringContaining('is not shown to extend the one of 15 entries this witness cosigned') });
+  const signedRewrite = signCheckpoint({ origin, size: held + 2, root: rewritten.root(), extensions: [] }, logKey);
+  const answer = await submit(formatAddCheckpointRequest({ oldSize: held, proof: proof.value, checkpoint: signedRewrite }));
+  expect(answer).toMatchObject({ status: 422, body: expect.stringContaining(`is not shown to extend the one of ${held} entries this witness cosigned`) });
   // the same size with another root: a split view, 409 with the size it holds
-  const split = signCheckpoint({ origin, size: 15, root: Buffer.alloc(32, 3), extensions: [] }, logKey);
-  expect(await submit(formatAddCheckpointRequest({ oldSize: 15, proof: [], checkpoint: split }))).toEqual({ status: 409, type: 'text/x.tlog.size', body: '15\n' });
-  const evidence = readdirSync(join(dir, 'witness-state', 'refused')).map((name) => readFileSync(join(dir, 'witness-state', 'refused', name), 'utf8'));
-  expect(evidence).toEqual(expect.arrayContaining([expect.stringContaining(signed17), expect.stringContaining(split)]));
-  // the log itself never signs the rewritten tree, and the witness still holds the honest 15
-  expect((await latestCheckpoint(db, schema))?.treeSize).toBe(15);
+  const split = signCheckpoint({ origin, size: held, root: Buffer.alloc(32, 3), extensions: [] }, logKey);
+  expect(await submit(formatAddCheckpointRequest({ oldSize: held, proof: [], checkpoint: split }))).toEqual({ status: 409, type: 'text/x.tlog.size', body: `${held}\n` });
+  const evidence = readdirSync(join(dir, 'witness-state-new', 'refused')).map((name) => readFileSync(join(dir, 'witness-state-new', 'refused', name), 'utf8'));
+  expect(evidence).toEqual(expect.arrayContaining([expect.stringContaining(signedRewrite), expect.stringContaining(split)]));
+  // the log itself never signs the rewritten tree
+  expect((await latestCheckpoint(db, schema))?.treeSize).toBe(held);
   expect(witness.child.exitCode).toBeNull();
   expect(witness.output()).toMatch(/refused \(422\)/);
 });
