@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigurationError, type GantryConfig } from '@gantry/platform';
 import { generateKeyPair, keyNameProblem, readSigningKeyFile, type CheckpointTrust, type SigningKey } from '@gantry/transparency-log';
+import { ledgerWitnessesFromEnv, type LedgerWitness } from './ledger-witnesses';
 
 /**
  * The ledger as a transparency log: the name its checkpoints carry (the origin), the key that signs them, and when
@@ -17,6 +18,8 @@ export interface LedgerLogPolicy {
   checkpointEveryEntries: number;
   /** and every so many seconds when entries came since the last one (0: only by entries) */
   checkpointEverySeconds: number;
+  /** the witnesses asked to cosign each new checkpoint (none when not given) */
+  witnesses?: readonly LedgerWitness[];
 }
 
 export const DEFAULT_LEDGER_ORIGIN = 'gantry.local/ledger';
@@ -34,10 +37,10 @@ const whole = (env: NodeJS.ProcessEnv, name: string, fallback: number, min: numb
 
 /**
  * From GANTRY_LEDGER_ORIGIN (gantry.local/ledger), GANTRY_LEDGER_KEY_FILE, GANTRY_LEDGER_CHECKPOINT_ENTRIES (1000),
- * GANTRY_LEDGER_CHECKPOINT_SECONDS (10). Without a key file, the embedded default (one process, `standalone`) makes a
- * key in its data directory on its first start, as it makes its development JWT secret; records as its own service
- * refuses to start: its replicas must share one key that the operator keeps, and a key made on the fly would be lost
- * with the container.
+ * GANTRY_LEDGER_CHECKPOINT_SECONDS (10), GANTRY_LEDGER_WITNESSES (none). Without a key file, the embedded default
+ * (one process, `standalone`) makes a key in its data directory on its first start, as it makes its development JWT
+ * secret; records as its own service refuses to start: its replicas must share one key that the operator keeps, and a
+ * key made on the fly would be lost with the container.
  */
 export function ledgerLogPolicyFromEnv(env: NodeJS.ProcessEnv, config: Pick<GantryConfig, 'process' | 'dataDir'>): LedgerLogPolicy {
   const origin = env.GANTRY_LEDGER_ORIGIN || DEFAULT_LEDGER_ORIGIN;
@@ -55,8 +58,14 @@ export function ledgerLogPolicyFromEnv(env: NodeJS.ProcessEnv, config: Pick<Gant
     keyFile: configured ?? generatedKeyFile(config.dataDir, origin),
     checkpointEveryEntries: whole(env, 'GANTRY_LEDGER_CHECKPOINT_ENTRIES', 1000, 1),
     checkpointEverySeconds: whole(env, 'GANTRY_LEDGER_CHECKPOINT_SECONDS', 10, 0),
+    ...witnessesOf(env),
   };
 }
+
+const witnessesOf = (env: NodeJS.ProcessEnv) => {
+  const witnesses = ledgerWitnessesFromEnv(env.GANTRY_LEDGER_WITNESSES);
+  return witnesses.length > 0 ? { witnesses } : {};
+};
 
 function generatedKeyFile(dataDir: string, origin: string): string {
   const file = join(dataDir, GENERATED_KEY_FILE);
