@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { RequirePermission } from '@gantry/auth';
 import { enumOf, objectOf, SERVICES, type Static } from '@gantry/contracts';
 import { Database, EventStore } from '@gantry/event-store';
-import { ApiQueryFrom, schemaOf, SchemaQuery } from '@gantry/platform';
+import { ApiQueryFrom, NotFound, schemaOf, SchemaQuery } from '@gantry/platform';
 import { compareWithLedger } from './source-comparison';
 
 /** The service whose event store is compared with the ledger. */
@@ -27,6 +27,12 @@ export class SourcesController {
   @ApiQueryFrom(sourcesVerifyQuery)
   async verify(@Query(new SchemaQuery(sourcesVerifyQuery)) query: Static<typeof sourcesVerifyQuery>) {
     const source = new EventStore(this.db, schemaOf(query.service));
-    return compareWithLedger(query.service, source, this.db, this.store.schema);
+    try {
+      return await compareWithLedger(query.service, source, this.db, this.store.schema);
+    } catch (error) {
+      // a service whose process has not yet migrated its schema into the database records reads (distributed mode)
+      if (['42P01', '3F000'].includes((error as { code?: string }).code ?? '')) throw new NotFound(`${query.service}'s event store is not in this database (yet): its schema ${source.schema} has no events table`);
+      throw error;
+    }
   }
 }
