@@ -4,7 +4,7 @@ import { Database, EventStore, GENESIS_HASH, hashedEventFields, hashEvent, type 
 import { boot, type RunningProcess } from '@gantry/platform';
 import { createTestDatabase, eventually, type TestDatabase } from '@gantry/testing';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { standalone } from './standalone';
@@ -12,7 +12,8 @@ import { standalone } from './standalone';
 /**
  * A service's own event store attacked by a database superuser (triggers off), caught by the service's door
  * (GET /event-stores/planning/verify), by records' comparison with the ledger (GET /audit/sources/verify) and by the
- * offline check of the two exports (scripts/verify-source-events.js), each naming the event and the ledger position.
+ * offline check of the two exports (scripts/verify-source-events.js, and the Python of docs/source-events.md, read from
+ * the page as it stands), each naming the event and the ledger position.
  */
 const secret = 'source-events-secret-of-at-least-32-chars';
 let database: TestDatabase;
@@ -100,6 +101,15 @@ const verifyOffline = () => {
   return { status: run.status, result: run.stdout ? JSON.parse(run.stdout) : run.stderr };
 };
 
+/** docs/source-events.md's own Python, as an auditor would run it on the two exports. */
+const verifyByThePage = () => {
+  const page = readFileSync(join(__dirname, '../../../docs/source-events.md'), 'utf8');
+  const [program] = [...page.matchAll(/```python\n([\s\S]*?)```/g)].map((m) => m[1]!);
+  writeFileSync(join(dir, 'verify_source_events.py'), program!);
+  const run = spawnSync('python3', [join(dir, 'verify_source_events.py'), join(dir, 'planning.ndjson'), join(dir, 'ledger.ndjson'), 'planning'], { encoding: 'utf8' });
+  return { status: run.status, result: run.stdout ? JSON.parse(run.stdout) : run.stderr };
+};
+
 beforeAll(async () => {
   database = await createTestDatabase('gantry_source_events');
   dir = mkdtempSync(join(tmpdir(), 'source-events-'));
@@ -145,6 +155,7 @@ it('untouched, every service store verifies and agrees with the ledger, online a
   expect((await get('/audit/sources/verify?service=planning')).body).toMatchObject({ intact: true, checked: 7, matched: 7, notComparable: 0, notInLedger: { count: 0 } });
   await download();
   expect(verifyOffline()).toEqual({ status: 0, result: { intact: true, checked: 7, matched: 7, notComparable: 0, notInLedger: 0, ledgerVerified: true } });
+  expect(verifyByThePage()).toEqual({ status: 0, result: { intact: true, checked: 7 } });
 });
 
 it('bad input at the new doors is a clear 4xx', async () => {
@@ -180,6 +191,7 @@ describe('as a superuser, in order', () => {
     });
     await download();
     expect(verifyOffline()).toMatchObject({ status: 1, result: { intact: false, missingFromStore: 1, firstBroken: { eventId, ledgerPosition } } });
+    expect(verifyByThePage()).toEqual({ status: 1, result: { intact: false, eventId, ledgerPosition, reason: 'deleted from the store' } });
   });
 
   it('deleting an event from the middle of a stream is named by the store and by the ledger', async () => {
@@ -226,5 +238,6 @@ describe('as a superuser, in order', () => {
       status: 1,
       result: { intact: false, ledgerVerified: true, firstBroken: { eventId, streamId: 'Environment-env-a', streamVersion: 2, ledgerPosition, reason: expect.stringContaining('rewritten') } },
     });
+    expect(verifyByThePage()).toMatchObject({ status: 1, result: { intact: false, eventId, streamVersion: 2, ledgerPosition, reason: expect.stringContaining('rewritten') } });
   });
 });
