@@ -41,7 +41,7 @@ const call = (method: string, path: string, body?: unknown, headers: Record<stri
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, ...headers },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
-const get = async (path: string) => {
+const get = async (path: string): Promise<{ status: number; body: any }> => {
   const response = await call('GET', path);
   return { status: response.status, body: await response.json() };
 };

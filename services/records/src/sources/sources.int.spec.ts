@@ -1,7 +1,7 @@
 import { Database, EventStore, migrate } from '@gantry/event-store';
 import { NotFound } from '@gantry/platform';
 import { createTestDatabase, type TestDatabase } from '@gantry/testing';
-import { ledgerMigrations } from '../ledger/ledger';
+import { ledgerMigrations } from '../ledger';
 import { SourcesController } from './sources.controller';
 
 /**
