@@ -19,3 +19,4 @@ export * from './schema-pipes';
 export * from './due-timers';
 export * from './api-keys';
 export * from './query-periods';
+export * from './database-roles';
