@@ -82,7 +82,7 @@ async function whyNotSeparated(tx: SqlClient, schema: string, role: string): Pro
  * migrations run as that superuser (RESET ROLE), then the session takes the runtime role (SET ROLE) for everything the
  * services do. It keeps the application's own statements from altering a table, disabling a trigger or moving the
  * ledger head back; it is no barrier to code that sends RESET ROLE itself, nor to whoever can read the data
- * directory, who opens it as the superuser (docs/ledger.md: what the embedded default protects).
+ * directory, who opens it as the superuser (README, "Database roles").
  */
 export async function embeddedRoles(db: Database): Promise<DatabaseRoles> {
   const role = quoteIdentifier(EMBEDDED_RUNTIME_ROLE);

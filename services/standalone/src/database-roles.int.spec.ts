@@ -1,25 +1,18 @@
-import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { Client } from 'pg';
 import { mintToken } from '@gantry/auth';
 import { boot, ConfigurationError, createRuntime, loadConfig, type RunningProcess } from '@gantry/platform';
-import { adminUrl, createTestDatabase, eventually, type TestDatabase } from '@gantry/testing';
+import { createTestDatabase, createTestDatabaseRoles, eventually, type TestDatabase, type TestDatabaseRoles } from '@gantry/testing';
 import { standalone } from './standalone';
 
 /**
  * The five services on a real PostgreSQL with two roles, made as docker-compose's postgres container makes them
- * (infra/postgres/init-roles.sh and roles.sql), named for this run so that runs side by side do not share them:
- * migrations as the owner, every statement of the services as the runtime role, which cannot switch immutability off.
+ * (createTestDatabaseRoles): migrations as the owner, every statement of the services as the runtime role, which
+ * cannot switch immutability off.
  */
 const secret = 'database-roles-secret-of-at-least-32-characters';
-const run = promisify(execFile);
-const suffix = `${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
-const OWNER = `gantry_owner_${suffix}`;
-const RUNTIME = `gantry_runtime_${suffix}`;
 const SCHEMAS = ['planning', 'verification', 'execution', 'records', 'model_review'];
 /** every append-only table of the five schemas, named here by hand: the grants find them by their triggers */
 const APPEND_ONLY = [...SCHEMAS.map((s) => `${s}.events`), 'records.ledger', 'records.ledger_checkpoints', 'records.ledger_nodes'];
@@ -27,17 +20,16 @@ const APPEND_ONLY = [...SCHEMAS.map((s) => `${s}.events`), 'records.ledger', 're
 const A_COLUMN: Record<string, string> = { 'records.ledger_checkpoints': 'note' };
 
 let database: TestDatabase;
+let roles: TestDatabaseRoles;
+let OWNER: string;
+let RUNTIME: string;
 let dataDir: string;
 let running: RunningProcess | undefined;
 let admin: string;
 
-const urlAs = (role: string, password: string, db = database.name) => {
-  const url = new URL(adminUrl());
-  Object.assign(url, { username: role, password, pathname: `/${db}` });
-  return url.toString();
-};
-const ownerUrl = () => urlAs(OWNER, 'owner-password');
-const runtimeUrl = () => urlAs(RUNTIME, 'runtime-password');
+const ownerUrl = () => roles.ownerUrl;
+const runtimeUrl = () => roles.runtimeUrl;
+const superuserUrl = () => roles.adminUrl;
 const env = (overrides: Record<string, string> = {}) => ({
   DATABASE_URL: runtimeUrl(),
   GANTRY_MIGRATION_DATABASE_URL: ownerUrl(),
@@ -71,11 +63,6 @@ const queryAs = async <R extends Record<string, unknown>>(url: string, sql: stri
     await client.end();
   }
 };
-const superuserUrl = () => {
-  const url = new URL(adminUrl());
-  url.pathname = `/${database.name}`;
-  return url.toString();
-};
 const ledgerHead = async () => (await queryAs<{ position: string; tree_size: string; hash: string }>(superuserUrl(), 'SELECT position, tree_size, hash FROM records.ledger_head'))[0]!;
 
 const issueKey = async (name: string) => {
@@ -90,23 +77,8 @@ const issueKey = async (name: string) => {
 beforeAll(async () => {
   database = await createTestDatabase('gantry_roles');
   dataDir = mkdtempSync(join(tmpdir(), 'gantry-roles-'));
-  const server = new URL(adminUrl());
-  // the container's init script, as the postgres image runs it at its first start (there: over its socket)
-  await run('bash', [join(__dirname, '..', '..', '..', 'infra', 'postgres', 'init-roles.sh')], {
-    env: {
-      ...process.env,
-      POSTGRES_USER: decodeURIComponent(server.username),
-      POSTGRES_DB: database.name,
-      PGHOST: server.hostname,
-      PGPORT: server.port || '5432',
-      PGPASSWORD: decodeURIComponent(server.password),
-      GANTRY_DB_OWNER: OWNER,
-      GANTRY_DB_OWNER_PASSWORD: 'owner-password',
-      GANTRY_DB_RUNTIME: RUNTIME,
-      GANTRY_DB_RUNTIME_PASSWORD: 'runtime-password',
-      GANTRY_ROLES_SQL: join(__dirname, '..', '..', '..', 'infra', 'postgres', 'roles.sql'),
-    },
-  });
+  roles = await createTestDatabaseRoles(database);
+  ({ owner: OWNER, runtime: RUNTIME } = roles);
   running = await start();
   admin = await mintToken(secret, { sub: 'root@ops', roles: ['admin'] });
 }, 120_000);
@@ -114,9 +86,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await running?.stop();
   await database?.drop();
-  // the roles are the server's, not the database's: dropped once the database (and every grant in it) is gone
-  await queryAs(adminUrl(), `DROP ROLE IF EXISTS ${RUNTIME}`).catch(() => undefined);
-  await queryAs(adminUrl(), `DROP ROLE IF EXISTS ${OWNER}`).catch(() => undefined);
+  await roles?.drop();
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
