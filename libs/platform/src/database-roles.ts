@@ -57,8 +57,8 @@ export function twoRoles(runtime: Database, ownerUrl: string): DatabaseRoles {
 
 /** What makes the runtime role no different from the owner, asked as the owner (current_user). */
 async function whyNotSeparated(tx: SqlClient, schema: string, role: string): Promise<string[]> {
-  const { rows } = await tx.query<{ same: boolean; exists: boolean; superuser: boolean; createrole: boolean; member: boolean; owns: string[] }>(
-    `SELECT $1 = current_user AS same, r.rolname IS NOT NULL AS exists,
+  const { rows } = await tx.query<{ same: boolean; superuser: boolean; createrole: boolean; member: boolean; owns: string[] }>(
+    `SELECT $1 = current_user AS same,
             coalesce(r.rolsuper, false) AS superuser, coalesce(r.rolcreaterole, false) AS createrole,
             r.rolname IS NOT NULL AND $1 <> current_user AND pg_has_role($1, current_user, 'MEMBER') AS member,
             ARRAY(SELECT n.nspname::text FROM pg_namespace n WHERE n.nspname = $2 AND n.nspowner = r.oid
