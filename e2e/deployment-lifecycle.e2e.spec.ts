@@ -3,7 +3,7 @@ import { loadSync } from '@grpc/proto-loader';
 import { mintToken } from '@gantry/auth';
 import { Kafka, logLevel } from 'kafkajs';
 import { DEPLOYMENTS_PROTO_PATH } from '@gantry/contracts';
-import { createTestDatabase, type TestDatabase } from '@gantry/testing';
+import { createTestDatabase, createTestDatabaseRoles, type TestDatabase, type TestDatabaseRoles } from '@gantry/testing';
 import { Client } from 'pg';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,8 +15,8 @@ import { causesComeFirst, deploymentRequest, idempotencyKey, MILESTONES, staging
 import { childEnv, eventuallyWhileRunning, repoRoot, startGantryProcess, type GantryProcess } from './support/processes';
 
 /**
- * The five services as production runs them: separate processes on real Kafka and PostgreSQL, driven over REST and
- * gRPC the way change enablement and an auditor would.
+ * The five services as production runs them: separate processes on real Kafka and PostgreSQL (migrating as the owner
+ * role, running as the runtime role), driven over REST and gRPC the way change enablement and an auditor would.
  */
 // five processes on a 2-core machine shared with the other suites: the first deployment waits for every consumer group
 // to settle, and later ones for a busy broker; the waits poll a condition, these are only their ceilings
@@ -26,6 +26,7 @@ const SECRET = 'e2e-secret-that-is-long-enough-for-hs256';
 const SERVICES = ['planning', 'verification', 'execution', 'records', 'model-review'] as const;
 
 let database: TestDatabase;
+let roles: TestDatabaseRoles;
 let processes: Record<(typeof SERVICES)[number], GantryProcess>;
 let changeManager: string;
 let auditor: string;
@@ -34,11 +35,9 @@ let deploymentManager: string;
 beforeAll(async () => {
   if (!process.env.KAFKA_BROKERS) throw new Error('KAFKA_BROKERS is not set: the end-to-end suite needs the broker from the test setup');
   database = await createTestDatabase('gantry_e2e');
-  const started = await Promise.all(
-    SERVICES.map((service) =>
-      startGantryProcess(service, `services/${service}/src/main.ts`, childEnv({ DATABASE_URL: database.url, KAFKA_BROKERS: process.env.KAFKA_BROKERS, GANTRY_JWT_SECRET: SECRET })),
-    ),
-  );
+  roles = await createTestDatabaseRoles(database);
+  const env = { DATABASE_URL: roles.runtimeUrl, GANTRY_MIGRATION_DATABASE_URL: roles.ownerUrl, KAFKA_BROKERS: process.env.KAFKA_BROKERS, GANTRY_JWT_SECRET: SECRET };
+  const started = await Promise.all(SERVICES.map((service) => startGantryProcess(service, `services/${service}/src/main.ts`, childEnv(env))));
   processes = Object.fromEntries(started.map((p) => [p.name, p])) as typeof processes;
   changeManager = await mintToken(SECRET, { sub: 'change-enablement-system', roles: ['change-manager'] });
   auditor = await mintToken(SECRET, { sub: 'alice.auditor', roles: ['auditor'] });
@@ -51,6 +50,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all(Object.values(processes ?? {}).map((p) => p.stop()));
   await database?.drop();
+  await roles?.drop();
 });
 
 const post = (path: string, body: unknown, token?: string, headers: Record<string, string> = {}) =>

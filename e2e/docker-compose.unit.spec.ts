@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { repoRoot } from './support/processes';
@@ -8,6 +8,7 @@ import { repoRoot } from './support/processes';
  * engineer relies on when they start it next to their own servers. The image it builds is run by docker-image.e2e.
  */
 interface ComposeService {
+  volumes?: string[];
   build?: string;
   image?: string;
   command?: string[];
@@ -81,4 +82,21 @@ it("records signs its ledger's checkpoints with a key the operator gives as a se
   expect(compose.services.records.secrets).toEqual(['ledger-key']);
   expect(compose.secrets['ledger-key'].file).toMatch(/^\$\{GANTRY_LEDGER_KEY_FILE:\?.+\}$/);
   for (const name of GANTRY.filter((n) => n !== 'records')) expect(compose.services[name].environment!.GANTRY_LEDGER_KEY_FILE).toBeUndefined();
+});
+
+it("runs the services as the database's runtime role and their migrations as its owner, both made at the database's first start", () => {
+  const { environment, volumes = [] } = compose.services.postgres;
+  const withDefaults = (url: string) => new URL(url.replace(/\$\{\w+:-([^}]+)\}/g, '$1'));
+  for (const name of GANTRY) {
+    const env = compose.services[name].environment!;
+    expect(withDefaults(env.DATABASE_URL)).toMatchObject({ username: 'gantry_runtime', password: environment!.GANTRY_DB_RUNTIME_PASSWORD!.replace(/\$\{\w+:-([^}]+)\}/, '$1'), pathname: `/${environment!.POSTGRES_DB}` });
+    expect(withDefaults(env.GANTRY_MIGRATION_DATABASE_URL)).toMatchObject({ username: 'gantry_owner', password: environment!.GANTRY_DB_OWNER_PASSWORD!.replace(/\$\{\w+:-([^}]+)\}/, '$1'), pathname: `/${environment!.POSTGRES_DB}` });
+  }
+  // the postgres image runs what is in /docker-entrypoint-initdb.d when its volume is new; the script reads roles.sql where it is mounted
+  const mounts = Object.fromEntries(volumes.filter((v) => v.startsWith('./')).map((v) => v.split(':') as [string, string]));
+  const init = Object.keys(mounts).find((source) => mounts[source]!.startsWith('/docker-entrypoint-initdb.d/'))!;
+  expect(init).toBe('./infra/postgres/init-roles.sh');
+  const sql = Object.keys(mounts).find((source) => source.endsWith('roles.sql'))!;
+  for (const source of [init, sql]) expect(existsSync(join(repoRoot, source))).toBe(true);
+  expect(readFileSync(join(repoRoot, init), 'utf8')).toContain(`\${GANTRY_ROLES_SQL:-${mounts[sql]}}`);
 });

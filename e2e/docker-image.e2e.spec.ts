@@ -2,7 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { createTestDatabase, type TestDatabase } from '@gantry/testing';
+import { createTestDatabase, createTestDatabaseRoles, type TestDatabase, type TestDatabaseRoles } from '@gantry/testing';
 import { runDockerfile, type DockerfileRun } from './support/dockerfile';
 import { bootLine, eventuallyWhileRunning, watch, type Watched } from './support/processes';
 
@@ -10,18 +10,21 @@ import { bootLine, eventuallyWhileRunning, watch, type Watched } from './support
  * The image as `docker build` and `docker compose up` would make and start it, on a machine with no Docker engine:
  * the Dockerfile's own steps run on a clean copy of the repository (e2e/support/dockerfile.ts), then every service
  * starts from the final stage the way docker-compose.yml starts it, as an unprivileged user, against this run's
- * PostgreSQL and Kafka, and the image's HEALTHCHECK says healthy.
+ * PostgreSQL (migrating as the owner role, running as the runtime role, made as compose's postgres container makes
+ * them) and Kafka, and the image's HEALTHCHECK says healthy.
  */
 const SERVICES = ['planning', 'verification', 'execution', 'records', 'model-review'] as const;
 const NOBODY = 65534;
 
 let image: DockerfileRun;
 let database: TestDatabase;
+let roles: TestDatabaseRoles;
 const containers: Watched[] = [];
 
 beforeAll(async () => {
   image = runDockerfile();
   database = await createTestDatabase('gantry_image');
+  roles = await createTestDatabaseRoles(database);
 }, 900_000);
 
 afterAll(async () => {
@@ -36,6 +39,7 @@ afterAll(async () => {
     ),
   );
   await database?.drop();
+  await roles?.drop();
   if (image) rmSync(dirname(image.final.root), { recursive: true, force: true });
 });
 
@@ -57,7 +61,8 @@ it('every service starts from the image as an unprivileged user and its healthch
   writeFileSync(ledgerKey, generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }), { mode: 0o644 });
   for (const service of SERVICES) {
     const env = image.containerEnv({
-      DATABASE_URL: database.url,
+      DATABASE_URL: roles.runtimeUrl,
+      GANTRY_MIGRATION_DATABASE_URL: roles.ownerUrl,
       KAFKA_BROKERS: process.env.KAFKA_BROKERS!,
       GANTRY_JWT_SECRET: 'an-image-test-secret-of-at-least-32-characters',
       GANTRY_LEDGER_KEY_FILE: ledgerKey,

@@ -114,7 +114,7 @@ export async function startGantryProcess(name: string, entry: string, env: NodeJ
 /** The environment of a child process: ours minus the variables that would change its mode. */
 export const childEnv = (overrides: NodeJS.ProcessEnv): NodeJS.ProcessEnv => {
   const env = { ...process.env };
-  for (const name of ['DATABASE_URL', 'KAFKA_BROKERS', 'PORT', 'GRPC_PORT', 'NODE_OPTIONS', 'GANTRY_DATA_DIR']) delete env[name];
+  for (const name of ['DATABASE_URL', 'GANTRY_MIGRATION_DATABASE_URL', 'KAFKA_BROKERS', 'PORT', 'GRPC_PORT', 'NODE_OPTIONS', 'GANTRY_DATA_DIR']) delete env[name];
   return { ...env, LOG_LEVEL: 'warn', ...overrides };
 };
 

@@ -42,8 +42,9 @@ export class EventStore {
     this.sql = eventStoreStatements(assertSchemaName(schema), db.namedStatements);
   }
 
-  migrate(): Promise<void> {
-    return migrate(this.db, this.schema, eventStoreMigrations);
+  /** @param owner the connection of the role that owns the schema, when the store's own is a runtime role's */
+  migrate(owner: Database = this.db): Promise<void> {
+    return migrate(owner, this.schema, eventStoreMigrations);
   }
 
   /**

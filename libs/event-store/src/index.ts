@@ -5,3 +5,4 @@ export * from './canonical-json';
 export * from './migrations';
 export * from './read-models';
 export * from './event-export';
+export * from './runtime-role';

@@ -61,11 +61,14 @@ export class ReadModels {
    * Builds the entities' metadata and brings the schema's read-model tables up to date: the pending migrations run in
    * one transaction under the lock `migrate()` takes for the schema, so processes starting together run each once.
    * The schema must exist (the event store's migrations create it). Safe to call again: it opens once.
+   *
+   * @param owner the connection of the role that owns the schema, when `db` is a runtime role's: the migrations run
+   *   on it, the entities are then written through `db`
    */
-  open(): Promise<void> {
+  open(owner: Database = this.db): Promise<void> {
     this.opening ??= (async () => {
       await this.dataSource.initialize();
-      await this.db.transaction(async (tx) => {
+      await owner.transaction(async (tx) => {
         await lockMigrations(tx, this.schema);
         const executor = new MigrationExecutor(this.dataSource, this.runnerOn(tx));
         executor.transaction = 'none'; // the transaction is ours

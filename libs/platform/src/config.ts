@@ -23,6 +23,11 @@ export interface GantryConfig {
   grpcPort: number;
   /** PostgreSQL connection string; absent → embedded PGlite in `dataDir` */
   databaseUrl?: string;
+  /**
+   * The owner role's connection string, for the migrations at start only; `databaseUrl` is then the runtime role's
+   * (libs/platform/src/database-roles.ts). Absent: one role does both.
+   */
+  migrationDatabaseUrl?: string;
   /** absent → the in-process bus */
   kafkaBrokers?: string[];
   dataDir: string;
@@ -94,6 +99,9 @@ function kafkaSecurity(env: NodeJS.ProcessEnv): KafkaSecurity | undefined {
 
 /** The one configuration loader. Every variable is documented in the README's configuration table. */
 export function loadConfig(processName: ProcessName, env: NodeJS.ProcessEnv = process.env): GantryConfig {
+  if (env.GANTRY_MIGRATION_DATABASE_URL && !env.DATABASE_URL) {
+    throw new ConfigurationError('GANTRY_MIGRATION_DATABASE_URL (the owner role, for migrations) needs DATABASE_URL (the runtime role the services connect as)');
+  }
   const brokers = (env.KAFKA_BROKERS ?? '').split(',').map((b) => b.trim()).filter(Boolean);
   return {
     process: processName,
@@ -101,6 +109,7 @@ export function loadConfig(processName: ProcessName, env: NodeJS.ProcessEnv = pr
     port: integer(env, 'PORT', DEFAULT_PORTS[processName]),
     grpcPort: integer(env, 'GRPC_PORT', 50051),
     databaseUrl: env.DATABASE_URL || undefined,
+    ...(env.GANTRY_MIGRATION_DATABASE_URL ? { migrationDatabaseUrl: env.GANTRY_MIGRATION_DATABASE_URL } : {}),
     kafkaBrokers: brokers.length > 0 ? brokers : undefined,
     dataDir: resolve(env.GANTRY_DATA_DIR ?? '.data'),
     bodyLimitBytes: integer(env, 'GANTRY_BODY_LIMIT_BYTES', 1024 * 1024),

@@ -19,6 +19,13 @@ describe('loadConfig', () => {
     expect(() => loadConfig('planning', { KAFKA_SASL_MECHANISM: 'plain' })).toThrow(/USERNAME/);
   });
 
+  it("reads the owner role's connection for migrations, and refuses it without the runtime role's", () => {
+    const owner = 'postgres://gantry_owner:x@db/gantry';
+    expect(loadConfig('planning', { DATABASE_URL: 'postgres://gantry_runtime:y@db/gantry', GANTRY_MIGRATION_DATABASE_URL: owner }).migrationDatabaseUrl).toBe(owner);
+    expect(loadConfig('planning', { DATABASE_URL: 'postgres://gantry:z@db/gantry' }).migrationDatabaseUrl).toBeUndefined();
+    expect(() => loadConfig('planning', { GANTRY_MIGRATION_DATABASE_URL: owner })).toThrow(/needs DATABASE_URL/);
+  });
+
   it('refuses limits that are not non-negative integers', () => {
     expect(loadConfig('planning', { GANTRY_RATE_LIMIT_PER_MINUTE: '0' }).rateLimitPerMinute).toBe(0);
     expect(() => loadConfig('planning', { GANTRY_RATE_LIMIT_PER_MINUTE: 'lots' })).toThrow(/non-negative integer/);

@@ -21,3 +21,4 @@ export * from './api-keys';
 export * from './query-periods';
 export * from './streaming';
 export * from './event-store.slice';
+export * from './database-roles';

@@ -2,12 +2,16 @@ import { Database } from '@gantry/event-store';
 import { InProcessBus, KafkaBus, type MessageBus } from '@gantry/messaging';
 import { systemClock, type Clock } from './clock';
 import type { GantryConfig } from './config';
+import { embeddedRoles, oneRole, twoRoles, type DatabaseRoles } from './database-roles';
 import { startEmbeddedPostgres } from './embedded-postgres';
 
 /** What a process shares between the service modules it hosts: one pool, one bus, one clock. */
 export interface ServiceRuntime {
   config: GantryConfig;
+  /** the runtime role's pool: every statement of the services after their migrations */
   db: Database;
+  /** how migrations reach the owner role and the runtime role gets its privileges */
+  roles: DatabaseRoles;
   bus: MessageBus;
   /** the time and new ids of every command the process runs (tests give their own) */
   clock: Clock;
@@ -22,6 +26,7 @@ export async function createRuntime(config: GantryConfig, clock: Clock = systemC
   // (seen: "portal does not exist", a bind landing on another connection's statement), so the embedded default uses
   // one connection, without named statements. PGlite runs one transaction at a time anyway.
   const db = Database.connect(config.databaseUrl ?? embedded!.url, { max: embedded ? 1 : 10, namedStatements: !embedded });
+  const roles = embedded ? await embeddedRoles(db) : config.migrationDatabaseUrl ? twoRoles(db, config.migrationDatabaseUrl) : oneRole(db);
   const bus: MessageBus = config.kafkaBrokers
     ? new KafkaBus({
         clientId: `gantry-${config.process}`,
@@ -35,6 +40,7 @@ export async function createRuntime(config: GantryConfig, clock: Clock = systemC
   return {
     config,
     db,
+    roles,
     bus,
     clock,
     mode: { database: embedded ? 'embedded' : 'postgres', bus: config.kafkaBrokers ? 'kafka' : 'in-process' },

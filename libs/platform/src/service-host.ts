@@ -34,7 +34,8 @@ export interface HostOptions {
 }
 
 /**
- * The life of one service inside a process: migrate the tables its slices declare, subscribe their consumers (before
+ * The life of one service inside a process: migrate the tables its slices declare (as the owner role, then grant the
+ * runtime role its share: database-roles.ts), subscribe their consumers (before
  * any publisher starts, so the in-process bus has every group in place), then publish its events and fire its
  * timers, and stop in reverse.
  */
@@ -63,10 +64,12 @@ export class ServiceHost implements OnModuleInit, OnApplicationBootstrap, OnAppl
   }
 
   async onModuleInit(): Promise<void> {
-    await this.store.migrate();
     const slices = this.slices.flatMap((s) => s.migrations ?? []);
-    await migrate(this.runtime.db, this.store.schema, [...messagingMigrations, ...dueTimerMigrations, ...apiKeyMigrations, ...slices]);
-    for (const readModels of new Set(this.slices.flatMap((s) => s.readModels ?? []))) await readModels.open();
+    await this.runtime.roles.migrate(this.store.schema, async (owner) => {
+      await this.store.migrate(owner);
+      await migrate(owner, this.store.schema, [...messagingMigrations, ...dueTimerMigrations, ...apiKeyMigrations, ...slices]);
+      for (const readModels of new Set(this.slices.flatMap((s) => s.readModels ?? []))) await readModels.open(owner);
+    });
     const topic = SERVICE_TOPICS[this.service];
     const { fromBeginning, actsOn } = this.options;
     const ofSlices = consumersOf(this.service, this.slices).map((c) => ({

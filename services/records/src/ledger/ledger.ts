@@ -3,6 +3,7 @@ import type { CloudEvent } from '@gantry/messaging';
 import { deploymentIdOf, hashesOf, LEDGER_GENESIS_HASH, type StoredLedgerEntry } from './ledger-entry';
 import { LEDGER_COLUMNS, toLedgerEntry, type LedgerRow } from './ledger-rows';
 import { ledgerCheckpointMigrations } from './ledger-checkpoints';
+import { ledgerHeadMigrations } from './ledger-head';
 import type { LedgerLog } from './ledger-log';
 import { ledgerTreeMigrations } from './ledger-tree';
 
@@ -49,6 +50,7 @@ export const ledgerMigrations: Migration[] = [
   },
   ...ledgerTreeMigrations,
   ...ledgerCheckpointMigrations,
+  ...ledgerHeadMigrations,
 ];
 
 /**
