@@ -6,7 +6,7 @@ import { deploymentRecordsSlice } from './deployment-records';
 import { findingsSlice } from './findings';
 import { incidentsSlice } from './incidents';
 import { kpisSlice } from './kpis';
-import { LedgerLog, ledgerLogPolicyFromEnv, ledgerSlice, type LedgerLogPolicy } from './ledger';
+import { checkpointDeliveryPolicyFromEnv, LedgerLog, ledgerLogPolicyFromEnv, ledgerSlice, type CheckpointDeliveryOptions, type CheckpointDeliveryPolicy, type LedgerLogPolicy } from './ledger';
 import { recordingSlice } from './recording';
 import { satisfactionSlice } from './satisfaction';
 import { sourcesSlice } from './sources';
@@ -14,12 +14,15 @@ import { sourcesSlice } from './sources';
 export interface RecordsOptions {
   /** the ledger's origin, key and checkpoints; default: from the environment (GANTRY_LEDGER_*) */
   ledger?: LedgerLogPolicy;
+  /** where checkpoints are delivered besides the topic; default: from the environment (GANTRY_LEDGER_CHECKPOINT_DIR, _URL) */
+  checkpointDelivery?: CheckpointDeliveryPolicy & CheckpointDeliveryOptions;
 }
 
 /** The ledger first: every projection is derived from it alone (its tables are migrated in this order). */
 export const recordsSlices = (store: EventStore, runtime: ServiceRuntime, options: RecordsOptions = {}): Slice[] => {
-  const log = new LedgerLog(store.schema, options.ledger ?? ledgerLogPolicyFromEnv(process.env, runtime.config));
-  return [ledgerSlice(log, runtime), deploymentRecordsSlice, incidentsSlice, findingsSlice, satisfactionSlice, recordingSlice(store, log), kpisSlice, apiKeysSlice, sourcesSlice];
+  const log = new LedgerLog(store.schema, options.ledger ?? ledgerLogPolicyFromEnv(process.env, runtime.config), store);
+  const delivery = options.checkpointDelivery ?? checkpointDeliveryPolicyFromEnv(process.env);
+  return [ledgerSlice(log, runtime, delivery), deploymentRecordsSlice, incidentsSlice, findingsSlice, satisfactionSlice, recordingSlice(store, log), kpisSlice, apiKeysSlice, sourcesSlice];
 };
 
 /** Records: the verifiable ledger, deployment records, audit queries, findings, satisfaction, KPIs and feedback (step 8). */

@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { Migration, SqlClient } from '@gantry/event-store';
 import { signCheckpoint, verifyCheckpoint, verifyConsistency, type CompactRange, type Hash } from '@gantry/transparency-log';
 import { ledgerCosignatureMigrations, servedNoteSql } from './ledger-cosignatures';
+import { announceCheckpoint } from './checkpoint-announcement';
 import type { LedgerLog } from './ledger-log';
 import { consistencyHashes } from './ledger-tree';
 
@@ -85,12 +86,13 @@ export async function makeCheckpoint(tx: SqlClient, log: LedgerLog, tree: Compac
   }
   const note = signCheckpoint({ origin: log.origin, size, root, extensions: [timestampLine(now)] }, await log.signingKey());
   const made: StoredCheckpoint = { treeSize: size, root: Buffer.from(root), madeAt: now.toISOString(), note };
-  await tx.query(`INSERT INTO ${log.schema}.ledger_checkpoints (tree_size, root, made_at, note) VALUES ($1, $2, $3, $4) ON CONFLICT (tree_size) DO NOTHING`, [
+  const stored = await tx.query(`INSERT INTO ${log.schema}.ledger_checkpoints (tree_size, root, made_at, note) VALUES ($1, $2, $3, $4) ON CONFLICT (tree_size) DO NOTHING`, [
     size,
     made.root,
     made.madeAt,
     note,
   ]);
+  if (stored.rowCount === 1 && log.outbox) await announceCheckpoint(log.outbox, tx, log.origin, made);
   return { made };
 }
 

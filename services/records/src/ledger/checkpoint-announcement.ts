@@ -1,0 +1,27 @@
+import type { LedgerCheckpointSigned } from '@gantry/contracts';
+import type { EventStore, SqlClient } from '@gantry/event-store';
+import { actingOnItsOwn } from '@gantry/platform';
+import { createHash } from 'node:crypto';
+import type { StoredCheckpoint } from './ledger-checkpoints';
+
+/**
+ * The stream of a log's announced checkpoints in records' event store: one per origin, so that on
+ * gantry.ledger.checkpoints.v1 they are keyed by the origin and arrive in the order they were signed.
+ */
+export const checkpointStream = (origin: string) => ({ streamId: `LedgerCheckpoints-${origin}`, streamType: 'LedgerCheckpoints' });
+
+/** The same note is the same event: its id is derived from the note, so a repeated announcement is recorded once. */
+const announcementId = (note: string): string => createHash('sha256').update(note, 'utf8').digest('hex').slice(0, 32);
+
+/**
+ * Records LedgerCheckpointSigned in records' event store, in the transaction that stores the checkpoint: the events
+ * table is the outbox, so the publisher sends every checkpoint made, at least once, even when the process dies right
+ * after the commit. The caller holds the ledger head's lock, which orders the stream's appends.
+ */
+export async function announceCheckpoint(outbox: EventStore, tx: SqlClient, origin: string, made: StoredCheckpoint): Promise<void> {
+  const { streamId, streamType } = checkpointStream(origin);
+  const id = announcementId(made.note);
+  const data: LedgerCheckpointSigned = { origin, treeSize: made.treeSize, rootHash: made.root.toString('hex'), madeAt: made.madeAt, note: made.note };
+  const version = await outbox.streamVersion(streamId, tx);
+  await outbox.append(tx, streamId, streamType, version, [{ id, type: 'LedgerCheckpointSigned', data, metadata: actingOnItsOwn('records', id) }]);
+}
