@@ -2,7 +2,6 @@ import type { LedgerCheckpointSigned } from '@gantry/contracts';
 import type { EventStore, SqlClient } from '@gantry/event-store';
 import { actingOnItsOwn } from '@gantry/platform';
 import { createHash } from 'node:crypto';
-import type { StoredCheckpoint } from './ledger-checkpoints';
 
 /**
  * The stream of a log's announced checkpoints in records' event store: one per origin, so that on
@@ -18,10 +17,9 @@ const announcementId = (note: string): string => createHash('sha256').update(not
  * table is the outbox, so the publisher sends every checkpoint made, at least once, even when the process dies right
  * after the commit. The caller holds the ledger head's lock, which orders the stream's appends.
  */
-export async function announceCheckpoint(outbox: EventStore, tx: SqlClient, origin: string, made: StoredCheckpoint): Promise<void> {
-  const { streamId, streamType } = checkpointStream(origin);
-  const id = announcementId(made.note);
-  const data: LedgerCheckpointSigned = { origin, treeSize: made.treeSize, rootHash: made.root.toString('hex'), madeAt: made.madeAt, note: made.note };
+export async function announceCheckpoint(outbox: EventStore, tx: SqlClient, data: LedgerCheckpointSigned): Promise<void> {
+  const { streamId, streamType } = checkpointStream(data.origin);
+  const id = announcementId(data.note);
   const version = await outbox.streamVersion(streamId, tx);
   await outbox.append(tx, streamId, streamType, version, [{ id, type: 'LedgerCheckpointSigned', data, metadata: actingOnItsOwn('records', id) }]);
 }

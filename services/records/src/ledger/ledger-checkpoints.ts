@@ -92,7 +92,7 @@ export async function makeCheckpoint(tx: SqlClient, log: LedgerLog, tree: Compac
     made.madeAt,
     note,
   ]);
-  if (stored.rowCount === 1 && log.outbox) await announceCheckpoint(log.outbox, tx, log.origin, made);
+  if (stored.rowCount === 1 && log.outbox) await announceCheckpoint(log.outbox, tx, { origin: log.origin, treeSize: size, rootHash: made.root.toString('hex'), madeAt: made.madeAt, note });
   return { made };
 }
 
