@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { EventStore } from '@gantry/event-store';
-import { serviceModule, type ServiceRuntime, type Slice } from '@gantry/platform';
+import { serviceModule, type HostOptions, type ServiceRuntime, type Slice } from '@gantry/platform';
 import { apiKeysSlice } from './api-keys';
 import { deploymentRecordsSlice } from './deployment-records';
 import { findingsSlice } from './findings';
@@ -11,7 +11,7 @@ import { recordingSlice } from './recording';
 import { satisfactionSlice } from './satisfaction';
 import { sourcesSlice } from './sources';
 
-export interface RecordsOptions {
+export interface RecordsOptions extends HostOptions {
   /** the ledger's origin, key and checkpoints; default: from the environment (GANTRY_LEDGER_*) */
   ledger?: LedgerLogPolicy;
   /** where checkpoints are delivered besides the topic; default: from the environment (GANTRY_LEDGER_CHECKPOINT_DIR, _URL) */
@@ -28,7 +28,7 @@ export const recordsSlices = (store: EventStore, runtime: ServiceRuntime, option
 /** Records: the verifiable ledger, deployment records, audit queries, findings, satisfaction, KPIs and feedback (step 8). */
 @Module({})
 export class RecordsModule {
-  static register(runtime: ServiceRuntime, options: RecordsOptions = {}): DynamicModule {
-    return serviceModule(RecordsModule, 'records', runtime, (store) => recordsSlices(store, runtime, options));
+  static register(runtime: ServiceRuntime, { ledger, checkpointDelivery, ...host }: RecordsOptions = {}): DynamicModule {
+    return serviceModule(RecordsModule, 'records', runtime, (store) => recordsSlices(store, runtime, { ledger, checkpointDelivery }), host);
   }
 }
