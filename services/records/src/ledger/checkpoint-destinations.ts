@@ -66,17 +66,23 @@ export function directoryDestination(directory: string): CheckpointDestination {
 /** How long one POST may take before it counts as failed. */
 const POST_TIMEOUT_MS = 10_000;
 
-/** POSTs the note as `text/plain; charset=utf-8`; any 2xx is a delivery, anything else (or no answer in 10 s) is not. */
+/**
+ * POSTs the note as `text/plain; charset=utf-8`; any 2xx is a delivery, anything else (or no answer in 10 s) is not.
+ * Credentials in the URL (`https://user:password@host/…`) go as HTTP Basic authorization.
+ */
 export function httpDestination(url: string): CheckpointDestination {
   const problem = urlProblem(url);
   if (problem) throw new ConfigurationError(`the checkpoint endpoint "${url}" ${problem}`);
-  const { origin, pathname } = new URL(url);
+  const target = new URL(url);
+  const { origin, pathname, username, password } = target;
+  const authorization = username || password ? { authorization: `Basic ${Buffer.from(`${decodeURIComponent(username)}:${decodeURIComponent(password)}`).toString('base64')}` } : {};
+  target.username = target.password = '';
   return {
     name: `url:${origin}${pathname}`,
     async deliver(checkpoint, signal) {
-      const response = await fetch(url, {
+      const response = await fetch(target, {
         method: 'POST',
-        headers: { 'content-type': 'text/plain; charset=utf-8' },
+        headers: { 'content-type': 'text/plain; charset=utf-8', ...authorization },
         body: checkpoint.note,
         signal: AbortSignal.any([signal, AbortSignal.timeout(POST_TIMEOUT_MS)]),
       });

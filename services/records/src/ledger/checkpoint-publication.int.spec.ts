@@ -28,6 +28,8 @@ const suffix = randomUUID().slice(0, 8);
 /** this suite's own log: other records processes on the broker publish their checkpoints on the same topic */
 const origin = `records.test/publish-${suffix}`;
 const CHECKPOINT_TOPIC = TRANSPARENCY_TOPICS.ledgerCheckpoints;
+/** a fresh broker's first producers wait for its coordinators: tens of seconds on a loaded machine */
+const KAFKA_MS = 120_000;
 
 /** a CloudEvent as Gantry's publisher writes it: with its data */
 type Published<Data> = Omit<CloudEvent<Data>, 'data'> & { data: Data };
@@ -47,7 +49,7 @@ const onTopic: { key: string | null; event: Published<LedgerCheckpointSigned> }[
 const reports: Published<EventPayloads['ChangeImplementationReported']>[] = [];
 
 /** An HTTP endpoint that refuses (503) while `refusing` says so, and keeps what it accepted. */
-const endpoint = { refusing: (): boolean => false, refusals: 0, accepted: [] as { contentType: string | undefined; note: string }[], url: '' };
+const endpoint = { refusing: (): boolean => false, refusals: 0, accepted: [] as { contentType: string | undefined; authorization: string | undefined; note: string }[], url: '' };
 let server: Server;
 
 const sizeOf = (note: string) => Number(note.split('\n')[1]);
@@ -67,8 +69,10 @@ const bootRecords = () =>
       RecordsModule.register(runtime, {
         ledger: policy,
         checkpointDelivery: { directory: checkpointDir, url: endpoint.url, retry: { initialMs: 50, maxMs: 400 }, pollMs: 100 },
+        // the broker's topics hold other suites' messages too: this instance acts on this suite's only, from whenever
+        // its groups join (on a fresh broker, later than it starts)
         actsOn: ours,
-        fromBeginning: false,
+        fromBeginning: true,
       }),
     ],
     env: {
@@ -109,12 +113,12 @@ beforeAll(async () => {
         response.writeHead(503).end();
         return;
       }
-      endpoint.accepted.push({ contentType: request.headers['content-type'], note: Buffer.concat(chunks).toString('utf8') });
+      endpoint.accepted.push({ contentType: request.headers['content-type'], authorization: request.headers.authorization, note: Buffer.concat(chunks).toString('utf8') });
       response.writeHead(204).end();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  endpoint.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/checkpoints`;
+  endpoint.url = `http://witness:s3cret@127.0.0.1:${(server.address() as AddressInfo).port}/checkpoints`;
 
   bus = new KafkaBus({ clientId: `records-publish-int-${suffix}`, brokers });
   await bus.ensureTopics([CHECKPOINT_TOPIC, FEEDBACK_TOPICS.changeEnablement, ...new Set(Object.values(EVENTS).map((e) => e.topic))]);
@@ -125,7 +129,7 @@ beforeAll(async () => {
       if (message.topic === FEEDBACK_TOPICS.changeEnablement && deployments.has(String(event.data.deploymentId))) reports.push(event as unknown as Published<EventPayloads['ChangeImplementationReported']>);
     }
   };
-  readers.push(await bus.subscribe({ group: `records-publish-int-reader-${suffix}`, topics: [CHECKPOINT_TOPIC, FEEDBACK_TOPICS.changeEnablement], fromBeginning: false }, async (batch) => read(batch)));
+  readers.push(await bus.subscribe({ group: `records-publish-int-reader-${suffix}`, topics: [CHECKPOINT_TOPIC, FEEDBACK_TOPICS.changeEnablement], fromBeginning: true }, async (batch) => read(batch)));
   auditor = await mintToken(SECRET, { sub: 'alice.auditor', roles: ['auditor'] });
 }, 120_000);
 
@@ -166,7 +170,7 @@ async function deploy(): Promise<{ deploymentId: string; events: string[] }> {
 }
 
 const reportOf = (deploymentId: string) =>
-  eventually(() => reports.find((r) => r.data.deploymentId === deploymentId), { timeoutMs: 60_000, what: `the report to change enablement of ${deploymentId}` });
+  eventually(() => reports.find((r) => r.data.deploymentId === deploymentId), { timeoutMs: KAFKA_MS, what: `the report to change enablement of ${deploymentId}` });
 
 const openNote = (note: string) => {
   const opened = verifyCheckpoint(note, { origin, logKeys: [vkey] });
@@ -193,7 +197,7 @@ it('checkpoints committed while no process published them reach the topic, the d
   endpoint.refusing = () => refused++ < 3;
 
   records = await bootRecords();
-  await eventually(() => topicSizes().length >= 3 && endpointSizes().length >= 3 && directorySizes().length >= 3, { timeoutMs: 30_000, what: 'the checkpoints of sizes 4, 8 and 9 everywhere' });
+  await eventually(() => topicSizes().length >= 3 && endpointSizes().length >= 3 && directorySizes().length >= 3, { timeoutMs: KAFKA_MS, what: 'the checkpoints of sizes 4, 8 and 9 everywhere' });
   // and the one the log makes as it starts, of the whole ledger
   expect({ topic: topicSizes(), directory: directorySizes(), endpoint: endpointSizes(), refusals: endpoint.refusals }).toEqual({ topic: [4, 8, 9], directory: [4, 8, 9], endpoint: [4, 8, 9], refusals: 3 });
 
@@ -207,9 +211,10 @@ it('checkpoints committed while no process published them reach the topic, the d
     expect(stored.checkpoints).toContainEqual(expect.objectContaining({ treeSize: event.data.treeSize, note: event.data.note }));
   }
   for (const size of [4, 8]) expect(readFileSync(join(checkpointDir, `${size}.checkpoint`), 'utf8')).toBe(stored.checkpoints.find((c) => c.treeSize === size)!.note);
-  expect(endpoint.accepted.map((a) => a.contentType)).toEqual(endpoint.accepted.map(() => 'text/plain; charset=utf-8'));
+  const basic = `Basic ${Buffer.from('witness:s3cret').toString('base64')}`;
+  expect(endpoint.accepted.map((a) => [a.contentType, a.authorization])).toEqual(endpoint.accepted.map(() => ['text/plain; charset=utf-8', basic]));
   expect(readdirSync(checkpointDir).filter((f) => !f.endsWith('.checkpoint'))).toEqual([]);
-}, 120_000);
+}, 300_000);
 
 describe('a deployment closed over Kafka', () => {
   let deployment: { deploymentId: string; events: string[] };
@@ -220,7 +225,7 @@ describe('a deployment closed over Kafka', () => {
     records ??= await bootRecords();
     deployment = await deploy();
     report = await reportOf(deployment.deploymentId);
-  }, 90_000);
+  }, 300_000);
 
   it('the report to change enablement carries a signed checkpoint that covers every entry of the deployment', async () => {
     expect(validatePayload(report.type, report.data)).toBeNull();
@@ -234,20 +239,20 @@ describe('a deployment closed over Kafka', () => {
       const proven = verifyInclusion({ index: proof.leafIndex, size: checkpoint.size, leafHash: Buffer.from(proof.leafHash, 'hex'), proof: proof.hashes.map((h) => Buffer.from(h, 'hex')), root: checkpoint.root });
       expect(proven).toEqual({ ok: true, value: true });
     }
-  });
+  }, 300_000);
 
   it('that checkpoint and every other reach the topic, the directory and the endpoint; the checkpoint topic is not ledgered', async () => {
     const size = sizeOf(report.data.ledgerCheckpoint!);
-    await eventually(() => topicSizes().includes(size) && directorySizes().includes(size) && endpointSizes().includes(size), { timeoutMs: 30_000, what: `the checkpoint of size ${size} everywhere` });
+    await eventually(() => topicSizes().includes(size) && directorySizes().includes(size) && endpointSizes().includes(size), { timeoutMs: KAFKA_MS, what: `the checkpoint of size ${size} everywhere` });
     // records' own DeploymentRecordClosed is ledgered (its topic is consumed), the checkpoints' topic never is
     const db = records!.runtime.db;
-    await eventually(async () => (await db.query(`SELECT 1 FROM records.ledger WHERE deployment_id = $1 AND event_type = $2`, [deployment.deploymentId, EVENTS.DeploymentRecordClosed.type])).rowCount, { what: 'the closed record in the ledger' });
+    await eventually(async () => (await db.query(`SELECT 1 FROM records.ledger WHERE deployment_id = $1 AND event_type = $2`, [deployment.deploymentId, EVENTS.DeploymentRecordClosed.type])).rowCount, { timeoutMs: KAFKA_MS, what: 'the closed record in the ledger' });
     const ledgered = await db.query(`SELECT position FROM records.ledger WHERE topic = $1 OR event_type = $2`, [CHECKPOINT_TOPIC, EVENTS.LedgerCheckpointSigned.type]);
     expect(ledgered.rows).toEqual([]);
     expect(LEDGER_TOPICS).not.toContain(CHECKPOINT_TOPIC);
     const made = ((await (await get('/audit/checkpoints?limit=1000')).json()) as { checkpoints: { treeSize: number }[] }).checkpoints.map((c) => c.treeSize);
-    await eventually(() => [topicSizes(), directorySizes(), endpointSizes()].every((sizes) => made.every((s) => sizes.includes(s))), { what: `every checkpoint made (${made.join(', ')}) everywhere` });
-  });
+    await eventually(() => [topicSizes(), directorySizes(), endpointSizes()].every((sizes) => made.every((s) => sizes.includes(s))), { timeoutMs: KAFKA_MS, what: `every checkpoint made (${made.join(', ')}) everywhere` });
+  }, 300_000);
 
   it("the directory's files are what the offline verifier takes, with the log key alone", async () => {
     const exported = join(dir, 'export.ndjson');
@@ -261,7 +266,7 @@ describe('a deployment closed over Kafka', () => {
     const run = spawnSync(process.execPath, [join(__dirname, '../../../../scripts/verify-ledger-export.js'), ...args], { encoding: 'utf8' });
     expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: '' });
     expect(JSON.parse(run.stdout)).toMatchObject({ intact: true, signedUpTo: Math.max(...files) });
-  });
+  }, 300_000);
 });
 
 it('an endpoint down while deployments close holds up nothing, and gets every checkpoint it missed after a restart', async () => {
@@ -270,7 +275,7 @@ it('an endpoint down while deployments close holds up nothing, and gets every ch
   const { deploymentId } = await deploy();
   const report = await reportOf(deploymentId);
   const size = sizeOf(report.data.ledgerCheckpoint!);
-  await eventually(() => topicSizes().includes(size) && directorySizes().includes(size) && endpoint.refusals > refusalsBefore, { timeoutMs: 30_000, what: 'the topic and the directory served while the endpoint refuses' });
+  await eventually(() => topicSizes().includes(size) && directorySizes().includes(size) && endpoint.refusals > refusalsBefore, { timeoutMs: KAFKA_MS, what: 'the topic and the directory served while the endpoint refuses' });
   expect(endpointSizes()).not.toContain(size);
   await stopRecords();
 
@@ -278,6 +283,6 @@ it('an endpoint down while deployments close holds up nothing, and gets every ch
   records = await bootRecords();
   const made = ((await (await get('/audit/checkpoints?limit=1000')).json()) as { checkpoints: { treeSize: number }[] }).checkpoints.map((c) => c.treeSize);
   expect(made).toContain(size);
-  await eventually(() => made.every((s) => endpointSizes().includes(s)), { timeoutMs: 30_000, what: `every checkpoint made (${made.join(', ')}) at the endpoint` });
-}, 150_000);
+  await eventually(() => made.every((s) => endpointSizes().includes(s)), { timeoutMs: KAFKA_MS, what: `every checkpoint made (${made.join(', ')}) at the endpoint` });
+}, 400_000);
 
