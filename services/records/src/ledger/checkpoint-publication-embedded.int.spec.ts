@@ -1,3 +1,4 @@
+import { mintToken } from '@gantry/auth';
 import { EVENTS, FEEDBACK_TOPICS, SAMPLE_PAYLOADS, TRANSPARENCY_TOPICS, type EventName, type EventPayloads } from '@gantry/contracts';
 import type { IncomingMessage, Subscription } from '@gantry/messaging';
 import { boot, type RunningProcess } from '@gantry/platform';
@@ -15,6 +16,7 @@ import { RecordsModule } from '../records.module';
  * take the checkpoints in.
  */
 const origin = 'records.test/embedded';
+const SECRET = 'records-embedded-secret-long-enough-1';
 let dir: string;
 let vkey: VerifierKey;
 let records: RunningProcess;
@@ -36,7 +38,7 @@ beforeAll(async () => {
         checkpointDelivery: { directory: join(dir, 'checkpoints'), pollMs: 100 },
       }),
     ],
-    env: { GANTRY_DATA_DIR: join(dir, 'data'), PORT: '0', GANTRY_JWT_SECRET: 'records-embedded-secret-long-enough-1', LOG_LEVEL: 'error' },
+    env: { GANTRY_DATA_DIR: join(dir, 'data'), PORT: '0', GANTRY_JWT_SECRET: SECRET, LOG_LEVEL: 'error' },
   });
   expect(records.runtime.mode).toEqual({ database: 'embedded', bus: 'in-process' });
   const read = async (batch: IncomingMessage[]) => {
@@ -85,4 +87,17 @@ it('a closed deployment: its report carries the checkpoint made at the close, wh
   const db = records.runtime.db;
   await eventually(async () => (await db.query(`SELECT 1 FROM records.ledger WHERE event_type = $1`, [EVENTS.ChangeImplementationReported.type])).rowCount, { what: 'the report in the ledger' });
   expect((await db.query(`SELECT position FROM records.ledger WHERE topic = $1`, [TRANSPARENCY_TOPICS.ledgerCheckpoints])).rows).toEqual([]);
+
+  // records' own store against the ledger: its checkpoint announcements are not events the ledger lacks
+  const token = await mintToken(SECRET, { sub: 'alice.auditor', roles: ['auditor'] });
+  const compared = await eventually(
+    async () => {
+      const body = (await (await fetch(`${records.url}/audit/sources/verify?service=records`, { headers: { authorization: `Bearer ${token}` } })).json()) as { notInLedger: { count: number } };
+      return body.notInLedger.count === 0 && body;
+    },
+    { what: "records' own events all in the ledger" },
+  );
+  expect(compared).toMatchObject({ intact: true, mismatches: 0, missingFromStore: { count: 0 } });
+  const announced = await db.query(`SELECT count(*)::int AS n FROM records.events WHERE event_type = 'LedgerCheckpointSigned'`);
+  expect(announced.rows[0]).toEqual({ n: 1 });
 }, 90_000);

@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RecordsModule } from '../records.module';
 import { appendToLedger, ledgerMigrations } from './ledger';
+import { LedgerCheckpointer } from './ledger-checkpointer';
 import { LedgerLog, type LedgerLogPolicy } from './ledger-log';
 
 /**
@@ -185,10 +186,13 @@ it('checkpoints committed while no process published them reach the topic, the d
     await store.migrate();
     await migrate(db, 'records', ledgerMigrations);
     const log = new LedgerLog('records', policy, store);
+    const at = new Date('2026-12-01T10:00:00.000Z');
     for (let n = 1; n <= 9; n++) {
       const event: CloudEvent = { specversion: '1.0', id: randomUUID(), source: '/gantry/planning', type: 'gantry.planning.DeploymentRequested.v1', data: { deploymentId: `before-${n}` } };
-      await db.transaction((tx) => appendToLedger(tx, 'records', 'gantry.planning.v1', event, new Date('2026-12-01T10:00:00.000Z'), log));
+      await db.transaction((tx) => appendToLedger(tx, 'records', 'gantry.planning.v1', event, at, log));
     }
+    const checkpointer = new LedgerCheckpointer(db, log, { now: () => at, newId: randomUUID });
+    for (const size of log.takeDue()) expect(await checkpointer.checkpointNow(size)).toMatchObject({ made: { treeSize: size } });
   } finally {
     await db.close();
   }
