@@ -9,8 +9,15 @@ import { createHash } from 'node:crypto';
  */
 export const checkpointStream = (origin: string) => ({ streamId: `LedgerCheckpoints-${origin}`, streamType: 'LedgerCheckpoints' });
 
-/** The same note is the same event: its id is derived from the note, so a repeated announcement is recorded once. */
-const announcementId = (note: string): string => createHash('sha256').update(note, 'utf8').digest('hex').slice(0, 32);
+/**
+ * The same note is the same event: its id is derived from the note (an RFC 9562 version-8 UUID of its SHA-256), so a
+ * repeated announcement is recorded once. Written as PostgreSQL reads a uuid back, since the event's hash covers it.
+ */
+const announcementId = (note: string): string => {
+  const h = createHash('sha256').update(note, 'utf8').digest('hex');
+  const variant = ((parseInt(h[16]!, 16) & 0x3) | 0x8).toString(16);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+};
 
 /**
  * Records LedgerCheckpointSigned in records' event store, in the transaction that stores the checkpoint: the events

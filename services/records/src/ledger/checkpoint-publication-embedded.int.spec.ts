@@ -98,6 +98,9 @@ it('a closed deployment: its report carries the checkpoint made at the close, wh
     { what: "records' own events all in the ledger" },
   );
   expect(compared).toMatchObject({ intact: true, mismatches: 0, missingFromStore: { count: 0 } });
+  // and records' store verifies on its own, announcements included (their ids as the store reads them back)
+  const store = await fetch(`${records.url}/event-stores/records/verify`, { headers: { authorization: `Bearer ${token}` } });
+  expect(await store.json()).toMatchObject({ service: 'records', intact: true });
   const announced = await db.query(`SELECT count(*)::int AS n FROM records.events WHERE event_type = 'LedgerCheckpointSigned'`);
   expect(announced.rows[0]).toEqual({ n: 1 });
 }, 90_000);
