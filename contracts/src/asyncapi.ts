@@ -2,7 +2,7 @@ import { CLOUD_EVENT_CONTENT_TYPE, cloudEventEnvelopeSchema } from './cloud-even
 import { EVENT_NAMES, EVENTS, type EventName } from './events';
 import type { JsonSchema } from './json-schema';
 import { deadLetterHeadersSchema, kafkaHeadersSchema } from './kafka-headers';
-import { FEEDBACK_TOPICS, INBOUND_TOPICS, SERVICE_TOPICS, SERVICES, TOPICS, type Service, type Topic } from './topics';
+import { FEEDBACK_TOPICS, INBOUND_TOPICS, SERVICE_TOPICS, SERVICES, TOPICS, TRANSPARENCY_TOPICS, type Service, type Topic } from './topics';
 
 /** Version of the event contract; bump the minor for additions, the major (and the topic's `v`) for breaks. */
 export const CONTRACT_VERSION = '1.0.0';
@@ -32,7 +32,7 @@ const PUBLICATIONS: Readonly<Record<Service, readonly Topic[]>> = {
   planning: [SERVICE_TOPICS.planning],
   verification: [SERVICE_TOPICS.verification],
   execution: [SERVICE_TOPICS.execution],
-  records: [SERVICE_TOPICS.records, FEEDBACK_TOPICS.changeEnablement, FEEDBACK_TOPICS.releaseManagement],
+  records: [SERVICE_TOPICS.records, FEEDBACK_TOPICS.changeEnablement, FEEDBACK_TOPICS.releaseManagement, TRANSPARENCY_TOPICS.ledgerCheckpoints],
   'model-review': [SERVICE_TOPICS['model-review'], FEEDBACK_TOPICS.changeEnablement],
 };
 
@@ -47,6 +47,8 @@ const CHANNEL_DESCRIPTIONS: Record<Topic, string> = {
   'itam.components.v1': 'Inbound from IT asset management: component version registered, withdrawn.',
   'gantry.feedback.change-enablement.v1': 'Outcome of each deployment for change enablement: enough to close the change; change requests for deployment models raised by their reviews.',
   'gantry.feedback.release-management.v1': 'Outcome of each deployment for release management.',
+  'gantry.ledger.checkpoints.v1':
+    "Every signed checkpoint of records' ledger (c2sp.org/tlog-checkpoint), keyed by the log's origin, at least once: keep one per tree size and verify each with the log's key (docs/ledger.md). Not itself ledgered.",
 };
 
 const ref = (pointer: string) => ({ $ref: pointer });

@@ -4,7 +4,7 @@ import type { JsonSchema } from './json-schema';
 import { MODEL_REVIEW_ROUTES, modelReviewEventSchemas, type ModelReviewEventPayloads } from './model-review';
 import { planningEventSchemas, type PlanningEventPayloads } from './planning';
 import { RECORDS_ROUTES, recordsEventSchemas, type RecordsEventPayloads } from './records';
-import { SERVICE_TOPICS, type FeedbackTopic, type Service } from './topics';
+import { SERVICE_TOPICS, type FeedbackTopic, type Service, type TransparencyTopic } from './topics';
 import { verificationEventSchemas, type VerificationEventPayloads } from './verification';
 
 /** Payload of each event, by event name. Event names are unique across services. */
@@ -21,8 +21,8 @@ export type EventName = keyof EventPayloads;
 export type GantryEvent = { [N in EventName]: { type: N; data: EventPayloads[N] } }[EventName];
 export type EventOfName<N extends EventName> = Extract<GantryEvent, { type: N }>;
 
-/** `routes`: events published on a feedback topic instead of the service's own topic. */
-const events = <S extends Service, N extends string>(service: S, schemas: Record<N, JsonSchema>, routes: Partial<Record<N, FeedbackTopic>> = {}) =>
+/** `routes`: events published on a feedback (or transparency) topic instead of the service's own topic. */
+const events = <S extends Service, N extends string>(service: S, schemas: Record<N, JsonSchema>, routes: Partial<Record<N, RoutedTopic>> = {}) =>
   Object.fromEntries(
     Object.entries<JsonSchema>(schemas).map(([name, schema]) => [
       name,
@@ -30,14 +30,17 @@ const events = <S extends Service, N extends string>(service: S, schemas: Record
     ]),
   ) as { [K in N]: EventDescription<S, K> };
 
+/** Where an event can go instead of its service's own topic. */
+export type RoutedTopic = FeedbackTopic | TransparencyTopic;
+
 export interface EventDescription<S extends Service = Service, N extends string = EventName> {
   name: N;
   service: S;
   version: 1;
   /** CloudEvents `type` */
   type: `gantry.${S}.${N}.v1`;
-  /** the service's own topic, or a feedback topic for the events meant for other practices */
-  topic: (typeof SERVICE_TOPICS)[S] | FeedbackTopic;
+  /** the service's own topic, a feedback topic for the events meant for other practices, or the ledger's checkpoints' */
+  topic: (typeof SERVICE_TOPICS)[S] | RoutedTopic;
   schema: JsonSchema;
 }
 

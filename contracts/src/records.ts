@@ -1,5 +1,5 @@
 import { arrayOf, enumOf, identifier, label, objectOf, text, timestamp, Type, type PayloadsOf, type Static } from './json-schema';
-import { FEEDBACK_TOPICS, type FeedbackTopic } from './topics';
+import { FEEDBACK_TOPICS, TRANSPARENCY_TOPICS, type FeedbackTopic, type TransparencyTopic } from './topics';
 import { componentsSchema, modelRefSchema, windowSchema } from './vocabulary';
 
 export const DEPLOYMENT_OUTCOMES = ['succeeded', 'failed', 'rolled-back', 'cancelled', 'rejected'] as const;
@@ -20,6 +20,8 @@ const outcome = enumOf(DEPLOYMENT_OUTCOMES);
 const closeCode = enumOf(CLOSE_CODES);
 const auditHistory = Type.String({ minLength: 1, maxLength: 300 });
 const incidents = arrayOf(identifier, 1000, 1);
+/** A signed note (c2sp.org/signed-note): the checkpoint's text, a blank line, then one line per signature. */
+const signedNote = Type.String({ minLength: 1, maxLength: 16384, description: 'a signed checkpoint note (c2sp.org/tlog-checkpoint), as GET /audit/checkpoint serves it' });
 
 /** The deployment record is closed with an outcome; lead time = requested → closed. */
 export const DeploymentRecordClosed = objectOf({
@@ -57,6 +59,12 @@ export const ChangeImplementationReported = objectOf({
   closedAt: timestamp,
   /** the deployment's full history, for the change record: `GET <records>/audit/deployments/<id>` */
   auditHistory,
+  /**
+   * The ledger's signed checkpoint made when the record closed, covering every entry of the deployment up to the one
+   * that decided its outcome: evidence the ITSM suite keeps outside Gantry, which any later export or proof must extend
+   * (docs/ledger.md). Absent from reports of installations without a signed ledger.
+   */
+  ledgerCheckpoint: Type.Optional(signedNote),
 });
 export type ChangeImplementationReported = Static<typeof ChangeImplementationReported>;
 
@@ -137,6 +145,23 @@ export type ApiKeyIssued = Static<typeof ApiKeyIssued>;
 export const ApiKeyRevoked = objectOf({ keyId: identifier, name: apiKeyName, reason: text(), revokedBy: label(256), revokedAt: timestamp });
 export type ApiKeyRevoked = Static<typeof ApiKeyRevoked>;
 
+/**
+ * The ledger signed a checkpoint of its tree (on gantry.ledger.checkpoints.v1, keyed by the origin): the note as the
+ * log signed it, and what it says, so a consumer can pick checkpoints without parsing the note. Trust the note only once
+ * it verifies with the log's key (GET /audit/log-key); a consumer may see one twice and keeps one per tree size.
+ */
+export const LedgerCheckpointSigned = objectOf({
+  /** the log's name, the note's first line */
+  origin: label(255),
+  /** how many ledger entries the tree holds: the checkpoint covers positions 1 to treeSize */
+  treeSize: Type.Integer({ minimum: 1 }),
+  /** the tree's root, lowercase hex (the note carries it in base64) */
+  rootHash: Type.String({ pattern: '^[0-9a-f]{64}$' }),
+  madeAt: timestamp,
+  note: signedNote,
+});
+export type LedgerCheckpointSigned = Static<typeof LedgerCheckpointSigned>;
+
 export const recordsEventSchemas = {
   DeploymentRecordClosed,
   ChangeImplementationReported,
@@ -146,12 +171,14 @@ export const recordsEventSchemas = {
   SatisfactionResponseRecorded,
   ApiKeyIssued,
   ApiKeyRevoked,
+  LedgerCheckpointSigned,
 };
 export type RecordsEventPayloads = PayloadsOf<typeof recordsEventSchemas>;
 
-/** Records' reports are meant for the practices around deployment: they go on the feedback topics. */
-export const RECORDS_ROUTES: Partial<Record<keyof RecordsEventPayloads, FeedbackTopic>> = {
+/** Records' reports are meant for the practices around deployment: they go on the feedback topics; its checkpoints on theirs. */
+export const RECORDS_ROUTES: Partial<Record<keyof RecordsEventPayloads, FeedbackTopic | TransparencyTopic>> = {
   ChangeImplementationReported: FEEDBACK_TOPICS.changeEnablement,
   ChangeImplementationCorrected: FEEDBACK_TOPICS.changeEnablement,
   ReleaseDeploymentReported: FEEDBACK_TOPICS.releaseManagement,
+  LedgerCheckpointSigned: TRANSPARENCY_TOPICS.ledgerCheckpoints,
 };

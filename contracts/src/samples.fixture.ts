@@ -63,6 +63,10 @@ const environment = {
   approvalPolicy: { roles: ['service-owner'], minimumApprovers: 1 },
 };
 
+/** A checkpoint of 24,000 entries signed by a key made for the sample (its root in hex is the sample's rootHash). */
+const LEDGER_CHECKPOINT_NOTE =
+  'deploy.example.com/ledger\n24000\nCzBVep/E6Q4zWH2ix+wRNluApcrvFDleg6jN8hc8YYY=\nTimestamp: 1796165100000000000\n\n— deploy.example.com/ledger D1g/hEJ5JFYsh2F8LvoiilyU8h+4fLTGlRUZSf98s0ClNK1Ft/1Dlm27uXTQLY/nBrtQTtyCyPpV6YqMvUqjAE1dtgs=\n';
+
 export const SAMPLE_PAYLOADS: { [N in keyof EventPayloads]: EventPayloads[N] } = {
   DeploymentRequested: {
     deploymentId,
@@ -213,6 +217,13 @@ export const SAMPLE_PAYLOADS: { [N in keyof EventPayloads]: EventPayloads[N] } =
     requestedAt: '2026-12-01T22:05:00Z',
   },
   ApiKeyIssued: { keyId: 'b3a1f0de-4c1e-4f5e-9d7a-2b8e6c0a1f11', name: 'servicenow', roles: ['change-manager'], sha256: 'a'.repeat(64), issuedBy: 'root@ops', issuedAt: '2026-11-01T08:00:00Z' },
+  LedgerCheckpointSigned: {
+    origin: 'deploy.example.com/ledger',
+    treeSize: 24000,
+    rootHash: '0b30557a9fc4e90e33587da2c7ec11365b80a5caef14395e83a8cdf2173c6186',
+    madeAt: '2026-12-01T22:45:00Z',
+    note: LEDGER_CHECKPOINT_NOTE,
+  },
   ApiKeyRevoked: { keyId: 'b3a1f0de-4c1e-4f5e-9d7a-2b8e6c0a1f11', name: 'servicenow', reason: 'rotated', revokedBy: 'root@ops', revokedAt: '2026-12-01T08:00:00Z' },
   RolledBack: { deploymentId, rolledBackAt: '2026-12-01T22:50:00Z', reason: 'DeploymentVerificationFailed' },
   DeploymentFailed: { deploymentId, failedAt: '2026-12-01T22:01:00Z', reason: 'BackupFailed', detail: 'snapshot store unreachable' },
@@ -269,6 +280,7 @@ export const SAMPLE_PAYLOADS: { [N in keyof EventPayloads]: EventPayloads[N] } =
     actualEnd: '2026-12-01T22:30:00Z',
     closedAt: '2026-12-01T22:45:00Z',
     auditHistory: `/audit/deployments/${deploymentId}`,
+    ledgerCheckpoint: LEDGER_CHECKPOINT_NOTE,
   },
   ChangeImplementationCorrected: {
     deploymentId,

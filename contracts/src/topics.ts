@@ -24,15 +24,25 @@ export const FEEDBACK_TOPICS = {
   releaseManagement: 'gantry.feedback.release-management.v1',
 } as const;
 
+/**
+ * Records publishes the ledger's signed checkpoints here, for auditors and witnesses to hold outside Gantry's database.
+ * The ledger does not consume it: a ledgered checkpoint would grow the tree it signs, which calls for another, forever.
+ */
+export const TRANSPARENCY_TOPICS = {
+  ledgerCheckpoints: 'gantry.ledger.checkpoints.v1',
+} as const;
+
 export type ServiceTopic = (typeof SERVICE_TOPICS)[Service];
 export type InboundTopic = (typeof INBOUND_TOPICS)[keyof typeof INBOUND_TOPICS];
 export type FeedbackTopic = (typeof FEEDBACK_TOPICS)[keyof typeof FEEDBACK_TOPICS];
-export type Topic = ServiceTopic | InboundTopic | FeedbackTopic;
+export type TransparencyTopic = (typeof TRANSPARENCY_TOPICS)[keyof typeof TRANSPARENCY_TOPICS];
+export type Topic = ServiceTopic | InboundTopic | FeedbackTopic | TransparencyTopic;
 
 export const TOPICS: readonly Topic[] = [
   ...Object.values(SERVICE_TOPICS),
   ...Object.values(INBOUND_TOPICS),
   ...Object.values(FEEDBACK_TOPICS),
+  ...Object.values(TRANSPARENCY_TOPICS),
 ];
 
 /** Dead-letter topic: where a consumer of `topic` puts a message it cannot accept, with the reason. */

@@ -40,6 +40,7 @@ describe('event catalogue', () => {
     'EnvironmentDecommissioned',
     'ApiKeyIssued',
     'ApiKeyRevoked',
+    'LedgerCheckpointSigned',
   ]);
 
   it('requires deploymentId in every event payload about a deployment', () => {

@@ -8,4 +8,4 @@ export * from './migrations';
 export * from './kafka-bus';
 export * from './in-process-bus';
 export * from './log';
-export type { Backoff } from './backoff';
+export { backoffDelay, delay, type Backoff } from './backoff';

@@ -144,7 +144,8 @@ const advance = (current: DeploymentRecord['phase'], to: DeploymentRecord['phase
  * practices around deployment; an incident linked after the close corrects the report to change enablement.
  */
 export type RecordCommand =
-  | { type: 'CloseRecord'; record: DeploymentRecord; incidents: readonly string[]; now: string }
+  /** `ledgerCheckpoint`: the ledger's signed checkpoint the report carries as evidence, when the ledger has one */
+  | { type: 'CloseRecord'; record: DeploymentRecord; incidents: readonly string[]; now: string; ledgerCheckpoint?: string }
   | { type: 'CorrectReport'; deploymentId: string; incidents: readonly string[]; now: string };
 export type RecordEvent =
   | { type: 'DeploymentRecordClosed'; data: DeploymentRecordClosed }
@@ -205,7 +206,7 @@ export const recordDecider: Decider<RecordCommand, RecordEvent, ClosingState, Re
   decide(command, state): readonly RecordEvent[] | Refused<RecordRefusal> {
     switch (command.type) {
       case 'CloseRecord':
-        return state.closed ? [] : close(command.record, command.incidents, command.now);
+        return state.closed ? [] : close(command);
       case 'CorrectReport': {
         if (command.incidents.length === 0) return refuse({ code: 'NoIncidentToReport', deploymentId: command.deploymentId });
         // before the close, the close's report carries the incidents; after it, only incidents not reported yet count
@@ -231,7 +232,7 @@ export const recordDecider: Decider<RecordCommand, RecordEvent, ClosingState, Re
   },
 };
 
-function close(record: DeploymentRecord, linkedIncidents: readonly string[], now: string): readonly RecordEvent[] | Refused<RecordRefusal> {
+function close({ record, incidents: linkedIncidents, now, ledgerCheckpoint }: Extract<RecordCommand, { type: 'CloseRecord' }>): readonly RecordEvent[] | Refused<RecordRefusal> {
   const missing = missingBeforeClosing(record);
   if (missing.length > 0) return refuse({ code: 'RecordNotClosable', deploymentId: record.deploymentId, missing });
   const outcome = record.outcome!;
@@ -250,6 +251,7 @@ function close(record: DeploymentRecord, linkedIncidents: readonly string[], now
       ...(incidents.length > 0 ? { incidents } : {}),
       closedAt: now,
       auditHistory: auditHistoryOf(record.deploymentId),
+      ...(ledgerCheckpoint ? { ledgerCheckpoint } : {}),
     },
   };
   const release: RecordEvent[] = record.releaseId

@@ -158,6 +158,15 @@ describe('CloseRecord', () => {
       .when(close(succeeded, ['INC2', 'INC1']))
       .then([recordClosed, { type: 'ChangeImplementationReported', data: { ...report.data, closeCode: 'successful-with-issues', incidents: ['INC1', 'INC2'] } }]);
   });
+
+  it("the report to change enablement carries the ledger's signed checkpoint it is given, as evidence held outside Gantry", () => {
+    const [recordClosed, report] = closedSuccess as [RecordEvent, Extract<RecordEvent, { type: 'ChangeImplementationReported' }>];
+    const ledgerCheckpoint = 'gantry.local/ledger\n24\nq83vAA==\n\n— gantry.local/ledger AAAA\n';
+    spec
+      .given([])
+      .when({ ...close(succeeded), ledgerCheckpoint })
+      .then([recordClosed, { type: 'ChangeImplementationReported', data: { ...report.data, ledgerCheckpoint } }]);
+  });
 });
 
 describe('CorrectReport', () => {

@@ -1,9 +1,10 @@
 import { Logger } from '@nestjs/common';
 import type { Migration, SqlClient } from '@gantry/event-store';
 import { signCheckpoint, verifyCheckpoint, verifyConsistency, type CompactRange, type Hash } from '@gantry/transparency-log';
+import { announceCheckpoint } from './checkpoint-announcement';
 import { ledgerCosignatureMigrations, servedNoteSql } from './ledger-cosignatures';
 import type { LedgerLog } from './ledger-log';
-import { consistencyHashes } from './ledger-tree';
+import { consistencyHashes, growLedgerTree } from './ledger-tree';
 
 /**
  * Signed checkpoints of the ledger's tree (c2sp.org/tlog-checkpoint): origin, tree size, root hash, and the time it
@@ -85,12 +86,13 @@ export async function makeCheckpoint(tx: SqlClient, log: LedgerLog, tree: Compac
   }
   const note = signCheckpoint({ origin: log.origin, size, root, extensions: [timestampLine(now)] }, await log.signingKey());
   const made: StoredCheckpoint = { treeSize: size, root: Buffer.from(root), madeAt: now.toISOString(), note };
-  await tx.query(`INSERT INTO ${log.schema}.ledger_checkpoints (tree_size, root, made_at, note) VALUES ($1, $2, $3, $4) ON CONFLICT (tree_size) DO NOTHING`, [
+  const stored = await tx.query(`INSERT INTO ${log.schema}.ledger_checkpoints (tree_size, root, made_at, note) VALUES ($1, $2, $3, $4) ON CONFLICT (tree_size) DO NOTHING`, [
     size,
     made.root,
     made.madeAt,
     note,
   ]);
+  if (stored.rowCount === 1 && log.outbox) await announceCheckpoint(log.outbox, tx, { origin: log.origin, treeSize: size, rootHash: made.root.toString('hex'), madeAt: made.madeAt, note });
   return { made };
 }
 
@@ -110,4 +112,15 @@ const logger = new Logger('records.ledger');
 export function reportCheckpoint(outcome: CheckpointMade): CheckpointMade {
   if ('refused' in outcome) logger.error(`no checkpoint signed: ${outcome.refused}`);
   return outcome;
+}
+
+/**
+ * The note a report about entries just ledgered carries (the report to change enablement): the tree grown to the head
+ * as this transaction sees it, the entry it appended included, and a checkpoint of it unless one of its size exists;
+ * then the latest checkpoint as served, with whatever cosignatures it has. The caller holds the head's lock, then
+ * takes the tree's, as no other path does in the other order.
+ */
+export async function checkpointForReport(tx: SqlClient, log: LedgerLog, now: Date): Promise<string | undefined> {
+  reportCheckpoint(await makeCheckpoint(tx, log, await growLedgerTree(tx, log.schema), now));
+  return (await latestCheckpoint(tx, log.schema))?.note;
 }

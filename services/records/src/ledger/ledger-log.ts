@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { EventStore } from '@gantry/event-store';
 import { ConfigurationError, type GantryConfig } from '@gantry/platform';
 import { generateKeyPair, keyNameProblem, readSigningKeyFile, type CheckpointTrust, type SigningKey } from '@gantry/transparency-log';
 import { ledgerWitnessesFromEnv, type LedgerWitness } from './ledger-witnesses';
@@ -79,9 +80,14 @@ function generatedKeyFile(dataDir: string, origin: string): string {
 export class LedgerLog {
   private readonly loading: Promise<SigningKey>;
 
+  /**
+   * @param outbox records' event store, where each checkpoint made is announced for gantry.ledger.checkpoints.v1
+   *   (checkpoint-announcement.ts); without it (a ledger on its own, in tests) checkpoints are only stored
+   */
   constructor(
     readonly schema: string,
     readonly policy: LedgerLogPolicy,
+    readonly outbox?: EventStore,
   ) {
     this.loading = readSigningKeyFile(policy.keyFile, { name: policy.origin, type: 'ed25519' }).then((key) => {
       if (!key.ok) throw new ConfigurationError(`GANTRY_LEDGER_KEY_FILE: ${key.reason}`);

@@ -3,7 +3,7 @@ import { EventStore, type SqlClient } from '@gantry/event-store';
 import type { CloudEvent } from '@gantry/messaging';
 import { againstTheContract, type ConsumerSpec, type MessageContext } from '@gantry/platform';
 import { closeRecordOnceOutcomeKnown, correctReportsOnIncident } from '../deployment-records';
-import { appendToLedger, type LedgerLog } from '../ledger';
+import { appendToLedger, checkpointForReport, type LedgerLog } from '../ledger';
 import { projectEntry } from './projections';
 
 /** Every topic Gantry and the practices around it write to, feedback included. */
@@ -18,8 +18,10 @@ const againstTheContracts = (event: CloudEvent): string | undefined => {
 };
 
 /**
- * Consumes every topic into the ledger and folds each entry into records' projections; closes a deployment record
- * (DeploymentRecordClosed on records' own topic, reports on the feedback topics) once its outcome is known, and
+ * Consumes every topic into the ledger (not gantry.ledger.checkpoints.v1, where the ledger's own checkpoints go: each
+ * ledgered would grow the tree and call for another) and folds each entry into records' projections; closes a
+ * deployment record (DeploymentRecordClosed on records' own topic, reports on the feedback topics) once its outcome
+ * is known, and
  * corrects the report to change enablement when an incident is linked to a deployment whose record closed.
  */
 export class LedgerWriter {
@@ -41,7 +43,8 @@ export class LedgerWriter {
     const entry = await appendToLedger(tx, this.store.schema, context.message.topic, event, context.now, this.log);
     if (!entry) return;
     const { record, incident } = await projectEntry(tx, this.store.schema, entry);
-    if (record) await closeRecordOnceOutcomeKnown(this.store, tx, record, context);
+    // the report to change enablement carries a checkpoint of the ledger up to this entry, the one that closes the record
+    if (record) await closeRecordOnceOutcomeKnown(this.store, tx, record, context, () => checkpointForReport(tx, this.log, context.now));
     if (incident) await correctReportsOnIncident(this.store, tx, incident, context);
   }
 }

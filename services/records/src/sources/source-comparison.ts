@@ -1,4 +1,4 @@
-import type { Service } from '@gantry/contracts';
+import { topicOfEvent, TRANSPARENCY_TOPICS, type Service } from '@gantry/contracts';
 import { eventPages, type EventStore, type SqlClient } from '@gantry/event-store';
 import { matchWithLedger, type LedgeredSource } from './ledgered-source';
 
@@ -53,6 +53,9 @@ export interface SourceComparison {
 
 const PAGE = 1000;
 
+/** Where events go that the ledger never takes in: records' announcements of its own checkpoints (each ledgered would grow the tree it signs). */
+const NOT_LEDGERED: ReadonlySet<string> = new Set(Object.values(TRANSPARENCY_TOPICS));
+
 /**
  * Compares a service's event store with the ledger's record of each of its events (by event id): every event the store
  * holds against its entry, then every entry from the service against the store. Records reads the service's events
@@ -65,6 +68,7 @@ export async function compareWithLedger(service: Service, store: EventStore, led
     const { rows } = await ledger.query<SourceRow>(`SELECT ${SOURCE_COLUMNS} FROM ${ledgerSchema}.ledger WHERE event_id = ANY($1::text[])`, [events.map((e) => e.id)]);
     const records = new Map(rows.map((row) => [row.event_id.toLowerCase(), toLedgeredSource(row)]));
     for (const event of events) {
+      if (NOT_LEDGERED.has(topicOfEvent(event.type) ?? '')) continue;
       report.checked += 1;
       const at: SourceEventAt = { eventId: event.id, streamId: event.streamId, streamVersion: event.streamVersion, storePosition: event.position };
       const record = records.get(event.id.toLowerCase());
