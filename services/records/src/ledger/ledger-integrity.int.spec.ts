@@ -36,7 +36,7 @@ afterAll(async () => {
 
 const get = async (path: string) => {
   const response = await fetch(`${records.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
-  return { status: response.status, body: await response.json() };
+  return { status: response.status, body: (await response.json()) as any };
 };
 
 const publish = async <N extends EventName>(name: N, data: Partial<EventPayloads[N]>) => {
