@@ -4,7 +4,9 @@
 //
 //   node scripts/verify-ledger-export.js <export.ndjson> --vkey <vkey | @file> [--origin <origin>]
 //        [--checkpoint <file>]… [--checkpoints <dir>] [--digest <position>:<hash>] [--all-signed] [--threads <n>]
+//        [--witness-key <vkey | @file>]… [--quorum <n>]
 //   node scripts/verify-ledger-export.js --bundle <bundle.json> --vkey <vkey | @file> [--origin <origin>] [--checkpoint <file>]…
+//        [--witness-key <vkey | @file>]… [--quorum <n>]
 //
 // The export (GET /audit/export?format=ndjson, from position 1) holds one entry's bytes per line. The verifier:
 //  - refuses an export that does not start at genesis (position 1, previous hash 64 zeros), and checks that positions
@@ -14,9 +16,14 @@
 //    being its event's;
 //  - recomputes the RFC 6962 Merkle tree of the lines (leaf = SHA-256(0x00 || line), node = SHA-256(0x01 || l || r));
 //  - opens every checkpoint given (a C2SP signed note: origin, size, base64 root) with the configured key only, and
-//    requires the recomputed root at its size; a checkpoint larger than the export names the entries it lacks.
+//    requires the recomputed root at its size; a checkpoint larger than the export names the entries it lacks;
+//  - with --quorum n, requires of every checkpoint n valid cosignatures (c2sp.org/tlog-cosignature) of the witness keys
+//    given (--witness-key), and names a checkpoint that lacks them;
+//  - says when the checkpoints prove the log lied (`misbehaviour`): two of one size with different roots (a split
+//    view), or one the export contradicts while a larger one matches it (no one history has both).
 // With --bundle it verifies a deployment's bundle (GET /audit/deployments/:id/bundle) without the rest of the ledger:
-// its checkpoint with the configured key, and each entry's bytes, deployment and inclusion proof against that root.
+// its checkpoint with the configured key (and witnesses), and each entry's bytes, deployment and inclusion proof
+// against that root.
 // It names the first position it cannot vouch for. Exit 0 = nothing contradicts the checkpoints (`signedUpTo` says
 // how far they vouch; with --all-signed every entry must be covered), 1 = broken (firstBroken), 2 = usage.
 'use strict';
@@ -32,14 +39,14 @@ const GENESIS = '0'.repeat(64);
 
 function usage(message) {
   if (message) console.error(message);
-  console.error('usage: verify-ledger-export.js <export.ndjson> --vkey <vkey | @file> [--origin <origin>] [--checkpoint <file>]… [--checkpoints <dir>] [--digest <position>:<hash>] [--all-signed] [--threads <n>]');
-  console.error('       verify-ledger-export.js --bundle <bundle.json> --vkey <vkey | @file> [--origin <origin>] [--checkpoint <file>]… [--checkpoints <dir>]');
+  console.error('usage: verify-ledger-export.js <export.ndjson> --vkey <vkey | @file> [--origin <origin>] [--checkpoint <file>]… [--checkpoints <dir>] [--digest <position>:<hash>] [--all-signed] [--threads <n>] [--witness-key <vkey | @file>]… [--quorum <n>]');
+  console.error('       verify-ledger-export.js --bundle <bundle.json> --vkey <vkey | @file> [--origin <origin>] [--checkpoint <file>]… [--checkpoints <dir>] [--witness-key <vkey | @file>]… [--quorum <n>]');
   process.exit(2);
 }
 
 function options(argv) {
   // threads that hash the entries beside the one that walks the chain and the tree
-  const o = { file: undefined, bundle: undefined, vkey: undefined, origin: undefined, checkpoints: [], digest: undefined, allSigned: false, threads: Math.max(1, Math.min(3, availableParallelism() - 1)), chunkBytes: 8 << 20 };
+  const o = { file: undefined, bundle: undefined, vkey: undefined, origin: undefined, checkpoints: [], digest: undefined, allSigned: false, threads: Math.max(1, Math.min(3, availableParallelism() - 1)), chunkBytes: 8 << 20, witnessKeys: [], quorum: 0 };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = () => (i + 1 < argv.length ? argv[++i] : usage(`${arg} needs a value`));
@@ -52,6 +59,11 @@ function options(argv) {
       for (const name of readdirSync(dir).sort()) if (statSync(join(dir, name)).isFile()) o.checkpoints.push(join(dir, name));
     } else if (arg === '--digest') o.digest = value();
     else if (arg === '--all-signed') o.allSigned = true;
+    else if (arg === '--witness-key') o.witnessKeys.push(value());
+    else if (arg === '--quorum') {
+      o.quorum = Number(value());
+      if (!Number.isInteger(o.quorum) || o.quorum < 0) usage('--quorum is a whole number of witnesses');
+    }
     else if (arg === '--chunk-bytes') o.chunkBytes = Math.max(1, Number(value()) | 0); // how much is read at a time (tests)
     else if (arg === '--threads') {
       o.threads = Number(value());
@@ -63,6 +75,7 @@ function options(argv) {
   if (!o.file === !o.bundle) usage(o.file ? 'give an export or --bundle, not both' : undefined);
   if (o.bundle && !o.vkey) usage("a bundle's checkpoint is verified only with a key you configure: give --vkey");
   if (o.checkpoints.length > 0 && !o.vkey) usage('checkpoints are verified only with a key you configure: give --vkey');
+  if (o.quorum > o.witnessKeys.length) usage(`a quorum of ${o.quorum} cannot be met by the ${o.witnessKeys.length} witness keys given (--witness-key)`);
   return o;
 }
 
@@ -75,33 +88,48 @@ function strictBase64(text) {
   return bytes.toString('base64') === text ? bytes : undefined;
 }
 
-// <name>+<8 hex key ID>+<base64(0x01 || 32-byte Ed25519 public key)>; the key ID must be the one the key gives
-function parseVkey(text) {
+// <name>+<8 hex key ID>+<base64(type || 32-byte Ed25519 public key)>; the key ID must be the one the key gives. The
+// type is 0x01 for the log's key (it signs the checkpoint's text), 0x04 for a witness's (cosignature/v1)
+function parseVkey(text, type = 0x01) {
   const [name, hexId, ...rest] = text.trim().split('+');
   const bytes = strictBase64(rest.join('+')); // base64 has plus signs of its own
-  if (!name || !/^[0-9a-f]{8}$/.test(hexId || '') || !bytes || bytes.length !== 33 || bytes[0] !== 0x01) throw new Error(`not an Ed25519 verifier key: ${text.trim()}`);
+  if (!name || !/^[0-9a-f]{8}$/.test(hexId || '') || !bytes || bytes.length !== 33 || bytes[0] !== type) throw new Error(`not an Ed25519 ${type === 0x04 ? 'cosignature/v1 (witness) ' : ''}verifier key: ${text.trim()}`);
   const publicKey = bytes.subarray(1);
-  const id = crypto.createHash('sha256').update(name, 'utf8').update(Buffer.from([0x0a, 0x01])).update(publicKey).digest().subarray(0, 4);
+  const id = crypto.createHash('sha256').update(name, 'utf8').update(Buffer.from([0x0a, type])).update(publicKey).digest().subarray(0, 4);
   if (id.toString('hex') !== hexId) throw new Error(`the verifier key's ID ${hexId} is not the one its name and key give (${id.toString('hex')})`);
   const key = crypto.createPublicKey({ key: Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), publicKey]), format: 'der', type: 'spki' });
   return { name, id, verify: (message, signature) => crypto.verify(null, message, key, signature) };
 }
 
 // A signed note: text (ending in a newline), a blank line, signature lines "— <name> <base64(key ID || signature)>".
-// The checkpoint is what the configured key signed: origin, size, root, extension lines.
-function openCheckpoint(note, vkey, origin) {
+// The checkpoint is what the configured key signed: origin, size, root, extension lines. A witness's cosignature is
+// key ID || 8-byte big-endian timestamp || the Ed25519 signature of "cosignature/v1\ntime <timestamp>\n" || text.
+function openCheckpoint(note, vkey, origin, witnesses = { keys: [], quorum: 0 }) {
   const split = note.lastIndexOf('\n\n');
   if (split < 0 || !note.endsWith('\n')) return { reason: 'not a signed note (no blank line before its signatures, or no final newline)' };
   const text = note.slice(0, split + 1);
-  const signed = note
+  const lines = note
     .slice(split + 2, -1)
     .split('\n')
-    .some((line) => {
+    .map((line) => {
       const match = /^\u2014 (\S+) (\S+)$/.exec(line);
       const bytes = match && strictBase64(match[2]);
-      return bytes && match[1] === vkey.name && bytes.length === 68 && bytes.subarray(0, 4).equals(vkey.id) && vkey.verify(Buffer.from(text, 'utf8'), bytes.subarray(4));
+      return bytes && bytes.length >= 4 ? { name: match[1], id: bytes.subarray(0, 4), signature: bytes.subarray(4) } : {};
     });
+  const by = (key) => lines.filter((l) => l.name === key.name && l.id.equals(key.id));
+  const signed = by(vkey).some((l) => l.signature.length === 64 && vkey.verify(Buffer.from(text, 'utf8'), l.signature));
   if (!signed) return { reason: `not signed by the configured key ${vkey.name}+${vkey.id.toString('hex')}` };
+  const cosigners = [];
+  for (const witness of witnesses.keys) {
+    const line = by(witness)[0];
+    if (!line) continue;
+    const time = line.signature.length === 72 ? line.signature.readBigUInt64BE(0) : undefined;
+    if (time === undefined || !witness.verify(Buffer.from(`cosignature/v1\ntime ${time}\n${text}`, 'utf8'), line.signature.subarray(8))) return { reason: `cosigned by witness ${witness.name}+${witness.id.toString('hex')} with a cosignature that does not verify` };
+    cosigners.push(witness.name);
+  }
+  if (cosigners.length < witnesses.quorum) {
+    return { reason: `cosigned by ${cosigners.length} of the ${witnesses.keys.length} witnesses given (${cosigners.join(', ') || 'none'}), fewer than the quorum of ${witnesses.quorum}` };
+  }
   const [originLine, sizeLine, rootLine] = text.split('\n');
   const root = rootLine === undefined ? undefined : strictBase64(rootLine);
   if (originLine !== origin) return { reason: `of origin "${originLine}", not "${origin}"` };
@@ -111,7 +139,7 @@ function openCheckpoint(note, vkey, origin) {
 }
 
 // checkpoint files: a signed note each, or the JSON of GET /audit/checkpoints ({checkpoints: [{note}]})
-function readCheckpoints(files, vkey, origin) {
+function readCheckpoints(files, vkey, origin, witnesses) {
   const notes = [];
   for (const file of files) {
     const content = readFileSync(file, 'utf8');
@@ -120,11 +148,14 @@ function readCheckpoints(files, vkey, origin) {
   }
   const bySize = new Map();
   for (const { source, note } of notes) {
-    const opened = openCheckpoint(note, vkey, origin);
+    const opened = openCheckpoint(note, vkey, origin, witnesses);
     if (!opened.checkpoint) return { refused: { checkpoint: source, reason: `the checkpoint ${opened.reason}` } };
     const { size, root } = opened.checkpoint;
     const other = bySize.get(size);
-    if (other && !other.root.equals(root)) return { refused: { checkpoint: source, reason: `split view: the log signed two roots for tree size ${size} (${other.source} and ${source}), proof that it lied to someone` } };
+    if (other && !other.root.equals(root)) {
+      const reason = `split view: the log signed two roots for tree size ${size} (${other.source} and ${source}), proof that it lied to someone`;
+      return { refused: { checkpoint: source, reason }, misbehaviour: { proof: 'split view', checkpoints: [other.source, source], reason: `proof of misbehaviour: ${reason}` } };
+    }
     bySize.set(size, { size, root, source });
   }
   return { checkpoints: [...bySize.values()].sort((a, b) => a.size - b.size) };
@@ -287,17 +318,20 @@ function leafHashes(buffer, bounds) {
 
 async function verify(o) {
   let vkey;
+  const witnesses = { keys: [], quorum: o.quorum };
+  const keyText = (text) => (text.startsWith('@') ? readFileSync(text.slice(1), 'utf8') : text);
   try {
-    vkey = o.vkey && parseVkey(o.vkey.startsWith('@') ? readFileSync(o.vkey.slice(1), 'utf8') : o.vkey);
+    vkey = o.vkey && parseVkey(keyText(o.vkey));
+    witnesses.keys = o.witnessKeys.map((text) => parseVkey(keyText(text), 0x04));
   } catch (error) {
     usage(error.message);
   }
   const digest = o.digest ? /^(\d+):([0-9a-f]{64})$/.exec(o.digest) : null;
   if (o.digest && !digest) usage('the digest must be <position>:<64 hex digits>');
   const origin = o.origin || (vkey && vkey.name);
-  const read = vkey ? readCheckpoints(o.checkpoints, vkey, origin) : { checkpoints: [] };
-  if (read.refused) return { intact: false, checked: 0, refused: read.refused };
-  if (o.bundle) return verifyBundle(o.bundle, vkey, origin, read.checkpoints);
+  const read = vkey ? readCheckpoints(o.checkpoints, vkey, origin, witnesses) : { checkpoints: [] };
+  if (read.refused) return { intact: false, checked: 0, refused: read.refused, ...(read.misbehaviour ? { misbehaviour: read.misbehaviour } : {}) };
+  if (o.bundle) return verifyBundle(o.bundle, vkey, origin, witnesses, read.checkpoints);
   const checkpoints = read.checkpoints;
   let next = 0; // the next checkpoint to reach
 
@@ -308,6 +342,9 @@ async function verify(o) {
   let digestSeen = false;
   const digestHash = digest && Buffer.from(digest[2], 'hex');
   const broken = (position, reason) => ({ intact: false, checked: tree.size, signedUpTo, firstBroken: { position, line: position, reason } });
+  // The first checkpoint the export contradicts. The walk goes on past it: a larger checkpoint that the export
+  // matches would prove that the log signed two trees no one history has.
+  let contradicted;
 
   const entry = (buffer, start, end, leafOfLine) => {
     const expected = previous.position + 1;
@@ -358,10 +395,14 @@ async function verify(o) {
     tree.push(leaf);
     while (next < checkpoints.length && checkpoints[next].size === tree.size) {
       const checkpoint = checkpoints[next++];
-      if (!tree.root().equals(checkpoint.root)) {
-        return broken(signedUpTo + 1, `the entries from position ${signedUpTo + 1} to ${checkpoint.size} are not those the checkpoint of size ${checkpoint.size} signed (${checkpoint.source})`);
-      }
-      signedUpTo = checkpoint.size;
+      const matches = tree.root().equals(checkpoint.root);
+      if (!matches && !contradicted) {
+        contradicted = { checkpoint, result: broken(signedUpTo + 1, `the entries from position ${signedUpTo + 1} to ${checkpoint.size} are not those the checkpoint of size ${checkpoint.size} signed (${checkpoint.source})`) };
+      } else if (matches && contradicted) {
+        const [a, b] = [contradicted.checkpoint, checkpoint];
+        const reason = `proof of misbehaviour: the log signed the checkpoint of size ${a.size} (${a.source}) and the one of size ${b.size} (${b.source}), which no one history has: the export's first ${b.size} entries have the root of the one, their first ${a.size} not the root of the other`;
+        return { ...contradicted.result, misbehaviour: { proof: 'inconsistent checkpoints', checkpoints: [a.source, b.source], reason } };
+      } else if (!contradicted) signedUpTo = checkpoint.size;
     }
     if (digest && position === Number(digest[1])) {
       if (!hash.equals(digestHash)) return broken(position, `position ${position} has another hash than the digest`);
@@ -371,8 +412,12 @@ async function verify(o) {
     return undefined;
   };
 
-  const failure = await eachLine(o.file, entry, o.threads, o.chunkBytes);
+  const failure = await eachLine(o.file, (...line) => {
+    const brokenHere = entry(...line);
+    return brokenHere && (brokenHere.misbehaviour || !contradicted ? brokenHere : contradicted.result);
+  }, o.threads, o.chunkBytes);
   if (failure) return failure;
+  if (contradicted) return contradicted.result;
   if (next < checkpoints.length) {
     const beyond = checkpoints[checkpoints.length - 1];
     return broken(previous.position + 1, `the export ends at position ${previous.position}, but the checkpoint of size ${beyond.size} signed entries up to ${beyond.size} (${beyond.source})`);
@@ -448,7 +493,7 @@ function bundleEntryProblem(item, bundle, checkpoint) {
 // A deployment's bundle (docs/ledger.md, "Deployment bundles"): one checkpoint, opened with the configured key and
 // origin only, and every entry in it. A bundle cannot show that no entry of the deployment was left out: only a full
 // export can.
-function verifyBundle(file, vkey, origin, held) {
+function verifyBundle(file, vkey, origin, witnesses, held) {
   let bundle;
   try {
     bundle = JSON.parse(readFileSync(file, 'utf8'));
@@ -461,13 +506,14 @@ function verifyBundle(file, vkey, origin, held) {
   if (!bundle || bundle.format !== BUNDLE_FORMAT) return broken(null, 0, `not a deployment bundle of format ${BUNDLE_FORMAT}`);
   if (typeof bundle.deploymentId !== 'string' || entries.length === 0) return broken(first, 0, 'the bundle names no deployment, or holds no entry');
   if (bundle.origin !== origin) return broken(first, 0, `the bundle is of origin "${bundle.origin}", not "${origin}"`);
-  const opened = typeof bundle.checkpoint === 'string' ? openCheckpoint(bundle.checkpoint, vkey, origin) : { reason: 'is missing' };
+  const opened = typeof bundle.checkpoint === 'string' ? openCheckpoint(bundle.checkpoint, vkey, origin, witnesses) : { reason: 'is missing' };
   if (!opened.checkpoint) return broken(first, 0, `the bundle's checkpoint ${opened.reason}`);
   const checkpoint = opened.checkpoint;
   if (bundle.treeSize !== checkpoint.size) return broken(first, 0, `the bundle says tree size ${bundle.treeSize}, its checkpoint ${checkpoint.size}`);
   const same = held.find((c) => c.size === checkpoint.size);
   if (same && !same.root.equals(checkpoint.root)) {
-    return broken(first, 0, `split view: the log signed two roots for tree size ${checkpoint.size} (the bundle's and ${same.source}), proof that it lied to someone`);
+    const reason = `split view: the log signed two roots for tree size ${checkpoint.size} (the bundle's and ${same.source}), proof that it lied to someone`;
+    return { ...broken(first, 0, reason), misbehaviour: { proof: 'split view', checkpoints: [file, same.source], reason: `proof of misbehaviour: ${reason}` } };
   }
   let previous = 0;
   for (const [checked, item] of entries.entries()) {

@@ -25,3 +25,13 @@ export const periodFromBeforeTo: BodyRule<SatisfactionResponseBody> = ({ period 
   !period || Date.parse(period.from) < Date.parse(period.to) ? null : 'period.from must be before period.to';
 
 export const revokeApiKeyBody = objectOf({ reason: text() });
+
+/**
+ * The checkpoints an auditor holds (signed notes collected from the checkpoint topic, a directory or a witness), to
+ * verify the ledger against from genesis; `digest` as GET /audit/digest gave it, to also prove the ledger up to it.
+ */
+export const verifyLedgerBody = objectOf({
+  checkpoints: Type.Array(stringOf({ minLength: 1, maxLength: 65_536 }), { minItems: 1, maxItems: 10_000, description: 'signed checkpoint notes, as the log published them' }),
+  digest: Type.Optional(stringOf({ pattern: '^[0-9]{1,18}:[0-9a-f]{64}$', description: '`<position>:<hash>` from GET /audit/digest, kept earlier' })),
+});
+export type VerifyLedgerBody = Static<typeof verifyLedgerBody>;

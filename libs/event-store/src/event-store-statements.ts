@@ -102,6 +102,8 @@ export const eventStoreStatements = (schema: string, namedStatements: boolean) =
     streamWithoutEvents: planned(`
       SELECT s.stream_id, s.version FROM "${schema}".streams s
       WHERE s.stream_id = $1 AND NOT EXISTS (SELECT 1 FROM "${schema}".events e WHERE e.stream_id = s.stream_id)`),
+    /** Which of the given event ids the store holds. */
+    recordedIds: planned(`SELECT event_id::text AS event_id FROM "${schema}".events WHERE event_id = ANY($1::uuid[])`),
     /** The first stream (by id) whose events are all gone. */
     firstStreamWithoutEvents: planned(`
       SELECT s.stream_id, s.version FROM "${schema}".streams s

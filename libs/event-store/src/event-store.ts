@@ -16,6 +16,8 @@ import {
   type RecordedEvent,
 } from './types';
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 interface HeadRow {
   version: number | null;
   stream_type: string | null;
@@ -191,6 +193,14 @@ export class EventStore {
 
   async saveCheckpoint(client: SqlClient, name: string, checkpoint: Checkpoint): Promise<void> {
     await client.query({ ...this.sql.saveCheckpoint, values: [name, checkpoint.transactionId, checkpoint.position] });
+  }
+
+  /** Which of the given ids name events of this store (ids that are not uuids name none). */
+  async recordedIds(ids: readonly string[], client: SqlClient = this.db): Promise<Set<string>> {
+    const uuids = ids.filter((id) => UUID.test(id)).map((id) => id.toLowerCase());
+    if (uuids.length === 0) return new Set();
+    const { rows } = await client.query<{ event_id: string }>({ ...this.sql.recordedIds, values: [uuids] });
+    return new Set(rows.map((row) => row.event_id));
   }
 
   /** Recomputes one stream's hash chain from GENESIS_HASH and names the first event that does not fit. */

@@ -4,3 +4,4 @@ export * from './event-store';
 export * from './canonical-json';
 export * from './migrations';
 export * from './read-models';
+export * from './event-export';

@@ -19,3 +19,5 @@ export * from './schema-pipes';
 export * from './due-timers';
 export * from './api-keys';
 export * from './query-periods';
+export * from './streaming';
+export * from './event-store.slice';

@@ -8,6 +8,7 @@ import { apiKeyMigrations, apiKeysConsumer } from './api-keys';
 import { againstTheContract, consumerOptionsOf, type ConsumerSpec } from './consumer-spec';
 import { dueTimerMigrations, startDueTimers, type RunningDueTimers } from './due-timers';
 import type { ServiceRuntime } from './runtime';
+import { eventStoreSlice } from './event-store.slice';
 import { consumersOf, timersOf, type Slice } from './slice';
 
 const measure = (consumer: string, outcome: ConsumerOutcome) => {
@@ -114,11 +115,11 @@ export class ServiceHost implements OnModuleInit, OnApplicationBootstrap, OnAppl
  * runs their migrations, consumers and timers.
  *
  * @param slices builds the slices on the service's event store and the process's runtime (its clock); collaborators two
- *   slices share are made once there
+ *   slices share are made once there. Every service also gets `eventStoreSlice`: its event store verified and exported.
  */
 export function serviceModule(module: Type, service: ServiceName, runtime: ServiceRuntime, slices: (store: EventStore, runtime: ServiceRuntime) => readonly Slice[], options: HostOptions = {}): DynamicModule {
   const store = ServiceHost.storeFor(service, runtime);
-  const parts = slices(store, runtime);
+  const parts = [...slices(store, runtime), eventStoreSlice(service, store)];
   return {
     module,
     controllers: parts.flatMap((s) => s.doors ?? []),

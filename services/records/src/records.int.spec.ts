@@ -467,10 +467,11 @@ describe('a scripted set of deployments', () => {
       const earlier = await unary('GetDeploymentBundle', { deploymentId: id.a, treeSize: bundle.treeSize });
       expect(earlier).toEqual(bundle);
 
-      const first = (await api('GET', '/audit/checkpoints?limit=1', 'auditor')).body.checkpoints[0] as { treeSize: number; note: string };
-      const consistency = await unary('GetConsistencyProof', { from: first.treeSize, to: bundle.treeSize });
-      const rest = (await api('GET', `/audit/proofs/consistency?from=${first.treeSize}&to=${bundle.treeSize}`, 'auditor')).body;
-      expect(consistency).toEqual({ from: rest.from, to: rest.to, hashes: rest.hashes, fromCheckpoint: rest.checkpoints.from, toCheckpoint: rest.checkpoints.to });
+      const from = Math.ceil((bundle.treeSize as number) / 3);
+      const consistency = await unary('GetConsistencyProof', { from, to: bundle.treeSize });
+      const rest = (await api('GET', `/audit/proofs/consistency?from=${from}&to=${bundle.treeSize}`, 'auditor')).body;
+      expect(rest.hashes.length).toBeGreaterThan(0);
+      expect(consistency).toEqual({ from, to: bundle.treeSize, hashes: rest.hashes, ...(rest.checkpoints.from ? { fromCheckpoint: rest.checkpoints.from } : {}), toCheckpoint: rest.checkpoints.to });
 
       const history = await unary('GetDeploymentHistory', { deploymentId: id.a });
       expect(history.integrity).toMatchObject({ verified: true, checkpointTreeSize: expect.any(Number), checkpointMadeAt: expect.any(String) });

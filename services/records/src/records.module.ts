@@ -9,6 +9,7 @@ import { kpisSlice } from './kpis';
 import { LedgerLog, ledgerLogPolicyFromEnv, ledgerSlice, type LedgerLogPolicy } from './ledger';
 import { recordingSlice } from './recording';
 import { satisfactionSlice } from './satisfaction';
+import { sourcesSlice } from './sources';
 
 export interface RecordsOptions {
   /** the ledger's origin, key and checkpoints; default: from the environment (GANTRY_LEDGER_*) */
@@ -18,7 +19,7 @@ export interface RecordsOptions {
 /** The ledger first: every projection is derived from it alone (its tables are migrated in this order). */
 export const recordsSlices = (store: EventStore, runtime: ServiceRuntime, options: RecordsOptions = {}): Slice[] => {
   const log = new LedgerLog(store.schema, options.ledger ?? ledgerLogPolicyFromEnv(process.env, runtime.config));
-  return [ledgerSlice(log, runtime), deploymentRecordsSlice, incidentsSlice, findingsSlice, satisfactionSlice, recordingSlice(store, log), kpisSlice, apiKeysSlice];
+  return [ledgerSlice(log, runtime), deploymentRecordsSlice, incidentsSlice, findingsSlice, satisfactionSlice, recordingSlice(store, log), kpisSlice, apiKeysSlice, sourcesSlice];
 };
 
 /** Records: the verifiable ledger, deployment records, audit queries, findings, satisfaction, KPIs and feedback (step 8). */

@@ -60,13 +60,14 @@ export interface FollowedLog {
 export type WitnessAnswer =
   | { readonly status: 200; readonly cosignature: string; readonly origin: string; readonly latest: CosignedCheckpoint }
   | { readonly status: 400 | 403 | 404; readonly reason: string }
-  | { readonly status: 409; readonly reason: string; readonly latestSize: number }
-  | { readonly status: 422; readonly reason: string; readonly splitView?: SplitView };
+  | { readonly status: 409; readonly reason: string; readonly latestSize: number; readonly splitView?: SplitView }
+  | { readonly status: 422; readonly reason: string };
 
 /**
  * The witness's answer to an add-checkpoint request, in the order c2sp.org/tlog-witness gives: an unknown origin is
  * 404, a missing or bad log signature 403, an old size past the checkpoint 400, an old size other than the latest
- * cosigned one 409 (with that size), a checkpoint not shown consistent 422 (a split view carries its evidence).
+ * cosigned one 409 (with that size), the latest cosigned size with another root 409 too (a split view: the answer
+ * carries its evidence), a checkpoint not shown consistent 422.
  */
 export function addCheckpoint(
   request: AddCheckpointRequest,
@@ -90,8 +91,9 @@ export function addCheckpoint(
   if (size === 0 && !sameHash(root, EMPTY_TREE_ROOT)) return { status: 422, reason: 'a checkpoint of size 0 must have the root of the empty tree' };
   if (latest && latest.size === size && !sameHash(latest.root, root)) {
     return {
-      status: 422,
+      status: 409,
       reason: `the log signed two checkpoints of ${size} entries with different roots: proof that it shows different histories`,
+      latestSize,
       splitView: { origin, size, notes: [latest.note, request.checkpoint] },
     };
   }

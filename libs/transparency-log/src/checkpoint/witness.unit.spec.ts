@@ -71,14 +71,14 @@ describe('a witness (c2sp.org/tlog-witness add-checkpoint)', () => {
     expect(state.get(ORIGIN)?.size).toBe(50);
   });
 
-  it('answers two checkpoints of one size with different roots with 422 and the evidence', () => {
+  it('answers two checkpoints of one size with different roots with 409 (as the spec says), its size and the evidence', () => {
     const { submit } = witnessOf();
     const honest = noteAt(50);
     submit({ oldSize: 0, proof: [], checkpoint: honest });
     const other = new MerkleTree();
     for (let i = 0; i < 50; i++) other.appendEntry(Buffer.from(`other ${i}`));
     const split = noteAt(50, other);
-    expect(submit({ oldSize: 50, proof: [], checkpoint: split })).toMatchObject({ status: 422, splitView: { origin: ORIGIN, size: 50, notes: [honest, split] } });
+    expect(submit({ oldSize: 50, proof: [], checkpoint: split })).toMatchObject({ status: 409, latestSize: 50, splitView: { origin: ORIGIN, size: 50, notes: [honest, split] } });
   });
 
   it('refuses a proof from the empty tree, and a size-0 checkpoint without the empty root (422)', () => {

@@ -1,4 +1,5 @@
 export { appendToLedger, readDeploymentEntries } from './ledger';
+export { ledgerMigrations } from './ledger';
 export type { LedgerEntry } from './ledger-entry';
 export { ledgerPages } from './ledger-export';
 export { integrityOf, type LedgerIntegrity } from './ledger-integrity';

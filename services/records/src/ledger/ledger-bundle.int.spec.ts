@@ -1,6 +1,5 @@
 import { Database, migrate } from '@gantry/event-store';
 import type { CloudEvent } from '@gantry/messaging';
-import { testClock } from '@gantry/platform';
 import { createTestDatabase, type TestDatabase } from '@gantry/testing';
 import { generateKeyPair, parseSigningKey, signCheckpoint } from '@gantry/transparency-log';
 import { spawnSync } from 'node:child_process';
@@ -10,10 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { appendToLedger, ledgerMigrations } from './ledger';
 import { bundleOfDeployment, DEPLOYMENT_BUNDLE_FORMAT, type DeploymentBundle } from './ledger-bundle';
-import { LedgerCheckpointer } from './ledger-checkpointer';
+import type { LedgerCheckpointer } from './ledger-checkpointer';
 import { latestCheckpoint } from './ledger-checkpoints';
 import { LedgerLog } from './ledger-log';
-import { asSuperuser, rewriteAndRecompute } from './test-fixtures';
+import { asSuperuser, rewriteAndRecompute, startCheckpointer } from './test-fixtures';
 
 /**
  * A deployment's bundle, as GET /audit/deployments/:id/bundle answers it, verified by the offline verifier
@@ -47,8 +46,10 @@ const event = (n: number): CloudEvent =>
 
 const append = (n: number) => db.transaction((tx) => appendToLedger(tx, schema, 'gantry.planning.v1', event(n), new Date('2026-12-01T10:00:00.000Z'), log));
 
+/** `count` entries, and the checkpoints made meanwhile (one every 10 entries). */
 async function ledgerOf(count: number): Promise<void> {
   for (let n = 1; n <= count; n++) await append(n);
+  await checkpointer.settled();
 }
 
 async function bundle(deploymentId: string, treeSize?: number): Promise<DeploymentBundle> {
@@ -75,10 +76,11 @@ beforeEach(async () => {
   writeFileSync(join(dir, 'key'), key.signingKey);
   vkey = key.verifierKey;
   log = new LedgerLog(schema, { origin, keyFile: join(dir, 'key'), checkpointEveryEntries: 10, checkpointEverySeconds: 0 });
-  checkpointer = new LedgerCheckpointer(db, log, testClock('2026-12-01T11:00:00.000Z'));
+  checkpointer = startCheckpointer(db, log, new Date('2026-12-01T11:00:00.000Z'));
 });
 
 afterEach(async () => {
+  await checkpointer.onApplicationShutdown();
   await db.close();
   await database.drop();
   rmSync(dir, { recursive: true, force: true });
@@ -108,6 +110,7 @@ it('refuses what the tree does not have: an unknown deployment (404), a size no 
   expect(await bundleOfDeployment(db, log, checkpointer, 'd-1', 99)).toEqual({ ok: false, problem: 'invalid', reason: 'the tree has 25 entries, fewer than the size 99 asked for' });
   const late = { ...event(26), data: { deploymentId: 'late' } } as CloudEvent;
   await db.transaction((tx) => appendToLedger(tx, schema, 'gantry.planning.v1', late, new Date('2026-12-01T10:00:00.000Z'), log));
+  await checkpointer.settled();
   expect(await bundleOfDeployment(db, log, checkpointer, 'late', 10)).toEqual({ ok: false, problem: 'not-found', reason: 'the ledger has no entry of deployment late in its first 10 entries' });
 });
 

@@ -5,7 +5,8 @@ import { entryText } from './ledger-entry';
 import type { LedgerLog } from './ledger-log';
 import type { ProvenEntry } from './ledger-proofs';
 import { LEDGER_COLUMNS, toLedgerEntry, type LedgerRow } from './ledger-rows';
-import { inclusionProofs, readTreeHead, type TreeAnswer } from './ledger-tree';
+import { inclusionProofs, type TreeAnswer } from './ledger-tree';
+import { readLedgerHead } from './ledger-verification';
 
 /** What a bundle says it is, so that a verifier refuses a document it does not know how to read. */
 export const DEPLOYMENT_BUNDLE_FORMAT = 'gantry.deployment-bundle.v1';
@@ -42,7 +43,7 @@ async function checkpointFor(client: SqlClient, log: LedgerLog, checkpointer: Le
   if (asked !== undefined) {
     const checkpoint = await checkpointOfSize(client, log.schema, asked);
     if (checkpoint) return { ok: true, value: checkpoint };
-    const size = (await readTreeHead(client, log.schema)).size;
+    const size = (await readLedgerHead(client, log.schema)).position;
     if (asked > size) return { ok: false, problem: 'invalid', reason: `the tree has ${size} entries, fewer than the size ${asked} asked for` };
     return { ok: false, problem: 'not-found', reason: `no checkpoint was made at tree size ${asked}: a bundle is proved against a signed checkpoint (GET /audit/checkpoints lists them)` };
   }

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { Migration, SqlClient } from '@gantry/event-store';
 import { signCheckpoint, verifyCheckpoint, verifyConsistency, type CompactRange, type Hash } from '@gantry/transparency-log';
+import { ledgerCosignatureMigrations, servedNoteSql } from './ledger-cosignatures';
 import type { LedgerLog } from './ledger-log';
 import { consistencyHashes } from './ledger-tree';
 
@@ -18,13 +19,14 @@ export const ledgerCheckpointMigrations: Migration[] = [
       CREATE TRIGGER ledger_checkpoints_no_truncate BEFORE TRUNCATE ON ${schema}.ledger_checkpoints FOR EACH STATEMENT EXECUTE FUNCTION ${schema}.ledger_is_append_only();
     `,
   },
+  ...ledgerCosignatureMigrations,
 ];
 
 export interface StoredCheckpoint {
   treeSize: number;
   root: Buffer;
   madeAt: string;
-  /** the signed note, as served and as an auditor keeps it */
+  /** the signed note as served and as an auditor keeps it: the log's signature, then the witnesses' cosignatures */
   note: string;
 }
 
@@ -37,22 +39,24 @@ interface CheckpointRow {
 
 const toCheckpoint = (row: CheckpointRow): StoredCheckpoint => ({ treeSize: Number(row.tree_size), root: row.root, madeAt: new Date(row.made_at).toISOString(), note: row.note });
 
-const COLUMNS = 'tree_size, root, made_at, note';
+/** A checkpoint as every door serves it (the one source of a served note): with its witnesses' cosignatures. */
+const SERVED = (schema: string) => `SELECT c.tree_size, c.root, c.made_at, ${servedNoteSql(schema, 'c')} AS note FROM ${schema}.ledger_checkpoints c`;
 
+/** The latest checkpoint as served: what GET /audit/checkpoint answers and what reports carry. */
 export async function latestCheckpoint(client: SqlClient, schema: string): Promise<StoredCheckpoint | undefined> {
-  const row = (await client.query<CheckpointRow>(`SELECT ${COLUMNS} FROM ${schema}.ledger_checkpoints ORDER BY tree_size DESC LIMIT 1`)).rows[0];
+  const row = (await client.query<CheckpointRow>(`${SERVED(schema)} ORDER BY c.tree_size DESC LIMIT 1`)).rows[0];
   return row && toCheckpoint(row);
 }
 
 export async function checkpointOfSize(client: SqlClient, schema: string, size: number): Promise<StoredCheckpoint | undefined> {
-  const row = (await client.query<CheckpointRow>(`SELECT ${COLUMNS} FROM ${schema}.ledger_checkpoints WHERE tree_size = $1`, [size])).rows[0];
+  const row = (await client.query<CheckpointRow>(`${SERVED(schema)} WHERE c.tree_size = $1`, [size])).rows[0];
   return row && toCheckpoint(row);
 }
 
 /** Checkpoints by size, after `after`, at most `limit`, smallest first. */
 export async function checkpointsAfter(client: SqlClient, schema: string, after: number, limit: number, upTo?: number): Promise<StoredCheckpoint[]> {
   const rows = await client.query<CheckpointRow>(
-    `SELECT ${COLUMNS} FROM ${schema}.ledger_checkpoints WHERE tree_size > $1 AND ($2::bigint IS NULL OR tree_size <= $2) ORDER BY tree_size LIMIT $3`,
+    `${SERVED(schema)} WHERE c.tree_size > $1 AND ($2::bigint IS NULL OR c.tree_size <= $2) ORDER BY c.tree_size LIMIT $3`,
     [after, upTo ?? null, limit],
   );
   return rows.rows.map(toCheckpoint);
@@ -106,9 +110,4 @@ const logger = new Logger('records.ledger');
 export function reportCheckpoint(outcome: CheckpointMade): CheckpointMade {
   if ('refused' in outcome) logger.error(`no checkpoint signed: ${outcome.refused}`);
   return outcome;
-}
-
-/** In the append that brings the tree to a multiple of `checkpointEveryEntries`, a checkpoint of it. */
-export async function checkpointIfDue(tx: SqlClient, log: LedgerLog, tree: CompactRange, now: Date): Promise<void> {
-  if (tree.size % log.policy.checkpointEveryEntries === 0) reportCheckpoint(await makeCheckpoint(tx, log, tree, now));
 }

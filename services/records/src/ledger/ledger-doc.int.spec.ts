@@ -15,7 +15,7 @@ import { hashV1, LEDGER_GENESIS_HASH, leafHashOfText } from './ledger-entry';
 import { LedgerLog } from './ledger-log';
 import { proveConsistency, proveEntry } from './ledger-proofs';
 import { readTreeHead } from './ledger-tree';
-import { asSuperuser, collectCheckpoints, exportLedger } from './test-fixtures';
+import { asSuperuser, collectCheckpoints, exportLedger, startCheckpointer } from './test-fixtures';
 
 /**
  * docs/ledger.md is enough to verify the ledger: its Python programs (another language and style than the product's,
@@ -76,7 +76,10 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'key'), key.signingKey);
   writeFileSync(join(dir, 'vkey'), `${key.verifierKey}\n`);
   log = new LedgerLog(schema, { origin, keyFile: join(dir, 'key'), checkpointEveryEntries: 8, checkpointEverySeconds: 0 });
+  const checkpointer = startCheckpointer(db, log, new Date('2026-12-01T09:00:00.200Z'));
   for (let n = 6; n <= 40; n++) await db.transaction((tx) => appendToLedger(tx, schema, 'gantry.planning.v1', event(n), new Date('2026-12-01T09:00:00.200Z'), log));
+  await checkpointer.settled();
+  await checkpointer.onApplicationShutdown();
   await collectCheckpoints(db, schema, join(dir, 'checkpoints'));
   await exportLedger(db, schema, join(dir, 'ledger.ndjson'));
 }, 60_000);

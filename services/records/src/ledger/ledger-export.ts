@@ -52,23 +52,5 @@ export async function* ledgerPages(client: SqlClient, schema: string, range: { f
   }
 }
 
-/** A stream an export writes to: an HTTP response, or a gRPC server stream. */
-export interface ExportSink {
-  write(chunk: unknown): boolean;
-  once(event: string, listener: () => void): unknown;
-  off(event: string, listener: () => void): unknown;
-}
-
-/**
- * Writes and, when the client is slower than the ledger, waits for it to drain its buffer, so the service never holds
- * more than a page of an export. Rejects when the client goes away (`gone`: 'close' for HTTP, 'cancelled' for gRPC).
- */
-export const writeWhenDrained = (sink: ExportSink, chunk: unknown, gone: 'close' | 'cancelled', isGone: () => boolean): Promise<void> =>
-  new Promise<void>((resolve, reject) => {
-    if (isGone()) return reject(new Error('the client went away'));
-    if (sink.write(chunk)) return resolve();
-    const drained = () => (sink.off(gone, left), resolve());
-    const left = () => (sink.off('drain', drained), reject(new Error('the client went away')));
-    sink.once('drain', drained);
-    sink.once(gone, left);
-  });
+/** The one flow-controlled write of every export (libs/platform), used by the ledger's HTTP and gRPC exports. */
+export { writeWhenDrained, type ExportSink } from '@gantry/platform';

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigurationError, type GantryConfig } from '@gantry/platform';
 import { generateKeyPair, keyNameProblem, readSigningKeyFile, type CheckpointTrust, type SigningKey } from '@gantry/transparency-log';
+import { ledgerWitnessesFromEnv, type LedgerWitness } from './ledger-witnesses';
 
 /**
  * The ledger as a transparency log: the name its checkpoints carry (the origin), the key that signs them, and when
@@ -13,10 +14,12 @@ export interface LedgerLogPolicy {
   origin: string;
   /** the Ed25519 signing key: Go's `PRIVATE+KEY+<origin>+…` text form, or PKCS #8 PEM (`openssl genpkey -algorithm ed25519`) */
   keyFile: string;
-  /** a checkpoint at every tree size that is a multiple of this, made in the append that reaches it */
+  /** a checkpoint at every tree size that is a multiple of this, made once the append that reaches it commits */
   checkpointEveryEntries: number;
   /** and every so many seconds when entries came since the last one (0: only by entries) */
   checkpointEverySeconds: number;
+  /** the witnesses asked to cosign each new checkpoint (none when not given) */
+  witnesses?: readonly LedgerWitness[];
 }
 
 export const DEFAULT_LEDGER_ORIGIN = 'gantry.local/ledger';
@@ -34,10 +37,10 @@ const whole = (env: NodeJS.ProcessEnv, name: string, fallback: number, min: numb
 
 /**
  * From GANTRY_LEDGER_ORIGIN (gantry.local/ledger), GANTRY_LEDGER_KEY_FILE, GANTRY_LEDGER_CHECKPOINT_ENTRIES (1000),
- * GANTRY_LEDGER_CHECKPOINT_SECONDS (10). Without a key file, the embedded default (one process, `standalone`) makes a
- * key in its data directory on its first start, as it makes its development JWT secret; records as its own service
- * refuses to start: its replicas must share one key that the operator keeps, and a key made on the fly would be lost
- * with the container.
+ * GANTRY_LEDGER_CHECKPOINT_SECONDS (10), GANTRY_LEDGER_WITNESSES (none). Without a key file, the embedded default
+ * (one process, `standalone`) makes a key in its data directory on its first start, as it makes its development JWT
+ * secret; records as its own service refuses to start: its replicas must share one key that the operator keeps, and a
+ * key made on the fly would be lost with the container.
  */
 export function ledgerLogPolicyFromEnv(env: NodeJS.ProcessEnv, config: Pick<GantryConfig, 'process' | 'dataDir'>): LedgerLogPolicy {
   const origin = env.GANTRY_LEDGER_ORIGIN || DEFAULT_LEDGER_ORIGIN;
@@ -55,8 +58,14 @@ export function ledgerLogPolicyFromEnv(env: NodeJS.ProcessEnv, config: Pick<Gant
     keyFile: configured ?? generatedKeyFile(config.dataDir, origin),
     checkpointEveryEntries: whole(env, 'GANTRY_LEDGER_CHECKPOINT_ENTRIES', 1000, 1),
     checkpointEverySeconds: whole(env, 'GANTRY_LEDGER_CHECKPOINT_SECONDS', 10, 0),
+    ...witnessesOf(env),
   };
 }
+
+const witnessesOf = (env: NodeJS.ProcessEnv) => {
+  const witnesses = ledgerWitnessesFromEnv(env.GANTRY_LEDGER_WITNESSES);
+  return witnesses.length > 0 ? { witnesses } : {};
+};
 
 function generatedKeyFile(dataDir: string, origin: string): string {
   const file = join(dataDir, GENERATED_KEY_FILE);
@@ -80,6 +89,19 @@ export class LedgerLog {
     });
     // a key that cannot be read stops the service at start (LedgerCheckpointer.onModuleInit), not as an unhandled rejection
     this.loading.catch(() => undefined);
+  }
+
+  /** The tree sizes appends made a checkpoint due at; taken by the checkpointer once they commit. */
+  private due: number[] = [];
+
+  /** An entry was appended at `position` (should its transaction roll back, the checkpoint is of a smaller tree: no harm). */
+  appended(position: number): void {
+    if (position % this.policy.checkpointEveryEntries === 0) this.due.push(position);
+  }
+
+  /** The sizes made due since the last time this was asked. */
+  takeDue(): number[] {
+    return this.due.splice(0);
   }
 
   get origin(): string {

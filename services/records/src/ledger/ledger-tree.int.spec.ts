@@ -7,7 +7,7 @@ import { appendToLedger, ledgerMigrations } from './ledger';
 import { hashV1, LEDGER_GENESIS_HASH } from './ledger-entry';
 import { formatLine, ledgerPages } from './ledger-export';
 import { verifyLedger } from './ledger-verification';
-import { consistencyProof, inclusionProofs, readTreeHead } from './ledger-tree';
+import { consistencyProof, growLedgerTree, inclusionProofs, readTreeHead } from './ledger-tree';
 
 const schema = 'records';
 let database: TestDatabase;
@@ -23,7 +23,11 @@ const event = (n: number, deploymentId = `d-${n % 3}`): CloudEvent => ({
   data: { deploymentId, n },
 });
 
-const append = (n: number) => db.transaction((tx) => appendToLedger(tx, schema, 'gantry.planning.v1', event(n), new Date()));
+/** An entry appended, and the tree grown over it as the checkpointer grows it. */
+const append = async (n: number) => {
+  await db.transaction((tx) => appendToLedger(tx, schema, 'gantry.planning.v1', event(n), new Date()));
+  await db.transaction((tx) => growLedgerTree(tx, schema));
+};
 
 /** The tree an auditor recomputes from an export: each line's bytes are a leaf. */
 async function treeOfExport(): Promise<MerkleTree> {
@@ -117,7 +121,7 @@ it("a stored leaf that is not its entry's, or a head whose tree is not the entri
       await tx.query('SET LOCAL session_replication_role = replica');
       await tx.query(sql);
     });
-  await superuser(`UPDATE ${schema}.ledger_head SET tree_edge = decode(repeat('ab', 32), 'hex')`);
+  await superuser(`UPDATE ${schema}.ledger_tree SET edge = decode(repeat('ab', 32), 'hex')`);
   expect(await verifyLedger(db, schema)).toMatchObject({ intact: false, firstBroken: { position: 8, reason: "the ledger head's tree is not the entries' tree" } });
   await superuser(`UPDATE ${schema}.ledger_nodes SET hash = decode(repeat('cd', 32), 'hex') WHERE level = 0 AND index = 5`);
   expect(await verifyLedger(db, schema)).toMatchObject({ intact: false, checked: 5, firstBroken: { position: 6, reason: "the tree's leaf is not the entry's" } });

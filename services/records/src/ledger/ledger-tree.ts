@@ -19,9 +19,11 @@ import { LEDGER_COLUMNS, toLedgerEntry, type LedgerRow } from './ledger-rows';
 
 /**
  * The RFC 6962 Merkle tree over the ledger: leaf i is entry i + 1's bytes. Each complete subtree's hash is stored
- * once, `ledger_nodes (level, index) → hash`, inserted in the transaction that appends the entry completing it; the
- * head row keeps the compact range (the edge of the tree: the hashes of `subtreesOf(0, size)`), so an append reads
- * nothing else. A proof is planned, its nodes fetched in one query, and assembled (@gantry/transparency-log).
+ * once, `ledger_nodes (level, index) → hash`; the tree's row keeps its size and compact range (the edge of the tree:
+ * the hashes of `subtreesOf(0, size)`). The tree follows the chain rather than being built in each append: the
+ * checkpointer grows it over the entries committed since, under the tree's own lock, and signs the result, so an
+ * append costs what the hash chain costs and waits on no tree. A proof is planned, its nodes fetched in one query, and
+ * assembled (@gantry/transparency-log).
  */
 export const ledgerTreeMigrations: Migration[] = [
   {
@@ -33,45 +35,52 @@ export const ledgerTreeMigrations: Migration[] = [
       ALTER TABLE ${schema}.ledger_head ADD COLUMN tree_size bigint NOT NULL DEFAULT 0, ADD COLUMN tree_edge bytea NOT NULL DEFAULT '\\x';
     `,
   },
+  {
+    // The tree's size and edge move out of the chain's head into a row of their own, so that growing the tree does
+    // not hold the lock every append takes.
+    id: 'records-010-ledger-tree-apart',
+    up: (schema) => `
+      CREATE TABLE ${schema}.ledger_tree (id boolean PRIMARY KEY DEFAULT true CHECK (id), size bigint NOT NULL, edge bytea NOT NULL);
+      INSERT INTO ${schema}.ledger_tree (size, edge) SELECT tree_size, tree_edge FROM ${schema}.ledger_head;
+      ALTER TABLE ${schema}.ledger_head DROP COLUMN tree_size, DROP COLUMN tree_edge;
+    `,
+  },
 ];
 
-/** The ledger head as an append reads it, under its lock: the chain's last link and the tree's edge. */
-export interface LedgerHead {
-  position: number;
-  hash: string;
-  tree: CompactRange;
-}
-
-interface HeadRow {
-  position: string;
-  hash: string;
-  tree_size: string;
-  tree_edge: Buffer;
+interface TreeRow {
+  size: string;
+  edge: Buffer;
 }
 
 export const edgeBytes = (range: CompactRange): Buffer => Buffer.concat(range.hashes());
 
-const rangeOf = (size: number, edge: Buffer): CompactRange => {
+const rangeOf = (row: TreeRow): CompactRange => {
   const hashes: Hash[] = [];
-  for (let at = 0; at < edge.length; at += HASH_SIZE) hashes.push(edge.subarray(at, at + HASH_SIZE));
-  return CompactRange.of(size, hashes);
+  for (let at = 0; at < row.edge.length; at += HASH_SIZE) hashes.push(row.edge.subarray(at, at + HASH_SIZE));
+  return CompactRange.of(Number(row.size), hashes);
 };
 
 /**
- * Locks and reads the head; when the tree is behind the chain (a ledger written before the tree: its first append
- * after the upgrade, or the checkpoint timer at start), first brings it up to the head.
+ * Locks the tree's row and grows the tree over the entries committed after it, up to the chain's head as committed
+ * (or `upTo`, when less), in the caller's transaction: what the checkpointer signs. Appends go on meanwhile; they take
+ * the head's lock, not this.
  */
-export async function lockLedgerHead(tx: SqlClient, schema: string): Promise<LedgerHead> {
-  const row = (await tx.query<HeadRow>(`SELECT position, hash, tree_size, tree_edge FROM ${schema}.ledger_head FOR UPDATE`)).rows[0];
-  const head = { position: Number(row.position), hash: row.hash, tree: rangeOf(Number(row.tree_size), row.tree_edge) };
-  if (head.tree.size < head.position) await growTree(tx, schema, head);
-  return head;
+export async function growLedgerTree(tx: SqlClient, schema: string, upTo = Number.MAX_SAFE_INTEGER): Promise<CompactRange> {
+  const tree = rangeOf((await tx.query<TreeRow>(`SELECT size, edge FROM ${schema}.ledger_tree FOR UPDATE`)).rows[0]!);
+  const head = Math.min(upTo, Number((await tx.query<{ position: string }>(`SELECT position FROM ${schema}.ledger_head`)).rows[0]!.position));
+  if (tree.size >= head) return tree;
+  while (tree.size < head) {
+    const nodes: StoredNode[] = [];
+    for (const leaf of await leavesAfter(tx, schema, tree.size, head)) nodes.push(...tree.append(leaf));
+    await tx.query(insertNodesSql(schema, 1), nodeColumns(nodes));
+  }
+  await tx.query(`UPDATE ${schema}.ledger_tree SET size = $1, edge = $2`, [tree.size, edgeBytes(tree)]);
+  return tree;
 }
 
-/** Reads the head without locking it: the tree's size and root as last committed. */
+/** Reads the tree without locking it: its size and edge as last committed. */
 export async function readTreeHead(client: SqlClient, schema: string): Promise<{ size: number; tree: CompactRange }> {
-  const row = (await client.query<HeadRow>(`SELECT position, hash, tree_size, tree_edge FROM ${schema}.ledger_head`)).rows[0];
-  const tree = rangeOf(Number(row.tree_size), row.tree_edge);
+  const tree = rangeOf((await client.query<TreeRow>(`SELECT size, edge FROM ${schema}.ledger_tree`)).rows[0]!);
   return { size: tree.size, tree };
 }
 
@@ -87,27 +96,27 @@ export const nodeColumns = (nodes: readonly StoredNode[]): [number[], number[], 
 const PAGE = 1000;
 
 /**
- * Appends the leaves of the entries after the tree's size, in pages: each entry's leaf is derived from its stored
- * columns in the format it was written in. The leaves of entries written before the tree existed are what their
- * columns held when it was built; their format-1 hashes and checks still cover them from genesis.
+ * The leaves of the entries after `size`, at most a page: a format-2 entry's leaf is the hash the append computed
+ * from its bytes (its chain hash is that leaf), taken as written so that an entry edited since no longer matches its
+ * leaf; a format-1 entry's is derived from its stored columns (what they held when the tree was first built).
  */
-async function growTree(tx: SqlClient, schema: string, head: LedgerHead): Promise<void> {
-  while (head.tree.size < head.position) {
-    const rows = await tx.query<LedgerRow>(`SELECT ${LEDGER_COLUMNS} FROM ${schema}.ledger WHERE position > $1 AND position <= $2 ORDER BY position LIMIT ${PAGE}`, [
-      head.tree.size,
-      head.position,
-    ]);
-    const nodes: StoredNode[] = [];
-    for (const row of rows.rows) {
-      const entry = toLedgerEntry(row);
-      if (entry.position !== head.tree.size + 1) throw new Error(`the ledger has no entry at position ${head.tree.size + 1}: its tree cannot be built past it`);
-      nodes.push(...head.tree.append(hashesOf(entry).leaf));
-    }
-    if (rows.rows.length === 0) throw new Error(`the ledger has no entry at position ${head.tree.size + 1}: its tree cannot be built past it`);
-    await tx.query(insertNodesSql(schema, 1), nodeColumns(nodes));
-  }
-  await tx.query(`UPDATE ${schema}.ledger_head SET tree_size = $1, tree_edge = $2`, [head.tree.size, edgeBytes(head.tree)]);
+async function leavesAfter(tx: SqlClient, schema: string, size: number, head: number): Promise<Buffer[]> {
+  const rows = (
+    await tx.query<{ position: string; format: number; hash: string }>(`SELECT position, format, hash FROM ${schema}.ledger WHERE position > $1 AND position <= $2 ORDER BY position LIMIT ${PAGE}`, [size, head])
+  ).rows;
+  const olderFormat = rows.filter((row) => row.format === 1).map((row) => row.position);
+  const formatOne =
+    olderFormat.length === 0
+      ? new Map<string, LedgerRow>()
+      : new Map((await tx.query<LedgerRow>(`SELECT ${LEDGER_COLUMNS} FROM ${schema}.ledger WHERE position = ANY($1::bigint[])`, [olderFormat])).rows.map((row) => [String(row.position), row]));
+  if (rows.length === 0) throw missing(size + 1);
+  return rows.map((row, n) => {
+    if (Number(row.position) !== size + n + 1) throw missing(size + n + 1);
+    return row.format === 2 ? Buffer.from(row.hash, 'hex') : hashesOf(toLedgerEntry(formatOne.get(String(row.position))!)).leaf;
+  });
 }
+
+const missing = (position: number) => new Error(`the ledger has no entry at position ${position}: its tree cannot be built past it`);
 
 /**
  * The stored hashes of plans' nodes and of other nodes wanted beside them (the leaves being proved), in one query;

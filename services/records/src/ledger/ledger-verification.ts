@@ -1,7 +1,7 @@
 import { GENESIS_HASH, type SqlClient } from '@gantry/event-store';
 import { LEDGER_COLUMNS, toLedgerEntry, type LedgerRow } from './ledger-rows';
 import { CompactRange, sameHash, verifyCheckpoint, type CheckpointTrust, type Hash } from '@gantry/transparency-log';
-import { checkpointsAfter, type StoredCheckpoint } from './ledger-checkpoints';
+import { checkpointsAfter } from './ledger-checkpoints';
 import { deploymentIdOf, hashesOf } from './ledger-entry';
 import { readTreeHead } from './ledger-tree';
 
@@ -40,7 +40,13 @@ const PAGE = 1000;
  * checkpoint beyond the head names entries that are gone). `signedUpTo` is then the largest size a verified
  * checkpoint vouches for. Reads in pages, so any range runs in bounded memory.
  */
-export async function verifyLedger(client: SqlClient, schema: string, range: { from?: number; to?: number } = {}, trust?: CheckpointTrust): Promise<LedgerVerification> {
+export async function verifyLedger(
+  client: SqlClient,
+  schema: string,
+  range: { from?: number; to?: number } = {},
+  trust?: CheckpointTrust,
+  held: readonly HeldCheckpoint[] = [],
+): Promise<LedgerVerification> {
   const head = await readLedgerHead(client, schema);
   const from = Math.max(1, range.from ?? 1);
   const to = Math.min(head.position, range.to ?? head.position);
@@ -62,7 +68,7 @@ export async function verifyLedger(client: SqlClient, schema: string, range: { f
     if (page.rows.length === 0) return broken(from, to, checked, expected, null, 'entry missing');
     const last = Number(page.rows[page.rows.length - 1].position);
     const storedLeaves = await leavesOf(client, schema, expected, last);
-    const checkpoints = signatures ? await checkpointsAfter(client, schema, expected - 1, Number.MAX_SAFE_INTEGER, last) : [];
+    const checkpoints = signatures ? inSizeOrder(await checkpointsAfter(client, schema, expected - 1, Number.MAX_SAFE_INTEGER, last), held, expected, last) : [];
     for (const row of page.rows) {
       const entry = toLedgerEntry(row);
       if (entry.position !== expected) return broken(from, to, checked, expected, null, 'entry missing');
@@ -83,10 +89,38 @@ export async function verifyLedger(client: SqlClient, schema: string, range: { f
   if (tree && to === head.position) {
     const { tree: stored } = await readTreeHead(client, schema);
     if (stored.size === tree.size && !sameHash(stored.root(), tree.root())) return broken(from, to, checked, to, null, "the ledger head's tree is not the entries' tree");
-    const [beyond] = signatures ? await checkpointsAfter(client, schema, to, 1) : [];
+    const [beyond] = signatures ? inSizeOrder(await checkpointsAfter(client, schema, to, 1), held, to + 1, Number.MAX_SAFE_INTEGER) : [];
     if (beyond) return broken(from, to, checked, to + 1, null, `the ledger ends at position ${to}, but the checkpoint of size ${beyond.treeSize} signed entries up to ${beyond.treeSize}`);
   }
   return { intact: true, from, to, checked, ...(signatures ? { signedUpTo: signatures.upTo } : {}) };
+}
+
+/**
+ * A checkpoint an auditor kept (collected from the checkpoint topic, a directory or a witness): the signed note and the
+ * size it says. The ledger is verified against it as against the ones records stored, so that checkpoints deleted from
+ * the database, or a tail cut with its checkpoints, are still caught.
+ */
+export interface HeldCheckpoint {
+  treeSize: number;
+  note: string;
+}
+
+/** The stored and held checkpoints of sizes `first`..`last`, smallest first. */
+const inSizeOrder = (stored: readonly HeldCheckpoint[], held: readonly HeldCheckpoint[], first: number, last: number): HeldCheckpoint[] =>
+  [...stored, ...held.filter((c) => c.treeSize >= first && c.treeSize <= last)].sort((a, b) => a.treeSize - b.treeSize);
+
+/**
+ * The checkpoints an auditor gives, each opened with the log's key and origin (never a key a note names): the ones
+ * that do not verify are refused by what they are, so that a caller knows which.
+ */
+export function heldCheckpoints(notes: readonly string[], trust: CheckpointTrust): { ok: true; value: HeldCheckpoint[] } | { ok: false; reason: string } {
+  const held: HeldCheckpoint[] = [];
+  for (const [n, note] of notes.entries()) {
+    const opened = verifyCheckpoint(note, trust);
+    if (!opened.ok) return { ok: false, reason: `checkpoints[${n}] does not verify with the log's key: ${opened.reason}` };
+    held.push({ treeSize: opened.value.checkpoint.size, note });
+  }
+  return { ok: true, value: held };
 }
 
 /** The stored checkpoints met while the tree is recomputed: each must verify with the log's key and name its root. */
@@ -96,7 +130,7 @@ class SignedSizes {
   constructor(private readonly trust: CheckpointTrust) {}
 
   /** Whether the checkpoint vouches for the tree as recomputed; if not, the first position it leaves unvouched. */
-  check(checkpoint: StoredCheckpoint, root: Hash): { position: number; reason: string } | undefined {
+  check(checkpoint: HeldCheckpoint, root: Hash): { position: number; reason: string } | undefined {
     const unvouched = (reason: string) => ({ position: this.upTo + 1, reason });
     const opened = verifyCheckpoint(checkpoint.note, this.trust);
     if (!opened.ok) return unvouched(`the checkpoint of size ${checkpoint.treeSize} does not verify with the log's key: ${opened.reason}`);
@@ -142,11 +176,11 @@ async function formatAt(client: SqlClient, schema: string, position: number): Pr
 }
 
 /** Proves that the ledger up to a digest kept earlier is unchanged: the chain verifies up to it and ends in its hash. */
-export async function verifyDigest(client: SqlClient, schema: string, digest: LedgerDigest, trust?: CheckpointTrust): Promise<LedgerVerification> {
+export async function verifyDigest(client: SqlClient, schema: string, digest: LedgerDigest, trust?: CheckpointTrust, held: readonly HeldCheckpoint[] = []): Promise<LedgerVerification> {
   if (digest.position === 0) {
     return digest.hash === GENESIS_HASH ? { intact: true, from: 1, to: 0, checked: 0 } : broken(1, 0, 0, 0, null, 'an empty ledger has the genesis hash');
   }
-  const result = await verifyLedger(client, schema, { from: 1, to: digest.position }, trust);
+  const result = await verifyLedger(client, schema, { from: 1, to: digest.position }, trust, held);
   if (!result.intact) return result;
   if (result.to < digest.position) return broken(1, digest.position, result.checked, result.to + 1, null, 'the ledger is shorter than the digest');
   const at = await client.query<{ hash: string; event_id: string }>(`SELECT hash, event_id FROM ${schema}.ledger WHERE position = $1`, [digest.position]);

@@ -1,10 +1,12 @@
-import { BadRequestException, Controller, Get, Query, Res } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Get, HttpCode, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { RequirePermission } from '@gantry/auth';
+import { verifyLedgerBody, type VerifyLedgerBody } from '@gantry/contracts';
 import { Database, EventStore } from '@gantry/event-store';
+import { ApiBodyFrom, SchemaBody } from '@gantry/platform';
 import { CSV_HEADER, formatLine, ledgerPages, writeWhenDrained, type ExportFormat } from './ledger-export';
 import { LedgerLog } from './ledger-log';
-import { formatDigest, parseDigest, readLedgerHead, verifyDigest, verifyLedger } from './ledger-verification';
+import { formatDigest, heldCheckpoints, parseDigest, readLedgerHead, verifyDigest, verifyLedger } from './ledger-verification';
 
 const position = (name: string, value: string | undefined): number | undefined => {
   if (value === undefined) return undefined;
@@ -46,6 +48,23 @@ export class LedgerController {
     const range = { from: position('from', from), to: position('to', to) };
     if (range.from !== undefined && range.to !== undefined && range.from > range.to) throw new BadRequestException('from must not be after to');
     return verifyLedger(this.db, this.store.schema, range, await this.log.trust());
+  }
+
+  /**
+   * The ledger from genesis against the checkpoints an auditor holds as well as those records stored: a checkpoint
+   * deleted from the database, or a tail cut off with its checkpoints, is still named by the one the auditor kept.
+   */
+  @Post('verify')
+  @HttpCode(200)
+  @RequirePermission('audit:read')
+  @ApiBodyFrom(verifyLedgerBody)
+  async verifyAgainst(@Body(new SchemaBody(verifyLedgerBody)) body: VerifyLedgerBody) {
+    const trust = await this.log.trust();
+    const held = heldCheckpoints(body.checkpoints, trust);
+    if (!held.ok) throw new BadRequestException([held.reason]);
+    return body.digest === undefined
+      ? verifyLedger(this.db, this.store.schema, {}, trust, held.value)
+      : verifyDigest(this.db, this.store.schema, parseDigest(body.digest)!, trust, held.value);
   }
 
   /**

@@ -2,6 +2,7 @@ import type { ServiceRuntime, Slice } from '@gantry/platform';
 import { ledgerMigrations } from './ledger';
 import { CheckpointsController } from './checkpoints.controller';
 import { LedgerCheckpointer } from './ledger-checkpointer';
+import { LedgerCosigner } from './ledger-cosigner';
 import { LedgerLog } from './ledger-log';
 import { LedgerController } from './ledger.controller';
 import { LedgerGrpc } from './ledger.grpc';
@@ -19,5 +20,6 @@ export const ledgerSlice = (log: LedgerLog, runtime: ServiceRuntime): Slice => (
   provides: [
     { provide: LedgerLog, useValue: log },
     { provide: LedgerCheckpointer, useValue: new LedgerCheckpointer(runtime.db, log, runtime.clock) },
+    { provide: LedgerCosigner, useValue: new LedgerCosigner(runtime.db, log) },
   ],
 });

@@ -2,9 +2,9 @@ import type { Migration, SqlClient } from '@gantry/event-store';
 import type { CloudEvent } from '@gantry/messaging';
 import { deploymentIdOf, hashesOf, LEDGER_GENESIS_HASH, type StoredLedgerEntry } from './ledger-entry';
 import { LEDGER_COLUMNS, toLedgerEntry, type LedgerRow } from './ledger-rows';
-import { checkpointIfDue, ledgerCheckpointMigrations } from './ledger-checkpoints';
+import { ledgerCheckpointMigrations } from './ledger-checkpoints';
 import type { LedgerLog } from './ledger-log';
-import { edgeBytes, insertNodesSql, ledgerTreeMigrations, lockLedgerHead, nodeColumns } from './ledger-tree';
+import { ledgerTreeMigrations } from './ledger-tree';
 
 export { deploymentIdOf, type LedgerEntry, type StoredLedgerEntry } from './ledger-entry';
 export { LEDGER_COLUMNS, toLedgerEntry, type LedgerRow } from './ledger-rows';
@@ -53,34 +53,32 @@ export const ledgerMigrations: Migration[] = [
 
 /**
  * Appends one event unless it is already in the ledger (the consumer's inbox dedups deliveries; the unique event id
- * keeps the ledger right even so), with the tree's nodes it completes and the new head, in one statement; with the
- * log's policy, also the checkpoint it is due. Serialised by the head row's lock, in the caller's transaction.
+ * keeps the ledger right even so), with the new head, in one statement, serialised by the head row's lock in the
+ * caller's transaction. The Merkle tree follows (ledger-tree.ts): the log hears of the append, and its checkpointer
+ * grows the tree and signs a checkpoint once the append that makes one due has committed.
  */
 export async function appendToLedger(tx: SqlClient, schema: string, topic: string, event: CloudEvent, recordedAt: Date, log?: LedgerLog): Promise<StoredLedgerEntry | undefined> {
-  const head = await lockLedgerHead(tx, schema);
+  const head = (await tx.query<{ position: string; hash: string }>(`SELECT position, hash FROM ${schema}.ledger_head FOR UPDATE`)).rows[0]!;
   const entry = {
     format: 2 as const,
-    position: head.position + 1,
+    position: Number(head.position) + 1,
     topic,
     event,
     deploymentId: deploymentIdOf(event),
     recordedAt: recordedAt.toISOString(),
     previousHash: head.hash,
   };
-  const { leaf, hash } = hashesOf(entry);
-  const nodes = head.tree.append(leaf);
+  const { hash } = hashesOf(entry);
   const appended = await tx.query(
     `WITH entry AS (
        INSERT INTO ${schema}.ledger (position, event_id, topic, event_type, deployment_id, event, recorded_at, previous_hash, hash, format)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 2) ON CONFLICT (event_id) DO NOTHING RETURNING position
-     ), nodes AS (
-       ${insertNodesSql(schema, 11)} WHERE EXISTS (SELECT FROM entry)
      )
-     UPDATE ${schema}.ledger_head SET position = $1, hash = $9, tree_size = $1, tree_edge = $10 WHERE EXISTS (SELECT FROM entry)`,
-    [entry.position, event.id, topic, event.type, entry.deploymentId, JSON.stringify(event), entry.recordedAt, entry.previousHash, hash, edgeBytes(head.tree), ...nodeColumns(nodes)],
+     UPDATE ${schema}.ledger_head SET position = $1, hash = $9 WHERE EXISTS (SELECT FROM entry)`,
+    [entry.position, event.id, topic, event.type, entry.deploymentId, JSON.stringify(event), entry.recordedAt, entry.previousHash, hash],
   );
   if (appended.rowCount === 0) return undefined;
-  if (log) await checkpointIfDue(tx, log, head.tree, recordedAt);
+  log?.appended(entry.position);
   return { ...entry, hash };
 }
 

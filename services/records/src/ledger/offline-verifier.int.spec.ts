@@ -9,8 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { appendToLedger, ledgerMigrations } from './ledger';
 import { hashesOf, hashV1, LEDGER_GENESIS_HASH } from './ledger-entry';
+import type { LedgerCheckpointer } from './ledger-checkpointer';
 import { LedgerLog } from './ledger-log';
-import { asSuperuser, collectCheckpoints, exportLedger, rewriteAndRecompute } from './test-fixtures';
+import { asSuperuser, collectCheckpoints, exportLedger, rewriteAndRecompute, startCheckpointer } from './test-fixtures';
 
 /**
  * The offline verifier (scripts/verify-ledger-export.js) against each attack of a database superuser, holding only
@@ -24,6 +25,7 @@ let db: Database;
 let dir: string;
 let log: LedgerLog;
 let vkey: string;
+let checkpointer: LedgerCheckpointer;
 
 const event = (n: number): CloudEvent => ({
   specversion: '1.0',
@@ -39,7 +41,10 @@ const event = (n: number): CloudEvent => ({
   eventhash: 'ab'.repeat(32),
 } as CloudEvent);
 
-const append = (n: number) => db.transaction((tx) => appendToLedger(tx, schema, 'gantry.planning.v1', event(n), new Date('2026-12-01T10:00:00.000Z'), log));
+const append = async (n: number) => {
+  await db.transaction((tx) => appendToLedger(tx, schema, 'gantry.planning.v1', event(n), new Date('2026-12-01T10:00:00.000Z'), log));
+  await checkpointer.settled();
+};
 
 /** The ledger of `count` entries, and what the auditor collected meanwhile: the checkpoints (one every 10 entries). */
 async function ledgerOf(count: number): Promise<void> {
@@ -65,9 +70,11 @@ beforeEach(async () => {
   writeFileSync(join(dir, 'key'), key.signingKey);
   vkey = key.verifierKey;
   log = new LedgerLog(schema, { origin, keyFile: join(dir, 'key'), checkpointEveryEntries: 10, checkpointEverySeconds: 0 });
+  checkpointer = startCheckpointer(db, log, new Date('2026-12-01T10:00:00.000Z'));
 });
 
 afterEach(async () => {
+  await checkpointer.onApplicationShutdown();
   await db.close();
   await database.drop();
   rmSync(dir, { recursive: true, force: true });
@@ -227,6 +234,8 @@ it('an export with entries from before the upgrade (format 1) verifies from gene
     previousHash = hash;
   }
   await migrate(db, schema, ledgerMigrations);
+  await checkpointer.onApplicationShutdown();
+  checkpointer = startCheckpointer(db, log, new Date('2026-12-01T10:00:00.000Z'));
   await ledgerOf(25);
   await exported();
   expect(withCheckpoints()).toMatchObject({ status: 0, result: { intact: true, checked: 40, signedUpTo: 40 } });

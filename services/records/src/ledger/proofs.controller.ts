@@ -15,7 +15,7 @@ const count = (minimum: number, description: string) => Type.Integer({ minimum, 
 
 export const inclusionQuery = objectOf({
   position: count(1, 'the ledger position of the entry'),
-  treeSize: Type.Optional(count(1, 'the tree size to prove against (default: the latest checkpoint that covers the entry, else the tree now)')),
+  treeSize: Type.Optional(count(1, 'the tree size to prove against (default: the latest checkpoint, made now when none covers the entry yet)')),
 });
 export const deploymentBundleQuery = objectOf({
   treeSize: Type.Optional(count(1, "the size of a checkpoint made earlier to prove against (default: the latest checkpoint when it covers the deployment's last entry, else one made now)")),
@@ -63,6 +63,7 @@ export class ProofsController {
   @RequirePermission('audit:read')
   @ApiQueryFrom(inclusionQuery)
   async inclusion(@Query(new SchemaQuery(inclusionQuery)) query: Static<typeof inclusionQuery>) {
+    await this.checkpointer.cover(query.treeSize ?? query.position);
     return proved(await proveEntry(this.db, this.log.schema, query.position, query.treeSize));
   }
 
@@ -71,6 +72,7 @@ export class ProofsController {
   @RequirePermission('audit:read')
   @ApiQueryFrom(consistencyQuery)
   async consistency(@Query(new SchemaQuery(consistencyQuery)) query: Static<typeof consistencyQuery>) {
+    await this.checkpointer.cover(query.to ?? query.from);
     return proved(await proveConsistency(this.db, this.log.schema, query.from, query.to));
   }
 

@@ -2,7 +2,10 @@ import type { Database, SqlClient } from '@gantry/event-store';
 import { CompactRange, type StoredNode } from '@gantry/transparency-log';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
 import { checkpointsAfter } from './ledger-checkpoints';
+import { LedgerCheckpointer } from './ledger-checkpointer';
+import type { LedgerLog } from './ledger-log';
 import { hashesOf, LEDGER_GENESIS_HASH } from './ledger-entry';
 import { formatLine, ledgerPages } from './ledger-export';
 import { LEDGER_COLUMNS, toLedgerEntry, type LedgerRow } from './ledger-rows';
@@ -34,7 +37,8 @@ export const rewriteAndRecompute = (db: Database, schema: string, position: numb
     }
     await tx.query(`DELETE FROM ${schema}.ledger_nodes`);
     for (const node of nodes) await tx.query(`INSERT INTO ${schema}.ledger_nodes (level, index, hash) VALUES ($1, $2, $3)`, [node.level, node.index, Buffer.from(node.hash)]);
-    await tx.query(`UPDATE ${schema}.ledger_head SET hash = $1, tree_size = $2, tree_edge = $3`, [previousHash, tree.size, Buffer.concat(tree.hashes())]);
+    await tx.query(`UPDATE ${schema}.ledger_head SET hash = $1`, [previousHash]);
+    await tx.query(`UPDATE ${schema}.ledger_tree SET size = $1, edge = $2`, [tree.size, Buffer.concat(tree.hashes())]);
   });
 
 /** The NDJSON export an auditor downloads (GET /audit/export?format=ndjson), written to a file. */
@@ -50,4 +54,11 @@ export async function collectCheckpoints(db: Database, schema: string, dir: stri
   const checkpoints = await checkpointsAfter(db, schema, 0, 100_000);
   for (const c of checkpoints) writeFileSync(join(dir, `checkpoint-${String(c.treeSize).padStart(12, '0')}.txt`), c.note);
   return checkpoints.map((c) => c.treeSize);
+}
+
+/** The log's checkpointer, listening as in records: a checkpoint follows each append that makes one due, at `at`. */
+export function startCheckpointer(db: Database, log: LedgerLog, at: Date): LedgerCheckpointer {
+  const checkpointer = new LedgerCheckpointer(db, log, { now: () => at, newId: randomUUID });
+  checkpointer.start();
+  return checkpointer;
 }

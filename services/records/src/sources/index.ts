@@ -1,0 +1,2 @@
+export { compareWithLedger, type SourceComparison } from './source-comparison';
+export { sourcesSlice } from './sources.slice';
