@@ -165,12 +165,18 @@ it('a checkpoint signed by another key, or of another origin, is refused; so is 
   expect(verifyBundle(d1, '--vkey', vkey, '--origin', 'other.example.com/log')).toMatchObject(refusedAt(1, /^the bundle is of origin "audit\.example\.com\/gantry", not "other\.example\.com\/log"$/));
   expect(verifyBundle({ ...d1, origin: 'other.example.com/log' }, '--vkey', vkey, '--origin', 'other.example.com/log')).toMatchObject(refusedAt(1, /^the bundle's checkpoint of origin "audit\.example\.com\/gantry", not "other\.example\.com\/log"$/));
   expect(verifyBundle({ ...d1, treeSize: 30 })).toMatchObject(refusedAt(1, /^the bundle says tree size 30, its checkpoint 40$/));
+  // a quorum of witnesses the checkpoint lacks
+  const witness = generateKeyPair('witness.example.com', 'cosignature/v1');
+  expect(verifyBundle(d1, '--vkey', vkey, '--witness-key', witness.verifierKey, '--quorum', '1')).toMatchObject(refusedAt(1, /^the bundle's checkpoint cosigned by 0 of the 1 witnesses given/));
 
   // the log's own key signing another root for size 40: the checkpoint the auditor holds proves it lied
   const logKey = parseSigningKey(readFileSync(join(dir, 'key'), 'utf8'));
   if (!logKey.ok) throw new Error(logKey.reason);
   writeFileSync(join(dir, 'held-40.txt'), signCheckpoint({ origin, size: 40, root: Buffer.alloc(32, 7), extensions: [] }, logKey.value));
-  expect(verifyBundle(d1, '--vkey', vkey, '--checkpoint', join(dir, 'held-40.txt'))).toMatchObject(refusedAt(1, /^split view: the log signed two roots for tree size 40/));
+  expect(verifyBundle(d1, '--vkey', vkey, '--checkpoint', join(dir, 'held-40.txt'))).toMatchObject({
+    status: 1,
+    result: { intact: false, firstBroken: { position: 1, reason: expect.stringMatching(/^split view: the log signed two roots for tree size 40/) }, misbehaviour: { proof: 'split view' } },
+  });
 });
 
 it('a middle entry rewritten with every hash, node and the head recomputed: no proof of the bundle leads to the signed root, and the log signs no tree that does not extend what it signed', async () => {
