@@ -68,8 +68,10 @@ it("what README's Try it shows: the complete record with ?waitForOutcome, and th
   await reportPassingSmokeTests(gantry, token, deploymentId);
   const audit = await fetch(`${gantry.url}/audit/deployments/${deploymentId}?waitForOutcome=30`, { headers });
   expect(audit.status).toBe(200);
-  const body = (await audit.json()) as { state: unknown; projection: unknown; history: { type: string; source: string }[] };
+  const body = (await audit.json()) as { state: unknown; projection: unknown; history: { type: string; source: string }[]; integrity: unknown };
   expect(body.state).toMatchObject({ phase: 'closed', outcome: 'succeeded' });
+  // on PGlite too, the audit read says its entries verify against the latest signed checkpoint (or are newer than it)
+  expect(body.integrity).toMatchObject({ verified: true, notCheckpointed: expect.any(Array), firstFailure: null });
   expect(body.projection).toEqual(body.state);
   expect(MILESTONES.slice(0, -1).every((m) => body.history.some((h) => h.type === m))).toBe(true);
 

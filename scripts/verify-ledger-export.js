@@ -5,6 +5,8 @@
 //   node scripts/verify-ledger-export.js <export.ndjson> --vkey <vkey | @file> [--origin <origin>]
 //        [--checkpoint <file>]… [--checkpoints <dir>] [--digest <position>:<hash>] [--all-signed] [--threads <n>]
 //        [--witness-key <vkey | @file>]… [--quorum <n>]
+//   node scripts/verify-ledger-export.js --bundle <bundle.json> --vkey <vkey | @file> [--origin <origin>] [--checkpoint <file>]…
+//        [--witness-key <vkey | @file>]… [--quorum <n>]
 //
 // The export (GET /audit/export?format=ndjson, from position 1) holds one entry's bytes per line. The verifier:
 //  - refuses an export that does not start at genesis (position 1, previous hash 64 zeros), and checks that positions
@@ -19,6 +21,9 @@
 //    given (--witness-key), and names a checkpoint that lacks them;
 //  - says when the checkpoints prove the log lied (`misbehaviour`): two of one size with different roots (a split
 //    view), or one the export contradicts while a larger one matches it (no one history has both).
+// With --bundle it verifies a deployment's bundle (GET /audit/deployments/:id/bundle) without the rest of the ledger:
+// its checkpoint with the configured key (and witnesses), and each entry's bytes, deployment and inclusion proof
+// against that root.
 // It names the first position it cannot vouch for. Exit 0 = nothing contradicts the checkpoints (`signedUpTo` says
 // how far they vouch; with --all-signed every entry must be covered), 1 = broken (firstBroken), 2 = usage.
 'use strict';
@@ -35,16 +40,18 @@ const GENESIS = '0'.repeat(64);
 function usage(message) {
   if (message) console.error(message);
   console.error('usage: verify-ledger-export.js <export.ndjson> --vkey <vkey | @file> [--origin <origin>] [--checkpoint <file>]… [--checkpoints <dir>] [--digest <position>:<hash>] [--all-signed] [--threads <n>] [--witness-key <vkey | @file>]… [--quorum <n>]');
+  console.error('       verify-ledger-export.js --bundle <bundle.json> --vkey <vkey | @file> [--origin <origin>] [--checkpoint <file>]… [--checkpoints <dir>] [--witness-key <vkey | @file>]… [--quorum <n>]');
   process.exit(2);
 }
 
 function options(argv) {
   // threads that hash the entries beside the one that walks the chain and the tree
-  const o = { file: undefined, vkey: undefined, origin: undefined, checkpoints: [], digest: undefined, allSigned: false, threads: Math.max(1, Math.min(3, availableParallelism() - 1)), chunkBytes: 8 << 20, witnessKeys: [], quorum: 0 };
+  const o = { file: undefined, bundle: undefined, vkey: undefined, origin: undefined, checkpoints: [], digest: undefined, allSigned: false, threads: Math.max(1, Math.min(3, availableParallelism() - 1)), chunkBytes: 8 << 20, witnessKeys: [], quorum: 0 };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = () => (i + 1 < argv.length ? argv[++i] : usage(`${arg} needs a value`));
     if (arg === '--vkey') o.vkey = value();
+    else if (arg === '--bundle') o.bundle = value();
     else if (arg === '--origin') o.origin = value();
     else if (arg === '--checkpoint') o.checkpoints.push(value());
     else if (arg === '--checkpoints') {
@@ -65,7 +72,8 @@ function options(argv) {
     else if (arg.startsWith('--') || o.file) usage(`unknown argument ${arg}`);
     else o.file = arg;
   }
-  if (!o.file) usage();
+  if (!o.file === !o.bundle) usage(o.file ? 'give an export or --bundle, not both' : undefined);
+  if (o.bundle && !o.vkey) usage("a bundle's checkpoint is verified only with a key you configure: give --vkey");
   if (o.checkpoints.length > 0 && !o.vkey) usage('checkpoints are verified only with a key you configure: give --vkey');
   if (o.quorum > o.witnessKeys.length) usage(`a quorum of ${o.quorum} cannot be met by the ${o.witnessKeys.length} witness keys given (--witness-key)`);
   return o;
@@ -323,6 +331,7 @@ async function verify(o) {
   const origin = o.origin || (vkey && vkey.name);
   const read = vkey ? readCheckpoints(o.checkpoints, vkey, origin, witnesses) : { checkpoints: [] };
   if (read.refused) return { intact: false, checked: 0, refused: read.refused, ...(read.misbehaviour ? { misbehaviour: read.misbehaviour } : {}) };
+  if (o.bundle) return verifyBundle(o.bundle, vkey, origin, witnesses, read.checkpoints);
   const checkpoints = read.checkpoints;
   let next = 0; // the next checkpoint to reach
 
@@ -417,6 +426,105 @@ async function verify(o) {
   if (o.allSigned && signedUpTo < previous.position) return broken(signedUpTo + 1, `no checkpoint given covers the entries from position ${signedUpTo + 1} to ${previous.position}`);
   const last = { position: previous.position, hash: previous.hash.toString('hex') };
   return { intact: true, checked: tree.size, last, root: tree.root().toString('base64'), signedUpTo, checkpoints: checkpoints.length };
+}
+
+// ---------- a deployment bundle ----------
+
+const BUNDLE_FORMAT = 'gantry.deployment-bundle.v1';
+const HEX_HASH = /^[0-9a-f]{64}$/;
+
+// RFC 9162 §2.1.3.2: the root an inclusion path leads to from the leaf at `index` of a tree of `size` leaves, or
+// undefined when the path has a hash too many or too few for that leaf
+function rootFromInclusion(index, size, leaf, path) {
+  if (index >= size) return undefined;
+  let fn = index;
+  let sn = size - 1;
+  let r = leaf;
+  for (const p of path) {
+    if (sn === 0) return undefined;
+    if (fn % 2 === 1 || fn === sn) {
+      r = nodeHash(p, r);
+      while (fn % 2 === 0 && fn !== 0) {
+        fn = Math.floor(fn / 2);
+        sn = Math.floor(sn / 2);
+      }
+    } else r = nodeHash(r, p);
+    fn = Math.floor(fn / 2);
+    sn = Math.floor(sn / 2);
+  }
+  return sn === 0 ? r : undefined;
+}
+
+// What is wrong with one entry of a bundle, given the checkpoint (size, root): its bytes against the leaf hash and
+// the deployment, a format-1 entry's own hash, and its inclusion path against the signed root.
+function bundleEntryProblem(item, bundle, checkpoint) {
+  const position = item.position;
+  if (typeof item.entry !== 'string') return 'it has no entry bytes';
+  let fields;
+  try {
+    fields = JSON.parse(item.entry);
+  } catch {
+    return 'its bytes are not JSON';
+  }
+  if (fields === null || typeof fields !== 'object' || fields.position !== position) return `its bytes say position ${fields && fields.position}`;
+  if (fields.deploymentId !== bundle.deploymentId) {
+    return `its bytes file it under deployment ${JSON.stringify(fields.deploymentId)}, not ${JSON.stringify(bundle.deploymentId)}: an entry moved, or one of another deployment`;
+  }
+  if (fields.format === 1) {
+    const event = fields.event || {};
+    const data = event.data;
+    if (fields.type !== event.type) return "its type is not its event's";
+    if (fields.deploymentId !== (data && typeof data.deploymentId === 'string' ? data.deploymentId : null)) return "its deployment id is not its event's";
+    const recomputed = crypto.createHash('sha256').update(fields.previousHash + canonical({ position, topic: fields.topic, event, recordedAt: fields.recordedAt })).digest('hex');
+    if (recomputed !== fields.hash) return 'content does not match its hash';
+  } else if (fields.format !== 2) return `its bytes are of format ${fields.format}, not 1 or 2`;
+  const leaf = oneShot(Buffer.concat([Buffer.from([0x00]), Buffer.from(item.entry, 'utf8')]));
+  if (item.leafHash !== undefined && item.leafHash !== leaf.toString('hex')) return 'its bytes do not hash to the leaf hash the bundle gives: the entry was edited';
+  if ((item.leafIndex !== undefined && item.leafIndex !== position - 1) || (item.treeSize !== undefined && item.treeSize !== checkpoint.size)) {
+    return `its proof is for leaf ${item.leafIndex} of a tree of ${item.treeSize}, not leaf ${position - 1} of the checkpoint's ${checkpoint.size}`;
+  }
+  if (position > checkpoint.size) return `it is not in the tree of ${checkpoint.size} entries the checkpoint signed`;
+  if (!Array.isArray(item.hashes) || !item.hashes.every((h) => typeof h === 'string' && HEX_HASH.test(h))) return 'its inclusion proof is not a list of 64-hex-digit hashes';
+  const root = rootFromInclusion(position - 1, checkpoint.size, leaf, item.hashes.map((h) => Buffer.from(h, 'hex')));
+  if (!root || !root.equals(checkpoint.root)) return `its inclusion proof does not lead to the root the checkpoint of size ${checkpoint.size} signed: the entry is not the one the log signed`;
+  return undefined;
+}
+
+// A deployment's bundle (docs/ledger.md, "Deployment bundles"): one checkpoint, opened with the configured key and
+// origin only, and every entry in it. A bundle cannot show that no entry of the deployment was left out: only a full
+// export can.
+function verifyBundle(file, vkey, origin, witnesses, held) {
+  let bundle;
+  try {
+    bundle = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    return { intact: false, checked: 0, firstBroken: { position: null, reason: `the bundle is not JSON: ${error.message}` } };
+  }
+  const entries = bundle && Array.isArray(bundle.entries) ? bundle.entries : [];
+  const first = entries.length > 0 && Number.isSafeInteger(entries[0].position) ? entries[0].position : null;
+  const broken = (position, checked, reason) => ({ intact: false, checked, firstBroken: { position, reason } });
+  if (!bundle || bundle.format !== BUNDLE_FORMAT) return broken(null, 0, `not a deployment bundle of format ${BUNDLE_FORMAT}`);
+  if (typeof bundle.deploymentId !== 'string' || entries.length === 0) return broken(first, 0, 'the bundle names no deployment, or holds no entry');
+  if (bundle.origin !== origin) return broken(first, 0, `the bundle is of origin "${bundle.origin}", not "${origin}"`);
+  const opened = typeof bundle.checkpoint === 'string' ? openCheckpoint(bundle.checkpoint, vkey, origin, witnesses) : { reason: 'is missing' };
+  if (!opened.checkpoint) return broken(first, 0, `the bundle's checkpoint ${opened.reason}`);
+  const checkpoint = opened.checkpoint;
+  if (bundle.treeSize !== checkpoint.size) return broken(first, 0, `the bundle says tree size ${bundle.treeSize}, its checkpoint ${checkpoint.size}`);
+  const same = held.find((c) => c.size === checkpoint.size);
+  if (same && !same.root.equals(checkpoint.root)) {
+    const reason = `split view: the log signed two roots for tree size ${checkpoint.size} (the bundle's and ${same.source}), proof that it lied to someone`;
+    return { ...broken(first, 0, reason), misbehaviour: { proof: 'split view', checkpoints: [file, same.source], reason: `proof of misbehaviour: ${reason}` } };
+  }
+  let previous = 0;
+  for (const [checked, item] of entries.entries()) {
+    const position = item && item.position;
+    if (!Number.isSafeInteger(position) || position < 1) return broken(previous + 1, checked, `entry ${checked + 1} of the bundle has no position`);
+    if (position <= previous) return broken(position, checked, `position ${position} comes after ${previous}: a bundle lists each entry once, in position order`);
+    const problem = bundleEntryProblem(item, bundle, checkpoint);
+    if (problem) return broken(position, checked, `position ${position}: ${problem}`);
+    previous = position;
+  }
+  return { intact: true, deploymentId: bundle.deploymentId, checked: entries.length, treeSize: checkpoint.size, positions: entries.map((e) => e.position) };
 }
 
 // The file's complete lines, chunk by chunk: { buffer, bounds }, bounds the start and end of each non-empty line

@@ -36,10 +36,21 @@ describe('deployments.proto', () => {
 });
 
 describe('audit.proto', () => {
-  it('defines gantry.v1.AuditService: history, state as of a time, environment as of a time, verify, export stream', () => {
+  it('defines gantry.v1.AuditService: history, state as of a time, environment as of a time, verify, export stream, log key, checkpoints, proofs, bundles', () => {
     const definition = loadSync(AUDIT_PROTO_PATH, { includeDirs: [PROTO_ROOT], keepCase: true, defaults: true });
     const service = definition['gantry.v1.AuditService'] as Record<string, { responseStream: boolean }>;
-    expect(Object.keys(service).sort()).toEqual(['ExportEvents', 'GetDeploymentHistory', 'GetDeploymentStateAsOf', 'GetEnvironmentStateAsOf', 'VerifyLedger']);
+    expect(Object.keys(service).sort()).toEqual([
+      'ExportEvents',
+      'GetCheckpoint',
+      'GetConsistencyProof',
+      'GetDeploymentBundle',
+      'GetDeploymentHistory',
+      'GetDeploymentStateAsOf',
+      'GetEnvironmentStateAsOf',
+      'GetInclusionProof',
+      'GetLogKey',
+      'VerifyLedger',
+    ]);
     expect(service.ExportEvents.responseStream).toBe(true);
     expect(service.VerifyLedger.responseStream).toBe(false);
   });

@@ -6,7 +6,11 @@ import { deadLetterTopic, type IncomingMessage, type Subscription } from '@gantr
 import { boot, type RunningProcess } from '@gantry/platform';
 import { createTestDatabase, eventually, type TestDatabase } from '@gantry/testing';
 import { leafHash, parseVerifierKey, verifyCheckpoint, verifyConsistency, verifyInclusion, type VerifierKey } from '@gantry/transparency-log';
+import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ledgerLogPolicyFromEnv } from './ledger';
 import { RecordsModule } from './records.module';
 
@@ -52,6 +56,19 @@ const api = async (method: string, path: string, role: string, body?: unknown, h
   });
   const text = await response.text();
   return { status: response.status, body: text ? JSON.parse(text) : undefined };
+};
+
+/** The offline verifier (scripts/verify-ledger-export.js --bundle) on a bundle, with the log key as the auditor took it. */
+const verifyBundleOffline = async (bundle: unknown) => {
+  const dir = mkdtempSync(join(tmpdir(), 'records-bundle-'));
+  try {
+    writeFileSync(join(dir, 'bundle.json'), JSON.stringify(bundle));
+    const vkey = (await api('GET', '/audit/log-key', 'auditor')).body.verifierKey as string;
+    const run = spawnSync(process.execPath, [join(__dirname, '../../../scripts/verify-ledger-export.js'), '--bundle', join(dir, 'bundle.json'), '--vkey', vkey], { encoding: 'utf8' });
+    return { status: run.status, result: run.stdout ? JSON.parse(run.stdout) : run.stderr };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 };
 
 const cloudEvent = (source: string, type: string, data: object, id = randomUUID()) => ({
@@ -335,9 +352,10 @@ describe('a scripted set of deployments', () => {
       expect(JSON.parse(body.entries[0].entry)).toMatchObject({ format: 2, position: 3 });
     });
 
-    it("every entry of a deployment comes with its bytes and inclusion proof, and the checkpoint they verify against", async () => {
-      const { status, body } = await api('GET', `/audit/deployments/${id.a}/proofs`, 'auditor');
+    it("a deployment's bundle holds every entry with its bytes and inclusion proof, and one signed checkpoint: the offline verifier verifies it with the key alone", async () => {
+      const { status, body } = await api('GET', `/audit/deployments/${id.a}/bundle`, 'auditor');
       expect(status).toBe(200);
+      expect(body).toMatchObject({ format: 'gantry.deployment-bundle.v1', origin: 'gantry.local/ledger', deploymentId: id.a });
       const root = rootOf(body.checkpoint, body.treeSize);
       const history = (await api('GET', `/audit/deployments/${id.a}`, 'auditor')).body.history as { id: string }[];
       expect(body.entries.map((e: Proven) => JSON.parse(e.entry).sourceEventId).sort()).toEqual(history.map((h) => h.id).sort());
@@ -345,6 +363,15 @@ describe('a scripted set of deployments', () => {
         expect(included(proof, root)).toEqual({ ok: true, value: true });
         expect(JSON.parse(proof.entry).deploymentId).toBe(id.a);
       }
+      expect(await verifyBundleOffline(body)).toEqual({ status: 0, result: expect.objectContaining({ intact: true, deploymentId: id.a, checked: body.entries.length, treeSize: body.treeSize }) });
+    });
+
+    it('the audit read of a deployment says it verifies: every entry re-hashes and is in the tree of the latest signed checkpoint', async () => {
+      const { body } = await api('GET', `/audit/deployments/${id.a}`, 'auditor');
+      const latest = (await api('GET', '/audit/checkpoints?limit=1000', 'auditor')).body.checkpoints.at(-1) as { treeSize: number; madeAt: string };
+      expect(body.integrity).toEqual({ verified: true, checkpoint: { treeSize: expect.any(Number), madeAt: expect.any(String) }, notCheckpointed: [], firstFailure: null });
+      expect(body.integrity.checkpoint.treeSize).toBeLessThanOrEqual(latest.treeSize);
+      expect(body.integrity.checkpoint.treeSize).toBeGreaterThanOrEqual(Math.max(...body.history.map((h: { position: number }) => h.position)));
     });
 
     it('two checkpoints are consistent: the later tree extends the earlier', async () => {
@@ -361,6 +388,9 @@ describe('a scripted set of deployments', () => {
 
     it('positions and sizes the tree does not have, and malformed values, are 404 and 400 with the reason, never 500', async () => {
       const size = (await api('GET', '/audit/digest', 'auditor')).body.position as number;
+      const signed = new Set(((await api('GET', '/audit/checkpoints?limit=1000', 'auditor')).body.checkpoints as { treeSize: number }[]).map((c) => c.treeSize));
+      const unsigned = [...Array(size).keys()].map((n) => n + 1).find((n) => !signed.has(n));
+      expect(unsigned).toBeDefined();
       const cases: [string, number, unknown][] = [
         [`/audit/proofs/inclusion?position=${size + 100}`, 404, `the ledger has no entry at position ${size + 100}`],
         [`/audit/proofs/inclusion?position=3&treeSize=${size + 100}`, 400, [`the tree has ${size} entries, fewer than the size ${size + 100} asked for`]],
@@ -373,9 +403,11 @@ describe('a scripted set of deployments', () => {
         ['/audit/proofs/consistency?from=5&to=3', 400, [expect.stringMatching(/cannot be a prefix/)]],
         [`/audit/proofs/consistency?from=1&to=${size + 1}`, 400, [`the tree has ${size} entries, fewer than the size ${size + 1} asked for`]],
         ['/audit/proofs/consistency?from=-1', 400, [expect.stringMatching(/from/)]],
-        [`/audit/deployments/${randomUUID()}/proofs`, 404, expect.stringMatching(/^the ledger has no entry of deployment/)],
-        [`/audit/deployments/${id.a}/proofs?treeSize=${size + 1}`, 400, [`the tree has ${size} entries, fewer than the size ${size + 1} asked for`]],
-        [`/audit/deployments/${encodeURIComponent('<script>')}/proofs`, 400, [expect.stringMatching(/is not a deployment id/)]],
+        [`/audit/deployments/${randomUUID()}/bundle`, 404, expect.stringMatching(/^the ledger has no entry of deployment/)],
+        [`/audit/deployments/${id.a}/bundle?treeSize=${size + 1}`, 400, [`the tree has ${size} entries, fewer than the size ${size + 1} asked for`]],
+        [`/audit/deployments/${id.a}/bundle?treeSize=${unsigned}`, 404, expect.stringMatching(new RegExp(`^no checkpoint was made at tree size ${unsigned}`))],
+        [`/audit/deployments/${id.a}/bundle?treeSize=0`, 400, [expect.stringMatching(/treeSize/)]],
+        [`/audit/deployments/${encodeURIComponent('<script>')}/bundle`, 400, [expect.stringMatching(/is not a deployment id/)]],
       ];
       for (const [path, status, message] of cases) expect([path, await api('GET', path, 'auditor')]).toEqual([path, expect.objectContaining({ status, body: expect.objectContaining({ message }) })]);
       expect((await api('GET', '/audit/proofs/inclusion?position=1', 'product-owner')).status).toBe(403);
@@ -398,7 +430,8 @@ describe('a scripted set of deployments', () => {
         const client = AuditService();
         (client[method] as Function).call(client, request, metadata(role), (error: Error | null, response: Record<string, unknown>) => {
           client.close();
-          return error ? reject(error) : resolve(response);
+          // without the synthetic oneof (`_name`) proto-loader adds beside each proto3 optional field
+          return error ? reject(error) : resolve(Object.fromEntries(Object.entries(response).filter(([key]) => !key.startsWith('_'))));
         });
       });
 
@@ -420,8 +453,32 @@ describe('a scripted set of deployments', () => {
       expect(await unary('VerifyLedger', { from: 2, to: 5 })).toMatchObject({ intact: true, from: 2, to: 5, checked: 4 });
     });
 
-    it('streams the export in ledger order, each entry chained to the one before', async () => {
-      const entries: { position: number; previousHash: string; hash: string; eventJson: string }[] = [];
+    it("serves the log key, checkpoints, inclusion and consistency proofs and a deployment's bundle as REST does; the bundle verifies offline", async () => {
+      expect(await unary('GetLogKey', {})).toEqual((await api('GET', '/audit/log-key', 'auditor')).body);
+      const latest = await unary('GetCheckpoint', {});
+      expect(await unary('GetCheckpoint', { size: latest.treeSize })).toEqual(latest);
+      expect((await api('GET', `/audit/checkpoints?after=${(latest.treeSize as number) - 1}&limit=1`, 'auditor')).body.checkpoints).toEqual([latest]);
+
+      const inclusion = await unary('GetInclusionProof', { position: 3 });
+      expect(inclusion).toEqual((await api('GET', `/audit/proofs/inclusion?position=3&treeSize=${inclusion.treeSize}`, 'auditor')).body);
+      const bundle = await unary('GetDeploymentBundle', { deploymentId: id.a });
+      expect(bundle).toEqual((await api('GET', `/audit/deployments/${id.a}/bundle?treeSize=${bundle.treeSize}`, 'auditor')).body);
+      expect(await verifyBundleOffline(bundle)).toMatchObject({ status: 0, result: { intact: true, deploymentId: id.a } });
+      const earlier = await unary('GetDeploymentBundle', { deploymentId: id.a, treeSize: bundle.treeSize });
+      expect(earlier).toEqual(bundle);
+
+      const from = Math.ceil((bundle.treeSize as number) / 3);
+      const consistency = await unary('GetConsistencyProof', { from, to: bundle.treeSize });
+      const rest = (await api('GET', `/audit/proofs/consistency?from=${from}&to=${bundle.treeSize}`, 'auditor')).body;
+      expect(rest.hashes.length).toBeGreaterThan(0);
+      expect(consistency).toEqual({ from, to: bundle.treeSize, hashes: rest.hashes, ...(rest.checkpoints.from ? { fromCheckpoint: rest.checkpoints.from } : {}), toCheckpoint: rest.checkpoints.to });
+
+      const history = await unary('GetDeploymentHistory', { deploymentId: id.a });
+      expect(history.integrity).toMatchObject({ verified: true, checkpointTreeSize: expect.any(Number), checkpointMadeAt: expect.any(String) });
+    });
+
+    it('streams the export in ledger order, each entry chained to the one before, with its bytes as the NDJSON export has them', async () => {
+      const entries: { position: number; previousHash: string; hash: string; eventJson: string; entry: string }[] = [];
       await new Promise<void>((resolve, reject) => {
         const client = AuditService();
         const call = (client.ExportEvents as Function).call(client, { from: 1 }, metadata('auditor'));
@@ -436,6 +493,8 @@ describe('a scripted set of deployments', () => {
         if (i > 0) expect(entry.previousHash).toBe(entries[i - 1].hash);
         expect(JSON.parse(entry.eventJson).id).toEqual(expect.any(String));
       });
+      const ndjson = await (await fetch(`${records.url}/audit/export?format=ndjson&to=${entries.length}`, { headers: { authorization: `Bearer ${tokens.auditor}` } })).text();
+      expect(entries.map((e) => e.entry)).toEqual(ndjson.trimEnd().split('\n'));
     });
 
     it('maps failures once: not found, invalid argument, unauthenticated, permission denied', async () => {
@@ -443,6 +502,29 @@ describe('a scripted set of deployments', () => {
       await expect(unary('GetDeploymentHistory', { deploymentId: 'nope' })).rejects.toMatchObject({ code: status.INVALID_ARGUMENT });
       await expect(unary('GetDeploymentStateAsOf', { deploymentId: id.a, asOf: 'yesterday' })).rejects.toMatchObject({ code: status.INVALID_ARGUMENT, details: expect.stringMatching(/asOf/) });
       await expect(unary('VerifyLedger', { from: 5, to: 2 })).rejects.toMatchObject({ code: status.INVALID_ARGUMENT });
+      const size = (await api('GET', '/audit/digest', 'auditor')).body.position as number;
+      const refusals: [string, object, number, RegExp][] = [
+        ['GetInclusionProof', { position: size + 100 }, status.NOT_FOUND, new RegExp(`the ledger has no entry at position ${size + 100}`)],
+        ['GetInclusionProof', { position: 3, treeSize: size + 100 }, status.INVALID_ARGUMENT, new RegExp(`the tree has ${size} entries, fewer than the size ${size + 100} asked for`)],
+        ['GetInclusionProof', { position: 5, treeSize: 4 }, status.INVALID_ARGUMENT, /position 5 is not in the tree of 4 entries/],
+        ['GetInclusionProof', {}, status.INVALID_ARGUMENT, /position/],
+        ['GetInclusionProof', { position: -4 }, status.INVALID_ARGUMENT, /position/],
+        ['GetCheckpoint', { size: 9_999_999 }, status.NOT_FOUND, /no checkpoint was made at tree size 9999999/],
+        ['GetCheckpoint', { size: 0 }, status.INVALID_ARGUMENT, /size/],
+        ['GetDeploymentBundle', { deploymentId: '<script>' }, status.INVALID_ARGUMENT, /is not a deployment id/],
+        ['GetDeploymentBundle', {}, status.INVALID_ARGUMENT, /is not a deployment id/],
+        ['GetDeploymentBundle', { deploymentId: randomUUID() }, status.NOT_FOUND, /the ledger has no entry of deployment/],
+        ['GetDeploymentBundle', { deploymentId: id.a, treeSize: size + 1 }, status.INVALID_ARGUMENT, /fewer than the size/],
+        ['GetConsistencyProof', { from: 5, to: 3 }, status.INVALID_ARGUMENT, /cannot be a prefix/],
+        ['GetConsistencyProof', { from: 1, to: size + 1 }, status.INVALID_ARGUMENT, /fewer than the size/],
+        ['GetConsistencyProof', {}, status.INVALID_ARGUMENT, /from/],
+      ];
+      for (const [method, request, code, details] of refusals) {
+        const error = await unary(method, request).then(() => ({}), (e: { code?: number; details?: string }) => ({ code: e.code, details: e.details }));
+        expect([method, request, error]).toEqual([method, request, { code, details: expect.stringMatching(details) }]);
+      }
+      await expect(unary('GetLogKey', {}, 'product-owner')).rejects.toMatchObject({ code: status.PERMISSION_DENIED });
+      await expect(unary('GetDeploymentBundle', { deploymentId: id.a }, 'product-owner')).rejects.toMatchObject({ code: status.PERMISSION_DENIED });
       await expect(unary('VerifyLedger', {}, 'nobody')).rejects.toMatchObject({ code: status.UNAUTHENTICATED });
       await expect(unary('VerifyLedger', {}, 'product-owner')).rejects.toMatchObject({ code: status.PERMISSION_DENIED });
       const refusedExport = await new Promise<{ code?: number }>((resolve) => {

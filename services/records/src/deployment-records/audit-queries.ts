@@ -2,7 +2,7 @@ import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Database, EventStore } from '@gantry/event-store';
 import { NotFound } from '@gantry/platform';
-import { readDeploymentEntries } from '../ledger';
+import { integrityOf, LedgerLog, readDeploymentEntries } from '../ledger';
 import { environmentAsOf, recordAsOf } from './as-of';
 import { causalOrder } from './causal-order';
 import { emptyRecord, evolveRecord } from './deployment-record.decider';
@@ -32,6 +32,7 @@ export class AuditQueries implements OnModuleDestroy {
   constructor(
     private readonly db: Database,
     private readonly store: EventStore,
+    private readonly log: LedgerLog,
   ) {}
 
   onModuleDestroy(): void {
@@ -46,7 +47,8 @@ export class AuditQueries implements OnModuleDestroy {
 
   /**
    * A deployment's full history across services in causal order, the record rebuilt from the ledger by folding
-   * that history, and the live projection's record (the two must agree).
+   * that history, the live projection's record (the two must agree), and whether the history verifies against the
+   * latest signed checkpoint (`integrity`).
    */
   async history(deploymentId: string, waitForOutcomeSeconds = 0) {
     if (waitForOutcomeSeconds > 0) await this.untilClosed(deploymentId, waitForOutcomeSeconds * 1000);
@@ -61,6 +63,7 @@ export class AuditQueries implements OnModuleDestroy {
       deploymentId,
       state: rebuilt,
       projection: projected ?? null,
+      integrity: await integrityOf(this.db, this.store.schema, entries, await this.log.trust()),
       history: causalOrder(entries).map((e) => ({
         position: e.position,
         topic: e.topic,

@@ -34,7 +34,7 @@ export class AuditGrpc {
   @GrpcMethod('AuditService', 'GetDeploymentHistory')
   @RequirePermission('audit:read')
   async getDeploymentHistory(message: { deploymentId?: string; waitForOutcomeSeconds?: number }, _metadata: Metadata) {
-    const { deploymentId, state, history } = await answerGrpc(() =>
+    const { deploymentId, state, history, integrity } = await answerGrpc(() =>
       this.audit.history(deploymentIdOf(message.deploymentId), secondsToWait(message.waitForOutcomeSeconds ? String(message.waitForOutcomeSeconds) : undefined)),
     );
     return {
@@ -52,6 +52,12 @@ export class AuditGrpc {
         dataJson: JSON.stringify(h.data ?? null),
         hash: h.hash,
       })),
+      integrity: {
+        verified: integrity.verified,
+        ...(integrity.checkpoint ? { checkpointTreeSize: integrity.checkpoint.treeSize, checkpointMadeAt: integrity.checkpoint.madeAt } : {}),
+        notCheckpointed: integrity.notCheckpointed,
+        ...(integrity.firstFailure ? { firstFailure: integrity.firstFailure } : {}),
+      },
     };
   }
 

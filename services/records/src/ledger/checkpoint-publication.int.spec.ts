@@ -233,7 +233,7 @@ describe('a deployment closed over Kafka', () => {
   it('the report to change enablement carries a signed checkpoint that covers every entry of the deployment', async () => {
     expect(validatePayload(report.type, report.data)).toBeNull();
     const checkpoint = openNote(report.data.ledgerCheckpoint!);
-    const response = await get(`/audit/deployments/${deployment.deploymentId}/proofs?treeSize=${checkpoint.size}`);
+    const response = await get(`/audit/deployments/${deployment.deploymentId}/bundle?treeSize=${checkpoint.size}`);
     expect(response.status).toBe(200);
     const { entries } = (await response.json()) as { entries: { leafIndex: number; treeSize: number; leafHash: string; hashes: string[]; entry: string }[] };
     expect(entries.map((e) => JSON.parse(e.entry).sourceEventId).sort()).toEqual([...deployment.events].sort());

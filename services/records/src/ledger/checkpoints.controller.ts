@@ -5,7 +5,7 @@ import { objectOf, Type, type Static } from '@gantry/contracts';
 import { Database } from '@gantry/event-store';
 import { ApiQueryFrom, NotFound, SchemaQuery } from '@gantry/platform';
 import { keyIdHex } from '@gantry/transparency-log';
-import { checkpointOfSize, checkpointsAfter, latestCheckpoint } from './ledger-checkpoints';
+import { checkpointOfSize, checkpointsAfter, latestCheckpoint, type StoredCheckpoint } from './ledger-checkpoints';
 import { LedgerLog } from './ledger-log';
 
 export const checkpointQuery = objectOf({
@@ -15,6 +15,19 @@ export const checkpointsQuery = objectOf({
   after: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, default: 0, description: 'only checkpoints of a larger tree size' })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100, description: 'at most this many' })),
 });
+
+/** The log's verifier key and origin, as REST and gRPC answer them. */
+export async function logKeyOf(log: LedgerLog) {
+  const key = (await log.signingKey()).verifierKey;
+  return { origin: log.origin, verifierKey: key.text, keyId: keyIdHex(key.id), algorithm: 'ed25519' };
+}
+
+/** The latest checkpoint, or the one made at `size`; NotFound when there is none. */
+export async function checkpointAsked(db: Database, schema: string, size: number | undefined): Promise<StoredCheckpoint> {
+  const checkpoint = size === undefined ? await latestCheckpoint(db, schema) : await checkpointOfSize(db, schema, size);
+  if (!checkpoint) throw new NotFound(size === undefined ? 'the ledger has no checkpoint yet' : `no checkpoint was made at tree size ${size}`);
+  return checkpoint;
+}
 
 /**
  * What an auditor takes outside Gantry: the log's public key (once, by a channel they trust) and its signed
@@ -32,9 +45,8 @@ export class CheckpointsController {
   /** The verifier key (c2sp.org/signed-note vkey) of the key that signs the ledger's checkpoints, and the log's origin. */
   @Get('log-key')
   @RequirePermission('audit:read')
-  async logKey() {
-    const key = (await this.log.signingKey()).verifierKey;
-    return { origin: this.log.origin, verifierKey: key.text, keyId: keyIdHex(key.id), algorithm: 'ed25519' };
+  logKey() {
+    return logKeyOf(this.log);
   }
 
   /** The latest signed checkpoint, or the one of a given tree size, as the signed note itself (text/plain). */
@@ -42,9 +54,7 @@ export class CheckpointsController {
   @RequirePermission('audit:read')
   @ApiQueryFrom(checkpointQuery)
   async checkpoint(@Res({ passthrough: true }) res: { setHeader(name: string, value: string): unknown }, @Query(new SchemaQuery(checkpointQuery)) query: Static<typeof checkpointQuery>): Promise<string> {
-    const asked = query.size;
-    const checkpoint = asked === undefined ? await latestCheckpoint(this.db, this.log.schema) : await checkpointOfSize(this.db, this.log.schema, asked);
-    if (!checkpoint) throw new NotFound(asked === undefined ? 'the ledger has no checkpoint yet' : `no checkpoint was made at tree size ${asked}`);
+    const checkpoint = await checkpointAsked(this.db, this.log.schema, query.size);
     res.setHeader('content-type', 'text/plain; charset=utf-8');
     return checkpoint.note;
   }

@@ -5,5 +5,6 @@ export type { CheckpointDeliveryOptions } from './checkpoint-deliveries';
 export { checkpointDeliveryPolicyFromEnv, type CheckpointDeliveryPolicy } from './checkpoint-destinations';
 export { checkpointForReport } from './ledger-checkpoints';
 export { ledgerPages } from './ledger-export';
+export { integrityOf, type LedgerIntegrity } from './ledger-integrity';
 export { LedgerLog, ledgerLogPolicyFromEnv, type LedgerLogPolicy } from './ledger-log';
 export { ledgerSlice } from './ledger.slice';

@@ -1,5 +1,6 @@
 import { Database, migrate } from '@gantry/event-store';
 import type { CloudEvent } from '@gantry/messaging';
+import { testClock } from '@gantry/platform';
 import { createTestDatabase, type TestDatabase } from '@gantry/testing';
 import { generateKeyPair } from '@gantry/transparency-log';
 import { spawnSync } from 'node:child_process';
@@ -8,7 +9,9 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { appendToLedger, ledgerMigrations } from './ledger';
-import { hashV1, LEDGER_GENESIS_HASH } from './ledger-entry';
+import { bundleOfDeployment, type DeploymentBundle } from './ledger-bundle';
+import { LedgerCheckpointer } from './ledger-checkpointer';
+import { hashV1, LEDGER_GENESIS_HASH, leafHashOfText } from './ledger-entry';
 import { LedgerLog } from './ledger-log';
 import { proveConsistency, proveEntry } from './ledger-proofs';
 import { readTreeHead } from './ledger-tree';
@@ -26,6 +29,7 @@ const pythonBlocks = [...page.matchAll(/```python\n([\s\S]*?)```/g)].map((m) => 
 let database: TestDatabase;
 let db: Database;
 let dir: string;
+let log: LedgerLog;
 
 const event = (n: number): CloudEvent =>
   ({
@@ -71,7 +75,7 @@ beforeAll(async () => {
   const key = generateKeyPair(origin);
   writeFileSync(join(dir, 'key'), key.signingKey);
   writeFileSync(join(dir, 'vkey'), `${key.verifierKey}\n`);
-  const log = new LedgerLog(schema, { origin, keyFile: join(dir, 'key'), checkpointEveryEntries: 8, checkpointEverySeconds: 0 });
+  log = new LedgerLog(schema, { origin, keyFile: join(dir, 'key'), checkpointEveryEntries: 8, checkpointEverySeconds: 0 });
   const checkpointer = startCheckpointer(db, log, new Date('2026-12-01T09:00:00.200Z'));
   for (let n = 6; n <= 40; n++) await db.transaction((tx) => appendToLedger(tx, schema, 'gantry.planning.v1', event(n), new Date('2026-12-01T09:00:00.200Z'), log));
   await checkpointer.settled();
@@ -132,4 +136,47 @@ print("proofs verified")
 `;
   const run = python(check);
   expect({ status: run.status, stdout: run.stdout, stderr: run.stderr }).toEqual({ status: 0, stdout: 'proofs verified\n', stderr: '' });
+});
+
+describe("a deployment's bundle, verified by the page's own Python", () => {
+  const program = () => pythonBlocks.find((block) => block.includes('verify_bundle.py'))!;
+  const bundleOf = async (deploymentId: string): Promise<DeploymentBundle> => {
+    const answer = await bundleOfDeployment(db, log, new LedgerCheckpointer(db, log, testClock('2026-12-01T10:00:00.000Z')), deploymentId);
+    if (!answer.ok) throw new Error(answer.reason);
+    return answer.value;
+  };
+  const verify = (bundle: unknown) => {
+    writeFileSync(join(dir, 'bundle.json'), JSON.stringify(bundle));
+    return python(program(), 'bundle.json', 'vkey');
+  };
+
+  it('verifies a real bundle with format-1 and format-2 entries, as the offline script does', async () => {
+    const bundle = await bundleOf('d-1');
+    expect(bundle.entries.map((e) => JSON.parse(e.entry).format)).toEqual([1, 1, ...Array(bundle.entries.length - 2).fill(2)]);
+    const run = verify(bundle);
+    expect({ status: run.status, stdout: run.stdout, stderr: run.stderr }).toEqual({ status: 0, stdout: `intact: ${bundle.entries.length} entries of deployment d-1 in the tree of 40\n`, stderr: '' });
+    const script = spawnSync(process.execPath, [join(__dirname, '../../../../scripts/verify-ledger-export.js'), '--bundle', join(dir, 'bundle.json'), '--vkey', `@${join(dir, 'vkey')}`], { encoding: 'utf8' });
+    expect({ status: script.status, result: JSON.parse(script.stdout) }).toMatchObject({ status: 0, result: { intact: true, checked: bundle.entries.length, treeSize: 40 } });
+  });
+
+  it("refuses a bundle with another deployment's entry, an entry edited in the database, and one signed by another key", async () => {
+    const [d1, d2] = [await bundleOf('d-1'), await bundleOf('d-2')];
+    const mixed = verify({ ...d1, entries: [...d1.entries, d2.entries.at(-1)!].sort((a, b) => a.position - b.position) });
+    expect(mixed.stderr).toMatch(new RegExp(`AssertionError: position ${d2.entries.at(-1)!.position} is filed under deployment d-2`));
+
+    await asSuperuser(db, (tx) => tx.query(`UPDATE ${schema}.ledger SET event = jsonb_set(event, '{data,n}', '999') WHERE position = 16`));
+    const edited = await bundleOf('d-1');
+    const withLeaf = verify(edited);
+    expect(withLeaf.stderr).toMatch(/AssertionError: position 16: its bytes do not hash to its leaf hash/);
+    const recomputed = verify({ ...edited, entries: edited.entries.map((e) => ({ ...e, leafHash: leafHashOfText(e.entry).toString('hex') })) });
+    expect(recomputed.stderr).toMatch(/AssertionError: position 16: its proof does not lead to the signed root/);
+    await asSuperuser(db, (tx) => tx.query(`UPDATE ${schema}.ledger SET event = jsonb_set(event, '{data,n}', '16') WHERE position = 16`));
+
+    const other = generateKeyPair(origin);
+    writeFileSync(join(dir, 'other-vkey'), `${other.verifierKey}\n`);
+    writeFileSync(join(dir, 'bundle.json'), JSON.stringify(d1));
+    const foreign = python(program(), 'bundle.json', 'other-vkey');
+    expect(foreign.stderr).toMatch(/checkpoint not signed by deploy\.example\.com\/ledger\+/);
+    expect(foreign.status).not.toBe(0);
+  });
 });

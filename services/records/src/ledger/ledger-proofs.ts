@@ -51,19 +51,6 @@ export async function proveEntry(client: SqlClient, schema: string, position: nu
   return answer(client, schema, rows, treeSize);
 }
 
-/** The inclusion proofs of every entry of a deployment in the tree (all its entries up to `treeSize`, when given). */
-export async function proveDeployment(client: SqlClient, schema: string, deploymentId: string, treeSize?: number): Promise<TreeAnswer<InclusionAnswer & { deploymentId: string }>> {
-  const rows = (
-    await client.query<LedgerRow>(`SELECT ${LEDGER_COLUMNS} FROM ${schema}.ledger WHERE deployment_id = $1 AND ($2::bigint IS NULL OR position <= $2) ORDER BY position`, [
-      deploymentId,
-      treeSize ?? null,
-    ])
-  ).rows;
-  if (rows.length === 0) return { ok: false, problem: 'not-found', reason: `the ledger has no entry of deployment ${deploymentId}${treeSize === undefined ? '' : ` in its first ${treeSize} entries`}` };
-  const proved = await answer(client, schema, rows, treeSize);
-  return proved.ok ? { ok: true, value: { deploymentId, ...proved.value } } : proved;
-}
-
 /** The consistency proof between two tree sizes (`to` by default the latest checkpoint's, or the tree's), with the signed checkpoints of both when made. */
 export async function proveConsistency(client: SqlClient, schema: string, from: number, to?: number): Promise<TreeAnswer<ConsistencyProof & { checkpoints: { from: string | null; to: string | null } }>> {
   const size = to ?? (await sizeToProve(client, schema, undefined, [from])).size;

@@ -6,7 +6,7 @@ import { AuthGuard, RequirePermission } from '@gantry/auth';
 import { Database, EventStore } from '@gantry/event-store';
 import { answerGrpc, invalidArgument, rpcError } from '@gantry/platform';
 import { exportRecord, ledgerPages, writeWhenDrained } from './ledger-export';
-import type { LedgerEntry } from './ledger';
+import { entryText, type StoredLedgerEntry } from './ledger-entry';
 import { LedgerLog } from './ledger-log';
 import { parseDigest, verifyDigest, verifyLedger, type LedgerVerification } from './ledger-verification';
 
@@ -18,9 +18,10 @@ const position = (name: string, value: unknown): number | undefined => {
   return Number(text);
 };
 
-const toProtoEntry = (entry: LedgerEntry) => {
+/** An entry as ExportEvents sends it: its bytes (`entry`, the NDJSON export's line), and the fields older clients read. */
+const toProtoEntry = (entry: StoredLedgerEntry) => {
   const { event, ...rest } = exportRecord(entry);
-  return { ...rest, eventJson: JSON.stringify(event) };
+  return { ...rest, eventJson: JSON.stringify(event), entry: entryText(entry) };
 };
 
 const toProtoVerification = (verdict: LedgerVerification) => ({

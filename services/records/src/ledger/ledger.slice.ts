@@ -9,6 +9,7 @@ import { LedgerLog } from './ledger-log';
 import { LedgerController } from './ledger.controller';
 import { LedgerGrpc } from './ledger.grpc';
 import { ProofsController } from './proofs.controller';
+import { ProofsGrpc } from './proofs.grpc';
 
 /**
  * The hash-chained ledger of every event and its Merkle tree: verified, exported, proved; its checkpoints signed by
@@ -18,7 +19,7 @@ import { ProofsController } from './proofs.controller';
 export const ledgerSlice = (log: LedgerLog, runtime: ServiceRuntime, delivery: CheckpointDeliveryPolicy & CheckpointDeliveryOptions = {}): Slice => ({
   name: 'ledger',
   migrations: [...ledgerMigrations, ...checkpointDeliveryMigrations],
-  doors: [LedgerController, CheckpointsController, ProofsController, LedgerGrpc],
+  doors: [LedgerController, CheckpointsController, ProofsController, LedgerGrpc, ProofsGrpc],
   provides: [
     { provide: LedgerLog, useValue: log },
     { provide: LedgerCheckpointer, useValue: new LedgerCheckpointer(runtime.db, log, runtime.clock) },

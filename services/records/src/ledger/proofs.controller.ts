@@ -1,12 +1,13 @@
-import { BadRequestException, Controller, Get, Param, Query } from '@nestjs/common';
+import { BadRequestException, Controller, Get, Param, Query, ServiceUnavailableException } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { RequirePermission } from '@gantry/auth';
 import { objectOf, stringOf, Type, type Static } from '@gantry/contracts';
 import { Database } from '@gantry/event-store';
 import { ApiQueryFrom, NotFound, SchemaParam, SchemaQuery } from '@gantry/platform';
+import { bundleOfDeployment, type BundleAnswer } from './ledger-bundle';
 import { LedgerCheckpointer } from './ledger-checkpointer';
 import { LedgerLog } from './ledger-log';
-import { proveConsistency, proveDeployment, proveEntry } from './ledger-proofs';
+import { proveConsistency, proveEntry } from './ledger-proofs';
 import type { TreeAnswer } from './ledger-tree';
 
 /** A tree size or position as a query gives it: a whole number up to 2^53 − 1. */
@@ -16,25 +17,36 @@ export const inclusionQuery = objectOf({
   position: count(1, 'the ledger position of the entry'),
   treeSize: Type.Optional(count(1, 'the tree size to prove against (default: the latest checkpoint, made now when none covers the entry yet)')),
 });
-export const deploymentProofsQuery = objectOf({
-  treeSize: Type.Optional(count(1, 'the tree size to prove against (default: the latest checkpoint, made now when none covers every entry yet)')),
+export const deploymentBundleQuery = objectOf({
+  treeSize: Type.Optional(count(1, "the size of a checkpoint made earlier to prove against (default: the latest checkpoint when it covers the deployment's last entry, else one made now)")),
 });
 export const consistencyQuery = objectOf({
   from: count(1, 'the older tree size'),
   to: Type.Optional(count(1, 'the newer tree size (default: the latest checkpoint, else the tree now)')),
 });
 
-const deploymentId = stringOf({ maxLength: 128, pattern: '^[A-Za-z0-9][A-Za-z0-9._:-]*$' });
+export const ledgerDeploymentId = stringOf({ maxLength: 128, pattern: '^[A-Za-z0-9][A-Za-z0-9._:-]*$' });
 
-/** A proof, or the clear 400/404 of a question about entries or sizes the tree does not have. */
-function proved<T>(answer: TreeAnswer<T>): T {
+type ProofRefusal = Extract<TreeAnswer<unknown> | BundleAnswer, { ok: false }>;
+
+/**
+ * Why a proof cannot be given, as the error both doors map: a question about entries or sizes the tree does not have
+ * (404, 400), or a log that refuses to sign its tree (503: the ledger no longer extends what it signed).
+ */
+export function refusalOf(answer: ProofRefusal): Error {
+  if (answer.problem === 'not-found') return new NotFound(answer.reason);
+  if (answer.problem === 'unsigned') return new ServiceUnavailableException(answer.reason);
+  return new BadRequestException([answer.reason]);
+}
+
+export function proved<T>(answer: { ok: true; value: T } | ProofRefusal): T {
   if (answer.ok) return answer.value;
-  throw answer.problem === 'not-found' ? new NotFound(answer.reason) : new BadRequestException([answer.reason]);
+  throw refusalOf(answer);
 }
 
 /**
  * RFC 9162 proofs over the ledger's tree, for an auditor to verify offline against a signed checkpoint: an entry is in
- * the tree, every entry of a deployment is, and a later tree extends an earlier one. Hashes in lower-case hex.
+ * the tree, every entry of a deployment is (its bundle), and a later tree extends an earlier one. Hashes in lower-case hex.
  */
 @ApiTags('audit')
 @ApiBearerAuth()
@@ -64,12 +76,14 @@ export class ProofsController {
     return proved(await proveConsistency(this.db, this.log.schema, query.from, query.to));
   }
 
-  /** Every entry of a deployment with its bytes and inclusion proof, and the signed checkpoint: verifiable offline alone. */
-  @Get('deployments/:id/proofs')
+  /**
+   * The deployment's bundle: every entry with its bytes and inclusion proof, and one signed checkpoint covering them
+   * all (made now when none does yet), which verifies offline with the log's key alone (docs/ledger.md).
+   */
+  @Get('deployments/:id/bundle')
   @RequirePermission('audit:read')
-  @ApiQueryFrom(deploymentProofsQuery)
-  async deployment(@Param('id', new SchemaParam(deploymentId, 'a deployment id')) id: string, @Query(new SchemaQuery(deploymentProofsQuery)) query: Static<typeof deploymentProofsQuery>) {
-    await this.checkpointer.cover(query.treeSize);
-    return proved(await proveDeployment(this.db, this.log.schema, id, query.treeSize));
+  @ApiQueryFrom(deploymentBundleQuery)
+  async bundle(@Param('id', new SchemaParam(ledgerDeploymentId, 'a deployment id')) id: string, @Query(new SchemaQuery(deploymentBundleQuery)) query: Static<typeof deploymentBundleQuery>) {
+    return proved(await bundleOfDeployment(this.db, this.log, this.checkpointer, id, query.treeSize));
   }
 }
