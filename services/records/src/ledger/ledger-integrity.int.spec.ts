@@ -62,11 +62,14 @@ async function deployment(): Promise<string> {
 const historyOf = async (deploymentId: string) => (await get(`/audit/deployments/${deploymentId}`)).body as { integrity: Record<string, unknown>; history: { position: number; type: string }[] };
 const positionOf = async (deploymentId: string, type: string) => (await historyOf(deploymentId)).history.find((h) => h.type === type)!.position;
 
-it('entries newer than the latest checkpoint are named as not yet checkpointed; once a bundle has a checkpoint made, the history verifies against it', async () => {
+it('entries newer than the latest checkpoint (the one the record\'s close made) are named as not yet checkpointed; once a bundle has a checkpoint made, the history verifies against it', async () => {
   const deploymentId = await deployment();
   const before = await historyOf(deploymentId);
   const positions = before.history.map((h) => h.position).sort((a, b) => a - b);
-  expect(before.integrity).toEqual({ verified: true, checkpoint: null, notCheckpointed: positions, firstFailure: null });
+  // the record's close signed a checkpoint of the entries up to it (the report carries it); what followed is newer
+  const closedAt = (before.integrity.checkpoint as { treeSize: number }).treeSize;
+  expect(before.integrity).toEqual({ verified: true, checkpoint: { treeSize: closedAt, madeAt: expect.any(String) }, notCheckpointed: positions.filter((p) => p > closedAt), firstFailure: null });
+  expect(positions.filter((p) => p > closedAt).length).toBeGreaterThan(0);
 
   const bundle = await get(`/audit/deployments/${deploymentId}/bundle`);
   expect(bundle.status).toBe(200);
