@@ -65,6 +65,11 @@ export const ChangeImplementationReported = objectOf({
    * (docs/ledger.md). Absent from reports of installations without a signed ledger.
    */
   ledgerCheckpoint: Type.Optional(signedNote),
+  /**
+   * The latest checkpoint the log's witnesses had cosigned when the record closed, with their cosignatures: evidence that
+   * parties outside Gantry saw the log at that size (c2sp.org/tlog-witness). Absent until a witness has cosigned one.
+   */
+  witnessedCheckpoint: Type.Optional(signedNote),
 });
 export type ChangeImplementationReported = Static<typeof ChangeImplementationReported>;
 

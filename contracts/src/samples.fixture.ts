@@ -281,6 +281,7 @@ export const SAMPLE_PAYLOADS: { [N in keyof EventPayloads]: EventPayloads[N] } =
     closedAt: '2026-12-01T22:45:00Z',
     auditHistory: `/audit/deployments/${deploymentId}`,
     ledgerCheckpoint: LEDGER_CHECKPOINT_NOTE,
+    witnessedCheckpoint: LEDGER_CHECKPOINT_NOTE,
   },
   ChangeImplementationCorrected: {
     deploymentId,

@@ -144,8 +144,8 @@ const advance = (current: DeploymentRecord['phase'], to: DeploymentRecord['phase
  * practices around deployment; an incident linked after the close corrects the report to change enablement.
  */
 export type RecordCommand =
-  /** `ledgerCheckpoint`: the ledger's signed checkpoint the report carries as evidence, when the ledger has one */
-  | { type: 'CloseRecord'; record: DeploymentRecord; incidents: readonly string[]; now: string; ledgerCheckpoint?: string }
+  /** `ledgerCheckpoint`, `witnessedCheckpoint`: the ledger's signed checkpoints the report carries as evidence, when it has them */
+  | { type: 'CloseRecord'; record: DeploymentRecord; incidents: readonly string[]; now: string; ledgerCheckpoint?: string; witnessedCheckpoint?: string }
   | { type: 'CorrectReport'; deploymentId: string; incidents: readonly string[]; now: string };
 export type RecordEvent =
   | { type: 'DeploymentRecordClosed'; data: DeploymentRecordClosed }
@@ -232,7 +232,7 @@ export const recordDecider: Decider<RecordCommand, RecordEvent, ClosingState, Re
   },
 };
 
-function close({ record, incidents: linkedIncidents, now, ledgerCheckpoint }: Extract<RecordCommand, { type: 'CloseRecord' }>): readonly RecordEvent[] | Refused<RecordRefusal> {
+function close({ record, incidents: linkedIncidents, now, ledgerCheckpoint, witnessedCheckpoint }: Extract<RecordCommand, { type: 'CloseRecord' }>): readonly RecordEvent[] | Refused<RecordRefusal> {
   const missing = missingBeforeClosing(record);
   if (missing.length > 0) return refuse({ code: 'RecordNotClosable', deploymentId: record.deploymentId, missing });
   const outcome = record.outcome!;
@@ -252,6 +252,7 @@ function close({ record, incidents: linkedIncidents, now, ledgerCheckpoint }: Ex
       closedAt: now,
       auditHistory: auditHistoryOf(record.deploymentId),
       ...(ledgerCheckpoint ? { ledgerCheckpoint } : {}),
+      ...(witnessedCheckpoint ? { witnessedCheckpoint } : {}),
     },
   };
   const release: RecordEvent[] = record.releaseId

@@ -159,13 +159,18 @@ describe('CloseRecord', () => {
       .then([recordClosed, { type: 'ChangeImplementationReported', data: { ...report.data, closeCode: 'successful-with-issues', incidents: ['INC1', 'INC2'] } }]);
   });
 
-  it("the report to change enablement carries the ledger's signed checkpoint it is given, as evidence held outside Gantry", () => {
+  it("the report to change enablement carries the ledger's signed checkpoints it is given, as evidence held outside Gantry", () => {
     const [recordClosed, report] = closedSuccess as [RecordEvent, Extract<RecordEvent, { type: 'ChangeImplementationReported' }>];
     const ledgerCheckpoint = 'gantry.local/ledger\n24\nq83vAA==\n\n— gantry.local/ledger AAAA\n';
+    const witnessedCheckpoint = 'gantry.local/ledger\n20\nq83vAA==\n\n— gantry.local/ledger AAAA\n— witness.example BBBB\n';
     spec
       .given([])
       .when({ ...close(succeeded), ledgerCheckpoint })
       .then([recordClosed, { type: 'ChangeImplementationReported', data: { ...report.data, ledgerCheckpoint } }]);
+    spec
+      .given([])
+      .when({ ...close(succeeded), ledgerCheckpoint, witnessedCheckpoint })
+      .then([recordClosed, { type: 'ChangeImplementationReported', data: { ...report.data, ledgerCheckpoint, witnessedCheckpoint } }]);
   });
 });
 

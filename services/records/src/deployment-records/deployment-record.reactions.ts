@@ -1,22 +1,24 @@
-import type { IncidentLinked } from '@gantry/contracts';
+import type { ChangeImplementationReported, IncidentLinked } from '@gantry/contracts';
 import type { EventStore, SqlClient } from '@gantry/event-store';
 import { executeCommand, type CommandOrigin } from '@gantry/platform';
 import { incidentsOf } from '../incidents';
 import { closableNow, recordDecider, recordStream, type ClosingState, type DeploymentRecord, type RecordCommand } from './deployment-record.decider';
 import { deploymentsOfChange, readDeploymentRecord } from './deployment-records.projection';
 
+/** The ledger's checkpoints a report to change enablement carries as evidence. */
+export type Evidence = Pick<ChangeImplementationReported, 'ledgerCheckpoint' | 'witnessedCheckpoint'>;
+
 /**
  * Closes the record (DeploymentRecordClosed on records' own topic, reports on the feedback topics) once its outcome is
- * known; the report to change enablement carries the ledger's signed checkpoint `evidence` gives, when it gives one.
+ * known; the report to change enablement carries the ledger's signed checkpoints `evidence` gives.
  */
-export async function closeRecordOnceOutcomeKnown(store: EventStore, tx: SqlClient, record: DeploymentRecord, origin: CommandOrigin, evidence: () => Promise<string | undefined> = async () => undefined): Promise<void> {
+export async function closeRecordOnceOutcomeKnown(store: EventStore, tx: SqlClient, record: DeploymentRecord, origin: CommandOrigin, evidence: () => Promise<Evidence> = async () => ({})): Promise<void> {
   if (!closableNow(record)) return;
   const incidents = await incidentsOf(tx, store.schema, record.deploymentId, record.changeId);
   const command: RecordCommand = { type: 'CloseRecord', record, incidents, now: origin.now.toISOString() };
   // the evidence is asked for only by the close itself, not by the entries that arrive before the closed record comes back
   const withEvidence = async (state: ClosingState): Promise<RecordCommand> => {
-    const ledgerCheckpoint = state.closed ? undefined : await evidence();
-    return ledgerCheckpoint ? { ...command, ledgerCheckpoint } : command;
+    return state.closed ? command : { ...command, ...(await evidence()) };
   };
   await executeCommand(store, recordDecider, recordStream(record.deploymentId), withEvidence, origin, tx);
 }

@@ -3,7 +3,7 @@ export { ledgerMigrations } from './ledger';
 export type { LedgerEntry } from './ledger-entry';
 export type { CheckpointDeliveryOptions } from './checkpoint-deliveries';
 export { checkpointDeliveryPolicyFromEnv, type CheckpointDeliveryPolicy } from './checkpoint-destinations';
-export { checkpointForReport } from './ledger-checkpoints';
+export { evidenceForReport, type ReportEvidence } from './ledger-checkpoints';
 export { ledgerPages } from './ledger-export';
 export { integrityOf, type LedgerIntegrity } from './ledger-integrity';
 export { LedgerLog, ledgerLogPolicyFromEnv, type LedgerLogPolicy } from './ledger-log';

@@ -49,6 +49,14 @@ export async function latestCheckpoint(client: SqlClient, schema: string): Promi
   return row && toCheckpoint(row);
 }
 
+/** The latest checkpoint a witness has cosigned, as served (with every cosignature it has). */
+export async function latestCosignedCheckpoint(client: SqlClient, schema: string): Promise<StoredCheckpoint | undefined> {
+  const row = (
+    await client.query<CheckpointRow>(`${SERVED(schema)} WHERE EXISTS (SELECT FROM ${schema}.ledger_cosignatures s WHERE s.tree_size = c.tree_size) ORDER BY c.tree_size DESC LIMIT 1`)
+  ).rows[0];
+  return row && toCheckpoint(row);
+}
+
 export async function checkpointOfSize(client: SqlClient, schema: string, size: number): Promise<StoredCheckpoint | undefined> {
   const row = (await client.query<CheckpointRow>(`${SERVED(schema)} WHERE c.tree_size = $1`, [size])).rows[0];
   return row && toCheckpoint(row);
@@ -114,13 +122,22 @@ export function reportCheckpoint(outcome: CheckpointMade): CheckpointMade {
   return outcome;
 }
 
+/** What a report about entries just ledgered carries as evidence (the report to change enablement). */
+export interface ReportEvidence {
+  /** the latest checkpoint as served, covering the entry just appended */
+  ledgerCheckpoint?: string;
+  /** the latest checkpoint witnesses have cosigned, when one has been */
+  witnessedCheckpoint?: string;
+}
+
 /**
- * The note a report about entries just ledgered carries (the report to change enablement): the tree grown to the head
- * as this transaction sees it, the entry it appended included, and a checkpoint of it unless one of its size exists;
- * then the latest checkpoint as served, with whatever cosignatures it has. The caller holds the head's lock, then
- * takes the tree's, as no other path does in the other order.
+ * The evidence a report carries: the tree grown to the head as this transaction sees it, the entry it appended
+ * included, and a checkpoint of it unless one of its size exists; then the latest checkpoint as served, and the latest
+ * one witnesses cosigned. The caller holds the head's lock, then takes the tree's, as no other path does in the other
+ * order.
  */
-export async function checkpointForReport(tx: SqlClient, log: LedgerLog, now: Date): Promise<string | undefined> {
+export async function evidenceForReport(tx: SqlClient, log: LedgerLog, now: Date): Promise<ReportEvidence> {
   reportCheckpoint(await makeCheckpoint(tx, log, await growLedgerTree(tx, log.schema), now));
-  return (await latestCheckpoint(tx, log.schema))?.note;
+  const [latest, witnessed] = [await latestCheckpoint(tx, log.schema), await latestCosignedCheckpoint(tx, log.schema)];
+  return { ...(latest ? { ledgerCheckpoint: latest.note } : {}), ...(witnessed ? { witnessedCheckpoint: witnessed.note } : {}) };
 }

@@ -22,7 +22,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RecordsModule } from '../records.module';
 import { appendToLedger } from './ledger';
-import { latestCheckpoint } from './ledger-checkpoints';
+import { evidenceForReport, latestCheckpoint } from './ledger-checkpoints';
 import { LedgerLog, type LedgerLogPolicy } from './ledger-log';
 import { consistencyHashes, growLedgerTree, readTreeHead } from './ledger-tree';
 import { asSuperuser, exportLedger, rewriteAndRecompute } from './test-fixtures';
@@ -197,6 +197,9 @@ it('the witness cosigns each new checkpoint of a running records, which serves i
   // what the witness told the log stays as it was told
   await expect(db.query(`UPDATE ${schema}.ledger_cosignatures SET signature_line = 'x'`)).rejects.toThrow(/append-only/);
   await expect(db.query(`DELETE FROM ${schema}.ledger_cosignatures`)).rejects.toThrow(/append-only/);
+  // a report closing a deployment now carries the checkpoint covering its entries and the latest the witness cosigned
+  const evidence = await db.transaction((tx) => evidenceForReport(tx, log, new Date('2026-12-01T10:00:00.000Z')));
+  expect(evidence).toEqual({ ledgerCheckpoint: twelve, witnessedCheckpoint: twelve });
 });
 
 it('the offline verifier with --quorum 1 accepts cosigned checkpoints and refuses, naming it, one without the cosignature', async () => {

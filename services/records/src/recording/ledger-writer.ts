@@ -3,7 +3,7 @@ import { EventStore, type SqlClient } from '@gantry/event-store';
 import type { CloudEvent } from '@gantry/messaging';
 import { againstTheContract, type ConsumerSpec, type MessageContext } from '@gantry/platform';
 import { closeRecordOnceOutcomeKnown, correctReportsOnIncident } from '../deployment-records';
-import { appendToLedger, checkpointForReport, type LedgerLog } from '../ledger';
+import { appendToLedger, evidenceForReport, type LedgerLog } from '../ledger';
 import { projectEntry } from './projections';
 
 /** Every topic Gantry and the practices around it write to, feedback included. */
@@ -44,7 +44,7 @@ export class LedgerWriter {
     if (!entry) return;
     const { record, incident } = await projectEntry(tx, this.store.schema, entry);
     // the report to change enablement carries a checkpoint of the ledger up to this entry, the one that closes the record
-    if (record) await closeRecordOnceOutcomeKnown(this.store, tx, record, context, () => checkpointForReport(tx, this.log, context.now));
+    if (record) await closeRecordOnceOutcomeKnown(this.store, tx, record, context, () => evidenceForReport(tx, this.log, context.now));
     if (incident) await correctReportsOnIncident(this.store, tx, incident, context);
   }
 }
