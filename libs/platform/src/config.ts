@@ -18,6 +18,12 @@ export const DEFAULT_PORTS: Record<ProcessName, number> = {
 
 export interface GantryConfig {
   process: ProcessName;
+  /**
+   * The environment the process was configured from: the services' own settings (records' ledger log, verification's
+   * and model-review's policies, execution's executors) are read from it, so that a process booted with an environment
+   * of its own (a test, an embedding) gets them from there, never from another process's.
+   */
+  env: NodeJS.ProcessEnv;
   host: string;
   port: number;
   grpcPort: number;
@@ -105,6 +111,7 @@ export function loadConfig(processName: ProcessName, env: NodeJS.ProcessEnv = pr
   const brokers = (env.KAFKA_BROKERS ?? '').split(',').map((b) => b.trim()).filter(Boolean);
   return {
     process: processName,
+    env,
     host: env.HOST ?? '127.0.0.1',
     port: integer(env, 'PORT', DEFAULT_PORTS[processName]),
     grpcPort: integer(env, 'GRPC_PORT', 50051),

@@ -17,7 +17,7 @@ export class ExecutionModule {
       'execution',
       runtime,
       (store) => {
-        const executors = new ExecutorDirectory(config ?? executorsFromEnv(process.env), runtime.clock);
+        const executors = new ExecutorDirectory(config ?? executorsFromEnv(runtime.config.env), runtime.clock);
         const runs = new RunCommands(store);
         return [runsSlice(runs, new RunDriver(runs, executors, runtime.clock)), executorsSlice(executors)];
       },

@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { EventStore } from '@gantry/event-store';
-import { serviceModule, type Clock, type ServiceRuntime, type Slice } from '@gantry/platform';
+import { serviceModule, type ServiceRuntime, type Slice } from '@gantry/platform';
 import { adoptionSlice } from './adoption';
 import { modelOutcomesSlice } from './model-outcomes';
 import { DeploymentModels, modelsSlice } from './models';
@@ -13,8 +13,8 @@ export interface ModelReviewOptions {
   reviewPolicy?: ReviewPolicy;
 }
 
-export const modelReviewSlices = (store: EventStore, clock: Clock, options: ModelReviewOptions = {}): Slice[] => {
-  const policy = options.reviewPolicy ?? reviewPolicyFromEnv(process.env);
+export const modelReviewSlices = (store: EventStore, { clock, config }: ServiceRuntime, options: ModelReviewOptions = {}): Slice[] => {
+  const policy = options.reviewPolicy ?? reviewPolicyFromEnv(config.env);
   const reviews = new ModelReviews(store, policy);
   return [modelOutcomesSlice(store), modelsSlice(store, new DeploymentModels(store, reviews), clock, options.starterCatalogue ?? false), reviewsSlice(store, reviews, policy, clock), adoptionSlice(store)];
 };
@@ -23,6 +23,6 @@ export const modelReviewSlices = (store: EventStore, clock: Clock, options: Mode
 @Module({})
 export class ModelReviewModule {
   static register(runtime: ServiceRuntime, options: ModelReviewOptions = {}): DynamicModule {
-    return serviceModule(ModelReviewModule, 'model-review', runtime, (store, { clock }) => modelReviewSlices(store, clock, options));
+    return serviceModule(ModelReviewModule, 'model-review', runtime, (store, runtime) => modelReviewSlices(store, runtime, options));
   }
 }

@@ -20,8 +20,8 @@ export interface RecordsOptions extends HostOptions {
 
 /** The ledger first: every projection is derived from it alone (its tables are migrated in this order). */
 export const recordsSlices = (store: EventStore, runtime: ServiceRuntime, options: RecordsOptions = {}): Slice[] => {
-  const log = new LedgerLog(store.schema, options.ledger ?? ledgerLogPolicyFromEnv(process.env, runtime.config), store);
-  const delivery = options.checkpointDelivery ?? checkpointDeliveryPolicyFromEnv(process.env);
+  const log = new LedgerLog(store.schema, options.ledger ?? ledgerLogPolicyFromEnv(runtime.config.env, runtime.config), store);
+  const delivery = options.checkpointDelivery ?? checkpointDeliveryPolicyFromEnv(runtime.config.env);
   return [ledgerSlice(log, runtime, delivery), deploymentRecordsSlice, incidentsSlice, findingsSlice, satisfactionSlice, recordingSlice(store, log), kpisSlice, apiKeysSlice, sourcesSlice];
 };
 

@@ -113,11 +113,10 @@ const verifyByThePage = () => {
 beforeAll(async () => {
   database = await createTestDatabase('gantry_source_events');
   dir = mkdtempSync(join(tmpdir(), 'source-events-'));
-  process.env.GANTRY_LEDGER_CHECKPOINT_ENTRIES = '4';
   running = await boot('standalone', {
     ...standalone,
     grpc: false,
-    env: { DATABASE_URL: database.url, PORT: '0', HOST: '127.0.0.1', GANTRY_JWT_SECRET: secret, GANTRY_RATE_LIMIT_PER_MINUTE: '0', GANTRY_DATA_DIR: join(dir, 'data') },
+    env: { DATABASE_URL: database.url, PORT: '0', HOST: '127.0.0.1', GANTRY_JWT_SECRET: secret, GANTRY_RATE_LIMIT_PER_MINUTE: '0', GANTRY_DATA_DIR: join(dir, 'data'), GANTRY_LEDGER_CHECKPOINT_ENTRIES: '4' },
   });
   superuser = Database.connect(database.url, { max: 2 });
   planning = new EventStore(superuser, 'planning');
@@ -137,7 +136,6 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  delete process.env.GANTRY_LEDGER_CHECKPOINT_ENTRIES;
   await running?.stop();
   await superuser?.close();
   await database?.drop();

@@ -38,6 +38,6 @@ export function verificationSlices(store: EventStore, policy: VerificationPolicy
 @Module({})
 export class VerificationModule {
   static register(runtime: ServiceRuntime, { policy, ...options }: VerificationOptions = {}): DynamicModule {
-    return serviceModule(VerificationModule, 'verification', runtime, (store) => verificationSlices(store, policy ?? verificationPolicyFromEnv(process.env)), options);
+    return serviceModule(VerificationModule, 'verification', runtime, (store) => verificationSlices(store, policy ?? verificationPolicyFromEnv(runtime.config.env)), options);
   }
 }
