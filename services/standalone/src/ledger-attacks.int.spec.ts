@@ -201,6 +201,8 @@ async function productOn(database: string) {
       audit: await Promise.all(deployments.map(async (id) => (await get(`/audit/deployments/${id}`)).body)),
       ledgerExport,
       planningExport: await (await call('GET', '/event-stores/planning/export')).text(),
+      /** the log's public key, as anyone fetches it without an account */
+      wellKnownKey: await (await fetch(`${running.url}/.well-known/gantry/ledger-key`)).text(),
     };
   } finally {
     await running.stop();
@@ -278,6 +280,7 @@ it('untouched, the installation verifies against what the auditor collected, onl
   expect(collected.size).toBeGreaterThanOrEqual(3);
   expect(Math.max(...collected.keys())).toBe(head);
   const product = await afterAttack('untouched', async () => undefined);
+  expect(product.wellKnownKey).toBe(`${vkey}\n`);
   expect(product.verify).toMatchObject({ intact: true, to: head, signedUpTo: head });
   expect(product.verifyHeld).toMatchObject({ intact: true, to: head, signedUpTo: head });
   expect(product.sources).toMatchObject({ intact: true });

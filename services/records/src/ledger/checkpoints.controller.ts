@@ -1,6 +1,6 @@
-import { Controller, Get, Query, Res } from '@nestjs/common';
+import { Controller, Get, Header, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { RequirePermission } from '@gantry/auth';
+import { Public, RequirePermission } from '@gantry/auth';
 import { objectOf, Type, type Static } from '@gantry/contracts';
 import { Database } from '@gantry/event-store';
 import { ApiQueryFrom, NotFound, SchemaQuery } from '@gantry/platform';
@@ -71,5 +71,23 @@ export class CheckpointsController {
       checkpoints: page.map(({ treeSize, madeAt, note }) => ({ treeSize, madeAt, note })),
       ...(page.length === count ? { nextAfter: page[page.length - 1]!.treeSize } : {}),
     };
+  }
+}
+
+/**
+ * The log's public key where anyone can fetch it without an account (as Go's checksum database publishes its key): a
+ * verifier key is no secret, and an auditor should compare it with the one they were given by a channel they trust.
+ */
+@ApiTags('audit')
+@Controller('.well-known/gantry')
+export class WellKnownLedgerKeyController {
+  constructor(private readonly log: LedgerLog) {}
+
+  /** The verifier key (c2sp.org/signed-note vkey) of the key that signs the ledger's checkpoints, one line of text. */
+  @Get('ledger-key')
+  @Public()
+  @Header('content-type', 'text/plain; charset=utf-8')
+  async ledgerKey(): Promise<string> {
+    return `${(await logKeyOf(this.log)).verifierKey}\n`;
   }
 }

@@ -2,7 +2,7 @@ import type { ServiceRuntime, Slice } from '@gantry/platform';
 import { ledgerMigrations } from './ledger';
 import { CheckpointDeliveries, checkpointDeliveryMigrations, type CheckpointDeliveryOptions } from './checkpoint-deliveries';
 import { destinationsOf, type CheckpointDeliveryPolicy } from './checkpoint-destinations';
-import { CheckpointsController } from './checkpoints.controller';
+import { CheckpointsController, WellKnownLedgerKeyController } from './checkpoints.controller';
 import { LedgerCheckpointer } from './ledger-checkpointer';
 import { LedgerCosigner } from './ledger-cosigner';
 import { LedgerLog } from './ledger-log';
@@ -19,7 +19,7 @@ import { ProofsGrpc } from './proofs.grpc';
 export const ledgerSlice = (log: LedgerLog, runtime: ServiceRuntime, delivery: CheckpointDeliveryPolicy & CheckpointDeliveryOptions = {}): Slice => ({
   name: 'ledger',
   migrations: [...ledgerMigrations, ...checkpointDeliveryMigrations],
-  doors: [LedgerController, CheckpointsController, ProofsController, LedgerGrpc, ProofsGrpc],
+  doors: [LedgerController, CheckpointsController, WellKnownLedgerKeyController, ProofsController, LedgerGrpc, ProofsGrpc],
   provides: [
     { provide: LedgerLog, useValue: log },
     { provide: LedgerCheckpointer, useValue: new LedgerCheckpointer(runtime.db, log, runtime.clock) },
