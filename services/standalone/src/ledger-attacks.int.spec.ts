@@ -1,5 +1,5 @@
 import { execFile, spawnSync } from 'node:child_process';
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createHash, generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +11,6 @@ import { canonicalJson, Database, EventStore, GENESIS_HASH, hashedEventFields, h
 import { KafkaBus, type IncomingMessage, type Subscription } from '@gantry/messaging';
 import { boot, type RunningProcess } from '@gantry/platform';
 import { adminUrl, createTestDatabase, eventually, type TestDatabase } from '@gantry/testing';
-import { generateKeyPair } from '@gantry/transparency-log';
 import { standalone } from './standalone';
 
 /**
@@ -219,10 +218,13 @@ beforeAll(async () => {
     { encoding: 'utf8' },
   );
   if (roles.status !== 0) throw new Error(`roles.sql: ${roles.stderr}`);
-  const key = generateKeyPair(ORIGIN);
-  keyFile = join(dir, 'ledger-key');
-  writeFileSync(keyFile, key.signingKey, { mode: 0o600 });
-  vkey = key.verifierKey;
+  // the operator's key, made as the README says (an Ed25519 PKCS #8 PEM), and its verifier key as docs/ledger.md defines it
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  keyFile = join(dir, 'ledger-key.pem');
+  writeFileSync(keyFile, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
+  const raw = Buffer.concat([Buffer.from([0x01]), publicKey.export({ type: 'spki', format: 'der' }).subarray(-32)]);
+  const keyId = createHash('sha256').update(Buffer.concat([Buffer.from(`${ORIGIN}\n`), raw])).digest().subarray(0, 4).toString('hex');
+  vkey = `${ORIGIN}+${keyId}+${raw.toString('base64')}`;
   token = await mintToken(secret, { sub: 'dana', roles: ['deployment-manager'] });
 
   const prefix = `attacks-${suffix}.`;
