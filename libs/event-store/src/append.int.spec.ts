@@ -43,6 +43,18 @@ describe('EventStore.append', () => {
     expect(await store.verifyStream('deployment-rt')).toEqual({ intact: true, checked: 2 });
   });
 
+  it('hashes an id given as 32 hex digits or in upper case as the uuid column gives it back, so the event verifies', async () => {
+    const plain = newEvent('DeploymentRequested', { n: 1 });
+    const id = plain.id.toLowerCase();
+    const events = [{ ...plain, id: id.replace(/-/g, '') }, { ...newEvent('DeploymentScheduled', { n: 2 }), id: newEvent('X', {}).id.toUpperCase() }];
+    await store.appendStream('deployment-ids', 'deployment', 0, events);
+    const recorded = await store.readStream('deployment-ids');
+    expect(recorded.map((e) => e.id)).toEqual([id, events[1]!.id.toLowerCase()]);
+    expect(await store.verifyStream('deployment-ids')).toEqual({ intact: true, checked: 2 });
+    // a retry naming the ids the other way appends nothing
+    expect(await store.appendStream('deployment-ids', 'deployment', 0, events)).toEqual({ appended: false, nextVersion: 2 });
+  });
+
   it('continues the chain across appends and keeps a 1,000-event batch in version order', async () => {
     await store.appendStream('deployment-batch', 'deployment', 0, newEvents(3));
     const result = await store.appendStream('deployment-batch', 'deployment', 3, newEvents(1000));

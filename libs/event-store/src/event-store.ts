@@ -82,7 +82,7 @@ export class EventStore {
   ): Promise<AppendResult> {
     if (!Number.isInteger(expectedVersion) || expectedVersion < 0) throw new RangeError(`expected version must be an integer ≥ 0, got ${expectedVersion}`);
     if (events.length === 0) return { appended: false, nextVersion: await this.streamVersion(streamId, client) };
-    const ids = events.map((event) => event.id);
+    const ids = events.map((event) => canonicalUuid(event.id));
     if (new Set(ids).size !== ids.length) throw new EventIdConflict(streamId, ids.filter((id, i) => ids.indexOf(id) !== i));
 
     let previousHash = expectedVersion === 0 ? GENESIS_HASH : this.heads.lastHashAt(streamId, expectedVersion);
@@ -139,8 +139,10 @@ export class EventStore {
     let rows = '';
     let hash = previousHash;
     let lastMetadata: { source: unknown; text: CanonicalText } | undefined;
+    const ids = events.map((event) => canonicalUuid(event.id));
     for (let n = 0; n < count; n++) {
       const event = events[n]!;
+      const id = ids[n]!;
       const streamVersion = expectedVersion + n + 1;
       const schemaVersion = event.schemaVersion ?? 1;
       // The canonical texts are what is stored, so reading them back reproduces exactly what was hashed.
@@ -148,11 +150,10 @@ export class EventStore {
       // A command's events usually share one metadata object: serialize it once.
       if (lastMetadata?.source !== event.metadata) lastMetadata = { source: event.metadata, text: new CanonicalText(canonicalJson(event.metadata)) };
       const metadata = lastMetadata.text;
-      const eventHash = hashEvent(hash, { id: event.id, streamId, streamType, streamVersion, type: event.type, schemaVersion, data, metadata, recordedAt });
-      rows += `${n === 0 ? '[' : ','}{"stream_version":${streamVersion},"event_id":${JSON.stringify(event.id)},"event_type":${JSON.stringify(event.type)},"schema_version":${schemaVersion},"data":${data.text},"metadata":${metadata.text},"previous_hash":"${hash}","hash":"${eventHash}"}`;
+      const eventHash = hashEvent(hash, { id, streamId, streamType, streamVersion, type: event.type, schemaVersion, data, metadata, recordedAt });
+      rows += `${n === 0 ? '[' : ','}{"stream_version":${streamVersion},"event_id":${JSON.stringify(id)},"event_type":${JSON.stringify(event.type)},"schema_version":${schemaVersion},"data":${data.text},"metadata":${metadata.text},"previous_hash":"${hash}","hash":"${eventHash}"}`;
       hash = eventHash;
     }
-    const ids = events.map((event) => event.id);
     const values: unknown[] = [streamId, streamType, expectedVersion + count, hash, recordedAt, `${rows}]`, ids[0]];
     const statement = expectedVersion === 0 ? this.sql.appendToNewStream : this.sql.appendToExistingStream;
     if (expectedVersion > 0) values.push(expectedVersion, previousHash);
@@ -225,4 +226,13 @@ function appendFailure(error: unknown, streamId: string, expectedVersion: number
   // Under REPEATABLE READ or SERIALIZABLE a concurrent append surfaces as a serialization failure.
   if (code === '40001') return new StreamVersionConflict(streamId, expectedVersion, undefined);
   return error;
+}
+
+/**
+ * An event id as PostgreSQL's uuid column gives it back (lower case, dashed): what is hashed must be what is read, or
+ * an id written another way (32 hex digits, upper case) would make its own event fail verification.
+ */
+export function canonicalUuid(id: string): string {
+  const hex = id.replace(/[{}-]/g, '').toLowerCase();
+  return /^[0-9a-f]{32}$/.test(hex) ? `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}` : id;
 }
