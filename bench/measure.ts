@@ -33,7 +33,9 @@ export async function runFor(
     Array.from({ length: concurrency }, async (_, worker) => {
       for (let n = 0; performance.now() < deadline; n++) {
         const t0 = performance.now();
-        units += await operation(worker, n);
+        // not `units += await …`: that reads `units` before the await, and concurrent workers' units would be lost
+        const done = await operation(worker, n);
+        units += done;
         latencies.push(performance.now() - t0);
       }
     }),
