@@ -9,7 +9,7 @@ import { createAjv } from './validation';
  * change's state is `authorised` by the event's nature); a `ChangeCancelled` cancels the change's deployments that
  * have not started.
  */
-const { changeState: _state, freezeOverride: _override, ...authorisedProperties } = requestDeploymentProperties;
+const { changeState: _state, freezeOverride: _override, promotionOverride: _skip, ...authorisedProperties } = requestDeploymentProperties;
 
 export const ChangeAuthorized = objectOf({
   ...authorisedProperties,

@@ -12,6 +12,7 @@ import { requestDeploymentProperties } from './request-deployment';
 import {
   acceptanceCriteriaSchema,
   componentsSchema,
+  componentVersionSchema,
   deploymentKindSchema,
   LIMITS,
   modelRefSchema,
@@ -123,6 +124,15 @@ export type Gate = Static<typeof gateSchema>;
 const freezeOverrideSchema = objectOf({ freezeId: label(100), reason: text(), by: label(256) });
 export type FreezeOverride = Static<typeof freezeOverrideSchema>;
 
+/** A stage of the flow an emergency change skipped: the component versions not proven there, why, and the deployment manager who decided. */
+const promotionOverrideSchema = objectOf({
+  skippedEnvironmentKind: environmentKindSchema,
+  components: arrayOf(componentVersionSchema, LIMITS.components, 1),
+  reason: text(),
+  by: label(256),
+});
+export type PromotionOverride = Static<typeof promotionOverrideSchema>;
+
 const environmentSnapshotSchema = objectOf({
   name: label(100),
   kind: environmentKindSchema,
@@ -155,6 +165,8 @@ export const DeploymentPlanned = objectOf({
   gates: Type.Optional(arrayOf(gateSchema, 50)),
   /** a freeze the deployment may run in: an emergency change, overridden by a deployment manager with a reason */
   freezeOverride: Type.Optional(freezeOverrideSchema),
+  /** a stage of the flow skipped: an emergency change, overridden by a deployment manager with a reason */
+  promotionOverride: Type.Optional(promotionOverrideSchema),
   /** the environment facts the plan relied on, as they stood when it was made */
   environmentSnapshot: Type.Optional(environmentSnapshotSchema),
   plannedAt: Type.Optional(timestamp),
@@ -185,6 +197,8 @@ export const REJECTION_REASONS = [
   'FreezePeriod',
   'ConflictingDeployment',
   'PromotionRuleNotMet',
+  /** planned without an agreed model by an identity without `deployments:request-ad-hoc` */
+  'AdHocNotPermitted',
 ] as const;
 export type RejectionReason = (typeof REJECTION_REASONS)[number];
 

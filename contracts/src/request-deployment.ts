@@ -26,10 +26,18 @@ export const RequestDeployment = objectOf({
   acceptanceCriteria: acceptanceCriteriaSchema,
   /** name of a deployment model; absent: the active model that applies */
   model: Type.Optional(label()),
-  /** plan without an agreed model (recorded as such): must be asked for explicitly */
+  /**
+   * plan without an agreed model (recorded as such): must be asked for explicitly, by an identity allowed to
+   * (`deployments:request-ad-hoc`); the promotion rule holds all the same
+   */
   adHoc: Type.Optional(Type.Boolean()),
   /** an emergency change asks to deploy inside a freeze; only a deployment manager may, and the reason is recorded */
   freezeOverride: Type.Optional(objectOf({ reason: text() })),
+  /**
+   * an emergency change asks to skip a stage of the flow (versions not yet succeeded in the previous environment);
+   * only a deployment manager may, and the reason is recorded
+   */
+  promotionOverride: Type.Optional(objectOf({ reason: text() })),
   /**
    * "the next available window" of this length instead of a desired window: planning chooses the earliest free one
    * (inside a deployment window, outside freezes, without conflict) and records it as `window`

@@ -14,6 +14,8 @@ export type Role = (typeof ROLES)[number];
 
 export const PERMISSIONS = [
   'deployments:request',
+  /** ask for a deployment without an agreed model (ad hoc); the promotion rule holds all the same */
+  'deployments:request-ad-hoc',
   'deployments:read',
   'verifications:read',
   'runs:read',
@@ -45,13 +47,16 @@ export type Permission = (typeof PERMISSIONS)[number];
 /**
  * The one role → permission table. Enforced by AuthGuard, documented in libs/auth/README.md, tested row by row.
  * Audit queries (`audit:read`) belong to compliance staff and to the deployment manager who answers for the practice;
- * KPIs to those who steer it. Compliance staff record audit findings (`findings:write`) and change nothing else;
+ * KPIs to those who steer it. Planning without an agreed model (`deployments:request-ad-hoc`) is for deployment
+ * managers and change enablement, not practitioners. Compliance staff record audit findings (`findings:write`) and
+ * change nothing else;
  * stakeholders and partners answer satisfaction surveys (`satisfaction:respond`); only admins rebuild projections and
  * issue or revoke systems' API keys (`access:manage`).
  */
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   'deployment-manager': [
     'deployments:request',
+    'deployments:request-ad-hoc',
     'deployments:read',
     'verifications:read',
     'runs:read',
@@ -88,7 +93,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   ],
   'service-owner': ['deployments:read', 'verifications:read', 'runs:read', 'kpis:read', 'environments:read', 'satisfaction:respond', 'runs:approve', 'components:read'],
   'product-owner': ['deployments:read', 'kpis:read', 'environments:read', 'satisfaction:respond', 'runs:approve'],
-  'change-manager': ['deployments:request', 'deployments:read', 'environments:read', 'satisfaction:respond', 'runs:approve'],
+  'change-manager': ['deployments:request', 'deployments:request-ad-hoc', 'deployments:read', 'environments:read', 'satisfaction:respond', 'runs:approve'],
   auditor: ['deployments:read', 'verifications:read', 'runs:read', 'audit:read', 'models:read', 'kpis:read', 'environments:read', 'findings:write', 'components:read', 'signing-keys:read'],
   admin: PERMISSIONS,
 };

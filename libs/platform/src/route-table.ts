@@ -67,6 +67,14 @@ export function doorsOf(app: INestApplicationContext, grpcPackage = 'gantry.v1')
 /** The roles whose permissions include this one. */
 export const rolesGranting = (permission: Permission): Role[] => ROLES.filter((role) => ROLE_PERMISSIONS[role].includes(permission));
 
+/** Permissions a rule weighs behind a door, on what a request asks rather than on the door it comes through. */
+export const PERMISSIONS_WEIGHED_BY_RULES: readonly { permission: Permission; when: string }[] = [
+  {
+    permission: 'deployments:request-ad-hoc',
+    when: 'a deployment request with `adHoc: true` (POST /deployments, gRPC RequestDeployment; the `itsm.changes.v1` door asks as change-manager): without it the request is rejected `AdHocNotPermitted` and the rejection recorded',
+  },
+];
+
 /** The table of every door and who may pass it, as markdown (docs/permissions.md is this, generated). */
 export function permissionTable(doors: readonly Door[]): string {
   const cell = (door: Door) =>
@@ -88,6 +96,12 @@ export function permissionTable(doors: readonly Door[]): string {
     '| transport | door | permission | roles |',
     '| --- | --- | --- | --- |',
     ...doors.map((door) => `| ${door.transport} | \`${door.name}\` | ${cell(door)} | ${who(door)} |`),
+    '',
+    '## Permissions weighed by rules',
+    '',
+    '| permission | when | roles |',
+    '| --- | --- | --- |',
+    ...PERMISSIONS_WEIGHED_BY_RULES.map(({ permission, when }) => `| \`${permission}\` | ${when} | ${rolesGranting(permission).join(', ')} |`),
     '',
   ].join('\n');
 }

@@ -53,7 +53,8 @@ async function authorised(deployments: Deployments, event: CloudEvent, tx: SqlCl
   const invalid = validatePayload('DeploymentRequested', request);
   if (invalid) throw new PoisonMessage(`ChangeAuthorized ${change.changeId}: ${invalid}`);
   try {
-    await deployments.plan(request, [], context, tx);
+    // change enablement asks in the role of its systems (change-manager): it may ask ad hoc, never override a freeze
+    await deployments.plan(request, ['change-manager'], context, tx);
   } catch (error) {
     // the change asks for something that can never be recorded (another request under the same change, a window
     // that ends before it starts): dead-letter it with the reason rather than retrying for ever

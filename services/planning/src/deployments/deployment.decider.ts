@@ -15,7 +15,7 @@ import type {
   RejectionReason,
   Wave,
 } from '@gantry/contracts';
-import type { Environment } from '../environments';
+import type { Environment, EnvironmentInFlow } from '../environments';
 import type { ActiveModel } from '../planning-facts';
 import { conflictingReservation, nextAvailableWindow } from '../schedule';
 
@@ -76,7 +76,11 @@ export interface PlanningFacts {
   retiredModels: readonly string[];
   /** component versions with a succeeded deployment, by environment kind (from records' DeploymentRecordClosed) */
   succeeded: readonly { environmentKind: string; name: string; version: string }[];
+  /** the active environments' kinds and positions: the flow where no model gives one */
+  environments: readonly EnvironmentInFlow[];
   requesterRoles: readonly string[];
+  /** the requester holds `deployments:request-ad-hoc` */
+  requesterMayPlanAdHoc: boolean;
   now: string;
 }
 
@@ -197,20 +201,62 @@ export const modelMustBeAgreed: Rule<InEnvironment, Rejection> = ({ request, env
 export const agreedModel = ({ request, environment, facts }: InEnvironment): ActiveModel | null =>
   request.adHoc ? null : (facts.activeModels.find((m) => (request.model ? m.name === request.model : modelApplies(m, request, environment))) ?? null);
 
-/** Component versions reach an environment only after they succeeded in the previous environment of the model's flow. */
-export const versionsMustHaveSucceededInThePreviousEnvironment: Rule<InEnvironment, Rejection> = (proposal) => {
-  const { request, environment, facts } = proposal;
-  const model = agreedModel(proposal);
-  if (!model || request.kind === 'removal') return undefined;
-  const flow = model.content.environmentFlow;
+/**
+ * The stage before an environment in the flow of environments: from the agreed model's flow where it names the
+ * environment's kind; otherwise (ad hoc, or a model whose flow leaves the kind out) from the environments' positions:
+ * the kind of the highest-positioned active environment below this one that is of another kind (another
+ * environment of the same kind is the same stage). None: the environment is the first stage.
+ */
+export const previousStageOf = (proposal: InEnvironment): { kind: string; from: 'model' | 'positions'; environments?: string[] } | undefined => {
+  const { environment, facts } = proposal;
+  const flow = agreedModel(proposal)?.content.environmentFlow ?? [];
   const position = flow.indexOf(environment.kind);
-  if (position <= 0) return undefined;
-  const previous = flow[position - 1];
-  const missing = request.components.filter((c) => !facts.succeeded.some((s) => s.environmentKind === previous && s.name === c.name && s.version === c.version));
-  return missing.length
-    ? reject('PromotionRuleNotMet', { previousEnvironmentKind: previous, components: missing.map(({ name, version }) => ({ name, version })) })
+  if (position >= 0) return position === 0 ? undefined : { kind: flow[position - 1], from: 'model' };
+  const below = facts.environments.filter((e) => e.position < environment.position && e.kind !== environment.kind);
+  const nearest = Math.max(...below.map((e) => e.position));
+  const stage = below.filter((e) => e.position === nearest);
+  return stage.length ? { kind: stage[0].kind, from: 'positions', environments: stage.filter((e) => e.kind === stage[0].kind).map((e) => e.name) } : undefined;
+};
+
+/** The component versions of the request not yet succeeded in the previous stage, and that stage (none: nothing to prove). */
+const unproven = (proposal: InEnvironment) => {
+  const { request, facts } = proposal;
+  const previous = request.kind === 'removal' ? undefined : previousStageOf(proposal);
+  if (!previous) return undefined;
+  const missing = request.components.filter((c) => !facts.succeeded.some((s) => s.environmentKind === previous.kind && s.name === c.name && s.version === c.version));
+  return missing.length ? { previous, components: missing.map(({ name, version }) => ({ name, version })) } : undefined;
+};
+
+/**
+ * Component versions reach an environment only after they succeeded in the previous stage of the flow, ad hoc or
+ * with a model. An emergency change may skip the stage only when a deployment manager asks, with a reason.
+ */
+export const versionsMustHaveSucceededInThePreviousEnvironment: Rule<InEnvironment, Rejection> = (proposal) => {
+  const { request, facts } = proposal;
+  const found = unproven(proposal);
+  if (!found) return undefined;
+  const { previous, components } = found;
+  const details = { previousEnvironmentKind: previous.kind, ...(previous.environments ? { previousEnvironments: previous.environments } : {}), flowFrom: previous.from, components };
+  if (!request.promotionOverride) return reject('PromotionRuleNotMet', details);
+  if (request.changeType !== 'emergency') return reject('PromotionRuleNotMet', { ...details, overrideRefused: 'only an emergency change may skip a stage' });
+  if (!facts.requesterRoles.includes('deployment-manager')) return reject('PromotionRuleNotMet', { ...details, overrideRefused: 'only a deployment manager may skip a stage' });
+  return undefined;
+};
+
+/** The stage an emergency change skips, once `versionsMustHaveSucceededInThePreviousEnvironment` holds. */
+const promotionOverrideOf = (proposal: InEnvironment): DeploymentPlanned['promotionOverride'] => {
+  const found = unproven(proposal);
+  const { request } = proposal;
+  return found && request.promotionOverride
+    ? { skippedEnvironmentKind: found.previous.kind as EnvironmentDefinition['kind'], components: found.components, reason: request.promotionOverride.reason, by: request.requestedBy }
     : undefined;
 };
+
+/** Planning without an agreed model is asked for explicitly, by an identity allowed to (`deployments:request-ad-hoc`). */
+export const adHocNeedsItsOwnPermission: Rule<Proposal, Rejection> = ({ request, facts }) =>
+  request.adHoc && !facts.requesterMayPlanAdHoc
+    ? reject('AdHocNotPermitted', { requestedBy: request.requestedBy, why: 'planning without an agreed model needs the deployments:request-ad-hoc permission' })
+    : undefined;
 
 /** An environment with deployment windows takes deployments only inside one of them; one without takes them any time. */
 export const windowMustFallInsideADeploymentWindow: Rule<InEnvironment, Rejection> = ({ request, environment }) =>
@@ -244,6 +290,7 @@ export const windowMustNotConflictWithAnotherDeployment: Rule<InEnvironment, Rej
 const requestPolicy: Policy<Proposal, Rejection> = [
   aFreeWindowMustBeFound,
   onlyAnAuthorisedChangeIsPlanned,
+  adHocNeedsItsOwnPermission,
   environmentMustBeRegistered,
   environmentMustBeActive,
   ...where(inTheActiveEnvironment, [
@@ -312,6 +359,7 @@ export const planFor = (
   model: ActiveModel | null,
   freezeOverride: DeploymentPlanned['freezeOverride'],
   now: string,
+  promotionOverride?: DeploymentPlanned['promotionOverride'],
 ): DeploymentPlanned => {
   const targets = request.targets?.length ? request.targets : environment.targets.map((t) => t.name);
   const strategy = model?.content.strategy ?? { type: 'big-bang' as const };
@@ -332,6 +380,7 @@ export const planFor = (
     backupRequired: model ? model.content.backupRequired : request.kind !== 'install',
     rollback: model && model.content.rollbackPolicy === 'on-decision' ? 'manual' : 'automatic',
     ...(freezeOverride ? { freezeOverride } : {}),
+    ...(promotionOverride ? { promotionOverride } : {}),
     environmentSnapshot: {
       name: environment.name,
       kind: environment.kind,
@@ -361,7 +410,7 @@ const planOrReject = (proposal: Proposal): DeploymentPlanned | Rejection => {
   if (rejection) return rejection;
   // the policy holds: the environment is active
   const judged = inTheActiveEnvironment(proposal)!;
-  return planFor(judged.request, judged.environment, proposal.facts.environmentVersion, agreedModel(judged), freezeOverrideOf(judged), proposal.facts.now);
+  return planFor(judged.request, judged.environment, proposal.facts.environmentVersion, agreedModel(judged), freezeOverrideOf(judged), proposal.facts.now, promotionOverrideOf(judged));
 };
 
 export function decide(command: DeploymentCommand, state: Deployment): readonly DeploymentEvent[] | Refused<DeploymentRefusal> {

@@ -52,7 +52,15 @@ const facts = (overrides: Partial<PlanningFacts> = {}): PlanningFacts => ({
   activeModels: [model],
   retiredModels: [],
   succeeded: [{ environmentKind: 'staging', name: 'payments-api', version: '2.4.1' }],
+  // the flow by position: test, staging, then two production environments
+  environments: [
+    { name: 'test', kind: 'test', position: 3 },
+    { name: 'staging', kind: 'staging', position: 4 },
+    { name: 'production', kind: 'production', position: 5 },
+    { name: 'prod-us', kind: 'production', position: 6 },
+  ],
   requesterRoles: ['change-manager'],
+  requesterMayPlanAdHoc: true,
   now,
   ...overrides,
 });
@@ -63,6 +71,12 @@ const rejected = (reason: string, details: Record<string, unknown>, r: Deploymen
 ];
 
 const when = (r: DeploymentRequested, f: PlanningFacts = facts()) => spec.given([]).when({ type: 'RequestDeployment', request: r, facts: f });
+
+/** The events a decision emitted, for a case that looks at part of them. */
+const eventsOf = ({ outcome }: { outcome: unknown }, check: (events: DeploymentEvent[]) => void) => {
+  expect(Array.isArray(outcome)).toBe(true);
+  check(outcome as DeploymentEvent[]);
+};
 
 /** The plan of `request` in production, with the single applicable model: the first case below shows it in full. */
 const plannedInProduction: DeploymentPlanned = {
@@ -242,7 +256,7 @@ describe('RequestDeployment: refusals are recorded as DeploymentRejected with th
 
   it('versions that never succeeded in the previous environment of the flow are rejected with PromotionRuleNotMet', () =>
     when(request, facts({ succeeded: [] })).then(
-      rejected('PromotionRuleNotMet', { previousEnvironmentKind: 'staging', components: [{ name: 'payments-api', version: '2.4.1' }] }),
+      rejected('PromotionRuleNotMet', { previousEnvironmentKind: 'staging', flowFrom: 'model', components: [{ name: 'payments-api', version: '2.4.1' }] }),
     ));
 
   it('the first environment of the flow needs no earlier success', () => {
@@ -304,6 +318,100 @@ describe('RequestDeployment: emergency override of a freeze', () => {
     when(normal, facts({ requesterRoles: ['deployment-manager'] })).then(
       rejected('FreezePeriod', { freezeId: 'year-end', reason: 'year-end trading', overrideRefused: 'only an emergency change may override a freeze' }, normal),
     );
+  });
+});
+
+describe('RequestDeployment: the flow for every deployment', () => {
+  const adHoc = { ...request, adHoc: true };
+  const adHocPlan: Partial<DeploymentPlanned> = {
+    model: null,
+    adHoc: true,
+    strategy: 'big-bang',
+    waves: [{ index: 1, targets: production.targets.map((t) => t.name) }],
+    gates: [{ name: 'production approval', kind: 'approval', roles: ['service-owner'], minimumApprovers: 1, source: 'environment' }],
+    acceptanceCriteria: request.acceptanceCriteria,
+    backupRequired: true,
+    rollback: 'automatic',
+    documentationRequired: false,
+    qualityThresholds: undefined,
+    automationLevel: undefined,
+    manualSteps: undefined,
+  };
+  const unproven = { previousEnvironmentKind: 'staging', previousEnvironments: ['staging'], flowFrom: 'positions', components: [{ name: 'payments-api', version: '2.4.1' }] };
+
+  it('ad hoc, the previous stage comes from the positions: a version never succeeded in staging is rejected with PromotionRuleNotMet naming it', () =>
+    when(adHoc, facts({ succeeded: [] })).then(rejected('PromotionRuleNotMet', unproven, adHoc)));
+
+  it('ad hoc, a version that succeeded in staging is planned into production', () => when(adHoc).then(planned(adHoc, adHocPlan)));
+
+  it('another environment of the same kind is the same stage: prod-us (after production) needs staging, not production', () => {
+    const prodUs: EnvironmentDefinition = { ...production, name: 'prod-us', position: 6 };
+    const r = { ...adHoc, environment: 'prod-us' };
+    when(r, facts({ environment: environmentEvents(prodUs), succeeded: [{ environmentKind: 'production', name: 'payments-api', version: '2.4.1' }] })).then(
+      rejected('PromotionRuleNotMet', unproven, r),
+    );
+  });
+
+  it('the lowest-positioned environment is the first stage: nothing to prove there', () => {
+    const r = { ...adHoc, environment: 'test' };
+    const test: EnvironmentDefinition = { ...staging, name: 'test', kind: 'test', position: 3 };
+    eventsOf(when(r, facts({ environment: environmentEvents(test), succeeded: [] })), (events) => expect(events.map((e) => e.type)).toEqual(['DeploymentRequested', 'DeploymentPlanned', 'DeploymentWindowReserved']));
+  });
+
+  it('a model whose flow leaves the kind out takes the flow from the positions', () => {
+    const withoutProduction: ActiveModel = { ...model, content: { ...content, environmentFlow: ['staging'] } };
+    when(request, facts({ activeModels: [withoutProduction], succeeded: [] })).then(rejected('PromotionRuleNotMet', unproven));
+  });
+
+  it('a removal proves nothing in the previous stage', () => {
+    const removal = { ...adHoc, kind: 'removal' as const };
+    eventsOf(when(removal, facts({ succeeded: [] })), (events) => expect(events[1].type).toBe('DeploymentPlanned'));
+  });
+
+  it('ad hoc without the permission of its own (deployments:request-ad-hoc) is rejected with AdHocNotPermitted', () =>
+    when(adHoc, facts({ requesterMayPlanAdHoc: false, requesterRoles: ['deployment-practitioner'] })).then(
+      rejected('AdHocNotPermitted', { requestedBy: 'change-enablement-system', why: 'planning without an agreed model needs the deployments:request-ad-hoc permission' }, adHoc),
+    ));
+
+  it('the same ad hoc request again changes nothing', () =>
+    spec
+      .given(planned(adHoc, adHocPlan))
+      .when({ type: 'RequestDeployment', request: { ...adHoc, requestedAt: '2026-11-30T10:00:05.000Z' }, facts: facts() })
+      .thenNothing());
+});
+
+describe('RequestDeployment: an emergency change skipping a stage', () => {
+  const skipping = { ...request, adHoc: true, changeType: 'emergency' as const, promotionOverride: { reason: 'card outage, fix untested in staging' } };
+  const unproven = { previousEnvironmentKind: 'staging', previousEnvironments: ['staging'], flowFrom: 'positions', components: [{ name: 'payments-api', version: '2.4.1' }] };
+
+  it('asked by a deployment manager with a reason, it is planned and the override is recorded on the plan', () =>
+    eventsOf(when(skipping, facts({ succeeded: [], requesterRoles: ['deployment-manager'] })), (events) =>
+      expect(events[1]).toMatchObject({
+        type: 'DeploymentPlanned',
+        data: {
+          adHoc: true,
+          promotionOverride: { skippedEnvironmentKind: 'staging', components: [{ name: 'payments-api', version: '2.4.1' }], reason: 'card outage, fix untested in staging', by: 'change-enablement-system' },
+        },
+      }),
+    ));
+
+  it('nothing skipped, nothing recorded: versions proven in staging are planned without an override', () =>
+    eventsOf(when(skipping, facts({ requesterRoles: ['deployment-manager'] })), (events) => expect(events[1].data).not.toHaveProperty('promotionOverride')));
+
+  it('only a deployment manager may skip a stage', () =>
+    when(skipping, facts({ succeeded: [] })).then(rejected('PromotionRuleNotMet', { ...unproven, overrideRefused: 'only a deployment manager may skip a stage' }, skipping)));
+
+  it('only an emergency change may skip a stage', () => {
+    const normal = { ...skipping, changeType: 'normal' as const };
+    when(normal, facts({ succeeded: [], requesterRoles: ['deployment-manager'] })).then(
+      rejected('PromotionRuleNotMet', { ...unproven, overrideRefused: 'only an emergency change may skip a stage' }, normal),
+    );
+  });
+
+  it('the same emergency request again changes nothing', () => {
+    const f = facts({ succeeded: [], requesterRoles: ['deployment-manager'] });
+    const history = deploymentDecider.decide({ type: 'RequestDeployment', request: skipping, facts: f }, deploymentDecider.initialState) as DeploymentEvent[];
+    spec.given(history).when({ type: 'RequestDeployment', request: skipping, facts: f }).thenNothing();
   });
 });
 

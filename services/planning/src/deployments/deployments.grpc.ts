@@ -24,6 +24,7 @@ interface ProtoRequest {
   changeState?: string;
   adHoc?: boolean;
   freezeOverrideReason?: string;
+  promotionOverrideReason?: string;
   nextAvailableMinutes?: number;
 }
 
@@ -107,6 +108,7 @@ const fromProto = (m: ProtoRequest) => ({
   changeState: m.changeState || undefined,
   ...(m.adHoc !== undefined && m.adHoc !== null ? { adHoc: m.adHoc } : {}),
   ...(m.freezeOverrideReason ? { freezeOverride: { reason: m.freezeOverrideReason } } : {}),
+  ...(m.promotionOverrideReason ? { promotionOverride: { reason: m.promotionOverrideReason } } : {}),
   ...(m.releaseId ? { releaseId: m.releaseId } : {}),
   service: m.service,
   kind: m.kind,

@@ -60,6 +60,7 @@ export const requestFrom = (body: RequestDeploymentBody, deploymentId: string, r
   ...(body.model ? { model: body.model } : {}),
   ...(body.adHoc ? { adHoc: true } : {}),
   ...(body.freezeOverride ? { freezeOverride: { reason: body.freezeOverride.reason } } : {}),
+  ...(body.promotionOverride ? { promotionOverride: { reason: body.promotionOverride.reason } } : {}),
   ...(body.nextAvailable ? { nextAvailable: { durationMinutes: body.nextAvailable.durationMinutes } } : {}),
 });
 

@@ -1,6 +1,7 @@
 import { loadAggregate } from '@gantry/platform';
 import type { EventStore, SqlClient } from '@gantry/event-store';
-import { environmentDecider, environmentStream } from '../environments';
+import { knownRoles, mayDo } from '@gantry/auth';
+import { environmentDecider, environmentStream, readEnvironmentFlow } from '../environments';
 import { lockReservationKeys, reservationsHolding } from '../schedule';
 import { readActiveModels, readSucceededVersions } from '../planning-facts';
 import type { EntityManager } from 'typeorm';
@@ -19,7 +20,8 @@ export interface FactsAsked {
 
 /**
  * Reads what planning knows for a decision, in the command's transaction: the environment, the reservations the
- * decision could conflict with, the active models and the component versions that succeeded. The reservations are
+ * decision could conflict with, the active models, the component versions that succeeded and (for a request) the
+ * active environments' positions, the flow where no model gives one. The reservations are
  * read only after the keys the decision would hold are locked (reservations.ts), so a request racing another for
  * the same service or target is decided after it and sees its reservation.
  */
@@ -38,7 +40,9 @@ export async function readPlanningFacts(tx: SqlClient, store: EventStore, entiti
     activeModels: models.active,
     retiredModels: models.retired,
     succeeded: await readSucceededVersions(entities, asked.components ?? []),
+    environments: asked.components ? await readEnvironmentFlow(tx, schema) : [],
     requesterRoles: asked.requesterRoles,
+    requesterMayPlanAdHoc: mayDo(knownRoles(asked.requesterRoles), 'deployments:request-ad-hoc'),
     now: asked.now.toISOString(),
   };
 }

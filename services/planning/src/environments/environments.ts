@@ -1,10 +1,24 @@
 import { Injectable } from '@nestjs/common';
-import { EventStore } from '@gantry/event-store';
+import { EventStore, type SqlClient } from '@gantry/event-store';
 import { executeCommand, loadAggregate, NotFound, type RequestContext } from '@gantry/platform';
 import type { EnvironmentDefinition } from '@gantry/contracts';
 import { environmentDecider, type Environment } from './environment.decider';
 
 export const environmentStream = (name: string) => ({ streamId: `Environment-${name}`, streamType: 'Environment' });
+
+/** Where an active environment stands in the flow of environments: its kind and position. */
+export type EnvironmentInFlow = { name: string; kind: string; position: number };
+
+/** The active environments' kinds and positions, from each one's last event (a decommissioned environment is out of the flow). */
+export async function readEnvironmentFlow(tx: SqlClient, schema: string): Promise<EnvironmentInFlow[]> {
+  const rows = await tx.query<EnvironmentInFlow>(
+    `SELECT e.data->>'name' AS name, e.data->>'kind' AS kind, (e.data->>'position')::int AS position
+       FROM "${schema}".streams s JOIN "${schema}".events e ON e.stream_id = s.stream_id AND e.stream_version = s.version
+      WHERE s.stream_type = 'Environment' AND e.event_type <> 'EnvironmentDecommissioned'
+      ORDER BY position, name`,
+  );
+  return rows.rows;
+}
 
 export interface EnvironmentView {
   name: string;

@@ -1,3 +1,3 @@
 export { environmentDecider, type Environment } from './environment.decider';
-export { environmentStream } from './environments';
+export { environmentStream, readEnvironmentFlow, type EnvironmentInFlow } from './environments';
 export { environmentsSlice } from './environments.slice';
