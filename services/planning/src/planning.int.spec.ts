@@ -590,4 +590,44 @@ describe('models from model-review and the promotion rule from records (Kafka)',
     const planned = (await (await http('POST', '/deployments', toProduction('3.0.0'), changeManager)).json()) as { status: string; plan: unknown };
     expect(planned).toMatchObject({ status: 'planned', plan: { environment: 'int-production', gates: [{ source: 'model' }, { source: 'environment' }] } });
   });
+
+  it('the flow holds for ad hoc deployments too: by position, production after staging; ad hoc needs its own permission; an emergency skips a stage only by a deployment manager, recorded', async () => {
+    // a second production environment, after int-production: its previous stage is staging, not production
+    expect((await http('POST', '/environments', environment('int-prod-eu', 'production', 6))).status).toBe(201);
+    const practitioner = await mintToken(SECRET, { sub: 'pat.practitioner', roles: ['deployment-practitioner'] });
+    const adHoc = (service: string, overrides: Record<string, unknown> = {}) =>
+      request({ service, environment: 'int-prod-eu', components: [{ name: 'payments-api', version: '4.0.0', kind: 'software' }], ...overrides });
+    type Answer = { deploymentId: string; status: string; rejection?: unknown; plan?: Record<string, unknown> };
+    const post = async (body: unknown, token: string) => (await (await http('POST', '/deployments', body, token)).json()) as Answer;
+
+    expect(await post(adHoc('flow-unproven'), manager)).toMatchObject({
+      status: 'rejected',
+      rejection: { reason: 'PromotionRuleNotMet', details: { previousEnvironmentKind: 'staging', previousEnvironments: ['int-staging'], flowFrom: 'positions', components: [{ name: 'payments-api', version: '4.0.0' }] } },
+    });
+    expect(await post(adHoc('flow-practitioner'), practitioner)).toMatchObject({ status: 'rejected', rejection: { reason: 'AdHocNotPermitted' } });
+
+    const emergency = (service: string) => adHoc(service, { changeType: 'emergency', promotionOverride: { reason: 'card outage: the fix cannot wait for staging' } });
+    expect(await post(emergency('flow-emergency-system'), changeManager)).toMatchObject({
+      status: 'rejected',
+      rejection: { reason: 'PromotionRuleNotMet', details: { overrideRefused: 'only a deployment manager may skip a stage' } },
+    });
+    const skipped = await post(emergency('flow-emergency'), manager);
+    const override = { skippedEnvironmentKind: 'staging', components: [{ name: 'payments-api', version: '4.0.0' }], reason: 'card outage: the fix cannot wait for staging', by: 'dana.manager' };
+    expect(skipped).toMatchObject({ status: 'planned', plan: { adHoc: true, promotionOverride: override } });
+    const recorded = await planning.runtime.db.query<{ data: Record<string, unknown> }>(`SELECT data FROM planning.events WHERE stream_id = $1 AND event_type = 'DeploymentPlanned'`, [`Deployment-${skipped.deploymentId}`]);
+    expect(recorded.rows[0].data).toMatchObject({ adHoc: true, promotionOverride: override });
+
+    // 4.0.0 succeeds in staging (ad hoc: int-staging is the first stage, nothing below it is active)
+    const staged = await post(request({ service: 'flow-staged', components: [{ name: 'payments-api', version: '4.0.0', kind: 'software' }], window: { start: '2027-03-06T21:00:00.000Z', end: '2027-03-06T22:00:00.000Z' } }), manager);
+    expect(staged).toMatchObject({ status: 'planned', plan: { adHoc: true } });
+    const closed = { deploymentId: staged.deploymentId, changeId: 'CHG2', service: 'flow-staged', environment: 'int-staging', model: null, outcome: 'succeeded', requestedAt: '2026-11-30T10:00:00.000Z', closedAt: '2026-11-30T11:00:00.000Z', leadTimeMs: 3_600_000 };
+    await produce(SERVICE_TOPICS.records, cloudEvent('records', 'DeploymentRecordClosed', closed));
+    await eventually(async () => (await planning.runtime.db.query(`SELECT 1 FROM planning.succeeded_versions WHERE deployment_id = $1`, [staged.deploymentId])).rowCount === 1, {
+      what: 'the succeeded staging deployment in the read model',
+    });
+
+    // in a window of its own: the emergency holds every target of int-prod-eu in the first
+    const proven = adHoc('flow-proven', { window: { start: '2027-03-13T21:00:00.000Z', end: '2027-03-13T22:00:00.000Z' } });
+    expect(await post(proven, manager)).toMatchObject({ status: 'planned', plan: { environment: 'int-prod-eu', model: null, adHoc: true } });
+  });
 });
