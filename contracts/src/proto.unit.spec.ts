@@ -31,6 +31,7 @@ describe('deployments.proto', () => {
       'ad_hoc',
       'freeze_override_reason',
       'next_available_minutes',
+      'promotion_override_reason',
     ]);
   });
 });
