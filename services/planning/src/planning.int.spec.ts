@@ -509,6 +509,50 @@ describe('a deployment after planning: its status follows what verification, exe
   });
 });
 
+describe('one truth after the record closed (Kafka)', () => {
+  it('a cancel after records closed the deployment as failed (verification failed before it started) is refused with the reason on every door; REST, gRPC and the list say failed', async () => {
+    const changeId = `CHG-LATE-${suffix}`;
+    const response = await http('POST', '/deployments', request({ changeId, service: 'late-cancel', window: { start: '2027-05-01T21:00:00.000Z', end: '2027-05-01T22:00:00.000Z' } }), changeManager);
+    const planned = (await response.json()) as { deploymentId: string; version: number };
+    const { deploymentId } = planned;
+    const closed = { deploymentId, changeId, service: 'late-cancel', environment: 'int-staging', model: null, outcome: 'failed', cause: 'ComponentsVerificationFailed', requestedAt: '2027-02-01T10:00:00.000Z', closedAt: '2027-02-01T10:05:00.000Z', leadTimeMs: 1 };
+    await produce(SERVICE_TOPICS.records, cloudEvent('records', 'DeploymentRecordClosed', closed));
+    // the window is released too (a version more): the close is known to planning
+    const failed = await eventually(async () => {
+      const body = (await (await http('GET', `/deployments/${deploymentId}`, undefined, changeManager)).json()) as { status: string; version: number };
+      return body.status === 'failed' && body.version === planned.version + 1 ? body : undefined;
+    }, { what: 'planning to know the record closed as failed' });
+
+    const refused = await http('POST', `/deployments/${deploymentId}/cancel`, { reason: 'too late' }, changeManager, { 'if-match': `"${failed.version}"` });
+    expect(refused.status).toBe(409);
+    expect(await refused.json()).toMatchObject({ code: 'DeploymentAlreadyClosed', details: { outcome: 'failed', reason: expect.stringContaining('records closed the deployment as failed') } });
+    const rescheduled = await http('POST', `/deployments/${deploymentId}/reschedule`, { window: { start: '2027-05-08T21:00:00.000Z', end: '2027-05-08T22:00:00.000Z' } }, changeManager, { 'if-match': `"${failed.version}"` });
+    expect(await rescheduled.json()).toMatchObject({ code: 'DeploymentAlreadyClosed' });
+    const client = grpcClient();
+    try {
+      await expect(client.call('CancelDeployment', { id: deploymentId, reason: 'too late', expectedVersion: failed.version })).rejects.toMatchObject({ details: expect.stringContaining('DeploymentAlreadyClosed') });
+      expect(await client.call('GetDeployment', { id: deploymentId })).toMatchObject({ status: 'failed', cause: 'ComponentsVerificationFailed' });
+      const listed = await client.call<{ deployments: { id: string }[] }>('ListDeployments', { environment: 'int-staging', status: 'failed' });
+      expect(listed.deployments.map((d) => d.id)).toContain(deploymentId);
+      const cancelledOnes = await client.call<{ deployments: { id: string }[] }>('ListDeployments', { environment: 'int-staging', status: 'cancelled' });
+      expect((cancelledOnes.deployments ?? []).map((d) => d.id)).not.toContain(deploymentId);
+    } finally {
+      client.close();
+    }
+
+    // the change cancelled in change enablement afterwards: the closed deployment keeps its outcome, nothing recorded
+    const before = (await planning.runtime.db.query(`SELECT count(*)::int AS n FROM planning.events WHERE stream_id = $1`, [`Deployment-${deploymentId}`])).rows[0].n;
+    const marker = `CHG-LATE-MARK-${suffix}`;
+    await produce(INBOUND_TOPICS.itsmChanges, cloudEvent('itsm', 'ChangeCancelled', { changeId, reason: 'withdrawn by the CAB' }));
+    // a later authorisation on the same partition: once it is planned, the cancel before it was handled
+    const { changeState: _state, ...marking } = request({ changeId: marker, service: 'late-cancel-mark', window: { start: '2027-05-15T21:00:00.000Z', end: '2027-05-15T22:00:00.000Z' } });
+    await produce(INBOUND_TOPICS.itsmChanges, cloudEvent('itsm', 'ChangeAuthorized', marking));
+    await eventually(async () => (await planning.runtime.db.query(`SELECT 1 FROM planning.events WHERE event_type = 'DeploymentRequested' AND data->>'changeId' = $1`, [marker])).rowCount === 1, { what: 'the marker' });
+    expect((await planning.runtime.db.query(`SELECT count(*)::int AS n FROM planning.events WHERE stream_id = $1`, [`Deployment-${deploymentId}`])).rows[0].n).toBe(before);
+    expect(await (await http('GET', `/deployments/${deploymentId}`, undefined, changeManager)).json()).toMatchObject({ status: 'failed' });
+  });
+});
+
 describe('the itsm.changes.v1 door', () => {
   const authorisation = (changeId: string, service: string) => {
     const { changeState: _s, ...asked } = request({ changeId, service, window: { start: '2027-02-06T21:00:00.000Z', end: '2027-02-06T22:00:00.000Z' } });

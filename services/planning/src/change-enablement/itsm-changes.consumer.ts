@@ -62,6 +62,8 @@ async function authorised(deployments: Deployments, event: CloudEvent, tx: SqlCl
   }
 }
 
+const LEFT_AS_THEY_ARE = new Set(['DeploymentNotPlanned', 'DeploymentAlreadyStarted', 'DeploymentAlreadyClosed']);
+
 /** A cancelled change cancels its deployments that have not started; the others stay as they are. */
 async function cancelled(deployments: Deployments, event: CloudEvent, tx: SqlClient, context: MessageContext): Promise<void> {
   const change = event.data as ChangeCancelled;
@@ -69,8 +71,8 @@ async function cancelled(deployments: Deployments, event: CloudEvent, tx: SqlCli
     try {
       await deployments.cancel(deploymentId, `change ${change.changeId} was cancelled: ${change.reason}`, change.cancelledBy ?? requester(event), context, undefined, tx);
     } catch (error) {
-      // a rejected request has nothing to cancel; a started deployment is execution's to abort
-      if (!(error instanceof RuleRefused && (error.code === 'DeploymentNotPlanned' || error.code === 'DeploymentAlreadyStarted'))) throw error;
+      // a rejected request has nothing to cancel; a started deployment is execution's to abort; a closed one keeps its outcome
+      if (!(error instanceof RuleRefused && LEFT_AS_THEY_ARE.has(error.code))) throw error;
     }
   }
 }
