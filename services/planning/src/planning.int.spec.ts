@@ -2,7 +2,7 @@ import { credentials, loadPackageDefinition, Metadata, type ServiceClientConstru
 import { loadSync } from '@grpc/proto-loader';
 import { mintToken } from '@gantry/auth';
 import { DEPLOYMENTS_PROTO_PATH, INBOUND_TOPICS, ITSM_CHANGE_EVENT_TYPES, SERVICE_TOPICS, type DeploymentModelContent } from '@gantry/contracts';
-import { deadLetterTopic, KafkaBus, startConsumer, type CloudEvent, type IncomingMessage, type RunningConsumer, type Subscription } from '@gantry/messaging';
+import { deadLetterHeaders, deadLetterTopic, KafkaBus, startConsumer, type CloudEvent, type IncomingMessage, type RunningConsumer, type Subscription } from '@gantry/messaging';
 import { EventStore } from '@gantry/event-store';
 import { againstTheContract, boot, consumerOptionsOf, consumersOf, type RunningProcess } from '@gantry/platform';
 import { createTestDatabase, eventually, type TestDatabase } from '@gantry/testing';
@@ -583,6 +583,51 @@ describe('the itsm.changes.v1 door', () => {
     }, { what: 'the deployment to be cancelled' });
     expect(cancelled.cancellation?.reason).toBe(`change ${changeId} was cancelled: withdrawn by the CAB`);
     expect(await deploymentsOf(changeId)).toHaveLength(1);
+  });
+});
+
+describe('one contract on every door: REST, gRPC and itsm.changes.v1 (Kafka)', () => {
+  const reasonOf = (message: IncomingMessage) => String(message.headers[deadLetterHeaders.reason] ?? '');
+  const itsmDeployment = async (changeId: string) =>
+    (await planning.runtime.db.query<{ data: { window: { start: string; end: string }; nextAvailable?: unknown } }>(`SELECT data FROM planning.events WHERE event_type = 'DeploymentRequested' AND data->>'changeId' = $1`, [changeId])).rows[0]?.data;
+
+  it('a ChangeAuthorized asking for the next available window and no window is planned, as POST /deployments is; with both it is dead-lettered with REST\'s reason', async () => {
+    const changeId = `CHG-NEXT-${suffix}`;
+    const { changeState: _s, window: _w, ...asked } = request({ changeId, service: 'itsm-next' });
+    await produce(INBOUND_TOPICS.itsmChanges, cloudEvent('itsm', 'ChangeAuthorized', { ...asked, nextAvailable: { durationMinutes: 30 } }));
+    const both = `CHG-BOTH-${suffix}`;
+    await produce(INBOUND_TOPICS.itsmChanges, cloudEvent('itsm', 'ChangeAuthorized', { ...asked, changeId: both, window: { start: '2027-06-05T21:00:00.000Z', end: '2027-06-05T22:00:00.000Z' }, nextAvailable: { durationMinutes: 30 } }));
+    const recorded = await eventually(() => itsmDeployment(changeId), { what: 'the deployment of the change' });
+    expect(recorded.nextAvailable).toEqual({ durationMinutes: 30 });
+    expect(Date.parse(recorded.window.end) - Date.parse(recorded.window.start)).toBe(30 * 60_000);
+    await eventually(() => deadLetters.some((m) => String(m.value).includes(both) && reasonOf(m).includes('nextAvailable and window exclude each other')), { what: 'the authorisation with both on the dead-letter topic' });
+    expect(await itsmDeployment(both)).toBeUndefined();
+  });
+
+  it('a change id of the contract\'s length (128) is accepted by every door, one character more refused by every door', async () => {
+    const longest = (door: string) => `CHG-${door}-${suffix}-`.padEnd(128, 'x');
+    const windowOf = (day: number) => ({ start: `2027-07-${String(day).padStart(2, '0')}T21:00:00.000Z`, end: `2027-07-${String(day).padStart(2, '0')}T22:00:00.000Z` });
+    const rest = await http('POST', '/deployments', request({ changeId: longest('rest'), service: 'long-rest', window: windowOf(3) }), changeManager);
+    expect(rest.status).toBe(201);
+    const tooLongRest = await http('POST', '/deployments', request({ changeId: `${longest('rest')}x`, service: 'long-rest', window: windowOf(10) }), changeManager);
+    expect([tooLongRest.status, JSON.stringify(await tooLongRest.json())]).toEqual([400, expect.stringContaining('changeId must NOT have more than 128 characters')]);
+
+    const client = grpcClient();
+    try {
+      const { changeState: _s, window, ...asked } = request({ service: 'long-grpc', window: windowOf(17) });
+      const message = { ...asked, changeState: 'authorised', window, acceptanceCriteria: [{ type: 'smoke-tests', description: 'checkout smoke suite passes' }] };
+      expect(await client.call('RequestDeployment', { ...message, changeId: longest('grpc') })).toMatchObject({ changeId: longest('grpc') });
+      await expect(client.call('RequestDeployment', { ...message, changeId: `${longest('grpc')}x`, window: windowOf(24) })).rejects.toMatchObject({ code: 3, details: expect.stringContaining('changeId must NOT have more than 128 characters') });
+    } finally {
+      client.close();
+    }
+
+    const { changeState: _state, ...authorisation } = request({ service: 'long-itsm', window: windowOf(31) });
+    await produce(INBOUND_TOPICS.itsmChanges, cloudEvent('itsm', 'ChangeAuthorized', { ...authorisation, changeId: `${longest('itsm')}x` }));
+    await produce(INBOUND_TOPICS.itsmChanges, cloudEvent('itsm', 'ChangeAuthorized', { ...authorisation, changeId: longest('itsm') }));
+    await eventually(() => itsmDeployment(longest('itsm')), { what: 'the deployment of the longest change id' });
+    await eventually(() => deadLetters.some((m) => String(m.value).includes(`${longest('itsm')}x`) && reasonOf(m).includes('changeId must NOT have more than 128 characters')), { what: 'the longer change id on the dead-letter topic' });
+    expect(await itsmDeployment(`${longest('itsm')}x`)).toBeUndefined();
   });
 });
 
