@@ -1,7 +1,7 @@
 import type { ValidateFunction } from 'ajv/dist/2020';
 import type { BodyRule } from './json-schema';
 import { enumOf, identifier, label, objectOf, text, timestamp, Type, type Static } from './json-schema';
-import { requestDeploymentRules, type RequestDeploymentBody } from './planning-requests';
+import { requestDeploymentRules } from './planning-requests';
 import { CHANGE_TYPES, requestDeploymentProperties } from './request-deployment';
 import { windowSchema } from './vocabulary';
 import { createAjv } from './validation';

@@ -1,4 +1,4 @@
-import { arrayOf, enumOf, identifier, label, objectOf, orNull, stringOf, taggedUnion, text, timestamp, Type, type PayloadsOf, type Static } from './json-schema';
+import { arrayOf, enumOf, identifier, label, objectOf, orNull, taggedUnion, text, timestamp, Type, type PayloadsOf, type Static } from './json-schema';
 import { DEPLOYMENT_OUTCOMES } from './records';
 import { FEEDBACK_TOPICS, type FeedbackTopic } from './topics';
 import { acceptanceCriteriaSchema, COMPONENT_KINDS, DEPLOYMENT_KINDS, deploymentKindSchema, modelNameSchema, modelRefSchema } from './vocabulary';
