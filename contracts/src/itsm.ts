@@ -1,6 +1,9 @@
 import type { ValidateFunction } from 'ajv/dist/2020';
+import type { BodyRule } from './json-schema';
 import { enumOf, identifier, label, objectOf, text, timestamp, Type, type Static } from './json-schema';
+import { requestDeploymentRules } from './planning-requests';
 import { CHANGE_TYPES, requestDeploymentProperties } from './request-deployment';
+import { windowSchema } from './vocabulary';
 import { createAjv } from './validation';
 
 /**
@@ -14,6 +17,8 @@ const { changeState: _state, freezeOverride: _override, promotionOverride: _skip
 export const ChangeAuthorized = objectOf({
   ...authorisedProperties,
   changeType: enumOf(CHANGE_TYPES),
+  /** the desired window; or `nextAvailable`, as on the REST and gRPC doors */
+  window: Type.Optional(windowSchema),
   /** who authorised the change in change enablement */
   authorisedBy: Type.Optional(label(256)),
 });
@@ -88,10 +93,13 @@ export const itsmChangeEventNameOf = (type: string): ItsmChangeEventName | undef
 export const itsmIncidentEventNameOf = (type: string): ItsmIncidentEventName | undefined =>
   (Object.keys(ITSM_INCIDENT_EVENT_TYPES) as ItsmIncidentEventName[]).find((name) => ITSM_INCIDENT_EVENT_TYPES[name] === type);
 
+/** The rules across fields a request obeys on every door: a window or `nextAvailable`, never both, and so on. */
+const changeAuthorizedRules = requestDeploymentRules as readonly BodyRule<unknown>[];
+
 /** null when the payload is valid, else the first problem (field path and message). */
 export const validateItsmEvent = (name: ItsmChangeEventName | ItsmIncidentEventName, data: unknown): string | null => {
   const validate = validators[name];
-  if (validate(data)) return null;
+  if (validate(data)) return name === 'ChangeAuthorized' ? changeAuthorizedRules.reduce<string | null>((problem, rule) => problem ?? rule(data), null) : null;
   const error = (validate.errors ?? []).find((e) => e.keyword !== 'if');
   if (!error) return 'payload is invalid';
   // the only anyOf: an incident is linked to a deployment or to a change

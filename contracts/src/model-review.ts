@@ -1,7 +1,7 @@
-import { arrayOf, enumOf, identifier, label, objectOf, orNull, stringOf, taggedUnion, text, timestamp, Type, type PayloadsOf, type Static } from './json-schema';
+import { arrayOf, enumOf, identifier, label, objectOf, orNull, taggedUnion, text, timestamp, Type, type PayloadsOf, type Static } from './json-schema';
 import { DEPLOYMENT_OUTCOMES } from './records';
 import { FEEDBACK_TOPICS, type FeedbackTopic } from './topics';
-import { acceptanceCriteriaSchema, COMPONENT_KINDS, DEPLOYMENT_KINDS, deploymentKindSchema, modelRefSchema } from './vocabulary';
+import { acceptanceCriteriaSchema, COMPONENT_KINDS, DEPLOYMENT_KINDS, deploymentKindSchema, modelNameSchema, modelRefSchema } from './vocabulary';
 
 /*
  * Deployment models (domain.md, steps 2 and 9): an agreed, versioned way to deploy a class of components.
@@ -51,8 +51,7 @@ const version = Type.Integer({ minimum: 1 });
 const laterVersion = orNull(version);
 const unique = { uniqueItems: true };
 
-/** The model's name: an identifier, as it appears in URLs and in every `ModelRef`. */
-export const modelNameSchema = stringOf({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$' });
+export { modelNameSchema };
 
 /** Which deployments a model is meant for: a deployment matches when each list contains its value (`serviceTags`: when empty, or when the service has one of them). */
 export const modelApplicabilitySchema = objectOf({

@@ -1,5 +1,5 @@
 import { enumOf, identifier, label, objectOf, text, Type, type Static } from './json-schema';
-import { acceptanceCriteriaSchema, componentsSchema, deploymentKindSchema, targetsSchema, windowSchema } from './vocabulary';
+import { acceptanceCriteriaSchema, componentsSchema, deploymentKindSchema, modelNameSchema, targetsSchema, windowSchema } from './vocabulary';
 
 export const CHANGE_TYPES = ['standard', 'normal', 'emergency'] as const;
 export type ChangeType = (typeof CHANGE_TYPES)[number];
@@ -25,7 +25,7 @@ export const RequestDeployment = objectOf({
   window: windowSchema,
   acceptanceCriteria: acceptanceCriteriaSchema,
   /** name of a deployment model; absent: the active model that applies */
-  model: Type.Optional(label()),
+  model: Type.Optional(modelNameSchema),
   /**
    * plan without an agreed model (recorded as such): must be asked for explicitly, by an identity allowed to
    * (`deployments:request-ad-hoc`); the promotion rule holds all the same

@@ -158,3 +158,31 @@ describe('cloudEventEnvelopeSchema', () => {
     expect(validate(anonymous)).toBe(false);
   });
 });
+
+describe('a deployment model name is one field everywhere', () => {
+  /** names model review refuses: a space, a leading dot, a slash, 101 characters */
+  const refused = ['standard web', '.standard-web', 'standard/web', 'x'.repeat(101)];
+
+  it('every event that names a model (its own name or a ModelRef) refuses what model review refuses, and takes the longest it accepts', () => {
+    const naming = EVENT_NAMES.filter((name) => {
+      const data = SAMPLE_PAYLOADS[name] as Record<string, unknown>;
+      return typeof data.name === 'string' && name.startsWith('DeploymentModel') ? true : data.model !== undefined && data.model !== null && typeof data.model === 'object';
+    });
+    expect(naming).toEqual(expect.arrayContaining(['DeploymentModelPublished', 'DeploymentPlanned', 'DeploymentRecordClosed']));
+    for (const name of naming) {
+      const named = (value: string) => {
+        const data = clone(SAMPLE_PAYLOADS[name]) as Record<string, unknown>;
+        if (name.startsWith('DeploymentModel')) data.name = value;
+        else data.model = { ...(data.model as object), name: value };
+        return data;
+      };
+      expect([name, validatePayload(name, named('a'.repeat(100)))]).toEqual([name, null]);
+      for (const value of refused) expect([name, value, validatePayload(name, named(value))]).toEqual([name, value, expect.stringMatching(/name must/)]);
+    }
+  });
+
+  it('a request naming a model refuses what model review refuses', () => {
+    for (const value of refused) expect(validatePayload('RequestDeployment', { ...clone(SAMPLE_REQUEST), model: value })).toMatch(/^model must/);
+    expect(validatePayload('RequestDeployment', { ...clone(SAMPLE_REQUEST), model: 'in-house-web.v2' })).toBeNull();
+  });
+});

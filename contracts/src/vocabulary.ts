@@ -1,4 +1,4 @@
-import { arrayOf, enumOf, identifier, label, objectOf, orNull, taggedUnion, text, timestamp, Type, type Static } from './json-schema';
+import { arrayOf, enumOf, identifier, label, objectOf, orNull, stringOf, taggedUnion, text, timestamp, Type, type Static } from './json-schema';
 
 /** Retirement is a kind of deployment (`removal`), not a delete. */
 export const DEPLOYMENT_KINDS = ['install', 'upgrade', 'removal'] as const;
@@ -80,8 +80,11 @@ export type AcceptanceCriterion = Static<typeof acceptanceCriterionSchema>;
 
 export const acceptanceCriteriaSchema = arrayOf(acceptanceCriterionSchema, LIMITS.acceptanceCriteria);
 
+/** A deployment model's name: an identifier, the same on every door and in every event (URLs, requests, every `ModelRef`). */
+export const modelNameSchema = stringOf({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$' });
+
 /** A version of a deployment model; `null` where a deployment is planned ad hoc (no model). */
-export const modelRefSchema = orNull(objectOf({ name: label(), version: Type.Integer({ minimum: 1 }) }));
+export const modelRefSchema = orNull(objectOf({ name: modelNameSchema, version: Type.Integer({ minimum: 1 }) }));
 export type ModelRef = NonNullable<Static<typeof modelRefSchema>>;
 
 export const deploymentIdSchema = identifier;

@@ -2,7 +2,7 @@ import { credentials, loadPackageDefinition, Metadata, type ServiceClientConstru
 import { loadSync } from '@grpc/proto-loader';
 import { mintToken } from '@gantry/auth';
 import { DEPLOYMENTS_PROTO_PATH, INBOUND_TOPICS, ITSM_CHANGE_EVENT_TYPES, SERVICE_TOPICS, type DeploymentModelContent } from '@gantry/contracts';
-import { deadLetterTopic, KafkaBus, startConsumer, type CloudEvent, type IncomingMessage, type RunningConsumer, type Subscription } from '@gantry/messaging';
+import { deadLetterHeaders, deadLetterTopic, KafkaBus, startConsumer, type CloudEvent, type IncomingMessage, type RunningConsumer, type Subscription } from '@gantry/messaging';
 import { EventStore } from '@gantry/event-store';
 import { againstTheContract, boot, consumerOptionsOf, consumersOf, type RunningProcess } from '@gantry/platform';
 import { createTestDatabase, eventually, type TestDatabase } from '@gantry/testing';
@@ -509,6 +509,50 @@ describe('a deployment after planning: its status follows what verification, exe
   });
 });
 
+describe('one truth after the record closed (Kafka)', () => {
+  it('a cancel after records closed the deployment as failed (verification failed before it started) is refused with the reason on every door; REST, gRPC and the list say failed', async () => {
+    const changeId = `CHG-LATE-${suffix}`;
+    const response = await http('POST', '/deployments', request({ changeId, service: 'late-cancel', window: { start: '2027-05-01T21:00:00.000Z', end: '2027-05-01T22:00:00.000Z' } }), changeManager);
+    const planned = (await response.json()) as { deploymentId: string; version: number };
+    const { deploymentId } = planned;
+    const closed = { deploymentId, changeId, service: 'late-cancel', environment: 'int-staging', model: null, outcome: 'failed', cause: 'ComponentsVerificationFailed', requestedAt: '2027-02-01T10:00:00.000Z', closedAt: '2027-02-01T10:05:00.000Z', leadTimeMs: 1 };
+    await produce(SERVICE_TOPICS.records, cloudEvent('records', 'DeploymentRecordClosed', closed));
+    // the window is released too (a version more): the close is known to planning
+    const failed = await eventually(async () => {
+      const body = (await (await http('GET', `/deployments/${deploymentId}`, undefined, changeManager)).json()) as { status: string; version: number };
+      return body.status === 'failed' && body.version === planned.version + 1 ? body : undefined;
+    }, { what: 'planning to know the record closed as failed' });
+
+    const refused = await http('POST', `/deployments/${deploymentId}/cancel`, { reason: 'too late' }, changeManager, { 'if-match': `"${failed.version}"` });
+    expect(refused.status).toBe(409);
+    expect(await refused.json()).toMatchObject({ code: 'DeploymentAlreadyClosed', details: { outcome: 'failed', reason: expect.stringContaining('records closed the deployment as failed') } });
+    const rescheduled = await http('POST', `/deployments/${deploymentId}/reschedule`, { window: { start: '2027-05-08T21:00:00.000Z', end: '2027-05-08T22:00:00.000Z' } }, changeManager, { 'if-match': `"${failed.version}"` });
+    expect(await rescheduled.json()).toMatchObject({ code: 'DeploymentAlreadyClosed' });
+    const client = grpcClient();
+    try {
+      await expect(client.call('CancelDeployment', { id: deploymentId, reason: 'too late', expectedVersion: failed.version })).rejects.toMatchObject({ details: expect.stringContaining('DeploymentAlreadyClosed') });
+      expect(await client.call('GetDeployment', { id: deploymentId })).toMatchObject({ status: 'failed', cause: 'ComponentsVerificationFailed' });
+      const listed = await client.call<{ deployments: { id: string }[] }>('ListDeployments', { environment: 'int-staging', status: 'failed' });
+      expect(listed.deployments.map((d) => d.id)).toContain(deploymentId);
+      const cancelledOnes = await client.call<{ deployments: { id: string }[] }>('ListDeployments', { environment: 'int-staging', status: 'cancelled' });
+      expect((cancelledOnes.deployments ?? []).map((d) => d.id)).not.toContain(deploymentId);
+    } finally {
+      client.close();
+    }
+
+    // the change cancelled in change enablement afterwards: the closed deployment keeps its outcome, nothing recorded
+    const before = (await planning.runtime.db.query(`SELECT count(*)::int AS n FROM planning.events WHERE stream_id = $1`, [`Deployment-${deploymentId}`])).rows[0].n;
+    const marker = `CHG-LATE-MARK-${suffix}`;
+    await produce(INBOUND_TOPICS.itsmChanges, cloudEvent('itsm', 'ChangeCancelled', { changeId, reason: 'withdrawn by the CAB' }));
+    // a later authorisation on the same partition: once it is planned, the cancel before it was handled
+    const { changeState: _state, ...marking } = request({ changeId: marker, service: 'late-cancel-mark', window: { start: '2027-05-15T21:00:00.000Z', end: '2027-05-15T22:00:00.000Z' } });
+    await produce(INBOUND_TOPICS.itsmChanges, cloudEvent('itsm', 'ChangeAuthorized', marking));
+    await eventually(async () => (await planning.runtime.db.query(`SELECT 1 FROM planning.events WHERE event_type = 'DeploymentRequested' AND data->>'changeId' = $1`, [marker])).rowCount === 1, { what: 'the marker' });
+    expect((await planning.runtime.db.query(`SELECT count(*)::int AS n FROM planning.events WHERE stream_id = $1`, [`Deployment-${deploymentId}`])).rows[0].n).toBe(before);
+    expect(await (await http('GET', `/deployments/${deploymentId}`, undefined, changeManager)).json()).toMatchObject({ status: 'failed' });
+  });
+});
+
 describe('the itsm.changes.v1 door', () => {
   const authorisation = (changeId: string, service: string) => {
     const { changeState: _s, ...asked } = request({ changeId, service, window: { start: '2027-02-06T21:00:00.000Z', end: '2027-02-06T22:00:00.000Z' } });
@@ -539,6 +583,51 @@ describe('the itsm.changes.v1 door', () => {
     }, { what: 'the deployment to be cancelled' });
     expect(cancelled.cancellation?.reason).toBe(`change ${changeId} was cancelled: withdrawn by the CAB`);
     expect(await deploymentsOf(changeId)).toHaveLength(1);
+  });
+});
+
+describe('one contract on every door: REST, gRPC and itsm.changes.v1 (Kafka)', () => {
+  const reasonOf = (message: IncomingMessage) => String(message.headers[deadLetterHeaders.reason] ?? '');
+  const itsmDeployment = async (changeId: string) =>
+    (await planning.runtime.db.query<{ data: { window: { start: string; end: string }; nextAvailable?: unknown } }>(`SELECT data FROM planning.events WHERE event_type = 'DeploymentRequested' AND data->>'changeId' = $1`, [changeId])).rows[0]?.data;
+
+  it('a ChangeAuthorized asking for the next available window and no window is planned, as POST /deployments is; with both it is dead-lettered with REST\'s reason', async () => {
+    const changeId = `CHG-NEXT-${suffix}`;
+    const { changeState: _s, window: _w, ...asked } = request({ changeId, service: 'itsm-next' });
+    await produce(INBOUND_TOPICS.itsmChanges, cloudEvent('itsm', 'ChangeAuthorized', { ...asked, nextAvailable: { durationMinutes: 30 } }));
+    const both = `CHG-BOTH-${suffix}`;
+    await produce(INBOUND_TOPICS.itsmChanges, cloudEvent('itsm', 'ChangeAuthorized', { ...asked, changeId: both, window: { start: '2027-06-05T21:00:00.000Z', end: '2027-06-05T22:00:00.000Z' }, nextAvailable: { durationMinutes: 30 } }));
+    const recorded = await eventually(() => itsmDeployment(changeId), { what: 'the deployment of the change' });
+    expect(recorded.nextAvailable).toEqual({ durationMinutes: 30 });
+    expect(Date.parse(recorded.window.end) - Date.parse(recorded.window.start)).toBe(30 * 60_000);
+    await eventually(() => deadLetters.some((m) => String(m.value).includes(both) && reasonOf(m).includes('nextAvailable and window exclude each other')), { what: 'the authorisation with both on the dead-letter topic' });
+    expect(await itsmDeployment(both)).toBeUndefined();
+  });
+
+  it('a change id of the contract\'s length (128) is accepted by every door, one character more refused by every door', async () => {
+    const longest = (door: string) => `CHG-${door}-${suffix}-`.padEnd(128, 'x');
+    const windowOf = (day: number) => ({ start: `2027-07-${String(day).padStart(2, '0')}T21:00:00.000Z`, end: `2027-07-${String(day).padStart(2, '0')}T22:00:00.000Z` });
+    const rest = await http('POST', '/deployments', request({ changeId: longest('rest'), service: 'long-rest', window: windowOf(3) }), changeManager);
+    expect(rest.status).toBe(201);
+    const tooLongRest = await http('POST', '/deployments', request({ changeId: `${longest('rest')}x`, service: 'long-rest', window: windowOf(10) }), changeManager);
+    expect([tooLongRest.status, JSON.stringify(await tooLongRest.json())]).toEqual([400, expect.stringContaining('changeId must NOT have more than 128 characters')]);
+
+    const client = grpcClient();
+    try {
+      const { changeState: _s, window, ...asked } = request({ service: 'long-grpc', window: windowOf(17) });
+      const message = { ...asked, changeState: 'authorised', window, acceptanceCriteria: [{ type: 'smoke-tests', description: 'checkout smoke suite passes' }] };
+      expect(await client.call('RequestDeployment', { ...message, changeId: longest('grpc') })).toMatchObject({ changeId: longest('grpc') });
+      await expect(client.call('RequestDeployment', { ...message, changeId: `${longest('grpc')}x`, window: windowOf(24) })).rejects.toMatchObject({ code: 3, details: expect.stringContaining('changeId must NOT have more than 128 characters') });
+    } finally {
+      client.close();
+    }
+
+    const { changeState: _state, ...authorisation } = request({ service: 'long-itsm', window: windowOf(31) });
+    await produce(INBOUND_TOPICS.itsmChanges, cloudEvent('itsm', 'ChangeAuthorized', { ...authorisation, changeId: `${longest('itsm')}x` }));
+    await produce(INBOUND_TOPICS.itsmChanges, cloudEvent('itsm', 'ChangeAuthorized', { ...authorisation, changeId: longest('itsm') }));
+    await eventually(() => itsmDeployment(longest('itsm')), { what: 'the deployment of the longest change id' });
+    await eventually(() => deadLetters.some((m) => String(m.value).includes(`${longest('itsm')}x`) && reasonOf(m).includes('changeId must NOT have more than 128 characters')), { what: 'the longer change id on the dead-letter topic' });
+    expect(await itsmDeployment(`${longest('itsm')}x`)).toBeUndefined();
   });
 });
 

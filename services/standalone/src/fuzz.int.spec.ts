@@ -207,3 +207,46 @@ describe('hostile input at every command door (fast-check)', () => {
     expect(failures).toEqual([]);
   });
 });
+
+describe('fields that look nullable', () => {
+  /** a request every door accepts as well-formed: only the field under test differs */
+  const wellFormed = {
+    changeId: 'CHG-NULLS',
+    changeType: 'normal',
+    changeState: 'authorised',
+    service: 'payments',
+    kind: 'upgrade',
+    components: [{ name: 'payments-api', version: '2.4.1', kind: 'software' }],
+    environment: 'nowhere',
+    window: { start: '2027-05-01T21:00:00.000Z', end: '2027-05-01T22:00:00.000Z' },
+    acceptanceCriteria: [{ type: 'smoke-tests', description: 'smoke suite passes' }],
+  };
+  const post = async (body: unknown) => {
+    const response = await fetch(`${running.url}/deployments`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens.get('deployments:request')}` },
+      body: JSON.stringify(body),
+    });
+    return { status: response.status, body: (await response.json()) as { message?: string[] } };
+  };
+
+  it('POST /deployments with null for an optional field is 400 naming the field, never 500, and records nothing', async () => {
+    const before = await recordedThroughDoors();
+    const answers: Record<string, unknown> = {};
+    for (const field of ['nextAvailable', 'window', 'targets', 'model', 'adHoc', 'freezeOverride', 'releaseId', 'changeType', 'changeState']) {
+      const body = field === 'window' ? { ...wellFormed, window: null, nextAvailable: { durationMinutes: 60 } } : { ...wellFormed, [field]: null };
+      const answer = await post(body);
+      answers[field] = [answer.status, answer.body.message?.[0]?.startsWith(field)];
+    }
+    for (const [field, body] of [
+      ['components[0].digest', { ...wellFormed, components: [{ ...wellFormed.components[0], digest: null }] }],
+      ['window.end', { ...wellFormed, window: { start: wellFormed.window.start, end: null } }],
+      ['nextAvailable.durationMinutes', { ...wellFormed, window: undefined, nextAvailable: { durationMinutes: null } }],
+    ] as const) {
+      const answer = await post(body);
+      answers[field] = [answer.status, answer.body.message?.[0]?.startsWith(field)];
+    }
+    expect(Object.entries(answers).filter(([, answer]) => JSON.stringify(answer) !== '[400,true]')).toEqual([]);
+    expect(await recordedThroughDoors()).toBe(before);
+  });
+});

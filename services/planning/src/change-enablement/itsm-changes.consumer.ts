@@ -10,7 +10,7 @@ import {
 import type { SqlClient } from '@gantry/event-store';
 import { PoisonMessage, type CloudEvent } from '@gantry/messaging';
 import { RuleRefused, type ConsumerSpec, type MessageContext } from '@gantry/platform';
-import { deploymentIdFor, type Deployments } from '../deployments';
+import { deploymentIdFor, requestFrom, type Deployments } from '../deployments';
 
 /**
  * The third door: change enablement's events on `itsm.changes.v1`. An authorised change is the same command as
@@ -42,14 +42,13 @@ const requester = (event: CloudEvent) => event.actor ?? `change-enablement${even
 async function authorised(deployments: Deployments, event: CloudEvent, tx: SqlClient, context: MessageContext): Promise<void> {
   const change = event.data as ChangeAuthorized;
   const { authorisedBy: _by, ...asked } = change;
-  const request: DeploymentRequested = {
-    ...asked,
-    deploymentId: deploymentIdFor(`itsm:${event.source}`, `${change.changeId}\u0000${change.environment}\u0000${change.service}`),
-    changeState: 'authorised',
-    window: { start: new Date(change.window.start).toISOString(), end: new Date(change.window.end).toISOString() },
-    requestedBy: requester(event),
-    requestedAt: event.time ?? context.now.toISOString(),
-  };
+  // the request as every door records it, a window or the next available one included
+  const request: DeploymentRequested = requestFrom(
+    { ...asked, changeState: 'authorised' },
+    deploymentIdFor(`itsm:${event.source}`, `${change.changeId}\u0000${change.environment}\u0000${change.service}`),
+    requester(event),
+    event.time ?? context.now.toISOString(),
+  );
   const invalid = validatePayload('DeploymentRequested', request);
   if (invalid) throw new PoisonMessage(`ChangeAuthorized ${change.changeId}: ${invalid}`);
   try {
@@ -63,6 +62,8 @@ async function authorised(deployments: Deployments, event: CloudEvent, tx: SqlCl
   }
 }
 
+const LEFT_AS_THEY_ARE = new Set(['DeploymentNotPlanned', 'DeploymentAlreadyStarted', 'DeploymentAlreadyClosed']);
+
 /** A cancelled change cancels its deployments that have not started; the others stay as they are. */
 async function cancelled(deployments: Deployments, event: CloudEvent, tx: SqlClient, context: MessageContext): Promise<void> {
   const change = event.data as ChangeCancelled;
@@ -70,8 +71,8 @@ async function cancelled(deployments: Deployments, event: CloudEvent, tx: SqlCli
     try {
       await deployments.cancel(deploymentId, `change ${change.changeId} was cancelled: ${change.reason}`, change.cancelledBy ?? requester(event), context, undefined, tx);
     } catch (error) {
-      // a rejected request has nothing to cancel; a started deployment is execution's to abort
-      if (!(error instanceof RuleRefused && (error.code === 'DeploymentNotPlanned' || error.code === 'DeploymentAlreadyStarted'))) throw error;
+      // a rejected request has nothing to cancel; a started deployment is execution's to abort; a closed one keeps its outcome
+      if (!(error instanceof RuleRefused && LEFT_AS_THEY_ARE.has(error.code))) throw error;
     }
   }
 }

@@ -11,10 +11,14 @@ import type { Deployment } from './deployment.decider';
 export const DEPLOYMENT_STATUSES = ['requested', 'planned', 'verified', 'executing', 'executed', 'succeeded', 'failed', 'rolled-back', 'cancelled', 'rejected'] as const;
 export type DeploymentStatus = (typeof DEPLOYMENT_STATUSES)[number];
 
-/** Topics arrive independently: the furthest step reported counts, and a closed record's outcome above all. */
+/**
+ * Topics arrive independently: the furthest step reported counts, and a closed record's outcome above all, planning's
+ * own decisions included: a cancel that crossed the record's close on the way is refused once planning knows of the
+ * close, but one accepted before it knew does not make planning tell another story than records and change enablement.
+ */
 export const statusOf = (deployment: Exclude<Deployment, { status: 'none' }>, progress: DeploymentProgress): DeploymentStatus => {
-  if (deployment.status !== 'planned') return deployment.status;
   if (progress.outcome) return progress.outcome;
+  if (deployment.status !== 'planned') return deployment.status;
   if (progress.executedAt) return 'executed';
   if (progress.startedAt) return 'executing';
   if (progress.componentsVerified && progress.environmentVerified) return 'verified';

@@ -23,10 +23,16 @@ describe('the status planning answers for a deployment', () => {
     expect(statusOf(planned, { componentsVerified: true, outcome: 'failed' })).toBe('failed');
   });
 
-  it("planning's own decisions stand: a rejected or cancelled deployment says so whatever else is reported", () => {
+  it("planning's own decisions stand: a rejected or cancelled deployment says so whatever the steps before an outcome report", () => {
     const rejection = { deploymentId: 'd1', changeId: 'CHG1', service: 'payments', environment: 'staging', reason: 'UnknownEnvironment' as const, details: {}, rejectedAt: '2026-12-01T10:00:00.000Z' };
     expect(statusOf({ status: 'rejected', request, rejection }, { outcome: 'rejected' })).toBe('rejected');
     const cancellation = { deploymentId: 'd1', changeId: 'CHG1', environment: 'staging', reason: 'withdrawn', cancelledBy: 'dana', cancelledAt: '2026-12-01T10:00:00.000Z' };
     expect(statusOf({ status: 'cancelled', request, cancellation }, { ...verified, outcome: 'cancelled' })).toBe('cancelled');
+    expect(statusOf({ status: 'cancelled', request, cancellation }, verified)).toBe('cancelled');
+  });
+
+  it('a cancel accepted before planning learnt that records had closed the record does not contradict records: the outcome stands', () => {
+    const cancellation = { deploymentId: 'd1', changeId: 'CHG1', environment: 'staging', reason: 'withdrawn', cancelledBy: 'dana', cancelledAt: '2026-12-01T10:00:00.000Z' };
+    expect(statusOf({ status: 'cancelled', request, cancellation }, { componentsVerified: true, outcome: 'failed', cause: 'ComponentsVerificationFailed' })).toBe('failed');
   });
 });

@@ -4,6 +4,7 @@ import type {
   AcceptanceCriterion,
   DeploymentModelContent,
   DeploymentCancelled,
+  DeploymentOutcome,
   DeploymentPlanned,
   DeploymentRejected,
   DeploymentRescheduled,
@@ -85,9 +86,13 @@ export interface PlanningFacts {
 }
 
 export type RequestDeployment = { type: 'RequestDeployment'; request: DeploymentRequested; facts: PlanningFacts };
-/** `started`: execution has started the deployment (from execution's DeploymentStarted). */
-export type CancelDeployment = { type: 'CancelDeployment'; reason: string; by: string; started: boolean; now: string };
-export type RescheduleDeployment = { type: 'RescheduleDeployment'; window: { start: string; end: string }; by: string; started: boolean; facts: PlanningFacts };
+/**
+ * `started`: execution has started the deployment (from execution's DeploymentStarted). `closedAs`: the outcome records
+ * closed the deployment's record with (from records' DeploymentRecordClosed), when it did: the outcome is the truth the
+ * change's report already gave, so nothing may change it afterwards.
+ */
+export type CancelDeployment = { type: 'CancelDeployment'; reason: string; by: string; started: boolean; closedAs?: DeploymentOutcome; now: string };
+export type RescheduleDeployment = { type: 'RescheduleDeployment'; window: { start: string; end: string }; by: string; started: boolean; closedAs?: DeploymentOutcome; facts: PlanningFacts };
 /** Records closed the deployment's record (whatever the outcome): its window is free again. */
 export type ReleaseWindow = { type: 'ReleaseWindow' };
 export type DeploymentCommand = RequestDeployment | CancelDeployment | RescheduleDeployment | ReleaseWindow;
@@ -97,6 +102,8 @@ export type DeploymentRefusal =
   | { code: 'WindowEndsBeforeItStarts'; start: string; end: string }
   | { code: 'DeploymentNotRequested' }
   | { code: 'DeploymentAlreadyStarted'; deploymentId: string }
+  /** records closed the deployment's record (verification failed before it started, say): its outcome stands */
+  | { code: 'DeploymentAlreadyClosed'; deploymentId: string; outcome: DeploymentOutcome; reason: string }
   | { code: 'DeploymentNotPlanned'; deploymentId: string; status: string }
   /** a reschedule breaks a planning rule: nothing is recorded, the deployment keeps its window */
   | { code: RejectionReason; deploymentId: string; details: Record<string, unknown> };
@@ -438,6 +445,7 @@ export function decide(command: DeploymentCommand, state: Deployment): readonly 
       if (state.status === 'cancelled') return [];
       const deploymentId = state.request.deploymentId;
       if (state.status === 'rejected') return refuse({ code: 'DeploymentNotPlanned', deploymentId, status: state.status });
+      if (command.closedAs) return refuse(alreadyClosed(deploymentId, command.closedAs));
       if (command.started) return refuse({ code: 'DeploymentAlreadyStarted', deploymentId });
       const { changeId, environment } = state.request;
       return [
@@ -449,6 +457,7 @@ export function decide(command: DeploymentCommand, state: Deployment): readonly 
       if (state.status === 'none') return refuse({ code: 'DeploymentNotRequested' });
       const deploymentId = state.request.deploymentId;
       if (state.status !== 'planned') return refuse({ code: 'DeploymentNotPlanned', deploymentId, status: state.status });
+      if (command.closedAs) return refuse(alreadyClosed(deploymentId, command.closedAs));
       if (command.started) return refuse({ code: 'DeploymentAlreadyStarted', deploymentId });
       if (sameFacts(state.plan.window, command.window)) return [];
       const moved = { ...state.request, window: command.window };
@@ -468,6 +477,13 @@ export function decide(command: DeploymentCommand, state: Deployment): readonly 
       return state.status === 'planned' && state.windowHeld ? [released(state.plan)] : [];
   }
 }
+
+const alreadyClosed = (deploymentId: string, outcome: DeploymentOutcome): DeploymentRefusal => ({
+  code: 'DeploymentAlreadyClosed',
+  deploymentId,
+  outcome,
+  reason: `records closed the deployment as ${outcome}; its outcome was reported to change enablement and stands`,
+});
 
 /** What a plan holds on the schedule: its service and targets, for the window. */
 export const reservationOf = (plan: DeploymentPlanned, window: { start: string; end: string }): DeploymentWindowReserved => ({

@@ -447,6 +447,15 @@ describe('CancelDeployment', () => {
   it('a deployment that has started cannot be cancelled', () =>
     spec.given(plannedHistory).when({ ...cancel, started: true }).thenRefused({ code: 'DeploymentAlreadyStarted', deploymentId: request.deploymentId }));
 
+  it('a deployment whose record records closed cannot be cancelled: the outcome stands, with the reason', () =>
+    spec
+      .given(plannedHistory)
+      .when({ ...cancel, closedAs: 'failed' })
+      .thenRefused({ code: 'DeploymentAlreadyClosed', deploymentId: request.deploymentId, outcome: 'failed', reason: 'records closed the deployment as failed; its outcome was reported to change enablement and stands' }));
+
+  it('a cancel repeated after the record closed (as cancelled, by this cancel) changes nothing', () =>
+    spec.given([...plannedHistory, cancelled, released]).when({ ...cancel, closedAs: 'cancelled' }).thenNothing());
+
   it('a rejected deployment has nothing to cancel', () =>
     spec
       .given(rejected('FreezePeriod', { freezeId: 'year-end' }))
@@ -499,6 +508,12 @@ describe('RescheduleDeployment', () => {
       .when({ ...reschedule, facts: facts({ reservations: [own, other] }) })
       .thenRefused({ code: 'ConflictingDeployment', deploymentId: request.deploymentId, details: { deploymentId: 'd-other', service: 'payments', window: nextSaturday } });
   });
+
+  it('a deployment whose record closed cannot be rescheduled', () =>
+    spec
+      .given(plannedHistory)
+      .when({ ...reschedule, closedAs: 'failed' })
+      .thenRefused({ code: 'DeploymentAlreadyClosed', deploymentId: request.deploymentId, outcome: 'failed', reason: 'records closed the deployment as failed; its outcome was reported to change enablement and stands' }));
 
   it('a deployment that has started cannot be rescheduled', () =>
     spec.given(plannedHistory).when({ ...reschedule, started: true }).thenRefused({ code: 'DeploymentAlreadyStarted', deploymentId: request.deploymentId }));

@@ -151,6 +151,6 @@ const toProto = (view: DeploymentView) => {
     ...(plan ? { strategy: plan.strategy } : {}),
     ...(view.progress?.cause ? { cause: view.progress.cause } : {}),
     ...(view.rejection ? { cause: view.rejection.reason, rejectionDetails: JSON.stringify(view.rejection.details) } : {}),
-    ...(view.cancellation ? { cause: `cancelled: ${view.cancellation.reason}` } : {}),
+    ...(view.cancellation && view.status === 'cancelled' ? { cause: `cancelled: ${view.cancellation.reason}` } : {}),
   };
 };

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EventStore, ReadModels, type SqlClient } from '@gantry/event-store';
 import { executeCommand, loadAggregate, NotFound, type CommandOptions, type CommandOrigin, type Preparation, type RequestContext } from '@gantry/platform';
-import type { AcceptanceCriterion, DeploymentRequested, RequestDeploymentBody, Window } from '@gantry/contracts';
+import type { AcceptanceCriterion, DeploymentOutcome, DeploymentRequested, RequestDeploymentBody, Window } from '@gantry/contracts';
 import { createHash } from 'node:crypto';
 import { applyReservationEvents } from '../schedule';
 import { hasStarted, readDeploymentProgress, type DeploymentProgress } from '../planning-facts';
@@ -99,7 +99,7 @@ export class Deployments {
   cancel(deploymentId: string, reason: string, by: string, origin: CommandOrigin, expectedVersion?: number, tx?: SqlClient): Promise<DeploymentView> {
     return this.execute(
       deploymentId,
-      async (_deployment, t) => ({ type: 'CancelDeployment', reason, by, started: await hasStarted(this.readModels.manager(t), deploymentId), now: origin.now.toISOString() }),
+      async (_deployment, t) => ({ type: 'CancelDeployment', reason, by, ...(await this.lifeAfterPlanning(deploymentId, t)), now: origin.now.toISOString() }),
       { ...origin, expectedVersion, whenMissing: notFound(deploymentId) },
       tx,
     );
@@ -113,7 +113,7 @@ export class Deployments {
         type: 'RescheduleDeployment',
         window,
         by: identity.subject,
-        started: await hasStarted(this.readModels.manager(t), deploymentId),
+        ...(await this.lifeAfterPlanning(deploymentId, t)),
         facts: await readPlanningFacts(t, this.store, this.readModels.manager(t), {
           environment: existing(deployment).request.environment,
           // only a planned deployment can move: it would hold its plan's service and targets in the new window
@@ -124,6 +124,12 @@ export class Deployments {
       }),
       { ...origin, expectedVersion, whenMissing: notFound(deploymentId) },
     );
+  }
+
+  /** Whether execution started the deployment and the outcome records closed its record with: what a late change weighs. */
+  private async lifeAfterPlanning(deploymentId: string, tx: SqlClient): Promise<{ started: boolean; closedAs?: DeploymentOutcome }> {
+    const { outcome } = await readDeploymentProgress(tx, this.store.schema, deploymentId);
+    return { started: await hasStarted(this.readModels.manager(tx), deploymentId), ...(outcome ? { closedAs: outcome } : {}) };
   }
 
   /**

@@ -1,2 +1,2 @@
-export { deploymentIdFor, Deployments } from './deployments';
+export { deploymentIdFor, Deployments, requestFrom } from './deployments';
 export { deploymentsSlice } from './deployments.slice';

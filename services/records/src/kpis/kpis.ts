@@ -10,8 +10,12 @@ import type { Incident } from '../incidents';
 export const KPI_DEFINITIONS = {
   'successful-deployments': { version: 1, unit: 'ratio', definition: 'deployments whose outcome became known in the period: succeeded ÷ all but cancelled' },
   'deployment-failures': { version: 1, unit: 'count', definition: 'deployments ended failed or rolled-back in the period (÷ all but cancelled), by cause' },
-  'incidents-related': { version: 1, unit: 'count', definition: 'distinct incidents linked to a deployment ended in the period, directly or through its change (÷ deployments that ran)' },
-  'change-failure-rate': { version: 1, unit: 'ratio', definition: 'deployments that ran (succeeded, failed, rolled-back) and ended in the period with ≥1 linked incident or failed/rolled-back ÷ those that ran; each deployment counts once' },
+  'incidents-related': { version: 2, unit: 'count', definition: 'distinct incidents linked to a deployment that ran (execution started it) and ended in the period, directly or through its change (÷ deployments that ran)' },
+  'change-failure-rate': {
+    version: 2,
+    unit: 'ratio',
+    definition: 'deployments that ran (execution started them; ended succeeded, failed or rolled-back) and ended in the period with ≥1 linked incident or failed/rolled-back ÷ those that ran; each deployment counts once',
+  },
   'lead-time-p50': { version: 1, unit: 'ms', definition: 'requested → verified of the deployments succeeded in the period, 50th percentile (nearest rank); numerator: the percentile, denominator: the sample size' },
   'lead-time-p90': { version: 1, unit: 'ms', definition: 'requested → verified of the deployments succeeded in the period, 90th percentile (nearest rank); numerator: the percentile, denominator: the sample size' },
   'deployment-frequency': { version: 1, unit: 'count per period', definition: 'deployments to production succeeded in the period' },
@@ -104,6 +108,8 @@ const within = (at: string | undefined, p: { start: string; end: string }) => at
 const ids = (records: readonly DeploymentRecord[]) => records.map((r) => r.deploymentId).sort();
 const ratio = (numerator: number, denominator: number) => (denominator === 0 ? null : numerator / denominator);
 const RAN = new Set(['succeeded', 'failed', 'rolled-back']);
+/** A deployment ran when execution started it: one refused by verification before it started never reached the environment. */
+const ran = (record: DeploymentRecord) => RAN.has(record.outcome!) && record.startedAt !== undefined;
 const FAILED = new Set(['failed', 'rolled-back']);
 
 const kpi = (name: KpiName, figure: Figure, extra: Partial<Kpi> = {}): Kpi => ({
@@ -153,9 +159,9 @@ export function computeKpis(input: KpiInput, query: KpiQuery): PeriodKpis[] {
     const notCancelled = ended.filter((r) => r.outcome !== 'cancelled');
     const succeeded = ended.filter((r) => r.outcome === 'succeeded');
     const failed = ended.filter((r) => FAILED.has(r.outcome!));
-    const ran = ended.filter((r) => RAN.has(r.outcome!));
-    const withIncidents = ran.filter((r) => incidentsOf(r).length > 0);
-    const relatedIncidents = [...new Map(ran.flatMap(incidentsOf).map((i) => [i.incidentId, i])).values()];
+    const thatRan = ended.filter(ran);
+    const withIncidents = thatRan.filter((r) => incidentsOf(r).length > 0);
+    const relatedIncidents = [...new Map(thatRan.flatMap(incidentsOf).map((i) => [i.incidentId, i])).values()];
 
     const leadTimes = succeeded.filter((r) => r.requestedAt && r.verifiedAt).map((r) => ({ id: r.deploymentId, ms: ms(r.requestedAt!, r.verifiedAt!) }));
     const sortedLeadTimes = leadTimes.map((l) => l.ms).sort((a, b) => a - b);
@@ -171,7 +177,7 @@ export function computeKpis(input: KpiInput, query: KpiQuery): PeriodKpis[] {
           .sort((a, b) => a.endedAt!.localeCompare(b.endedAt!))[0];
         return next ? [{ id: r.deploymentId, ms: ms(r.endedAt!, next.endedAt!) }] : [];
       }),
-      ...relatedIncidents.filter((i) => i.resolvedAt).map((i) => ({ id: ran.find((r) => incidentsOf(r).includes(i))!.deploymentId, ms: ms(i.openedAt, i.resolvedAt!) })),
+      ...relatedIncidents.filter((i) => i.resolvedAt).map((i) => ({ id: thatRan.find((r) => incidentsOf(r).includes(i))!.deploymentId, ms: ms(i.openedAt, i.resolvedAt!) })),
     ];
     const restoreSum = restores.reduce((sum, r) => sum + r.ms, 0);
 
@@ -207,11 +213,11 @@ export function computeKpis(input: KpiInput, query: KpiQuery): PeriodKpis[] {
         kpi('incidents-related', {
           value: relatedIncidents.length,
           numerator: relatedIncidents.length,
-          denominator: ran.length,
+          denominator: thatRan.length,
           deployments: ids(withIncidents),
-          outOf: ids(ran),
+          outOf: ids(thatRan),
         }),
-        kpi('change-failure-rate', share(ran.filter((r) => FAILED.has(r.outcome!) || incidentsOf(r).length > 0), ran)),
+        kpi('change-failure-rate', share(thatRan.filter((r) => FAILED.has(r.outcome!) || incidentsOf(r).length > 0), thatRan)),
         leadTime('lead-time-p50', 50),
         leadTime('lead-time-p90', 90),
         kpi('deployment-frequency', count(succeeded.filter((r) => r.environment === 'production'))),

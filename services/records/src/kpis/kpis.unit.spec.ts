@@ -77,6 +77,19 @@ describe('KPIs over a scripted day in production', () => {
     expect(kpi('change-failure-rate')).toMatchObject({ value: 0.6, numerator: 3, denominator: 5, deployments: ['d2', 'd3', 'd5'] });
   });
 
+  it('a deployment that failed verification before it started did not run: not in the change failure rate nor the incidents, though a failure', () => {
+    // d8 never started (its components failed verification) and an incident is linked to its change
+    const refused = record('d8', { requestedAt: at('16:00'), endedAt: at('16:05'), outcome: 'failed', cause: 'ComponentsVerificationFailed' });
+    const [period] = computeKpis(
+      { records: [...records, refused], incidents: [...incidents, { incidentId: 'INC8', changeId: 'CHG-d8', severity: 'high', openedAt: at('17:00') }], satisfaction, findings },
+      { period: 'day', from: at('00:00'), to: at('23:59'), now: '2026-12-05T00:00:00.000Z', environment: 'production' },
+    );
+    const withRefused = (name: KpiName): Kpi => period.kpis.find((k) => k.name === name)!;
+    expect(withRefused('change-failure-rate')).toMatchObject({ value: 0.6, numerator: 3, denominator: 5, deployments: ['d2', 'd3', 'd5'], definitionVersion: 2 });
+    expect(withRefused('incidents-related')).toMatchObject({ value: 3, denominator: 5, deployments: ['d5'], outOf: ['d1', 'd2', 'd3', 'd4', 'd5'], definitionVersion: 2 });
+    expect(withRefused('deployment-failures')).toMatchObject({ value: 3, deployments: ['d2', 'd3', 'd8'] });
+  });
+
   it('lead time p50 and p90 (nearest rank) of 100, 200 and 210 minutes', () => {
     expect(kpi('lead-time-p50')).toMatchObject({ value: 200 * 60_000, denominator: 3, deployments: ['d1', 'd4', 'd5'] });
     expect(kpi('lead-time-p90')).toMatchObject({ value: 210 * 60_000, denominator: 3 });
