@@ -66,6 +66,19 @@ export const componentVersionDefinitionSchema = objectOf(
 export type ComponentVersionDefinition = Static<typeof componentVersionDefinitionSchema>;
 export const componentVersionDefinitionProperties = componentVersionDefinitionSchema.properties;
 
+/**
+ * A component version as verified: its authorised repository entry's digest and, where it is signed, its signature
+ * and the key that made it. Execution hands these to the executor, which must install exactly these bytes.
+ */
+export const verifiedComponentSchema = objectOf({
+  ...componentVersionProperties,
+  result: enumOf(['verified']),
+  digest: Type.Optional(digestSchema),
+  signature: componentVersionDefinitionProperties.signature,
+  keyId: componentVersionDefinitionProperties.keyId,
+}, signedTogether);
+export type VerifiedComponent = Static<typeof verifiedComponentSchema>;
+
 /** A version taken out of the authorised repository (a vulnerability found, a recall). */
 const componentVersionWithdrawalSchema = objectOf({ ...componentVersionProperties, reason: text() });
 export type ComponentVersionWithdrawal = Static<typeof componentVersionWithdrawalSchema>;
