@@ -41,9 +41,9 @@ export type EnvironmentRequirements = Static<typeof environmentRequirementsSchem
 const signedTogether = { dependentRequired: { signature: ['keyId'], keyId: ['signature'] } };
 
 /**
- * One entry of the authorised repository. `digest` is `sha256:<64 hex>`; for software, `signature` (base64) is the
- * signature of the canonical statement of name, version and digest by the signing key `keyId` (see
- * services/verification/README.md for its exact bytes).
+ * One entry of the authorised repository. `digest` is `sha256:<64 hex>`; for the kinds verification's signing policy
+ * names (GANTRY_SIGNED_KINDS), `signature` (base64) is the signature of the canonical statement of name, version and
+ * digest by the signing key `keyId` (see services/verification/README.md for its exact bytes).
  */
 export const componentVersionDefinitionSchema = objectOf(
   {
