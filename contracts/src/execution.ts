@@ -1,10 +1,11 @@
 import { arrayOf, enumOf, identifier, label, objectOf, text, timestamp, Type, type PayloadsOf, type Static } from './json-schema';
+import { digestSchema, verifiedComponentSchema } from './itam';
 import { canaryAnalysisSchema } from './model-review';
 import { DeploymentPlanned } from './planning';
 import {
   acceptanceCriteriaSchema,
   blueGreenSideSchema,
-  componentVersionSchema,
+  componentVersionProperties,
   LIMITS,
   targetSchema,
   targetsSchema,
@@ -22,9 +23,10 @@ const code = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z][A-Za
 const snapshotRef = label(512);
 const stepId = label(400);
 
-/** A component version as deployed to a target. */
-export type DeployedComponent = Static<typeof componentVersionSchema>;
-const deployedComponents = arrayOf(componentVersionSchema, LIMITS.components, 1);
+/** A component version as deployed to a target; `digest`: the bytes the executor reported it installed. */
+const deployedComponentSchema = objectOf({ ...componentVersionProperties, digest: Type.Optional(digestSchema) });
+export type DeployedComponent = Static<typeof deployedComponentSchema>;
+const deployedComponents = arrayOf(deployedComponentSchema, LIMITS.components, 1);
 
 /** Execution took the plan of a deployment; the run waits until it is ready. */
 export const RunPrepared = objectOf({ deploymentId, plan: DeploymentPlanned });
@@ -34,7 +36,8 @@ export type RunPrepared = Static<typeof RunPrepared>;
 const readinessSchema = enumOf(['components', 'environment']);
 export type Readiness = Static<typeof readinessSchema>;
 
-export const ReadinessConfirmed = objectOf({ deploymentId, readiness: readinessSchema });
+/** `components`: with `components` readiness, the versions as verified (digest, signature): what the executors must install. */
+export const ReadinessConfirmed = objectOf({ deploymentId, readiness: readinessSchema, components: Type.Optional(arrayOf(verifiedComponentSchema, LIMITS.components, 1)) });
 export type ReadinessConfirmed = Static<typeof ReadinessConfirmed>;
 
 /** The run will never start (a verification failed, the deployment was cancelled). */
@@ -216,8 +219,11 @@ export type TargetRolledBack = Static<typeof TargetRolledBack>;
 export const BackupRestored = objectOf({ deploymentId, snapshotRef, restoredAt: timestamp });
 export type BackupRestored = Static<typeof BackupRestored>;
 
-/** Evidence of manual work: what it is, and where it is kept (a photo, a signed form, serial numbers). */
-export const evidenceSchema = objectOf({ description: text(500), reference: text(1000) });
+/**
+ * Evidence of manual work: what it is, where it is kept (a photo, a signed form, serial numbers), and the sha256 of the
+ * document kept there, so that the evidence cannot be swapped later (required of every new completion).
+ */
+export const evidenceSchema = objectOf({ description: text(500), reference: text(1000), digest: Type.Optional(digestSchema) });
 export type Evidence = Static<typeof evidenceSchema>;
 
 /** A step that a person performs (hardware installation, a physical check), assigned to a role. */

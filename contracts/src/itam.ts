@@ -41,9 +41,9 @@ export type EnvironmentRequirements = Static<typeof environmentRequirementsSchem
 const signedTogether = { dependentRequired: { signature: ['keyId'], keyId: ['signature'] } };
 
 /**
- * One entry of the authorised repository. `digest` is `sha256:<64 hex>`; for software, `signature` (base64) is the
- * signature of the canonical statement of name, version and digest by the signing key `keyId` (see
- * services/verification/README.md for its exact bytes).
+ * One entry of the authorised repository. `digest` is `sha256:<64 hex>`; for the kinds verification's signing policy
+ * names (GANTRY_SIGNED_KINDS), `signature` (base64) is the signature of the canonical statement of name, version and
+ * digest by the signing key `keyId` (see services/verification/README.md for its exact bytes).
  */
 export const componentVersionDefinitionSchema = objectOf(
   {
@@ -65,6 +65,19 @@ export const componentVersionDefinitionSchema = objectOf(
 );
 export type ComponentVersionDefinition = Static<typeof componentVersionDefinitionSchema>;
 export const componentVersionDefinitionProperties = componentVersionDefinitionSchema.properties;
+
+/**
+ * A component version as verified: its authorised repository entry's digest and, where it is signed, its signature
+ * and the key that made it. Execution hands these to the executor, which must install exactly these bytes.
+ */
+export const verifiedComponentSchema = objectOf({
+  ...componentVersionProperties,
+  result: enumOf(['verified']),
+  digest: Type.Optional(digestSchema),
+  signature: componentVersionDefinitionProperties.signature,
+  keyId: componentVersionDefinitionProperties.keyId,
+}, signedTogether);
+export type VerifiedComponent = Static<typeof verifiedComponentSchema>;
 
 /** A version taken out of the authorised repository (a vulnerability found, a recall). */
 const componentVersionWithdrawalSchema = objectOf({ ...componentVersionProperties, reason: text() });

@@ -1,6 +1,6 @@
 import { arrayOf, enumOf, identifier, label, objectOf, text, timestamp, Type, type PayloadsOf, type Static } from './json-schema';
 import { CanaryAnalysisRequested } from './execution';
-import { componentVersionRegisteredSchema, signingKeyIdSchema } from './itam';
+import { componentVersionRegisteredSchema, signingKeyIdSchema, verifiedComponentSchema } from './itam';
 import { canaryAnalysisSchema } from './model-review';
 import {
   ACCEPTANCE_CRITERION_TYPES,
@@ -111,7 +111,7 @@ export type CanaryAnalysisOpened = Static<typeof CanaryAnalysisOpened>;
 /** Every component version is in the authorised repository, its digest matches, its signature verifies. */
 export const ComponentsVerified = objectOf({
   deploymentId,
-  components: arrayOf(objectOf({ ...componentVersionProperties, result: enumOf(['verified']) }), LIMITS.components, 1),
+  components: arrayOf(verifiedComponentSchema, LIMITS.components, 1),
 });
 export type ComponentsVerified = Static<typeof ComponentsVerified>;
 

@@ -148,11 +148,15 @@ export function planFor(environment: string, overrides: Partial<DeploymentPlanne
   };
 }
 
-/** Plan, then both verifications: the run is ready. */
+/** The digest the test's authorised repository holds for every version, and the signature verification checked. */
+export const VERIFIED_DIGEST = `sha256:${'ab'.repeat(32)}`;
+const verifiedAs = (c: DeploymentPlanned['components'][number]) => ({ name: c.name, version: c.version, result: 'verified' as const, digest: c.digest ?? VERIFIED_DIGEST, signature: 'c2ln', keyId: 'ci' });
+
+/** Plan, then both verifications (the components with their digest and signature, as verification sends them): the run is ready. */
 export async function planAndVerify(execution: ExecutionUnderTest, plan: DeploymentPlanned): Promise<void> {
   const { deploymentId } = plan;
   await execution.publish('planning', 'DeploymentPlanned', plan);
-  await execution.publish('verification', 'ComponentsVerified', { deploymentId, components: plan.components.map((c) => ({ name: c.name, version: c.version, result: 'verified' as const })) });
+  await execution.publish('verification', 'ComponentsVerified', { deploymentId, components: plan.components.map(verifiedAs) });
   await execution.publish('verification', 'TargetEnvironmentVerified', { deploymentId, environment: plan.environment });
 }
 

@@ -1,3 +1,6 @@
+import { COMPONENT_KINDS, type ComponentKind } from '@gantry/contracts';
+import { DEFAULT_SIGNED_KINDS } from './deployment-verifications';
+
 /** How verification probes and waits: read once from the environment (see the README's configuration table). */
 export interface VerificationPolicy {
   /**
@@ -13,6 +16,8 @@ export interface VerificationPolicy {
   consecutiveSuccesses: number;
   /** how long after execution the acceptance criteria may take to be met (an `http-health` may name its own) */
   evaluationDeadlineMs: number;
+  /** the signing policy: component kinds whose versions must carry a signature that verifies (GANTRY_SIGNED_KINDS) */
+  signedKinds: readonly ComponentKind[];
 }
 
 const number = (env: NodeJS.ProcessEnv, name: string, fallback: number, min: number): number => {
@@ -23,7 +28,18 @@ const number = (env: NodeJS.ProcessEnv, name: string, fallback: number, min: num
   return value;
 };
 
-/** From GANTRY_PROBE_ALLOWED_HOSTS (none), GANTRY_PROBE_INTERVAL_MS (2000), GANTRY_PROBE_TIMEOUT_MS (5000), GANTRY_PROBE_CONSECUTIVE_SUCCESSES (3), GANTRY_VERIFICATION_DEADLINE_MS (600000). */
+/** GANTRY_SIGNED_KINDS: component kinds, comma-separated; unset: software, configuration and data; `none`: no kind. */
+function signedKindsFrom(env: NodeJS.ProcessEnv): readonly ComponentKind[] {
+  const raw = env.GANTRY_SIGNED_KINDS?.trim();
+  if (raw === undefined || raw === '') return DEFAULT_SIGNED_KINDS;
+  if (raw === 'none') return [];
+  const kinds = raw.split(',').map((k) => k.trim()).filter(Boolean);
+  const unknown = kinds.find((k) => !(COMPONENT_KINDS as readonly string[]).includes(k));
+  if (unknown) throw new Error(`GANTRY_SIGNED_KINDS holds component kinds (${COMPONENT_KINDS.join(', ')}) or none, got "${unknown}"`);
+  return kinds as ComponentKind[];
+}
+
+/** From GANTRY_PROBE_ALLOWED_HOSTS (none), GANTRY_PROBE_INTERVAL_MS (2000), GANTRY_PROBE_TIMEOUT_MS (5000), GANTRY_PROBE_CONSECUTIVE_SUCCESSES (3), GANTRY_VERIFICATION_DEADLINE_MS (600000), GANTRY_SIGNED_KINDS (software, configuration, data). */
 export function verificationPolicyFromEnv(env: NodeJS.ProcessEnv): VerificationPolicy {
   const hosts = (env.GANTRY_PROBE_ALLOWED_HOSTS ?? '')
     .split(',')
@@ -37,6 +53,7 @@ export function verificationPolicyFromEnv(env: NodeJS.ProcessEnv): VerificationP
     probeTimeoutMs: number(env, 'GANTRY_PROBE_TIMEOUT_MS', 5000, 10),
     consecutiveSuccesses: number(env, 'GANTRY_PROBE_CONSECUTIVE_SUCCESSES', 3, 1),
     evaluationDeadlineMs: number(env, 'GANTRY_VERIFICATION_DEADLINE_MS', 600_000, 100),
+    signedKinds: signedKindsFrom(env),
   };
 }
 

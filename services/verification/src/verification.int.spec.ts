@@ -6,6 +6,7 @@ import { createTestDatabase, eventually, type TestDatabase } from '@gantry/testi
 import { createHash, generateKeyPairSync, randomBytes, randomUUID, sign, type KeyObject } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { DEFAULT_SIGNED_KINDS } from './deployment-verifications';
 import { signedStatement } from './signing-keys';
 import { VerificationModule } from './verification.module';
 
@@ -58,7 +59,7 @@ const bootVerification = () =>
   boot('verification', {
     modules: (runtime) => [
       VerificationModule.register(runtime, {
-        policy: { allowedProbeHosts: ['127.0.0.1'], probeIntervalMs: 100, probeTimeoutMs: 1000, consecutiveSuccesses: 3, evaluationDeadlineMs: 6000 },
+        policy: { allowedProbeHosts: ['127.0.0.1'], probeIntervalMs: 100, probeTimeoutMs: 1000, consecutiveSuccesses: 3, evaluationDeadlineMs: 6000, signedKinds: DEFAULT_SIGNED_KINDS },
         // other suites publish on the same topics at the same time: act on this suite's messages only
         actsOn: (event) => produced.has(event.id),
         fromBeginning: false,
@@ -216,7 +217,11 @@ beforeAll(async () => {
 describe('components against the authorised repository, with real signatures', () => {
   it('versions signed with Ed25519 (PEM key) and ECDSA P-256 (JWK key) are verified', async () => {
     const p = await planned(plan([good.ed, good.p256], { environmentSnapshot: { name: environmentName, kind: 'staging', version: 1, attributes: environment.attributes, targets: environment.targets } }));
-    expect(await publishedEvent('ComponentsVerified', p.deploymentId)).toMatchObject({ components: [{ name: good.ed.name, result: 'verified' }, { name: good.p256.name, result: 'verified' }] });
+    // what was verified goes out with its bytes and who signed them: execution hands these to the executors
+    expect(await publishedEvent('ComponentsVerified', p.deploymentId)).toEqual({
+      deploymentId: p.deploymentId,
+      components: [good.ed, good.p256].map(({ name, version, digest, signature, keyId }) => ({ name, version, result: 'verified', digest, signature, keyId })),
+    });
     expect(await publishedEvent('TargetEnvironmentVerified', p.deploymentId)).toMatchObject({ environment: environmentName });
     const view = await (await http('GET', `/verifications/${p.deploymentId}`, undefined, auditor)).json();
     expect(view).toMatchObject({ components: { result: 'passed', failures: [] }, environment: { result: 'passed' } });
@@ -243,6 +248,21 @@ describe('components against the authorised repository, with real signatures', (
       [`unknown-${suffix}`, 'NotInAuthorisedRepository'],
     ]);
     expect((await publishedEvent('ComponentVerificationFailed', q.deploymentId)).failures).toEqual([{ name: good.ed.name, version: '1.0.0', reason: 'DigestMismatch' }]);
+  });
+
+  it('the signing policy: configuration and data must be signed like software (by default); hardware and licences need not be', async () => {
+    const unsignedAs = (kind: string) => ({ ...software(`${kind}-${suffix}`, ed25519.privateKey, keyIds.ed), kind, signature: undefined, keyId: undefined });
+    const kinds = ['configuration', 'data', 'hardware', 'licence'];
+    for (const kind of kinds) await register(JSON.parse(JSON.stringify(unsignedAs(kind))));
+    const signedConfiguration = software(`signed-configuration-${suffix}`, ed25519.privateKey, keyIds.ed, { kind: 'configuration' });
+    await register(signedConfiguration);
+    const p = await planned(plan(kinds.map(unsignedAs)));
+    expect((await publishedEvent('ComponentVerificationFailed', p.deploymentId)).failures).toEqual([
+      { name: `configuration-${suffix}`, version: '1.0.0', reason: 'SignatureMissing' },
+      { name: `data-${suffix}`, version: '1.0.0', reason: 'SignatureMissing' },
+    ]);
+    const q = await planned(plan([signedConfiguration, unsignedAs('hardware'), unsignedAs('licence')]));
+    expect(await publishedEvent('ComponentsVerified', q.deploymentId)).toMatchObject({ components: [{ name: signedConfiguration.name, keyId: keyIds.ed }, { name: `hardware-${suffix}` }, { name: `licence-${suffix}` }] });
   });
 
   it("the plan's quality thresholds and documentation rule apply", async () => {

@@ -11,7 +11,7 @@ import { signingKeysSlice, TrustedKeys } from './signing-keys';
 import { verificationPolicyFromEnv, type VerificationPolicy } from './verification-policy';
 
 export interface VerificationOptions extends HostOptions {
-  /** default: from the environment (GANTRY_PROBE_*, GANTRY_VERIFICATION_DEADLINE_MS) */
+  /** default: from the environment (GANTRY_PROBE_*, GANTRY_VERIFICATION_DEADLINE_MS, GANTRY_SIGNED_KINDS) */
   policy?: VerificationPolicy;
 }
 
@@ -24,7 +24,7 @@ export function verificationSlices(store: EventStore, policy: VerificationPolicy
   const readModels = environmentsReadModels(store.db, store.schema);
   // in this order the slices react to an event they share (verification-triggers.ts)
   return [
-    deploymentVerificationsSlice(store, repository, keys, revocations, readModels),
+    deploymentVerificationsSlice(store, repository, keys, revocations, readModels, policy.signedKinds),
     acceptanceSlice(evidence),
     evaluationsSlice(store, new Evaluations(store, evidence, policy)),
     canarySlice(new CanaryAnalyses(store, evidence)),

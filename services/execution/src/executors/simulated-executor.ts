@@ -28,7 +28,7 @@ const labelsOf = (plan: DeploymentPlanned, target: string): Record<string, strin
 export class SimulatedExecutor implements Executor {
   constructor(private readonly config: SimulatedExecutorConfig = { type: 'simulated' }) {}
 
-  async perform({ plan, step }: StepRequest): Promise<ExecutorAnswer> {
+  async perform({ plan, step, components }: StepRequest): Promise<ExecutorAnswer> {
     const labels = 'target' in step ? labelsOf(plan, step.target) : {};
     const rule = (this.config.rules ?? []).find((r) => {
       const [key, value] = r.label.split('=');
@@ -37,6 +37,9 @@ export class SimulatedExecutor implements Executor {
     const duration = rule?.durationMs ?? this.config.durationMs ?? 0;
     if (duration > 0) await delay(duration);
     if (rule?.fail) return { status: 'failed', reason: rule.fail, detail: `simulated failure for targets labelled ${rule.label}` };
-    return step.kind === 'backup' ? { status: 'succeeded', snapshotRef: `simulated-snapshot-${plan.deploymentId}` } : { status: 'succeeded' };
+    if (step.kind === 'backup') return { status: 'succeeded', snapshotRef: `simulated-snapshot-${plan.deploymentId}` };
+    // it installs exactly what it was sent
+    if (step.kind === 'deploy') return { status: 'succeeded', installed: components.flatMap(({ name, version, digest }) => (digest ? [{ name, version, digest }] : [])) };
+    return { status: 'succeeded' };
   }
 }

@@ -1,6 +1,6 @@
 import { eventually } from '@gantry/testing';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import { defaultExecutors, planAndVerify, planFor, startExecution, suffix, typesOf, type ExecutionUnderTest } from '../test-fixtures';
+import { defaultExecutors, planAndVerify, planFor, startExecution, suffix, typesOf, VERIFIED_DIGEST, type ExecutionUnderTest } from '../test-fixtures';
 import { sign, signedHeaders } from './webhook-signature';
 
 /**
@@ -12,6 +12,10 @@ const hooks = `hooks-${suffix()}`;
 let execution: ExecutionUnderTest;
 let server: Server;
 const received: { key: string; target?: string; step: string; signatureValid: boolean; body: Record<string, any> }[] = [];
+
+const TAMPERED = `sha256:${'cd'.repeat(32)}`;
+/** What a target reports it installed: each component it was sent, with the digest of the bytes it installed. */
+const installedAs = (components: { name: string; version: string; digest: string }[], digest?: string) => components.map((c) => ({ name: c.name, version: c.version, digest: digest ?? c.digest }));
 
 const readBody = (request: IncomingMessage) =>
   new Promise<string>((resolve) => {
@@ -32,7 +36,9 @@ beforeAll(async () => {
     const asked = received.filter((r) => r.key === body.idempotencyKey).length;
     if (body.step === 'deploy' && body.target?.startsWith('flaky') && asked <= 2) return reply(503);
     if (body.step === 'deploy' && body.target?.startsWith('down')) return reply(503);
-    reply(200, { status: 'succeeded' });
+    // a target that installs other bytes than it was sent, and says so
+    if (body.step === 'deploy' && body.target?.startsWith('tampered')) return reply(200, { status: 'succeeded', installed: installedAs(body.components, TAMPERED) });
+    reply(200, { status: 'succeeded', ...(body.step === 'deploy' ? { installed: installedAs(body.components) } : {}) });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address() as { port: number };
@@ -63,7 +69,39 @@ describe('webhook executor', () => {
     expect(mine.map((r) => `${r.step} ${r.target}`)).toEqual(['deploy h-1', 'deploy h-2']);
     expect(mine.every((r) => r.signatureValid)).toBe(true);
     expect(mine.map((r) => r.key)).toEqual([`${plan.deploymentId}:h-1:deploy:1`, `${plan.deploymentId}:h-2:deploy:1`]);
-    expect(mine[0].body).toMatchObject({ environment: hooks, wave: 1, attempt: 1, components: [{ name: 'payments-api', version: '2.4.1', kind: 'software' }] });
+    // each component with the bytes verified and who signed them, so that the target can check them too
+    expect(mine[0].body).toMatchObject({ environment: hooks, wave: 1, attempt: 1, components: [{ name: 'payments-api', version: '2.4.1', kind: 'software', digest: VERIFIED_DIGEST, signature: 'c2ln', keyId: 'ci' }] });
+    const events = await execution.runEvents(plan.deploymentId);
+    expect(events.filter((e) => e.type === 'TargetDeployed').map((e) => e.data.components)).toEqual([
+      [{ name: 'payments-api', version: '2.4.1', digest: VERIFIED_DIGEST }],
+      [{ name: 'payments-api', version: '2.4.1', digest: VERIFIED_DIGEST }],
+    ]);
+  }, 60_000);
+
+  it('a target reporting another digest than the one verified fails DigestMismatch; the run rolls back, that target first', async () => {
+    const plan = planFor(hooks, { strategy: 'progressive', waves: [{ index: 1, targets: ['fine-1'] }, { index: 2, targets: ['tampered-2'] }] });
+    await planAndVerify(execution, plan);
+    const events = await execution.waitFor(plan.deploymentId, 'RolledBack');
+    expect(typesOf(events).slice(typesOf(events).indexOf('DeploymentStarted'))).toEqual([
+      'DeploymentStarted', 'WaveStarted', 'TargetDeployed', 'WaveCompleted', 'WaveStarted', 'TargetDeploymentFailed', 'RollbackStarted', 'TargetRolledBack', 'TargetRolledBack', 'RolledBack',
+    ]);
+    expect(events.find((e) => e.type === 'TargetDeploymentFailed')!.data).toMatchObject({
+      target: 'tampered-2',
+      reason: 'DigestMismatch',
+      detail: `payments-api 2.4.1: ${TAMPERED} installed, ${VERIFIED_DIGEST} sent`,
+    });
+    expect(events.filter((e) => e.type === 'TargetRolledBack').map((e) => e.data.target)).toEqual(['tampered-2', 'fine-1']);
+    expect(received.filter((r) => r.body.deploymentId === plan.deploymentId).map((r) => `${r.step} ${r.target}`)).toEqual(['deploy fine-1', 'deploy tampered-2', 'undo tampered-2', 'undo fine-1']);
+  }, 60_000);
+
+  it('a callback that reports no digest where one was sent fails the target too', async () => {
+    const plan = planFor(hooks, { waves: [{ index: 1, targets: ['async-nodigest-1'] }] });
+    await planAndVerify(execution, plan);
+    await eventually(async () => received.some((r) => r.body.deploymentId === plan.deploymentId), { timeoutMs: 10_000, what: 'the deploy request' });
+    const key = received.find((r) => r.body.deploymentId === plan.deploymentId)!.key;
+    expect((await callback(plan.deploymentId, { idempotencyKey: key, status: 'succeeded' })).status).toBe(200);
+    const events = await execution.waitFor(plan.deploymentId, 'RolledBack');
+    expect(events.find((e) => e.type === 'TargetDeploymentFailed')!.data).toMatchObject({ target: 'async-nodigest-1', reason: 'DigestMismatch', detail: `payments-api 2.4.1: no digest reported, ${VERIFIED_DIGEST} sent` });
   }, 60_000);
 
   it('a slow target times out and fails the wave; what was deployed is rolled back', async () => {
@@ -89,7 +127,7 @@ describe('webhook executor', () => {
     expect(stale.status).toBe(401);
     expect((await execution.runEvents(plan.deploymentId)).length).toBe(before);
 
-    const raw = JSON.stringify({ idempotencyKey: key, status: 'succeeded' });
+    const raw = JSON.stringify({ idempotencyKey: key, status: 'succeeded', installed: [{ name: 'payments-api', version: '2.4.1', digest: VERIFIED_DIGEST }] });
     const headers = { 'content-type': 'application/json', ...signedHeaders(SECRET, raw, new Date()) };
     const first = await fetch(`${execution.url}/runs/${plan.deploymentId}/callbacks`, { method: 'POST', headers, body: raw });
     expect(first.status).toBe(200);

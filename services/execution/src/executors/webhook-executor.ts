@@ -1,5 +1,6 @@
+import { LIMITS } from '@gantry/contracts';
 import type { Clock } from '@gantry/platform';
-import { TransientExecutorError, waveOf, type Executor, type ExecutorAnswer, type StepRequest } from '../runs';
+import { TransientExecutorError, waveOf, type Executor, type ExecutorAnswer, type InstalledComponent, type StepRequest } from '../runs';
 import { signedHeaders } from './webhook-signature';
 
 export interface WebhookExecutorConfig {
@@ -28,7 +29,7 @@ export class WebhookExecutor implements Executor {
     private readonly clock: Clock,
   ) {}
 
-  async perform({ deploymentId, plan, step, idempotencyKey, attempt }: StepRequest): Promise<ExecutorAnswer> {
+  async perform({ deploymentId, plan, step, idempotencyKey, attempt, components }: StepRequest): Promise<ExecutorAnswer> {
     const url = new URL(this.config.url);
     if (!this.allowedHosts.includes(url.host)) return { status: 'failed', reason: 'HostNotAllowed', detail: `${url.host} is not on GANTRY_WEBHOOK_ALLOWED_HOSTS` };
     const body = JSON.stringify({
@@ -44,7 +45,7 @@ export class WebhookExecutor implements Executor {
       ...(step.kind === 'switch-traffic' ? { from: step.from, to: step.to } : {}),
       ...(step.kind === 'retire' ? { side: step.side } : {}),
       ...(step.kind === 'restore' ? { snapshotRef: step.snapshotRef } : {}),
-      components: plan.components.map((c) => ({ name: c.name, version: c.version, kind: c.kind })),
+      components,
     });
     let response: Response;
     try {
@@ -66,10 +67,32 @@ export class WebhookExecutor implements Executor {
   }
 }
 
-/** A result the executor reported (in its answer or a callback): `succeeded` (maybe with a snapshot reference) or `failed` with a reason code. */
+const DIGEST = /^sha256:[0-9a-f]{64}$/;
+const short = (value: unknown, max: number): value is string => typeof value === 'string' && value.length > 0 && value.length <= max;
+
+/**
+ * The digests a target reports installed (`installed: [{name, version, digest}]`). An entry that is not one is left
+ * out, so its component counts as not reported; a digest in another form is kept as said, so it does not match.
+ */
+function installedOf(raw: unknown): InstalledComponent[] | undefined {
+  if (!Array.isArray(raw)) return undefined;
+  return raw.slice(0, LIMITS.components).flatMap((entry) => {
+    const { name, version, digest } = (entry ?? {}) as Record<string, unknown>;
+    if (!short(name, 256) || !short(version, 128) || !short(digest, 100)) return [];
+    return [{ name, version, digest: DIGEST.test(digest) ? digest : `unrecognised:${digest.slice(0, 80)}` }];
+  });
+}
+
+/**
+ * A result the executor reported (in its answer or a callback): `succeeded` (maybe with a snapshot reference, and for a
+ * deploy step the digests installed) or `failed` with a reason code.
+ */
 export function outcomeOf(result: unknown): ExecutorAnswer {
-  const r = (result ?? {}) as { status?: unknown; reason?: unknown; detail?: unknown; snapshotRef?: unknown };
-  if (r.status === 'succeeded') return { status: 'succeeded', ...(typeof r.snapshotRef === 'string' && r.snapshotRef.length <= 512 && r.snapshotRef ? { snapshotRef: r.snapshotRef } : {}) };
+  const r = (result ?? {}) as { status?: unknown; reason?: unknown; detail?: unknown; snapshotRef?: unknown; installed?: unknown };
+  if (r.status === 'succeeded') {
+    const installed = installedOf(r.installed);
+    return { status: 'succeeded', ...(typeof r.snapshotRef === 'string' && r.snapshotRef.length <= 512 && r.snapshotRef ? { snapshotRef: r.snapshotRef } : {}), ...(installed ? { installed } : {}) };
+  }
   if (r.status === 'failed') {
     return { status: 'failed', reason: typeof r.reason === 'string' && CODE.test(r.reason) ? r.reason : 'ExecutorReportedFailure', ...(typeof r.detail === 'string' && r.detail ? { detail: r.detail.slice(0, 2000) } : {}) };
   }

@@ -1,13 +1,38 @@
 import { firstViolation, refuse, type Decider, type Policy, type Refused, type Rule } from '@gantry/decider';
-import type { CanaryAnalysis, DeploymentPlanned, Evidence, Readiness, Window } from '@gantry/contracts';
-import { decisionPending, evolve, IDLE_SIDE, includesTarget, initialState, planOf, RESUMABLE_PAUSES, type DeploymentRun, type GateState, type Progress, type RunEvent } from './deployment-run.state';
+import type { CanaryAnalysis, DeployedComponent, DeploymentPlanned, Evidence, Readiness, VerifiedComponent, Window } from '@gantry/contracts';
+import {
+  componentsToInstall,
+  decisionPending,
+  DIGEST_MISMATCH,
+  evolve,
+  IDLE_SIDE,
+  includesTarget,
+  initialState,
+  planOf,
+  RESUMABLE_PAUSES,
+  type ComponentToInstall,
+  type DeploymentRun,
+  type GateState,
+  type Progress,
+  type RunEvent,
+} from './deployment-run.state';
 import { nextStep, sameStep, type RunStep } from './run-steps';
 
 export { evolve, initialState, type DeploymentRun, type RunEvent } from './deployment-run.state';
 
-/** What an executor reported for a step. `manual`: people do the work; the step is done when they completed it. */
+/** What an executor reports it installed on a target: each component version and the digest of the bytes. */
+export interface InstalledComponent {
+  name: string;
+  version: string;
+  digest: string;
+}
+
+/**
+ * What an executor reported for a step. `manual`: people do the work; the step is done when they completed it.
+ * `installed`: for a deploy step, the digests the target installed (absent: the executor reported none).
+ */
 export type StepOutcome =
-  | { status: 'succeeded'; snapshotRef?: string }
+  | { status: 'succeeded'; snapshotRef?: string; installed?: InstalledComponent[] }
   | { status: 'failed'; reason: string; detail?: string }
   | { status: 'manual'; steps: { role: string; instruction: string; evidenceRequired: boolean }[] };
 
@@ -19,7 +44,7 @@ export interface Actor {
 
 export type RunCommand =
   | { type: 'PrepareRun'; plan: DeploymentPlanned; now: string }
-  | { type: 'ConfirmReadiness'; deploymentId: string; readiness: Readiness }
+  | { type: 'ConfirmReadiness'; deploymentId: string; readiness: Readiness; components?: VerifiedComponent[] }
   | { type: 'AbandonRun'; deploymentId: string; reason: string }
   | { type: 'RescheduleRun'; deploymentId: string; window: Window }
   /** the driver: record what follows from the recorded facts and the time (start, wave boundaries, the end) */
@@ -46,7 +71,8 @@ export type RunRefusal =
   | { code: 'RunEnded'; deploymentId: string; outcome: string }
   | { code: 'UnknownManualStep'; deploymentId: string; stepId: string }
   | { code: 'RoleMayNotCompleteStep'; deploymentId: string; stepId: string; role: string }
-  | { code: 'EvidenceRequired'; deploymentId: string; stepId: string };
+  | { code: 'EvidenceRequired'; deploymentId: string; stepId: string }
+  | { code: 'EvidenceDigestRequired'; deploymentId: string; stepId: string; evidence: number };
 
 /** Refusals about who is asking rather than what state the run is in: 403 at the edge. */
 export const FORBIDDING_REFUSALS: readonly RunRefusal['code'][] = ['RequesterMayNotApprove', 'RoleMayNotApprove', 'RoleMayNotCompleteStep'];
@@ -88,6 +114,26 @@ const roleAllowedByGate = (gateRoles: readonly string[], roles: readonly string[
 const deciderMustHoldARoleOfTheGate: Rule<GateDecision, RunRefusal> = ({ deploymentId, gate, roles }) =>
   roleAllowedByGate(gate.roles, roles) ? undefined : { code: 'RoleMayNotApprove', deploymentId, gate: gate.name, roles: gate.roles };
 
+/** A target's report of a deploy step against the components it was sent. */
+interface InstallReport {
+  sent: readonly ComponentToInstall[];
+  installed: readonly InstalledComponent[] | undefined;
+}
+
+/**
+ * Integrity to the target: every component sent with a digest is reported installed with exactly that digest. What
+ * differs (or is not reported) is named in the failure's detail.
+ */
+const installedMustBeWhatWasVerified: Rule<InstallReport, string> = ({ sent, installed }) => {
+  const problems = sent.flatMap(({ name, version, digest }) => {
+    if (!digest) return [];
+    const reported = installed?.find((i) => i.name === name && i.version === version);
+    if (!reported) return [`${name} ${version}: no digest reported, ${digest} sent`];
+    return reported.digest === digest ? [] : [`${name} ${version}: ${reported.digest} installed, ${digest} sent`];
+  });
+  return problems.length > 0 ? problems.join('; ') : undefined;
+};
+
 const approvalPolicy: Policy<GateDecision, RunRefusal> = [requesterMayNotApproveOwnDeployment, deciderMustHoldARoleOfTheGate];
 const denialPolicy: Policy<GateDecision, RunRefusal> = [deciderMustHoldARoleOfTheGate];
 
@@ -98,7 +144,7 @@ export function decide(command: RunCommand, state: DeploymentRun): readonly RunE
       return state.status === 'unplanned' ? prepare(command.plan, command.now) : [];
     case 'ConfirmReadiness':
       if ((state.status !== 'unplanned' && state.status !== 'waiting') || state.confirmed.includes(command.readiness)) return [];
-      return [{ type: 'ReadinessConfirmed', data: { deploymentId, readiness: command.readiness } }];
+      return [{ type: 'ReadinessConfirmed', data: { deploymentId, readiness: command.readiness, ...(command.components ? { components: command.components } : {}) } }];
     case 'AbandonRun':
       return state.status === 'unplanned' || state.status === 'waiting' ? [{ type: 'RunAbandoned', data: { deploymentId, reason: command.reason } }] : [];
     case 'RescheduleRun':
@@ -223,8 +269,12 @@ function recordStep(deploymentId: string, run: DeploymentRun, step: RunStep, out
   // a late or repeated result, for a step the run no longer waits for: nothing to record
   if (!expected || !sameStep(expected, step)) return [];
   switch (outcome.status) {
-    case 'succeeded':
-      return [stepDone(deploymentId, run, step, now, outcome.snapshotRef)];
+    case 'succeeded': {
+      if (step.kind !== 'deploy') return [stepDone(deploymentId, run, step, now, outcome.snapshotRef)];
+      const mismatch = installedMustBeWhatWasVerified({ sent: componentsToInstall(run), installed: outcome.installed });
+      if (mismatch) return stepFailed(deploymentId, run, step, { reason: DIGEST_MISMATCH, detail: mismatch }, now);
+      return [stepDone(deploymentId, run, step, now, outcome.snapshotRef, outcome.installed)];
+    }
     case 'manual':
       return outcome.steps.map((m, i): RunEvent => ({
         type: 'ManualStepRequired',
@@ -245,9 +295,12 @@ function recordStep(deploymentId: string, run: DeploymentRun, step: RunStep, out
   }
 }
 
-/** The event that records a step as done. */
-function stepDone(deploymentId: string, run: Started, step: RunStep, now: string, snapshotRef?: string): RunEvent {
-  const components = run.plan.components.map((c) => ({ name: c.name, version: c.version }));
+/** The event that records a step as done; a deployed target names the digests it reported installed. */
+function stepDone(deploymentId: string, run: Started, step: RunStep, now: string, snapshotRef?: string, installed?: readonly InstalledComponent[]): RunEvent {
+  const components = run.plan.components.map(({ name, version }): DeployedComponent => {
+    const digest = installed?.find((i) => i.name === name && i.version === version)?.digest;
+    return { name, version, ...(digest ? { digest } : {}) };
+  });
   switch (step.kind) {
     case 'backup':
       return { type: 'BackupTaken', data: { deploymentId, snapshotRef: snapshotRef ?? `${deploymentId}-backup`, takenAt: now } };
@@ -359,6 +412,12 @@ function decideRollback(command: Extract<RunCommand, { type: 'DecideRollback' }>
   return [decided, { type: 'DeploymentFailed', data: { deploymentId, failedAt: now, reason: 'RollbackDeclined', detail: `after ${run.pause.reason}` } }];
 }
 
+/** Evidence names the sha256 of the document it refers to, so that what was shown cannot be swapped later: the first item without one. */
+const evidenceMustCarryItsDigest: Rule<readonly Evidence[], number> = (evidence) => {
+  const index = evidence.findIndex((e) => !e.digest);
+  return index < 0 ? undefined : index;
+};
+
 function completeManualStep(command: Extract<RunCommand, { type: 'CompleteManualStep' }>, run: DeploymentRun): RunEvent[] | Refused<RunRefusal> {
   const { deploymentId, stepId, by, roles, evidence, now } = command;
   if (run.status !== 'running' && run.status !== 'executed' && run.status !== 'rolling-back') return refuse({ code: 'UnknownManualStep', deploymentId, stepId });
@@ -367,6 +426,8 @@ function completeManualStep(command: Extract<RunCommand, { type: 'CompleteManual
   if (!roles.includes(item.role)) return refuse({ code: 'RoleMayNotCompleteStep', deploymentId, stepId, role: item.role });
   if (item.completed) return [];
   if (item.evidenceRequired && evidence.length === 0) return refuse({ code: 'EvidenceRequired', deploymentId, stepId });
+  const undigested = evidenceMustCarryItsDigest(evidence);
+  if (undigested !== undefined) return refuse({ code: 'EvidenceDigestRequired', deploymentId, stepId, evidence: undigested });
   const completed: RunEvent = { type: 'ManualStepCompleted', data: { deploymentId, stepId, by, evidence, completedAt: now } };
   const step = nextStep({ ...run, manual: [] });
   const allDone = run.manual.every((m) => m.completed || m.stepId === stepId);

@@ -1,6 +1,7 @@
 import { specification } from '@gantry/decider';
-import type { DeploymentPlanned } from '@gantry/contracts';
+import type { DeploymentPlanned, Evidence } from '@gantry/contracts';
 import { deploymentRunDecider, evolve, initialState, type RunCommand, type RunEvent } from './deployment-run.decider';
+import { componentsToInstall } from './deployment-run.state';
 import { idempotencyKey, nextStep, type RunStep } from './run-steps';
 
 const deploymentId = '5b0c2f4e-8a4a-4d3e-9a51-0d7a3f1f2b11';
@@ -43,6 +44,12 @@ const succeeded = (step: RunStep, now = at): RunCommand => ({ type: 'RecordStepO
 const failed = (step: RunStep): RunCommand => ({ type: 'RecordStepOutcome', deploymentId, step, outcome: { status: 'failed', reason: 'ExecutorTimeout' }, now: at });
 const actor = (by: string, ...roles: string[]) => ({ by, roles });
 
+/** A step that succeeded, a deployed target reporting the digests it was sent (as the simulated executor does). */
+const installedAsSent = (step: RunStep, run: ReturnType<typeof evolve>, now: string): RunCommand => {
+  const installed = run.status === 'running' ? componentsToInstall(run).flatMap(({ name, version, digest }) => (digest ? [{ name, version, digest }] : [])) : [];
+  return { ...(succeeded(step, now) as Extract<RunCommand, { type: 'RecordStepOutcome' }>), outcome: { status: 'succeeded', ...(installed.length > 0 ? { installed } : {}) } };
+};
+
 /** Runs the decider like the driver does: advance, then the next step succeeds, until nothing moves. */
 const drive = (history: RunEvent[], now = at): RunEvent[] => {
   const events = [...history];
@@ -50,9 +57,10 @@ const drive = (history: RunEvent[], now = at): RunEvent[] => {
     const state = events.reduce(evolve, initialState);
     const moved = deploymentRunDecider.decide(advance(now), state) as RunEvent[];
     events.push(...moved);
-    const step = nextStep(moved.reduce(evolve, state));
+    const next = moved.reduce(evolve, state);
+    const step = nextStep(next);
     if (!step) return events;
-    events.push(...(deploymentRunDecider.decide(succeeded(step, now), moved.reduce(evolve, state)) as RunEvent[]));
+    events.push(...(deploymentRunDecider.decide(installedAsSent(step, next, now), next) as RunEvent[]));
   }
   throw new Error('the run did not settle');
 };
@@ -276,6 +284,58 @@ describe('the window closing mid-run', () => {
   });
 });
 
+describe('integrity to the target: what was verified is what is installed', () => {
+  const digest = `sha256:${'ab'.repeat(32)}`;
+  const other = `sha256:${'cd'.repeat(32)}`;
+  const verifiedComponents = [{ name: 'payments-api', version: '2.4.1', result: 'verified' as const, digest, signature: 'c2ln', keyId: 'ci' }];
+  const verifiedReady: RunEvent[] = [
+    { type: 'ReadinessConfirmed', data: { deploymentId, readiness: 'components', components: verifiedComponents } },
+    { type: 'ReadinessConfirmed', data: { deploymentId, readiness: 'environment' } },
+  ];
+  const running = [prepared(progressive), ...verifiedReady, started, { type: 'WaveStarted', data: { deploymentId, wave: 1, targets: ['s-1'] } } as RunEvent];
+  const step: RunStep = { kind: 'deploy', wave: 1, target: 's-1' };
+  const reported = (installed?: { name: string; version: string; digest: string }[]): RunCommand => ({
+    type: 'RecordStepOutcome',
+    deploymentId,
+    step,
+    outcome: { status: 'succeeded', ...(installed ? { installed } : {}) },
+    now: at,
+  });
+  const mismatch = (detail: string): RunEvent[] => [
+    { type: 'TargetDeploymentFailed', data: { deploymentId, wave: 1, target: 's-1', reason: 'DigestMismatch', detail, failedAt: at } },
+    { type: 'RollbackStarted', data: { deploymentId, reason: 'TargetDeploymentFailed', startedAt: at } },
+  ];
+
+  it('the verified components, with digest and signature, are kept with the readiness', () =>
+    spec.given([prepared(progressive)]).when({ type: 'ConfirmReadiness', deploymentId, readiness: 'components', components: verifiedComponents }).then([verifiedReady[0]]));
+  it('executors are sent each component with the digest and signature verified', () =>
+    expect(componentsToInstall(running.reduce(evolve, initialState) as Parameters<typeof componentsToInstall>[0])).toEqual([
+      { name: 'payments-api', version: '2.4.1', kind: 'software', digest, signature: 'c2ln', keyId: 'ci' },
+    ]));
+  it('a target reporting the digest verified is deployed, and the record names the digest', () =>
+    spec.given(running).when(reported([{ name: 'payments-api', version: '2.4.1', digest }])).then([
+      { type: 'TargetDeployed', data: { deploymentId, wave: 1, target: 's-1', components: [{ name: 'payments-api', version: '2.4.1', digest }] } },
+    ]));
+  it('a target reporting another digest fails DigestMismatch, and the run rolls back', () =>
+    spec.given(running).when(reported([{ name: 'payments-api', version: '2.4.1', digest: other }])).then(mismatch(`payments-api 2.4.1: ${other} installed, ${digest} sent`)));
+  it('the target that installed other bytes is undone first, then the rest in reverse order', () => {
+    const history = drive([prepared({ ...progressive, waves: [{ index: 1, targets: ['s-1'] }, { index: 2, targets: ['s-2'] }] }), ...verifiedReady]);
+    expect(history.filter((e) => e.type === 'TargetDeployed').map((e) => e.data.components)).toEqual([[{ name: 'payments-api', version: '2.4.1', digest }], [{ name: 'payments-api', version: '2.4.1', digest }]]);
+    const upToS2 = history.slice(0, history.findIndex((e) => e.type === 'TargetDeployed' && e.data.target === 's-2'));
+    const tampered: RunCommand = { ...(reported([{ name: 'payments-api', version: '2.4.1', digest: other }]) as Extract<RunCommand, { type: 'RecordStepOutcome' }>), step: { kind: 'deploy', wave: 2, target: 's-2' } };
+    const rolled = drive([...upToS2, ...(deploymentRunDecider.decide(tampered, upToS2.reduce(evolve, initialState)) as RunEvent[])]);
+    expect(rolled.slice(upToS2.length).map((e) => ('target' in e.data ? `${e.type} ${e.data.target}` : e.type))).toEqual([
+      'TargetDeploymentFailed s-2', 'RollbackStarted', 'TargetRolledBack s-2', 'TargetRolledBack s-1', 'RolledBack',
+    ]);
+  });
+  it('a target reporting no digest where one was sent fails DigestMismatch too', () =>
+    spec.given(running).when(reported()).then(mismatch(`payments-api 2.4.1: no digest reported, ${digest} sent`)));
+  it('the same report again, once the target failed, changes nothing', () =>
+    spec.given([...running, ...mismatch('x')]).when(reported([{ name: 'payments-api', version: '2.4.1', digest: other }])).thenNothing());
+  it('without a digest sent (a run verified before digests were recorded), nothing is compared', () =>
+    spec.given([prepared(progressive), ...ready, started, running[4]]).when(reported()).then([deployed(1, 's-1')]));
+});
+
 describe('CompleteManualStep', () => {
   const running = [prepared(), ...ready, started, { type: 'WaveStarted', data: { deploymentId, wave: 1, targets: ['s-1', 's-2'] } } as RunEvent];
   const manualOutcome: RunCommand = {
@@ -288,7 +348,7 @@ describe('CompleteManualStep', () => {
   const required: RunEvent[] = [
     { type: 'ManualStepRequired', data: { deploymentId, stepId: 's-1/deploy/1', wave: 1, target: 's-1', action: 'deploy', role: 'deployment-practitioner', instruction: 'install the shelf', evidenceRequired: true, requestedAt: at } },
   ];
-  const evidence = [{ description: 'photo', reference: 'https://evidence.example/1.jpg' }];
+  const evidence: Evidence[] = [{ description: 'photo', reference: 'https://evidence.example/1.jpg', digest: `sha256:${'ef'.repeat(32)}` }];
   const complete = (roles: string[], ev = evidence): RunCommand => ({ type: 'CompleteManualStep', deploymentId, stepId: 's-1/deploy/1', evidence: ev, now: later, by: 'pat', roles });
   it('asks a role for the step, with the instruction', () => spec.given(running).when(manualOutcome).then(required));
   it('completed with evidence by the role, the target counts as deployed', () =>
@@ -300,6 +360,11 @@ describe('CompleteManualStep', () => {
     spec.given([...running, ...required]).when(complete(['service-owner'])).thenRefused({ code: 'RoleMayNotCompleteStep', deploymentId, stepId: 's-1/deploy/1', role: 'deployment-practitioner' }));
   it('without the evidence it needs, refused', () =>
     spec.given([...running, ...required]).when(complete(['deployment-practitioner'], [])).thenRefused({ code: 'EvidenceRequired', deploymentId, stepId: 's-1/deploy/1' }));
+  it('evidence without the digest of its document is refused, naming the item', () =>
+    spec
+      .given([...running, ...required])
+      .when(complete(['deployment-practitioner'], [...evidence, { description: 'signed form', reference: 'https://evidence.example/form.pdf' }]))
+      .thenRefused({ code: 'EvidenceDigestRequired', deploymentId, stepId: 's-1/deploy/1', evidence: 1 }));
   it('a step completed already is refused as unknown (nothing pending)', () =>
     spec
       .given([...running, ...required, { type: 'ManualStepCompleted', data: { deploymentId, stepId: 's-1/deploy/1', by: 'pat', evidence, completedAt: later } }, deployed(1, 's-1')])

@@ -1,4 +1,4 @@
-import type { BlueGreenSide, DeploymentPlanned, EventPayloads, ExecutionEventPayloads, Readiness, Window } from '@gantry/contracts';
+import type { BlueGreenSide, DeploymentPlanned, EventPayloads, ExecutionEventPayloads, Readiness, VerifiedComponent, Window } from '@gantry/contracts';
 
 /** Every event of a DeploymentRun stream: the execution service's own events. */
 export type RunEvent = { [N in keyof ExecutionEventPayloads]: { type: N; data: EventPayloads[N] } }[keyof ExecutionEventPayloads];
@@ -24,6 +24,8 @@ export interface Planned {
   plan: DeploymentPlanned;
   window: Window;
   confirmed: Readiness[];
+  /** the component versions as verification verified them (digest, signature); absent from runs recorded before */
+  verifiedComponents?: VerifiedComponent[];
   gates: GateState[];
   /** ScheduleMissed recorded for the current window */
   missed: boolean;
@@ -73,7 +75,7 @@ export type RunOutcome = 'abandoned' | 'succeeded' | 'rolled-back' | 'failed';
  * old side); `rolling-back`: undoing; `ended`: with its outcome.
  */
 export type DeploymentRun =
-  | { status: 'unplanned'; confirmed: Readiness[] }
+  | { status: 'unplanned'; confirmed: Readiness[]; verifiedComponents?: VerifiedComponent[] }
   | ({ status: 'waiting' } & Planned)
   | ({ status: 'running' } & Progress)
   | ({ status: 'executed'; verified: boolean } & Progress)
@@ -81,6 +83,9 @@ export type DeploymentRun =
   | { status: 'ended'; outcome: RunOutcome; reason?: string; plan?: DeploymentPlanned };
 
 export const initialState: DeploymentRun = { status: 'unplanned', confirmed: [] };
+
+/** The reason a deploy step fails when its target did not report installing the bytes verified. */
+export const DIGEST_MISMATCH = 'DigestMismatch';
 
 /** Blue-green: the side that serves traffic before the run, and the idle side it deploys to. */
 export const LIVE_SIDE: BlueGreenSide = 'blue';
@@ -90,6 +95,32 @@ export const IDLE_SIDE: BlueGreenSide = 'green';
 export const RESUMABLE_PAUSES = ['Requested', 'WindowClosed', 'RetireFailed', 'CanaryAnalysisInconclusive'];
 
 export const decisionPending = (run: Progress): boolean => run.pause !== undefined && !RESUMABLE_PAUSES.includes(run.pause.reason) ;
+
+/**
+ * A component version as an executor receives it: the bytes to install (the digest verification verified, else the
+ * one the request named) and, where it is signed, the signature and its key, so that the target can check them too.
+ */
+export interface ComponentToInstall {
+  name: string;
+  version: string;
+  kind: DeploymentPlanned['components'][number]['kind'];
+  digest?: string;
+  signature?: string;
+  keyId?: string;
+}
+
+export const componentsToInstall = (run: Pick<Planned, 'plan' | 'verifiedComponents'>): ComponentToInstall[] =>
+  run.plan.components.map(({ name, version, kind, digest }) => {
+    const verified = run.verifiedComponents?.find((v) => v.name === name && v.version === version);
+    const bytes = verified?.digest ?? digest;
+    return {
+      name,
+      version,
+      kind,
+      ...(bytes ? { digest: bytes } : {}),
+      ...(verified?.signature && verified.keyId ? { signature: verified.signature, keyId: verified.keyId } : {}),
+    };
+  });
 
 export const planOf = (run: DeploymentRun): DeploymentPlanned | undefined => (run.status === 'unplanned' ? undefined : run.plan);
 
@@ -121,10 +152,12 @@ export function evolve(state: DeploymentRun, event: RunEvent): DeploymentRun {
   switch (event.type) {
     case 'RunPrepared':
       return state.status === 'unplanned'
-        ? { status: 'waiting', plan: event.data.plan, window: event.data.plan.window, confirmed: state.confirmed, gates: [], missed: false }
+        ? { status: 'waiting', plan: event.data.plan, window: event.data.plan.window, confirmed: state.confirmed, ...(state.verifiedComponents ? { verifiedComponents: state.verifiedComponents } : {}), gates: [], missed: false }
         : state;
     case 'ReadinessConfirmed':
-      return state.status === 'unplanned' || state.status === 'waiting' ? { ...state, confirmed: [...state.confirmed, event.data.readiness] } : state;
+      return state.status === 'unplanned' || state.status === 'waiting'
+        ? { ...state, confirmed: [...state.confirmed, event.data.readiness], ...(event.data.components ? { verifiedComponents: event.data.components } : {}) }
+        : state;
     case 'ApprovalRequested': {
       if (state.status !== 'waiting') return state;
       const { gate, roles, minimumApprovers } = event.data;
@@ -154,7 +187,9 @@ export function evolve(state: DeploymentRun, event: RunEvent): DeploymentRun {
         ? { ...state, done: [...state.done, { wave: event.data.wave, target: event.data.target }], manual: state.status === 'running' ? [] : state.manual }
         : state;
     case 'TargetDeploymentFailed':
-      return state.status === 'running' ? { ...state, manual: [] } : state;
+      if (state.status !== 'running') return state;
+      // a target that installed other bytes than those verified has changed: the rollback undoes it too
+      return event.data.reason === DIGEST_MISMATCH ? { ...state, manual: [], done: [...state.done, { wave: event.data.wave, target: event.data.target }] } : { ...state, manual: [] };
     case 'WaveCompleted':
       return state.status === 'running' && state.wave ? { ...state, wave: { ...state.wave, completed: true } } : state;
     case 'CanaryAnalysisRequested':

@@ -1,5 +1,6 @@
 import type { DeploymentPlanned } from '@gantry/contracts';
 import type { StepOutcome } from './deployment-run.decider';
+import type { ComponentToInstall } from './deployment-run.state';
 import type { RunStep } from './run-steps';
 
 // The executor port: what the driver asks of whoever performs a step. The run defines it; the adapters (executors/)
@@ -13,6 +14,8 @@ export interface StepRequest {
   /** (deployment, target, step, attempt): the same for every ask of the same step, across restarts */
   idempotencyKey: string;
   attempt: number;
+  /** what to install: each component version with the digest and signature verified; a deploy reports the digests installed */
+  components: ComponentToInstall[];
 }
 
 /** `pending`: the executor accepted the step and reports its result later (the webhook executor's callback). */

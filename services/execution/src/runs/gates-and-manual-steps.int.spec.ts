@@ -77,7 +77,7 @@ describe('gates', () => {
 });
 
 describe('manual steps', () => {
-  it('a hardware installation completed with evidence by the right role; the wrong role gets 403', async () => {
+  it('a hardware installation completed with evidence (and its digest) by the right role; the wrong role gets 403', async () => {
     const plan = planFor(datacentre, {
       kind: 'install',
       components: [{ name: 'storage-shelf', version: 'ds224c', kind: 'hardware' }],
@@ -91,12 +91,17 @@ describe('manual steps', () => {
     expect(required.data.instruction).toContain('install the storage shelf');
 
     const completion = `/runs/${plan.deploymentId}/manual-steps/${encodeURIComponent('rack-b7/deploy/1')}/complete`;
-    const evidence = [{ description: 'photo of the cabled shelf', reference: 'https://evidence.example/rack-b7.jpg' }];
+    const evidence = [{ description: 'photo of the cabled shelf', reference: 'https://evidence.example/rack-b7.jpg', digest: `sha256:${'0f'.repeat(32)}` }];
     const wrong = await call(execution.url, await tokenFor('deployment-manager', 'dana'), 'POST', completion, { evidence });
     expect(wrong.status).toBe(403);
     expect(wrong.body).toMatchObject({ code: 'RoleMayNotCompleteStep' });
     const pat = await tokenFor('deployment-practitioner', 'pat');
     expect((await call(execution.url, pat, 'POST', completion, { evidence: [] })).status).toBe(409);
+    // evidence names the sha256 of its document, so that what was shown cannot be swapped later
+    const undigested = await call(execution.url, pat, 'POST', completion, { evidence: [{ description: 'photo', reference: 'https://evidence.example/rack-b7.jpg' }] });
+    expect(undigested.status).toBe(409);
+    expect(undigested.body).toMatchObject({ code: 'EvidenceDigestRequired' });
+    expect((await call(execution.url, pat, 'POST', completion, { evidence: [{ ...evidence[0], digest: 'md5:0f0f' }] })).status).toBe(400);
     const done = await call(execution.url, pat, 'POST', completion, { evidence });
     expect(done.status).toBe(200);
     const events = await execution.waitFor(plan.deploymentId, 'DeploymentExecuted');

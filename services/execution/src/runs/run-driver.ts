@@ -1,7 +1,7 @@
 import { Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { actingOnItsOwn, momentOf, type Clock } from '@gantry/platform';
 import { setTimeout as delay } from 'node:timers/promises';
-import { planOf } from './deployment-run.state';
+import { componentsToInstall, planOf } from './deployment-run.state';
 import { TransientExecutorError, type ExecutorAnswer, type Executors, type StepRequest } from './executor';
 import { RunCommands } from './run-commands';
 import { attemptOf, idempotencyKey, nextStep, stepName } from './run-steps';
@@ -87,11 +87,11 @@ export class RunDriver implements OnApplicationBootstrap, OnApplicationShutdown 
       const { state } = await this.runs.execute(deploymentId, { type: 'AdvanceRun', deploymentId, now: advancing.now.toISOString() }, { ...advancing, metadata });
       const step = nextStep(state);
       const plan = planOf(state);
-      if (!step || !plan) return;
+      if (!step || !plan || state.status === 'unplanned' || state.status === 'ended') return;
       const attempt = attemptOf(state, step);
       const key = idempotencyKey(deploymentId, step, attempt);
       if (this.awaitingCallback.has(key)) return;
-      const answer = await this.ask(plan.environment, { deploymentId, plan, step, idempotencyKey: key, attempt });
+      const answer = await this.ask(plan.environment, { deploymentId, plan, step, idempotencyKey: key, attempt, components: componentsToInstall(state) });
       if (answer.status === 'pending') {
         this.awaitingCallback.add(key);
         return;

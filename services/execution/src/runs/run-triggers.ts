@@ -2,6 +2,7 @@ import {
   eventNameOf,
   SERVICE_TOPICS,
   type CanaryAnalysisCompleted,
+  type ComponentsVerified,
   type DeploymentPlanned,
   type DeploymentRescheduled,
 } from '@gantry/contracts';
@@ -22,7 +23,7 @@ export function commandFor(event: CloudEvent, now: string): RunCommand | undefin
     case 'DeploymentRescheduled':
       return { type: 'RescheduleRun', deploymentId, window: (event.data as DeploymentRescheduled).window };
     case 'ComponentsVerified':
-      return { type: 'ConfirmReadiness', deploymentId, readiness: 'components' };
+      return { type: 'ConfirmReadiness', deploymentId, readiness: 'components', components: (event.data as ComponentsVerified).components };
     case 'TargetEnvironmentVerified':
       return { type: 'ConfirmReadiness', deploymentId, readiness: 'environment' };
     case 'DeploymentCancelled':

@@ -1,5 +1,5 @@
 import { allViolations, type Policy, type Rule } from '@gantry/decider';
-import type { Component, ComponentVersionDefinition, DeploymentPlanned } from '@gantry/contracts';
+import type { Component, ComponentKind, ComponentVersionDefinition, DeploymentPlanned } from '@gantry/contracts';
 
 /** What the authorised repository and the trusted keys say about one component version of a plan. */
 export interface ComponentFacts {
@@ -32,8 +32,11 @@ export interface ComponentFailure {
 
 export const componentKey = (c: { name: string; version: string }) => `${c.name}@${c.version}`;
 
-/** Only software carries a signature; hardware, documentation and the rest need registration and completeness. */
-const needsSignature = (component: Component) => component.kind === 'software';
+/**
+ * The signing policy: the component kinds whose versions must be signed (GANTRY_SIGNED_KINDS). The bytes of software,
+ * configuration and data change what runs; hardware, documentation and licences need registration and completeness.
+ */
+export const DEFAULT_SIGNED_KINDS: readonly ComponentKind[] = ['software', 'configuration', 'data'];
 
 type Plan = Pick<DeploymentPlanned, 'components' | 'qualityThresholds' | 'documentationRequired'>;
 
@@ -42,6 +45,7 @@ interface ComponentCheck {
   component: Component;
   facts: ComponentFacts;
   plan: Plan;
+  signedKinds: readonly ComponentKind[];
   now: string;
 }
 
@@ -49,6 +53,7 @@ interface ComponentCheck {
 interface PlanCheck {
   plan: Plan;
   facts: Readonly<Record<string, ComponentFacts>>;
+  signedKinds: readonly ComponentKind[];
   now: string;
 }
 
@@ -65,9 +70,9 @@ const mustBeAuthorised: Rule<ComponentCheck, ComponentReason> = ({ facts }) => (
 const digestMustMatch: Rule<ComponentCheck, ComponentReason> = ({ component, facts }) =>
   component.digest !== undefined && facts.entry && facts.entry.definition.digest !== component.digest ? 'DigestMismatch' : undefined;
 
-/** Software is signed by a trusted key not revoked before now, and the signature covers name, version and digest. */
-const signatureMustVerify: Rule<ComponentCheck, ComponentReason> = ({ component, facts, now }) => {
-  if (!needsSignature(component) || !facts.entry) return undefined;
+/** A kind the signing policy names is signed by a trusted key not revoked before now, over name, version and digest. */
+const signatureMustVerify: Rule<ComponentCheck, ComponentReason> = ({ component, facts, signedKinds, now }) => {
+  if (!signedKinds.includes(component.kind) || !facts.entry) return undefined;
   if (!facts.entry.definition.signature) return 'SignatureMissing';
   if (!facts.key) return 'KeyUntrusted';
   if (facts.key.revokedFrom !== undefined && Date.parse(facts.key.revokedFrom) <= Date.parse(now)) return 'KeyRevoked';
@@ -112,11 +117,11 @@ const componentPolicy: Policy<ComponentCheck, ComponentReason> = [
 ];
 
 /** Each component version of the plan, for every reason it fails. */
-const eachVersionMustPass: Rule<PlanCheck, ComponentFailure[]> = ({ plan, facts, now }) =>
+const eachVersionMustPass: Rule<PlanCheck, ComponentFailure[]> = ({ plan, facts, signedKinds, now }) =>
   plan.components.flatMap((component) =>
-    allViolations(componentPolicy, { component, facts: facts[componentKey(component)] ?? {}, plan, now }).map((reason) => ({ name: component.name, version: component.version, reason })),
+    allViolations(componentPolicy, { component, facts: facts[componentKey(component)] ?? {}, plan, signedKinds, now }).map((reason) => ({ name: component.name, version: component.version, reason })),
   );
 
 /** Every reason each component of the plan fails verification for; empty when all pass. */
-export const componentFailures = (plan: Plan, facts: Readonly<Record<string, ComponentFacts>>, now: string): ComponentFailure[] =>
-  allViolations([eachComponentNamedOnce, eachVersionMustPass], { plan, facts, now });
+export const componentFailures = (plan: Plan, facts: Readonly<Record<string, ComponentFacts>>, signedKinds: readonly ComponentKind[], now: string): ComponentFailure[] =>
+  allViolations([eachComponentNamedOnce, eachVersionMustPass], { plan, facts, signedKinds, now });

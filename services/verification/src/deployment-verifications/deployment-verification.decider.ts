@@ -1,5 +1,15 @@
 import { refuse, type Decider, type Refused } from '@gantry/decider';
-import type { AcceptanceCriterion, CriterionOutcome, DeploymentPlanned, EvaluationScope, EventPayloads } from '@gantry/contracts';
+import type {
+  AcceptanceCriterion,
+  Component,
+  ComponentKind,
+  ComponentVersionDefinition,
+  CriterionOutcome,
+  DeploymentPlanned,
+  EvaluationScope,
+  EventPayloads,
+  VerifiedComponent,
+} from '@gantry/contracts';
 import { evaluateCriterion, type Evidence } from '../acceptance';
 import { environmentFailures, type EnvironmentFacts } from '../environments';
 import { componentFailures, componentKey, type ComponentFacts } from './component-rules';
@@ -64,6 +74,8 @@ export type VerificationCommand =
       components: Readonly<Record<string, ComponentFacts>>;
       /** the target environment as planning last published it; absent when unknown */
       environment?: EnvironmentFacts;
+      /** the signing policy: the component kinds that must be signed */
+      signedKinds: readonly ComponentKind[];
       now: string;
     }
   | { type: 'RevokeComponents'; deploymentId: string; components: { name: string; version: string; reason: 'Withdrawn' | 'KeyRevoked' }[]; now: string }
@@ -113,10 +125,19 @@ export function evolve(state: DeploymentVerification, event: VerificationEvent):
   }
 }
 
+/** A version that passed, with what the authorised repository holds of it: the bytes (digest) and who signed them. */
+const asVerified = (component: Component, definition: ComponentVersionDefinition | undefined): VerifiedComponent => ({
+  name: component.name,
+  version: component.version,
+  result: 'verified',
+  ...(definition ? { digest: definition.digest } : {}),
+  ...(definition?.signature && definition.keyId ? { signature: definition.signature, keyId: definition.keyId } : {}),
+});
+
 function verifyPlan(command: Extract<VerificationCommand, { type: 'VerifyPlan' }>): VerificationEvent[] {
   const { plan, now } = command;
   const deploymentId = plan.deploymentId;
-  const failures = componentFailures(plan, command.components, now);
+  const failures = componentFailures(plan, command.components, command.signedKinds, now);
   const requirements = plan.components.flatMap((c) => {
     const entry = command.components[componentKey(c)]?.entry;
     return entry ? [entry.definition] : [];
@@ -129,7 +150,7 @@ function verifyPlan(command: Extract<VerificationCommand, { type: 'VerifyPlan' }
       data: { deploymentId, environment: plan.environment, window: plan.window, components: plan.components, acceptanceCriteria: plan.acceptanceCriteria, manualStepsRequiringEvidence },
     },
     failures.length === 0
-      ? { type: 'ComponentsVerified', data: { deploymentId, components: plan.components.map((c) => ({ name: c.name, version: c.version, result: 'verified' as const })) } }
+      ? { type: 'ComponentsVerified', data: { deploymentId, components: plan.components.map((c) => asVerified(c, command.components[componentKey(c)]?.entry?.definition)) } }
       : { type: 'ComponentVerificationFailed', data: { deploymentId, failures } },
     environmentProblems.length === 0
       ? { type: 'TargetEnvironmentVerified', data: { deploymentId, environment: plan.environment } }

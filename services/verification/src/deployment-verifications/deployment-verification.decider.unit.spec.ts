@@ -2,7 +2,7 @@ import { specification } from '@gantry/decider';
 import type { ComponentVersionDefinition, DeploymentPlanned } from '@gantry/contracts';
 import { NO_EVIDENCE } from '../acceptance';
 import type { EnvironmentFacts } from '../environments';
-import type { ComponentFacts } from './component-rules';
+import { DEFAULT_SIGNED_KINDS, type ComponentFacts } from './component-rules';
 import { deploymentVerificationDecider, type VerificationEvent } from './deployment-verification.decider';
 
 const deploymentId = '5b0c2f4e-8a4a-4d3e-9a51-0d7a3f1f2b11';
@@ -54,11 +54,14 @@ const opened = {
   type: 'DeploymentVerificationOpened' as const,
   data: { deploymentId, environment: 'staging', window: plan.window, components: plan.components, acceptanceCriteria: plan.acceptanceCriteria, manualStepsRequiringEvidence: 0 },
 };
-const componentsVerified = { type: 'ComponentsVerified' as const, data: { deploymentId, components: [{ name: 'payments-api', version: '2.4.1', result: 'verified' as const }] } };
+const componentsVerified = {
+  type: 'ComponentsVerified' as const,
+  data: { deploymentId, components: [{ name: 'payments-api', version: '2.4.1', result: 'verified' as const, digest, signature: 'c2ln', keyId: 'ci' }] },
+};
 const environmentVerified = { type: 'TargetEnvironmentVerified' as const, data: { deploymentId, environment: 'staging' } };
 const spec = specification(deploymentVerificationDecider);
 const verify = (facts: ComponentFacts, overrides: Partial<DeploymentPlanned> = {}, environment: EnvironmentFacts | null = staging, at = now) =>
-  ({ type: 'VerifyPlan' as const, plan: { ...plan, ...overrides }, components: { 'payments-api@2.4.1': facts }, ...(environment ? { environment } : {}), now: at });
+  ({ type: 'VerifyPlan' as const, plan: { ...plan, ...overrides }, components: { 'payments-api@2.4.1': facts }, ...(environment ? { environment } : {}), signedKinds: DEFAULT_SIGNED_KINDS, now: at });
 const reasons = (outcome: unknown) => (outcome as { type: string; data: { failures?: { reason: string }[] } }[]).flatMap((e) => (e.data.failures ?? []).map((f) => `${e.type}:${f.reason}`));
 
 describe('VerifyPlan', () => {
@@ -86,6 +89,28 @@ describe('VerifyPlan', () => {
     expect(
       reasons(spec.given([]).when({ ...verify({ entry: { definition: { ...definition, kind: 'hardware', signature: undefined, keyId: undefined }, withdrawn: false } }), plan: { ...plan, components: [{ name: 'payments-api', version: '2.4.1', kind: 'hardware' }] } }).outcome),
     ).toEqual([]));
+
+  describe('the signing policy', () => {
+    const unsigned = (kind: DeploymentPlanned['components'][number]['kind']) => ({
+      ...verify({ entry: { definition: { ...definition, kind, signature: undefined, keyId: undefined }, withdrawn: false } }),
+      plan: { ...plan, components: [{ name: 'payments-api', version: '2.4.1', kind }] },
+    });
+    it.each(['configuration', 'data'] as const)('an unsigned %s version fails SignatureMissing by default', (kind) =>
+      expect(reasons(spec.given([]).when(unsigned(kind)).outcome)).toEqual(['ComponentVerificationFailed:SignatureMissing']));
+    it.each(['hardware', 'documentation', 'licence'] as const)('an unsigned %s version is verified by default', (kind) =>
+      expect(reasons(spec.given([]).when(unsigned(kind)).outcome)).toEqual([]));
+    it('the kinds are configurable: with software alone signed, an unsigned configuration is verified, with its digest and no signature', () =>
+      spec
+        .given([])
+        .when({ ...unsigned('configuration'), signedKinds: ['software'] })
+        .then([
+          { ...opened, data: { ...opened.data, components: [{ name: 'payments-api', version: '2.4.1', kind: 'configuration' }] } },
+          { type: 'ComponentsVerified', data: { deploymentId, components: [{ name: 'payments-api', version: '2.4.1', result: 'verified', digest }] } },
+          environmentVerified,
+        ]));
+    it('the same unsigned configuration delivered again changes nothing', () =>
+      spec.given([opened, { type: 'ComponentVerificationFailed', data: { deploymentId, failures: [{ name: 'payments-api', version: '2.4.1', reason: 'SignatureMissing' }] } }]).when(unsigned('configuration')).thenNothing());
+  });
 
   const frozen = { ...staging, definition: { ...staging.definition, freezes: [{ id: 'year-end', reason: 'year-end close', start: '2026-12-01T00:00:00Z', end: '2026-12-02T00:00:00Z' }] } };
   it.each([

@@ -1,4 +1,4 @@
-import type { DeploymentPlanned, DeploymentStarted } from '@gantry/contracts';
+import type { ComponentKind, DeploymentPlanned, DeploymentStarted } from '@gantry/contracts';
 import type { EventStore, ReadModels } from '@gantry/event-store';
 import { executeCommand, type Reaction, type Reactions } from '@gantry/platform';
 import type { AuthorisedRepository } from '../components';
@@ -12,7 +12,14 @@ import type { Revocations } from './revocations';
  * Verification checks components and environment when a deployment is planned, and notes when it starts (it can no
  * longer be revoked).
  */
-export function deploymentVerificationReactions(store: EventStore, repository: AuthorisedRepository, keys: TrustedKeys, revocations: Revocations, readModels: ReadModels): Reactions {
+export function deploymentVerificationReactions(
+  store: EventStore,
+  repository: AuthorisedRepository,
+  keys: TrustedKeys,
+  revocations: Revocations,
+  readModels: ReadModels,
+  signedKinds: readonly ComponentKind[],
+): Reactions {
   // started, or never will: nothing left to revoke
   const noLongerRevocable: Reaction = (event, tx) => revocations.recordStarted(tx, (event.data as DeploymentStarted).deploymentId);
   return verificationTriggers({
@@ -24,7 +31,7 @@ export function deploymentVerificationReactions(store: EventStore, repository: A
         store,
         deploymentVerificationDecider,
         verificationStream(plan.deploymentId),
-        { type: 'VerifyPlan', plan, components: facts.components, ...(facts.environment ? { environment: facts.environment } : {}), now: now.toISOString() },
+        { type: 'VerifyPlan', plan, components: facts.components, ...(facts.environment ? { environment: facts.environment } : {}), signedKinds, now: now.toISOString() },
         context,
         tx,
       );
