@@ -62,6 +62,7 @@ export const requestFrom = (body: RequestDeploymentBody, deploymentId: string, r
   ...(body.freezeOverride ? { freezeOverride: { reason: body.freezeOverride.reason } } : {}),
   ...(body.promotionOverride ? { promotionOverride: { reason: body.promotionOverride.reason } } : {}),
   ...(body.nextAvailable ? { nextAvailable: { durationMinutes: body.nextAvailable.durationMinutes } } : {}),
+  ...(body.commitTime ? { commitTime: new Date(body.commitTime).toISOString() } : {}),
 });
 
 /** The application service behind every door (REST, gRPC, ITSM events): every command through the one command path. */
