@@ -179,10 +179,14 @@ export class Deployments {
     options: Omit<CommandOptions<DeploymentEvent>, 'afterAppend'>,
     tx?: SqlClient,
   ): Promise<DeploymentView> {
-    const { state, version } = await executeCommand(this.store, deploymentDecider, deploymentStream(deploymentId), command, { ...options, afterAppend: this.scheduleFollows }, tx);
+    const { state, version } = await executeCommand(this.store, deploymentDecider, deploymentStream(deploymentId), command, { refusalStatus, ...options, afterAppend: this.scheduleFollows }, tx);
     return toView(state, version, await readDeploymentProgress(tx ?? this.store.db, this.store.schema, deploymentId));
   }
 }
+
+/** Refusals of a request that can never pass as stated: 422 (gRPC FAILED_PRECONDITION); the others 409. */
+const NEVER_ACCEPTABLE: readonly string[] = ['CommitTimeAfterRequest'];
+const refusalStatus = (code: string) => (NEVER_ACCEPTABLE.includes(code) ? 422 : 409);
 
 const notFound = (deploymentId: string) => () => new NotFound(`deployment ${deploymentId} does not exist`);
 
