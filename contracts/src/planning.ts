@@ -2,7 +2,6 @@ import { arrayOf, enumOf, identifier, label, mapOf, objectOf, text, timestamp, T
 import {
   automationLevelSchema,
   canaryAnalysisSchema,
-  ENVIRONMENT_KINDS,
   manualStepsSchema,
   MODEL_STRATEGY_TYPES,
   qualityThresholdsSchema,
@@ -14,6 +13,7 @@ import {
   componentsSchema,
   componentVersionSchema,
   deploymentKindSchema,
+  ENVIRONMENT_KINDS,
   LIMITS,
   modelRefSchema,
   targetSchema,

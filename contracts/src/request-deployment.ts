@@ -1,4 +1,4 @@
-import { enumOf, identifier, label, objectOf, text, Type, type Static } from './json-schema';
+import { enumOf, identifier, label, objectOf, text, timestamp, Type, type Static } from './json-schema';
 import { acceptanceCriteriaSchema, componentsSchema, deploymentKindSchema, modelNameSchema, targetsSchema, windowSchema } from './vocabulary';
 
 export const CHANGE_TYPES = ['standard', 'normal', 'emergency'] as const;
@@ -43,6 +43,11 @@ export const RequestDeployment = objectOf({
    * (inside a deployment window, outside freezes, without conflict) and records it as `window`
    */
   nextAvailable: Type.Optional(objectOf({ durationMinutes: Type.Integer({ minimum: 1, maximum: 10080 }) })),
+  /**
+   * when the change was committed to version control (the latest commit the components were built from): DORA's lead
+   * time for changes runs from here to the success in production; absent, records measures it from the request
+   */
+  commitTime: Type.Optional(timestamp),
 });
 export type RequestDeployment = Static<typeof RequestDeployment>;
 

@@ -305,6 +305,45 @@ describe('deployment requests', () => {
     }
   });
 
+  it('a commit time is recorded with the request through REST, gRPC and an itsm.changes.v1 event; one after the request or not a time is refused at each door and records nothing', async () => {
+    const client = grpcClient();
+    const { call } = client;
+    const committed = '2026-12-01T10:00:00+01:00';
+    const at = (day: number) => ({ targets: ['int-staging-2'], window: { start: `2027-03-0${day}T10:00:00.000Z`, end: `2027-03-0${day}T11:00:00.000Z` } });
+    try {
+      const viaRest = await http('POST', '/deployments', request({ service: 'commit-rest', commitTime: committed, ...at(1) }), changeManager);
+      expect(viaRest.status).toBe(201);
+      expect(((await viaRest.json()) as { request: { commitTime: string } }).request.commitTime).toBe('2026-12-01T09:00:00.000Z');
+      const viaGrpc = await call<{ status: string; commitTime: string }>('RequestDeployment', { ...request({ service: 'commit-grpc', ...at(2) }), commitTime: committed });
+      expect(viaGrpc).toMatchObject({ status: 'planned', commitTime: '2026-12-01T09:00:00.000Z' });
+      const { changeState: _s, ...authorised } = request({ service: 'commit-itsm', commitTime: committed, ...at(3) });
+      await produce(INBOUND_TOPICS.itsmChanges, cloudEvent('itsm', 'ChangeAuthorized', authorised));
+      const viaItsm = await eventually(
+        async () => (await http('GET', '/deployments?environment=int-staging&limit=500', undefined, changeManager).then((r) => r.json()) as { deployments: { request: { service: string; commitTime?: string } }[] }).deployments.find((d) => d.request.service === 'commit-itsm'),
+        { what: 'the deployment of the authorised change' },
+      );
+      expect(viaItsm.request.commitTime).toBe('2026-12-01T09:00:00.000Z');
+
+      const before = await planningEvents();
+      const future = '2099-01-01T00:00:00.000Z';
+      const notATime = await http('POST', '/deployments', request({ service: 'commit-rest-bad', commitTime: 'last tuesday', ...at(4) }), changeManager);
+      expect(notATime.status).toBe(400);
+      const later = await http('POST', '/deployments', request({ service: 'commit-rest-later', commitTime: future, ...at(5) }), changeManager);
+      expect(later.status).toBe(422);
+      expect(await later.json()).toMatchObject({ code: 'CommitTimeAfterRequest', details: { commitTime: future } });
+      await expect(call('RequestDeployment', { ...request({ service: 'commit-grpc-bad', ...at(6) }), commitTime: 'soon' })).rejects.toMatchObject({ code: 3 });
+      await expect(call('RequestDeployment', { ...request({ service: 'commit-grpc-later', ...at(7) }), commitTime: future })).rejects.toMatchObject({ code: 9, details: expect.stringMatching(/CommitTimeAfterRequest/) });
+      expect(await planningEvents()).toBe(before);
+      const { changeState: _l, ...laterChange } = request({ service: 'commit-itsm-later', commitTime: future, ...at(8) });
+      await produce(INBOUND_TOPICS.itsmChanges, cloudEvent('itsm', 'ChangeAuthorized', laterChange));
+      await eventually(() => deadLetters.some((m) => String(m.value).includes('commit-itsm-later')), { what: 'the later commit on the dead-letter topic' });
+      const dead = deadLetters.find((m) => String(m.value).includes('commit-itsm-later'))!;
+      expect(JSON.stringify(dead.headers)).toMatch(/CommitTimeAfterRequest/);
+    } finally {
+      client.close();
+    }
+  });
+
   it('an emergency change may deploy inside a freeze only when a deployment manager asks, and the override is recorded', async () => {
     // int-staging freezes `ledger` from 1 to 3 February 2027 (registered above)
     const inFreeze = request({ service: 'ledger', changeType: 'emergency', window: { start: '2027-02-02T10:00:00.000Z', end: '2027-02-02T11:00:00.000Z' }, freezeOverride: { reason: 'ledger outage' } });

@@ -68,7 +68,7 @@ const hostileValue = fc.oneof(json, hostileString, fc.constantFrom(null, true, -
 const fieldNames = fc.constantFrom(
   'changeId', 'changeType', 'changeState', 'service', 'kind', 'components', 'environment', 'window', 'start', 'end', 'acceptanceCriteria',
   'name', 'version', 'digest', 'targets', 'reason', 'model', 'content', 'strategy', 'gates', 'position', 'attributes', 'freezes', 'score',
-  'severity', 'evidence', 'reference', 'description', 'installed', 'signature', 'keyId', 'by', 'approve', 'decision', 'adHoc', 'freezeOverride', 'promotionOverride', '__proto__', 'constructor',
+  'severity', 'evidence', 'reference', 'description', 'installed', 'signature', 'keyId', 'by', 'approve', 'decision', 'adHoc', 'freezeOverride', 'promotionOverride', 'commitTime', 'nextAvailable', '__proto__', 'constructor',
 );
 const body = fc.oneof(
   fc.dictionary(fieldNames, hostileValue, { maxKeys: 12 }).map((o) => JSON.stringify(o)),
@@ -114,7 +114,7 @@ describe('hostile input at every command door (fast-check)', () => {
   it('queries too: hostile path parameters and query strings never get a 5xx', async () => {
     const failures: string[] = [];
     let requests = 0;
-    const queryNames = fc.constantFrom('from', 'to', 'asOf', 'limit', 'cursor', 'environment', 'service', 'status', 'outcome', 'period', 'format', 'digest', 'changeId', 'model', 'severity', 'name');
+    const queryNames = fc.constantFrom('from', 'to', 'asOf', 'limit', 'cursor', 'environment', 'service', 'status', 'outcome', 'period', 'format', 'digest', 'changeId', 'model', 'severity', 'name', 'environmentKind');
     const query = fc.dictionary(queryNames, fc.oneof(hostileString.filter((v) => v.length < 2000), fc.integer().map(String)), { maxKeys: 5 });
     for (const door of queryDoors) {
       const authorization = `Bearer ${tokens.get(door.permission as Permission)}`;

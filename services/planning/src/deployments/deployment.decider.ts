@@ -100,6 +100,7 @@ export type DeploymentCommand = RequestDeployment | CancelDeployment | Reschedul
 export type DeploymentRefusal =
   | { code: 'DeploymentAlreadyRequested'; deploymentId: string }
   | { code: 'WindowEndsBeforeItStarts'; start: string; end: string }
+  | { code: 'CommitTimeAfterRequest'; commitTime: string; requestedAt: string }
   | { code: 'DeploymentNotRequested' }
   | { code: 'DeploymentAlreadyStarted'; deploymentId: string }
   /** records closed the deployment's record (verification failed before it started, say): its outcome stands */
@@ -159,6 +160,15 @@ export const windowMustEndAfterItStarts: Rule<DeploymentRequested, DeploymentRef
   Date.parse(request.window.end) <= Date.parse(request.window.start)
     ? { code: 'WindowEndsBeforeItStarts', start: request.window.start, end: request.window.end }
     : undefined;
+
+/** A change is committed before its deployment is asked for: a later commit time would make DORA's lead time negative. */
+export const commitMustPrecedeTheRequest: Rule<DeploymentRequested, DeploymentRefusal> = (request) =>
+  request.commitTime !== undefined && Date.parse(request.commitTime) > Date.parse(request.requestedAt)
+    ? { code: 'CommitTimeAfterRequest', commitTime: request.commitTime, requestedAt: request.requestedAt }
+    : undefined;
+
+/** What makes a request malformed whatever the facts: refused, nothing recorded. */
+const wellFormedRequest: Policy<DeploymentRequested, DeploymentRefusal> = [windowMustEndAfterItStarts, commitMustPrecedeTheRequest];
 
 /** A request for the next available window is rejected when none is free within the horizon. */
 export const aFreeWindowMustBeFound: Rule<Proposal, Rejection> = ({ request, noFreeWindow }) =>
@@ -428,7 +438,7 @@ export function decide(command: DeploymentCommand, state: Deployment): readonly 
         // The same request again (a retry with the same idempotency key, a duplicate event) changes nothing.
         return sameRequest(state.request, command.request) ? [] : refuse({ code: 'DeploymentAlreadyRequested', deploymentId: command.request.deploymentId });
       }
-      const malformed = windowMustEndAfterItStarts(command.request);
+      const malformed = firstViolation(wellFormedRequest, command.request);
       if (malformed) return refuse(malformed);
       const proposal = proposalFor(command.request, facts);
       const { request } = proposal;

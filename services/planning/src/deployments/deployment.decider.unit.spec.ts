@@ -178,6 +178,19 @@ describe('RequestDeployment: the plan', () => {
 
   it('a window that ends before it starts is refused and records nothing', () =>
     when({ ...request, window: { start: saturdayNight.end, end: saturdayNight.start } }).thenRefused({ code: 'WindowEndsBeforeItStarts', start: saturdayNight.end, end: saturdayNight.start }));
+
+  it('a commit time records the request with it and plans it as any other', () => {
+    const committed = { ...request, commitTime: '2026-11-27T16:45:00.000Z' };
+    when(committed).then(planned(committed));
+  });
+
+  it('a commit time after the request is refused and records nothing: the change cannot be committed after its deployment was asked for', () =>
+    when({ ...request, commitTime: '2026-11-30T10:00:01.000Z' }).thenRefused({ code: 'CommitTimeAfterRequest', commitTime: '2026-11-30T10:00:01.000Z', requestedAt: now }));
+
+  it('the same request with its commit time again changes nothing', () => {
+    const committed = { ...request, commitTime: '2026-11-27T16:45:00.000Z' };
+    spec.given(planned(committed)).when({ type: 'RequestDeployment', request: committed, facts: facts() }).thenNothing();
+  });
 });
 
 describe('RequestDeployment: the next available window', () => {

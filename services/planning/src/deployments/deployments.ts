@@ -62,6 +62,7 @@ export const requestFrom = (body: RequestDeploymentBody, deploymentId: string, r
   ...(body.freezeOverride ? { freezeOverride: { reason: body.freezeOverride.reason } } : {}),
   ...(body.promotionOverride ? { promotionOverride: { reason: body.promotionOverride.reason } } : {}),
   ...(body.nextAvailable ? { nextAvailable: { durationMinutes: body.nextAvailable.durationMinutes } } : {}),
+  ...(body.commitTime ? { commitTime: new Date(body.commitTime).toISOString() } : {}),
 });
 
 /** The application service behind every door (REST, gRPC, ITSM events): every command through the one command path. */
@@ -178,10 +179,14 @@ export class Deployments {
     options: Omit<CommandOptions<DeploymentEvent>, 'afterAppend'>,
     tx?: SqlClient,
   ): Promise<DeploymentView> {
-    const { state, version } = await executeCommand(this.store, deploymentDecider, deploymentStream(deploymentId), command, { ...options, afterAppend: this.scheduleFollows }, tx);
+    const { state, version } = await executeCommand(this.store, deploymentDecider, deploymentStream(deploymentId), command, { refusalStatus, ...options, afterAppend: this.scheduleFollows }, tx);
     return toView(state, version, await readDeploymentProgress(tx ?? this.store.db, this.store.schema, deploymentId));
   }
 }
+
+/** Refusals of a request that can never pass as stated: 422 (gRPC FAILED_PRECONDITION); the others 409. */
+const NEVER_ACCEPTABLE: readonly string[] = ['CommitTimeAfterRequest'];
+const refusalStatus = (code: string) => (NEVER_ACCEPTABLE.includes(code) ? 422 : 409);
 
 const notFound = (deploymentId: string) => () => new NotFound(`deployment ${deploymentId} does not exist`);
 
