@@ -32,6 +32,7 @@ describe('deployments.proto', () => {
       'freeze_override_reason',
       'next_available_minutes',
       'promotion_override_reason',
+      'authorisation',
     ]);
   });
 });
