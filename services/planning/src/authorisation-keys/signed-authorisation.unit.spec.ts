@@ -1,13 +1,8 @@
-import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { parsePublicKey } from '@gantry/platform';
+import { signedAuthorisation } from '../test-fixtures';
 import { readSignedAuthorisation, signedBy } from './signed-authorisation';
 
-/** A compact JWS as change enablement would make it (what the integration tests sign with too). */
-const jws = (alg: 'EdDSA' | 'ES256', kid: string, claims: unknown, privateKey: KeyObject) => {
-  const input = `${Buffer.from(JSON.stringify({ alg, kid })).toString('base64url')}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
-  const signature = alg === 'EdDSA' ? sign(null, Buffer.from(input), privateKey) : sign('sha256', Buffer.from(input), { key: privateKey, dsaEncoding: 'ieee-p1363' });
-  return `${input}.${signature.toString('base64url')}`;
-};
 const claims = { changeId: 'CHG1', service: 'payments', environment: 'production', components: [{ name: 'payments-api', version: '2.4.1' }], exp: 1_900_000_000 };
 const ed = generateKeyPairSync('ed25519');
 const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' });
@@ -20,17 +15,17 @@ const verifies = (token: string, key: { algorithm: 'ed25519' | 'ecdsa-p256'; pub
 
 describe('a signed authorisation (compact JWS)', () => {
   it('signed with EdDSA or ES256 verifies under its key, and names the key and the claims', () => {
-    expect(verifies(jws('EdDSA', 'ce-1', claims, ed.privateKey), publicOf(ed))).toBe(true);
-    expect(verifies(jws('ES256', 'ce-2', claims, ec.privateKey), publicOf(ec))).toBe(true);
-    expect(readSignedAuthorisation(jws('EdDSA', 'ce-1', claims, ed.privateKey))).toMatchObject({ keyId: 'ce-1', alg: 'EdDSA', claims });
+    expect(verifies(signedAuthorisation('ce-1', claims, ed.privateKey), publicOf(ed))).toBe(true);
+    expect(verifies(signedAuthorisation('ce-2', claims, ec.privateKey), publicOf(ec))).toBe(true);
+    expect(readSignedAuthorisation(signedAuthorisation('ce-1', claims, ed.privateKey))).toMatchObject({ keyId: 'ce-1', alg: 'EdDSA', claims });
   });
 
   it('does not verify under another key, with a payload tampered after signing, or with an algorithm other than its key\'s', () => {
-    expect(verifies(jws('EdDSA', 'ce-1', claims, generateKeyPairSync('ed25519').privateKey), publicOf(ed))).toBe(false);
-    const [header, , signature] = jws('EdDSA', 'ce-1', claims, ed.privateKey).split('.');
+    expect(verifies(signedAuthorisation('ce-1', claims, generateKeyPairSync('ed25519').privateKey), publicOf(ed))).toBe(false);
+    const [header, , signature] = signedAuthorisation('ce-1', claims, ed.privateKey).split('.');
     const tampered = Buffer.from(JSON.stringify({ ...claims, environment: 'staging' })).toString('base64url');
     expect(verifies(`${header}.${tampered}.${signature}`, publicOf(ed))).toBe(false);
-    expect(verifies(jws('ES256', 'ce-1', claims, ec.privateKey), publicOf(ed))).toBe(false);
+    expect(verifies(signedAuthorisation('ce-1', claims, ec.privateKey), publicOf(ed))).toBe(false);
   });
 
   it.each([
