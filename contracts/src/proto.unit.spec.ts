@@ -33,6 +33,7 @@ describe('deployments.proto', () => {
       'next_available_minutes',
       'promotion_override_reason',
       'commit_time',
+      'authorisation',
     ]);
   });
 });

@@ -99,3 +99,6 @@ export type BlueGreenSide = Static<typeof blueGreenSideSchema>;
 
 /** A wave's index in the plan (`Wave.index`: the first wave is 1; for a canary, wave 1 is the canary step). */
 export const waveIndexSchema = Type.Integer({ minimum: 0, maximum: LIMITS.waves });
+
+/** A compact JWS (`header.payload.signature`, base64url): a signed authorisation of a change by change enablement. */
+export const signedAuthorisationSchema = Type.String({ minLength: 5, maxLength: 8192, pattern: '^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$' });

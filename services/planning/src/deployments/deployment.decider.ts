@@ -2,6 +2,7 @@ import { firstViolation, refuse, sameFacts, where, type Decider, type Policy, ty
 import { freezesOverlapping, intervalOf, occurrenceHolding } from '@gantry/contracts';
 import type {
   AcceptanceCriterion,
+  AuthorisedBy,
   DeploymentModelContent,
   DeploymentCancelled,
   DeploymentOutcome,
@@ -17,6 +18,7 @@ import type {
   Wave,
 } from '@gantry/contracts';
 import type { Environment, EnvironmentInFlow } from '../environments';
+import { authorisationOf, type AuthorisationPolicy, type AuthorisationProof } from './authorisation';
 import type { ActiveModel } from '../planning-facts';
 import { conflictingReservation, nextAvailableWindow } from '../schedule';
 
@@ -82,6 +84,10 @@ export interface PlanningFacts {
   requesterRoles: readonly string[];
   /** the requester holds `deployments:request-ad-hoc` */
   requesterMayPlanAdHoc: boolean;
+  /** what proves the change authorised, as the request's door read it */
+  authorisation: AuthorisationProof;
+  /** the ways each kind of environment accepts (GANTRY_AUTHORISATION_<KIND>) */
+  authorisationPolicy: AuthorisationPolicy;
   now: string;
 }
 
@@ -176,6 +182,21 @@ export const aFreeWindowMustBeFound: Rule<Proposal, Rejection> = ({ request, noF
 
 export const onlyAnAuthorisedChangeIsPlanned: Rule<Proposal, Rejection> = ({ request }) =>
   request.changeState === 'authorised' ? undefined : reject('ChangeNotAuthorized', { changeId: request.changeId, changeState: request.changeState ?? null });
+
+/**
+ * A change's authorisation is proved, not claimed: by change enablement's event, its signed authorisation, or a
+ * requester allowed to authorise, whichever of these the environment's kind accepts.
+ */
+export const authorisationMustBeProven: Rule<InEnvironment, Rejection> = ({ request, environment, facts }) => {
+  const found = authorisationOf(facts.authorisation, request, facts.authorisationPolicy[environment.kind], environment.kind, facts.now);
+  return 'why' in found ? reject('AuthorisationNotProven', { changeId: request.changeId, way: facts.authorisation.way, why: found.why, ...found.details }) : undefined;
+};
+
+/** Who authorised the change, once `authorisationMustBeProven` holds. */
+const authorisedByOf = ({ request, environment, facts }: InEnvironment): AuthorisedBy | undefined => {
+  const found = authorisationOf(facts.authorisation, request, facts.authorisationPolicy[environment.kind], environment.kind, facts.now);
+  return 'authorisedBy' in found ? found.authorisedBy : undefined;
+};
 
 export const environmentMustBeRegistered: Rule<Proposal, Rejection> = ({ request, facts }) =>
   facts.environment.status === 'none' ? reject('UnknownEnvironment', { environment: request.environment }) : undefined;
@@ -311,6 +332,7 @@ const requestPolicy: Policy<Proposal, Rejection> = [
   environmentMustBeRegistered,
   environmentMustBeActive,
   ...where(inTheActiveEnvironment, [
+    authorisationMustBeProven,
     targetsMustBelongToTheEnvironment,
     modelMustBeAgreed,
     versionsMustHaveSucceededInThePreviousEnvironment,
@@ -377,6 +399,7 @@ export const planFor = (
   freezeOverride: DeploymentPlanned['freezeOverride'],
   now: string,
   promotionOverride?: DeploymentPlanned['promotionOverride'],
+  authorisedBy?: AuthorisedBy,
 ): DeploymentPlanned => {
   const targets = request.targets?.length ? request.targets : environment.targets.map((t) => t.name);
   const strategy = model?.content.strategy ?? { type: 'big-bang' as const };
@@ -398,6 +421,7 @@ export const planFor = (
     rollback: model && model.content.rollbackPolicy === 'on-decision' ? 'manual' : 'automatic',
     ...(freezeOverride ? { freezeOverride } : {}),
     ...(promotionOverride ? { promotionOverride } : {}),
+    ...(authorisedBy ? { authorisedBy } : {}),
     environmentSnapshot: {
       name: environment.name,
       kind: environment.kind,
@@ -427,7 +451,7 @@ const planOrReject = (proposal: Proposal): DeploymentPlanned | Rejection => {
   if (rejection) return rejection;
   // the policy holds: the environment is active
   const judged = inTheActiveEnvironment(proposal)!;
-  return planFor(judged.request, judged.environment, proposal.facts.environmentVersion, agreedModel(judged), freezeOverrideOf(judged), proposal.facts.now, promotionOverrideOf(judged));
+  return planFor(judged.request, judged.environment, proposal.facts.environmentVersion, agreedModel(judged), freezeOverrideOf(judged), proposal.facts.now, promotionOverrideOf(judged), authorisedByOf(judged));
 };
 
 export function decide(command: DeploymentCommand, state: Deployment): readonly DeploymentEvent[] | Refused<DeploymentRefusal> {

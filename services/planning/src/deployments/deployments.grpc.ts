@@ -27,6 +27,7 @@ interface ProtoRequest {
   promotionOverrideReason?: string;
   nextAvailableMinutes?: number;
   commitTime?: string;
+  authorisation?: string;
 }
 
 /** The gRPC door of change enablement: the same command path as REST, the same validation, the same errors. */
@@ -110,6 +111,7 @@ const fromProto = (m: ProtoRequest) => ({
   ...(m.adHoc !== undefined && m.adHoc !== null ? { adHoc: m.adHoc } : {}),
   ...(m.freezeOverrideReason ? { freezeOverride: { reason: m.freezeOverrideReason } } : {}),
   ...(m.promotionOverrideReason ? { promotionOverride: { reason: m.promotionOverrideReason } } : {}),
+  ...(m.authorisation ? { authorisation: m.authorisation } : {}),
   ...(m.releaseId ? { releaseId: m.releaseId } : {}),
   service: m.service,
   kind: m.kind,
