@@ -12,6 +12,7 @@ afterAll(async () => {
   await database?.drop();
 });
 
+// two starts of the embedded default (PGlite): seconds alone, a minute or more on two cores shared with other suites
 it('the embedded default loads the starter catalogue on its first start; the next start adds nothing', async () => {
   const token = await tokenFor('auditor');
   const catalogue = async (url: string) => ((await call(url, token, 'GET', '/models')).body!.models as { name: string; status: string; version: number }[]).map((m) => [m.name, m.status, m.version]);
@@ -31,4 +32,4 @@ it('the embedded default loads the starter catalogue on its first start; the nex
   } finally {
     await second.stop();
   }
-});
+}, 180_000);
