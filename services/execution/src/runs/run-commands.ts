@@ -41,8 +41,8 @@ export class RunCommands {
     return loadAggregate(this.store, deploymentRunDecider, runStream(deploymentId).streamId, client);
   }
 
-  async activeRuns(): Promise<string[]> {
-    const { rows } = await this.store.db.query<{ deployment_id: string }>(`SELECT deployment_id FROM ${this.store.schema}.active_runs ORDER BY since`);
+  async activeRuns(client: SqlClient = this.store.db): Promise<string[]> {
+    const { rows } = await client.query<{ deployment_id: string }>(`SELECT deployment_id FROM ${this.store.schema}.active_runs ORDER BY since`);
     return rows.map((r) => r.deployment_id);
   }
 
