@@ -81,7 +81,8 @@ export async function startExecution(executors: ExecutorsConfig, { grpc = false 
         id,
         source: `/gantry/${service}`,
         type: eventType(service, name),
-        subject: (data as { deploymentId: string }).deploymentId,
+        // an environment's events are about the environment, by its name
+        subject: (data as { deploymentId?: string }).deploymentId ?? (data as { name: string }).name,
         time: new Date().toISOString(),
         datacontenttype: 'application/json',
         data,
