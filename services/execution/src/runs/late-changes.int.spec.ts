@@ -1,4 +1,5 @@
 import type { EnvironmentUpdated, FreezePeriod } from '@gantry/contracts';
+import { eventually } from '@gantry/testing';
 import { call, defaultExecutors, planAndVerify, planFor, startExecution, suffix, tokenFor, typesOf, type ExecutionUnderTest } from '../test-fixtures';
 
 /** Late changes over Kafka and PostgreSQL: planning's news about an environment reaching runs planned before it. */
@@ -14,8 +15,8 @@ const now = () => new Date().toISOString();
 const inAnHour = () => ({ start: new Date(Date.now() + 3_600_000).toISOString(), end: new Date(Date.now() + 7_200_000).toISOString() });
 
 /** The environment as planning publishes it after an edit: here, with the freezes given. */
-const environmentWith = (freezes: FreezePeriod[]): EnvironmentUpdated => ({
-  name: staging,
+const environmentWith = (freezes: FreezePeriod[], name = staging): EnvironmentUpdated => ({
+  name,
   kind: 'staging',
   position: 4,
   attributes: {},
@@ -54,6 +55,27 @@ describe('late changes over Kafka and PostgreSQL', () => {
     const stopped = await execution.waitFor(elsewhere.deploymentId, 'RunAbandoned');
     expect(stopped.at(-2)!.data.detail).toContain(later.id);
     expect((await execution.runEvents(plan.deploymentId)).length).toBe(events.length);
+  }, 60_000);
+
+  it('a freeze added after planning stops the run when that news arrives before the plan (a later version of the environment)', async () => {
+    const racing = `racing-${suffix()}`;
+    const plan = planFor(racing, { window: inAnHour() });
+    const later = planFor(racing);
+    const freeze: FreezePeriod = { id: `change-freeze-${suffix()}`, reason: 'quarter-end close', start: later.window.start, end: plan.window.end };
+    // the plan was made against version 1 of the environment; version 2 added the freeze, and came first
+    await execution.publish('planning', 'EnvironmentUpdated', environmentWith([freeze], racing), 2);
+    await eventually(async () => (await execution.store.db.query(`SELECT 1 FROM execution.environment_conditions WHERE name = $1 AND version = 2`, [racing])).rows.length === 1, {
+      timeoutMs: 30_000,
+      intervalMs: 100,
+      what: `version 2 of ${racing} kept`,
+    });
+    await planAndVerify(execution, plan);
+    const events = await execution.waitFor(plan.deploymentId, 'RunAbandoned');
+    expect(typesOf(events).slice(-2)).toEqual(['LateChangeDetected', 'RunAbandoned']);
+    expect(events.at(-1)!.data.reason).toBe('FreezePeriod');
+    // a plan made against version 2 was made knowing the freeze (an emergency change overriding it): it goes on
+    await planAndVerify(execution, { ...later, environmentSnapshot: { ...later.environmentSnapshot!, version: 2 }, freezeOverride: { freezeId: freeze.id, reason: 'outage fix', by: 'dana' } });
+    expect(typesOf(await execution.waitFor(later.deploymentId, 'DeploymentExecuted'))).not.toContain('LateChangeDetected');
   }, 60_000);
 
   it('a freeze added during a run holds it at the next wave boundary; only a deployment manager decides, and it goes on', async () => {

@@ -52,7 +52,7 @@ export function commandFor(event: CloudEvent, now: string): RunCommand | undefin
 }
 
 /** Planning's news about an environment, as a late fact every active run weighs (a run elsewhere ignores it). */
-export function lateFactOf(event: CloudEvent): LateFact | undefined {
+export function lateFactOf(event: CloudEvent): Exclude<LateFact, { kind: 'components-revoked' }> | undefined {
   switch (eventNameOf(event.type)) {
     case 'EnvironmentUpdated': {
       const { name, freezes, timeZone } = event.data as EnvironmentUpdated;
@@ -89,7 +89,13 @@ export function runTriggers(runs: RunCommands, driver: RunDriver): Reactions {
     const command = commandFor(event, context.now.toISOString());
     if (!command) return;
     const deploymentId = command.type === 'PrepareRun' ? command.plan.deploymentId : command.deploymentId;
-    const { events } = await runs.execute(deploymentId, command, context, tx);
+    let { events } = await runs.execute(deploymentId, command, context, tx);
+    if (command.type === 'PrepareRun' && command.plan.environmentSnapshot) {
+      // the environment changed after the plan was made, and that news came first (it is keyed by the environment)
+      const { environment, environmentSnapshot } = command.plan;
+      const fact = await runs.environmentSince(tx, environment, environmentSnapshot.version);
+      if (fact) events = [...events, ...(await runs.execute(deploymentId, { type: 'ConsiderLateChange', deploymentId, fact, now: command.now }, context, tx)).events];
+    }
     // the driver reads the run in its own transaction: only once this one committed (the sweep catches up after a crash)
     if (events.length > 0) context.afterCommit(() => driver.kick(deploymentId));
   };
@@ -97,6 +103,7 @@ export function runTriggers(runs: RunCommands, driver: RunDriver): Reactions {
   const reactToEnvironment: Reaction = async (event, tx, context) => {
     const fact = lateFactOf(event);
     if (!fact) return;
+    if (event.streamversion !== undefined) await runs.keepEnvironment(tx, fact, event.streamversion);
     for (const deploymentId of await runs.activeRuns(tx)) {
       const { events } = await runs.execute(deploymentId, { type: 'ConsiderLateChange', deploymentId, fact, now: context.now.toISOString() }, context, tx);
       if (events.length > 0) context.afterCommit(() => driver.kick(deploymentId));
