@@ -9,6 +9,7 @@ export * from './execution';
 export * from './records';
 export * from './model-review';
 export * from './request-deployment';
+export * from './signed-authorisation';
 export * from './planning-requests';
 export * from './records-requests';
 export * from './model-review-requests';

@@ -16,6 +16,10 @@ export const ITAM_COMPONENT_EVENT_TYPES = {
 export type ItamComponentEventName = keyof typeof ITAM_COMPONENT_EVENT_TYPES;
 
 const count = Type.Integer({ minimum: 0, maximum: 1_000_000_000 });
+/** The algorithms of the keys Gantry trusts (component versions' signatures, signed authorisations of changes). */
+export const SIGNING_ALGORITHMS = ['ed25519', 'ecdsa-p256'] as const;
+export type SigningAlgorithm = (typeof SIGNING_ALGORITHMS)[number];
+
 export const signingKeyIdSchema = Type.String({ minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9][A-Za-z0-9._:@+-]*$' });
 export const digestSchema = Type.String({ pattern: '^sha256:[0-9a-f]{64}$' });
 const port = Type.Integer({ minimum: 1, maximum: 65535 });

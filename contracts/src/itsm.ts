@@ -12,14 +12,14 @@ import { createAjv } from './validation';
  * change's state is `authorised` by the event's nature); a `ChangeCancelled` cancels the change's deployments that
  * have not started.
  */
-const { changeState: _state, freezeOverride: _override, promotionOverride: _skip, ...authorisedProperties } = requestDeploymentProperties;
+const { changeState: _state, authorisation: _signed, freezeOverride: _override, promotionOverride: _skip, ...authorisedProperties } = requestDeploymentProperties;
 
 export const ChangeAuthorized = objectOf({
   ...authorisedProperties,
   changeType: enumOf(CHANGE_TYPES),
   /** the desired window; or `nextAvailable`, as on the REST and gRPC doors */
   window: Type.Optional(windowSchema),
-  /** who authorised the change in change enablement */
+  /** who authorised the change in change enablement: recorded as the plan's authoriser */
   authorisedBy: Type.Optional(label(256)),
 });
 export type ChangeAuthorized = Static<typeof ChangeAuthorized>;

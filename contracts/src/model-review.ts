@@ -1,7 +1,7 @@
 import { arrayOf, enumOf, identifier, label, objectOf, orNull, taggedUnion, text, timestamp, Type, type PayloadsOf, type Static } from './json-schema';
 import { DEPLOYMENT_OUTCOMES } from './records';
 import { FEEDBACK_TOPICS, type FeedbackTopic } from './topics';
-import { acceptanceCriteriaSchema, COMPONENT_KINDS, DEPLOYMENT_KINDS, deploymentKindSchema, modelNameSchema, modelRefSchema } from './vocabulary';
+import { acceptanceCriteriaSchema, COMPONENT_KINDS, DEPLOYMENT_KINDS, deploymentKindSchema, ENVIRONMENT_KINDS, modelNameSchema, modelRefSchema } from './vocabulary';
 
 /*
  * Deployment models (domain.md, steps 2 and 9): an agreed, versioned way to deploy a class of components.
@@ -16,10 +16,6 @@ import { acceptanceCriteriaSchema, COMPONENT_KINDS, DEPLOYMENT_KINDS, deployment
 /** Where a component comes from: built in-house, bought from a vendor, or delivered to external consumers. */
 export const COMPONENT_SOURCES = ['in-house', 'vendor', 'external-consumers'] as const;
 export type ComponentSource = (typeof COMPONENT_SOURCES)[number];
-
-/** The purposes an environment can have (domain.md vocabulary); `production` is live. */
-export const ENVIRONMENT_KINDS = ['development', 'integration', 'test', 'staging', 'production'] as const;
-export type EnvironmentKind = (typeof ENVIRONMENT_KINDS)[number];
 
 /** How much of a deployment runs without people: `mixed` has manual steps between automatic ones. */
 export const AUTOMATION_LEVELS = ['automatic', 'mixed', 'manual'] as const;

@@ -2,18 +2,19 @@ import { arrayOf, enumOf, identifier, label, mapOf, objectOf, text, timestamp, T
 import {
   automationLevelSchema,
   canaryAnalysisSchema,
-  ENVIRONMENT_KINDS,
   manualStepsSchema,
   MODEL_STRATEGY_TYPES,
   qualityThresholdsSchema,
   type ModelStrategyType,
 } from './model-review';
+import { SIGNING_ALGORITHMS, signingKeyIdSchema } from './itam';
 import { requestDeploymentProperties } from './request-deployment';
 import {
   acceptanceCriteriaSchema,
   componentsSchema,
   componentVersionSchema,
   deploymentKindSchema,
+  ENVIRONMENT_KINDS,
   LIMITS,
   modelRefSchema,
   targetSchema,
@@ -143,6 +144,24 @@ const environmentSnapshotSchema = objectOf({
 });
 export type EnvironmentSnapshot = Static<typeof environmentSnapshotSchema>;
 
+/** How a change was proved authorised (GANTRY_AUTHORISATION_<KIND> says which ways an environment's kind accepts). */
+export const AUTHORISATION_WAYS = ['itsm', 'signed', 'permission'] as const;
+export type AuthorisationWay = (typeof AUTHORISATION_WAYS)[number];
+
+/**
+ * Who authorised the change, and how it was proved: `itsm`, change enablement's `ChangeAuthorized` (its source, the
+ * event's id, its `authorisedBy`); `signed`, a signed authorisation (the key that signed it and the JWS's `sub`, else
+ * the key's owner); `permission`, the requester, who holds `changes:authorise`.
+ */
+export const authorisedBySchema = objectOf({
+  way: enumOf(AUTHORISATION_WAYS),
+  by: label(256),
+  keyId: Type.Optional(signingKeyIdSchema),
+  source: Type.Optional(label(256)),
+  eventId: Type.Optional(label(256)),
+});
+export type AuthorisedBy = Static<typeof authorisedBySchema>;
+
 /** The plan: model, strategy and waves, backup and rollback, the acceptance criteria (model template + request). */
 export const DeploymentPlanned = objectOf({
   deploymentId: identifier,
@@ -167,6 +186,8 @@ export const DeploymentPlanned = objectOf({
   freezeOverride: Type.Optional(freezeOverrideSchema),
   /** a stage of the flow skipped: an emergency change, overridden by a deployment manager with a reason */
   promotionOverride: Type.Optional(promotionOverrideSchema),
+  /** what proved the change authorised: its ITSM event, a signed authorisation, or a requester allowed to authorise */
+  authorisedBy: Type.Optional(authorisedBySchema),
   /** the environment facts the plan relied on, as they stood when it was made */
   environmentSnapshot: Type.Optional(environmentSnapshotSchema),
   plannedAt: Type.Optional(timestamp),
@@ -199,6 +220,8 @@ export const REJECTION_REASONS = [
   'PromotionRuleNotMet',
   /** planned without an agreed model by an identity without `deployments:request-ad-hoc` */
   'AdHocNotPermitted',
+  /** the change says it is authorised, but nothing the environment's kind accepts proves it */
+  'AuthorisationNotProven',
 ] as const;
 export type RejectionReason = (typeof REJECTION_REASONS)[number];
 
@@ -253,6 +276,21 @@ export type EnvironmentUpdated = Static<typeof EnvironmentUpdated>;
 export const EnvironmentDecommissioned = objectOf({ name: label(100), reason: text(), decommissionedAt: timestamp });
 export type EnvironmentDecommissioned = Static<typeof EnvironmentDecommissioned>;
 
+/** A public key of change enablement trusted to sign authorisations of changes, until revoked (stream `AuthorisationKey-<keyId>`). */
+export const AuthorisationKeyRegistered = objectOf({
+  keyId: signingKeyIdSchema,
+  algorithm: enumOf(SIGNING_ALGORITHMS),
+  publicKey: text(4000),
+  /** who holds the private key: the change enablement system */
+  owner: label(256),
+  registeredAt: timestamp,
+});
+export type AuthorisationKeyRegistered = Static<typeof AuthorisationKeyRegistered>;
+
+/** An authorisation key no longer trusted from `effectiveAt` on (which may lie before `revokedAt`). */
+export const AuthorisationKeyRevoked = objectOf({ keyId: signingKeyIdSchema, reason: text(), effectiveAt: timestamp, revokedAt: timestamp });
+export type AuthorisationKeyRevoked = Static<typeof AuthorisationKeyRevoked>;
+
 export const planningEventSchemas = {
   DeploymentRequested,
   DeploymentPlanned,
@@ -264,5 +302,7 @@ export const planningEventSchemas = {
   EnvironmentRegistered,
   EnvironmentUpdated,
   EnvironmentDecommissioned,
+  AuthorisationKeyRegistered,
+  AuthorisationKeyRevoked,
 };
 export type PlanningEventPayloads = PayloadsOf<typeof planningEventSchemas>;

@@ -32,6 +32,8 @@ describe('deployments.proto', () => {
       'freeze_override_reason',
       'next_available_minutes',
       'promotion_override_reason',
+      'commit_time',
+      'authorisation',
     ]);
   });
 });

@@ -1,6 +1,6 @@
 import { arrayOf, enumOf, identifier, label, objectOf, text, timestamp, Type, type PayloadsOf, type Static } from './json-schema';
 import { FEEDBACK_TOPICS, TRANSPARENCY_TOPICS, type FeedbackTopic, type TransparencyTopic } from './topics';
-import { componentsSchema, modelRefSchema, windowSchema } from './vocabulary';
+import { componentsSchema, ENVIRONMENT_KINDS, modelRefSchema, windowSchema } from './vocabulary';
 
 export const DEPLOYMENT_OUTCOMES = ['succeeded', 'failed', 'rolled-back', 'cancelled', 'rejected'] as const;
 export type DeploymentOutcome = (typeof DEPLOYMENT_OUTCOMES)[number];
@@ -29,6 +29,8 @@ export const DeploymentRecordClosed = objectOf({
   changeId: identifier,
   service: label(),
   environment: label(),
+  /** the kind of the environment (production, staging, …) as planned: what DORA's figures and review triggers go by, not its name */
+  environmentKind: Type.Optional(enumOf(ENVIRONMENT_KINDS)),
   model: modelRefSchema,
   outcome,
   /** why it did not succeed */

@@ -1,5 +1,5 @@
-import { enumOf, identifier, label, objectOf, text, Type, type Static } from './json-schema';
-import { acceptanceCriteriaSchema, componentsSchema, deploymentKindSchema, modelNameSchema, targetsSchema, windowSchema } from './vocabulary';
+import { enumOf, identifier, label, objectOf, text, timestamp, Type, type Static } from './json-schema';
+import { acceptanceCriteriaSchema, componentsSchema, deploymentKindSchema, modelNameSchema, signedAuthorisationSchema, targetsSchema, windowSchema } from './vocabulary';
 
 export const CHANGE_TYPES = ['standard', 'normal', 'emergency'] as const;
 export type ChangeType = (typeof CHANGE_TYPES)[number];
@@ -13,8 +13,17 @@ export const RequestDeployment = objectOf({
   changeId: identifier,
   /** the change's type in change enablement; absent only in requests recorded before it was asked for */
   changeType: Type.Optional(enumOf(CHANGE_TYPES)),
-  /** the change's state in change enablement: only an `authorised` change is planned */
+  /**
+   * the change's state in change enablement: only an `authorised` change is planned, and only with proof of it: the
+   * `authorisation` signed by change enablement, or a requester holding `changes:authorise` where the environment's
+   * kind accepts that (GANTRY_AUTHORISATION_<KIND>)
+   */
   changeState: Type.Optional(label(64)),
+  /**
+   * a signed authorisation: a compact JWS (EdDSA or ES256, `kid` a registered authorisation key) from change
+   * enablement over `{changeId, service, environment, components: [{name, version}], exp}`
+   */
+  authorisation: Type.Optional(signedAuthorisationSchema),
   releaseId: Type.Optional(identifier),
   service: label(),
   kind: deploymentKindSchema,
@@ -43,6 +52,11 @@ export const RequestDeployment = objectOf({
    * (inside a deployment window, outside freezes, without conflict) and records it as `window`
    */
   nextAvailable: Type.Optional(objectOf({ durationMinutes: Type.Integer({ minimum: 1, maximum: 10080 }) })),
+  /**
+   * when the change was committed to version control (the latest commit the components were built from): DORA's lead
+   * time for changes runs from here to the success in production; absent, records measures it from the request
+   */
+  commitTime: Type.Optional(timestamp),
 });
 export type RequestDeployment = Static<typeof RequestDeployment>;
 

@@ -28,6 +28,7 @@ const plan = {
   acceptanceCriteria,
   backupRequired: true,
   rollback: 'automatic' as const,
+  authorisedBy: { way: 'itsm' as const, by: 'carol.cab@example.com', source: '/servicenow/prod', eventId: 'evt-CHG0031337-authorised' },
 };
 
 /** A deployment model version: in-house software through CI/CD, canary into production. */
@@ -128,6 +129,14 @@ export const SAMPLE_PAYLOADS: { [N in keyof EventPayloads]: EventPayloads[N] } =
     registeredAt: '2026-11-20T10:00:00Z',
   },
   ComponentVersionWithdrawn: { name: 'payments-api', version: '2.4.1', reason: 'CVE-2026-1234 found in a dependency', withdrawnAt: '2026-12-01T20:00:00Z' },
+  AuthorisationKeyRegistered: {
+    keyId: 'change-enablement-2026',
+    algorithm: 'ed25519',
+    publicKey: '-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEAGb9ECWmEzf6FQbrBZ9w7lshQhqowtrbLDFw4rXAxZuE=\n-----END PUBLIC KEY-----\n',
+    owner: 'change enablement (ServiceNow)',
+    registeredAt: '2026-01-01T00:00:00Z',
+  },
+  AuthorisationKeyRevoked: { keyId: 'change-enablement-2026', reason: 'private key leaked', effectiveAt: '2026-11-30T00:00:00Z', revokedAt: '2026-12-01T09:00:00Z' },
   SigningKeyRegistered: {
     keyId: 'ci-2026',
     algorithm: 'ed25519',

@@ -35,6 +35,8 @@ describe('event catalogue', () => {
     'ComponentVersionWithdrawn',
     'SigningKeyRegistered',
     'SigningKeyRevoked',
+    'AuthorisationKeyRegistered',
+    'AuthorisationKeyRevoked',
     'EnvironmentRegistered',
     'EnvironmentUpdated',
     'EnvironmentDecommissioned',

@@ -1,6 +1,6 @@
 import { arrayOf, enumOf, identifier, label, objectOf, text, timestamp, Type, type PayloadsOf, type Static } from './json-schema';
 import { CanaryAnalysisRequested } from './execution';
-import { componentVersionRegisteredSchema, signingKeyIdSchema, verifiedComponentSchema } from './itam';
+import { componentVersionRegisteredSchema, SIGNING_ALGORITHMS, signingKeyIdSchema, verifiedComponentSchema } from './itam';
 import { canaryAnalysisSchema } from './model-review';
 import {
   ACCEPTANCE_CRITERION_TYPES,
@@ -39,8 +39,7 @@ export type ComponentVersionRegistered = Static<typeof ComponentVersionRegistere
 export const ComponentVersionWithdrawn = objectOf({ ...componentVersionProperties, reason: text(), withdrawnAt: timestamp });
 export type ComponentVersionWithdrawn = Static<typeof ComponentVersionWithdrawn>;
 
-export const SIGNING_ALGORITHMS = ['ed25519', 'ecdsa-p256'] as const;
-export type SigningAlgorithm = (typeof SIGNING_ALGORITHMS)[number];
+export { SIGNING_ALGORITHMS, type SigningAlgorithm } from './itam';
 
 /** A public key trusted to sign component versions; `publicKey` is its SubjectPublicKeyInfo in PEM. */
 export const SigningKeyRegistered = objectOf({

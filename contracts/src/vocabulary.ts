@@ -8,6 +8,10 @@ export type DeploymentKind = (typeof DEPLOYMENT_KINDS)[number];
 export const COMPONENT_KINDS = ['software', 'hardware', 'documentation', 'licence', 'data', 'configuration'] as const;
 export type ComponentKind = (typeof COMPONENT_KINDS)[number];
 
+/** The purposes an environment can have (domain.md vocabulary); `production` is live, whatever the environment's name (`prod-eu`, `prod-us`). */
+export const ENVIRONMENT_KINDS = ['development', 'integration', 'test', 'staging', 'production'] as const;
+export type EnvironmentKind = (typeof ENVIRONMENT_KINDS)[number];
+
 export const ACCEPTANCE_CRITERION_TYPES = ['http-health', 'metric-threshold', 'smoke-tests', 'manual-evidence'] as const;
 export type AcceptanceCriterionType = (typeof ACCEPTANCE_CRITERION_TYPES)[number];
 export const METRIC_COMPARATORS = ['<', '<=', '>', '>='] as const;
@@ -95,3 +99,6 @@ export type BlueGreenSide = Static<typeof blueGreenSideSchema>;
 
 /** A wave's index in the plan (`Wave.index`: the first wave is 1; for a canary, wave 1 is the canary step). */
 export const waveIndexSchema = Type.Integer({ minimum: 0, maximum: LIMITS.waves });
+
+/** A compact JWS (`header.payload.signature`, base64url): a signed authorisation of a change by change enablement. */
+export const signedAuthorisationSchema = Type.String({ minLength: 5, maxLength: 8192, pattern: '^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$' });

@@ -41,6 +41,11 @@ export const PERMISSIONS = [
   'signing-keys:read',
   'signing-keys:manage',
   'verifications:report',
+  /** a request's word that its change is authorised is proof of it (where the environment's kind accepts that way) */
+  'changes:authorise',
+  'authorisation-keys:read',
+  /** trust or revoke change enablement's keys for signed authorisations */
+  'authorisation-keys:manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -51,7 +56,10 @@ export type Permission = (typeof PERMISSIONS)[number];
  * managers and change enablement, not practitioners. Compliance staff record audit findings (`findings:write`) and
  * change nothing else;
  * stakeholders and partners answer satisfaction surveys (`satisfaction:respond`); only admins rebuild projections and
- * issue or revoke systems' API keys (`access:manage`).
+ * issue or revoke systems' API keys (`access:manage`). A request's word that its change is authorised proves it
+ * (`changes:authorise`) for deployment managers and change enablement, where the environment's kind accepts that way
+ * (not production, by default); trusting change enablement's keys for signed authorisations (`authorisation-keys:manage`)
+ * is an admin's, so no one who requests deployments can make their own authorisations trusted.
  */
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   'deployment-manager': [
@@ -75,6 +83,8 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'signing-keys:read',
     'signing-keys:manage',
     'verifications:report',
+    'changes:authorise',
+    'authorisation-keys:read',
   ],
   'deployment-practitioner': [
     'deployments:request',
@@ -93,8 +103,8 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   ],
   'service-owner': ['deployments:read', 'verifications:read', 'runs:read', 'kpis:read', 'environments:read', 'satisfaction:respond', 'runs:approve', 'components:read'],
   'product-owner': ['deployments:read', 'kpis:read', 'environments:read', 'satisfaction:respond', 'runs:approve'],
-  'change-manager': ['deployments:request', 'deployments:request-ad-hoc', 'deployments:read', 'environments:read', 'satisfaction:respond', 'runs:approve'],
-  auditor: ['deployments:read', 'verifications:read', 'runs:read', 'audit:read', 'models:read', 'kpis:read', 'environments:read', 'findings:write', 'components:read', 'signing-keys:read'],
+  'change-manager': ['deployments:request', 'deployments:request-ad-hoc', 'deployments:read', 'environments:read', 'satisfaction:respond', 'runs:approve', 'changes:authorise', 'authorisation-keys:read'],
+  auditor: ['deployments:read', 'verifications:read', 'runs:read', 'audit:read', 'models:read', 'kpis:read', 'environments:read', 'findings:write', 'components:read', 'signing-keys:read', 'authorisation-keys:read'],
   admin: PERMISSIONS,
 };
 

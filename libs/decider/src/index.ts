@@ -1,3 +1,4 @@
 export * from './decider';
 export * from './policy';
 export * from './specification';
+export * from './duties';

@@ -1,3 +1,4 @@
+import { DEFAULT_IDENTITY_CASE, IDENTITY_CASES, type IdentityCase } from '@gantry/decider';
 import type { Service } from '@gantry/contracts';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -56,6 +57,8 @@ export interface GantryConfig {
    * running side by side on one broker, keep their consumer groups apart. Default none.
    */
   consumerGroupPrefix: string;
+  /** how subjects are compared where duties must be separated (GANTRY_IDENTITY_CASE; libs/decider/src/duties.ts) */
+  identityCase: IdentityCase;
 }
 
 export class ConfigurationError extends Error {}
@@ -128,8 +131,15 @@ export function loadConfig(processName: ProcessName, env: NodeJS.ProcessEnv = pr
     kafkaSecurity: kafkaSecurity(env),
     ...(env.GANTRY_TOPIC_PREFIX ? { topicPrefix: namePrefix('GANTRY_TOPIC_PREFIX', env.GANTRY_TOPIC_PREFIX) } : {}),
     consumerGroupPrefix: consumerGroupPrefix(env.GANTRY_CONSUMER_GROUP_PREFIX),
+    identityCase: identityCase(env.GANTRY_IDENTITY_CASE),
   };
 }
+
+const identityCase = (raw: string | undefined): IdentityCase => {
+  if (raw === undefined || raw === '') return DEFAULT_IDENTITY_CASE;
+  if (!(IDENTITY_CASES as readonly string[]).includes(raw)) throw new ConfigurationError(`GANTRY_IDENTITY_CASE must be one of ${IDENTITY_CASES.join(', ')}, got "${raw}"`);
+  return raw as IdentityCase;
+};
 
 /** Postgres schema of a service: one per service, `model-review` → `model_review`. */
 export const schemaOf = (service: ServiceName): string => service.replace(/-/g, '_');

@@ -31,4 +31,10 @@ describe('loadConfig', () => {
     expect(() => loadConfig('planning', { GANTRY_RATE_LIMIT_PER_MINUTE: 'lots' })).toThrow(/non-negative integer/);
     expect(() => loadConfig('planning', { GANTRY_SHUTDOWN_TIMEOUT_MS: '-5' })).toThrow(/non-negative integer/);
   });
+
+  it('compares identities case-insensitively unless GANTRY_IDENTITY_CASE says sensitive, and refuses anything else', () => {
+    expect(loadConfig('execution', {}).identityCase).toBe('insensitive');
+    expect(loadConfig('execution', { GANTRY_IDENTITY_CASE: 'sensitive' }).identityCase).toBe('sensitive');
+    expect(() => loadConfig('execution', { GANTRY_IDENTITY_CASE: 'lower' })).toThrow(/GANTRY_IDENTITY_CASE must be one of insensitive, sensitive/);
+  });
 });

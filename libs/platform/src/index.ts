@@ -22,3 +22,4 @@ export * from './query-periods';
 export * from './streaming';
 export * from './event-store.slice';
 export * from './database-roles';
+export * from './public-keys';

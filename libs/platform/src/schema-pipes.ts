@@ -18,13 +18,14 @@ export const problemOf = <T>(validate: ValidateFunction, rules: readonly BodyRul
  * first problem, as `400 { message: [problem] }`.
  */
 export class SchemaBody<T = unknown> implements PipeTransform {
-  private readonly validate;
+  private readonly validate: ValidateFunction;
 
   constructor(
     schema: JsonSchema,
     private readonly rules: readonly BodyRule<T>[] = [],
+    compiler: typeof ajv = ajv,
   ) {
-    this.validate = ajv.compile(schema);
+    this.validate = compiler.compile(schema);
   }
 
   transform(value: unknown): T {
@@ -34,22 +35,14 @@ export class SchemaBody<T = unknown> implements PipeTransform {
   }
 }
 
-/** The query string checked against a JSON Schema (numbers and booleans coerced from their text), then its rules. */
-export class SchemaQuery<T = unknown> implements PipeTransform {
-  private readonly validate;
-
-  constructor(
-    schema: JsonSchema,
-    private readonly rules: readonly BodyRule<T>[] = [],
-  ) {
-    this.validate = queryAjv.compile(schema);
+/** The query string checked the same way, its numbers and booleans coerced from their text (on a copy of it). */
+export class SchemaQuery<T = unknown> extends SchemaBody<T> {
+  constructor(schema: JsonSchema, rules: readonly BodyRule<T>[] = []) {
+    super(schema, rules, queryAjv);
   }
 
-  transform(value: unknown): T {
-    const query = { ...(value as object) };
-    const problem = problemOf(this.validate, this.rules, query);
-    if (problem) throw new BadRequestException([problem]);
-    return query as T;
+  override transform(value: unknown): T {
+    return super.transform({ ...(value as object) });
   }
 }
 

@@ -19,7 +19,7 @@ export class ExecutionModule {
       (store) => {
         const executors = new ExecutorDirectory(config ?? executorsFromEnv(runtime.config.env), runtime.clock);
         const runs = new RunCommands(store);
-        return [runsSlice(runs, new RunDriver(runs, executors, runtime.clock)), executorsSlice(executors)];
+        return [runsSlice(runs, new RunDriver(runs, executors, runtime.clock), runtime.config.identityCase), executorsSlice(executors)];
       },
       options,
     );

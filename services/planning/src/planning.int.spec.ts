@@ -6,8 +6,9 @@ import { deadLetterHeaders, deadLetterTopic, KafkaBus, startConsumer, type Cloud
 import { EventStore } from '@gantry/event-store';
 import { againstTheContract, boot, consumerOptionsOf, consumersOf, type RunningProcess } from '@gantry/platform';
 import { createTestDatabase, eventually, type TestDatabase } from '@gantry/testing';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import { lockReservationKeys } from './schedule';
+import { signedAuthorisation } from './test-fixtures';
 import { PlanningModule, planningSlices } from './planning.module';
 
 /**
@@ -19,6 +20,9 @@ let database: TestDatabase;
 let planning: RunningProcess;
 let manager: string;
 let changeManager: string;
+let admin: string;
+const AUTHORISATION_KEY_ID = `change-enablement-${randomBytes(4).toString('hex')}`;
+const changeEnablementKey = generateKeyPairSync('ed25519');
 let bus: KafkaBus;
 const consumers: RunningConsumer[] = [];
 let deadLetterReader: Subscription;
@@ -36,6 +40,10 @@ beforeAll(async () => {
   });
   manager = await mintToken(SECRET, { sub: 'dana.manager', roles: ['deployment-manager'] });
   changeManager = await mintToken(SECRET, { sub: 'change-enablement-system', roles: ['change-manager'] });
+  admin = await mintToken(SECRET, { sub: 'olga.operator', roles: ['admin'] });
+  // change enablement's key for signed authorisations: production takes no one's word for a change's authorisation
+  const registered = await http('POST', '/authorisation-keys', { keyId: AUTHORISATION_KEY_ID, publicKey: changeEnablementKey.publicKey.export({ type: 'spki', format: 'pem' }), owner: 'change enablement (ServiceNow)' }, admin);
+  expect(registered.status).toBe(201);
   bus = new KafkaBus({ clientId: `planning-int-${suffix}`, brokers });
   const topics = [SERVICE_TOPICS['model-review'], SERVICE_TOPICS.records, SERVICE_TOPICS.execution, SERVICE_TOPICS.verification, INBOUND_TOPICS.itsmChanges];
   await bus.ensureTopics([...topics, ...topics.map(deadLetterTopic)]);
@@ -101,6 +109,16 @@ const request = (overrides: Record<string, unknown> = {}) => ({
   acceptanceCriteria: [{ type: 'smoke-tests', description: 'checkout smoke suite passes' }],
   adHoc: true,
   ...overrides,
+});
+
+/** The request with change enablement's signed authorisation of it (valid for a day), as a production request needs. */
+const authorised = <T extends { changeId: unknown; service: unknown; environment: unknown; components: { name: string; version: string }[] }>(body: T, claims: Record<string, unknown> = {}, key = changeEnablementKey.privateKey) => ({
+  ...body,
+  authorisation: signedAuthorisation(
+    AUTHORISATION_KEY_ID,
+    { changeId: body.changeId, service: body.service, environment: body.environment, components: body.components.map(({ name, version }) => ({ name, version })), exp: Math.floor(Date.now() / 1000) + 86_400, sub: 'carol.cab', ...claims },
+    key,
+  ),
 });
 
 const cloudEvent = (service: 'model-review' | 'records' | 'execution' | 'verification' | 'itsm', name: string, data: unknown, id = randomUUID()) =>
@@ -289,7 +307,8 @@ describe('deployment requests', () => {
       });
       expect(viaGrpc.status).toBe('planned');
       const grpcPlan = ((await (await http('GET', `/deployments/${viaGrpc.id}`, undefined, changeManager)).json()) as { plan: Record<string, unknown> }).plan;
-      const comparable = ({ deploymentId: _d, changeId: _c, service: _s, window: _w, plannedAt: _p, requestedBy: _r, ...rest }: Record<string, unknown>) => rest;
+      // who proved the change authorised differs by door: the requester's permission, or change enablement's event
+      const comparable = ({ deploymentId: _d, changeId: _c, service: _s, window: _w, plannedAt: _p, requestedBy: _r, authorisedBy: _a, ...rest }: Record<string, unknown>) => rest;
       expect(comparable(grpcPlan)).toEqual(comparable(viaRest.plan));
 
       const { changeState: _s, adHoc: _a, ...authorised } = request({ service: 'doors-itsm', targets: ['int-staging-1'], window: { start: '2026-12-06T01:00:00.000Z', end: '2026-12-06T03:00:00.000Z' } });
@@ -300,6 +319,45 @@ describe('deployment requests', () => {
       await expect(call('RequestDeployment', { ...request(), changeType: 'urgent' })).rejects.toMatchObject({ code: 3, details: expect.stringMatching(/changeType/) });
       await expect(call('RequestDeployment', { ...request(), window: { start: 'soon', end: 'later' } })).rejects.toMatchObject({ code: 3 });
       expect(await planningEvents()).toBe(before);
+    } finally {
+      client.close();
+    }
+  });
+
+  it('a commit time is recorded with the request through REST, gRPC and an itsm.changes.v1 event; one after the request or not a time is refused at each door and records nothing', async () => {
+    const client = grpcClient();
+    const { call } = client;
+    const committed = '2026-12-01T10:00:00+01:00';
+    const at = (day: number) => ({ targets: ['int-staging-2'], window: { start: `2027-03-0${day}T10:00:00.000Z`, end: `2027-03-0${day}T11:00:00.000Z` } });
+    try {
+      const viaRest = await http('POST', '/deployments', request({ service: 'commit-rest', commitTime: committed, ...at(1) }), changeManager);
+      expect(viaRest.status).toBe(201);
+      expect(((await viaRest.json()) as { request: { commitTime: string } }).request.commitTime).toBe('2026-12-01T09:00:00.000Z');
+      const viaGrpc = await call<{ status: string; commitTime: string }>('RequestDeployment', { ...request({ service: 'commit-grpc', ...at(2) }), commitTime: committed });
+      expect(viaGrpc).toMatchObject({ status: 'planned', commitTime: '2026-12-01T09:00:00.000Z' });
+      const { changeState: _s, ...authorised } = request({ service: 'commit-itsm', commitTime: committed, ...at(3) });
+      await produce(INBOUND_TOPICS.itsmChanges, cloudEvent('itsm', 'ChangeAuthorized', authorised));
+      const viaItsm = await eventually(
+        async () => (await http('GET', '/deployments?environment=int-staging&limit=500', undefined, changeManager).then((r) => r.json()) as { deployments: { request: { service: string; commitTime?: string } }[] }).deployments.find((d) => d.request.service === 'commit-itsm'),
+        { what: 'the deployment of the authorised change' },
+      );
+      expect(viaItsm.request.commitTime).toBe('2026-12-01T09:00:00.000Z');
+
+      const before = await planningEvents();
+      const future = '2099-01-01T00:00:00.000Z';
+      const notATime = await http('POST', '/deployments', request({ service: 'commit-rest-bad', commitTime: 'last tuesday', ...at(4) }), changeManager);
+      expect(notATime.status).toBe(400);
+      const later = await http('POST', '/deployments', request({ service: 'commit-rest-later', commitTime: future, ...at(5) }), changeManager);
+      expect(later.status).toBe(422);
+      expect(await later.json()).toMatchObject({ code: 'CommitTimeAfterRequest', details: { commitTime: future } });
+      await expect(call('RequestDeployment', { ...request({ service: 'commit-grpc-bad', ...at(6) }), commitTime: 'soon' })).rejects.toMatchObject({ code: 3 });
+      await expect(call('RequestDeployment', { ...request({ service: 'commit-grpc-later', ...at(7) }), commitTime: future })).rejects.toMatchObject({ code: 9, details: expect.stringMatching(/CommitTimeAfterRequest/) });
+      expect(await planningEvents()).toBe(before);
+      const { changeState: _l, ...laterChange } = request({ service: 'commit-itsm-later', commitTime: future, ...at(8) });
+      await produce(INBOUND_TOPICS.itsmChanges, cloudEvent('itsm', 'ChangeAuthorized', laterChange));
+      await eventually(() => deadLetters.some((m) => String(m.value).includes('commit-itsm-later')), { what: 'the later commit on the dead-letter topic' });
+      const dead = deadLetters.find((m) => String(m.value).includes('commit-itsm-later'))!;
+      expect(JSON.stringify(dead.headers)).toMatch(/CommitTimeAfterRequest/);
     } finally {
       client.close();
     }
@@ -651,7 +709,7 @@ describe('models from model-review and the promotion rule from records (Kafka)',
   it('a production request for versions that never succeeded in staging is refused; after a succeeded staging deployment it is planned', async () => {
     expect((await http('POST', '/environments', environment('int-production', 'production', 5))).status).toBe(201);
     const toProduction = (version: string) =>
-      request({ adHoc: undefined, model: modelName, service: `promoted-${version}`, environment: 'int-production', components: [{ name: 'payments-api', version, kind: 'software' }] });
+      authorised(request({ adHoc: undefined, model: modelName, service: `promoted-${version}`, environment: 'int-production', components: [{ name: 'payments-api', version, kind: 'software' }] }));
 
     const refused = (await (await http('POST', '/deployments', toProduction('3.0.0'), changeManager)).json()) as { status: string; rejection: unknown };
     expect(refused).toMatchObject({ status: 'rejected', rejection: { reason: 'PromotionRuleNotMet', details: { previousEnvironmentKind: 'staging', components: [{ name: 'payments-api', version: '3.0.0' }] } } });
@@ -685,7 +743,7 @@ describe('models from model-review and the promotion rule from records (Kafka)',
     expect((await http('POST', '/environments', environment('int-prod-eu', 'production', 6))).status).toBe(201);
     const practitioner = await mintToken(SECRET, { sub: 'pat.practitioner', roles: ['deployment-practitioner'] });
     const adHoc = (service: string, overrides: Record<string, unknown> = {}) =>
-      request({ service, environment: 'int-prod-eu', components: [{ name: 'payments-api', version: '4.0.0', kind: 'software' }], ...overrides });
+      authorised(request({ service, environment: 'int-prod-eu', components: [{ name: 'payments-api', version: '4.0.0', kind: 'software' }], ...overrides }));
     type Answer = { deploymentId: string; status: string; rejection?: unknown; plan?: Record<string, unknown> };
     const post = async (body: unknown, token: string) => (await (await http('POST', '/deployments', body, token)).json()) as Answer;
 
@@ -718,5 +776,78 @@ describe('models from model-review and the promotion rule from records (Kafka)',
     // in a window of its own: the emergency holds every target of int-prod-eu in the first
     const proven = adHoc('flow-proven', { window: { start: '2027-03-13T21:00:00.000Z', end: '2027-03-13T22:00:00.000Z' } });
     expect(await post(proven, manager)).toMatchObject({ status: 'planned', plan: { environment: 'int-prod-eu', model: null, adHoc: true } });
+  });
+});
+
+describe('verifiable authorisation: a change is proved authorised, never merely claimed (Kafka)', () => {
+  type Answer = { deploymentId: string; status: string; rejection?: { reason: string; details: Record<string, unknown> }; plan?: Record<string, unknown> };
+  const post = async (body: unknown, token = manager) => (await (await http('POST', '/deployments', body, token)).json()) as Answer;
+  // a removal has no previous stage to prove: only the authorisation is weighed here
+  const removal = (service: string, day: number) =>
+    request({ service, kind: 'removal', environment: 'int-prod-authz', components: [{ name: 'legacy-api', version: '1.0.0', kind: 'software' }], window: { start: `2027-04-${String(day).padStart(2, '0')}T21:00:00.000Z`, end: `2027-04-${String(day).padStart(2, '0')}T22:00:00.000Z` } });
+  const recordedPlan = async (deploymentId: string) =>
+    (await planning.runtime.db.query<{ data: Record<string, unknown> }>(`SELECT data FROM planning.events WHERE stream_id = $1 AND event_type = 'DeploymentPlanned'`, [`Deployment-${deploymentId}`])).rows[0]?.data;
+
+  beforeAll(async () => {
+    expect((await http('POST', '/environments', environment('int-prod-authz', 'production', 9))).status).toBe(201);
+  });
+
+  it('only an admin trusts change enablement\'s keys: a deployment manager may not register one', async () => {
+    const key = generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' });
+    expect((await http('POST', '/authorisation-keys', { keyId: 'self-made', publicKey: key, owner: 'dana' }, manager)).status).toBe(403);
+    expect(await (await http('GET', `/authorisation-keys/${AUTHORISATION_KEY_ID}`, undefined, manager)).json()).toMatchObject({ status: 'trusted', algorithm: 'ed25519' });
+  });
+
+  it('a request into production that only says its change is authorised is refused AuthorisationNotProven, even from a deployment manager, and the rejection recorded', async () => {
+    const claimed = await post(removal('authz-claimed', 1));
+    expect(claimed).toMatchObject({
+      status: 'rejected',
+      rejection: { reason: 'AuthorisationNotProven', details: { way: 'permission', accepted: ['itsm', 'signed'], why: 'a production environment accepts an authorisation only by itsm or signed, not by permission' } },
+    });
+    const recorded = await planning.runtime.db.query(`SELECT 1 FROM planning.events WHERE stream_id = $1 AND event_type = 'DeploymentRejected'`, [`Deployment-${claimed.deploymentId}`]);
+    expect(recorded.rowCount).toBe(1);
+  });
+
+  it('a signed authorisation by change enablement\'s key is accepted, its signer and key recorded in the plan; a forged, tampered or expired one is refused', async () => {
+    const signed = await post(authorised(removal('authz-signed', 2)));
+    expect(signed).toMatchObject({ status: 'planned', plan: { authorisedBy: { way: 'signed', by: 'carol.cab', keyId: AUTHORISATION_KEY_ID } } });
+    expect(await recordedPlan(signed.deploymentId)).toMatchObject({ authorisedBy: { way: 'signed', by: 'carol.cab', keyId: AUTHORISATION_KEY_ID } });
+
+    const forged = await post(authorised(removal('authz-forged', 3), {}, generateKeyPairSync('ed25519').privateKey));
+    expect(forged).toMatchObject({ status: 'rejected', rejection: { reason: 'AuthorisationNotProven', details: { way: 'signed', why: `the signed authorisation's signature does not verify under key ${AUTHORISATION_KEY_ID}` } } });
+
+    // signed for one deployment, its payload then rewritten to name another service
+    const genuine = authorised(removal('authz-tampered', 4));
+    const [header, , signature] = genuine.authorisation.split('.');
+    const rewritten = Buffer.from(JSON.stringify({ changeId: genuine.changeId, service: 'authz-elsewhere', environment: 'int-prod-authz', components: [{ name: 'legacy-api', version: '1.0.0' }], exp: Math.floor(Date.now() / 1000) + 86_400 })).toString('base64url');
+    const tampered = await post({ ...genuine, service: 'authz-elsewhere', authorisation: `${header}.${rewritten}.${signature}` });
+    expect(tampered).toMatchObject({ status: 'rejected', rejection: { reason: 'AuthorisationNotProven', details: { why: expect.stringMatching(/signature does not verify/) } } });
+
+    const expired = await post(authorised(removal('authz-expired', 5), { exp: Math.floor(Date.now() / 1000) - 60 }));
+    expect(expired).toMatchObject({ status: 'rejected', rejection: { reason: 'AuthorisationNotProven', details: { why: expect.stringMatching(/^the signed authorisation expired at /) } } });
+
+    const another = await post({ ...authorised(removal('authz-other', 6)), service: 'authz-other-service' });
+    expect(another).toMatchObject({ status: 'rejected', rejection: { reason: 'AuthorisationNotProven', details: { why: 'the signed authorisation is for another service', differing: ['service'] } } });
+  });
+
+  it('a ChangeAuthorized on itsm.changes.v1 proves the change: the plan names who authorised it and the event', async () => {
+    const { changeState: _s, ...change } = removal('authz-itsm', 7);
+    const id = randomUUID();
+    await produce(INBOUND_TOPICS.itsmChanges, cloudEvent('itsm', 'ChangeAuthorized', { ...change, authorisedBy: 'carol.cab@example.com' }, id));
+    const found = await eventually(
+      async () => (await http('GET', '/deployments?environment=int-prod-authz&limit=100').then((r) => r.json()) as { deployments: Answer[] }).deployments.find((d) => d.plan?.service === 'authz-itsm'),
+      { what: 'the deployment of the authorised change' },
+    );
+    expect(found.plan).toMatchObject({ authorisedBy: { way: 'itsm', by: 'carol.cab@example.com', source: '/servicenow/change', eventId: id } });
+  });
+
+  it('after its key is revoked, change enablement\'s signature no longer authorises', async () => {
+    const other = generateKeyPairSync('ed25519');
+    const keyId = `ce-revoked-${suffix}`;
+    expect((await http('POST', '/authorisation-keys', { keyId, publicKey: other.publicKey.export({ type: 'spki', format: 'pem' }), owner: 'change enablement' }, admin)).status).toBe(201);
+    expect((await http('POST', `/authorisation-keys/${keyId}/revoke`, { reason: 'private key leaked' }, admin)).status).toBe(200);
+    const body = removal('authz-revoked', 8);
+    const token = signedAuthorisation(keyId, { changeId: body.changeId, service: body.service, environment: body.environment, components: [{ name: 'legacy-api', version: '1.0.0' }], exp: Math.floor(Date.now() / 1000) + 3600 }, other.privateKey);
+    expect(await post({ ...body, authorisation: token })).toMatchObject({ status: 'rejected', rejection: { reason: 'AuthorisationNotProven', details: { why: `authorisation key ${keyId} was revoked: private key leaked` } } });
   });
 });

@@ -1,22 +1,26 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { EventStore } from '@gantry/event-store';
 import { serviceModule, type ServiceRuntime, type Slice } from '@gantry/platform';
+import { AuthorisationKeys, authorisationKeysSlice } from './authorisation-keys';
 import { changeEnablementSlice } from './change-enablement';
-import { Deployments, deploymentsSlice } from './deployments';
+import { authorisationPolicyFromEnv, DEFAULT_AUTHORISATION_POLICY, Deployments, deploymentsSlice, type AuthorisationPolicy } from './deployments';
 import { environmentsSlice } from './environments';
 import { planningFactsReadModels, planningFactsSlice } from './planning-facts';
 import { scheduleSlice } from './schedule';
 
-export const planningSlices = (store: EventStore): Slice[] => {
+/** `authorisation`: the ways each kind of environment accepts a change's authorisation (GANTRY_AUTHORISATION_<KIND>). */
+export const planningSlices = (store: EventStore, authorisation: AuthorisationPolicy = DEFAULT_AUTHORISATION_POLICY): Slice[] => {
   const readModels = planningFactsReadModels(store.db, store.schema);
-  const deployments = new Deployments(store, readModels);
-  return [deploymentsSlice(deployments), environmentsSlice, scheduleSlice, planningFactsSlice(store, readModels), changeEnablementSlice(deployments)];
+  const keys = new AuthorisationKeys(store);
+  const deployments = new Deployments(store, readModels, keys, authorisation);
+  return [deploymentsSlice(deployments), environmentsSlice, scheduleSlice, planningFactsSlice(store, readModels), changeEnablementSlice(deployments), authorisationKeysSlice(keys)];
 };
 
 /** Planning: turns an authorised change into a deployment plan, or refuses it with a reason (domain.md, steps 1–2). */
 @Module({})
 export class PlanningModule {
   static register(runtime: ServiceRuntime): DynamicModule {
-    return serviceModule(PlanningModule, 'planning', runtime, planningSlices);
+    const authorisation = authorisationPolicyFromEnv(runtime.config.env);
+    return serviceModule(PlanningModule, 'planning', runtime, (store) => planningSlices(store, authorisation));
   }
 }

@@ -1,3 +1,4 @@
+import { sign, type KeyObject } from 'node:crypto';
 import type { EnvironmentDefinition } from '@gantry/contracts';
 
 // Test support for this service's unit tests: environments as the rules of several slices see them.
@@ -37,4 +38,12 @@ export const staging: EnvironmentDefinition = {
   deploymentWindows: [],
   freezes: [],
   approvalPolicy: { roles: [], minimumApprovers: 0 },
+};
+
+/** A signed authorisation as change enablement makes it: a compact JWS over the claims, EdDSA or ES256 by the key's type. */
+export const signedAuthorisation = (kid: string, claims: unknown, privateKey: KeyObject): string => {
+  const alg = privateKey.asymmetricKeyType === 'ed25519' ? 'EdDSA' : 'ES256';
+  const input = `${Buffer.from(JSON.stringify({ alg, kid })).toString('base64url')}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
+  const signature = alg === 'EdDSA' ? sign(null, Buffer.from(input), privateKey) : sign('sha256', Buffer.from(input), { key: privateKey, dsaEncoding: 'ieee-p1363' });
+  return `${input}.${signature.toString('base64url')}`;
 };

@@ -100,6 +100,9 @@ const tomorrow = new Date(Date.parse(`${today}T00:00:00.000Z`) + 86_400_000).toI
 
 interface Script {
   service: string;
+  /** default: production */
+  environment?: string;
+  commitTime?: string;
   model: { name: string; version: number } | null;
   requested: string;
   window: [string, string];
@@ -116,8 +119,8 @@ async function deploy(name: string, script: Script) {
   const deploymentId = (id[name] = randomUUID());
   const changeId = (change[name] = `CHG-${name}-${deploymentId.slice(0, 8)}`);
   const window = { start: at(script.window[0]), end: at(script.window[1]) };
-  const base = { deploymentId, changeId, service: script.service, environment: 'production' };
-  await publish('DeploymentRequested', { ...base, requestedAt: at(script.requested), window, kind: 'upgrade', releaseId: undefined });
+  const base = { deploymentId, changeId, service: script.service, environment: script.environment ?? 'production' };
+  await publish('DeploymentRequested', { ...base, requestedAt: at(script.requested), window, kind: 'upgrade', releaseId: undefined, ...(script.commitTime ? { commitTime: at(script.commitTime) } : {}) });
   await publish('DeploymentPlanned', { ...base, window, model: script.model });
   if (script.approvedBy) await publish('ApprovalGranted', { deploymentId, gate: 'production', by: script.approvedBy, role: 'deployment-manager', grantedAt: at(script.window[0]) });
   if (script.started) await publish('DeploymentStarted', { deploymentId, startedAt: at(script.started) });
@@ -135,6 +138,8 @@ const std = { name: 'standard-web', version: 3 };
 
 describe('a scripted set of deployments', () => {
   beforeAll(async () => {
+    // planning registered production as an environment of kind production: DORA's figures go by the kind
+    await publish('EnvironmentRegistered', { name: 'production', kind: 'production' });
     await deploy('a', { service: 'payments', model: std, requested: '08:00', window: ['09:00', '10:00'], started: '09:00', executed: '09:30', end: ['verified', '09:40'], approvedBy: 'dana' });
     await deploy('b', { service: 'payments', model: null, requested: '08:30', window: ['10:00', '11:00'], started: '10:05', end: ['failed', '10:20'] });
     await deploy('c', { service: 'ledger', model: std, requested: '09:00', window: ['11:00', '12:00'], started: '11:10', executed: '11:30', end: ['rolled-back', '11:50'] });
@@ -607,4 +612,38 @@ describe('what a caller gets without asking precisely', () => {
       expect([query, (await api('GET', `/kpis?${query}`, 'auditor')).status]).toEqual([query, 400]);
     }
   });
+});
+
+describe('production is a kind, not a name', () => {
+  it('deployment frequency over prod-eu of kind production counts it, its lead time runs from the commit, and its record closes with the kind', async () => {
+    await publish('EnvironmentRegistered', { name: 'prod-eu', kind: 'production' });
+    await publish('EnvironmentRegistered', { name: 'production-like', kind: 'staging' });
+    await deploy('eu', { environment: 'prod-eu', service: 'payments', model: std, commitTime: '05:00', requested: '06:00', window: ['06:10', '06:40'], started: '06:10', executed: '06:30', end: ['verified', '06:45'] });
+    await deploy('like', { environment: 'production-like', service: 'payments', model: std, requested: '06:00', window: ['06:10', '06:40'], started: '06:10', executed: '06:30', end: ['verified', '06:45'] });
+    await closed('eu');
+    await closed('like');
+
+    const kpis = async (query: string) => {
+      const response = await api('GET', `/kpis?period=day&from=${encodeURIComponent(at('00:00'))}&to=${encodeURIComponent(tomorrow)}${query}`, 'auditor');
+      expect(response.status).toBe(200);
+      return { filters: response.body.filters, kpi: (name: string) => response.body.periods[0].kpis.find((k: { name: string }) => k.name === name) };
+    };
+    const eu = await kpis('&environment=prod-eu');
+    expect(eu.filters).toMatchObject({ environment: 'prod-eu', environmentKind: 'production' });
+    expect(eu.kpi('deployment-frequency')).toMatchObject({ value: 1, deployments: [id.eu], definitionVersion: 2 });
+    // 05:00 commit → 06:45 verified
+    expect(eu.kpi('lead-time-p50')).toMatchObject({ value: 105 * 60_000, breakdown: { 'from-commit': { deployments: [id.eu] }, 'from-request': { denominator: 0 } } });
+    // an environment named like production but of kind staging counts only when staging is asked for
+    expect((await kpis('&environment=production-like')).kpi('deployment-frequency')).toMatchObject({ value: 0 });
+    expect((await kpis('&environment=production-like&environmentKind=staging')).kpi('deployment-frequency')).toMatchObject({ value: 1, deployments: [id.like] });
+    // the whole estate: prod-eu with the scripted set's production deployments
+    expect((await kpis('')).kpi('deployment-frequency').deployments).toContain(id.eu);
+    expect((await api('GET', `/kpis?environmentKind=live`, 'auditor')).status).toBe(400);
+
+    const close = await records.runtime.db.query<{ data: { environment: string; environmentKind?: string } }>(
+      `SELECT data FROM records.events WHERE event_type = 'DeploymentRecordClosed' AND data->>'deploymentId' = $1`,
+      [id.eu],
+    );
+    expect(close.rows.map((r) => r.data)).toEqual([expect.objectContaining({ environment: 'prod-eu', environmentKind: 'production' })]);
+  }, 60_000);
 });

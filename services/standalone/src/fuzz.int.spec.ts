@@ -68,7 +68,7 @@ const hostileValue = fc.oneof(json, hostileString, fc.constantFrom(null, true, -
 const fieldNames = fc.constantFrom(
   'changeId', 'changeType', 'changeState', 'service', 'kind', 'components', 'environment', 'window', 'start', 'end', 'acceptanceCriteria',
   'name', 'version', 'digest', 'targets', 'reason', 'model', 'content', 'strategy', 'gates', 'position', 'attributes', 'freezes', 'score',
-  'severity', 'evidence', 'reference', 'description', 'installed', 'signature', 'keyId', 'by', 'approve', 'decision', 'adHoc', 'freezeOverride', 'promotionOverride', '__proto__', 'constructor',
+  'severity', 'evidence', 'reference', 'description', 'installed', 'signature', 'keyId', 'by', 'approve', 'decision', 'adHoc', 'freezeOverride', 'promotionOverride', 'commitTime', 'nextAvailable', 'authorisation', 'owner', 'publicKey', '__proto__', 'constructor',
 );
 const body = fc.oneof(
   fc.dictionary(fieldNames, hostileValue, { maxKeys: 12 }).map((o) => JSON.stringify(o)),
@@ -114,7 +114,7 @@ describe('hostile input at every command door (fast-check)', () => {
   it('queries too: hostile path parameters and query strings never get a 5xx', async () => {
     const failures: string[] = [];
     let requests = 0;
-    const queryNames = fc.constantFrom('from', 'to', 'asOf', 'limit', 'cursor', 'environment', 'service', 'status', 'outcome', 'period', 'format', 'digest', 'changeId', 'model', 'severity', 'name');
+    const queryNames = fc.constantFrom('from', 'to', 'asOf', 'limit', 'cursor', 'environment', 'service', 'status', 'outcome', 'period', 'format', 'digest', 'changeId', 'model', 'severity', 'name', 'environmentKind');
     const query = fc.dictionary(queryNames, fc.oneof(hostileString.filter((v) => v.length < 2000), fc.integer().map(String)), { maxKeys: 5 });
     for (const door of queryDoors) {
       const authorization = `Bearer ${tokens.get(door.permission as Permission)}`;
@@ -233,7 +233,7 @@ describe('fields that look nullable', () => {
   it('POST /deployments with null for an optional field is 400 naming the field, never 500, and records nothing', async () => {
     const before = await recordedThroughDoors();
     const answers: Record<string, unknown> = {};
-    for (const field of ['nextAvailable', 'window', 'targets', 'model', 'adHoc', 'freezeOverride', 'releaseId', 'changeType', 'changeState']) {
+    for (const field of ['nextAvailable', 'window', 'targets', 'model', 'adHoc', 'freezeOverride', 'releaseId', 'changeType', 'changeState', 'authorisation']) {
       const body = field === 'window' ? { ...wellFormed, window: null, nextAvailable: { durationMinutes: 60 } } : { ...wellFormed, [field]: null };
       const answer = await post(body);
       answers[field] = [answer.status, answer.body.message?.[0]?.startsWith(field)];

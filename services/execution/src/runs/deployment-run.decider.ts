@@ -1,4 +1,4 @@
-import { firstViolation, refuse, type Decider, type Policy, type Refused, type Rule } from '@gantry/decider';
+import { firstViolation, refuse, sameIdentity, type Decider, type IdentityCase, type Policy, type Refused, type Rule } from '@gantry/decider';
 import type { CanaryAnalysis, DeployedComponent, DeploymentPlanned, Evidence, Readiness, VerifiedComponent, Window } from '@gantry/contracts';
 import {
   componentsToInstall,
@@ -54,7 +54,8 @@ export type RunCommand =
   | { type: 'AdvanceRun'; deploymentId: string; now: string }
   | { type: 'RecordStepOutcome'; deploymentId: string; step: RunStep; outcome: StepOutcome; now: string }
   | { type: 'RecordVerdict'; deploymentId: string; check: 'canary' | 'idle-side' | 'deployment'; verdict: 'pass' | 'fail' | 'inconclusive'; wave?: number; now: string }
-  | ({ type: 'ApproveGate'; deploymentId: string; gate: string; now: string } & Actor)
+  /** `identityCase`: how subjects are compared for the separation of duties (GANTRY_IDENTITY_CASE) */
+  | ({ type: 'ApproveGate'; deploymentId: string; gate: string; identityCase: IdentityCase; now: string } & Actor)
   | ({ type: 'DenyGate'; deploymentId: string; gate: string; reason: string; now: string } & Actor)
   | ({ type: 'PauseRun'; deploymentId: string; now: string } & Actor)
   | ({ type: 'ResumeRun'; deploymentId: string; now: string } & Actor)
@@ -110,9 +111,14 @@ interface GateDecision extends Actor {
   gate: GateState;
 }
 
-/** Separation of duties: whoever asked for the deployment never approves it. */
-const requesterMayNotApproveOwnDeployment: Rule<GateDecision, RunRefusal> = ({ deploymentId, plan, gate, by }) =>
-  plan.requestedBy !== undefined && plan.requestedBy === by ? { code: 'RequesterMayNotApprove', deploymentId, gate: gate.name, by } : undefined;
+/** An approval, with how the approver's subject is compared with the requester's and the other approvers'. */
+interface ApprovalDecision extends GateDecision {
+  identityCase: IdentityCase;
+}
+
+/** Separation of duties: whoever asked for the deployment never approves it, under any spelling of their subject. */
+const requesterMayNotApproveOwnDeployment: Rule<ApprovalDecision, RunRefusal> = ({ deploymentId, plan, gate, by, identityCase }) =>
+  plan.requestedBy !== undefined && sameIdentity(plan.requestedBy, by, identityCase) ? { code: 'RequesterMayNotApprove', deploymentId, gate: gate.name, by } : undefined;
 
 /** The role an approver acts in: the first of theirs that the gate names. */
 const roleAllowedByGate = (gateRoles: readonly string[], roles: readonly string[]) => roles.find((r) => gateRoles.includes(r));
@@ -141,7 +147,7 @@ const installedMustBeWhatWasVerified: Rule<InstallReport, string> = ({ sent, ins
   return problems.length > 0 ? problems.join('; ') : undefined;
 };
 
-const approvalPolicy: Policy<GateDecision, RunRefusal> = [requesterMayNotApproveOwnDeployment, deciderMustHoldARoleOfTheGate];
+const approvalPolicy: Policy<ApprovalDecision, RunRefusal> = [requesterMayNotApproveOwnDeployment, deciderMustHoldARoleOfTheGate];
 const denialPolicy: Policy<GateDecision, RunRefusal> = [deciderMustHoldARoleOfTheGate];
 
 export function decide(command: RunCommand, state: DeploymentRun): readonly RunEvent[] | Refused<RunRefusal> {
@@ -391,15 +397,15 @@ function recordVerdict(command: Extract<RunCommand, { type: 'RecordVerdict' }>, 
 }
 
 function approve(command: Extract<RunCommand, { type: 'ApproveGate' }>, run: DeploymentRun): RunEvent[] | Refused<RunRefusal> {
-  const { deploymentId, gate: name, by, roles, now } = command;
+  const { deploymentId, gate: name, by, roles, identityCase, now } = command;
   if (run.status !== 'waiting') return refuse({ code: 'GateNotOpen', deploymentId, gate: name, status: run.status });
   const gate = run.gates.find((g) => g.name === name);
   if (!gate) return refuse({ code: 'UnknownGate', deploymentId, gate: name });
-  const refusal = firstViolation(approvalPolicy, { deploymentId, plan: run.plan, gate, by, roles });
+  const refusal = firstViolation(approvalPolicy, { deploymentId, plan: run.plan, gate, by, roles, identityCase });
   if (refusal) return refuse(refusal);
   const role = roleAllowedByGate(gate.roles, roles)!;
-  // the same person counts once; a passed gate needs nobody else
-  if (gate.approvers.includes(by) || gate.approvers.length >= gate.minimumApprovers) return [];
+  // the same person counts once, however their subject is spelt; a passed gate needs nobody else
+  if (gate.approvers.some((approver) => sameIdentity(approver, by, identityCase)) || gate.approvers.length >= gate.minimumApprovers) return [];
   return [{ type: 'ApprovalGranted', data: { deploymentId, gate: name, by, role, grantedAt: now } }];
 }
 

@@ -105,7 +105,7 @@ describe('AdvanceRun: the start at the window', () => {
 });
 
 describe('gates', () => {
-  const approve = (by: string, ...roles: string[]): RunCommand => ({ type: 'ApproveGate', deploymentId, gate: 'production', now: before, ...actor(by, ...roles) });
+  const approve = (by: string, ...roles: string[]): RunCommand => ({ type: 'ApproveGate', deploymentId, gate: 'production', identityCase: 'insensitive', now: before, ...actor(by, ...roles) });
   const history = (): RunEvent[] => preparedGated;
   const granted = (by: string, role: string): RunEvent => ({ type: 'ApprovalGranted', data: { deploymentId, gate: 'production', by, role, grantedAt: before } });
 
@@ -113,6 +113,15 @@ describe('gates', () => {
   it("the requester's own approval is refused", () =>
     spec.given(history()).when(approve('rita.requester', 'deployment-manager')).thenRefused({ code: 'RequesterMayNotApprove', deploymentId, gate: 'production', by: 'rita.requester' }));
   it('the same person approving twice counts once', () => spec.given([...history(), granted('sam', 'service-owner')]).when(approve('sam', 'service-owner')).thenNothing());
+  it("the requester's approval under their subject in another case is refused: identities are compared case-insensitively", () =>
+    spec.given(history()).when(approve('RITA.REQUESTER', 'deployment-manager')).thenRefused({ code: 'RequesterMayNotApprove', deploymentId, gate: 'production', by: 'RITA.REQUESTER' }));
+  it('the same person under another case approving again counts once', () =>
+    spec.given([...history(), granted('sam', 'service-owner')]).when(approve('SAM', 'service-owner')).thenNothing());
+  it('where identities are configured case-sensitive, subjects differing in case are different people', () =>
+    spec
+      .given(history())
+      .when({ ...approve('RITA.REQUESTER', 'deployment-manager'), identityCase: 'sensitive' } as RunCommand)
+      .then([granted('RITA.REQUESTER', 'deployment-manager')]));
   it('a person without one of the gate roles is refused', () =>
     spec.given(history()).when(approve('pat', 'deployment-practitioner')).thenRefused({ code: 'RoleMayNotApprove', deploymentId, gate: 'production', roles: ['service-owner', 'deployment-manager'] }));
   it('an unknown gate is refused', () =>

@@ -43,6 +43,23 @@ describe('gates', () => {
     expect(events.filter((e) => e.type === 'ApprovalGranted').map((e) => `${e.data.by}/${e.data.role}`)).toEqual(['sam/service-owner', 'dana/deployment-manager']);
   }, 60_000);
 
+  it('compares subjects case-insensitively: U-DEPLOYMENT-MANAGER may not approve what u-deployment-manager requested, and SAM after sam counts once', async () => {
+    const plan = planFor(production, { gates: [gate], requestedBy: 'u-deployment-manager' });
+    await planAndVerify(execution, plan);
+    await execution.waitFor(plan.deploymentId, 'ApprovalRequested');
+
+    for (const variant of ['U-DEPLOYMENT-MANAGER', 'U-Deployment-Manager', 'ｕ-deployment-manager']) {
+      const selfApproval = await call(execution.url, await tokenFor('deployment-manager', variant), 'POST', path(plan.deploymentId, 'approve'));
+      expect(selfApproval.status).toBe(403);
+      expect(selfApproval.body).toMatchObject({ code: 'RequesterMayNotApprove', details: { by: variant } });
+    }
+    expect((await call(execution.url, await tokenFor('service-owner', 'sam'), 'POST', path(plan.deploymentId, 'approve'))).status).toBe(200);
+    expect((await call(execution.url, await tokenFor('service-owner', 'SAM'), 'POST', path(plan.deploymentId, 'approve'))).status).toBe(200);
+    const events = await execution.runEvents(plan.deploymentId);
+    expect(events.filter((e) => e.type === 'ApprovalGranted').map((e) => e.data.by)).toEqual(['sam']);
+    expect(typesOf(events)).not.toContain('DeploymentStarted');
+  }, 60_000);
+
   it('a denial ends the run', async () => {
     const plan = planFor(production, { gates: [gate] });
     await planAndVerify(execution, plan);

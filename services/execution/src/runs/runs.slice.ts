@@ -1,3 +1,4 @@
+import type { IdentityCase } from '@gantry/decider';
 import { actingOnItsOwn, type Slice } from '@gantry/platform';
 import { RunCommands, runMigrations, WINDOW_TIMER } from './run-commands';
 import { RunDriver } from './run-driver';
@@ -7,14 +8,14 @@ import { RunsController } from './runs.controller';
 import { RunsGrpc } from './runs.grpc';
 
 /** A deployment's run: prepared from its plan, started in its window, driven wave by wave behind its gates. */
-export const runsSlice = (runs: RunCommands, driver: RunDriver): Slice => ({
+export const runsSlice = (runs: RunCommands, driver: RunDriver, identityCase: IdentityCase): Slice => ({
   name: 'runs',
   migrations: runMigrations,
   doors: [RunsController, RunsGrpc],
   provides: [
     { provide: RunCommands, useValue: runs },
     { provide: RunDriver, useValue: driver },
-    { provide: Runs, useValue: new Runs(runs, driver) },
+    { provide: Runs, useValue: new Runs(runs, driver, identityCase) },
   ],
   reactions: [runTriggers(runs, driver)],
   timers: {

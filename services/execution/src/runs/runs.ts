@@ -1,4 +1,5 @@
 import type { Identity } from '@gantry/auth';
+import type { IdentityCase } from '@gantry/decider';
 import { NotFound, type CommandOrigin } from '@gantry/platform';
 import type { Evidence } from '@gantry/contracts';
 import type { RunCommand } from './deployment-run.decider';
@@ -18,6 +19,8 @@ export class Runs {
   constructor(
     private readonly runs: RunCommands,
     private readonly driver: RunDriver,
+    /** how the approver's subject is compared with the requester's (GANTRY_IDENTITY_CASE) */
+    private readonly identityCase: IdentityCase,
   ) {}
 
   async get(deploymentId: string): Promise<RunView> {
@@ -36,7 +39,7 @@ export class Runs {
     return this.get(deploymentId);
   }
 
-  approve = (id: string, gate: string, identity: Identity, origin: CommandOrigin) => this.act(id, { type: 'ApproveGate', gate }, identity, origin);
+  approve = (id: string, gate: string, identity: Identity, origin: CommandOrigin) => this.act(id, { type: 'ApproveGate', gate, identityCase: this.identityCase }, identity, origin);
   deny = (id: string, gate: string, reason: string, identity: Identity, origin: CommandOrigin) => this.act(id, { type: 'DenyGate', gate, reason }, identity, origin);
   pause = (id: string, identity: Identity, origin: CommandOrigin) => this.act(id, { type: 'PauseRun' }, identity, origin);
   resume = (id: string, identity: Identity, origin: CommandOrigin) => this.act(id, { type: 'ResumeRun' }, identity, origin);

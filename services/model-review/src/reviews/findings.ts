@@ -1,18 +1,23 @@
-import type { DeploymentOutcome, RankedCause, ReviewFindings } from '@gantry/contracts';
+import type { DeploymentOutcome, EnvironmentKind, RankedCause, ReviewFindings } from '@gantry/contracts';
 
 /** A closed deployment of a model, as the records reported it (`DeploymentRecordClosed`). */
 export interface ClosedDeployment {
   deploymentId: string;
   service: string;
   environment: string;
+  /** the environment's kind as records reported it; absent from records closed before they carried it */
+  environmentKind?: EnvironmentKind;
   outcome: DeploymentOutcome;
   cause: string | null;
   closedAt: string;
   leadTimeMs: number;
 }
 
-/** The environment whose rollbacks always call for a review. */
-export const PRODUCTION = 'production';
+/** The kind of environment whose rollbacks always call for a review: live, whatever its name (`prod-eu`, `prod-us`). */
+export const PRODUCTION: EnvironmentKind = 'production';
+
+/** In production by kind; a record closed before records reported the kind is judged by its environment's name. */
+export const inProduction = (d: ClosedDeployment): boolean => (d.environmentKind ?? d.environment) === PRODUCTION;
 
 const isFailure = (d: ClosedDeployment) => d.outcome === 'failed' || d.outcome === 'rolled-back';
 
@@ -45,7 +50,7 @@ export function computeFindings(deployments: readonly ClosedDeployment[], period
     rolledBack: deployments.filter((d) => d.outcome === 'rolled-back').length,
     cancelledOrRejected: deployments.length - counted.length,
     successRate: counted.length === 0 ? null : succeeded / counted.length,
-    productionRollbacks: deployments.filter((d) => d.outcome === 'rolled-back' && d.environment === PRODUCTION).length,
+    productionRollbacks: deployments.filter((d) => d.outcome === 'rolled-back' && inProduction(d)).length,
     failureCauses: rankCauses(failures),
     leadTimeP50Ms: percentile(leadTimes, 50),
     leadTimeP90Ms: percentile(leadTimes, 90),
@@ -76,8 +81,8 @@ export function reviewCalledFor(
   reviewedUpTo: string | null = null,
 ): { trigger: 'failure-threshold' | 'production-rollback'; reason: string } | null {
   const unreviewed = (d: ClosedDeployment) => reviewedUpTo === null || d.closedAt > reviewedUpTo;
-  if (latest.outcome === 'rolled-back' && latest.environment === PRODUCTION && unreviewed(latest)) {
-    return { trigger: 'production-rollback', reason: `deployment ${latest.deploymentId} was rolled back in production` };
+  if (latest.outcome === 'rolled-back' && inProduction(latest) && unreviewed(latest)) {
+    return { trigger: 'production-rollback', reason: `deployment ${latest.deploymentId} was rolled back in production (${latest.environment})` };
   }
   const window = recent.filter((d) => d.outcome !== 'cancelled' && d.outcome !== 'rejected').slice(0, policy.window);
   if (window.length < policy.window) return null;

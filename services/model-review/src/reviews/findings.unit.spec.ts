@@ -78,5 +78,13 @@ it('does not call for one below the threshold or with fewer than N deployments',
 
 it('calls for a review on any rollback in production', () => {
   const rollback = closed(1, 'rolled-back', { environment: 'production' });
-  expect(reviewCalledFor(rollback, [rollback], policy)).toEqual({ trigger: 'production-rollback', reason: 'deployment d-1 was rolled back in production' });
+  expect(reviewCalledFor(rollback, [rollback], policy)).toEqual({ trigger: 'production-rollback', reason: 'deployment d-1 was rolled back in production (production)' });
+});
+
+it('calls for one on a rollback in an environment of kind production whatever its name, and not in one merely named production', () => {
+  const euRollback = closed(1, 'rolled-back', { environment: 'prod-eu', environmentKind: 'production' });
+  expect(reviewCalledFor(euRollback, [euRollback], policy)).toEqual({ trigger: 'production-rollback', reason: 'deployment d-1 was rolled back in production (prod-eu)' });
+  const namedOnly = closed(2, 'rolled-back', { environment: 'production', environmentKind: 'staging' });
+  expect(reviewCalledFor(namedOnly, [namedOnly], policy)).toBeNull();
+  expect(computeFindings([euRollback, namedOnly], { from: null, to: '2027-01-01T00:00:00.000Z' })).toMatchObject({ productionRollbacks: 1 });
 });

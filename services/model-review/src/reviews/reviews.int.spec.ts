@@ -161,6 +161,22 @@ describe('reviews opened by failures, over real Kafka', () => {
     expect(review).toMatchObject({ trigger: 'production-rollback', findings: { deploymentsReviewed: 1, rolledBack: 1, productionRollbacks: 1, successRate: 0 } });
   });
 
+  it('a rollback in prod-eu of kind production opens a review at once; one in an environment merely named production, of kind staging, does not', async () => {
+    const name = `rollback-eu-${suffix()}`;
+    await publishModel(service, name);
+    const namedOnly = { ...closedDeployment(name, 1, 'rolled-back', 'smoke tests failed'), environment: 'production', environmentKind: 'staging' as const };
+    const inEu = { ...closedDeployment(name, 2, 'rolled-back', 'canary analysis failed'), environment: 'prod-eu', environmentKind: 'production' as const };
+    await producer.produce(SERVICE_TOPICS.records, [asMessage(namedOnly)]);
+    await eventually(async () => (await service.process.runtime.db.query(`SELECT 1 FROM model_review.model_closed_deployments WHERE deployment_id = $1`, [namedOnly.deploymentId])).rows.length === 1, { what: 'the staging rollback remembered' });
+    expect(await reviewsOf(name)).toEqual([]);
+    await producer.produce(SERVICE_TOPICS.records, [asMessage(inEu)]);
+    const [review] = await eventually(async () => {
+      const reviews = await reviewsOf(name);
+      return reviews.length > 0 ? reviews : undefined;
+    }, { timeoutMs: 30_000, what: 'a review opened by the prod-eu rollback' });
+    expect(review).toMatchObject({ trigger: 'production-rollback', reason: `deployment ${inEu.deploymentId} was rolled back in production (prod-eu)`, findings: { rolledBack: 2, productionRollbacks: 1 } });
+  });
+
   it('bad input to the review endpoints gets a 4xx with a clear message; a wrong role 403', async () => {
     const api = (method: string, path: string, body?: unknown, token = manager) => call(service.url, token, method, path, body);
     expect(await api('GET', '/reviews/not-a-review')).toMatchObject({ status: 400, body: { message: 'a review id is <model name>:<n>, e.g. in-house-software-ci-cd:2' } });

@@ -1,4 +1,4 @@
-import type { ReviewDecision, ReviewFindings, ReviewTrigger } from '@gantry/contracts';
+import type { EnvironmentKind, ReviewDecision, ReviewFindings, ReviewTrigger } from '@gantry/contracts';
 import type { Migration, SqlClient } from '@gantry/event-store';
 import type { ClosedDeployment } from './findings';
 import type { ModelReviewEvent } from './model-review.decider';
@@ -39,6 +39,10 @@ export const reviewsMigrations: Migration[] = [
         model_name text PRIMARY KEY,
         due_at timestamptz NOT NULL
       );`,
+  },
+  {
+    id: 'model-review-005-closed-deployment-kinds',
+    up: (schema) => `ALTER TABLE ${schema}.model_closed_deployments ADD COLUMN environment_kind text;`,
   },
 ];
 
@@ -108,18 +112,19 @@ export async function listReviews(client: SqlClient, schema: string, filter: { m
 /** Remembers a closed deployment of a model; false when it was known already. */
 export async function rememberClosedDeployment(tx: SqlClient, schema: string, model: { name: string; version: number }, d: ClosedDeployment): Promise<boolean> {
   const { rowCount } = await tx.query(
-    `INSERT INTO ${schema}.model_closed_deployments (deployment_id, model_name, model_version, service, environment, outcome, cause, closed_at, lead_time_ms)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (deployment_id) DO NOTHING`,
-    [d.deploymentId, model.name, model.version, d.service, d.environment, d.outcome, d.cause, d.closedAt, d.leadTimeMs],
+    `INSERT INTO ${schema}.model_closed_deployments (deployment_id, model_name, model_version, service, environment, environment_kind, outcome, cause, closed_at, lead_time_ms)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (deployment_id) DO NOTHING`,
+    [d.deploymentId, model.name, model.version, d.service, d.environment, d.environmentKind ?? null, d.outcome, d.cause, d.closedAt, d.leadTimeMs],
   );
   return (rowCount ?? 0) > 0;
 }
 
-type ClosedRow = { deployment_id: string; service: string; environment: string; outcome: ClosedDeployment['outcome']; cause: string | null; closed_at: Date; lead_time_ms: string };
+type ClosedRow = { deployment_id: string; service: string; environment: string; environment_kind: EnvironmentKind | null; outcome: ClosedDeployment['outcome']; cause: string | null; closed_at: Date; lead_time_ms: string };
 const toClosed = (r: ClosedRow): ClosedDeployment => ({
   deploymentId: r.deployment_id,
   service: r.service,
   environment: r.environment,
+  ...(r.environment_kind ? { environmentKind: r.environment_kind } : {}),
   outcome: r.outcome,
   cause: r.cause,
   closedAt: new Date(r.closed_at).toISOString(),
@@ -129,7 +134,7 @@ const toClosed = (r: ClosedRow): ClosedDeployment => ({
 /** The model's last closed deployments, newest first. */
 export async function recentClosedDeployments(client: SqlClient, schema: string, name: string, limit: number): Promise<ClosedDeployment[]> {
   const { rows } = await client.query<ClosedRow>(
-    `SELECT deployment_id, service, environment, outcome, cause, closed_at, lead_time_ms FROM ${schema}.model_closed_deployments WHERE model_name = $1 ORDER BY closed_at DESC, seq DESC LIMIT $2`,
+    `SELECT deployment_id, service, environment, environment_kind, outcome, cause, closed_at, lead_time_ms FROM ${schema}.model_closed_deployments WHERE model_name = $1 ORDER BY closed_at DESC, seq DESC LIMIT $2`,
     [name, limit],
   );
   return rows.map(toClosed);
@@ -138,7 +143,7 @@ export async function recentClosedDeployments(client: SqlClient, schema: string,
 /** The model's closed deployments with closedAt in (from, to], oldest first. */
 export async function closedDeploymentsBetween(client: SqlClient, schema: string, name: string, from: string | null, to: string): Promise<ClosedDeployment[]> {
   const { rows } = await client.query<ClosedRow>(
-    `SELECT deployment_id, service, environment, outcome, cause, closed_at, lead_time_ms FROM ${schema}.model_closed_deployments
+    `SELECT deployment_id, service, environment, environment_kind, outcome, cause, closed_at, lead_time_ms FROM ${schema}.model_closed_deployments
      WHERE model_name = $1 AND ($2::timestamptz IS NULL OR closed_at > $2::timestamptz) AND closed_at <= $3::timestamptz ORDER BY closed_at, seq`,
     [name, from, to],
   );

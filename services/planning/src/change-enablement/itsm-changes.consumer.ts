@@ -41,7 +41,7 @@ const requester = (event: CloudEvent) => event.actor ?? `change-enablement${even
 
 async function authorised(deployments: Deployments, event: CloudEvent, tx: SqlClient, context: MessageContext): Promise<void> {
   const change = event.data as ChangeAuthorized;
-  const { authorisedBy: _by, ...asked } = change;
+  const { authorisedBy, ...asked } = change;
   // the request as every door records it, a window or the next available one included
   const request: DeploymentRequested = requestFrom(
     { ...asked, changeState: 'authorised' },
@@ -52,8 +52,10 @@ async function authorised(deployments: Deployments, event: CloudEvent, tx: SqlCl
   const invalid = validatePayload('DeploymentRequested', request);
   if (invalid) throw new PoisonMessage(`ChangeAuthorized ${change.changeId}: ${invalid}`);
   try {
-    // change enablement asks in the role of its systems (change-manager): it may ask ad hoc, never override a freeze
-    await deployments.plan(request, ['change-manager'], context, tx);
+    // change enablement asks in the role of its systems (change-manager): it may ask ad hoc, never override a freeze;
+    // its event is the change's authorisation, by whom it names (else the system that sent it)
+    const proof = { way: 'itsm' as const, by: authorisedBy ?? requester(event), source: event.source, eventId: event.id };
+    await deployments.plan(request, ['change-manager'], context, tx, proof);
   } catch (error) {
     // the change asks for something that can never be recorded (another request under the same change, a window
     // that ends before it starts): dead-letter it with the reason rather than retrying for ever

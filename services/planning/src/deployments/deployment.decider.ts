@@ -2,6 +2,7 @@ import { firstViolation, refuse, sameFacts, where, type Decider, type Policy, ty
 import { freezesOverlapping, intervalOf, occurrenceHolding } from '@gantry/contracts';
 import type {
   AcceptanceCriterion,
+  AuthorisedBy,
   DeploymentModelContent,
   DeploymentCancelled,
   DeploymentOutcome,
@@ -17,6 +18,7 @@ import type {
   Wave,
 } from '@gantry/contracts';
 import type { Environment, EnvironmentInFlow } from '../environments';
+import { authorisationOf, type AuthorisationPolicy, type AuthorisationProof } from './authorisation';
 import type { ActiveModel } from '../planning-facts';
 import { conflictingReservation, nextAvailableWindow } from '../schedule';
 
@@ -82,6 +84,10 @@ export interface PlanningFacts {
   requesterRoles: readonly string[];
   /** the requester holds `deployments:request-ad-hoc` */
   requesterMayPlanAdHoc: boolean;
+  /** what proves the change authorised, as the request's door read it */
+  authorisation: AuthorisationProof;
+  /** the ways each kind of environment accepts (GANTRY_AUTHORISATION_<KIND>) */
+  authorisationPolicy: AuthorisationPolicy;
   now: string;
 }
 
@@ -100,6 +106,7 @@ export type DeploymentCommand = RequestDeployment | CancelDeployment | Reschedul
 export type DeploymentRefusal =
   | { code: 'DeploymentAlreadyRequested'; deploymentId: string }
   | { code: 'WindowEndsBeforeItStarts'; start: string; end: string }
+  | { code: 'CommitTimeAfterRequest'; commitTime: string; requestedAt: string }
   | { code: 'DeploymentNotRequested' }
   | { code: 'DeploymentAlreadyStarted'; deploymentId: string }
   /** records closed the deployment's record (verification failed before it started, say): its outcome stands */
@@ -160,12 +167,36 @@ export const windowMustEndAfterItStarts: Rule<DeploymentRequested, DeploymentRef
     ? { code: 'WindowEndsBeforeItStarts', start: request.window.start, end: request.window.end }
     : undefined;
 
+/** A change is committed before its deployment is asked for: a later commit time would make DORA's lead time negative. */
+export const commitMustPrecedeTheRequest: Rule<DeploymentRequested, DeploymentRefusal> = (request) =>
+  request.commitTime !== undefined && Date.parse(request.commitTime) > Date.parse(request.requestedAt)
+    ? { code: 'CommitTimeAfterRequest', commitTime: request.commitTime, requestedAt: request.requestedAt }
+    : undefined;
+
+/** What makes a request malformed whatever the facts: refused, nothing recorded. */
+const wellFormedRequest: Policy<DeploymentRequested, DeploymentRefusal> = [windowMustEndAfterItStarts, commitMustPrecedeTheRequest];
+
 /** A request for the next available window is rejected when none is free within the horizon. */
 export const aFreeWindowMustBeFound: Rule<Proposal, Rejection> = ({ request, noFreeWindow }) =>
   noFreeWindow ? reject('OutsideDeploymentWindow', { nextAvailable: request.nextAvailable, why: 'no free window of this length in the next 90 days' }) : undefined;
 
 export const onlyAnAuthorisedChangeIsPlanned: Rule<Proposal, Rejection> = ({ request }) =>
   request.changeState === 'authorised' ? undefined : reject('ChangeNotAuthorized', { changeId: request.changeId, changeState: request.changeState ?? null });
+
+/**
+ * A change's authorisation is proved, not claimed: by change enablement's event, its signed authorisation, or a
+ * requester allowed to authorise, whichever of these the environment's kind accepts.
+ */
+export const authorisationMustBeProven: Rule<InEnvironment, Rejection> = ({ request, environment, facts }) => {
+  const found = authorisationOf(facts.authorisation, request, facts.authorisationPolicy[environment.kind], environment.kind, facts.now);
+  return 'why' in found ? reject('AuthorisationNotProven', { changeId: request.changeId, way: facts.authorisation.way, why: found.why, ...found.details }) : undefined;
+};
+
+/** Who authorised the change, once `authorisationMustBeProven` holds. */
+const authorisedByOf = ({ request, environment, facts }: InEnvironment): AuthorisedBy | undefined => {
+  const found = authorisationOf(facts.authorisation, request, facts.authorisationPolicy[environment.kind], environment.kind, facts.now);
+  return 'authorisedBy' in found ? found.authorisedBy : undefined;
+};
 
 export const environmentMustBeRegistered: Rule<Proposal, Rejection> = ({ request, facts }) =>
   facts.environment.status === 'none' ? reject('UnknownEnvironment', { environment: request.environment }) : undefined;
@@ -301,6 +332,7 @@ const requestPolicy: Policy<Proposal, Rejection> = [
   environmentMustBeRegistered,
   environmentMustBeActive,
   ...where(inTheActiveEnvironment, [
+    authorisationMustBeProven,
     targetsMustBelongToTheEnvironment,
     modelMustBeAgreed,
     versionsMustHaveSucceededInThePreviousEnvironment,
@@ -367,6 +399,7 @@ export const planFor = (
   freezeOverride: DeploymentPlanned['freezeOverride'],
   now: string,
   promotionOverride?: DeploymentPlanned['promotionOverride'],
+  authorisedBy?: AuthorisedBy,
 ): DeploymentPlanned => {
   const targets = request.targets?.length ? request.targets : environment.targets.map((t) => t.name);
   const strategy = model?.content.strategy ?? { type: 'big-bang' as const };
@@ -388,6 +421,7 @@ export const planFor = (
     rollback: model && model.content.rollbackPolicy === 'on-decision' ? 'manual' : 'automatic',
     ...(freezeOverride ? { freezeOverride } : {}),
     ...(promotionOverride ? { promotionOverride } : {}),
+    ...(authorisedBy ? { authorisedBy } : {}),
     environmentSnapshot: {
       name: environment.name,
       kind: environment.kind,
@@ -417,7 +451,7 @@ const planOrReject = (proposal: Proposal): DeploymentPlanned | Rejection => {
   if (rejection) return rejection;
   // the policy holds: the environment is active
   const judged = inTheActiveEnvironment(proposal)!;
-  return planFor(judged.request, judged.environment, proposal.facts.environmentVersion, agreedModel(judged), freezeOverrideOf(judged), proposal.facts.now, promotionOverrideOf(judged));
+  return planFor(judged.request, judged.environment, proposal.facts.environmentVersion, agreedModel(judged), freezeOverrideOf(judged), proposal.facts.now, promotionOverrideOf(judged), authorisedByOf(judged));
 };
 
 export function decide(command: DeploymentCommand, state: Deployment): readonly DeploymentEvent[] | Refused<DeploymentRefusal> {
@@ -428,7 +462,7 @@ export function decide(command: DeploymentCommand, state: Deployment): readonly 
         // The same request again (a retry with the same idempotency key, a duplicate event) changes nothing.
         return sameRequest(state.request, command.request) ? [] : refuse({ code: 'DeploymentAlreadyRequested', deploymentId: command.request.deploymentId });
       }
-      const malformed = windowMustEndAfterItStarts(command.request);
+      const malformed = firstViolation(wellFormedRequest, command.request);
       if (malformed) return refuse(malformed);
       const proposal = proposalFor(command.request, facts);
       const { request } = proposal;

@@ -2,6 +2,7 @@ import { specification } from '@gantry/decider';
 import type { DeploymentModelContent, DeploymentPlanned, DeploymentRequested, EnvironmentDefinition } from '@gantry/contracts';
 import { production, staging } from '../test-fixtures';
 import type { ActiveModel } from '../planning-facts';
+import { authorisationPolicyFromEnv, DEFAULT_AUTHORISATION_POLICY } from './authorisation';
 import { deploymentDecider, planFor, wavesFor, type DeploymentEvent, type PlanningFacts } from './deployment.decider';
 
 const spec = specification(deploymentDecider);
@@ -43,6 +44,9 @@ const content: DeploymentModelContent = {
 };
 const model: ActiveModel = { name: 'in-house-web', version: 3, content };
 
+/** change enablement's ChangeAuthorized: the way most cases below are authorised */
+const fromItsm = { way: 'itsm' as const, by: 'carol.cab', source: '/servicenow/prod', eventId: 'evt-42' };
+
 const environmentEvents = (definition: EnvironmentDefinition) => ({ status: 'active' as const, definition });
 
 const facts = (overrides: Partial<PlanningFacts> = {}): PlanningFacts => ({
@@ -61,6 +65,8 @@ const facts = (overrides: Partial<PlanningFacts> = {}): PlanningFacts => ({
   ],
   requesterRoles: ['change-manager'],
   requesterMayPlanAdHoc: true,
+  authorisation: fromItsm,
+  authorisationPolicy: DEFAULT_AUTHORISATION_POLICY,
   now,
   ...overrides,
 });
@@ -101,6 +107,7 @@ const plannedInProduction: DeploymentPlanned = {
   acceptanceCriteria: [...content.acceptanceCriteria, ...request.acceptanceCriteria],
   backupRequired: true,
   rollback: 'manual',
+  authorisedBy: { way: 'itsm', by: 'carol.cab', source: '/servicenow/prod', eventId: 'evt-42' },
   environmentSnapshot: { name: 'production', kind: 'production', version: 1, attributes: production.attributes, targets: production.targets },
   plannedAt: now,
   requestedBy: request.requestedBy,
@@ -178,6 +185,19 @@ describe('RequestDeployment: the plan', () => {
 
   it('a window that ends before it starts is refused and records nothing', () =>
     when({ ...request, window: { start: saturdayNight.end, end: saturdayNight.start } }).thenRefused({ code: 'WindowEndsBeforeItStarts', start: saturdayNight.end, end: saturdayNight.start }));
+
+  it('a commit time records the request with it and plans it as any other', () => {
+    const committed = { ...request, commitTime: '2026-11-27T16:45:00.000Z' };
+    when(committed).then(planned(committed));
+  });
+
+  it('a commit time after the request is refused and records nothing: the change cannot be committed after its deployment was asked for', () =>
+    when({ ...request, commitTime: '2026-11-30T10:00:01.000Z' }).thenRefused({ code: 'CommitTimeAfterRequest', commitTime: '2026-11-30T10:00:01.000Z', requestedAt: now }));
+
+  it('the same request with its commit time again changes nothing', () => {
+    const committed = { ...request, commitTime: '2026-11-27T16:45:00.000Z' };
+    spec.given(planned(committed)).when({ type: 'RequestDeployment', request: committed, facts: facts() }).thenNothing();
+  });
 });
 
 describe('RequestDeployment: the next available window', () => {
@@ -530,4 +550,65 @@ describe('ReleaseWindow (the deployment record closed)', () => {
   it('a rejected deployment held no window', () => spec.given(rejected('FreezePeriod', { freezeId: 'year-end' })).when({ type: 'ReleaseWindow' }).thenNothing());
 
   it('a deployment planning never planned has nothing to release', () => spec.given([]).when({ type: 'ReleaseWindow' }).thenNothing());
+});
+
+describe('RequestDeployment: verifiable authorisation', () => {
+  const key = { status: 'trusted' as const, keyId: 'change-enablement-2026', algorithm: 'ed25519' as const, publicKey: 'PEM', owner: 'change enablement (ServiceNow)', registeredAt: '2026-01-01T00:00:00.000Z' };
+  const claims = { changeId: request.changeId, service: request.service, environment: request.environment, components: [{ name: 'payments-api', version: '2.4.1' }], exp: Date.parse('2026-12-01T00:00:00Z') / 1000, sub: 'carol.cab' };
+  const signed = (changes: Record<string, unknown> = {}) => ({ way: 'signed' as const, keyId: key.keyId, claims, key, signatureVerifies: true, ...changes });
+  const notProven = (way: string, why: string, more: Record<string, unknown> = {}) => rejected('AuthorisationNotProven', { changeId: request.changeId, way, why, ...more });
+
+  it('change enablement\'s event proves the change, and the plan names who authorised it, by which event', () =>
+    eventsOf(when(request), (events) => expect(events[1].data).toMatchObject({ authorisedBy: { way: 'itsm', by: 'carol.cab', source: '/servicenow/prod', eventId: 'evt-42' } })));
+
+  it('a signed authorisation by a trusted key, unexpired, for this very request proves the change: the plan names its signer and key', () =>
+    eventsOf(when(request, facts({ authorisation: signed() })), (events) =>
+      expect(events[1]).toMatchObject({ type: 'DeploymentPlanned', data: { authorisedBy: { way: 'signed', by: 'carol.cab', keyId: 'change-enablement-2026' } } }),
+    ));
+
+  it('a request that merely says its change is authorised is refused AuthorisationNotProven in production, even from a deployment manager', () =>
+    when(request, facts({ authorisation: { way: 'permission', by: 'dana.manager', mayAuthorise: true } })).then(
+      notProven('permission', 'a production environment accepts an authorisation only by itsm or signed, not by permission', { accepted: ['itsm', 'signed'] }),
+    ));
+
+  it('in staging, the word of a requester holding changes:authorise proves it; one without that permission is refused', () => {
+    const inStaging = { ...request, environment: 'staging', window: { start: '2026-11-30T20:00:00.000Z', end: '2026-11-30T21:00:00.000Z' } };
+    const stagingFacts = (mayAuthorise: boolean) => facts({ environment: environmentEvents(staging), succeeded: [], authorisation: { way: 'permission', by: 'pat.practitioner', mayAuthorise } });
+    eventsOf(when(inStaging, stagingFacts(true)), (events) => expect(events[1]).toMatchObject({ type: 'DeploymentPlanned', data: { authorisedBy: { way: 'permission', by: 'pat.practitioner' } } }));
+    when(inStaging, stagingFacts(false)).then(
+      rejected('AuthorisationNotProven', { changeId: request.changeId, way: 'permission', why: 'the request says the change is authorised, but the requester does not hold changes:authorise and sent no signed authorisation' }, inStaging),
+    );
+  });
+
+  it.each([
+    ['a forged signature (another key, or a tampered payload)', signed({ signatureVerifies: false }), { why: "the signed authorisation's signature does not verify under key change-enablement-2026", keyId: key.keyId }],
+    ['an unregistered key', signed({ key: { status: 'none' }, signatureVerifies: false }), { why: 'no authorisation key change-enablement-2026 is registered', keyId: key.keyId }],
+    [
+      'a key revoked before now',
+      signed({ key: { ...key, status: 'revoked', reason: 'private key leaked', effectiveAt: '2026-11-29T00:00:00.000Z', revokedAt: now } }),
+      { why: 'authorisation key change-enablement-2026 was revoked: private key leaked', keyId: key.keyId },
+    ],
+    ['an expired authorisation', signed({ claims: { ...claims, exp: Date.parse(now) / 1000 } }), { why: 'the signed authorisation expired at 2026-11-30T10:00:00.000Z', keyId: key.keyId }],
+    [
+      'an authorisation of another change and other versions',
+      signed({ claims: { ...claims, changeId: 'CHG0000001', components: [{ name: 'payments-api', version: '9.9.9' }] } }),
+      { why: 'the signed authorisation is for another changeId, components', keyId: key.keyId, differing: ['changeId', 'components'] },
+    ],
+    ['a token that is no authorisation', { way: 'signed' as const, problem: 'the JWS header names no key (kid)', key: { status: 'none' as const }, signatureVerifies: false }, { why: 'the signed authorisation cannot be read: the JWS header names no key (kid)' }],
+  ])('%s is refused AuthorisationNotProven, and the rejection recorded', (_case, authorisation, details) =>
+    when(request, facts({ authorisation: authorisation as PlanningFacts['authorisation'] })).then(notProven('signed', details.why, { ...details, why: details.why })),
+  );
+
+  it('the same request again after a rejection changes nothing', () =>
+    spec
+      .given(notProven('permission', 'whatever was recorded'))
+      .when({ type: 'RequestDeployment', request, facts: facts({ authorisation: { way: 'permission', by: 'dana.manager', mayAuthorise: true } }) })
+      .thenNothing());
+
+  it('GANTRY_AUTHORISATION_<KIND> sets the ways a kind accepts; production by itsm and signed unless said otherwise; an unknown way stops the service', () => {
+    expect(authorisationPolicyFromEnv({}).production).toEqual(['itsm', 'signed']);
+    expect(authorisationPolicyFromEnv({}).staging).toEqual(['itsm', 'signed', 'permission']);
+    expect(authorisationPolicyFromEnv({ GANTRY_AUTHORISATION_STAGING: 'signed' }).staging).toEqual(['signed']);
+    expect(() => authorisationPolicyFromEnv({ GANTRY_AUTHORISATION_PRODUCTION: 'itsm,trust-me' })).toThrow(/GANTRY_AUTHORISATION_PRODUCTION.*trust-me/);
+  });
 });

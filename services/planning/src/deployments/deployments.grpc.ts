@@ -26,6 +26,8 @@ interface ProtoRequest {
   freezeOverrideReason?: string;
   promotionOverrideReason?: string;
   nextAvailableMinutes?: number;
+  commitTime?: string;
+  authorisation?: string;
 }
 
 /** The gRPC door of change enablement: the same command path as REST, the same validation, the same errors. */
@@ -109,6 +111,7 @@ const fromProto = (m: ProtoRequest) => ({
   ...(m.adHoc !== undefined && m.adHoc !== null ? { adHoc: m.adHoc } : {}),
   ...(m.freezeOverrideReason ? { freezeOverride: { reason: m.freezeOverrideReason } } : {}),
   ...(m.promotionOverrideReason ? { promotionOverride: { reason: m.promotionOverrideReason } } : {}),
+  ...(m.authorisation ? { authorisation: m.authorisation } : {}),
   ...(m.releaseId ? { releaseId: m.releaseId } : {}),
   service: m.service,
   kind: m.kind,
@@ -117,6 +120,7 @@ const fromProto = (m: ProtoRequest) => ({
   ...(m.targets?.length ? { targets: m.targets } : {}),
   ...(m.window ? { window: m.window } : {}),
   ...(m.nextAvailableMinutes ? { nextAvailable: { durationMinutes: m.nextAvailableMinutes } } : {}),
+  ...(m.commitTime ? { commitTime: m.commitTime } : {}),
   acceptanceCriteria: (m.acceptanceCriteria ?? []).map((c) => ({
     type: c.type,
     description: c.description,
@@ -148,6 +152,7 @@ const toProto = (view: DeploymentView) => {
     })),
     requestedBy: request.requestedBy,
     requestedAt: request.requestedAt,
+    ...(request.commitTime ? { commitTime: request.commitTime } : {}),
     ...(plan ? { strategy: plan.strategy } : {}),
     ...(view.progress?.cause ? { cause: view.progress.cause } : {}),
     ...(view.rejection ? { cause: view.rejection.reason, rejectionDetails: JSON.stringify(view.rejection.details) } : {}),

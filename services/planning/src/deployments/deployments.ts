@@ -3,7 +3,10 @@ import { EventStore, ReadModels, type SqlClient } from '@gantry/event-store';
 import { executeCommand, loadAggregate, NotFound, type CommandOptions, type CommandOrigin, type Preparation, type RequestContext } from '@gantry/platform';
 import type { AcceptanceCriterion, DeploymentOutcome, DeploymentRequested, RequestDeploymentBody, Window } from '@gantry/contracts';
 import { createHash } from 'node:crypto';
+import { knownRoles, mayDo } from '@gantry/auth';
+import type { AuthorisationKeys } from '../authorisation-keys';
 import { applyReservationEvents } from '../schedule';
+import { DEFAULT_AUTHORISATION_POLICY, type AuthorisationPolicy, type AuthorisationProof } from './authorisation';
 import { hasStarted, readDeploymentProgress, type DeploymentProgress } from '../planning-facts';
 import { statusOf, type DeploymentStatus } from './deployment-status';
 import type { Deployment, DeploymentCommand, DeploymentEvent } from './deployment.decider';
@@ -62,6 +65,8 @@ export const requestFrom = (body: RequestDeploymentBody, deploymentId: string, r
   ...(body.freezeOverride ? { freezeOverride: { reason: body.freezeOverride.reason } } : {}),
   ...(body.promotionOverride ? { promotionOverride: { reason: body.promotionOverride.reason } } : {}),
   ...(body.nextAvailable ? { nextAvailable: { durationMinutes: body.nextAvailable.durationMinutes } } : {}),
+  ...(body.commitTime ? { commitTime: new Date(body.commitTime).toISOString() } : {}),
+  ...(body.authorisation ? { authorisation: body.authorisation } : {}),
 });
 
 /** The application service behind every door (REST, gRPC, ITSM events): every command through the one command path. */
@@ -70,6 +75,8 @@ export class Deployments {
   constructor(
     private readonly store: EventStore,
     private readonly readModels: ReadModels,
+    private readonly authorisationKeys: AuthorisationKeys,
+    private readonly authorisationPolicy: AuthorisationPolicy = DEFAULT_AUTHORISATION_POLICY,
   ) {}
 
   /** The schedule's reservations follow the deployment's reservation events in their transaction: the next decision's facts read them. */
@@ -81,15 +88,23 @@ export class Deployments {
     return this.plan(request, context.identity.roles, context);
   }
 
-  /** Decides the request against the environment, its schedule and the active models (planning-facts.ts); a plan reserves its window. */
-  plan(request: DeploymentRequested, requesterRoles: readonly string[], origin: CommandOrigin, tx?: SqlClient): Promise<DeploymentView> {
+  /**
+   * Decides the request against the environment, its schedule and the active models (planning-facts.ts); a plan
+   * reserves its window. `itsm`: the change enablement event the request came from, which proves its authorisation;
+   * otherwise its signed authorisation does, or the requester's permission.
+   */
+  plan(request: DeploymentRequested, requesterRoles: readonly string[], origin: CommandOrigin, tx?: SqlClient, itsm?: AuthorisationProof & { way: 'itsm' }): Promise<DeploymentView> {
     return this.execute(
       request.deploymentId,
-      async (_deployment, t) => ({
-        type: 'RequestDeployment',
-        request,
-        facts: await readPlanningFacts(t, this.store, this.readModels.manager(t), { environment: request.environment, reserving: request, requesterRoles, components: request.components, now: origin.now }),
-      }),
+      async (_deployment, t) => {
+        const proof: AuthorisationProof =
+          itsm ??
+          (request.authorisation
+            ? await this.authorisationKeys.proofOf(request.authorisation, t)
+            : { way: 'permission', by: request.requestedBy, mayAuthorise: mayDo(knownRoles(requesterRoles), 'changes:authorise') });
+        const asked = { environment: request.environment, reserving: request, requesterRoles, components: request.components, authorisation: { proof, policy: this.authorisationPolicy }, now: origin.now };
+        return { type: 'RequestDeployment', request, facts: await readPlanningFacts(t, this.store, this.readModels.manager(t), asked) };
+      },
       origin,
       tx,
     );
@@ -178,10 +193,14 @@ export class Deployments {
     options: Omit<CommandOptions<DeploymentEvent>, 'afterAppend'>,
     tx?: SqlClient,
   ): Promise<DeploymentView> {
-    const { state, version } = await executeCommand(this.store, deploymentDecider, deploymentStream(deploymentId), command, { ...options, afterAppend: this.scheduleFollows }, tx);
+    const { state, version } = await executeCommand(this.store, deploymentDecider, deploymentStream(deploymentId), command, { refusalStatus, ...options, afterAppend: this.scheduleFollows }, tx);
     return toView(state, version, await readDeploymentProgress(tx ?? this.store.db, this.store.schema, deploymentId));
   }
 }
+
+/** Refusals of a request that can never pass as stated: 422 (gRPC FAILED_PRECONDITION); the others 409. */
+const NEVER_ACCEPTABLE: readonly string[] = ['CommitTimeAfterRequest'];
+const refusalStatus = (code: string) => (NEVER_ACCEPTABLE.includes(code) ? 422 : 409);
 
 const notFound = (deploymentId: string) => () => new NotFound(`deployment ${deploymentId} does not exist`);
 

@@ -8,6 +8,7 @@ import {
   type DeploymentPlanned,
   type DeploymentRecordClosed,
   type DeploymentRequested,
+  type EnvironmentKind,
   type ModelRef,
   type ReleaseDeploymentReported,
   type Window,
@@ -24,6 +25,10 @@ export interface DeploymentRecord {
   releaseId?: string;
   service?: string;
   environment?: string;
+  /** the environment's kind as planned (its snapshot in DeploymentPlanned): DORA's figures count by kind, not by name */
+  environmentKind?: EnvironmentKind;
+  /** when the change was committed, as the request said: DORA's lead time for changes starts here */
+  commitTime?: string;
   /** install, upgrade or removal (a removal takes the components out of the environment) */
   kind?: DeploymentRequested['kind'];
   /** the component versions (and digests) the deployment moves */
@@ -90,12 +95,13 @@ export function evolveRecord(record: DeploymentRecord, event: CloudEvent): Deplo
         window: next.window ?? request.window,
         requestedBy: request.requestedBy,
         requestedAt: request.requestedAt,
+        ...(request.commitTime ? { commitTime: request.commitTime } : {}),
         phase: next.phase === 'unknown' ? 'requested' : next.phase,
       };
     }
     case 'DeploymentPlanned': {
       const plan = data as unknown as DeploymentPlanned;
-      return { ...next, model: plan.model, window: plan.window, phase: advance(next.phase, 'planned') };
+      return { ...next, model: plan.model, window: plan.window, ...(plan.environmentSnapshot ? { environmentKind: plan.environmentSnapshot.kind } : {}), phase: advance(next.phase, 'planned') };
     }
     case 'DeploymentRejected':
       // planning refused the request: no plan and no model, the record closes `rejected` with the reason
@@ -275,6 +281,7 @@ function close({ record, incidents: linkedIncidents, now, ledgerCheckpoint, witn
         changeId: record.changeId!,
         service: record.service!,
         environment: record.environment!,
+        ...(record.environmentKind ? { environmentKind: record.environmentKind } : {}),
         model: record.model ?? null,
         outcome,
         ...(record.cause ? { cause: record.cause } : {}),

@@ -148,6 +148,18 @@ describe('CloseRecord', () => {
       ]);
   });
 
+  it('a plan with its environment snapshot gives the record the environment kind, and the close carries it; the commit time is kept from the request', () => {
+    const committed = event('planning', 'DeploymentRequested', { ...(requested.data as Record<string, unknown>), commitTime: '2026-12-01T08:00:00.000Z' });
+    const inStaging = event('planning', 'DeploymentPlanned', { model: null, window, environmentSnapshot: { name: 'staging', kind: 'staging', version: 1, attributes: {}, targets: [] } });
+    const folded = record(committed, inStaging, started, executed, verified);
+    expect(folded).toMatchObject({ environmentKind: 'staging', commitTime: '2026-12-01T08:00:00.000Z' });
+    const [closedEvent, ...reports] = closedSuccess;
+    spec
+      .given([])
+      .when(close(folded))
+      .then([{ ...closedEvent, data: { ...(closedEvent.data as object), environmentKind: 'staging' } } as RecordEvent, ...reports]);
+  });
+
   it('a record that does not know its request yet is refused', () =>
     spec.given([]).when(close(record(planned, started, executed, verified))).thenRefused({ code: 'RecordNotClosable', deploymentId, missing: ['DeploymentRequested'] }));
 

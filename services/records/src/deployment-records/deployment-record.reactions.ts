@@ -4,6 +4,7 @@ import { executeCommand, type CommandOrigin } from '@gantry/platform';
 import { incidentsOf } from '../incidents';
 import { closableNow, recordDecider, recordStream, type ClosingState, type DeploymentRecord, type RecordCommand } from './deployment-record.decider';
 import { deploymentsOfChange, readDeploymentRecord } from './deployment-records.projection';
+import { withEnvironmentKind } from './environment-kinds.projection';
 
 /** The ledger's checkpoints a report to change enablement carries as evidence. */
 export type Evidence = Pick<ChangeImplementationReported, 'ledgerCheckpoint' | 'witnessedCheckpoint'>;
@@ -15,7 +16,7 @@ export type Evidence = Pick<ChangeImplementationReported, 'ledgerCheckpoint' | '
 export async function closeRecordOnceOutcomeKnown(store: EventStore, tx: SqlClient, record: DeploymentRecord, origin: CommandOrigin, evidence: () => Promise<Evidence> = async () => ({})): Promise<void> {
   if (!closableNow(record)) return;
   const incidents = await incidentsOf(tx, store.schema, record.deploymentId, record.changeId);
-  const command: RecordCommand = { type: 'CloseRecord', record, incidents, now: origin.now.toISOString() };
+  const command: RecordCommand = { type: 'CloseRecord', record: await withEnvironmentKind(tx, store.schema, record), incidents, now: origin.now.toISOString() };
   // the evidence is asked for only by the close itself, not by the entries that arrive before the closed record comes back
   const withEvidence = async (state: ClosingState): Promise<RecordCommand> => {
     return state.closed ? command : { ...command, ...(await evidence()) };

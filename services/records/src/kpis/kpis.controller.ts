@@ -1,10 +1,10 @@
 import { BadRequestException, Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { enumOf, isoTime, objectOf, stringOf, Type, type Static } from '@gantry/contracts';
+import { ENVIRONMENT_KINDS, enumOf, isoTime, objectOf, stringOf, Type, type EnvironmentKind, type Static } from '@gantry/contracts';
 import { RequirePermission } from '@gantry/auth';
 import { Database, EventStore, type SqlClient } from '@gantry/event-store';
 import { ApiQueryFrom, CommandContext, periodAsked, SchemaQuery, type RequestContext } from '@gantry/platform';
-import type { DeploymentRecord } from '../deployment-records';
+import { environmentKinds, type DeploymentRecord } from '../deployment-records';
 import { listAuditFindings } from '../findings';
 import { incidentsLinkedTo } from '../incidents';
 import { satisfactionResponsesBetween } from '../satisfaction';
@@ -16,6 +16,8 @@ export const MAX_PERIODS = 400;
 /** Without `from` and `to`, the KPIs of the last 30 days, per week. */
 export const DEFAULT_KPI_SPAN = { days: 30, looking: 'back' } as const;
 export const DEFAULT_KPI_PERIOD: Period = 'week';
+/** DORA's figures are about what users get: deployments to live environments, unless another kind is asked for. */
+export const DEFAULT_DORA_ENVIRONMENT_KIND: EnvironmentKind = 'production';
 
 export const kpiQueryParams = objectOf({
   /** UTC days, ISO weeks from Monday, or months; default: week */
@@ -25,6 +27,8 @@ export const kpiQueryParams = objectOf({
   /** exclusive; default: 30 days after `from`, or now when `from` is absent too */
   to: Type.Optional(isoTime),
   environment: Type.Optional(stringOf({ pattern: NAME, description: 'an environment name' })),
+  /** the kind of environment change failure rate, lead time, deployment frequency and time to restore count; default: production */
+  environmentKind: Type.Optional(enumOf(ENVIRONMENT_KINDS)),
   service: Type.Optional(stringOf({ pattern: NAME, description: 'a service name' })),
   /** deployment model name */
   model: Type.Optional(stringOf({ maxLength: 100, pattern: NAME, description: 'a model name' })),
@@ -40,6 +44,12 @@ export async function kpiInput(client: SqlClient, schema: string, query: Pick<Kp
       [query.environment ?? null, query.service ?? null, query.to],
     )
   ).rows.map((r) => r.record);
+  // a record planned before plans carried the environment's snapshot gets the kind the environment was registered with
+  const kinds = await environmentKinds(client, schema);
+  for (const [index, record] of records.entries()) {
+    const kind = record.environmentKind ?? (record.environment ? kinds.get(record.environment) : undefined);
+    if (kind) records[index] = { ...record, environmentKind: kind };
+  }
   const deploymentIds = records.map((r) => r.deploymentId);
   const changeIds = [...new Set(records.flatMap((r) => (r.changeId ? [r.changeId] : [])))];
   return {
@@ -68,11 +78,18 @@ export class KpisController {
   @ApiQueryFrom(kpiQueryParams)
   async kpis(@Query(new SchemaQuery(kpiQueryParams)) dto: KpiQueryParams, @CommandContext() context: RequestContext) {
     const { from, to } = periodAsked(dto, context.now, DEFAULT_KPI_SPAN);
-    const query: KpiQuery = { ...dto, period: dto.period ?? DEFAULT_KPI_PERIOD, from: from.toISOString(), to: to.toISOString(), now: context.now.toISOString() };
+    const query: KpiQuery = {
+      ...dto,
+      period: dto.period ?? DEFAULT_KPI_PERIOD,
+      environmentKind: dto.environmentKind ?? DEFAULT_DORA_ENVIRONMENT_KIND,
+      from: from.toISOString(),
+      to: to.toISOString(),
+      now: context.now.toISOString(),
+    };
     if (query.from >= query.to) throw new BadRequestException('from must be before to');
     if (periodsBetween(query.period, query.from, query.to).length > MAX_PERIODS) throw new BadRequestException(`at most ${MAX_PERIODS} periods per query: choose a coarser period or a shorter range`);
     const periods = computeKpis(await kpiInput(this.db, this.store.schema, query), query);
-    return { period: query.period, from: query.from, to: query.to, filters: { environment: dto.environment ?? null, service: dto.service ?? null, model: dto.model ?? null }, periods };
+    return { period: query.period, from: query.from, to: query.to, filters: { environment: dto.environment ?? null, service: dto.service ?? null, model: dto.model ?? null, environmentKind: query.environmentKind }, periods };
   }
 
   /** What each KPI means, and the version of its definition. */

@@ -1,4 +1,4 @@
-import type { AuditFindingRecorded, SatisfactionResponseRecorded } from '@gantry/contracts';
+import type { AuditFindingRecorded, EnvironmentKind, SatisfactionResponseRecorded } from '@gantry/contracts';
 import type { DeploymentRecord } from '../deployment-records';
 import type { Incident } from '../incidents';
 
@@ -12,14 +12,15 @@ export const KPI_DEFINITIONS = {
   'deployment-failures': { version: 1, unit: 'count', definition: 'deployments ended failed or rolled-back in the period (÷ all but cancelled), by cause' },
   'incidents-related': { version: 2, unit: 'count', definition: 'distinct incidents linked to a deployment that ran (execution started it) and ended in the period, directly or through its change (÷ deployments that ran)' },
   'change-failure-rate': {
-    version: 2,
+    version: 3,
     unit: 'ratio',
-    definition: 'deployments that ran (execution started them; ended succeeded, failed or rolled-back) and ended in the period with ≥1 linked incident or failed/rolled-back ÷ those that ran; each deployment counts once',
+    definition:
+      'deployments to environments of the asked kind (production by default) that ran (execution started them; ended succeeded, failed or rolled-back) and ended in the period with ≥1 linked incident or failed/rolled-back ÷ those that ran; each deployment counts once',
   },
-  'lead-time-p50': { version: 1, unit: 'ms', definition: 'requested → verified of the deployments succeeded in the period, 50th percentile (nearest rank); numerator: the percentile, denominator: the sample size' },
-  'lead-time-p90': { version: 1, unit: 'ms', definition: 'requested → verified of the deployments succeeded in the period, 90th percentile (nearest rank); numerator: the percentile, denominator: the sample size' },
-  'deployment-frequency': { version: 1, unit: 'count per period', definition: 'deployments to production succeeded in the period' },
-  'time-to-restore': { version: 1, unit: 'ms', definition: 'mean of: failed/rolled-back deployment ended in the period → next success of the same service and environment; and opened → resolved of incidents linked to deployments ended in the period' },
+  'lead-time-p50': { version: 2, unit: 'ms', definition: 'DORA lead time for changes: commit (the request’s commitTime; the request time where it gave none) → verified, of the deployments to environments of the asked kind (production by default) succeeded in the period, 50th percentile (nearest rank); numerator: the percentile, denominator: the sample size; breakdown: from-commit and from-request apart' },
+  'lead-time-p90': { version: 2, unit: 'ms', definition: 'DORA lead time for changes: commit (the request’s commitTime; the request time where it gave none) → verified, of the deployments to environments of the asked kind (production by default) succeeded in the period, 90th percentile (nearest rank); numerator: the percentile, denominator: the sample size; breakdown: from-commit and from-request apart' },
+  'deployment-frequency': { version: 2, unit: 'count per period', definition: 'deployments to environments of the asked kind (production by default, whatever their names) succeeded in the period' },
+  'time-to-restore': { version: 2, unit: 'ms', definition: 'mean of: failed/rolled-back deployment to an environment of the asked kind (production by default) ended in the period → next success of the same service and environment; and opened → resolved of incidents linked to such deployments that ran and ended in the period' },
   'schedule-adherence': { version: 1, unit: 'ratio', definition: 'deployments executed in the period that started inside their planned window and finished before its end ÷ executed' },
   backlog: { version: 1, unit: 'count', definition: 'deployments requested and without an outcome at the end of the period (or now, if earlier); oldestOpenAgeMs: the age of the oldest' },
   throughput: { version: 1, unit: 'count per period', definition: 'deployments whose outcome became known in the period, any outcome' },
@@ -61,6 +62,8 @@ export interface KpiInput {
 
 export interface KpiQuery {
   period: Period;
+  /** the kind of environment DORA's figures (change failure rate, lead time, deployment frequency, time to restore) count */
+  environmentKind: EnvironmentKind;
   from: string;
   to: string;
   environment?: string;
@@ -163,21 +166,31 @@ export function computeKpis(input: KpiInput, query: KpiQuery): PeriodKpis[] {
     const withIncidents = thatRan.filter((r) => incidentsOf(r).length > 0);
     const relatedIncidents = [...new Map(thatRan.flatMap(incidentsOf).map((i) => [i.incidentId, i])).values()];
 
-    const leadTimes = succeeded.filter((r) => r.requestedAt && r.verifiedAt).map((r) => ({ id: r.deploymentId, ms: ms(r.requestedAt!, r.verifiedAt!) }));
-    const sortedLeadTimes = leadTimes.map((l) => l.ms).sort((a, b) => a - b);
-    const leadTime = (name: 'lead-time-p50' | 'lead-time-p90', pct: number) => {
-      const value = percentile(sortedLeadTimes, pct);
-      return kpi(name, { value, numerator: value ?? 0, denominator: leadTimes.length, deployments: leadTimes.map((l) => l.id).sort() });
+    // DORA's four keys count the deployments to environments of the asked kind (production: live), whatever their names
+    const ofKind = (rs: readonly DeploymentRecord[]) => rs.filter((r) => r.environmentKind === query.environmentKind);
+    const ranOfKind = ofKind(thatRan);
+    const leadTimes = ofKind(succeeded)
+      .filter((r) => r.requestedAt && r.verifiedAt)
+      .map((r) => ({ id: r.deploymentId, from: r.commitTime ? ('from-commit' as const) : ('from-request' as const), ms: ms(r.commitTime ?? r.requestedAt!, r.verifiedAt!) }));
+    const leadTimeFigure = (of: typeof leadTimes, pct: number): Figure => {
+      const value = percentile(of.map((l) => l.ms).sort((a, b) => a - b), pct);
+      return { value, numerator: value ?? 0, denominator: of.length, deployments: of.map((l) => l.id).sort() };
     };
+    // which start each figure measured from: the commit where the request gave its time, else the request
+    const leadTime = (name: 'lead-time-p50' | 'lead-time-p90', pct: number) =>
+      kpi(name, leadTimeFigure(leadTimes, pct), {
+        breakdown: Object.fromEntries((['from-commit', 'from-request'] as const).map((from) => [from, leadTimeFigure(leadTimes.filter((l) => l.from === from), pct)])),
+      });
 
+    const restoringIncidents = [...new Map(ranOfKind.flatMap(incidentsOf).map((i) => [i.incidentId, i])).values()];
     const restores = [
-      ...failed.flatMap((r) => {
+      ...ofKind(failed).flatMap((r) => {
         const next = input.records
           .filter((s) => s.outcome === 'succeeded' && s.service === r.service && s.environment === r.environment && s.endedAt && s.endedAt > r.endedAt!)
           .sort((a, b) => a.endedAt!.localeCompare(b.endedAt!))[0];
         return next ? [{ id: r.deploymentId, ms: ms(r.endedAt!, next.endedAt!) }] : [];
       }),
-      ...relatedIncidents.filter((i) => i.resolvedAt).map((i) => ({ id: thatRan.find((r) => incidentsOf(r).includes(i))!.deploymentId, ms: ms(i.openedAt, i.resolvedAt!) })),
+      ...restoringIncidents.filter((i) => i.resolvedAt).map((i) => ({ id: ranOfKind.find((r) => incidentsOf(r).includes(i))!.deploymentId, ms: ms(i.openedAt, i.resolvedAt!) })),
     ];
     const restoreSum = restores.reduce((sum, r) => sum + r.ms, 0);
 
@@ -217,10 +230,10 @@ export function computeKpis(input: KpiInput, query: KpiQuery): PeriodKpis[] {
           deployments: ids(withIncidents),
           outOf: ids(thatRan),
         }),
-        kpi('change-failure-rate', share(thatRan.filter((r) => FAILED.has(r.outcome!) || incidentsOf(r).length > 0), thatRan)),
+        kpi('change-failure-rate', share(ranOfKind.filter((r) => FAILED.has(r.outcome!) || incidentsOf(r).length > 0), ranOfKind)),
         leadTime('lead-time-p50', 50),
         leadTime('lead-time-p90', 90),
-        kpi('deployment-frequency', count(succeeded.filter((r) => r.environment === 'production'))),
+        kpi('deployment-frequency', count(ofKind(succeeded))),
         kpi('time-to-restore', { value: ratio(restoreSum, restores.length), numerator: restoreSum, denominator: restores.length, deployments: [...new Set(restores.map((r) => r.id))].sort() }),
         kpi('schedule-adherence', share(onSchedule, executed)),
         kpi('backlog', count(open), { oldestOpenAgeMs: oldest ? ms(oldest, backlogAt) : null }),

@@ -1,4 +1,4 @@
-import type { AuditFindingRecorded, SatisfactionResponseRecorded } from '@gantry/contracts';
+import type { AuditFindingRecorded, EnvironmentKind, SatisfactionResponseRecorded } from '@gantry/contracts';
 import type { DeploymentRecord } from '../deployment-records';
 import type { Incident } from '../incidents';
 import { computeKpis, percentile, periodsBetween, periodStart, type Kpi, type KpiName } from './kpis';
@@ -11,6 +11,7 @@ const record = (id: string, fields: Partial<DeploymentRecord>): DeploymentRecord
   changeId: `CHG-${id}`,
   service: 'payments',
   environment: 'production',
+  environmentKind: 'production',
   phase: fields.outcome ? 'closed' : 'planned',
   events: 1,
   model: std,
@@ -27,7 +28,7 @@ const records = [
   record('d5', { service: 'ledger', changeId: 'CHG5', requestedAt: at('11:00'), window: { start: at('14:00'), end: at('15:00') }, startedAt: at('14:00'), executedAt: at('14:10'), verifiedAt: at('14:20'), endedAt: at('14:20'), outcome: 'succeeded' }),
   record('d6', { requestedAt: at('12:00'), model: null, endedAt: at('12:30'), outcome: 'cancelled' }),
   record('d7', { requestedAt: at('15:00'), window: { start: at('20:00'), end: at('21:00') } }),
-  record('s1', { environment: 'staging', requestedAt: at('07:00'), startedAt: at('07:10'), executedAt: at('07:20'), verifiedAt: at('07:30'), endedAt: at('07:30'), outcome: 'succeeded', window: { start: at('07:00'), end: at('08:00') } }),
+  record('s1', { environment: 'staging', environmentKind: 'staging', requestedAt: at('07:00'), startedAt: at('07:10'), executedAt: at('07:20'), verifiedAt: at('07:30'), endedAt: at('07:30'), outcome: 'succeeded', window: { start: at('07:00'), end: at('08:00') } }),
 ];
 // three incidents on d5, two linked to it and one to its change: d5 counts once in the change failure rate
 const incidents: Incident[] = [
@@ -54,8 +55,11 @@ const finding = (findingId: string, deploymentId: string, severity: AuditFinding
 });
 const findings = [finding('f1', 'd2', 'high'), finding('f2', 'd5', 'low'), finding('f3', 'd3', 'high')];
 
-const day = (filters: { environment?: string; service?: string; model?: string } = {}) => {
-  const [period] = computeKpis({ records, incidents, satisfaction, findings }, { period: 'day', from: at('00:00'), to: at('23:59'), now: '2026-12-05T00:00:00.000Z', ...filters });
+const day = (filters: { environment?: string; service?: string; model?: string; environmentKind?: EnvironmentKind } = {}, of: readonly DeploymentRecord[] = records) => {
+  const [period] = computeKpis(
+    { records: of, incidents, satisfaction, findings },
+    { period: 'day', environmentKind: 'production', from: at('00:00'), to: at('23:59'), now: '2026-12-05T00:00:00.000Z', ...filters },
+  );
   return (name: KpiName): Kpi => period.kpis.find((k) => k.name === name)!;
 };
 
@@ -82,10 +86,10 @@ describe('KPIs over a scripted day in production', () => {
     const refused = record('d8', { requestedAt: at('16:00'), endedAt: at('16:05'), outcome: 'failed', cause: 'ComponentsVerificationFailed' });
     const [period] = computeKpis(
       { records: [...records, refused], incidents: [...incidents, { incidentId: 'INC8', changeId: 'CHG-d8', severity: 'high', openedAt: at('17:00') }], satisfaction, findings },
-      { period: 'day', from: at('00:00'), to: at('23:59'), now: '2026-12-05T00:00:00.000Z', environment: 'production' },
+      { period: 'day', environmentKind: 'production', from: at('00:00'), to: at('23:59'), now: '2026-12-05T00:00:00.000Z', environment: 'production' },
     );
     const withRefused = (name: KpiName): Kpi => period.kpis.find((k) => k.name === name)!;
-    expect(withRefused('change-failure-rate')).toMatchObject({ value: 0.6, numerator: 3, denominator: 5, deployments: ['d2', 'd3', 'd5'], definitionVersion: 2 });
+    expect(withRefused('change-failure-rate')).toMatchObject({ value: 0.6, numerator: 3, denominator: 5, deployments: ['d2', 'd3', 'd5'], definitionVersion: 3 });
     expect(withRefused('incidents-related')).toMatchObject({ value: 3, denominator: 5, deployments: ['d5'], outOf: ['d1', 'd2', 'd3', 'd4', 'd5'], definitionVersion: 2 });
     expect(withRefused('deployment-failures')).toMatchObject({ value: 3, deployments: ['d2', 'd3', 'd8'] });
   });
@@ -131,6 +135,39 @@ describe('KPI scope', () => {
 
   it('a model filter keeps the deployments planned with that model', () => {
     expect(day({ model: 'standard-web', environment: 'production' })('throughput')).toMatchObject({ deployments: ['d1', 'd3', 'd4', 'd5'] });
+  });
+});
+
+describe('DORA’s figures by the environment’s kind, not its name', () => {
+  const estate = [
+    record('eu', { environment: 'prod-eu', requestedAt: at('08:00'), startedAt: at('08:30'), verifiedAt: at('09:00'), endedAt: at('09:00'), outcome: 'succeeded' }),
+    record('us', { environment: 'prod-us', requestedAt: at('08:00'), commitTime: at('06:00'), startedAt: at('09:00'), verifiedAt: at('10:00'), endedAt: at('10:00'), outcome: 'succeeded' }),
+    record('us-failed', { environment: 'prod-us', requestedAt: at('07:00'), startedAt: at('07:30'), endedAt: at('07:45'), outcome: 'failed', cause: 'DeploymentFailed: TargetFailed' }),
+    // named production, but a staging environment: not counted as production
+    record('named', { environment: 'production', environmentKind: 'staging', requestedAt: at('08:00'), startedAt: at('08:10'), verifiedAt: at('08:30'), endedAt: at('08:30'), outcome: 'succeeded' }),
+  ];
+
+  it('deployment frequency counts prod-eu and prod-us of kind production, and not an environment merely named production', () =>
+    expect(day({}, estate)('deployment-frequency')).toMatchObject({ value: 2, deployments: ['eu', 'us'] }));
+
+  it('change failure rate and time to restore are limited to the kind: us-failed → us (135 min)', () => {
+    expect(day({}, estate)('change-failure-rate')).toMatchObject({ value: 1 / 3, deployments: ['us-failed'], outOf: ['eu', 'us', 'us-failed'] });
+    expect(day({}, estate)('time-to-restore')).toMatchObject({ value: 135 * 60_000, deployments: ['us-failed'] });
+  });
+
+  it('lead time runs from the commit where the request gave one (us: 4 h), from the request otherwise (eu: 1 h), and says which', () => {
+    expect(day({}, estate)('lead-time-p90')).toMatchObject({
+      value: 4 * 3_600_000,
+      denominator: 2,
+      breakdown: { 'from-commit': { value: 4 * 3_600_000, deployments: ['us'] }, 'from-request': { value: 3_600_000, deployments: ['eu'] } },
+      definitionVersion: 2,
+    });
+  });
+
+  it('another kind is asked for by name: staging', () => {
+    const kpi = day({ environmentKind: 'staging' }, estate);
+    expect(kpi('deployment-frequency')).toMatchObject({ value: 1, deployments: ['named'] });
+    expect(kpi('lead-time-p50')).toMatchObject({ value: 30 * 60_000, deployments: ['named'] });
   });
 });
 

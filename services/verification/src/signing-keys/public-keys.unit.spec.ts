@@ -1,5 +1,6 @@
 import { generateKeyPairSync, sign } from 'node:crypto';
-import { parsePublicKey, signatureVerifies, UnusableKey } from './public-keys';
+import { parsePublicKey, UnusableKey } from '@gantry/platform';
+import { signatureVerifies } from './public-keys';
 import { signedStatement } from './signed-statement';
 
 const component = { name: 'payments-api', version: '2.4.1', digest: `sha256:${'ab'.repeat(32)}` };

@@ -1,7 +1,6 @@
 import type { EventStore, SqlClient } from '@gantry/event-store';
-import { executeCommand, loadAggregate, NotFound, RuleRefused, type CommandOrigin } from '@gantry/platform';
+import { executeCommand, loadAggregate, NotFound, parsePublicKey, RuleRefused, UnusableKey, type CommandOrigin } from '@gantry/platform';
 import type { JsonWebKey } from 'node:crypto';
-import { parsePublicKey, UnusableKey } from './public-keys';
 import { signingKeyDecider, signingKeyStream, type SigningKey } from './signing-key.decider';
 
 export type SigningKeyView = Exclude<SigningKey, { status: 'none' }>;
