@@ -44,6 +44,20 @@ export type ReadinessConfirmed = Static<typeof ReadinessConfirmed>;
 export const RunAbandoned = objectOf({ deploymentId, reason: text() });
 export type RunAbandoned = Static<typeof RunAbandoned>;
 
+/** Changes after planning that the plan did not allow for, by the code of the refusal planning would give now. */
+export const LATE_CHANGES = ['FreezePeriod', 'EnvironmentDecommissioned', 'ComponentVerificationRevoked'] as const;
+export type LateChange = (typeof LATE_CHANGES)[number];
+
+/**
+ * A change after planning the run did not allow for: a freeze added over its window (not the one an emergency change
+ * overrides), its environment decommissioned, a component's verification revoked (a version withdrawn, a key revoked).
+ * A run that has not started is abandoned for it (RunAbandoned, with the same reason); a run in flight pauses at its
+ * next wave boundary (RunPaused, with the same reason) until a deployment manager decides to continue or roll back.
+ * `detail`: what changed, e.g. the freeze's id and reason.
+ */
+export const LateChangeDetected = objectOf({ deploymentId, reason: enumOf(LATE_CHANGES), detail: text(), detectedAt: timestamp });
+export type LateChangeDetected = Static<typeof LateChangeDetected>;
+
 export const DeploymentStarted = objectOf({ deploymentId, startedAt: timestamp });
 export type DeploymentStarted = Static<typeof DeploymentStarted>;
 
@@ -181,7 +195,8 @@ export type SideRetired = Static<typeof SideRetired>;
  * person), `WindowClosed`, `RetireFailed` (resume retries), `CanaryAnalysisInconclusive` (resume continues, or a
  * rollback decision), or the code of a failure (`TargetDeploymentFailed`, `CanaryAnalysisFailed`,
  * `IdleSideVerificationFailed`, `TrafficSwitchFailed`, `DeploymentVerificationFailed`) when the plan's rollback is
- * `manual`: only DecideRollback moves it on.
+ * `manual`, or of a late change (`FreezePeriod`, `EnvironmentDecommissioned`, `ComponentVerificationRevoked`, at a wave
+ * boundary): only DecideRollback moves it on (a deployment manager's, for a late change).
  */
 export const RunPaused = objectOf({ deploymentId, reason: code, by: person, pausedAt: timestamp });
 export type RunPaused = Static<typeof RunPaused>;
@@ -249,6 +264,7 @@ export const executionEventSchemas = {
   RunPrepared,
   ReadinessConfirmed,
   RunAbandoned,
+  LateChangeDetected,
   DeploymentStarted,
   WaveStarted,
   TargetDeployed,

@@ -184,6 +184,7 @@ export const SAMPLE_PAYLOADS: { [N in keyof EventPayloads]: EventPayloads[N] } =
   RunPrepared: { deploymentId, plan: { ...plan, model: null } },
   ReadinessConfirmed: { deploymentId, readiness: 'components' },
   RunAbandoned: { deploymentId, reason: 'components failed verification' },
+  LateChangeDetected: { deploymentId, reason: 'FreezePeriod', detail: 'freeze year-end (year-end close) over the window, added after planning', detectedAt: '2026-12-01T20:00:00Z' },
   DeploymentStarted: { deploymentId, startedAt: '2026-12-01T22:01:00Z' },
   WaveStarted: { deploymentId, wave: 1, targets: ['prod-eu-1', 'prod-eu-2'] },
   TargetDeployed: { deploymentId, wave: 1, target: 'prod-eu-1', components: [{ name: 'payments-api', version: '2.4.1' }] },

@@ -27,7 +27,7 @@ export interface ExecutionUnderTest {
   bus: KafkaBus;
   database: TestDatabase;
   /** publishes a planning or verification event as that service would */
-  publish<N extends keyof EventPayloads>(service: 'planning' | 'verification', name: N, data: EventPayloads[N]): Promise<void>;
+  publish<N extends keyof EventPayloads>(service: 'planning' | 'verification', name: N, data: EventPayloads[N], streamVersion?: number): Promise<void>;
   /** the run's events, as recorded */
   runEvents(deploymentId: string): Promise<{ type: string; data: any; streamVersion: number }[]>;
   waitFor(deploymentId: string, type: string, what?: (data: any) => boolean): Promise<{ type: string; data: any; streamVersion: number }[]>;
@@ -72,7 +72,7 @@ export async function startExecution(executors: ExecutorsConfig, { grpc = false 
     store,
     bus,
     database,
-    async publish(service, name, data) {
+    async publish(service, name, data, streamVersion = 1) {
       const invalid = validatePayload(eventType(service, name), data);
       if (invalid) throw new Error(`the test's ${name} is invalid: ${invalid}`);
       const id = randomUUID();
@@ -81,7 +81,8 @@ export async function startExecution(executors: ExecutorsConfig, { grpc = false 
         id,
         source: `/gantry/${service}`,
         type: eventType(service, name),
-        subject: (data as { deploymentId: string }).deploymentId,
+        // an environment's events are about the environment, by its name
+        subject: (data as { deploymentId?: string }).deploymentId ?? (data as { name: string }).name,
         time: new Date().toISOString(),
         datacontenttype: 'application/json',
         data,
@@ -89,7 +90,7 @@ export async function startExecution(executors: ExecutorsConfig, { grpc = false 
         actor: `gantry-${service}`,
         actorroles: '',
         actorchannel: 'kafka',
-        streamversion: 1,
+        streamversion: streamVersion,
       };
       await bus.produce(SERVICE_TOPICS[service], [{ key: event.subject, value: JSON.stringify(event), headers: {} }]);
     },

@@ -16,6 +16,7 @@ import {
   type Progress,
   type RunEvent,
 } from './deployment-run.state';
+import { isLateChange, lateChangeFor, aRevokedVerificationStopsTheRun, type LateFact } from './late-changes';
 import { nextStep, sameStep, type RunStep } from './run-steps';
 
 export { evolve, initialState, type DeploymentRun, type RunEvent } from './deployment-run.state';
@@ -46,6 +47,8 @@ export type RunCommand =
   | { type: 'PrepareRun'; plan: DeploymentPlanned; now: string }
   | { type: 'ConfirmReadiness'; deploymentId: string; readiness: Readiness; components?: VerifiedComponent[] }
   | { type: 'AbandonRun'; deploymentId: string; reason: string }
+  /** something changed after planning (a freeze, a decommission, a revocation): weigh it against the run */
+  | { type: 'ConsiderLateChange'; deploymentId: string; fact: LateFact; now: string }
   | { type: 'RescheduleRun'; deploymentId: string; window: Window }
   /** the driver: record what follows from the recorded facts and the time (start, wave boundaries, the end) */
   | { type: 'AdvanceRun'; deploymentId: string; now: string }
@@ -69,6 +72,7 @@ export type RunRefusal =
   | { code: 'RunNotRunning'; deploymentId: string; status: DeploymentRun['status'] }
   | { code: 'DecisionRequired'; deploymentId: string; reason: string }
   | { code: 'NoDecisionPending'; deploymentId: string }
+  | { code: 'RoleMayNotDecide'; deploymentId: string; reason: string; role: string }
   | { code: 'RunEnded'; deploymentId: string; outcome: string }
   | { code: 'UnknownManualStep'; deploymentId: string; stepId: string }
   | { code: 'RoleMayNotCompleteStep'; deploymentId: string; stepId: string; role: string }
@@ -76,7 +80,10 @@ export type RunRefusal =
   | { code: 'EvidenceDigestRequired'; deploymentId: string; stepId: string; evidence: number };
 
 /** Refusals about who is asking rather than what state the run is in: 403 at the edge. */
-export const FORBIDDING_REFUSALS: readonly RunRefusal['code'][] = ['RequesterMayNotApprove', 'RoleMayNotApprove', 'RoleMayNotCompleteStep'];
+export const FORBIDDING_REFUSALS: readonly RunRefusal['code'][] = ['RequesterMayNotApprove', 'RoleMayNotApprove', 'RoleMayNotCompleteStep', 'RoleMayNotDecide'];
+
+/** Who decides whether a run held for a late change continues or rolls back. */
+export const LATE_CHANGE_DECIDER = 'deployment-manager';
 
 /** The thresholds a canary step is analysed against when the plan names none, and how long verification observes it. */
 export const DEFAULT_CANARY_THRESHOLDS: CanaryAnalysis = { maxErrorRate: 0.01, maxP95LatencyMs: 500 };
@@ -153,6 +160,8 @@ export function decide(command: RunCommand, state: DeploymentRun): readonly RunE
       return [{ type: 'ReadinessConfirmed', data: { deploymentId, readiness: command.readiness, ...(command.components ? { components: command.components } : {}) } }];
     case 'AbandonRun':
       return state.status === 'unplanned' || state.status === 'waiting' ? [{ type: 'RunAbandoned', data: { deploymentId, reason: command.reason } }] : [];
+    case 'ConsiderLateChange':
+      return considerLateChange(command, state);
     case 'RescheduleRun':
       return state.status === 'waiting' ? [{ type: 'RunRescheduled', data: { deploymentId, window: command.window } }] : [];
     case 'AdvanceRun':
@@ -245,6 +254,9 @@ function runningEvent(deploymentId: string, run: Progress, now: string): RunEven
     };
   }
   if (following) {
+    // a late change holds the run here, before its next wave, for a deployment manager's decision
+    const late = run.lateChanges[run.held];
+    if (late) return { type: 'RunPaused', data: { deploymentId, reason: late.reason, by: EXECUTION, pausedAt: now } };
     // the window closed: stop at this wave boundary, once (a person may resume past it)
     if (current && run.missed && !run.pausedForWindow) return { type: 'RunPaused', data: { deploymentId, reason: 'WindowClosed', by: EXECUTION, pausedAt: now } };
     return { type: 'WaveStarted', data: { deploymentId, wave: following.index, targets: following.targets } };
@@ -255,6 +267,28 @@ function runningEvent(deploymentId: string, run: Progress, now: string): RunEven
   }
   if (strategy === 'blue-green' && !run.switched) return undefined;
   return { type: 'DeploymentExecuted', data: { deploymentId, executedAt: now, targets: run.done.length } };
+}
+
+/**
+ * A change after planning: a run that has not started is abandoned for it; a run in flight records it and holds at its
+ * next wave boundary (`runningEvent`). Once all its waves are done (or being undone) there is no boundary left to hold
+ * at. The same change twice is recorded once.
+ */
+function considerLateChange(command: Extract<RunCommand, { type: 'ConsiderLateChange' }>, run: DeploymentRun): RunEvent[] {
+  const { deploymentId, fact, now } = command;
+  // before the plan arrived only a revocation, which names this deployment, can be weighed
+  const change = run.status === 'unplanned' ? aRevokedVerificationStopsTheRun(fact) : run.status === 'ended' ? undefined : lateChangeFor(fact, run);
+  if (!change) return [];
+  const detected: RunEvent = { type: 'LateChangeDetected', data: { deploymentId, reason: change.reason, detail: change.detail.slice(0, 2000), detectedAt: now } };
+  switch (run.status) {
+    case 'unplanned':
+    case 'waiting':
+      return [detected, { type: 'RunAbandoned', data: { deploymentId, reason: change.reason } }];
+    case 'running':
+      return run.lateChanges.some((c) => c.reason === change.reason && c.detail === detected.data.detail) ? [] : [detected];
+    default:
+      return [];
+  }
 }
 
 /** A failure: rollback at once when the plan says automatic, otherwise a pause until a person decides. */
@@ -410,11 +444,14 @@ function abort(command: Extract<RunCommand, { type: 'AbortRun' }>, run: Deployme
 function decideRollback(command: Extract<RunCommand, { type: 'DecideRollback' }>, run: DeploymentRun): RunEvent[] | Refused<RunRefusal> {
   const { deploymentId, rollback, by, now } = command;
   if ((run.status !== 'running' && run.status !== 'executed') || !run.pause) return refuse({ code: 'NoDecisionPending', deploymentId });
-  const inconclusive = run.pause.reason === 'CanaryAnalysisInconclusive';
-  if (!inconclusive && RESUMABLE_PAUSES.includes(run.pause.reason)) return refuse({ code: 'NoDecisionPending', deploymentId });
+  const late = isLateChange(run.pause.reason);
+  if (late && !command.roles.includes(LATE_CHANGE_DECIDER)) return refuse({ code: 'RoleMayNotDecide', deploymentId, reason: run.pause.reason, role: LATE_CHANGE_DECIDER });
+  // after an inconclusive analysis or a late change, not rolling back is going on
+  const goesOn = run.pause.reason === 'CanaryAnalysisInconclusive' || late;
+  if (!goesOn && RESUMABLE_PAUSES.includes(run.pause.reason)) return refuse({ code: 'NoDecisionPending', deploymentId });
   const decided: RunEvent = { type: 'RollbackDecided', data: { deploymentId, rollback, by, decidedAt: now } };
   if (rollback) return [decided, { type: 'RollbackStarted', data: { deploymentId, reason: run.pause.reason, startedAt: now } }];
-  if (inconclusive) return [decided, { type: 'RunResumed', data: { deploymentId, by, resumedAt: now } }];
+  if (goesOn) return [decided, { type: 'RunResumed', data: { deploymentId, by, resumedAt: now } }];
   return [decided, { type: 'DeploymentFailed', data: { deploymentId, failedAt: now, reason: 'RollbackDeclined', detail: `after ${run.pause.reason}` } }];
 }
 

@@ -1,5 +1,5 @@
 import { specification } from '@gantry/decider';
-import type { DeploymentPlanned, Evidence } from '@gantry/contracts';
+import type { DeploymentPlanned, Evidence, FreezePeriod } from '@gantry/contracts';
 import { deploymentRunDecider, evolve, initialState, type RunCommand, type RunEvent } from './deployment-run.decider';
 import { componentsToInstall } from './deployment-run.state';
 import { idempotencyKey, nextStep, type RunStep } from './run-steps';
@@ -379,4 +379,88 @@ describe('CompleteManualStep', () => {
       .given([...running, ...required, { type: 'ManualStepCompleted', data: { deploymentId, stepId: 's-1/deploy/1', by: 'pat', evidence, completedAt: later } }, deployed(1, 's-1')])
       .when(complete(['deployment-practitioner']))
       .thenRefused({ code: 'UnknownManualStep', deploymentId, stepId: 's-1/deploy/1' }));
+});
+
+describe('late changes: a freeze added, the environment decommissioned, a verification revoked after planning', () => {
+  const freeze: FreezePeriod = { id: 'year-end', reason: 'year-end close', start: '2026-12-01T21:30:00.000Z', end: '2026-12-02T06:00:00.000Z' };
+  const staging = (freezes: FreezePeriod[] = [freeze]) => ({ name: 'staging', freezes, timeZone: 'UTC' });
+  const updated = (environment = staging(), now = before): RunCommand => ({ type: 'ConsiderLateChange', deploymentId, fact: { kind: 'environment-updated', environment }, now });
+  const freezeDetail = 'freeze year-end (year-end close) covers payments in staging during the window';
+  const detected = (reason: 'FreezePeriod' | 'EnvironmentDecommissioned' | 'ComponentVerificationRevoked', detail: string, now = before): RunEvent => ({
+    type: 'LateChangeDetected',
+    data: { deploymentId, reason, detail, detectedAt: now },
+  });
+  const abandoned = (reason: string): RunEvent => ({ type: 'RunAbandoned', data: { deploymentId, reason } });
+  const waiting = [prepared(progressive), ...ready];
+  const running = [...waiting, started, { type: 'WaveStarted', data: { deploymentId, wave: 1, targets: ['s-1'] } } as RunEvent];
+  const held: RunEvent = { type: 'RunPaused', data: { deploymentId, reason: 'FreezePeriod', by: 'gantry-execution', pausedAt: at } };
+
+  describe('a run that has not started stops', () => {
+    it('a freeze added over its window abandons it, recording which freeze', () => spec.given(waiting).when(updated()).then([detected('FreezePeriod', freezeDetail), abandoned('FreezePeriod')]));
+    it('a decommissioned environment abandons it, recording why', () =>
+      spec
+        .given(waiting)
+        .when({ type: 'ConsiderLateChange', deploymentId, fact: { kind: 'environment-decommissioned', environment: 'staging', reason: 'moved to the new data centre' }, now: before })
+        .then([detected('EnvironmentDecommissioned', 'staging decommissioned: moved to the new data centre'), abandoned('EnvironmentDecommissioned')]));
+    it('a revoked verification abandons it, naming the versions (even before the plan arrived)', () => {
+      const revoked: RunCommand = { type: 'ConsiderLateChange', deploymentId, fact: { kind: 'components-revoked', components: [{ name: 'payments-api', version: '2.4.1', reason: 'Withdrawn' }] }, now: before };
+      spec.given([]).when(revoked).then([detected('ComponentVerificationRevoked', 'payments-api 2.4.1: Withdrawn'), abandoned('ComponentVerificationRevoked')]);
+    });
+    it('the same change again changes nothing (the run ended)', () => spec.given([...waiting, detected('FreezePeriod', freezeDetail), abandoned('FreezePeriod')]).when(updated()).thenNothing());
+    it('a freeze outside the window, for another service, or in another environment changes nothing', () => {
+      spec.given(waiting).when(updated(staging([{ ...freeze, start: '2026-12-02T00:00:00.000Z' }]))).thenNothing();
+      spec.given(waiting).when(updated(staging([{ ...freeze, services: ['ledger'] }]))).thenNothing();
+      spec.given(waiting).when(updated({ ...staging(), name: 'production' })).thenNothing();
+    });
+    it('the freeze an emergency change overrode does not stop it; another one does', () => {
+      const overriding = [prepared({ ...progressive, freezeOverride: { freezeId: 'year-end', reason: 'outage fix', by: 'dana' } }), ...ready];
+      spec.given(overriding).when(updated()).thenNothing();
+      const another = { ...freeze, id: 'audit', reason: 'external audit' };
+      spec.given(overriding).when(updated(staging([freeze, another]))).then([detected('FreezePeriod', 'freeze audit (external audit) covers payments in staging during the window'), abandoned('FreezePeriod')]);
+    });
+  });
+
+  describe('a run in flight holds at its next wave boundary for a deployment manager', () => {
+    it('records the change and goes on with the wave under way', () => {
+      spec.given(running).when(updated(staging(), at)).then([detected('FreezePeriod', freezeDetail, at)]);
+      const state = [...running, detected('FreezePeriod', freezeDetail, at)].reduce(evolve, initialState);
+      expect(nextStep(state)).toEqual({ kind: 'deploy', wave: 1, target: 's-1' });
+    });
+    it('the same change twice is recorded once', () => spec.given([...running, detected('FreezePeriod', freezeDetail, at)]).when(updated(staging(), later)).thenNothing());
+    it('pauses when the wave completes, before the next one starts', () => {
+      const history = drive([...running, detected('FreezePeriod', freezeDetail, at)]);
+      expect(types(history.slice(running.length + 1))).toEqual(['TargetDeployed', 'WaveCompleted', 'RunPaused']);
+      expect(history.at(-1)).toEqual(held);
+    });
+    it('a practitioner may not resume it nor decide; a deployment manager decides', () => {
+      const paused = [...running, detected('FreezePeriod', freezeDetail, at), deployed(1, 's-1'), { type: 'WaveCompleted', data: { deploymentId, wave: 1 } } as RunEvent, held];
+      spec.given(paused).when({ type: 'ResumeRun', deploymentId, now: later, ...actor('dana', 'deployment-manager') }).thenRefused({ code: 'DecisionRequired', deploymentId, reason: 'FreezePeriod' });
+      spec
+        .given(paused)
+        .when({ type: 'DecideRollback', deploymentId, rollback: false, now: later, ...actor('pat', 'deployment-practitioner') })
+        .thenRefused({ code: 'RoleMayNotDecide', deploymentId, reason: 'FreezePeriod', role: 'deployment-manager' });
+    });
+    it('continuing resumes the run, which does not hold again for the same change', () => {
+      const paused = drive([...running, detected('FreezePeriod', freezeDetail, at)]);
+      const decision = deploymentRunDecider.decide({ type: 'DecideRollback', deploymentId, rollback: false, now: later, ...actor('mia', 'deployment-manager') }, paused.reduce(evolve, initialState));
+      expect(decision).toEqual([
+        { type: 'RollbackDecided', data: { deploymentId, rollback: false, by: 'mia', decidedAt: later } },
+        { type: 'RunResumed', data: { deploymentId, by: 'mia', resumedAt: later } },
+      ]);
+      const finished = drive([...paused, ...(decision as RunEvent[])], later);
+      expect(types(finished.slice(paused.length + 2))).toEqual(['WaveStarted', 'TargetDeployed', 'TargetDeployed', 'WaveCompleted', 'DeploymentExecuted']);
+    });
+    it('rolling back undoes what was deployed, for the late change', () => {
+      const paused = drive([...running, detected('FreezePeriod', freezeDetail, at)]);
+      const decision = deploymentRunDecider.decide({ type: 'DecideRollback', deploymentId, rollback: true, now: later, ...actor('mia', 'deployment-manager') }, paused.reduce(evolve, initialState)) as RunEvent[];
+      expect(decision[1]).toEqual({ type: 'RollbackStarted', data: { deploymentId, reason: 'FreezePeriod', startedAt: later } });
+      const rolled = drive([...paused, ...decision], later);
+      expect(rolled.at(-1)).toEqual({ type: 'RolledBack', data: { deploymentId, rolledBackAt: later, reason: 'FreezePeriod' } });
+    });
+    it('a run whose waves are all done has no boundary left to hold at', () => {
+      const executed = drive(waiting.concat(started));
+      expect(executed.at(-1)?.type).toBe('DeploymentExecuted');
+      spec.given(executed).when(updated(staging(), later)).thenNothing();
+    });
+  });
 });

@@ -1,3 +1,4 @@
+import { isLateChange } from './late-changes';
 import type { BlueGreenSide, DeploymentPlanned, EventPayloads, ExecutionEventPayloads, Readiness, VerifiedComponent, Window } from '@gantry/contracts';
 
 /** Every event of a DeploymentRun stream: the execution service's own events. */
@@ -55,6 +56,9 @@ export interface Progress extends Planned {
   /** the pause was for the window closing: later wave boundaries do not pause again */
   pausedForWindow: boolean;
   manual: ManualItem[];
+  /** late changes detected while running (LateChangeDetected), and how many of them a pause has held the run for */
+  lateChanges: { reason: string; detail: string }[];
+  held: number;
   /** failed attempts per step (only a retirement is retried, after a resume) */
   failedAttempts: Record<string, number>;
 }
@@ -137,6 +141,8 @@ const started = (run: Planned, startedAt: string): Progress => ({
   switched: false,
   pausedForWindow: false,
   manual: [],
+  lateChanges: [],
+  held: 0,
   failedAttempts: {},
 });
 
@@ -171,6 +177,8 @@ export function evolve(state: DeploymentRun, event: RunEvent): DeploymentRun {
       return state;
     case 'RunAbandoned':
       return ended(state, 'abandoned', event.data.reason);
+    case 'LateChangeDetected':
+      return state.status === 'running' ? { ...state, lateChanges: [...state.lateChanges, { reason: event.data.reason, detail: event.data.detail }] } : state;
     case 'RunRescheduled':
       return state.status === 'waiting' ? { ...state, window: event.data.window, missed: false } : state;
     case 'ScheduleMissed':
@@ -209,7 +217,8 @@ export function evolve(state: DeploymentRun, event: RunEvent): DeploymentRun {
       if (state.status !== 'running' && state.status !== 'executed') return state;
       const failedAttempts =
         event.data.reason === 'RetireFailed' ? { ...state.failedAttempts, retire: (state.failedAttempts.retire ?? 0) + 1 } : state.failedAttempts;
-      return { ...state, pause: { reason: event.data.reason }, pausedForWindow: state.pausedForWindow || event.data.reason === 'WindowClosed', failedAttempts };
+      const held = isLateChange(event.data.reason) ? state.lateChanges.length : state.held;
+      return { ...state, pause: { reason: event.data.reason }, pausedForWindow: state.pausedForWindow || event.data.reason === 'WindowClosed', held, failedAttempts };
     }
     case 'RunResumed':
     case 'RollbackDecided':

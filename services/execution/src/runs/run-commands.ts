@@ -1,5 +1,7 @@
 import { EventStore, type Migration, type SqlClient } from '@gantry/event-store';
 import { cancelTimer, executeCommand, loadAggregate, scheduleTimer, type CommandOrigin, type CommandResult } from '@gantry/platform';
+import type { FreezePeriod } from '@gantry/contracts';
+import type { LateFact } from './late-changes';
 import { deploymentRunDecider, FORBIDDING_REFUSALS, type DeploymentRun, type RunCommand, type RunEvent } from './deployment-run.decider';
 
 export const runStream = (deploymentId: string) => ({ streamId: `DeploymentRun-${deploymentId}`, streamType: 'DeploymentRun' });
@@ -15,6 +17,15 @@ export const runMigrations: Migration[] = [
     up: (schema) => `
       CREATE TABLE IF NOT EXISTS ${schema}.active_runs (deployment_id text PRIMARY KEY, since timestamptz NOT NULL DEFAULT now());
       CREATE TABLE IF NOT EXISTS ${schema}.callback_receipts (signature text PRIMARY KEY, deployment_id text NOT NULL, received_at timestamptz NOT NULL DEFAULT now());
+    `,
+  },
+  {
+    // an environment as planning last published it (its stream version): weighed against a plan made before it
+    id: 'execution/002-environment-conditions',
+    up: (schema) => `
+      CREATE TABLE IF NOT EXISTS ${schema}.environment_conditions (
+        name text PRIMARY KEY, version integer NOT NULL, freezes jsonb NOT NULL, time_zone text NOT NULL, decommissioned text
+      );
     `,
   },
 ];
@@ -41,9 +52,41 @@ export class RunCommands {
     return loadAggregate(this.store, deploymentRunDecider, runStream(deploymentId).streamId, client);
   }
 
-  async activeRuns(): Promise<string[]> {
-    const { rows } = await this.store.db.query<{ deployment_id: string }>(`SELECT deployment_id FROM ${this.store.schema}.active_runs ORDER BY since`);
+  async activeRuns(client: SqlClient = this.store.db): Promise<string[]> {
+    const { rows } = await client.query<{ deployment_id: string }>(`SELECT deployment_id FROM ${this.store.schema}.active_runs ORDER BY since`);
     return rows.map((r) => r.deployment_id);
+  }
+
+  /** Keeps what planning published about an environment, unless a later version of it is kept already. */
+  async keepEnvironment(tx: SqlClient, fact: Exclude<LateFact, { kind: 'components-revoked' }>, version: number): Promise<void> {
+    const decommissioned = fact.kind === 'environment-decommissioned';
+    await tx.query(
+      `INSERT INTO ${this.store.schema}.environment_conditions AS c (name, version, freezes, time_zone, decommissioned) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (name) DO UPDATE SET version = EXCLUDED.version, decommissioned = EXCLUDED.decommissioned,
+         freezes = CASE WHEN $6 THEN c.freezes ELSE EXCLUDED.freezes END, time_zone = CASE WHEN $6 THEN c.time_zone ELSE EXCLUDED.time_zone END
+       WHERE c.version < EXCLUDED.version`,
+      [
+        decommissioned ? fact.environment : fact.environment.name,
+        version,
+        JSON.stringify(decommissioned ? [] : fact.environment.freezes),
+        decommissioned ? 'UTC' : fact.environment.timeZone,
+        decommissioned ? fact.reason : null,
+        decommissioned,
+      ],
+    );
+  }
+
+  /** What is known of the environment at a later version than the plan's: the late facts it was not made against. */
+  async environmentSince(tx: SqlClient, name: string, version: number): Promise<LateFact | undefined> {
+    const { rows } = await tx.query<{ freezes: FreezePeriod[]; time_zone: string; decommissioned: string | null }>(
+      `SELECT freezes, time_zone, decommissioned FROM ${this.store.schema}.environment_conditions WHERE name = $1 AND version > $2`,
+      [name, version],
+    );
+    const [row] = rows;
+    if (!row) return undefined;
+    return row.decommissioned !== null
+      ? { kind: 'environment-decommissioned', environment: name, reason: row.decommissioned }
+      : { kind: 'environment-updated', environment: { name, freezes: row.freezes, timeZone: row.time_zone } };
   }
 
   /** Records a callback's signature; false when it was used before (a replay). */

@@ -3,12 +3,16 @@ import {
   SERVICE_TOPICS,
   type CanaryAnalysisCompleted,
   type ComponentsVerified,
+  type ComponentVerificationRevoked,
   type DeploymentPlanned,
   type DeploymentRescheduled,
+  type EnvironmentDecommissioned,
+  type EnvironmentUpdated,
 } from '@gantry/contracts';
 import type { CloudEvent } from '@gantry/messaging';
 import type { Reaction, Reactions } from '@gantry/platform';
 import type { RunCommand } from './deployment-run.decider';
+import type { LateFact } from './late-changes';
 import type { RunCommands } from './run-commands';
 import type { RunDriver } from './run-driver';
 
@@ -29,8 +33,9 @@ export function commandFor(event: CloudEvent, now: string): RunCommand | undefin
     case 'DeploymentCancelled':
     case 'ComponentVerificationFailed':
     case 'TargetEnvironmentVerificationFailed':
-    case 'ComponentVerificationRevoked':
       return { type: 'AbandonRun', deploymentId, reason: name };
+    case 'ComponentVerificationRevoked':
+      return { type: 'ConsiderLateChange', deploymentId, fact: { kind: 'components-revoked', components: (event.data as ComponentVerificationRevoked).components }, now };
     case 'CanaryAnalysisCompleted': {
       const { wave, verdict } = event.data as CanaryAnalysisCompleted;
       return { type: 'RecordVerdict', deploymentId, check: 'canary', verdict, wave, now };
@@ -41,6 +46,22 @@ export function commandFor(event: CloudEvent, now: string): RunCommand | undefin
     case 'DeploymentVerified':
     case 'DeploymentVerificationFailed':
       return { type: 'RecordVerdict', deploymentId, check: 'deployment', verdict: name === 'DeploymentVerified' ? 'pass' : 'fail', now };
+    default:
+      return undefined;
+  }
+}
+
+/** Planning's news about an environment, as a late fact every active run weighs (a run elsewhere ignores it). */
+export function lateFactOf(event: CloudEvent): Exclude<LateFact, { kind: 'components-revoked' }> | undefined {
+  switch (eventNameOf(event.type)) {
+    case 'EnvironmentUpdated': {
+      const { name, freezes, timeZone } = event.data as EnvironmentUpdated;
+      return { kind: 'environment-updated', environment: { name, freezes, timeZone } };
+    }
+    case 'EnvironmentDecommissioned': {
+      const { name, reason } = event.data as EnvironmentDecommissioned;
+      return { kind: 'environment-decommissioned', environment: name, reason };
+    }
     default:
       return undefined;
   }
@@ -68,9 +89,29 @@ export function runTriggers(runs: RunCommands, driver: RunDriver): Reactions {
     const command = commandFor(event, context.now.toISOString());
     if (!command) return;
     const deploymentId = command.type === 'PrepareRun' ? command.plan.deploymentId : command.deploymentId;
-    const { events } = await runs.execute(deploymentId, command, context, tx);
+    let { events } = await runs.execute(deploymentId, command, context, tx);
+    if (command.type === 'PrepareRun' && command.plan.environmentSnapshot) {
+      // the environment changed after the plan was made, and that news came first (it is keyed by the environment)
+      const { environment, environmentSnapshot } = command.plan;
+      const fact = await runs.environmentSince(tx, environment, environmentSnapshot.version);
+      if (fact) events = [...events, ...(await runs.execute(deploymentId, { type: 'ConsiderLateChange', deploymentId, fact, now: command.now }, context, tx)).events];
+    }
     // the driver reads the run in its own transaction: only once this one committed (the sweep catches up after a crash)
     if (events.length > 0) context.afterCommit(() => driver.kick(deploymentId));
   };
-  return { consumer: 'execution.triggers', topics: [SERVICE_TOPICS.planning, SERVICE_TOPICS.verification], on: Object.fromEntries(TRIGGERS.map((name) => [name, react])) };
+  // an environment's event names no deployment: every run that still has something to do weighs it
+  const reactToEnvironment: Reaction = async (event, tx, context) => {
+    const fact = lateFactOf(event);
+    if (!fact) return;
+    if (event.streamversion !== undefined) await runs.keepEnvironment(tx, fact, event.streamversion);
+    for (const deploymentId of await runs.activeRuns(tx)) {
+      const { events } = await runs.execute(deploymentId, { type: 'ConsiderLateChange', deploymentId, fact, now: context.now.toISOString() }, context, tx);
+      if (events.length > 0) context.afterCommit(() => driver.kick(deploymentId));
+    }
+  };
+  return {
+    consumer: 'execution.triggers',
+    topics: [SERVICE_TOPICS.planning, SERVICE_TOPICS.verification],
+    on: { ...Object.fromEntries(TRIGGERS.map((name) => [name, react])), EnvironmentUpdated: reactToEnvironment, EnvironmentDecommissioned: reactToEnvironment },
+  };
 }

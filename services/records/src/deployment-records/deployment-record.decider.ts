@@ -70,6 +70,13 @@ const ended = (record: DeploymentRecord, event: CloudEvent, field?: string) => {
   return record.endedAt || !at ? {} : { endedAt: at };
 };
 
+/**
+ * Why execution abandons a run that no other event closes: an abort before the start, and a late change planning
+ * publishes about the environment rather than the deployment (a freeze added over the window, a decommission). A
+ * revoked verification is closed by verification's own event.
+ */
+const RUN_ABANDONED_ON_ITS_OWN = ['Aborted', 'FreezePeriod', 'EnvironmentDecommissioned'];
+
 /** Folds one ledger event into the record. Events of other practices that name the deployment just count. */
 export function evolveRecord(record: DeploymentRecord, event: CloudEvent): DeploymentRecord {
   const next = { ...record, events: record.events + 1 };
@@ -126,8 +133,10 @@ export function evolveRecord(record: DeploymentRecord, event: CloudEvent): Deplo
       return next.outcome ? next : { ...next, ...ended(next, event, 'revokedAt'), phase: advance(next.phase, 'failed'), outcome: 'failed', cause: 'ComponentVerificationRevoked' };
     case 'RunAbandoned':
       // the event that made execution abandon the run (a failed verification, a cancellation, a denial) carries the
-      // outcome, and may arrive later on its own topic; only an abort before the start has no other event
-      return data.reason !== 'Aborted' || next.outcome ? next : { ...next, ...ended(next, event, 'abandonedAt'), phase: advance(next.phase, 'failed'), outcome: 'cancelled', cause: 'RunAbandoned: Aborted' };
+      // outcome, and may arrive later on its own topic; an abort or a late change before the start has no other event
+      return !RUN_ABANDONED_ON_ITS_OWN.includes(String(data.reason)) || next.outcome
+        ? next
+        : { ...next, ...ended(next, event, 'abandonedAt'), phase: advance(next.phase, 'failed'), outcome: 'cancelled', cause: `RunAbandoned: ${String(data.reason)}` };
     case 'ApprovalGranted': {
       const granted = { gate: String(data.gate), by: String(data.by), role: String(data.role), grantedAt: String(data.grantedAt) };
       return { ...next, approvals: [...(next.approvals ?? []), granted] };

@@ -79,6 +79,8 @@ describe('the deployment record', () => {
     ['denied at a gate', event('execution', 'ApprovalDenied', { gate: 'production approval' }), 'rejected', 'ApprovalDenied: production approval'],
     ['revoked before it started', event('verification', 'ComponentVerificationRevoked', {}), 'failed', 'ComponentVerificationRevoked'],
     ['aborted before it started', event('execution', 'RunAbandoned', { reason: 'Aborted' }), 'cancelled', 'RunAbandoned: Aborted'],
+    ['stopped before it started by a freeze added after planning', event('execution', 'RunAbandoned', { reason: 'FreezePeriod' }), 'cancelled', 'RunAbandoned: FreezePeriod'],
+    ['stopped before it started by its environment decommissioned', event('execution', 'RunAbandoned', { reason: 'EnvironmentDecommissioned' }), 'cancelled', 'RunAbandoned: EnvironmentDecommissioned'],
   ] as const)('a deployment %s closes with its outcome and cause', (_what, last, outcome, cause) =>
     closing(requested, planned, last).then(closedWith(outcome, 'unsuccessful', cause)));
 
