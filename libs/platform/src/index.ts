@@ -23,3 +23,6 @@ export * from './streaming';
 export * from './event-store.slice';
 export * from './database-roles';
 export * from './public-keys';
+export * from './key-registry.decider';
+export * from './key-registry';
+export * from './key-registry.slice';

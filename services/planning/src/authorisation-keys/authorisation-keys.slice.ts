@@ -1,10 +1,5 @@
-import type { Slice } from '@gantry/platform';
-import { AuthorisationKeys } from './authorisation-keys';
-import { AuthorisationKeysController } from './authorisation-keys.controller';
+import { keyRegistrySlice, type Slice } from '@gantry/platform';
+import type { AuthorisationKeys } from './authorisation-keys';
 
 /** Change enablement's keys whose signed authorisations of changes planning trusts, and their revocation. */
-export const authorisationKeysSlice = (keys: AuthorisationKeys): Slice => ({
-  name: 'authorisation-keys',
-  doors: [AuthorisationKeysController],
-  provides: [{ provide: AuthorisationKeys, useValue: keys }],
-});
+export const authorisationKeysSlice = (keys: AuthorisationKeys): Slice => keyRegistrySlice('authorisation-keys', 'AuthorisationKeysController', keys);

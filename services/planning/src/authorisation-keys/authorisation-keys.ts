@@ -1,11 +1,10 @@
 import type { EventStore, SqlClient } from '@gantry/event-store';
-import { executeCommand, loadAggregate, NotFound, parsePublicKey, RuleRefused, UnusableKey, type CommandOrigin } from '@gantry/platform';
+import { KeyRegistry, type KeyStanding } from '@gantry/platform';
 import type { SignedAuthorisationClaims } from '@gantry/contracts';
-import type { JsonWebKey } from 'node:crypto';
-import { authorisationKeyDecider, authorisationKeyStream, type AuthorisationKey } from './authorisation-key.decider';
 import { readSignedAuthorisation, signedBy } from './signed-authorisation';
 
-export type AuthorisationKeyView = Exclude<AuthorisationKey, { status: 'none' }>;
+/** A public key of change enablement trusted to sign authorisations of changes, until it is revoked, as it stands. */
+export type AuthorisationKey = KeyStanding;
 
 /**
  * A signed authorisation as planning weighs it: what it claims, the key it names as that key stands, and whether its
@@ -21,41 +20,9 @@ export interface SignedProof {
 }
 
 /** Change enablement's keys trusted to sign authorisations of changes: registering, revoking, reading. */
-export class AuthorisationKeys {
-  constructor(private readonly store: EventStore) {}
-
-  async register(request: { keyId: string; publicKey: string | JsonWebKey; owner: string }, origin: CommandOrigin): Promise<AuthorisationKeyView> {
-    let parsed;
-    try {
-      parsed = parsePublicKey(request.publicKey);
-    } catch (error) {
-      if (error instanceof UnusableKey) throw new RuleRefused('UnusableKey', { keyId: request.keyId, problem: error.message }, 422);
-      throw error;
-    }
-    const key = { keyId: request.keyId, algorithm: parsed.algorithm, publicKey: parsed.publicKey, owner: request.owner };
-    const result = await executeCommand(this.store, authorisationKeyDecider, authorisationKeyStream(request.keyId), { type: 'RegisterAuthorisationKey', key, now: origin.now.toISOString() }, origin);
-    return result.state as AuthorisationKeyView;
-  }
-
-  async revoke(keyId: string, reason: string, effectiveAt: Date, origin: CommandOrigin): Promise<AuthorisationKeyView> {
-    const command = { type: 'RevokeAuthorisationKey' as const, keyId, reason, effectiveAt: effectiveAt.toISOString(), now: origin.now.toISOString() };
-    return (await executeCommand(this.store, authorisationKeyDecider, authorisationKeyStream(keyId), command, origin)).state as AuthorisationKeyView;
-  }
-
-  async find(keyId: string, client?: SqlClient): Promise<AuthorisationKey> {
-    return (await loadAggregate(this.store, authorisationKeyDecider, authorisationKeyStream(keyId).streamId, client)).state;
-  }
-
-  async get(keyId: string): Promise<AuthorisationKeyView> {
-    const state = await this.find(keyId);
-    if (state.status === 'none') throw new NotFound(`no authorisation key ${keyId} is registered`);
-    return state;
-  }
-
-  async list(): Promise<AuthorisationKeyView[]> {
-    const { rows } = await this.store.db.query<{ stream_id: string }>(`SELECT stream_id FROM "${this.store.schema}".streams WHERE stream_type = 'AuthorisationKey' ORDER BY stream_id LIMIT 1000`);
-    const states = await Promise.all(rows.map((r) => loadAggregate(this.store, authorisationKeyDecider, r.stream_id)));
-    return states.map((s) => s.state).filter((s): s is AuthorisationKeyView => s.status !== 'none');
+export class AuthorisationKeys extends KeyRegistry<'AuthorisationKey'> {
+  constructor(store: EventStore) {
+    super(store, 'AuthorisationKey', 'authorisation key');
   }
 
   /** Reads a signed authorisation and the key it names, in the deciding transaction. */

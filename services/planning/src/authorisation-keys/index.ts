@@ -1,3 +1,2 @@
-export type { AuthorisationKey } from './authorisation-key.decider';
-export { AuthorisationKeys, type SignedProof } from './authorisation-keys';
+export { AuthorisationKeys, type AuthorisationKey, type SignedProof } from './authorisation-keys';
 export { authorisationKeysSlice } from './authorisation-keys.slice';

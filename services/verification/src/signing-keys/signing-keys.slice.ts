@@ -1,10 +1,5 @@
-import type { Slice } from '@gantry/platform';
-import { SigningKeysController } from './signing-keys.controller';
-import { TrustedKeys } from './trusted-keys';
+import { keyRegistrySlice, type Slice } from '@gantry/platform';
+import type { TrustedKeys } from './trusted-keys';
 
 /** The keys whose signatures on component versions verification trusts, and their revocation. */
-export const signingKeysSlice = (keys: TrustedKeys): Slice => ({
-  name: 'signing-keys',
-  doors: [SigningKeysController],
-  provides: [{ provide: TrustedKeys, useValue: keys }],
-});
+export const signingKeysSlice = (keys: TrustedKeys): Slice => keyRegistrySlice('signing-keys', 'SigningKeysController', keys);
