@@ -68,6 +68,7 @@ export type RunRefusal =
   | { code: 'GateNotOpen'; deploymentId: string; gate: string; status: DeploymentRun['status'] }
   | { code: 'UnknownGate'; deploymentId: string; gate: string }
   | { code: 'RequesterMayNotApprove'; deploymentId: string; gate: string; by: string }
+  | { code: 'AuthoriserMayNotApprove'; deploymentId: string; gate: string; by: string }
   | { code: 'RoleMayNotApprove'; deploymentId: string; gate: string; roles: string[] }
   | { code: 'RunNotRunning'; deploymentId: string; status: DeploymentRun['status'] }
   | { code: 'DecisionRequired'; deploymentId: string; reason: string }
@@ -80,7 +81,7 @@ export type RunRefusal =
   | { code: 'EvidenceDigestRequired'; deploymentId: string; stepId: string; evidence: number };
 
 /** Refusals about who is asking rather than what state the run is in: 403 at the edge. */
-export const FORBIDDING_REFUSALS: readonly RunRefusal['code'][] = ['RequesterMayNotApprove', 'RoleMayNotApprove', 'RoleMayNotCompleteStep', 'RoleMayNotDecide'];
+export const FORBIDDING_REFUSALS: readonly RunRefusal['code'][] = ['RequesterMayNotApprove', 'AuthoriserMayNotApprove', 'RoleMayNotApprove', 'RoleMayNotCompleteStep', 'RoleMayNotDecide'];
 
 /** Who decides whether a run held for a late change continues or rolls back. */
 export const LATE_CHANGE_DECIDER = 'deployment-manager';
@@ -120,6 +121,14 @@ interface ApprovalDecision extends GateDecision {
 const requesterMayNotApproveOwnDeployment: Rule<ApprovalDecision, RunRefusal> = ({ deploymentId, plan, gate, by, identityCase }) =>
   plan.requestedBy !== undefined && sameIdentity(plan.requestedBy, by, identityCase) ? { code: 'RequesterMayNotApprove', deploymentId, gate: gate.name, by } : undefined;
 
+/**
+ * Separation of duties: whoever authorised the change (named by change enablement's event or the signed
+ * authorisation the plan records) does not also approve its deployment; the requester who authorised by permission is
+ * the requester, refused above.
+ */
+const authoriserMayNotApprove: Rule<ApprovalDecision, RunRefusal> = ({ deploymentId, plan, gate, by, identityCase }) =>
+  plan.authorisedBy !== undefined && sameIdentity(plan.authorisedBy.by, by, identityCase) ? { code: 'AuthoriserMayNotApprove', deploymentId, gate: gate.name, by } : undefined;
+
 /** The role an approver acts in: the first of theirs that the gate names. */
 const roleAllowedByGate = (gateRoles: readonly string[], roles: readonly string[]) => roles.find((r) => gateRoles.includes(r));
 
@@ -147,7 +156,7 @@ const installedMustBeWhatWasVerified: Rule<InstallReport, string> = ({ sent, ins
   return problems.length > 0 ? problems.join('; ') : undefined;
 };
 
-const approvalPolicy: Policy<ApprovalDecision, RunRefusal> = [requesterMayNotApproveOwnDeployment, deciderMustHoldARoleOfTheGate];
+const approvalPolicy: Policy<ApprovalDecision, RunRefusal> = [requesterMayNotApproveOwnDeployment, authoriserMayNotApprove, deciderMustHoldARoleOfTheGate];
 const denialPolicy: Policy<GateDecision, RunRefusal> = [deciderMustHoldARoleOfTheGate];
 
 export function decide(command: RunCommand, state: DeploymentRun): readonly RunEvent[] | Refused<RunRefusal> {

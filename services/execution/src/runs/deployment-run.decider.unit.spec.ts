@@ -113,6 +113,13 @@ describe('gates', () => {
   it("the requester's own approval is refused", () =>
     spec.given(history()).when(approve('rita.requester', 'deployment-manager')).thenRefused({ code: 'RequesterMayNotApprove', deploymentId, gate: 'production', by: 'rita.requester' }));
   it('the same person approving twice counts once', () => spec.given([...history(), granted('sam', 'service-owner')]).when(approve('sam', 'service-owner')).thenNothing());
+  it("the change's authoriser, as the plan records them, does not also approve its deployment, under any spelling", () => {
+    const authorised: RunEvent[] = preparedGated.map((event) =>
+      event.type === 'RunPrepared' ? { ...event, data: { ...event.data, plan: { ...event.data.plan, authorisedBy: { way: 'itsm' as const, by: 'Carl.CAB', source: 'servicenow', eventId: 'e-1' } } } } : event,
+    );
+    spec.given(authorised).when(approve('carl.cab', 'service-owner')).thenRefused({ code: 'AuthoriserMayNotApprove', deploymentId, gate: 'production', by: 'carl.cab' });
+    spec.given(authorised).when(approve('sam', 'service-owner')).then([granted('sam', 'service-owner')]);
+  });
   it("the requester's approval under their subject in another case is refused: identities are compared case-insensitively", () =>
     spec.given(history()).when(approve('RITA.REQUESTER', 'deployment-manager')).thenRefused({ code: 'RequesterMayNotApprove', deploymentId, gate: 'production', by: 'RITA.REQUESTER' }));
   it('the same person under another case approving again counts once', () =>
