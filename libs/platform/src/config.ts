@@ -63,13 +63,20 @@ export interface GantryConfig {
 
 export class ConfigurationError extends Error {}
 
-const integer = (env: NodeJS.ProcessEnv, name: string, fallback: number): number => {
+/**
+ * A whole-number setting from the environment (unset or empty: `fallback`), at least `min`: the one reader of numeric
+ * settings for the platform and the services' own policies.
+ */
+export const wholeNumberSetting = (env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0): number => {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0) throw new ConfigurationError(`${name} must be a non-negative integer, got "${raw}"`);
+  if (!Number.isSafeInteger(value) || value < min) {
+    throw new ConfigurationError(`${name} must be ${min === 0 ? 'a non-negative integer' : `a whole number of at least ${min}`}, got "${raw}"`);
+  }
   return value;
 };
+
 
 /** A prefix of Kafka names (consumer groups, topics): the characters Kafka allows in both. */
 const namePrefix = (variable: string, raw: string): string => {
@@ -116,18 +123,18 @@ export function loadConfig(processName: ProcessName, env: NodeJS.ProcessEnv = pr
     process: processName,
     env,
     host: env.HOST ?? '127.0.0.1',
-    port: integer(env, 'PORT', DEFAULT_PORTS[processName]),
-    grpcPort: integer(env, 'GRPC_PORT', 50051),
+    port: wholeNumberSetting(env, 'PORT', DEFAULT_PORTS[processName]),
+    grpcPort: wholeNumberSetting(env, 'GRPC_PORT', 50051),
     databaseUrl: env.DATABASE_URL || undefined,
     ...(env.GANTRY_MIGRATION_DATABASE_URL ? { migrationDatabaseUrl: env.GANTRY_MIGRATION_DATABASE_URL } : {}),
     kafkaBrokers: brokers.length > 0 ? brokers : undefined,
     dataDir: resolve(env.GANTRY_DATA_DIR ?? '.data'),
-    bodyLimitBytes: integer(env, 'GANTRY_BODY_LIMIT_BYTES', 1024 * 1024),
-    shutdownTimeoutMs: integer(env, 'GANTRY_SHUTDOWN_TIMEOUT_MS', 15_000),
-    rateLimitPerMinute: integer(env, 'GANTRY_RATE_LIMIT_PER_MINUTE', 6_000),
-    rateLimitBurst: integer(env, 'GANTRY_RATE_LIMIT_BURST', 1_000),
-    kafkaSessionTimeoutMs: integer(env, 'KAFKA_SESSION_TIMEOUT_MS', 6000),
-    kafkaFetchMaxWaitMs: integer(env, 'KAFKA_FETCH_MAX_WAIT_MS', 500),
+    bodyLimitBytes: wholeNumberSetting(env, 'GANTRY_BODY_LIMIT_BYTES', 1024 * 1024),
+    shutdownTimeoutMs: wholeNumberSetting(env, 'GANTRY_SHUTDOWN_TIMEOUT_MS', 15_000),
+    rateLimitPerMinute: wholeNumberSetting(env, 'GANTRY_RATE_LIMIT_PER_MINUTE', 6_000),
+    rateLimitBurst: wholeNumberSetting(env, 'GANTRY_RATE_LIMIT_BURST', 1_000),
+    kafkaSessionTimeoutMs: wholeNumberSetting(env, 'KAFKA_SESSION_TIMEOUT_MS', 6000),
+    kafkaFetchMaxWaitMs: wholeNumberSetting(env, 'KAFKA_FETCH_MAX_WAIT_MS', 500),
     kafkaSecurity: kafkaSecurity(env),
     ...(env.GANTRY_TOPIC_PREFIX ? { topicPrefix: namePrefix('GANTRY_TOPIC_PREFIX', env.GANTRY_TOPIC_PREFIX) } : {}),
     consumerGroupPrefix: consumerGroupPrefix(env.GANTRY_CONSUMER_GROUP_PREFIX),

@@ -1,4 +1,5 @@
 import { COMPONENT_KINDS, type ComponentKind } from '@gantry/contracts';
+import { wholeNumberSetting } from '@gantry/platform';
 import { DEFAULT_SIGNED_KINDS } from './deployment-verifications';
 
 /** How verification probes and waits: read once from the environment (see the README's configuration table). */
@@ -19,14 +20,6 @@ export interface VerificationPolicy {
   /** the signing policy: component kinds whose versions must carry a signature that verifies (GANTRY_SIGNED_KINDS) */
   signedKinds: readonly ComponentKind[];
 }
-
-const number = (env: NodeJS.ProcessEnv, name: string, fallback: number, min: number): number => {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min) throw new Error(`${name} must be a whole number of at least ${min}, got "${raw}"`);
-  return value;
-};
 
 /** GANTRY_SIGNED_KINDS: component kinds, comma-separated; unset: software, configuration and data; `none`: no kind. */
 function signedKindsFrom(env: NodeJS.ProcessEnv): readonly ComponentKind[] {
@@ -49,10 +42,10 @@ export function verificationPolicyFromEnv(env: NodeJS.ProcessEnv): VerificationP
   if (invalid) throw new Error(`GANTRY_PROBE_ALLOWED_HOSTS holds host or host:port entries separated by commas, got "${invalid}"`);
   return {
     allowedProbeHosts: hosts,
-    probeIntervalMs: number(env, 'GANTRY_PROBE_INTERVAL_MS', 2000, 10),
-    probeTimeoutMs: number(env, 'GANTRY_PROBE_TIMEOUT_MS', 5000, 10),
-    consecutiveSuccesses: number(env, 'GANTRY_PROBE_CONSECUTIVE_SUCCESSES', 3, 1),
-    evaluationDeadlineMs: number(env, 'GANTRY_VERIFICATION_DEADLINE_MS', 600_000, 100),
+    probeIntervalMs: wholeNumberSetting(env, 'GANTRY_PROBE_INTERVAL_MS', 2000, 10),
+    probeTimeoutMs: wholeNumberSetting(env, 'GANTRY_PROBE_TIMEOUT_MS', 5000, 10),
+    consecutiveSuccesses: wholeNumberSetting(env, 'GANTRY_PROBE_CONSECUTIVE_SUCCESSES', 3, 1),
+    evaluationDeadlineMs: wholeNumberSetting(env, 'GANTRY_VERIFICATION_DEADLINE_MS', 600_000, 100),
     signedKinds: signedKindsFrom(env),
   };
 }

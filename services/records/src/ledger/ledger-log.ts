@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EventStore } from '@gantry/event-store';
-import { ConfigurationError, type GantryConfig } from '@gantry/platform';
+import { ConfigurationError, wholeNumberSetting, type GantryConfig } from '@gantry/platform';
 import { generateKeyPair, keyNameProblem, readSigningKeyFile, type CheckpointTrust, type SigningKey } from '@gantry/transparency-log';
 import { ledgerWitnessesFromEnv, type LedgerWitness } from './ledger-witnesses';
 
@@ -28,14 +28,6 @@ export const DEFAULT_LEDGER_ORIGIN = 'gantry.local/ledger';
 /** The key the embedded default makes on its first start, in its data directory. */
 export const GENERATED_KEY_FILE = 'ledger-key';
 
-const whole = (env: NodeJS.ProcessEnv, name: string, fallback: number, min: number): number => {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isSafeInteger(value) || value < min) throw new ConfigurationError(`${name} must be a whole number of at least ${min}, got "${raw}"`);
-  return value;
-};
-
 /**
  * From GANTRY_LEDGER_ORIGIN (gantry.local/ledger), GANTRY_LEDGER_KEY_FILE, GANTRY_LEDGER_CHECKPOINT_ENTRIES (1000),
  * GANTRY_LEDGER_CHECKPOINT_SECONDS (10), GANTRY_LEDGER_WITNESSES (none). Without a key file, the embedded default
@@ -57,8 +49,8 @@ export function ledgerLogPolicyFromEnv(env: NodeJS.ProcessEnv, config: Pick<Gant
   return {
     origin,
     keyFile: configured ?? generatedKeyFile(config.dataDir, origin),
-    checkpointEveryEntries: whole(env, 'GANTRY_LEDGER_CHECKPOINT_ENTRIES', 1000, 1),
-    checkpointEverySeconds: whole(env, 'GANTRY_LEDGER_CHECKPOINT_SECONDS', 10, 0),
+    checkpointEveryEntries: wholeNumberSetting(env, 'GANTRY_LEDGER_CHECKPOINT_ENTRIES', 1000, 1),
+    checkpointEverySeconds: wholeNumberSetting(env, 'GANTRY_LEDGER_CHECKPOINT_SECONDS', 10, 0),
     ...witnessesOf(env),
   };
 }
