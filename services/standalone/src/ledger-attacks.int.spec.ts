@@ -10,7 +10,7 @@ import { TRANSPARENCY_TOPICS } from '@gantry/contracts';
 import { canonicalJson, Database, EventStore, GENESIS_HASH, hashedEventFields, hashEvent, type SqlClient } from '@gantry/event-store';
 import { KafkaBus, type IncomingMessage, type Subscription } from '@gantry/messaging';
 import { boot, type RunningProcess } from '@gantry/platform';
-import { adminUrl, createTestDatabase, eventually, type TestDatabase } from '@gantry/testing';
+import { adminUrl, createTestDatabase, createTestDatabaseRoles, eventually, type TestDatabase, type TestDatabaseRoles } from '@gantry/testing';
 import { standalone } from './standalone';
 
 /**
@@ -25,12 +25,11 @@ import { standalone } from './standalone';
 const secret = 'ledger-attacks-secret-of-at-least-32-characters';
 const repoRoot = join(__dirname, '..', '..', '..');
 const suffix = `${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
-const OWNER = `gantry_owner_${suffix}`;
-const RUNTIME = `gantry_runtime_${suffix}`;
 const CHECKPOINT_EVERY = 10;
 const ORIGIN = 'attacks.gantry.test/ledger';
 
 let base: TestDatabase;
+let roles: TestDatabaseRoles;
 let dir: string;
 let keyFile: string;
 let vkey: string;
@@ -45,16 +44,13 @@ let honestExport: string;
 /** the entries of the first deployment, by position */
 let firstDeployment: { position: number; type: string }[];
 
-const urlAs = (role: string, password: string, database: string) => {
-  const url = new URL(adminUrl());
-  Object.assign(url, { username: role, password, pathname: `/${database}` });
-  return url.toString();
+/** A connection string of the base database's roles, to another database (a copy of it). */
+const onDatabase = (url: string, database: string) => {
+  const to = new URL(url);
+  to.pathname = `/${database}`;
+  return to.toString();
 };
-const superuserUrl = (database: string) => {
-  const url = new URL(adminUrl());
-  url.pathname = `/${database}`;
-  return url.toString();
-};
+const superuserUrl = (database: string) => onDatabase(roles.adminUrl, database);
 
 /** The installation on one database: migrations as the owner, everything else as the runtime role. */
 const installationOn = (database: string, env: Record<string, string> = {}) =>
@@ -62,8 +58,8 @@ const installationOn = (database: string, env: Record<string, string> = {}) =>
     ...standalone,
     grpc: false,
     env: {
-      DATABASE_URL: urlAs(RUNTIME, 'runtime-password', database),
-      GANTRY_MIGRATION_DATABASE_URL: urlAs(OWNER, 'owner-password', database),
+      DATABASE_URL: onDatabase(roles.runtimeUrl, database),
+      GANTRY_MIGRATION_DATABASE_URL: onDatabase(roles.ownerUrl, database),
       PORT: '0',
       HOST: '127.0.0.1',
       GANTRY_JWT_SECRET: secret,
@@ -145,8 +141,8 @@ async function attacked(name: string, attack: (tx: SqlClient) => Promise<unknown
   await admin.connect();
   try {
     await admin.query(`CREATE DATABASE ${copy} TEMPLATE ${base.name}`);
-    await admin.query(`GRANT CONNECT ON DATABASE ${copy} TO ${RUNTIME}`);
-    await admin.query(`GRANT CONNECT, CREATE, TEMPORARY ON DATABASE ${copy} TO ${OWNER}`);
+    await admin.query(`GRANT CONNECT ON DATABASE ${copy} TO ${roles.runtime}`);
+    await admin.query(`GRANT CONNECT, CREATE, TEMPORARY ON DATABASE ${copy} TO ${roles.owner}`);
   } finally {
     await admin.end();
   }
@@ -212,12 +208,7 @@ async function productOn(database: string) {
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'ledger-attacks-'));
   base = await createTestDatabase('gantry_attacks');
-  const roles = spawnSync(
-    'psql',
-    [superuserUrl(base.name), '-q', '-v', `database=${base.name}`, '-v', `owner=${OWNER}`, '-v', 'owner_password=owner-password', '-v', `runtime=${RUNTIME}`, '-v', 'runtime_password=runtime-password', '-f', join(repoRoot, 'infra', 'postgres', 'roles.sql')],
-    { encoding: 'utf8' },
-  );
-  if (roles.status !== 0) throw new Error(`roles.sql: ${roles.stderr}`);
+  roles = await createTestDatabaseRoles(base);
   // the operator's key, made as the README says (an Ed25519 PKCS #8 PEM), and its verifier key as docs/ledger.md defines it
   const { privateKey, publicKey } = generateKeyPairSync('ed25519');
   keyFile = join(dir, 'ledger-key.pem');
@@ -268,11 +259,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await base?.drop();
-  const admin = new Client({ connectionString: adminUrl() });
-  await admin.connect();
-  await admin.query(`DROP ROLE IF EXISTS ${RUNTIME}`).catch(() => undefined);
-  await admin.query(`DROP ROLE IF EXISTS ${OWNER}`).catch(() => undefined);
-  await admin.end();
+  await roles?.drop();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -293,7 +280,7 @@ it('untouched, the installation verifies against what the auditor collected, onl
 });
 
 it('the same attacks made as the runtime role, what the services connect as, are refused by the database', async () => {
-  const runtime = new Client({ connectionString: urlAs(RUNTIME, 'runtime-password', base.name) });
+  const runtime = new Client({ connectionString: roles.runtimeUrl });
   await runtime.connect();
   try {
     for (const sql of [
