@@ -277,25 +277,28 @@ describe('components against the authorised repository, with real signatures', (
   });
 });
 
-describe('revocation of verified deployments that have not started', () => {
-  it('a version withdrawn on itam.components.v1 after verification revokes the deployment not yet started, not the started one', async () => {
+describe('revocation of verified deployments whose run is not over', () => {
+  it('a version withdrawn on itam.components.v1 after verification revokes the deployment not yet started and the one in flight, not the one whose run is over', async () => {
     const component = software(`withdrawn-${suffix}`, ed25519.privateKey, keyIds.ed);
     await itam('ComponentVersionRegistered', component);
     await eventually(async () => (await http('GET', `/components/${component.name}/versions/1.0.0`, undefined, auditor)).status === 200, { what: 'the version from ITAM' });
     const waiting = await planned(plan([component]));
-    const started = await planned(plan([component]));
-    await publishedEvent('ComponentsVerified', waiting.deploymentId);
-    await publishedEvent('ComponentsVerified', started.deploymentId);
-    await execution('DeploymentStarted', { deploymentId: started.deploymentId, startedAt: new Date().toISOString() } as never);
-    await eventually(async () => (await verification.runtime.db.query(`SELECT 1 FROM verification.started_deployments WHERE deployment_id = $1`, [started.deploymentId])).rowCount === 1, {
-      what: 'the start to be noted',
+    const inFlight = await planned(plan([component]));
+    const over = await planned(plan([component]));
+    for (const p of [waiting, inFlight, over]) await publishedEvent('ComponentsVerified', p.deploymentId);
+    for (const p of [inFlight, over]) await execution('DeploymentStarted', { deploymentId: p.deploymentId, startedAt: new Date().toISOString() } as never);
+    await execution('DeploymentExecuted', { deploymentId: over.deploymentId, executedAt: new Date().toISOString() } as never);
+    await eventually(async () => (await verification.runtime.db.query(`SELECT 1 FROM verification.runs_over WHERE deployment_id = $1`, [over.deploymentId])).rowCount === 1, {
+      what: 'the end of the run to be noted',
     });
     await itam('ComponentVersionWithdrawn', { name: component.name, version: '1.0.0', reason: 'CVE-2026-4242 in a dependency' });
-    expect(await publishedEvent('ComponentVerificationRevoked', waiting.deploymentId)).toMatchObject({ components: [{ name: component.name, version: '1.0.0', reason: 'Withdrawn' }] });
+    for (const p of [waiting, inFlight]) {
+      expect(await publishedEvent('ComponentVerificationRevoked', p.deploymentId)).toMatchObject({ components: [{ name: component.name, version: '1.0.0', reason: 'Withdrawn' }] });
+    }
     // a later plan with the withdrawn version fails
     const later = await planned(plan([component]));
     expect((await publishedEvent('ComponentVerificationFailed', later.deploymentId)).failures).toEqual([{ name: component.name, version: '1.0.0', reason: 'Withdrawn' }]);
-    const revocations = published.filter((e) => e.type === 'gantry.verification.ComponentVerificationRevoked.v1' && (e.data as { deploymentId: string }).deploymentId === started.deploymentId);
+    const revocations = published.filter((e) => e.type === 'gantry.verification.ComponentVerificationRevoked.v1' && (e.data as { deploymentId: string }).deploymentId === over.deploymentId);
     expect(await Promise.all(revocations.map(recordedHere))).not.toContain(true);
   });
 

@@ -439,6 +439,12 @@ describe('late changes: a freeze added, the environment decommissioned, a verifi
       expect(types(history.slice(running.length + 1))).toEqual(['TargetDeployed', 'WaveCompleted', 'RunPaused']);
       expect(history.at(-1)).toEqual(held);
     });
+    it('a version withdrawn (or its key revoked) during the run holds it the same way, naming the version', () => {
+      const revoked: RunCommand = { type: 'ConsiderLateChange', deploymentId, fact: { kind: 'components-revoked', components: [{ name: 'payments-api', version: '2.4.1', reason: 'KeyRevoked' }] }, now: at };
+      const change = detected('ComponentVerificationRevoked', 'payments-api 2.4.1: KeyRevoked', at);
+      spec.given(running).when(revoked).then([change]);
+      expect(drive([...running, change]).at(-1)).toEqual({ ...held, data: { ...held.data, reason: 'ComponentVerificationRevoked' } });
+    });
     it('a practitioner may not resume it nor decide; a deployment manager decides', () => {
       const paused = [...running, detected('FreezePeriod', freezeDetail, at), deployed(1, 's-1'), { type: 'WaveCompleted', data: { deploymentId, wave: 1 } } as RunEvent, held];
       spec.given(paused).when({ type: 'ResumeRun', deploymentId, now: later, ...actor('dana', 'deployment-manager') }).thenRefused({ code: 'DecisionRequired', deploymentId, reason: 'FreezePeriod' });

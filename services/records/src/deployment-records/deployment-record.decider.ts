@@ -71,9 +71,10 @@ const ended = (record: DeploymentRecord, event: CloudEvent, field?: string) => {
 };
 
 /**
- * Why execution abandons a run that no other event closes: an abort before the start, and a late change planning
- * publishes about the environment rather than the deployment (a freeze added over the window, a decommission). A
- * revoked verification is closed by verification's own event.
+ * Why execution abandons a run that no other event closes: an abort before the start, and a late change (a freeze
+ * added over the window, a decommission). A revoked verification is a late change too, but only execution knows
+ * whether the run had started (then it holds at its next wave boundary and the run's own end closes the record): its
+ * RunAbandoned closes the record `failed`, the components being at fault rather than the circumstances.
  */
 const RUN_ABANDONED_ON_ITS_OWN = ['Aborted', 'FreezePeriod', 'EnvironmentDecommissioned'];
 
@@ -129,14 +130,14 @@ export function evolveRecord(record: DeploymentRecord, event: CloudEvent): Deplo
       return { ...next, ...ended(next, event, 'failedAt'), phase: advance(next.phase, 'failed'), outcome: 'failed', cause: `DeploymentFailed: ${String(data.reason)}` };
     case 'ApprovalDenied':
       return next.outcome ? next : { ...next, ...ended(next, event, 'deniedAt'), phase: advance(next.phase, 'failed'), outcome: 'rejected', cause: `ApprovalDenied: ${String(data.gate)}` };
-    case 'ComponentVerificationRevoked':
-      return next.outcome ? next : { ...next, ...ended(next, event, 'revokedAt'), phase: advance(next.phase, 'failed'), outcome: 'failed', cause: 'ComponentVerificationRevoked' };
-    case 'RunAbandoned':
+    case 'RunAbandoned': {
       // the event that made execution abandon the run (a failed verification, a cancellation, a denial) carries the
       // outcome, and may arrive later on its own topic; an abort or a late change before the start has no other event
-      return !RUN_ABANDONED_ON_ITS_OWN.includes(String(data.reason)) || next.outcome
-        ? next
-        : { ...next, ...ended(next, event, 'abandonedAt'), phase: advance(next.phase, 'failed'), outcome: 'cancelled', cause: `RunAbandoned: ${String(data.reason)}` };
+      const reason = String(data.reason);
+      if (next.outcome) return next;
+      if (reason === 'ComponentVerificationRevoked') return { ...next, ...ended(next, event, 'abandonedAt'), phase: advance(next.phase, 'failed'), outcome: 'failed', cause: reason };
+      return RUN_ABANDONED_ON_ITS_OWN.includes(reason) ? { ...next, ...ended(next, event, 'abandonedAt'), phase: advance(next.phase, 'failed'), outcome: 'cancelled', cause: `RunAbandoned: ${reason}` } : next;
+    }
     case 'ApprovalGranted': {
       const granted = { gate: String(data.gate), by: String(data.by), role: String(data.role), grantedAt: String(data.grantedAt) };
       return { ...next, approvals: [...(next.approvals ?? []), granted] };

@@ -77,12 +77,22 @@ describe('the deployment record', () => {
     ['rolled back', event('execution', 'RolledBack', { reason: 'CanaryAnalysisFailed' }), 'rolled-back', 'RolledBack: CanaryAnalysisFailed'],
     ['failed in execution', event('execution', 'DeploymentFailed', { reason: 'BackupFailed' }), 'failed', 'DeploymentFailed: BackupFailed'],
     ['denied at a gate', event('execution', 'ApprovalDenied', { gate: 'production approval' }), 'rejected', 'ApprovalDenied: production approval'],
-    ['revoked before it started', event('verification', 'ComponentVerificationRevoked', {}), 'failed', 'ComponentVerificationRevoked'],
+    ['stopped before it started by a revoked verification', event('execution', 'RunAbandoned', { reason: 'ComponentVerificationRevoked' }), 'failed', 'ComponentVerificationRevoked'],
     ['aborted before it started', event('execution', 'RunAbandoned', { reason: 'Aborted' }), 'cancelled', 'RunAbandoned: Aborted'],
     ['stopped before it started by a freeze added after planning', event('execution', 'RunAbandoned', { reason: 'FreezePeriod' }), 'cancelled', 'RunAbandoned: FreezePeriod'],
     ['stopped before it started by its environment decommissioned', event('execution', 'RunAbandoned', { reason: 'EnvironmentDecommissioned' }), 'cancelled', 'RunAbandoned: EnvironmentDecommissioned'],
   ] as const)('a deployment %s closes with its outcome and cause', (_what, last, outcome, cause) =>
     closing(requested, planned, last).then(closedWith(outcome, 'unsuccessful', cause)));
+
+  it('a revoked verification alone closes nothing: only execution knows whether the run had started (then it holds, and its own end closes the record)', () => {
+    const revoked = event('verification', 'ComponentVerificationRevoked', { components: [] });
+    closing(requested, planned, started, revoked).thenRefused({ code: 'RecordNotClosable', deploymentId, missing: ['outcome'] });
+    const [closed, reported] = closedWith('rolled-back', 'unsuccessful', 'RolledBack: ComponentVerificationRevoked');
+    closing(requested, planned, started, revoked, event('execution', 'RolledBack', { reason: 'ComponentVerificationRevoked' })).then([
+      closed!,
+      { ...reported!, data: { ...reported!.data, actualStart: '2026-12-01T10:01:00.000Z' } } as RecordEvent,
+    ]);
+  });
 
   it('a run abandoned because of another event takes its outcome from that event, whichever arrives first', () => {
     const abandoned = event('execution', 'RunAbandoned', { reason: 'ComponentVerificationFailed' });

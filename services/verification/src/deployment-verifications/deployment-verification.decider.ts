@@ -47,7 +47,7 @@ export interface Evaluation {
 export interface DeploymentVerification {
   /** what verification needs of the plan, from DeploymentVerificationOpened */
   subject?: EventPayloads['DeploymentVerificationOpened'];
-  /** `revoked`: verified, then a version was withdrawn or its key revoked before the deployment started */
+  /** `revoked`: verified, then a version was withdrawn or its key revoked before the deployment's run was over */
   components: Check | 'revoked';
   environment: Check;
   /** the reasons, as recorded */
@@ -102,7 +102,7 @@ export function evolve(state: DeploymentVerification, event: VerificationEvent):
     case 'TargetEnvironmentVerificationFailed':
       return { ...state, environment: 'failed', environmentFailures: event.data.failures };
     case 'ComponentVerificationRevoked':
-      return { ...state, components: 'revoked', revoked: event.data.components };
+      return { ...state, components: 'revoked', revoked: [...state.revoked, ...event.data.components] };
     case 'AcceptanceEvaluationStarted': {
       const { scope, criteria, targets, deadline, startedAt } = event.data;
       const evaluation: Evaluation = { criteria, ...(targets ? { targets } : {}), deadline, startedAt, outcomes: criteria.map(() => null), verdict: 'pending' };
@@ -199,10 +199,11 @@ export function decide(command: VerificationCommand, state: DeploymentVerificati
     case 'VerifyPlan':
       return state.subject ? [] : verifyPlan(command);
     case 'RevokeComponents': {
-      // only what was verified can be revoked; the handler knows the deployment has not started
-      if (state.components !== 'passed' || !state.subject) return [];
+      // only what was verified can be revoked, each version once; the handler knows the deployment's run is not over
+      if ((state.components !== 'passed' && state.components !== 'revoked') || !state.subject) return [];
       const planned = new Set(state.subject.components.map(componentKey));
-      const components = command.components.filter((c) => planned.has(componentKey(c)));
+      const revoked = new Set(state.revoked.map(componentKey));
+      const components = command.components.filter((c) => planned.has(componentKey(c)) && !revoked.has(componentKey(c)));
       return components.length === 0 ? [] : [{ type: 'ComponentVerificationRevoked', data: { deploymentId: command.deploymentId, components, revokedAt: command.now } }];
     }
     case 'StartEvaluation': {

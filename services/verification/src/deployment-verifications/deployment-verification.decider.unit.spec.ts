@@ -144,6 +144,14 @@ describe('RevokeComponents', () => {
     spec.given([opened, { type: 'ComponentVerificationFailed', data: { deploymentId, failures: [{ name: 'payments-api', version: '2.4.1', reason: 'Withdrawn' }] } }]).when(revoke).thenNothing());
   it('revoked once, a second withdrawal changes nothing', () =>
     spec.given([opened, componentsVerified, { type: 'ComponentVerificationRevoked', data: { deploymentId, components: revoke.components, revokedAt: now } }]).when(revoke).thenNothing());
+  it('after one version was revoked (and a deployment manager let the run go on), another one revoked later is revoked too', () => {
+    const twoComponents = { ...opened, data: { ...opened.data, components: [...plan.components, { name: 'ledger-schema', version: '7', kind: 'data' as const, digest }] } };
+    const later = { ...revoke, components: [{ name: 'payments-api', version: '2.4.1', reason: 'Withdrawn' as const }, { name: 'ledger-schema', version: '7', reason: 'KeyRevoked' as const }] };
+    spec
+      .given([twoComponents, componentsVerified, { type: 'ComponentVerificationRevoked', data: { deploymentId, components: revoke.components, revokedAt: now } }])
+      .when(later)
+      .then([{ type: 'ComponentVerificationRevoked', data: { deploymentId, components: [later.components[1]!], revokedAt: now } }]);
+  });
 });
 
 describe('StartEvaluation and AssessEvaluation', () => {

@@ -1,4 +1,4 @@
-import type { ComponentKind, DeploymentPlanned, DeploymentStarted } from '@gantry/contracts';
+import type { ComponentKind, DeploymentPlanned } from '@gantry/contracts';
 import type { EventStore, ReadModels } from '@gantry/event-store';
 import { executeCommand, type Reaction, type Reactions } from '@gantry/platform';
 import type { AuthorisedRepository } from '../components';
@@ -9,8 +9,8 @@ import { planFacts } from './plan-facts';
 import type { Revocations } from './revocations';
 
 /**
- * Verification checks components and environment when a deployment is planned, and notes when it starts (it can no
- * longer be revoked).
+ * Verification checks components and environment when a deployment is planned, and notes when its run is over (it can
+ * no longer be revoked: its waves are done or undone, or it never ran).
  */
 export function deploymentVerificationReactions(
   store: EventStore,
@@ -20,8 +20,8 @@ export function deploymentVerificationReactions(
   readModels: ReadModels,
   signedKinds: readonly ComponentKind[],
 ): Reactions {
-  // started, or never will: nothing left to revoke
-  const noLongerRevocable: Reaction = (event, tx) => revocations.recordStarted(tx, (event.data as DeploymentStarted).deploymentId);
+  // its waves are done or undone, or it will never run: nothing left to revoke
+  const noLongerRevocable: Reaction = (event, tx) => revocations.recordRunOver(tx, (event.data as { deploymentId: string }).deploymentId);
   return verificationTriggers({
     DeploymentPlanned: async (event, tx, context) => {
       const plan = event.data as DeploymentPlanned;
@@ -37,7 +37,9 @@ export function deploymentVerificationReactions(
       );
       if (result.events.some((e) => e.type === 'ComponentsVerified')) await revocations.recordUses(tx, plan.deploymentId, facts.uses);
     },
-    DeploymentStarted: noLongerRevocable,
+    DeploymentExecuted: noLongerRevocable,
+    RolledBack: noLongerRevocable,
+    DeploymentFailed: noLongerRevocable,
     DeploymentCancelled: noLongerRevocable,
     RunAbandoned: noLongerRevocable,
   });

@@ -3,8 +3,9 @@ import { executeCommand, type CommandOrigin } from '@gantry/platform';
 import { deploymentVerificationDecider, verificationStream } from './deployment-verification.decider';
 
 /**
- * Which verified deployments use which component versions and keys, and which deployments have started: what a
- * withdrawal or a key revocation needs to find the deployments it must revoke (verified, not started).
+ * Which verified deployments use which component versions and keys, and whose runs are over: what a withdrawal or a
+ * key revocation needs to find the deployments it must revoke (verified, run not over: execution stops one that has
+ * not started and holds one in flight at its next wave boundary).
  */
 export const revocationsMigrations: Migration[] = [
   {
@@ -20,6 +21,11 @@ export const revocationsMigrations: Migration[] = [
       CREATE INDEX IF NOT EXISTS component_uses_version ON "${schema}".component_uses (name, version);
       CREATE INDEX IF NOT EXISTS component_uses_key ON "${schema}".component_uses (key_id);
       CREATE TABLE IF NOT EXISTS "${schema}".started_deployments (deployment_id text PRIMARY KEY)`,
+  },
+  {
+    // a run in flight is revoked too since 005; the deployments noted as started before are kept as over
+    id: 'verification/005-runs-over',
+    up: (schema) => `ALTER TABLE "${schema}".started_deployments RENAME TO runs_over`,
   },
 ];
 
@@ -41,16 +47,16 @@ export class Revocations {
     }
   }
 
-  async recordStarted(tx: SqlClient, deploymentId: string): Promise<void> {
-    await tx.query(`INSERT INTO "${this.schema}".started_deployments (deployment_id) VALUES ($1) ON CONFLICT DO NOTHING`, [deploymentId]);
+  async recordRunOver(tx: SqlClient, deploymentId: string): Promise<void> {
+    await tx.query(`INSERT INTO "${this.schema}".runs_over (deployment_id) VALUES ($1) ON CONFLICT DO NOTHING`, [deploymentId]);
   }
 
-  /** A version was withdrawn: every deployment verified with it that has not started is revoked. */
+  /** A version was withdrawn: every deployment verified with it whose run is not over is revoked. */
   async versionWithdrawn(tx: SqlClient, name: string, version: string, origin: CommandOrigin): Promise<void> {
     await this.revoke(tx, `u.name = $1 AND u.version = $2`, [name, version], 'Withdrawn', origin);
   }
 
-  /** A key was revoked: every deployment verified with a version it signed that has not started is revoked. */
+  /** A key was revoked: every deployment verified with a version it signed whose run is not over is revoked. */
   async keyRevoked(tx: SqlClient, keyId: string, origin: CommandOrigin): Promise<void> {
     await this.revoke(tx, `u.key_id = $1`, [keyId], 'KeyRevoked', origin);
   }
@@ -58,7 +64,7 @@ export class Revocations {
   private async revoke(tx: SqlClient, where: string, params: unknown[], reason: 'Withdrawn' | 'KeyRevoked', origin: CommandOrigin): Promise<void> {
     const { rows } = await tx.query<{ deployment_id: string; name: string; version: string }>(
       `SELECT u.deployment_id, u.name, u.version FROM "${this.schema}".component_uses u
-       WHERE ${where} AND NOT EXISTS (SELECT 1 FROM "${this.schema}".started_deployments s WHERE s.deployment_id = u.deployment_id)
+       WHERE ${where} AND NOT EXISTS (SELECT 1 FROM "${this.schema}".runs_over s WHERE s.deployment_id = u.deployment_id)
        ORDER BY u.deployment_id`,
       params,
     );
