@@ -45,7 +45,7 @@ export const RunAbandoned = objectOf({ deploymentId, reason: text() });
 export type RunAbandoned = Static<typeof RunAbandoned>;
 
 /** Changes after planning that the plan did not allow for, by the code of the refusal planning would give now. */
-export const LATE_CHANGES = ['FreezePeriod', 'EnvironmentDecommissioned', 'ComponentVerificationRevoked'] as const;
+export const LATE_CHANGES = ['FreezePeriod', 'EnvironmentDecommissioned', 'ComponentVerificationRevoked', 'AuthorisationRevoked'] as const;
 export type LateChange = (typeof LATE_CHANGES)[number];
 
 /**

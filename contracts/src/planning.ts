@@ -263,6 +263,21 @@ export const DeploymentRescheduled = objectOf({
 });
 export type DeploymentRescheduled = Static<typeof DeploymentRescheduled>;
 
+/**
+ * The key that signed a planned deployment's authorisation was revoked before its run was over: the change is no
+ * longer proved authorised. Execution stops a run that has not started and holds one in flight at its next wave.
+ */
+export const DeploymentAuthorisationRevoked = objectOf({
+  deploymentId: identifier,
+  changeId: identifier,
+  environment: label(100),
+  keyId: signingKeyIdSchema,
+  reason: text(),
+  effectiveAt: timestamp,
+  revokedAt: timestamp,
+});
+export type DeploymentAuthorisationRevoked = Static<typeof DeploymentAuthorisationRevoked>;
+
 /** A deployment gave its window on the environment's schedule back: it was cancelled, or its record closed (stream `Deployment-<id>`). */
 export const DeploymentWindowReleased = objectOf({ environment: label(100), deploymentId: identifier });
 export type DeploymentWindowReleased = Static<typeof DeploymentWindowReleased>;
@@ -298,6 +313,7 @@ export const planningEventSchemas = {
   DeploymentWindowReserved,
   DeploymentCancelled,
   DeploymentRescheduled,
+  DeploymentAuthorisationRevoked,
   DeploymentWindowReleased,
   EnvironmentRegistered,
   EnvironmentUpdated,

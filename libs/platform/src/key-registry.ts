@@ -2,7 +2,7 @@ import type { EventStore, SqlClient } from '@gantry/event-store';
 import type { JsonWebKey } from 'node:crypto';
 import { executeCommand, loadAggregate } from './command-handling';
 import { NotFound, RuleRefused } from './errors';
-import { keyRegistryDecider, keyStream, type KeyKind, type KeyStanding } from './key-registry.decider';
+import { keyRegistryDecider, keyStream, type KeyKind, type KeyRevocation, type KeyStanding } from './key-registry.decider';
 import { parsePublicKey, UnusableKey } from './public-keys';
 import type { CommandOrigin } from './request-context';
 
@@ -17,7 +17,7 @@ export interface KeyRegistration {
 }
 
 /** What else a revocation does, in the key's revocation transaction (run only when the key was trusted until now). */
-export type OnKeyRevoked = (tx: SqlClient, keyId: string, origin: CommandOrigin) => Promise<void>;
+export type OnKeyRevoked = (tx: SqlClient, revocation: KeyRevocation, origin: CommandOrigin) => Promise<void>;
 
 /** A registry of trusted public keys (key-registry.decider.ts): registering, revoking, reading. */
 export class KeyRegistry<K extends KeyKind> {
@@ -52,7 +52,7 @@ export class KeyRegistry<K extends KeyKind> {
     if (!onRevoked) return (await executeCommand(this.store, this.decider, keyStream(this.kind, keyId), command, origin)).state as RegisteredKey;
     return this.store.db.transaction(async (tx) => {
       const result = await executeCommand(this.store, this.decider, keyStream(this.kind, keyId), command, origin, tx);
-      if (result.events.length > 0) await onRevoked(tx, keyId, origin);
+      for (const event of result.events) if (event.type === `${this.kind}Revoked`) await onRevoked(tx, event.data as KeyRevocation, origin);
       return result.state as RegisteredKey;
     });
   }

@@ -841,6 +841,32 @@ describe('verifiable authorisation: a change is proved authorised, never merely 
     expect(found.plan).toMatchObject({ authorisedBy: { way: 'itsm', by: 'carol.cab@example.com', source: '/servicenow/change', eventId: id } });
   });
 
+  it('revoking a key revokes the authorisations it signed of plans not yet closed, in the revocation\'s transaction; other plans keep theirs', async () => {
+    const key = generateKeyPairSync('ed25519');
+    const keyId = `ce-rotated-${suffix}`;
+    expect((await http('POST', '/authorisation-keys', { keyId, publicKey: key.publicKey.export({ type: 'spki', format: 'pem' }), owner: 'change enablement' }, admin)).status).toBe(201);
+    const signedWith = (body: ReturnType<typeof removal>) => ({
+      ...body,
+      authorisation: signedAuthorisation(keyId, { changeId: body.changeId, service: body.service, environment: body.environment, components: [{ name: 'legacy-api', version: '1.0.0' }], exp: Math.floor(Date.now() / 1000) + 3600, sub: 'carol.cab' }, key.privateKey),
+    });
+    const revokedBody = signedWith(removal('authz-key-revoked', 24));
+    const byRevokedKey = await post(revokedBody);
+    const byOtherKey = await post(authorised(removal('authz-key-kept', 25)));
+    expect([byRevokedKey.status, byOtherKey.status]).toEqual(['planned', 'planned']);
+
+    expect((await http('POST', `/authorisation-keys/${keyId}/revoke`, { reason: 'change enablement rotated its keys' }, admin)).status).toBe(200);
+    const revocations = async (deploymentId: string) =>
+      (await planning.runtime.db.query<{ data: Record<string, unknown> }>(`SELECT data FROM planning.events WHERE stream_id = $1 AND event_type = 'DeploymentAuthorisationRevoked'`, [`Deployment-${deploymentId}`])).rows.map((r) => r.data);
+    expect(await revocations(byRevokedKey.deploymentId)).toEqual([
+      expect.objectContaining({ deploymentId: byRevokedKey.deploymentId, changeId: revokedBody.changeId, environment: 'int-prod-authz', keyId, reason: 'change enablement rotated its keys' }),
+    ]);
+    expect(await revocations(byOtherKey.deploymentId)).toEqual([]);
+    expect(await (await http('GET', `/deployments/${byRevokedKey.deploymentId}`)).json()).toMatchObject({ authorisationRevoked: { keyId, reason: 'change enablement rotated its keys' } });
+    // revoked again: the same answer, nothing more recorded
+    expect((await http('POST', `/authorisation-keys/${keyId}/revoke`, { reason: 'again' }, admin)).status).toBe(200);
+    expect(await revocations(byRevokedKey.deploymentId)).toHaveLength(1);
+  });
+
   it('after its key is revoked, change enablement\'s signature no longer authorises', async () => {
     const other = generateKeyPairSync('ed25519');
     const keyId = `ce-revoked-${suffix}`;

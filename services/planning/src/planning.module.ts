@@ -11,8 +11,9 @@ import { scheduleSlice } from './schedule';
 /** `authorisation`: the ways each kind of environment accepts a change's authorisation (GANTRY_AUTHORISATION_<KIND>). */
 export const planningSlices = (store: EventStore, authorisation: AuthorisationPolicy = DEFAULT_AUTHORISATION_POLICY): Slice[] => {
   const readModels = planningFactsReadModels(store.db, store.schema);
-  const keys = new AuthorisationKeys(store);
-  const deployments = new Deployments(store, readModels, keys, authorisation);
+  // a revoked key revokes, in its revocation transaction, the authorisations it signed of plans not yet closed
+  const keys: AuthorisationKeys = new AuthorisationKeys(store, (tx, revocation, origin) => deployments.authorisationKeyRevoked(tx, revocation, origin));
+  const deployments: Deployments = new Deployments(store, readModels, keys, authorisation);
   return [deploymentsSlice(deployments), environmentsSlice, scheduleSlice, planningFactsSlice(store, readModels), changeEnablementSlice(deployments), authorisationKeysSlice(keys)];
 };
 

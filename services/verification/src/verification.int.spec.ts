@@ -287,7 +287,7 @@ describe('revocation of verified deployments whose run is not over', () => {
     const over = await planned(plan([component]));
     for (const p of [waiting, inFlight, over]) await publishedEvent('ComponentsVerified', p.deploymentId);
     for (const p of [inFlight, over]) await execution('DeploymentStarted', { deploymentId: p.deploymentId, startedAt: new Date().toISOString() } as never);
-    await execution('DeploymentExecuted', { deploymentId: over.deploymentId, executedAt: new Date().toISOString() } as never);
+    await execution('DeploymentExecuted', { deploymentId: over.deploymentId, executedAt: new Date().toISOString(), targets: 1 } as never);
     await eventually(async () => (await verification.runtime.db.query(`SELECT 1 FROM verification.runs_over WHERE deployment_id = $1`, [over.deploymentId])).rowCount === 1, {
       what: 'the end of the run to be noted',
     });

@@ -16,7 +16,7 @@ import {
   type Progress,
   type RunEvent,
 } from './deployment-run.state';
-import { isLateChange, lateChangeFor, aRevokedVerificationStopsTheRun, type LateFact } from './late-changes';
+import { isLateChange, lateChangeFor, aRevocationStopsTheRun, type LateFact } from './late-changes';
 import { nextStep, sameStep, type RunStep } from './run-steps';
 
 export { evolve, initialState, type DeploymentRun, type RunEvent } from './deployment-run.state';
@@ -285,8 +285,8 @@ function runningEvent(deploymentId: string, run: Progress, now: string): RunEven
  */
 function considerLateChange(command: Extract<RunCommand, { type: 'ConsiderLateChange' }>, run: DeploymentRun): RunEvent[] {
   const { deploymentId, fact, now } = command;
-  // before the plan arrived only a revocation, which names this deployment, can be weighed
-  const change = run.status === 'unplanned' ? aRevokedVerificationStopsTheRun(fact) : run.status === 'ended' ? undefined : lateChangeFor(fact, run);
+  // before the plan arrived only a revocation (of a verification or of the authorisation), which names this deployment, can be weighed
+  const change = run.status === 'unplanned' ? aRevocationStopsTheRun(fact) : run.status === 'ended' ? undefined : lateChangeFor(fact, run);
   if (!change) return [];
   const detected: RunEvent = { type: 'LateChangeDetected', data: { deploymentId, reason: change.reason, detail: change.detail.slice(0, 2000), detectedAt: now } };
   switch (run.status) {

@@ -1,5 +1,5 @@
 import { specification } from '@gantry/decider';
-import type { DeploymentPlanned, Evidence, FreezePeriod } from '@gantry/contracts';
+import type { DeploymentPlanned, Evidence, FreezePeriod, LateChange } from '@gantry/contracts';
 import { deploymentRunDecider, evolve, initialState, type RunCommand, type RunEvent } from './deployment-run.decider';
 import { componentsToInstall } from './deployment-run.state';
 import { idempotencyKey, nextStep, type RunStep } from './run-steps';
@@ -393,7 +393,7 @@ describe('late changes: a freeze added, the environment decommissioned, a verifi
   const staging = (freezes: FreezePeriod[] = [freeze]) => ({ name: 'staging', freezes, timeZone: 'UTC' });
   const updated = (environment = staging(), now = before): RunCommand => ({ type: 'ConsiderLateChange', deploymentId, fact: { kind: 'environment-updated', environment }, now });
   const freezeDetail = 'freeze year-end (year-end close) covers payments in staging during the window';
-  const detected = (reason: 'FreezePeriod' | 'EnvironmentDecommissioned' | 'ComponentVerificationRevoked', detail: string, now = before): RunEvent => ({
+  const detected = (reason: LateChange, detail: string, now = before): RunEvent => ({
     type: 'LateChangeDetected',
     data: { deploymentId, reason, detail, detectedAt: now },
   });
@@ -412,6 +412,12 @@ describe('late changes: a freeze added, the environment decommissioned, a verifi
     it('a revoked verification abandons it, naming the versions (even before the plan arrived)', () => {
       const revoked: RunCommand = { type: 'ConsiderLateChange', deploymentId, fact: { kind: 'components-revoked', components: [{ name: 'payments-api', version: '2.4.1', reason: 'Withdrawn' }] }, now: before };
       spec.given([]).when(revoked).then([detected('ComponentVerificationRevoked', 'payments-api 2.4.1: Withdrawn'), abandoned('ComponentVerificationRevoked')]);
+    });
+    it("the key that signed the change's authorisation revoked abandons it, naming the key (even before the plan arrived)", () => {
+      const revoked: RunCommand = { type: 'ConsiderLateChange', deploymentId, fact: { kind: 'authorisation-revoked', keyId: 'change-enablement-2026', reason: 'private key leaked' }, now: before };
+      const change = detected('AuthorisationRevoked', "the key change-enablement-2026 that signed the change's authorisation was revoked: private key leaked");
+      spec.given(waiting).when(revoked).then([change, abandoned('AuthorisationRevoked')]);
+      spec.given([]).when(revoked).then([change, abandoned('AuthorisationRevoked')]);
     });
     it('the same change again changes nothing (the run ended)', () => spec.given([...waiting, detected('FreezePeriod', freezeDetail), abandoned('FreezePeriod')]).when(updated()).thenNothing());
     it('a freeze outside the window, for another service, or in another environment changes nothing', () => {
@@ -444,6 +450,11 @@ describe('late changes: a freeze added, the environment decommissioned, a verifi
       const change = detected('ComponentVerificationRevoked', 'payments-api 2.4.1: KeyRevoked', at);
       spec.given(running).when(revoked).then([change]);
       expect(drive([...running, change]).at(-1)).toEqual({ ...held, data: { ...held.data, reason: 'ComponentVerificationRevoked' } });
+    });
+    it("the change's authorisation revoked during the run holds it the same way", () => {
+      const change = detected('AuthorisationRevoked', "the key change-enablement-2026 that signed the change's authorisation was revoked: private key leaked", at);
+      spec.given(running).when({ type: 'ConsiderLateChange', deploymentId, fact: { kind: 'authorisation-revoked', keyId: 'change-enablement-2026', reason: 'private key leaked' }, now: at }).then([change]);
+      expect(drive([...running, change]).at(-1)).toEqual({ ...held, data: { ...held.data, reason: 'AuthorisationRevoked' } });
     });
     it('a practitioner may not resume it nor decide; a deployment manager decides', () => {
       const paused = [...running, detected('FreezePeriod', freezeDetail, at), deployed(1, 's-1'), { type: 'WaveCompleted', data: { deploymentId, wave: 1 } } as RunEvent, held];

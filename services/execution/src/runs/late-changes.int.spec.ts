@@ -98,6 +98,35 @@ describe('late changes over Kafka and PostgreSQL', () => {
     expect(executed.find((e) => e.type === 'RollbackDecided')!.data).toMatchObject({ rollback: false, by: 'mia' });
   }, 60_000);
 
+  it("the key that signed the change's authorisation revoked after planning stops the run before it starts (planning's DeploymentAuthorisationRevoked)", async () => {
+    const plan = planFor(staging, { window: inAnHour(), authorisedBy: { way: 'signed', by: 'carol.cab', keyId: 'change-enablement-2026' } });
+    await planAndVerify(execution, plan);
+    await execution.waitFor(plan.deploymentId, 'ReadinessConfirmed', (d) => d.readiness === 'environment');
+    const revocation = { keyId: 'change-enablement-2026', reason: 'private key leaked', effectiveAt: now(), revokedAt: now() };
+    await execution.publish('planning', 'DeploymentAuthorisationRevoked', { deploymentId: plan.deploymentId, changeId: plan.changeId, environment: staging, ...revocation });
+    const events = await execution.waitFor(plan.deploymentId, 'RunAbandoned');
+    expect(events.at(-2)!.data).toMatchObject({ reason: 'AuthorisationRevoked', detail: "the key change-enablement-2026 that signed the change's authorisation was revoked: private key leaked" });
+    expect(events.at(-1)!.data).toEqual({ deploymentId: plan.deploymentId, reason: 'AuthorisationRevoked' });
+    expect(typesOf(events)).not.toContain('DeploymentStarted');
+  }, 60_000);
+
+  it('a version withdrawn during a run holds it at the next wave boundary; a deployment manager rolls it back, for the withdrawal', async () => {
+    const plan = planFor(staging, { strategy: 'progressive', waves: [{ index: 1, targets: ['w-1'] }, { index: 2, targets: ['w-2'] }] }, { 'w-1': { simulate: 'slow' } });
+    await planAndVerify(execution, plan);
+    await execution.waitFor(plan.deploymentId, 'WaveStarted');
+    const [component] = plan.components;
+    await execution.publish('verification', 'ComponentVerificationRevoked', { deploymentId: plan.deploymentId, components: [{ name: component!.name, version: component!.version, reason: 'Withdrawn' }], revokedAt: now() });
+    const paused = await execution.waitFor(plan.deploymentId, 'RunPaused');
+    expect(paused.at(-1)!.data).toMatchObject({ reason: 'ComponentVerificationRevoked', by: 'gantry-execution' });
+    expect(paused.find((e) => e.type === 'LateChangeDetected')!.data).toMatchObject({ reason: 'ComponentVerificationRevoked', detail: `${component!.name} ${component!.version}: Withdrawn` });
+    expect(typesOf(paused).filter((t) => t === 'WaveStarted')).toHaveLength(1);
+
+    expect((await call(execution.url, await tokenFor('deployment-manager', 'mia'), 'POST', `/runs/${plan.deploymentId}/rollback-decision`, { rollback: true })).status).toBe(200);
+    const rolledBack = await execution.waitFor(plan.deploymentId, 'RolledBack');
+    expect(rolledBack.at(-1)!.data).toMatchObject({ reason: 'ComponentVerificationRevoked' });
+    expect(typesOf(rolledBack)).toContain('TargetRolledBack');
+  }, 60_000);
+
   it('a decommissioned environment stops a run that has not started', async () => {
     const plan = planFor(staging, { window: inAnHour() });
     await planAndVerify(execution, plan);

@@ -3,12 +3,17 @@ import { freezesOverlapping, LATE_CHANGES, type ComponentVerificationRevoked, ty
 
 /**
  * What execution learns after planning that may bear on a run: its environment's definition as it is now (planning's
- * EnvironmentUpdated), the environment decommissioned, or a component's verification revoked for this deployment.
+ * EnvironmentUpdated), the environment decommissioned, a component's verification revoked for this deployment, or the
+ * key that signed this deployment's authorisation revoked (planning's DeploymentAuthorisationRevoked).
  */
 export type LateFact =
   | { kind: 'environment-updated'; environment: Pick<EnvironmentDefinition, 'name' | 'freezes' | 'timeZone'> }
   | { kind: 'environment-decommissioned'; environment: string; reason: string }
-  | { kind: 'components-revoked'; components: ComponentVerificationRevoked['components'] };
+  | { kind: 'components-revoked'; components: ComponentVerificationRevoked['components'] }
+  | { kind: 'authorisation-revoked'; keyId: string; reason: string };
+
+/** Planning's news about an environment, which names no deployment: every active run weighs it. */
+export type EnvironmentFact = Extract<LateFact, { kind: 'environment-updated' | 'environment-decommissioned' }>;
 
 /** A late change the run did not allow for: the code planning would refuse it with now, and what changed. */
 export interface LateChangeFound {
@@ -36,13 +41,22 @@ export const aDecommissionedEnvironmentStopsTheRun: Rule<LateFacts, LateChangeFo
     ? { reason: 'EnvironmentDecommissioned', detail: `${plan.environment} decommissioned: ${fact.reason}` }
     : undefined;
 
-/** A version withdrawn or signed by a revoked key is no longer what was verified. */
-export const aRevokedVerificationStopsTheRun = (fact: LateFact): LateChangeFound | undefined =>
-  fact.kind === 'components-revoked' && fact.components.length > 0
-    ? { reason: 'ComponentVerificationRevoked', detail: fact.components.map((c) => `${c.name} ${c.version}: ${c.reason}`).join('; ') }
-    : undefined;
+/**
+ * A version withdrawn or signed by a revoked key is no longer what was verified; a change whose authorisation was
+ * signed by a revoked key is no longer proved authorised. Both name this deployment, so they count even before its plan.
+ */
+export const aRevocationStopsTheRun = (fact: LateFact): LateChangeFound | undefined => {
+  switch (fact.kind) {
+    case 'components-revoked':
+      return fact.components.length > 0 ? { reason: 'ComponentVerificationRevoked', detail: fact.components.map((c) => `${c.name} ${c.version}: ${c.reason}`).join('; ') } : undefined;
+    case 'authorisation-revoked':
+      return { reason: 'AuthorisationRevoked', detail: `the key ${fact.keyId} that signed the change's authorisation was revoked: ${fact.reason}` };
+    default:
+      return undefined;
+  }
+};
 
-const lateChangePolicy: Policy<LateFacts, LateChangeFound> = [aDecommissionedEnvironmentStopsTheRun, aFreezeOverTheWindowStopsTheRun, ({ fact }) => aRevokedVerificationStopsTheRun(fact)];
+const lateChangePolicy: Policy<LateFacts, LateChangeFound> = [aDecommissionedEnvironmentStopsTheRun, aFreezeOverTheWindowStopsTheRun, ({ fact }) => aRevocationStopsTheRun(fact)];
 
 /** The late change the fact makes for a planned run, if any. */
 export const lateChangeFor = (fact: LateFact, run: { plan: DeploymentPlanned; window: Window }): LateChangeFound | undefined =>

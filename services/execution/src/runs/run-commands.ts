@@ -1,7 +1,7 @@
 import { EventStore, type Migration, type SqlClient } from '@gantry/event-store';
 import { cancelTimer, executeCommand, loadAggregate, scheduleTimer, type CommandOrigin, type CommandResult } from '@gantry/platform';
 import type { FreezePeriod } from '@gantry/contracts';
-import type { LateFact } from './late-changes';
+import type { EnvironmentFact, LateFact } from './late-changes';
 import { deploymentRunDecider, FORBIDDING_REFUSALS, type DeploymentRun, type RunCommand, type RunEvent } from './deployment-run.decider';
 
 export const runStream = (deploymentId: string) => ({ streamId: `DeploymentRun-${deploymentId}`, streamType: 'DeploymentRun' });
@@ -58,7 +58,7 @@ export class RunCommands {
   }
 
   /** Keeps what planning published about an environment, unless a later version of it is kept already. */
-  async keepEnvironment(tx: SqlClient, fact: Exclude<LateFact, { kind: 'components-revoked' }>, version: number): Promise<void> {
+  async keepEnvironment(tx: SqlClient, fact: EnvironmentFact, version: number): Promise<void> {
     const decommissioned = fact.kind === 'environment-decommissioned';
     await tx.query(
       `INSERT INTO ${this.store.schema}.environment_conditions AS c (name, version, freezes, time_zone, decommissioned) VALUES ($1, $2, $3, $4, $5)

@@ -4,6 +4,7 @@ import {
   type CanaryAnalysisCompleted,
   type ComponentsVerified,
   type ComponentVerificationRevoked,
+  type DeploymentAuthorisationRevoked,
   type DeploymentPlanned,
   type DeploymentRescheduled,
   type EnvironmentDecommissioned,
@@ -12,7 +13,7 @@ import {
 import type { CloudEvent } from '@gantry/messaging';
 import type { Reaction, Reactions } from '@gantry/platform';
 import type { RunCommand } from './deployment-run.decider';
-import type { LateFact } from './late-changes';
+import type { EnvironmentFact } from './late-changes';
 import type { RunCommands } from './run-commands';
 import type { RunDriver } from './run-driver';
 
@@ -36,6 +37,10 @@ export function commandFor(event: CloudEvent, now: string): RunCommand | undefin
       return { type: 'AbandonRun', deploymentId, reason: name };
     case 'ComponentVerificationRevoked':
       return { type: 'ConsiderLateChange', deploymentId, fact: { kind: 'components-revoked', components: (event.data as ComponentVerificationRevoked).components }, now };
+    case 'DeploymentAuthorisationRevoked': {
+      const { keyId, reason } = event.data as DeploymentAuthorisationRevoked;
+      return { type: 'ConsiderLateChange', deploymentId, fact: { kind: 'authorisation-revoked', keyId, reason }, now };
+    }
     case 'CanaryAnalysisCompleted': {
       const { wave, verdict } = event.data as CanaryAnalysisCompleted;
       return { type: 'RecordVerdict', deploymentId, check: 'canary', verdict, wave, now };
@@ -52,7 +57,7 @@ export function commandFor(event: CloudEvent, now: string): RunCommand | undefin
 }
 
 /** Planning's news about an environment, as a late fact every active run weighs (a run elsewhere ignores it). */
-export function lateFactOf(event: CloudEvent): Exclude<LateFact, { kind: 'components-revoked' }> | undefined {
+export function lateFactOf(event: CloudEvent): EnvironmentFact | undefined {
   switch (eventNameOf(event.type)) {
     case 'EnvironmentUpdated': {
       const { name, freezes, timeZone } = event.data as EnvironmentUpdated;
@@ -76,6 +81,7 @@ const TRIGGERS = [
   'ComponentVerificationFailed',
   'TargetEnvironmentVerificationFailed',
   'ComponentVerificationRevoked',
+  'DeploymentAuthorisationRevoked',
   'CanaryAnalysisCompleted',
   'IdleSideVerified',
   'IdleSideVerificationFailed',

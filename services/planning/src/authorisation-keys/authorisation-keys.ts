@@ -1,5 +1,5 @@
 import type { EventStore, SqlClient } from '@gantry/event-store';
-import { KeyRegistry, type KeyStanding } from '@gantry/platform';
+import { KeyRegistry, type KeyStanding, type OnKeyRevoked } from '@gantry/platform';
 import type { SignedAuthorisationClaims } from '@gantry/contracts';
 import { readSignedAuthorisation, signedBy } from './signed-authorisation';
 
@@ -21,8 +21,8 @@ export interface SignedProof {
 
 /** Change enablement's keys trusted to sign authorisations of changes: registering, revoking, reading. */
 export class AuthorisationKeys extends KeyRegistry<'AuthorisationKey'> {
-  constructor(store: EventStore) {
-    super(store, 'AuthorisationKey', 'authorisation key');
+  constructor(store: EventStore, onRevoked?: OnKeyRevoked) {
+    super(store, 'AuthorisationKey', 'authorisation key', onRevoked);
   }
 
   /** Reads a signed authorisation and the key it names, in the deciding transaction. */

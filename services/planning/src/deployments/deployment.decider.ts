@@ -3,6 +3,7 @@ import { freezesOverlapping, intervalOf, occurrenceHolding } from '@gantry/contr
 import type {
   AcceptanceCriterion,
   AuthorisedBy,
+  DeploymentAuthorisationRevoked,
   DeploymentModelContent,
   DeploymentCancelled,
   DeploymentOutcome,
@@ -33,14 +34,18 @@ export type DeploymentEvent =
   | { type: 'DeploymentRejected'; data: DeploymentRejected }
   | { type: 'DeploymentCancelled'; data: DeploymentCancelled }
   | { type: 'DeploymentRescheduled'; data: DeploymentRescheduled }
+  | { type: 'DeploymentAuthorisationRevoked'; data: DeploymentAuthorisationRevoked }
   | { type: 'DeploymentWindowReserved'; data: DeploymentWindowReserved }
   | { type: 'DeploymentWindowReleased'; data: DeploymentWindowReleased };
 
 export type Deployment =
   | { status: 'none' }
   | { status: 'requested'; request: DeploymentRequested }
-  /** `windowHeld`: every plan holds its window (also plans recorded before reservations were their own events) until released */
-  | { status: 'planned'; request: DeploymentRequested; plan: DeploymentPlanned; windowHeld: boolean }
+  /**
+   * `windowHeld`: every plan holds its window (also plans recorded before reservations were their own events) until
+   * released. `authorisationRevoked`: the key that signed its authorisation was revoked afterwards.
+   */
+  | { status: 'planned'; request: DeploymentRequested; plan: DeploymentPlanned; windowHeld: boolean; authorisationRevoked?: DeploymentAuthorisationRevoked }
   | { status: 'rejected'; request: DeploymentRequested; rejection: DeploymentRejected }
   | { status: 'cancelled'; request: DeploymentRequested; plan?: DeploymentPlanned; cancellation: DeploymentCancelled };
 
@@ -58,6 +63,8 @@ export function evolve(state: Deployment, event: DeploymentEvent): Deployment {
       return state.status === 'none' ? state : { status: 'cancelled', request: state.request, ...('plan' in state ? { plan: state.plan } : {}), cancellation: event.data };
     case 'DeploymentRescheduled':
       return state.status === 'planned' ? { ...state, plan: { ...state.plan, window: event.data.window } } : state;
+    case 'DeploymentAuthorisationRevoked':
+      return state.status === 'planned' ? { ...state, authorisationRevoked: event.data } : state;
     case 'DeploymentWindowReserved':
       return state.status === 'planned' ? { ...state, windowHeld: true } : state;
     case 'DeploymentWindowReleased':
@@ -101,7 +108,9 @@ export type CancelDeployment = { type: 'CancelDeployment'; reason: string; by: s
 export type RescheduleDeployment = { type: 'RescheduleDeployment'; window: { start: string; end: string }; by: string; started: boolean; closedAs?: DeploymentOutcome; facts: PlanningFacts };
 /** Records closed the deployment's record (whatever the outcome): its window is free again. */
 export type ReleaseWindow = { type: 'ReleaseWindow' };
-export type DeploymentCommand = RequestDeployment | CancelDeployment | RescheduleDeployment | ReleaseWindow;
+/** A key of change enablement was revoked: a plan whose authorisation it signed is no longer proved authorised, unless its record closed. */
+export type RevokeAuthorisation = { type: 'RevokeAuthorisation'; revocation: { keyId: string; reason: string; effectiveAt: string; revokedAt: string }; closedAs?: DeploymentOutcome };
+export type DeploymentCommand = RequestDeployment | CancelDeployment | RescheduleDeployment | ReleaseWindow | RevokeAuthorisation;
 
 export type DeploymentRefusal =
   | { code: 'DeploymentAlreadyRequested'; deploymentId: string }
@@ -509,6 +518,12 @@ export function decide(command: DeploymentCommand, state: Deployment): readonly 
     }
     case 'ReleaseWindow':
       return state.status === 'planned' && state.windowHeld ? [released(state.plan)] : [];
+    case 'RevokeAuthorisation': {
+      // a closed record's outcome stands; once recorded, the same revocation again changes nothing
+      if (state.status !== 'planned' || state.plan.authorisedBy?.keyId !== command.revocation.keyId || state.authorisationRevoked || command.closedAs) return [];
+      const { deploymentId, changeId, environment } = state.plan;
+      return [{ type: 'DeploymentAuthorisationRevoked', data: { deploymentId, changeId, environment, ...command.revocation } }];
+    }
   }
 }
 

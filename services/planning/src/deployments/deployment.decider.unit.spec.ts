@@ -612,3 +612,27 @@ describe('RequestDeployment: verifiable authorisation', () => {
     expect(() => authorisationPolicyFromEnv({ GANTRY_AUTHORISATION_PRODUCTION: 'itsm,trust-me' })).toThrow(/GANTRY_AUTHORISATION_PRODUCTION.*trust-me/);
   });
 });
+
+describe('RevokeAuthorisation (the key that signed the authorisation was revoked)', () => {
+  const authorisedBy = { way: 'signed' as const, by: 'carol.cab', keyId: 'change-enablement-2026' };
+  const plan = { ...planFor(request, production, 1, model, undefined, now), authorisedBy };
+  const plannedHistory: DeploymentEvent[] = [{ type: 'DeploymentRequested', data: request }, { type: 'DeploymentPlanned', data: plan }];
+  const revocation = { keyId: 'change-enablement-2026', reason: 'private key leaked', effectiveAt: '2026-11-29T00:00:00.000Z', revokedAt: now };
+  const revoke = { type: 'RevokeAuthorisation' as const, revocation };
+  const revoked: DeploymentEvent = {
+    type: 'DeploymentAuthorisationRevoked',
+    data: { deploymentId: request.deploymentId, changeId: request.changeId, environment: request.environment, ...revocation },
+  };
+
+  it('a plan whose authorisation the key signed records that it is no longer proved authorised', () => spec.given(plannedHistory).when(revoke).then([revoked]));
+
+  it('recorded once', () => spec.given([...plannedHistory, revoked]).when(revoke).thenNothing());
+
+  it('another key, an authorisation by change enablement\'s event, or no plan: nothing', () => {
+    spec.given(plannedHistory).when({ ...revoke, revocation: { ...revocation, keyId: 'another-key' } }).thenNothing();
+    spec.given([{ type: 'DeploymentRequested', data: request }, { type: 'DeploymentPlanned', data: { ...plan, authorisedBy: { way: 'itsm', by: 'carol.cab' } } }]).when(revoke).thenNothing();
+    spec.given(rejected('FreezePeriod', { freezeId: 'year-end' })).when(revoke).thenNothing();
+  });
+
+  it('a deployment whose record closed keeps its outcome', () => spec.given(plannedHistory).when({ ...revoke, closedAs: 'succeeded' }).thenNothing());
+});

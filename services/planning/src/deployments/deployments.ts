@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EventStore, ReadModels, type SqlClient } from '@gantry/event-store';
-import { executeCommand, loadAggregate, NotFound, type CommandOptions, type CommandOrigin, type Preparation, type RequestContext } from '@gantry/platform';
-import type { AcceptanceCriterion, DeploymentOutcome, DeploymentRequested, RequestDeploymentBody, Window } from '@gantry/contracts';
+import { executeCommand, loadAggregate, NotFound, type CommandOptions, type CommandOrigin, type KeyRevocation, type Preparation, type RequestContext } from '@gantry/platform';
+import type { AcceptanceCriterion, DeploymentAuthorisationRevoked, DeploymentOutcome, DeploymentRequested, RequestDeploymentBody, Window } from '@gantry/contracts';
 import { createHash } from 'node:crypto';
 import { knownRoles, mayDo } from '@gantry/auth';
 import type { AuthorisationKeys } from '../authorisation-keys';
@@ -26,6 +26,8 @@ export interface DeploymentView {
   plan?: unknown;
   rejection?: { reason: string; details: Record<string, unknown> };
   cancellation?: { reason: string; by: string; at: string };
+  /** the key that signed the change's authorisation was revoked after planning: execution stops or holds the run */
+  authorisationRevoked?: { keyId: string; reason: string; effectiveAt: string; revokedAt: string };
   /** what verification, execution and records reported, once any of them did */
   progress?: DeploymentProgress;
 }
@@ -155,6 +157,28 @@ export class Deployments {
     await executeCommand(this.store, deploymentDecider, deploymentStream(deploymentId), { type: 'ReleaseWindow' }, { ...origin, afterAppend: this.scheduleFollows }, tx);
   }
 
+  /**
+   * A key of change enablement was revoked (in its revocation transaction): each plan whose authorisation it signed
+   * and whose record has not closed records that its authorisation was revoked, which execution weighs as a late change.
+   */
+  async authorisationKeyRevoked(tx: SqlClient, revocation: KeyRevocation, origin: CommandOrigin): Promise<void> {
+    const plans = await tx.query<{ id: string }>(
+      `SELECT data->>'deploymentId' AS id FROM "${this.store.schema}".events WHERE event_type = 'DeploymentPlanned' AND data->'authorisedBy'->>'keyId' = $1 ORDER BY position`,
+      [revocation.keyId],
+    );
+    for (const { id } of plans.rows) {
+      await this.execute(
+        id,
+        async (_deployment, t) => {
+          const { closedAs } = await this.lifeAfterPlanning(id, t);
+          return { type: 'RevokeAuthorisation', revocation, ...(closedAs ? { closedAs } : {}) };
+        },
+        origin,
+        tx,
+      );
+    }
+  }
+
   /** Deployments of a change (for a cancelled change), newest first. */
   async ofChange(changeId: string, tx?: SqlClient): Promise<string[]> {
     const rows = await (tx ?? this.store.db).query<{ id: string }>(
@@ -202,6 +226,8 @@ export class Deployments {
 const NEVER_ACCEPTABLE: readonly string[] = ['CommitTimeAfterRequest'];
 const refusalStatus = (code: string) => (NEVER_ACCEPTABLE.includes(code) ? 422 : 409);
 
+const authorisationRevokedView = ({ keyId, reason, effectiveAt, revokedAt }: DeploymentAuthorisationRevoked) => ({ keyId, reason, effectiveAt, revokedAt });
+
 const notFound = (deploymentId: string) => () => new NotFound(`deployment ${deploymentId} does not exist`);
 
 /** A deployment a command's `whenMissing` let through. */
@@ -218,6 +244,7 @@ const toView = (state: Deployment, version: number, progress: DeploymentProgress
     version,
     request: state.request,
     ...(state.status === 'planned' ? { plan: state.plan } : {}),
+    ...(state.status === 'planned' && state.authorisationRevoked ? { authorisationRevoked: authorisationRevokedView(state.authorisationRevoked) } : {}),
     ...(state.status === 'rejected' ? { rejection: { reason: state.rejection.reason, details: state.rejection.details } } : {}),
     ...(state.status === 'cancelled' ? { ...(state.plan ? { plan: state.plan } : {}), cancellation: { reason: state.cancellation.reason, by: state.cancellation.cancelledBy, at: state.cancellation.cancelledAt } } : {}),
     ...(Object.keys(progress).length > 0 ? { progress } : {}),

@@ -72,11 +72,11 @@ const ended = (record: DeploymentRecord, event: CloudEvent, field?: string) => {
 
 /**
  * Why execution abandons a run that no other event closes: an abort before the start, and a late change (a freeze
- * added over the window, a decommission). A revoked verification is a late change too, but only execution knows
+ * added over the window, a decommission, the key that signed the change's authorisation revoked). A revoked verification is a late change too, but only execution knows
  * whether the run had started (then it holds at its next wave boundary and the run's own end closes the record): its
  * RunAbandoned closes the record `failed`, the components being at fault rather than the circumstances.
  */
-const RUN_ABANDONED_ON_ITS_OWN = ['Aborted', 'FreezePeriod', 'EnvironmentDecommissioned'];
+const RUN_ABANDONED_ON_ITS_OWN = ['Aborted', 'FreezePeriod', 'EnvironmentDecommissioned', 'AuthorisationRevoked'];
 
 /** Folds one ledger event into the record. Events of other practices that name the deployment just count. */
 export function evolveRecord(record: DeploymentRecord, event: CloudEvent): DeploymentRecord {

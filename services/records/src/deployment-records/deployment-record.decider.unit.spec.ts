@@ -81,6 +81,7 @@ describe('the deployment record', () => {
     ['aborted before it started', event('execution', 'RunAbandoned', { reason: 'Aborted' }), 'cancelled', 'RunAbandoned: Aborted'],
     ['stopped before it started by a freeze added after planning', event('execution', 'RunAbandoned', { reason: 'FreezePeriod' }), 'cancelled', 'RunAbandoned: FreezePeriod'],
     ['stopped before it started by its environment decommissioned', event('execution', 'RunAbandoned', { reason: 'EnvironmentDecommissioned' }), 'cancelled', 'RunAbandoned: EnvironmentDecommissioned'],
+    ['stopped before it started by its authorisation revoked', event('execution', 'RunAbandoned', { reason: 'AuthorisationRevoked' }), 'cancelled', 'RunAbandoned: AuthorisationRevoked'],
   ] as const)('a deployment %s closes with its outcome and cause', (_what, last, outcome, cause) =>
     closing(requested, planned, last).then(closedWith(outcome, 'unsuccessful', cause)));
 

@@ -12,6 +12,6 @@ export interface KeyRevocations {
  */
 export class TrustedKeys extends KeyRegistry<'SigningKey'> {
   constructor(store: EventStore, revocations: KeyRevocations) {
-    super(store, 'SigningKey', 'signing key', (tx, keyId, origin) => revocations.keyRevoked(tx, keyId, origin));
+    super(store, 'SigningKey', 'signing key', (tx, { keyId }, origin) => revocations.keyRevoked(tx, keyId, origin));
   }
 }
