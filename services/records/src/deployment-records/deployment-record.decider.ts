@@ -45,8 +45,8 @@ export interface DeploymentRecord {
   verifiedAt?: string;
   /** when the outcome became known: the time of the event that decided it */
   endedAt?: string;
-  /** who approved at which gate (ApprovalGranted) */
-  approvals?: { gate: string; by: string; role: string; grantedAt: string }[];
+  /** who approved at which gate (ApprovalGranted); `wave`: at the boundary before that wave */
+  approvals?: { gate: string; by: string; role: string; wave?: number; grantedAt: string }[];
   /** the furthest step of the process the deployment reached */
   phase: 'unknown' | 'requested' | 'planned' | 'verified-for-execution' | 'executing' | 'executed' | 'verified' | 'failed' | 'closed';
   /** the outcome the record closes with, once known */
@@ -123,12 +123,20 @@ export function evolveRecord(record: DeploymentRecord, event: CloudEvent): Deplo
       return { ...next, ...ended(next, event, 'verifiedAt'), verifiedAt: timeOf(event, 'verifiedAt'), phase: advance(next.phase, 'verified'), outcome: 'succeeded' };
     // execution ends every started run in exactly one of DeploymentExecuted (verification then decides), RolledBack
     // or DeploymentFailed; a run that never started ends in RunAbandoned
-    case 'RolledBack':
-      return { ...next, ...ended(next, event, 'rolledBackAt'), phase: advance(next.phase, 'failed'), outcome: 'rolled-back', cause: `RolledBack: ${String(data.reason)}` };
+    case 'RolledBack': {
+      // a rollback for a denial between waves names the gate denied, which the denial recorded as the cause
+      const cause = data.reason === 'ApprovalDenied' && next.cause ? next.cause : String(data.reason);
+      return { ...next, ...ended(next, event, 'rolledBackAt'), phase: advance(next.phase, 'failed'), outcome: 'rolled-back', cause: `RolledBack: ${cause}` };
+    }
     case 'DeploymentFailed':
       return { ...next, ...ended(next, event, 'failedAt'), phase: advance(next.phase, 'failed'), outcome: 'failed', cause: `DeploymentFailed: ${String(data.reason)}` };
-    case 'ApprovalDenied':
-      return next.outcome ? next : { ...next, ...ended(next, event, 'deniedAt'), phase: advance(next.phase, 'failed'), outcome: 'rejected', cause: `ApprovalDenied: ${String(data.gate)}` };
+    case 'ApprovalDenied': {
+      const cause = `ApprovalDenied: ${String(data.gate)}`;
+      if (next.outcome) return next;
+      // denied between waves: the run rolls back what it deployed, and RolledBack decides the outcome
+      if (next.startedAt) return { ...next, cause };
+      return { ...next, ...ended(next, event, 'deniedAt'), phase: advance(next.phase, 'failed'), outcome: 'rejected', cause };
+    }
     case 'ComponentVerificationRevoked':
       return next.outcome ? next : { ...next, ...ended(next, event, 'revokedAt'), phase: advance(next.phase, 'failed'), outcome: 'failed', cause: 'ComponentVerificationRevoked' };
     case 'RunAbandoned':
@@ -138,7 +146,7 @@ export function evolveRecord(record: DeploymentRecord, event: CloudEvent): Deplo
         ? next
         : { ...next, ...ended(next, event, 'abandonedAt'), phase: advance(next.phase, 'failed'), outcome: 'cancelled', cause: `RunAbandoned: ${String(data.reason)}` };
     case 'ApprovalGranted': {
-      const granted = { gate: String(data.gate), by: String(data.by), role: String(data.role), grantedAt: String(data.grantedAt) };
+      const granted = { gate: String(data.gate), by: String(data.by), role: String(data.role), ...(typeof data.wave === 'number' ? { wave: data.wave } : {}), grantedAt: String(data.grantedAt) };
       return { ...next, approvals: [...(next.approvals ?? []), granted] };
     }
     case 'DeploymentRecordClosed': {
