@@ -84,6 +84,16 @@ describe('the deployment record', () => {
   ] as const)('a deployment %s closes with its outcome and cause', (_what, last, outcome, cause) =>
     closing(requested, planned, last).then(closedWith(outcome, 'unsuccessful', cause)));
 
+  it('a deployment denied at a gate between waves is not closed by the denial: it closes rolled back, naming the gate denied', () => {
+    const denied = event('execution', 'ApprovalDenied', { gate: 'production approval between waves', wave: 2 });
+    closing(requested, planned, started, denied).thenRefused({ code: 'RecordNotClosable', deploymentId, missing: ['outcome'] });
+    const [closed, reported] = closedWith('rolled-back', 'unsuccessful', 'RolledBack: ApprovalDenied: production approval between waves');
+    closing(requested, planned, started, denied, event('execution', 'RolledBack', { reason: 'ApprovalDenied' })).then([
+      closed,
+      { ...reported, data: { ...reported.data, actualStart: '2026-12-01T10:01:00.000Z' } } as RecordEvent,
+    ]);
+  });
+
   it('a run abandoned because of another event takes its outcome from that event, whichever arrives first', () => {
     const abandoned = event('execution', 'RunAbandoned', { reason: 'ComponentVerificationFailed' });
     const failedVerification = event('verification', 'ComponentVerificationFailed', { failures: [] });
