@@ -277,8 +277,8 @@ function runningEvent(deploymentId: string, run: Progress, now: string): RunEven
     // the window closed: stop at this wave boundary, once (a person may resume past it)
     if (current && run.missed && !run.pausedForWindow) return { type: 'RunPaused', data: { deploymentId, reason: 'WindowClosed', by: EXECUTION, pausedAt: now } };
     if (current) {
-      const held = heldForApproval(deploymentId, run, following.index, now);
-      if (held !== 'passed') return held;
+      const approval = heldForApproval(deploymentId, run, following.index, now);
+      if (approval !== 'passed') return approval;
     }
     return { type: 'WaveStarted', data: { deploymentId, wave: following.index, targets: following.targets } };
   }
