@@ -78,29 +78,35 @@ export const DeploymentExecuted = objectOf({
 });
 export type DeploymentExecuted = Static<typeof DeploymentExecuted>;
 
-/** A gate waits for approvals: at least `minimumApprovers` distinct people holding one of `roles`, never the requester. */
+/**
+ * A gate waits for approvals: at least `minimumApprovers` distinct people holding one of `roles`, never the requester
+ * nor the change's authoriser. `wave`: a gate between progressive waves, open before this wave starts (absent: before
+ * the run starts).
+ */
 export const ApprovalRequested = objectOf({
   deploymentId,
   gate,
   roles: arrayOf(role, 20, 1),
   minimumApprovers: Type.Integer({ minimum: 1, maximum: 20 }),
+  wave: Type.Optional(wave),
   requestedAt: timestamp,
 });
 export type ApprovalRequested = Static<typeof ApprovalRequested>;
 
-/** One person approved a gate (counted once, however often they approve). */
+/** One person approved a gate (counted once, however often they approve); `wave`: at the boundary before this wave. */
 export const ApprovalGranted = objectOf({
   deploymentId,
   gate,
   /** the approver's subject and the role they approved in */
   by: person,
   role,
+  wave: Type.Optional(wave),
   grantedAt: timestamp,
 });
 export type ApprovalGranted = Static<typeof ApprovalGranted>;
 
-/** A person denied a gate: the deployment ends without running (outcome `rejected`). */
-export const ApprovalDenied = objectOf({ deploymentId, gate, by: person, role, reason: text(), deniedAt: timestamp });
+/** A person denied a gate: before the start the deployment ends without running (outcome `rejected`); between waves the run rolls back (`ApprovalDenied`). */
+export const ApprovalDenied = objectOf({ deploymentId, gate, by: person, role, reason: text(), wave: Type.Optional(wave), deniedAt: timestamp });
 export type ApprovalDenied = Static<typeof ApprovalDenied>;
 
 /** Canary: the first step is deployed; verification is asked for a verdict on its targets by `deadline`. */

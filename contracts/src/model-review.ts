@@ -1,7 +1,7 @@
 import { arrayOf, enumOf, identifier, label, objectOf, orNull, taggedUnion, text, timestamp, Type, type PayloadsOf, type Static } from './json-schema';
 import { DEPLOYMENT_OUTCOMES } from './records';
 import { FEEDBACK_TOPICS, type FeedbackTopic } from './topics';
-import { acceptanceCriteriaSchema, COMPONENT_KINDS, DEPLOYMENT_KINDS, deploymentKindSchema, ENVIRONMENT_KINDS, modelNameSchema, modelRefSchema } from './vocabulary';
+import { acceptanceCriteriaSchema, COMPONENT_KINDS, DEPLOYMENT_KINDS, deploymentKindSchema, ENVIRONMENT_KINDS, gatePositionSchema, modelNameSchema, modelRefSchema } from './vocabulary';
 
 /*
  * Deployment models (domain.md, steps 2 and 9): an agreed, versioned way to deploy a class of components.
@@ -101,6 +101,8 @@ export const modelGateSchema = objectOf({
   roles: roles(),
   /** minimum number of distinct approvers (the requester never counts); at least 1 */
   minApprovers: Type.Integer({ minimum: 0, maximum: 20 }),
+  /** where the gate stands: before the run starts (the default) or between progressive waves */
+  at: Type.Optional(gatePositionSchema),
 });
 export type ModelGate = Static<typeof modelGateSchema>;
 

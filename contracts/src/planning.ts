@@ -15,6 +15,7 @@ import {
   componentVersionSchema,
   deploymentKindSchema,
   ENVIRONMENT_KINDS,
+  gatePositionSchema,
   LIMITS,
   modelRefSchema,
   targetSchema,
@@ -89,7 +90,12 @@ const freezePeriodSchema = objectOf({
 export type FreezePeriod = Static<typeof freezePeriodSchema>;
 
 /** Approvals the environment adds to the model's gates. */
-const approvalPolicySchema = objectOf({ roles: arrayOf(label(64), 20), minimumApprovers: Type.Integer({ minimum: 0, maximum: 20 }) });
+const approvalPolicySchema = objectOf({
+  roles: arrayOf(label(64), 20),
+  minimumApprovers: Type.Integer({ minimum: 0, maximum: 20 }),
+  /** where the approval stands: before the run starts (the default) or between progressive waves */
+  at: Type.Optional(gatePositionSchema),
+});
 export type ApprovalPolicy = Static<typeof approvalPolicySchema>;
 
 /** An environment as registered: its name, kind, place in the flow, facts, targets, windows, freezes and approvals. */
@@ -119,6 +125,8 @@ const gateSchema = objectOf({
   minimumApprovers: Type.Integer({ minimum: 0, maximum: 20 }),
   /** where the gate comes from */
   source: enumOf(['model', 'environment']),
+  /** where the gate stands: before the run starts (absent: `start`) or before every wave after the first */
+  at: Type.Optional(gatePositionSchema),
 });
 export type Gate = Static<typeof gateSchema>;
 

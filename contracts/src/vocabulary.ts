@@ -30,6 +30,14 @@ export const targetsSchema = arrayOf(targetSchema, LIMITS.targetsPerWave, 1, { u
 
 export const deploymentKindSchema = enumOf(DEPLOYMENT_KINDS);
 
+/**
+ * Where an approval gate stands in a run: `start`, passed once before the run starts; `between-waves`, passed again
+ * before every wave after the first (a person looks at the waves done before the rest go out). Absent means `start`.
+ */
+export const GATE_POSITIONS = ['start', 'between-waves'] as const;
+export type GatePosition = (typeof GATE_POSITIONS)[number];
+export const gatePositionSchema = enumOf(GATE_POSITIONS);
+
 const componentName = label();
 const componentVersion = Type.String({ minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9][A-Za-z0-9._+:-]*$' });
 

@@ -99,6 +99,14 @@ const ms = (iso: string) => Date.parse(iso);
 /** A run that started: it has progress, and maybe a rollback under way. */
 type Started = Extract<DeploymentRun, { status: 'running' | 'executed' | 'rolling-back' }>;
 
+/** The plan's approval gates that ask someone: a gate with nobody to approve or no approver needed asks nothing. */
+const approvalGates = (plan: DeploymentPlanned) => (plan.gates ?? []).filter((g) => g.kind === 'approval' && g.minimumApprovers > 0 && g.roles.length > 0);
+/** Gates passed again before every wave after the first (`at: 'between-waves'`); a plan of one wave never asks them. */
+const gatesBetweenWaves = (plan: DeploymentPlanned) => approvalGates(plan).filter((g) => g.at === 'between-waves');
+
+/** The gates a person may approve or deny now: the start's while the run waits, a boundary's while the run is held at it. */
+const openGates = (run: DeploymentRun): GateState[] => (run.status === 'waiting' ? run.gates : run.status === 'running' ? (run.boundary?.gates ?? []) : []);
+
 /** Readiness: both verifications confirmed and every gate passed (the window is checked when starting). */
 export const gatesPassed = (run: { gates: { approvers: string[]; minimumApprovers: number }[] }) => run.gates.every((g) => g.approvers.length >= g.minimumApprovers);
 const verified = (run: { confirmed: readonly Readiness[] }) => run.confirmed.includes('components') && run.confirmed.includes('environment');
@@ -202,10 +210,10 @@ export function decide(command: RunCommand, state: DeploymentRun): readonly RunE
 
 function prepare(plan: DeploymentPlanned, now: string): RunEvent[] {
   const { deploymentId } = plan;
-  const approvals = (plan.gates ?? []).filter((g) => g.kind === 'approval' && g.minimumApprovers > 0 && g.roles.length > 0);
+  const atStart = approvalGates(plan).filter((g) => g.at !== 'between-waves');
   return [
     { type: 'RunPrepared', data: { deploymentId, plan } },
-    ...approvals.map((g): RunEvent => ({ type: 'ApprovalRequested', data: { deploymentId, gate: g.name, roles: g.roles, minimumApprovers: g.minimumApprovers, requestedAt: now } })),
+    ...atStart.map((g): RunEvent => ({ type: 'ApprovalRequested', data: { deploymentId, gate: g.name, roles: g.roles, minimumApprovers: g.minimumApprovers, requestedAt: now } })),
   ];
 }
 
@@ -268,6 +276,10 @@ function runningEvent(deploymentId: string, run: Progress, now: string): RunEven
     if (late) return { type: 'RunPaused', data: { deploymentId, reason: late.reason, by: EXECUTION, pausedAt: now } };
     // the window closed: stop at this wave boundary, once (a person may resume past it)
     if (current && run.missed && !run.pausedForWindow) return { type: 'RunPaused', data: { deploymentId, reason: 'WindowClosed', by: EXECUTION, pausedAt: now } };
+    if (current) {
+      const approval = heldForApproval(deploymentId, run, following.index, now);
+      if (approval !== 'passed') return approval;
+    }
     return { type: 'WaveStarted', data: { deploymentId, wave: following.index, targets: following.targets } };
   }
   if (strategy === 'blue-green' && !run.idleRequested) {
@@ -276,6 +288,20 @@ function runningEvent(deploymentId: string, run: Progress, now: string): RunEven
   }
   if (strategy === 'blue-green' && !run.switched) return undefined;
   return { type: 'DeploymentExecuted', data: { deploymentId, executedAt: now, targets: run.done.length } };
+}
+
+/**
+ * The boundary before `wave`: each gate between waves opens for it (`ApprovalRequested` naming the wave), and the wave
+ * waits (undefined) until every one of them has its approvers.
+ */
+function heldForApproval(deploymentId: string, run: Progress, wave: number, now: string): RunEvent | undefined | 'passed' {
+  const opened = run.boundary?.wave === wave ? run.boundary.gates : [];
+  const unopened = gatesBetweenWaves(run.plan).find((g) => !opened.some((o) => o.name === g.name));
+  if (unopened) {
+    const { name: gate, roles, minimumApprovers } = unopened;
+    return { type: 'ApprovalRequested', data: { deploymentId, gate, roles, minimumApprovers, wave, requestedAt: now } };
+  }
+  return gatesPassed({ gates: opened }) ? 'passed' : undefined;
 }
 
 /**
@@ -405,31 +431,43 @@ function recordVerdict(command: Extract<RunCommand, { type: 'RecordVerdict' }>, 
   return [received, onFailure(deploymentId, planOf(run)!, reason, now)];
 }
 
+/** Approving or denying a gate that is not open now: one of the plan's that is not (or no longer) open, or none of its gates. */
+function gateNotOpen(run: DeploymentRun, deploymentId: string, name: string): RunRefusal {
+  const unknown = run.status === 'waiting' && !gatesBetweenWaves(run.plan).some((g) => g.name === name);
+  return unknown ? { code: 'UnknownGate', deploymentId, gate: name } : { code: 'GateNotOpen', deploymentId, gate: name, status: run.status };
+}
+
+/** The boundary an approval or a denial is about: the wave it lets start (absent: the start of the run). */
+const boundaryOf = (run: DeploymentRun) => (run.status === 'running' && run.boundary ? { wave: run.boundary.wave } : {});
+
 function approve(command: Extract<RunCommand, { type: 'ApproveGate' }>, run: DeploymentRun): RunEvent[] | Refused<RunRefusal> {
   const { deploymentId, gate: name, by, roles, identityCase, now } = command;
-  if (run.status !== 'waiting') return refuse({ code: 'GateNotOpen', deploymentId, gate: name, status: run.status });
-  const gate = run.gates.find((g) => g.name === name);
-  if (!gate) return refuse({ code: 'UnknownGate', deploymentId, gate: name });
-  const refusal = firstViolation(approvalPolicy, { deploymentId, plan: run.plan, gate, by, roles, identityCase });
+  const gate = openGates(run).find((g) => g.name === name);
+  if (!gate) return refuse(gateNotOpen(run, deploymentId, name));
+  // an open gate belongs to a planned run
+  const plan = planOf(run)!;
+  const refusal = firstViolation(approvalPolicy, { deploymentId, plan, gate, by, roles, identityCase });
   if (refusal) return refuse(refusal);
   const role = roleAllowedByGate(gate.roles, roles)!;
   // the same person counts once, however their subject is spelt; a passed gate needs nobody else
   if (gate.approvers.some((approver) => sameIdentity(approver, by, identityCase)) || gate.approvers.length >= gate.minimumApprovers) return [];
-  return [{ type: 'ApprovalGranted', data: { deploymentId, gate: name, by, role, grantedAt: now } }];
+  return [{ type: 'ApprovalGranted', data: { deploymentId, gate: name, by, role, ...boundaryOf(run), grantedAt: now } }];
 }
 
+/** A denial before the start ends the run unstarted; at a wave boundary it undoes the waves done. */
 function deny(command: Extract<RunCommand, { type: 'DenyGate' }>, run: DeploymentRun): RunEvent[] | Refused<RunRefusal> {
   const { deploymentId, gate: name, by, roles, reason, now } = command;
-  if (run.status !== 'waiting') return refuse({ code: 'GateNotOpen', deploymentId, gate: name, status: run.status });
-  const gate = run.gates.find((g) => g.name === name);
-  if (!gate) return refuse({ code: 'UnknownGate', deploymentId, gate: name });
-  const refusal = firstViolation(denialPolicy, { deploymentId, plan: run.plan, gate, by, roles });
+  const gate = openGates(run).find((g) => g.name === name);
+  if (!gate) return refuse(gateNotOpen(run, deploymentId, name));
+  // an open gate belongs to a planned run
+  const plan = planOf(run)!;
+  const refusal = firstViolation(denialPolicy, { deploymentId, plan, gate, by, roles });
   if (refusal) return refuse(refusal);
   const role = roleAllowedByGate(gate.roles, roles)!;
-  return [
-    { type: 'ApprovalDenied', data: { deploymentId, gate: name, by, role, reason, deniedAt: now } },
-    { type: 'RunAbandoned', data: { deploymentId, reason: 'ApprovalDenied' } },
-  ];
+  const denied: RunEvent = { type: 'ApprovalDenied', data: { deploymentId, gate: name, by, role, reason, ...boundaryOf(run), deniedAt: now } };
+  return run.status === 'running'
+    ? [denied, { type: 'RollbackStarted', data: { deploymentId, reason: 'ApprovalDenied', startedAt: now } }]
+    : [denied, { type: 'RunAbandoned', data: { deploymentId, reason: 'ApprovalDenied' } }];
 }
 
 function abort(command: Extract<RunCommand, { type: 'AbortRun' }>, run: DeploymentRun): RunEvent[] | Refused<RunRefusal> {

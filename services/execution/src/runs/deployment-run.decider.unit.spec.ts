@@ -146,6 +146,85 @@ describe('gates', () => {
     spec.given([...history(), { type: 'RunAbandoned', data: { deploymentId, reason: 'ApprovalDenied' } }]).when(approve('sam', 'service-owner')).thenRefused({ code: 'GateNotOpen', deploymentId, gate: 'production', status: 'ended' }));
 });
 
+describe('gates between waves', () => {
+  const gate = 'look at the waves';
+  const roles = ['deployment-manager', 'service-owner'];
+  const betweenWaves: DeploymentPlanned = {
+    ...progressive,
+    waves: [{ index: 1, targets: ['s-1'] }, { index: 2, targets: ['s-2'] }, { index: 3, targets: ['s-3'] }],
+    authorisedBy: { way: 'itsm', by: 'Carl.CAB', source: 'servicenow', eventId: 'e-1' },
+    gates: [{ name: gate, kind: 'approval', roles, minimumApprovers: 2, source: 'environment', at: 'between-waves' }],
+  };
+  const waveStarted = (wave: number, ...targets: string[]): RunEvent => ({ type: 'WaveStarted', data: { deploymentId, wave, targets } });
+  const waveCompleted = (wave: number): RunEvent => ({ type: 'WaveCompleted', data: { deploymentId, wave } });
+  const opened = (wave: number): RunEvent => ({ type: 'ApprovalRequested', data: { deploymentId, gate, roles, minimumApprovers: 2, wave, requestedAt: at } });
+  const granted = (wave: number, by: string, role: string): RunEvent => ({ type: 'ApprovalGranted', data: { deploymentId, gate, by, role, wave, grantedAt: at } });
+  const approve = (by: string, ...held: string[]): RunCommand => ({ type: 'ApproveGate', deploymentId, gate, identityCase: 'insensitive', now: at, ...actor(by, ...held) });
+  const deny: RunCommand = { type: 'DenyGate', deploymentId, gate, reason: 'errors rising on s-1', now: later, ...actor('dana', 'deployment-manager') };
+  const waveOne: RunEvent[] = [prepared(betweenWaves), ...ready, started, waveStarted(1, 's-1'), deployed(1, 's-1'), waveCompleted(1)];
+  const held = [...waveOne, opened(2)];
+  const passed = [...held, granted(2, 'dana', 'deployment-manager'), granted(2, 'sam', 'service-owner')];
+
+  it('asks nothing before the start: the run starts without it', () => {
+    spec.given([]).when({ type: 'PrepareRun', plan: betweenWaves, now: before }).then([prepared(betweenWaves)]);
+    spec.given([prepared(betweenWaves), ...ready]).when(advance(at)).then([started, waveStarted(1, 's-1')]);
+  });
+  it('opens for the boundary once the first wave is done, naming the wave about to start, and holds the run there', () => {
+    spec.given(waveOne).when(advance(at)).then([opened(2)]);
+    spec.given(held).when(advance(at)).thenNothing();
+    expect(nextStep(held.reduce(evolve, initialState))).toBeUndefined();
+  });
+  it('the held run shows which gate, which wave and the approvals so far', () =>
+    expect([...held, granted(2, 'dana', 'deployment-manager')].reduce(evolve, initialState)).toMatchObject({
+      status: 'running',
+      boundary: { wave: 2, gates: [{ name: gate, roles, minimumApprovers: 2, approvers: ['dana'] }] },
+    }));
+  it('an approver in one of the gate roles is counted for that boundary', () => spec.given(held).when(approve('dana', 'deployment-manager')).then([granted(2, 'dana', 'deployment-manager')]));
+  it("the requester's approval is refused, under any spelling", () =>
+    spec.given(held).when(approve('RITA.REQUESTER', 'deployment-manager')).thenRefused({ code: 'RequesterMayNotApprove', deploymentId, gate, by: 'RITA.REQUESTER' }));
+  it("the change's authoriser's approval is refused", () =>
+    spec.given(held).when(approve('carl.cab', 'service-owner')).thenRefused({ code: 'AuthoriserMayNotApprove', deploymentId, gate, by: 'carl.cab' }));
+  it("a role outside the gate's is refused", () =>
+    spec.given(held).when(approve('pat', 'deployment-practitioner')).thenRefused({ code: 'RoleMayNotApprove', deploymentId, gate, roles }));
+  it('the same person approving again, under any spelling, is recorded once and the run stays held', () => {
+    spec.given([...held, granted(2, 'dana', 'deployment-manager')]).when(approve('DANA', 'deployment-manager')).thenNothing();
+    spec.given([...held, granted(2, 'dana', 'deployment-manager')]).when(advance(at)).thenNothing();
+  });
+  it('the next wave starts once the gate has its approvers', () => spec.given(passed).when(advance(at)).then([waveStarted(2, 's-2')]));
+  it('approvals of an earlier boundary do not count for a later one', () => {
+    const waveTwo = [...passed, waveStarted(2, 's-2'), deployed(2, 's-2'), waveCompleted(2)];
+    spec.given(waveTwo).when(advance(later)).then([{ ...opened(3), data: { ...opened(3).data, requestedAt: later } } as RunEvent]);
+    spec.given([...waveTwo, opened(3), granted(3, 'dana', 'deployment-manager')]).when(advance(later)).thenNothing();
+    spec.given([...waveTwo, opened(3)]).when(approve('dana', 'deployment-manager')).then([granted(3, 'dana', 'deployment-manager')]);
+  });
+  it('approving it while the run is not held at a boundary is GateNotOpen', () => {
+    spec.given([prepared(betweenWaves), ...ready]).when(approve('dana', 'deployment-manager')).thenRefused({ code: 'GateNotOpen', deploymentId, gate, status: 'waiting' });
+    spec.given(waveOne.slice(0, -2)).when(approve('dana', 'deployment-manager')).thenRefused({ code: 'GateNotOpen', deploymentId, gate, status: 'running' });
+    spec.given([...passed, waveStarted(2, 's-2')]).when(approve('lee', 'service-owner')).thenRefused({ code: 'GateNotOpen', deploymentId, gate, status: 'running' });
+  });
+  it('a denial at the boundary rolls back the waves done, for the denial', () => {
+    spec.given(held).when(deny).then([
+      { type: 'ApprovalDenied', data: { deploymentId, gate, by: 'dana', role: 'deployment-manager', reason: 'errors rising on s-1', wave: 2, deniedAt: later } },
+      { type: 'RollbackStarted', data: { deploymentId, reason: 'ApprovalDenied', startedAt: later } },
+    ]);
+    const denied = [...held, ...(deploymentRunDecider.decide(deny, held.reduce(evolve, initialState)) as RunEvent[])];
+    const rolledBack = drive(denied, later);
+    expect(rolledBack.slice(denied.length)).toEqual([
+      { type: 'TargetRolledBack', data: { deploymentId, wave: 1, target: 's-1', rolledBackAt: later } },
+      { type: 'RolledBack', data: { deploymentId, rolledBackAt: later, reason: 'ApprovalDenied' } },
+    ]);
+  });
+  it('a plan of one wave has no boundary: such a gate asks nothing', () => {
+    const oneWave = { ...betweenWaves, strategy: 'big-bang' as const, waves: [{ index: 1, targets: ['s-1', 's-2'] }] };
+    expect(types(drive([prepared(oneWave), ...ready]))).toEqual(['RunPrepared', 'ReadinessConfirmed', 'ReadinessConfirmed', 'DeploymentStarted', 'WaveStarted', 'TargetDeployed', 'TargetDeployed', 'WaveCompleted', 'DeploymentExecuted']);
+  });
+  it('a canary step is analysed before the people look at it', () => {
+    const canary = { ...betweenWaves, strategy: 'canary' as const };
+    const canaryStep = waveOne.map((e) => (e.type === 'RunPrepared' ? prepared(canary) : e)).reduce(evolve, initialState);
+    expect(types(deploymentRunDecider.decide(advance(at), canaryStep) as RunEvent[])).toEqual(['CanaryAnalysisRequested']);
+  });
+});
+
 describe('strategies (the run driven to its end, every step succeeding)', () => {
   it('big-bang: one wave, then executed; verification decides', () => {
     const events = drive([prepared(), ...ready]);

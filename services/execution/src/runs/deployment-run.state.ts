@@ -12,6 +12,15 @@ export interface GateState {
   approvers: string[];
 }
 
+/**
+ * A wave boundary held for the gates between waves: `wave` is the wave that starts once every gate opened for it has
+ * its approvers. Approvals count for this boundary only; the next one opens the gates afresh.
+ */
+export interface Boundary {
+  wave: number;
+  gates: GateState[];
+}
+
 /** Manual work a person must complete before the step it belongs to counts as done. */
 export interface ManualItem {
   stepId: string;
@@ -44,6 +53,8 @@ export interface Progress extends Planned {
   backup?: string;
   /** the wave under way or last completed */
   wave?: { index: number; completed: boolean };
+  /** the boundary before the next wave, while its gates between waves wait for approvals */
+  boundary?: Boundary;
   done: TargetRef[];
   /** canary steps whose analysis arrived (any verdict) */
   analysed: number[];
@@ -165,14 +176,18 @@ export function evolve(state: DeploymentRun, event: RunEvent): DeploymentRun {
         ? { ...state, confirmed: [...state.confirmed, event.data.readiness], ...(event.data.components ? { verifiedComponents: event.data.components } : {}) }
         : state;
     case 'ApprovalRequested': {
-      if (state.status !== 'waiting') return state;
-      const { gate, roles, minimumApprovers } = event.data;
-      return { ...state, gates: [...state.gates, { name: gate, roles, minimumApprovers, approvers: [] }] };
+      const { gate, roles, minimumApprovers, wave } = event.data;
+      const opened: GateState = { name: gate, roles, minimumApprovers, approvers: [] };
+      if (wave === undefined) return state.status === 'waiting' ? { ...state, gates: [...state.gates, opened] } : state;
+      if (state.status !== 'running') return state;
+      const earlier = state.boundary?.wave === wave ? state.boundary.gates : [];
+      return { ...state, boundary: { wave, gates: [...earlier, opened] } };
     }
-    case 'ApprovalGranted':
-      return state.status === 'waiting'
-        ? { ...state, gates: state.gates.map((g) => (g.name === event.data.gate ? { ...g, approvers: [...g.approvers, event.data.by] } : g)) }
-        : state;
+    case 'ApprovalGranted': {
+      const approved = (gates: GateState[]) => gates.map((g) => (g.name === event.data.gate ? { ...g, approvers: [...g.approvers, event.data.by] } : g));
+      if (event.data.wave === undefined) return state.status === 'waiting' ? { ...state, gates: approved(state.gates) } : state;
+      return state.status === 'running' && state.boundary?.wave === event.data.wave ? { ...state, boundary: { ...state.boundary, gates: approved(state.boundary.gates) } } : state;
+    }
     case 'ApprovalDenied':
       return state;
     case 'RunAbandoned':
@@ -188,7 +203,7 @@ export function evolve(state: DeploymentRun, event: RunEvent): DeploymentRun {
     case 'BackupTaken':
       return state.status === 'running' ? { ...state, backup: event.data.snapshotRef } : state;
     case 'WaveStarted':
-      return state.status === 'running' ? { ...state, wave: { index: event.data.wave, completed: false } } : state;
+      return state.status === 'running' ? { ...state, wave: { index: event.data.wave, completed: false }, boundary: undefined } : state;
     case 'TargetDeployed':
     case 'ComponentsRemoved':
       return state.status === 'running' || state.status === 'rolling-back'
@@ -225,7 +240,7 @@ export function evolve(state: DeploymentRun, event: RunEvent): DeploymentRun {
       return state.status === 'running' || state.status === 'executed' ? { ...state, pause: undefined } : state;
     case 'RollbackStarted':
       return state.status === 'running' || state.status === 'executed'
-        ? { ...state, status: 'rolling-back', reason: event.data.reason, undone: [], switchedBack: false, restored: false, pause: undefined, awaiting: undefined, manual: [] }
+        ? { ...state, status: 'rolling-back', reason: event.data.reason, undone: [], switchedBack: false, restored: false, pause: undefined, awaiting: undefined, manual: [], boundary: undefined }
         : state;
     case 'TargetRolledBack':
       return state.status === 'rolling-back' ? { ...state, undone: [...state.undone, { wave: event.data.wave, target: event.data.target }], manual: [] } : state;

@@ -93,6 +93,61 @@ describe('gates', () => {
   }, 60_000);
 });
 
+/** A gate passed again before every wave after the first, and a plan of two waves behind it. */
+const between = { name: 'production approval between waves', kind: 'approval' as const, roles: ['deployment-manager'], minimumApprovers: 1, source: 'environment' as const, at: 'between-waves' as const };
+const twoWaves = () => planFor(production, { strategy: 'progressive', waves: [{ index: 1, targets: ['w-1'] }, { index: 2, targets: ['w-2'] }], gates: [between], requestedBy: 'rita' });
+
+describe('gates between progressive waves', () => {
+  const at = (id: string, action: string) => `/runs/${id}/gates/${encodeURIComponent(between.name)}/${action}`;
+  const heldBeforeWave2 = async (deploymentId: string) => {
+    const events = await execution.waitFor(deploymentId, 'ApprovalRequested', (d) => d.wave === 2);
+    expect(typesOf(events.slice(events.findIndex((e) => e.type === 'DeploymentStarted')))).toEqual(['DeploymentStarted', 'WaveStarted', 'TargetDeployed', 'WaveCompleted', 'ApprovalRequested']);
+  };
+
+  it("deploys wave 1 and holds; the requester's approval is refused; a deployment manager's lets wave 2 deploy, and the deployment succeeds", async () => {
+    const plan = twoWaves();
+    await planAndVerify(execution, plan);
+    await heldBeforeWave2(plan.deploymentId);
+    const auditor = await tokenFor('auditor');
+    expect((await call(execution.url, auditor, 'GET', `/runs/${plan.deploymentId}`)).body).toMatchObject({
+      status: 'running',
+      boundary: { wave: 2, gates: [{ name: between.name, roles: ['deployment-manager'], minimumApprovers: 1, approvers: [] }] },
+    });
+
+    const requester = await call(execution.url, await tokenFor('deployment-manager', 'RITA'), 'POST', at(plan.deploymentId, 'approve'));
+    expect(requester.status).toBe(403);
+    expect(requester.body).toMatchObject({ code: 'RequesterMayNotApprove' });
+    expect(typesOf(await execution.runEvents(plan.deploymentId)).at(-1)).toBe('ApprovalRequested');
+
+    expect((await call(execution.url, await tokenFor('deployment-manager', 'dana'), 'POST', at(plan.deploymentId, 'approve'))).status).toBe(200);
+    const events = await execution.waitFor(plan.deploymentId, 'DeploymentExecuted');
+    expect(typesOf(events.slice(events.findIndex((e) => e.type === 'ApprovalRequested')))).toEqual(['ApprovalRequested', 'ApprovalGranted', 'WaveStarted', 'TargetDeployed', 'WaveCompleted', 'DeploymentExecuted']);
+    expect(events.find((e) => e.type === 'ApprovalGranted')!.data).toMatchObject({ gate: between.name, by: 'dana', role: 'deployment-manager', wave: 2 });
+    await execution.publish('verification', 'DeploymentVerified', {
+      deploymentId: plan.deploymentId,
+      verifiedAt: new Date().toISOString(),
+      criteria: [{ type: 'smoke-tests', description: 'checkout smoke suite passes', result: 'met' }],
+    });
+    await execution.waitFor(plan.deploymentId, 'VerificationOutcomeReceived');
+    expect((await call(execution.url, auditor, 'GET', `/runs/${plan.deploymentId}`)).body).toMatchObject({ status: 'ended', outcome: 'succeeded' });
+  }, 60_000);
+
+  it('a denial at the boundary rolls back the wave done, for the denial; the gate is then no longer open', async () => {
+    const plan = twoWaves();
+    await planAndVerify(execution, plan);
+    await heldBeforeWave2(plan.deploymentId);
+    const manager = await tokenFor('deployment-manager', 'dana');
+    expect((await call(execution.url, manager, 'POST', at(plan.deploymentId, 'deny'), { reason: 'error rate up on w-1' })).status).toBe(200);
+    const events = await execution.waitFor(plan.deploymentId, 'RolledBack');
+    expect(typesOf(events.slice(events.findIndex((e) => e.type === 'ApprovalRequested')))).toEqual(['ApprovalRequested', 'ApprovalDenied', 'RollbackStarted', 'TargetRolledBack', 'RolledBack']);
+    expect(events.find((e) => e.type === 'ApprovalDenied')!.data).toMatchObject({ gate: between.name, by: 'dana', wave: 2, reason: 'error rate up on w-1' });
+    expect(events.at(-1)!.data.reason).toBe('ApprovalDenied');
+    const late = await call(execution.url, manager, 'POST', at(plan.deploymentId, 'approve'));
+    expect(late.status).toBe(409);
+    expect(late.body).toMatchObject({ code: 'GateNotOpen' });
+  }, 60_000);
+});
+
 describe('manual steps', () => {
   it('a hardware installation completed with evidence (and its digest) by the right role; the wrong role gets 403', async () => {
     const plan = planFor(datacentre, {
@@ -197,5 +252,17 @@ describe('gRPC ExecutionService', () => {
     const denied = await invoke('DenyGate', { deploymentId: plan.deploymentId, gate: gate.name, reason: 'not now' }, await tokenFor('service-owner', 'sam'));
     expect(denied.run).toMatchObject({ status: 'ended', outcome: 'abandoned', reason: 'ApprovalDenied' });
     expect(typesOf(await execution.runEvents(plan.deploymentId)).filter((t) => t.startsWith('Approval'))).toEqual(['ApprovalRequested', 'ApprovalGranted', 'ApprovalDenied']);
+  }, 60_000);
+
+  it('a run held between waves shows the gate, the wave and the approvals so far; ApproveGate lets the next wave start', async () => {
+    const plan = twoWaves();
+    await planAndVerify(execution, plan);
+    await execution.waitFor(plan.deploymentId, 'ApprovalRequested', (d) => d.wave === 2);
+    const manager = await tokenFor('deployment-manager', 'dana');
+    const held = (await invoke('GetRun', { deploymentId: plan.deploymentId }, manager)).run!;
+    expect(JSON.parse(held.stateJson)).toMatchObject({ status: 'running', boundary: { wave: 2, gates: [{ name: between.name, approvers: [] }] } });
+    expect((await invoke('ApproveGate', { deploymentId: plan.deploymentId, gate: between.name }, await tokenFor('deployment-manager', 'rita'))).error?.code).toBe(7);
+    expect((await invoke('ApproveGate', { deploymentId: plan.deploymentId, gate: between.name }, manager)).run).toMatchObject({ status: 'running' });
+    await execution.waitFor(plan.deploymentId, 'DeploymentExecuted');
   }, 60_000);
 });

@@ -15,6 +15,7 @@ import type {
   DeploymentWindowReserved,
   EnvironmentDefinition,
   Gate,
+  GatePosition,
   RejectionReason,
   Wave,
 } from '@gantry/contracts';
@@ -380,19 +381,24 @@ export const wavesFor = (strategy: DeploymentModelContent['strategy'], targets: 
 export const gatesFor = (model: ActiveModel | null, environment: EnvironmentDefinition): Gate[] => [
   ...(model?.content.gates ?? [])
     .filter((g) => g.environmentKind === environment.kind)
-    .map((g) => ({ name: `${model!.name} approval`, kind: 'approval' as const, roles: g.roles, minimumApprovers: g.minApprovers, source: 'model' as const })),
+    .map((g) => ({ name: gateName(model!.name, g.at), kind: 'approval' as const, roles: g.roles, minimumApprovers: g.minApprovers, source: 'model' as const, ...positioned(g.at) })),
   ...(environment.approvalPolicy.minimumApprovers > 0
     ? [
         {
-          name: `${environment.name} approval`,
+          name: gateName(environment.name, environment.approvalPolicy.at),
           kind: 'approval' as const,
           roles: environment.approvalPolicy.roles,
           minimumApprovers: environment.approvalPolicy.minimumApprovers,
           source: 'environment' as const,
+          ...positioned(environment.approvalPolicy.at),
         },
       ]
     : []),
 ];
+
+/** A gate between waves is named apart from the one at the start, so that a model may have both for one environment. */
+const gateName = (owner: string, at: GatePosition | undefined) => (at === 'between-waves' ? `${owner} approval between waves` : `${owner} approval`);
+const positioned = (at: GatePosition | undefined) => (at ? { at } : {});
 
 /** The model's template first, then the request's criteria that the template does not already hold. */
 export const mergedAcceptanceCriteria = (model: ActiveModel | null, request: DeploymentRequested): AcceptanceCriterion[] => {

@@ -150,6 +150,21 @@ describe('RequestDeployment: the plan', () => {
     );
   });
 
+  it('gates between waves: the model and the environment may each place an approval before every wave after the first; the plan carries where each stands', () => {
+    const gates = [...content.gates, { environmentKind: 'production' as const, roles: ['service-owner'], minApprovers: 1, at: 'between-waves' as const }];
+    const betweenWaves: ActiveModel = { ...model, content: { ...content, gates } };
+    const environment = { ...production, approvalPolicy: { roles: ['deployment-manager'], minimumApprovers: 2, at: 'between-waves' as const } };
+    when(request, facts({ activeModels: [betweenWaves], environment: environmentEvents(environment) })).then(
+      planned(request, {
+        gates: [
+          { name: 'in-house-web approval', kind: 'approval', roles: ['deployment-manager'], minimumApprovers: 1, source: 'model' },
+          { name: 'in-house-web approval between waves', kind: 'approval', roles: ['service-owner'], minimumApprovers: 1, source: 'model', at: 'between-waves' },
+          { name: 'production approval between waves', kind: 'approval', roles: ['deployment-manager'], minimumApprovers: 2, source: 'environment', at: 'between-waves' },
+        ],
+      }),
+    );
+  });
+
   it('an explicitly ad hoc request is planned big-bang without a model and recorded as ad hoc', () => {
     const adHoc = { ...request, adHoc: true };
     when(adHoc).then(

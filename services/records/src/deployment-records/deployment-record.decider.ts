@@ -45,8 +45,8 @@ export interface DeploymentRecord {
   verifiedAt?: string;
   /** when the outcome became known: the time of the event that decided it */
   endedAt?: string;
-  /** who approved at which gate (ApprovalGranted) */
-  approvals?: { gate: string; by: string; role: string; grantedAt: string }[];
+  /** who approved at which gate (ApprovalGranted); `wave`: at the boundary before that wave */
+  approvals?: { gate: string; by: string; role: string; wave?: number; grantedAt: string }[];
   /** the furthest step of the process the deployment reached */
   phase: 'unknown' | 'requested' | 'planned' | 'verified-for-execution' | 'executing' | 'executed' | 'verified' | 'failed' | 'closed';
   /** the outcome the record closes with, once known */
@@ -124,12 +124,20 @@ export function evolveRecord(record: DeploymentRecord, event: CloudEvent): Deplo
       return { ...next, ...ended(next, event, 'verifiedAt'), verifiedAt: timeOf(event, 'verifiedAt'), phase: advance(next.phase, 'verified'), outcome: 'succeeded' };
     // execution ends every started run in exactly one of DeploymentExecuted (verification then decides), RolledBack
     // or DeploymentFailed; a run that never started ends in RunAbandoned
-    case 'RolledBack':
-      return { ...next, ...ended(next, event, 'rolledBackAt'), phase: advance(next.phase, 'failed'), outcome: 'rolled-back', cause: `RolledBack: ${String(data.reason)}` };
+    case 'RolledBack': {
+      // a rollback for a denial between waves names the gate denied, which the denial recorded as the cause
+      const cause = data.reason === 'ApprovalDenied' && next.cause ? next.cause : String(data.reason);
+      return { ...next, ...ended(next, event, 'rolledBackAt'), phase: advance(next.phase, 'failed'), outcome: 'rolled-back', cause: `RolledBack: ${cause}` };
+    }
     case 'DeploymentFailed':
       return { ...next, ...ended(next, event, 'failedAt'), phase: advance(next.phase, 'failed'), outcome: 'failed', cause: `DeploymentFailed: ${String(data.reason)}` };
-    case 'ApprovalDenied':
-      return next.outcome ? next : { ...next, ...ended(next, event, 'deniedAt'), phase: advance(next.phase, 'failed'), outcome: 'rejected', cause: `ApprovalDenied: ${String(data.gate)}` };
+    case 'ApprovalDenied': {
+      const cause = `ApprovalDenied: ${String(data.gate)}`;
+      if (next.outcome) return next;
+      // denied between waves: the run rolls back what it deployed, and RolledBack decides the outcome
+      if (next.startedAt) return { ...next, cause };
+      return { ...next, ...ended(next, event, 'deniedAt'), phase: advance(next.phase, 'failed'), outcome: 'rejected', cause };
+    }
     case 'RunAbandoned': {
       // the event that made execution abandon the run (a failed verification, a cancellation, a denial) carries the
       // outcome, and may arrive later on its own topic; an abort or a late change before the start has no other event
@@ -139,7 +147,7 @@ export function evolveRecord(record: DeploymentRecord, event: CloudEvent): Deplo
       return RUN_ABANDONED_ON_ITS_OWN.includes(reason) ? { ...next, ...ended(next, event, 'abandonedAt'), phase: advance(next.phase, 'failed'), outcome: 'cancelled', cause: `RunAbandoned: ${reason}` } : next;
     }
     case 'ApprovalGranted': {
-      const granted = { gate: String(data.gate), by: String(data.by), role: String(data.role), grantedAt: String(data.grantedAt) };
+      const granted = { gate: String(data.gate), by: String(data.by), role: String(data.role), ...(typeof data.wave === 'number' ? { wave: data.wave } : {}), grantedAt: String(data.grantedAt) };
       return { ...next, approvals: [...(next.approvals ?? []), granted] };
     }
     case 'DeploymentRecordClosed': {

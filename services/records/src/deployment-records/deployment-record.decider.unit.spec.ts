@@ -90,8 +90,18 @@ describe('the deployment record', () => {
     closing(requested, planned, started, revoked).thenRefused({ code: 'RecordNotClosable', deploymentId, missing: ['outcome'] });
     const [closed, reported] = closedWith('rolled-back', 'unsuccessful', 'RolledBack: ComponentVerificationRevoked');
     closing(requested, planned, started, revoked, event('execution', 'RolledBack', { reason: 'ComponentVerificationRevoked' })).then([
-      closed!,
-      { ...reported!, data: { ...reported!.data, actualStart: '2026-12-01T10:01:00.000Z' } } as RecordEvent,
+      closed,
+      { ...reported, data: { ...reported.data, actualStart: '2026-12-01T10:01:00.000Z' } } as RecordEvent,
+    ]);
+  });
+
+  it('a deployment denied at a gate between waves is not closed by the denial: it closes rolled back, naming the gate denied', () => {
+    const denied = event('execution', 'ApprovalDenied', { gate: 'production approval between waves', wave: 2 });
+    closing(requested, planned, started, denied).thenRefused({ code: 'RecordNotClosable', deploymentId, missing: ['outcome'] });
+    const [closed, reported] = closedWith('rolled-back', 'unsuccessful', 'RolledBack: ApprovalDenied: production approval between waves');
+    closing(requested, planned, started, denied, event('execution', 'RolledBack', { reason: 'ApprovalDenied' })).then([
+      closed,
+      { ...reported, data: { ...reported.data, actualStart: '2026-12-01T10:01:00.000Z' } } as RecordEvent,
     ]);
   });
 
