@@ -222,6 +222,8 @@ export const REJECTION_REASONS = [
   'AdHocNotPermitted',
   /** the change says it is authorised, but nothing the environment's kind accepts proves it */
   'AuthorisationNotProven',
+  /** where the environment's kind keeps the duties apart, the change's authoriser asked for its deployment */
+  'RequesterMayNotAuthorise',
 ] as const;
 export type RejectionReason = (typeof REJECTION_REASONS)[number];
 
