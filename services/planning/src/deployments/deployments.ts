@@ -198,9 +198,9 @@ export class Deployments {
   }
 }
 
-/** Refusals of a request that can never pass as stated: 422 (gRPC FAILED_PRECONDITION); the others 409. */
-const NEVER_ACCEPTABLE: readonly string[] = ['CommitTimeAfterRequest'];
-const refusalStatus = (code: string) => (NEVER_ACCEPTABLE.includes(code) ? 422 : 409);
+/** Refusals of a request that can never pass as stated (invalid input, not a conflict): 422 (gRPC FAILED_PRECONDITION); the others 409. */
+const NEVER_ACCEPTABLE: readonly string[] = ['CommitTimeAfterRequest', 'WindowEndsBeforeItStarts'];
+export const refusalStatus = (code: string) => (NEVER_ACCEPTABLE.includes(code) ? 422 : 409);
 
 const notFound = (deploymentId: string) => () => new NotFound(`deployment ${deploymentId} does not exist`);
 
