@@ -15,6 +15,7 @@ import {
   componentVersionSchema,
   deploymentKindSchema,
   ENVIRONMENT_KINDS,
+  environmentNameSchema,
   LIMITS,
   modelRefSchema,
   targetSchema,
@@ -94,7 +95,7 @@ export type ApprovalPolicy = Static<typeof approvalPolicySchema>;
 
 /** An environment as registered: its name, kind, place in the flow, facts, targets, windows, freezes and approvals. */
 export const environmentDefinitionSchema = objectOf({
-  name: label(100),
+  name: environmentNameSchema,
   kind: environmentKindSchema,
   /** position in the flow of environments, 1 = first (development) */
   position: Type.Integer({ minimum: 1, maximum: 100 }),
@@ -135,7 +136,7 @@ const promotionOverrideSchema = objectOf({
 export type PromotionOverride = Static<typeof promotionOverrideSchema>;
 
 const environmentSnapshotSchema = objectOf({
-  name: label(100),
+  name: environmentNameSchema,
   kind: environmentKindSchema,
   /** the stream version of the environment the plan was made against */
   version: Type.Integer({ minimum: 1 }),
@@ -169,7 +170,7 @@ export const DeploymentPlanned = objectOf({
   service: label(),
   kind: deploymentKindSchema,
   components: componentsSchema,
-  environment: label(),
+  environment: environmentNameSchema,
   window: windowSchema,
   /** `null`: planned ad hoc, without a model */
   model: modelRefSchema,
@@ -232,7 +233,7 @@ export const DeploymentRejected = objectOf({
   deploymentId: identifier,
   changeId: identifier,
   service: label(),
-  environment: label(),
+  environment: environmentNameSchema,
   reason: enumOf(REJECTION_REASONS),
   details: Type.Unsafe<Record<string, unknown>>({ type: 'object', maxProperties: 20 }),
   rejectedAt: timestamp,
@@ -240,14 +241,14 @@ export const DeploymentRejected = objectOf({
 export type DeploymentRejected = Static<typeof DeploymentRejected>;
 
 /** A deployment holds its window on the environment's forward schedule (stream `Deployment-<id>`, after its plan or its reschedule). */
-export const DeploymentWindowReserved = objectOf({ environment: label(100), deploymentId: identifier, service: label(), targets: targetsSchema, window: windowSchema });
+export const DeploymentWindowReserved = objectOf({ environment: environmentNameSchema, deploymentId: identifier, service: label(), targets: targetsSchema, window: windowSchema });
 export type DeploymentWindowReserved = Static<typeof DeploymentWindowReserved>;
 
 /** A deployment that had not started was cancelled (by a person, or because its change was cancelled). */
 export const DeploymentCancelled = objectOf({
   deploymentId: identifier,
   changeId: identifier,
-  environment: label(100),
+  environment: environmentNameSchema,
   reason: text(),
   cancelledBy: label(256),
   cancelledAt: timestamp,
@@ -257,7 +258,7 @@ export type DeploymentCancelled = Static<typeof DeploymentCancelled>;
 /** A planned deployment that had not started moved to another window (re-checked against windows, freezes, conflicts). */
 export const DeploymentRescheduled = objectOf({
   deploymentId: identifier,
-  environment: label(100),
+  environment: environmentNameSchema,
   previousWindow: windowSchema,
   window: windowSchema,
   rescheduledBy: label(256),
@@ -266,7 +267,7 @@ export const DeploymentRescheduled = objectOf({
 export type DeploymentRescheduled = Static<typeof DeploymentRescheduled>;
 
 /** A deployment gave its window on the environment's schedule back: it was cancelled, or its record closed (stream `Deployment-<id>`). */
-export const DeploymentWindowReleased = objectOf({ environment: label(100), deploymentId: identifier });
+export const DeploymentWindowReleased = objectOf({ environment: environmentNameSchema, deploymentId: identifier });
 export type DeploymentWindowReleased = Static<typeof DeploymentWindowReleased>;
 
 export const EnvironmentRegistered = objectOf({ ...environmentDefinitionSchema.properties, registeredAt: timestamp });
@@ -275,7 +276,7 @@ export type EnvironmentRegistered = Static<typeof EnvironmentRegistered>;
 export const EnvironmentUpdated = objectOf({ ...environmentDefinitionSchema.properties, updatedAt: timestamp });
 export type EnvironmentUpdated = Static<typeof EnvironmentUpdated>;
 
-export const EnvironmentDecommissioned = objectOf({ name: label(100), reason: text(), decommissionedAt: timestamp });
+export const EnvironmentDecommissioned = objectOf({ name: environmentNameSchema, reason: text(), decommissionedAt: timestamp });
 export type EnvironmentDecommissioned = Static<typeof EnvironmentDecommissioned>;
 
 /** A public key of change enablement trusted to sign authorisations of changes, until revoked (stream `AuthorisationKey-<keyId>`). */
