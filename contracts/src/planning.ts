@@ -16,6 +16,7 @@ import {
   deploymentKindSchema,
   ENVIRONMENT_KINDS,
   gatePositionSchema,
+  environmentNameSchema,
   LIMITS,
   modelRefSchema,
   targetSchema,
@@ -100,7 +101,7 @@ export type ApprovalPolicy = Static<typeof approvalPolicySchema>;
 
 /** An environment as registered: its name, kind, place in the flow, facts, targets, windows, freezes and approvals. */
 export const environmentDefinitionSchema = objectOf({
-  name: label(100),
+  name: environmentNameSchema,
   kind: environmentKindSchema,
   /** position in the flow of environments, 1 = first (development) */
   position: Type.Integer({ minimum: 1, maximum: 100 }),
@@ -143,7 +144,7 @@ const promotionOverrideSchema = objectOf({
 export type PromotionOverride = Static<typeof promotionOverrideSchema>;
 
 const environmentSnapshotSchema = objectOf({
-  name: label(100),
+  name: environmentNameSchema,
   kind: environmentKindSchema,
   /** the stream version of the environment the plan was made against */
   version: Type.Integer({ minimum: 1 }),
@@ -177,7 +178,7 @@ export const DeploymentPlanned = objectOf({
   service: label(),
   kind: deploymentKindSchema,
   components: componentsSchema,
-  environment: label(),
+  environment: environmentNameSchema,
   window: windowSchema,
   /** `null`: planned ad hoc, without a model */
   model: modelRefSchema,
@@ -230,6 +231,8 @@ export const REJECTION_REASONS = [
   'AdHocNotPermitted',
   /** the change says it is authorised, but nothing the environment's kind accepts proves it */
   'AuthorisationNotProven',
+  /** where the environment's kind keeps the duties apart, the change's authoriser asked for its deployment */
+  'RequesterMayNotAuthorise',
 ] as const;
 export type RejectionReason = (typeof REJECTION_REASONS)[number];
 
@@ -238,7 +241,7 @@ export const DeploymentRejected = objectOf({
   deploymentId: identifier,
   changeId: identifier,
   service: label(),
-  environment: label(),
+  environment: environmentNameSchema,
   reason: enumOf(REJECTION_REASONS),
   details: Type.Unsafe<Record<string, unknown>>({ type: 'object', maxProperties: 20 }),
   rejectedAt: timestamp,
@@ -246,14 +249,14 @@ export const DeploymentRejected = objectOf({
 export type DeploymentRejected = Static<typeof DeploymentRejected>;
 
 /** A deployment holds its window on the environment's forward schedule (stream `Deployment-<id>`, after its plan or its reschedule). */
-export const DeploymentWindowReserved = objectOf({ environment: label(100), deploymentId: identifier, service: label(), targets: targetsSchema, window: windowSchema });
+export const DeploymentWindowReserved = objectOf({ environment: environmentNameSchema, deploymentId: identifier, service: label(), targets: targetsSchema, window: windowSchema });
 export type DeploymentWindowReserved = Static<typeof DeploymentWindowReserved>;
 
 /** A deployment that had not started was cancelled (by a person, or because its change was cancelled). */
 export const DeploymentCancelled = objectOf({
   deploymentId: identifier,
   changeId: identifier,
-  environment: label(100),
+  environment: environmentNameSchema,
   reason: text(),
   cancelledBy: label(256),
   cancelledAt: timestamp,
@@ -263,7 +266,7 @@ export type DeploymentCancelled = Static<typeof DeploymentCancelled>;
 /** A planned deployment that had not started moved to another window (re-checked against windows, freezes, conflicts). */
 export const DeploymentRescheduled = objectOf({
   deploymentId: identifier,
-  environment: label(100),
+  environment: environmentNameSchema,
   previousWindow: windowSchema,
   window: windowSchema,
   rescheduledBy: label(256),
@@ -287,7 +290,7 @@ export const DeploymentAuthorisationRevoked = objectOf({
 export type DeploymentAuthorisationRevoked = Static<typeof DeploymentAuthorisationRevoked>;
 
 /** A deployment gave its window on the environment's schedule back: it was cancelled, or its record closed (stream `Deployment-<id>`). */
-export const DeploymentWindowReleased = objectOf({ environment: label(100), deploymentId: identifier });
+export const DeploymentWindowReleased = objectOf({ environment: environmentNameSchema, deploymentId: identifier });
 export type DeploymentWindowReleased = Static<typeof DeploymentWindowReleased>;
 
 export const EnvironmentRegistered = objectOf({ ...environmentDefinitionSchema.properties, registeredAt: timestamp });
@@ -296,7 +299,7 @@ export type EnvironmentRegistered = Static<typeof EnvironmentRegistered>;
 export const EnvironmentUpdated = objectOf({ ...environmentDefinitionSchema.properties, updatedAt: timestamp });
 export type EnvironmentUpdated = Static<typeof EnvironmentUpdated>;
 
-export const EnvironmentDecommissioned = objectOf({ name: label(100), reason: text(), decommissionedAt: timestamp });
+export const EnvironmentDecommissioned = objectOf({ name: environmentNameSchema, reason: text(), decommissionedAt: timestamp });
 export type EnvironmentDecommissioned = Static<typeof EnvironmentDecommissioned>;
 
 /** A public key of change enablement trusted to sign authorisations of changes, until revoked (stream `AuthorisationKey-<keyId>`). */

@@ -1,5 +1,5 @@
 import { enumOf, identifier, label, objectOf, text, timestamp, Type, type Static } from './json-schema';
-import { acceptanceCriteriaSchema, componentsSchema, deploymentKindSchema, modelNameSchema, signedAuthorisationSchema, targetsSchema, windowSchema } from './vocabulary';
+import { acceptanceCriteriaSchema, componentsSchema, deploymentKindSchema, environmentNameSchema, modelNameSchema, signedAuthorisationSchema, targetsSchema, windowSchema } from './vocabulary';
 
 export const CHANGE_TYPES = ['standard', 'normal', 'emergency'] as const;
 export type ChangeType = (typeof CHANGE_TYPES)[number];
@@ -28,7 +28,7 @@ export const RequestDeployment = objectOf({
   service: label(),
   kind: deploymentKindSchema,
   components: componentsSchema,
-  environment: label(),
+  environment: environmentNameSchema,
   /** targets inside the environment; absent: planning chooses */
   targets: Type.Optional(targetsSchema),
   window: windowSchema,

@@ -23,6 +23,9 @@ export const LIMITS = {
   targetsPerWave: 1000,
 } as const;
 
+/** An environment's name, its id: the one limit wherever a request, an event or a path names an environment. */
+export const environmentNameSchema = label(100);
+
 /** A host, site, cluster, tenant or location inside the environment that a wave deploys to. */
 export const targetSchema = label(256);
 

@@ -867,6 +867,46 @@ describe('verifiable authorisation: a change is proved authorised, never merely 
     expect(await revocations(byRevokedKey.deploymentId)).toHaveLength(1);
   });
 
+  it('in production the requester does not authorise their own change: an itsm.changes.v1 event naming them (in another case) and a signature by them are rejected RequesterMayNotAuthorise, and recorded', async () => {
+    const { changeState: _s, ...change } = removal('authz-self-itsm', 9);
+    const event = { ...(JSON.parse(cloudEvent('itsm', 'ChangeAuthorized', { ...change, authorisedBy: 'Dana.Manager' })) as CloudEvent), actor: 'dana.manager' };
+    await produce(INBOUND_TOPICS.itsmChanges, JSON.stringify(event));
+    const viaItsm = await eventually(
+      async () => (await http('GET', '/deployments?environment=int-prod-authz&limit=100').then((r) => r.json()) as { deployments: (Answer & { request: { service: string } })[] }).deployments.find((d) => d.request.service === 'authz-self-itsm'),
+      { what: 'the deployment of the self-authorised change' },
+    );
+    expect(viaItsm).toMatchObject({
+      status: 'rejected',
+      rejection: { reason: 'RequesterMayNotAuthorise', details: { requestedBy: 'dana.manager', authorisedBy: 'Dana.Manager', way: 'itsm', why: expect.stringMatching(/requester may not be the change's authoriser/) } },
+    });
+
+    const viaRest = await post(authorised(removal('authz-self-signed', 10), { sub: 'DANA.MANAGER' }));
+    expect(viaRest).toMatchObject({ status: 'rejected', rejection: { reason: 'RequesterMayNotAuthorise', details: { requestedBy: 'dana.manager', authorisedBy: 'DANA.MANAGER', way: 'signed' } } });
+    const recorded = await planning.runtime.db.query(`SELECT 1 FROM planning.events WHERE stream_id = $1 AND event_type = 'DeploymentRejected'`, [`Deployment-${viaRest.deploymentId}`]);
+    expect(recorded.rowCount).toBe(1);
+    // the same signature, asked for by someone else, is a change authorised by another person
+    expect(await post(authorised(removal('authz-other-requester', 11), { sub: 'DANA.MANAGER' }), changeManager)).toMatchObject({ status: 'planned', plan: { authorisedBy: { way: 'signed', by: 'DANA.MANAGER' } } });
+  });
+
+  it('over gRPC, a signed authorisation is accepted and the answer and GetDeployment name who authorised it; a request merely claiming authorisation is refused with the reason', async () => {
+    const client = grpcClient();
+    const { call } = client;
+    type GrpcDeployment = { id: string; status: string; cause?: string; rejectionDetails?: string; authorisedBy?: Record<string, unknown> };
+    try {
+      const signed = await call<GrpcDeployment>('RequestDeployment', authorised(removal('authz-grpc-signed', 12)));
+      const authorisedBy = { way: 'signed', by: 'carol.cab', keyId: AUTHORISATION_KEY_ID };
+      expect(signed).toMatchObject({ status: 'planned', authorisedBy });
+      expect(await call<GrpcDeployment>('GetDeployment', { id: signed.id })).toMatchObject({ status: 'planned', authorisedBy });
+
+      const claimed = await call<GrpcDeployment>('RequestDeployment', removal('authz-grpc-claimed', 13));
+      expect(claimed).toMatchObject({ status: 'rejected', cause: 'AuthorisationNotProven' });
+      expect(claimed.authorisedBy ?? null).toBeNull();
+      expect(JSON.parse(claimed.rejectionDetails!)).toMatchObject({ way: 'permission', why: 'a production environment accepts an authorisation only by itsm or signed, not by permission' });
+    } finally {
+      client.close();
+    }
+  });
+
   it('after its key is revoked, change enablement\'s signature no longer authorises', async () => {
     const other = generateKeyPairSync('ed25519');
     const keyId = `ce-revoked-${suffix}`;

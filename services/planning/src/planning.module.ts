@@ -3,13 +3,16 @@ import type { EventStore } from '@gantry/event-store';
 import { serviceModule, type ServiceRuntime, type Slice } from '@gantry/platform';
 import { AuthorisationKeys, authorisationKeysSlice } from './authorisation-keys';
 import { changeEnablementSlice } from './change-enablement';
-import { authorisationPolicyFromEnv, DEFAULT_AUTHORISATION_POLICY, Deployments, deploymentsSlice, type AuthorisationPolicy } from './deployments';
+import { authorisationRulesFrom, DEFAULT_AUTHORISATION_RULES, Deployments, deploymentsSlice, type AuthorisationRules } from './deployments';
 import { environmentsSlice } from './environments';
 import { planningFactsReadModels, planningFactsSlice } from './planning-facts';
 import { scheduleSlice } from './schedule';
 
-/** `authorisation`: the ways each kind of environment accepts a change's authorisation (GANTRY_AUTHORISATION_<KIND>). */
-export const planningSlices = (store: EventStore, authorisation: AuthorisationPolicy = DEFAULT_AUTHORISATION_POLICY): Slice[] => {
+/**
+ * `authorisation`: the ways each kind of environment accepts a change's authorisation (GANTRY_AUTHORISATION_<KIND>) and
+ * the kinds where its requester may not authorise it (GANTRY_REQUESTER_MAY_NOT_AUTHORISE_<KIND>).
+ */
+export const planningSlices = (store: EventStore, authorisation: AuthorisationRules = DEFAULT_AUTHORISATION_RULES): Slice[] => {
   const readModels = planningFactsReadModels(store.db, store.schema);
   // a revoked key revokes, in its revocation transaction, the authorisations it signed of plans not yet closed
   const keys: AuthorisationKeys = new AuthorisationKeys(store, (tx, revocation, origin) => deployments.authorisationKeyRevoked(tx, revocation, origin));
@@ -21,7 +24,7 @@ export const planningSlices = (store: EventStore, authorisation: AuthorisationPo
 @Module({})
 export class PlanningModule {
   static register(runtime: ServiceRuntime): DynamicModule {
-    const authorisation = authorisationPolicyFromEnv(runtime.config.env);
+    const authorisation = authorisationRulesFrom(runtime.config);
     return serviceModule(PlanningModule, 'planning', runtime, (store) => planningSlices(store, authorisation));
   }
 }

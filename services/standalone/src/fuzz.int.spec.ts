@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { credentials, loadPackageDefinition, Metadata, type ServiceClientConstructor } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import fc from 'fast-check';
-import { GANTRY_PROTO_PATHS, PROTO_ROOT } from '@gantry/contracts';
+import { DEPLOYMENTS_PROTO_PATH, GANTRY_PROTO_PATHS, PROTO_ROOT, validateItsmEvent } from '@gantry/contracts';
 import { mintToken, ROLES, mayDo, type Permission } from '@gantry/auth';
 import { boot, doorsOf, type Door, type RunningProcess } from '@gantry/platform';
 import { createTestDatabase, type TestDatabase } from '@gantry/testing';
@@ -248,5 +248,68 @@ describe('fields that look nullable', () => {
     }
     expect(Object.entries(answers).filter(([, answer]) => JSON.stringify(answer) !== '[400,true]')).toEqual([]);
     expect(await recordedThroughDoors()).toBe(before);
+  });
+});
+
+describe('one limit per field, from the contract, on every door', () => {
+  const get = async (path: string, permission: Permission) => (await fetch(`${running.url}${path}`, { headers: { authorization: `Bearer ${tokens.get(permission)}` } })).status;
+  const asked = (environment: string) => ({
+    changeId: 'CHG-LIMITS',
+    changeType: 'normal',
+    changeState: 'authorised',
+    service: 'payments',
+    kind: 'upgrade',
+    components: [{ name: 'payments-api', version: '2.4.1', kind: 'software' }],
+    environment,
+    window: { start: '2027-05-02T21:00:00.000Z', end: '2027-05-02T22:00:00.000Z' },
+    acceptanceCriteria: [{ type: 'smoke-tests', description: 'smoke suite passes' }],
+  });
+
+  it("an environment name is at most 100 characters in POST /deployments, gRPC RequestDeployment, itsm.changes.v1's ChangeAuthorized and the environment's path; one more is 400 and records nothing", async () => {
+    const longest = `e${'n'.repeat(99)}`;
+    const tooLong = `${longest}v`;
+    const post = async (environment: string) => {
+      const response = await fetch(`${running.url}/deployments`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens.get('deployments:request')}` },
+        body: JSON.stringify(asked(environment)),
+      });
+      return { status: response.status, body: (await response.json()) as { status?: string; message?: string[] } };
+    };
+    // the longest name is well-formed: recorded, and rejected as no environment has it
+    expect(await post(longest)).toMatchObject({ status: 201, body: { status: 'rejected' } });
+    const before = await recordedThroughDoors();
+    const refused = await post(tooLong);
+    expect(refused.status).toBe(400);
+    expect(refused.body.message?.[0]).toMatch(/^environment /);
+
+    const definition = loadSync(DEPLOYMENTS_PROTO_PATH, { includeDirs: [PROTO_ROOT] });
+    const DeploymentService = (loadPackageDefinition(definition) as unknown as { gantry: { v1: { DeploymentService: ServiceClientConstructor } } }).gantry.v1.DeploymentService;
+    const client = new DeploymentService(`127.0.0.1:${running.grpcPort}`, credentials.createInsecure());
+    const metadata = new Metadata();
+    metadata.set('authorization', `Bearer ${tokens.get('deployments:request')}`);
+    try {
+      const error = await new Promise<{ code?: number; details?: string } | null>((resolve) =>
+        (client as unknown as Record<string, Function>).RequestDeployment(asked(tooLong), metadata, (e: { code?: number; details?: string } | null) => resolve(e)),
+      );
+      expect(error).toMatchObject({ code: 3, details: expect.stringMatching(/^environment /) });
+    } finally {
+      client.close();
+    }
+    expect(await recordedThroughDoors()).toBe(before);
+
+    const { changeState: _s, ...change } = asked(tooLong);
+    expect(validateItsmEvent('ChangeAuthorized', change)).toMatch(/environment/);
+    expect(validateItsmEvent('ChangeAuthorized', { ...change, environment: longest })).toBeNull();
+
+    expect(await get(`/environments/${longest}`, 'environments:read')).toBe(404);
+    expect(await get(`/environments/${tooLong}`, 'environments:read')).toBe(400);
+  });
+
+  it("a model's name in the path is the contract's model name: hostile ones are 400, a well-formed unknown one 404", async () => {
+    expect(await get(`/models/${'m'.repeat(100)}`, 'models:read')).toBe(404);
+    for (const hostile of ['m'.repeat(101), '.hidden', '-flag', 'a b', '%00', '%2e%2e', "x'; DROP TABLE events; --"]) {
+      expect([hostile, await get(`/models/${encodeURIComponent(hostile)}`, 'models:read')]).toEqual([hostile, 400]);
+    }
   });
 });

@@ -60,6 +60,23 @@ describe('gates', () => {
     expect(typesOf(events)).not.toContain('DeploymentStarted');
   }, 60_000);
 
+  it("the change's authoriser, as the plan records them, may not approve its deployment under any spelling; other approvers pass the gate", async () => {
+    const authorisedBy = { way: 'itsm' as const, by: 'carol.cab', source: '/servicenow/change', eventId: `evt-${suffix()}` };
+    const plan = planFor(production, { gates: [gate], requestedBy: 'rita', authorisedBy });
+    await planAndVerify(execution, plan);
+    await execution.waitFor(plan.deploymentId, 'ApprovalRequested');
+
+    const authoriser = await call(execution.url, await tokenFor('service-owner', 'Carol.CAB'), 'POST', path(plan.deploymentId, 'approve'));
+    expect(authoriser.status).toBe(403);
+    expect(authoriser.body).toMatchObject({ code: 'AuthoriserMayNotApprove', details: { by: 'Carol.CAB', gate: gate.name } });
+    expect((await execution.runEvents(plan.deploymentId)).filter((e) => e.type === 'ApprovalGranted')).toEqual([]);
+
+    expect((await call(execution.url, await tokenFor('service-owner', 'sam'), 'POST', path(plan.deploymentId, 'approve'))).status).toBe(200);
+    expect((await call(execution.url, await tokenFor('deployment-manager', 'dana'), 'POST', path(plan.deploymentId, 'approve'))).status).toBe(200);
+    const events = await execution.waitFor(plan.deploymentId, 'DeploymentStarted');
+    expect(events.filter((e) => e.type === 'ApprovalGranted').map((e) => e.data.by)).toEqual(['sam', 'dana']);
+  }, 60_000);
+
   it('a denial ends the run', async () => {
     const plan = planFor(production, { gates: [gate] });
     await planAndVerify(execution, plan);

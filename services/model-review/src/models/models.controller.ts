@@ -1,7 +1,7 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, ParseIntPipe, Post, Put, Query, Res, type PipeTransform, BadRequestException } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Get, Headers, HttpCode, Param, ParseIntPipe, Post, Put, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import { RequirePermission } from '@gantry/auth';
-import { ApiBodyFrom, ApiQueryFrom, CommandContext, expectedVersionFrom, SchemaBody, SchemaQuery, type HttpResponse, type RequestContext, withETag } from '@gantry/platform';
+import { ApiBodyFrom, ApiQueryFrom, CommandContext, expectedVersionFrom, SchemaBody, SchemaParam, SchemaQuery, type HttpResponse, type RequestContext, withETag } from '@gantry/platform';
 import {
   COMPONENT_KINDS,
   COMPONENT_SOURCES,
@@ -9,6 +9,7 @@ import {
   ENVIRONMENT_KINDS,
   enumOf,
   modelContentBody,
+  modelNameSchema,
   type ModelContentBody,
   objectOf,
   publishModelBody,
@@ -24,15 +25,8 @@ import {
 import { DeploymentModels } from './models';
 import { StarterCatalogue } from './starter-catalogue.loader';
 
-/** A model's name as it appears in URLs and ModelRefs. */
-export class ModelNamePipe implements PipeTransform<string, string> {
-  transform(value: string): string {
-    if (typeof value !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/.test(value)) {
-      throw new BadRequestException('the model name must be 1 to 100 letters, digits, ".", "_" or "-", starting with a letter or digit');
-    }
-    return value;
-  }
-}
+/** A model's name as it appears in URLs and ModelRefs: the contract's one schema of it. */
+const ModelNameParam = new SchemaParam(modelNameSchema, 'a model name (1 to 100 letters, digits, ".", "_" or "-", starting with a letter or digit)');
 
 /** `GET /models`: filtered by status and by what the models apply to. */
 export const modelQuery = objectOf({
@@ -85,14 +79,14 @@ export class ModelsController {
 
   @Get(':name')
   @RequirePermission('models:read')
-  async get(@Param('name', ModelNamePipe) name: string, @Headers('if-none-match') ifNoneMatch: string | undefined, @Res({ passthrough: true }) res: HttpResponse) {
+  async get(@Param('name', ModelNameParam) name: string, @Headers('if-none-match') ifNoneMatch: string | undefined, @Res({ passthrough: true }) res: HttpResponse) {
     return withETag(res, await this.models.get(name), ifNoneMatch);
   }
 
   @Get(':name/versions/:version')
   @RequirePermission('models:read')
   async getVersion(
-    @Param('name', ModelNamePipe) name: string,
+    @Param('name', ModelNameParam) name: string,
     @Param('version', new ParseIntPipe({ exceptionFactory: () => new BadRequestException('version must be a positive integer') })) version: number,
     @Res({ passthrough: true }) res: HttpResponse,
   ) {
@@ -107,7 +101,7 @@ export class ModelsController {
   @RequirePermission('models:write')
   @ApiHeader(IF_MATCH)
   @ApiBodyFrom(modelContentBody)
-  async changeDraft(@Param('name', ModelNamePipe) name: string, @Body(new SchemaBody(modelContentBody)) body: ModelContentBody, @Headers('if-match') ifMatch: string | undefined, @CommandContext() context: RequestContext, @Res({ passthrough: true }) res: HttpResponse) {
+  async changeDraft(@Param('name', ModelNameParam) name: string, @Body(new SchemaBody(modelContentBody)) body: ModelContentBody, @Headers('if-match') ifMatch: string | undefined, @CommandContext() context: RequestContext, @Res({ passthrough: true }) res: HttpResponse) {
     const expected = expectedVersionFrom(ifMatch);
     return withETag(res, await this.models.changeDraft(name, body.content, expected, context));
   }
@@ -118,7 +112,7 @@ export class ModelsController {
   @RequirePermission('models:write')
   @ApiHeader(IF_MATCH)
   @ApiBodyFrom(publishModelBody)
-  async publish(@Param('name', ModelNamePipe) name: string, @Body(new SchemaBody(publishModelBody)) body: PublishModelBody, @Headers('if-match') ifMatch: string | undefined, @CommandContext() context: RequestContext, @Res({ passthrough: true }) res: HttpResponse) {
+  async publish(@Param('name', ModelNameParam) name: string, @Body(new SchemaBody(publishModelBody)) body: PublishModelBody, @Headers('if-match') ifMatch: string | undefined, @CommandContext() context: RequestContext, @Res({ passthrough: true }) res: HttpResponse) {
     const expected = expectedVersionFrom(ifMatch);
     return withETag(res, await this.models.publish(name, body.version, expected, context));
   }
@@ -129,7 +123,7 @@ export class ModelsController {
   @RequirePermission('models:write')
   @ApiHeader(IF_MATCH)
   @ApiBodyFrom(reviseModelBody)
-  async revise(@Param('name', ModelNamePipe) name: string, @Body(new SchemaBody(reviseModelBody)) body: ReviseModelBody, @Headers('if-match') ifMatch: string | undefined, @CommandContext() context: RequestContext, @Res({ passthrough: true }) res: HttpResponse) {
+  async revise(@Param('name', ModelNameParam) name: string, @Body(new SchemaBody(reviseModelBody)) body: ReviseModelBody, @Headers('if-match') ifMatch: string | undefined, @CommandContext() context: RequestContext, @Res({ passthrough: true }) res: HttpResponse) {
     const expected = expectedVersionFrom(ifMatch);
     return withETag(res, await this.models.revise(name, body.content, body.reviewId ?? null, expected, context));
   }
@@ -139,7 +133,7 @@ export class ModelsController {
   @RequirePermission('models:write')
   @ApiHeader(IF_MATCH)
   @ApiBodyFrom(retireModelBody)
-  async retire(@Param('name', ModelNamePipe) name: string, @Body(new SchemaBody(retireModelBody)) body: RetireModelBody, @Headers('if-match') ifMatch: string | undefined, @CommandContext() context: RequestContext, @Res({ passthrough: true }) res: HttpResponse) {
+  async retire(@Param('name', ModelNameParam) name: string, @Body(new SchemaBody(retireModelBody)) body: RetireModelBody, @Headers('if-match') ifMatch: string | undefined, @CommandContext() context: RequestContext, @Res({ passthrough: true }) res: HttpResponse) {
     const expected = expectedVersionFrom(ifMatch);
     return withETag(res, await this.models.retire(name, body.reason, expected, context));
   }

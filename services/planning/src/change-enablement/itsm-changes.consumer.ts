@@ -54,7 +54,7 @@ async function authorised(deployments: Deployments, event: CloudEvent, tx: SqlCl
   try {
     // change enablement asks in the role of its systems (change-manager): it may ask ad hoc, never override a freeze;
     // its event is the change's authorisation, by whom it names (else the system that sent it)
-    const proof = { way: 'itsm' as const, by: authorisedBy ?? requester(event), source: event.source, eventId: event.id };
+    const proof = { way: 'itsm' as const, by: authorisedBy ?? requester(event), source: event.source, eventId: event.id, authoriserNamed: authorisedBy !== undefined };
     await deployments.plan(request, ['change-manager'], context, tx, proof);
   } catch (error) {
     // the change asks for something that can never be recorded (another request under the same change, a window

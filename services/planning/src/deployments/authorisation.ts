@@ -1,4 +1,5 @@
 import { AUTHORISATION_WAYS, ENVIRONMENT_KINDS, type AuthorisationWay, type AuthorisedBy, type DeploymentRequested, type EnvironmentKind } from '@gantry/contracts';
+import { DEFAULT_IDENTITY_CASE, type IdentityCase } from '@gantry/decider';
 import type { SignedProof } from '../authorisation-keys';
 
 /**
@@ -6,7 +7,11 @@ import type { SignedProof } from '../authorisation-keys';
  * `signed`, a signed authorisation the request carries; `permission`, only the requester's word, proof where they hold
  * `changes:authorise` and the environment's kind accepts that way.
  */
-export type AuthorisationProof = { way: 'itsm'; by: string; source: string; eventId: string } | SignedProof | { way: 'permission'; by: string; mayAuthorise: boolean };
+export type AuthorisationProof =
+  /** `authoriserNamed`: the event names who authorised the change; else change enablement, the system that sent it, vouches for it */
+  | { way: 'itsm'; by: string; source: string; eventId: string; authoriserNamed: boolean }
+  | SignedProof
+  | { way: 'permission'; by: string; mayAuthorise: boolean };
 
 /** The ways of proving a change authorised each kind of environment accepts. */
 export type AuthorisationPolicy = Readonly<Record<EnvironmentKind, readonly AuthorisationWay[]>>;
@@ -30,6 +35,44 @@ export function authorisationPolicyFromEnv(env: NodeJS.ProcessEnv): Authorisatio
     }),
   ) as unknown as AuthorisationPolicy;
 }
+
+/**
+ * The kinds of environment where the requester of a deployment may not also be the one who authorised its change (so
+ * requester, authoriser and approver are three people: execution keeps the other two apart).
+ */
+export type AuthoriserSeparation = Readonly<Record<EnvironmentKind, boolean>>;
+
+/** Production separates requester and authoriser; the other kinds let one person do both. */
+export const DEFAULT_AUTHORISER_SEPARATION: AuthoriserSeparation = Object.fromEntries(ENVIRONMENT_KINDS.map((kind) => [kind, kind === 'production'])) as unknown as AuthoriserSeparation;
+
+/** GANTRY_REQUESTER_MAY_NOT_AUTHORISE_<KIND> (`true` or `false`); unset, the default. */
+export function authoriserSeparationFromEnv(env: NodeJS.ProcessEnv): AuthoriserSeparation {
+  return Object.fromEntries(
+    ENVIRONMENT_KINDS.map((kind) => {
+      const name = `GANTRY_REQUESTER_MAY_NOT_AUTHORISE_${kind.toUpperCase()}`;
+      const raw = env[name]?.trim();
+      if (raw === undefined || raw === '') return [kind, DEFAULT_AUTHORISER_SEPARATION[kind]];
+      if (raw !== 'true' && raw !== 'false') throw new Error(`${name} must be true or false, got "${raw}"`);
+      return [kind, raw === 'true'];
+    }),
+  ) as unknown as AuthoriserSeparation;
+}
+
+/** What a change's authorisation is weighed by, as configured: the ways each kind accepts, where requester and authoriser are kept apart, and how identities compare. */
+export interface AuthorisationRules {
+  ways: AuthorisationPolicy;
+  separation: AuthoriserSeparation;
+  identityCase: IdentityCase;
+}
+
+export const DEFAULT_AUTHORISATION_RULES: AuthorisationRules = { ways: DEFAULT_AUTHORISATION_POLICY, separation: DEFAULT_AUTHORISER_SEPARATION, identityCase: DEFAULT_IDENTITY_CASE };
+
+/** The rules from the service's configuration (its environment and GANTRY_IDENTITY_CASE). */
+export const authorisationRulesFrom = (config: { env: NodeJS.ProcessEnv; identityCase: IdentityCase }): AuthorisationRules => ({
+  ways: authorisationPolicyFromEnv(config.env),
+  separation: authoriserSeparationFromEnv(config.env),
+  identityCase: config.identityCase,
+});
 
 /** Why nothing proves the change authorised (AuthorisationNotProven), or undefined: who authorised it. */
 export function authorisationOf(

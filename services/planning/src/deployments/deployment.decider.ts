@@ -1,4 +1,4 @@
-import { firstViolation, refuse, sameFacts, where, type Decider, type Policy, type Refused, type Rule } from '@gantry/decider';
+import { firstViolation, refuse, sameFacts, sameIdentity, where, type Decider, type IdentityCase, type Policy, type Refused, type Rule } from '@gantry/decider';
 import { freezesOverlapping, intervalOf, occurrenceHolding } from '@gantry/contracts';
 import type {
   AcceptanceCriterion,
@@ -20,7 +20,7 @@ import type {
   Wave,
 } from '@gantry/contracts';
 import type { Environment, EnvironmentInFlow } from '../environments';
-import { authorisationOf, type AuthorisationPolicy, type AuthorisationProof } from './authorisation';
+import { authorisationOf, type AuthorisationPolicy, type AuthorisationProof, type AuthoriserSeparation } from './authorisation';
 import type { ActiveModel } from '../planning-facts';
 import { conflictingReservation, nextAvailableWindow } from '../schedule';
 
@@ -96,6 +96,10 @@ export interface PlanningFacts {
   authorisation: AuthorisationProof;
   /** the ways each kind of environment accepts (GANTRY_AUTHORISATION_<KIND>) */
   authorisationPolicy: AuthorisationPolicy;
+  /** the kinds where the requester may not authorise the change (GANTRY_REQUESTER_MAY_NOT_AUTHORISE_<KIND>) */
+  authoriserSeparation: AuthoriserSeparation;
+  /** how subjects are compared for the separation of duties (GANTRY_IDENTITY_CASE) */
+  identityCase: IdentityCase;
   now: string;
 }
 
@@ -206,6 +210,25 @@ export const authorisationMustBeProven: Rule<InEnvironment, Rejection> = ({ requ
 const authorisedByOf = ({ request, environment, facts }: InEnvironment): AuthorisedBy | undefined => {
   const found = authorisationOf(facts.authorisation, request, facts.authorisationPolicy[environment.kind], environment.kind, facts.now);
   return 'authorisedBy' in found ? found.authorisedBy : undefined;
+};
+
+/**
+ * Where the environment's kind keeps duties apart, whoever authorised the change did not also ask for its deployment
+ * (under any spelling of their subject): the authoriser an ITSM event names, the signer of a signed authorisation. A
+ * requester's own permission is by definition the requester authorising. An ITSM event naming no authoriser is change
+ * enablement's word as a system: no person to compare.
+ */
+export const requesterMayNotAuthoriseTheChange: Rule<InEnvironment, Rejection> = (proposal) => {
+  const { request, environment, facts } = proposal;
+  const authorisedBy = authorisedByOf(proposal);
+  if (!facts.authoriserSeparation[environment.kind] || !authorisedBy) return undefined;
+  if (facts.authorisation.way === 'itsm' && !facts.authorisation.authoriserNamed) return undefined;
+  if (!sameIdentity(authorisedBy.by, request.requestedBy, facts.identityCase)) return undefined;
+  const why =
+    authorisedBy.way === 'permission'
+      ? `in a ${environment.kind} environment the requester's own changes:authorise is the requester authorising their own deployment; the change needs an authorisation by someone else`
+      : `in a ${environment.kind} environment the requester may not be the change's authoriser; ${authorisedBy.by} authorised it (${authorisedBy.way}) and requested its deployment`;
+  return reject('RequesterMayNotAuthorise', { changeId: request.changeId, requestedBy: request.requestedBy, authorisedBy: authorisedBy.by, way: authorisedBy.way, why });
 };
 
 export const environmentMustBeRegistered: Rule<Proposal, Rejection> = ({ request, facts }) =>
@@ -343,6 +366,7 @@ const requestPolicy: Policy<Proposal, Rejection> = [
   environmentMustBeActive,
   ...where(inTheActiveEnvironment, [
     authorisationMustBeProven,
+    requesterMayNotAuthoriseTheChange,
     targetsMustBelongToTheEnvironment,
     modelMustBeAgreed,
     versionsMustHaveSucceededInThePreviousEnvironment,

@@ -2,7 +2,7 @@ import { specification } from '@gantry/decider';
 import type { DeploymentModelContent, DeploymentPlanned, DeploymentRequested, EnvironmentDefinition } from '@gantry/contracts';
 import { production, staging } from '../test-fixtures';
 import type { ActiveModel } from '../planning-facts';
-import { authorisationPolicyFromEnv, DEFAULT_AUTHORISATION_POLICY } from './authorisation';
+import { authorisationPolicyFromEnv, authoriserSeparationFromEnv, DEFAULT_AUTHORISATION_POLICY, DEFAULT_AUTHORISER_SEPARATION } from './authorisation';
 import { deploymentDecider, planFor, wavesFor, type DeploymentEvent, type PlanningFacts } from './deployment.decider';
 
 const spec = specification(deploymentDecider);
@@ -45,7 +45,7 @@ const content: DeploymentModelContent = {
 const model: ActiveModel = { name: 'in-house-web', version: 3, content };
 
 /** change enablement's ChangeAuthorized: the way most cases below are authorised */
-const fromItsm = { way: 'itsm' as const, by: 'carol.cab', source: '/servicenow/prod', eventId: 'evt-42' };
+const fromItsm = { way: 'itsm' as const, by: 'carol.cab', source: '/servicenow/prod', eventId: 'evt-42', authoriserNamed: true };
 
 const environmentEvents = (definition: EnvironmentDefinition) => ({ status: 'active' as const, definition });
 
@@ -67,6 +67,8 @@ const facts = (overrides: Partial<PlanningFacts> = {}): PlanningFacts => ({
   requesterMayPlanAdHoc: true,
   authorisation: fromItsm,
   authorisationPolicy: DEFAULT_AUTHORISATION_POLICY,
+  authoriserSeparation: DEFAULT_AUTHORISER_SEPARATION,
+  identityCase: 'insensitive',
   now,
   ...overrides,
 });
@@ -650,4 +652,58 @@ describe('RevokeAuthorisation (the key that signed the authorisation was revoked
   });
 
   it('a deployment whose record closed keeps its outcome', () => spec.given(plannedHistory).when({ ...revoke, closedAs: 'succeeded' }).thenNothing());
+});
+
+describe('RequestDeployment: the requester does not authorise their own change', () => {
+  const byDana = { ...request, requestedBy: 'dana.manager' };
+  const key = { status: 'trusted' as const, keyId: 'change-enablement-2026', algorithm: 'ed25519' as const, publicKey: 'PEM', owner: 'change enablement (ServiceNow)', registeredAt: '2026-01-01T00:00:00.000Z' };
+  const claims = { changeId: request.changeId, service: request.service, environment: request.environment, components: [{ name: 'payments-api', version: '2.4.1' }], exp: Date.parse('2026-12-01T00:00:00Z') / 1000 };
+  const selfAuthorised = (way: string, authorisedBy: string, why: string, r: DeploymentRequested = byDana) =>
+    rejected('RequesterMayNotAuthorise', { changeId: r.changeId, requestedBy: r.requestedBy, authorisedBy, way, why }, r);
+
+  it('in production, a change enablement event naming the requester (in another case) as its authoriser is rejected RequesterMayNotAuthorise', () =>
+    when(byDana, facts({ authorisation: { ...fromItsm, by: 'Dana.Manager' } })).then(
+      selfAuthorised('itsm', 'Dana.Manager', 'in a production environment the requester may not be the change\'s authoriser; Dana.Manager authorised it (itsm) and requested its deployment'),
+    ));
+
+  it('in production, a signed authorisation whose signer is the requester is rejected RequesterMayNotAuthorise', () =>
+    when(byDana, facts({ authorisation: { way: 'signed', keyId: key.keyId, claims: { ...claims, sub: 'dana.manager' }, key, signatureVerifies: true } })).then(
+      selfAuthorised('signed', 'dana.manager', 'in a production environment the requester may not be the change\'s authoriser; dana.manager authorised it (signed) and requested its deployment'),
+    ));
+
+  it("where the duty applies and permission is accepted, the requester's own changes:authorise is refused as the requester authorising", () =>
+    when(
+      byDana,
+      facts({ authorisation: { way: 'permission', by: 'dana.manager', mayAuthorise: true }, authorisationPolicy: { ...DEFAULT_AUTHORISATION_POLICY, production: ['itsm', 'signed', 'permission'] } }),
+    ).then(
+      selfAuthorised('permission', 'dana.manager', "in a production environment the requester's own changes:authorise is the requester authorising their own deployment; the change needs an authorisation by someone else"),
+    ));
+
+  it('an authoriser other than the requester is planned', () =>
+    when(byDana, facts({ authorisation: fromItsm })).then(planned(byDana, { requestedBy: 'dana.manager' })));
+
+  it('a change enablement event naming no authoriser is the system vouching for it: planned, even when the system also asked', () =>
+    when(request, facts({ authorisation: { ...fromItsm, by: request.requestedBy, authoriserNamed: false } })).then(planned(request, { authorisedBy: { ...plannedInProduction.authorisedBy!, by: request.requestedBy } })));
+
+  it('where the kind does not keep the duties apart (staging by default), the requester may authorise', () => {
+    const inStaging = { ...byDana, environment: 'staging', window: { start: '2026-11-30T20:00:00.000Z', end: '2026-11-30T21:00:00.000Z' } };
+    eventsOf(when(inStaging, facts({ environment: environmentEvents(staging), succeeded: [], authorisation: { way: 'permission', by: 'dana.manager', mayAuthorise: true } })), (events) =>
+      expect(events[1]).toMatchObject({ type: 'DeploymentPlanned', data: { authorisedBy: { way: 'permission', by: 'dana.manager' } } }),
+    );
+  });
+
+  it('with case-sensitive identities (GANTRY_IDENTITY_CASE=sensitive), subjects differing in case are two people', () =>
+    when(byDana, facts({ authorisation: { ...fromItsm, by: 'Dana.Manager' }, identityCase: 'sensitive' })).then(planned(byDana, { requestedBy: 'dana.manager', authorisedBy: { ...plannedInProduction.authorisedBy!, by: 'Dana.Manager' } })));
+
+  it('the same request again after the rejection changes nothing', () =>
+    spec
+      .given(selfAuthorised('itsm', 'dana.manager', 'whatever was recorded'))
+      .when({ type: 'RequestDeployment', request: byDana, facts: facts({ authorisation: { ...fromItsm, by: 'dana.manager' } }) })
+      .thenNothing());
+
+  it('GANTRY_REQUESTER_MAY_NOT_AUTHORISE_<KIND> says where the duty applies: production unless said otherwise; anything but true or false stops the service', () => {
+    expect(authoriserSeparationFromEnv({})).toMatchObject({ production: true, staging: false, test: false });
+    expect(authoriserSeparationFromEnv({ GANTRY_REQUESTER_MAY_NOT_AUTHORISE_STAGING: 'true', GANTRY_REQUESTER_MAY_NOT_AUTHORISE_PRODUCTION: 'false' })).toMatchObject({ production: false, staging: true });
+    expect(() => authoriserSeparationFromEnv({ GANTRY_REQUESTER_MAY_NOT_AUTHORISE_PRODUCTION: 'yes' })).toThrow(/GANTRY_REQUESTER_MAY_NOT_AUTHORISE_PRODUCTION.*yes/);
+  });
 });

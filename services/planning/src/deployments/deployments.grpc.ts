@@ -3,7 +3,17 @@ import { GrpcMethod } from '@nestjs/microservices';
 import type { Metadata } from '@grpc/grpc-js';
 import { AuthGuard, RequirePermission } from '@gantry/auth';
 import { answerGrpc, Clock, grpcContext, invalidArgument, rpcError, validatedMessage } from '@gantry/platform';
-import { cancelDeploymentBody, requestDeploymentBody, type RequestDeploymentBody, requestDeploymentRules, rescheduleDeploymentBody, type RescheduleDeploymentBody, windowEndsAfterStart, type AcceptanceCriterion } from '@gantry/contracts';
+import {
+  cancelDeploymentBody,
+  requestDeploymentBody,
+  type RequestDeploymentBody,
+  requestDeploymentRules,
+  rescheduleDeploymentBody,
+  type RescheduleDeploymentBody,
+  windowEndsAfterStart,
+  type AcceptanceCriterion,
+  type AuthorisedBy,
+} from '@gantry/contracts';
 import { Deployments, type DeploymentView } from './deployments';
 import { listDeploymentsQuery, type ListDeploymentsQuery } from './list-deployments.query';
 
@@ -130,7 +140,7 @@ const fromProto = (m: ProtoRequest) => ({
 });
 
 const toProto = (view: DeploymentView) => {
-  const plan = view.plan as { model: { name: string; version: number } | null; strategy: string; waves: { index: number; targets: string[] }[] } | undefined;
+  const plan = view.plan as { model: { name: string; version: number } | null; strategy: string; waves: { index: number; targets: string[] }[]; authorisedBy?: AuthorisedBy } | undefined;
   const { request } = view;
   return {
     id: view.deploymentId,
@@ -154,6 +164,7 @@ const toProto = (view: DeploymentView) => {
     requestedAt: request.requestedAt,
     ...(request.commitTime ? { commitTime: request.commitTime } : {}),
     ...(plan ? { strategy: plan.strategy } : {}),
+    ...(plan?.authorisedBy ? { authorisedBy: plan.authorisedBy } : {}),
     ...(view.progress?.cause ? { cause: view.progress.cause } : {}),
     ...(view.rejection ? { cause: view.rejection.reason, rejectionDetails: JSON.stringify(view.rejection.details) } : {}),
     ...(view.cancellation && view.status === 'cancelled' ? { cause: `cancelled: ${view.cancellation.reason}` } : {}),

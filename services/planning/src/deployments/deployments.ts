@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { knownRoles, mayDo } from '@gantry/auth';
 import type { AuthorisationKeys } from '../authorisation-keys';
 import { applyReservationEvents } from '../schedule';
-import { DEFAULT_AUTHORISATION_POLICY, type AuthorisationPolicy, type AuthorisationProof } from './authorisation';
+import { DEFAULT_AUTHORISATION_RULES, type AuthorisationProof, type AuthorisationRules } from './authorisation';
 import { hasStarted, readDeploymentProgress, type DeploymentProgress } from '../planning-facts';
 import { statusOf, type DeploymentStatus } from './deployment-status';
 import type { Deployment, DeploymentCommand, DeploymentEvent } from './deployment.decider';
@@ -78,7 +78,7 @@ export class Deployments {
     private readonly store: EventStore,
     private readonly readModels: ReadModels,
     private readonly authorisationKeys: AuthorisationKeys,
-    private readonly authorisationPolicy: AuthorisationPolicy = DEFAULT_AUTHORISATION_POLICY,
+    private readonly authorisationRules: AuthorisationRules = DEFAULT_AUTHORISATION_RULES,
   ) {}
 
   /** The schedule's reservations follow the deployment's reservation events in their transaction: the next decision's facts read them. */
@@ -104,7 +104,7 @@ export class Deployments {
           (request.authorisation
             ? await this.authorisationKeys.proofOf(request.authorisation, t)
             : { way: 'permission', by: request.requestedBy, mayAuthorise: mayDo(knownRoles(requesterRoles), 'changes:authorise') });
-        const asked = { environment: request.environment, reserving: request, requesterRoles, components: request.components, authorisation: { proof, policy: this.authorisationPolicy }, now: origin.now };
+        const asked = { environment: request.environment, reserving: request, requesterRoles, components: request.components, authorisation: { proof, rules: this.authorisationRules }, now: origin.now };
         return { type: 'RequestDeployment', request, facts: await readPlanningFacts(t, this.store, this.readModels.manager(t), asked) };
       },
       origin,
@@ -222,9 +222,9 @@ export class Deployments {
   }
 }
 
-/** Refusals of a request that can never pass as stated: 422 (gRPC FAILED_PRECONDITION); the others 409. */
-const NEVER_ACCEPTABLE: readonly string[] = ['CommitTimeAfterRequest'];
-const refusalStatus = (code: string) => (NEVER_ACCEPTABLE.includes(code) ? 422 : 409);
+/** Refusals of a request that can never pass as stated (invalid input, not a conflict): 422 (gRPC FAILED_PRECONDITION); the others 409. */
+const NEVER_ACCEPTABLE: readonly string[] = ['CommitTimeAfterRequest', 'WindowEndsBeforeItStarts'];
+export const refusalStatus = (code: string) => (NEVER_ACCEPTABLE.includes(code) ? 422 : 409);
 
 const authorisationRevokedView = ({ keyId, reason, effectiveAt, revokedAt }: DeploymentAuthorisationRevoked) => ({ keyId, reason, effectiveAt, revokedAt });
 

@@ -1,3 +1,3 @@
 export { deploymentIdFor, Deployments, requestFrom } from './deployments';
 export { deploymentsSlice } from './deployments.slice';
-export { authorisationPolicyFromEnv, DEFAULT_AUTHORISATION_POLICY, type AuthorisationPolicy } from './authorisation';
+export { authorisationRulesFrom, DEFAULT_AUTHORISATION_RULES, type AuthorisationRules } from './authorisation';

@@ -5,7 +5,7 @@ import { environmentDecider, environmentStream, readEnvironmentFlow } from '../e
 import { lockReservationKeys, reservationsHolding } from '../schedule';
 import { readActiveModels, readSucceededVersions } from '../planning-facts';
 import type { EntityManager } from 'typeorm';
-import { DEFAULT_AUTHORISATION_POLICY, type AuthorisationPolicy, type AuthorisationProof } from './authorisation';
+import { DEFAULT_AUTHORISATION_RULES, type AuthorisationProof, type AuthorisationRules } from './authorisation';
 import type { PlanningFacts } from './deployment.decider';
 
 /** What a decision about a deployment in `environment` asks planning to read. */
@@ -14,8 +14,8 @@ export interface FactsAsked {
   /** the service and targets (none: all the environment's) the decision would reserve a window for; none for a decision that reserves nothing */
   reserving?: { service: string; targets?: readonly string[] };
   requesterRoles: readonly string[];
-  /** for a request: what proves its change authorised, and the ways each kind of environment accepts */
-  authorisation?: { proof: AuthorisationProof; policy: AuthorisationPolicy };
+  /** for a request: what proves its change authorised, and the rules it is weighed by */
+  authorisation?: { proof: AuthorisationProof; rules: AuthorisationRules };
   /** for a request: the component versions whose promotion is checked */
   components?: readonly { name: string; version: string }[];
   now: Date;
@@ -48,7 +48,9 @@ export async function readPlanningFacts(tx: SqlClient, store: EventStore, entiti
     requesterMayPlanAdHoc: mayDo(knownRoles(asked.requesterRoles), 'deployments:request-ad-hoc'),
     // a reschedule weighs no authorisation: the plan already holds who authorised it
     authorisation: asked.authorisation?.proof ?? { way: 'permission', by: '', mayAuthorise: false },
-    authorisationPolicy: asked.authorisation?.policy ?? DEFAULT_AUTHORISATION_POLICY,
+    authorisationPolicy: (asked.authorisation?.rules ?? DEFAULT_AUTHORISATION_RULES).ways,
+    authoriserSeparation: (asked.authorisation?.rules ?? DEFAULT_AUTHORISATION_RULES).separation,
+    identityCase: (asked.authorisation?.rules ?? DEFAULT_AUTHORISATION_RULES).identityCase,
     now: asked.now.toISOString(),
   };
 }

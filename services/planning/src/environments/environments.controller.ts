@@ -2,13 +2,13 @@ import { Body, Controller, Get, Headers, HttpCode, Param, Post, Put, Res } from 
 import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import { RequirePermission } from '@gantry/auth';
 import { ApiBodyFrom, CommandContext, expectedVersionFrom, SchemaBody, SchemaParam, type HttpResponse, type RequestContext } from '@gantry/platform';
-import { decommissionEnvironmentBody, registerEnvironmentBody, updateEnvironmentBody, type UpdateEnvironmentBody, type EnvironmentDefinition } from '@gantry/contracts';
+import { decommissionEnvironmentBody, environmentNameSchema, registerEnvironmentBody, updateEnvironmentBody, type UpdateEnvironmentBody, type EnvironmentDefinition } from '@gantry/contracts';
 import { Environments, type EnvironmentView } from './environments';
 
 const definitionFrom = (name: string, body: UpdateEnvironmentBody): EnvironmentDefinition => ({ ...body, name });
 
 /** An environment's name in a path: the same characters as in a body, at most 100. */
-const EnvironmentNameParam = new SchemaParam({ type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._:@+-]{0,99}$' }, 'an environment name (1–100 letters, digits or ._:@+-)');
+const EnvironmentNameParam = new SchemaParam(environmentNameSchema, 'an environment name (1–100 characters, no space at either end)');
 
 @ApiTags('environments')
 @ApiBearerAuth()
