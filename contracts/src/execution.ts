@@ -6,6 +6,7 @@ import {
   acceptanceCriteriaSchema,
   blueGreenSideSchema,
   componentVersionProperties,
+  LATE_CHANGES,
   LIMITS,
   targetSchema,
   targetsSchema,
@@ -44,9 +45,6 @@ export type ReadinessConfirmed = Static<typeof ReadinessConfirmed>;
 export const RunAbandoned = objectOf({ deploymentId, reason: text() });
 export type RunAbandoned = Static<typeof RunAbandoned>;
 
-/** Changes after planning that the plan did not allow for, by the code of the refusal planning would give now. */
-export const LATE_CHANGES = ['FreezePeriod', 'EnvironmentDecommissioned', 'ComponentVerificationRevoked', 'AuthorisationRevoked'] as const;
-export type LateChange = (typeof LATE_CHANGES)[number];
 
 /**
  * A change after planning the run did not allow for: a freeze added over its window (not the one an emergency change

@@ -1,6 +1,6 @@
 import { arrayOf, enumOf, identifier, label, objectOf, text, timestamp, Type, type PayloadsOf, type Static } from './json-schema';
 import { FEEDBACK_TOPICS, TRANSPARENCY_TOPICS, type FeedbackTopic, type TransparencyTopic } from './topics';
-import { componentsSchema, ENVIRONMENT_KINDS, modelRefSchema, windowSchema } from './vocabulary';
+import { componentsSchema, ENVIRONMENT_KINDS, LATE_CHANGES, modelRefSchema, windowSchema } from './vocabulary';
 
 export const DEPLOYMENT_OUTCOMES = ['succeeded', 'failed', 'rolled-back', 'cancelled', 'rejected'] as const;
 export type DeploymentOutcome = (typeof DEPLOYMENT_OUTCOMES)[number];
@@ -91,6 +91,22 @@ export type ReleaseDeploymentReported = Static<typeof ReleaseDeploymentReported>
  * its change) after its record closed. Carries the close code the change should have now (a success with linked
  * incidents is `successful-with-issues`) and every incident linked so far.
  */
+/**
+ * To change enablement: a deployment in progress is held at its next wave boundary for a deployment manager's decision,
+ * because something it was authorised under changed (a freeze added, the environment decommissioned, a version withdrawn
+ * or its key revoked, the change's authorisation revoked). The decision ends in the report that closes the change.
+ */
+export const ChangeImplementationHeld = objectOf({
+  deploymentId: identifier,
+  changeId: identifier,
+  reason: enumOf(LATE_CHANGES),
+  /** what changed, as execution recorded it */
+  detail: text(),
+  heldAt: timestamp,
+  auditHistory,
+});
+export type ChangeImplementationHeld = Static<typeof ChangeImplementationHeld>;
+
 export const ChangeImplementationCorrected = objectOf({
   deploymentId: identifier,
   changeId: identifier,
@@ -174,6 +190,7 @@ export const recordsEventSchemas = {
   ChangeImplementationReported,
   ReleaseDeploymentReported,
   ChangeImplementationCorrected,
+  ChangeImplementationHeld,
   AuditFindingRecorded,
   SatisfactionResponseRecorded,
   ApiKeyIssued,
@@ -186,6 +203,7 @@ export type RecordsEventPayloads = PayloadsOf<typeof recordsEventSchemas>;
 export const RECORDS_ROUTES: Partial<Record<keyof RecordsEventPayloads, FeedbackTopic | TransparencyTopic>> = {
   ChangeImplementationReported: FEEDBACK_TOPICS.changeEnablement,
   ChangeImplementationCorrected: FEEDBACK_TOPICS.changeEnablement,
+  ChangeImplementationHeld: FEEDBACK_TOPICS.changeEnablement,
   ReleaseDeploymentReported: FEEDBACK_TOPICS.releaseManagement,
   LedgerCheckpointSigned: TRANSPARENCY_TOPICS.ledgerCheckpoints,
 };

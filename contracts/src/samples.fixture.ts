@@ -312,6 +312,14 @@ export const SAMPLE_PAYLOADS: { [N in keyof EventPayloads]: EventPayloads[N] } =
     correctedAt: '2026-12-02T08:00:00Z',
     auditHistory: `/audit/deployments/${deploymentId}`,
   },
+  ChangeImplementationHeld: {
+    deploymentId,
+    changeId: 'CHG0031337',
+    reason: 'FreezePeriod',
+    detail: 'freeze incident-2026-12 (major incident in progress) covers payments in production during the window',
+    heldAt: '2026-12-01T22:20:00Z',
+    auditHistory: `/audit/deployments/${deploymentId}`,
+  },
   AuditFindingRecorded: {
     findingId: '0b7f1c1e-3c1a-4d5e-8f00-1a2b3c4d5e6f',
     deploymentId,

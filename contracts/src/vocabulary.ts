@@ -113,3 +113,7 @@ export const waveIndexSchema = Type.Integer({ minimum: 0, maximum: LIMITS.waves 
 
 /** A compact JWS (`header.payload.signature`, base64url): a signed authorisation of a change by change enablement. */
 export const signedAuthorisationSchema = Type.String({ minLength: 5, maxLength: 8192, pattern: '^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$' });
+
+/** Changes after planning that the plan did not allow for, by the code of the refusal planning would give now. */
+export const LATE_CHANGES = ['FreezePeriod', 'EnvironmentDecommissioned', 'ComponentVerificationRevoked', 'AuthorisationRevoked'] as const;
+export type LateChange = (typeof LATE_CHANGES)[number];

@@ -1,7 +1,7 @@
 import { credentials, loadPackageDefinition, Metadata, status, type ServiceClientConstructor } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import { mintToken } from '@gantry/auth';
-import { AUDIT_PROTO_PATH, EVENTS, FEEDBACK_TOPICS, INBOUND_TOPICS, ITSM_INCIDENT_EVENT_TYPES, SAMPLE_PAYLOADS, type EventName, type EventPayloads } from '@gantry/contracts';
+import { AUDIT_PROTO_PATH, EVENTS, FEEDBACK_TOPICS, INBOUND_TOPICS, ITSM_INCIDENT_EVENT_TYPES, SAMPLE_PAYLOADS, validatePayload, type EventName, type EventPayloads } from '@gantry/contracts';
 import { deadLetterTopic, type IncomingMessage, type Subscription } from '@gantry/messaging';
 import { boot, type RunningProcess } from '@gantry/platform';
 import { createTestDatabase, eventually, type TestDatabase } from '@gantry/testing';
@@ -645,5 +645,37 @@ describe('production is a kind, not a name', () => {
       [id.eu],
     );
     expect(close.rows.map((r) => r.data)).toEqual([expect.objectContaining({ environment: 'prod-eu', environmentKind: 'production' })]);
+  }, 60_000);
+});
+
+describe('late changes reach change enablement', () => {
+  it('a run held at a wave boundary for a late change is reported to change enablement once, with what changed; the rollback decided then closes the change', async () => {
+    const deploymentId = randomUUID();
+    const changeId = `CHG-held-${deploymentId.slice(0, 8)}`;
+    const window = { start: at('07:00'), end: at('08:00') };
+    const base = { deploymentId, changeId, service: 'payments', environment: 'production' };
+    await publish('DeploymentRequested', { ...base, requestedAt: at('06:50'), window, kind: 'upgrade', releaseId: undefined });
+    await publish('DeploymentPlanned', { ...base, window, model: std });
+    await publish('DeploymentStarted', { deploymentId, startedAt: at('07:00') });
+    const detail = 'freeze incident-freeze (major incident in progress) covers payments in production during the window';
+    await publish('LateChangeDetected', { deploymentId, reason: 'FreezePeriod', detail, detectedAt: at('07:05') });
+    const paused = await publish('RunPaused', { deploymentId, reason: 'FreezePeriod', by: 'gantry-execution', pausedAt: at('07:06') });
+    // the same pause delivered again is one entry, one report
+    await records.runtime.bus.produce(EVENTS.RunPaused.topic, [{ key: deploymentId, value: JSON.stringify(paused), headers: {} }]);
+
+    const toChangeEnablement = (type: string) =>
+      feedback.map((m) => JSON.parse(m.value!.toString())).filter((e) => e.type === type && e.data.deploymentId === deploymentId);
+    await eventually(() => toChangeEnablement(EVENTS.ChangeImplementationHeld.type).length > 0, { timeoutMs: 20_000, what: 'the hold reported to change enablement' });
+    const [held] = toChangeEnablement(EVENTS.ChangeImplementationHeld.type);
+    expect(validatePayload(held.type, held.data)).toBeNull();
+    expect(held.data).toEqual({ deploymentId, changeId, reason: 'FreezePeriod', detail, heldAt: at('07:06'), auditHistory: `/audit/deployments/${deploymentId}` });
+
+    await publish('RollbackDecided', { deploymentId, rollback: true, by: 'mia', decidedAt: at('07:20') });
+    await publish('RolledBack', { deploymentId, reason: 'FreezePeriod', rolledBackAt: at('07:30') });
+    await eventually(() => toChangeEnablement(EVENTS.ChangeImplementationReported.type).length > 0, { timeoutMs: 20_000, what: 'the report that closes the change' });
+    expect(toChangeEnablement(EVENTS.ChangeImplementationReported.type)[0].data).toMatchObject({ changeId, outcome: 'rolled-back', closeCode: 'unsuccessful', cause: 'RolledBack: FreezePeriod' });
+    expect(toChangeEnablement(EVENTS.ChangeImplementationHeld.type)).toHaveLength(1);
+    const record = (await api('GET', `/audit/deployments/${deploymentId}`, 'auditor')).body.projection;
+    expect(record.holds).toEqual([{ reason: 'FreezePeriod', detail, heldAt: at('07:06'), reported: true }]);
   }, 60_000);
 });

@@ -1,7 +1,9 @@
 import { allViolations, refuse, type Decider, type Policy, type Refused, type Rule } from '@gantry/decider';
 import {
   eventNameOf,
+  LATE_CHANGES,
   type ChangeImplementationCorrected,
+  type ChangeImplementationHeld,
   type ChangeImplementationReported,
   type CloseCode,
   type DeploymentOutcome,
@@ -49,6 +51,13 @@ export interface DeploymentRecord {
   approvals?: { gate: string; by: string; role: string; wave?: number; grantedAt: string }[];
   /** the furthest step of the process the deployment reached */
   phase: 'unknown' | 'requested' | 'planned' | 'verified-for-execution' | 'executing' | 'executed' | 'verified' | 'failed' | 'closed';
+  /** what changed after planning, as execution recorded it (LateChangeDetected) */
+  lateChanges?: { reason: string; detail: string; detectedAt: string }[];
+  /**
+   * the run held at a wave boundary for a late change (RunPaused for it), for a deployment manager's decision;
+   * `reported`: change enablement was told (ChangeImplementationHeld came back)
+   */
+  holds?: { reason: string; detail: string; heldAt: string; reported?: true }[];
   /** the outcome the record closes with, once known */
   outcome?: DeploymentOutcome;
   cause?: string;
@@ -146,6 +155,18 @@ export function evolveRecord(record: DeploymentRecord, event: CloudEvent): Deplo
       if (reason === 'ComponentVerificationRevoked') return { ...next, ...ended(next, event, 'abandonedAt'), phase: advance(next.phase, 'failed'), outcome: 'failed', cause: reason };
       return RUN_ABANDONED_ON_ITS_OWN.includes(reason) ? { ...next, ...ended(next, event, 'abandonedAt'), phase: advance(next.phase, 'failed'), outcome: 'cancelled', cause: `RunAbandoned: ${reason}` } : next;
     }
+    case 'LateChangeDetected': {
+      const change = { reason: String(data.reason), detail: String(data.detail), detectedAt: String(data.detectedAt) };
+      return { ...next, lateChanges: [...(next.lateChanges ?? []), change] };
+    }
+    case 'RunPaused': {
+      const reason = String(data.reason);
+      if (!(LATE_CHANGES as readonly string[]).includes(reason)) return next;
+      const detail = next.lateChanges?.findLast((c) => c.reason === reason)?.detail ?? reason;
+      return { ...next, holds: [...(next.holds ?? []), { reason, detail, heldAt: String(data.pausedAt) }] };
+    }
+    case 'ChangeImplementationHeld':
+      return { ...next, holds: (next.holds ?? []).map((h) => (h.heldAt === data.heldAt && h.reason === data.reason ? { ...h, reported: true as const } : h)) };
     case 'ApprovalGranted': {
       const granted = { gate: String(data.gate), by: String(data.by), role: String(data.role), ...(typeof data.wave === 'number' ? { wave: data.wave } : {}), grantedAt: String(data.grantedAt) };
       return { ...next, approvals: [...(next.approvals ?? []), granted] };
@@ -170,15 +191,20 @@ const advance = (current: DeploymentRecord['phase'], to: DeploymentRecord['phase
 export type RecordCommand =
   /** `ledgerCheckpoint`, `witnessedCheckpoint`: the ledger's signed checkpoints the report carries as evidence, when it has them */
   | { type: 'CloseRecord'; record: DeploymentRecord; incidents: readonly string[]; now: string; ledgerCheckpoint?: string; witnessedCheckpoint?: string }
-  | { type: 'CorrectReport'; deploymentId: string; incidents: readonly string[]; now: string };
+  | { type: 'CorrectReport'; deploymentId: string; incidents: readonly string[]; now: string }
+  /** the run is held for a late change: change enablement is told, once per hold */
+  | { type: 'ReportHold'; deploymentId: string; changeId: string; hold: { reason: string; detail: string; heldAt: string } };
 export type RecordEvent =
   | { type: 'DeploymentRecordClosed'; data: DeploymentRecordClosed }
   | { type: 'ChangeImplementationReported'; data: ChangeImplementationReported }
   | { type: 'ReleaseDeploymentReported'; data: ReleaseDeploymentReported }
-  | { type: 'ChangeImplementationCorrected'; data: ChangeImplementationCorrected };
-export type ClosingState =
+  | { type: 'ChangeImplementationCorrected'; data: ChangeImplementationCorrected }
+  | { type: 'ChangeImplementationHeld'; data: ChangeImplementationHeld };
+/** `holdsReported`: when each hold change enablement was told of began */
+export type ClosingState = (
   | { closed: false }
-  | { closed: true; changeId: string; outcome: DeploymentOutcome; closeCode: CloseCode; incidents: readonly string[] };
+  | { closed: true; changeId: string; outcome: DeploymentOutcome; closeCode: CloseCode; incidents: readonly string[] }
+) & { holdsReported: readonly string[] };
 export type RecordRefusal =
   | { code: 'RecordNotClosable'; deploymentId: string; missing: string[] }
   | { code: 'NoIncidentToReport'; deploymentId: string };
@@ -214,11 +240,13 @@ export const closableNow = (record: DeploymentRecord): boolean => record.phase !
 const auditHistoryOf = (deploymentId: string) => `/audit/deployments/${deploymentId}`;
 
 export const recordDecider: Decider<RecordCommand, RecordEvent, ClosingState, RecordRefusal> = {
-  initialState: { closed: false },
+  initialState: { closed: false, holdsReported: [] },
   evolve: (state, event) => {
     switch (event.type) {
       case 'DeploymentRecordClosed':
-        return { closed: true, changeId: event.data.changeId, outcome: event.data.outcome, closeCode: closeCodeOf(event.data.outcome), incidents: [] };
+        return { closed: true, changeId: event.data.changeId, outcome: event.data.outcome, closeCode: closeCodeOf(event.data.outcome), incidents: [], holdsReported: state.holdsReported };
+      case 'ChangeImplementationHeld':
+        return { ...state, holdsReported: [...state.holdsReported, event.data.heldAt] };
       case 'ChangeImplementationReported':
         return state.closed ? { ...state, closeCode: event.data.closeCode, incidents: event.data.incidents ?? [] } : state;
       case 'ChangeImplementationCorrected':
@@ -231,6 +259,13 @@ export const recordDecider: Decider<RecordCommand, RecordEvent, ClosingState, Re
     switch (command.type) {
       case 'CloseRecord':
         return state.closed ? [] : close(command);
+      case 'ReportHold': {
+        // once closed, the report that closed it told the end of the story; each hold is told once
+        const { deploymentId, changeId, hold } = command;
+        if (state.closed || state.holdsReported.includes(hold.heldAt) || !(LATE_CHANGES as readonly string[]).includes(hold.reason)) return [];
+        const reason = hold.reason as ChangeImplementationHeld['reason'];
+        return [{ type: 'ChangeImplementationHeld', data: { deploymentId, changeId, reason, detail: hold.detail.slice(0, 2000), heldAt: hold.heldAt, auditHistory: auditHistoryOf(deploymentId) } }];
+      }
       case 'CorrectReport': {
         if (command.incidents.length === 0) return refuse({ code: 'NoIncidentToReport', deploymentId: command.deploymentId });
         // before the close, the close's report carries the incidents; after it, only incidents not reported yet count

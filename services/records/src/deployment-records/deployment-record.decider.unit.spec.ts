@@ -238,3 +238,35 @@ describe('CorrectReport', () => {
       .then([corrected('rolled-back', 'unsuccessful', 'unsuccessful', ['INC3'])]);
   });
 });
+
+describe('ReportHold: change enablement learns that a run is held for a late change', () => {
+  const detail = 'freeze incident-freeze (major incident in progress) covers payments in staging during the window';
+  const heldAt = '2026-12-01T10:03:00.000Z';
+  const detected = event('execution', 'LateChangeDetected', { reason: 'FreezePeriod', detail, detectedAt: '2026-12-01T10:02:30.000Z' });
+  const paused = event('execution', 'RunPaused', { reason: 'FreezePeriod', by: 'gantry-execution', pausedAt: heldAt });
+  const hold = { reason: 'FreezePeriod', detail, heldAt };
+  const held: RecordEvent = { type: 'ChangeImplementationHeld', data: { deploymentId, changeId: 'CHG1', reason: 'FreezePeriod', detail, heldAt, auditHistory } };
+
+  it('the record keeps each hold for a late change with what changed; a pause by a person is no hold', () => {
+    expect(record(requested, planned, started, detected, paused).holds).toEqual([hold]);
+    expect(record(requested, planned, started, event('execution', 'RunPaused', { reason: 'paused by dana', by: 'dana', pausedAt: heldAt })).holds).toBeUndefined();
+    expect(record(requested, planned, started, detected, paused, event('records', 'ChangeImplementationHeld', held.data)).holds).toEqual([{ ...hold, reported: true }]);
+  });
+
+  it('a hold is reported to change enablement with the reason and what changed', () =>
+    spec.given([]).when({ type: 'ReportHold', deploymentId, changeId: 'CHG1', hold }).then([held]));
+
+  it('each hold is reported once', () => spec.given([held]).when({ type: 'ReportHold', deploymentId, changeId: 'CHG1', hold }).thenNothing());
+
+  it('a second hold, for another change later, is reported too', () =>
+    spec
+      .given([held])
+      .when({ type: 'ReportHold', deploymentId, changeId: 'CHG1', hold: { reason: 'AuthorisationRevoked', detail: 'key revoked', heldAt: '2026-12-01T10:04:00.000Z' } })
+      .then([{ type: 'ChangeImplementationHeld', data: { deploymentId, changeId: 'CHG1', reason: 'AuthorisationRevoked', detail: 'key revoked', heldAt: '2026-12-01T10:04:00.000Z', auditHistory } }]));
+
+  it('once the record closed, its report told the end: a hold reported late changes nothing', () => {
+    const closed = closing(requested, planned, event('execution', 'RolledBack', { reason: 'FreezePeriod' }));
+    const events = closed.outcome as RecordEvent[];
+    spec.given(events).when({ type: 'ReportHold', deploymentId, changeId: 'CHG1', hold }).thenNothing();
+  });
+});

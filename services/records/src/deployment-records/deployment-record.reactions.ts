@@ -24,6 +24,18 @@ export async function closeRecordOnceOutcomeKnown(store: EventStore, tx: SqlClie
   await executeCommand(store, recordDecider, recordStream(record.deploymentId), withEvidence, origin, tx);
 }
 
+/**
+ * Tells change enablement (ChangeImplementationHeld) of each hold of the run for a late change not told yet, once the
+ * change it answers to is known.
+ */
+export async function reportHoldsOnceKnown(store: EventStore, tx: SqlClient, record: DeploymentRecord, origin: CommandOrigin): Promise<void> {
+  const { deploymentId, changeId } = record;
+  if (!changeId || record.phase === 'closed') return;
+  for (const hold of (record.holds ?? []).filter((h) => !h.reported)) {
+    await executeCommand(store, recordDecider, recordStream(deploymentId), { type: 'ReportHold', deploymentId, changeId, hold }, origin, tx);
+  }
+}
+
 /** An incident linked to a deployment, or to its change, corrects the report to change enablement of each deployment concerned. */
 export async function correctReportsOnIncident(store: EventStore, tx: SqlClient, incident: IncidentLinked, origin: CommandOrigin): Promise<void> {
   const affected = incident.deploymentId ? [incident.deploymentId] : await deploymentsOfChange(tx, store.schema, incident.changeId!);
