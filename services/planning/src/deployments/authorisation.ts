@@ -21,20 +21,25 @@ export const DEFAULT_AUTHORISATION_POLICY: AuthorisationPolicy = Object.fromEntr
   ENVIRONMENT_KINDS.map((kind) => [kind, kind === 'production' ? ['itsm', 'signed'] : [...AUTHORISATION_WAYS]]),
 ) as unknown as AuthorisationPolicy;
 
-/** GANTRY_AUTHORISATION_<KIND> (e.g. GANTRY_AUTHORISATION_PRODUCTION=itsm,signed): comma-separated ways; unset, the default. */
-export function authorisationPolicyFromEnv(env: NodeJS.ProcessEnv): AuthorisationPolicy {
+/** A setting per kind of environment, `<prefix>_<KIND>`: unset or empty, the default; `parse` throws with the reason. */
+function perKind<T>(env: NodeJS.ProcessEnv, prefix: string, defaults: Readonly<Record<EnvironmentKind, T>>, parse: (raw: string, name: string) => T): Readonly<Record<EnvironmentKind, T>> {
   return Object.fromEntries(
     ENVIRONMENT_KINDS.map((kind) => {
-      const name = `GANTRY_AUTHORISATION_${kind.toUpperCase()}`;
+      const name = `${prefix}_${kind.toUpperCase()}`;
       const raw = env[name]?.trim();
-      if (raw === undefined || raw === '') return [kind, DEFAULT_AUTHORISATION_POLICY[kind]];
-      const ways = raw.split(',').map((w) => w.trim()).filter(Boolean);
-      const unknown = ways.find((w) => !(AUTHORISATION_WAYS as readonly string[]).includes(w));
-      if (unknown || ways.length === 0) throw new Error(`${name} holds ways of proving a change authorised (${AUTHORISATION_WAYS.join(', ')}), got "${unknown ?? raw}"`);
-      return [kind, [...new Set(ways)]];
+      return [kind, raw === undefined || raw === '' ? defaults[kind] : parse(raw, name)];
     }),
-  ) as unknown as AuthorisationPolicy;
+  ) as Record<EnvironmentKind, T>;
 }
+
+/** GANTRY_AUTHORISATION_<KIND> (e.g. GANTRY_AUTHORISATION_PRODUCTION=itsm,signed): comma-separated ways; unset, the default. */
+export const authorisationPolicyFromEnv = (env: NodeJS.ProcessEnv): AuthorisationPolicy =>
+  perKind(env, 'GANTRY_AUTHORISATION', DEFAULT_AUTHORISATION_POLICY, (raw, name) => {
+    const ways = raw.split(',').map((w) => w.trim()).filter(Boolean);
+    const unknown = ways.find((w) => !(AUTHORISATION_WAYS as readonly string[]).includes(w));
+    if (unknown || ways.length === 0) throw new Error(`${name} holds ways of proving a change authorised (${AUTHORISATION_WAYS.join(', ')}), got "${unknown ?? raw}"`);
+    return [...new Set(ways)] as AuthorisationWay[];
+  });
 
 /**
  * The kinds of environment where the requester of a deployment may not also be the one who authorised its change (so
@@ -46,17 +51,11 @@ export type AuthoriserSeparation = Readonly<Record<EnvironmentKind, boolean>>;
 export const DEFAULT_AUTHORISER_SEPARATION: AuthoriserSeparation = Object.fromEntries(ENVIRONMENT_KINDS.map((kind) => [kind, kind === 'production'])) as unknown as AuthoriserSeparation;
 
 /** GANTRY_REQUESTER_MAY_NOT_AUTHORISE_<KIND> (`true` or `false`); unset, the default. */
-export function authoriserSeparationFromEnv(env: NodeJS.ProcessEnv): AuthoriserSeparation {
-  return Object.fromEntries(
-    ENVIRONMENT_KINDS.map((kind) => {
-      const name = `GANTRY_REQUESTER_MAY_NOT_AUTHORISE_${kind.toUpperCase()}`;
-      const raw = env[name]?.trim();
-      if (raw === undefined || raw === '') return [kind, DEFAULT_AUTHORISER_SEPARATION[kind]];
-      if (raw !== 'true' && raw !== 'false') throw new Error(`${name} must be true or false, got "${raw}"`);
-      return [kind, raw === 'true'];
-    }),
-  ) as unknown as AuthoriserSeparation;
-}
+export const authoriserSeparationFromEnv = (env: NodeJS.ProcessEnv): AuthoriserSeparation =>
+  perKind(env, 'GANTRY_REQUESTER_MAY_NOT_AUTHORISE', DEFAULT_AUTHORISER_SEPARATION, (raw, name) => {
+    if (raw !== 'true' && raw !== 'false') throw new Error(`${name} must be true or false, got "${raw}"`);
+    return raw === 'true';
+  });
 
 /** What a change's authorisation is weighed by, as configured: the ways each kind accepts, where requester and authoriser are kept apart, and how identities compare. */
 export interface AuthorisationRules {
