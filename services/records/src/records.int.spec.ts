@@ -663,18 +663,23 @@ describe('late changes reach change enablement', () => {
     // the same pause delivered again is one entry, one report
     await records.runtime.bus.produce(EVENTS.RunPaused.topic, [{ key: deploymentId, value: JSON.stringify(paused), headers: {} }]);
 
-    const toChangeEnablement = (type: string) =>
-      feedback.map((m) => JSON.parse(m.value!.toString())).filter((e) => e.type === type && e.data.deploymentId === deploymentId);
-    await eventually(() => toChangeEnablement(EVENTS.ChangeImplementationHeld.type).length > 0, { timeoutMs: 20_000, what: 'the hold reported to change enablement' });
-    const [held] = toChangeEnablement(EVENTS.ChangeImplementationHeld.type);
+    // other suites' records instances share the broker and may report on what this suite publishes: only this one's count
+    const ours = new Set<string>();
+    const toChangeEnablement = async (type: string) => {
+      const candidates = feedback.map((m) => JSON.parse(m.value!.toString())).filter((e) => e.type === type && e.data.deploymentId === deploymentId);
+      for (const e of candidates) if ((await records.runtime.db.query('SELECT 1 FROM records.events WHERE event_id = $1', [e.id])).rowCount) ours.add(e.id);
+      return candidates.filter((e) => ours.has(e.id));
+    };
+    await eventually(async () => (await toChangeEnablement(EVENTS.ChangeImplementationHeld.type)).length > 0, { timeoutMs: 20_000, what: 'the hold reported to change enablement' });
+    const [held] = await toChangeEnablement(EVENTS.ChangeImplementationHeld.type);
     expect(validatePayload(held.type, held.data)).toBeNull();
     expect(held.data).toEqual({ deploymentId, changeId, reason: 'FreezePeriod', detail, heldAt: at('07:06'), auditHistory: `/audit/deployments/${deploymentId}` });
 
     await publish('RollbackDecided', { deploymentId, rollback: true, by: 'mia', decidedAt: at('07:20') });
     await publish('RolledBack', { deploymentId, reason: 'FreezePeriod', rolledBackAt: at('07:30') });
-    await eventually(() => toChangeEnablement(EVENTS.ChangeImplementationReported.type).length > 0, { timeoutMs: 20_000, what: 'the report that closes the change' });
-    expect(toChangeEnablement(EVENTS.ChangeImplementationReported.type)[0].data).toMatchObject({ changeId, outcome: 'rolled-back', closeCode: 'unsuccessful', cause: 'RolledBack: FreezePeriod' });
-    expect(toChangeEnablement(EVENTS.ChangeImplementationHeld.type)).toHaveLength(1);
+    await eventually(async () => (await toChangeEnablement(EVENTS.ChangeImplementationReported.type)).length > 0, { timeoutMs: 20_000, what: 'the report that closes the change' });
+    expect((await toChangeEnablement(EVENTS.ChangeImplementationReported.type))[0].data).toMatchObject({ changeId, outcome: 'rolled-back', closeCode: 'unsuccessful', cause: 'RolledBack: FreezePeriod' });
+    expect(await toChangeEnablement(EVENTS.ChangeImplementationHeld.type)).toHaveLength(1);
     const record = (await api('GET', `/audit/deployments/${deploymentId}`, 'auditor')).body.projection;
     expect(record.holds).toEqual([{ reason: 'FreezePeriod', detail, heldAt: at('07:06'), reported: true }]);
   }, 60_000);

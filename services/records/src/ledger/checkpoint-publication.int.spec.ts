@@ -126,7 +126,10 @@ beforeAll(async () => {
     for (const message of batch) {
       const event = JSON.parse(message.value!.toString()) as Published<Record<string, unknown>>;
       if (message.topic === CHECKPOINT_TOPIC && event.data.origin === origin) onTopic.push({ key: message.key, event: event as unknown as Published<LedgerCheckpointSigned> });
-      if (message.topic === FEEDBACK_TOPICS.changeEnablement && deployments.has(String(event.data.deploymentId))) reports.push(event as unknown as Published<EventPayloads['ChangeImplementationReported']>);
+      // other suites' records instances share the broker, ledger what this suite publishes and report on it too:
+      // only this instance's reports (its checkpoints name this suite's origin) count here
+      const ours = typeof event.data.ledgerCheckpoint === 'string' && event.data.ledgerCheckpoint.startsWith(`${origin}\n`);
+      if (message.topic === FEEDBACK_TOPICS.changeEnablement && deployments.has(String(event.data.deploymentId)) && ours) reports.push(event as unknown as Published<EventPayloads['ChangeImplementationReported']>);
     }
   };
   readers.push(await bus.subscribe({ group: `records-publish-int-reader-${suffix}`, topics: [CHECKPOINT_TOPIC, FEEDBACK_TOPICS.changeEnablement], fromBeginning: true }, async (batch) => read(batch)));
