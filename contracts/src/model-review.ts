@@ -1,7 +1,7 @@
 import { arrayOf, enumOf, identifier, label, objectOf, orNull, taggedUnion, text, timestamp, Type, type PayloadsOf, type Static } from './json-schema';
 import { DEPLOYMENT_OUTCOMES } from './records';
 import { FEEDBACK_TOPICS, type FeedbackTopic } from './topics';
-import { acceptanceCriteriaSchema, COMPONENT_KINDS, DEPLOYMENT_KINDS, deploymentKindSchema, ENVIRONMENT_KINDS, gatePositionSchema, modelNameSchema, modelRefSchema } from './vocabulary';
+import { acceptanceCriteriaSchema, COMPONENT_KINDS, DEPLOYMENT_KINDS, deploymentKindSchema, ENVIRONMENT_KINDS, gatePositionSchema, modelNameSchema, modelRefSchema, monitoringPeriodSchema } from './vocabulary';
 
 /*
  * Deployment models (domain.md, steps 2 and 9): an agreed, versioned way to deploy a class of components.
@@ -169,6 +169,8 @@ export const deploymentModelContentSchema = objectOf({
   acceptanceCriteria: acceptanceCriteriaSchema,
   /** who plans, executes and verifies */
   responsibilities: modelResponsibilitiesSchema,
+  /** early life support: the monitoring period after each deployment is verified, and what it watches */
+  monitoring: Type.Optional(monitoringPeriodSchema),
 });
 export type DeploymentModelContent = Static<typeof deploymentModelContentSchema>;
 

@@ -19,6 +19,7 @@ import {
   environmentNameSchema,
   LIMITS,
   modelRefSchema,
+  monitoringPeriodSchema,
   targetSchema,
   targetsSchema,
   windowSchema,
@@ -113,6 +114,8 @@ export const environmentDefinitionSchema = objectOf({
   deploymentWindows: arrayOf(weeklyWindowSchema, 50),
   freezes: arrayOf(freezePeriodSchema, 200),
   approvalPolicy: approvalPolicySchema,
+  /** the environment's monitoring system: a Prometheus-compatible HTTP API the monitoring period queries (PromQL) */
+  monitoring: Type.Optional(objectOf({ prometheusUrl: Type.String({ format: 'uri', maxLength: 2048, pattern: '^https?://' }) })),
 });
 export type EnvironmentDefinition = Static<typeof environmentDefinitionSchema>;
 
@@ -208,6 +211,8 @@ export const DeploymentPlanned = objectOf({
   documentationRequired: Type.Optional(Type.Boolean()),
   /** for a canary: what each canary step is analysed against */
   canaryAnalysis: Type.Optional(canaryAnalysisSchema),
+  /** the monitoring period after the deployment is verified: the model's, as long as the request asked if longer */
+  monitoring: Type.Optional(monitoringPeriodSchema),
   /** how much is automated, and the manual steps (hardware, physical work) the run must have completed */
   automationLevel: Type.Optional(automationLevelSchema),
   manualSteps: Type.Optional(manualStepsSchema),
@@ -233,6 +238,8 @@ export const REJECTION_REASONS = [
   'AuthorisationNotProven',
   /** where the environment's kind keeps the duties apart, the change's authoriser asked for its deployment */
   'RequesterMayNotAuthorise',
+  /** the request asks for a monitoring period its model does not give, or a shorter one than the model's */
+  'MonitoringOutsideModel',
 ] as const;
 export type RejectionReason = (typeof REJECTION_REASONS)[number];
 

@@ -1,5 +1,5 @@
 import { enumOf, identifier, label, objectOf, text, timestamp, Type, type Static } from './json-schema';
-import { acceptanceCriteriaSchema, componentsSchema, deploymentKindSchema, environmentNameSchema, modelNameSchema, signedAuthorisationSchema, targetsSchema, windowSchema } from './vocabulary';
+import { acceptanceCriteriaSchema, componentsSchema, deploymentKindSchema, environmentNameSchema, modelNameSchema, MONITORING_MAX_SECONDS, signedAuthorisationSchema, targetsSchema, windowSchema } from './vocabulary';
 
 export const CHANGE_TYPES = ['standard', 'normal', 'emergency'] as const;
 export type ChangeType = (typeof CHANGE_TYPES)[number];
@@ -57,6 +57,11 @@ export const RequestDeployment = objectOf({
    * time for changes runs from here to the success in production; absent, records measures it from the request
    */
   commitTime: Type.Optional(timestamp),
+  /**
+   * a longer monitoring period than the model's (`monitoring.durationSeconds`), never a shorter one: early life support
+   * is the model's minimum
+   */
+  monitoringSeconds: Type.Optional(Type.Integer({ minimum: 10, maximum: MONITORING_MAX_SECONDS })),
 });
 export type RequestDeployment = Static<typeof RequestDeployment>;
 

@@ -9,6 +9,7 @@ import {
   componentsSchema,
   componentVersionProperties,
   LIMITS,
+  monitoringPeriodSchema,
   targetsSchema,
   waveIndexSchema,
   windowSchema,
@@ -172,6 +173,74 @@ export type IdleSideVerified = Static<typeof IdleSideVerified>;
 export const IdleSideVerificationFailed = objectOf({ deploymentId, side: blueGreenSideSchema, criteria: criteriaSchema });
 export type IdleSideVerificationFailed = Static<typeof IdleSideVerificationFailed>;
 
+// ---- the monitoring period (early life support) ----
+
+const samples = arrayOf(Type.Number(), 100000);
+const signalName = label(100);
+
+/**
+ * The monitoring period began, once the deployment was verified: until when, what is watched, and each metric's
+ * baseline samples as the monitoring system answered (before the deployment, or the baseline group's over the period).
+ */
+export const MonitoringPeriodStarted = objectOf({
+  deploymentId,
+  environment: label(100),
+  monitoring: monitoringPeriodSchema,
+  /** the baseline's window: before the deployment started */
+  baselineFrom: timestamp,
+  baselineTo: timestamp,
+  baselines: arrayOf(objectOf({ signal: signalName, samples }), 20),
+  looks: Type.Integer({ minimum: 1, maximum: 100000 }),
+  startedAt: timestamp,
+  endsAt: timestamp,
+});
+export type MonitoringPeriodStarted = Static<typeof MonitoringPeriodStarted>;
+
+/**
+ * One signal judged at one look: the samples the look added (the judge's input is the baseline and every look's
+ * samples so far, so the ledger alone lets an auditor re-run it), the judge's version and configuration, the digest of
+ * its input, and the verdict with its reason.
+ */
+export const MonitoringSignalJudged = objectOf({
+  deploymentId,
+  signal: signalName,
+  look: Type.Integer({ minimum: 1, maximum: 100000 }),
+  /** the samples of this look's window (a metric's values; a probe's 1 or 0; the incidents linked so far) */
+  samples,
+  /** the baseline group's samples over the same window, when the signal compares with one */
+  baselineSamples: Type.Optional(samples),
+  from: timestamp,
+  to: timestamp,
+  judge: objectOf({ version: label(64), config: Type.Record(Type.String({ maxLength: 64 }), Type.Union([Type.Number(), Type.String({ maxLength: 64 })])) }),
+  samplesDigest: Type.String({ pattern: '^[0-9a-f]{64}$' }),
+  verdict: enumOf(['pass', 'fail', 'inconclusive']),
+  reason: text(),
+  details: Type.Optional(Type.Record(Type.String({ maxLength: 64 }), Type.Unknown())),
+  judgedAt: timestamp,
+});
+export type MonitoringSignalJudged = Static<typeof MonitoringSignalJudged>;
+
+/** A signal regressed during the monitoring period: change enablement, model review and the deployment manager are told. */
+export const RegressionDetected = objectOf({
+  deploymentId,
+  signal: signalName,
+  look: Type.Integer({ minimum: 1, maximum: 100000 }),
+  reason: text(),
+  /** what the plan says happens now: a deployment manager decides, or the deployment is rolled back at once */
+  onRegression: enumOf(['decide', 'rollback']),
+  detectedAt: timestamp,
+});
+export type RegressionDetected = Static<typeof RegressionDetected>;
+
+/** The monitoring period ended: `clean` (every signal passed its last look), `regressed`, or `inconclusive` (too little data). */
+export const MonitoringPeriodEnded = objectOf({
+  deploymentId,
+  verdict: enumOf(['clean', 'regressed', 'inconclusive']),
+  looks: Type.Integer({ minimum: 0, maximum: 100000 }),
+  endedAt: timestamp,
+});
+export type MonitoringPeriodEnded = Static<typeof MonitoringPeriodEnded>;
+
 export const verificationEventSchemas = {
   ComponentVersionRegistered,
   ComponentVersionWithdrawn,
@@ -191,5 +260,9 @@ export const verificationEventSchemas = {
   CanaryAnalysisCompleted,
   IdleSideVerified,
   IdleSideVerificationFailed,
+  MonitoringPeriodStarted,
+  MonitoringSignalJudged,
+  RegressionDetected,
+  MonitoringPeriodEnded,
 };
 export type VerificationEventPayloads = PayloadsOf<typeof verificationEventSchemas>;

@@ -117,3 +117,52 @@ export const signedAuthorisationSchema = Type.String({ minLength: 5, maxLength: 
 /** Changes after planning that the plan did not allow for, by the code of the refusal planning would give now. */
 export const LATE_CHANGES = ['FreezePeriod', 'EnvironmentDecommissioned', 'ComponentVerificationRevoked', 'AuthorisationRevoked'] as const;
 export type LateChange = (typeof LATE_CHANGES)[number];
+
+// ---- the monitoring period (early life support) ----
+
+export const MONITORING_SIGNAL_TYPES = ['metric', 'http-health', 'incidents'] as const;
+
+/**
+ * What is watched during a deployment's monitoring period. `metric`: a PromQL query against the environment's
+ * monitoring system (one series; its samples judged against the baseline: before the deployment, or `baselineQuery`
+ * over the same time, e.g. a canary's baseline group); `harm` says which way is worse, `tolerance` how much worse (a
+ * share of the baseline) still counts as fine. `http-health`: a probe each look; `failures` failed looks in a row is
+ * a regression. `incidents`: more than `maximum` incidents linked to the deployment during the period.
+ */
+export const monitoringSignalSchema = taggedUnion(MONITORING_SIGNAL_TYPES, { name: label(100) }, {
+  metric: {
+    query: text(2000),
+    baselineQuery: Type.Optional(text(2000)),
+    harm: enumOf(['increase', 'decrease']),
+    tolerance: Type.Number({ minimum: 0, maximum: 10 }),
+    minimumSamples: Type.Optional(Type.Integer({ minimum: 3, maximum: 10000 })),
+  },
+  'http-health': {
+    url: Type.String({ format: 'uri', maxLength: 2048, pattern: '^https?://' }),
+    expectedStatus: Type.Optional(Type.Integer({ minimum: 100, maximum: 599 })),
+    failures: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
+  },
+  incidents: { maximum: Type.Integer({ minimum: 0, maximum: 1000 }) },
+});
+export type MonitoringSignal = Static<typeof monitoringSignalSchema>;
+
+/** Four weeks, the longest monitoring period. */
+export const MONITORING_MAX_SECONDS = 28 * 24 * 3600;
+
+/**
+ * A monitoring period after the deployment is verified: `durationSeconds` long (hours to weeks; seconds so that a test
+ * can compress it), judged every `lookEverySeconds` against a baseline of `baselineSeconds` before the deployment
+ * started, samples `stepSeconds` apart; `alpha` is the false-alarm rate over the whole period, all looks together. On a
+ * regression a deployment manager decides (`decide`), or the deployment is rolled back at once (`rollback`: only a
+ * model may say so).
+ */
+export const monitoringPeriodSchema = objectOf({
+  durationSeconds: Type.Integer({ minimum: 10, maximum: MONITORING_MAX_SECONDS }),
+  lookEverySeconds: Type.Integer({ minimum: 5, maximum: 86400 }),
+  baselineSeconds: Type.Integer({ minimum: 5, maximum: MONITORING_MAX_SECONDS }),
+  stepSeconds: Type.Integer({ minimum: 1, maximum: 3600 }),
+  alpha: Type.Number({ exclusiveMinimum: 0, maximum: 0.2 }),
+  signals: arrayOf(monitoringSignalSchema, 20, 1),
+  onRegression: enumOf(['decide', 'rollback']),
+});
+export type MonitoringPeriod = Static<typeof monitoringPeriodSchema>;

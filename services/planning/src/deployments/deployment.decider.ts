@@ -269,6 +269,28 @@ export const modelMustBeAgreed: Rule<InEnvironment, Rejection> = ({ request, env
 };
 
 /** The model the request is planned with (null: ad hoc), once `modelMustBeAgreed` holds. */
+/**
+ * A request may lengthen the model's monitoring period (`monitoringSeconds`), never shorten it nor ask for one the
+ * model does not give: early life support is the model's minimum.
+ */
+export const monitoringMustStayWithinTheModel: Rule<InEnvironment, Rejection> = (proposal) => {
+  const asked = proposal.request.monitoringSeconds;
+  if (asked === undefined) return undefined;
+  const model = agreedModel(proposal);
+  const monitoring = model?.content.monitoring;
+  if (!monitoring) return reject('MonitoringOutsideModel', { monitoringSeconds: asked, why: model ? `the model ${model.name} gives no monitoring period` : 'a deployment without a model has no monitoring period to lengthen' });
+  return asked < monitoring.durationSeconds
+    ? reject('MonitoringOutsideModel', { monitoringSeconds: asked, modelSeconds: monitoring.durationSeconds, why: `the model ${model.name} monitors for ${monitoring.durationSeconds} s at least` })
+    : undefined;
+};
+
+/** The monitoring period of the plan: the model's, as long as the request asked where longer. */
+const monitoringOf = (model: ActiveModel | null, request: DeploymentRequested): DeploymentPlanned['monitoring'] => {
+  const monitoring = model?.content.monitoring;
+  if (!monitoring) return undefined;
+  return { ...monitoring, durationSeconds: Math.max(monitoring.durationSeconds, request.monitoringSeconds ?? 0) };
+};
+
 export const agreedModel = ({ request, environment, facts }: InEnvironment): ActiveModel | null =>
   request.adHoc ? null : (facts.activeModels.find((m) => (request.model ? m.name === request.model : modelApplies(m, request, environment))) ?? null);
 
@@ -369,6 +391,7 @@ const requestPolicy: Policy<Proposal, Rejection> = [
     requesterMayNotAuthoriseTheChange,
     targetsMustBelongToTheEnvironment,
     modelMustBeAgreed,
+    monitoringMustStayWithinTheModel,
     versionsMustHaveSucceededInThePreviousEnvironment,
     windowMustFallInsideADeploymentWindow,
     windowMustNotOverlapFreeze,
@@ -477,6 +500,7 @@ export const planFor = (
           automationLevel: model.content.automationLevel,
           manualSteps: model.content.manualSteps,
           ...(model.content.strategy.type === 'canary' ? { canaryAnalysis: model.content.strategy.analysis } : {}),
+          ...(model.content.monitoring ? { monitoring: monitoringOf(model, request) } : {}),
         }
       : {}),
   };

@@ -707,3 +707,35 @@ describe('RequestDeployment: the requester does not authorise their own change',
     expect(() => authoriserSeparationFromEnv({ GANTRY_REQUESTER_MAY_NOT_AUTHORISE_PRODUCTION: 'yes' })).toThrow(/GANTRY_REQUESTER_MAY_NOT_AUTHORISE_PRODUCTION.*yes/);
   });
 });
+
+describe('RequestDeployment: the monitoring period (early life support)', () => {
+  const monitoring = {
+    durationSeconds: 259_200,
+    lookEverySeconds: 3600,
+    baselineSeconds: 86_400,
+    stepSeconds: 60,
+    alpha: 0.05,
+    signals: [{ type: 'metric' as const, name: 'error-rate', query: 'sum(rate(errors_total[5m]))', harm: 'increase' as const, tolerance: 0.1 }],
+    onRegression: 'decide' as const,
+  };
+  const monitored = facts({ activeModels: [{ ...model, content: { ...content, monitoring } }] });
+  const plannedMonitoring = (r: DeploymentRequested, f = monitored) => {
+    const outcome = spec.given([]).when({ type: 'RequestDeployment', request: r, facts: f }).outcome as DeploymentEvent[];
+    return outcome.find((e) => e.type === 'DeploymentPlanned')?.data as DeploymentPlanned | undefined;
+  };
+
+  it("the plan carries the model's monitoring period", () => expect(plannedMonitoring(request)?.monitoring).toEqual(monitoring));
+
+  it('a request may lengthen it', () => expect(plannedMonitoring({ ...request, monitoringSeconds: 604_800 })?.monitoring).toEqual({ ...monitoring, durationSeconds: 604_800 }));
+
+  it("a request may not shorten it, nor ask for one its model does not give: MonitoringOutsideModel, recorded", () => {
+    when({ ...request, monitoringSeconds: 3600 }, monitored).then(
+      rejected('MonitoringOutsideModel', { monitoringSeconds: 3600, modelSeconds: 259_200, why: 'the model in-house-web monitors for 259200 s at least' }, { ...request, monitoringSeconds: 3600 }),
+    );
+    when({ ...request, monitoringSeconds: 604_800 }).then(
+      rejected('MonitoringOutsideModel', { monitoringSeconds: 604_800, why: 'the model in-house-web gives no monitoring period' }, { ...request, monitoringSeconds: 604_800 }),
+    );
+  });
+
+  it('a model without a monitoring period plans none', () => expect(plannedMonitoring(request, facts())?.monitoring).toBeUndefined());
+});

@@ -38,6 +38,7 @@ interface ProtoRequest {
   nextAvailableMinutes?: number;
   commitTime?: string;
   authorisation?: string;
+  monitoringSeconds?: number;
 }
 
 /** The gRPC door of change enablement: the same command path as REST, the same validation, the same errors. */
@@ -131,6 +132,7 @@ const fromProto = (m: ProtoRequest) => ({
   ...(m.window ? { window: m.window } : {}),
   ...(m.nextAvailableMinutes ? { nextAvailable: { durationMinutes: m.nextAvailableMinutes } } : {}),
   ...(m.commitTime ? { commitTime: m.commitTime } : {}),
+  ...(m.monitoringSeconds ? { monitoringSeconds: m.monitoringSeconds } : {}),
   acceptanceCriteria: (m.acceptanceCriteria ?? []).map((c) => ({
     type: c.type,
     description: c.description,

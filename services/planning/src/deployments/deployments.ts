@@ -68,6 +68,7 @@ export const requestFrom = (body: RequestDeploymentBody, deploymentId: string, r
   ...(body.promotionOverride ? { promotionOverride: { reason: body.promotionOverride.reason } } : {}),
   ...(body.nextAvailable ? { nextAvailable: { durationMinutes: body.nextAvailable.durationMinutes } } : {}),
   ...(body.commitTime ? { commitTime: new Date(body.commitTime).toISOString() } : {}),
+  ...(body.monitoringSeconds ? { monitoringSeconds: body.monitoringSeconds } : {}),
   ...(body.authorisation ? { authorisation: body.authorisation } : {}),
 });
 
