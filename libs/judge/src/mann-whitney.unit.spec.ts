@@ -1,4 +1,4 @@
-import { mannWhitney } from './mann-whitney';
+import { mannWhitney, shiftEstimate } from './mann-whitney';
 
 // Reference values from SciPy 1.17 `mannwhitneyu(a, b, use_continuity=True, method='asymptotic')` (as R's
 // `wilcox.test(a, b, correct = TRUE, exact = FALSE)`); the first pair is ClickHouse's mannWhitneyUTest fixture.
@@ -44,5 +44,29 @@ describe('mannWhitney', () => {
     expect(() => mannWhitney([1, Number.NaN], [1])).toThrow('a[1] is NaN');
     expect(() => mannWhitney([1], [Infinity])).toThrow('b[0] is Infinity');
     expect(() => mannWhitney([], [1])).toThrow('at least one value');
+  });
+});
+
+describe('shiftEstimate', () => {
+  /** every difference written down and sorted: what the search without writing them down must agree with */
+  function byEnumeration(a: number[], b: number[], critical: number, sdOfU: number) {
+    const differences = a.flatMap((x) => b.map((y) => x - y)).sort((x, y) => x - y);
+    const count = differences.length;
+    const shift = count % 2 === 1 ? differences[(count - 1) / 2] : (differences[count / 2 - 1] + differences[count / 2]) / 2;
+    const c = Math.min(Math.max(1, Math.floor(count / 2 - critical * sdOfU)), count);
+    return { shift, interval: [differences[c - 1], differences[count - c]] };
+  }
+
+  it('finds the same order statistics as sorting all m·n differences, continuous, tied and mostly-zero samples alike', () => {
+    let seed = 7;
+    const uniform = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    const kinds = [() => uniform() * 100, () => Math.floor(uniform() * 3), () => Math.floor(uniform() * 50) / 7, () => (uniform() < 0.7 ? 0 : Math.exp(5 * uniform()))];
+    for (let trial = 0; trial < 800; trial++) {
+      const draw = kinds[trial % kinds.length];
+      const a = Array.from({ length: 1 + Math.floor(uniform() * 60) }, draw);
+      const b = Array.from({ length: 1 + Math.floor(uniform() * 60) }, draw);
+      const [critical, sdOfU] = [uniform() * 5, (uniform() * a.length * b.length) / 3];
+      expect(shiftEstimate(a, b, critical, sdOfU)).toEqual(byEnumeration(a, b, critical, sdOfU));
+    }
   });
 });
