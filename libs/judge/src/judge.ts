@@ -94,6 +94,16 @@ export function samplesDigest(input: { baseline: readonly number[]; current: rea
   return createHash('sha256').update(JSON.stringify(canonical), 'utf8').digest('hex');
 }
 
+/**
+ * The digest of what a rule judged instead of the test (a health probe's answers, the incidents linked): the sha256 of
+ * the canonical JSON of `{config, look, samples, version}`, written out for this one shape like `samplesDigest`.
+ */
+export function ruleDigest({ config, look, samples, version }: { config: Readonly<Record<string, number>>; look: number; samples: readonly number[]; version: string }): string {
+  refuseNonFinite('samples', samples);
+  const sortedConfig = Object.fromEntries(Object.keys(config).sort().map((k) => [k, config[k]]));
+  return createHash('sha256').update(JSON.stringify({ config: sortedConfig, look, samples: [...samples], version }), 'utf8').digest('hex');
+}
+
 function refuseInvalidConfig({ harm, tolerance, alpha, minimumSamples, looks }: JudgeConfig): void {
   if (harm !== 'increase' && harm !== 'decrease') throw new Error(`harm ${String(harm)} is neither 'increase' nor 'decrease'`);
   if (!(Number.isFinite(tolerance) && tolerance >= 0)) throw new Error(`tolerance ${tolerance} is not a finite share of at least 0`);

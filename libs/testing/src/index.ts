@@ -4,3 +4,4 @@ export * from './private-postgres';
 export * from './ports';
 export * from './http';
 export * from './own-broker';
+export * from './prometheus';

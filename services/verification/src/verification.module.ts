@@ -7,6 +7,7 @@ import { AuthorisedRepository, componentsSlice } from './components';
 import { deploymentVerificationsSlice, Revocations } from './deployment-verifications';
 import { environmentsReadModels, environmentsSlice } from './environments';
 import { Evaluations, evaluationsSlice } from './evaluations';
+import { MonitoringPeriods, monitoringSlice } from './monitoring';
 import { signingKeysSlice, TrustedKeys } from './signing-keys';
 import { verificationPolicyFromEnv, type VerificationPolicy } from './verification-policy';
 
@@ -22,11 +23,14 @@ export function verificationSlices(store: EventStore, policy: VerificationPolicy
   const keys = new TrustedKeys(store, revocations);
   const evidence = new EvidenceStore(store.schema);
   const readModels = environmentsReadModels(store.db, store.schema);
+  const monitoring = new MonitoringPeriods(store, readModels, policy);
   // in this order the slices react to an event they share (verification-triggers.ts)
   return [
     deploymentVerificationsSlice(store, repository, keys, revocations, readModels, policy.signedKinds),
     acceptanceSlice(evidence),
-    evaluationsSlice(store, new Evaluations(store, evidence, policy)),
+    // a verified deployment's monitoring period begins in the transaction that verified it
+    evaluationsSlice(store, new Evaluations(store, evidence, policy, (tx, deploymentId, origin) => monitoring.verified(tx, deploymentId, origin))),
+    monitoringSlice(monitoring),
     canarySlice(new CanaryAnalyses(store, evidence)),
     componentsSlice(repository),
     signingKeysSlice(keys),

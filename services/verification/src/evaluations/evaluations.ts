@@ -25,6 +25,9 @@ const probeTimerId = (t: EvaluationTimer & { index: number }) => `health-probe:$
 
 type HttpHealth = Extract<AcceptanceCriterion, { type: 'http-health' }>;
 
+/** What else happens, in its transaction, once a deployment is verified (its monitoring period begins). */
+export type OnVerified = (tx: SqlClient, deploymentId: string, origin: CommandOrigin) => Promise<void>;
+
 /**
  * Evaluations of acceptance criteria: started when a deployment was executed (or an idle side deployed), assessed again
  * whenever evidence arrives, probed by `http-health` timers, and decided at their deadline at the latest. Every step
@@ -35,6 +38,7 @@ export class Evaluations {
     private readonly store: EventStore,
     private readonly evidence: EvidenceStore,
     private readonly policy: VerificationPolicy,
+    private readonly onVerified: OnVerified = async () => undefined,
   ) {}
 
   async start(tx: SqlClient, deploymentId: string, scope: EvaluationScope, criteria: AcceptanceCriterion[], targets: string[] | undefined, origin: CommandOrigin): Promise<void> {
@@ -59,6 +63,7 @@ export class Evaluations {
       tx,
     );
     if (!result.events.some((e) => e.type === 'AcceptanceEvaluationStarted')) return;
+    if (scope === 'deployment' && result.events.some((e) => e.type === 'DeploymentVerified')) await this.onVerified(tx, deploymentId, origin);
     const evaluation = result.state.evaluations[scope]!;
     if (evaluation.verdict !== 'pending') return;
     await scheduleTimer(tx, this.store.schema, { id: deadlineTimerId({ deploymentId, scope }), kind: TIMER_KINDS.deadline, dueAt: deadline, payload: { deploymentId, scope } satisfies EvaluationTimer });
@@ -80,6 +85,7 @@ export class Evaluations {
   private async assess(tx: SqlClient, deploymentId: string, scope: EvaluationScope, evidence: Evidence, origin: CommandOrigin): Promise<void> {
     const result = await executeCommand(this.store, deploymentVerificationDecider, verificationStream(deploymentId), { type: 'AssessEvaluation', deploymentId, scope, evidence, now: origin.now.toISOString() }, origin, tx);
     const evaluation = result.state.evaluations[scope];
+    if (scope === 'deployment' && result.events.some((e) => e.type === 'DeploymentVerified')) await this.onVerified(tx, deploymentId, origin);
     if (evaluation && evaluation.verdict !== 'pending') {
       // decided: its deadline and probes have nothing left to do
       await cancelTimer(tx, this.store.schema, deadlineTimerId({ deploymentId, scope }));

@@ -1,2 +1,3 @@
-export { Evaluations } from './evaluations';
+export { Evaluations, type OnVerified } from './evaluations';
+export { probeOnce } from './health-probe';
 export { evaluationsSlice } from './evaluations.slice';

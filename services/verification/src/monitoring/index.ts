@@ -1,0 +1,2 @@
+export { MonitoringPeriods } from './monitoring-periods';
+export { monitoringSlice } from './monitoring.slice';
