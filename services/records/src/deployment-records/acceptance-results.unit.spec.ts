@@ -1,5 +1,5 @@
 import { foldSpecification, specification } from '@gantry/decider';
-import type { CloudEventEnvelope } from '@gantry/contracts';
+import type { CloudEventEnvelope, CriterionOutcome } from '@gantry/contracts';
 import { emptyRecord, evolveRecord, recordDecider, type RecordEvent } from './deployment-record.decider';
 
 const deploymentId = '3e7a9c1d-5f2b-4a8e-b6d4-7c9e1f3a5b20';
@@ -7,8 +7,8 @@ const event = (service: string, name: string, data: Record<string, unknown>): Cl
   ({ specversion: '1.0', id: `${name}-id`, source: `/gantry/${service}`, type: `gantry.${service}.${name}.v1`, data: { deploymentId, ...data } }) as CloudEventEnvelope;
 
 const requested = event('planning', 'DeploymentRequested', { changeId: 'CHG9', service: 'payments', environment: 'staging', requestedBy: 'cm', requestedAt: '2026-12-01T10:00:00.000Z' });
-const health = { type: 'http-health', description: 'health endpoint answers 200', result: 'met', measured: { consecutiveSuccesses: 3 } };
-const errors = { type: 'metric-threshold', description: 'error rate below 1%', result: 'failed', measured: { errorRate: 0.04 }, reason: 'ThresholdExceeded' };
+const health: CriterionOutcome = { type: 'http-health', description: 'health endpoint answers 200', result: 'met', measured: { consecutiveSuccesses: 3 } };
+const errors: CriterionOutcome = { type: 'metric-threshold', description: 'error rate below 1%', result: 'failed', measured: { errorRate: 0.04 }, reason: 'ThresholdExceeded' };
 const verified = event('verification', 'DeploymentVerified', { verifiedAt: '2026-12-01T10:25:00.000Z', criteria: [health] });
 const failed = event('verification', 'DeploymentVerificationFailed', { failedAt: '2026-12-01T10:26:00.000Z', criteria: [health, errors] });
 const record = (...ledger: CloudEventEnvelope[]) => ledger.reduce(evolveRecord, emptyRecord(deploymentId));

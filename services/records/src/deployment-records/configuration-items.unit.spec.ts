@@ -1,7 +1,6 @@
 import { specification } from '@gantry/decider';
 import type { CloudEventEnvelope, ConfigurationItemsChanged } from '@gantry/contracts';
-import type { DeployedService } from './as-of';
-import { emptyRecord, evolveRecord, recordDecider, type RecordEvent } from './deployment-record.decider';
+import { emptyRecord, evolveRecord, recordDecider, type RecordEvent, type StandingService } from './deployment-record.decider';
 
 const deploymentId = '9d1f6a2c-1b7e-4c55-8f0e-2a4b6c8d0e12';
 const event = (service: string, name: string, data: Record<string, unknown>): CloudEventEnvelope =>
@@ -32,18 +31,11 @@ const hosts = [
   { name: 'eu-2', kind: 'host' },
 ];
 /** payments 2.4.0 stood in prod-eu before, as records' environment state as of the close gives it */
-const standing: DeployedService = {
-  service: 'payments',
-  deploymentId: 'earlier',
-  components: [{ name: 'payments-api', version: '2.4.0', kind: 'software', digest: digest('b') }],
-  model: null,
-  approvals: [],
-  closedAt: '2026-11-20T10:00:00.000Z',
-};
+const standing: StandingService = { components: [{ name: 'payments-api', version: '2.4.0', kind: 'software', digest: digest('b') }] };
 
 const spec = specification(recordDecider);
 /** What configuration management is told when the record of these ledger events closes at `closedAt`. */
-const toldWhenClosing = (ledger: CloudEventEnvelope[], before?: DeployedService): ConfigurationItemsChanged | undefined => {
+const toldWhenClosing = (ledger: CloudEventEnvelope[], before?: StandingService): ConfigurationItemsChanged | undefined => {
   const record = ledger.reduce(evolveRecord, emptyRecord(deploymentId));
   const events = spec.given([]).when({ type: 'CloseRecord', record, incidents: [], now: closedAt, ...(before ? { standing: before } : {}) }).outcome as RecordEvent[];
   return events.find((e) => e.type === 'ConfigurationItemsChanged')?.data as ConfigurationItemsChanged | undefined;

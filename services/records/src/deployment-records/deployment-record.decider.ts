@@ -7,7 +7,9 @@ import {
   type ChangeImplementationHeld,
   type ChangeImplementationReported,
   type CloseCode,
+  type Component,
   type ComponentsVerified,
+  type ConfigurationChange,
   type ConfigurationItemsChanged,
   type CriterionOutcome,
   type DeployedComponent,
@@ -26,8 +28,6 @@ import {
   type Window,
 } from '@gantry/contracts';
 import type { CloudEventEnvelope as CloudEvent } from '@gantry/contracts';
-import type { DeployedService } from './as-of';
-import { configurationItemsChanged } from './configuration-items';
 
 /**
  * A deployment record: what happened to one deployment, folded from the ledger's events of every service.
@@ -259,7 +259,7 @@ const advance = (current: DeploymentRecord['phase'], to: DeploymentRecord['phase
 export type RecordCommand =
   /** `ledgerCheckpoint`, `witnessedCheckpoint`: the ledger's signed checkpoints the report carries as evidence, when it has them */
   /** `standing`: what stood in the environment for the service as of `now`, before this close (records' environment state) */
-  | { type: 'CloseRecord'; record: DeploymentRecord; incidents: readonly string[]; now: string; standing?: DeployedService; ledgerCheckpoint?: string; witnessedCheckpoint?: string }
+  | { type: 'CloseRecord'; record: DeploymentRecord; incidents: readonly string[]; now: string; standing?: StandingService; ledgerCheckpoint?: string; witnessedCheckpoint?: string }
   | { type: 'CorrectReport'; deploymentId: string; incidents: readonly string[]; now: string }
   /** the run is held for a late change: change enablement is told, once per hold */
   | { type: 'ReportHold'; deploymentId: string; changeId: string; hold: { reason: string; detail: string; heldAt: string } }
@@ -436,3 +436,78 @@ function close({ record, incidents: linkedIncidents, now, standing, ledgerCheckp
 }
 
 export const recordStream = (deploymentId: string) => ({ streamId: `DeploymentRecord-${deploymentId}`, streamType: 'DeploymentRecord' });
+
+// ---- configuration items: what configuration management is told when a deployment that changed something closes ----
+
+/** What stood in the environment for the service before a close: records' environment state as of then gives it (`DeployedService`). */
+export interface StandingService {
+  components: readonly Component[];
+}
+
+type ItemVersion = NonNullable<ConfigurationItemsChanged['components'][number]['current']>;
+type ChangedTarget = ConfigurationItemsChanged['targets'][number];
+
+/** How each outcome leaves the configuration items of a deployment that reached its targets; other outcomes changed nothing. */
+const CHANGE_OF: Partial<Record<NonNullable<DeploymentRecord['outcome']>, ConfigurationChange>> = { succeeded: 'applied', 'rolled-back': 'restored', failed: 'partial' };
+
+/** A deployment changed configuration items when its run reached at least one target, whatever its outcome. */
+export const changedConfigurationItems = (record: DeploymentRecord): boolean => Boolean(record.outcome && CHANGE_OF[record.outcome] && record.targetsReached?.length);
+
+const versionOf = ({ version, digest }: { version: string; digest?: string }): ItemVersion => ({ version, ...(digest ? { digest } : {}) });
+
+/**
+ * The configuration items a deployment changed, as they stand at `asOf` (its close), against `standing`: what stood in
+ * the environment for the service before, as records' environment state as of that time gives it. A rollback restored
+ * what stood (`current` is `previous` again, `attempted` what it took out); a failure without one leaves the targets it
+ * reached with the new versions. Undefined when the deployment changed nothing.
+ */
+export function configurationItemsChanged(record: DeploymentRecord, standing: StandingService | undefined, asOf: string): Omit<ConfigurationItemsChanged, 'auditHistory'> | undefined {
+  const change = record.outcome && CHANGE_OF[record.outcome];
+  if (!change || !changedConfigurationItems(record)) return undefined;
+  const removal = record.kind === 'removal';
+  const before = (name: string) => standing?.components.find((c) => c.name === name);
+  const verifiedDigest = (name: string, version: string) => record.verifiedComponents?.find((v) => v.name === name && v.version === version)?.digest;
+  // the digest of the authorised repository's entry verification verified, else the one the request gave
+  const moved = ({ name, version, digest }: Component): ItemVersion => versionOf({ version, digest: verifiedDigest(name, version) ?? digest });
+
+  const targets = (record.targetsReached ?? []).map((reached): ChangedTarget => {
+    const restored = change === 'restored' || reached.rolledBack;
+    const holds = restored
+      ? (record.components ?? []).flatMap((c) => before(c.name) ?? []).map(({ name, version, digest }) => ({ name, ...versionOf({ version, digest }) }))
+      : reached.action === 'removed'
+        ? []
+        : reached.components.map(({ name, version, digest }) => ({ name, ...versionOf({ version, digest: digest ?? verifiedDigest(name, version) }) }));
+    const evidence = (record.manualSteps ?? []).filter((m) => m.target === reached.name).flatMap((m) => m.evidence ?? []).slice(0, 200);
+    const kind = record.plannedTargets?.find((t) => t.name === reached.name)?.kind;
+    return { name: reached.name, ...(kind ? { kind } : {}), components: holds, ...(evidence.length > 0 ? { evidence } : {}) };
+  });
+
+  const components = (record.components ?? []).map((component) => {
+    const stood = before(component.name);
+    const previous = stood ? versionOf(stood) : removal ? moved(component) : null;
+    const current = change === 'restored' ? previous : removal ? null : moved(component);
+    const units = targets.filter((t) => t.components.some((c) => c.name === component.name)).length;
+    return {
+      name: component.name,
+      kind: component.kind,
+      previous,
+      current,
+      ...(change === 'restored' && !removal ? { attempted: moved(component) } : {}),
+      ...(component.kind === 'hardware' ? { units } : {}),
+    };
+  });
+
+  return {
+    deploymentId: record.deploymentId,
+    changeId: record.changeId!,
+    ...(record.releaseId ? { releaseId: record.releaseId } : {}),
+    service: record.service!,
+    environment: { name: record.environment!, ...(record.environmentKind ? { kind: record.environmentKind } : {}) },
+    deploymentKind: record.kind ?? 'install',
+    outcome: record.outcome as ConfigurationItemsChanged['outcome'],
+    change,
+    components,
+    targets,
+    asOf,
+  };
+}

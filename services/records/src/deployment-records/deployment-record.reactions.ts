@@ -2,8 +2,7 @@ import type { ChangeImplementationReported, IncidentLinked } from '@gantry/contr
 import type { EventStore, SqlClient } from '@gantry/event-store';
 import { executeCommand, type CommandOrigin } from '@gantry/platform';
 import { incidentsOf } from '../incidents';
-import { changedConfigurationItems } from './configuration-items';
-import { acceptanceReportMissing, closableNow, recordDecider, recordStream, type ClosingState, type DeploymentRecord, type RecordCommand } from './deployment-record.decider';
+import { acceptanceReportMissing, changedConfigurationItems, closableNow, recordDecider, recordStream, type ClosingState, type DeploymentRecord, type RecordCommand } from './deployment-record.decider';
 import { deploymentsOfChange, environmentStateAsOf, readDeploymentRecord } from './deployment-records.projection';
 import { withEnvironmentKind } from './environment-kinds.projection';
 
