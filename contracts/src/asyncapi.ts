@@ -32,7 +32,14 @@ const PUBLICATIONS: Readonly<Record<Service, readonly Topic[]>> = {
   planning: [SERVICE_TOPICS.planning],
   verification: [SERVICE_TOPICS.verification],
   execution: [SERVICE_TOPICS.execution],
-  records: [SERVICE_TOPICS.records, FEEDBACK_TOPICS.changeEnablement, FEEDBACK_TOPICS.releaseManagement, TRANSPARENCY_TOPICS.ledgerCheckpoints],
+  records: [
+    SERVICE_TOPICS.records,
+    FEEDBACK_TOPICS.changeEnablement,
+    FEEDBACK_TOPICS.releaseManagement,
+    FEEDBACK_TOPICS.configurationManagement,
+    FEEDBACK_TOPICS.serviceValidation,
+    TRANSPARENCY_TOPICS.ledgerCheckpoints,
+  ],
   'model-review': [SERVICE_TOPICS['model-review'], FEEDBACK_TOPICS.changeEnablement],
 };
 
@@ -47,6 +54,9 @@ const CHANNEL_DESCRIPTIONS: Record<Topic, string> = {
   'itam.components.v1': 'Inbound from IT asset management: component version registered, withdrawn.',
   'gantry.feedback.change-enablement.v1': 'Outcome of each deployment for change enablement: enough to close the change; change requests for deployment models raised by their reviews.',
   'gantry.feedback.release-management.v1': 'Outcome of each deployment for release management.',
+  'gantry.feedback.configuration-management.v1':
+    'For configuration management: the configuration items a deployment changed (service, environment, targets, component versions and digests, hardware), as they stand once its record closes, and what stood before.',
+  'gantry.feedback.service-validation.v1': 'For service validation and testing: the results of the acceptance criteria of each deployment, once verification gives its verdict.',
   'gantry.ledger.checkpoints.v1':
     "Every signed checkpoint of records' ledger (c2sp.org/tlog-checkpoint), keyed by the log's origin, at least once: keep one per tree size and verify each with the log's key (docs/ledger.md). Not itself ledgered.",
 };

@@ -1,7 +1,6 @@
 import { arrayOf, enumOf, identifier, label, objectOf, orNull, taggedUnion, text, timestamp, Type, type PayloadsOf, type Static } from './json-schema';
-import { DEPLOYMENT_OUTCOMES } from './records';
 import { FEEDBACK_TOPICS, type FeedbackTopic } from './topics';
-import { acceptanceCriteriaSchema, COMPONENT_KINDS, DEPLOYMENT_KINDS, deploymentKindSchema, ENVIRONMENT_KINDS, gatePositionSchema, modelNameSchema, modelRefSchema, monitoringPeriodSchema } from './vocabulary';
+import { acceptanceCriteriaSchema, COMPONENT_KINDS, DEPLOYMENT_KINDS, DEPLOYMENT_OUTCOMES, deploymentKindSchema, ENVIRONMENT_KINDS, gatePositionSchema, modelNameSchema, modelRefSchema, monitoringPeriodSchema } from './vocabulary';
 
 /*
  * Deployment models (domain.md, steps 2 and 9): an agreed, versioned way to deploy a class of components.

@@ -63,10 +63,14 @@ const environmentAttributesSchema = objectOf({
 });
 export type EnvironmentAttributes = Static<typeof environmentAttributesSchema>;
 
+/** What a target is: waves are drawn from the targets of an environment. */
+export const TARGET_KINDS = ['host', 'site', 'cluster', 'tenant', 'location'] as const;
+export type TargetKind = (typeof TARGET_KINDS)[number];
+
 /** A host, site, cluster, tenant or location inside the environment; waves are drawn from the targets. */
 const environmentTargetSchema = objectOf({
   name: targetSchema,
-  kind: enumOf(['host', 'site', 'cluster', 'tenant', 'location']),
+  kind: enumOf(TARGET_KINDS),
   labels: Type.Optional(stringMap),
 });
 export type EnvironmentTarget = Static<typeof environmentTargetSchema>;

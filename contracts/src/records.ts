@@ -1,9 +1,24 @@
-import { arrayOf, enumOf, identifier, label, objectOf, text, timestamp, Type, type PayloadsOf, type Static } from './json-schema';
+import { evidenceSchema } from './execution';
+import { digestSchema } from './itam';
+import { arrayOf, enumOf, identifier, label, objectOf, orNull, text, timestamp, Type, type PayloadsOf, type Static } from './json-schema';
+import { TARGET_KINDS } from './planning';
 import { FEEDBACK_TOPICS, TRANSPARENCY_TOPICS, type FeedbackTopic, type TransparencyTopic } from './topics';
-import { componentsSchema, ENVIRONMENT_KINDS, LATE_CHANGES, modelRefSchema, windowSchema } from './vocabulary';
+import { criteriaSchema } from './verification';
+import {
+  COMPONENT_KINDS,
+  componentsSchema,
+  DEPLOYMENT_OUTCOMES,
+  componentVersionProperties,
+  deploymentKindSchema,
+  ENVIRONMENT_KINDS,
+  environmentNameSchema,
+  LATE_CHANGES,
+  LIMITS,
+  modelRefSchema,
+  targetSchema,
+  windowSchema,
+} from './vocabulary';
 
-export const DEPLOYMENT_OUTCOMES = ['succeeded', 'failed', 'rolled-back', 'cancelled', 'rejected'] as const;
-export type DeploymentOutcome = (typeof DEPLOYMENT_OUTCOMES)[number];
 
 /** How change enablement closes the change request: ITSM close codes. */
 export const CLOSE_CODES = ['successful', 'successful-with-issues', 'unsuccessful'] as const;
@@ -119,6 +134,80 @@ export const ChangeImplementationCorrected = objectOf({
 });
 export type ChangeImplementationCorrected = Static<typeof ChangeImplementationCorrected>;
 
+/**
+ * How a deployment that touched its targets left the configuration items: `applied`, it succeeded and they hold the
+ * new versions (a removal: none); `restored`, it rolled back and they hold what stood before again; `partial`, it failed
+ * without a rollback and the targets it reached hold the new versions while the environment's others hold the previous.
+ */
+export const CONFIGURATION_CHANGES = ['applied', 'restored', 'partial'] as const;
+export type ConfigurationChange = (typeof CONFIGURATION_CHANGES)[number];
+
+/** A component version as a configuration item: the version and, where known, the digest of its bytes. */
+const configurationItemVersion = objectOf({ version: componentVersionProperties.version, digest: Type.Optional(digestSchema) });
+
+/**
+ * One component of the service in the environment, from what stood before the deployment to what stands now.
+ * `previous`: the environment as of the close (`GET /audit/environments/:name/state?asOf`), null where the service had no
+ * such component; `current`: null where the deployment removed it. Hardware carries `units`: how many targets hold it
+ * now, one unit per target (the contract has no serial numbers: a target's manual-step evidence says where they are kept).
+ */
+const changedComponent = objectOf({
+  name: componentVersionProperties.name,
+  kind: enumOf(COMPONENT_KINDS),
+  previous: orNull(configurationItemVersion),
+  current: orNull(configurationItemVersion),
+  /** what the deployment put in place and a rollback took out again (`restored`) */
+  attempted: Type.Optional(configurationItemVersion),
+  units: Type.Optional(Type.Integer({ minimum: 0, maximum: LIMITS.waves * LIMITS.targetsPerWave })),
+});
+
+/** A target the deployment reached, and the service's component versions it holds now (the digests the executor reported installed). */
+const changedTarget = objectOf({
+  name: targetSchema,
+  /** as the plan's environment snapshot names it; absent for a plan without a snapshot */
+  kind: Type.Optional(enumOf(TARGET_KINDS)),
+  components: arrayOf(objectOf({ ...componentVersionProperties, digest: Type.Optional(digestSchema) }), LIMITS.components),
+  /** the evidence of the manual work done there (hardware installed: photos, signed forms, where serial numbers are kept) */
+  evidence: Type.Optional(arrayOf(evidenceSchema, 200, 1)),
+});
+
+/**
+ * To configuration management (gantry.feedback.configuration-management.v1): the configuration items a deployment changed,
+ * as they stand once its record closes (`asOf`). Sent once per deployment that reached at least one target; a deployment
+ * that stopped before touching any changed nothing and sends none.
+ */
+export const ConfigurationItemsChanged = objectOf({
+  deploymentId: identifier,
+  changeId: identifier,
+  releaseId: Type.Optional(identifier),
+  service: label(),
+  environment: objectOf({ name: environmentNameSchema, kind: Type.Optional(enumOf(ENVIRONMENT_KINDS)) }),
+  deploymentKind: deploymentKindSchema,
+  outcome: enumOf(['succeeded', 'rolled-back', 'failed']),
+  change: enumOf(CONFIGURATION_CHANGES),
+  components: arrayOf(changedComponent, LIMITS.components, 1),
+  targets: arrayOf(changedTarget, LIMITS.waves * LIMITS.targetsPerWave, 1),
+  asOf: timestamp,
+  auditHistory,
+});
+export type ConfigurationItemsChanged = Static<typeof ConfigurationItemsChanged>;
+
+/**
+ * To service validation and testing (gantry.feedback.service-validation.v1): the acceptance criteria of a deployment and
+ * their outcomes, once verification gave its verdict (DeploymentVerified: every one met; DeploymentVerificationFailed).
+ */
+export const AcceptanceResultsReported = objectOf({
+  deploymentId: identifier,
+  changeId: identifier,
+  service: label(),
+  environment: environmentNameSchema,
+  verdict: enumOf(['met', 'failed']),
+  criteria: criteriaSchema,
+  evaluatedAt: timestamp,
+  auditHistory,
+});
+export type AcceptanceResultsReported = Static<typeof AcceptanceResultsReported>;
+
 /** Compliance staff recorded a finding against a deployment (AuditFinding). */
 export const AuditFindingRecorded = objectOf({
   findingId: identifier,
@@ -191,6 +280,8 @@ export const recordsEventSchemas = {
   ReleaseDeploymentReported,
   ChangeImplementationCorrected,
   ChangeImplementationHeld,
+  ConfigurationItemsChanged,
+  AcceptanceResultsReported,
   AuditFindingRecorded,
   SatisfactionResponseRecorded,
   ApiKeyIssued,
@@ -205,5 +296,7 @@ export const RECORDS_ROUTES: Partial<Record<keyof RecordsEventPayloads, Feedback
   ChangeImplementationCorrected: FEEDBACK_TOPICS.changeEnablement,
   ChangeImplementationHeld: FEEDBACK_TOPICS.changeEnablement,
   ReleaseDeploymentReported: FEEDBACK_TOPICS.releaseManagement,
+  ConfigurationItemsChanged: FEEDBACK_TOPICS.configurationManagement,
+  AcceptanceResultsReported: FEEDBACK_TOPICS.serviceValidation,
   LedgerCheckpointSigned: TRANSPARENCY_TOPICS.ledgerCheckpoints,
 };

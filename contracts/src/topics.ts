@@ -18,10 +18,16 @@ export const INBOUND_TOPICS = {
   itamComponents: 'itam.components.v1',
 } as const;
 
-/** Records tells change enablement and release management how deployments went. */
+/**
+ * Records tells the practices around deployment how deployments went: change enablement, release management,
+ * configuration management (the configuration items a deployment changed) and service validation and testing (the
+ * results of the acceptance criteria).
+ */
 export const FEEDBACK_TOPICS = {
   changeEnablement: 'gantry.feedback.change-enablement.v1',
   releaseManagement: 'gantry.feedback.release-management.v1',
+  configurationManagement: 'gantry.feedback.configuration-management.v1',
+  serviceValidation: 'gantry.feedback.service-validation.v1',
 } as const;
 
 /**

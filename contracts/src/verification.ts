@@ -80,7 +80,8 @@ const criterionOutcomeSchema = objectOf({
   reason: Type.Optional(reasonCode),
 });
 export type CriterionOutcome = Static<typeof criterionOutcomeSchema>;
-const criteriaSchema = arrayOf(criterionOutcomeSchema, LIMITS.acceptanceCriteria);
+/** The acceptance criteria of a verdict, each with its outcome (also what service validation and testing receives). */
+export const criteriaSchema = arrayOf(criterionOutcomeSchema, LIMITS.acceptanceCriteria);
 
 /** The acceptance criteria of a scope are being evaluated, until `deadline`. */
 export const AcceptanceEvaluationStarted = objectOf({

@@ -4,6 +4,10 @@ import { arrayOf, enumOf, identifier, label, objectOf, orNull, stringOf, taggedU
 export const DEPLOYMENT_KINDS = ['install', 'upgrade', 'removal'] as const;
 export type DeploymentKind = (typeof DEPLOYMENT_KINDS)[number];
 
+/** How a deployment ended, as its record closes (records, model review). */
+export const DEPLOYMENT_OUTCOMES = ['succeeded', 'failed', 'rolled-back', 'cancelled', 'rejected'] as const;
+export type DeploymentOutcome = (typeof DEPLOYMENT_OUTCOMES)[number];
+
 /** Service component: what is deployed. */
 export const COMPONENT_KINDS = ['software', 'hardware', 'documentation', 'licence', 'data', 'configuration'] as const;
 export type ComponentKind = (typeof COMPONENT_KINDS)[number];

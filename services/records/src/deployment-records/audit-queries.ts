@@ -3,10 +3,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Database, EventStore } from '@gantry/event-store';
 import { NotFound } from '@gantry/platform';
 import { integrityOf, LedgerLog, readDeploymentEntries } from '../ledger';
-import { environmentAsOf, recordAsOf } from './as-of';
+import { recordAsOf } from './as-of';
 import { causalOrder } from './causal-order';
 import { emptyRecord, evolveRecord } from './deployment-record.decider';
-import { deploymentsStandingIn, listDeploymentRecords, readDeploymentRecord, readFoldedRecord, type DeploymentFilter } from './deployment-records.projection';
+import { environmentStateAsOf, listDeploymentRecords, readDeploymentRecord, readFoldedRecord, type DeploymentFilter } from './deployment-records.projection';
 
 /** A page of the deployment list: where the next page starts, opaque to clients. */
 export const encodeCursor = (before: number): string => Buffer.from(`before:${before}`).toString('base64url');
@@ -108,11 +108,6 @@ export class AuditQueries implements OnModuleDestroy {
    * approvers, model. Only the deployments the environment timeline names are folded (one per service).
    */
   async environmentAsOf(environment: string, asOf: string) {
-    const records = [];
-    for (const deploymentId of await deploymentsStandingIn(this.db, this.store.schema, environment, asOf)) {
-      const rebuilt = recordAsOf(deploymentId, await readDeploymentEntries(this.db, this.store.schema, deploymentId), asOf);
-      if (rebuilt) records.push(rebuilt.record);
-    }
-    return { environment, asOf, services: environmentAsOf(records) };
+    return { environment, asOf, services: await environmentStateAsOf(this.db, this.store.schema, environment, asOf) };
   }
 }

@@ -2,17 +2,29 @@ import { allViolations, refuse, type Decider, type Policy, type Refused, type Ru
 import {
   eventNameOf,
   LATE_CHANGES,
+  type AcceptanceResultsReported,
   type ChangeImplementationCorrected,
   type ChangeImplementationHeld,
   type ChangeImplementationReported,
   type CloseCode,
+  type Component,
+  type ComponentsVerified,
+  type ConfigurationChange,
+  type ConfigurationItemsChanged,
+  type CriterionOutcome,
+  type DeployedComponent,
   type DeploymentOutcome,
   type DeploymentPlanned,
   type DeploymentRecordClosed,
   type DeploymentRequested,
   type EnvironmentKind,
+  type Evidence,
+  type ManualStepCompleted,
+  type ManualStepRequired,
   type ModelRef,
   type ReleaseDeploymentReported,
+  type TargetDeployed,
+  type TargetKind,
   type Window,
 } from '@gantry/contracts';
 import type { CloudEventEnvelope as CloudEvent } from '@gantry/contracts';
@@ -58,6 +70,22 @@ export interface DeploymentRecord {
    * `reported`: change enablement was told (ChangeImplementationHeld came back)
    */
   holds?: { reason: string; detail: string; heldAt: string; reported?: true }[];
+  /** the component versions as verification verified them (ComponentsVerified): the authorised repository's digests */
+  verifiedComponents?: { name: string; version: string; digest?: string }[];
+  /** the targets the plan's waves name, with their kinds as its environment snapshot gave them */
+  plannedTargets?: { name: string; kind: TargetKind }[];
+  /**
+   * each target the run reached: the component versions deployed there (with the digests the executor reported
+   * installed, TargetDeployed) or removed from it (ComponentsRemoved), and whether a rollback undid it (TargetRolledBack)
+   */
+  targetsReached?: { name: string; action: 'deployed' | 'removed'; components: DeployedComponent[]; rolledBack?: true }[];
+  /** manual work at the targets (ManualStepRequired), with its evidence once completed (ManualStepCompleted) */
+  manualSteps?: { stepId: string; target: string; evidence?: Evidence[] }[];
+  /**
+   * verification's verdict on the acceptance criteria after execution (DeploymentVerified: all met, or
+   * DeploymentVerificationFailed), with each criterion's outcome; `reported`: service validation and testing was told
+   */
+  acceptance?: { verdict: AcceptanceResultsReported['verdict']; criteria: CriterionOutcome[]; evaluatedAt: string; reported?: true };
   /** the outcome the record closes with, once known */
   outcome?: DeploymentOutcome;
   cause?: string;
@@ -111,7 +139,16 @@ export function evolveRecord(record: DeploymentRecord, event: CloudEvent): Deplo
     }
     case 'DeploymentPlanned': {
       const plan = data as unknown as DeploymentPlanned;
-      return { ...next, model: plan.model, window: plan.window, ...(plan.environmentSnapshot ? { environmentKind: plan.environmentSnapshot.kind } : {}), phase: advance(next.phase, 'planned') };
+      const inWaves = new Set((plan.waves ?? []).flatMap((w) => w.targets));
+      const plannedTargets = (plan.environmentSnapshot?.targets ?? []).filter((t) => inWaves.has(t.name)).map(({ name, kind }) => ({ name, kind }));
+      return {
+        ...next,
+        model: plan.model,
+        window: plan.window,
+        ...(plan.environmentSnapshot ? { environmentKind: plan.environmentSnapshot.kind } : {}),
+        ...(plannedTargets.length > 0 ? { plannedTargets } : {}),
+        phase: advance(next.phase, 'planned'),
+      };
     }
     case 'DeploymentRejected':
       // planning refused the request: no plan and no model, the record closes `rejected` with the reason
@@ -119,9 +156,28 @@ export function evolveRecord(record: DeploymentRecord, event: CloudEvent): Deplo
     case 'DeploymentCancelled':
       // cancelled before it started (planning refuses later cancellations); a known outcome is not overwritten
       return next.outcome ? next : { ...next, ...ended(next, event, 'cancelledAt'), model: next.model ?? null, phase: advance(next.phase, 'failed'), outcome: 'cancelled', cause: `DeploymentCancelled: ${String(data.reason)}` };
-    case 'ComponentsVerified':
+    case 'ComponentsVerified': {
+      const verifiedComponents = (data as unknown as ComponentsVerified).components.map(({ name, version, digest }) => ({ name, version, ...(digest ? { digest } : {}) }));
+      return { ...next, verifiedComponents, phase: advance(next.phase, 'verified-for-execution') };
+    }
     case 'TargetEnvironmentVerified':
       return { ...next, phase: advance(next.phase, 'verified-for-execution') };
+    case 'TargetDeployed':
+    case 'ComponentsRemoved': {
+      const { target, components } = data as unknown as TargetDeployed;
+      const reached = { name: target, action: eventNameOf(event.type) === 'TargetDeployed' ? ('deployed' as const) : ('removed' as const), components };
+      return { ...next, targetsReached: [...(next.targetsReached ?? []).filter((t) => t.name !== target), reached] };
+    }
+    case 'TargetRolledBack':
+      return { ...next, targetsReached: (next.targetsReached ?? []).map((t) => (t.name === data.target ? { ...t, rolledBack: true as const } : t)) };
+    case 'ManualStepRequired': {
+      const { stepId, target } = data as unknown as ManualStepRequired;
+      return { ...next, manualSteps: [...(next.manualSteps ?? []).filter((m) => m.stepId !== stepId), { stepId, target }] };
+    }
+    case 'ManualStepCompleted': {
+      const { stepId, evidence } = data as unknown as ManualStepCompleted;
+      return { ...next, manualSteps: (next.manualSteps ?? []).map((m) => (m.stepId === stepId && evidence.length > 0 ? { ...m, evidence } : m)) };
+    }
     case 'ComponentVerificationFailed':
     case 'TargetEnvironmentVerificationFailed':
       return { ...next, ...ended(next, event), phase: advance(next.phase, 'failed'), outcome: 'failed', cause: eventNameOf(event.type) };
@@ -130,7 +186,12 @@ export function evolveRecord(record: DeploymentRecord, event: CloudEvent): Deplo
     case 'DeploymentExecuted':
       return { ...next, executedAt: String(data.executedAt), phase: advance(next.phase, 'executed') };
     case 'DeploymentVerified':
-      return { ...next, ...ended(next, event, 'verifiedAt'), verifiedAt: timeOf(event, 'verifiedAt'), phase: advance(next.phase, 'verified'), outcome: 'succeeded' };
+      return { ...next, ...ended(next, event, 'verifiedAt'), ...verdict(next, event, 'met'), verifiedAt: timeOf(event, 'verifiedAt'), phase: advance(next.phase, 'verified'), outcome: 'succeeded' };
+    case 'DeploymentVerificationFailed':
+      // execution rolls back, or waits for a decision: its RolledBack or DeploymentFailed decides the outcome
+      return { ...next, ...verdict(next, event, 'failed') };
+    case 'AcceptanceResultsReported':
+      return next.acceptance ? { ...next, acceptance: { ...next.acceptance, reported: true } } : next;
     // execution ends every started run in exactly one of DeploymentExecuted (verification then decides), RolledBack
     // or DeploymentFailed; a run that never started ends in RunAbandoned
     case 'RolledBack': {
@@ -180,6 +241,13 @@ export function evolveRecord(record: DeploymentRecord, event: CloudEvent): Deplo
   }
 }
 
+/** Verification's verdict on the acceptance criteria, with their outcomes; the first verdict stays. */
+const verdict = (record: DeploymentRecord, event: CloudEvent, verdict: AcceptanceResultsReported['verdict']): Pick<DeploymentRecord, 'acceptance'> => {
+  const criteria = (event.data as { criteria?: CriterionOutcome[] }).criteria;
+  const evaluatedAt = timeOf(event, verdict === 'met' ? 'verifiedAt' : 'failedAt');
+  return record.acceptance || !criteria || !evaluatedAt ? {} : { acceptance: { verdict, criteria, evaluatedAt } };
+};
+
 const ORDER: DeploymentRecord['phase'][] = ['unknown', 'requested', 'planned', 'verified-for-execution', 'executing', 'executed', 'verified', 'failed', 'closed'];
 /** Events of different services arrive in any order; the phase only moves forward. */
 const advance = (current: DeploymentRecord['phase'], to: DeploymentRecord['phase']) => (ORDER.indexOf(to) > ORDER.indexOf(current) ? to : current);
@@ -190,24 +258,30 @@ const advance = (current: DeploymentRecord['phase'], to: DeploymentRecord['phase
  */
 export type RecordCommand =
   /** `ledgerCheckpoint`, `witnessedCheckpoint`: the ledger's signed checkpoints the report carries as evidence, when it has them */
-  | { type: 'CloseRecord'; record: DeploymentRecord; incidents: readonly string[]; now: string; ledgerCheckpoint?: string; witnessedCheckpoint?: string }
+  /** `standing`: what stood in the environment for the service as of `now`, before this close (records' environment state) */
+  | { type: 'CloseRecord'; record: DeploymentRecord; incidents: readonly string[]; now: string; standing?: StandingService; ledgerCheckpoint?: string; witnessedCheckpoint?: string }
   | { type: 'CorrectReport'; deploymentId: string; incidents: readonly string[]; now: string }
   /** the run is held for a late change: change enablement is told, once per hold */
-  | { type: 'ReportHold'; deploymentId: string; changeId: string; hold: { reason: string; detail: string; heldAt: string } };
+  | { type: 'ReportHold'; deploymentId: string; changeId: string; hold: { reason: string; detail: string; heldAt: string } }
+  /** verification gave its verdict on the acceptance criteria: service validation and testing is told, once */
+  | { type: 'ReportAcceptanceResults'; record: DeploymentRecord };
 export type RecordEvent =
   | { type: 'DeploymentRecordClosed'; data: DeploymentRecordClosed }
   | { type: 'ChangeImplementationReported'; data: ChangeImplementationReported }
   | { type: 'ReleaseDeploymentReported'; data: ReleaseDeploymentReported }
   | { type: 'ChangeImplementationCorrected'; data: ChangeImplementationCorrected }
-  | { type: 'ChangeImplementationHeld'; data: ChangeImplementationHeld };
-/** `holdsReported`: when each hold change enablement was told of began */
+  | { type: 'ChangeImplementationHeld'; data: ChangeImplementationHeld }
+  | { type: 'ConfigurationItemsChanged'; data: ConfigurationItemsChanged }
+  | { type: 'AcceptanceResultsReported'; data: AcceptanceResultsReported };
+/** `holdsReported`: when each hold change enablement was told of began; `acceptanceReported`: service validation and testing was told */
 export type ClosingState = (
   | { closed: false }
   | { closed: true; changeId: string; outcome: DeploymentOutcome; closeCode: CloseCode; incidents: readonly string[] }
-) & { holdsReported: readonly string[] };
+) & { holdsReported: readonly string[]; acceptanceReported: boolean };
 export type RecordRefusal =
   | { code: 'RecordNotClosable'; deploymentId: string; missing: string[] }
-  | { code: 'NoIncidentToReport'; deploymentId: string };
+  | { code: 'NoIncidentToReport'; deploymentId: string }
+  | { code: 'AcceptanceResultsNotKnown'; deploymentId: string; missing: string[] };
 
 /** A rule of closing: what the record still misses (an outcome, or the event that brings it) while it is broken. */
 type ClosingRule = Rule<DeploymentRecord, string>;
@@ -240,11 +314,15 @@ export const closableNow = (record: DeploymentRecord): boolean => record.phase !
 const auditHistoryOf = (deploymentId: string) => `/audit/deployments/${deploymentId}`;
 
 export const recordDecider: Decider<RecordCommand, RecordEvent, ClosingState, RecordRefusal> = {
-  initialState: { closed: false, holdsReported: [] },
+  initialState: { closed: false, holdsReported: [], acceptanceReported: false },
   evolve: (state, event) => {
     switch (event.type) {
-      case 'DeploymentRecordClosed':
-        return { closed: true, changeId: event.data.changeId, outcome: event.data.outcome, closeCode: closeCodeOf(event.data.outcome), incidents: [], holdsReported: state.holdsReported };
+      case 'DeploymentRecordClosed': {
+        const { holdsReported, acceptanceReported } = state;
+        return { closed: true, changeId: event.data.changeId, outcome: event.data.outcome, closeCode: closeCodeOf(event.data.outcome), incidents: [], holdsReported, acceptanceReported };
+      }
+      case 'AcceptanceResultsReported':
+        return { ...state, acceptanceReported: true };
       case 'ChangeImplementationHeld':
         return { ...state, holdsReported: [...state.holdsReported, event.data.heldAt] };
       case 'ChangeImplementationReported':
@@ -252,6 +330,7 @@ export const recordDecider: Decider<RecordCommand, RecordEvent, ClosingState, Re
       case 'ChangeImplementationCorrected':
         return state.closed ? { ...state, closeCode: event.data.closeCode, incidents: event.data.incidents } : state;
       case 'ReleaseDeploymentReported':
+      case 'ConfigurationItemsChanged':
         return state;
     }
   },
@@ -265,6 +344,15 @@ export const recordDecider: Decider<RecordCommand, RecordEvent, ClosingState, Re
         if (state.closed || state.holdsReported.includes(hold.heldAt) || !(LATE_CHANGES as readonly string[]).includes(hold.reason)) return [];
         const reason = hold.reason as ChangeImplementationHeld['reason'];
         return [{ type: 'ChangeImplementationHeld', data: { deploymentId, changeId, reason, detail: hold.detail.slice(0, 2000), heldAt: hold.heldAt, auditHistory: auditHistoryOf(deploymentId) } }];
+      }
+      case 'ReportAcceptanceResults': {
+        const { record } = command;
+        const missing = acceptanceReportMissing(record);
+        if (missing.length > 0) return refuse({ code: 'AcceptanceResultsNotKnown', deploymentId: record.deploymentId, missing });
+        if (state.acceptanceReported) return [];
+        const { verdict, criteria, evaluatedAt } = record.acceptance!;
+        const { deploymentId, changeId, service, environment } = record;
+        return [{ type: 'AcceptanceResultsReported', data: { deploymentId, changeId: changeId!, service: service!, environment: environment!, verdict, criteria, evaluatedAt, auditHistory: auditHistoryOf(deploymentId) } }];
       }
       case 'CorrectReport': {
         if (command.incidents.length === 0) return refuse({ code: 'NoIncidentToReport', deploymentId: command.deploymentId });
@@ -291,7 +379,12 @@ export const recordDecider: Decider<RecordCommand, RecordEvent, ClosingState, Re
   },
 };
 
-function close({ record, incidents: linkedIncidents, now, ledgerCheckpoint, witnessedCheckpoint }: Extract<RecordCommand, { type: 'CloseRecord' }>): readonly RecordEvent[] | Refused<RecordRefusal> {
+/** A report of acceptance results needs verification's verdict and the request that says whose deployment it was. */
+const verdictMustBeKnown: ClosingRule = (r) => (r.acceptance ? undefined : 'verdict');
+const acceptanceReportPolicy: Policy<DeploymentRecord, string> = [verdictMustBeKnown, requestMustBeSeen];
+export const acceptanceReportMissing = (record: DeploymentRecord): string[] => allViolations(acceptanceReportPolicy, record);
+
+function close({ record, incidents: linkedIncidents, now, standing, ledgerCheckpoint, witnessedCheckpoint }: Extract<RecordCommand, { type: 'CloseRecord' }>): readonly RecordEvent[] | Refused<RecordRefusal> {
   const missing = missingBeforeClosing(record);
   if (missing.length > 0) return refuse({ code: 'RecordNotClosable', deploymentId: record.deploymentId, missing });
   const outcome = record.outcome!;
@@ -317,6 +410,8 @@ function close({ record, incidents: linkedIncidents, now, ledgerCheckpoint, witn
   const release: RecordEvent[] = record.releaseId
     ? [{ type: 'ReleaseDeploymentReported', data: { deploymentId: record.deploymentId, releaseId: record.releaseId, environment: record.environment!, components: record.components ?? [], outcome, closedAt: now } }]
     : [];
+  const changed = configurationItemsChanged(record, standing, now);
+  const configuration: RecordEvent[] = changed ? [{ type: 'ConfigurationItemsChanged', data: { ...changed, auditHistory: auditHistoryOf(record.deploymentId) } }] : [];
   return [
     {
       type: 'DeploymentRecordClosed',
@@ -336,7 +431,83 @@ function close({ record, incidents: linkedIncidents, now, ledgerCheckpoint, witn
     },
     report,
     ...release,
+    ...configuration,
   ];
 }
 
 export const recordStream = (deploymentId: string) => ({ streamId: `DeploymentRecord-${deploymentId}`, streamType: 'DeploymentRecord' });
+
+// ---- configuration items: what configuration management is told when a deployment that changed something closes ----
+
+/** What stood in the environment for the service before a close: records' environment state as of then gives it (`DeployedService`). */
+export interface StandingService {
+  components: readonly Component[];
+}
+
+type ItemVersion = NonNullable<ConfigurationItemsChanged['components'][number]['current']>;
+type ChangedTarget = ConfigurationItemsChanged['targets'][number];
+
+/** How each outcome leaves the configuration items of a deployment that reached its targets; other outcomes changed nothing. */
+const CHANGE_OF: Partial<Record<NonNullable<DeploymentRecord['outcome']>, ConfigurationChange>> = { succeeded: 'applied', 'rolled-back': 'restored', failed: 'partial' };
+
+/** A deployment changed configuration items when its run reached at least one target, whatever its outcome. */
+export const changedConfigurationItems = (record: DeploymentRecord): boolean => Boolean(record.outcome && CHANGE_OF[record.outcome] && record.targetsReached?.length);
+
+const versionOf = ({ version, digest }: { version: string; digest?: string }): ItemVersion => ({ version, ...(digest ? { digest } : {}) });
+
+/**
+ * The configuration items a deployment changed, as they stand at `asOf` (its close), against `standing`: what stood in
+ * the environment for the service before, as records' environment state as of that time gives it. A rollback restored
+ * what stood (`current` is `previous` again, `attempted` what it took out); a failure without one leaves the targets it
+ * reached with the new versions. Undefined when the deployment changed nothing.
+ */
+export function configurationItemsChanged(record: DeploymentRecord, standing: StandingService | undefined, asOf: string): Omit<ConfigurationItemsChanged, 'auditHistory'> | undefined {
+  const change = record.outcome && CHANGE_OF[record.outcome];
+  if (!change || !changedConfigurationItems(record)) return undefined;
+  const removal = record.kind === 'removal';
+  const before = (name: string) => standing?.components.find((c) => c.name === name);
+  const verifiedDigest = (name: string, version: string) => record.verifiedComponents?.find((v) => v.name === name && v.version === version)?.digest;
+  // the digest of the authorised repository's entry verification verified, else the one the request gave
+  const moved = ({ name, version, digest }: Component): ItemVersion => versionOf({ version, digest: verifiedDigest(name, version) ?? digest });
+
+  const targets = (record.targetsReached ?? []).map((reached): ChangedTarget => {
+    const restored = change === 'restored' || reached.rolledBack;
+    const holds = restored
+      ? (record.components ?? []).flatMap((c) => before(c.name) ?? []).map(({ name, version, digest }) => ({ name, ...versionOf({ version, digest }) }))
+      : reached.action === 'removed'
+        ? []
+        : reached.components.map(({ name, version, digest }) => ({ name, ...versionOf({ version, digest: digest ?? verifiedDigest(name, version) }) }));
+    const evidence = (record.manualSteps ?? []).filter((m) => m.target === reached.name).flatMap((m) => m.evidence ?? []).slice(0, 200);
+    const kind = record.plannedTargets?.find((t) => t.name === reached.name)?.kind;
+    return { name: reached.name, ...(kind ? { kind } : {}), components: holds, ...(evidence.length > 0 ? { evidence } : {}) };
+  });
+
+  const components = (record.components ?? []).map((component) => {
+    const stood = before(component.name);
+    const previous = stood ? versionOf(stood) : removal ? moved(component) : null;
+    const current = change === 'restored' ? previous : removal ? null : moved(component);
+    const units = targets.filter((t) => t.components.some((c) => c.name === component.name)).length;
+    return {
+      name: component.name,
+      kind: component.kind,
+      previous,
+      current,
+      ...(change === 'restored' && !removal ? { attempted: moved(component) } : {}),
+      ...(component.kind === 'hardware' ? { units } : {}),
+    };
+  });
+
+  return {
+    deploymentId: record.deploymentId,
+    changeId: record.changeId!,
+    ...(record.releaseId ? { releaseId: record.releaseId } : {}),
+    service: record.service!,
+    environment: { name: record.environment!, ...(record.environmentKind ? { kind: record.environmentKind } : {}) },
+    deploymentKind: record.kind ?? 'install',
+    outcome: record.outcome as ConfigurationItemsChanged['outcome'],
+    change,
+    components,
+    targets,
+    asOf,
+  };
+}

@@ -130,6 +130,7 @@ describe('the deployment record', () => {
       executedAt: '2026-12-01T10:02:00.000Z',
       verifiedAt: '2026-12-01T10:04:00.000Z',
       endedAt: '2026-12-01T10:04:00.000Z',
+      acceptance: { verdict: 'met', criteria: [], evaluatedAt: '2026-12-01T10:04:00.000Z' },
       phase: 'verified',
       outcome: 'succeeded',
       events: 6,

@@ -2,8 +2,8 @@ import type { ChangeImplementationReported, IncidentLinked } from '@gantry/contr
 import type { EventStore, SqlClient } from '@gantry/event-store';
 import { executeCommand, type CommandOrigin } from '@gantry/platform';
 import { incidentsOf } from '../incidents';
-import { closableNow, recordDecider, recordStream, type ClosingState, type DeploymentRecord, type RecordCommand } from './deployment-record.decider';
-import { deploymentsOfChange, readDeploymentRecord } from './deployment-records.projection';
+import { acceptanceReportMissing, changedConfigurationItems, closableNow, recordDecider, recordStream, type ClosingState, type DeploymentRecord, type RecordCommand } from './deployment-record.decider';
+import { deploymentsOfChange, environmentStateAsOf, readDeploymentRecord } from './deployment-records.projection';
 import { withEnvironmentKind } from './environment-kinds.projection';
 
 /** The ledger's checkpoints a report to change enablement carries as evidence. */
@@ -16,10 +16,14 @@ export type Evidence = Pick<ChangeImplementationReported, 'ledgerCheckpoint' | '
 export async function closeRecordOnceOutcomeKnown(store: EventStore, tx: SqlClient, record: DeploymentRecord, origin: CommandOrigin, evidence: () => Promise<Evidence> = async () => ({})): Promise<void> {
   if (!closableNow(record)) return;
   const incidents = await incidentsOf(tx, store.schema, record.deploymentId, record.changeId);
-  const command: RecordCommand = { type: 'CloseRecord', record: await withEnvironmentKind(tx, store.schema, record), incidents, now: origin.now.toISOString() };
-  // the evidence is asked for only by the close itself, not by the entries that arrive before the closed record comes back
+  const now = origin.now.toISOString();
+  const command: RecordCommand = { type: 'CloseRecord', record: await withEnvironmentKind(tx, store.schema, record), incidents, now };
+  // the evidence, and what stood in the environment before (for configuration management), are asked for only by the
+  // close itself, not by the entries that arrive before the closed record comes back
   const withEvidence = async (state: ClosingState): Promise<RecordCommand> => {
-    return state.closed ? command : { ...command, ...(await evidence()) };
+    if (state.closed) return command;
+    const standing = changedConfigurationItems(record) ? (await environmentStateAsOf(tx, store.schema, record.environment!, now)).find((s) => s.service === record.service) : undefined;
+    return { ...command, ...(standing ? { standing } : {}), ...(await evidence()) };
   };
   await executeCommand(store, recordDecider, recordStream(record.deploymentId), withEvidence, origin, tx);
 }
@@ -34,6 +38,12 @@ export async function reportHoldsOnceKnown(store: EventStore, tx: SqlClient, rec
   for (const hold of (record.holds ?? []).filter((h) => !h.reported)) {
     await executeCommand(store, recordDecider, recordStream(deploymentId), { type: 'ReportHold', deploymentId, changeId, hold }, origin, tx);
   }
+}
+
+/** Tells service validation and testing (AcceptanceResultsReported) the results of the acceptance criteria, once verification gave its verdict and the request is known. */
+export async function reportAcceptanceOnceVerdictKnown(store: EventStore, tx: SqlClient, record: DeploymentRecord, origin: CommandOrigin): Promise<void> {
+  if (record.acceptance?.reported || acceptanceReportMissing(record).length > 0) return;
+  await executeCommand(store, recordDecider, recordStream(record.deploymentId), { type: 'ReportAcceptanceResults', record }, origin, tx);
 }
 
 /** An incident linked to a deployment, or to its change, corrects the report to change enablement of each deployment concerned. */

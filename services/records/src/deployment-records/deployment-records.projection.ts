@@ -1,6 +1,7 @@
 import { eventNameOf, type DeploymentRecordClosed } from '@gantry/contracts';
 import type { Migration, SqlClient } from '@gantry/event-store';
-import type { LedgerEntry } from '../ledger';
+import { readDeploymentEntries, type LedgerEntry } from '../ledger';
+import { environmentAsOf, recordAsOf, type DeployedService } from './as-of';
 import { emptyRecord, evolveRecord, type DeploymentRecord } from './deployment-record.decider';
 
 /**
@@ -106,6 +107,19 @@ export async function deploymentsStandingIn(client: SqlClient, schema: string, e
     [environment, asOf],
   );
   return result.rows.map((r) => r.deployment_id);
+}
+
+/**
+ * What stood in an environment at `asOf`, per service: only the deployments the environment timeline names are folded
+ * (one per service), each from the entries the ledger held then.
+ */
+export async function environmentStateAsOf(client: SqlClient, schema: string, environment: string, asOf: string): Promise<DeployedService[]> {
+  const records = [];
+  for (const deploymentId of await deploymentsStandingIn(client, schema, environment, asOf)) {
+    const rebuilt = recordAsOf(deploymentId, await readDeploymentEntries(client, schema, deploymentId), asOf);
+    if (rebuilt) records.push(rebuilt.record);
+  }
+  return environmentAsOf(records);
 }
 
 export interface DeploymentFilter {
