@@ -7,6 +7,7 @@ import type { Benchmark, BenchmarkContext, BenchmarkResult } from './benchmark';
 import { batchAppends, commandAppends, replay, streamReads } from './benchmarks/event-store';
 import { ledgerAppends, ledgerProofsAndVerification } from './benchmarks/ledger';
 import { lifecycleLatency, lifecycleThroughput } from './benchmarks/lifecycle';
+import { monitoringIdle } from './benchmarks/monitoring';
 import { readModels } from './benchmarks/read-models';
 import { restReads } from './benchmarks/rest-reads';
 import { startup } from './benchmarks/startup';
@@ -33,6 +34,7 @@ const BENCHMARKS: Benchmark[] = [
   inclusionProof,
   offlineVerification,
   readModels,
+  monitoringIdle,
   ledgerAppends,
   ledgerProofsAndVerification,
 ];

@@ -34,6 +34,7 @@ describe('deployments.proto', () => {
       'promotion_override_reason',
       'commit_time',
       'authorisation',
+      'monitoring_seconds',
     ]);
   });
 });
