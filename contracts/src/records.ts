@@ -117,7 +117,8 @@ export const ChangeImplementationCorrected = objectOf({
   outcome,
   closeCode,
   previousCloseCode: closeCode,
-  incidents,
+  /** every incident linked so far: none where the correction is about the monitoring period alone */
+  incidents: arrayOf(identifier, 1000),
   /** the regressions of the monitoring period (early life support), as verification detected them */
   regressions: Type.Optional(arrayOf(monitoringRegressionSchema, 100, 1)),
   /** why the outcome changed: `RolledBack: RegressionDetected` */
