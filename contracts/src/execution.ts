@@ -208,10 +208,13 @@ export type RunPaused = Static<typeof RunPaused>;
 export const RunResumed = objectOf({ deploymentId, by: person, resumedAt: timestamp });
 export type RunResumed = Static<typeof RunResumed>;
 
-/** What execution took from a verification verdict: the canary step, the blue-green idle side, or the deployment. */
+/**
+ * What execution took from a verification verdict: the canary step, the blue-green idle side, the deployment, or the
+ * monitoring period after it (`monitoring`: pass when it ended clean, fail when regressed, inconclusive).
+ */
 export const VerificationOutcomeReceived = objectOf({
   deploymentId,
-  check: enumOf(['canary', 'idle-side', 'deployment']),
+  check: enumOf(['canary', 'idle-side', 'deployment', 'monitoring']),
   verdict: enumOf(['pass', 'fail', 'inconclusive']),
   /** the canary step's wave */
   wave: Type.Optional(wave),

@@ -234,8 +234,8 @@ export type DeploymentModelRetired = Static<typeof DeploymentModelRetired>;
  * two open reviews; a review's id is `<model name>:<n>` (its n-th review).
  */
 
-/** Why a review was opened. */
-export const REVIEW_TRIGGERS = ['schedule', 'failure-threshold', 'production-rollback', 'manual'] as const;
+/** Why a review was opened. `production-regression`: a regression detected in a production deployment's monitoring period. */
+export const REVIEW_TRIGGERS = ['schedule', 'failure-threshold', 'production-rollback', 'production-regression', 'manual'] as const;
 export type ReviewTrigger = (typeof REVIEW_TRIGGERS)[number];
 
 /** How a review ends: the model is kept as it is, revised (a new version follows), or retired. */

@@ -102,11 +102,6 @@ export const ReleaseDeploymentReported = objectOf({
 export type ReleaseDeploymentReported = Static<typeof ReleaseDeploymentReported>;
 
 /**
- * To change enablement: a report sent earlier no longer holds, because an incident was linked to the deployment (or
- * its change) after its record closed. Carries the close code the change should have now (a success with linked
- * incidents is `successful-with-issues`) and every incident linked so far.
- */
-/**
  * To change enablement: a deployment in progress is held at its next wave boundary for a deployment manager's decision,
  * because something it was authorised under changed (a freeze added, the environment decommissioned, a version withdrawn
  * or its key revoked, the change's authorisation revoked). The decision ends in the report that closes the change.
@@ -122,13 +117,27 @@ export const ChangeImplementationHeld = objectOf({
 });
 export type ChangeImplementationHeld = Static<typeof ChangeImplementationHeld>;
 
+/**
+ * To change enablement: a report sent earlier no longer holds, because after the record closed an incident was linked
+ * to the deployment (or its change), a regression was detected in its monitoring period, or it was rolled back then.
+ * Carries the outcome and close code the change should have now (a success with linked incidents or regressions is
+ * `successful-with-issues`; a rollback `unsuccessful`), every incident linked and every regression detected so far.
+ */
+export const monitoringRegressionSchema = objectOf({ signal: label(100), look: Type.Integer({ minimum: 1, maximum: 100000 }), reason: text(), detectedAt: timestamp });
+export type MonitoringRegression = Static<typeof monitoringRegressionSchema>;
+
 export const ChangeImplementationCorrected = objectOf({
   deploymentId: identifier,
   changeId: identifier,
   outcome,
   closeCode,
   previousCloseCode: closeCode,
-  incidents,
+  /** every incident linked so far: none where the correction is about the monitoring period alone */
+  incidents: arrayOf(identifier, 1000),
+  /** the regressions of the monitoring period (early life support), as verification detected them */
+  regressions: Type.Optional(arrayOf(monitoringRegressionSchema, 100, 1)),
+  /** why the outcome changed: `RolledBack: RegressionDetected` */
+  cause: Type.Optional(text()),
   correctedAt: timestamp,
   auditHistory,
 });

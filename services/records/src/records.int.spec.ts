@@ -684,3 +684,80 @@ describe('late changes reach change enablement', () => {
     expect(record.holds).toEqual([{ reason: 'FreezePeriod', detail, heldAt: at('07:06'), reported: true }]);
   }, 60_000);
 });
+
+describe('the monitoring period after a verified deployment', () => {
+  it('shows the record in monitoring until the period ends; a regression corrects the report to change enablement, once; a clean one does not; the KPIs count both', async () => {
+    const monitoring = { ...SAMPLE_PAYLOADS.MonitoringPeriodStarted.monitoring, onRegression: 'decide' as const };
+    const watch = async (name: string, environment: string) => {
+      await deploy(name, { environment, service: `watched-${name}`, model: std, requested: '05:00', window: ['05:10', '05:40'], started: '05:10', executed: '05:30', end: ['verified', '05:35'] });
+      await closed(name);
+      await publish('MonitoringPeriodStarted', { deploymentId: id[name], environment, monitoring, startedAt: at('05:36'), endsAt: at('06:36'), looks: 12 });
+      await eventually(async () => (await api('GET', `/audit/deployments/${id[name]}`, 'auditor')).body?.projection?.monitoring?.status === 'in-monitoring', { timeoutMs: 20_000, what: `${name} in monitoring` });
+    };
+    await watch('regressed', 'watched-production');
+    await watch('clean', 'watched-production');
+    const history = (await api('GET', `/audit/deployments/${id.regressed}`, 'auditor')).body;
+    expect(history.projection).toMatchObject({ phase: 'closed', outcome: 'succeeded', monitoring: { since: at('05:36'), until: at('06:36'), status: 'in-monitoring', regressions: [] } });
+    expect(history.state).toEqual(history.projection);
+    const inMonitoring = await api('GET', '/audit/deployments?environment=watched-production&monitoring=in-monitoring', 'auditor');
+    expect(inMonitoring.body.deployments.map((d: { deploymentId: string }) => d.deploymentId).sort()).toEqual([id.regressed, id.clean].sort());
+
+    const ours = new Set<string>();
+    const corrections = async (deploymentId: string) => {
+      const candidates = feedback.map((m) => JSON.parse(m.value!.toString())).filter((e) => e.type === EVENTS.ChangeImplementationCorrected.type && e.data.deploymentId === deploymentId);
+      for (const e of candidates) if ((await records.runtime.db.query('SELECT 1 FROM records.events WHERE event_id = $1', [e.id])).rowCount) ours.add(e.id);
+      return candidates.filter((e) => ours.has(e.id)).map((e) => e.data);
+    };
+    const reason = 'error-rate 0.040 vs baseline 0.010: worse beyond the 10 % tolerance (look 3 of 12)';
+    const regression = await publish('RegressionDetected', { deploymentId: id.regressed, signal: 'error-rate', look: 3, reason, onRegression: 'decide', detectedAt: at('05:50') });
+    // the same regression delivered again is one entry, one correction
+    await records.runtime.bus.produce(EVENTS.RegressionDetected.topic, [{ key: id.regressed, value: JSON.stringify(regression), headers: {} }]);
+    await eventually(async () => (await corrections(id.regressed)).length > 0, { timeoutMs: 20_000, what: 'the regression corrects the report' });
+    const [corrected] = await corrections(id.regressed);
+    expect(validatePayload(EVENTS.ChangeImplementationCorrected.type, corrected)).toBeNull();
+    expect(corrected).toMatchObject({
+      changeId: change.regressed,
+      outcome: 'succeeded',
+      closeCode: 'successful-with-issues',
+      previousCloseCode: 'successful',
+      regressions: [{ signal: 'error-rate', look: 3, reason, detectedAt: at('05:50') }],
+    });
+
+    await publish('MonitoringPeriodEnded', { deploymentId: id.regressed, verdict: 'regressed', looks: 3, endedAt: at('05:51') });
+    await publish('MonitoringPeriodEnded', { deploymentId: id.clean, verdict: 'clean', looks: 12, endedAt: at('06:36') });
+    await eventually(async () => (await api('GET', `/audit/deployments/${id.clean}`, 'auditor')).body?.projection?.monitoring?.status === 'clean', { timeoutMs: 20_000, what: 'the clean period to end' });
+    await eventually(async () => (await api('GET', `/audit/deployments/${id.regressed}`, 'auditor')).body?.projection?.monitoring?.status === 'regressed', { timeoutMs: 20_000, what: 'the regressed period to end' });
+    expect((await api('GET', `/audit/deployments/${id.regressed}`, 'auditor')).body.projection.monitoring).toEqual({
+      since: at('05:36'),
+      until: at('05:51'),
+      status: 'regressed',
+      regressions: [{ signal: 'error-rate', look: 3, reason, at: at('05:50') }],
+    });
+    expect((await api('GET', '/audit/deployments?environment=watched-production&monitoring=in-monitoring', 'auditor')).body.deployments).toEqual([]);
+    expect(await corrections(id.regressed)).toHaveLength(1);
+    expect(await corrections(id.clean)).toHaveLength(0);
+
+    const response = await api('GET', `/kpis?period=day&from=${encodeURIComponent(at('00:00'))}&to=${encodeURIComponent(tomorrow)}&environment=watched-production`, 'auditor');
+    const kpi = (name: string) => response.body.periods[0].kpis.find((k: { name: string }) => k.name === name);
+    const both = [id.regressed, id.clean].sort();
+    expect(kpi('monitoring-regressions')).toMatchObject({ value: 1, numerator: 1, denominator: 2, deployments: [id.regressed], outOf: both, breakdown: { 'error-rate': { value: 1 } } });
+    expect(kpi('closed-clean-after-monitoring')).toMatchObject({ value: 0.5, numerator: 1, denominator: 2, deployments: [id.clean], outOf: both });
+  }, 90_000);
+
+  it('a rollback in the monitoring period after the success closed corrects the report to rolled-back, unsuccessful', async () => {
+    await deploy('undone', { environment: 'watched-staging', service: 'watched-undone', model: std, requested: '05:00', window: ['05:10', '05:40'], started: '05:10', executed: '05:30', end: ['verified', '05:35'] });
+    await closed('undone');
+    await publish('MonitoringPeriodStarted', { deploymentId: id.undone, environment: 'watched-staging', startedAt: at('05:36'), endsAt: at('06:36'), looks: 12 });
+    await publish('RegressionDetected', { deploymentId: id.undone, signal: 'error-rate', look: 1, onRegression: 'rollback', detectedAt: at('05:40') });
+    await publish('RolledBack', { deploymentId: id.undone, reason: 'RegressionDetected', rolledBackAt: at('05:45') });
+    const ours = async () => {
+      const candidates = feedback.map((m) => JSON.parse(m.value!.toString())).filter((e) => e.type === EVENTS.ChangeImplementationCorrected.type && e.data.deploymentId === id.undone);
+      const mine = [];
+      for (const e of candidates) if ((await records.runtime.db.query('SELECT 1 FROM records.events WHERE event_id = $1', [e.id])).rowCount) mine.push(e.data);
+      return mine;
+    };
+    await eventually(async () => (await ours()).some((c) => c.outcome === 'rolled-back'), { timeoutMs: 20_000, what: 'the rollback corrects the report' });
+    expect((await ours()).find((c) => c.outcome === 'rolled-back')).toMatchObject({ closeCode: 'unsuccessful', cause: 'RolledBack: RegressionDetected' });
+    expect((await api('GET', `/audit/deployments/${id.undone}`, 'auditor')).body.projection).toMatchObject({ phase: 'closed', outcome: 'rolled-back', cause: 'RolledBack: RegressionDetected' });
+  }, 60_000);
+});

@@ -53,7 +53,9 @@ export type RunCommand =
   /** the driver: record what follows from the recorded facts and the time (start, wave boundaries, the end) */
   | { type: 'AdvanceRun'; deploymentId: string; now: string }
   | { type: 'RecordStepOutcome'; deploymentId: string; step: RunStep; outcome: StepOutcome; now: string }
-  | { type: 'RecordVerdict'; deploymentId: string; check: 'canary' | 'idle-side' | 'deployment'; verdict: 'pass' | 'fail' | 'inconclusive'; wave?: number; now: string }
+  | { type: 'RecordVerdict'; deploymentId: string; check: 'canary' | 'idle-side' | 'deployment' | 'monitoring'; verdict: 'pass' | 'fail' | 'inconclusive'; wave?: number; now: string }
+  /** verification detected a regression in the monitoring period after the run was verified */
+  | { type: 'ConsiderRegression'; deploymentId: string; now: string }
   /** `identityCase`: how subjects are compared for the separation of duties (GANTRY_IDENTITY_CASE) */
   | ({ type: 'ApproveGate'; deploymentId: string; gate: string; identityCase: IdentityCase; now: string } & Actor)
   | ({ type: 'DenyGate'; deploymentId: string; gate: string; reason: string; now: string } & Actor)
@@ -83,8 +85,11 @@ export type RunRefusal =
 /** Refusals about who is asking rather than what state the run is in: 403 at the edge. */
 export const FORBIDDING_REFUSALS: readonly RunRefusal['code'][] = ['RequesterMayNotApprove', 'AuthoriserMayNotApprove', 'RoleMayNotApprove', 'RoleMayNotCompleteStep', 'RoleMayNotDecide'];
 
-/** Who decides whether a run held for a late change continues or rolls back. */
+/** Who decides whether a run held for a late change, or for a regression in its monitoring period, continues or rolls back. */
 export const LATE_CHANGE_DECIDER = 'deployment-manager';
+
+/** The reason a run in its monitoring period is held, or rolled back, for a regression verification detected. */
+export const REGRESSION_DETECTED = 'RegressionDetected';
 
 /** The thresholds a canary step is analysed against when the plan names none, and how long verification observes it. */
 export const DEFAULT_CANARY_THRESHOLDS: CanaryAnalysis = { maxErrorRate: 0.01, maxP95LatencyMs: 500 };
@@ -187,6 +192,8 @@ export function decide(command: RunCommand, state: DeploymentRun): readonly RunE
       return recordStep(deploymentId, state, command.step, command.outcome, command.now);
     case 'RecordVerdict':
       return recordVerdict(command, state);
+    case 'ConsiderRegression':
+      return considerRegression(command, state);
     case 'ApproveGate':
       return approve(command, state);
     case 'DenyGate':
@@ -422,10 +429,13 @@ function recordVerdict(command: Extract<RunCommand, { type: 'RecordVerdict' }>, 
   const awaited =
     check === 'deployment'
       ? run.status === 'executed' && !run.verified
-      : run.status === 'running' && run.awaiting === check && (check !== 'canary' || run.wave?.index === wave);
+      : check === 'monitoring'
+        ? run.status === 'executed' && run.watching === true
+        : run.status === 'running' && run.awaiting === check && (check !== 'canary' || run.wave?.index === wave);
   if (!awaited) return [];
   const received: RunEvent = { type: 'VerificationOutcomeReceived', data: { deploymentId, check, verdict, ...(check === 'canary' ? { wave } : {}), receivedAt: now } };
-  if (verdict === 'pass') return [received];
+  // the monitoring period's end: its regressions were weighed as they came (ConsiderRegression)
+  if (verdict === 'pass' || check === 'monitoring') return [received];
   if (verdict === 'inconclusive') return [received, { type: 'RunPaused', data: { deploymentId, reason: 'CanaryAnalysisInconclusive', by: EXECUTION, pausedAt: now } }];
   const reason = check === 'canary' ? 'CanaryAnalysisFailed' : check === 'idle-side' ? 'IdleSideVerificationFailed' : 'DeploymentVerificationFailed';
   return [received, onFailure(deploymentId, planOf(run)!, reason, now)];
@@ -488,12 +498,26 @@ function abort(command: Extract<RunCommand, { type: 'AbortRun' }>, run: Deployme
   }
 }
 
+/**
+ * A regression in the monitoring period: the plan says whether a deployment manager decides (the run is held, once for
+ * however many regressions until the decision) or it is rolled back at once. A run without a monitoring period, or
+ * whose period is over, is not changed by it.
+ */
+function considerRegression(command: Extract<RunCommand, { type: 'ConsiderRegression' }>, run: DeploymentRun): RunEvent[] {
+  const { deploymentId, now } = command;
+  if (run.status !== 'executed' || !run.watching || run.pause) return [];
+  return run.plan.monitoring?.onRegression === 'rollback'
+    ? [{ type: 'RollbackStarted', data: { deploymentId, reason: REGRESSION_DETECTED, startedAt: now } }]
+    : [{ type: 'RunPaused', data: { deploymentId, reason: REGRESSION_DETECTED, by: EXECUTION, pausedAt: now } }];
+}
+
 function decideRollback(command: Extract<RunCommand, { type: 'DecideRollback' }>, run: DeploymentRun): RunEvent[] | Refused<RunRefusal> {
   const { deploymentId, rollback, by, now } = command;
   if ((run.status !== 'running' && run.status !== 'executed') || !run.pause) return refuse({ code: 'NoDecisionPending', deploymentId });
-  const late = isLateChange(run.pause.reason);
+  // a late change or a regression after the run was verified: the deployment manager weighs it
+  const late = isLateChange(run.pause.reason) || run.pause.reason === REGRESSION_DETECTED;
   if (late && !command.roles.includes(LATE_CHANGE_DECIDER)) return refuse({ code: 'RoleMayNotDecide', deploymentId, reason: run.pause.reason, role: LATE_CHANGE_DECIDER });
-  // after an inconclusive analysis or a late change, not rolling back is going on
+  // after an inconclusive analysis, a late change or a regression, not rolling back is going on (a verified run then ends as it would have)
   const goesOn = run.pause.reason === 'CanaryAnalysisInconclusive' || late;
   if (!goesOn && RESUMABLE_PAUSES.includes(run.pause.reason)) return refuse({ code: 'NoDecisionPending', deploymentId });
   const decided: RunEvent = { type: 'RollbackDecided', data: { deploymentId, rollback, by, decidedAt: now } };

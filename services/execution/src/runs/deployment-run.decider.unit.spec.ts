@@ -567,3 +567,100 @@ describe('late changes: a freeze added, the environment decommissioned, a verifi
     });
   });
 });
+
+describe('the monitoring period after the run was verified (early life support)', () => {
+  const monitoring = (onRegression: 'decide' | 'rollback') => ({
+    durationSeconds: 3600,
+    lookEverySeconds: 300,
+    baselineSeconds: 3600,
+    stepSeconds: 60,
+    alpha: 0.05,
+    signals: [{ type: 'http-health' as const, name: 'health', url: 'https://payments.staging.example/health' }],
+    onRegression,
+  });
+  const watched = (onRegression: 'decide' | 'rollback' = 'decide', plan: DeploymentPlanned = basePlan) => drive([prepared({ ...plan, monitoring: monitoring(onRegression) }), ...ready]);
+  const verdict = (check: 'deployment' | 'monitoring', verdict: 'pass' | 'fail' | 'inconclusive' = 'pass', now = later): RunCommand => ({ type: 'RecordVerdict', deploymentId, check, verdict, now });
+  const received = (check: 'deployment' | 'monitoring', verdict: 'pass' | 'fail' | 'inconclusive' = 'pass', now = later): RunEvent => ({
+    type: 'VerificationOutcomeReceived',
+    data: { deploymentId, check, verdict, receivedAt: now },
+  });
+  const regression: RunCommand = { type: 'ConsiderRegression', deploymentId, now: later };
+  const heldForRegression: RunEvent = { type: 'RunPaused', data: { deploymentId, reason: 'RegressionDetected', by: 'gantry-execution', pausedAt: later } };
+  const state = (events: RunEvent[]) => events.reduce(evolve, initialState);
+  const decide = (rollback: boolean, by = actor('mia', 'deployment-manager')): RunCommand => ({ type: 'DecideRollback', deploymentId, rollback, now: afterEnd, ...by });
+
+  it('a verified run whose plan has a monitoring period stays open until the period ends; without one it ends at the verdict', () => {
+    const verified = [...watched(), received('deployment')];
+    expect(state(verified)).toMatchObject({ status: 'executed', verified: true, watching: true });
+    expect(state([...verified, received('monitoring')])).toMatchObject({ status: 'ended', outcome: 'succeeded' });
+    expect(state([...drive([prepared(), ...ready]), received('deployment')])).toMatchObject({ status: 'ended', outcome: 'succeeded' });
+  });
+
+  it("the period's end is recorded once, whatever its verdict; a run not in a monitoring period ignores it", () => {
+    const verified = [...watched(), received('deployment')];
+    spec.given(verified).when(verdict('monitoring', 'fail')).then([received('monitoring', 'fail')]);
+    spec.given([...verified, received('monitoring')]).when(verdict('monitoring')).thenNothing();
+    spec.given([...drive([prepared(), ...ready]), received('deployment')]).when(verdict('monitoring')).thenNothing();
+  });
+
+  it('a regression holds the run for a deployment manager, once however many regressions come', () => {
+    const verified = [...watched(), received('deployment')];
+    spec.given(verified).when(regression).then([heldForRegression]);
+    spec.given([...verified, heldForRegression]).when(regression).thenNothing();
+  });
+
+  it('with onRegression rollback, a regression rolls back at once, undoing every target', () => {
+    const verified = [...watched('rollback'), received('deployment')];
+    spec.given(verified).when(regression).then([{ type: 'RollbackStarted', data: { deploymentId, reason: 'RegressionDetected', startedAt: later } }]);
+    const rolled = drive([...verified, { type: 'RollbackStarted', data: { deploymentId, reason: 'RegressionDetected', startedAt: later } }], later);
+    expect(types(rolled.slice(verified.length + 1))).toEqual(['TargetRolledBack', 'TargetRolledBack', 'RolledBack']);
+    expect(rolled.at(-1)).toEqual({ type: 'RolledBack', data: { deploymentId, rolledBackAt: later, reason: 'RegressionDetected' } });
+  });
+
+  it('a regression for a run without a monitoring period, before the verdict, or after the period ended changes nothing', () => {
+    spec.given([...drive([prepared(), ...ready]), received('deployment')]).when(regression).thenNothing();
+    spec.given(watched()).when(regression).thenNothing();
+    spec.given([...watched(), received('deployment'), received('monitoring')]).when(regression).thenNothing();
+  });
+
+  it('only a deployment manager decides; resuming is not deciding', () => {
+    const held = [...watched(), received('deployment'), heldForRegression];
+    spec.given(held).when(decide(true, actor('pat', 'deployment-practitioner'))).thenRefused({ code: 'RoleMayNotDecide', deploymentId, reason: 'RegressionDetected', role: 'deployment-manager' });
+    spec.given(held).when({ type: 'ResumeRun', deploymentId, now: later, ...actor('mia', 'deployment-manager') }).thenRefused({ code: 'DecisionRequired', deploymentId, reason: 'RegressionDetected' });
+  });
+
+  it('rolling back undoes every target, for the regression', () => {
+    const held = [...watched(), received('deployment'), heldForRegression];
+    const decision = deploymentRunDecider.decide(decide(true), state(held)) as RunEvent[];
+    expect(decision).toEqual([
+      { type: 'RollbackDecided', data: { deploymentId, rollback: true, by: 'mia', decidedAt: afterEnd } },
+      { type: 'RollbackStarted', data: { deploymentId, reason: 'RegressionDetected', startedAt: afterEnd } },
+    ]);
+    const rolled = drive([...held, ...decision], afterEnd);
+    expect(types(rolled.slice(held.length + 2))).toEqual(['TargetRolledBack', 'TargetRolledBack', 'RolledBack']);
+    expect(rolled.at(-1)).toEqual({ type: 'RolledBack', data: { deploymentId, rolledBackAt: afterEnd, reason: 'RegressionDetected' } });
+  });
+
+  it('keeping it: the run watches on until the period ends; decided after the end, it ends as it would have', () => {
+    const held = [...watched(), received('deployment'), heldForRegression];
+    const keep = deploymentRunDecider.decide(decide(false), state(held)) as RunEvent[];
+    expect(keep).toEqual([
+      { type: 'RollbackDecided', data: { deploymentId, rollback: false, by: 'mia', decidedAt: afterEnd } },
+      { type: 'RunResumed', data: { deploymentId, by: 'mia', resumedAt: afterEnd } },
+    ]);
+    expect(state([...held, ...keep])).toMatchObject({ status: 'executed', watching: true });
+    expect(state([...held, ...keep, received('monitoring', 'fail')])).toMatchObject({ status: 'ended', outcome: 'succeeded' });
+    // the period ended while the decision was pending: the run waits for it, then ends
+    const endedHeld = [...held, received('monitoring', 'fail')];
+    expect(state(endedHeld)).toMatchObject({ status: 'executed', pause: { reason: 'RegressionDetected' } });
+    expect(state([...endedHeld, ...(deploymentRunDecider.decide(decide(false), state(endedHeld)) as RunEvent[])])).toMatchObject({ status: 'ended', outcome: 'succeeded' });
+  });
+
+  it('blue-green keeps the old side through the period and retires it once the period ended', () => {
+    const bg = drive([prepared({ ...basePlan, strategy: 'blue-green', monitoring: monitoring('decide') }), ...ready]);
+    const live = drive([...bg, ...(deploymentRunDecider.decide({ type: 'RecordVerdict', deploymentId, check: 'idle-side', verdict: 'pass', now: later }, state(bg)) as RunEvent[])]);
+    const verified = [...live, received('deployment')];
+    expect(nextStep(state(verified))).toBeUndefined();
+    expect(nextStep(state([...verified, received('monitoring')]))).toEqual({ kind: 'retire', side: 'blue' });
+  });
+});

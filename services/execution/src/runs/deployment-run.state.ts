@@ -86,14 +86,15 @@ export type RunOutcome = 'abandoned' | 'succeeded' | 'rolled-back' | 'failed';
 /**
  * DeploymentRun: the execution of one planned deployment (domain.md, steps 5–6).
  * `unplanned`: verifications arrived before the plan; `waiting`: for readiness, gates and the window; `running`:
- * started, through backup and waves; `executed`: every wave done, verification decides (blue-green then retires the
- * old side); `rolling-back`: undoing; `ended`: with its outcome.
+ * started, through backup and waves; `executed`: every wave done, verification decides (then the plan's monitoring
+ * period, if it has one; blue-green then retires the old side); `rolling-back`: undoing; `ended`: with its outcome.
  */
 export type DeploymentRun =
   | { status: 'unplanned'; confirmed: Readiness[]; verifiedComponents?: VerifiedComponent[] }
   | ({ status: 'waiting' } & Planned)
   | ({ status: 'running' } & Progress)
-  | ({ status: 'executed'; verified: boolean } & Progress)
+  /** `watching`: verified, in the plan's monitoring period; the run stays open for a decision on a regression until it ends */
+  | ({ status: 'executed'; verified: boolean; watching?: boolean } & Progress)
   | ({ status: 'rolling-back' } & Progress & Undoing)
   | { status: 'ended'; outcome: RunOutcome; reason?: string; plan?: DeploymentPlanned };
 
@@ -237,7 +238,8 @@ export function evolve(state: DeploymentRun, event: RunEvent): DeploymentRun {
     }
     case 'RunResumed':
     case 'RollbackDecided':
-      return state.status === 'running' || state.status === 'executed' ? { ...state, pause: undefined } : state;
+      if (state.status === 'executed') return settled({ ...state, pause: undefined });
+      return state.status === 'running' ? { ...state, pause: undefined } : state;
     case 'RollbackStarted':
       return state.status === 'running' || state.status === 'executed'
         ? { ...state, status: 'rolling-back', reason: event.data.reason, undone: [], switchedBack: false, restored: false, pause: undefined, awaiting: undefined, manual: [], boundary: undefined }
@@ -274,6 +276,17 @@ function received(state: DeploymentRun, outcome: EventPayloads['VerificationOutc
       return state.status === 'running' ? { ...state, awaiting: undefined, idleVerified: outcome.verdict === 'pass' } : state;
     case 'deployment':
       if (state.status !== 'executed' || outcome.verdict !== 'pass') return state;
-      return state.plan.strategy === 'blue-green' ? { ...state, verified: true } : ended(state, 'succeeded');
+      return settled({ ...state, verified: true, ...(state.plan.monitoring ? { watching: true } : {}) });
+    case 'monitoring':
+      return state.status === 'executed' && state.watching ? settled({ ...state, watching: false }) : state;
   }
+}
+
+/**
+ * A verified run ends once its monitoring period is over and no decision on a regression is pending; blue-green first
+ * retires the old side (kept through the period, for a quick way back).
+ */
+function settled(run: Extract<DeploymentRun, { status: 'executed' }>): DeploymentRun {
+  if (!run.verified || run.watching || run.pause || run.plan.strategy === 'blue-green') return run;
+  return ended(run, 'succeeded');
 }

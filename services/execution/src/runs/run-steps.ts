@@ -73,7 +73,7 @@ export function nextStep(run: DeploymentRun): RunStep | undefined {
       return undefined;
     }
     case 'executed':
-      if (run.pause?.reason === 'RetireFailed' || run.manual.length > 0) return undefined;
+      if (run.pause?.reason === 'RetireFailed' || run.manual.length > 0 || run.watching) return undefined;
       return run.plan.strategy === 'blue-green' && run.verified ? { kind: 'retire', side: LIVE_SIDE } : undefined;
     case 'rolling-back': {
       if (run.manual.length > 0) return undefined;

@@ -9,6 +9,7 @@ import {
   type DeploymentRescheduled,
   type EnvironmentDecommissioned,
   type EnvironmentUpdated,
+  type MonitoringPeriodEnded,
 } from '@gantry/contracts';
 import type { CloudEvent } from '@gantry/messaging';
 import type { Reaction, Reactions } from '@gantry/platform';
@@ -51,6 +52,12 @@ export function commandFor(event: CloudEvent, now: string): RunCommand | undefin
     case 'DeploymentVerified':
     case 'DeploymentVerificationFailed':
       return { type: 'RecordVerdict', deploymentId, check: 'deployment', verdict: name === 'DeploymentVerified' ? 'pass' : 'fail', now };
+    case 'RegressionDetected':
+      return { type: 'ConsiderRegression', deploymentId, now };
+    case 'MonitoringPeriodEnded': {
+      const { verdict } = event.data as MonitoringPeriodEnded;
+      return { type: 'RecordVerdict', deploymentId, check: 'monitoring', verdict: verdict === 'clean' ? 'pass' : verdict === 'regressed' ? 'fail' : 'inconclusive', now };
+    }
     default:
       return undefined;
   }
@@ -87,6 +94,8 @@ const TRIGGERS = [
   'IdleSideVerificationFailed',
   'DeploymentVerified',
   'DeploymentVerificationFailed',
+  'RegressionDetected',
+  'MonitoringPeriodEnded',
 ];
 
 /** The consumer of planning's and verification's topics: records the command in the inbox's transaction, then drives the run. */

@@ -11,6 +11,8 @@ export interface ClosedDeployment {
   cause: string | null;
   closedAt: string;
   leadTimeMs: number;
+  /** when verification first detected a regression in the deployment's monitoring period (early life support) */
+  regressedAt?: string;
 }
 
 /** The kind of environment whose rollbacks always call for a review: live, whatever its name (`prod-eu`, `prod-us`). */
@@ -19,7 +21,11 @@ export const PRODUCTION: EnvironmentKind = 'production';
 /** In production by kind; a record closed before records reported the kind is judged by its environment's name. */
 export const inProduction = (d: ClosedDeployment): boolean => (d.environmentKind ?? d.environment) === PRODUCTION;
 
-const isFailure = (d: ClosedDeployment) => d.outcome === 'failed' || d.outcome === 'rolled-back';
+/** A regression in the monitoring period counts like a failure: the deployment did not hold once live. */
+const isFailure = (d: ClosedDeployment) => d.outcome === 'failed' || d.outcome === 'rolled-back' || d.regressedAt !== undefined;
+
+/** Why a deployment counts as a failure: its cause, else the regression of its monitoring period. */
+const causeOf = (d: ClosedDeployment) => d.cause ?? (d.regressedAt ? 'RegressionDetected' : 'unknown');
 
 /** Nearest-rank percentile: the smallest value with at least p% of the values at or below it. */
 export function percentile(values: readonly number[], p: number): number | null {
@@ -30,7 +36,7 @@ export function percentile(values: readonly number[], p: number): number | null 
 
 function rankCauses(failures: readonly ClosedDeployment[]): RankedCause[] {
   const counts = new Map<string, number>();
-  for (const d of failures) counts.set(d.cause ?? 'unknown', (counts.get(d.cause ?? 'unknown') ?? 0) + 1);
+  for (const d of failures) counts.set(causeOf(d), (counts.get(causeOf(d)) ?? 0) + 1);
   return [...counts].map(([cause, count]) => ({ cause, count })).sort((a, b) => b.count - a.count || (a.cause < b.cause ? -1 : 1));
 }
 
@@ -79,10 +85,14 @@ export function reviewCalledFor(
   recent: readonly ClosedDeployment[],
   policy: FailureThreshold,
   reviewedUpTo: string | null = null,
-): { trigger: 'failure-threshold' | 'production-rollback'; reason: string } | null {
-  const unreviewed = (d: ClosedDeployment) => reviewedUpTo === null || d.closedAt > reviewedUpTo;
+): { trigger: 'failure-threshold' | 'production-rollback' | 'production-regression'; reason: string } | null {
+  // a regression detected after the review that saw the deployment close is news to it
+  const unreviewed = (d: ClosedDeployment) => reviewedUpTo === null || d.closedAt > reviewedUpTo || (d.regressedAt !== undefined && d.regressedAt > reviewedUpTo);
   if (latest.outcome === 'rolled-back' && inProduction(latest) && unreviewed(latest)) {
     return { trigger: 'production-rollback', reason: `deployment ${latest.deploymentId} was rolled back in production (${latest.environment})` };
+  }
+  if (latest.regressedAt !== undefined && inProduction(latest) && unreviewed(latest)) {
+    return { trigger: 'production-regression', reason: `deployment ${latest.deploymentId} regressed in its monitoring period in production (${latest.environment})` };
   }
   const window = recent.filter((d) => d.outcome !== 'cancelled' && d.outcome !== 'rejected').slice(0, policy.window);
   if (window.length < policy.window) return null;

@@ -88,3 +88,29 @@ it('calls for one on a rollback in an environment of kind production whatever it
   expect(reviewCalledFor(namedOnly, [namedOnly], policy)).toBeNull();
   expect(computeFindings([euRollback, namedOnly], { from: null, to: '2027-01-01T00:00:00.000Z' })).toMatchObject({ productionRollbacks: 1 });
 });
+
+describe('a regression in the monitoring period (early life support)', () => {
+  const regressed = (n: number, extra: Partial<ClosedDeployment> = {}) => closed(n, 'succeeded', { regressedAt: `2026-12-${String(n).padStart(2, '0')}T12:00:00.000Z`, ...extra });
+
+  it('in an environment of kind production calls for a review at once', () => {
+    const live = regressed(1, { environment: 'prod-eu', environmentKind: 'production' });
+    expect(reviewCalledFor(live, [live], policy)).toEqual({ trigger: 'production-regression', reason: 'deployment d-1 regressed in its monitoring period in production (prod-eu)' });
+  });
+
+  it('elsewhere counts towards the failure threshold like a failure, named as its cause', () => {
+    const recent = [regressed(10), regressed(9), closed(8, 'failed'), ...[7, 6, 5, 4, 3, 2, 1].map((n) => closed(n, 'succeeded'))];
+    expect(reviewCalledFor(recent[0], recent, policy)).toEqual({ trigger: 'failure-threshold', reason: '3 of the last 10 closed deployments failed or were rolled back (threshold 30%)' });
+    const fewer = [regressed(10), closed(9, 'succeeded'), ...recent.slice(2)];
+    expect(reviewCalledFor(fewer[0], fewer, policy)).toBeNull();
+    expect(computeFindings(recent, { from: null, to: '2027-01-01T00:00:00.000Z' }).failureCauses).toEqual([
+      { cause: 'RegressionDetected', count: 2 },
+      { cause: 'smoke tests failed', count: 1 },
+    ]);
+  });
+
+  it('detected after the review that saw the deployment close is news to the next; before it, not', () => {
+    const live = regressed(1, { environment: 'production' });
+    expect(reviewCalledFor(live, [live], policy, '2026-12-01T11:00:00.000Z')).toMatchObject({ trigger: 'production-regression' });
+    expect(reviewCalledFor(live, [live], policy, '2026-12-01T13:00:00.000Z')).toBeNull();
+  });
+});

@@ -177,6 +177,57 @@ describe('reviews opened by failures, over real Kafka', () => {
     expect(review).toMatchObject({ trigger: 'production-rollback', reason: `deployment ${inEu.deploymentId} was rolled back in production (prod-eu)`, findings: { rolledBack: 2, productionRollbacks: 1 } });
   });
 
+  it("a regression in a production deployment's monitoring period opens a review at once, whether it comes before or after the close; elsewhere it counts towards the threshold", async () => {
+    const name = `regression-${suffix()}`;
+    await publishModel(service, name);
+    /** RegressionDetected as verification publishes it, on gantry.verification.v1 keyed by the deployment id */
+    const regression = (deploymentId: string) => {
+      const data = { deploymentId, signal: 'error-rate', look: 3, reason: 'error-rate 0.040 vs baseline 0.010', onRegression: 'decide', detectedAt: new Date().toISOString() };
+      expect(validatePayload(EVENT_TYPES.RegressionDetected, data)).toBeNull();
+      const event = { specversion: '1.0', id: randomUUID(), source: '/gantry/verification', type: EVENT_TYPES.RegressionDetected, subject: deploymentId, time: data.detectedAt, datacontenttype: 'application/json', data };
+      return { key: deploymentId, value: JSON.stringify(event), headers: { 'content-type': 'application/cloudevents+json' } };
+    };
+    const regressionsOf = async (deploymentId: string) =>
+      (await service.process.runtime.db.query(`SELECT 1 FROM model_review.deployment_regressions WHERE deployment_id = $1`, [deploymentId])).rows.length;
+
+    // in staging: remembered, no review (one regression of one deployment is below the threshold's window)
+    const staging = closedDeployment(name, 1, 'succeeded');
+    await producer.produce(SERVICE_TOPICS.records, [asMessage(staging)]);
+    await producer.produce(SERVICE_TOPICS.verification, [regression(staging.deploymentId)]);
+    await eventually(async () => (await regressionsOf(staging.deploymentId)) === 1, { what: 'the staging regression remembered' });
+    expect(await reviewsOf(name)).toEqual([]);
+
+    // in production, the regression before the close reaches model review: the close opens the review
+    const live = { ...closedDeployment(name, 2, 'succeeded'), environment: 'prod-eu', environmentKind: 'production' as const };
+    await producer.produce(SERVICE_TOPICS.verification, [regression(live.deploymentId)]);
+    await eventually(async () => (await regressionsOf(live.deploymentId)) === 1, { what: 'the production regression remembered' });
+    expect(await reviewsOf(name)).toEqual([]);
+    await producer.produce(SERVICE_TOPICS.records, [asMessage(live)]);
+    const [review] = await eventually(async () => {
+      const reviews = await reviewsOf(name);
+      return reviews.length > 0 && reviews[0].findings ? reviews : undefined;
+    }, { timeoutMs: 30_000, what: 'a review opened by the production regression' });
+    expect(review).toMatchObject({
+      trigger: 'production-regression',
+      reason: `deployment ${live.deploymentId} regressed in its monitoring period in production (prod-eu)`,
+      findings: { deploymentsReviewed: 2, succeeded: 2, failureCauses: [{ cause: 'RegressionDetected', count: 2 }] },
+    });
+
+    // the regression after the close, for another model: the regression opens it
+    const other = `regression-after-${suffix()}`;
+    await publishModel(service, other);
+    const later = { ...closedDeployment(other, 3, 'succeeded'), environment: 'production' };
+    await producer.produce(SERVICE_TOPICS.records, [asMessage(later)]);
+    await eventually(async () => (await remembered(other)) === 1, { what: 'the close remembered' });
+    expect(await reviewsOf(other)).toEqual([]);
+    await producer.produce(SERVICE_TOPICS.verification, [regression(later.deploymentId)]);
+    const [after] = await eventually(async () => {
+      const reviews = await reviewsOf(other);
+      return reviews.length > 0 ? reviews : undefined;
+    }, { timeoutMs: 30_000, what: 'a review opened by the regression after the close' });
+    expect(after).toMatchObject({ trigger: 'production-regression' });
+  });
+
   it('bad input to the review endpoints gets a 4xx with a clear message; a wrong role 403', async () => {
     const api = (method: string, path: string, body?: unknown, token = manager) => call(service.url, token, method, path, body);
     expect(await api('GET', '/reviews/not-a-review')).toMatchObject({ status: 400, body: { message: 'a review id is <model name>:<n>, e.g. in-house-software-ci-cd:2' } });

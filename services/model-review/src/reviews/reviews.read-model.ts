@@ -44,6 +44,18 @@ export const reviewsMigrations: Migration[] = [
     id: 'model-review-005-closed-deployment-kinds',
     up: (schema) => `ALTER TABLE ${schema}.model_closed_deployments ADD COLUMN environment_kind text;`,
   },
+  {
+    // verification's RegressionDetected, kept whether the deployment's close came first or not
+    id: 'model-review-006-monitoring-regressions',
+    up: (schema) => `
+      CREATE TABLE ${schema}.deployment_regressions (
+        deployment_id text NOT NULL,
+        signal text NOT NULL,
+        look integer NOT NULL,
+        detected_at timestamptz NOT NULL,
+        PRIMARY KEY (deployment_id, signal, look)
+      );`,
+  },
 ];
 
 export async function projectReviewEvents(tx: SqlClient, schema: string, events: readonly ModelReviewEvent[]): Promise<void> {
@@ -119,7 +131,31 @@ export async function rememberClosedDeployment(tx: SqlClient, schema: string, mo
   return (rowCount ?? 0) > 0;
 }
 
-type ClosedRow = { deployment_id: string; service: string; environment: string; environment_kind: EnvironmentKind | null; outcome: ClosedDeployment['outcome']; cause: string | null; closed_at: Date; lead_time_ms: string };
+/** Remembers a regression of a deployment's monitoring period; false when it was known already. */
+export async function rememberRegression(tx: SqlClient, schema: string, r: { deploymentId: string; signal: string; look: number; detectedAt: string }): Promise<boolean> {
+  const { rowCount } = await tx.query(`INSERT INTO ${schema}.deployment_regressions (deployment_id, signal, look, detected_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`, [
+    r.deploymentId,
+    r.signal,
+    r.look,
+    r.detectedAt,
+  ]);
+  return (rowCount ?? 0) > 0;
+}
+
+type ClosedRow = {
+  deployment_id: string;
+  service: string;
+  environment: string;
+  environment_kind: EnvironmentKind | null;
+  outcome: ClosedDeployment['outcome'];
+  cause: string | null;
+  closed_at: Date;
+  lead_time_ms: string;
+  regressed_at: Date | null;
+};
+const CLOSED_COLUMNS = `deployment_id, service, environment, environment_kind, outcome, cause, closed_at, lead_time_ms,
+  (SELECT min(r.detected_at) FROM %s.deployment_regressions r WHERE r.deployment_id = d.deployment_id) AS regressed_at`;
+const closedColumns = (schema: string) => CLOSED_COLUMNS.replace('%s', schema);
 const toClosed = (r: ClosedRow): ClosedDeployment => ({
   deploymentId: r.deployment_id,
   service: r.service,
@@ -129,12 +165,19 @@ const toClosed = (r: ClosedRow): ClosedDeployment => ({
   cause: r.cause,
   closedAt: new Date(r.closed_at).toISOString(),
   leadTimeMs: Number(r.lead_time_ms),
+  ...(r.regressed_at ? { regressedAt: new Date(r.regressed_at).toISOString() } : {}),
 });
+
+/** A closed deployment and its model's name, if its close was reported. */
+export async function closedDeployment(client: SqlClient, schema: string, deploymentId: string): Promise<{ model: string; deployment: ClosedDeployment } | undefined> {
+  const { rows } = await client.query<ClosedRow & { model_name: string }>(`SELECT model_name, ${closedColumns(schema)} FROM ${schema}.model_closed_deployments d WHERE deployment_id = $1`, [deploymentId]);
+  return rows[0] && { model: rows[0].model_name, deployment: toClosed(rows[0]) };
+}
 
 /** The model's last closed deployments, newest first. */
 export async function recentClosedDeployments(client: SqlClient, schema: string, name: string, limit: number): Promise<ClosedDeployment[]> {
   const { rows } = await client.query<ClosedRow>(
-    `SELECT deployment_id, service, environment, environment_kind, outcome, cause, closed_at, lead_time_ms FROM ${schema}.model_closed_deployments WHERE model_name = $1 ORDER BY closed_at DESC, seq DESC LIMIT $2`,
+    `SELECT ${closedColumns(schema)} FROM ${schema}.model_closed_deployments d WHERE model_name = $1 ORDER BY closed_at DESC, seq DESC LIMIT $2`,
     [name, limit],
   );
   return rows.map(toClosed);
@@ -143,7 +186,7 @@ export async function recentClosedDeployments(client: SqlClient, schema: string,
 /** The model's closed deployments with closedAt in (from, to], oldest first. */
 export async function closedDeploymentsBetween(client: SqlClient, schema: string, name: string, from: string | null, to: string): Promise<ClosedDeployment[]> {
   const { rows } = await client.query<ClosedRow>(
-    `SELECT deployment_id, service, environment, environment_kind, outcome, cause, closed_at, lead_time_ms FROM ${schema}.model_closed_deployments
+    `SELECT ${closedColumns(schema)} FROM ${schema}.model_closed_deployments d
      WHERE model_name = $1 AND ($2::timestamptz IS NULL OR closed_at > $2::timestamptz) AND closed_at <= $3::timestamptz ORDER BY closed_at, seq`,
     [name, from, to],
   );

@@ -15,6 +15,8 @@ export const deploymentListQuery = objectOf({
   service: Type.Optional(stringOf({ pattern: NAME_PATTERN, description: 'a service name' })),
   environment: Type.Optional(stringOf({ pattern: NAME_PATTERN, description: 'an environment name' })),
   outcome: Type.Optional(enumOf(DEPLOYMENT_OUTCOMES)),
+  /** the monitoring period after the deployment was verified: in monitoring until it ends, then its verdict */
+  monitoring: Type.Optional(enumOf(['in-monitoring', 'clean', 'regressed', 'inconclusive'])),
   /** requested at or after */
   from: Type.Optional(isoTime),
   /** requested before */

@@ -22,6 +22,10 @@ import {
   type ManualStepCompleted,
   type ManualStepRequired,
   type ModelRef,
+  type MonitoringPeriodEnded,
+  type MonitoringPeriodStarted,
+  type MonitoringRegression,
+  type RegressionDetected,
   type ReleaseDeploymentReported,
   type TargetDeployed,
   type TargetKind,
@@ -86,11 +90,31 @@ export interface DeploymentRecord {
    * DeploymentVerificationFailed), with each criterion's outcome; `reported`: service validation and testing was told
    */
   acceptance?: { verdict: AcceptanceResultsReported['verdict']; criteria: CriterionOutcome[]; evaluatedAt: string; reported?: true };
+  /**
+   * the monitoring period after the deployment was verified (early life support): `since`, `until` (its planned end
+   * while under way, when it ended once ended), its status and the regressions verification detected in it
+   */
+  monitoring?: Monitoring;
   /** the outcome the record closes with, once known */
   outcome?: DeploymentOutcome;
   cause?: string;
   closedAt?: string;
   events: number;
+}
+
+/** A regression of a signal at one look of the monitoring period. */
+export interface Regression {
+  signal: string;
+  look: number;
+  reason: string;
+  at: string;
+}
+
+export interface Monitoring {
+  since: string;
+  until: string;
+  status: 'in-monitoring' | MonitoringPeriodEnded['verdict'];
+  regressions: Regression[];
 }
 
 export const emptyRecord = (deploymentId: string): DeploymentRecord => ({ deploymentId, phase: 'unknown', events: 0 });
@@ -186,7 +210,8 @@ export function evolveRecord(record: DeploymentRecord, event: CloudEvent): Deplo
     case 'DeploymentExecuted':
       return { ...next, executedAt: String(data.executedAt), phase: advance(next.phase, 'executed') };
     case 'DeploymentVerified':
-      return { ...next, ...ended(next, event, 'verifiedAt'), ...verdict(next, event, 'met'), verifiedAt: timeOf(event, 'verifiedAt'), phase: advance(next.phase, 'verified'), outcome: 'succeeded' };
+      // a rollback in the monitoring period may reach the ledger before the verification it follows
+      return { ...next, ...ended(next, event, 'verifiedAt'), ...verdict(next, event, 'met'), verifiedAt: timeOf(event, 'verifiedAt'), phase: advance(next.phase, 'verified'), outcome: next.outcome === 'rolled-back' ? next.outcome : 'succeeded' };
     case 'DeploymentVerificationFailed':
       // execution rolls back, or waits for a decision: its RolledBack or DeploymentFailed decides the outcome
       return { ...next, ...verdict(next, event, 'failed') };
@@ -197,7 +222,25 @@ export function evolveRecord(record: DeploymentRecord, event: CloudEvent): Deplo
     case 'RolledBack': {
       // a rollback for a denial between waves names the gate denied, which the denial recorded as the cause
       const cause = data.reason === 'ApprovalDenied' && next.cause ? next.cause : String(data.reason);
+      // a rollback in the monitoring period overturns the success the record closed with; when the outcome became known stays
       return { ...next, ...ended(next, event, 'rolledBackAt'), phase: advance(next.phase, 'failed'), outcome: 'rolled-back', cause: `RolledBack: ${cause}` };
+    }
+    case 'MonitoringPeriodStarted': {
+      const period = data as unknown as MonitoringPeriodStarted;
+      const over = next.monitoring && next.monitoring.status !== 'in-monitoring' ? { until: next.monitoring.until, status: next.monitoring.status } : { until: period.endsAt, status: 'in-monitoring' as const };
+      return { ...next, monitoring: { since: period.startedAt, ...over, regressions: next.monitoring?.regressions ?? [] } };
+    }
+    case 'RegressionDetected': {
+      const regression = data as unknown as RegressionDetected;
+      const monitoring = next.monitoring ?? { since: regression.detectedAt, until: regression.detectedAt, status: 'in-monitoring' as const, regressions: [] };
+      if (monitoring.regressions.some((r) => r.signal === regression.signal && r.look === regression.look)) return next;
+      const found: Regression = { signal: regression.signal, look: regression.look, reason: regression.reason, at: regression.detectedAt };
+      return { ...next, monitoring: { ...monitoring, regressions: [...monitoring.regressions, found] } };
+    }
+    case 'MonitoringPeriodEnded': {
+      const end = data as unknown as MonitoringPeriodEnded;
+      const monitoring = next.monitoring ?? { since: end.endedAt, until: end.endedAt, status: 'in-monitoring' as const, regressions: [] };
+      return { ...next, monitoring: { ...monitoring, until: end.endedAt, status: end.verdict } };
     }
     case 'DeploymentFailed':
       return { ...next, ...ended(next, event, 'failedAt'), phase: advance(next.phase, 'failed'), outcome: 'failed', cause: `DeploymentFailed: ${String(data.reason)}` };
@@ -234,6 +277,8 @@ export function evolveRecord(record: DeploymentRecord, event: CloudEvent): Deplo
     }
     case 'DeploymentRecordClosed': {
       const closed = data as unknown as DeploymentRecordClosed;
+      // the ledger may hold a rollback of the monitoring period before the close that reported the success
+      if (next.outcome === 'rolled-back' && closed.outcome === 'succeeded') return { ...next, phase: 'closed', closedAt: closed.closedAt };
       return { ...next, phase: 'closed', outcome: closed.outcome, closedAt: closed.closedAt, ...(closed.cause ? { cause: closed.cause } : {}) };
     }
     default:
@@ -260,7 +305,11 @@ export type RecordCommand =
   /** `ledgerCheckpoint`, `witnessedCheckpoint`: the ledger's signed checkpoints the report carries as evidence, when it has them */
   /** `standing`: what stood in the environment for the service as of `now`, before this close (records' environment state) */
   | { type: 'CloseRecord'; record: DeploymentRecord; incidents: readonly string[]; now: string; standing?: StandingService; ledgerCheckpoint?: string; witnessedCheckpoint?: string }
-  | { type: 'CorrectReport'; deploymentId: string; incidents: readonly string[]; now: string }
+  /**
+   * what the report to change enablement must say now: the incidents linked, the regressions of the monitoring period,
+   * and the outcome where a rollback in it overturned the success (`cause`: why)
+   */
+  | { type: 'CorrectReport'; deploymentId: string; incidents: readonly string[]; regressions?: readonly MonitoringRegression[]; outcome?: { outcome: DeploymentOutcome; cause?: string }; now: string }
   /** the run is held for a late change: change enablement is told, once per hold */
   | { type: 'ReportHold'; deploymentId: string; changeId: string; hold: { reason: string; detail: string; heldAt: string } }
   /** verification gave its verdict on the acceptance criteria: service validation and testing is told, once */
@@ -273,14 +322,17 @@ export type RecordEvent =
   | { type: 'ChangeImplementationHeld'; data: ChangeImplementationHeld }
   | { type: 'ConfigurationItemsChanged'; data: ConfigurationItemsChanged }
   | { type: 'AcceptanceResultsReported'; data: AcceptanceResultsReported };
-/** `holdsReported`: when each hold change enablement was told of began; `acceptanceReported`: service validation and testing was told */
+/**
+ * `holdsReported`: when each hold change enablement was told of began; `acceptanceReported`: service validation and
+ * testing was told; `regressions`: those reported, as `signal@look`
+ */
 export type ClosingState = (
   | { closed: false }
-  | { closed: true; changeId: string; outcome: DeploymentOutcome; closeCode: CloseCode; incidents: readonly string[] }
+  | { closed: true; changeId: string; outcome: DeploymentOutcome; closeCode: CloseCode; incidents: readonly string[]; regressions: readonly string[] }
 ) & { holdsReported: readonly string[]; acceptanceReported: boolean };
 export type RecordRefusal =
   | { code: 'RecordNotClosable'; deploymentId: string; missing: string[] }
-  | { code: 'NoIncidentToReport'; deploymentId: string }
+  | { code: 'NothingToCorrect'; deploymentId: string }
   | { code: 'AcceptanceResultsNotKnown'; deploymentId: string; missing: string[] };
 
 /** A rule of closing: what the record still misses (an outcome, or the event that brings it) while it is broken. */
@@ -304,10 +356,16 @@ export const missingBeforeClosing = (record: DeploymentRecord): string[] => allV
 
 /**
  * ITSM close code of the change: a success is `successful`, or `successful-with-issues` once an incident is linked
- * to the deployment or its change; anything else is `unsuccessful`.
+ * to the deployment or its change or a regression was detected in its monitoring period; anything else is `unsuccessful`.
  */
-export const closeCodeOf = (outcome: DeploymentOutcome, incidents: readonly string[] = []): CloseCode =>
-  outcome !== 'succeeded' ? 'unsuccessful' : incidents.length > 0 ? 'successful-with-issues' : 'successful';
+export const closeCodeOf = (outcome: DeploymentOutcome, incidents: readonly string[] = [], regressions: readonly unknown[] = []): CloseCode =>
+  outcome !== 'succeeded' ? 'unsuccessful' : incidents.length > 0 || regressions.length > 0 ? 'successful-with-issues' : 'successful';
+
+const regressionKey = (r: Pick<MonitoringRegression, 'signal' | 'look'>) => `${r.signal}@${r.look}`;
+
+/** The regressions of a record as a report carries them. */
+export const regressionsOf = (record: DeploymentRecord): MonitoringRegression[] =>
+  (record.monitoring?.regressions ?? []).map(({ signal, look, reason, at }) => ({ signal, look, reason: reason.slice(0, 2000), detectedAt: at }));
 
 export const closableNow = (record: DeploymentRecord): boolean => record.phase !== 'closed' && missingBeforeClosing(record).length === 0;
 
@@ -319,7 +377,7 @@ export const recordDecider: Decider<RecordCommand, RecordEvent, ClosingState, Re
     switch (event.type) {
       case 'DeploymentRecordClosed': {
         const { holdsReported, acceptanceReported } = state;
-        return { closed: true, changeId: event.data.changeId, outcome: event.data.outcome, closeCode: closeCodeOf(event.data.outcome), incidents: [], holdsReported, acceptanceReported };
+        return { closed: true, changeId: event.data.changeId, outcome: event.data.outcome, closeCode: closeCodeOf(event.data.outcome), incidents: [], regressions: [], holdsReported, acceptanceReported };
       }
       case 'AcceptanceResultsReported':
         return { ...state, acceptanceReported: true };
@@ -328,7 +386,9 @@ export const recordDecider: Decider<RecordCommand, RecordEvent, ClosingState, Re
       case 'ChangeImplementationReported':
         return state.closed ? { ...state, closeCode: event.data.closeCode, incidents: event.data.incidents ?? [] } : state;
       case 'ChangeImplementationCorrected':
-        return state.closed ? { ...state, closeCode: event.data.closeCode, incidents: event.data.incidents } : state;
+        return state.closed
+          ? { ...state, outcome: event.data.outcome, closeCode: event.data.closeCode, incidents: event.data.incidents, regressions: (event.data.regressions ?? []).map(regressionKey) }
+          : state;
       case 'ReleaseDeploymentReported':
       case 'ConfigurationItemsChanged':
         return state;
@@ -354,27 +414,8 @@ export const recordDecider: Decider<RecordCommand, RecordEvent, ClosingState, Re
         const { deploymentId, changeId, service, environment } = record;
         return [{ type: 'AcceptanceResultsReported', data: { deploymentId, changeId: changeId!, service: service!, environment: environment!, verdict, criteria, evaluatedAt, auditHistory: auditHistoryOf(deploymentId) } }];
       }
-      case 'CorrectReport': {
-        if (command.incidents.length === 0) return refuse({ code: 'NoIncidentToReport', deploymentId: command.deploymentId });
-        // before the close, the close's report carries the incidents; after it, only incidents not reported yet count
-        if (!state.closed || command.incidents.every((id) => state.incidents.includes(id))) return [];
-        const incidents = [...new Set([...state.incidents, ...command.incidents])].sort();
-        return [
-          {
-            type: 'ChangeImplementationCorrected',
-            data: {
-              deploymentId: command.deploymentId,
-              changeId: state.changeId,
-              outcome: state.outcome,
-              closeCode: closeCodeOf(state.outcome, incidents),
-              previousCloseCode: state.closeCode,
-              incidents,
-              correctedAt: command.now,
-              auditHistory: auditHistoryOf(command.deploymentId),
-            },
-          },
-        ];
-      }
+      case 'CorrectReport':
+        return correct(command, state);
     }
   },
 };
@@ -383,6 +424,40 @@ export const recordDecider: Decider<RecordCommand, RecordEvent, ClosingState, Re
 const verdictMustBeKnown: ClosingRule = (r) => (r.acceptance ? undefined : 'verdict');
 const acceptanceReportPolicy: Policy<DeploymentRecord, string> = [verdictMustBeKnown, requestMustBeSeen];
 export const acceptanceReportMissing = (record: DeploymentRecord): string[] => allViolations(acceptanceReportPolicy, record);
+
+/**
+ * A report after the close: only what change enablement was not told yet (an incident, a regression, a rollback of the
+ * success) calls for a correction, which carries everything known so far. Before the close, the close's report does.
+ */
+function correct(command: Extract<RecordCommand, { type: 'CorrectReport' }>, state: ClosingState): readonly RecordEvent[] | Refused<RecordRefusal> {
+  const { deploymentId, regressions = [], now } = command;
+  if (command.incidents.length === 0 && regressions.length === 0 && !command.outcome) return refuse({ code: 'NothingToCorrect', deploymentId });
+  if (!state.closed) return [];
+  const newIncident = command.incidents.some((id) => !state.incidents.includes(id));
+  const newRegression = regressions.some((r) => !state.regressions.includes(regressionKey(r)));
+  const overturned = command.outcome !== undefined && command.outcome.outcome !== state.outcome;
+  if (!newIncident && !newRegression && !overturned) return [];
+  const incidents = [...new Set([...state.incidents, ...command.incidents])].sort();
+  const outcome = overturned ? command.outcome!.outcome : state.outcome;
+  const cause = overturned ? command.outcome!.cause : undefined;
+  return [
+    {
+      type: 'ChangeImplementationCorrected',
+      data: {
+        deploymentId,
+        changeId: state.changeId,
+        outcome,
+        closeCode: closeCodeOf(outcome, incidents, regressions),
+        previousCloseCode: state.closeCode,
+        incidents,
+        ...(regressions.length > 0 ? { regressions: regressions.slice(0, 100) } : {}),
+        ...(cause ? { cause } : {}),
+        correctedAt: now,
+        auditHistory: auditHistoryOf(deploymentId),
+      },
+    },
+  ];
+}
 
 function close({ record, incidents: linkedIncidents, now, standing, ledgerCheckpoint, witnessedCheckpoint }: Extract<RecordCommand, { type: 'CloseRecord' }>): readonly RecordEvent[] | Refused<RecordRefusal> {
   const missing = missingBeforeClosing(record);

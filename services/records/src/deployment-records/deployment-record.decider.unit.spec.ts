@@ -1,5 +1,5 @@
 import { foldSpecification, specification } from '@gantry/decider';
-import type { CloseCode, CloudEventEnvelope, DeploymentOutcome } from '@gantry/contracts';
+import type { ChangeImplementationCorrected, CloseCode, CloudEventEnvelope, DeploymentOutcome } from '@gantry/contracts';
 import { emptyRecord, evolveRecord, recordDecider, type DeploymentRecord, type RecordEvent } from './deployment-record.decider';
 
 const deploymentId = '5b0c2f4e-8a4a-4d3e-9a51-0d7a3f1f2b11';
@@ -221,7 +221,7 @@ describe('CorrectReport', () => {
   it('an incident linked after a success closed corrects the report to successful-with-issues', () =>
     spec.given(closedSuccess).when(correct('INC1')).then([corrected('succeeded', 'successful-with-issues', 'successful', ['INC1'])]));
 
-  it('a correction without an incident is refused', () => spec.given(closedSuccess).when(correct()).thenRefused({ code: 'NoIncidentToReport', deploymentId }));
+  it('a correction with nothing to correct is refused', () => spec.given(closedSuccess).when(correct()).thenRefused({ code: 'NothingToCorrect', deploymentId }));
 
   it('incidents already reported, or a record not closed yet (its close will carry them), change nothing', () => {
     spec.given([...closedSuccess, corrected('succeeded', 'successful-with-issues', 'successful', ['INC1'])]).when(correct('INC1')).thenNothing();
@@ -269,5 +269,74 @@ describe('ReportHold: change enablement learns that a run is held for a late cha
     const closed = closing(requested, planned, event('execution', 'RolledBack', { reason: 'FreezePeriod' }));
     const events = closed.outcome as RecordEvent[];
     spec.given(events).when({ type: 'ReportHold', deploymentId, changeId: 'CHG1', hold }).thenNothing();
+  });
+});
+
+describe('the monitoring period (early life support) after a success closed', () => {
+  const now = '2026-12-02T08:00:00.000Z';
+  const periodStarted = event('verification', 'MonitoringPeriodStarted', { startedAt: '2026-12-01T10:06:00.000Z', endsAt: '2026-12-04T10:06:00.000Z', looks: 72 });
+  const errorRate = { signal: 'error-rate', look: 3, reason: 'error-rate 0.040 vs baseline 0.010', detectedAt: '2026-12-01T13:06:05.000Z' };
+  const regressed = (r = errorRate) => event('verification', 'RegressionDetected', { ...r, onRegression: 'decide' });
+  const periodEnded = (verdict: string) => event('verification', 'MonitoringPeriodEnded', { verdict, looks: 72, endedAt: '2026-12-04T10:06:00.000Z' });
+  const recordClosed = event('records', 'DeploymentRecordClosed', closedSuccess[0].data as unknown as Record<string, unknown>);
+  const rolledBack = event('execution', 'RolledBack', { reason: 'RegressionDetected', rolledBackAt: '2026-12-01T13:20:00.000Z' });
+  const regression = { signal: 'error-rate', look: 3, reason: errorRate.reason, at: errorRate.detectedAt };
+  const correct = (r: DeploymentRecord, incidents: string[] = []) => ({
+    type: 'CorrectReport' as const,
+    deploymentId,
+    incidents,
+    regressions: (r.monitoring?.regressions ?? []).map(({ at, ...rest }) => ({ ...rest, detectedAt: at })),
+    ...(r.outcome === 'rolled-back' ? { outcome: { outcome: r.outcome, cause: r.cause } } : {}),
+    now,
+  });
+  const corrected = (data: Partial<ChangeImplementationCorrected>): RecordEvent => ({
+    type: 'ChangeImplementationCorrected',
+    data: { deploymentId, changeId: 'CHG1', outcome: 'succeeded', closeCode: 'successful-with-issues', previousCloseCode: 'successful', incidents: [], correctedAt: now, auditHistory, ...data },
+  });
+
+  it('the record shows the deployment in monitoring until the period ends, with each regression once', () => {
+    const watched = record(requested, planned, started, executed, verified, recordClosed, periodStarted);
+    expect(watched).toMatchObject({ phase: 'closed', outcome: 'succeeded', monitoring: { since: '2026-12-01T10:06:00.000Z', until: '2026-12-04T10:06:00.000Z', status: 'in-monitoring', regressions: [] } });
+    expect(evolveRecord(evolveRecord(watched, regressed()), regressed()).monitoring).toEqual({ ...watched.monitoring, regressions: [regression] });
+    expect(record(requested, planned, started, executed, verified, recordClosed, periodStarted, regressed(), periodEnded('regressed')).monitoring).toEqual({
+      since: '2026-12-01T10:06:00.000Z',
+      until: '2026-12-04T10:06:00.000Z',
+      status: 'regressed',
+      regressions: [regression],
+    });
+    expect(record(periodEnded('clean'), periodStarted).monitoring?.status).toBe('clean');
+  });
+
+  it('a rollback in the period overturns the success, whichever the ledger holds first', () => {
+    const expected = { phase: 'closed', outcome: 'rolled-back', cause: 'RolledBack: RegressionDetected' };
+    expect(record(requested, planned, started, executed, verified, recordClosed, periodStarted, regressed(), rolledBack)).toMatchObject(expected);
+    expect(record(requested, planned, started, executed, rolledBack, verified, recordClosed)).toMatchObject(expected);
+  });
+
+  it('a regression after the close corrects the report to successful-with-issues, with the reason', () => {
+    const r = record(requested, planned, started, executed, verified, recordClosed, periodStarted, regressed());
+    spec.given(closedSuccess).when(correct(r)).then([corrected({ regressions: [errorRate] })]);
+  });
+
+  it('each regression is reported once; a second one is reported with the first', () => {
+    const once = record(requested, planned, started, executed, verified, recordClosed, periodStarted, regressed());
+    spec.given([...closedSuccess, corrected({ regressions: [errorRate] })]).when(correct(once)).thenNothing();
+    const latency = { signal: 'p95-latency', look: 4, reason: 'p95 latency 900 ms vs 300 ms', detectedAt: '2026-12-01T14:06:05.000Z' };
+    spec
+      .given([...closedSuccess, corrected({ regressions: [errorRate] })])
+      .when(correct(evolveRecord(once, regressed(latency))))
+      .then([corrected({ regressions: [errorRate, latency], previousCloseCode: 'successful-with-issues' })]);
+  });
+
+  it('a rollback in the period corrects the report to rolled-back and unsuccessful, once', () => {
+    const r = record(requested, planned, started, executed, verified, recordClosed, periodStarted, regressed(), rolledBack);
+    const overturned = corrected({ outcome: 'rolled-back', closeCode: 'unsuccessful', previousCloseCode: 'successful-with-issues', regressions: [errorRate], cause: 'RolledBack: RegressionDetected' });
+    spec.given([...closedSuccess, corrected({ regressions: [errorRate] })]).when(correct(r)).then([overturned]);
+    spec.given([...closedSuccess, corrected({ regressions: [errorRate] }), overturned]).when(correct(r)).thenNothing();
+  });
+
+  it('before the close nothing is corrected: the close reports what is known then', () => {
+    const r = record(requested, planned, started, executed, verified, periodStarted, regressed());
+    spec.given([]).when(correct(r)).thenNothing();
   });
 });

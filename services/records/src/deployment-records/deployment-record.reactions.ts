@@ -2,7 +2,7 @@ import type { ChangeImplementationReported, IncidentLinked } from '@gantry/contr
 import type { EventStore, SqlClient } from '@gantry/event-store';
 import { executeCommand, type CommandOrigin } from '@gantry/platform';
 import { incidentsOf } from '../incidents';
-import { acceptanceReportMissing, changedConfigurationItems, closableNow, recordDecider, recordStream, type ClosingState, type DeploymentRecord, type RecordCommand } from './deployment-record.decider';
+import { acceptanceReportMissing, changedConfigurationItems, closableNow, emptyRecord, recordDecider, recordStream, regressionsOf, type ClosingState, type DeploymentRecord, type RecordCommand } from './deployment-record.decider';
 import { deploymentsOfChange, environmentStateAsOf, readDeploymentRecord } from './deployment-records.projection';
 import { withEnvironmentKind } from './environment-kinds.projection';
 
@@ -46,12 +46,35 @@ export async function reportAcceptanceOnceVerdictKnown(store: EventStore, tx: Sq
   await executeCommand(store, recordDecider, recordStream(record.deploymentId), { type: 'ReportAcceptanceResults', record }, origin, tx);
 }
 
+/** A record whose outcome a rollback in its monitoring period overturned after it closed as succeeded. */
+const rolledBackAfterVerified = (record: DeploymentRecord) => record.outcome === 'rolled-back' && record.verifiedAt !== undefined;
+
+/** What the report to change enablement must say now: the incidents linked, the regressions, an overturned success. */
+const correctionOf = (record: DeploymentRecord, incidents: readonly string[], now: string): RecordCommand => ({
+  type: 'CorrectReport',
+  deploymentId: record.deploymentId,
+  incidents,
+  regressions: regressionsOf(record),
+  ...(rolledBackAfterVerified(record) ? { outcome: { outcome: record.outcome!, ...(record.cause ? { cause: record.cause } : {}) } } : {}),
+  now,
+});
+
 /** An incident linked to a deployment, or to its change, corrects the report to change enablement of each deployment concerned. */
 export async function correctReportsOnIncident(store: EventStore, tx: SqlClient, incident: IncidentLinked, origin: CommandOrigin): Promise<void> {
   const affected = incident.deploymentId ? [incident.deploymentId] : await deploymentsOfChange(tx, store.schema, incident.changeId!);
   for (const deploymentId of affected) {
-    const changeId = incident.changeId ?? (await readDeploymentRecord(tx, store.schema, deploymentId))?.changeId;
-    const incidents = await incidentsOf(tx, store.schema, deploymentId, changeId);
-    await executeCommand(store, recordDecider, recordStream(deploymentId), { type: 'CorrectReport', deploymentId, incidents, now: origin.now.toISOString() }, origin, tx);
+    const record = (await readDeploymentRecord(tx, store.schema, deploymentId)) ?? emptyRecord(deploymentId);
+    const incidents = await incidentsOf(tx, store.schema, deploymentId, incident.changeId ?? record.changeId);
+    await executeCommand(store, recordDecider, recordStream(deploymentId), correctionOf(record, incidents, origin.now.toISOString()), origin, tx);
   }
+}
+
+/**
+ * A closed record's monitoring period found a regression, or a rollback in it overturned the success: the report to
+ * change enablement is corrected, once per regression and once for the rollback.
+ */
+export async function correctReportAfterMonitoring(store: EventStore, tx: SqlClient, record: DeploymentRecord, origin: CommandOrigin): Promise<void> {
+  if (record.phase !== 'closed' || (!record.monitoring?.regressions.length && !rolledBackAfterVerified(record))) return;
+  const incidents = await incidentsOf(tx, store.schema, record.deploymentId, record.changeId);
+  await executeCommand(store, recordDecider, recordStream(record.deploymentId), correctionOf(record, incidents, origin.now.toISOString()), origin, tx);
 }

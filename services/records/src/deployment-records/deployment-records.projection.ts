@@ -53,6 +53,14 @@ export const deploymentRecordsMigrations: Migration[] = [
       );
       CREATE INDEX environment_timeline_latest ON ${schema}.environment_timeline (environment, service, recorded_at, closed_at);`,
   },
+  {
+    // the monitoring period's status (in-monitoring, clean, regressed, inconclusive), a filter of the list
+    id: 'records-015-deployment-monitoring',
+    up: (schema) => `
+      ALTER TABLE ${schema}.deployment_records ADD COLUMN monitoring text;
+      UPDATE ${schema}.deployment_records SET monitoring = record->'monitoring'->>'status';
+      CREATE INDEX deployment_records_monitoring ON ${schema}.deployment_records (monitoring, first_position);`,
+  },
 ];
 
 /** Folds one ledger entry into the record of the deployment it names. */
@@ -60,12 +68,23 @@ export async function projectDeploymentRecord(tx: SqlClient, schema: string, ent
   const current = await tx.query<{ record: DeploymentRecord }>(`SELECT record FROM ${schema}.deployment_records WHERE deployment_id = $1 FOR UPDATE`, [entry.deploymentId]);
   const record = evolveRecord(current.rows[0]?.record ?? emptyRecord(entry.deploymentId), entry.event);
   await tx.query(
-    `INSERT INTO ${schema}.deployment_records (deployment_id, record, first_position, last_position, change_id, release_id, service, environment, outcome, requested_at)
-     VALUES ($1, $2, $3, $3, $4, $5, $6, $7, $8, $9)
+    `INSERT INTO ${schema}.deployment_records (deployment_id, record, first_position, last_position, change_id, release_id, service, environment, outcome, requested_at, monitoring)
+     VALUES ($1, $2, $3, $3, $4, $5, $6, $7, $8, $9, $10)
      ON CONFLICT (deployment_id) DO UPDATE SET record = EXCLUDED.record, last_position = EXCLUDED.last_position, change_id = EXCLUDED.change_id,
        release_id = EXCLUDED.release_id, service = EXCLUDED.service, environment = EXCLUDED.environment, outcome = EXCLUDED.outcome,
-       requested_at = EXCLUDED.requested_at, updated_at = now()`,
-    [entry.deploymentId, JSON.stringify(record), entry.position, record.changeId ?? null, record.releaseId ?? null, record.service ?? null, record.environment ?? null, record.outcome ?? null, record.requestedAt ?? null],
+       requested_at = EXCLUDED.requested_at, monitoring = EXCLUDED.monitoring, updated_at = now()`,
+    [
+      entry.deploymentId,
+      JSON.stringify(record),
+      entry.position,
+      record.changeId ?? null,
+      record.releaseId ?? null,
+      record.service ?? null,
+      record.environment ?? null,
+      record.outcome ?? null,
+      record.requestedAt ?? null,
+      record.monitoring?.status ?? null,
+    ],
   );
   if (eventNameOf(entry.event.type) === 'DeploymentRecordClosed') {
     const closed = entry.event.data as DeploymentRecordClosed;
@@ -128,6 +147,8 @@ export interface DeploymentFilter {
   service?: string;
   environment?: string;
   outcome?: string;
+  /** the monitoring period's status: `in-monitoring` until it ends, then its verdict */
+  monitoring?: string;
   /** requested at or after / before */
   from?: string;
   to?: string;
@@ -149,6 +170,7 @@ export async function listDeploymentRecords(client: SqlClient, schema: string, f
   if (filter.service !== undefined) where('service = ?', filter.service);
   if (filter.environment !== undefined) where('environment = ?', filter.environment);
   if (filter.outcome !== undefined) where('outcome = ?', filter.outcome);
+  if (filter.monitoring !== undefined) where('monitoring = ?', filter.monitoring);
   if (filter.from !== undefined) where('requested_at >= ?', filter.from);
   if (filter.to !== undefined) where('requested_at < ?', filter.to);
   if (page.before !== undefined) where('first_position < ?', page.before);

@@ -27,6 +27,12 @@ export const KPI_DEFINITIONS = {
   adoption: { version: 1, unit: 'ratio', definition: 'deployments requested in the period and planned with an agreed (active, not ad hoc) model ÷ those planned; rejected requests excluded' },
   satisfaction: { version: 1, unit: 'score 1–5', definition: 'mean score of the responses given in the period about rate of change, lead time and quality; by topic, partner alignment included' },
   'audit-findings': { version: 1, unit: 'count', definition: 'findings recorded against deployments in the period, by severity' },
+  'monitoring-regressions': {
+    version: 1,
+    unit: 'count',
+    definition: 'regressions verification detected in the monitoring periods (early life support) that ended in the period (÷ those periods), by signal',
+  },
+  'closed-clean-after-monitoring': { version: 1, unit: 'ratio', definition: 'monitoring periods ended in the period whose verdict was clean ÷ monitoring periods ended in the period; by verdict' },
 } as const;
 export type KpiName = keyof typeof KPI_DEFINITIONS;
 export const KPI_NAMES = Object.keys(KPI_DEFINITIONS) as KpiName[];
@@ -209,6 +215,17 @@ export function computeKpis(input: KpiInput, query: KpiQuery): PeriodKpis[] {
       const sum = of.reduce((total, s) => total + s.score, 0);
       return { value: ratio(sum, of.length), numerator: sum, denominator: of.length, deployments: [...new Set(of.flatMap((s) => (s.deploymentId ? [s.deploymentId] : [])))].sort() };
     };
+    // a monitoring period ends in the period when its verdict came then (`until` is its end once it ended)
+    const monitored = filtered.filter((r) => r.monitoring && r.monitoring.status !== 'in-monitoring' && within(r.monitoring.until, p));
+    const regressions = monitored.flatMap((r) => r.monitoring!.regressions.map((regression) => ({ deploymentId: r.deploymentId, signal: regression.signal })));
+    const regressionCount = (of: typeof regressions): Figure => ({
+      value: of.length,
+      numerator: of.length,
+      denominator: monitored.length,
+      deployments: [...new Set(of.map((r) => r.deploymentId))].sort(),
+      outOf: ids(monitored),
+    });
+
     const findings = input.findings.filter((f) => within(f.recordedAt, p) && (!filtering || inScope.has(f.deploymentId)));
     const findingCount = (of: readonly AuditFindingRecorded[]): Figure => ({
       value: of.length,
@@ -243,6 +260,10 @@ export function computeKpis(input: KpiInput, query: KpiQuery): PeriodKpis[] {
           breakdown: Object.fromEntries([...groupBy(responses, (s) => s.topic)].map(([topic, rs]) => [topic, scores(rs)])),
         }),
         kpi('audit-findings', findingCount(findings), { breakdown: Object.fromEntries([...groupBy(findings, (f) => f.severity)].map(([severity, fs]) => [severity, findingCount(fs)])) }),
+        kpi('monitoring-regressions', regressionCount(regressions), { breakdown: Object.fromEntries([...groupBy(regressions, (r) => r.signal)].map(([signal, rs]) => [signal, regressionCount(rs)])) }),
+        kpi('closed-clean-after-monitoring', share(monitored.filter((r) => r.monitoring!.status === 'clean'), monitored), {
+          breakdown: Object.fromEntries([...groupBy(monitored, (r) => r.monitoring!.status)].map(([verdict, rs]) => [verdict, count(rs, monitored)])),
+        }),
       ],
     };
   });

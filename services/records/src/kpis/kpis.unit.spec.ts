@@ -189,3 +189,45 @@ describe('periods', () => {
     expect(percentile([], 50)).toBeNull();
   });
 });
+
+describe('what the monitoring period (early life support) makes measurable', () => {
+  const regression = (signal: string, look: number) => ({ signal, look, reason: `${signal} worse than its baseline`, at: at('15:00') });
+  const monitored = [
+    // regressed twice, ended that day
+    record('m1', { outcome: 'succeeded', endedAt: at('10:00'), monitoring: { since: at('10:05'), until: at('18:00'), status: 'regressed', regressions: [regression('error-rate', 3), regression('p95-latency', 4)] } }),
+    record('m2', { outcome: 'succeeded', endedAt: at('11:00'), monitoring: { since: at('11:05'), until: at('19:00'), status: 'clean', regressions: [] } }),
+    record('m3', { outcome: 'succeeded', endedAt: at('12:00'), monitoring: { since: at('12:05'), until: at('20:00'), status: 'inconclusive', regressions: [] } }),
+    // rolled back on a regression in its period, which ended then
+    record('m4', { outcome: 'rolled-back', endedAt: at('13:00'), monitoring: { since: at('13:05'), until: at('16:00'), status: 'regressed', regressions: [regression('error-rate', 1)] } }),
+    // still in monitoring at the end of the day (its planned end is the next day): not counted yet
+    record('m5', { outcome: 'succeeded', endedAt: at('14:00'), monitoring: { since: at('14:05'), until: '2026-12-02T14:05:00.000Z', status: 'in-monitoring', regressions: [regression('error-rate', 2)] } }),
+    // ended the next day
+    record('m6', { outcome: 'succeeded', endedAt: at('15:00'), monitoring: { since: at('15:05'), until: '2026-12-02T15:05:00.000Z', status: 'clean', regressions: [] } }),
+  ];
+  const kpi = day({}, [...records, ...monitored]);
+
+  it('regressions found in the monitoring periods that ended in the period, with the periods as denominator and by signal', () =>
+    expect(kpi('monitoring-regressions')).toMatchObject({
+      value: 3,
+      numerator: 3,
+      denominator: 4,
+      deployments: ['m1', 'm4'],
+      outOf: ['m1', 'm2', 'm3', 'm4'],
+      breakdown: { 'error-rate': { value: 2, deployments: ['m1', 'm4'] }, 'p95-latency': { value: 1, deployments: ['m1'] } },
+    }));
+
+  it('the share of monitoring periods ended in the period that closed clean, by verdict', () =>
+    expect(kpi('closed-clean-after-monitoring')).toMatchObject({
+      value: 1 / 4,
+      numerator: 1,
+      denominator: 4,
+      deployments: ['m2'],
+      outOf: ['m1', 'm2', 'm3', 'm4'],
+      breakdown: { clean: { numerator: 1 }, regressed: { numerator: 2, deployments: ['m1', 'm4'] }, inconclusive: { numerator: 1 } },
+    }));
+
+  it('without monitoring periods there is nothing to measure', () => {
+    expect(day()('monitoring-regressions')).toMatchObject({ value: 0, denominator: 0 });
+    expect(day()('closed-clean-after-monitoring')).toMatchObject({ value: null, denominator: 0 });
+  });
+});

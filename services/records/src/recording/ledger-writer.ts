@@ -2,7 +2,7 @@ import { FEEDBACK_TOPICS, INBOUND_TOPICS, itsmIncidentEventNameOf, SERVICE_TOPIC
 import { EventStore, type SqlClient } from '@gantry/event-store';
 import type { CloudEvent } from '@gantry/messaging';
 import { againstTheContract, type ConsumerSpec, type MessageContext } from '@gantry/platform';
-import { closeRecordOnceOutcomeKnown, correctReportsOnIncident, reportAcceptanceOnceVerdictKnown, reportHoldsOnceKnown } from '../deployment-records';
+import { closeRecordOnceOutcomeKnown, correctReportAfterMonitoring, correctReportsOnIncident, reportAcceptanceOnceVerdictKnown, reportHoldsOnceKnown } from '../deployment-records';
 import { appendToLedger, evidenceForReport, type LedgerLog } from '../ledger';
 import { projectEntry } from './projections';
 
@@ -22,7 +22,7 @@ const againstTheContracts = (event: CloudEvent): string | undefined => {
  * ledgered would grow the tree and call for another) and folds each entry into records' projections; tells change
  * enablement when a run is held for a late change, and service validation and testing the acceptance results; closes a deployment record (DeploymentRecordClosed on records' own
  * topic, reports on the feedback topics) once its outcome is known, and corrects the report to change enablement when
- * an incident is linked to a deployment whose record closed.
+ * an incident is linked to a deployment whose record closed, or its monitoring period found a regression or rolled it back.
  */
 export class LedgerWriter {
   constructor(
@@ -47,6 +47,7 @@ export class LedgerWriter {
     if (record) await reportAcceptanceOnceVerdictKnown(this.store, tx, record, context);
     // the report to change enablement carries a checkpoint of the ledger up to this entry, the one that closes the record
     if (record) await closeRecordOnceOutcomeKnown(this.store, tx, record, context, () => evidenceForReport(tx, this.log, context.now));
+    if (record) await correctReportAfterMonitoring(this.store, tx, record, context);
     if (incident) await correctReportsOnIncident(this.store, tx, incident, context);
   }
 }
