@@ -117,3 +117,13 @@ export const signedAuthorisationSchema = Type.String({ minLength: 5, maxLength: 
 /** Changes after planning that the plan did not allow for, by the code of the refusal planning would give now. */
 export const LATE_CHANGES = ['FreezePeriod', 'EnvironmentDecommissioned', 'ComponentVerificationRevoked', 'AuthorisationRevoked'] as const;
 export type LateChange = (typeof LATE_CHANGES)[number];
+
+/** Where a person is reached: an e-mail address and a chat handle or channel; at least one. */
+export const contactSchema = objectOf(
+  {
+    email: Type.Optional(Type.String({ maxLength: 254, pattern: '^[^\\s@]+@[^\\s@]+$', description: 'an e-mail address' })),
+    chat: Type.Optional(label(200)),
+  },
+  { minProperties: 1 },
+);
+export type Contact = Static<typeof contactSchema>;
