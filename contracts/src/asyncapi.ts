@@ -2,7 +2,7 @@ import { CLOUD_EVENT_CONTENT_TYPE, cloudEventEnvelopeSchema } from './cloud-even
 import { EVENT_NAMES, EVENTS, type EventName } from './events';
 import type { JsonSchema } from './json-schema';
 import { deadLetterHeadersSchema, kafkaHeadersSchema } from './kafka-headers';
-import { FEEDBACK_TOPICS, INBOUND_TOPICS, SERVICE_TOPICS, SERVICES, TOPICS, TRANSPARENCY_TOPICS, type Service, type Topic } from './topics';
+import { COMMUNICATIONS_TOPICS, FEEDBACK_TOPICS, INBOUND_TOPICS, SERVICE_TOPICS, SERVICES, TOPICS, TRANSPARENCY_TOPICS, type Service, type Topic } from './topics';
 
 /** Version of the event contract; bump the minor for additions, the major (and the topic's `v`) for breaks. */
 export const CONTRACT_VERSION = '1.0.0';
@@ -39,6 +39,7 @@ const PUBLICATIONS: Readonly<Record<Service, readonly Topic[]>> = {
     FEEDBACK_TOPICS.configurationManagement,
     FEEDBACK_TOPICS.serviceValidation,
     TRANSPARENCY_TOPICS.ledgerCheckpoints,
+    COMMUNICATIONS_TOPICS.communications,
   ],
   'model-review': [SERVICE_TOPICS['model-review'], FEEDBACK_TOPICS.changeEnablement],
 };
@@ -59,6 +60,8 @@ const CHANNEL_DESCRIPTIONS: Record<Topic, string> = {
   'gantry.feedback.service-validation.v1': 'For service validation and testing: the results of the acceptance criteria of each deployment, once verification gives its verdict.',
   'gantry.ledger.checkpoints.v1':
     "Every signed checkpoint of records' ledger (c2sp.org/tlog-checkpoint), keyed by the log's origin, at least once: keep one per tree size and verify each with the log's key (docs/ledger.md). Not itself ledgered.",
+  'gantry.communications.v1':
+    'Deployment notices for the service desk and stakeholders (scheduled, started, completed, failed, rolled back, cancelled, monitoring ended, regression found), one per deployment and kind, keyed by the deployment, with the recipients from the service catalogue; knowledge articles proposed after a failure. Also POSTed, signed, to each service\'s webhook channels.',
 };
 
 const ref = (pointer: string) => ({ $ref: pointer });

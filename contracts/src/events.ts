@@ -4,7 +4,7 @@ import type { JsonSchema } from './json-schema';
 import { MODEL_REVIEW_ROUTES, modelReviewEventSchemas, type ModelReviewEventPayloads } from './model-review';
 import { planningEventSchemas, type PlanningEventPayloads } from './planning';
 import { RECORDS_ROUTES, recordsEventSchemas, type RecordsEventPayloads } from './records';
-import { SERVICE_TOPICS, type FeedbackTopic, type Service, type TransparencyTopic } from './topics';
+import { SERVICE_TOPICS, type CommunicationsTopic, type FeedbackTopic, type Service, type TransparencyTopic } from './topics';
 import { verificationEventSchemas, type VerificationEventPayloads } from './verification';
 
 /** Payload of each event, by event name. Event names are unique across services. */
@@ -31,7 +31,7 @@ const events = <S extends Service, N extends string>(service: S, schemas: Record
   ) as { [K in N]: EventDescription<S, K> };
 
 /** Where an event can go instead of its service's own topic. */
-export type RoutedTopic = FeedbackTopic | TransparencyTopic;
+export type RoutedTopic = FeedbackTopic | TransparencyTopic | CommunicationsTopic;
 
 export interface EventDescription<S extends Service = Service, N extends string = EventName> {
   name: N;

@@ -1,5 +1,5 @@
 import { enumOf, label, objectOf, Type, type BodyRule, type Static } from './json-schema';
-import { environmentDefinitionSchema } from './planning';
+import { environmentDefinitionSchema, serviceDefinitionSchema } from './planning';
 import { CHANGE_TYPES, RequestDeployment } from './request-deployment';
 import { windowSchema, type Window } from './vocabulary';
 
@@ -59,3 +59,14 @@ export const updateEnvironmentBody = objectOf(definitionWithoutName);
 export type UpdateEnvironmentBody = Static<typeof updateEnvironmentBody>;
 
 export const decommissionEnvironmentBody = objectOf({ reason });
+
+/** A service's name in a path or a body: what deployments name their service by. */
+export const serviceNameSchema = serviceDefinitionSchema.properties.name;
+
+/** The body of `POST /services`: the catalogue entry, its name included. */
+export const registerServiceBody = serviceDefinitionSchema;
+
+/** The body of `PUT /services/{name}`: the entry without the name, which the path gives. */
+const { name: _serviceName, ...serviceWithoutName } = serviceDefinitionSchema.properties;
+export const updateServiceBody = objectOf(serviceWithoutName);
+export type UpdateServiceBody = Static<typeof updateServiceBody>;

@@ -16,6 +16,7 @@ import {
   deploymentKindSchema,
   ENVIRONMENT_KINDS,
   gatePositionSchema,
+  contactSchema,
   environmentNameSchema,
   LIMITS,
   modelRefSchema,
@@ -178,6 +179,19 @@ export const authorisedBySchema = objectOf({
 });
 export type AuthorisedBy = Static<typeof authorisedBySchema>;
 
+/**
+ * A dependent or depended-on service (the catalogue's `dependencies`, either way) holds a window overlapping the plan's in
+ * the same environment: `relation` says which way the dependency goes, seen from the planned service.
+ */
+export const planWarningSchema = objectOf({
+  code: enumOf(['DependentServiceDeploying']),
+  service: label(),
+  relation: enumOf(['depends-on', 'depended-on-by']),
+  deploymentId: identifier,
+  window: windowSchema,
+});
+export type PlanWarning = Static<typeof planWarningSchema>;
+
 /** The plan: model, strategy and waves, backup and rollback, the acceptance criteria (model template + request). */
 export const DeploymentPlanned = objectOf({
   deploymentId: identifier,
@@ -220,6 +234,8 @@ export const DeploymentPlanned = objectOf({
   /** how much is automated, and the manual steps (hardware, physical work) the run must have completed */
   automationLevel: Type.Optional(automationLevelSchema),
   manualSteps: Type.Optional(manualStepsSchema),
+  /** what planning saw and did not refuse: a service this one depends on, or that depends on it, deploying in an overlapping window */
+  warnings: Type.Optional(arrayOf(planWarningSchema, 50)),
 });
 export type DeploymentPlanned = Static<typeof DeploymentPlanned>;
 
@@ -328,6 +344,48 @@ export type AuthorisationKeyRegistered = Static<typeof AuthorisationKeyRegistere
 export const AuthorisationKeyRevoked = objectOf({ keyId: signingKeyIdSchema, reason: text(), effectiveAt: timestamp, revokedAt: timestamp });
 export type AuthorisationKeyRevoked = Static<typeof AuthorisationKeyRevoked>;
 
+// ---- service catalogue ----
+
+
+/** A person who answers for the service, or must hear of its deployments. */
+export const serviceContactSchema = objectOf({ name: label(256), contact: contactSchema });
+export const stakeholderSchema = objectOf({ name: label(256), role: label(100), contact: contactSchema });
+export type Stakeholder = Static<typeof stakeholderSchema>;
+
+/**
+ * A webhook a service's deployment notices are POSTed to (a chat tool's incoming webhook, the service desk's). The
+ * signing secret is not here: `secretRef` names the setting that holds it (GANTRY_NOTICE_SECRET_<secretRef>).
+ */
+export const noticeChannelSchema = objectOf({
+  name: Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,62}$', description: 'a channel name: lowercase letters, digits and "-" (at most 63)' }),
+  url: Type.String({ maxLength: 2000, pattern: '^https?://[^\\s]+$', description: 'an http or https URL' }),
+  secretRef: Type.String({ pattern: '^[A-Z0-9_]{1,64}$', description: 'the name of a secret setting: uppercase letters, digits and "_" (at most 64)' }),
+});
+export type NoticeChannel = Static<typeof noticeChannelSchema>;
+
+/**
+ * A service as the catalogue holds it (the practice guide's stakeholder needs and contact details, and service
+ * architecture): who owns it, who must hear of its deployments, what it depends on, where its notices go.
+ */
+export const serviceDefinitionSchema = objectOf({
+  name: label(),
+  description: text(),
+  owner: serviceContactSchema,
+  stakeholders: arrayOf(stakeholderSchema, 100),
+  /** the services this one needs to work */
+  dependencies: arrayOf(label(), 100, 0, { uniqueItems: true }),
+  channels: arrayOf(noticeChannelSchema, 10),
+});
+export type ServiceDefinition = Static<typeof serviceDefinitionSchema>;
+
+/** A service entered the catalogue (stream `Service-<name>`). */
+export const ServiceRegistered = objectOf({ ...serviceDefinitionSchema.properties, registeredAt: timestamp });
+export type ServiceRegistered = Static<typeof ServiceRegistered>;
+
+/** A service's catalogue entry changed: the whole entry as it stands now. */
+export const ServiceUpdated = objectOf({ ...serviceDefinitionSchema.properties, updatedAt: timestamp });
+export type ServiceUpdated = Static<typeof ServiceUpdated>;
+
 export const planningEventSchemas = {
   DeploymentRequested,
   DeploymentPlanned,
@@ -342,5 +400,7 @@ export const planningEventSchemas = {
   EnvironmentDecommissioned,
   AuthorisationKeyRegistered,
   AuthorisationKeyRevoked,
+  ServiceRegistered,
+  ServiceUpdated,
 };
 export type PlanningEventPayloads = PayloadsOf<typeof planningEventSchemas>;

@@ -2,13 +2,14 @@ import { evidenceSchema } from './execution';
 import { digestSchema } from './itam';
 import { arrayOf, enumOf, identifier, label, objectOf, orNull, text, timestamp, Type, type PayloadsOf, type Static } from './json-schema';
 import { TARGET_KINDS } from './planning';
-import { FEEDBACK_TOPICS, TRANSPARENCY_TOPICS, type FeedbackTopic, type TransparencyTopic } from './topics';
+import { COMMUNICATIONS_TOPICS, FEEDBACK_TOPICS, TRANSPARENCY_TOPICS, type CommunicationsTopic, type FeedbackTopic, type TransparencyTopic } from './topics';
 import { criteriaSchema } from './verification';
 import {
   COMPONENT_KINDS,
   componentsSchema,
   DEPLOYMENT_OUTCOMES,
   componentVersionProperties,
+  contactSchema,
   deploymentKindSchema,
   ENVIRONMENT_KINDS,
   environmentNameSchema,
@@ -283,6 +284,53 @@ export const LedgerCheckpointSigned = objectOf({
 });
 export type LedgerCheckpointSigned = Static<typeof LedgerCheckpointSigned>;
 
+/**
+ * What a deployment notice tells the service desk and the service's stakeholders. `monitoring-ended` and
+ * `regression-found` answer the monitoring period after a deployment (its events are not in the contract yet).
+ */
+export const NOTICE_KINDS = ['scheduled', 'started', 'completed', 'failed', 'rolled-back', 'cancelled', 'monitoring-ended', 'regression-found'] as const;
+export type NoticeKind = (typeof NOTICE_KINDS)[number];
+
+/** Someone a notice is meant for, from the service catalogue: the owner (`role: owner`) or a stakeholder. */
+export const noticeRecipientSchema = objectOf({ name: label(256), role: label(100), contact: contactSchema });
+export type NoticeRecipient = Static<typeof noticeRecipientSchema>;
+
+/**
+ * To the service desk and stakeholders (gantry.communications.v1, keyed by the deployment): one notice per deployment
+ * and kind, in the order of the deployment's story. `impact`: the services that may notice (the deployed one and those
+ * that depend on it, as the catalogue says) in the environment.
+ */
+export const DeploymentNoticeIssued = objectOf({
+  noticeId: identifier,
+  deploymentId: identifier,
+  changeId: Type.Optional(identifier),
+  service: label(),
+  environment: label(),
+  kind: enumOf(NOTICE_KINDS),
+  window: Type.Optional(windowSchema),
+  summary: text(),
+  impact: objectOf({ services: arrayOf(label(), 101, 1), environment: label() }),
+  recipients: arrayOf(noticeRecipientSchema, 101),
+  issuedAt: timestamp,
+});
+export type DeploymentNoticeIssued = Static<typeof DeploymentNoticeIssued>;
+
+/**
+ * To the service desk's knowledge management: a known error to record after a deployment failed, rolled back or
+ * regressed, with what was seen (`symptoms`, the cause) and what to do meanwhile (`workaround`).
+ */
+export const KnowledgeArticleProposed = objectOf({
+  articleId: identifier,
+  deploymentId: identifier,
+  service: label(),
+  environment: label(),
+  title: text(300),
+  symptoms: text(),
+  workaround: text(),
+  proposedAt: timestamp,
+});
+export type KnowledgeArticleProposed = Static<typeof KnowledgeArticleProposed>;
+
 export const recordsEventSchemas = {
   DeploymentRecordClosed,
   ChangeImplementationReported,
@@ -296,11 +344,13 @@ export const recordsEventSchemas = {
   ApiKeyIssued,
   ApiKeyRevoked,
   LedgerCheckpointSigned,
+  DeploymentNoticeIssued,
+  KnowledgeArticleProposed,
 };
 export type RecordsEventPayloads = PayloadsOf<typeof recordsEventSchemas>;
 
 /** Records' reports are meant for the practices around deployment: they go on the feedback topics; its checkpoints on theirs. */
-export const RECORDS_ROUTES: Partial<Record<keyof RecordsEventPayloads, FeedbackTopic | TransparencyTopic>> = {
+export const RECORDS_ROUTES: Partial<Record<keyof RecordsEventPayloads, FeedbackTopic | TransparencyTopic | CommunicationsTopic>> = {
   ChangeImplementationReported: FEEDBACK_TOPICS.changeEnablement,
   ChangeImplementationCorrected: FEEDBACK_TOPICS.changeEnablement,
   ChangeImplementationHeld: FEEDBACK_TOPICS.changeEnablement,
@@ -308,4 +358,6 @@ export const RECORDS_ROUTES: Partial<Record<keyof RecordsEventPayloads, Feedback
   ConfigurationItemsChanged: FEEDBACK_TOPICS.configurationManagement,
   AcceptanceResultsReported: FEEDBACK_TOPICS.serviceValidation,
   LedgerCheckpointSigned: TRANSPARENCY_TOPICS.ledgerCheckpoints,
+  DeploymentNoticeIssued: COMMUNICATIONS_TOPICS.communications,
+  KnowledgeArticleProposed: COMMUNICATIONS_TOPICS.communications,
 };

@@ -68,6 +68,16 @@ const environment = {
 const LEDGER_CHECKPOINT_NOTE =
   'deploy.example.com/ledger\n24000\nCzBVep/E6Q4zWH2ix+wRNluApcrvFDleg6jN8hc8YYY=\nTimestamp: 1796165100000000000\n\n— deploy.example.com/ledger D1g/hEJ5JFYsh2F8LvoiilyU8h+4fLTGlRUZSf98s0ClNK1Ft/1Dlm27uXTQLY/nBrtQTtyCyPpV6YqMvUqjAE1dtgs=\n';
 
+/** A service as the catalogue holds it: its owner, stakeholders, dependencies and a chat channel. */
+export const SAMPLE_SERVICE = {
+  name: 'payments',
+  description: 'takes card payments',
+  owner: { name: 'Ada Owner', contact: { email: 'ada@example.com', chat: '@ada' } },
+  stakeholders: [{ name: 'Service desk', role: 'service-desk', contact: { email: 'desk@example.com', chat: '#service-desk' } }],
+  dependencies: ['ledger-db'],
+  channels: [{ name: 'ops-chat', url: 'https://chat.example.com/hooks/payments', secretRef: 'PAYMENTS_CHAT' }],
+};
+
 export const SAMPLE_PAYLOADS: { [N in keyof EventPayloads]: EventPayloads[N] } = {
   DeploymentRequested: {
     deploymentId,
@@ -123,6 +133,8 @@ export const SAMPLE_PAYLOADS: { [N in keyof EventPayloads]: EventPayloads[N] } =
   EnvironmentRegistered: { ...environment, registeredAt: '2026-11-01T08:00:00Z' },
   EnvironmentUpdated: { ...environment, updatedAt: '2026-11-02T08:00:00Z' },
   EnvironmentDecommissioned: { name: 'production', reason: 'moved to the new data centre', decommissionedAt: '2026-11-03T08:00:00Z' },
+  ServiceRegistered: { ...SAMPLE_SERVICE, registeredAt: '2026-11-01T08:00:00Z' },
+  ServiceUpdated: { ...SAMPLE_SERVICE, description: 'takes card payments for the web shop', updatedAt: '2026-11-02T08:00:00Z' },
   ComponentVersionRegistered: {
     name: 'payments-api',
     version: '2.4.1',
@@ -279,6 +291,32 @@ export const SAMPLE_PAYLOADS: { [N in keyof EventPayloads]: EventPayloads[N] } =
     rootHash: '0b30557a9fc4e90e33587da2c7ec11365b80a5caef14395e83a8cdf2173c6186',
     madeAt: '2026-12-01T22:45:00Z',
     note: LEDGER_CHECKPOINT_NOTE,
+  },
+  DeploymentNoticeIssued: {
+    noticeId: `${deploymentId}:scheduled`,
+    deploymentId,
+    changeId: 'CHG0012345',
+    service: 'payments',
+    environment: 'production',
+    kind: 'scheduled',
+    window,
+    summary: 'payments is scheduled for deployment to production from 2026-12-01T22:00:00Z to 2026-12-01T23:00:00Z (change CHG0012345).',
+    impact: { services: ['payments', 'checkout'], environment: 'production' },
+    recipients: [
+      { name: 'Ada Owner', role: 'owner', contact: { email: 'ada@example.com' } },
+      { name: 'Service desk', role: 'service-desk', contact: { email: 'desk@example.com', chat: '#service-desk' } },
+    ],
+    issuedAt: '2026-11-30T10:00:00Z',
+  },
+  KnowledgeArticleProposed: {
+    articleId: `${deploymentId}:known-error`,
+    deploymentId,
+    service: 'payments',
+    environment: 'production',
+    title: 'payments: deployment to production rolled back',
+    symptoms: 'DeploymentVerificationFailed',
+    workaround: 'The previous version was restored by the rollback; avoid payments-api 2.4.1 until the known error is resolved.',
+    proposedAt: '2026-12-01T22:51:00Z',
   },
   ApiKeyRevoked: { keyId: 'b3a1f0de-4c1e-4f5e-9d7a-2b8e6c0a1f11', name: 'servicenow', reason: 'rotated', revokedBy: 'root@ops', revokedAt: '2026-12-01T08:00:00Z' },
   RolledBack: { deploymentId, rolledBackAt: '2026-12-01T22:50:00Z', reason: 'DeploymentVerificationFailed' },

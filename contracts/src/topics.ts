@@ -38,17 +38,24 @@ export const TRANSPARENCY_TOPICS = {
   ledgerCheckpoints: 'gantry.ledger.checkpoints.v1',
 } as const;
 
+/** Records tells the service desk and each service's stakeholders how its deployments go: notices and knowledge articles. */
+export const COMMUNICATIONS_TOPICS = {
+  communications: 'gantry.communications.v1',
+} as const;
+
 export type ServiceTopic = (typeof SERVICE_TOPICS)[Service];
 export type InboundTopic = (typeof INBOUND_TOPICS)[keyof typeof INBOUND_TOPICS];
 export type FeedbackTopic = (typeof FEEDBACK_TOPICS)[keyof typeof FEEDBACK_TOPICS];
 export type TransparencyTopic = (typeof TRANSPARENCY_TOPICS)[keyof typeof TRANSPARENCY_TOPICS];
-export type Topic = ServiceTopic | InboundTopic | FeedbackTopic | TransparencyTopic;
+export type CommunicationsTopic = (typeof COMMUNICATIONS_TOPICS)[keyof typeof COMMUNICATIONS_TOPICS];
+export type Topic = ServiceTopic | InboundTopic | FeedbackTopic | TransparencyTopic | CommunicationsTopic;
 
 export const TOPICS: readonly Topic[] = [
   ...Object.values(SERVICE_TOPICS),
   ...Object.values(INBOUND_TOPICS),
   ...Object.values(FEEDBACK_TOPICS),
   ...Object.values(TRANSPARENCY_TOPICS),
+  ...Object.values(COMMUNICATIONS_TOPICS),
 ];
 
 /** Dead-letter topic: where a consumer of `topic` puts a message it cannot accept, with the reason. */

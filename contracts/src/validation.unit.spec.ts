@@ -18,6 +18,8 @@ describe('event catalogue', () => {
   /** Events of other aggregates than a deployment (deployment models, their reviews, environments) are keyed by their own ids. */
   const NOT_ABOUT_ONE_DEPLOYMENT = new Set<string>([
     'DeploymentModelDrafted',
+    'ServiceRegistered',
+    'ServiceUpdated',
     // about a deployment or about a period
     'SatisfactionResponseRecorded',
     'DeploymentModelPublished',

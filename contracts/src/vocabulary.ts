@@ -170,3 +170,13 @@ export const monitoringPeriodSchema = objectOf({
   onRegression: enumOf(['decide', 'rollback']),
 });
 export type MonitoringPeriod = Static<typeof monitoringPeriodSchema>;
+
+/** Where a person is reached: an e-mail address and a chat handle or channel; at least one. */
+export const contactSchema = objectOf(
+  {
+    email: Type.Optional(Type.String({ maxLength: 254, pattern: '^[^\\s@]+@[^\\s@]+$', description: 'an e-mail address' })),
+    chat: Type.Optional(label(200)),
+  },
+  { minProperties: 1 },
+);
+export type Contact = Static<typeof contactSchema>;

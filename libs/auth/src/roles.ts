@@ -46,6 +46,10 @@ export const PERMISSIONS = [
   'authorisation-keys:read',
   /** trust or revoke change enablement's keys for signed authorisations */
   'authorisation-keys:manage',
+  /** read the service catalogue: owners, stakeholders, dependencies, notice channels */
+  'services:read',
+  /** register and change services in the catalogue */
+  'services:manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -59,7 +63,8 @@ export type Permission = (typeof PERMISSIONS)[number];
  * issue or revoke systems' API keys (`access:manage`). A request's word that its change is authorised proves it
  * (`changes:authorise`) for deployment managers and change enablement, where the environment's kind accepts that way
  * (not production, by default); trusting change enablement's keys for signed authorisations (`authorisation-keys:manage`)
- * is an admin's, so no one who requests deployments can make their own authorisations trusted.
+ * is an admin's, so no one who requests deployments can make their own authorisations trusted. Everyone reads the
+ * service catalogue; its owners (and admins) keep it.
  */
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   'deployment-manager': [
@@ -85,6 +90,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'verifications:report',
     'changes:authorise',
     'authorisation-keys:read',
+    'services:read',
   ],
   'deployment-practitioner': [
     'deployments:request',
@@ -100,11 +106,12 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'components:manage',
     'signing-keys:read',
     'verifications:report',
+    'services:read',
   ],
-  'service-owner': ['deployments:read', 'verifications:read', 'runs:read', 'kpis:read', 'environments:read', 'satisfaction:respond', 'runs:approve', 'components:read'],
-  'product-owner': ['deployments:read', 'kpis:read', 'environments:read', 'satisfaction:respond', 'runs:approve'],
-  'change-manager': ['deployments:request', 'deployments:request-ad-hoc', 'deployments:read', 'environments:read', 'satisfaction:respond', 'runs:approve', 'changes:authorise', 'authorisation-keys:read'],
-  auditor: ['deployments:read', 'verifications:read', 'runs:read', 'audit:read', 'models:read', 'kpis:read', 'environments:read', 'findings:write', 'components:read', 'signing-keys:read', 'authorisation-keys:read'],
+  'service-owner': ['deployments:read', 'verifications:read', 'runs:read', 'kpis:read', 'environments:read', 'satisfaction:respond', 'runs:approve', 'components:read', 'services:read', 'services:manage'],
+  'product-owner': ['deployments:read', 'kpis:read', 'environments:read', 'satisfaction:respond', 'runs:approve', 'services:read'],
+  'change-manager': ['deployments:request', 'deployments:request-ad-hoc', 'deployments:read', 'environments:read', 'satisfaction:respond', 'runs:approve', 'changes:authorise', 'authorisation-keys:read', 'services:read'],
+  auditor: ['deployments:read', 'verifications:read', 'runs:read', 'audit:read', 'models:read', 'kpis:read', 'environments:read', 'findings:write', 'components:read', 'signing-keys:read', 'authorisation-keys:read', 'services:read'],
   admin: PERMISSIONS,
 };
 

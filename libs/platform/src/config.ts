@@ -77,6 +77,15 @@ export const wholeNumberSetting = (env: NodeJS.ProcessEnv, name: string, fallbac
   return value;
 };
 
+/**
+ * GANTRY_WEBHOOK_ALLOWED_HOSTS: the `host[:port]` of every URL Gantry may POST to on its own initiative (execution's
+ * webhook executors, records' notice channels), comma-separated; empty: none.
+ */
+export const webhookAllowedHosts = (env: NodeJS.ProcessEnv): string[] =>
+  (env.GANTRY_WEBHOOK_ALLOWED_HOSTS ?? '')
+    .split(',')
+    .map((h) => h.trim())
+    .filter(Boolean);
 
 /** A prefix of Kafka names (consumer groups, topics): the characters Kafka allows in both. */
 const namePrefix = (variable: string, raw: string): string => {

@@ -917,3 +917,76 @@ describe('verifiable authorisation: a change is proved authorised, never merely 
     expect(await post({ ...body, authorisation: token })).toMatchObject({ status: 'rejected', rejection: { reason: 'AuthorisationNotProven', details: { why: `authorisation key ${keyId} was revoked: private key leaked` } } });
   });
 });
+
+describe('the service catalogue over REST', () => {
+  const owner = (token = manager) => token;
+  const entry = (name: string, overrides: Record<string, unknown> = {}) => ({
+    name,
+    description: 'takes card payments',
+    owner: { name: 'Ada Owner', contact: { email: 'ada@example.com', chat: '@ada' } },
+    stakeholders: [{ name: 'Service desk', role: 'service-desk', contact: { email: 'desk@example.com' } }],
+    dependencies: [],
+    channels: [{ name: 'ops-chat', url: 'https://chat.example.com/hooks/payments', secretRef: 'PAYMENTS_CHAT' }],
+    ...overrides,
+  });
+  let serviceOwner: string;
+  beforeAll(async () => {
+    serviceOwner = await mintToken(SECRET, { sub: 'sam.owner', roles: ['service-owner'] });
+  });
+
+  it('a service owner registers, updates and reads an entry; everyone reads the catalogue; others may not change it', async () => {
+    const name = `cat-payments-${suffix}`;
+    expect((await http('POST', '/services', entry(name), owner(manager))).status).toBe(403);
+    const created = await http('POST', '/services', entry(name), serviceOwner);
+    expect(created.status).toBe(201);
+    expect(created.headers.get('etag')).toBe('"1"');
+    const updated = await http('PUT', `/services/${name}`, { ...entry(name), name: undefined, dependencies: [`cat-ledger-${suffix}`] }, serviceOwner, { 'if-match': '"1"' });
+    expect(updated.status).toBe(200);
+    expect(((await updated.json()) as { definition: { dependencies: string[] } }).definition.dependencies).toEqual([`cat-ledger-${suffix}`]);
+    const read = (await (await http('GET', `/services/${name}`, undefined, changeManager)).json()) as { version: number };
+    expect(read.version).toBe(2);
+    const listed = (await (await http('GET', '/services', undefined, changeManager)).json()) as { services: { name: string }[] };
+    expect(listed.services.map((s) => s.name)).toContain(name);
+    expect((await http('GET', `/services/cat-nowhere-${suffix}`, undefined, changeManager)).status).toBe(404);
+  });
+
+  it.each([
+    ['an unknown field', { colour: 'blue' }, /colour/],
+    ['an owner without a contact', { owner: { name: 'Ada', contact: {} } }, /contact/],
+    ['a channel that is not http', { channels: [{ name: 'ops', url: 'file:///etc/passwd', secretRef: 'X' }] }, /url/],
+    ['a secret given in place of its reference', { channels: [{ name: 'ops', url: 'https://chat.example.com/h', secretRef: 'hunter2 is my secret' }] }, /secretRef/],
+    ['a stakeholder list of the wrong type', { stakeholders: 'everyone' }, /stakeholders/],
+  ])('%s is refused with 400 and records nothing', async (_what, overrides, message) => {
+    const before = await planningEvents();
+    const response = await http('POST', '/services', entry(`cat-x-${suffix}`, overrides), serviceOwner);
+    expect(response.status).toBe(400);
+    expect(JSON.stringify(await response.json())).toMatch(message);
+    expect(await planningEvents()).toBe(before);
+  });
+
+  it('a body that is not JSON, and a name that is too long, are refused with 400', async () => {
+    expect((await http('POST', '/services', '{"name": ', serviceOwner)).status).toBe(400);
+    expect((await http('GET', `/services/${'x'.repeat(300)}`, undefined, serviceOwner)).status).toBe(400);
+  });
+
+  it('a plan warns of a service it depends on deploying in an overlapping window in the same environment, and is not refused', async () => {
+    // the first stage of the flow, so no promotion is asked of it; decommissioned at the end, so the flow is as it was
+    const env = `int-catalogue-${suffix}`;
+    expect((await http('POST', '/environments', environment(env, 'development', 1))).status).toBe(201);
+    const ledger = `cat-ledger-db-${suffix}`;
+    const payments = `cat-pay-${suffix}`;
+    expect((await http('POST', '/services', entry(ledger, { channels: [] }), serviceOwner)).status).toBe(201);
+    expect((await http('POST', '/services', entry(payments, { dependencies: [ledger] }), serviceOwner)).status).toBe(201);
+    const window = { start: '2026-12-12T21:00:00.000Z', end: '2026-12-12T23:00:00.000Z' };
+    const first = (await (await http('POST', '/deployments', request({ service: ledger, environment: env, targets: [`${env}-1`], window, components: [{ name: 'ledger-db', version: '1.0.0', kind: 'software' }] }), manager)).json()) as { deploymentId: string; status: string };
+    expect(first.status).toBe('planned');
+    const second = (await (await http('POST', '/deployments', request({ service: payments, environment: env, targets: [`${env}-3`], window: { start: '2026-12-12T22:00:00.000Z', end: '2026-12-13T00:00:00.000Z' } }), manager)).json()) as {
+      status: string;
+      plan: { warnings?: unknown[] };
+    };
+    // they share no target: a warning, not a conflict
+    expect(second.status).toBe('planned');
+    expect(second.plan.warnings).toEqual([{ code: 'DependentServiceDeploying', service: ledger, relation: 'depends-on', deploymentId: first.deploymentId, window }]);
+    expect((await http('POST', `/environments/${env}/decommission`, { reason: 'test over' }, manager, { 'if-match': '"1"' })).status).toBe(200);
+  });
+});

@@ -7,6 +7,7 @@ import { authorisationRulesFrom, DEFAULT_AUTHORISATION_RULES, Deployments, deplo
 import { environmentsSlice } from './environments';
 import { planningFactsReadModels, planningFactsSlice } from './planning-facts';
 import { scheduleSlice } from './schedule';
+import { serviceCatalogueSlice } from './service-catalogue';
 
 /**
  * `authorisation`: the ways each kind of environment accepts a change's authorisation (GANTRY_AUTHORISATION_<KIND>) and
@@ -17,7 +18,7 @@ export const planningSlices = (store: EventStore, authorisation: AuthorisationRu
   // a revoked key revokes, in its revocation transaction, the authorisations it signed of plans not yet closed
   const keys: AuthorisationKeys = new AuthorisationKeys(store, (tx, revocation, origin) => deployments.authorisationKeyRevoked(tx, revocation, origin));
   const deployments: Deployments = new Deployments(store, readModels, keys, authorisation);
-  return [deploymentsSlice(deployments), environmentsSlice, scheduleSlice, planningFactsSlice(store, readModels), changeEnablementSlice(deployments), authorisationKeysSlice(keys)];
+  return [deploymentsSlice(deployments), environmentsSlice, scheduleSlice, planningFactsSlice(store, readModels), changeEnablementSlice(deployments), authorisationKeysSlice(keys), serviceCatalogueSlice];
 };
 
 /** Planning: turns an authorised change into a deployment plan, or refuses it with a reason (domain.md, steps 1–2). */

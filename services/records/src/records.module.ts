@@ -2,6 +2,8 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import type { EventStore } from '@gantry/event-store';
 import { serviceModule, type HostOptions, type ServiceRuntime, type Slice } from '@gantry/platform';
 import { apiKeysSlice } from './api-keys';
+import { communicationsSlice, noticeChannelPolicyFromEnv, type NoticeChannelPolicy } from './communications';
+import type { DeliveryOptions } from './deliveries';
 import { deploymentRecordsSlice } from './deployment-records';
 import { findingsSlice } from './findings';
 import { incidentsSlice } from './incidents';
@@ -16,19 +18,22 @@ export interface RecordsOptions extends HostOptions {
   ledger?: LedgerLogPolicy;
   /** where checkpoints are delivered besides the topic; default: from the environment (GANTRY_LEDGER_CHECKPOINT_DIR, _URL) */
   checkpointDelivery?: CheckpointDeliveryPolicy & CheckpointDeliveryOptions;
+  /** where notices may be POSTed and with which secrets; default: from the environment (GANTRY_WEBHOOK_ALLOWED_HOSTS, GANTRY_NOTICE_SECRET_*) */
+  noticeChannels?: NoticeChannelPolicy & DeliveryOptions;
 }
 
 /** The ledger first: every projection is derived from it alone (its tables are migrated in this order). */
 export const recordsSlices = (store: EventStore, runtime: ServiceRuntime, options: RecordsOptions = {}): Slice[] => {
   const log = new LedgerLog(store.schema, options.ledger ?? ledgerLogPolicyFromEnv(runtime.config.env, runtime.config), store);
   const delivery = options.checkpointDelivery ?? checkpointDeliveryPolicyFromEnv(runtime.config.env);
-  return [ledgerSlice(log, runtime, delivery), deploymentRecordsSlice, incidentsSlice, findingsSlice, satisfactionSlice, recordingSlice(store, log), kpisSlice, apiKeysSlice, sourcesSlice];
+  const notices: NoticeChannelPolicy & DeliveryOptions = options.noticeChannels ?? noticeChannelPolicyFromEnv(runtime.config.env);
+  return [ledgerSlice(log, runtime, delivery), deploymentRecordsSlice, communicationsSlice(store, runtime, notices, notices), incidentsSlice, findingsSlice, satisfactionSlice, recordingSlice(store, log), kpisSlice, apiKeysSlice, sourcesSlice];
 };
 
 /** Records: the verifiable ledger, deployment records, audit queries, findings, satisfaction, KPIs and feedback (step 8). */
 @Module({})
 export class RecordsModule {
-  static register(runtime: ServiceRuntime, { ledger, checkpointDelivery, ...host }: RecordsOptions = {}): DynamicModule {
-    return serviceModule(RecordsModule, 'records', runtime, (store) => recordsSlices(store, runtime, { ledger, checkpointDelivery }), host);
+  static register(runtime: ServiceRuntime, { ledger, checkpointDelivery, noticeChannels, ...host }: RecordsOptions = {}): DynamicModule {
+    return serviceModule(RecordsModule, 'records', runtime, (store) => recordsSlices(store, runtime, { ledger, checkpointDelivery, noticeChannels }), host);
   }
 }

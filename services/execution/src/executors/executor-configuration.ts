@@ -1,4 +1,4 @@
-import { ConfigurationError, type Clock } from '@gantry/platform';
+import { ConfigurationError, webhookAllowedHosts, type Clock } from '@gantry/platform';
 import type { Executor, Executors } from '../runs';
 import { ManualExecutor, type ManualExecutorConfig } from './manual-executor';
 import { SimulatedExecutor, type SimulatedExecutorConfig } from './simulated-executor';
@@ -64,7 +64,7 @@ const whole = (raw: unknown, name: string, fallback: number): number => {
 
 /** Reads GANTRY_EXECUTORS, GANTRY_WEBHOOK_ALLOWED_HOSTS and GANTRY_RUN_SWEEP_MS; a bad value stops the service at boot. */
 export function executorsFromEnv(env: NodeJS.ProcessEnv): ExecutorsConfig {
-  const allowedHosts = (env.GANTRY_WEBHOOK_ALLOWED_HOSTS ?? '').split(',').map((h) => h.trim()).filter(Boolean);
+  const allowedHosts = webhookAllowedHosts(env);
   let raw: Record<string, unknown> = {};
   if (env.GANTRY_EXECUTORS) {
     try {

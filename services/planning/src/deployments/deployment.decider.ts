@@ -22,7 +22,7 @@ import type {
 import type { Environment, EnvironmentInFlow } from '../environments';
 import { authorisationOf, type AuthorisationPolicy, type AuthorisationProof, type AuthoriserSeparation } from './authorisation';
 import type { ActiveModel } from '../planning-facts';
-import { conflictingReservation, nextAvailableWindow } from '../schedule';
+import { conflictingReservation, nextAvailableWindow, relatedServicesDeploying, type RelatedService } from '../schedule';
 
 /**
  * The Deployment aggregate in planning: a request for an authorised change, and its plan or its rejection. A plan
@@ -83,6 +83,9 @@ export interface PlanningFacts {
   /** the environment stream's version (for the plan's snapshot) */
   environmentVersion: number;
   reservations: readonly DeploymentWindowReserved[];
+  /** the services the requested one depends on or that depend on it (the service catalogue), and the windows they hold in the environment */
+  relatedServices: readonly RelatedService[];
+  relatedReservations: readonly DeploymentWindowReserved[];
   activeModels: readonly ActiveModel[];
   retiredModels: readonly string[];
   /** component versions with a succeeded deployment, by environment kind (from records' DeploymentRecordClosed) */
@@ -514,7 +517,9 @@ const planOrReject = (proposal: Proposal): DeploymentPlanned | Rejection => {
   if (rejection) return rejection;
   // the policy holds: the environment is active
   const judged = inTheActiveEnvironment(proposal)!;
-  return planFor(judged.request, judged.environment, proposal.facts.environmentVersion, agreedModel(judged), freezeOverrideOf(judged), proposal.facts.now, promotionOverrideOf(judged), authorisedByOf(judged));
+  const plan = planFor(judged.request, judged.environment, proposal.facts.environmentVersion, agreedModel(judged), freezeOverrideOf(judged), proposal.facts.now, promotionOverrideOf(judged), authorisedByOf(judged));
+  const warnings = relatedServicesDeploying(proposal.facts.relatedReservations, judged.request, proposal.facts.relatedServices);
+  return warnings.length ? { ...plan, warnings } : plan;
 };
 
 export function decide(command: DeploymentCommand, state: Deployment): readonly DeploymentEvent[] | Refused<DeploymentRefusal> {

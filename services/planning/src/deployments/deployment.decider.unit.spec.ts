@@ -53,6 +53,8 @@ const facts = (overrides: Partial<PlanningFacts> = {}): PlanningFacts => ({
   environment: environmentEvents(production),
   environmentVersion: 1,
   reservations: [],
+  relatedServices: [],
+  relatedReservations: [],
   activeModels: [model],
   retiredModels: [],
   succeeded: [{ environmentKind: 'staging', name: 'payments-api', version: '2.4.1' }],
@@ -215,6 +217,37 @@ describe('RequestDeployment: the plan', () => {
     const committed = { ...request, commitTime: '2026-11-27T16:45:00.000Z' };
     spec.given(planned(committed)).when({ type: 'RequestDeployment', request: committed, facts: facts() }).thenNothing();
   });
+});
+
+describe('RequestDeployment: related services deploying in the same window', () => {
+  // the catalogue: payments depends on ledger-db; checkout depends on payments
+  const relatedServices = [
+    { name: 'ledger-db', relation: 'depends-on' as const },
+    { name: 'checkout', relation: 'depended-on-by' as const },
+  ];
+  const held = (service: string, deploymentId: string, window = saturdayNight) => ({ environment: 'production', deploymentId, service, targets: ['db-1'], window });
+
+  it('a service it depends on and one that depends on it, deploying in an overlapping window, are warned of in the plan', () =>
+    when(request, facts({ relatedServices, relatedReservations: [held('ledger-db', 'd-db'), held('checkout', 'd-checkout')] })).then(
+      planned(request, {
+        warnings: [
+          { code: 'DependentServiceDeploying', service: 'ledger-db', relation: 'depends-on', deploymentId: 'd-db', window: saturdayNight },
+          { code: 'DependentServiceDeploying', service: 'checkout', relation: 'depended-on-by', deploymentId: 'd-checkout', window: saturdayNight },
+        ],
+      }),
+    ));
+
+  it('a related service deploying in a window that does not overlap is no warning', () =>
+    when(request, facts({ relatedServices, relatedReservations: [held('ledger-db', 'd-db', { start: '2026-11-29T00:00:00.000Z', end: '2026-11-29T01:00:00.000Z' })] })).then(planned(request)));
+
+  it('a service the catalogue does not relate is no warning', () =>
+    when(request, facts({ relatedServices, relatedReservations: [held('search', 'd-search')] })).then(planned(request)));
+
+  it('the same request again with a related service deploying changes nothing', () =>
+    spec
+      .given(planned(request))
+      .when({ type: 'RequestDeployment', request, facts: facts({ relatedServices, relatedReservations: [held('ledger-db', 'd-db')] }) })
+      .thenNothing());
 });
 
 describe('RequestDeployment: the next available window', () => {

@@ -2,7 +2,8 @@ import { loadAggregate } from '@gantry/platform';
 import type { EventStore, SqlClient } from '@gantry/event-store';
 import { knownRoles, mayDo } from '@gantry/auth';
 import { environmentDecider, environmentStream, readEnvironmentFlow } from '../environments';
-import { lockReservationKeys, reservationsHolding } from '../schedule';
+import { lockReservationKeys, reservationsHolding, reservationsOfServices, type RelatedService } from '../schedule';
+import { readRelatedServices } from '../service-catalogue';
 import { readActiveModels, readSucceededVersions } from '../planning-facts';
 import type { EntityManager } from 'typeorm';
 import { DEFAULT_AUTHORISATION_RULES, type AuthorisationProof, type AuthorisationRules } from './authorisation';
@@ -36,10 +37,13 @@ export async function readPlanningFacts(tx: SqlClient, store: EventStore, entiti
   const keys = reserving && { environment: asked.environment, service: reserving.service, targets };
   if (keys) await lockReservationKeys(tx, schema, keys);
   const models = await readActiveModels(entities);
+  const related = reserving ? await relatedServicesOf(tx, schema, reserving.service) : [];
   return {
     environment: environment.state,
     environmentVersion: environment.version,
     reservations: keys ? await reservationsHolding(tx, schema, keys) : [],
+    relatedServices: related,
+    relatedReservations: await reservationsOfServices(tx, schema, asked.environment, related.map((s) => s.name)),
     activeModels: models.active,
     retiredModels: models.retired,
     succeeded: await readSucceededVersions(entities, asked.components ?? []),
@@ -53,4 +57,12 @@ export async function readPlanningFacts(tx: SqlClient, store: EventStore, entiti
     identityCase: (asked.authorisation?.rules ?? DEFAULT_AUTHORISATION_RULES).identityCase,
     now: asked.now.toISOString(),
   };
+}
+
+/** The catalogue's services `service` depends on, and those that depend on it; none when it is not in the catalogue. */
+async function relatedServicesOf(tx: SqlClient, schema: string, service: string): Promise<RelatedService[]> {
+  const entries = await readRelatedServices(tx, schema, service);
+  const dependsOn = entries.find((e) => e.name === service)?.dependencies ?? [];
+  const dependedOnBy = entries.filter((e) => e.name !== service && e.dependencies.includes(service)).map((e) => e.name);
+  return [...dependsOn.map((name) => ({ name, relation: 'depends-on' as const })), ...dependedOnBy.map((name) => ({ name, relation: 'depended-on-by' as const }))];
 }

@@ -1,4 +1,4 @@
 export { nextAvailableWindow } from './free-windows';
-export { conflictingReservation } from './reservation-conflicts';
-export { applyReservationEvents, lockReservationKeys, reservationsHolding } from './reservations';
+export { conflictingReservation, relatedServicesDeploying, type RelatedService } from './reservation-conflicts';
+export { applyReservationEvents, lockReservationKeys, reservationsHolding, reservationsOfServices } from './reservations';
 export { scheduleSlice } from './schedule.slice';

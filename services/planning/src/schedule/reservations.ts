@@ -88,6 +88,16 @@ export async function reservationsHolding(client: SqlClient, schema: string, key
   return rows.map((r) => r.reservation);
 }
 
+/** The reservations of an environment held by any of `services`. */
+export async function reservationsOfServices(client: SqlClient, schema: string, environment: string, services: readonly string[]): Promise<DeploymentWindowReserved[]> {
+  if (services.length === 0) return [];
+  const { rows } = await client.query<{ reservation: DeploymentWindowReserved }>(
+    `SELECT reservation FROM "${schema}".reservations WHERE environment = $1 AND service = ANY($2::text[]) ORDER BY window_start, deployment_id`,
+    [environment, services],
+  );
+  return rows.map((r) => r.reservation);
+}
+
 /** The reservations of an environment whose windows overlap [from, to). */
 export async function reservationsBetween(client: SqlClient, schema: string, environment: string, from: Date, to: Date): Promise<DeploymentWindowReserved[]> {
   const { rows } = await client.query<{ reservation: DeploymentWindowReserved }>(

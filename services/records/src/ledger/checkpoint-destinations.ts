@@ -1,6 +1,7 @@
 import { open, mkdir, rename } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import { ConfigurationError } from '@gantry/platform';
+import type { Destination } from '../deliveries';
 import type { StoredCheckpoint } from './ledger-checkpoints';
 
 /**
@@ -31,13 +32,8 @@ function urlProblem(raw: string): string | undefined {
   return protocol === 'http:' || protocol === 'https:' ? undefined : `must be http or https, not ${protocol}`;
 }
 
-/** One place checkpoints are delivered to. */
-export interface CheckpointDestination {
-  /** the destination as its delivery mark and the logs name it (an endpoint without its query or credentials) */
-  readonly name: string;
-  /** Resolves once the destination holds the checkpoint; throws when it does not (it is tried again). */
-  deliver(checkpoint: StoredCheckpoint, signal: AbortSignal): Promise<void>;
-}
+/** One place checkpoints are delivered to: named without its query or credentials. */
+export type CheckpointDestination = Destination<StoredCheckpoint>;
 
 /**
  * Writes `<treeSize>.checkpoint` through a temporary file, flushed, then renamed: a reader sees the whole note or no

@@ -2,6 +2,7 @@ import { FEEDBACK_TOPICS, INBOUND_TOPICS, itsmIncidentEventNameOf, SERVICE_TOPIC
 import { EventStore, type SqlClient } from '@gantry/event-store';
 import type { CloudEvent } from '@gantry/messaging';
 import { againstTheContract, type ConsumerSpec, type MessageContext } from '@gantry/platform';
+import { tellStoryOnceKnown } from '../communications';
 import { closeRecordOnceOutcomeKnown, correctReportAfterMonitoring, correctReportsOnIncident, reportAcceptanceOnceVerdictKnown, reportHoldsOnceKnown } from '../deployment-records';
 import { appendToLedger, evidenceForReport, type LedgerLog } from '../ledger';
 import { projectEntry } from './projections';
@@ -20,7 +21,8 @@ const againstTheContracts = (event: CloudEvent): string | undefined => {
 /**
  * Consumes every topic into the ledger (not gantry.ledger.checkpoints.v1, where the ledger's own checkpoints go: each
  * ledgered would grow the tree and call for another) and folds each entry into records' projections; tells change
- * enablement when a run is held for a late change, and service validation and testing the acceptance results; closes a deployment record (DeploymentRecordClosed on records' own
+ * enablement when a run is held for a late change, and service validation and testing the acceptance results; tells
+ * the service desk and stakeholders each step of a deployment's story (communications); closes a deployment record (DeploymentRecordClosed on records' own
  * topic, reports on the feedback topics) once its outcome is known, and corrects the report to change enablement when
  * an incident is linked to a deployment whose record closed, or its monitoring period found a regression or rolled it back.
  */
@@ -45,6 +47,7 @@ export class LedgerWriter {
     const { record, incident } = await projectEntry(tx, this.store.schema, entry);
     if (record) await reportHoldsOnceKnown(this.store, tx, record, context);
     if (record) await reportAcceptanceOnceVerdictKnown(this.store, tx, record, context);
+    if (record) await tellStoryOnceKnown(this.store, tx, entry, record, context);
     // the report to change enablement carries a checkpoint of the ledger up to this entry, the one that closes the record
     if (record) await closeRecordOnceOutcomeKnown(this.store, tx, record, context, () => evidenceForReport(tx, this.log, context.now));
     if (record) await correctReportAfterMonitoring(this.store, tx, record, context);

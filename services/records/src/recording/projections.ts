@@ -1,13 +1,14 @@
 import type { IncidentLinked } from '@gantry/contracts';
 import type { Database, SqlClient } from '@gantry/event-store';
 import { projectDeploymentRecord, projectEnvironmentKind, type DeploymentRecord } from '../deployment-records';
+import { projectServiceEntry } from '../communications';
 import { projectAuditFinding } from '../findings';
 import { projectIncident } from '../incidents';
 import { ledgerPages, type LedgerEntry } from '../ledger';
 import { projectSatisfactionResponse } from '../satisfaction';
 
 /** The tables a rebuild empties and refills from the ledger. */
-export const PROJECTION_TABLES = ['deployment_records', 'environment_timeline', 'environment_kinds', 'incidents', 'audit_findings', 'satisfaction_responses'] as const;
+export const PROJECTION_TABLES = ['deployment_records', 'environment_timeline', 'environment_kinds', 'incidents', 'audit_findings', 'satisfaction_responses', 'service_catalogue'] as const;
 
 export interface Projected {
   /** the deployment record the entry was folded into, if it names a deployment */
@@ -22,6 +23,7 @@ export interface Projected {
  */
 export async function projectEntry(tx: SqlClient, schema: string, entry: LedgerEntry): Promise<Projected> {
   await projectEnvironmentKind(tx, schema, entry);
+  await projectServiceEntry(tx, schema, entry);
   const record = entry.deploymentId ? await projectDeploymentRecord(tx, schema, { ...entry, deploymentId: entry.deploymentId }) : undefined;
   const incident = await projectIncident(tx, schema, entry);
   await projectAuditFinding(tx, schema, entry);

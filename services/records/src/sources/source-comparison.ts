@@ -1,4 +1,4 @@
-import { topicOfEvent, TRANSPARENCY_TOPICS, type Service } from '@gantry/contracts';
+import { COMMUNICATIONS_TOPICS, topicOfEvent, TRANSPARENCY_TOPICS, type Service } from '@gantry/contracts';
 import { eventPages, type EventStore, type SqlClient } from '@gantry/event-store';
 import { matchWithLedger, type LedgeredSource } from './ledgered-source';
 
@@ -53,8 +53,12 @@ export interface SourceComparison {
 
 const PAGE = 1000;
 
-/** Where events go that the ledger never takes in: records' announcements of its own checkpoints (each ledgered would grow the tree it signs). */
-const NOT_LEDGERED: ReadonlySet<string> = new Set(Object.values(TRANSPARENCY_TOPICS));
+/**
+ * Where events go that the ledger never takes in: records' announcements of its own checkpoints (each ledgered would
+ * grow the tree it signs), and its notices to stakeholders (derived from ledgered events, kept in records' own
+ * hash-chained store).
+ */
+const NOT_LEDGERED: ReadonlySet<string> = new Set([...Object.values(TRANSPARENCY_TOPICS), ...Object.values(COMMUNICATIONS_TOPICS)]);
 
 /**
  * Compares a service's event store with the ledger's record of each of its events (by event id): every event the store

@@ -1,0 +1,1 @@
+export { MarkedDeliveries, type DeliveryLedger, type DeliveryOptions, type Destination } from './marked-deliveries';
