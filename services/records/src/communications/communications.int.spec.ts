@@ -126,7 +126,7 @@ const publish = async <N extends EventName>(name: N, data: Partial<EventPayloads
 
 const kindsOf = (deploymentId: string) => notices.filter((n) => n.data.deploymentId === deploymentId).map((n) => n.data.kind);
 
-it('an ITSM suite reads the scheduled, started and completed notices of one deployment, in order, with the contacts of its service; a chat webhook that refuses twice gets each, signed, once', async () => {
+it('an ITSM suite reads the scheduled, started, completed and monitoring-ended notices of one deployment, in order, with the contacts of its service; a chat webhook that refuses twice gets each, signed, once', async () => {
   const channel = { name: 'ops-chat', url: webhook.url, secretRef: 'PAYMENTS_CHAT' };
   await publish('ServiceRegistered', { ...SAMPLE_SERVICE, name: service, dependencies: [], channels: [channel] }, `Service-${service}`);
   await publish('ServiceRegistered', { ...SAMPLE_SERVICE, name: dependent, dependencies: [service], channels: [] }, `Service-${dependent}`);
@@ -142,9 +142,11 @@ it('an ITSM suite reads the scheduled, started and completed notices of one depl
   await publish('DeploymentStarted', { deploymentId }, deploymentId);
   await publish('DeploymentExecuted', { deploymentId }, deploymentId);
   await publish('DeploymentVerified', { deploymentId }, deploymentId);
+  await publish('MonitoringPeriodStarted', { deploymentId }, deploymentId);
+  await publish('MonitoringPeriodEnded', { deploymentId, verdict: 'clean' }, deploymentId);
 
-  await eventually(() => kindsOf(deploymentId).length >= 3, { timeoutMs: KAFKA_MS, what: 'three notices on gantry.communications.v1' });
-  expect(kindsOf(deploymentId)).toEqual(['scheduled', 'started', 'completed']);
+  await eventually(() => kindsOf(deploymentId).length >= 4, { timeoutMs: KAFKA_MS, what: 'four notices on gantry.communications.v1' });
+  expect(kindsOf(deploymentId)).toEqual(['scheduled', 'started', 'completed', 'monitoring-ended']);
   const [scheduled] = notices.filter((n) => n.data.deploymentId === deploymentId);
   expect(scheduled.data).toMatchObject({
     noticeId: `${deploymentId}:scheduled`,
@@ -160,15 +162,15 @@ it('an ITSM suite reads the scheduled, started and completed notices of one depl
   });
   expect(articles).toEqual([]);
 
-  const ids = ['scheduled', 'started', 'completed'].map((kind) => `${deploymentId}:${kind}`);
-  await eventually(() => ids.every((id) => webhook.accepted.has(id)), { timeoutMs: KAFKA_MS, what: 'the three notices taken by the chat webhook' });
+  const ids = ['scheduled', 'started', 'completed', 'monitoring-ended'].map((kind) => `${deploymentId}:${kind}`);
+  await eventually(() => ids.every((id) => webhook.accepted.has(id)), { timeoutMs: KAFKA_MS, what: 'the four notices taken by the chat webhook' });
   // the first notice was refused twice and taken on the third attempt: the same id each time, every attempt signed
   expect(webhook.attempts.slice(0, 3).map((a) => a.noticeId)).toEqual([ids[0], ids[0], ids[0]]);
   expect(webhook.attempts.every((a) => a.signed)).toBe(true);
   expect(webhook.attempts.map((a) => a.noticeId).filter((id, i, all) => all.indexOf(id) === i)).toEqual(ids);
   expect(webhook.attempts[2].body).toEqual({ text: scheduled.data.summary, gantry: scheduled.data });
   // once in effect: Gantry sent none again after a 2xx
-  expect([...webhook.accepted.values()]).toEqual([1, 1, 1]);
+  expect([...webhook.accepted.values()]).toEqual([1, 1, 1, 1]);
 }, 2 * KAFKA_MS);
 
 it('a deployment rolled back is told as such, with a knowledge article proposed for the service desk', async () => {
