@@ -152,6 +152,8 @@ export type MonitoringSignal = Static<typeof monitoringSignalSchema>;
 
 /** Four weeks, the longest monitoring period. */
 export const MONITORING_MAX_SECONDS = 28 * 24 * 3600;
+/** The judge of the monitoring period plans its false-alarm rate over at most this many looks. */
+export const MONITORING_MAX_LOOKS = 1000;
 
 /**
  * A monitoring period after the deployment is verified: `durationSeconds` long (hours to weeks; seconds so that a test

@@ -16,6 +16,16 @@ const revised: DeploymentModelEvent = { type: 'DeploymentModelRevised', data: { 
 const published2: DeploymentModelEvent = { type: 'DeploymentModelPublished', data: { name, version: 2, content: v2, supersedes: 1, publishedBy: 'bob', publishedAt: later.at } };
 const retired: DeploymentModelEvent = { type: 'DeploymentModelRetired', data: { name, version: 1, content: v1, reason: 'no longer used', retiredBy: 'bob', retiredAt: later.at } };
 
+const monitoring: NonNullable<DeploymentModelContent['monitoring']> = {
+  durationSeconds: 259_200,
+  lookEverySeconds: 3600,
+  baselineSeconds: 86_400,
+  stepSeconds: 60,
+  alpha: 0.05,
+  signals: [{ type: 'metric', name: 'error-rate', query: 'sum(rate(errors_total[1m]))', harm: 'increase', tolerance: 0.1 }],
+  onRegression: 'decide',
+};
+
 describe('DraftDeploymentModel', () => {
   it('drafts version 1 of a new model', () => spec.given([]).when({ type: 'DraftDeploymentModel', content: v1, ...alice }).then([drafted]));
 
@@ -51,6 +61,9 @@ describe('DraftDeploymentModel', () => {
       ['a repeated environment in the flow', { ...v1, environmentFlow: ['test', 'production', 'test'] }, 'environmentFlowMustNotRepeat', 'the environment flow names test more than once'],
       ['an automatic model with manual steps', { ...v1, manualSteps: [{ instruction: 'press the button', role: 'admin', evidenceRequired: false }] }, 'automaticModelHasNoManualSteps', 'an automatic model has no manual steps; choose the mixed or manual automation level'],
       ['a manual model without steps', { ...v1, automationLevel: 'manual' }, 'manualModelNeedsManualSteps', 'a manual model needs at least one manual step template'],
+      ['a look less often than the monitoring period lasts', { ...v1, monitoring: { ...monitoring, lookEverySeconds: 7200, durationSeconds: 3600 } }, 'monitoringLooksMustFitThePeriod', 'a look every 7200 s does not fit a period of 3600 s'],
+      ['more looks than the judge plans for', { ...v1, monitoring: { ...monitoring, lookEverySeconds: 60, durationSeconds: 86_400 } }, 'monitoringLooksMustFitThePeriod', '1440 looks in the period; at most 1000 (look less often)'],
+      ['two monitoring signals of one name', { ...v1, monitoring: { ...monitoring, signals: [monitoring.signals[0]!, monitoring.signals[0]!] } }, 'monitoringSignalsMustHaveDistinctNames', 'two monitoring signals are named error-rate'],
     ];
     it.each(contradictions)('%s', (_, content, rule, reason) => {
       spec.given([]).when({ type: 'DraftDeploymentModel', content, ...alice }).thenRefused({ code: 'ContradictoryModel', rule, reason });

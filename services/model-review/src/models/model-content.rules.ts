@@ -1,5 +1,5 @@
 import { firstViolation, type Policy, type Rule } from '@gantry/decider';
-import type { DeploymentModelContent } from '@gantry/contracts';
+import { MONITORING_MAX_LOOKS, type DeploymentModelContent } from '@gantry/contracts';
 
 /**
  * Rules across the fields of a model version: content that contradicts itself is refused with the rule's name and
@@ -73,6 +73,22 @@ export const automaticModelHasNoManualSteps: ContentRule = (c) =>
 export const manualModelNeedsManualSteps: ContentRule = (c) =>
   c.automationLevel === 'manual' && c.manualSteps.length === 0 ? contradiction('manualModelNeedsManualSteps', 'a manual model needs at least one manual step template') : undefined;
 
+export const monitoringLooksMustFitThePeriod: ContentRule = (c) => {
+  const m = c.monitoring;
+  if (!m) return undefined;
+  if (m.lookEverySeconds > m.durationSeconds) return contradiction('monitoringLooksMustFitThePeriod', `a look every ${m.lookEverySeconds} s does not fit a period of ${m.durationSeconds} s`);
+  const looks = Math.ceil(m.durationSeconds / m.lookEverySeconds);
+  return looks > MONITORING_MAX_LOOKS
+    ? contradiction('monitoringLooksMustFitThePeriod', `${looks} looks in the period; at most ${MONITORING_MAX_LOOKS} (look less often)`)
+    : undefined;
+};
+
+export const monitoringSignalsMustHaveDistinctNames: ContentRule = (c) => {
+  const names = (c.monitoring?.signals ?? []).map((s) => s.name);
+  const repeated = names.find((name, i) => names.indexOf(name) !== i);
+  return repeated ? contradiction('monitoringSignalsMustHaveDistinctNames', `two monitoring signals are named ${repeated}`) : undefined;
+};
+
 /** Every model version holds together by these rules; the first one broken is the refusal. */
 const contentPolicy: Policy<DeploymentModelContent, ContentContradiction> = [
   environmentFlowMustNotBeEmpty,
@@ -87,6 +103,8 @@ const contentPolicy: Policy<DeploymentModelContent, ContentContradiction> = [
   oneGatePerEnvironmentKind,
   automaticModelHasNoManualSteps,
   manualModelNeedsManualSteps,
+  monitoringLooksMustFitThePeriod,
+  monitoringSignalsMustHaveDistinctNames,
 ];
 
 /** The first rule the content breaks, or undefined when it holds together. */

@@ -1,5 +1,5 @@
 import { firstViolation, refuse, sameFacts, sameIdentity, where, type Decider, type IdentityCase, type Policy, type Refused, type Rule } from '@gantry/decider';
-import { freezesOverlapping, intervalOf, occurrenceHolding } from '@gantry/contracts';
+import { freezesOverlapping, intervalOf, MONITORING_MAX_LOOKS, occurrenceHolding } from '@gantry/contracts';
 import type {
   AcceptanceCriterion,
   AuthorisedBy,
@@ -282,8 +282,12 @@ export const monitoringMustStayWithinTheModel: Rule<InEnvironment, Rejection> = 
   const model = agreedModel(proposal);
   const monitoring = model?.content.monitoring;
   if (!monitoring) return reject('MonitoringOutsideModel', { monitoringSeconds: asked, why: model ? `the model ${model.name} gives no monitoring period` : 'a deployment without a model has no monitoring period to lengthen' });
-  return asked < monitoring.durationSeconds
-    ? reject('MonitoringOutsideModel', { monitoringSeconds: asked, modelSeconds: monitoring.durationSeconds, why: `the model ${model.name} monitors for ${monitoring.durationSeconds} s at least` })
+  if (asked < monitoring.durationSeconds) {
+    return reject('MonitoringOutsideModel', { monitoringSeconds: asked, modelSeconds: monitoring.durationSeconds, why: `the model ${model.name} monitors for ${monitoring.durationSeconds} s at least` });
+  }
+  const looks = Math.ceil(asked / monitoring.lookEverySeconds);
+  return looks > MONITORING_MAX_LOOKS
+    ? reject('MonitoringOutsideModel', { monitoringSeconds: asked, why: `${looks} looks of the model's ${monitoring.lookEverySeconds} s; at most ${MONITORING_MAX_LOOKS}` })
     : undefined;
 };
 

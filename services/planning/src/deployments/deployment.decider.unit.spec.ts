@@ -770,5 +770,11 @@ describe('RequestDeployment: the monitoring period (early life support)', () => 
     );
   });
 
+  it('lengthened beyond the looks the judge plans for, it is refused', () => {
+    const everyTenMinutes = facts({ activeModels: [{ ...model, content: { ...content, monitoring: { ...monitoring, lookEverySeconds: 600 } } }] });
+    const aWeek = { ...request, monitoringSeconds: 604_800 };
+    when(aWeek, everyTenMinutes).then(rejected('MonitoringOutsideModel', { monitoringSeconds: 604_800, why: "1008 looks of the model's 600 s; at most 1000" }, aWeek));
+  });
+
   it('a model without a monitoring period plans none', () => expect(plannedMonitoring(request, facts())?.monitoring).toBeUndefined());
 });
