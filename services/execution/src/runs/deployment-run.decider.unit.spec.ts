@@ -641,6 +641,14 @@ describe('the monitoring period after the run was verified (early life support)'
     expect(rolled.at(-1)).toEqual({ type: 'RolledBack', data: { deploymentId, rolledBackAt: afterEnd, reason: 'RegressionDetected' } });
   });
 
+  it('rolling back after the period ended (it ends at the regression) still undoes every target', () => {
+    const endedHeld = [...watched(), received('deployment'), heldForRegression, received('monitoring', 'fail')];
+    const decision = deploymentRunDecider.decide(decide(true), state(endedHeld)) as RunEvent[];
+    expect(types(decision)).toEqual(['RollbackDecided', 'RollbackStarted']);
+    const rolled = drive([...endedHeld, ...decision], afterEnd);
+    expect(rolled.at(-1)).toEqual({ type: 'RolledBack', data: { deploymentId, rolledBackAt: afterEnd, reason: 'RegressionDetected' } });
+  });
+
   it('keeping it: the run watches on until the period ends; decided after the end, it ends as it would have', () => {
     const held = [...watched(), received('deployment'), heldForRegression];
     const keep = deploymentRunDecider.decide(decide(false), state(held)) as RunEvent[];

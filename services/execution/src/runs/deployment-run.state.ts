@@ -236,8 +236,12 @@ export function evolve(state: DeploymentRun, event: RunEvent): DeploymentRun {
       const held = isLateChange(event.data.reason) ? state.lateChanges.length : state.held;
       return { ...state, pause: { reason: event.data.reason }, pausedForWindow: state.pausedForWindow || event.data.reason === 'WindowClosed', held, failedAttempts };
     }
-    case 'RunResumed':
     case 'RollbackDecided':
+      // a decision to roll back keeps a verified run open for the rollback that follows it (its period may be over)
+      if (event.data.rollback) return state;
+      if (state.status === 'executed') return settled({ ...state, pause: undefined });
+      return state.status === 'running' ? { ...state, pause: undefined } : state;
+    case 'RunResumed':
       if (state.status === 'executed') return settled({ ...state, pause: undefined });
       return state.status === 'running' ? { ...state, pause: undefined } : state;
     case 'RollbackStarted':
