@@ -79,6 +79,7 @@ afterAll(async () => {
   await consumer?.disconnect();
   await Promise.all(Object.values(processes ?? {}).map((p) => p.stop()));
   await prometheus?.stop();
+  app?.closeAllConnections();
   await new Promise<void>((resolve) => (app ? app.close(() => resolve()) : resolve()));
   await database?.drop();
 });

@@ -57,6 +57,7 @@ export async function startPrometheus({ targets, scrapeSeconds = 1 }: { targets:
           await Promise.race([gone, new Promise((resolve) => setTimeout(resolve, 10_000))]);
           if (!exited) child.kill('SIGKILL');
         }
+        child.stderr?.destroy();
         rmSync(dir, { recursive: true, force: true });
       },
     };

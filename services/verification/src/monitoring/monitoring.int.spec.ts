@@ -77,6 +77,7 @@ afterAll(async () => {
   await verification?.stop();
   await bus?.close();
   await prometheus?.stop();
+  app?.closeAllConnections();
   await new Promise<void>((resolve) => (app ? app.close(() => resolve()) : resolve()));
   await database?.drop();
 });
