@@ -49,7 +49,7 @@ async function idle(db: Database, schema: string, durationMs: number): Promise<{
 export const monitoringIdle: Benchmark = {
   name: 'monitoring-idle',
   title: `${MONITORED.toLocaleString('en')} deployments in their monitoring period, idle`,
-  goal: 'the poller with every period waiting costs ≤ 1.2× the poller with none (CPU of the process and of PostgreSQL per second)',
+  goal: 'the poller with every period waiting costs within 10 % of the poller with none (CPU of the process and of PostgreSQL per second; quality.md)',
   async run(context): Promise<BenchmarkResult> {
     // one connection: the backend whose CPU is read is the one the poller uses
     const db = Database.connect(context.databaseUrl, { max: 1 });
@@ -93,7 +93,7 @@ export const monitoringIdle: Benchmark = {
         unit: 'CPU ms per second idle',
         measured: { monitored: MONITORED, none: { ...a, pollQueryP50Ms: queryNone.p50Ms, pollQueryP99Ms: queryNone.p99Ms }, waiting: { ...b, pollQueryP50Ms: queryMonitored.p50Ms, pollQueryP99Ms: queryMonitored.p99Ms } },
         ratios: { 'waiting vs none': ratio, 'poll query p50 waiting vs none': round(queryMonitored.p50Ms / queryNone.p50Ms, 2) },
-        met: ratio <= 1.2,
+        met: ratio <= 1.1,
         notes: `one due timer per period; the poller's query reads the due_at index, so ${MONITORED} timers due later cost what none do`,
       };
     } finally {
