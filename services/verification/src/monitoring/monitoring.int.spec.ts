@@ -5,6 +5,7 @@ import { boot, type RunningProcess } from '@gantry/platform';
 import { createTestDatabase, eventually, startPrometheus, type RunningPrometheus, type TestDatabase } from '@gantry/testing';
 import { judge, samplesDigest } from '@gantry/judge';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { Client } from 'pg';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DEFAULT_SIGNED_KINDS } from '../deployment-verifications';
@@ -59,7 +60,12 @@ beforeAll(async () => {
   reader = await bus.subscribe({ group: `monitoring-int-reader-${suffix}`, topics: [SERVICE_TOPICS.verification], fromBeginning: false }, async (batch) => {
     published.push(...batch.map((m) => JSON.parse(m.value!.toString()) as CloudEvent));
   });
-  verification = await boot('verification', {
+  verification = await bootVerification();
+}, 180_000);
+
+/** Verification on this suite's database and consumer groups (booted again to show that a period survives a restart). */
+const bootVerification = () =>
+  boot('verification', {
     modules: (runtime) => [
       VerificationModule.register(runtime, {
         policy: { allowedProbeHosts: ['127.0.0.1'], probeIntervalMs: 100, probeTimeoutMs: 2000, consecutiveSuccesses: 1, evaluationDeadlineMs: 6000, signedKinds: DEFAULT_SIGNED_KINDS },
@@ -69,7 +75,6 @@ beforeAll(async () => {
     ],
     env: { DATABASE_URL: database.url, KAFKA_BROKERS: process.env.KAFKA_BROKERS, GANTRY_CONSUMER_GROUP_PREFIX: `mint-${suffix}-`, PORT: '0', GANTRY_JWT_SECRET: SECRET, LOG_LEVEL: 'error' },
   });
-}, 180_000);
 
 afterAll(async () => {
   clearInterval(ticker);
@@ -192,3 +197,29 @@ it(
   },
   240_000,
 );
+
+it('a period survives a restart: the looks that fell due while verification was down are taken when it is back', async () => {
+  const plan = planFor('steady');
+  await produce(SERVICE_TOPICS.planning, 'planning', 'DeploymentPlanned', plan, plan.deploymentId);
+  await eventually(() => event('DeploymentVerificationOpened', plan.deploymentId), { timeoutMs: 60_000, what: 'the plan opened' });
+  await produce(SERVICE_TOPICS.execution, 'execution', 'DeploymentStarted', { deploymentId: plan.deploymentId, startedAt: new Date().toISOString() }, plan.deploymentId);
+  await produce(SERVICE_TOPICS.execution, 'execution', 'DeploymentExecuted', { deploymentId: plan.deploymentId, executedAt: new Date().toISOString(), targets: 1 }, plan.deploymentId);
+  await eventually(() => eventsOf('MonitoringSignalJudged', plan.deploymentId).length >= 1, { timeoutMs: 60_000, what: 'the first look' });
+
+  await verification.stop();
+  // down until the next look is due (the timer is a row in verification's schema)
+  const db = new Client({ connectionString: database.url });
+  await db.connect();
+  try {
+    await eventually(async () => (await db.query(`SELECT 1 FROM verification.due_timers WHERE timer_id = $1 AND due_at < now()`, [`monitoring-look:${plan.deploymentId}`])).rowCount === 1, {
+      timeoutMs: 30_000,
+      what: 'the next look due while verification is down',
+    });
+  } finally {
+    await db.end();
+  }
+  verification = await bootVerification();
+  const ended = await eventually(() => event('MonitoringPeriodEnded', plan.deploymentId), { timeoutMs: 90_000, what: 'the period ended after the restart' });
+  expect(ended.data).toMatchObject({ verdict: 'clean', looks: 4 });
+  expect(eventsOf('MonitoringSignalJudged', plan.deploymentId).map((e) => (e.data as { look: number }).look)).toEqual([1, 2, 3, 4]);
+}, 240_000);
