@@ -190,7 +190,8 @@ export const MonitoringPeriodStarted = objectOf({
   /** the baseline's window: before the deployment started */
   baselineFrom: timestamp,
   baselineTo: timestamp,
-  baselines: arrayOf(objectOf({ signal: signalName, samples }), 20),
+  /** `problem`: why the monitoring system gave no baseline (its signal's looks are then inconclusive, with the reason) */
+  baselines: arrayOf(objectOf({ signal: signalName, samples, problem: Type.Optional(text()) }), 20),
   looks: Type.Integer({ minimum: 1, maximum: 100000 }),
   startedAt: timestamp,
   endsAt: timestamp,

@@ -49,8 +49,8 @@ export type MonitoringCommand =
       monitoring: MonitoringPeriod;
       baselineFrom: string;
       baselineTo: string;
-      /** each metric's baseline before the deployment (none for one compared with a baseline group) */
-      baselines: { signal: string; samples: number[] }[];
+      /** each metric's baseline before the deployment (none for one compared with a baseline group), or why there is none */
+      baselines: { signal: string; samples: number[]; problem?: string }[];
       now: string;
     }
   | { type: 'JudgeLook'; deploymentId: string; look: number; from: string; to: string; observations: Observation[]; now: string };
@@ -161,7 +161,10 @@ function judgeLook(command: Extract<MonitoringCommand, { type: 'JudgeLook' }>, s
   const events: MonitoringEvent[] = [];
   const regressions: { signal: string; reason: string }[] = [];
   for (const signal of period.monitoring.signals) {
-    const seen: Observation = command.observations.find((o) => o.signal === signal.name) ?? { signal: signal.name, samples: [], problem: 'not observed at this look' };
+    const observed: Observation = command.observations.find((o) => o.signal === signal.name) ?? { signal: signal.name, samples: [], problem: 'not observed at this look' };
+    // a baseline the monitoring system did not give leaves nothing to judge against: every look says why
+    const baselineProblem = signal.type === 'metric' && !signal.baselineQuery ? period.baselines.find((b) => b.signal === signal.name)?.problem : undefined;
+    const seen: Observation = baselineProblem && !observed.problem ? { ...observed, problem: `no baseline: ${baselineProblem}` } : observed;
     const before = state.signals[signal.name]!;
     const soFar: SignalSoFar = { ...before, samples: [...before.samples, ...seen.samples], baselineGroup: [...before.baselineGroup, ...(seen.baselineSamples ?? [])] };
     const judged = judgeSignal(signal, period, soFar, look);

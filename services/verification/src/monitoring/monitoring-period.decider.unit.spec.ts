@@ -15,7 +15,7 @@ const monitoring: MonitoringPeriod = { durationSeconds: 4 * 3600, lookEverySecon
 const series = (level: number, n = 30) => Array.from({ length: n }, (_, i) => level * (1 + 0.1 * Math.sin(i * 1.7)));
 const baseline = series(0.01);
 
-const start = (m: MonitoringPeriod = monitoring, baselines = [{ signal: 'error-rate', samples: baseline }]): MonitoringCommand => ({
+const start = (m: MonitoringPeriod = monitoring, baselines: { signal: string; samples: number[]; problem?: string }[] = [{ signal: 'error-rate', samples: baseline }]): MonitoringCommand => ({
   type: 'StartMonitoring',
   deploymentId,
   environment: 'production',
@@ -25,7 +25,7 @@ const start = (m: MonitoringPeriod = monitoring, baselines = [{ signal: 'error-r
   baselines,
   now,
 });
-const started = (m: MonitoringPeriod = monitoring, baselines = [{ signal: 'error-rate', samples: baseline }]) => monitoringDecider.decide(start(m, baselines), initialState) as MonitoringEvent[];
+const started = (m: MonitoringPeriod = monitoring, baselines: { signal: string; samples: number[]; problem?: string }[] = [{ signal: 'error-rate', samples: baseline }]) => monitoringDecider.decide(start(m, baselines), initialState) as MonitoringEvent[];
 const look = (n: number, observations: { signal: string; samples: number[]; baselineSamples?: number[]; problem?: string }[]): MonitoringCommand => ({
   type: 'JudgeLook',
   deploymentId,
@@ -96,6 +96,14 @@ describe('JudgeLook: a metric against its baseline', () => {
   it('a look the monitoring system did not answer is inconclusive, with the reason', () => {
     const events = monitoringDecider.decide(look(1, [{ signal: 'error-rate', samples: [], problem: 'the monitoring system did not answer (timeout)' }]), started().reduce(evolve, initialState)) as MonitoringEvent[];
     expect(events).toEqual([expect.objectContaining({ type: 'MonitoringSignalJudged', data: expect.objectContaining({ verdict: 'inconclusive', reason: 'error-rate: the monitoring system did not answer (timeout)' }) })]);
+  });
+
+  it('without a baseline (the monitoring system did not give one) each look is inconclusive and says why', () => {
+    const noBaseline = started(monitoring, [{ signal: 'error-rate', samples: [], problem: 'the monitoring system did not answer (unreachable)' }]);
+    const events = monitoringDecider.decide(look(1, [{ signal: 'error-rate', samples: series(0.05) }]), noBaseline.reduce(evolve, initialState)) as MonitoringEvent[];
+    expect(events).toEqual([
+      expect.objectContaining({ type: 'MonitoringSignalJudged', data: expect.objectContaining({ verdict: 'inconclusive', reason: 'error-rate: no baseline: the monitoring system did not answer (unreachable)' }) }),
+    ]);
   });
 
   it('compared with a baseline group over the same time (a canary), not the time before', () => {

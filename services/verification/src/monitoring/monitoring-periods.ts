@@ -126,11 +126,12 @@ export class MonitoringPeriods {
     const { deploymentId, monitoring } = plan;
     const baselineTo = plan.startedAt ?? origin.now;
     const baselineFrom = new Date(baselineTo.getTime() - monitoring.baselineSeconds * 1000);
-    const baselines: { signal: string; samples: number[] }[] = [];
+    const baselines: { signal: string; samples: number[]; problem?: string }[] = [];
     for (const signal of monitoring.signals) {
       if (signal.type !== 'metric' || signal.baselineQuery) continue;
-      const answer = prometheusUrl && probeAllowed(prometheusUrl, this.policy) ? await queryRange(prometheusUrl, signal.query, baselineFrom, baselineTo, monitoring.stepSeconds, this.policy.probeTimeoutMs) : { samples: [] };
-      baselines.push({ signal: signal.name, samples: 'samples' in answer ? answer.samples : [] });
+      const unreachable = this.unreachable(plan, prometheusUrl);
+      const answer = unreachable ? { problem: unreachable } : await queryRange(prometheusUrl!, signal.query, baselineFrom, baselineTo, monitoring.stepSeconds, this.policy.probeTimeoutMs);
+      baselines.push({ signal: signal.name, ...('samples' in answer ? { samples: answer.samples } : { samples: [], problem: answer.problem.slice(0, 2000) }) });
     }
     await this.store.db.transaction(async (tx) => {
       const command = { type: 'StartMonitoring' as const, deploymentId, environment: plan.environment, monitoring, baselineFrom: baselineFrom.toISOString(), baselineTo: baselineTo.toISOString(), baselines, now: origin.now.toISOString() };
@@ -145,16 +146,13 @@ export class MonitoringPeriods {
     for (const signal of plan.monitoring.signals) {
       switch (signal.type) {
         case 'metric': {
-          if (!prometheusUrl) {
-            observations.push({ signal: signal.name, samples: [], problem: `the environment ${plan.environment} names no monitoring system (monitoring.prometheusUrl)` });
+          const unreachable = this.unreachable(plan, prometheusUrl);
+          if (unreachable) {
+            observations.push({ signal: signal.name, samples: [], problem: unreachable });
             break;
           }
-          if (!probeAllowed(prometheusUrl, this.policy)) {
-            observations.push({ signal: signal.name, samples: [], problem: `the monitoring system's host is not on GANTRY_PROBE_ALLOWED_HOSTS` });
-            break;
-          }
-          const current = await queryRange(prometheusUrl, signal.query, from, to, plan.monitoring.stepSeconds, this.policy.probeTimeoutMs);
-          const group = signal.baselineQuery ? await queryRange(prometheusUrl, signal.baselineQuery, from, to, plan.monitoring.stepSeconds, this.policy.probeTimeoutMs) : undefined;
+          const current = await queryRange(prometheusUrl!, signal.query, from, to, plan.monitoring.stepSeconds, this.policy.probeTimeoutMs);
+          const group = signal.baselineQuery ? await queryRange(prometheusUrl!, signal.baselineQuery, from, to, plan.monitoring.stepSeconds, this.policy.probeTimeoutMs) : undefined;
           const problem = 'problem' in current ? current.problem : group && 'problem' in group ? `baseline group: ${group.problem}` : undefined;
           observations.push({
             signal: signal.name,
@@ -181,6 +179,12 @@ export class MonitoringPeriods {
       }
     }
     return observations;
+  }
+
+  /** Why the environment's monitoring system cannot be asked, if it cannot. */
+  private unreachable(plan: MonitoringPlan, prometheusUrl: string | undefined): string | undefined {
+    if (!prometheusUrl) return `the environment ${plan.environment} names no monitoring system (monitoring.prometheusUrl)`;
+    return probeAllowed(prometheusUrl, this.policy) ? undefined : `the monitoring system's host is not on GANTRY_PROBE_ALLOWED_HOSTS`;
   }
 
   private scheduleLook(tx: SqlClient, deploymentId: string, look: number, dueAt: Date): Promise<void> {
