@@ -45,17 +45,35 @@ export type EnvironmentRequirements = Static<typeof environmentRequirementsSchem
 const signedTogether = { dependentRequired: { signature: ['keyId'], keyId: ['signature'] } };
 
 /**
- * One entry of the authorised repository. `digest` is `sha256:<64 hex>`; for the kinds verification's signing policy
- * names (GANTRY_SIGNED_KINDS), `signature` (base64) is the signature of the canonical statement of name, version and
- * digest by the signing key `keyId` (see services/verification/README.md for its exact bytes).
+ * A physical unit of a hardware version: its serial number, and until when its warranty runs. The repository lists the
+ * units bought; a delivery is checked against them.
+ */
+export const hardwareUnitSchema = objectOf({ serial: label(128), warrantyUntil: Type.Optional(timestamp) });
+export type HardwareUnit = Static<typeof hardwareUnitSchema>;
+
+/** A document that comes with a version: a warranty, a maintenance contract, a datasheet; `digest` pins its bytes. */
+export const componentDocumentSchema = objectOf({ kind: enumOf(['warranty', 'maintenance', 'datasheet', 'other']), reference: label(2048), digest: Type.Optional(digestSchema) });
+
+/** A version that has bytes (every kind but hardware) names their digest and size; hardware need not. */
+const bytesUnlessHardware = { if: { properties: { kind: { const: 'hardware' } } }, else: { properties: { digest: {}, size: {} }, required: ['digest', 'size'] } };
+
+/**
+ * One entry of the authorised repository. `digest` is `sha256:<64 hex>` (required for every kind but hardware, whose
+ * entry lists its `units` and `documents` instead); for the kinds verification's signing policy names
+ * (GANTRY_SIGNED_KINDS), `signature` (base64) is the signature of the canonical statement of name, version and digest
+ * by the signing key `keyId` (see services/verification/README.md for its exact bytes).
  */
 export const componentVersionDefinitionSchema = objectOf(
   {
     ...componentVersionProperties,
     kind: enumOf(COMPONENT_KINDS),
-    digest: digestSchema,
+    digest: Type.Optional(digestSchema),
     /** bytes */
-    size: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER }),
+    size: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })),
+    /** hardware: the units of this version bought (serial numbers, warranty) */
+    units: Type.Optional(arrayOf(hardwareUnitSchema, 10000, 1)),
+    /** warranty, maintenance and other documents that come with the version */
+    documents: Type.Optional(arrayOf(componentDocumentSchema, 50, 1)),
     /** where the version comes from: a vendor, a build pipeline, a store */
     source: label(500),
     signature: Type.Optional(Type.String({ minLength: 1, maxLength: 1024, pattern: '^[A-Za-z0-9+/_=-]+$' })),
@@ -65,7 +83,7 @@ export const componentVersionDefinitionSchema = objectOf(
     documentation: Type.Optional(arrayOf(label(2048), 50, 1)),
     requirements: Type.Optional(environmentRequirementsSchema),
   },
-  signedTogether,
+  { ...signedTogether, ...bytesUnlessHardware },
 );
 export type ComponentVersionDefinition = Static<typeof componentVersionDefinitionSchema>;
 export const componentVersionDefinitionProperties = componentVersionDefinitionSchema.properties;
@@ -93,7 +111,7 @@ export const itamComponentEventSchemas = {
 };
 
 /** Verification's own record of an entry (`gantry.verification.ComponentVersionRegistered.v1`). */
-export const componentVersionRegisteredSchema = objectOf({ ...componentVersionDefinitionProperties, registeredAt: timestamp }, signedTogether);
+export const componentVersionRegisteredSchema = objectOf({ ...componentVersionDefinitionProperties, registeredAt: timestamp }, { ...signedTogether, ...bytesUnlessHardware });
 
 const ajv = createAjv();
 const validators = Object.fromEntries(Object.entries(itamComponentEventSchemas).map(([name, schema]) => [name, ajv.compile(schema)]));

@@ -265,6 +265,23 @@ describe('components against the authorised repository, with real signatures', (
     expect(await publishedEvent('ComponentsVerified', q.deploymentId)).toMatchObject({ components: [{ name: signedConfiguration.name, keyId: keyIds.ed }, { name: `hardware-${suffix}` }, { name: `licence-${suffix}` }] });
   });
 
+  it('a hardware version is registered without bytes (its units and documents instead) and verified', async () => {
+    const rack = {
+      name: `rack-server-${suffix}`,
+      version: '2026.1',
+      kind: 'hardware',
+      source: 'vendor order PO-2026-118',
+      units: [{ serial: `SN-${suffix}-1` }, { serial: `SN-${suffix}-2`, warrantyUntil: '2031-01-31T00:00:00.000Z' }],
+      documents: [{ kind: 'warranty', reference: 'https://vendor.example/warranty/PO-2026-118' }],
+    };
+    await register(rack);
+    expect(await (await http('GET', `/components/${rack.name}/versions/2026.1`, undefined, auditor)).json()).toMatchObject({ status: 'registered', units: rack.units, documents: rack.documents });
+    const p = await planned(plan([{ name: rack.name, version: '2026.1', kind: 'hardware' }]));
+    expect(await publishedEvent('ComponentsVerified', p.deploymentId)).toMatchObject({ components: [{ name: rack.name, version: '2026.1' }] });
+    // software still needs its bytes named
+    await expectStatus(await http('POST', '/components', { ...rack, name: `no-bytes-${suffix}`, kind: 'software', units: undefined, documents: undefined }), 400);
+  });
+
   it("the plan's quality thresholds and documentation rule apply", async () => {
     const weak = software(`weak-${suffix}`, ed25519.privateKey, keyIds.ed, { quality: { testsPassed: 90, testsTotal: 100, criticalVulnerabilities: 1, highVulnerabilities: 0 } });
     await register(weak);

@@ -130,7 +130,7 @@ const asVerified = (component: Component, definition: ComponentVersionDefinition
   name: component.name,
   version: component.version,
   result: 'verified',
-  ...(definition ? { digest: definition.digest } : {}),
+  ...(definition?.digest ? { digest: definition.digest } : {}),
   ...(definition?.signature && definition.keyId ? { signature: definition.signature, keyId: definition.keyId } : {}),
 });
 

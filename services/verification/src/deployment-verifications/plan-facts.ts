@@ -34,7 +34,9 @@ export async function planFacts(tx: SqlClient, entities: EntityManager, plan: De
       const key = await keys.find(definition.keyId, tx);
       if (key.status !== 'none') {
         facts.key = key.status === 'revoked' ? { revokedFrom: key.effectiveAt } : {};
-        facts.signatureVerifies = definition.signature !== undefined && signatureVerifies(key, definition, definition.signature);
+        // a signature is over the name, version and digest: an entry without a digest (hardware) has nothing signed
+        const { digest } = definition;
+        facts.signatureVerifies = definition.signature !== undefined && digest !== undefined && signatureVerifies(key, { ...definition, digest }, definition.signature);
       }
     }
     components[componentKey(component)] = facts;
