@@ -29,8 +29,12 @@ const deployedComponentSchema = objectOf({ ...componentVersionProperties, digest
 export type DeployedComponent = Static<typeof deployedComponentSchema>;
 const deployedComponents = arrayOf(deployedComponentSchema, LIMITS.components, 1);
 
-/** Execution took the plan of a deployment; the run waits until it is ready. */
-export const RunPrepared = objectOf({ deploymentId, plan: DeploymentPlanned });
+/**
+ * Execution took the plan of a deployment; the run waits until it is ready. `liveSide` (blue-green): the side serving
+ * the plan's service in its environment when the run was prepared, which the run deploys beside; absent: blue, as
+ * before sides were kept.
+ */
+export const RunPrepared = objectOf({ deploymentId, plan: DeploymentPlanned, liveSide: Type.Optional(blueGreenSideSchema) });
 export type RunPrepared = Static<typeof RunPrepared>;
 
 /** What must be confirmed before a run may start: the components and the target environment were verified. */

@@ -1,13 +1,14 @@
 import { firstViolation, refuse, sameIdentity, type Decider, type IdentityCase, type Policy, type Refused, type Rule } from '@gantry/decider';
-import type { CanaryAnalysis, DeployedComponent, DeploymentPlanned, Evidence, Readiness, VerifiedComponent, Window } from '@gantry/contracts';
+import type { BlueGreenSide, CanaryAnalysis, DeployedComponent, DeploymentPlanned, Evidence, Readiness, VerifiedComponent, Window } from '@gantry/contracts';
 import {
   componentsToInstall,
   decisionPending,
   DIGEST_MISMATCH,
   evolve,
-  IDLE_SIDE,
+  FIRST_LIVE_SIDE,
   includesTarget,
   initialState,
+  otherSide,
   planOf,
   RESUMABLE_PAUSES,
   type ComponentToInstall,
@@ -44,7 +45,8 @@ export interface Actor {
 }
 
 export type RunCommand =
-  | { type: 'PrepareRun'; plan: DeploymentPlanned; now: string }
+  /** `liveSide`: blue-green's side serving the plan's service in its environment now (absent: none recorded yet) */
+  | { type: 'PrepareRun'; plan: DeploymentPlanned; liveSide?: BlueGreenSide; now: string }
   | { type: 'ConfirmReadiness'; deploymentId: string; readiness: Readiness; components?: VerifiedComponent[] }
   | { type: 'AbandonRun'; deploymentId: string; reason: string }
   /** something changed after planning (a freeze, a decommission, a revocation): weigh it against the run */
@@ -176,7 +178,7 @@ export function decide(command: RunCommand, state: DeploymentRun): readonly RunE
   const { deploymentId } = command.type === 'PrepareRun' ? command.plan : command;
   switch (command.type) {
     case 'PrepareRun':
-      return state.status === 'unplanned' ? prepare(command.plan, command.now) : [];
+      return state.status === 'unplanned' ? prepare(command.plan, command.liveSide, command.now) : [];
     case 'ConfirmReadiness':
       if ((state.status !== 'unplanned' && state.status !== 'waiting') || state.confirmed.includes(command.readiness)) return [];
       return [{ type: 'ReadinessConfirmed', data: { deploymentId, readiness: command.readiness, ...(command.components ? { components: command.components } : {}) } }];
@@ -215,11 +217,13 @@ export function decide(command: RunCommand, state: DeploymentRun): readonly RunE
   }
 }
 
-function prepare(plan: DeploymentPlanned, now: string): RunEvent[] {
+/** Blue-green records the side it deploys beside, so that replaying the run never asks which side is live now. */
+function prepare(plan: DeploymentPlanned, liveSide: BlueGreenSide | undefined, now: string): RunEvent[] {
   const { deploymentId } = plan;
   const atStart = approvalGates(plan).filter((g) => g.at !== 'between-waves');
+  const side = plan.strategy === 'blue-green' ? { liveSide: liveSide ?? FIRST_LIVE_SIDE } : {};
   return [
-    { type: 'RunPrepared', data: { deploymentId, plan } },
+    { type: 'RunPrepared', data: { deploymentId, plan, ...side } },
     ...atStart.map((g): RunEvent => ({ type: 'ApprovalRequested', data: { deploymentId, gate: g.name, roles: g.roles, minimumApprovers: g.minimumApprovers, requestedAt: now } })),
   ];
 }
@@ -291,7 +295,7 @@ function runningEvent(deploymentId: string, run: Progress, now: string): RunEven
   }
   if (strategy === 'blue-green' && !run.idleRequested) {
     const targets = waves.flatMap((w) => w.targets);
-    return { type: 'IdleSideVerificationRequested', data: { deploymentId, side: IDLE_SIDE, targets, acceptanceCriteria: run.plan.acceptanceCriteria, requestedAt: now } };
+    return { type: 'IdleSideVerificationRequested', data: { deploymentId, side: otherSide(run.liveSide), targets, acceptanceCriteria: run.plan.acceptanceCriteria, requestedAt: now } };
   }
   if (strategy === 'blue-green' && !run.switched) return undefined;
   return { type: 'DeploymentExecuted', data: { deploymentId, executedAt: now, targets: run.done.length } };

@@ -266,6 +266,46 @@ describe('strategies (the run driven to its end, every step succeeding)', () => 
   });
 });
 
+describe('blue-green sides (the live side kept per environment and service)', () => {
+  const blueGreen: DeploymentPlanned = { ...basePlan, strategy: 'blue-green' };
+  const preparedBeside = (liveSide: 'blue' | 'green'): RunEvent => ({ type: 'RunPrepared', data: { deploymentId, plan: blueGreen, liveSide } });
+  const verdict = (check: 'idle-side' | 'deployment', v: 'pass' | 'fail'): RunCommand => ({ type: 'RecordVerdict', deploymentId, check, verdict: v, now: at });
+  /** the run driven until verification decides on the live side: every executor step and the idle side's check pass */
+  const switchedRun = (history: RunEvent[]) => {
+    const idle = drive(history);
+    return drive([...idle, ...(deploymentRunDecider.decide(verdict('idle-side', 'pass'), idle.reduce(evolve, initialState)) as RunEvent[])]);
+  };
+  const sides = (events: RunEvent[]) =>
+    events.flatMap((e) => (e.type === 'TrafficSwitched' ? [`switched ${e.data.from}->${e.data.to}`] : e.type === 'IdleSideVerificationRequested' ? [`verify ${e.data.side}`] : e.type === 'SideRetired' ? [`retire ${e.data.side}`] : []));
+
+  it('the run records the side live when it was prepared', () =>
+    spec.given([]).when({ type: 'PrepareRun', plan: blueGreen, liveSide: 'green', now: before }).then([preparedBeside('green')]));
+  it('the first deployment of a service, with no side recorded, deploys beside blue', () =>
+    spec.given([]).when({ type: 'PrepareRun', plan: blueGreen, now: before }).then([preparedBeside('blue')]));
+  it('a strategy without sides records none', () => spec.given([]).when({ type: 'PrepareRun', plan: basePlan, liveSide: 'green', now: before }).then([prepared()]));
+
+  it('first deployment: blue live, so it deploys to green, switches blue->green and retires blue', () => {
+    const live = switchedRun([preparedBeside('blue'), ...ready]);
+    const done = drive([...live, ...(deploymentRunDecider.decide(verdict('deployment', 'pass'), live.reduce(evolve, initialState)) as RunEvent[])]);
+    expect(sides(done)).toEqual(['verify green', 'switched blue->green', 'retire blue']);
+  });
+  it('next deployment: green live, so it deploys to blue, switches green->blue and retires green', () => {
+    const live = switchedRun([preparedBeside('green'), ...ready]);
+    const done = drive([...live, ...(deploymentRunDecider.decide(verdict('deployment', 'pass'), live.reduce(evolve, initialState)) as RunEvent[])]);
+    expect(sides(done)).toEqual(['verify blue', 'switched green->blue', 'retire green']);
+  });
+  it('a rollback switches back to the side that was live (green)', () => {
+    const live = switchedRun([preparedBeside('green'), ...ready]);
+    const back = drive([...live, ...(deploymentRunDecider.decide(verdict('deployment', 'fail'), live.reduce(evolve, initialState)) as RunEvent[])]);
+    expect(sides(back.slice(live.length))).toEqual(['switched blue->green']);
+    expect(back.reduce(evolve, initialState)).toMatchObject({ status: 'ended', outcome: 'rolled-back' });
+  });
+  it('the switch recorded twice changes nothing (the step is no longer awaited)', () => {
+    const live = switchedRun([preparedBeside('green'), ...ready]);
+    spec.given(live).when(succeeded({ kind: 'switch-traffic', from: 'green', to: 'blue' })).thenNothing();
+  });
+});
+
 describe('RecordStepOutcome', () => {
   const running = [prepared(progressive), ...ready, started, { type: 'WaveStarted', data: { deploymentId, wave: 1, targets: ['s-1'] } } as RunEvent];
   it('a deployed target is recorded', () => spec.given(running).when(succeeded({ kind: 'deploy', wave: 1, target: 's-1' })).then([deployed(1, 's-1')]));

@@ -39,6 +39,8 @@ export interface Planned {
   gates: GateState[];
   /** ScheduleMissed recorded for the current window */
   missed: boolean;
+  /** blue-green: the side serving traffic when the run was prepared (RunPrepared); the run deploys to the other one */
+  liveSide: BlueGreenSide;
 }
 
 /** A deployed (or removed) target: what a rollback undoes, in reverse order. */
@@ -103,9 +105,11 @@ export const initialState: DeploymentRun = { status: 'unplanned', confirmed: [] 
 /** The reason a deploy step fails when its target did not report installing the bytes verified. */
 export const DIGEST_MISMATCH = 'DigestMismatch';
 
-/** Blue-green: the side that serves traffic before the run, and the idle side it deploys to. */
-export const LIVE_SIDE: BlueGreenSide = 'blue';
-export const IDLE_SIDE: BlueGreenSide = 'green';
+/** Blue-green: the side live before any deployment recorded one (and in runs prepared before sides were kept). */
+export const FIRST_LIVE_SIDE: BlueGreenSide = 'blue';
+
+/** The side that is not `side`: where a blue-green run deploys, beside the live one. */
+export const otherSide = (side: BlueGreenSide): BlueGreenSide => (side === 'blue' ? 'green' : 'blue');
 
 /** Pauses that a person ends with ResumeRun; any other pause reason (a failure code) needs DecideRollback. */
 export const RESUMABLE_PAUSES = ['Requested', 'WindowClosed', 'RetireFailed', 'CanaryAnalysisInconclusive'];
@@ -170,7 +174,16 @@ export function evolve(state: DeploymentRun, event: RunEvent): DeploymentRun {
   switch (event.type) {
     case 'RunPrepared':
       return state.status === 'unplanned'
-        ? { status: 'waiting', plan: event.data.plan, window: event.data.plan.window, confirmed: state.confirmed, ...(state.verifiedComponents ? { verifiedComponents: state.verifiedComponents } : {}), gates: [], missed: false }
+        ? {
+            status: 'waiting',
+            plan: event.data.plan,
+            window: event.data.plan.window,
+            confirmed: state.confirmed,
+            ...(state.verifiedComponents ? { verifiedComponents: state.verifiedComponents } : {}),
+            gates: [],
+            missed: false,
+            liveSide: event.data.liveSide ?? FIRST_LIVE_SIDE,
+          }
         : state;
     case 'ReadinessConfirmed':
       return state.status === 'unplanned' || state.status === 'waiting'

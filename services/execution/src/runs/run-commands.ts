@@ -1,6 +1,7 @@
 import { EventStore, type Migration, type SqlClient } from '@gantry/event-store';
 import { cancelTimer, executeCommand, loadAggregate, scheduleTimer, type CommandOrigin, type CommandResult } from '@gantry/platform';
-import type { FreezePeriod } from '@gantry/contracts';
+import type { BlueGreenSide, DeploymentPlanned, FreezePeriod } from '@gantry/contracts';
+import { keepLiveSide, liveSideMigrations, liveSideOf } from './live-sides';
 import type { EnvironmentFact, LateFact } from './late-changes';
 import { deploymentRunDecider, FORBIDDING_REFUSALS, type DeploymentRun, type RunCommand, type RunEvent } from './deployment-run.decider';
 
@@ -28,6 +29,7 @@ export const runMigrations: Migration[] = [
       );
     `,
   },
+  ...liveSideMigrations,
 ];
 
 /** Due timers (libs/platform due-timers) of the window: when they fire, the run is advanced at that time. */
@@ -44,12 +46,20 @@ export class RunCommands {
   constructor(readonly store: EventStore) {}
 
   execute(deploymentId: string, command: RunCommand, origin: Pick<CommandOrigin, 'metadata' | 'newId'>, tx?: SqlClient): Promise<CommandResult<DeploymentRun, RunEvent>> {
-    const afterAppend = (_events: readonly RunEvent[], t: SqlClient, run: DeploymentRun) => this.keepActive(t, deploymentId, run);
+    const afterAppend = async (events: readonly RunEvent[], t: SqlClient, run: DeploymentRun) => {
+      await this.keepActive(t, deploymentId, run);
+      await keepLiveSide(t, this.store.schema, events, run);
+    };
     return executeCommand(this.store, deploymentRunDecider, runStream(deploymentId), command, { metadata: origin.metadata, newId: origin.newId, refusalStatus, maxAttempts: 5, afterAppend }, tx);
   }
 
   load(deploymentId: string, client?: SqlClient) {
     return loadAggregate(this.store, deploymentRunDecider, runStream(deploymentId).streamId, client);
+  }
+
+  /** Blue-green's side serving the plan's service in its environment now, for a run being prepared. */
+  liveSide(tx: SqlClient, plan: Pick<DeploymentPlanned, 'environment' | 'service'>): Promise<BlueGreenSide | undefined> {
+    return liveSideOf(tx, this.store.schema, plan.environment, plan.service);
   }
 
   async activeRuns(client: SqlClient = this.store.db): Promise<string[]> {

@@ -1,5 +1,5 @@
 import type { BlueGreenSide } from '@gantry/contracts';
-import { IDLE_SIDE, includesTarget, LIVE_SIDE, type DeploymentRun } from './deployment-run.state';
+import { includesTarget, otherSide, type DeploymentRun } from './deployment-run.state';
 
 /**
  * A step: one unit of work an executor performs for a run. `deploy`/`remove` move a target forward, `undo` reverts a
@@ -69,15 +69,15 @@ export function nextStep(run: DeploymentRun): RunStep | undefined {
       }
       const lastWave = run.plan.waves[run.plan.waves.length - 1];
       const allWavesDone = run.wave?.completed && run.wave.index === lastWave?.index;
-      if (run.plan.strategy === 'blue-green' && allWavesDone && run.idleVerified && !run.switched) return { kind: 'switch-traffic', from: LIVE_SIDE, to: IDLE_SIDE };
+      if (run.plan.strategy === 'blue-green' && allWavesDone && run.idleVerified && !run.switched) return { kind: 'switch-traffic', from: run.liveSide, to: otherSide(run.liveSide) };
       return undefined;
     }
     case 'executed':
       if (run.pause?.reason === 'RetireFailed' || run.manual.length > 0 || run.watching) return undefined;
-      return run.plan.strategy === 'blue-green' && run.verified ? { kind: 'retire', side: LIVE_SIDE } : undefined;
+      return run.plan.strategy === 'blue-green' && run.verified ? { kind: 'retire', side: run.liveSide } : undefined;
     case 'rolling-back': {
       if (run.manual.length > 0) return undefined;
-      if (run.switched && !run.switchedBack) return { kind: 'switch-traffic', from: IDLE_SIDE, to: LIVE_SIDE };
+      if (run.switched && !run.switchedBack) return { kind: 'switch-traffic', from: otherSide(run.liveSide), to: run.liveSide };
       const toUndo = [...run.done].reverse().find((ref) => !includesTarget(run.undone, ref));
       if (toUndo) return { kind: 'undo', ...toUndo };
       if (run.backup !== undefined && !run.restored) return { kind: 'restore', snapshotRef: run.backup };

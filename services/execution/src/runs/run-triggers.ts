@@ -101,8 +101,10 @@ const TRIGGERS = [
 /** The consumer of planning's and verification's topics: records the command in the inbox's transaction, then drives the run. */
 export function runTriggers(runs: RunCommands, driver: RunDriver): Reactions {
   const react: Reaction = async (event, tx, context) => {
-    const command = commandFor(event, context.now.toISOString());
-    if (!command) return;
+    const learnt = commandFor(event, context.now.toISOString());
+    if (!learnt) return;
+    // blue-green deploys beside the side live now, which the run records when prepared
+    const command = learnt.type === 'PrepareRun' && learnt.plan.strategy === 'blue-green' ? { ...learnt, liveSide: await runs.liveSide(tx, learnt.plan) } : learnt;
     const deploymentId = command.type === 'PrepareRun' ? command.plan.deploymentId : command.deploymentId;
     let { events } = await runs.execute(deploymentId, command, context, tx);
     if (command.type === 'PrepareRun' && command.plan.environmentSnapshot) {

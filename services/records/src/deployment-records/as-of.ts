@@ -20,6 +20,8 @@ export interface DeployedService {
   /** who approved it, at which gate */
   approvals: NonNullable<DeploymentRecord['approvals']>;
   closedAt: string;
+  /** blue-green: the side serving the service once this deployment switched traffic to it */
+  liveSide?: DeploymentRecord['liveSide'];
 }
 
 /**
@@ -46,5 +48,6 @@ export const environmentAsOf = (records: readonly DeploymentRecord[]): DeployedS
       ...(record.requestedBy ? { requestedBy: record.requestedBy } : {}),
       approvals: record.approvals ?? [],
       closedAt: record.closedAt!,
+      ...(record.liveSide ? { liveSide: record.liveSide } : {}),
     }));
 };

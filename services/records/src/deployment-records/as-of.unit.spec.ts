@@ -4,7 +4,7 @@ import { environmentAsOf, recordAsOf } from './as-of';
 
 /** A scripted scenario: payments 2.4.1 installed at 10:00, upgraded to 2.5.0 at 12:00; ledger retired at 14:00. */
 let position = 0;
-const SOURCE: Record<string, string> = { DeploymentRequested: 'planning', DeploymentPlanned: 'planning', DeploymentVerified: 'verification', DeploymentRecordClosed: 'records' };
+const SOURCE: Record<string, string> = { DeploymentRequested: 'planning', DeploymentPlanned: 'planning', DeploymentVerified: 'verification', DeploymentRecordClosed: 'records', TrafficSwitched: 'execution', RolledBack: 'execution' };
 const entry = (deploymentId: string, name: string, at: string, data: Record<string, unknown> = {}): LedgerEntry => ({
   position: ++position,
   topic: `gantry.${SOURCE[name]}.v1`,
@@ -51,5 +51,28 @@ describe('state as of a time', () => {
     expect(environmentAt('2026-12-01T10:30:00.000Z')).toEqual(['payments 2.4.1 d1']);
     expect(environmentAt('2026-12-01T12:30:00.000Z')).toEqual(['ledger 1.0.0 d3', 'payments 2.5.0 d2']);
     expect(environmentAt('2026-12-01T14:30:00.000Z')).toEqual(['payments 2.5.0 d2']);
+  });
+});
+
+describe('blue-green sides as of a time', () => {
+  /** a blue-green deployment of checkout at `hour`: traffic switched from → to; a failed live verification switches back */
+  const blueGreen = (id: string, hour: number, from: string, to: string, rolledBack = false) => {
+    const [requested, planned] = deployment(id, 'checkout', 'upgrade', `3.${hour}.0`, hour);
+    const at = (minute: number) => `2026-12-01T${hour}:${minute}:00.000Z`;
+    const switched = entry(id, 'TrafficSwitched', at(10), { from, to, switchedAt: at(10) });
+    if (!rolledBack) return [requested, planned, switched, entry(id, 'DeploymentVerified', at(20)), entry(id, 'DeploymentRecordClosed', at(21), { outcome: 'succeeded', closedAt: at(21) })];
+    const back = { ...entry(id, 'TrafficSwitched', at(15), { from: to, to: from, switchedAt: at(15) }), event: { ...switched.event, id: `${id}-switched-back`, data: { deploymentId: id, from: to, to: from, switchedAt: at(15) } } };
+    return [requested, planned, switched, back, entry(id, 'RolledBack', at(16), { reason: 'DeploymentVerificationFailed' }), entry(id, 'DeploymentRecordClosed', at(17), { outcome: 'rolled-back', closedAt: at(17) })];
+  };
+  const runs: [string, LedgerEntry[]][] = [['b1', blueGreen('b1', 15, 'blue', 'green')], ['b2', blueGreen('b2', 16, 'green', 'blue')], ['b3', blueGreen('b3', 17, 'blue', 'green', true)]];
+  const sideAt = (at: string) =>
+    environmentAsOf(runs.map(([id, entries]) => recordAsOf(id, entries, at)?.record).filter((r) => r !== undefined)).map((s) => `${s.deploymentId} ${s.liveSide}`);
+
+  it('shows the side each deployment switched to, and after a rollback the side switched back to', () => {
+    expect(sideAt('2026-12-01T15:30:00.000Z')).toEqual(['b1 green']);
+    expect(sideAt('2026-12-01T16:30:00.000Z')).toEqual(['b2 blue']);
+    expect(recordAsOf('b3', runs[2][1], '2026-12-01T17:12:00.000Z')?.record.liveSide).toBe('green');
+    expect(recordAsOf('b3', runs[2][1], '2026-12-01T17:30:00.000Z')?.record).toMatchObject({ outcome: 'rolled-back', liveSide: 'blue' });
+    expect(sideAt('2026-12-01T17:30:00.000Z')).toEqual(['b2 blue']);
   });
 });

@@ -86,6 +86,7 @@ export class AuditGrpc {
         ...(s.requestedBy ? { requestedBy: s.requestedBy } : {}),
         approvals: s.approvals,
         closedAt: s.closedAt,
+        ...(s.liveSide ? { liveSide: s.liveSide } : {}),
       })),
     };
   }

@@ -3,6 +3,7 @@ import {
   eventNameOf,
   LATE_CHANGES,
   type AcceptanceResultsReported,
+  type BlueGreenSide,
   type ChangeImplementationCorrected,
   type ChangeImplementationHeld,
   type ChangeImplementationReported,
@@ -29,6 +30,7 @@ import {
   type ReleaseDeploymentReported,
   type TargetDeployed,
   type TargetKind,
+  type TrafficSwitched,
   type Window,
 } from '@gantry/contracts';
 import type { CloudEventEnvelope as CloudEvent } from '@gantry/contracts';
@@ -83,6 +85,11 @@ export interface DeploymentRecord {
    * installed, TargetDeployed) or removed from it (ComponentsRemoved), and whether a rollback undid it (TargetRolledBack)
    */
   targetsReached?: { name: string; action: 'deployed' | 'removed'; components: DeployedComponent[]; rolledBack?: true }[];
+  /**
+   * blue-green: the side serving the service after the deployment's last traffic switch (TrafficSwitched): the side it
+   * deployed to, or after a rollback the side switched back to
+   */
+  liveSide?: BlueGreenSide;
   /** manual work at the targets (ManualStepRequired), with its evidence once completed (ManualStepCompleted) */
   manualSteps?: { stepId: string; target: string; evidence?: Evidence[] }[];
   /**
@@ -192,6 +199,8 @@ export function evolveRecord(record: DeploymentRecord, event: CloudEvent): Deplo
       const reached = { name: target, action: eventNameOf(event.type) === 'TargetDeployed' ? ('deployed' as const) : ('removed' as const), components };
       return { ...next, targetsReached: [...(next.targetsReached ?? []).filter((t) => t.name !== target), reached] };
     }
+    case 'TrafficSwitched':
+      return { ...next, liveSide: (data as unknown as TrafficSwitched).to };
     case 'TargetRolledBack':
       return { ...next, targetsReached: (next.targetsReached ?? []).map((t) => (t.name === data.target ? { ...t, rolledBack: true as const } : t)) };
     case 'ManualStepRequired': {
