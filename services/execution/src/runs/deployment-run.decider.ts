@@ -18,7 +18,7 @@ import {
 } from './deployment-run.state';
 import { isLateChange, lateChangeFor, aRevocationStopsTheRun, type LateFact } from './late-changes';
 import { nextStep, sameStep, type RunStep } from './run-steps';
-import { stepOutsideSupplierScope, type ActingForSupplier, type OutsideScope } from '../suppliers/supplier-scope';
+import { stepOutsideSupplierScope, type ActingForSupplier, type OutsideScope } from '../suppliers';
 
 export { evolve, initialState, type DeploymentRun, type RunEvent } from './deployment-run.state';
 
