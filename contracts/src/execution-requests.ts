@@ -1,5 +1,6 @@
 import { arrayOf, objectOf, Type, type Static } from './json-schema';
-import { evidenceSchema } from './execution';
+import { evidenceSchema, supplierDefinitionSchema, supplierScopeSchema } from './execution';
+import { serviceContactSchema } from './planning';
 
 /** Bodies of execution's HTTP and gRPC doors, each validated by its schema (SchemaBody, validatedMessage). */
 
@@ -14,3 +15,8 @@ export type RollbackDecisionBody = Static<typeof rollbackDecisionBody>;
 
 export const completeManualStepBody = objectOf({ evidence: arrayOf(evidenceSchema, 20) });
 export type CompleteManualStepBody = Static<typeof completeManualStepBody>;
+
+export const registerSupplierBody = supplierDefinitionSchema;
+/** The name is the path's. */
+export const updateSupplierBody = objectOf({ contact: serviceContactSchema, scope: supplierScopeSchema });
+export type UpdateSupplierBody = Static<typeof updateSupplierBody>;

@@ -1,15 +1,17 @@
 import { arrayOf, enumOf, identifier, label, objectOf, text, timestamp, Type, type PayloadsOf, type Static } from './json-schema';
 import { digestSchema, verifiedComponentSchema } from './itam';
 import { canaryAnalysisSchema } from './model-review';
-import { DeploymentPlanned } from './planning';
+import { DeploymentPlanned, serviceContactSchema } from './planning';
 import {
   acceptanceCriteriaSchema,
   blueGreenSideSchema,
+  COMPONENT_KINDS,
   componentVersionProperties,
   LATE_CHANGES,
   LIMITS,
   targetSchema,
   targetsSchema,
+  environmentNameSchema,
   waveIndexSchema,
   windowSchema,
 } from './vocabulary';
@@ -268,8 +270,40 @@ export const ManualStepRequired = objectOf({
 });
 export type ManualStepRequired = Static<typeof ManualStepRequired>;
 
-export const ManualStepCompleted = objectOf({ deploymentId, stepId, by: person, evidence: arrayOf(evidenceSchema, 20), completedAt: timestamp });
+/**
+ * A supplier organisation's id, as its staff's tokens name it (the `org` claim): lowercase letters, digits and "-".
+ */
+export const supplierNameSchema = Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,62}$', description: 'a supplier name: lowercase letters, digits and "-" (at most 63)' });
+
+/** `organisation`: the supplier whose engineer completed the step (the `org` claim of their token); absent for the organisation's own staff. */
+export const ManualStepCompleted = objectOf({ deploymentId, stepId, by: person, evidence: arrayOf(evidenceSchema, 20), completedAt: timestamp, organisation: Type.Optional(supplierNameSchema) });
 export type ManualStepCompleted = Static<typeof ManualStepCompleted>;
+
+// ---- suppliers ----
+
+/**
+ * Where a supplier's staff may perform steps (the practice guide's partners and suppliers): the runs in one of
+ * `environments`; on targets whose `site` label is one of `sites` (absent: any target); of deployments whose
+ * components are all of `componentKinds` (absent: any kind).
+ */
+export const supplierScopeSchema = objectOf({
+  environments: arrayOf(environmentNameSchema, 100, 1, { uniqueItems: true }),
+  sites: Type.Optional(arrayOf(label(200), 100, 1, { uniqueItems: true })),
+  componentKinds: Type.Optional(arrayOf(enumOf(COMPONENT_KINDS), COMPONENT_KINDS.length, 1, { uniqueItems: true })),
+});
+export type SupplierScope = Static<typeof supplierScopeSchema>;
+
+/** A supplier organisation: its id, who answers for it, and its scope. */
+export const supplierDefinitionSchema = objectOf({ name: supplierNameSchema, contact: serviceContactSchema, scope: supplierScopeSchema });
+export type SupplierDefinition = Static<typeof supplierDefinitionSchema>;
+
+/** A supplier organisation was registered (stream `Supplier-<name>`). */
+export const SupplierRegistered = objectOf({ ...supplierDefinitionSchema.properties, registeredAt: timestamp });
+export type SupplierRegistered = Static<typeof SupplierRegistered>;
+
+/** A supplier's contact or scope changed: the whole definition as it stands now. */
+export const SupplierUpdated = objectOf({ ...supplierDefinitionSchema.properties, updatedAt: timestamp });
+export type SupplierUpdated = Static<typeof SupplierUpdated>;
 
 export const executionEventSchemas = {
   RunPrepared,
@@ -304,5 +338,7 @@ export const executionEventSchemas = {
   BackupRestored,
   ManualStepRequired,
   ManualStepCompleted,
+  SupplierRegistered,
+  SupplierUpdated,
 };
 export type ExecutionEventPayloads = PayloadsOf<typeof executionEventSchemas>;

@@ -24,4 +24,4 @@ export * from './validation';
 export { firstProblem } from './ajv';
 export * from './asyncapi';
 export * from './proto';
-export { SAMPLE_PAYLOADS, SAMPLE_SERVICE } from './samples.fixture';
+export { SAMPLE_PAYLOADS, SAMPLE_SERVICE, SAMPLE_SUPPLIER } from './samples.fixture';

@@ -64,6 +64,13 @@ const environment = {
   approvalPolicy: { roles: ['service-owner'], minimumApprovers: 1 },
 };
 
+/** A supplier whose engineers install hardware in production's `eu` site. */
+export const SAMPLE_SUPPLIER = {
+  name: 'rackworks',
+  contact: { name: 'Rackworks field service', contact: { email: 'field@rackworks.example', chat: '#rackworks' } },
+  scope: { environments: ['production'], sites: ['eu'], componentKinds: ['hardware' as const] },
+};
+
 /** A checkpoint of 24,000 entries signed by a key made for the sample (its root in hex is the sample's rootHash). */
 const LEDGER_CHECKPOINT_NOTE =
   'deploy.example.com/ledger\n24000\nCzBVep/E6Q4zWH2ix+wRNluApcrvFDleg6jN8hc8YYY=\nTimestamp: 1796165100000000000\n\n— deploy.example.com/ledger D1g/hEJ5JFYsh2F8LvoiilyU8h+4fLTGlRUZSf98s0ClNK1Ft/1Dlm27uXTQLY/nBrtQTtyCyPpV6YqMvUqjAE1dtgs=\n';
@@ -353,6 +360,8 @@ export const SAMPLE_PAYLOADS: { [N in keyof EventPayloads]: EventPayloads[N] } =
     evidence: [{ description: 'photo of the cabled shelf', reference: 'https://evidence.example/photos/rack-b7.jpg' }],
     completedAt: '2026-12-01T22:40:00Z',
   },
+  SupplierRegistered: { ...SAMPLE_SUPPLIER, registeredAt: '2026-11-01T08:00:00Z' },
+  SupplierUpdated: { ...SAMPLE_SUPPLIER, scope: { ...SAMPLE_SUPPLIER.scope, sites: ['eu', 'us'] }, updatedAt: '2026-11-02T08:00:00Z' },
   DeploymentRecordClosed: {
     deploymentId,
     changeId: 'CHG0031337',

@@ -20,6 +20,8 @@ describe('event catalogue', () => {
     'DeploymentModelDrafted',
     'ServiceRegistered',
     'ServiceUpdated',
+    'SupplierRegistered',
+    'SupplierUpdated',
     // about a deployment or about a period
     'SatisfactionResponseRecorded',
     'DeploymentModelPublished',

@@ -108,7 +108,9 @@ async function bearer(authorization: string, config: AuthConfig, channel: Channe
       return failed('invalid', 'token subject (sub) must be a non-empty string');
     }
     if (!Array.isArray(roles)) return failed('invalid', 'token claim roles must be an array of strings');
-    return authenticated({ subject: payload.sub, roles: knownRoles(roles), channel, kind: 'user' });
+    const { org } = payload;
+    if (org !== undefined && (typeof org !== 'string' || org.length === 0 || org.length > 200)) return failed('invalid', 'token claim org must be a non-empty string');
+    return authenticated({ subject: payload.sub, roles: knownRoles(roles), channel, kind: 'user', ...(org === undefined ? {} : { organisation: org }) });
   } catch (error) {
     if (error instanceof errors.JWTExpired) return failed('expired', 'token expired');
     if (error instanceof errors.JWKSTimeout || (!(error instanceof errors.JOSEError) && config.jwksUrl)) {

@@ -21,6 +21,16 @@ describe('authenticate: bearer tokens', () => {
     });
   });
 
+  it("names a supplier's engineer's organisation from the org claim; an org that is not a string is refused", async () => {
+    const token = await mintToken(secret, { sub: 'sam', roles: ['supplier-engineer'], org: 'rackworks' });
+    expect(await authenticate(bearer(token), config)).toEqual({
+      ok: true,
+      identity: { subject: 'sam', roles: ['supplier-engineer'], channel: 'rest', kind: 'user', organisation: 'rackworks' },
+    });
+    const badOrg = await new SignJWT({ roles: ['supplier-engineer'], org: ['rackworks'] }).setProtectedHeader({ alg: 'HS256' }).setSubject('sam').setExpirationTime('1h').sign(key(secret));
+    expect(await authenticate(bearer(badOrg), config)).toEqual({ ok: false, failure: 'invalid', reason: 'token claim org must be a non-empty string' });
+  });
+
   it('refuses an expired token as expired', async () => {
     const token = await mintToken(secret, { sub: 'alice', roles: ['auditor'], expiresIn: -60 });
     expect(await authenticate(bearer(token), config)).toEqual({ ok: false, failure: 'expired', reason: 'token expired' });

@@ -12,4 +12,6 @@ export interface Identity {
   roles: readonly Role[];
   channel: Channel;
   kind: 'user' | 'system';
+  /** the supplier organisation a user works for (the token's `org` claim); absent for the organisation's own staff */
+  organisation?: string;
 }

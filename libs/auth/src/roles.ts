@@ -9,6 +9,8 @@ export const ROLES = [
   /** compliance staff: read-only, audit and KPIs */
   'auditor',
   'admin',
+  /** a supplier's or partner's staff: performs manual steps within their organisation's scope (the `org` claim) */
+  'supplier-engineer',
 ] as const;
 export type Role = (typeof ROLES)[number];
 
@@ -50,6 +52,10 @@ export const PERMISSIONS = [
   'services:read',
   /** register and change services in the catalogue */
   'services:manage',
+  /** read the supplier organisations and their scopes */
+  'suppliers:read',
+  /** register suppliers and change their contact and scope */
+  'suppliers:manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -64,7 +70,8 @@ export type Permission = (typeof PERMISSIONS)[number];
  * (`changes:authorise`) for deployment managers and change enablement, where the environment's kind accepts that way
  * (not production, by default); trusting change enablement's keys for signed authorisations (`authorisation-keys:manage`)
  * is an admin's, so no one who requests deployments can make their own authorisations trusted. Everyone reads the
- * service catalogue; its owners (and admins) keep it.
+ * service catalogue; its owners (and admins) keep it. Suppliers' engineers read runs and perform manual steps, within
+ * their organisation's scope (checked by execution); only admins register suppliers and set their scope.
  */
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   'deployment-manager': [
@@ -91,6 +98,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'changes:authorise',
     'authorisation-keys:read',
     'services:read',
+    'suppliers:read',
   ],
   'deployment-practitioner': [
     'deployments:request',
@@ -111,8 +119,9 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   'service-owner': ['deployments:read', 'verifications:read', 'runs:read', 'kpis:read', 'environments:read', 'satisfaction:respond', 'runs:approve', 'components:read', 'services:read', 'services:manage'],
   'product-owner': ['deployments:read', 'kpis:read', 'environments:read', 'satisfaction:respond', 'runs:approve', 'services:read'],
   'change-manager': ['deployments:request', 'deployments:request-ad-hoc', 'deployments:read', 'environments:read', 'satisfaction:respond', 'runs:approve', 'changes:authorise', 'authorisation-keys:read', 'services:read'],
-  auditor: ['deployments:read', 'verifications:read', 'runs:read', 'audit:read', 'models:read', 'kpis:read', 'environments:read', 'findings:write', 'components:read', 'signing-keys:read', 'authorisation-keys:read', 'services:read'],
+  auditor: ['deployments:read', 'verifications:read', 'runs:read', 'audit:read', 'models:read', 'kpis:read', 'environments:read', 'findings:write', 'components:read', 'signing-keys:read', 'authorisation-keys:read', 'services:read', 'suppliers:read'],
   admin: PERMISSIONS,
+  'supplier-engineer': ['runs:read', 'runs:perform-manual-steps'],
 };
 
 export const isRole = (value: unknown): value is Role => typeof value === 'string' && (ROLES as readonly string[]).includes(value);

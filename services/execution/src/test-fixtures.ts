@@ -114,7 +114,8 @@ export async function startExecution(executors: ExecutorsConfig, { grpc = false 
   };
 }
 
-export const tokenFor = (role: string, sub = `${role}.user`) => mintToken(SECRET, { sub, roles: [role] });
+/** `org`: the supplier organisation the user works for */
+export const tokenFor = (role: string, sub = `${role}.user`, org?: string) => mintToken(SECRET, { sub, roles: [role], ...(org ? { org } : {}) });
 
 export { call } from '@gantry/testing';
 

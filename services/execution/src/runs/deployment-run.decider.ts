@@ -19,6 +19,7 @@ import {
 } from './deployment-run.state';
 import { isLateChange, lateChangeFor, aRevocationStopsTheRun, type LateFact } from './late-changes';
 import { nextStep, sameStep, type RunStep } from './run-steps';
+import { stepOutsideSupplierScope, type ActingForSupplier, type OutsideScope } from '../suppliers';
 
 export { evolve, initialState, type DeploymentRun, type RunEvent } from './deployment-run.state';
 
@@ -65,7 +66,8 @@ export type RunCommand =
   | ({ type: 'ResumeRun'; deploymentId: string; now: string } & Actor)
   | ({ type: 'AbortRun'; deploymentId: string; now: string } & Actor)
   | ({ type: 'DecideRollback'; deploymentId: string; rollback: boolean; now: string } & Actor)
-  | ({ type: 'CompleteManualStep'; deploymentId: string; stepId: string; evidence: Evidence[]; now: string } & Actor);
+  /** `supplier`: the organisation a supplier's engineer acts for, with its scope as execution knows it */
+  | ({ type: 'CompleteManualStep'; deploymentId: string; stepId: string; evidence: Evidence[]; supplier?: ActingForSupplier; now: string } & Actor);
 
 export type RunRefusal =
   | { code: 'RunNotFound'; deploymentId: string }
@@ -82,10 +84,12 @@ export type RunRefusal =
   | { code: 'UnknownManualStep'; deploymentId: string; stepId: string }
   | { code: 'RoleMayNotCompleteStep'; deploymentId: string; stepId: string; role: string }
   | { code: 'EvidenceRequired'; deploymentId: string; stepId: string }
-  | { code: 'EvidenceDigestRequired'; deploymentId: string; stepId: string; evidence: number };
+  | { code: 'EvidenceDigestRequired'; deploymentId: string; stepId: string; evidence: number }
+  | { code: 'UnknownSupplier'; deploymentId: string; stepId: string; organisation: string | null }
+  | ({ code: 'OutsideSupplierScope'; deploymentId: string; stepId: string; organisation: string } & OutsideScope);
 
 /** Refusals about who is asking rather than what state the run is in: 403 at the edge. */
-export const FORBIDDING_REFUSALS: readonly RunRefusal['code'][] = ['RequesterMayNotApprove', 'AuthoriserMayNotApprove', 'RoleMayNotApprove', 'RoleMayNotCompleteStep', 'RoleMayNotDecide'];
+export const FORBIDDING_REFUSALS: readonly RunRefusal['code'][] = ['RequesterMayNotApprove', 'AuthoriserMayNotApprove', 'RoleMayNotApprove', 'RoleMayNotCompleteStep', 'RoleMayNotDecide', 'UnknownSupplier', 'OutsideSupplierScope'];
 
 /** Who decides whether a run held for a late change, or for a regression in its monitoring period, continues or rolls back. */
 export const LATE_CHANGE_DECIDER = 'deployment-manager';
@@ -536,17 +540,28 @@ const evidenceMustCarryItsDigest: Rule<readonly Evidence[], number> = (evidence)
   return index < 0 ? undefined : index;
 };
 
+/** A supplier's engineer performs only the steps in their organisation's scope, and only for an organisation that is registered. */
+const supplierMustWorkInItsScope = (supplier: ActingForSupplier, plan: DeploymentPlanned, target: string, deploymentId: string, stepId: string): RunRefusal | undefined => {
+  const { organisation, scope } = supplier;
+  if (organisation === undefined || scope === undefined) return { code: 'UnknownSupplier', deploymentId, stepId, organisation: organisation ?? null };
+  const outside = stepOutsideSupplierScope(scope, plan, target);
+  return outside && { code: 'OutsideSupplierScope', deploymentId, stepId, organisation, ...outside };
+};
+
 function completeManualStep(command: Extract<RunCommand, { type: 'CompleteManualStep' }>, run: DeploymentRun): RunEvent[] | Refused<RunRefusal> {
-  const { deploymentId, stepId, by, roles, evidence, now } = command;
+  const { deploymentId, stepId, by, roles, evidence, supplier, now } = command;
   if (run.status !== 'running' && run.status !== 'executed' && run.status !== 'rolling-back') return refuse({ code: 'UnknownManualStep', deploymentId, stepId });
   const item = run.manual.find((m) => m.stepId === stepId);
   if (!item) return refuse({ code: 'UnknownManualStep', deploymentId, stepId });
   if (!roles.includes(item.role)) return refuse({ code: 'RoleMayNotCompleteStep', deploymentId, stepId, role: item.role });
+  const outOfScope = supplier && supplierMustWorkInItsScope(supplier, run.plan, item.target, deploymentId, stepId);
+  if (outOfScope) return refuse(outOfScope);
   if (item.completed) return [];
   if (item.evidenceRequired && evidence.length === 0) return refuse({ code: 'EvidenceRequired', deploymentId, stepId });
   const undigested = evidenceMustCarryItsDigest(evidence);
   if (undigested !== undefined) return refuse({ code: 'EvidenceDigestRequired', deploymentId, stepId, evidence: undigested });
-  const completed: RunEvent = { type: 'ManualStepCompleted', data: { deploymentId, stepId, by, evidence, completedAt: now } };
+  const organisation = supplier?.organisation;
+  const completed: RunEvent = { type: 'ManualStepCompleted', data: { deploymentId, stepId, by, evidence, completedAt: now, ...(organisation ? { organisation } : {}) } };
   const step = nextStep({ ...run, manual: [] });
   const allDone = run.manual.every((m) => m.completed || m.stepId === stepId);
   return allDone && step ? [completed, stepDone(deploymentId, run, step, now)] : [completed];

@@ -507,6 +507,82 @@ describe('CompleteManualStep', () => {
       .thenRefused({ code: 'UnknownManualStep', deploymentId, stepId: 's-1/deploy/1' }));
 });
 
+describe("CompleteManualStep by a supplier's engineer: only in the organisation's scope", () => {
+  const hardware: DeploymentPlanned = {
+    ...basePlan,
+    environment: 'production',
+    components: [{ name: 'storage-shelf', version: '7', kind: 'hardware' }],
+    environmentSnapshot: {
+      name: 'production',
+      kind: 'production',
+      version: 1,
+      attributes: {},
+      targets: [
+        { name: 's-1', kind: 'host', labels: { site: 'eu' } },
+        { name: 's-2', kind: 'host', labels: { site: 'us' } },
+      ],
+    },
+  };
+  const running = [prepared(hardware), ...ready, started, { type: 'WaveStarted', data: { deploymentId, wave: 1, targets: ['s-1', 's-2'] } } as RunEvent];
+  const required = (target: string): RunEvent => ({
+    type: 'ManualStepRequired',
+    data: { deploymentId, stepId: `${target}/deploy/1`, wave: 1, target, action: 'deploy', role: 'supplier-engineer', instruction: 'install the shelf', evidenceRequired: true, requestedAt: at },
+  });
+  const evidence: Evidence[] = [{ description: 'photo', reference: 'https://evidence.example/1.jpg', digest: `sha256:${'ef'.repeat(32)}` }];
+  const scope = { environments: ['production'], sites: ['eu'], componentKinds: ['hardware' as const] };
+  const complete = (target: string, supplier: { organisation?: string; scope?: typeof scope }): RunCommand => ({
+    type: 'CompleteManualStep',
+    deploymentId,
+    stepId: `${target}/deploy/1`,
+    evidence,
+    supplier,
+    now: later,
+    by: 'sam',
+    roles: ['supplier-engineer'],
+  });
+
+  it('a step at a site in scope is completed, the organisation recorded', () =>
+    spec.given([...running, required('s-1'), required('s-2')]).when(complete('s-1', { organisation: 'rackworks', scope })).then([
+      { type: 'ManualStepCompleted', data: { deploymentId, stepId: 's-1/deploy/1', by: 'sam', evidence, completedAt: later, organisation: 'rackworks' } },
+    ]));
+
+  it('a step at another site is refused', () =>
+    spec
+      .given([...running, required('s-2')])
+      .when(complete('s-2', { organisation: 'rackworks', scope }))
+      .thenRefused({ code: 'OutsideSupplierScope', deploymentId, stepId: 's-2/deploy/1', organisation: 'rackworks', outside: 'site', found: 'us' }));
+
+  it('a step in another environment is refused', () =>
+    spec
+      .given([...running, required('s-1')])
+      .when(complete('s-1', { organisation: 'rackworks', scope: { ...scope, environments: ['staging'] } }))
+      .thenRefused({ code: 'OutsideSupplierScope', deploymentId, stepId: 's-1/deploy/1', organisation: 'rackworks', outside: 'environment', found: 'production' }));
+
+  it('a step of a deployment with a kind of component outside the scope is refused', () =>
+    spec
+      .given([...running, required('s-1')])
+      .when(complete('s-1', { organisation: 'rackworks', scope: { ...scope, componentKinds: ['software' as never] } }))
+      .thenRefused({ code: 'OutsideSupplierScope', deploymentId, stepId: 's-1/deploy/1', organisation: 'rackworks', outside: 'componentKind', found: 'hardware' }));
+
+  it('an organisation that is not registered (no scope) is refused', () =>
+    spec
+      .given([...running, required('s-1')])
+      .when(complete('s-1', { organisation: 'nobody' }))
+      .thenRefused({ code: 'UnknownSupplier', deploymentId, stepId: 's-1/deploy/1', organisation: 'nobody' }));
+
+  it("a supplier's engineer whose token names no organisation is refused", () =>
+    spec.given([...running, required('s-1')]).when(complete('s-1', {})).thenRefused({ code: 'UnknownSupplier', deploymentId, stepId: 's-1/deploy/1', organisation: null }));
+
+  it('completing it again changes nothing; out of scope it stays refused', () => {
+    const done: RunEvent = { type: 'ManualStepCompleted', data: { deploymentId, stepId: 's-1/deploy/1', by: 'sam', evidence, completedAt: later, organisation: 'rackworks' } };
+    spec.given([...running, required('s-1'), required('s-2'), done]).when(complete('s-1', { organisation: 'rackworks', scope })).thenNothing();
+    spec
+      .given([...running, required('s-1'), required('s-2'), done])
+      .when(complete('s-1', { organisation: 'rackworks', scope: { ...scope, sites: ['us'] } }))
+      .thenRefused({ code: 'OutsideSupplierScope', deploymentId, stepId: 's-1/deploy/1', organisation: 'rackworks', outside: 'site', found: 'eu' });
+  });
+});
+
 describe('late changes: a freeze added, the environment decommissioned, a verification revoked after planning', () => {
   const freeze: FreezePeriod = { id: 'year-end', reason: 'year-end close', start: '2026-12-01T21:30:00.000Z', end: '2026-12-02T06:00:00.000Z' };
   const staging = (freezes: FreezePeriod[] = [freeze]) => ({ name: 'staging', freezes, timeZone: 'UTC' });

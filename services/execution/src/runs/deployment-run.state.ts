@@ -2,7 +2,9 @@ import { isLateChange } from './late-changes';
 import type { BlueGreenSide, DeploymentPlanned, EventPayloads, ExecutionEventPayloads, Readiness, VerifiedComponent, Window } from '@gantry/contracts';
 
 /** Every event of a DeploymentRun stream: the execution service's own events. */
-export type RunEvent = { [N in keyof ExecutionEventPayloads]: { type: N; data: EventPayloads[N] } }[keyof ExecutionEventPayloads];
+/** Execution's events about a run (a supplier's events belong to the Supplier aggregate). */
+type RunEventName = Exclude<keyof ExecutionEventPayloads, 'SupplierRegistered' | 'SupplierUpdated'>;
+export type RunEvent = { [N in RunEventName]: { type: N; data: EventPayloads[N] } }[RunEventName];
 
 /** A gate waiting for approvals: `approvers` are the distinct people who approved it so far. */
 export interface GateState {
@@ -24,6 +26,8 @@ export interface Boundary {
 /** Manual work a person must complete before the step it belongs to counts as done. */
 export interface ManualItem {
   stepId: string;
+  /** the target the work is done on: where a supplier's scope is checked */
+  target: string;
   role: string;
   evidenceRequired: boolean;
   completed: boolean;
@@ -271,8 +275,8 @@ export function evolve(state: DeploymentRun, event: RunEvent): DeploymentRun {
       return ended(state, 'failed', event.data.reason);
     case 'ManualStepRequired': {
       if (state.status !== 'running' && state.status !== 'executed' && state.status !== 'rolling-back') return state;
-      const { stepId, role, evidenceRequired } = event.data;
-      return { ...state, manual: [...state.manual, { stepId, role, evidenceRequired, completed: false }] };
+      const { stepId, target, role, evidenceRequired } = event.data;
+      return { ...state, manual: [...state.manual, { stepId, target, role, evidenceRequired, completed: false }] };
     }
     case 'ManualStepCompleted':
       return state.status === 'running' || state.status === 'executed' || state.status === 'rolling-back'

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { RequirePermission } from '@gantry/auth';
+import { CurrentIdentity, RequirePermission, type Identity } from '@gantry/auth';
 import { ApiBodyFrom, CommandContext, SchemaBody, SchemaParam, type RequestContext } from '@gantry/platform';
 import { completeManualStepBody, type CompleteManualStepBody, denyGateBody, type DenyGateBody, rollbackDecisionBody, type RollbackDecisionBody } from '@gantry/contracts';
 import { Runs } from './runs';
@@ -18,8 +18,8 @@ export class RunsController {
 
   @Get(':deploymentId')
   @RequirePermission('runs:read')
-  get(@Param('deploymentId', uuid) deploymentId: string) {
-    return this.runs.get(deploymentId);
+  get(@Param('deploymentId', uuid) deploymentId: string, @CurrentIdentity() identity: Identity) {
+    return this.runs.read(deploymentId, identity);
   }
 
   @Post(':deploymentId/gates/:gate/approve')

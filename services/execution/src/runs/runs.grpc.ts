@@ -26,9 +26,9 @@ export class RunsGrpc {
 
   @GrpcMethod('ExecutionService', 'GetRun')
   @RequirePermission('runs:read')
-  getRun(message: RunMessage) {
-    const id = deploymentIdOf(message);
-    return answerGrpc(async () => toProto(await this.runs.get(id)));
+  getRun(message: RunMessage, metadata: Metadata) {
+    const { id, identity } = context(message, metadata, this.clock);
+    return answerGrpc(async () => toProto(await this.runs.read(id, identity)));
   }
 
   @GrpcMethod('ExecutionService', 'ApproveGate')

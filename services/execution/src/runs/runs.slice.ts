@@ -1,5 +1,6 @@
 import type { IdentityCase } from '@gantry/decider';
 import { actingOnItsOwn, type Slice } from '@gantry/platform';
+import type { Suppliers } from '../suppliers';
 import { RunCommands, runMigrations, WINDOW_TIMER } from './run-commands';
 import { RunDriver } from './run-driver';
 import { runTriggers } from './run-triggers';
@@ -8,14 +9,14 @@ import { RunsController } from './runs.controller';
 import { RunsGrpc } from './runs.grpc';
 
 /** A deployment's run: prepared from its plan, started in its window, driven wave by wave behind its gates. */
-export const runsSlice = (runs: RunCommands, driver: RunDriver, identityCase: IdentityCase): Slice => ({
+export const runsSlice = (runs: RunCommands, driver: RunDriver, identityCase: IdentityCase, suppliers: Suppliers): Slice => ({
   name: 'runs',
   migrations: runMigrations,
   doors: [RunsController, RunsGrpc],
   provides: [
     { provide: RunCommands, useValue: runs },
     { provide: RunDriver, useValue: driver },
-    { provide: Runs, useValue: new Runs(runs, driver, identityCase) },
+    { provide: Runs, useValue: new Runs(runs, driver, identityCase, suppliers) },
   ],
   reactions: [runTriggers(runs, driver)],
   timers: {

@@ -1,7 +1,8 @@
 import type { Identity } from '@gantry/auth';
 import type { IdentityCase } from '@gantry/decider';
-import { NotFound, type CommandOrigin } from '@gantry/platform';
-import type { Evidence } from '@gantry/contracts';
+import { NotFound, RuleRefused, type CommandOrigin } from '@gantry/platform';
+import type { DeploymentPlanned, Evidence } from '@gantry/contracts';
+import { runOutsideSupplierScope, type ActingForSupplier, type Suppliers } from '../suppliers';
 import type { RunCommand } from './deployment-run.decider';
 import { nextStep } from './run-steps';
 import type { RunCommands } from './run-commands';
@@ -21,6 +22,7 @@ export class Runs {
     private readonly driver: RunDriver,
     /** how the approver's subject is compared with the requester's (GANTRY_IDENTITY_CASE) */
     private readonly identityCase: IdentityCase,
+    private readonly suppliers: Suppliers,
   ) {}
 
   async get(deploymentId: string): Promise<RunView> {
@@ -28,6 +30,26 @@ export class Runs {
     if (version === 0) throw new NotFound(`no run for deployment ${deploymentId}`);
     const step = nextStep(state);
     return { deploymentId, version, ...state, ...(step ? { nextStep: step } : {}) };
+  }
+
+  /** A run as `identity` may see it: a supplier's engineer sees only the runs in their organisation's scope. */
+  async read(deploymentId: string, identity: Identity): Promise<RunView> {
+    const view = await this.get(deploymentId);
+    const supplier = await this.supplierOf(identity);
+    if (!supplier) return view;
+    const { organisation, scope } = supplier;
+    if (organisation === undefined || scope === undefined) throw new RuleRefused('UnknownSupplier', { deploymentId, organisation: organisation ?? null }, 403);
+    const plan = view.plan as DeploymentPlanned | undefined;
+    const outside = plan ? runOutsideSupplierScope(scope, plan) : { outside: 'environment', found: '(not planned yet)' };
+    if (outside) throw new RuleRefused('OutsideSupplierScope', { deploymentId, organisation, ...outside }, 403);
+    return view;
+  }
+
+  /** The organisation a supplier's engineer acts for (their token's `org`) with its scope; none for the organisation's own staff. */
+  private async supplierOf(identity: Identity): Promise<ActingForSupplier | undefined> {
+    const { organisation } = identity;
+    if (organisation === undefined && !identity.roles.includes('supplier-engineer')) return undefined;
+    return { organisation, scope: organisation === undefined ? undefined : await this.suppliers.scopeOf(organisation) };
   }
 
   /** A person's command: the run must exist; the driver moves it on right after. */
@@ -45,6 +67,8 @@ export class Runs {
   resume = (id: string, identity: Identity, origin: CommandOrigin) => this.act(id, { type: 'ResumeRun' }, identity, origin);
   abort = (id: string, identity: Identity, origin: CommandOrigin) => this.act(id, { type: 'AbortRun' }, identity, origin);
   decideRollback = (id: string, rollback: boolean, identity: Identity, origin: CommandOrigin) => this.act(id, { type: 'DecideRollback', rollback }, identity, origin);
-  completeManualStep = (id: string, stepId: string, evidence: Evidence[], identity: Identity, origin: CommandOrigin) =>
-    this.act(id, { type: 'CompleteManualStep', stepId, evidence }, identity, origin);
+  completeManualStep = async (id: string, stepId: string, evidence: Evidence[], identity: Identity, origin: CommandOrigin) => {
+    const supplier = await this.supplierOf(identity);
+    return this.act(id, { type: 'CompleteManualStep', stepId, evidence, ...(supplier ? { supplier } : {}) }, identity, origin);
+  };
 }
