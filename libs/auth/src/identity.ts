@@ -12,4 +12,12 @@ export interface Identity {
   roles: readonly Role[];
   channel: Channel;
   kind: 'user' | 'system';
+  /** an agent's token: the environment (and, where named, the targets) it may pull steps for */
+  agentScope?: AgentScope;
+}
+
+/** What an agent's token lets it pull: claims `environment` and optional `targets`. */
+export interface AgentScope {
+  environment: string;
+  targets?: readonly string[];
 }

@@ -9,6 +9,8 @@ export const ROLES = [
   /** compliance staff: read-only, audit and KPIs */
   'auditor',
   'admin',
+  /** a pull agent inside a target environment: fetches its steps and reports them, nothing else (its token names its scope) */
+  'agent',
 ] as const;
 export type Role = (typeof ROLES)[number];
 
@@ -50,6 +52,8 @@ export const PERMISSIONS = [
   'services:read',
   /** register and change services in the catalogue */
   'services:manage',
+  /** claim, renew and report the steps of a pull executor's environment (the token's environment and targets are checked on top) */
+  'agents:pull',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -113,6 +117,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   'change-manager': ['deployments:request', 'deployments:request-ad-hoc', 'deployments:read', 'environments:read', 'satisfaction:respond', 'runs:approve', 'changes:authorise', 'authorisation-keys:read', 'services:read'],
   auditor: ['deployments:read', 'verifications:read', 'runs:read', 'audit:read', 'models:read', 'kpis:read', 'environments:read', 'findings:write', 'components:read', 'signing-keys:read', 'authorisation-keys:read', 'services:read'],
   admin: PERMISSIONS,
+  agent: ['agents:pull'],
 };
 
 export const isRole = (value: unknown): value is Role => typeof value === 'string' && (ROLES as readonly string[]).includes(value);
