@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { serviceModule, type HostOptions, type ServiceRuntime } from '@gantry/platform';
+import { agentsSlice, AgentSteps } from './agents';
 import { ExecutorDirectory, executorsFromEnv, executorsSlice, type ExecutorsConfig } from './executors';
 import { RunCommands, RunDriver, runsSlice } from './runs';
 
@@ -17,9 +18,13 @@ export class ExecutionModule {
       'execution',
       runtime,
       (store) => {
-        const executors = new ExecutorDirectory(config ?? executorsFromEnv(runtime.config.env), runtime.clock);
         const runs = new RunCommands(store);
-        return [runsSlice(runs, new RunDriver(runs, executors, runtime.clock), runtime.config.identityCase), executorsSlice(executors)];
+        // a result an agent reported is recorded: the driver no longer waits for it, and moves the run on
+        let driver: RunDriver | undefined;
+        const agentSteps = new AgentSteps(runs, (deploymentId, key) => (driver!.settled(key), driver!.kick(deploymentId)));
+        const executors = new ExecutorDirectory(config ?? executorsFromEnv(runtime.config.env), runtime.clock, agentSteps);
+        driver = new RunDriver(runs, executors, runtime.clock);
+        return [runsSlice(runs, driver, runtime.config.identityCase), executorsSlice(executors), agentsSlice(agentSteps)];
       },
       options,
     );

@@ -1,6 +1,7 @@
 import { LIMITS } from '@gantry/contracts';
 import type { Clock } from '@gantry/platform';
-import { TransientExecutorError, waveOf, type Executor, type ExecutorAnswer, type InstalledComponent, type StepRequest } from '../runs';
+import { TransientExecutorError, type Executor, type ExecutorAnswer, type InstalledComponent, type StepRequest } from '../runs';
+import { stepMessage } from './step-message';
 import { signedHeaders } from './webhook-signature';
 
 export interface WebhookExecutorConfig {
@@ -29,29 +30,15 @@ export class WebhookExecutor implements Executor {
     private readonly clock: Clock,
   ) {}
 
-  async perform({ deploymentId, plan, step, idempotencyKey, attempt, components }: StepRequest): Promise<ExecutorAnswer> {
+  async perform(request: StepRequest): Promise<ExecutorAnswer> {
     const url = new URL(this.config.url);
     if (!this.allowedHosts.includes(url.host)) return { status: 'failed', reason: 'HostNotAllowed', detail: `${url.host} is not on GANTRY_WEBHOOK_ALLOWED_HOSTS` };
-    const body = JSON.stringify({
-      idempotencyKey,
-      attempt,
-      deploymentId,
-      environment: plan.environment,
-      service: plan.service,
-      kind: plan.kind,
-      step: step.kind,
-      ...('target' in step ? { target: step.target } : {}),
-      wave: waveOf(step),
-      ...(step.kind === 'switch-traffic' ? { from: step.from, to: step.to } : {}),
-      ...(step.kind === 'retire' ? { side: step.side } : {}),
-      ...(step.kind === 'restore' ? { snapshotRef: step.snapshotRef } : {}),
-      components,
-    });
+    const body = JSON.stringify(stepMessage(request));
     let response: Response;
     try {
       response = await fetch(url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'idempotency-key': idempotencyKey, ...signedHeaders(this.config.secret, body, this.clock.now()) },
+        headers: { 'content-type': 'application/json', 'idempotency-key': request.idempotencyKey, ...signedHeaders(this.config.secret, body, this.clock.now()) },
         body,
         redirect: 'error',
         signal: AbortSignal.timeout(this.config.timeoutMs ?? 10_000),

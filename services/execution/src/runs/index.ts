@@ -1,4 +1,4 @@
-export { type InstalledComponent } from './deployment-run.decider';
+export { type InstalledComponent, type StepOutcome } from './deployment-run.decider';
 export { DIGEST_MISMATCH, planOf, type ComponentToInstall } from './deployment-run.state';
 export { TransientExecutorError, type Executor, type ExecutorAnswer, type Executors, type StepRequest } from './executor';
 export { RunCommands } from './run-commands';
