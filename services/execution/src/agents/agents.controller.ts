@@ -40,6 +40,7 @@ export class AgentsController {
   }
 
   @Post('claim')
+  @HttpCode(200)
   @RequirePermission('agents:pull')
   @ApiBodyFrom(claimAgentStepBody)
   async claim(@Body(new SchemaBody(claimAgentStepBody)) body: ClaimAgentStepBody, @CommandContext() context: RequestContext, @Res({ passthrough: true }) response: { status(code: number): unknown }) {
