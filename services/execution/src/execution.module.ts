@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { serviceModule, type HostOptions, type ServiceRuntime } from '@gantry/platform';
 import { agentsSlice, AgentSteps } from './agents';
+import type { ExecutorConfig } from './executors';
 import { ExecutorDirectory, executorsFromEnv, executorsSlice, type ExecutorsConfig } from './executors';
 import { RunCommands, RunDriver, runsSlice } from './runs';
 
@@ -19,11 +20,16 @@ export class ExecutionModule {
       runtime,
       (store) => {
         const runs = new RunCommands(store);
-        // a result an agent reported is recorded: the driver no longer waits for it, and moves the run on
-        let driver: RunDriver | undefined;
-        const agentSteps = new AgentSteps(runs, (deploymentId, key) => (driver!.settled(key), driver!.kick(deploymentId)));
-        const executors = new ExecutorDirectory(config ?? executorsFromEnv(runtime.config.env), runtime.clock, agentSteps);
-        driver = new RunDriver(runs, executors, runtime.clock);
+        const agentSteps: AgentSteps = new AgentSteps(runs, {
+          // a result an agent reported is recorded: the driver no longer waits for it, and moves the run on
+          recorded: (deploymentId, key) => (driver.settled(key), driver.kick(deploymentId)),
+          leaseMs: (environment) => {
+            const executor: ExecutorConfig = executors.configFor(environment);
+            return (executor.type === 'pull' ? (executor.leaseSeconds ?? 30) : 30) * 1000;
+          },
+        });
+        const executors: ExecutorDirectory = new ExecutorDirectory(config ?? executorsFromEnv(runtime.config.env), runtime.clock, agentSteps);
+        const driver = new RunDriver(runs, executors, runtime.clock);
         return [runsSlice(runs, driver, runtime.config.identityCase), executorsSlice(executors), agentsSlice(agentSteps)];
       },
       options,

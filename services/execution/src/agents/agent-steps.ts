@@ -1,8 +1,8 @@
 import { isRefused } from '@gantry/decider';
+import { performance } from 'node:perf_hooks';
 import type { Migration, SqlClient } from '@gantry/event-store';
 import { cancelTimer, RuleRefused, scheduleTimer, type CommandOrigin, type Moment } from '@gantry/platform';
-import { idempotencyKey, nextStep, attemptOf, type RunCommands, type StepOutcome, type StepRequest } from '../runs';
-import { stepMessage, type StepMessage } from '../executors/step-message';
+import { attemptOf, idempotencyKey, nextStep, stepMessage, type RunCommands, type StepMessage, type StepOutcome, type StepRequest } from '../runs';
 import { stepLeaseDecider, type LeaseCommand, type ReportAnswer, type StepLease } from './step-lease.decider';
 
 /**
@@ -54,9 +54,17 @@ export class AgentSteps {
 
   constructor(
     private readonly runs: RunCommands,
-    /** a recorded result: the driver no longer waits for the key, and moves the run on */
-    private readonly onRecorded: (deploymentId: string, stepKey: string) => void,
+    private readonly around: {
+      /** a recorded result: the driver no longer waits for the key, and moves the run on */
+      recorded: (deploymentId: string, stepKey: string) => void;
+      /** how long a lease lasts in an environment (its pull executor's `leaseSeconds`) */
+      leaseMs: (environment: string) => number;
+    },
   ) {}
+
+  leaseMsFor(environment: string): number {
+    return this.around.leaseMs(environment);
+  }
 
   private get schema() {
     return this.runs.store.schema;
@@ -74,10 +82,11 @@ export class AgentSteps {
 
   /** Long-poll: the next step on offer for the agent, or none after `waitMs`. */
   async claim(agent: Agent, targets: readonly string[] | undefined, waitMs: number, moment: () => Moment, leaseMs: number): Promise<LeasedStep | undefined> {
-    const deadline = Date.now() + waitMs;
+    // a wait budget, not a decision's time: measured on the monotonic clock
+    const deadline = performance.now() + waitMs;
     for (;;) {
       const leased = await this.claimOnce(agent, targets, moment(), leaseMs);
-      const left = deadline - Date.now();
+      const left = deadline - performance.now();
       if (leased || left <= 0) return leased;
       // woken by a new offer or an expired lease here; other processes' offers are seen within a second
       await new Promise<void>((resolve) => {
@@ -140,7 +149,7 @@ export class AgentSteps {
       if (first && awaited) await this.runs.execute(row.deployment_id, { type: 'RecordStepOutcome', deploymentId: row.deployment_id, step: step!, outcome, now }, origin, tx);
       return { answer: lease.answer, deploymentId: row.deployment_id, stepKey: row.step_key, recordedNow: first && awaited };
     });
-    if (recordedNow) this.onRecorded(deploymentId, stepKey);
+    if (recordedNow) this.around.recorded(deploymentId, stepKey);
     return answer;
   }
 

@@ -3,8 +3,7 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { RequirePermission, type Identity } from '@gantry/auth';
 import { claimAgentStepBody, reportAgentStepBody, type ClaimAgentStepBody, type ReportAgentStepBody } from '@gantry/contracts';
 import { ApiBodyFrom, Clock, CommandContext, momentOf, RuleRefused, SchemaBody, SchemaParam, type RequestContext } from '@gantry/platform';
-import { ExecutorDirectory } from '../executors/executor-configuration';
-import { outcomeOf } from '../executors/webhook-executor';
+import { outcomeOf } from '../runs';
 import { AgentSteps, type Agent } from './agent-steps';
 
 const LeaseIdPipe = new SchemaParam({ type: 'string', minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9-]+$' }, 'a lease id');
@@ -30,14 +29,8 @@ function agentOf(identity: Identity, environment?: string, targets?: readonly st
 export class AgentsController {
   constructor(
     private readonly steps: AgentSteps,
-    private readonly executors: ExecutorDirectory,
     private readonly clock: Clock,
   ) {}
-
-  private leaseMs(environment: string): number {
-    const config = this.executors.configFor(environment);
-    return (config.type === 'pull' ? (config.leaseSeconds ?? 30) : 30) * 1000;
-  }
 
   @Post('claim')
   @HttpCode(200)
@@ -45,7 +38,7 @@ export class AgentsController {
   @ApiBodyFrom(claimAgentStepBody)
   async claim(@Body(new SchemaBody(claimAgentStepBody)) body: ClaimAgentStepBody, @CommandContext() context: RequestContext, @Res({ passthrough: true }) response: { status(code: number): unknown }) {
     const agent = agentOf(context.identity, body.environment, body.targets);
-    const leased = await this.steps.claim(agent, body.targets ?? agent.targets, (body.waitSeconds ?? DEFAULT_WAIT_SECONDS) * 1000, () => momentOf(this.clock), this.leaseMs(agent.environment));
+    const leased = await this.steps.claim(agent, body.targets ?? agent.targets, (body.waitSeconds ?? DEFAULT_WAIT_SECONDS) * 1000, () => momentOf(this.clock), this.steps.leaseMsFor(agent.environment));
     if (!leased) response.status(204);
     return leased;
   }
@@ -55,7 +48,7 @@ export class AgentsController {
   @RequirePermission('agents:pull')
   renew(@Param('leaseId', LeaseIdPipe) leaseId: string, @CommandContext() context: RequestContext) {
     const agent = agentOf(context.identity);
-    return this.steps.renew(leaseId, agent, context, this.leaseMs(agent.environment));
+    return this.steps.renew(leaseId, agent, context, this.steps.leaseMsFor(agent.environment));
   }
 
   @Post(':leaseId/report')

@@ -1,6 +1,5 @@
 import { ConfigurationError, webhookAllowedHosts, type Clock } from '@gantry/platform';
-import type { AgentSteps } from '../agents/agent-steps';
-import { PullExecutor, type PullExecutorConfig } from '../agents/pull-executor';
+import { PullExecutor, type AgentSteps, type PullExecutorConfig } from '../agents';
 import type { Executor, Executors } from '../runs';
 import { ManualExecutor, type ManualExecutorConfig } from './manual-executor';
 import { SimulatedExecutor, type SimulatedExecutorConfig } from './simulated-executor';

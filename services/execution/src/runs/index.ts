@@ -5,3 +5,4 @@ export { RunCommands } from './run-commands';
 export { RunDriver } from './run-driver';
 export { attemptOf, idempotencyKey, nextStep, waveOf } from './run-steps';
 export { runsSlice } from './runs.slice';
+export { outcomeOf, stepMessage, type StepMessage } from './step-message';
