@@ -81,7 +81,8 @@ export class AgentSteps {
   }
 
   /** Long-poll: the next step on offer for the agent, or none after `waitMs`. */
-  async claim(agent: Agent, targets: readonly string[] | undefined, waitMs: number, moment: () => Moment, leaseMs: number): Promise<LeasedStep | undefined> {
+  async claim(agent: Agent, targets: readonly string[] | undefined, waitMs: number, moment: () => Moment): Promise<LeasedStep | undefined> {
+    const leaseMs = this.leaseMsFor(agent.environment);
     // a wait budget, not a decision's time: measured on the monotonic clock
     const deadline = performance.now() + waitMs;
     for (;;) {
@@ -123,10 +124,10 @@ export class AgentSteps {
   }
 
   /** Extends the agent's lease in force. */
-  renew(leaseId: string, agent: Agent, moment: Moment, leaseMs: number): Promise<{ leaseId: string; expiresAt: string }> {
+  renew(leaseId: string, agent: string, moment: Moment): Promise<{ leaseId: string; expiresAt: string }> {
     return this.runs.store.db.transaction(async (tx) => {
       const row = await this.leased(leaseId, tx);
-      const lease = await this.decide(tx, row, { type: 'RenewLease', leaseId, agent: agent.subject, now: moment.now.toISOString(), leaseMs });
+      const lease = await this.decide(tx, row, { type: 'RenewLease', leaseId, agent, now: moment.now.toISOString(), leaseMs: this.leaseMsFor(row.environment) });
       return { leaseId, expiresAt: lease.status === 'leased' ? lease.expiresAt : moment.now.toISOString() };
     });
   }
@@ -135,7 +136,7 @@ export class AgentSteps {
    * The agent's result, under its lease in force: recorded on the run as the webhook's callback is (the digests checked
    * against what was sent), once. A duplicate is answered as the first was.
    */
-  async report(leaseId: string, agent: Agent, outcome: Extract<StepOutcome, { status: 'succeeded' | 'failed' }>, origin: CommandOrigin): Promise<ReportAnswer> {
+  async report(leaseId: string, agent: string, outcome: Extract<StepOutcome, { status: 'succeeded' | 'failed' }>, origin: CommandOrigin): Promise<ReportAnswer> {
     const now = origin.now.toISOString();
     const { answer, deploymentId, stepKey, recordedNow } = await this.runs.store.db.transaction(async (tx) => {
       const row = await this.leased(leaseId, tx);
@@ -143,7 +144,7 @@ export class AgentSteps {
       const step = nextStep(run);
       const awaited = step !== undefined && idempotencyKey(row.deployment_id, step, attemptOf(run, step)) === row.step_key;
       const before = row.lease;
-      const lease = await this.decide(tx, row, { type: 'ReportStep', leaseId, agent: agent.subject, now, outcome, recorded: awaited });
+      const lease = await this.decide(tx, row, { type: 'ReportStep', leaseId, agent, now, outcome, recorded: awaited });
       if (lease.status !== 'reported') throw new Error(`lease ${leaseId} not reported`);
       const first = before.status !== 'reported';
       if (first && awaited) await this.runs.execute(row.deployment_id, { type: 'RecordStepOutcome', deploymentId: row.deployment_id, step: step!, outcome, now }, origin, tx);
