@@ -1,4 +1,4 @@
-import { arrayOf, objectOf, Type, type Static } from './json-schema';
+import { arrayOf, enumOf, label, objectOf, stringOf, text, Type, type Static } from './json-schema';
 import { evidenceSchema, supplierDefinitionSchema, supplierScopeSchema } from './execution';
 import { serviceContactSchema } from './planning';
 
@@ -20,3 +20,25 @@ export const registerSupplierBody = supplierDefinitionSchema;
 /** The name is the path's. */
 export const updateSupplierBody = objectOf({ contact: serviceContactSchema, scope: supplierScopeSchema });
 export type UpdateSupplierBody = Static<typeof updateSupplierBody>;
+
+/** A pull agent asks for the next step of its environment, waiting at most `waitSeconds` (default 20) for one. */
+export const claimAgentStepBody = objectOf({
+  environment: label(200),
+  /** only these of the agent's targets (default: every target its token names) */
+  targets: Type.Optional(arrayOf(label(256), 1000, 1)),
+  waitSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 60 })),
+});
+export type ClaimAgentStepBody = Static<typeof claimAgentStepBody>;
+
+/**
+ * A pull agent's result for the step it leased. `installed` (a deploy): each component version and the digest of the
+ * bytes installed, checked against what was sent (`DigestMismatch`); a digest in another form is kept and does not match.
+ */
+export const reportAgentStepBody = objectOf({
+  status: enumOf(['succeeded', 'failed'] as const),
+  installed: Type.Optional(arrayOf(objectOf({ name: text(256), version: text(128), digest: text(100) }), 500)),
+  reason: Type.Optional(stringOf({ pattern: '^[A-Za-z][A-Za-z0-9]{0,63}$' })),
+  detail: Type.Optional(text(2000)),
+  snapshotRef: Type.Optional(text(512)),
+});
+export type ReportAgentStepBody = Static<typeof reportAgentStepBody>;

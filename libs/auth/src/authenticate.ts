@@ -3,7 +3,7 @@ import type { Metadata } from '@grpc/grpc-js';
 import { createSecretKey, type KeyObject } from 'node:crypto';
 import { createRemoteJWKSet, decodeProtectedHeader, errors, jwtVerify, type JWTPayload } from 'jose';
 import type { AuthConfig } from './config';
-import type { Channel, Identity } from './identity';
+import type { AgentScope, Channel, Identity } from './identity';
 import { knownRoles } from './roles';
 
 /** Why a caller has no identity: nothing presented, something presented that does not hold, a token past its time. */
@@ -93,6 +93,17 @@ async function verified(token: string, config: AuthConfig): Promise<{ payload: J
   return { refused: failed('invalid', `unsupported token algorithm ${JSON.stringify(alg)}: use HS256, RS256 or ES256`) };
 }
 
+const NAME = (value: unknown): value is string => typeof value === 'string' && value.length > 0 && value.length <= 256;
+
+/** An agent's scope from its token's claims `environment` and `targets`; a malformed claim gives no scope (nothing to pull). */
+function agentScopeOf(payload: JWTPayload): AgentScope | undefined {
+  const { environment, targets } = payload as { environment?: unknown; targets?: unknown };
+  if (!NAME(environment)) return undefined;
+  if (targets === undefined) return { environment };
+  if (!Array.isArray(targets) || targets.length > 1000 || !targets.every(NAME)) return undefined;
+  return { environment, targets };
+}
+
 async function bearer(authorization: string, config: AuthConfig, channel: Channel): Promise<Authentication> {
   const match = /^Bearer\s+(\S+)$/i.exec(authorization);
   if (!match) return failed('invalid', 'unsupported Authorization scheme: use Bearer');
@@ -110,7 +121,8 @@ async function bearer(authorization: string, config: AuthConfig, channel: Channe
     if (!Array.isArray(roles)) return failed('invalid', 'token claim roles must be an array of strings');
     const { org } = payload;
     if (org !== undefined && (typeof org !== 'string' || org.length === 0 || org.length > 200)) return failed('invalid', 'token claim org must be a non-empty string');
-    return authenticated({ subject: payload.sub, roles: knownRoles(roles), channel, kind: 'user', ...(org === undefined ? {} : { organisation: org }) });
+    const agentScope = agentScopeOf(payload);
+    return authenticated({ subject: payload.sub, roles: knownRoles(roles), channel, kind: 'user', ...(org === undefined ? {} : { organisation: org }), ...(agentScope ? { agentScope } : {}) });
   } catch (error) {
     if (error instanceof errors.JWTExpired) return failed('expired', 'token expired');
     if (error instanceof errors.JWKSTimeout || (!(error instanceof errors.JOSEError) && config.jwksUrl)) {

@@ -14,4 +14,12 @@ export interface Identity {
   kind: 'user' | 'system';
   /** the supplier organisation a user works for (the token's `org` claim); absent for the organisation's own staff */
   organisation?: string;
+  /** an agent's token: the environment (and, where named, the targets) it may pull steps for */
+  agentScope?: AgentScope;
+}
+
+/** What an agent's token lets it pull: claims `environment` and optional `targets`. */
+export interface AgentScope {
+  environment: string;
+  targets?: readonly string[];
 }

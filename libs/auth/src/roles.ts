@@ -11,6 +11,8 @@ export const ROLES = [
   'admin',
   /** a supplier's or partner's staff: performs manual steps within their organisation's scope (the `org` claim) */
   'supplier-engineer',
+  /** a pull agent inside a target environment: fetches its steps and reports them, nothing else (its token names its scope) */
+  'agent',
 ] as const;
 export type Role = (typeof ROLES)[number];
 
@@ -56,6 +58,8 @@ export const PERMISSIONS = [
   'suppliers:read',
   /** register suppliers and change their contact and scope */
   'suppliers:manage',
+  /** claim, renew and report the steps of a pull executor's environment (the token's environment and targets are checked on top) */
+  'agents:pull',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -122,6 +126,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   auditor: ['deployments:read', 'verifications:read', 'runs:read', 'audit:read', 'models:read', 'kpis:read', 'environments:read', 'findings:write', 'components:read', 'signing-keys:read', 'authorisation-keys:read', 'services:read', 'suppliers:read'],
   admin: PERMISSIONS,
   'supplier-engineer': ['runs:read', 'runs:perform-manual-steps'],
+  agent: ['agents:pull'],
 };
 
 export const isRole = (value: unknown): value is Role => typeof value === 'string' && (ROLES as readonly string[]).includes(value);

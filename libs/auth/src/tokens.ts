@@ -8,10 +8,15 @@ import { SignJWT } from 'jose';
 export async function mintToken(
   secret: string,
   /** `expiresIn`: a jose time span (`'1h'`, `'15m'`) or seconds from now (negative: already expired) */
-  /** `org`: the supplier organisation the user works for */
-  claims: { sub: string; roles: readonly string[]; org?: string; expiresIn?: string | number; issuer?: string; audience?: string },
+  /** `org`: the supplier organisation the user works for; `environment`, `targets`: an agent's scope (role `agent`) */
+  claims: { sub: string; roles: readonly string[]; org?: string; expiresIn?: string | number; issuer?: string; audience?: string; environment?: string; targets?: readonly string[] },
 ): Promise<string> {
-  let jwt = new SignJWT({ roles: [...claims.roles], ...(claims.org === undefined ? {} : { org: claims.org }) })
+  let jwt = new SignJWT({
+    roles: [...claims.roles],
+    ...(claims.org === undefined ? {} : { org: claims.org }),
+    ...(claims.environment ? { environment: claims.environment } : {}),
+    ...(claims.targets ? { targets: [...claims.targets] } : {}),
+  })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(claims.sub)
     .setIssuedAt()

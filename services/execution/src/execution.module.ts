@@ -1,5 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { serviceModule, type HostOptions, type ServiceRuntime } from '@gantry/platform';
+import { agentsSlice, AgentSteps } from './agents';
+import type { ExecutorConfig } from './executors';
 import { ExecutorDirectory, executorsFromEnv, executorsSlice, type ExecutorsConfig } from './executors';
 import { RunCommands, RunDriver, runsSlice } from './runs';
 import { Suppliers, suppliersSlice } from './suppliers';
@@ -18,10 +20,19 @@ export class ExecutionModule {
       'execution',
       runtime,
       (store) => {
-        const executors = new ExecutorDirectory(config ?? executorsFromEnv(runtime.config.env), runtime.clock);
         const runs = new RunCommands(store);
+        const agentSteps: AgentSteps = new AgentSteps(runs, {
+          // a result an agent reported is recorded: the driver no longer waits for it, and moves the run on
+          recorded: (deploymentId, key) => (driver.settled(key), driver.kick(deploymentId)),
+          leaseMs: (environment) => {
+            const executor: ExecutorConfig = executors.configFor(environment);
+            return (executor.type === 'pull' ? (executor.leaseSeconds ?? 30) : 30) * 1000;
+          },
+        });
+        const executors: ExecutorDirectory = new ExecutorDirectory(config ?? executorsFromEnv(runtime.config.env), runtime.clock, agentSteps);
+        const driver = new RunDriver(runs, executors, runtime.clock);
         const suppliers = new Suppliers(store);
-        return [runsSlice(runs, new RunDriver(runs, executors, runtime.clock), runtime.config.identityCase, suppliers), executorsSlice(executors), suppliersSlice(suppliers)];
+        return [runsSlice(runs, driver, runtime.config.identityCase, suppliers), executorsSlice(executors), suppliersSlice(suppliers), agentsSlice(agentSteps)];
       },
       options,
     );

@@ -48,7 +48,9 @@ beforeAll(async () => {
   for (const door of [...commandDoors, ...grpcDoors, ...queryDoors]) {
     const permission = door.permission as Permission;
     const role = ROLES.find((r) => mayDo([r], permission));
-    if (role && !tokens.has(permission)) tokens.set(permission, await mintToken(secret, { sub: `fuzzer-${role}`, roles: [role] }));
+    // an agent's doors are fuzzed past its scope check: a token of the agent role, scoped to an environment
+    const agent = permission === 'agents:pull' ? { environment: 'fuzz-edge' } : {};
+    if (role && !tokens.has(permission)) tokens.set(permission, await mintToken(secret, { sub: `fuzzer-${role}`, roles: permission === 'agents:pull' ? ['agent'] : [role], ...agent }));
   }
 }, 60_000);
 
@@ -68,7 +70,7 @@ const hostileValue = fc.oneof(json, hostileString, fc.constantFrom(null, true, -
 const fieldNames = fc.constantFrom(
   'changeId', 'changeType', 'changeState', 'service', 'kind', 'components', 'environment', 'window', 'start', 'end', 'acceptanceCriteria',
   'name', 'version', 'digest', 'targets', 'reason', 'model', 'content', 'strategy', 'gates', 'position', 'attributes', 'freezes', 'score',
-  'severity', 'evidence', 'reference', 'description', 'installed', 'signature', 'keyId', 'by', 'approve', 'decision', 'adHoc', 'freezeOverride', 'promotionOverride', 'commitTime', 'nextAvailable', 'authorisation', 'owner', 'publicKey', 'contact', 'scope', 'environments', 'sites', 'componentKinds', '__proto__', 'constructor',
+  'severity', 'evidence', 'reference', 'description', 'installed', 'signature', 'keyId', 'by', 'approve', 'decision', 'adHoc', 'freezeOverride', 'promotionOverride', 'commitTime', 'nextAvailable', 'authorisation', 'owner', 'publicKey', 'contact', 'scope', 'environments', 'sites', 'componentKinds', 'waitSeconds', 'status', 'detail', 'snapshotRef', '__proto__', 'constructor',
 );
 const body = fc.oneof(
   fc.dictionary(fieldNames, hostileValue, { maxKeys: 12 }).map((o) => JSON.stringify(o)),

@@ -1,14 +1,16 @@
 import { ConfigurationError, webhookAllowedHosts, type Clock } from '@gantry/platform';
+import { PullExecutor, type AgentSteps, type PullExecutorConfig } from '../agents';
 import type { Executor, Executors } from '../runs';
 import { ManualExecutor, type ManualExecutorConfig } from './manual-executor';
 import { SimulatedExecutor, type SimulatedExecutorConfig } from './simulated-executor';
 import { WebhookExecutor, type WebhookExecutorConfig } from './webhook-executor';
 
-export type ExecutorConfig = SimulatedExecutorConfig | WebhookExecutorConfig | ManualExecutorConfig;
+export type ExecutorConfig = SimulatedExecutorConfig | WebhookExecutorConfig | ManualExecutorConfig | PullExecutorConfig;
 
 /**
  * GANTRY_EXECUTORS: which executor runs the steps of each environment, and how transient errors are retried.
- * `{"default": {"type": "simulated"}, "environments": {"production": {"type": "webhook", "url": "...", "secret": "..."}},
+ * `{"default": {"type": "simulated"}, "environments": {"production": {"type": "webhook", "url": "...", "secret": "..."},
+ *   "edge": {"type": "pull", "leaseSeconds": 30}},
  *   "retries": 3, "retryBackoffMs": 200}`. Unset: the simulated executor everywhere.
  */
 export interface ExecutorsConfig {
@@ -50,8 +52,13 @@ function executorConfig(raw: unknown, where: string, allowedHosts: readonly stri
     }
     case 'manual':
       return { type: 'manual', ...(typeof c.role === 'string' ? { role: c.role } : {}) };
+    case 'pull': {
+      const leaseSeconds = Number(c.leaseSeconds ?? 30);
+      if (!Number.isInteger(leaseSeconds) || leaseSeconds < 1 || leaseSeconds > 3600) fail(`${where}.leaseSeconds must be a whole number of seconds from 1 to 3600`);
+      return { type: 'pull', leaseSeconds };
+    }
     default:
-      return fail(`${where}.type must be simulated, webhook or manual`);
+      return fail(`${where}.type must be simulated, webhook, manual or pull`);
   }
 }
 
@@ -92,6 +99,8 @@ export class ExecutorDirectory implements Executors {
     readonly config: ExecutorsConfig,
     /** the process's clock: the time webhook requests are signed with */
     private readonly clock: Clock,
+    /** where the pull executor offers steps to agents */
+    private readonly agentSteps?: AgentSteps,
   ) {}
 
   configFor(environment: string): ExecutorConfig {
@@ -102,9 +111,23 @@ export class ExecutorDirectory implements Executors {
     const config = this.configFor(environment);
     let executor = this.built.get(environment);
     if (!executor) {
-      executor = config.type === 'webhook' ? new WebhookExecutor(config, this.config.allowedHosts, this.clock) : config.type === 'manual' ? new ManualExecutor(config) : new SimulatedExecutor(config);
+      executor = this.build(config);
       this.built.set(environment, executor);
     }
     return executor;
+  }
+
+  private build(config: ExecutorConfig): Executor {
+    switch (config.type) {
+      case 'webhook':
+        return new WebhookExecutor(config, this.config.allowedHosts, this.clock);
+      case 'manual':
+        return new ManualExecutor(config);
+      case 'pull':
+        if (!this.agentSteps) throw new ConfigurationError('GANTRY_EXECUTORS: a pull executor needs the agents slice');
+        return new PullExecutor(this.agentSteps);
+      case 'simulated':
+        return new SimulatedExecutor(config);
+    }
   }
 }

@@ -1,2 +1,2 @@
-export { ExecutorDirectory, executorsFromEnv, type ExecutorsConfig } from './executor-configuration';
+export { ExecutorDirectory, executorsFromEnv, type ExecutorConfig, type ExecutorsConfig } from './executor-configuration';
 export { executorsSlice } from './executors.slice';

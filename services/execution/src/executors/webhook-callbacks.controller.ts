@@ -2,9 +2,8 @@ import { Controller, HttpCode, Param, ParseUUIDPipe, Post, Req, UnauthorizedExce
 import { ApiTags } from '@nestjs/swagger';
 import { SignedRequest } from '@gantry/auth';
 import { Clock, momentOf, RuleRefused } from '@gantry/platform';
-import { attemptOf, idempotencyKey, nextStep, planOf, RunCommands, RunDriver } from '../runs';
 import { ExecutorDirectory } from './executor-configuration';
-import { outcomeOf } from './webhook-executor';
+import { attemptOf, idempotencyKey, nextStep, outcomeOf, planOf, RunCommands, RunDriver } from '../runs';
 import { checkSignature, SIGNATURE_HEADER, TIMESTAMP_HEADER } from './webhook-signature';
 
 interface RawRequest {

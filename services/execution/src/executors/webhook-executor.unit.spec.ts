@@ -1,4 +1,4 @@
-import { outcomeOf } from './webhook-executor';
+import { outcomeOf } from '../runs';
 
 const digest = `sha256:${'ab'.repeat(32)}`;
 
