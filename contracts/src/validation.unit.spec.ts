@@ -33,6 +33,7 @@ describe('event catalogue', () => {
     'ModelChangeRequested',
     'ModelReviewClosed',
     'DeploymentModelUpdateCommunicated',
+    'DeploymentModelPilotCompleted',
     'ComponentVersionRegistered',
     'ComponentVersionWithdrawn',
     'SigningKeyRegistered',
