@@ -68,7 +68,7 @@ const hostileValue = fc.oneof(json, hostileString, fc.constantFrom(null, true, -
 const fieldNames = fc.constantFrom(
   'changeId', 'changeType', 'changeState', 'service', 'kind', 'components', 'environment', 'window', 'start', 'end', 'acceptanceCriteria',
   'name', 'version', 'digest', 'targets', 'reason', 'model', 'content', 'strategy', 'gates', 'position', 'attributes', 'freezes', 'score',
-  'severity', 'evidence', 'reference', 'description', 'installed', 'signature', 'keyId', 'by', 'approve', 'decision', 'adHoc', 'freezeOverride', 'promotionOverride', 'commitTime', 'nextAvailable', 'authorisation', 'owner', 'publicKey', '__proto__', 'constructor',
+  'severity', 'evidence', 'reference', 'description', 'installed', 'signature', 'keyId', 'by', 'approve', 'decision', 'adHoc', 'freezeOverride', 'promotionOverride', 'commitTime', 'nextAvailable', 'authorisation', 'owner', 'publicKey', 'pilotDeployments', '__proto__', 'constructor',
 );
 const body = fc.oneof(
   fc.dictionary(fieldNames, hostileValue, { maxKeys: 12 }).map((o) => JSON.stringify(o)),

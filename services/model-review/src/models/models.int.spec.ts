@@ -32,7 +32,7 @@ it('drafts, publishes, revises and publishes again; the second version supersede
 
   expect((await api('POST', `/models/${name}/publish`, { version: 1 })).status).toBe(428);
   expect(await api('POST', `/models/${name}/publish`, { version: 1 }, { 'if-match': '"7"' })).toMatchObject({ status: 412, body: { code: 'StaleVersion' } });
-  const published = await api('POST', `/models/${name}/publish`, { version: 1 }, { 'if-match': '"1"' });
+  const published = await api('POST', `/models/${name}/publish`, { version: 1, pilotDeployments: 0 }, { 'if-match': '"1"' });
   expect(published).toMatchObject({ status: 200, etag: '"2"', body: { status: 'active', activeVersion: 1, draftVersion: null } });
 
   const changed = { ...modelNamed(name), description: 'with a stricter analysis' };

@@ -4,7 +4,10 @@ import {
   type DeploymentModelPilotCompleted,
   type DeploymentModelPublished,
   type DeploymentModelRetired,
-  type ModelPilotFailed, type DeploymentRecordClosed, type DeploymentStarted } from '@gantry/contracts';
+  type DeploymentRecordClosed,
+  type DeploymentStarted,
+  type ModelPilotFailed,
+} from '@gantry/contracts';
 import { ReadModels, type Database, type EventStore } from '@gantry/event-store';
 import type { Reactions } from '@gantry/platform';
 import type { EntityManager } from 'typeorm';
