@@ -128,7 +128,7 @@ it('the starter catalogue loads once; a second load adds nothing', async () => {
   expect((await as(practitioner)('POST', '/models/starter-catalogue')).status).toBe(403);
 });
 
-it('publishes DeploymentModelPublished on gantry.model-review.v1 as a CloudEvent with the full content', async () => {
+it('publishes DeploymentModelPublished on gantry.model-review.v1 as a CloudEvent with the full content (a pilot of 3 deployments unless the publisher says otherwise)', async () => {
   const watcher = await watchTopics([SERVICE_TOPICS['model-review']]);
   try {
     const name = `kafka-${suffix()}`;
@@ -139,7 +139,7 @@ it('publishes DeploymentModelPublished on gantry.model-review.v1 as a CloudEvent
       what: 'DeploymentModelPublished on the topic',
     });
     expect(seen.key).toBe(name);
-    expect(seen.event).toMatchObject({ source: '/gantry/model-review', type: 'gantry.model-review.DeploymentModelPublished.v1', data: { name, version: 1, supersedes: null, content: modelNamed(name) } });
+    expect(seen.event).toMatchObject({ source: '/gantry/model-review', type: 'gantry.model-review.DeploymentModelPublished.v1', data: { name, version: 1, supersedes: null, content: modelNamed(name), pilotDeployments: 3 } });
     expect(validatePayload(seen.event.type, seen.event.data)).toBeNull();
   } finally {
     await watcher.close();
