@@ -119,7 +119,7 @@ it('a production deployment whose error rate rises after it started is found reg
   };
   const drafted = await call(processes['model-review'].url, 'POST', '/models', manager, { content });
   expect(drafted.status).toBe(201);
-  expect((await call(processes['model-review'].url, 'POST', `/models/${MODEL}/publish`, manager, { version: 1 }, { 'if-match': drafted.etag })).status).toBe(200);
+  expect((await call(processes['model-review'].url, 'POST', `/models/${MODEL}/publish`, manager, { version: 1, pilotDeployments: 0 }, { 'if-match': drafted.etag })).status).toBe(200);
   // the version deployed: signed with the demo key (trusted above), with the test results a model's quality thresholds weigh
   const digest = `sha256:${'ef'.repeat(32)}`;
   const signed = JSON.parse(

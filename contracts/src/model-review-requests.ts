@@ -41,6 +41,8 @@ export type ReviseModelBody = Static<typeof reviseModelBody>;
 export const publishModelBody = objectOf({
   /** the draft version to publish */
   version: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
+  /** successful production deployments the version makes as a pilot, supervised by the model's owners (absent: 3; 0: active for everyone at once) */
+  pilotDeployments: Type.Optional(Type.Integer({ minimum: 0, maximum: 100 })),
 });
 export type PublishModelBody = Static<typeof publishModelBody>;
 

@@ -45,6 +45,7 @@ const person = label(256);
 const version = Type.Integer({ minimum: 1 });
 const laterVersion = orNull(version);
 const unique = { uniqueItems: true };
+const pilotDeployments = Type.Integer({ minimum: 0, maximum: 100 });
 
 export { modelNameSchema };
 
@@ -198,6 +199,11 @@ export const DeploymentModelPublished = objectOf({
   supersedes: laterVersion,
   publishedBy: person,
   publishedAt: timestamp,
+  /**
+   * a pilot: how many successful production deployments the version must make under the supervision of the model's
+   * owners before it is active for everyone; absent or 0: active for everyone at once
+   */
+  pilotDeployments: Type.Optional(pilotDeployments),
 });
 export type DeploymentModelPublished = Static<typeof DeploymentModelPublished>;
 
@@ -388,6 +394,54 @@ export const ModelOutcomeRecorded = objectOf({
 });
 export type ModelOutcomeRecorded = Static<typeof ModelOutcomeRecorded>;
 
+/*
+ * Pilots (ITIL 4 Deployment management, "piloting a deployment model"): a version published with
+ * `pilotDeployments: N` applies, but each production deployment planned with it while the pilot lasts carries an
+ * approval gate for the model's owners. N successful ones complete the pilot; a failed or rolled-back one ends it.
+ */
+
+/** A production deployment of a piloted version succeeded: one more of the N the pilot needs. */
+export const ModelPilotDeploymentSucceeded = objectOf({
+  name: modelNameSchema,
+  version,
+  deploymentId: identifier,
+  /** successful pilot deployments so far, this one included */
+  succeeded: Type.Integer({ minimum: 1, maximum: 100 }),
+  /** the N of the pilot */
+  of: pilotDeployments,
+  closedAt: timestamp,
+});
+export type ModelPilotDeploymentSucceeded = Static<typeof ModelPilotDeploymentSucceeded>;
+
+/** The pilot made its N successful production deployments: the version is active for everyone, without supervision. */
+export const DeploymentModelPilotCompleted = objectOf({
+  name: modelNameSchema,
+  version,
+  /** the successful pilot deployments */
+  deploymentIds: arrayOf(identifier, 100, 1),
+  completedAt: timestamp,
+});
+export type DeploymentModelPilotCompleted = Static<typeof DeploymentModelPilotCompleted>;
+
+/**
+ * A pilot deployment failed or was rolled back: the piloted version is no longer applied. Its content returns as the
+ * draft `draftVersion` (published versions stay immutable), and the version it superseded, if any, is active again.
+ */
+export const ModelPilotFailed = objectOf({
+  name: modelNameSchema,
+  version,
+  deploymentId: identifier,
+  outcome: enumOf(['failed', 'rolled-back']),
+  /** the finding: why the deployment did not succeed, as records closed it */
+  reason: text(),
+  /** the new draft holding the piloted content */
+  draftVersion: version,
+  /** the version active again, with its content, so a consumer restores it from the topic alone; `null`: none */
+  reinstated: orNull(objectOf({ version, content: deploymentModelContentSchema })),
+  failedAt: timestamp,
+});
+export type ModelPilotFailed = Static<typeof ModelPilotFailed>;
+
 export const modelReviewEventSchemas = {
   DeploymentModelDrafted,
   DeploymentModelPublished,
@@ -402,6 +456,9 @@ export const modelReviewEventSchemas = {
   ModelReviewClosed,
   DeploymentModelUpdateCommunicated,
   ModelOutcomeRecorded,
+  ModelPilotDeploymentSucceeded,
+  DeploymentModelPilotCompleted,
+  ModelPilotFailed,
 };
 export type ModelReviewEventPayloads = PayloadsOf<typeof modelReviewEventSchemas>;
 

@@ -537,6 +537,18 @@ export const SAMPLE_PAYLOADS: { [N in keyof EventPayloads]: EventPayloads[N] } =
     outcome: 'succeeded',
     closedAt: '2026-12-01T22:45:00Z',
   },
+  ModelPilotDeploymentSucceeded: { name: 'standard-web', version: 4, deploymentId, succeeded: 1, of: 3, closedAt: '2026-12-01T22:45:00Z' },
+  DeploymentModelPilotCompleted: { name: 'standard-web', version: 4, deploymentIds: [deploymentId], completedAt: '2026-12-03T22:45:00Z' },
+  ModelPilotFailed: {
+    name: 'standard-web',
+    version: 4,
+    deploymentId,
+    outcome: 'rolled-back',
+    reason: 'canary analysis failed',
+    draftVersion: 5,
+    reinstated: { version: 3, content: SAMPLE_MODEL_CONTENT },
+    failedAt: '2026-12-01T22:45:00Z',
+  },
 };
 
 export const SAMPLE_REQUEST: RequestDeployment = {

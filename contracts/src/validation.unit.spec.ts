@@ -35,6 +35,7 @@ describe('event catalogue', () => {
     'ModelChangeRequested',
     'ModelReviewClosed',
     'DeploymentModelUpdateCommunicated',
+    'DeploymentModelPilotCompleted',
     'ComponentVersionRegistered',
     'ComponentVersionWithdrawn',
     'SigningKeyRegistered',

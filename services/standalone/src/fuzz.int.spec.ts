@@ -70,7 +70,7 @@ const hostileValue = fc.oneof(json, hostileString, fc.constantFrom(null, true, -
 const fieldNames = fc.constantFrom(
   'changeId', 'changeType', 'changeState', 'service', 'kind', 'components', 'environment', 'window', 'start', 'end', 'acceptanceCriteria',
   'name', 'version', 'digest', 'targets', 'reason', 'model', 'content', 'strategy', 'gates', 'position', 'attributes', 'freezes', 'score',
-  'severity', 'evidence', 'reference', 'description', 'installed', 'signature', 'keyId', 'by', 'approve', 'decision', 'adHoc', 'freezeOverride', 'promotionOverride', 'commitTime', 'nextAvailable', 'authorisation', 'owner', 'publicKey', 'contact', 'scope', 'environments', 'sites', 'componentKinds', 'waitSeconds', 'status', 'detail', 'snapshotRef', '__proto__', 'constructor',
+  'severity', 'evidence', 'reference', 'description', 'installed', 'signature', 'keyId', 'by', 'approve', 'decision', 'adHoc', 'freezeOverride', 'promotionOverride', 'commitTime', 'nextAvailable', 'authorisation', 'owner', 'publicKey', 'contact', 'scope', 'environments', 'sites', 'componentKinds', 'waitSeconds', 'status', 'detail', 'snapshotRef', 'pilotDeployments', '__proto__', 'constructor',
 );
 const body = fc.oneof(
   fc.dictionary(fieldNames, hostileValue, { maxKeys: 12 }).map((o) => JSON.stringify(o)),

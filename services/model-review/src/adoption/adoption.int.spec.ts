@@ -58,10 +58,10 @@ it('counts deployments planned with an active model against those planned ad hoc
   const gone = `gone-${suffix()}`;
   for (const name of [current, gone]) {
     await api('POST', '/models', { content: { ...base, name } });
-    await api('POST', `/models/${name}/publish`, { version: 1 }, { 'if-match': '"1"' });
+    await api('POST', `/models/${name}/publish`, { version: 1, pilotDeployments: 0 }, { 'if-match': '"1"' });
   }
   await api('POST', `/models/${current}/revise`, { content: { ...base, name: current, description: 'v2' } }, { 'if-match': '"2"' });
-  await api('POST', `/models/${current}/publish`, { version: 2 }, { 'if-match': '"3"' });
+  await api('POST', `/models/${current}/publish`, { version: 2, pilotDeployments: 0 }, { 'if-match': '"3"' });
   await api('POST', `/models/${gone}/retire`, { reason: 'replaced' }, { 'if-match': '"2"' });
 
   const withActive = planned({ name: current, version: 2 });

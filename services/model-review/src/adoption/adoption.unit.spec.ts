@@ -8,6 +8,7 @@ const current = (active: number | null): DeploymentModel => ({
   active: active === null ? null : { version: active, content, publishedAt: '2026-01-01T00:00:00.000Z' },
   draft: null,
   latestVersion: active ?? 1,
+  pilot: null,
 });
 
 it('a deployment planned without a model is ad hoc', () => expect(usageOf(null, deploymentModelDecider.initialState)).toBe('ad-hoc'));

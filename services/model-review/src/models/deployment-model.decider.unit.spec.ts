@@ -74,15 +74,15 @@ describe('DraftDeploymentModel', () => {
 });
 
 describe('PublishDeploymentModel', () => {
-  it('publishes the draft as the active version', () => spec.given([drafted]).when({ type: 'PublishDeploymentModel', version: 1, ...later }).then([published1]));
+  it('publishes the draft as the active version', () => spec.given([drafted]).when({ type: 'PublishDeploymentModel', version: 1, pilotDeployments: 0, ...later }).then([published1]));
 
   it('publishing a second version supersedes the first', () =>
-    spec.given([drafted, published1, revised]).when({ type: 'PublishDeploymentModel', version: 2, ...later }).then([published2]));
+    spec.given([drafted, published1, revised]).when({ type: 'PublishDeploymentModel', version: 2, pilotDeployments: 0, ...later }).then([published2]));
 
   it('the second version is the active one afterwards: it is the one retired, publishing it again records nothing, and no draft is pending', () => {
     const history = [drafted, published1, revised, published2];
     spec.given(history).when({ type: 'RetireDeploymentModel', reason: 'no longer used', ...later }).then([{ type: 'DeploymentModelRetired', data: { ...retired.data, version: 2, content: v2 } as never }]);
-    spec.given(history).when({ type: 'PublishDeploymentModel', version: 2, ...later }).thenNothing();
+    spec.given(history).when({ type: 'PublishDeploymentModel', version: 2, pilotDeployments: 0, ...later }).thenNothing();
     spec.given(history).when({ type: 'DraftDeploymentModel', content: v1, ...alice }).thenRefused({
       code: 'PublishedVersionCannotChange',
       version: 2,
@@ -90,20 +90,20 @@ describe('PublishDeploymentModel', () => {
     });
   });
 
-  it('publishing the active version again records nothing', () => spec.given([drafted, published1]).when({ type: 'PublishDeploymentModel', version: 1, ...later }).thenNothing());
+  it('publishing the active version again records nothing', () => spec.given([drafted, published1]).when({ type: 'PublishDeploymentModel', version: 1, pilotDeployments: 0, ...later }).thenNothing());
 
   it('a superseded version cannot be published again', () =>
-    spec.given([drafted, published1, revised, published2]).when({ type: 'PublishDeploymentModel', version: 1, ...later }).thenRefused({
+    spec.given([drafted, published1, revised, published2]).when({ type: 'PublishDeploymentModel', version: 1, pilotDeployments: 0, ...later }).thenRefused({
       code: 'PublishedVersionCannotChange',
       version: 1,
       reason: 'version 1 was published before and is no longer the draft',
     }));
 
-  it('a version that was never drafted cannot be published', () => spec.given([drafted, published1]).when({ type: 'PublishDeploymentModel', version: 5, ...later }).thenRefused({ code: 'NoDraftToPublish', version: 5 }));
+  it('a version that was never drafted cannot be published', () => spec.given([drafted, published1]).when({ type: 'PublishDeploymentModel', version: 5, pilotDeployments: 0, ...later }).thenRefused({ code: 'NoDraftToPublish', version: 5 }));
 
-  it('a retired model cannot be published', () => spec.given([drafted, published1, retired]).when({ type: 'PublishDeploymentModel', version: 1, ...later }).thenRefused({ code: 'ModelRetired', name }));
+  it('a retired model cannot be published', () => spec.given([drafted, published1, retired]).when({ type: 'PublishDeploymentModel', version: 1, pilotDeployments: 0, ...later }).thenRefused({ code: 'ModelRetired', name }));
 
-  it('a model that does not exist cannot be published', () => spec.given([]).when({ type: 'PublishDeploymentModel', version: 1, ...later }).thenRefused({ code: 'ModelNotFound' }));
+  it('a model that does not exist cannot be published', () => spec.given([]).when({ type: 'PublishDeploymentModel', version: 1, pilotDeployments: 0, ...later }).thenRefused({ code: 'ModelNotFound' }));
 });
 
 describe('ReviseDeploymentModel', () => {

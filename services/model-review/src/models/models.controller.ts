@@ -22,7 +22,7 @@ import {
   Type,
   type Static,
 } from '@gantry/contracts';
-import { DeploymentModels } from './models';
+import { DEFAULT_PILOT_DEPLOYMENTS, DeploymentModels } from './models';
 import { StarterCatalogue } from './starter-catalogue.loader';
 
 /** A model's name as it appears in URLs and ModelRefs: the contract's one schema of it. */
@@ -106,7 +106,10 @@ export class ModelsController {
     return withETag(res, await this.models.changeDraft(name, body.content, expected, context));
   }
 
-  /** Publishes the draft: it becomes the active version, immutable; the version active until now is superseded. */
+  /**
+   * Publishes the draft: it becomes the active version, immutable; the version active until now is superseded. Unless
+   * `pilotDeployments` is 0, the version is a pilot: its first production deployments are supervised by the model's owners.
+   */
   @Post(':name/publish')
   @HttpCode(200)
   @RequirePermission('models:write')
@@ -114,7 +117,7 @@ export class ModelsController {
   @ApiBodyFrom(publishModelBody)
   async publish(@Param('name', ModelNameParam) name: string, @Body(new SchemaBody(publishModelBody)) body: PublishModelBody, @Headers('if-match') ifMatch: string | undefined, @CommandContext() context: RequestContext, @Res({ passthrough: true }) res: HttpResponse) {
     const expected = expectedVersionFrom(ifMatch);
-    return withETag(res, await this.models.publish(name, body.version, expected, context));
+    return withETag(res, await this.models.publish(name, body.version, body.pilotDeployments ?? DEFAULT_PILOT_DEPLOYMENTS, expected, context));
   }
 
   /** Starts the next version as a draft from the active one. */

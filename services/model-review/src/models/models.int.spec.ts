@@ -32,7 +32,7 @@ it('drafts, publishes, revises and publishes again; the second version supersede
 
   expect((await api('POST', `/models/${name}/publish`, { version: 1 })).status).toBe(428);
   expect(await api('POST', `/models/${name}/publish`, { version: 1 }, { 'if-match': '"7"' })).toMatchObject({ status: 412, body: { code: 'StaleVersion' } });
-  const published = await api('POST', `/models/${name}/publish`, { version: 1 }, { 'if-match': '"1"' });
+  const published = await api('POST', `/models/${name}/publish`, { version: 1, pilotDeployments: 0 }, { 'if-match': '"1"' });
   expect(published).toMatchObject({ status: 200, etag: '"2"', body: { status: 'active', activeVersion: 1, draftVersion: null } });
 
   const changed = { ...modelNamed(name), description: 'with a stricter analysis' };
@@ -128,7 +128,7 @@ it('the starter catalogue loads once; a second load adds nothing', async () => {
   expect((await as(practitioner)('POST', '/models/starter-catalogue')).status).toBe(403);
 });
 
-it('publishes DeploymentModelPublished on gantry.model-review.v1 as a CloudEvent with the full content', async () => {
+it('publishes DeploymentModelPublished on gantry.model-review.v1 as a CloudEvent with the full content (a pilot of 3 deployments unless the publisher says otherwise)', async () => {
   const watcher = await watchTopics([SERVICE_TOPICS['model-review']]);
   try {
     const name = `kafka-${suffix()}`;
@@ -139,7 +139,7 @@ it('publishes DeploymentModelPublished on gantry.model-review.v1 as a CloudEvent
       what: 'DeploymentModelPublished on the topic',
     });
     expect(seen.key).toBe(name);
-    expect(seen.event).toMatchObject({ source: '/gantry/model-review', type: 'gantry.model-review.DeploymentModelPublished.v1', data: { name, version: 1, supersedes: null, content: modelNamed(name) } });
+    expect(seen.event).toMatchObject({ source: '/gantry/model-review', type: 'gantry.model-review.DeploymentModelPublished.v1', data: { name, version: 1, supersedes: null, content: modelNamed(name), pilotDeployments: 3 } });
     expect(validatePayload(seen.event.type, seen.event.data)).toBeNull();
   } finally {
     await watcher.close();

@@ -64,6 +64,18 @@ export async function projectModelEvents(tx: SqlClient, schema: string, events: 
           [event.data.name, JSON.stringify(event.data.content), streamVersion, at],
         );
         break;
+      case 'ModelPilotDeploymentSucceeded':
+      case 'DeploymentModelPilotCompleted':
+        await tx.query(`UPDATE ${schema}.deployment_models SET stream_version = $2, updated_at = $3 WHERE name = $1`, [event.data.name, streamVersion, at]);
+        break;
+      case 'ModelPilotFailed': {
+        const { name, draftVersion, reinstated } = event.data;
+        await tx.query(
+          `UPDATE ${schema}.deployment_models SET status = $2, active_version = $3, draft_version = $4, content = COALESCE($5, content), stream_version = $6, updated_at = $7 WHERE name = $1`,
+          [name, reinstated ? 'active' : 'draft', reinstated?.version ?? null, draftVersion, reinstated ? JSON.stringify(reinstated.content) : null, streamVersion, at],
+        );
+        break;
+      }
       default: {
         const unknown: never = event;
         throw new Error(`unknown event ${JSON.stringify(unknown)}`);

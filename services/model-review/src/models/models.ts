@@ -8,7 +8,19 @@ import type { ReviewsOfModels } from './reviews-of-models';
 
 export const modelStream = (name: string) => ({ streamId: `DeploymentModel-${name}`, streamType: 'DeploymentModel' });
 
-export type VersionStatus = 'draft' | 'active' | 'superseded' | 'retired';
+/** `pilot-failed`: published as a pilot that a failed production deployment ended; its content became the next draft. */
+export type VersionStatus = 'draft' | 'active' | 'superseded' | 'pilot-failed' | 'retired';
+
+/** Published versions are pilots unless the publisher says otherwise. */
+export const DEFAULT_PILOT_DEPLOYMENTS = 3;
+
+/** The pilot of the active version, while it lasts. */
+export interface PilotView {
+  version: number;
+  /** successful production deployments the pilot needs */
+  of: number;
+  succeeded: string[];
+}
 
 export interface ModelVersionView {
   name: string;
@@ -23,6 +35,7 @@ export interface ModelVersionView {
 
 export interface ModelView extends ModelSummary {
   versions: Omit<ModelVersionView, 'content'>[];
+  pilot: PilotView | null;
 }
 
 /** What the edge does with a command that was refused: the status says whether asking again could ever work. */
@@ -59,6 +72,17 @@ function versionsOf(events: readonly DeploymentModelEvent[]): ModelVersionView[]
       case 'DeploymentModelRetired':
         for (const [n, v] of versions) if (v.status === 'active' || v.status === 'draft') versions.set(n, { ...v, status: 'retired' });
         break;
+      case 'ModelPilotDeploymentSucceeded':
+      case 'DeploymentModelPilotCompleted':
+        break;
+      case 'ModelPilotFailed': {
+        const { name, version, draftVersion, reinstated, failedAt } = event.data;
+        const failed = versions.get(version)!;
+        versions.set(version, { ...failed, status: 'pilot-failed' });
+        if (reinstated) versions.set(reinstated.version, { ...versions.get(reinstated.version)!, status: 'active' });
+        versions.set(draftVersion, { name, version: draftVersion, status: 'draft', content: failed.content, basedOn: reinstated?.version ?? null, reviewId: null, draftedAt: failedAt, publishedAt: null });
+        break;
+      }
       default: {
         const unknown: never = event;
         throw new Error(`unknown event ${JSON.stringify(unknown)}`);
@@ -66,6 +90,24 @@ function versionsOf(events: readonly DeploymentModelEvent[]): ModelVersionView[]
     }
   }
   return [...versions.values()].sort((a, b) => a.version - b.version);
+}
+
+/** The pilot still running, from the model's stream. */
+function pilotOf(events: readonly DeploymentModelEvent[]): PilotView | null {
+  return events.reduce<PilotView | null>((pilot, event) => {
+    switch (event.type) {
+      case 'DeploymentModelPublished':
+        return event.data.pilotDeployments ? { version: event.data.version, of: event.data.pilotDeployments, succeeded: [] } : null;
+      case 'ModelPilotDeploymentSucceeded':
+        return pilot && { ...pilot, succeeded: [...pilot.succeeded, event.data.deploymentId] };
+      case 'DeploymentModelPilotCompleted':
+      case 'ModelPilotFailed':
+      case 'DeploymentModelRetired':
+        return null;
+      default:
+        return pilot;
+    }
+  }, null);
 }
 
 /** The content checked against the contract: a malformed model is a 400 naming the field, before any rule is weighed. */
@@ -118,9 +160,9 @@ export class DeploymentModels {
     return this.get(name);
   }
 
-  async publish(name: string, version: number, expectedVersion: number, context: RequestContext): Promise<ModelView> {
+  async publish(name: string, version: number, pilotDeployments: number, expectedVersion: number, context: RequestContext): Promise<ModelView> {
     await this.mustExist(name);
-    await this.execute(name, { type: 'PublishDeploymentModel', version, by: context.identity.subject, at: context.now.toISOString() }, context, expectedVersion);
+    await this.execute(name, { type: 'PublishDeploymentModel', version, pilotDeployments, by: context.identity.subject, at: context.now.toISOString() }, context, expectedVersion);
     return this.get(name);
   }
 
@@ -159,6 +201,7 @@ export class DeploymentModels {
       version: history.length,
       publishedAt: active?.publishedAt ?? null,
       versions: versions.map(({ content: _content, ...rest }) => rest),
+      pilot: pilotOf(history),
     };
   }
 

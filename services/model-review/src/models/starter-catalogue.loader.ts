@@ -29,7 +29,7 @@ export class StarterCatalogue {
         const { version } = await loadAggregate(this.store, deploymentModelDecider, modelStream(content.name).streamId, tx);
         if (version > 0) return false;
         await this.models.execute(content.name, { type: 'DraftDeploymentModel', content, by, at }, origin, 0, tx);
-        await this.models.execute(content.name, { type: 'PublishDeploymentModel', version: 1, by, at }, origin, 1, tx);
+        await this.models.execute(content.name, { type: 'PublishDeploymentModel', version: 1, pilotDeployments: 0, by, at }, origin, 1, tx);
         return true;
       });
       (loaded ? result.loaded : result.skipped).push(content.name);

@@ -19,7 +19,7 @@ beforeAll(async () => {
 
 async function publishModel(service: ModelReviewUnderTest, name: string) {
   expect((await call(service.url, manager, 'POST', '/models', { content: { ...base, name } })).status).toBe(201);
-  expect((await call(service.url, manager, 'POST', `/models/${name}/publish`, { version: 1 }, { 'if-match': '"1"' })).status).toBe(200);
+  expect((await call(service.url, manager, 'POST', `/models/${name}/publish`, { version: 1, pilotDeployments: 0 }, { 'if-match': '"1"' })).status).toBe(200);
 }
 
 const closedDeployment = (name: string, n: number, outcome: DeploymentRecordClosed['outcome'], cause?: string): DeploymentRecordClosed => ({
@@ -134,7 +134,7 @@ describe('reviews opened by failures, over real Kafka', () => {
       const model = await api('GET', `/models/${name}`);
       const revised = await api('POST', `/models/${name}/revise`, { content: { ...base, name, description: 'smoke tests gate the canary' }, reviewId }, { 'if-match': model.etag! });
       expect(revised.status).toBe(200);
-      expect((await api('POST', `/models/${name}/publish`, { version: 2 }, { 'if-match': revised.etag! })).status).toBe(200);
+      expect((await api('POST', `/models/${name}/publish`, { version: 2, pilotDeployments: 0 }, { 'if-match': revised.etag! })).status).toBe(200);
 
       const change = await eventually(() => watcher.seen.find((m) => m.event.type === 'gantry.model-review.ModelChangeRequested.v1' && (m.event.data as { reviewId: string }).reviewId === reviewId), { timeoutMs: 30_000, what: 'ModelChangeRequested on the feedback topic' });
       expect(change.topic).toBe('gantry.feedback.change-enablement.v1');

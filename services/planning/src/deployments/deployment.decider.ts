@@ -431,11 +431,24 @@ export const wavesFor = (strategy: DeploymentModelContent['strategy'], targets: 
   return cuts.map((cut, i) => ({ index: i + 1, targets: targets.slice(i === 0 ? 0 : cuts[i - 1], cut) }));
 };
 
-/** The model's gates for this kind of environment, then the environment's own approval policy. */
+/**
+ * Who supervises a pilot's production deployments: the model's owners, the deployment managers (the role that writes
+ * models; admins hold `models:write` too but do not answer for the practice's models).
+ */
+export const PILOT_SUPERVISORS = ['deployment-manager'];
+
+/** A pilot's deployment in production waits for one of the model's owners (model-review's pilots). */
+const pilotSupervision = (model: ActiveModel | null, environment: EnvironmentDefinition): Gate[] =>
+  model?.pilot && environment.kind === 'production'
+    ? [{ name: `${model.name} pilot supervision`, kind: 'approval', roles: PILOT_SUPERVISORS, minimumApprovers: 1, source: 'model' }]
+    : [];
+
+/** The model's gates for this kind of environment, the supervision of a pilot, then the environment's own approval policy. */
 export const gatesFor = (model: ActiveModel | null, environment: EnvironmentDefinition): Gate[] => [
   ...(model?.content.gates ?? [])
     .filter((g) => g.environmentKind === environment.kind)
     .map((g) => ({ name: gateName(model!.name, g.at), kind: 'approval' as const, roles: g.roles, minimumApprovers: g.minApprovers, source: 'model' as const, ...positioned(g.at) })),
+  ...pilotSupervision(model, environment),
   ...(environment.approvalPolicy.minimumApprovers > 0
     ? [
         {

@@ -3,7 +3,7 @@ import type { DeploymentModelContent, DeploymentPlanned, DeploymentRequested, En
 import { production, staging } from '../test-fixtures';
 import type { ActiveModel } from '../planning-facts';
 import { authorisationPolicyFromEnv, authoriserSeparationFromEnv, DEFAULT_AUTHORISATION_POLICY, DEFAULT_AUTHORISER_SEPARATION } from './authorisation';
-import { deploymentDecider, planFor, wavesFor, type DeploymentEvent, type PlanningFacts } from './deployment.decider';
+import { deploymentDecider, gatesFor, planFor, wavesFor, type DeploymentEvent, type PlanningFacts } from './deployment.decider';
 
 const spec = specification(deploymentDecider);
 const now = '2026-11-30T10:00:00.000Z';
@@ -168,6 +168,21 @@ describe('RequestDeployment: the plan', () => {
       }),
     );
   });
+
+  it("a pilot's production deployment waits for the supervision of the model's owners", () => {
+    when(request, facts({ activeModels: [{ ...model, pilot: true }] })).then(
+      planned(request, {
+        gates: [
+          { name: 'in-house-web approval', kind: 'approval', roles: ['deployment-manager'], minimumApprovers: 1, source: 'model' },
+          { name: 'in-house-web pilot supervision', kind: 'approval', roles: ['deployment-manager'], minimumApprovers: 1, source: 'model' },
+          { name: 'production approval', kind: 'approval', roles: ['service-owner'], minimumApprovers: 1, source: 'environment' },
+        ],
+      }),
+    );
+  });
+
+  it('a pilot is supervised in production only: elsewhere its deployments carry the gates of any other version', () =>
+    expect(gatesFor({ ...model, pilot: true }, staging).map((g) => g.name)).toEqual(gatesFor(model, staging).map((g) => g.name)));
 
   it('an explicitly ad hoc request is planned big-bang without a model and recorded as ad hoc', () => {
     const adHoc = { ...request, adHoc: true };

@@ -16,6 +16,10 @@ export class KnownDeploymentModel {
 
   @Column('jsonb')
   content!: DeploymentModelContent;
+
+  /** the version is a pilot: its production deployments need the model's owners' supervision */
+  @Column('boolean', { default: false })
+  pilot!: boolean;
 }
 
 /** A component version that succeeded in a deployment to an environment of a kind: what the promotion rule asks for. */
@@ -84,4 +88,17 @@ export class PlanningReadModels1796515200000 implements MigrationInterface {
   }
 }
 
-export const planningFactsMigrations = [PlanningReadModels1796515200000];
+/** Whether the model's version is a pilot (model-review's `DeploymentModelPublished.pilotDeployments`). */
+export class ModelPilots1796601600000 implements MigrationInterface {
+  readonly name = 'ModelPilots1796601600000';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`ALTER TABLE "${schemaOf(queryRunner)}".deployment_models ADD COLUMN IF NOT EXISTS pilot boolean NOT NULL DEFAULT false`);
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`ALTER TABLE "${schemaOf(queryRunner)}".deployment_models DROP COLUMN pilot`);
+  }
+}
+
+export const planningFactsMigrations = [PlanningReadModels1796515200000, ModelPilots1796601600000];

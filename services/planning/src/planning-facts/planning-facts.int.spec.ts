@@ -41,7 +41,7 @@ it('an installation whose tables the SQL migration planning-read-models-1 create
   const entities = readModels.manager(db);
   expect(await readActiveModels(entities)).toEqual({ active: [{ name: 'web', version: 2, content: { steps: [] } }], retired: ['old'] });
   expect(await hasStarted(entities, 'd-1')).toBe(true);
-  expect((await db.query(`SELECT name FROM planning_before.${READ_MODEL_MIGRATIONS_TABLE}`)).rows).toEqual([{ name: 'PlanningReadModels1796515200000' }]);
+  expect((await db.query(`SELECT name FROM planning_before.${READ_MODEL_MIGRATIONS_TABLE}`)).rows).toEqual([{ name: 'PlanningReadModels1796515200000' }, { name: 'ModelPilots1796601600000' }]);
 });
 
 it('a new installation gets the same tables as the SQL migration made, constraints included', async () => {
@@ -86,4 +86,35 @@ it('a published model replaces an older active version only; a retired model sta
   await apply(started, start);
   await apply(started, start);
   expect((await db.query(`SELECT deployment_id, started_at FROM planning.started_deployments`)).rows).toEqual([{ deployment_id: 'd-9', started_at: new Date('2026-12-03T08:00:00.000Z') }]);
+});
+
+it('a pilot is known as one until it completes; a failed pilot gives way to the version it superseded, or to none', async () => {
+  await new EventStore(db, 'planning_pilots').migrate();
+  const readModels = planningFactsReadModels(db, 'planning_pilots');
+  await readModels.open();
+  const models = deploymentModels(readModels);
+  const content = (name: string, marker: string) => ({ name, description: marker }) as DeploymentModelContent;
+  const published = (name: string, version: number, pilotDeployments?: number) =>
+    event('model-review', 'DeploymentModelPublished', { name, version, content: content(name, `v${version}`), supersedes: version > 1 ? version - 1 : null, publishedBy: 'mo', publishedAt: '2026-12-01T00:00:00Z', ...(pilotDeployments ? { pilotDeployments } : {}) });
+  const failed = (name: string, version: number, reinstated: { version: number; content: DeploymentModelContent } | null) =>
+    event('model-review', 'ModelPilotFailed', { name, version, deploymentId: 'd-1', outcome: 'failed', reason: 'x', draftVersion: version + 1, reinstated, failedAt: '2026-12-02T00:00:00Z' });
+  const apply = (e: CloudEvent) => db.transaction((tx) => models.on[eventNameOf(e.type)!](e, tx, undefined as never));
+  const active = async () => (await readActiveModels(readModels.manager(db))).active.map(({ name, version, pilot }) => ({ name, version, pilot: pilot ?? false })).sort((x, y) => x.name.localeCompare(y.name));
+
+  await apply(published('web', 1, 2));
+  expect(await active()).toEqual([{ name: 'web', version: 1, pilot: true }]);
+  await apply(event('model-review', 'DeploymentModelPilotCompleted', { name: 'web', version: 1, deploymentIds: ['d-1', 'd-2'], completedAt: '2026-12-02T00:00:00Z' }));
+  expect(await active()).toEqual([{ name: 'web', version: 1, pilot: false }]);
+
+  await apply(published('web', 2, 2));
+  expect(await active()).toEqual([{ name: 'web', version: 2, pilot: true }]);
+  await apply(failed('web', 2, { version: 1, content: content('web', 'v1') }));
+  expect(await readActiveModels(readModels.manager(db))).toEqual({ active: [{ name: 'web', version: 1, content: content('web', 'v1') }], retired: [] });
+
+  await apply(published('api', 1, 3));
+  await apply(failed('api', 1, null));
+  expect(await active()).toEqual([{ name: 'web', version: 1, pilot: false }]);
+  // the model's next version, from the returned draft, is known again
+  await apply(published('api', 2, 3));
+  expect(await active()).toEqual([{ name: 'api', version: 2, pilot: true }, { name: 'web', version: 1, pilot: false }]);
 });

@@ -1,4 +1,13 @@
-import { SERVICE_TOPICS, type DeploymentModelContent, type DeploymentModelPublished, type DeploymentModelRetired, type DeploymentRecordClosed, type DeploymentStarted } from '@gantry/contracts';
+import {
+  SERVICE_TOPICS,
+  type DeploymentModelContent,
+  type DeploymentModelPilotCompleted,
+  type DeploymentModelPublished,
+  type DeploymentModelRetired,
+  type DeploymentRecordClosed,
+  type DeploymentStarted,
+  type ModelPilotFailed,
+} from '@gantry/contracts';
 import { ReadModels, type Database, type EventStore } from '@gantry/event-store';
 import type { Reactions } from '@gantry/platform';
 import type { EntityManager } from 'typeorm';
@@ -34,12 +43,14 @@ export interface ActiveModel {
   name: string;
   version: number;
   content: DeploymentModelContent;
+  /** a pilot (model-review): its production deployments carry a gate for the model's owners */
+  pilot?: boolean;
 }
 
 export async function readActiveModels(entities: EntityManager): Promise<{ active: ActiveModel[]; retired: string[] }> {
   const models = await entities.find(KnownDeploymentModel);
   return {
-    active: models.filter((m) => m.status === 'active').map(({ name, version, content }) => ({ name, version, content })),
+    active: models.filter((m) => m.status === 'active').map(({ name, version, content, pilot }) => ({ name, version, content, ...(pilot ? { pilot } : {}) })),
     retired: models.filter((m) => m.status === 'retired').map((m) => m.name),
   };
 }
@@ -56,20 +67,33 @@ export async function readSucceededVersions(entities: EntityManager, components:
     .getRawMany<{ environmentKind: string; name: string; version: string }>();
 }
 
-/** Active models from model-review: a published version replaces an earlier one; a retired model plans nothing more. */
+/**
+ * Active models from model-review: a published version replaces an earlier one (maybe as a pilot, until its pilot
+ * completes); a failed pilot gives way to the version it superseded, or to none; a retired model plans nothing more.
+ */
 export const deploymentModels = (readModels: ReadModels): Reactions => ({
   consumer: 'planning.deployment-models',
   topics: [SERVICE_TOPICS['model-review']],
   on: {
     DeploymentModelPublished: async (event, tx) => {
-      const { name, version, content } = event.data as DeploymentModelPublished;
+      const { name, version, content, pilotDeployments } = event.data as DeploymentModelPublished;
       await readModels
         .manager(tx)
         .createQueryBuilder(KnownDeploymentModel, 'known')
         .insert()
-        .values({ name, version, status: 'active', content })
-        .orUpdate(['version', 'status', 'content'], ['name'], { overwriteCondition: { where: `known.status = 'active' AND known.version < EXCLUDED.version` } })
+        .values({ name, version, status: 'active', content, pilot: (pilotDeployments ?? 0) > 0 })
+        .orUpdate(['version', 'status', 'content', 'pilot'], ['name'], { overwriteCondition: { where: `known.status = 'active' AND known.version < EXCLUDED.version` } })
         .execute();
+    },
+    DeploymentModelPilotCompleted: async (event, tx) => {
+      const { name, version } = event.data as DeploymentModelPilotCompleted;
+      await readModels.manager(tx).update(KnownDeploymentModel, { name, version, status: 'active' }, { pilot: false });
+    },
+    ModelPilotFailed: async (event, tx) => {
+      const { name, version, reinstated } = event.data as ModelPilotFailed;
+      const failed = { name, version, status: 'active' as const };
+      if (reinstated) await readModels.manager(tx).update(KnownDeploymentModel, failed, { version: reinstated.version, content: reinstated.content, pilot: false });
+      else await readModels.manager(tx).delete(KnownDeploymentModel, failed);
     },
     DeploymentModelRetired: async (event, tx) => {
       const { name, version, content } = event.data as DeploymentModelRetired;
