@@ -1100,4 +1100,21 @@ describe('chained promotion through the model’s flow (Kafka)', () => {
     expect(refused).toMatchObject({ status: 'rejected', rejection: { reason: 'PromotionChainStageUnresolved', details: { kind: 'staging', environments: expect.arrayContaining([stages.staging, another]) } } });
     expect((await http('POST', `/environments/${another}/decommission`, { reason: 'test over' }, manager, { 'if-match': '"1"' })).status).toBe(200);
   });
+  it('over gRPC a chain is asked with promote, and the answer and GetDeployment name its chain', async () => {
+    const { window: _window, nextAvailable: _next, promote, acceptanceCriteria, ...asked } = chainRequest(`grpc-chained-${suffix}`, `4.0.0-${suffix}`) as Record<string, unknown>;
+    const client = grpcClient();
+    try {
+      const reply = await client.call<{ id: string; status: string; chain?: unknown }>('RequestDeployment', {
+        ...asked,
+        acceptanceCriteria: (acceptanceCriteria as { type: string; description: string }[]).map((c) => ({ ...c, params: {} })),
+        nextAvailableMinutes: 30,
+        promote,
+      });
+      const chain = { chainId: reply.id, stage: 1, of: 4, environments: Object.values(stages) };
+      expect(reply).toMatchObject({ status: 'planned', chain });
+      expect(await client.call('GetDeployment', { id: reply.id })).toMatchObject({ chain });
+    } finally {
+      client.close();
+    }
+  });
 });
