@@ -26,6 +26,20 @@ import {
   windowSchema,
 } from './vocabulary';
 
+/**
+ * A stage of a chained promotion (a request's `promote`): the chain's id (its first stage's deployment id), which
+ * stage of how many, the environment of each stage in order, and the roles its requester held when it was asked
+ * for, with which each later stage is requested.
+ */
+export const chainStageSchema = objectOf({
+  chainId: identifier,
+  stage: Type.Integer({ minimum: 1, maximum: ENVIRONMENT_KINDS.length }),
+  of: Type.Integer({ minimum: 1, maximum: ENVIRONMENT_KINDS.length }),
+  stages: Type.Optional(arrayOf(objectOf({ environment: environmentNameSchema, kind: enumOf(ENVIRONMENT_KINDS) }), ENVIRONMENT_KINDS.length, 1)),
+  requesterRoles: Type.Optional(arrayOf(label(64), 20)),
+});
+export type ChainStage = Static<typeof chainStageSchema>;
+
 /** A change enablement system asked for a deployment of an authorised change. */
 export const DeploymentRequested = objectOf({
   deploymentId: identifier,
@@ -33,6 +47,8 @@ export const DeploymentRequested = objectOf({
   /** subject of the requester's identity */
   requestedBy: label(256),
   requestedAt: timestamp,
+  /** the stage of a chained promotion this deployment is */
+  chain: Type.Optional(chainStageSchema),
 });
 export type DeploymentRequested = Static<typeof DeploymentRequested>;
 
@@ -236,6 +252,8 @@ export const DeploymentPlanned = objectOf({
   manualSteps: Type.Optional(manualStepsSchema),
   /** what planning saw and did not refuse: a service this one depends on, or that depends on it, deploying in an overlapping window */
   warnings: Type.Optional(arrayOf(planWarningSchema, 50)),
+  /** the stage of a chained promotion this plan is */
+  chain: Type.Optional(chainStageSchema),
 });
 export type DeploymentPlanned = Static<typeof DeploymentPlanned>;
 
@@ -260,6 +278,10 @@ export const REJECTION_REASONS = [
   'RequesterMayNotAuthorise',
   /** the request asks for a monitoring period its model does not give, or a shorter one than the model's */
   'MonitoringOutsideModel',
+  /** a chained promotion's environment or `through` kind is not in the agreed model's flow (or there is no agreed model), or `through` comes before it */
+  'PromotionChainOutsideFlow',
+  /** a kind of a chained promotion has no active environment, or several and the request names none of them (or one that is not of the kind) */
+  'PromotionChainStageUnresolved',
 ] as const;
 export type RejectionReason = (typeof REJECTION_REASONS)[number];
 

@@ -35,6 +35,7 @@ describe('deployments.proto', () => {
       'commit_time',
       'authorisation',
       'monitoring_seconds',
+      'promote',
     ]);
   });
 });

@@ -1,5 +1,16 @@
-import { enumOf, identifier, label, objectOf, text, timestamp, Type, type Static } from './json-schema';
-import { acceptanceCriteriaSchema, componentsSchema, deploymentKindSchema, environmentNameSchema, modelNameSchema, MONITORING_MAX_SECONDS, signedAuthorisationSchema, targetsSchema, windowSchema } from './vocabulary';
+import { enumOf, identifier, label, mapOf, objectOf, text, timestamp, Type, type Static } from './json-schema';
+import {
+  acceptanceCriteriaSchema,
+  componentsSchema,
+  deploymentKindSchema,
+  ENVIRONMENT_KINDS,
+  environmentNameSchema,
+  modelNameSchema,
+  MONITORING_MAX_SECONDS,
+  signedAuthorisationSchema,
+  targetsSchema,
+  windowSchema,
+} from './vocabulary';
 
 export const CHANGE_TYPES = ['standard', 'normal', 'emergency'] as const;
 export type ChangeType = (typeof CHANGE_TYPES)[number];
@@ -62,6 +73,19 @@ export const RequestDeployment = objectOf({
    * is the model's minimum
    */
   monitoringSeconds: Type.Optional(Type.Integer({ minimum: 10, maximum: MONITORING_MAX_SECONDS })),
+  /**
+   * chained promotion (continuous delivery): this environment is the first stage, and each next kind of the agreed
+   * model's `environmentFlow` up to `through` is requested as its own deployment once the stage before succeeded
+   * (`chain` on each stage's events). `environments` names the environment of a kind that has several active ones;
+   * `authorisations` a signed authorisation per kind, for the stages whose kind accepts no other proof
+   */
+  promote: Type.Optional(
+    objectOf({
+      through: enumOf(ENVIRONMENT_KINDS),
+      environments: Type.Optional(mapOf(environmentNameSchema, ENVIRONMENT_KINDS.length, 20)),
+      authorisations: Type.Optional(mapOf(signedAuthorisationSchema, ENVIRONMENT_KINDS.length, 20)),
+    }),
+  ),
 });
 export type RequestDeployment = Static<typeof RequestDeployment>;
 

@@ -7,6 +7,7 @@ import { EventStore } from '@gantry/event-store';
 import { againstTheContract, boot, consumerOptionsOf, consumersOf, type RunningProcess } from '@gantry/platform';
 import { createTestDatabase, eventually, type TestDatabase } from '@gantry/testing';
 import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
+import { deploymentIdFor } from './deployments';
 import { lockReservationKeys } from './schedule';
 import { signedAuthorisation } from './test-fixtures';
 import { PlanningModule, planningSlices } from './planning.module';
@@ -988,5 +989,132 @@ describe('the service catalogue over REST', () => {
     expect(second.status).toBe('planned');
     expect(second.plan.warnings).toEqual([{ code: 'DependentServiceDeploying', service: ledger, relation: 'depends-on', deploymentId: first.deploymentId, window }]);
     expect((await http('POST', `/environments/${env}/decommission`, { reason: 'test over' }, manager, { 'if-match': '"1"' })).status).toBe(200);
+  });
+});
+
+describe('chained promotion through the model’s flow (Kafka)', () => {
+  const modelName = `int-chain-${suffix}`;
+  // kinds that other cases also register environments of: each stage's environment is named in the request
+  const stages = { development: `chain-dev-${suffix}`, test: `chain-test-${suffix}`, staging: `chain-staging-${suffix}`, production: `chain-prod-${suffix}` };
+  type Stage = { deploymentId: string; status: string; request: { environment: string; chain?: { chainId: string; stage: number; of: number } }; plan?: { environment: string; window: { start: string }; chain?: unknown } };
+
+  const chainRequest = (service: string, version: string) => {
+    const components = [{ name: 'chain-api', version, kind: 'software' }];
+    const production = signedAuthorisation(
+      AUTHORISATION_KEY_ID,
+      { changeId: `CHG-CHAIN-${service}`, service, environment: stages.production, components: [{ name: 'chain-api', version }], exp: Math.floor(Date.now() / 1000) + 86_400, sub: 'carol.cab' },
+      changeEnablementKey.privateKey,
+    );
+    return request({
+      changeId: `CHG-CHAIN-${service}`,
+      adHoc: undefined,
+      model: modelName,
+      service,
+      kind: 'install',
+      components,
+      environment: stages.development,
+      window: undefined,
+      nextAvailable: { durationMinutes: 30 },
+      promote: { through: 'production', environments: stages, authorisations: { production } },
+    });
+  };
+  const closed = (stage: Stage, service: string, outcome: string) =>
+    cloudEvent('records', 'DeploymentRecordClosed', {
+      deploymentId: stage.deploymentId,
+      changeId: `CHG-CHAIN-${service}`,
+      service,
+      environment: stage.request.environment,
+      model: { name: modelName, version: 1 },
+      outcome,
+      ...(outcome === 'succeeded' ? {} : { cause: 'AcceptanceCriteriaNotMet' }),
+      requestedAt: new Date().toISOString(),
+      closedAt: new Date().toISOString(),
+      leadTimeMs: 1,
+    });
+  const stageOf = (chainId: string, n: number) => (n === 1 ? chainId : deploymentIdFor(chainId, `stage ${n}`));
+  const requested = (chainId: string, n: number) =>
+    eventually(
+      async () => {
+        const response = await http('GET', `/deployments/${stageOf(chainId, n)}`, undefined, changeManager);
+        return response.status === 200 ? ((await response.json()) as Stage) : undefined;
+      },
+      { what: `stage ${n} of chain ${chainId} to be requested` },
+    );
+
+  beforeAll(async () => {
+    const content = {
+      ...modelContent(modelName),
+      applicability: { deploymentKinds: ['install' as const], componentKinds: ['software' as const], componentSources: ['in-house' as const], environmentKinds: ['development' as const, 'test' as const, 'staging' as const, 'production' as const], serviceTags: [] },
+      environmentFlow: ['development' as const, 'test' as const, 'staging' as const, 'production' as const],
+      strategy: { type: 'big-bang' as const },
+      gates: [],
+    };
+    await produce(SERVICE_TOPICS['model-review'], cloudEvent('model-review', 'DeploymentModelPublished', { name: modelName, version: 1, content, supersedes: null, publishedBy: 'mo.owner', publishedAt: new Date().toISOString() }));
+    for (const [position, [kind, name]] of Object.entries(stages).entries()) expect((await http('POST', '/environments', environment(name, kind, position + 1, { approvalPolicy: { roles: [], minimumApprovers: 0 } }))).status).toBe(201);
+    await eventually(async () => (await planning.runtime.db.query(`SELECT 1 FROM planning.deployment_models WHERE name = $1`, [modelName])).rowCount === 1, { what: 'the chain’s model in the read model' });
+  });
+
+  afterAll(async () => {
+    // the flow by positions is as it was for whatever runs after
+    for (const name of Object.values(stages)) await http('POST', `/environments/${name}/decommission`, { reason: 'test over' }, manager, { 'if-match': '"1"' });
+  });
+
+  it('development → production: each stage is requested when the one before succeeded, each with its own plan; a failed stage stops its chain', async () => {
+    const first = (await (await http('POST', '/deployments', chainRequest(`chained-${suffix}`, `1.0.0-${suffix}`), changeManager)).json()) as Stage;
+    expect(first).toMatchObject({ status: 'planned', request: { environment: stages.development, chain: { chainId: first.deploymentId, stage: 1, of: 4 } }, plan: { chain: { stage: 1, of: 4 } } });
+    const stopping = (await (await http('POST', '/deployments', chainRequest(`stopped-${suffix}`, `2.0.0-${suffix}`), changeManager)).json()) as Stage;
+    expect(stopping.status).toBe('planned');
+
+    // records closes the chain that stops: development succeeded, then test failed
+    await produce(SERVICE_TOPICS.records, closed(stopping, `stopped-${suffix}`, 'succeeded'));
+    const failing = await requested(stopping.deploymentId, 2);
+    expect(failing).toMatchObject({ status: 'planned', plan: { environment: stages.test, chain: { chainId: stopping.deploymentId, stage: 2, of: 4 } } });
+    await produce(SERVICE_TOPICS.records, closed(failing, `stopped-${suffix}`, 'failed'));
+
+    const seen: Stage[] = [first];
+    for (const n of [2, 3, 4]) {
+      // a duplicate delivery of the close asks for the same next stage again, and changes nothing
+      const close = closed(seen[n - 2], `chained-${suffix}`, 'succeeded');
+      await produce(SERVICE_TOPICS.records, close);
+      await produce(SERVICE_TOPICS.records, close);
+      const stage = await requested(first.deploymentId, n);
+      expect(stage).toMatchObject({ status: 'planned', version: 3, request: { environment: Object.values(stages)[n - 1], chain: { chainId: first.deploymentId, stage: n, of: 4 } } });
+      expect(stage.plan).toMatchObject({ environment: Object.values(stages)[n - 1], chain: { stage: n } });
+      seen.push(stage);
+    }
+    // production was proven by the signed authorisation the request carried for it, and planned in its own window
+    expect(seen[3].plan).toMatchObject({ authorisedBy: { way: 'signed', by: 'carol.cab' } });
+
+    // the failed close went before the last success on the same partition: by now it was weighed, and nothing followed it
+    expect((await http('GET', `/deployments/${stageOf(stopping.deploymentId, 3)}`, undefined, changeManager)).status).toBe(404);
+  });
+
+  it('a chain through a kind with several environments, none named, is refused before its first stage (PromotionChainStageUnresolved)', async () => {
+    const body = chainRequest(`unnamed-${suffix}`, `3.0.0-${suffix}`);
+    const another = `chain-staging-b-${suffix}`;
+    expect((await http('POST', '/environments', environment(another, 'staging', 3))).status).toBe(201);
+    const refused = (await (await http('POST', '/deployments', { ...body, promote: { through: 'staging', environments: { test: stages.test } } }, changeManager)).json()) as {
+      status: string;
+      rejection: unknown;
+    };
+    expect(refused).toMatchObject({ status: 'rejected', rejection: { reason: 'PromotionChainStageUnresolved', details: { kind: 'staging', environments: expect.arrayContaining([stages.staging, another]) } } });
+    expect((await http('POST', `/environments/${another}/decommission`, { reason: 'test over' }, manager, { 'if-match': '"1"' })).status).toBe(200);
+  });
+  it('over gRPC a chain is asked with promote, and the answer and GetDeployment name its chain', async () => {
+    const { window: _window, nextAvailable: _next, promote, acceptanceCriteria, ...asked } = chainRequest(`grpc-chained-${suffix}`, `4.0.0-${suffix}`) as Record<string, unknown>;
+    const client = grpcClient();
+    try {
+      const reply = await client.call<{ id: string; status: string; chain?: unknown }>('RequestDeployment', {
+        ...asked,
+        acceptanceCriteria: (acceptanceCriteria as { type: string; description: string }[]).map((c) => ({ ...c, params: {} })),
+        nextAvailableMinutes: 30,
+        promote,
+      });
+      const chain = { chainId: reply.id, stage: 1, of: 4, environments: Object.values(stages) };
+      expect(reply).toMatchObject({ status: 'planned', chain });
+      expect(await client.call('GetDeployment', { id: reply.id })).toMatchObject({ chain });
+    } finally {
+      client.close();
+    }
   });
 });

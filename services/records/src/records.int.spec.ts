@@ -110,6 +110,8 @@ interface Script {
   executed?: string;
   end: ['verified' | 'failed' | 'rolled-back', string];
   approvedBy?: string;
+  /** a stage of a chained promotion: the chain is the one `first` (a script's name) began, else this one */
+  chain?: { first?: string; stage: number; of: number; stages?: { environment: string; kind: 'test' | 'staging' | 'production' }[] };
 }
 
 const id: Record<string, string> = {};
@@ -120,8 +122,9 @@ async function deploy(name: string, script: Script) {
   const changeId = (change[name] = `CHG-${name}-${deploymentId.slice(0, 8)}`);
   const window = { start: at(script.window[0]), end: at(script.window[1]) };
   const base = { deploymentId, changeId, service: script.service, environment: script.environment ?? 'production' };
-  await publish('DeploymentRequested', { ...base, requestedAt: at(script.requested), window, kind: 'upgrade', releaseId: undefined, ...(script.commitTime ? { commitTime: at(script.commitTime) } : {}) });
-  await publish('DeploymentPlanned', { ...base, window, model: script.model });
+  const chain = script.chain && { chain: { chainId: script.chain.first ? id[script.chain.first] : deploymentId, stage: script.chain.stage, of: script.chain.of, ...(script.chain.stages ? { stages: script.chain.stages } : {}) } };
+  await publish('DeploymentRequested', { ...base, requestedAt: at(script.requested), window, kind: 'upgrade', releaseId: undefined, ...(script.commitTime ? { commitTime: at(script.commitTime) } : {}), ...chain });
+  await publish('DeploymentPlanned', { ...base, window, model: script.model, ...chain });
   if (script.approvedBy) await publish('ApprovalGranted', { deploymentId, gate: 'production', by: script.approvedBy, role: 'deployment-manager', grantedAt: at(script.window[0]) });
   if (script.started) await publish('DeploymentStarted', { deploymentId, startedAt: at(script.started) });
   if (script.executed) await publish('DeploymentExecuted', { deploymentId, executedAt: at(script.executed) });
@@ -612,6 +615,38 @@ describe('what a caller gets without asking precisely', () => {
       expect([query, (await api('GET', `/kpis?${query}`, 'auditor')).status]).toEqual([query, 400]);
     }
   });
+});
+
+describe('a chained promotion as one', () => {
+  it('GET /audit/chains/:chainId shows each stage requested, its outcome, and the chain stopped at the stage that failed; the list filters by chainId', async () => {
+    const stage = { service: 'chained', model: std, requested: '07:00', window: ['07:10', '07:40'] as [string, string], started: '07:10', executed: '07:30' };
+    const stages = [
+      { environment: 'chain-test', kind: 'test' as const },
+      { environment: 'chain-staging', kind: 'staging' as const },
+      { environment: 'chain-prod', kind: 'production' as const },
+    ];
+    await deploy('chain-1', { ...stage, environment: 'chain-test', chain: { stage: 1, of: 3, stages }, end: ['verified', '07:45'] });
+    await closed('chain-1');
+    await deploy('chain-2', { ...stage, environment: 'chain-staging', chain: { first: 'chain-1', stage: 2, of: 3, stages }, end: ['failed', '07:45'] });
+    await closed('chain-2');
+    const chainId = id['chain-1'];
+    const chain = await api('GET', `/audit/chains/${chainId}`, 'auditor');
+    expect(chain.status).toBe(200);
+    expect(chain.body).toMatchObject({
+      chainId,
+      status: 'stopped',
+      of: 3,
+      stages: [
+        { stage: 1, environment: 'chain-test', deploymentId: chainId, phase: 'closed', outcome: 'succeeded' },
+        { stage: 2, environment: 'chain-staging', deploymentId: id['chain-2'], phase: 'closed', outcome: 'failed' },
+        { stage: 3, environment: 'chain-prod', kind: 'production' },
+      ],
+      stoppedAt: { stage: 2, outcome: 'failed' },
+    });
+    const listed = await api('GET', `/audit/deployments?chainId=${chainId}`, 'auditor');
+    expect(listed.body.deployments.map((d: { deploymentId: string }) => d.deploymentId)).toEqual([id['chain-2'], chainId]);
+    expect((await api('GET', `/audit/chains/${randomUUID()}`, 'auditor')).status).toBe(404);
+  }, 60_000);
 });
 
 describe('production is a kind, not a name', () => {

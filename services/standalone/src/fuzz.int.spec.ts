@@ -70,7 +70,7 @@ const hostileValue = fc.oneof(json, hostileString, fc.constantFrom(null, true, -
 const fieldNames = fc.constantFrom(
   'changeId', 'changeType', 'changeState', 'service', 'kind', 'components', 'environment', 'window', 'start', 'end', 'acceptanceCriteria',
   'name', 'version', 'digest', 'targets', 'reason', 'model', 'content', 'strategy', 'gates', 'position', 'attributes', 'freezes', 'score',
-  'severity', 'evidence', 'reference', 'description', 'installed', 'signature', 'keyId', 'by', 'approve', 'decision', 'adHoc', 'freezeOverride', 'promotionOverride', 'commitTime', 'nextAvailable', 'authorisation', 'owner', 'publicKey', 'contact', 'scope', 'environments', 'sites', 'componentKinds', 'waitSeconds', 'status', 'detail', 'snapshotRef', 'pilotDeployments', '__proto__', 'constructor',
+  'severity', 'evidence', 'reference', 'description', 'installed', 'signature', 'keyId', 'by', 'approve', 'decision', 'adHoc', 'freezeOverride', 'promotionOverride', 'commitTime', 'nextAvailable', 'authorisation', 'promote', 'through', 'owner', 'publicKey', 'contact', 'scope', 'environments', 'sites', 'componentKinds', 'waitSeconds', 'status', 'detail', 'snapshotRef', 'pilotDeployments', '__proto__', 'constructor',
 );
 const body = fc.oneof(
   fc.dictionary(fieldNames, hostileValue, { maxKeys: 12 }).map((o) => JSON.stringify(o)),
@@ -116,7 +116,7 @@ describe('hostile input at every command door (fast-check)', () => {
   it('queries too: hostile path parameters and query strings never get a 5xx', async () => {
     const failures: string[] = [];
     let requests = 0;
-    const queryNames = fc.constantFrom('from', 'to', 'asOf', 'limit', 'cursor', 'environment', 'service', 'status', 'outcome', 'period', 'format', 'digest', 'changeId', 'model', 'severity', 'name', 'environmentKind');
+    const queryNames = fc.constantFrom('from', 'to', 'asOf', 'limit', 'cursor', 'environment', 'service', 'status', 'outcome', 'period', 'format', 'digest', 'changeId', 'model', 'severity', 'name', 'environmentKind', 'chainId');
     const query = fc.dictionary(queryNames, fc.oneof(hostileString.filter((v) => v.length < 2000), fc.integer().map(String)), { maxKeys: 5 });
     for (const door of queryDoors) {
       const authorization = `Bearer ${tokens.get(door.permission as Permission)}`;
@@ -235,7 +235,7 @@ describe('fields that look nullable', () => {
   it('POST /deployments with null for an optional field is 400 naming the field, never 500, and records nothing', async () => {
     const before = await recordedThroughDoors();
     const answers: Record<string, unknown> = {};
-    for (const field of ['nextAvailable', 'window', 'targets', 'model', 'adHoc', 'freezeOverride', 'releaseId', 'changeType', 'changeState', 'authorisation']) {
+    for (const field of ['nextAvailable', 'window', 'targets', 'model', 'adHoc', 'freezeOverride', 'releaseId', 'changeType', 'changeState', 'authorisation', 'promote']) {
       const body = field === 'window' ? { ...wellFormed, window: null, nextAvailable: { durationMinutes: 60 } } : { ...wellFormed, [field]: null };
       const answer = await post(body);
       answers[field] = [answer.status, answer.body.message?.[0]?.startsWith(field)];
@@ -244,12 +244,79 @@ describe('fields that look nullable', () => {
       ['components[0].digest', { ...wellFormed, components: [{ ...wellFormed.components[0], digest: null }] }],
       ['window.end', { ...wellFormed, window: { start: wellFormed.window.start, end: null } }],
       ['nextAvailable.durationMinutes', { ...wellFormed, window: undefined, nextAvailable: { durationMinutes: null } }],
+      ['promote.through', { ...wellFormed, promote: { through: null } }],
+      ['promote.environments', { ...wellFormed, promote: { through: 'production', environments: null } }],
     ] as const) {
       const answer = await post(body);
       answers[field] = [answer.status, answer.body.message?.[0]?.startsWith(field)];
     }
     expect(Object.entries(answers).filter(([, answer]) => JSON.stringify(answer) !== '[400,true]')).toEqual([]);
     expect(await recordedThroughDoors()).toBe(before);
+  });
+});
+
+describe('a chained promotion asked with hostile values', () => {
+  const asked = {
+    changeId: 'CHG-CHAIN-FUZZ',
+    changeType: 'normal',
+    changeState: 'authorised',
+    service: 'payments',
+    kind: 'upgrade',
+    components: [{ name: 'payments-api', version: '2.4.1', kind: 'software' }],
+    environment: 'nowhere',
+    nextAvailable: { durationMinutes: 60 },
+    acceptanceCriteria: [{ type: 'smoke-tests', description: 'smoke suite passes' }],
+  };
+  const hostile = [
+    'production',
+    [],
+    { through: 'moon' },
+    { through: 'production', extra: true },
+    { through: 'production', environments: { production: 'x'.repeat(101) } },
+    { through: 'production', environments: Object.fromEntries(Array.from({ length: 6 }, (_, i) => [`kind-${i}`, 'e'])) },
+    { through: 'production', environments: { ['k'.repeat(21)]: 'e' } },
+    { through: 'production', authorisations: { production: 'not a compact JWS' } },
+  ];
+
+  it('POST /deployments, gRPC RequestDeployment and ChangeAuthorized refuse each (400 naming promote, INVALID_ARGUMENT, invalid) and record nothing', async () => {
+    const before = await recordedThroughDoors();
+    const answers = [];
+    for (const promote of hostile) {
+      const response = await fetch(`${running.url}/deployments`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens.get('deployments:request')}` },
+        body: JSON.stringify({ ...asked, promote }),
+      });
+      const message = ((await response.json()) as { message?: string[] }).message?.[0] ?? '';
+      answers.push([JSON.stringify(promote).slice(0, 60), response.status, message.startsWith('promote')]);
+      const { changeState: _s, ...change } = asked;
+      expect(validateItsmEvent('ChangeAuthorized', { ...change, promote })).toMatch(/promote/);
+    }
+    expect(answers.filter(([, status, named]) => status !== 400 || !named)).toEqual([]);
+
+    const definition = loadSync(DEPLOYMENTS_PROTO_PATH, { includeDirs: [PROTO_ROOT] });
+    const DeploymentService = (loadPackageDefinition(definition) as unknown as { gantry: { v1: { DeploymentService: ServiceClientConstructor } } }).gantry.v1.DeploymentService;
+    const client = new DeploymentService(`127.0.0.1:${running.grpcPort}`, credentials.createInsecure());
+    const metadata = new Metadata();
+    metadata.set('authorization', `Bearer ${tokens.get('deployments:request')}`);
+    try {
+      for (const promote of [{ through: 'moon' }, { through: 'production', environments: { production: 'x'.repeat(101) } }, { through: '' }]) {
+        const { nextAvailable: _n, ...rest } = asked;
+        const error = await new Promise<{ code?: number; details?: string } | null>((resolve) =>
+          (client as unknown as Record<string, Function>).RequestDeployment({ ...rest, nextAvailableMinutes: 60, promote }, metadata, (e: { code?: number; details?: string } | null) => resolve(e)),
+        );
+        expect(error).toMatchObject({ code: 3, details: expect.stringMatching(/^promote/) });
+      }
+    } finally {
+      client.close();
+    }
+    expect(await recordedThroughDoors()).toBe(before);
+  });
+
+  it('GET /audit/chains/:chainId is 400 for an id that is not a uuid and 404 for a chain records never saw', async () => {
+    const get = async (path: string) => (await fetch(`${running.url}${path}`, { headers: { authorization: `Bearer ${tokens.get('audit:read')}` } })).status;
+    expect(await get(`/audit/chains/${encodeURIComponent("x'; DROP TABLE events; --")}`)).toBe(400);
+    expect(await get('/audit/chains/7d3c1a20-4b5e-4c6f-8a7b-9c0d1e2f3a4b')).toBe(404);
   });
 });
 

@@ -23,6 +23,7 @@ import type { Environment, EnvironmentInFlow } from '../environments';
 import { authorisationOf, type AuthorisationPolicy, type AuthorisationProof, type AuthoriserSeparation } from './authorisation';
 import type { ActiveModel } from '../planning-facts';
 import { conflictingReservation, nextAvailableWindow, relatedServicesDeploying, type RelatedService } from '../schedule';
+import { chainStarting } from './promotion-chain';
 
 /**
  * The Deployment aggregate in planning: a request for an authorised change, and its plan or its rejection. A plan
@@ -136,9 +137,12 @@ export type DeploymentRefusal =
 type Rejection = { reason: RejectionReason; details: Record<string, unknown> };
 const reject = (reason: RejectionReason, details: Record<string, unknown>): Rejection => ({ reason, details });
 
-/** Two requests are the same when they differ only in when they were made (and so, asking for the next available window, in the window found). */
+/**
+ * Two requests are the same when they differ only in when they were made (and so, asking for the next available
+ * window, in the window found, and for a chain's first stage, in the chain planning recorded with it).
+ */
 const sameRequest = (a: DeploymentRequested, b: DeploymentRequested) => {
-  const asked = (r: DeploymentRequested) => ({ ...r, requestedAt: undefined, window: r.nextAvailable ? undefined : r.window });
+  const asked = (r: DeploymentRequested) => ({ ...r, requestedAt: undefined, window: r.nextAvailable ? undefined : r.window, chain: r.chain?.stage === 1 ? undefined : r.chain });
   return sameFacts(asked(a), asked(b));
 };
 
@@ -386,6 +390,20 @@ export const windowMustNotConflictWithAnotherDeployment: Rule<InEnvironment, Rej
   return conflict ? reject('ConflictingDeployment', { deploymentId: conflict.deploymentId, service: conflict.service, window: conflict.window }) : undefined;
 };
 
+/** The stage of a chained promotion a request is: as asked for a later stage, found for a chain's first (promotion-chain.ts). */
+const chainOf = (proposal: InEnvironment) => {
+  const { request, environment, facts } = proposal;
+  if (request.chain || !request.promote) return request.chain;
+  const flow = agreedModel(proposal)?.content.environmentFlow ?? [];
+  return chainStarting({ ...request, promote: request.promote }, environment.kind, flow, facts.environments, facts.requesterRoles);
+};
+
+/** A chained promotion follows the agreed model's flow, into environments it can name for each kind. */
+export const aChainMustFollowTheModelsFlow: Rule<InEnvironment, Rejection> = (proposal) => {
+  const chain = chainOf(proposal);
+  return chain && isRejection(chain) ? chain : undefined;
+};
+
 /** The rules a request is planned by, in the order they are weighed: the first one broken rejects it. */
 const requestPolicy: Policy<Proposal, Rejection> = [
   aFreeWindowMustBeFound,
@@ -398,6 +416,7 @@ const requestPolicy: Policy<Proposal, Rejection> = [
     requesterMayNotAuthoriseTheChange,
     targetsMustBelongToTheEnvironment,
     modelMustBeAgreed,
+    aChainMustFollowTheModelsFlow,
     monitoringMustStayWithinTheModel,
     versionsMustHaveSucceededInThePreviousEnvironment,
     windowMustFallInsideADeploymentWindow,
@@ -536,7 +555,8 @@ const planOrReject = (proposal: Proposal): DeploymentPlanned | Rejection => {
   const judged = inTheActiveEnvironment(proposal)!;
   const plan = planFor(judged.request, judged.environment, proposal.facts.environmentVersion, agreedModel(judged), freezeOverrideOf(judged), proposal.facts.now, promotionOverrideOf(judged), authorisedByOf(judged));
   const warnings = relatedServicesDeploying(proposal.facts.relatedReservations, judged.request, proposal.facts.relatedServices);
-  return warnings.length ? { ...plan, warnings } : plan;
+  const chain = chainOf(judged);
+  return { ...plan, ...(warnings.length ? { warnings } : {}), ...(chain && !isRejection(chain) ? { chain } : {}) };
 };
 
 export function decide(command: DeploymentCommand, state: Deployment): readonly DeploymentEvent[] | Refused<DeploymentRefusal> {
@@ -552,7 +572,7 @@ export function decide(command: DeploymentCommand, state: Deployment): readonly 
       const proposal = proposalFor(command.request, facts);
       const { request } = proposal;
       const outcome = planOrReject(proposal);
-      const requested: DeploymentEvent = { type: 'DeploymentRequested', data: request };
+      const requested: DeploymentEvent = { type: 'DeploymentRequested', data: !isRejection(outcome) && outcome.chain ? { ...request, chain: outcome.chain } : request };
       if (isRejection(outcome)) {
         const { deploymentId, changeId, service, environment } = request;
         return [requested, { type: 'DeploymentRejected', data: { deploymentId, changeId, service, environment, ...outcome, rejectedAt: facts.now } }];

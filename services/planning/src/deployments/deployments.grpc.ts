@@ -39,6 +39,7 @@ interface ProtoRequest {
   commitTime?: string;
   authorisation?: string;
   monitoringSeconds?: number;
+  promote?: { through?: string; environments?: Record<string, string>; authorisations?: Record<string, string> };
 }
 
 /** The gRPC door of change enablement: the same command path as REST, the same validation, the same errors. */
@@ -139,6 +140,13 @@ const fromProto = (m: ProtoRequest) => ({
     ...Object.fromEntries(Object.entries(c.params ?? {}).map(([k, v]) => [k, NUMERIC_PARAMS.has(k) && v.trim() !== '' && !Number.isNaN(Number(v)) ? Number(v) : v])),
   })),
   ...(m.model ? { model: m.model } : {}),
+  ...(m.promote ? { promote: promotionFromProto(m.promote) } : {}),
+});
+
+const promotionFromProto = ({ through, environments, authorisations }: NonNullable<ProtoRequest['promote']>) => ({
+  through: through || undefined,
+  ...(environments && Object.keys(environments).length ? { environments } : {}),
+  ...(authorisations && Object.keys(authorisations).length ? { authorisations } : {}),
 });
 
 const toProto = (view: DeploymentView) => {
@@ -167,6 +175,7 @@ const toProto = (view: DeploymentView) => {
     ...(request.commitTime ? { commitTime: request.commitTime } : {}),
     ...(plan ? { strategy: plan.strategy } : {}),
     ...(plan?.authorisedBy ? { authorisedBy: plan.authorisedBy } : {}),
+    ...(request.chain ? { chain: { chainId: request.chain.chainId, stage: request.chain.stage, of: request.chain.of, environments: (request.chain.stages ?? []).map((s) => s.environment) } } : {}),
     ...(view.progress?.cause ? { cause: view.progress.cause } : {}),
     ...(view.rejection ? { cause: view.rejection.reason, rejectionDetails: JSON.stringify(view.rejection.details) } : {}),
     ...(view.cancellation && view.status === 'cancelled' ? { cause: `cancelled: ${view.cancellation.reason}` } : {}),

@@ -3,11 +3,12 @@ import { closedDeploymentsReleaseTheirWindows } from './closed-deployments.react
 import { Deployments } from './deployments';
 import { DeploymentsController } from './deployments.controller';
 import { DeploymentsGrpc } from './deployments.grpc';
+import { promotionChainsMoveOn } from './promotion-chain.reactions';
 
-/** Requests planned or refused, cancelled, rescheduled; their windows released once their records close. */
+/** Requests planned or refused, cancelled, rescheduled; their windows released once their records close; chained promotions moving on. */
 export const deploymentsSlice = (deployments: Deployments): Slice => ({
   name: 'deployments',
   doors: [DeploymentsController, DeploymentsGrpc],
   provides: [{ provide: Deployments, useValue: deployments }],
-  reactions: [closedDeploymentsReleaseTheirWindows(deployments)],
+  reactions: [closedDeploymentsReleaseTheirWindows(deployments), promotionChainsMoveOn(deployments)],
 });

@@ -1,16 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { EventStore, ReadModels, type SqlClient } from '@gantry/event-store';
 import { executeCommand, loadAggregate, NotFound, type CommandOptions, type CommandOrigin, type KeyRevocation, type Preparation, type RequestContext } from '@gantry/platform';
-import type { AcceptanceCriterion, DeploymentAuthorisationRevoked, DeploymentOutcome, DeploymentRequested, RequestDeploymentBody, Window } from '@gantry/contracts';
+import type { AcceptanceCriterion, DeploymentAuthorisationRevoked, DeploymentOutcome, DeploymentRecordClosed, DeploymentRequested, RequestDeploymentBody, Window } from '@gantry/contracts';
 import { createHash } from 'node:crypto';
 import { knownRoles, mayDo } from '@gantry/auth';
 import type { AuthorisationKeys } from '../authorisation-keys';
 import { applyReservationEvents } from '../schedule';
 import { DEFAULT_AUTHORISATION_RULES, type AuthorisationProof, type AuthorisationRules } from './authorisation';
-import { hasStarted, readDeploymentProgress, type DeploymentProgress } from '../planning-facts';
+import { hasStarted, learnSucceededVersions, readDeploymentProgress, type DeploymentProgress } from '../planning-facts';
 import { statusOf, type DeploymentStatus } from './deployment-status';
 import type { Deployment, DeploymentCommand, DeploymentEvent } from './deployment.decider';
 import { deploymentDecider, reservationOf } from './deployment.decider';
+import { chainStepAfter, type ChainStep } from './promotion-chain';
 import { readPlanningFacts } from './read-planning-facts';
 
 export const deploymentStream = (deploymentId: string) => ({ streamId: `Deployment-${deploymentId}`, streamType: 'Deployment' });
@@ -70,6 +71,7 @@ export const requestFrom = (body: RequestDeploymentBody, deploymentId: string, r
   ...(body.commitTime ? { commitTime: new Date(body.commitTime).toISOString() } : {}),
   ...(body.monitoringSeconds ? { monitoringSeconds: body.monitoringSeconds } : {}),
   ...(body.authorisation ? { authorisation: body.authorisation } : {}),
+  ...(body.promote ? { promote: definedOnly({ ...body.promote }) as DeploymentRequested['promote'] } : {}),
 });
 
 /** The application service behind every door (REST, gRPC, ITSM events): every command through the one command path. */
@@ -156,6 +158,31 @@ export class Deployments {
    */
   async releaseWindow(deploymentId: string, origin: CommandOrigin, tx: SqlClient): Promise<void> {
     await executeCommand(this.store, deploymentDecider, deploymentStream(deploymentId), { type: 'ReleaseWindow' }, { ...origin, afterAppend: this.scheduleFollows }, tx);
+  }
+
+  /**
+   * A stage of a chained promotion closed: a success requests the next stage (promotion-chain.ts), once the stage's
+   * versions are known to have succeeded, whichever of planning's consumers saw the close first. The next stage is
+   * proven authorised by its kind's signed authorisation in `promote.authorisations`, else as the chain's first stage
+   * was where that was change enablement's ChangeAuthorized (which asked for the whole chain), else by the chain
+   * requester's permission; it is weighed by its own environment's rules all the same.
+   */
+  async promoteAfter(closed: DeploymentRecordClosed, origin: CommandOrigin, tx: SqlClient): Promise<ChainStep | undefined> {
+    const { state } = await loadAggregate(this.store, deploymentDecider, deploymentStream(closed.deploymentId).streamId, tx);
+    if (state.status !== 'planned' || !state.request.chain) return undefined;
+    const { request, plan } = state;
+    const chain = request.chain!;
+    const next = { deploymentId: deploymentIdFor(chain.chainId, `stage ${chain.stage + 1}`), now: origin.now.toISOString() };
+    const step = chainStepAfter({ request: { ...request, chain }, plan }, closed.outcome, next);
+    if (step.type !== 'NextStageRequested') return step;
+    await learnSucceededVersions(this.store, this.readModels.manager(tx), closed, tx);
+    const first = plan.authorisedBy;
+    const itsm =
+      first?.way === 'itsm' && !step.request.authorisation
+        ? { way: 'itsm' as const, by: first.by, source: first.source ?? '', eventId: first.eventId ?? '', authoriserNamed: first.by !== request.requestedBy }
+        : undefined;
+    await this.plan(step.request, chain.requesterRoles ?? [], origin, tx, itsm);
+    return step;
   }
 
   /**

@@ -8,7 +8,7 @@ import {
   type DeploymentStarted,
   type ModelPilotFailed,
 } from '@gantry/contracts';
-import { ReadModels, type Database, type EventStore } from '@gantry/event-store';
+import { ReadModels, type Database, type EventStore, type SqlClient } from '@gantry/event-store';
 import type { Reactions } from '@gantry/platform';
 import type { EntityManager } from 'typeorm';
 import { KnownDeploymentModel, planningFactsEntities, planningFactsMigrations, StartedDeployment, SucceededVersion } from './planning-facts.entities';
@@ -116,24 +116,28 @@ export const succeededVersions = (store: EventStore, readModels: ReadModels): Re
   consumer: 'planning.succeeded-versions',
   topics: [SERVICE_TOPICS.records],
   on: {
-    DeploymentRecordClosed: async (event, tx) => {
-      const closed = event.data as DeploymentRecordClosed;
-      if (closed.outcome !== 'succeeded') return;
-      const history = await store.readStream(`Deployment-${closed.deploymentId}`, tx);
-      const planned = history.find((e) => e.type === 'DeploymentPlanned')?.data as
-        | { environment: string; components: { name: string; version: string }[]; environmentSnapshot?: { kind: string } }
-        | undefined;
-      // a deployment planned before environments were snapshotted (or elsewhere) teaches nothing about promotion
-      if (!planned?.environmentSnapshot) return;
-      const { kind } = planned.environmentSnapshot;
-      await readModels
-        .manager(tx)
-        .createQueryBuilder()
-        .insert()
-        .into(SucceededVersion)
-        .values(planned.components.map((c) => ({ environmentKind: kind, name: c.name, version: c.version, deploymentId: closed.deploymentId, environment: planned.environment })))
-        .orIgnore()
-        .execute();
-    },
+    DeploymentRecordClosed: async (event, tx) => learnSucceededVersions(store, readModels.manager(tx), event.data as DeploymentRecordClosed, tx),
   },
 });
+
+/**
+ * Records a succeeded deployment's component versions, once (the promotion rule's facts). Also called by a chained
+ * promotion before it requests the next stage, which is weighed by them whichever consumer sees the close first.
+ */
+export async function learnSucceededVersions(store: EventStore, entities: EntityManager, closed: DeploymentRecordClosed, tx: SqlClient): Promise<void> {
+  if (closed.outcome !== 'succeeded') return;
+  const history = await store.readStream(`Deployment-${closed.deploymentId}`, tx);
+  const planned = history.find((e) => e.type === 'DeploymentPlanned')?.data as
+    | { environment: string; components: { name: string; version: string }[]; environmentSnapshot?: { kind: string } }
+    | undefined;
+  // a deployment planned before environments were snapshotted (or elsewhere) teaches nothing about promotion
+  if (!planned?.environmentSnapshot) return;
+  const { kind } = planned.environmentSnapshot;
+  await entities
+    .createQueryBuilder()
+    .insert()
+    .into(SucceededVersion)
+    .values(planned.components.map((c) => ({ environmentKind: kind, name: c.name, version: c.version, deploymentId: closed.deploymentId, environment: planned.environment })))
+    .orIgnore()
+    .execute();
+}

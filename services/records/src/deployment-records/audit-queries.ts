@@ -6,7 +6,8 @@ import { integrityOf, LedgerLog, readDeploymentEntries } from '../ledger';
 import { recordAsOf } from './as-of';
 import { causalOrder } from './causal-order';
 import { emptyRecord, evolveRecord } from './deployment-record.decider';
-import { environmentStateAsOf, listDeploymentRecords, readDeploymentRecord, readFoldedRecord, type DeploymentFilter } from './deployment-records.projection';
+import { environmentStateAsOf, listDeploymentRecords, readChainRecords, readDeploymentRecord, readFoldedRecord, type DeploymentFilter } from './deployment-records.projection';
+import { promotionChainOf, type PromotionChainView } from './promotion-chain';
 
 /** A page of the deployment list: where the next page starts, opaque to clients. */
 export const encodeCursor = (before: number): string => Buffer.from(`before:${before}`).toString('base64url');
@@ -94,6 +95,13 @@ export class AuditQueries implements OnModuleDestroy {
       if (left <= 0 || this.stopping.signal.aborted) return;
       await sleep(Math.min(OUTCOME_POLL_MS, left), undefined, { signal: this.stopping.signal }).catch(() => undefined);
     }
+  }
+
+  /** A chained promotion as one (promotion-chain.ts), from the live records of its stages. */
+  async chain(chainId: string): Promise<PromotionChainView> {
+    const view = promotionChainOf(chainId, await readChainRecords(this.db, this.store.schema, chainId));
+    if (!view) throw new NotFound(`records holds no stage of chain ${chainId}`);
+    return view;
   }
 
   /** The deployment rebuilt from what the ledger held at `asOf`. */

@@ -17,6 +17,8 @@ export const deploymentListQuery = objectOf({
   outcome: Type.Optional(enumOf(DEPLOYMENT_OUTCOMES)),
   /** the monitoring period after the deployment was verified: in monitoring until it ends, then its verdict */
   monitoring: Type.Optional(enumOf(['in-monitoring', 'clean', 'regressed', 'inconclusive'])),
+  /** the chained promotion the deployments are stages of */
+  chainId: Type.Optional(stringOf({ maxLength: 128, pattern: IDENTIFIER, description: 'a chain id (its first stage’s deployment id)' })),
   /** requested at or after */
   from: Type.Optional(isoTime),
   /** requested before */
@@ -67,6 +69,13 @@ export class AuditController {
   })
   deploymentHistory(@Param('id', new ParseUUIDPipe()) deploymentId: string, @Query('waitForOutcome') waitForOutcome?: string) {
     return this.audit.history(deploymentId, secondsToWait(waitForOutcome));
+  }
+
+  /** A chained promotion as one: its stages in order, the deployment of each requested so far, their outcomes, its status. */
+  @Get('chains/:chainId')
+  @RequirePermission('audit:read')
+  promotionChain(@Param('chainId', new ParseUUIDPipe()) chainId: string) {
+    return this.audit.chain(chainId);
   }
 
   /** The deployment rebuilt from what the ledger held at `asOf` (default: now). */

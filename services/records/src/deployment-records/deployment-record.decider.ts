@@ -30,6 +30,7 @@ import {
   type ReleaseDeploymentReported,
   type TargetDeployed,
   type TargetKind,
+  type ChainStage,
   type TrafficSwitched,
   type Window,
 } from '@gantry/contracts';
@@ -58,6 +59,8 @@ export interface DeploymentRecord {
   requestedAt?: string;
   /** the window asked for (the plan's scheduled window once planned) */
   window?: Window;
+  /** the stage of a chained promotion the deployment is (planning's `chain`): its chain is `GET /audit/chains/:chainId` */
+  chain?: ChainStage;
   /** when execution started and finished */
   startedAt?: string;
   executedAt?: string;
@@ -165,6 +168,7 @@ export function evolveRecord(record: DeploymentRecord, event: CloudEvent): Deplo
         requestedBy: request.requestedBy,
         requestedAt: request.requestedAt,
         ...(request.commitTime ? { commitTime: request.commitTime } : {}),
+        ...(request.chain ? { chain: request.chain } : {}),
         phase: next.phase === 'unknown' ? 'requested' : next.phase,
       };
     }

@@ -61,6 +61,14 @@ export const deploymentRecordsMigrations: Migration[] = [
       UPDATE ${schema}.deployment_records SET monitoring = record->'monitoring'->>'status';
       CREATE INDEX deployment_records_monitoring ON ${schema}.deployment_records (monitoring, first_position);`,
   },
+  {
+    // the chained promotion a deployment is a stage of: a filter of the list, and GET /audit/chains/:chainId
+    id: 'records-chain-of-deployment',
+    up: (schema) => `
+      ALTER TABLE ${schema}.deployment_records ADD COLUMN chain_id text;
+      UPDATE ${schema}.deployment_records SET chain_id = record->'chain'->>'chainId';
+      CREATE INDEX deployment_records_chain ON ${schema}.deployment_records (chain_id, first_position);`,
+  },
 ];
 
 /** Folds one ledger entry into the record of the deployment it names. */
@@ -68,11 +76,11 @@ export async function projectDeploymentRecord(tx: SqlClient, schema: string, ent
   const current = await tx.query<{ record: DeploymentRecord }>(`SELECT record FROM ${schema}.deployment_records WHERE deployment_id = $1 FOR UPDATE`, [entry.deploymentId]);
   const record = evolveRecord(current.rows[0]?.record ?? emptyRecord(entry.deploymentId), entry.event);
   await tx.query(
-    `INSERT INTO ${schema}.deployment_records (deployment_id, record, first_position, last_position, change_id, release_id, service, environment, outcome, requested_at, monitoring)
-     VALUES ($1, $2, $3, $3, $4, $5, $6, $7, $8, $9, $10)
+    `INSERT INTO ${schema}.deployment_records (deployment_id, record, first_position, last_position, change_id, release_id, service, environment, outcome, requested_at, monitoring, chain_id)
+     VALUES ($1, $2, $3, $3, $4, $5, $6, $7, $8, $9, $10, $11)
      ON CONFLICT (deployment_id) DO UPDATE SET record = EXCLUDED.record, last_position = EXCLUDED.last_position, change_id = EXCLUDED.change_id,
        release_id = EXCLUDED.release_id, service = EXCLUDED.service, environment = EXCLUDED.environment, outcome = EXCLUDED.outcome,
-       requested_at = EXCLUDED.requested_at, monitoring = EXCLUDED.monitoring, updated_at = now()`,
+       requested_at = EXCLUDED.requested_at, monitoring = EXCLUDED.monitoring, chain_id = EXCLUDED.chain_id, updated_at = now()`,
     [
       entry.deploymentId,
       JSON.stringify(record),
@@ -84,6 +92,7 @@ export async function projectDeploymentRecord(tx: SqlClient, schema: string, ent
       record.outcome ?? null,
       record.requestedAt ?? null,
       record.monitoring?.status ?? null,
+      record.chain?.chainId ?? null,
     ],
   );
   if (eventNameOf(entry.event.type) === 'DeploymentRecordClosed') {
@@ -149,6 +158,8 @@ export interface DeploymentFilter {
   outcome?: string;
   /** the monitoring period's status: `in-monitoring` until it ends, then its verdict */
   monitoring?: string;
+  /** the chained promotion the deployment is a stage of */
+  chainId?: string;
   /** requested at or after / before */
   from?: string;
   to?: string;
@@ -171,6 +182,7 @@ export async function listDeploymentRecords(client: SqlClient, schema: string, f
   if (filter.environment !== undefined) where('environment = ?', filter.environment);
   if (filter.outcome !== undefined) where('outcome = ?', filter.outcome);
   if (filter.monitoring !== undefined) where('monitoring = ?', filter.monitoring);
+  if (filter.chainId !== undefined) where('chain_id = ?', filter.chainId);
   if (filter.from !== undefined) where('requested_at >= ?', filter.from);
   if (filter.to !== undefined) where('requested_at < ?', filter.to);
   if (page.before !== undefined) where('first_position < ?', page.before);
@@ -188,4 +200,10 @@ export async function listDeploymentRecords(client: SqlClient, schema: string, f
   const more = rows.rows.length > page.limit;
   const shown = rows.rows.slice(0, page.limit);
   return { records: shown.map((r) => r.record), nextBefore: more ? Number(shown[shown.length - 1].first_position) : undefined };
+}
+
+/** The records of a chained promotion's stages requested so far. */
+export async function readChainRecords(client: SqlClient, schema: string, chainId: string): Promise<DeploymentRecord[]> {
+  const result = await client.query<{ record: DeploymentRecord }>(`SELECT record FROM ${schema}.deployment_records WHERE chain_id = $1 ORDER BY first_position LIMIT 20`, [chainId]);
+  return result.rows.map((r) => r.record);
 }
