@@ -58,7 +58,8 @@ beforeAll(async () => {
   bus = new KafkaBus({ clientId: `monitoring-int-${suffix}`, brokers });
   await bus.ensureTopics([SERVICE_TOPICS.planning, SERVICE_TOPICS.execution, SERVICE_TOPICS.verification]);
   reader = await bus.subscribe({ group: `monitoring-int-reader-${suffix}`, topics: [SERVICE_TOPICS.verification], fromBeginning: false }, async (batch) => {
-    published.push(...batch.map((m) => JSON.parse(m.value!.toString()) as CloudEvent));
+    // publication is at least once (a restart may send again what was sent before it): one event per id
+    for (const event of batch.map((m) => JSON.parse(m.value!.toString()) as CloudEvent)) if (!published.some((e) => e.id === event.id)) published.push(event);
   });
   verification = await bootVerification();
 }, 180_000);
@@ -222,4 +223,9 @@ it('a period survives a restart: the looks that fell due while verification was 
   const ended = await eventually(() => event('MonitoringPeriodEnded', plan.deploymentId), { timeoutMs: 90_000, what: 'the period ended after the restart' });
   expect(ended.data).toMatchObject({ verdict: 'clean', looks: 4 });
   expect(eventsOf('MonitoringSignalJudged', plan.deploymentId).map((e) => (e.data as { look: number }).look)).toEqual([1, 2, 3, 4]);
+  // and the period's stream holds each look once
+  const looks = await verification.runtime.db.query<{ look: number }>(`SELECT (data->>'look')::int AS look FROM verification.events WHERE stream_id = $1 AND event_type = 'MonitoringSignalJudged' ORDER BY stream_version`, [
+    `MonitoringPeriod-${plan.deploymentId}`,
+  ]);
+  expect(looks.rows.map((r) => r.look)).toEqual([1, 2, 3, 4]);
 }, 240_000);
