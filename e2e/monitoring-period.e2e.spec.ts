@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { authoriseComponents } from './support/authorised-components';
-import { childEnv, eventuallyWhileRunning, repoRoot, startGantryProcess, type GantryProcess } from './support/processes';
+import { eventuallyWhileRunning, repoRoot, startIsolatedService, type GantryProcess } from './support/processes';
 
 /**
  * Early life support across the five services as separate processes on Kafka and PostgreSQL, with a real Prometheus
@@ -20,6 +20,8 @@ const SECRET = 'e2e-monitoring-secret-long-enough-for-hs256';
 const SERVICES = ['planning', 'verification', 'execution', 'records', 'model-review'] as const;
 const MODEL = 'monitored-web';
 const ENVIRONMENT = 'prod-monitored';
+/** topics and consumer groups of this suite's own: the other end-to-end suites' services on the broker never take its events */
+const PREFIX = `monitoring-${process.pid}-`;
 
 let database: TestDatabase;
 let processes: Record<(typeof SERVICES)[number], GantryProcess>;
@@ -53,15 +55,12 @@ beforeAll(async () => {
 
   database = await createTestDatabase('gantry_e2e_monitoring');
   const env = {
-    DATABASE_URL: database.url,
-    KAFKA_BROKERS: process.env.KAFKA_BROKERS,
-    GANTRY_JWT_SECRET: SECRET,
     GANTRY_PROBE_ALLOWED_HOSTS: '127.0.0.1',
     // change enablement's word is this test's: a change manager's permission proves the change in production
     GANTRY_AUTHORISATION_PRODUCTION: 'itsm,signed,permission',
     GANTRY_REQUESTER_MAY_NOT_AUTHORISE_PRODUCTION: 'false',
   };
-  const started = await Promise.all(SERVICES.map((service) => startGantryProcess(service, `services/${service}/src/main.ts`, childEnv(env))));
+  const started = await Promise.all(SERVICES.map((service) => startIsolatedService(service, { databaseUrl: database.url, brokers: process.env.KAFKA_BROKERS!, prefix: PREFIX, secret: SECRET, env })));
   processes = Object.fromEntries(started.map((p) => [p.name, p])) as typeof processes;
   manager = await mintToken(SECRET, { sub: 'dana.manager', roles: ['deployment-manager'] });
   changeManager = await mintToken(SECRET, { sub: 'change-enablement-system', roles: ['change-manager'] });
@@ -70,7 +69,7 @@ beforeAll(async () => {
   const kafka = new Kafka({ clientId: 'e2e-monitoring-itsm', brokers: process.env.KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING });
   consumer = kafka.consumer({ groupId: `e2e-monitoring-itsm-${Date.now()}`, sessionTimeout: 6000, heartbeatInterval: 500, maxWaitTimeInMs: 100 });
   await consumer.connect();
-  await consumer.subscribe({ topics: ['gantry.feedback.change-enablement.v1'], fromBeginning: false });
+  await consumer.subscribe({ topics: [`${PREFIX}gantry.feedback.change-enablement.v1`], fromBeginning: true });
   await consumer.run({ eachMessage: async ({ message }) => void feedback.push(JSON.parse(message.value!.toString())) });
 }, 240_000);
 
