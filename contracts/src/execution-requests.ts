@@ -1,5 +1,6 @@
 import { arrayOf, enumOf, label, objectOf, stringOf, text, Type, type Static } from './json-schema';
-import { evidenceSchema, supplierDefinitionSchema, supplierScopeSchema } from './execution';
+import { deliveredUnitsSchema, evidenceSchema, supplierDefinitionSchema, supplierScopeSchema } from './execution';
+import { componentVersionProperties, LIMITS } from './vocabulary';
 import { serviceContactSchema } from './planning';
 
 /** Bodies of execution's HTTP and gRPC doors, each validated by its schema (SchemaBody, validatedMessage). */
@@ -15,6 +16,18 @@ export type RollbackDecisionBody = Static<typeof rollbackDecisionBody>;
 
 export const completeManualStepBody = objectOf({ evidence: arrayOf(evidenceSchema, 20) });
 export type CompleteManualStepBody = Static<typeof completeManualStepBody>;
+
+/** An inspector's answer to one item of a site's checklist, with the documents that show it (each with its `sha256:` digest). */
+export const answerSiteCheckBody = objectOf({ result: enumOf(['passed', 'failed'] as const), evidence: arrayOf(evidenceSchema, 20, 1) });
+export type AnswerSiteCheckBody = Static<typeof answerSiteCheckBody>;
+
+/** The units a delivery brought, counted on receipt. */
+export const receiveDeliveryBody = objectOf({ received: arrayOf(deliveredUnitsSchema, LIMITS.components, 1) });
+export type ReceiveDeliveryBody = Static<typeof receiveDeliveryBody>;
+
+/** A deployment manager accepts a delivery discrepancy (a unit missing or unexpected), saying why. */
+export const resolveDiscrepancyBody = objectOf({ component: componentVersionProperties.name, serial: label(128), reason: Type.String({ maxLength: 2000, pattern: '\\S' }) });
+export type ResolveDiscrepancyBody = Static<typeof resolveDiscrepancyBody>;
 
 export const registerSupplierBody = supplierDefinitionSchema;
 /** The name is the path's. */

@@ -39,8 +39,11 @@ const deployedComponents = arrayOf(deployedComponentSchema, LIMITS.components, 1
 export const RunPrepared = objectOf({ deploymentId, plan: DeploymentPlanned, liveSide: Type.Optional(blueGreenSideSchema) });
 export type RunPrepared = Static<typeof RunPrepared>;
 
-/** What must be confirmed before a run may start: the components and the target environment were verified. */
-const readinessSchema = enumOf(['components', 'environment']);
+/**
+ * What must be confirmed before a run may start: the components and the target environment were verified; for a
+ * physical deployment (`physical`), its sites are ready and its delivery is complete.
+ */
+const readinessSchema = enumOf(['components', 'environment', 'physical']);
 export type Readiness = Static<typeof readinessSchema>;
 
 /** `components`: with `components` readiness, the versions as verified (digest, signature): what the executors must install. */
@@ -305,6 +308,60 @@ export type SupplierRegistered = Static<typeof SupplierRegistered>;
 export const SupplierUpdated = objectOf({ ...supplierDefinitionSchema.properties, updatedAt: timestamp });
 export type SupplierUpdated = Static<typeof SupplierUpdated>;
 
+// ---- physical deployments: site readiness and logistics (stream `PhysicalReadiness-<deploymentId>`) ----
+
+/** The checklist every site of a physical deployment answers before the run starts (the practice guide's site readiness). */
+export const SITE_CHECKLIST = ['power', 'backup-power', 'cooling', 'fire-protection', 'space', 'network', 'access'] as const;
+
+export const siteSchema = label(200);
+export const checklistItemSchema = Type.String({ minLength: 1, maxLength: 64, pattern: '^[a-z][a-z0-9-]*$' });
+const serialSchema = label(128);
+const componentName = componentVersionProperties.name;
+
+/**
+ * An inspector answered one item of a site's checklist, with the evidence (each document's `sha256:` digest). A
+ * `failed` item blocks the run until it is answered again. `organisation`: the supplier the inspector acts for.
+ */
+export const SiteCheckAnswered = objectOf({
+  deploymentId,
+  site: siteSchema,
+  item: checklistItemSchema,
+  result: enumOf(['passed', 'failed']),
+  evidence: arrayOf(evidenceSchema, 20, 1),
+  by: person,
+  organisation: Type.Optional(supplierNameSchema),
+  answeredAt: timestamp,
+});
+export type SiteCheckAnswered = Static<typeof SiteCheckAnswered>;
+
+/** Hardware units of one component, by serial number. */
+export const deliveredUnitsSchema = objectOf({ component: componentName, serials: arrayOf(serialSchema, 10000, 1, { uniqueItems: true }) });
+export type DeliveredUnits = Static<typeof deliveredUnitsSchema>;
+
+/** A delivery was received at the site: the units in it, as counted on receipt. */
+export const DeliveryReceived = objectOf({ deploymentId, received: arrayOf(deliveredUnitsSchema, LIMITS.components, 1), by: person, receivedAt: timestamp });
+export type DeliveryReceived = Static<typeof DeliveryReceived>;
+
+/** A unit ordered but not delivered yet (`missing`), or delivered but not ordered (`unexpected`): the run waits until it is resolved. */
+export const DeliveryDiscrepancyRecorded = objectOf({ deploymentId, component: componentName, serial: serialSchema, discrepancy: enumOf(['missing', 'unexpected']), recordedAt: timestamp });
+export type DeliveryDiscrepancyRecorded = Static<typeof DeliveryDiscrepancyRecorded>;
+
+/** `delivered`: a later delivery brought the missing unit; `accepted`: a deployment manager accepted the discrepancy, with a reason. */
+export const DeliveryDiscrepancyResolved = objectOf({
+  deploymentId,
+  component: componentName,
+  serial: serialSchema,
+  resolution: enumOf(['delivered', 'accepted']),
+  reason: Type.Optional(text()),
+  by: Type.Optional(person),
+  resolvedAt: timestamp,
+});
+export type DeliveryDiscrepancyResolved = Static<typeof DeliveryDiscrepancyResolved>;
+
+/** Every site passed its checklist and every unit ordered is delivered (or its discrepancy resolved): the run may start. */
+export const PhysicalReadinessConfirmed = objectOf({ deploymentId, sites: arrayOf(siteSchema, LIMITS.waves * LIMITS.targetsPerWave, 1), confirmedAt: timestamp });
+export type PhysicalReadinessConfirmed = Static<typeof PhysicalReadinessConfirmed>;
+
 export const executionEventSchemas = {
   RunPrepared,
   ReadinessConfirmed,
@@ -340,5 +397,10 @@ export const executionEventSchemas = {
   ManualStepCompleted,
   SupplierRegistered,
   SupplierUpdated,
+  SiteCheckAnswered,
+  DeliveryReceived,
+  DeliveryDiscrepancyRecorded,
+  DeliveryDiscrepancyResolved,
+  PhysicalReadinessConfirmed,
 };
 export type ExecutionEventPayloads = PayloadsOf<typeof executionEventSchemas>;

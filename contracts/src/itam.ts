@@ -98,6 +98,8 @@ export const verifiedComponentSchema = objectOf({
   digest: Type.Optional(digestSchema),
   signature: componentVersionDefinitionProperties.signature,
   keyId: componentVersionDefinitionProperties.keyId,
+  /** hardware: the units ordered (the repository's serials), which a physical deployment's delivery is received against */
+  units: componentVersionDefinitionProperties.units,
 }, signedTogether);
 export type VerifiedComponent = Static<typeof verifiedComponentSchema>;
 

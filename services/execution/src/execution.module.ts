@@ -3,6 +3,7 @@ import { serviceModule, type HostOptions, type ServiceRuntime } from '@gantry/pl
 import { agentsSlice, AgentSteps } from './agents';
 import type { ExecutorConfig } from './executors';
 import { ExecutorDirectory, executorsFromEnv, executorsSlice, type ExecutorsConfig } from './executors';
+import { PhysicalDeployments, physicalSlice } from './physical';
 import { RunCommands, RunDriver, runsSlice } from './runs';
 import { Suppliers, suppliersSlice } from './suppliers';
 
@@ -32,7 +33,8 @@ export class ExecutionModule {
         const executors: ExecutorDirectory = new ExecutorDirectory(config ?? executorsFromEnv(runtime.config.env), runtime.clock, agentSteps);
         const driver = new RunDriver(runs, executors, runtime.clock);
         const suppliers = new Suppliers(store);
-        return [runsSlice(runs, driver, runtime.config.identityCase, suppliers), executorsSlice(executors), suppliersSlice(suppliers), agentsSlice(agentSteps)];
+        const physical = new PhysicalDeployments(store, runs, driver, suppliers);
+        return [runsSlice(runs, driver, runtime.config.identityCase, suppliers, physical.addenda), executorsSlice(executors), suppliersSlice(suppliers), physicalSlice(physical), agentsSlice(agentSteps)];
       },
       options,
     );

@@ -1,5 +1,5 @@
 import { mintToken } from '@gantry/auth';
-import { eventType, SERVICE_TOPICS, validatePayload, type DeploymentPlanned, type EventPayloads } from '@gantry/contracts';
+import { eventType, SERVICE_TOPICS, SITE_CHECKLIST, validatePayload, type DeploymentPlanned, type EventPayloads } from '@gantry/contracts';
 import { EventStore } from '@gantry/event-store';
 import { KafkaBus } from '@gantry/messaging';
 import { boot, type RunningProcess } from '@gantry/platform';
@@ -7,6 +7,7 @@ import { createTestDatabase, eventually, type TestDatabase } from '@gantry/testi
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { ExecutorsConfig } from './executors';
 import { ExecutionModule } from './execution.module';
+import { sitesOf } from './physical';
 
 // Test support for this service's integration tests: execution booted in-process on its own database and the test
 // broker; planning's and verification's events published by the test itself.
@@ -117,7 +118,8 @@ export async function startExecution(executors: ExecutorsConfig, { grpc = false 
 /** `org`: the supplier organisation the user works for */
 export const tokenFor = (role: string, sub = `${role}.user`, org?: string) => mintToken(SECRET, { sub, roles: [role], ...(org ? { org } : {}) });
 
-export { call } from '@gantry/testing';
+import { call } from '@gantry/testing';
+export { call };
 
 /** A plan as planning publishes it, its window open now; targets labelled as given. */
 export function planFor(environment: string, overrides: Partial<DeploymentPlanned> = {}, labels: Record<string, Record<string, string>> = {}): DeploymentPlanned {
@@ -163,3 +165,17 @@ export async function planAndVerify(execution: ExecutionUnderTest, plan: Deploym
 }
 
 export const typesOf = (events: { type: string }[]) => events.map((e) => e.type);
+
+export const SITE_EVIDENCE = [{ description: 'site inspection report', reference: 'https://evidence.example/inspection.pdf', digest: `sha256:${'5e'.repeat(32)}` }];
+
+/** A physical deployment's sites made ready once its components are verified: every item of every site's checklist answered, passed. */
+export async function readySites(execution: ExecutionUnderTest, plan: DeploymentPlanned, inspector?: string): Promise<void> {
+  await execution.waitFor(plan.deploymentId, 'ReadinessConfirmed', (d) => d.readiness === 'components');
+  const token = inspector ?? (await tokenFor('deployment-practitioner', 'ines'));
+  for (const site of sitesOf(plan)) {
+    for (const item of SITE_CHECKLIST) {
+      const answered = await call(execution.url, token, 'POST', `/runs/${plan.deploymentId}/sites/${encodeURIComponent(site)}/checklist/${item}`, { result: 'passed', evidence: SITE_EVIDENCE });
+      if (answered.status !== 200) throw new Error(`${site} ${item}: ${answered.status} ${JSON.stringify(answered.body)}`);
+    }
+  }
+}

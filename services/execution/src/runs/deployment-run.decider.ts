@@ -8,6 +8,7 @@ import {
   FIRST_LIVE_SIDE,
   includesTarget,
   initialState,
+  needsPhysicalReadiness,
   otherSide,
   planOf,
   RESUMABLE_PAUSES,
@@ -118,9 +119,11 @@ const gatesBetweenWaves = (plan: DeploymentPlanned) => approvalGates(plan).filte
 /** The gates a person may approve or deny now: the start's while the run waits, a boundary's while the run is held at it. */
 const openGates = (run: DeploymentRun): GateState[] => (run.status === 'waiting' ? run.gates : run.status === 'running' ? (run.boundary?.gates ?? []) : []);
 
-/** Readiness: both verifications confirmed and every gate passed (the window is checked when starting). */
+/** Every gate passed (readiness and the window are checked when starting). */
 export const gatesPassed = (run: { gates: { approvers: string[]; minimumApprovers: number }[] }) => run.gates.every((g) => g.approvers.length >= g.minimumApprovers);
-const verified = (run: { confirmed: readonly Readiness[] }) => run.confirmed.includes('components') && run.confirmed.includes('environment');
+/** Both verifications confirmed and, for a physical deployment, its sites and delivery (`physical`). */
+const ready = (run: { plan: DeploymentPlanned; confirmed: readonly Readiness[] }) =>
+  run.confirmed.includes('components') && run.confirmed.includes('environment') && (!needsPhysicalReadiness(run.plan) || run.confirmed.includes('physical'));
 
 // ---- rules, named for what they enforce ----
 
@@ -252,7 +255,7 @@ function followingEvent(deploymentId: string, run: DeploymentRun, now: string): 
     case 'executed':
       return undefined;
     case 'waiting': {
-      if (!verified(run) || !gatesPassed(run) || ms(now) < ms(run.window.start)) return undefined;
+      if (!ready(run) || !gatesPassed(run) || ms(now) < ms(run.window.start)) return undefined;
       if (ms(now) >= ms(run.window.end)) return run.missed ? undefined : { type: 'ScheduleMissed', data: { deploymentId, window: run.window, phase: 'before-start', detectedAt: now } };
       return { type: 'DeploymentStarted', data: { deploymentId, startedAt: now } };
     }
@@ -535,7 +538,7 @@ function decideRollback(command: Extract<RunCommand, { type: 'DecideRollback' }>
 }
 
 /** Evidence names the sha256 of the document it refers to, so that what was shown cannot be swapped later: the first item without one. */
-const evidenceMustCarryItsDigest: Rule<readonly Evidence[], number> = (evidence) => {
+export const evidenceMustCarryItsDigest: Rule<readonly Evidence[], number> = (evidence) => {
   const index = evidence.findIndex((e) => !e.digest);
   return index < 0 ? undefined : index;
 };

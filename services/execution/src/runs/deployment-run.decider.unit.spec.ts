@@ -93,6 +93,14 @@ describe('AdvanceRun: the start at the window', () => {
     spec.given([prepared(), ...ready]).when(advance(at)).then([started, { type: 'WaveStarted', data: { deploymentId, wave: 1, targets: ['s-1', 's-2'] } }]));
   it('a ready run waits for the window to open', () => spec.given([prepared(), ...ready]).when(advance(before)).thenNothing());
   it('a run whose environment is not verified does not start', () => spec.given([prepared(), ready[0]]).when(advance(at)).thenNothing());
+  it('a physical deployment (hardware among its components) waits for its sites and delivery as well', () => {
+    const rackServers: DeploymentPlanned = { ...basePlan, components: [{ name: 'rack-server', version: 'r760', kind: 'hardware' }] };
+    spec.given([prepared(rackServers), ...ready]).when(advance(at)).thenNothing();
+    spec
+      .given([prepared(rackServers), ...ready, { type: 'ReadinessConfirmed', data: { deploymentId, readiness: 'physical' } }])
+      .when(advance(at))
+      .then([started, { type: 'WaveStarted', data: { deploymentId, wave: 1, targets: ['s-1', 's-2'] } }]);
+  });
   it('a run whose window passed before it could start records the missed schedule, once', () => {
     spec.given([prepared(), ...ready]).when(advance(afterEnd)).then([{ type: 'ScheduleMissed', data: { deploymentId, window, phase: 'before-start', detectedAt: afterEnd } }]);
     spec.given([prepared(), ...ready, { type: 'ScheduleMissed', data: { deploymentId, window, phase: 'before-start', detectedAt: afterEnd } }]).when(advance(afterEnd)).thenNothing();

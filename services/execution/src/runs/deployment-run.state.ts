@@ -2,8 +2,11 @@ import { isLateChange } from './late-changes';
 import type { BlueGreenSide, DeploymentPlanned, EventPayloads, ExecutionEventPayloads, Readiness, VerifiedComponent, Window } from '@gantry/contracts';
 
 /** Every event of a DeploymentRun stream: the execution service's own events. */
-/** Execution's events about a run (a supplier's events belong to the Supplier aggregate). */
-type RunEventName = Exclude<keyof ExecutionEventPayloads, 'SupplierRegistered' | 'SupplierUpdated'>;
+/** Execution's events about a run (a supplier's events belong to the Supplier aggregate, a site's and a delivery's to PhysicalReadiness). */
+type RunEventName = Exclude<
+  keyof ExecutionEventPayloads,
+  'SupplierRegistered' | 'SupplierUpdated' | 'SiteCheckAnswered' | 'DeliveryReceived' | 'DeliveryDiscrepancyRecorded' | 'DeliveryDiscrepancyResolved' | 'PhysicalReadinessConfirmed'
+>;
 export type RunEvent = { [N in RunEventName]: { type: N; data: EventPayloads[N] } }[RunEventName];
 
 /** A gate waiting for approvals: `approvers` are the distinct people who approved it so far. */
@@ -145,6 +148,9 @@ export const componentsToInstall = (run: Pick<Planned, 'plan' | 'verifiedCompone
       ...(verified?.signature && verified.keyId ? { signature: verified.signature, keyId: verified.keyId } : {}),
     };
   });
+
+/** A physical deployment: one that puts hardware in place, whose sites and delivery must be ready before its run starts. */
+export const needsPhysicalReadiness = (plan: Pick<DeploymentPlanned, 'components'>) => plan.components.some((c) => c.kind === 'hardware');
 
 export const planOf = (run: DeploymentRun): DeploymentPlanned | undefined => (run.status === 'unplanned' ? undefined : run.plan);
 

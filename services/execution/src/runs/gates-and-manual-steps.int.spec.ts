@@ -1,7 +1,7 @@
 import { credentials, loadPackageDefinition, Metadata, type ServiceClientConstructor } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import { EXECUTION_PROTO_PATH, PROTO_ROOT } from '@gantry/contracts';
-import { call, defaultExecutors, planAndVerify, planFor, startExecution, suffix, tokenFor, typesOf, type ExecutionUnderTest } from '../test-fixtures';
+import { call, defaultExecutors, planAndVerify, planFor, readySites, startExecution, suffix, tokenFor, typesOf, type ExecutionUnderTest } from '../test-fixtures';
 
 /** Gates and manual steps through REST, on a run fed over Kafka. */
 const production = `production-${suffix()}`;
@@ -175,6 +175,7 @@ describe('manual steps', () => {
       manualSteps: [{ instruction: 'install the storage shelf and cable it to both fabrics', role: 'deployment-practitioner', evidenceRequired: true }],
     });
     await planAndVerify(execution, plan);
+    await readySites(execution, plan);
     const required = (await execution.waitFor(plan.deploymentId, 'ManualStepRequired')).find((e) => e.type === 'ManualStepRequired')!;
     expect(required.data).toMatchObject({ stepId: 'rack-b7/deploy/1', role: 'deployment-practitioner', evidenceRequired: true, target: 'rack-b7' });
     expect(required.data.instruction).toContain('install the storage shelf');

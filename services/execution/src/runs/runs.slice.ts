@@ -4,19 +4,19 @@ import type { Suppliers } from '../suppliers';
 import { RunCommands, runMigrations, WINDOW_TIMER } from './run-commands';
 import { RunDriver } from './run-driver';
 import { runTriggers } from './run-triggers';
-import { Runs } from './runs';
+import { Runs, type RunAddenda } from './runs';
 import { RunsController } from './runs.controller';
 import { RunsGrpc } from './runs.grpc';
 
 /** A deployment's run: prepared from its plan, started in its window, driven wave by wave behind its gates. */
-export const runsSlice = (runs: RunCommands, driver: RunDriver, identityCase: IdentityCase, suppliers: Suppliers): Slice => ({
+export const runsSlice = (runs: RunCommands, driver: RunDriver, identityCase: IdentityCase, suppliers: Suppliers, addenda: RunAddenda): Slice => ({
   name: 'runs',
   migrations: runMigrations,
   doors: [RunsController, RunsGrpc],
   provides: [
     { provide: RunCommands, useValue: runs },
     { provide: RunDriver, useValue: driver },
-    { provide: Runs, useValue: new Runs(runs, driver, identityCase, suppliers) },
+    { provide: Runs, useValue: new Runs(runs, driver, identityCase, suppliers, addenda) },
   ],
   reactions: [runTriggers(runs, driver)],
   timers: {

@@ -2,7 +2,7 @@ import type { Identity } from '@gantry/auth';
 import type { IdentityCase } from '@gantry/decider';
 import { NotFound, RuleRefused, type CommandOrigin } from '@gantry/platform';
 import type { DeploymentPlanned, Evidence } from '@gantry/contracts';
-import { runOutsideSupplierScope, type ActingForSupplier, type Suppliers } from '../suppliers';
+import { runOutsideSupplierScope, type Suppliers } from '../suppliers';
 import type { RunCommand } from './deployment-run.decider';
 import { nextStep } from './run-steps';
 import type { RunCommands } from './run-commands';
@@ -15,6 +15,9 @@ export type RunView = Record<string, unknown> & { deploymentId: string; version:
 type Without<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 type PersonCommand = Without<Extract<RunCommand, { by: string }>, 'deploymentId' | 'by' | 'roles' | 'now'>;
 
+/** What other slices show beside a run (a physical deployment's sites and deliveries), by its name in the view. */
+export type RunAddenda = (deploymentId: string) => Promise<Record<string, unknown>>;
+
 /** The commands people give a run (REST and gRPC alike), and its view. */
 export class Runs {
   constructor(
@@ -23,19 +26,20 @@ export class Runs {
     /** how the approver's subject is compared with the requester's (GANTRY_IDENTITY_CASE) */
     private readonly identityCase: IdentityCase,
     private readonly suppliers: Suppliers,
+    private readonly addenda: RunAddenda,
   ) {}
 
   async get(deploymentId: string): Promise<RunView> {
     const { state, version } = await this.runs.load(deploymentId);
     if (version === 0) throw new NotFound(`no run for deployment ${deploymentId}`);
     const step = nextStep(state);
-    return { deploymentId, version, ...state, ...(step ? { nextStep: step } : {}) };
+    return { deploymentId, version, ...state, ...(step ? { nextStep: step } : {}), ...(await this.addenda(deploymentId)) };
   }
 
   /** A run as `identity` may see it: a supplier's engineer sees only the runs in their organisation's scope. */
   async read(deploymentId: string, identity: Identity): Promise<RunView> {
     const view = await this.get(deploymentId);
-    const supplier = await this.supplierOf(identity);
+    const supplier = await this.suppliers.actingFor(identity);
     if (!supplier) return view;
     const { organisation, scope } = supplier;
     if (organisation === undefined || scope === undefined) throw new RuleRefused('UnknownSupplier', { deploymentId, organisation: organisation ?? null }, 403);
@@ -43,13 +47,6 @@ export class Runs {
     const outside = plan ? runOutsideSupplierScope(scope, plan) : { outside: 'environment', found: '(not planned yet)' };
     if (outside) throw new RuleRefused('OutsideSupplierScope', { deploymentId, organisation, ...outside }, 403);
     return view;
-  }
-
-  /** The organisation a supplier's engineer acts for (their token's `org`) with its scope; none for the organisation's own staff. */
-  private async supplierOf(identity: Identity): Promise<ActingForSupplier | undefined> {
-    const { organisation } = identity;
-    if (organisation === undefined && !identity.roles.includes('supplier-engineer')) return undefined;
-    return { organisation, scope: organisation === undefined ? undefined : await this.suppliers.scopeOf(organisation) };
   }
 
   /** A person's command: the run must exist; the driver moves it on right after. */
@@ -68,7 +65,7 @@ export class Runs {
   abort = (id: string, identity: Identity, origin: CommandOrigin) => this.act(id, { type: 'AbortRun' }, identity, origin);
   decideRollback = (id: string, rollback: boolean, identity: Identity, origin: CommandOrigin) => this.act(id, { type: 'DecideRollback', rollback }, identity, origin);
   completeManualStep = async (id: string, stepId: string, evidence: Evidence[], identity: Identity, origin: CommandOrigin) => {
-    const supplier = await this.supplierOf(identity);
+    const supplier = await this.suppliers.actingFor(identity);
     return this.act(id, { type: 'CompleteManualStep', stepId, evidence, ...(supplier ? { supplier } : {}) }, identity, origin);
   };
 }

@@ -1,4 +1,4 @@
 export { supplierDecider, type Supplier } from './supplier.decider';
-export { runOutsideSupplierScope, stepOutsideSupplierScope, SITE_LABEL, type ActingForSupplier, type OutsideScope } from './supplier-scope';
+export { runOutsideSupplierScope, siteOutsideSupplierScope, stepOutsideSupplierScope, SITE_LABEL, type ActingForSupplier, type OutsideScope } from './supplier-scope';
 export { Suppliers, supplierStream, type SupplierView } from './suppliers';
 export { suppliersSlice } from './suppliers.slice';

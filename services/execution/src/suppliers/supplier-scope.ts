@@ -17,8 +17,12 @@ export type OutsideScope = { outside: 'environment' | 'site' | 'componentKind'; 
 
 /** A supplier's engineers work only in its environments, at its sites, on its kinds of component: the first way a step on `target` is outside. */
 export function stepOutsideSupplierScope(scope: SupplierScope, plan: DeploymentPlanned, target: string): OutsideScope | undefined {
+  return siteOutsideSupplierScope(scope, plan, plan.environmentSnapshot?.targets.find((t) => t.name === target)?.labels?.[SITE_LABEL]);
+}
+
+/** The same rule for work at a site (its readiness checklist): the first way `site` (undefined: a target without one) is outside. */
+export function siteOutsideSupplierScope(scope: SupplierScope, plan: DeploymentPlanned, site: string | undefined): OutsideScope | undefined {
   if (!scope.environments.includes(plan.environment)) return { outside: 'environment', found: plan.environment };
-  const site = plan.environmentSnapshot?.targets.find((t) => t.name === target)?.labels?.[SITE_LABEL];
   if (scope.sites && (site === undefined || !scope.sites.includes(site))) return { outside: 'site', found: site ?? '(none)' };
   const kind = plan.components.find((c) => scope.componentKinds && !(scope.componentKinds as readonly string[]).includes(c.kind))?.kind;
   if (kind) return { outside: 'componentKind', found: kind };

@@ -1,4 +1,4 @@
-import { call, defaultExecutors, planAndVerify, planFor, startExecution, suffix, tokenFor, typesOf, type ExecutionUnderTest } from '../test-fixtures';
+import { call, defaultExecutors, planAndVerify, planFor, readySites, startExecution, suffix, tokenFor, typesOf, type ExecutionUnderTest } from '../test-fixtures';
 
 /** Suppliers' engineers perform manual steps only in their organisation's scope: through REST, on runs fed over Kafka. */
 const datacentre = `datacentre-${suffix()}`;
@@ -56,6 +56,7 @@ describe('supplier organisations', () => {
   it("a supplier's engineer completes the step in scope (the organisation recorded); at another site, for an unknown organisation, 403", async () => {
     const plan = shelfInstall(datacentre);
     await planAndVerify(execution, plan);
+    await readySites(execution, plan);
     await execution.waitFor(plan.deploymentId, 'ManualStepRequired', (d) => d.target === 'rack-eu');
     const rackworks = await tokenFor('supplier-engineer', 'sam', 'rackworks');
     const globex = await tokenFor('supplier-engineer', 'gus', 'globex');
@@ -86,6 +87,7 @@ describe('supplier organisations', () => {
   it("a run in another environment is not a supplier's to read or to work on", async () => {
     const plan = shelfInstall(elsewhere);
     await planAndVerify(execution, plan);
+    await readySites(execution, plan);
     await execution.waitFor(plan.deploymentId, 'ManualStepRequired', (d) => d.target === 'rack-eu');
     const rackworks = await tokenFor('supplier-engineer', 'sam', 'rackworks');
     const read = await call(execution.url, rackworks, 'GET', `/runs/${plan.deploymentId}`);

@@ -1,7 +1,9 @@
+import type { Identity } from '@gantry/auth';
 import { EventStore } from '@gantry/event-store';
 import { executeCommand, loadAggregate, NotFound, type RequestContext } from '@gantry/platform';
 import type { SupplierDefinition, SupplierScope } from '@gantry/contracts';
 import { supplierDecider, type Supplier } from './supplier.decider';
+import type { ActingForSupplier } from './supplier-scope';
 
 export const supplierStream = (name: string) => ({ streamId: `Supplier-${name}`, streamType: 'Supplier' });
 
@@ -36,6 +38,13 @@ export class Suppliers {
   async scopeOf(name: string): Promise<SupplierScope | undefined> {
     const { state } = await loadAggregate(this.store, supplierDecider, supplierStream(name).streamId);
     return state.status === 'registered' ? state.definition.scope : undefined;
+  }
+
+  /** The organisation a supplier's engineer acts for (their token's `org`) with its scope; none for the organisation's own staff. */
+  async actingFor(identity: Identity): Promise<ActingForSupplier | undefined> {
+    const { organisation } = identity;
+    if (organisation === undefined && !identity.roles.includes('supplier-engineer')) return undefined;
+    return { organisation, scope: organisation === undefined ? undefined : await this.scopeOf(organisation) };
   }
 
   async list(): Promise<SupplierView[]> {

@@ -125,13 +125,14 @@ export function evolve(state: DeploymentVerification, event: VerificationEvent):
   }
 }
 
-/** A version that passed, with what the authorised repository holds of it: the bytes (digest) and who signed them. */
+/** A version that passed, with what the authorised repository holds of it: the bytes (digest) and who signed them, or the hardware units bought. */
 const asVerified = (component: Component, definition: ComponentVersionDefinition | undefined): VerifiedComponent => ({
   name: component.name,
   version: component.version,
   result: 'verified',
   ...(definition?.digest ? { digest: definition.digest } : {}),
   ...(definition?.signature && definition.keyId ? { signature: definition.signature, keyId: definition.keyId } : {}),
+  ...(definition?.units ? { units: definition.units } : {}),
 });
 
 function verifyPlan(command: Extract<VerificationCommand, { type: 'VerifyPlan' }>): VerificationEvent[] {
