@@ -38,6 +38,8 @@ export const environmentRequirementsSchema = objectOf({
   capacityUnits: Type.Optional(count),
   /** network ports the component opens; each must be allowed by the environment */
   ports: Type.Optional(arrayOf(port, 100, 0, { uniqueItems: true })),
+  /** a driver package: the components (workstation images, hardware) it is for, by name */
+  compatibleWith: Type.Optional(arrayOf(componentVersionProperties.name, 100, 1, { uniqueItems: true })),
 });
 export type EnvironmentRequirements = Static<typeof environmentRequirementsSchema>;
 

@@ -92,6 +92,15 @@ describe('validatePayload', () => {
     expect(validatePayload('RequestDeployment', body)).toMatch(/^components\[0\]\.digest must match pattern/);
   });
 
+  it('accepts workstation images and driver packages as kinds of component, and refuses a kind it does not know', () => {
+    const components = [
+      { name: 'win11-finance', version: '2026.12', kind: 'workstation-image', digest: `sha256:${'cd'.repeat(32)}` },
+      { name: 'dock-wd22', version: '1.0.7', kind: 'driver-package' },
+    ];
+    expect(validatePayload('RequestDeployment', { ...SAMPLE_REQUEST, components })).toBeNull();
+    expect(validatePayload('RequestDeployment', { ...SAMPLE_REQUEST, components: [{ name: 'bios', version: '1', kind: 'firmware' }] })).toMatch(/^components\[0\]\.kind must be one of .*"workstation-image", "driver-package"$/);
+  });
+
   it('refuses an unknown enum value, listing the allowed ones', () => {
     expect(validatePayload('RequestDeployment', { ...SAMPLE_REQUEST, kind: 'delete' })).toBe(
       'kind must be one of "install", "upgrade", "removal"',

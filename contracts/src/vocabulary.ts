@@ -8,8 +8,11 @@ export type DeploymentKind = (typeof DEPLOYMENT_KINDS)[number];
 export const DEPLOYMENT_OUTCOMES = ['succeeded', 'failed', 'rolled-back', 'cancelled', 'rejected'] as const;
 export type DeploymentOutcome = (typeof DEPLOYMENT_OUTCOMES)[number];
 
-/** Service component: what is deployed. */
-export const COMPONENT_KINDS = ['software', 'hardware', 'documentation', 'licence', 'data', 'configuration'] as const;
+/**
+ * Service component: what is deployed. A `workstation-image` is a system image that workstations are provisioned from;
+ * a `driver-package` is the drivers a model of hardware or an image needs. Both have bytes, verified like software.
+ */
+export const COMPONENT_KINDS = ['software', 'hardware', 'documentation', 'licence', 'data', 'configuration', 'workstation-image', 'driver-package'] as const;
 export type ComponentKind = (typeof COMPONENT_KINDS)[number];
 
 /** The purposes an environment can have (domain.md vocabulary); `production` is live, whatever the environment's name (`prod-eu`, `prod-us`). */

@@ -21,7 +21,7 @@ export interface VerificationPolicy {
   signedKinds: readonly ComponentKind[];
 }
 
-/** GANTRY_SIGNED_KINDS: component kinds, comma-separated; unset: software, configuration and data; `none`: no kind. */
+/** GANTRY_SIGNED_KINDS: component kinds, comma-separated; unset: software, configuration, data, workstation images and driver packages; `none`: no kind. */
 function signedKindsFrom(env: NodeJS.ProcessEnv): readonly ComponentKind[] {
   const raw = env.GANTRY_SIGNED_KINDS?.trim();
   if (raw === undefined || raw === '') return DEFAULT_SIGNED_KINDS;
@@ -32,7 +32,7 @@ function signedKindsFrom(env: NodeJS.ProcessEnv): readonly ComponentKind[] {
   return kinds as ComponentKind[];
 }
 
-/** From GANTRY_PROBE_ALLOWED_HOSTS (none), GANTRY_PROBE_INTERVAL_MS (2000), GANTRY_PROBE_TIMEOUT_MS (5000), GANTRY_PROBE_CONSECUTIVE_SUCCESSES (3), GANTRY_VERIFICATION_DEADLINE_MS (600000), GANTRY_SIGNED_KINDS (software, configuration, data). */
+/** From GANTRY_PROBE_ALLOWED_HOSTS (none), GANTRY_PROBE_INTERVAL_MS (2000), GANTRY_PROBE_TIMEOUT_MS (5000), GANTRY_PROBE_CONSECUTIVE_SUCCESSES (3), GANTRY_VERIFICATION_DEADLINE_MS (600000), GANTRY_SIGNED_KINDS (software, configuration, data, workstation-image, driver-package). */
 export function verificationPolicyFromEnv(env: NodeJS.ProcessEnv): VerificationPolicy {
   const hosts = (env.GANTRY_PROBE_ALLOWED_HOSTS ?? '')
     .split(',')

@@ -265,6 +265,25 @@ describe('components against the authorised repository, with real signatures', (
     expect(await publishedEvent('ComponentsVerified', q.deploymentId)).toMatchObject({ components: [{ name: signedConfiguration.name, keyId: keyIds.ed }, { name: `hardware-${suffix}` }, { name: `licence-${suffix}` }] });
   });
 
+  it('the signing policy: workstation images and driver packages are verified like software (by default), digest and signature', async () => {
+    const image = software(`win11-image-${suffix}`, ed25519.privateKey, keyIds.ed, { kind: 'workstation-image', size: 6_442_450_944 });
+    const driver = software(`dock-driver-${suffix}`, p256.privateKey, keyIds.p256, { kind: 'driver-package', requirements: { compatibleWith: [image.name, 'rack-server-r760'] } });
+    const unsignedImage = { ...software(`unsigned-image-${suffix}`, ed25519.privateKey, keyIds.ed, { kind: 'workstation-image' }), signature: undefined, keyId: undefined };
+    for (const definition of [image, driver, JSON.parse(JSON.stringify(unsignedImage))]) await register(definition);
+    const p = await planned(plan([image, driver]));
+    expect(await publishedEvent('ComponentsVerified', p.deploymentId)).toMatchObject({
+      components: [
+        { name: image.name, digest: image.digest, signature: image.signature, keyId: keyIds.ed },
+        { name: driver.name, digest: driver.digest, signature: driver.signature, keyId: keyIds.p256 },
+      ],
+    });
+    const q = await planned(plan([unsignedImage, { ...driver, digest: digestOf('other driver build') }]));
+    expect((await publishedEvent('ComponentVerificationFailed', q.deploymentId)).failures).toEqual([
+      { name: unsignedImage.name, version: '1.0.0', reason: 'SignatureMissing' },
+      { name: driver.name, version: '1.0.0', reason: 'DigestMismatch' },
+    ]);
+  });
+
   it('a hardware version is registered without bytes (its units and documents instead) and verified', async () => {
     const rack = {
       name: `rack-server-${suffix}`,

@@ -1,4 +1,4 @@
-import type { DeploymentModelContent } from '@gantry/contracts';
+import { COMPONENT_KINDS, type DeploymentModelContent } from '@gantry/contracts';
 
 /**
  * The starter catalogue: one model for each of the practice's four example cases, and one for retiring components.
@@ -36,10 +36,10 @@ export const STARTER_CATALOGUE: readonly DeploymentModelContent[] = [
   {
     name: 'vendor-hardware',
     description:
-      'Hardware bought from a vendor and installed in our own data centres (servers, storage, network equipment): configuration backed up, racked and cabled by hand, switched over at once after checks.',
+      'Hardware bought from a vendor and installed in our own data centres (servers, storage, network equipment) or on desks (workstations with their system images and drivers): configuration backed up, racked and cabled by hand, switched over at once after checks.',
     applicability: {
       deploymentKinds: ['install', 'upgrade'],
-      componentKinds: ['hardware', 'licence', 'documentation', 'configuration'],
+      componentKinds: ['hardware', 'licence', 'documentation', 'configuration', 'workstation-image', 'driver-package'],
       componentSources: ['vendor'],
       environmentKinds: ['staging', 'production'],
       serviceTags: [],
@@ -120,7 +120,7 @@ export const STARTER_CATALOGUE: readonly DeploymentModelContent[] = [
       'Retirement of any component from an environment (a `removal` deployment): consumers confirmed gone, data archived and a backup kept, removed at once after approval by the service owner.',
     applicability: {
       deploymentKinds: ['removal'],
-      componentKinds: ['software', 'hardware', 'documentation', 'licence', 'data', 'configuration'],
+      componentKinds: [...COMPONENT_KINDS],
       componentSources: ['in-house', 'vendor', 'external-consumers'],
       environmentKinds: ['development', 'integration', 'test', 'staging', 'production'],
       serviceTags: [],

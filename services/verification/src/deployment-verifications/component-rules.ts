@@ -34,9 +34,10 @@ export const componentKey = (c: { name: string; version: string }) => `${c.name}
 
 /**
  * The signing policy: the component kinds whose versions must be signed (GANTRY_SIGNED_KINDS). The bytes of software,
- * configuration and data change what runs; hardware, documentation and licences need registration and completeness.
+ * configuration, data, workstation images and driver packages change what runs; hardware, documentation and licences
+ * need registration and completeness.
  */
-export const DEFAULT_SIGNED_KINDS: readonly ComponentKind[] = ['software', 'configuration', 'data'];
+export const DEFAULT_SIGNED_KINDS: readonly ComponentKind[] = ['software', 'configuration', 'data', 'workstation-image', 'driver-package'];
 
 type Plan = Pick<DeploymentPlanned, 'components' | 'qualityThresholds' | 'documentationRequired'>;
 

@@ -95,10 +95,27 @@ describe('VerifyPlan', () => {
       ...verify({ entry: { definition: { ...definition, kind, signature: undefined, keyId: undefined }, withdrawn: false } }),
       plan: { ...plan, components: [{ name: 'payments-api', version: '2.4.1', kind }] },
     });
-    it.each(['configuration', 'data'] as const)('an unsigned %s version fails SignatureMissing by default', (kind) =>
+    it.each(['configuration', 'data', 'workstation-image', 'driver-package'] as const)('an unsigned %s version fails SignatureMissing by default', (kind) =>
       expect(reasons(spec.given([]).when(unsigned(kind)).outcome)).toEqual(['ComponentVerificationFailed:SignatureMissing']));
     it.each(['hardware', 'documentation', 'licence'] as const)('an unsigned %s version is verified by default', (kind) =>
       expect(reasons(spec.given([]).when(unsigned(kind)).outcome)).toEqual([]));
+    describe('workstation images and driver packages are verified like software', () => {
+      const asKind = (kind: 'workstation-image' | 'driver-package', named = digest) => ({
+        ...verify({ ...trusted, entry: { definition: { ...definition, kind }, withdrawn: false } }),
+        plan: { ...plan, components: [{ name: 'payments-api', version: '2.4.1', kind, digest: named }] },
+      });
+      it('a driver package signed by a trusted key, with the digest the request names, is verified with its digest and signature', () =>
+        spec
+          .given([])
+          .when(asKind('driver-package'))
+          .then([{ ...opened, data: { ...opened.data, components: [{ name: 'payments-api', version: '2.4.1', kind: 'driver-package', digest }] } }, componentsVerified, environmentVerified]));
+      it('a workstation image whose registered digest is not the one the request names fails DigestMismatch', () =>
+        expect(reasons(spec.given([]).when(asKind('workstation-image', `sha256:${'cd'.repeat(32)}`)).outcome)).toEqual(['ComponentVerificationFailed:DigestMismatch']));
+      it('a workstation image whose signature does not verify fails SignatureInvalid', () =>
+        expect(reasons(spec.given([]).when({ ...asKind('workstation-image'), components: { 'payments-api@2.4.1': { entry: { definition: { ...definition, kind: 'workstation-image' }, withdrawn: false }, key: {}, signatureVerifies: false } } }).outcome)).toEqual([
+          'ComponentVerificationFailed:SignatureInvalid',
+        ]));
+    });
     it('the kinds are configurable: with software alone signed, an unsigned configuration is verified, with its digest and no signature', () =>
       spec
         .given([])
