@@ -1,6 +1,6 @@
 import { arrayOf, enumOf, label, objectOf, stringOf, text, Type, type Static } from './json-schema';
 import { deliveredUnitsSchema, evidenceSchema, supplierDefinitionSchema, supplierScopeSchema } from './execution';
-import { componentVersionProperties, LIMITS } from './vocabulary';
+import { componentVersionProperties, LIMITS, targetSchema } from './vocabulary';
 import { serviceContactSchema } from './planning';
 
 /** Bodies of execution's HTTP and gRPC doors, each validated by its schema (SchemaBody, validatedMessage). */
@@ -24,6 +24,10 @@ export type AnswerSiteCheckBody = Static<typeof answerSiteCheckBody>;
 /** The units a delivery brought, counted on receipt. */
 export const receiveDeliveryBody = objectOf({ received: arrayOf(deliveredUnitsSchema, LIMITS.components, 1) });
 export type ReceiveDeliveryBody = Static<typeof receiveDeliveryBody>;
+
+/** The serials installed at a target (each delivered for the deployment). */
+export const installUnitsBody = objectOf({ target: targetSchema, serials: arrayOf(label(128), 10000, 1, { uniqueItems: true }) });
+export type InstallUnitsBody = Static<typeof installUnitsBody>;
 
 /** A deployment manager accepts a delivery discrepancy (a unit missing or unexpected), saying why. */
 export const resolveDiscrepancyBody = objectOf({ component: componentVersionProperties.name, serial: label(128), reason: Type.String({ maxLength: 2000, pattern: '\\S' }) });

@@ -358,6 +358,20 @@ export const DeliveryDiscrepancyResolved = objectOf({
 });
 export type DeliveryDiscrepancyResolved = Static<typeof DeliveryDiscrepancyResolved>;
 
+/**
+ * Hardware units put in place at a target, by serial, each one delivered before and installed nowhere else: what a
+ * person installing them (a supplier's engineer or staff) recorded. `organisation`: the supplier they act for.
+ */
+export const UnitsInstalled = objectOf({
+  deploymentId,
+  target,
+  units: arrayOf(deliveredUnitsSchema, LIMITS.components, 1),
+  by: person,
+  organisation: Type.Optional(supplierNameSchema),
+  installedAt: timestamp,
+});
+export type UnitsInstalled = Static<typeof UnitsInstalled>;
+
 /** Every site passed its checklist and every unit ordered is delivered (or its discrepancy resolved): the run may start. */
 export const PhysicalReadinessConfirmed = objectOf({ deploymentId, sites: arrayOf(siteSchema, LIMITS.waves * LIMITS.targetsPerWave, 1), confirmedAt: timestamp });
 export type PhysicalReadinessConfirmed = Static<typeof PhysicalReadinessConfirmed>;
@@ -402,5 +416,6 @@ export const executionEventSchemas = {
   DeliveryDiscrepancyRecorded,
   DeliveryDiscrepancyResolved,
   PhysicalReadinessConfirmed,
+  UnitsInstalled,
 };
 export type ExecutionEventPayloads = PayloadsOf<typeof executionEventSchemas>;

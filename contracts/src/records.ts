@@ -1,4 +1,4 @@
-import { evidenceSchema } from './execution';
+import { deliveredUnitsSchema, evidenceSchema } from './execution';
 import { digestSchema } from './itam';
 import { arrayOf, enumOf, identifier, label, objectOf, orNull, text, timestamp, Type, type PayloadsOf, type Static } from './json-schema';
 import { TARGET_KINDS } from './planning';
@@ -158,8 +158,8 @@ const configurationItemVersion = objectOf({ version: componentVersionProperties.
 /**
  * One component of the service in the environment, from what stood before the deployment to what stands now.
  * `previous`: the environment as of the close (`GET /audit/environments/:name/state?asOf`), null where the service had no
- * such component; `current`: null where the deployment removed it. Hardware carries `units`: how many targets hold it
- * now, one unit per target (the contract has no serial numbers: a target's manual-step evidence says where they are kept).
+ * such component; `current`: null where the deployment removed it. Hardware carries `units`: how many units the targets
+ * hold now: the serials installed (execution's `UnitsInstalled`) where they were recorded, else one unit per target.
  */
 const changedComponent = objectOf({
   name: componentVersionProperties.name,
@@ -168,7 +168,7 @@ const changedComponent = objectOf({
   current: orNull(configurationItemVersion),
   /** what the deployment put in place and a rollback took out again (`restored`) */
   attempted: Type.Optional(configurationItemVersion),
-  units: Type.Optional(Type.Integer({ minimum: 0, maximum: LIMITS.waves * LIMITS.targetsPerWave })),
+  units: Type.Optional(Type.Integer({ minimum: 0, maximum: LIMITS.components * 10000 })),
 });
 
 /** A target the deployment reached, and the service's component versions it holds now (the digests the executor reported installed). */
@@ -177,8 +177,10 @@ const changedTarget = objectOf({
   /** as the plan's environment snapshot names it; absent for a plan without a snapshot */
   kind: Type.Optional(enumOf(TARGET_KINDS)),
   components: arrayOf(objectOf({ ...componentVersionProperties, digest: Type.Optional(digestSchema) }), LIMITS.components),
-  /** the evidence of the manual work done there (hardware installed: photos, signed forms, where serial numbers are kept) */
+  /** the evidence of the manual work done there (hardware installed: photos, signed forms) */
   evidence: Type.Optional(arrayOf(evidenceSchema, 200, 1)),
+  /** the hardware units installed there, by serial (execution's `UnitsInstalled`) */
+  units: Type.Optional(arrayOf(deliveredUnitsSchema, LIMITS.components, 1)),
 });
 
 /**

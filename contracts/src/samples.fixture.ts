@@ -384,6 +384,7 @@ export const SAMPLE_PAYLOADS: { [N in keyof EventPayloads]: EventPayloads[N] } =
     resolvedAt: '2026-12-01T11:00:00Z',
   },
   PhysicalReadinessConfirmed: { deploymentId, sites: ['eu'], confirmedAt: '2026-12-01T11:00:00Z' },
+  UnitsInstalled: { deploymentId, target: 'eu-rack-4', units: [{ component: 'storage-shelf', serials: ['SN-1001'] }], by: 'sam', organisation: 'rackworks', installedAt: '2026-12-01T12:00:00Z' },
   DeploymentRecordClosed: {
     deploymentId,
     changeId: 'CHG0031337',

@@ -8,23 +8,27 @@ import type {
   Evidence,
   PhysicalReadinessConfirmed,
   SiteCheckAnswered,
+  SupplierScope,
+  UnitsInstalled,
 } from '@gantry/contracts';
 import { evidenceMustCarryItsDigest } from '../runs';
-import { siteOutsideSupplierScope, type ActingForSupplier, type OutsideScope } from '../suppliers';
+import { siteOutsideSupplierScope, stepOutsideSupplierScope, type ActingForSupplier, type OutsideScope } from '../suppliers';
 import { checklistOf, needsPhysicalReadiness, sitesOf } from './physical-plan';
 
 /**
  * The PhysicalReadiness aggregate (stream `PhysicalReadiness-<deploymentId>`): what a physical deployment needs in
  * place before its run may start. Site readiness: each site's checklist (power, backup power, cooling, …) answered
  * with evidence. Logistics: the hardware units ordered received, unit by unit (serial numbers), and every discrepancy
- * resolved. When both hold it is confirmed, once, and the run takes it as its `physical` readiness.
+ * resolved. When both hold it is confirmed, once, and the run takes it as its `physical` readiness. Then the units
+ * delivered are installed at the targets, each at one target.
  */
 export type PhysicalReadinessEvent =
   | { type: 'SiteCheckAnswered'; data: SiteCheckAnswered }
   | { type: 'DeliveryReceived'; data: DeliveryReceived }
   | { type: 'DeliveryDiscrepancyRecorded'; data: DeliveryDiscrepancyRecorded }
   | { type: 'DeliveryDiscrepancyResolved'; data: DeliveryDiscrepancyResolved }
-  | { type: 'PhysicalReadinessConfirmed'; data: PhysicalReadinessConfirmed };
+  | { type: 'PhysicalReadinessConfirmed'; data: PhysicalReadinessConfirmed }
+  | { type: 'UnitsInstalled'; data: UnitsInstalled };
 
 /** The latest answer to a checklist item. */
 export interface CheckAnswer {
@@ -48,11 +52,13 @@ interface Inspection {
   /** component → the serials received so far */
   received: Record<string, string[]>;
   discrepancies: Discrepancy[];
+  /** component → serial → the target it was installed at */
+  installed: Record<string, Record<string, string>>;
 }
 
 export type PhysicalReadiness = ({ status: 'preparing' } & Inspection) | ({ status: 'confirmed'; confirmedAt: string } & Inspection);
 
-export const initialState: PhysicalReadiness = { status: 'preparing', checks: {}, received: {}, discrepancies: [] };
+export const initialState: PhysicalReadiness = { status: 'preparing', checks: {}, received: {}, discrepancies: [], installed: {} };
 
 export function evolve(state: PhysicalReadiness, event: PhysicalReadinessEvent): PhysicalReadiness {
   switch (event.type) {
@@ -75,6 +81,11 @@ export function evolve(state: PhysicalReadiness, event: PhysicalReadinessEvent):
     }
     case 'PhysicalReadinessConfirmed':
       return { ...state, status: 'confirmed', confirmedAt: event.data.confirmedAt };
+    case 'UnitsInstalled': {
+      const installed = { ...state.installed };
+      for (const { component, serials } of event.data.units) installed[component] = { ...installed[component], ...Object.fromEntries(serials.map((serial) => [serial, event.data.target])) };
+      return { ...state, installed };
+    }
     default: {
       const unknown: never = event;
       return unknown;
@@ -95,7 +106,8 @@ export type PhysicalReadinessCommand =
   /** `supplier`: the organisation an inspector from a supplier acts for, with its scope */
   | ({ type: 'AnswerSiteCheck'; site: string; item: string; result: 'passed' | 'failed'; evidence: Evidence[]; supplier?: ActingForSupplier } & OfDeployment)
   | ({ type: 'ReceiveDelivery'; received: DeliveredUnits[] } & OfDeployment)
-  | ({ type: 'ResolveDiscrepancy'; component: string; serial: string; reason: string; roles: readonly string[] } & OfDeployment);
+  | ({ type: 'ResolveDiscrepancy'; component: string; serial: string; reason: string; roles: readonly string[] } & OfDeployment)
+  | ({ type: 'InstallUnits'; target: string; serials: string[]; supplier?: ActingForSupplier } & OfDeployment);
 
 export type PhysicalReadinessRefusal =
   | { code: 'NotPhysical'; deploymentId: string }
@@ -107,11 +119,15 @@ export type PhysicalReadinessRefusal =
   | { code: 'ComponentsNotVerified'; deploymentId: string }
   | { code: 'RoleMayNotResolve'; deploymentId: string; role: string }
   | { code: 'UnknownDiscrepancy'; deploymentId: string; component: string; serial: string }
-  | { code: 'PhysicalReadinessAlreadyConfirmed'; deploymentId: string };
+  | { code: 'PhysicalReadinessAlreadyConfirmed'; deploymentId: string }
+  | { code: 'PhysicalReadinessNotConfirmed'; deploymentId: string }
+  | { code: 'UnknownTarget'; deploymentId: string; target: string }
+  | { code: 'UnitNotDelivered'; deploymentId: string; serials: string[] }
+  | { code: 'UnitAlreadyInstalled'; deploymentId: string; serial: string; target: string };
 
 /** Refusals about who asks (403 at the edge) and requests that can never pass (422); the others are about the state, 409. */
 export const FORBIDDING_PHYSICAL_REFUSALS: readonly PhysicalReadinessRefusal['code'][] = ['UnknownSupplier', 'OutsideSupplierScope', 'RoleMayNotResolve'];
-export const UNKNOWN_PHYSICAL_REFUSALS: readonly PhysicalReadinessRefusal['code'][] = ['UnknownSite', 'UnknownChecklistItem', 'UnknownDiscrepancy'];
+export const UNKNOWN_PHYSICAL_REFUSALS: readonly PhysicalReadinessRefusal['code'][] = ['UnknownSite', 'UnknownChecklistItem', 'UnknownDiscrepancy', 'UnknownTarget'];
 
 /** Who accepts a delivery discrepancy instead of waiting for the unit. */
 export const DISCREPANCY_RESOLVER = 'deployment-manager';
@@ -130,14 +146,19 @@ export function decide(command: PhysicalReadinessCommand, state: PhysicalReadine
       return receiveDelivery(command, state);
     case 'ResolveDiscrepancy':
       return resolveDiscrepancy(command, state);
+    case 'InstallUnits':
+      return installUnits(command, state);
   }
 }
 
-/** An inspector acting for a supplier answers only for the sites in its scope, and only for a registered organisation. */
-function supplierMustInspectInItsScope(supplier: ActingForSupplier, plan: DeploymentPlanned, site: string, deploymentId: string): PhysicalReadinessRefusal | undefined {
+/**
+ * Someone acting for a supplier works only within its scope (`outsideOf`: the supplier scope rule for a site or a
+ * target), and only for a registered organisation.
+ */
+function supplierMustWorkInItsScope(supplier: ActingForSupplier, deploymentId: string, outsideOf: (scope: SupplierScope) => OutsideScope | undefined): PhysicalReadinessRefusal | undefined {
   const { organisation, scope } = supplier;
   if (organisation === undefined || scope === undefined) return { code: 'UnknownSupplier', deploymentId, organisation: organisation ?? null };
-  const outside = siteOutsideSupplierScope(scope, plan, site);
+  const outside = outsideOf(scope);
   return outside && { code: 'OutsideSupplierScope', deploymentId, organisation, ...outside };
 }
 
@@ -149,7 +170,7 @@ function answerSiteCheck(command: Extract<PhysicalReadinessCommand, { type: 'Ans
   if (!sites.includes(site)) return refuse({ code: 'UnknownSite', deploymentId, site, sites });
   const checklist = checklistOf(plan);
   if (!checklist.includes(item)) return refuse({ code: 'UnknownChecklistItem', deploymentId, item, checklist: [...checklist] });
-  const outOfScope = supplier && supplierMustInspectInItsScope(supplier, plan, site, deploymentId);
+  const outOfScope = supplier && supplierMustWorkInItsScope(supplier, deploymentId, (scope) => siteOutsideSupplierScope(scope, plan, site));
   if (outOfScope) return refuse(outOfScope);
   const undigested = evidenceMustCarryItsDigest(evidence);
   if (undigested !== undefined) return refuse({ code: 'EvidenceDigestRequired', deploymentId, evidence: undigested });
@@ -198,6 +219,31 @@ function resolveDiscrepancy(command: Extract<PhysicalReadinessCommand, { type: '
   if (discrepancy.resolved) return [];
   const resolved: PhysicalReadinessEvent = { type: 'DeliveryDiscrepancyResolved', data: { deploymentId, component, serial, resolution: 'accepted', reason, by, resolvedAt: now } };
   return withConfirmation(command, state, [resolved]);
+}
+
+/**
+ * Installation records per unit: the serials put in place at a target, once the sites are ready and the units
+ * delivered. A unit is installed where it was delivered for (this deployment) and at one target only; a supplier's
+ * engineer installs only at the targets of its scope. The same units at the same target again record nothing.
+ */
+function installUnits(command: Extract<PhysicalReadinessCommand, { type: 'InstallUnits' }>, state: PhysicalReadiness): Decision {
+  const { deploymentId, plan, target, serials, supplier, by, now } = command;
+  if (!plan.waves.some((w) => w.targets.includes(target))) return refuse({ code: 'UnknownTarget', deploymentId, target });
+  const outOfScope = supplier && supplierMustWorkInItsScope(supplier, deploymentId, (scope) => stepOutsideSupplierScope(scope, plan, target));
+  if (outOfScope) return refuse(outOfScope);
+  if (state.status !== 'confirmed') return refuse({ code: 'PhysicalReadinessNotConfirmed', deploymentId });
+  const componentOf = (serial: string) => Object.keys(state.received).find((component) => state.received[component].includes(serial));
+  const undelivered = serials.filter((serial) => componentOf(serial) === undefined);
+  if (undelivered.length > 0) return refuse({ code: 'UnitNotDelivered', deploymentId, serials: undelivered });
+  const installedAt = (serial: string) => state.installed[componentOf(serial)!]?.[serial];
+  const elsewhere = serials.find((serial) => installedAt(serial) !== undefined && installedAt(serial) !== target);
+  if (elsewhere) return refuse({ code: 'UnitAlreadyInstalled', deploymentId, serial: elsewhere, target: installedAt(elsewhere)! });
+  const fresh = serials.filter((serial) => installedAt(serial) === undefined);
+  if (fresh.length === 0) return [];
+  const components = [...new Set(fresh.map((serial) => componentOf(serial)!))];
+  const units = components.map((component) => ({ component, serials: fresh.filter((serial) => componentOf(serial) === component) }));
+  const organisation = supplier?.organisation;
+  return [{ type: 'UnitsInstalled', data: { deploymentId, target, units, by, ...(organisation ? { organisation } : {}), installedAt: now } }];
 }
 
 /** The decided events, followed by the confirmation when they leave nothing missing. */

@@ -122,6 +122,36 @@ describe('ResolveDiscrepancy', () => {
   });
 });
 
+describe('InstallUnits', () => {
+  const ready = [...everyCheckBut('', ''), received(['SN-1', 'SN-2']), confirmed];
+  const install = (target: string, serials: string[], extra: Partial<PhysicalReadinessCommand> = {}): PhysicalReadinessCommand =>
+    ({ type: 'InstallUnits', deploymentId, plan, ordered, target, serials, by: 'sam', now, ...extra }) as PhysicalReadinessCommand;
+  const installed = (target: string, serials: string[], organisation?: string): PhysicalReadinessEvent => ({
+    type: 'UnitsInstalled',
+    data: { deploymentId, target, units: [{ component: 'storage-shelf', serials }], by: 'sam', ...(organisation ? { organisation } : {}), installedAt: now },
+  });
+  it('the serials installed at a target are recorded, with their component', () => spec.given(ready).when(install('rack-eu-1', ['SN-1'])).then([installed('rack-eu-1', ['SN-1'])]));
+  it('the same units at the same target again change nothing; only the new ones are recorded', () => {
+    spec.given([...ready, installed('rack-eu-1', ['SN-1'])]).when(install('rack-eu-1', ['SN-1'])).thenNothing();
+    spec.given([...ready, installed('rack-eu-1', ['SN-1'])]).when(install('rack-eu-1', ['SN-1', 'SN-2'])).then([installed('rack-eu-1', ['SN-2'])]);
+  });
+  it('a unit not delivered is refused (UnitNotDelivered)', () =>
+    spec.given(ready).when(install('rack-eu-1', ['SN-1', 'SN-3'])).thenRefused({ code: 'UnitNotDelivered', deploymentId, serials: ['SN-3'] }));
+  it('a unit installed at another target is refused (UnitAlreadyInstalled)', () =>
+    spec.given([...ready, installed('rack-eu-1', ['SN-1'])]).when(install('rack-eu-2', ['SN-1'])).thenRefused({ code: 'UnitAlreadyInstalled', deploymentId, serial: 'SN-1', target: 'rack-eu-1' }));
+  it('a target the plan does not have is refused; so is any installation before the readiness is confirmed', () => {
+    spec.given(ready).when(install('rack-us-1', ['SN-1'])).thenRefused({ code: 'UnknownTarget', deploymentId, target: 'rack-us-1' });
+    spec.given([received(['SN-1', 'SN-2'])]).when(install('rack-eu-1', ['SN-1'])).thenRefused({ code: 'PhysicalReadinessNotConfirmed', deploymentId });
+  });
+  it("a supplier's engineer installs at the targets in its scope only, and only for a registered organisation", () => {
+    const scope: SupplierScope = { environments: ['datacentre'], sites: ['eu'], componentKinds: ['hardware'] };
+    const rackworks = { supplier: { organisation: 'rackworks', scope } };
+    spec.given(ready).when(install('rack-eu-2', ['SN-2'], rackworks)).then([installed('rack-eu-2', ['SN-2'], 'rackworks')]);
+    spec.given(ready).when(install('desk-7', ['SN-2'], rackworks)).thenRefused({ code: 'OutsideSupplierScope', deploymentId, organisation: 'rackworks', outside: 'site', found: '(none)' });
+    spec.given(ready).when(install('rack-eu-2', ['SN-2'], { supplier: { organisation: 'nobody' } })).thenRefused({ code: 'UnknownSupplier', deploymentId, organisation: 'nobody' });
+  });
+});
+
 describe('what is missing', () => {
   it('names the checks unanswered or failed, the units not delivered and the open discrepancies', () => {
     const state = [answered('eu', 'power', 'failed'), received(['SN-1', 'SN-9']), recorded('SN-9', 'unexpected'), recorded('SN-2', 'missing')].reduce(evolve, initialState);

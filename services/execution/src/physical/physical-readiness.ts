@@ -16,6 +16,7 @@ export interface PhysicalReadinessView {
   status: PhysicalReadiness['status'];
   checks: PhysicalReadiness['checks'];
   received: PhysicalReadiness['received'];
+  installed: PhysicalReadiness['installed'];
   missing: MissingForReadiness;
 }
 
@@ -48,6 +49,11 @@ export class PhysicalDeployments {
   resolveDiscrepancy = (deploymentId: string, component: string, serial: string, reason: string, identity: Identity, context: RequestContext) =>
     this.act(deploymentId, { type: 'ResolveDiscrepancy', component, serial, reason, roles: identity.roles }, identity, context);
 
+  installUnits = async (deploymentId: string, target: string, serials: string[], identity: Identity, context: RequestContext) => {
+    const supplier = await this.suppliers.actingFor(identity);
+    return this.act(deploymentId, { type: 'InstallUnits', target, serials, ...(supplier ? { supplier } : {}) }, identity, context);
+  };
+
   /** What `GET /runs/:id` shows of a physical deployment: `physical`, its readiness and what it still lacks. */
   addenda = async (deploymentId: string): Promise<Record<string, unknown>> => {
     const physical = await this.view(deploymentId);
@@ -61,7 +67,7 @@ export class PhysicalDeployments {
     if (!plan || !needsPhysicalReadiness(plan)) return undefined;
     const { state, version } = await loadAggregate(this.store, physicalReadinessDecider, physicalReadinessStream(deploymentId).streamId, client);
     const ordered = unitsOrdered(plan, 'verifiedComponents' in run ? run.verifiedComponents : undefined);
-    return { deploymentId, version, status: state.status, checks: state.checks, received: state.received, missing: missingForReadiness(state, plan, ordered) };
+    return { deploymentId, version, status: state.status, checks: state.checks, received: state.received, installed: state.installed, missing: missingForReadiness(state, plan, ordered) };
   }
 
   private async act(deploymentId: string, command: PersonCommand, identity: Identity, context: RequestContext): Promise<PhysicalReadinessView> {

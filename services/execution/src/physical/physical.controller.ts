@@ -5,10 +5,12 @@ import { ApiBodyFrom, CommandContext, SchemaBody, SchemaParam, type RequestConte
 import {
   answerSiteCheckBody,
   checklistItemSchema,
+  installUnitsBody,
   receiveDeliveryBody,
   resolveDiscrepancyBody,
   siteSchema,
   type AnswerSiteCheckBody,
+  type InstallUnitsBody,
   type ReceiveDeliveryBody,
   type ResolveDiscrepancyBody,
 } from '@gantry/contracts';
@@ -53,5 +55,14 @@ export class PhysicalDeploymentsController {
   @ApiBodyFrom(resolveDiscrepancyBody)
   resolve(@Param('deploymentId', uuid) id: string, @Body(new SchemaBody(resolveDiscrepancyBody)) body: ResolveDiscrepancyBody, @CommandContext() context: RequestContext) {
     return this.physical.resolveDiscrepancy(id, body.component, body.serial, body.reason, context.identity, context);
+  }
+
+  /** Installation records per unit: the serials put in place at a target. */
+  @Post(':deploymentId/installations')
+  @HttpCode(200)
+  @RequirePermission('runs:perform-manual-steps')
+  @ApiBodyFrom(installUnitsBody)
+  install(@Param('deploymentId', uuid) id: string, @Body(new SchemaBody(installUnitsBody)) body: InstallUnitsBody, @CommandContext() context: RequestContext) {
+    return this.physical.installUnits(id, body.target, body.serials, context.identity, context);
   }
 }

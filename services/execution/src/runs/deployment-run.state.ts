@@ -5,7 +5,7 @@ import type { BlueGreenSide, DeploymentPlanned, EventPayloads, ExecutionEventPay
 /** Execution's events about a run (a supplier's events belong to the Supplier aggregate, a site's and a delivery's to PhysicalReadiness). */
 type RunEventName = Exclude<
   keyof ExecutionEventPayloads,
-  'SupplierRegistered' | 'SupplierUpdated' | 'SiteCheckAnswered' | 'DeliveryReceived' | 'DeliveryDiscrepancyRecorded' | 'DeliveryDiscrepancyResolved' | 'PhysicalReadinessConfirmed'
+  'SupplierRegistered' | 'SupplierUpdated' | 'SiteCheckAnswered' | 'DeliveryReceived' | 'DeliveryDiscrepancyRecorded' | 'DeliveryDiscrepancyResolved' | 'PhysicalReadinessConfirmed' | 'UnitsInstalled'
 >;
 export type RunEvent = { [N in RunEventName]: { type: N; data: EventPayloads[N] } }[RunEventName];
 

@@ -22,6 +22,8 @@ export interface DeployedService {
   closedAt: string;
   /** blue-green: the side serving the service once this deployment switched traffic to it */
   liveSide?: DeploymentRecord['liveSide'];
+  /** hardware: the units it installed at each target, by serial */
+  units?: NonNullable<DeploymentRecord['unitsInstalled']>;
 }
 
 /**
@@ -49,5 +51,6 @@ export const environmentAsOf = (records: readonly DeploymentRecord[]): DeployedS
       approvals: record.approvals ?? [],
       closedAt: record.closedAt!,
       ...(record.liveSide ? { liveSide: record.liveSide } : {}),
+      ...(record.unitsInstalled?.length ? { units: record.unitsInstalled } : {}),
     }));
 };

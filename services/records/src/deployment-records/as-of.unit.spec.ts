@@ -54,6 +54,18 @@ describe('state as of a time', () => {
   });
 });
 
+describe('hardware units as of a time', () => {
+  it('an environment shows the serials a physical deployment installed at each target, once it succeeded', () => {
+    const units = [{ component: 'storage-shelf', serials: ['SN-1', 'SN-2'] }];
+    const [requested, planned, deploymentVerified, closed] = deployment('d5', 'storage', 'install', 'ds224c', 15);
+    const installed = { ...entry('d5', 'DeploymentRequested', '2026-12-01T15:10:00.000Z'), event: { ...requested.event, id: 'd5-UnitsInstalled', type: 'gantry.execution.UnitsInstalled.v1', data: { deploymentId: 'd5', target: 'rack-eu-1', units, by: 'sam', installedAt: '2026-12-01T15:10:00.000Z' } } } as LedgerEntry;
+    const entries = [requested, planned, installed, deploymentVerified, closed];
+    const at = (time: string) => environmentAsOf([recordAsOf('d5', entries, time)!.record]);
+    expect(at('2026-12-01T15:15:00.000Z')).toEqual([]);
+    expect(at('2026-12-01T15:30:00.000Z')).toMatchObject([{ service: 'storage', units: [{ target: 'rack-eu-1', units }] }]);
+  });
+});
+
 describe('blue-green sides as of a time', () => {
   /** a blue-green deployment of checkout at `hour`: traffic switched from → to; a failed live verification switches back */
   const blueGreen = (id: string, hour: number, from: string, to: string, rolledBack = false) => {

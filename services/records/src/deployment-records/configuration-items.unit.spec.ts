@@ -90,6 +90,30 @@ describe('ConfigurationItemsChanged: configuration management learns what a depl
     });
   });
 
+  it('a hardware installation with its units recorded: the serials installed at each target, and as many units as serials', () => {
+    const shelf = { name: 'storage-shelf', version: 'ds224c', kind: 'hardware' };
+    const installed = (target: string, serials: string[]) =>
+      event('execution', 'UnitsInstalled', { target, units: [{ component: 'storage-shelf', serials }], by: 'sam', organisation: 'rackworks', installedAt: '2026-12-01T10:10:00.000Z' });
+    const ledger = [
+      requested('install', [shelf]),
+      planned([{ name: 'rack-eu-1', kind: 'site' }, { name: 'rack-eu-2', kind: 'site' }]),
+      started,
+      installed('rack-eu-1', ['SN-1', 'SN-2']),
+      installed('rack-eu-1', ['SN-2']),
+      installed('rack-eu-2', ['SN-3']),
+      deployed('rack-eu-1', [{ name: 'storage-shelf', version: 'ds224c' }]),
+      deployed('rack-eu-2', [{ name: 'storage-shelf', version: 'ds224c' }]),
+      executed,
+      verified,
+    ];
+    const told = toldWhenClosing(ledger);
+    expect(told?.components).toEqual([{ name: 'storage-shelf', kind: 'hardware', previous: null, current: { version: 'ds224c' }, units: 3 }]);
+    expect(told?.targets.map((t) => [t.name, t.units])).toEqual([
+      ['rack-eu-1', [{ component: 'storage-shelf', serials: ['SN-1', 'SN-2'] }]],
+      ['rack-eu-2', [{ component: 'storage-shelf', serials: ['SN-3'] }]],
+    ]);
+  });
+
   it('a rollback after targets were touched restored what stood: current is the previous version again, attempted the one taken out', () => {
     const ledger = [
       requested('upgrade', [{ ...api, digest: digest('a') }]),

@@ -9,6 +9,7 @@ import {
   type ChangeImplementationReported,
   type CloseCode,
   type Component,
+  type DeliveredUnits,
   type ComponentsVerified,
   type ConfigurationChange,
   type ConfigurationItemsChanged,
@@ -32,6 +33,7 @@ import {
   type TargetKind,
   type ChainStage,
   type TrafficSwitched,
+  type UnitsInstalled,
   type Window,
 } from '@gantry/contracts';
 import type { CloudEventEnvelope as CloudEvent } from '@gantry/contracts';
@@ -95,6 +97,8 @@ export interface DeploymentRecord {
   liveSide?: BlueGreenSide;
   /** manual work at the targets (ManualStepRequired), with its evidence once completed (ManualStepCompleted) */
   manualSteps?: { stepId: string; target: string; evidence?: Evidence[] }[];
+  /** hardware units installed at each target, by serial (UnitsInstalled) */
+  unitsInstalled?: InstalledUnits[];
   /**
    * verification's verdict on the acceptance criteria after execution (DeploymentVerified: all met, or
    * DeploymentVerificationFailed), with each criterion's outcome; `reported`: service validation and testing was told
@@ -126,6 +130,23 @@ export interface Monitoring {
   status: 'in-monitoring' | MonitoringPeriodEnded['verdict'];
   regressions: Regression[];
 }
+
+/** The hardware units at one target, by component and serial. */
+export interface InstalledUnits {
+  target: string;
+  units: DeliveredUnits[];
+}
+
+/** Adds the units installed at a target to those recorded before, each serial once. */
+const withUnitsInstalled = (known: readonly InstalledUnits[], { target, units }: UnitsInstalled): InstalledUnits[] => {
+  const before = known.find((k) => k.target === target)?.units ?? [];
+  const components = [...new Set([...before, ...units].map((u) => u.component))];
+  const merged = components.map((component) => ({
+    component,
+    serials: [...new Set([...before, ...units].filter((u) => u.component === component).flatMap((u) => u.serials))],
+  }));
+  return [...known.filter((k) => k.target !== target), { target, units: merged }];
+};
 
 export const emptyRecord = (deploymentId: string): DeploymentRecord => ({ deploymentId, phase: 'unknown', events: 0 });
 
@@ -215,6 +236,8 @@ export function evolveRecord(record: DeploymentRecord, event: CloudEvent): Deplo
       const { stepId, evidence } = data as unknown as ManualStepCompleted;
       return { ...next, manualSteps: (next.manualSteps ?? []).map((m) => (m.stepId === stepId && evidence.length > 0 ? { ...m, evidence } : m)) };
     }
+    case 'UnitsInstalled':
+      return { ...next, unitsInstalled: withUnitsInstalled(next.unitsInstalled ?? [], data as unknown as UnitsInstalled) };
     case 'ComponentVerificationFailed':
     case 'TargetEnvironmentVerificationFailed':
       return { ...next, ...ended(next, event), phase: advance(next.phase, 'failed'), outcome: 'failed', cause: eventNameOf(event.type) };
@@ -567,14 +590,18 @@ export function configurationItemsChanged(record: DeploymentRecord, standing: St
         : reached.components.map(({ name, version, digest }) => ({ name, ...versionOf({ version, digest: digest ?? verifiedDigest(name, version) }) }));
     const evidence = (record.manualSteps ?? []).filter((m) => m.target === reached.name).flatMap((m) => m.evidence ?? []).slice(0, 200);
     const kind = record.plannedTargets?.find((t) => t.name === reached.name)?.kind;
-    return { name: reached.name, ...(kind ? { kind } : {}), components: holds, ...(evidence.length > 0 ? { evidence } : {}) };
+    const units = restored || reached.action === 'removed' ? undefined : record.unitsInstalled?.find((u) => u.target === reached.name)?.units;
+    return { name: reached.name, ...(kind ? { kind } : {}), components: holds, ...(evidence.length > 0 ? { evidence } : {}), ...(units ? { units } : {}) };
   });
 
   const components = (record.components ?? []).map((component) => {
     const stood = before(component.name);
     const previous = stood ? versionOf(stood) : removal ? moved(component) : null;
     const current = change === 'restored' ? previous : removal ? null : moved(component);
-    const units = targets.filter((t) => t.components.some((c) => c.name === component.name)).length;
+    // the serials installed where they were recorded, else one unit per target that holds the component
+    const units = targets
+      .filter((t) => t.components.some((c) => c.name === component.name))
+      .reduce((count, t) => count + (t.units ? (t.units.find((u) => u.component === component.name)?.serials.length ?? 0) : 1), 0);
     return {
       name: component.name,
       kind: component.kind,
