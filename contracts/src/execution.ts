@@ -14,6 +14,7 @@ import {
   environmentNameSchema,
   waveIndexSchema,
   windowSchema,
+  checklistItemSchema,
 } from './vocabulary';
 
 const deploymentId = identifier;
@@ -310,11 +311,7 @@ export type SupplierUpdated = Static<typeof SupplierUpdated>;
 
 // ---- physical deployments: site readiness and logistics (stream `PhysicalReadiness-<deploymentId>`) ----
 
-/** The checklist every site of a physical deployment answers before the run starts (the practice guide's site readiness). */
-export const SITE_CHECKLIST = ['power', 'backup-power', 'cooling', 'fire-protection', 'space', 'network', 'access'] as const;
-
 export const siteSchema = label(200);
-export const checklistItemSchema = Type.String({ minLength: 1, maxLength: 64, pattern: '^[a-z][a-z0-9-]*$' });
 const serialSchema = label(128);
 const componentName = componentVersionProperties.name;
 

@@ -1,6 +1,6 @@
 import { arrayOf, enumOf, identifier, label, objectOf, orNull, taggedUnion, text, timestamp, Type, type PayloadsOf, type Static } from './json-schema';
 import { FEEDBACK_TOPICS, type FeedbackTopic } from './topics';
-import { acceptanceCriteriaSchema, COMPONENT_KINDS, DEPLOYMENT_KINDS, DEPLOYMENT_OUTCOMES, deploymentKindSchema, ENVIRONMENT_KINDS, gatePositionSchema, modelNameSchema, modelRefSchema, monitoringPeriodSchema } from './vocabulary';
+import { acceptanceCriteriaSchema, COMPONENT_KINDS, DEPLOYMENT_KINDS, DEPLOYMENT_OUTCOMES, deploymentKindSchema, ENVIRONMENT_KINDS, gatePositionSchema, modelNameSchema, modelRefSchema, monitoringPeriodSchema, checklistItemSchema } from './vocabulary';
 
 /*
  * Deployment models (domain.md, steps 2 and 9): an agreed, versioned way to deploy a class of components.
@@ -171,6 +171,8 @@ export const deploymentModelContentSchema = objectOf({
   responsibilities: modelResponsibilitiesSchema,
   /** early life support: the monitoring period after each deployment is verified, and what it watches */
   monitoring: Type.Optional(monitoringPeriodSchema),
+  /** physical deployments: items every site answers beside the default checklist (e.g. `seismic-bracing`, `raised-floor-load`) */
+  siteChecklist: Type.Optional(arrayOf(checklistItemSchema, 20, 1, { uniqueItems: true })),
 });
 export type DeploymentModelContent = Static<typeof deploymentModelContentSchema>;
 

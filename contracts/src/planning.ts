@@ -21,6 +21,7 @@ import {
   LIMITS,
   modelRefSchema,
   monitoringPeriodSchema,
+  checklistItemSchema,
   targetSchema,
   targetsSchema,
   windowSchema,
@@ -247,6 +248,8 @@ export const DeploymentPlanned = objectOf({
   canaryAnalysis: Type.Optional(canaryAnalysisSchema),
   /** the monitoring period after the deployment is verified: the model's, as long as the request asked if longer */
   monitoring: Type.Optional(monitoringPeriodSchema),
+  /** the model's items every site of a physical deployment answers beside the default checklist */
+  siteChecklist: Type.Optional(arrayOf(checklistItemSchema, 20, 1, { uniqueItems: true })),
   /** how much is automated, and the manual steps (hardware, physical work) the run must have completed */
   automationLevel: Type.Optional(automationLevelSchema),
   manualSteps: Type.Optional(manualStepsSchema),

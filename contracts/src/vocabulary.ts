@@ -185,3 +185,9 @@ export const contactSchema = objectOf(
   { minProperties: 1 },
 );
 export type Contact = Static<typeof contactSchema>;
+
+// ---- physical deployments ----
+
+/** The checklist every site of a physical deployment answers before the run starts (the practice guide's site readiness); a model may add items. */
+export const SITE_CHECKLIST = ['power', 'backup-power', 'cooling', 'fire-protection', 'space', 'network', 'access'] as const;
+export const checklistItemSchema = Type.String({ minLength: 1, maxLength: 64, pattern: '^[a-z][a-z0-9-]*$' });

@@ -11,8 +11,11 @@ export function sitesOf(plan: Pick<DeploymentPlanned, 'waves' | 'environmentSnap
   return [...new Set(plan.waves.flatMap((w) => w.targets).map(labelled))].sort();
 }
 
-/** The checklist each site answers (the default list; a model cannot extend it yet). */
-export const checklistOf = (_plan: DeploymentPlanned): readonly string[] => SITE_CHECKLIST;
+/** The checklist each site answers: the default list, then the items the plan's model adds. */
+export const checklistOf = (plan: Pick<DeploymentPlanned, 'siteChecklist'>): readonly string[] => [
+  ...SITE_CHECKLIST,
+  ...(plan.siteChecklist ?? []).filter((item) => !(SITE_CHECKLIST as readonly string[]).includes(item)),
+];
 
 /**
  * The units ordered: for each hardware component of the plan, the serials the authorised repository lists for its

@@ -72,6 +72,20 @@ describe('AnswerSiteCheck', () => {
     spec.given([]).when(answer('us', 'power')).thenRefused({ code: 'UnknownSite', deploymentId, site: 'us', sites: ['desk-7', 'eu'] });
     spec.given([]).when(answer('eu', 'coffee')).thenRefused({ code: 'UnknownChecklistItem', deploymentId, item: 'coffee', checklist: [...SITE_CHECKLIST] });
   });
+  it("a model's own items are on the checklist too: answered like the others, and readiness waits for them", () => {
+    const braced = { ...plan, siteChecklist: ['seismic-bracing'] };
+    spec.given([]).when(answer('eu', 'seismic-bracing', 'passed', { plan: braced })).then([answered('eu', 'seismic-bracing')]);
+    spec.given([]).when(answer('eu', 'coffee', 'passed', { plan: braced })).thenRefused({ code: 'UnknownChecklistItem', deploymentId, item: 'coffee', checklist: [...SITE_CHECKLIST, 'seismic-bracing'] });
+    // every default item answered at every site, the delivery complete: without the model's item nothing is confirmed
+    const checks = sitesOf(plan).flatMap((site) => SITE_CHECKLIST.map((item) => ({ site, item })));
+    const lastDefault = checks.pop()!;
+    const allDefault = checks.map(({ site, item }) => answered(site, item));
+    const before = [received(['SN-1', 'SN-2']), ...allDefault].reduce(physicalReadinessDecider.evolve, physicalReadinessDecider.initialState);
+    const last = (p: DeploymentPlanned) => (physicalReadinessDecider.decide(answer(lastDefault.site, lastDefault.item, 'passed', { plan: p }), before) as PhysicalReadinessEvent[]).map((e) => e.type);
+    expect(last(plan)).toEqual(['SiteCheckAnswered', 'PhysicalReadinessConfirmed']);
+    expect(last(braced)).toEqual(['SiteCheckAnswered']);
+  });
+
   it("evidence without its document's digest is refused", () =>
     spec.given([]).when(answer('eu', 'power', 'passed', { evidence: [{ description: 'a photo', reference: 'https://evidence.example/p.jpg' }] })).thenRefused({ code: 'EvidenceDigestRequired', deploymentId, evidence: 0 }));
   it("a supplier's inspector answers for the sites in its scope only, and only for a registered organisation", () => {

@@ -540,6 +540,7 @@ export const planFor = (
           manualSteps: model.content.manualSteps,
           ...(model.content.strategy.type === 'canary' ? { canaryAnalysis: model.content.strategy.analysis } : {}),
           ...(model.content.monitoring ? { monitoring: monitoringOf(model, request) } : {}),
+          ...(model.content.siteChecklist ? { siteChecklist: model.content.siteChecklist } : {}),
         }
       : {}),
   };

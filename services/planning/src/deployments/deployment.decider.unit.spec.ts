@@ -793,3 +793,11 @@ describe('RequestDeployment: the monitoring period (early life support)', () => 
 
   it('a model without a monitoring period plans none', () => expect(plannedMonitoring(request, facts())?.monitoring).toBeUndefined());
 });
+
+describe('RequestDeployment: a physical model adds to every site\'s checklist', () => {
+  it("the plan carries the model's own checklist items", () => {
+    const braced = facts({ activeModels: [{ ...model, content: { ...content, siteChecklist: ['seismic-bracing'] } }] });
+    const outcome = spec.given([]).when({ type: 'RequestDeployment', request, facts: braced }).outcome as DeploymentEvent[];
+    expect(outcome.find((e) => e.type === 'DeploymentPlanned')?.data).toMatchObject({ siteChecklist: ['seismic-bracing'] });
+  });
+});
