@@ -1,12 +1,8 @@
 import { mintToken } from '@gantry/auth';
-import { EVENTS, SAMPLE_PAYLOADS, validatePayload, type BlueGreenSide, type DeploymentPlanned, type EventName, type EventPayloads } from '@gantry/contracts';
-import { EventStore } from '@gantry/event-store';
-import { ExecutionModule } from '@gantry/execution';
-import { KafkaBus, type CloudEvent } from '@gantry/messaging';
-import { boot, type RunningProcess } from '@gantry/platform';
-import { RecordsModule } from '@gantry/records';
-import { createTestDatabase, eventually, type TestDatabase } from '@gantry/testing';
+import { SAMPLE_PAYLOADS, type BlueGreenSide, type DeploymentPlanned } from '@gantry/contracts';
+import { eventually } from '@gantry/testing';
 import { randomUUID } from 'node:crypto';
+import { startExecutionAndRecords, type ExecutionAndRecords } from './test-fixtures';
 
 /**
  * Blue-green that runs again and again: execution and records as their own processes on a real Kafka broker and
@@ -22,51 +18,19 @@ const service = `checkout-${suffix}`;
 const KAFKA_MS = 120_000;
 const criteria = [{ type: 'smoke-tests' as const, description: 'checkout smoke suite passes', result: 'met' as const }];
 
-let bus: KafkaBus;
-let executionDb: TestDatabase;
-let recordsDb: TestDatabase;
-let execution: RunningProcess;
-let records: RunningProcess;
-let runs: EventStore;
 let auditor: string;
-/** other suites share the broker's topics: these processes act on this suite's deployments only */
-const deployments = new Set<string>();
-const ours = (event: CloudEvent) => deployments.has((event.data as { deploymentId?: string } | undefined)?.deploymentId ?? '');
+let harness: ExecutionAndRecords;
 
 beforeAll(async () => {
-  const brokers = (process.env.KAFKA_BROKERS ?? '').split(',').filter(Boolean);
-  if (brokers.length === 0) throw new Error('KAFKA_BROKERS is not set: this suite needs the broker from the test setup');
-  [executionDb, recordsDb] = await Promise.all([createTestDatabase('gantry_bluegreen_execution'), createTestDatabase('gantry_bluegreen_records')]);
-  bus = new KafkaBus({ clientId: `blue-green-${suffix}`, brokers });
-  await bus.ensureTopics([...new Set(Object.values(EVENTS).map((e) => e.topic))]);
-  const env = (database: TestDatabase) => ({ DATABASE_URL: database.url, KAFKA_BROKERS: brokers.join(','), GANTRY_CONSUMER_GROUP_PREFIX: `blue-green-${suffix}-`, PORT: '0', GANTRY_JWT_SECRET: SECRET, LOG_LEVEL: 'error' });
-  [execution, records] = await Promise.all([
-    boot('execution', { modules: (runtime) => [ExecutionModule.register(runtime, { actsOn: ours, fromBeginning: true })], env: { ...env(executionDb), GANTRY_RUN_SWEEP_MS: '100' } }),
-    // the ledger's key from the test run's environment
-    boot('records', { modules: (runtime) => [RecordsModule.register(runtime, { actsOn: ours, fromBeginning: true })], env: { ...env(recordsDb), GANTRY_LEDGER_KEY_FILE: process.env.GANTRY_LEDGER_KEY_FILE! } }),
-  ]);
-  runs = new EventStore(execution.runtime.db, 'execution');
+  harness = await startExecutionAndRecords('bluegreen', SECRET);
   auditor = await mintToken(SECRET, { sub: 'alice.auditor', roles: ['auditor'] });
 }, KAFKA_MS);
 
-afterAll(async () => {
-  await Promise.all([execution?.stop(), records?.stop()]);
-  await bus?.close();
-  await Promise.all([executionDb?.drop(), recordsDb?.drop()]);
-});
+afterAll(() => harness?.stop());
 
-/** Publishes an event as its service would, on its topic, valid against the contract. */
-async function publish<N extends EventName>(name: N, data: EventPayloads[N]) {
-  const { service: source, type, topic } = EVENTS[name];
-  const invalid = validatePayload(type, data);
-  if (invalid) throw new Error(`the test's ${name} is invalid: ${invalid}`);
-  const deploymentId = (data as { deploymentId: string }).deploymentId;
-  const id = randomUUID();
-  const event = { specversion: '1.0', id, source: `/gantry/${source}`, type, subject: deploymentId, time: new Date().toISOString(), datacontenttype: 'application/json', data, streamversion: 1 };
-  await bus.produce(topic, [{ key: deploymentId, value: JSON.stringify(event), headers: {} }]);
-}
+const publish: ExecutionAndRecords['publish'] = (name, data) => harness.publish(name, data);
 
-const runEvents = async (deploymentId: string) => (await runs.readStream(`DeploymentRun-${deploymentId}`)).map((e) => ({ type: e.type, data: e.data as Record<string, any> }));
+const runEvents = async (deploymentId: string) => (await harness.runs.readStream(`DeploymentRun-${deploymentId}`)).map((e) => ({ type: e.type, data: e.data as Record<string, any> }));
 
 async function waitForRun(deploymentId: string, type: string) {
   let events: Awaited<ReturnType<typeof runEvents>> = [];
@@ -75,7 +39,7 @@ async function waitForRun(deploymentId: string, type: string) {
 }
 
 const audit = async (path: string) => {
-  const response = await fetch(`${records.url}${path}`, { headers: { authorization: `Bearer ${auditor}` } });
+  const response = await fetch(`${harness.records.url}${path}`, { headers: { authorization: `Bearer ${auditor}` } });
   return { status: response.status, body: (await response.json()) as any };
 };
 
@@ -95,8 +59,8 @@ async function environmentState(until: (services: any[]) => boolean, asOf?: stri
 /** One blue-green deployment of the service: requested, planned, both verifications, the idle side checked, then verified live (or not). */
 async function deployBlueGreen(verdict: 'DeploymentVerified' | 'DeploymentVerificationFailed') {
   const deploymentId = randomUUID();
-  deployments.add(deploymentId);
-  const components = [{ name: `${service}-api`, version: `3.${deployments.size}.0`, kind: 'software' as const }];
+  harness.deployments.add(deploymentId);
+  const components = [{ name: `${service}-api`, version: `3.${harness.deployments.size}.0`, kind: 'software' as const }];
   const window = { start: new Date(Date.now() - 60_000).toISOString(), end: new Date(Date.now() + 3_600_000).toISOString() };
   const plan: DeploymentPlanned = {
     ...SAMPLE_PAYLOADS.DeploymentPlanned,
@@ -145,7 +109,7 @@ describe('blue-green, again and again, on one environment', () => {
     expect(rolledBack).toMatchObject({ prepared: 'green', deployedTo: 'blue', switches: ['green->blue', 'blue->green'], retired: [] });
     await eventually(async () => (await audit(`/audit/deployments/${rolledBack.deploymentId}`)).body.state?.phase === 'closed', { timeoutMs: 60_000, intervalMs: 200, what: 'the rollback closed in records' });
     expect((await audit(`/audit/deployments/${rolledBack.deploymentId}`)).body.state).toMatchObject({ outcome: 'rolled-back', liveSide: 'green' });
-    const { rows } = await execution.runtime.db.query(`SELECT side, deployment_id FROM execution.live_sides WHERE environment = $1 AND service = $2`, [environment, service]);
+    const { rows } = await harness.execution.runtime.db.query(`SELECT side, deployment_id FROM execution.live_sides WHERE environment = $1 AND service = $2`, [environment, service]);
     expect(rows).toEqual([{ side: 'green', deployment_id: rolledBack.deploymentId }]);
     const [third] = asOf.slice(-1);
     expect(await environmentState(() => true)).toEqual([expect.objectContaining({ deploymentId: third.deploymentId, liveSide: 'green' })]);

@@ -1,12 +1,8 @@
 import { mintToken } from '@gantry/auth';
-import { EVENTS, SAMPLE_PAYLOADS, SITE_CHECKLIST, validatePayload, type DeploymentPlanned, type EventName, type EventPayloads } from '@gantry/contracts';
-import { EventStore } from '@gantry/event-store';
-import { ExecutionModule } from '@gantry/execution';
-import { KafkaBus, type CloudEvent } from '@gantry/messaging';
-import { boot, type RunningProcess } from '@gantry/platform';
-import { RecordsModule } from '@gantry/records';
-import { call, createTestDatabase, eventually, type TestDatabase } from '@gantry/testing';
+import { SAMPLE_PAYLOADS, SITE_CHECKLIST, type DeploymentPlanned } from '@gantry/contracts';
+import { call, eventually } from '@gantry/testing';
 import { randomUUID } from 'node:crypto';
+import { startExecutionAndRecords, type ExecutionAndRecords } from './test-fixtures';
 
 /**
  * A physical deployment end to end (issue 18): execution and records as their own processes on a real Kafka broker and
@@ -25,47 +21,18 @@ const supplier = `rackworks-${suffix}`;
 const KAFKA_MS = 120_000;
 const EVIDENCE = [{ description: 'site inspection report', reference: 'https://evidence.example/inspection.pdf', digest: `sha256:${'5e'.repeat(32)}` }];
 
-let bus: KafkaBus;
-let executionDb: TestDatabase;
-let recordsDb: TestDatabase;
-let execution: RunningProcess;
-let records: RunningProcess;
-let runs: EventStore;
-const deployments = new Set<string>();
-const ours = (event: CloudEvent) => deployments.has((event.data as { deploymentId?: string } | undefined)?.deploymentId ?? '');
+let harness: ExecutionAndRecords;
 const token = (sub: string, role: string, org?: string) => mintToken(SECRET, { sub, roles: [role], ...(org ? { org } : {}) });
 
 beforeAll(async () => {
-  const brokers = (process.env.KAFKA_BROKERS ?? '').split(',').filter(Boolean);
-  if (brokers.length === 0) throw new Error('KAFKA_BROKERS is not set: this suite needs the broker from the test setup');
-  [executionDb, recordsDb] = await Promise.all([createTestDatabase('gantry_physical_execution'), createTestDatabase('gantry_physical_records')]);
-  bus = new KafkaBus({ clientId: `physical-${suffix}`, brokers });
-  await bus.ensureTopics([...new Set(Object.values(EVENTS).map((e) => e.topic))]);
-  const env = (database: TestDatabase) => ({ DATABASE_URL: database.url, KAFKA_BROKERS: brokers.join(','), GANTRY_CONSUMER_GROUP_PREFIX: `physical-${suffix}-`, PORT: '0', GANTRY_JWT_SECRET: SECRET, LOG_LEVEL: 'error' });
-  [execution, records] = await Promise.all([
-    boot('execution', { modules: (runtime) => [ExecutionModule.register(runtime, { actsOn: ours, fromBeginning: true })], env: { ...env(executionDb), GANTRY_RUN_SWEEP_MS: '100' } }),
-    boot('records', { modules: (runtime) => [RecordsModule.register(runtime, { actsOn: ours, fromBeginning: true })], env: { ...env(recordsDb), GANTRY_LEDGER_KEY_FILE: process.env.GANTRY_LEDGER_KEY_FILE! } }),
-  ]);
-  runs = new EventStore(execution.runtime.db, 'execution');
+  harness = await startExecutionAndRecords('physical', SECRET);
 }, KAFKA_MS);
 
-afterAll(async () => {
-  await Promise.all([execution?.stop(), records?.stop()]);
-  await bus?.close();
-  await Promise.all([executionDb?.drop(), recordsDb?.drop()]);
-});
+afterAll(() => harness?.stop());
 
-/** Publishes an event as its service would, on its topic, valid against the contract. */
-async function publish<N extends EventName>(name: N, data: EventPayloads[N]) {
-  const { service: source, type, topic } = EVENTS[name];
-  const invalid = validatePayload(type, data);
-  if (invalid) throw new Error(`the test's ${name} is invalid: ${invalid}`);
-  const deploymentId = (data as { deploymentId: string }).deploymentId;
-  const event = { specversion: '1.0', id: randomUUID(), source: `/gantry/${source}`, type, subject: deploymentId, time: new Date().toISOString(), datacontenttype: 'application/json', data, streamversion: 1 };
-  await bus.produce(topic, [{ key: deploymentId, value: JSON.stringify(event), headers: {} }]);
-}
+const publish: ExecutionAndRecords['publish'] = (name, data) => harness.publish(name, data);
 
-const typesIn = async (streamId: string) => (await runs.readStream(streamId)).map((e) => e.type);
+const typesIn = async (streamId: string) => (await harness.runs.readStream(streamId)).map((e) => e.type);
 
 async function waitForRun(deploymentId: string, type: string) {
   await eventually(async () => (await typesIn(`DeploymentRun-${deploymentId}`)).includes(type), { timeoutMs: 60_000, intervalMs: 100, what: `${type} in run ${deploymentId}` });
@@ -76,7 +43,7 @@ async function waitForRun(deploymentId: string, type: string) {
 async function audit(path: string, until: (body: any) => boolean) {
   const auditor = await token('alice.auditor', 'auditor');
   let body: any;
-  await eventually(async () => until((body = (await call(records.url, auditor, 'GET', path)).body)), { timeoutMs: 60_000, intervalMs: 200, what: `records' ${path}` });
+  await eventually(async () => until((body = (await call(harness.records.url, auditor, 'GET', path)).body)), { timeoutMs: 60_000, intervalMs: 200, what: `records' ${path}` });
   return body;
 }
 
@@ -84,10 +51,10 @@ describe('a physical deployment end to end', () => {
   it('sites ready, a delivery one serial short then completed, units installed per target by a supplier in scope (refused outside it), verified, and the serials in records as of then', async () => {
     const admin = await token('ada', 'admin');
     const scope = { environments: [environment], sites: ['eu'], componentKinds: ['hardware'] };
-    expect((await call(execution.url, admin, 'POST', '/suppliers', { name: supplier, contact: { name: 'Rackworks field service', contact: { email: 'field@rackworks.example' } }, scope })).status).toBe(201);
+    expect((await call(harness.execution.url, admin, 'POST', '/suppliers', { name: supplier, contact: { name: 'Rackworks field service', contact: { email: 'field@rackworks.example' } }, scope })).status).toBe(201);
 
     const deploymentId = randomUUID();
-    deployments.add(deploymentId);
+    harness.deployments.add(deploymentId);
     const components = [{ name: 'storage-shelf', version: 'ds224c', kind: 'hardware' as const }];
     const window = { start: new Date(Date.now() - 60_000).toISOString(), end: new Date(Date.now() + 3_600_000).toISOString() };
     const targets = ['rack-eu-1', 'rack-eu-2', 'desk-7'];
@@ -119,22 +86,22 @@ describe('a physical deployment end to end', () => {
     const units = ['SN-1', 'SN-2', 'SN-3', 'SN-4'].map((serial) => ({ serial }));
     await publish('ComponentsVerified', { deploymentId, components: [{ name: 'storage-shelf', version: 'ds224c', result: 'verified' as const, units }] });
     await publish('TargetEnvironmentVerified', { deploymentId, environment });
-    await eventually(async () => (await call(execution.url, admin, 'GET', `/runs/${deploymentId}`)).body?.physical?.missing?.orderKnown === true, { timeoutMs: 60_000, intervalMs: 100, what: 'the units ordered known' });
+    await eventually(async () => (await call(harness.execution.url, admin, 'GET', `/runs/${deploymentId}`)).body?.physical?.missing?.orderKnown === true, { timeoutMs: 60_000, intervalMs: 100, what: 'the units ordered known' });
 
     const ines = await token('ines', 'deployment-practitioner');
     for (const site of ['desk-7', 'eu']) {
-      for (const item of SITE_CHECKLIST) expect((await call(execution.url, ines, 'POST', `/runs/${deploymentId}/sites/${site}/checklist/${item}`, { result: 'passed', evidence: EVIDENCE })).status).toBe(200);
+      for (const item of SITE_CHECKLIST) expect((await call(harness.execution.url, ines, 'POST', `/runs/${deploymentId}/sites/${site}/checklist/${item}`, { result: 'passed', evidence: EVIDENCE })).status).toBe(200);
     }
-    const short = await call(execution.url, ines, 'POST', `/runs/${deploymentId}/deliveries`, { received: [{ component: 'storage-shelf', serials: ['SN-1', 'SN-2', 'SN-3'] }] });
+    const short = await call(harness.execution.url, ines, 'POST', `/runs/${deploymentId}/deliveries`, { received: [{ component: 'storage-shelf', serials: ['SN-1', 'SN-2', 'SN-3'] }] });
     expect(short.body).toMatchObject({ status: 'preparing', missing: { discrepancies: [{ serial: 'SN-4', discrepancy: 'missing' }] } });
     const engineer = await token('sue', 'supplier-engineer', supplier);
-    const tooEarly = await call(execution.url, engineer, 'POST', `/runs/${deploymentId}/installations`, { target: 'rack-eu-1', serials: ['SN-1'] });
+    const tooEarly = await call(harness.execution.url, engineer, 'POST', `/runs/${deploymentId}/installations`, { target: 'rack-eu-1', serials: ['SN-1'] });
     expect(tooEarly).toMatchObject({ status: 409, body: { code: 'PhysicalReadinessNotConfirmed' } });
     expect(await typesIn(`DeploymentRun-${deploymentId}`)).not.toContain('DeploymentStarted');
-    const completed = await call(execution.url, ines, 'POST', `/runs/${deploymentId}/deliveries`, { received: [{ component: 'storage-shelf', serials: ['SN-4'] }] });
+    const completed = await call(harness.execution.url, ines, 'POST', `/runs/${deploymentId}/deliveries`, { received: [{ component: 'storage-shelf', serials: ['SN-4'] }] });
     expect(completed.body).toMatchObject({ status: 'confirmed' });
 
-    const install = (who: string, target: string, serials: string[]) => call(execution.url, who, 'POST', `/runs/${deploymentId}/installations`, { target, serials });
+    const install = (who: string, target: string, serials: string[]) => call(harness.execution.url, who, 'POST', `/runs/${deploymentId}/installations`, { target, serials });
     expect((await install(engineer, 'rack-eu-1', ['SN-1', 'SN-2'])).status).toBe(200);
     expect((await install(engineer, 'rack-eu-2', ['SN-3'])).status).toBe(200);
     expect(await install(engineer, 'desk-7', ['SN-4'])).toMatchObject({ status: 403, body: { code: 'OutsideSupplierScope', details: { outside: 'site', found: '(none)' } } });
@@ -157,7 +124,7 @@ describe('a physical deployment end to end', () => {
       'rack-eu-2': [{ component: 'storage-shelf', serials: ['SN-3'] }],
       'desk-7': [{ component: 'storage-shelf', serials: ['SN-4'] }],
     });
-    const engineerRecords = (await runs.readStream(`PhysicalReadiness-${deploymentId}`)).filter((e) => e.type === 'UnitsInstalled').map((e) => e.data as Record<string, unknown>);
+    const engineerRecords = (await harness.runs.readStream(`PhysicalReadiness-${deploymentId}`)).filter((e) => e.type === 'UnitsInstalled').map((e) => e.data as Record<string, unknown>);
     expect(engineerRecords.map(({ target, by, organisation }) => ({ target, by, organisation }))).toEqual([
       { target: 'rack-eu-1', by: 'sue', organisation: supplier },
       { target: 'rack-eu-2', by: 'sue', organisation: supplier },
