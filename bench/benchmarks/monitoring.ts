@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { Database, migrate } from '@gantry/event-store';
 import { dueTimerMigrations, scheduleTimer, startDueTimers } from '@gantry/platform';
 import { median, round, timeEach } from '../measure';
+import { cpuMsOf } from '../profile';
 import type { Benchmark, BenchmarkResult } from '../benchmark';
 
 /**
@@ -14,13 +14,6 @@ import type { Benchmark, BenchmarkResult } from '../benchmark';
  * ticks, so each round idles at least 15 s), and the poller's query timed alone, 2,000 times on each schema.
  */
 const MONITORED = Number(process.env.BENCH_MONITORED ?? 10_000);
-const TICKS_PER_SECOND = Number(process.env.CLK_TCK ?? 100);
-
-const cpuOfProcess = (pid: number): number => {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  // utime and stime are fields 14 and 15 of stat, 12 and 13 after the command
-  return ((Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND) * 1000;
-};
 
 async function idle(db: Database, schema: string, durationMs: number): Promise<{ processMsPerS: number; postgresMsPerS: number; polls: number }> {
   const backend = Number((await db.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid);
@@ -37,13 +30,13 @@ async function idle(db: Database, schema: string, durationMs: number): Promise<{
     },
   });
   const processBefore = process.cpuUsage();
-  const postgresBefore = cpuOfProcess(backend);
+  const postgresBefore = cpuMsOf(backend);
   const timers = startDueTimers({ db: countingDb, schema, handlers: {} });
   await new Promise((resolve) => setTimeout(resolve, durationMs));
   await timers.stop();
   const used = process.cpuUsage(processBefore);
   const seconds = durationMs / 1000;
-  return { processMsPerS: (used.user + used.system) / 1000 / seconds, postgresMsPerS: (cpuOfProcess(backend) - postgresBefore) / seconds, polls };
+  return { processMsPerS: (used.user + used.system) / 1000 / seconds, postgresMsPerS: (cpuMsOf(backend) - postgresBefore) / seconds, polls };
 }
 
 export const monitoringIdle: Benchmark = {
