@@ -13,14 +13,16 @@ const boundaries = (inTests) => {
     { sourceTag: 'type:service', onlyDependOnLibsWithTags: ['type:infrastructure', 'type:domain-kit', 'type:contracts', ...testing] },
     // the composition's tests walk every door of the composed services: they read the contracts too
     { sourceTag: 'type:composition', onlyDependOnLibsWithTags: ['type:service', 'type:infrastructure', ...(inTests ? ['type:contracts', ...testing] : [])] },
-    { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:infrastructure', 'type:domain-kit', 'type:contracts', 'type:testing'] },
+    { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:infrastructure', 'type:domain-kit', 'type:contracts', 'type:testing', 'type:client'] },
+    // what integrators (and the CLI and console) use: the contracts, and nothing of Gantry's insides
+    { sourceTag: 'type:client', onlyDependOnLibsWithTags: ['type:contracts', ...testing] },
   ];
 };
 
 const INFRASTRUCTURE = ['@nestjs/*', 'pg', 'pg-*', 'kafkajs', 'typeorm', '@grpc/*', 'express', '@electric-sql/*', '@opentelemetry/*'];
 
 module.exports = tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', '.data/**', '.infra/**', 'infra/kafka/lib/**', '**/*.js', 'bench/results/**'] },
+  { ignores: ['node_modules/**', 'dist/**', 'libs/client/src/generated/**', '.data/**', '.infra/**', 'infra/kafka/lib/**', '**/*.js', 'bench/results/**'] },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],

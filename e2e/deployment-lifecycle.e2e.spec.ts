@@ -1,8 +1,7 @@
-import { credentials, loadPackageDefinition, Metadata, type ServiceClientConstructor } from '@grpc/grpc-js';
-import { loadSync } from '@grpc/proto-loader';
 import { mintToken } from '@gantry/auth';
+import { GantryClient, GantryError } from '@gantry/client';
+import { gantryGrpc, unary } from '@gantry/client/grpc';
 import { Kafka, logLevel } from 'kafkajs';
-import { DEPLOYMENTS_PROTO_PATH } from '@gantry/contracts';
 import { createTestDatabase, createTestDatabaseRoles, type TestDatabase, type TestDatabaseRoles } from '@gantry/testing';
 import { Client } from 'pg';
 import { spawnSync } from 'node:child_process';
@@ -16,7 +15,9 @@ import { childEnv, eventuallyWhileRunning, repoRoot, startGantryProcess, type Ga
 
 /**
  * The five services as production runs them: separate processes on real Kafka and PostgreSQL (migrating as the owner
- * role, running as the runtime role), driven over REST and gRPC the way change enablement and an auditor would.
+ * role, running as the runtime role), driven over REST and gRPC the way change enablement and an auditor would: through
+ * @gantry/client, which sends each call to the service that serves it. Hostile input goes over plain fetch: the client's
+ * types would not let it be sent.
  */
 // five processes on a 2-core machine shared with the other suites: the first deployment waits for every consumer group
 // to settle, and later ones for a busy broker; the waits poll a condition, these are only their ceilings
@@ -31,6 +32,16 @@ let processes: Record<(typeof SERVICES)[number], GantryProcess>;
 let changeManager: string;
 let auditor: string;
 let deploymentManager: string;
+/** REST as each role, every route sent to the service that serves it */
+let asChangeManager: GantryClient;
+let asAuditor: GantryClient;
+
+const restAs = (token: string) => new GantryClient({ services: Object.fromEntries(SERVICES.map((s) => [s, processes[s].url])), token });
+const grpcAs = (token: string) =>
+  gantryGrpc({
+    addresses: { planning: `127.0.0.1:${processes.planning.grpcPort}`, execution: `127.0.0.1:${processes.execution.grpcPort}`, records: `127.0.0.1:${processes.records.grpcPort}` },
+    token,
+  });
 
 beforeAll(async () => {
   if (!process.env.KAFKA_BROKERS) throw new Error('KAFKA_BROKERS is not set: the end-to-end suite needs the broker from the test setup');
@@ -42,9 +53,10 @@ beforeAll(async () => {
   changeManager = await mintToken(SECRET, { sub: 'change-enablement-system', roles: ['change-manager'] });
   auditor = await mintToken(SECRET, { sub: 'alice.auditor', roles: ['auditor'] });
   deploymentManager = await mintToken(SECRET, { sub: 'dana.manager', roles: ['deployment-manager'] });
+  asChangeManager = restAs(changeManager);
+  asAuditor = restAs(auditor);
   await authoriseComponents(processes.verification.url, deploymentManager);
-  const registered = await post('/environments', stagingEnvironment, deploymentManager);
-  if (registered.status !== 201) throw new Error(`registering staging answered ${registered.status}: ${await registered.text()}`);
+  await restAs(deploymentManager).post('/environments', { body: stagingEnvironment });
 }, 180_000);
 
 afterAll(async () => {
@@ -60,10 +72,15 @@ const post = (path: string, body: unknown, token?: string, headers: Record<strin
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
 
-const auditHistory = async (deploymentId: string) => {
-  const response = await fetch(`${processes.records.url}/audit/deployments/${deploymentId}`, { headers: { authorization: `Bearer ${auditor}` } });
-  return response.status === 200 ? ((await response.json()) as AuditBody) : undefined;
-};
+/** records' audit answer, undefined while records does not know the deployment yet (404) */
+const auditHistory = (deploymentId: string): Promise<AuditBody | undefined> =>
+  asAuditor.get('/audit/deployments/{id}', { path: { id: deploymentId } }).then(
+    ({ data }) => data as AuditBody,
+    (error: unknown) => {
+      if (error instanceof GantryError && error.status === 404) return undefined;
+      throw error;
+    },
+  );
 
 interface AuditBody {
   state: { phase: string; outcome?: string };
@@ -107,9 +124,9 @@ const expectCompleteHistory = (body: AuditBody) => {
 
 describe('one deployment through all five services', () => {
   it('a POST /deployments is planned, verified, executed, verified again, recorded and counted', async () => {
-    const response = await post('/deployments', deploymentRequest(), changeManager, { 'idempotency-key': idempotencyKey() });
+    const response = await asChangeManager.post('/deployments', { body: deploymentRequest() });
     expect(response.status).toBe(201);
-    const created = (await response.json()) as { deploymentId: string; status: string; version: number };
+    const created = response.data as { deploymentId: string; status: string; version: number };
     expect(created).toMatchObject({ status: 'planned', version: 3 });
     expect(response.headers.get('etag')).toBe('"3"');
 
@@ -119,53 +136,43 @@ describe('one deployment through all five services', () => {
     const followed = await eventuallyWhileRunning(
       [processes.planning, processes.records],
       async () => {
-        const got = (await (await fetch(`${processes.planning.url}/deployments/${created.deploymentId}`, { headers: { authorization: `Bearer ${changeManager}` } })).json()) as {
-          status: string;
-          progress?: object;
-        };
+        const got = (await asChangeManager.get('/deployments/{id}', { path: { id: created.deploymentId } })).data as { status: string; progress?: object };
         return got.status === 'succeeded' ? got : undefined;
       },
       { timeoutMs: 30_000, intervalMs: 200, what: 'planning to say the deployment succeeded' },
     );
     expect(followed.progress).toMatchObject({ componentsVerified: true, environmentVerified: true, startedAt: expect.any(String), executedAt: expect.any(String), outcome: 'succeeded' });
 
-    const outcomes = await fetch(`${processes['model-review'].url}/model-outcomes`, { headers: { authorization: `Bearer ${auditor}` } });
+    const outcomes = await asAuditor.get('/model-outcomes');
     expect(outcomes.status).toBe(200);
-    expect(((await outcomes.json()) as { outcomes: { outcome: string; deployments: number }[] }).outcomes).toEqual(
+    expect((outcomes.data as { outcomes: { outcome: string; deployments: number }[] }).outcomes).toEqual(
       expect.arrayContaining([expect.objectContaining({ outcome: 'succeeded', deployments: expect.any(Number) })]),
     );
   });
 
   it('the same works through gRPC RequestDeployment, and GetDeployment answers', async () => {
-    const definition = loadSync(DEPLOYMENTS_PROTO_PATH, {});
-    const DeploymentService = (loadPackageDefinition(definition) as unknown as { gantry: { v1: { DeploymentService: ServiceClientConstructor } } }).gantry.v1
-      .DeploymentService;
-    const client = new DeploymentService(`127.0.0.1:${processes.planning.grpcPort}`, credentials.createInsecure());
-    const metadata = new Metadata();
-    metadata.set('authorization', `Bearer ${changeManager}`);
-    const call = <T>(method: string, message: unknown) =>
-      new Promise<T>((resolve, reject) => (client as unknown as Record<string, Function>)[method](message, metadata, (error: Error | null, reply: T) => (error ? reject(error) : resolve(reply))));
+    const grpc = grpcAs(changeManager);
     const request = deploymentRequest();
     try {
-      // proto-loader's default (keepCase false) maps the proto's snake_case fields to camelCase
-      const reply = await call<{ id: string; status: string }>('RequestDeployment', {
+      // the client loads the protos with camelCase field names (the proto's are snake_case)
+      const reply = await unary(grpc.deployments, 'RequestDeployment', {
         ...request,
         acceptanceCriteria: [{ type: 'smoke-tests', description: 'checkout smoke suite passes', params: { suite: 'checkout' } }],
       });
       expect(reply.status).toBe('planned');
       expectCompleteHistory(await closedRecord(reply.id));
-      const got = await call<{ id: string; changeId: string; acceptanceCriteria: unknown[] }>('GetDeployment', { id: reply.id });
+      const got = await unary(grpc.deployments, 'GetDeployment', { id: reply.id });
       expect(got).toMatchObject({ id: reply.id, changeId: request.changeId, acceptanceCriteria: [{ type: 'smoke-tests', params: { suite: 'checkout' } }] });
-      await expect(call('GetDeployment', { id: 'not-a-uuid' })).rejects.toMatchObject({ code: 3 });
+      await expect(unary(grpc.deployments, 'GetDeployment', { id: 'not-a-uuid' })).rejects.toMatchObject({ code: 3 });
     } finally {
-      client.close();
+      grpc.close();
     }
   });
 
   it('a request planning rejects is recorded as rejected and its record closes with outcome rejected', async () => {
-    const response = await post('/deployments', deploymentRequest({ environment: 'nowhere', targets: undefined }), changeManager);
+    const response = await asChangeManager.post('/deployments', { body: deploymentRequest({ environment: 'nowhere', targets: undefined }) });
     expect(response.status).toBe(201);
-    const created = (await response.json()) as { deploymentId: string; status: string; rejection: { reason: string } };
+    const created = response.data as { deploymentId: string; status: string; rejection: { reason: string } };
     expect(created).toMatchObject({ status: 'rejected', rejection: { reason: 'UnknownEnvironment' } });
     const body = await eventuallyWhileRunning(
       Object.values(processes),
@@ -184,27 +191,25 @@ describe('one deployment through all five services', () => {
   it('an idempotent retry plans one deployment', async () => {
     const key = idempotencyKey();
     const request = deploymentRequest();
-    const first = await post('/deployments', request, changeManager, { 'idempotency-key': key });
-    const second = await post('/deployments', request, changeManager, { 'idempotency-key': key });
+    const first = await asChangeManager.post('/deployments', { body: request, idempotencyKey: key });
+    const second = await asChangeManager.post('/deployments', { body: request, idempotencyKey: key });
     expect([first.status, second.status]).toEqual([201, 201]);
-    expect(((await second.json()) as { deploymentId: string }).deploymentId).toBe(((await first.json()) as { deploymentId: string }).deploymentId);
+    expect(second.data.deploymentId).toBe(first.data.deploymentId);
   });
 });
 
 describe('what an auditor and an operator get from records', () => {
-  const get = (path: string) => fetch(`${processes.records.url}${path}`, { headers: { authorization: `Bearer ${auditor}` } });
-
   it('the ledger verifies, its digest verifies later, and an export verifies offline with the script in the repo', async () => {
-    const digest = (await (await get('/audit/digest')).json()) as { position: number; digest: string };
+    const digest = (await asAuditor.get('/audit/digest')).data as { position: number; digest: string };
     expect(digest.position).toBeGreaterThan(0);
-    expect(await (await get('/audit/verify')).json()).toMatchObject({ intact: true, from: 1 });
-    expect(await (await get(`/audit/verify?digest=${digest.digest}`)).json()).toMatchObject({ intact: true, checked: digest.position });
-    expect((await get('/audit/verify?digest=nonsense')).status).toBe(400);
+    expect((await asAuditor.get('/audit/verify')).data).toMatchObject({ intact: true, from: 1 });
+    expect((await asAuditor.get('/audit/verify', { query: { digest: digest.digest } })).data).toMatchObject({ intact: true, checked: digest.position });
+    await expect(asAuditor.get('/audit/verify', { query: { digest: 'nonsense' } })).rejects.toMatchObject({ status: 400 });
 
-    const exported = await get(`/audit/export?format=ndjson&to=${digest.position}`);
+    const exported = await asAuditor.get('/audit/export', { query: { format: 'ndjson', to: digest.position } });
     expect(exported.headers.get('content-type')).toMatch(/ndjson/);
     const dir = mkdtempSync(join(tmpdir(), 'gantry-export-'));
-    writeFileSync(join(dir, 'ledger.ndjson'), await exported.text());
+    writeFileSync(join(dir, 'ledger.ndjson'), exported.data as string);
     const offline = spawnSync(process.execPath, [join(repoRoot, 'scripts', 'verify-ledger-export.js'), join(dir, 'ledger.ndjson'), '--digest', digest.digest], { encoding: 'utf8' });
     rmSync(dir, { recursive: true, force: true });
     expect(offline.status).toBe(0);
@@ -213,23 +218,25 @@ describe('what an auditor and an operator get from records', () => {
 
   it('a deployment and its environment as of three instants: before, and after the deployment', async () => {
     const before = new Date().toISOString();
-    const response = await post('/deployments', deploymentRequest({ service: 'as-of-check', components: [{ name: 'as-of-api', version: '9.9.9', kind: 'software' }] }), changeManager);
-    const { deploymentId, status } = (await response.json()) as { deploymentId: string; status: string };
+    const { data } = await asChangeManager.post('/deployments', { body: deploymentRequest({ service: 'as-of-check', components: [{ name: 'as-of-api', version: '9.9.9', kind: 'software' }] }) });
+    const { deploymentId, status } = data as { deploymentId: string; status: string };
     expect(status).toBe('planned');
     await closedRecord(deploymentId);
     const after = new Date().toISOString();
 
-    expect((await get(`/audit/deployments/${deploymentId}/state?asOf=${before}`)).status).toBe(404);
-    expect(await (await get(`/audit/deployments/${deploymentId}/state?asOf=${after}`)).json()).toMatchObject({ state: { phase: 'closed', outcome: 'succeeded' } });
-    const servicesAt = async (at: string) => ((await (await get(`/audit/environments/staging/state?asOf=${at}`)).json()) as { services: { service: string }[] }).services;
+    const stateAt = (asOf: string) => asAuditor.get('/audit/deployments/{id}/state', { path: { id: deploymentId }, query: { asOf } });
+    await expect(stateAt(before)).rejects.toMatchObject({ status: 404 });
+    expect((await stateAt(after)).data).toMatchObject({ state: { phase: 'closed', outcome: 'succeeded' } });
+    const environmentAt = (asOf: string) => asAuditor.get('/audit/environments/{name}/state', { path: { name: 'staging' }, query: { asOf } });
+    const servicesAt = async (at: string) => ((await environmentAt(at)).data as { services: { service: string }[] }).services;
     expect((await servicesAt(before)).some((s) => s.service === 'as-of-check')).toBe(false);
     expect((await servicesAt(after)).find((s) => s.service === 'as-of-check')).toMatchObject({ deploymentId, components: [{ name: 'as-of-api', version: '9.9.9' }] });
-    expect((await get('/audit/environments/staging/state?asOf=yesterday')).status).toBe(400);
+    await expect(environmentAt('yesterday')).rejects.toMatchObject({ status: 400 });
   });
 
   it('change enablement and release management get their reports on the feedback topics, read by a plain kafkajs consumer', async () => {
-    const response = await post('/deployments', deploymentRequest({ service: 'feedback-check', releaseId: 'REL-2026.12' }), changeManager);
-    const { deploymentId } = (await response.json()) as { deploymentId: string };
+    const { data } = await asChangeManager.post('/deployments', { body: deploymentRequest({ service: 'feedback-check', releaseId: 'REL-2026.12' }) });
+    const { deploymentId } = data as { deploymentId: string };
     await closedRecord(deploymentId);
 
     // as an ITSM suite would: its own client and group, from the beginning of the topics
@@ -351,14 +358,12 @@ describe('the auditor role', () => {
     ];
     for (const [service, method, path] of writes) expect([service, method, path, await call(service, method, path)]).toEqual([service, method, path, 403]);
 
-    const definition = loadSync(DEPLOYMENTS_PROTO_PATH, { keepCase: false, longs: String, defaults: true, oneofs: true });
-    const gantry = (loadPackageDefinition(definition) as unknown as { gantry: { v1: Record<string, ServiceClientConstructor> } }).gantry.v1;
-    const client = new gantry.DeploymentService(`127.0.0.1:${processes.planning.grpcPort}`, credentials.createInsecure());
-    const metadata = new Metadata();
-    metadata.set('authorization', `Bearer ${auditor}`);
-    const error = await new Promise<{ code?: number }>((resolve) => (client.CancelDeployment as Function).call(client, { id: someId, reason: 'x', expectedVersion: 1 }, metadata, (e: (Error & { code?: number }) | null) => resolve(e ?? {})));
-    client.close();
-    expect(error.code).toBe(7); // PERMISSION_DENIED
+    const grpc = grpcAs(auditor);
+    try {
+      await expect(unary(grpc.deployments, 'CancelDeployment', { id: someId, reason: 'x', expectedVersion: 1 })).rejects.toMatchObject({ code: 7 }); // PERMISSION_DENIED
+    } finally {
+      grpc.close();
+    }
   });
 });
 

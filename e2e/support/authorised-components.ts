@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { GantryClient, GantryError } from '@gantry/client';
 import { eventuallyWhileRunning, repoRoot, type GantryProcess } from './processes';
 
 /** The component versions the requests of `deploymentRequest` deploy, with the digest they name (if any). */
@@ -10,8 +11,8 @@ const DEPLOYED = [
   { name: 'as-of-api', version: '9.9.9', digest: `sha256:${'cd'.repeat(32)}` },
 ];
 
-const post = async (url: string, token: string, body: string) =>
-  fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body });
+/** verification's REST API, as an integrator's program would call it */
+const verificationClient = (url: string, token: string) => new GantryClient({ services: { verification: url }, token });
 
 /**
  * Nothing reaches an environment unless it comes from the authorised repository, signed: trust the demo signing key
@@ -29,12 +30,9 @@ export async function authoriseComponents(verificationUrl: string, token: string
       return { component, body: stdout };
     }),
   );
-  const key = await post(`${verificationUrl}/signing-keys`, token, readFileSync(join(repoRoot, 'examples', 'demo-signing-key.json'), 'utf8'));
-  if (key.status !== 201) throw new Error(`trusting the demo key answered ${key.status}: ${await key.text()}`);
-  for (const { component, body } of signed) {
-    const registered = await post(`${verificationUrl}/components`, token, body);
-    if (registered.status !== 201) throw new Error(`registering ${component.name} answered ${registered.status}: ${await registered.text()}`);
-  }
+  const verification = verificationClient(verificationUrl, token);
+  await verification.post('/signing-keys', { body: JSON.parse(readFileSync(join(repoRoot, 'examples', 'demo-signing-key.json'), 'utf8')) });
+  for (const { body } of signed) await verification.post('/components', { body: JSON.parse(body) });
 }
 
 /**
@@ -44,7 +42,18 @@ export async function authoriseComponents(verificationUrl: string, token: string
 export const reportPassingSmokeTests = (verification: GantryProcess, token: string, deploymentId: string, dependsOn: readonly GantryProcess[] = [verification]) =>
   eventuallyWhileRunning(
     dependsOn,
-    async () =>
-      (await post(`${verification.url}/deployments/${deploymentId}/test-results`, token, JSON.stringify({ suite: 'checkout', passed: 12, failed: 0 }))).status === 202,
+    async () => {
+      try {
+        const { status } = await verificationClient(verification.url, token).post('/deployments/{deploymentId}/test-results', {
+          path: { deploymentId },
+          body: { suite: 'checkout', passed: 12, failed: 0 },
+        });
+        return status === 202;
+      } catch (error) {
+        // verification does not know the deployment yet: 404 until its events arrive
+        if (error instanceof GantryError && error.status === 404) return false;
+        throw error;
+      }
+    },
     { timeoutMs: 90_000, intervalMs: 200, what: `smoke-test results for ${deploymentId} to be accepted` },
   );

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { BodyOf } from '@gantry/client';
 
 /** Each request deploys its own service to its own target, so that requests open at the same time do not conflict. */
 const STAGING_TARGETS = 50;
@@ -8,7 +9,7 @@ let requests = Math.floor(Math.random() * STAGING_TARGETS);
  * A valid deployment request, as change enablement would send it: an authorised change, planned ad hoc (so that it
  * does not depend on which deployment models are published), into `staging` (see `stagingEnvironment`), in a window that is open now.
  */
-export const deploymentRequest = (overrides: Record<string, unknown> = {}) => {
+export const deploymentRequest = (overrides: Record<string, unknown> = {}): BodyOf<'/deployments', 'post'> => {
   const n = (requests++ % STAGING_TARGETS) + 1;
   return {
     changeId: `CHG${Math.floor(Math.random() * 1e7).toString().padStart(7, '0')}`,
@@ -23,7 +24,8 @@ export const deploymentRequest = (overrides: Record<string, unknown> = {}) => {
     window: { start: new Date(Date.now() - 60_000).toISOString(), end: new Date(Date.now() + 3_600_000).toISOString() },
     acceptanceCriteria: [{ type: 'smoke-tests', description: 'checkout smoke suite passes', suite: 'checkout' }],
     ...overrides,
-  };
+    // the criteria's own fields (`suite`) hang on JSON Schema if/then, which the generated types do not follow
+  } as unknown as BodyOf<'/deployments', 'post'>;
 };
 
 export const idempotencyKey = () => randomUUID();
@@ -32,7 +34,7 @@ export const idempotencyKey = () => randomUUID();
  * The environment the requests deploy into, registered first (planning rejects a request for an unknown environment).
  * No deployment windows: deployments at any time.
  */
-export const stagingEnvironment = {
+export const stagingEnvironment: BodyOf<'/environments', 'post'> = {
   name: 'staging',
   kind: 'staging',
   position: 4,

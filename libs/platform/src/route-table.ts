@@ -1,11 +1,14 @@
 import { RequestMethod, type INestApplicationContext } from '@nestjs/common';
 import { ModulesContainer } from '@nestjs/core';
+import type { ServiceName } from './config';
 import { PUBLIC_ROUTE, REQUIRED_PERMISSION, SIGNED_ROUTE, ROLE_PERMISSIONS, ROLES, type Permission, type Role } from '@gantry/auth';
 
 /** Nest's own metadata keys (@nestjs/common and @nestjs/microservices constants). */
 const PATH_METADATA = 'path';
 const METHOD_METADATA = 'method';
 const PATTERN_METADATA = 'microservices:pattern';
+/** On a service's module class: the service whose doors it holds (serviceModule sets it). */
+export const SERVICE_OF_MODULE = 'gantry:service';
 
 /**
  * One door of a process: an HTTP route or a gRPC method, with what it requires. `permission` undefined means the
@@ -22,6 +25,8 @@ export interface Door {
   /** `signed`: no identity, an HMAC signature checked by the handler */
   permission: Permission | 'public' | 'signed' | undefined;
   handler: string;
+  /** the service that serves it in the distributed mode; undefined: every process (health, metrics) */
+  service?: ServiceName;
 }
 
 const joinPath = (...parts: string[]) => `/${parts.flatMap((p) => p.split('/')).filter(Boolean).join('/')}`;
@@ -30,6 +35,7 @@ const joinPath = (...parts: string[]) => `/${parts.flatMap((p) => p.split('/')).
 export function doorsOf(app: INestApplicationContext, grpcPackage = 'gantry.v1'): Door[] {
   const doors: Door[] = [];
   for (const module of app.get(ModulesContainer).values()) {
+    const service = module.metatype ? (Reflect.getMetadata(SERVICE_OF_MODULE, module.metatype) as ServiceName | undefined) : undefined;
     for (const wrapper of module.controllers.values()) {
       const controller = wrapper.metatype as (new (...args: never[]) => unknown) | undefined;
       if (!controller?.prototype) continue;
@@ -48,7 +54,7 @@ export function doorsOf(app: INestApplicationContext, grpcPackage = 'gantry.v1')
         for (const pattern of patterns ?? []) {
           if (!pattern.service || !pattern.rpc) continue;
           const path = `${grpcPackage}.${pattern.service}/${pattern.rpc}`;
-          doors.push({ transport: 'grpc', name: path, method: 'RPC', path, permission: requires, handler: name });
+          doors.push({ transport: 'grpc', name: path, method: 'RPC', path, permission: requires, handler: name, ...(service ? { service } : {}) });
         }
         const method = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod | undefined;
         const route = Reflect.getMetadata(PATH_METADATA, handler) as string | string[] | undefined;
@@ -56,7 +62,7 @@ export function doorsOf(app: INestApplicationContext, grpcPackage = 'gantry.v1')
         for (const sub of Array.isArray(route) ? route : [route]) {
           const path = joinPath(base, sub);
           const verb = RequestMethod[method];
-          doors.push({ transport: 'http', name: `${verb} ${path}`, method: verb, path, permission: requires, handler: name });
+          doors.push({ transport: 'http', name: `${verb} ${path}`, method: verb, path, permission: requires, handler: name, ...(service ? { service } : {}) });
         }
       }
     }

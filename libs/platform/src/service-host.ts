@@ -8,6 +8,7 @@ import { apiKeyMigrations, apiKeysConsumer } from './api-keys';
 import { againstTheContract, consumerOptionsOf, type ConsumerSpec } from './consumer-spec';
 import { dueTimerMigrations, startDueTimers, type RunningDueTimers } from './due-timers';
 import type { ServiceRuntime } from './runtime';
+import { SERVICE_OF_MODULE } from './route-table';
 import { eventStoreSlice } from './event-store.slice';
 import { consumersOf, timersOf, type Slice } from './slice';
 
@@ -123,6 +124,7 @@ export class ServiceHost implements OnModuleInit, OnApplicationBootstrap, OnAppl
 export function serviceModule(module: Type, service: ServiceName, runtime: ServiceRuntime, slices: (store: EventStore, runtime: ServiceRuntime) => readonly Slice[], options: HostOptions = {}): DynamicModule {
   const store = ServiceHost.storeFor(service, runtime);
   const parts = [...slices(store, runtime), eventStoreSlice(service, store)];
+  Reflect.defineMetadata(SERVICE_OF_MODULE, service, module);
   return {
     module,
     controllers: parts.flatMap((s) => s.doors ?? []),

@@ -1,0 +1,16 @@
+// Original file: contracts/proto/gantry/v1/audit.proto
+
+
+export interface Approval {
+  'gate'?: (string);
+  'by'?: (string);
+  'role'?: (string);
+  'grantedAt'?: (string);
+}
+
+export interface Approval__Output {
+  'gate': (string);
+  'by': (string);
+  'role': (string);
+  'grantedAt': (string);
+}

@@ -1,0 +1,22 @@
+// Original file: contracts/proto/gantry/v1/audit.proto
+
+import type { ProvenEntry as _gantry_v1_ProvenEntry, ProvenEntry__Output as _gantry_v1_ProvenEntry__Output } from '../../gantry/v1/ProvenEntry';
+import type { Long } from '@grpc/proto-loader';
+
+export interface DeploymentBundle {
+  'format'?: (string);
+  'origin'?: (string);
+  'deploymentId'?: (string);
+  'treeSize'?: (number | string | Long);
+  'checkpoint'?: (string);
+  'entries'?: (_gantry_v1_ProvenEntry)[];
+}
+
+export interface DeploymentBundle__Output {
+  'format': (string);
+  'origin': (string);
+  'deploymentId': (string);
+  'treeSize': (string);
+  'checkpoint': (string);
+  'entries': (_gantry_v1_ProvenEntry__Output)[];
+}
