@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { boot } from '@gantry/platform';
+import { boot, doorsOf, permissionTable } from '@gantry/platform';
 import { asyncApiYaml } from '../contracts/src/asyncapi-yaml';
 import {
   grpcTypes,
@@ -23,7 +23,8 @@ import { standalone } from '../services/standalone/src/standalone';
 /**
  * `npm run contracts:generate`: every document and type made from the code, in one go. contracts/asyncapi.yaml (the
  * events), contracts/openapi.json (the REST surface, from the embedded default booted on a throw-away PGlite, port 0),
- * and from those and the protos @gantry/client's generated types and docs/integration.md's route table.
+ * docs/permissions.md (as `npm run docs:permissions`), and from those and the protos @gantry/client's generated types
+ * and docs/integration.md's route table.
  */
 async function main() {
   const write = (file: string, text: string) => {
@@ -38,6 +39,7 @@ async function main() {
   let openapi: OpenApi;
   try {
     openapi = (await openApiDocument(running)) as OpenApi;
+    write(join(REPO_ROOT, 'docs', 'permissions.md'), permissionTable(doorsOf(running.app)));
   } finally {
     await running.stop();
     rmSync(dataDir, { recursive: true, force: true });
