@@ -8,6 +8,7 @@ import {
   COMPONENT_KINDS,
   componentsSchema,
   DEPLOYMENT_OUTCOMES,
+  type DeploymentOutcome,
   componentVersionProperties,
   contactSchema,
   deploymentKindSchema,
@@ -24,6 +25,13 @@ import {
 /** How change enablement closes the change request: ITSM close codes. */
 export const CLOSE_CODES = ['successful', 'successful-with-issues', 'unsuccessful'] as const;
 export type CloseCode = (typeof CLOSE_CODES)[number];
+
+/**
+ * ITSM close code of the change: a success is `successful`, or `successful-with-issues` once an incident is linked
+ * to the deployment or its change or a regression was detected in its monitoring period; anything else is `unsuccessful`.
+ */
+export const closeCodeOf = (outcome: DeploymentOutcome, incidents: readonly string[] = [], regressions: readonly unknown[] = []): CloseCode =>
+  outcome !== 'succeeded' ? 'unsuccessful' : incidents.length > 0 || regressions.length > 0 ? 'successful-with-issues' : 'successful';
 
 export const FINDING_SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
 export type FindingSeverity = (typeof FINDING_SEVERITIES)[number];

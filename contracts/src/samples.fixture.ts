@@ -1,4 +1,6 @@
 import type { EventPayloads } from './events';
+import type { ComponentVersionDefinition, ComponentVersionWithdrawal } from './itam';
+import type { ChangeAuthorized, ChangeCancelled, IncidentLinked, IncidentResolved } from './itsm';
 import type { RequestDeployment } from './request-deployment';
 
 /** One valid payload per event (typed, so a missing event or a drifted field fails to compile); exported as examples for clients and tests. */
@@ -583,4 +585,28 @@ export const SAMPLE_REQUEST: RequestDeployment = {
   targets: ['staging-1'],
   window,
   acceptanceCriteria: [acceptanceCriteria[0]],
+};
+
+/** One valid payload per event Gantry accepts from outside (typed the same way as SAMPLE_PAYLOADS). */
+export const SAMPLE_INBOUND_PAYLOADS: {
+  ChangeAuthorized: ChangeAuthorized;
+  ChangeCancelled: ChangeCancelled;
+  IncidentLinked: IncidentLinked;
+  IncidentResolved: IncidentResolved;
+  ComponentVersionRegistered: ComponentVersionDefinition;
+  ComponentVersionWithdrawn: ComponentVersionWithdrawal;
+} = {
+  ChangeAuthorized: { ...SAMPLE_REQUEST, changeType: 'normal', authorisedBy: 'carol.cab@example.com' },
+  ChangeCancelled: { changeId: 'CHG0031337', reason: 'withdrawn by the requester', cancelledBy: 'carol.cab@example.com', cancelledAt: '2026-11-30T09:00:00Z' },
+  IncidentLinked: {
+    incidentId: 'INC0042001',
+    deploymentId,
+    severity: 'high',
+    openedAt: '2026-12-01T23:10:00Z',
+    title: 'checkout errors after the upgrade',
+    url: 'https://servicedesk.example.com/incidents/INC0042001',
+  },
+  IncidentResolved: { incidentId: 'INC0042001', resolvedAt: '2026-12-02T08:00:00Z' },
+  ComponentVersionRegistered: (({ registeredAt: _registeredAt, ...definition }) => definition)(SAMPLE_PAYLOADS.ComponentVersionRegistered),
+  ComponentVersionWithdrawn: { name: 'payments-api', version: '2.4.1', reason: 'CVE-2026-1234 found in a dependency' },
 };

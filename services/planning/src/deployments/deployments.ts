@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EventStore, ReadModels, type SqlClient } from '@gantry/event-store';
 import { executeCommand, loadAggregate, NotFound, type CommandOptions, type CommandOrigin, type KeyRevocation, type Preparation, type RequestContext } from '@gantry/platform';
-import type { AcceptanceCriterion, DeploymentAuthorisationRevoked, DeploymentOutcome, DeploymentRecordClosed, DeploymentRequested, RequestDeploymentBody, Window } from '@gantry/contracts';
-import { createHash } from 'node:crypto';
+import { deploymentIdFor, type AcceptanceCriterion, type DeploymentAuthorisationRevoked, type DeploymentOutcome, type DeploymentRecordClosed, type DeploymentRequested, type RequestDeploymentBody, type Window } from '@gantry/contracts';
 import { knownRoles, mayDo } from '@gantry/auth';
 import type { AuthorisationKeys } from '../authorisation-keys';
 import { applyReservationEvents } from '../schedule';
@@ -33,14 +32,7 @@ export interface DeploymentView {
   progress?: DeploymentProgress;
 }
 
-/**
- * A retried request with the same Idempotency-Key (from the same requester) names the same deployment,
- * so it is planned once.
- */
-export const deploymentIdFor = (requester: string, idempotencyKey: string): string => {
-  const h = createHash('sha256').update(`${requester}\u0000${idempotencyKey}`).digest('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h[16], 16) & 0x3) | 0x8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
-};
+export { deploymentIdFor };
 
 const definedOnly = (value: object) => Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
 
