@@ -36,7 +36,7 @@ export const SERVERS_NOTE =
 
 const attributes: readonly (readonly [attribute: string, gantry: string, inbound: string])[] = [
   ['`specversion`', '`1.0`', 'required, `1.0`'],
-  ['`id`', 'the event id (uuid), unique: consumers deduplicate on it', 'required, unique per event from one sender (1–256 characters): Gantry deduplicates on it, so a re-sent event does nothing'],
+  ['`id`', 'the event id (uuid), unique: consumers deduplicate on it', 'required (1–256 characters), unique across every event sent to Gantry: an id seen before is taken for a re-delivery and dropped, so a re-sent event does nothing (use a UUID, or your system\'s name and its event number)'],
   ['`source`', '`/gantry/<service>`', 'required: a stable URI reference naming the sending system (e.g. `/servicenow/prod`), 1–256 characters. Not checked against a list (whoever may write the topic is trusted: restrict that with Kafka ACLs), but recorded as the change\'s authorisation `source`, and part of the deployment id of a `ChangeAuthorized`: keep it stable'],
   ['`type`', '`gantry.<service>.<EventName>.v<n>`', 'required: `itsm.changes.<Name>.v1`, `itsm.incidents.<Name>.v1`, `itam.components.<Name>.v1`; another type on an inbound topic is ledgered by records and otherwise ignored'],
   ['`subject`', 'the aggregate id, also the record key', 'optional, not read'],

@@ -52,6 +52,9 @@ const validatorFor = (topic: string, type: string): ValidateFunction | undefined
   return validators.get(key);
 };
 const headersValid = ajv.compile({ $ref: 'asyncapi#/components/schemas/KafkaHeaders/schema' });
+const deadLetterHeadersValid = ajv.compile({ $ref: 'asyncapi#/components/schemas/DeadLetterHeaders/schema' });
+/** what the suite reads: every topic of the document, and the dead letters of the change events it sends */
+const watched = [...topics.map((c) => c.address), 'itsm.changes.v1.dlq'];
 
 /** What a message must be before the ITSM suite sends it: valid against its message in the document. */
 const checked = (topic: string, event: { type: string }) => {
@@ -88,7 +91,10 @@ let kafka: Kafka;
 let producer: Producer;
 let consumer: Consumer;
 const received: Received[] = [];
+/** the deployments the suite's parties asked for */
+const ours = new Set<string>();
 const manager = token('dana.manager', ['deployment-manager']);
+const component = { name: `contract-api-${process.pid}`, version: '1.0.0', kind: 'software', digest: `sha256:${'ab'.repeat(32)}`, size: 1024, source: 'ci.example.com/contract' };
 const auditor = token('alice.auditor', ['auditor']);
 const changeManager = token('change-enablement-system', ['change-manager']);
 
@@ -105,13 +111,13 @@ beforeAll(async () => {
   kafka = new Kafka({ clientId: 'itsm-suite', brokers: brokers.split(','), logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({ topics: topics.map((c) => ({ topic: `${PREFIX}${c.address}` })), waitForLeaders: true });
+  await admin.createTopics({ topics: watched.map((topic) => ({ topic: `${PREFIX}${topic}` })), waitForLeaders: true });
   await admin.disconnect();
   producer = kafka.producer({ idempotent: true });
   await producer.connect();
   consumer = kafka.consumer({ groupId: `${PREFIX}itsm-suite`, maxWaitTimeInMs: 100 });
   await consumer.connect();
-  await consumer.subscribe({ topics: topics.map((c) => `${PREFIX}${c.address}`), fromBeginning: true });
+  await consumer.subscribe({ topics: watched.map((topic) => `${PREFIX}${topic}`), fromBeginning: true });
   await consumer.run({
     eachMessage: async ({ topic, message }) => {
       const headers = Object.fromEntries(Object.entries(message.headers ?? {}).map(([name, value]) => [name, String(value)]));
@@ -135,6 +141,10 @@ beforeAll(async () => {
     }),
   });
   if (staging.status !== 201) throw new Error(`registering staging answered ${staging.status}: ${await staging.text()}`);
+
+  // IT asset management: the version the changes deploy enters the authorised repository
+  await send('itam.components.v1', component.name, inbound('itam.components.ComponentVersionRegistered.v1', component));
+  await waitFor('the component version in the authorised repository', async () => (await rest(processes.verification, `/components/${component.name}/versions/${component.version}`, manager)).status === 200);
 }, 110_000);
 
 afterAll(async () => {
@@ -148,7 +158,7 @@ const send = async (topic: string, key: string, event: { type: string }) => {
   await producer.send({ topic: `${PREFIX}${topic}`, acks: -1, messages: [{ key, value: JSON.stringify(checked(topic, event)), headers: { 'content-type': 'application/cloudevents+json' } }] });
 };
 
-const inbound = (type: string, data: object) => ({
+const inbound = <Data extends object>(type: string, data: Data) => ({
   specversion: '1.0',
   id: randomUUID(),
   source: SOURCE,
@@ -168,19 +178,21 @@ const rest = (process: GantryProcess, path: string, bearer: string, body?: objec
     ...(body ? { body: JSON.stringify(body) } : {}),
   });
 
-const getDeployment = (id: string) => {
+/** change enablement's gRPC client, built from the proto alone */
+const grpc = <T>(method: string, request: object) => {
   const definition = loadSync(join(contracts, 'proto', 'gantry', 'v1', 'deployments.proto'), {});
   const DeploymentService = (loadPackageDefinition(definition) as unknown as { gantry: { v1: { DeploymentService: ServiceClientConstructor } } }).gantry.v1.DeploymentService;
   const client = new DeploymentService(`127.0.0.1:${processes.planning.grpcPort}`, credentials.createInsecure());
   const metadata = new Metadata();
   metadata.set('authorization', `Bearer ${changeManager}`);
-  return new Promise<{ id: string; status: string; changeId: string }>((resolve, reject) =>
-    (client as unknown as Record<string, Function>).GetDeployment({ id }, metadata, (error: Error | null, reply: { id: string; status: string; changeId: string }) => {
+  return new Promise<T>((resolve, reject) =>
+    (client as unknown as Record<string, Function>)[method](request, metadata, (error: Error | null, reply: T) => {
       client.close();
       return error ? reject(error) : resolve(reply);
     }),
   );
 };
+const getDeployment = (id: string) => grpc<{ id: string; status: string; changeId: string }>('GetDeployment', { id });
 
 describe('an integrator with nothing but contracts/ and the docs', () => {
   it('imports nothing of Gantry but @gantry/testing and the e2e process helpers', () => {
@@ -193,11 +205,6 @@ describe('an integrator with nothing but contracts/ and the docs', () => {
   });
 
   it('registers a component, authorises a change, links an incident; reads the deployment over gRPC, the feedback over Kafka and the record over REST', async () => {
-    const component = { name: `contract-api-${process.pid}`, version: '1.0.0', kind: 'software', digest: `sha256:${'ab'.repeat(32)}`, size: 1024, source: 'ci.example.com/contract' };
-    // IT asset management: the version enters the authorised repository
-    await send('itam.components.v1', component.name, inbound('itam.components.ComponentVersionRegistered.v1', component));
-    await waitFor('the component version in the authorised repository', async () => (await rest(processes.verification, `/components/${component.name}/versions/1.0.0`, manager)).status === 200);
-
     // change enablement: the change is authorised
     const change = {
       changeId: `CHG-C${process.pid}`,
@@ -214,6 +221,7 @@ describe('an integrator with nothing but contracts/ and the docs', () => {
     };
     await send('itsm.changes.v1', change.changeId, inbound('itsm.changes.ChangeAuthorized.v1', change));
     const deploymentId = deploymentIdOf(SOURCE, change);
+    ours.add(deploymentId);
 
     // change enablement's gRPC client finds the deployment under the id it computed
     const planned = await waitFor('GetDeployment to find the planned deployment', () => getDeployment(deploymentId).catch(() => undefined));
@@ -245,11 +253,56 @@ describe('an integrator with nothing but contracts/ and the docs', () => {
     expect(history.state).toMatchObject({ phase: 'closed', outcome: 'succeeded' });
     expect(new Set(history.history.map((h) => h.source))).toEqual(new Set(SERVICES.map((s) => `/gantry/${s}`)));
     expect(await (await rest(processes.records, '/audit/verify', auditor)).json()).toMatchObject({ intact: true });
+  });
 
-    // every record about the deployment on any topic: valid against its message, keyed as documented, traced
-    const ours = received.filter((r) => r.event.subject === deploymentId || r.event.data?.deploymentId === deploymentId);
-    expect(ours.length).toBeGreaterThan(10);
-    const invalid = ours.flatMap((r) => {
+  it('requests a deployment over gRPC and cancels its change on itsm.changes.v1; an invalid ChangeAuthorized goes to itsm.changes.v1.dlq with the reason', async () => {
+    const changeId = `CHG-G${process.pid}`;
+    const tomorrow = Date.now() + 86_400_000;
+    // proto-loader's default (keepCase false) takes the proto's snake_case fields in camelCase
+    const requested = await grpc<{ id: string; status: string }>('RequestDeployment', {
+      changeId,
+      changeType: 'normal',
+      changeState: 'authorised',
+      adHoc: true,
+      service: 'contract-grpc',
+      kind: 'upgrade',
+      components: [{ name: component.name, version: component.version, kind: 'software', digest: component.digest }],
+      environment: 'staging',
+      targets: ['staging-1'],
+      window: { start: new Date(tomorrow).toISOString(), end: new Date(tomorrow + 3_600_000).toISOString() },
+      acceptanceCriteria: [{ type: 'smoke-tests', description: 'checkout smoke suite passes', params: { suite: 'checkout' } }],
+    });
+    expect(requested.status).toBe('planned');
+    ours.add(requested.id);
+    // verification may already have verified it: it waits for its window either way
+    expect(await getDeployment(requested.id)).toMatchObject({ id: requested.id, changeId, status: expect.stringMatching(/^(planned|verified)$/) });
+
+    await send('itsm.changes.v1', changeId, inbound('itsm.changes.ChangeCancelled.v1', { changeId, reason: 'withdrawn by the requester', cancelledBy: 'carol.cab@example.com' }));
+    await waitFor('GetDeployment to say cancelled', async () => ((await getDeployment(requested.id)).status === 'cancelled' ? true : undefined));
+    await waitFor('DeploymentCancelled on gantry.planning.v1', () => received.some((r) => r.event.type === 'gantry.planning.DeploymentCancelled.v1' && r.event.subject === requested.id) || undefined);
+
+    // the document says this is not a ChangeAuthorized (no changeType); planning agrees, and says why on the dead-letter topic
+    const invalid = inbound('itsm.changes.ChangeAuthorized.v1', {
+      changeId: `CHG-X${process.pid}`,
+      service: 'contract-invalid',
+      kind: 'upgrade',
+      components: [{ name: component.name, version: component.version, kind: 'software', digest: component.digest }],
+      environment: 'staging',
+      window: { start: new Date(tomorrow).toISOString(), end: new Date(tomorrow + 3_600_000).toISOString() },
+      acceptanceCriteria: [{ type: 'smoke-tests', description: 'checkout smoke suite passes', suite: 'checkout' }],
+    });
+    expect(validatorFor('itsm.changes.v1', invalid.type)!(invalid)).toBe(false);
+    await producer.send({ topic: `${PREFIX}itsm.changes.v1`, acks: -1, messages: [{ key: invalid.data.changeId, value: JSON.stringify(invalid) }] });
+    const dead = await waitFor('the invalid change on itsm.changes.v1.dlq', () => received.find((r) => r.topic === 'itsm.changes.v1.dlq' && r.event.id === invalid.id));
+    expect(deadLetterHeadersValid(dead.headers)).toBe(true);
+    expect(dead.headers['dlq-reason']).toMatch(/changeType/);
+  });
+
+  it('every record about its deployments, on any topic, validates against its message, is keyed by its subject and carries a W3C traceparent', () => {
+    const about = received.filter((r) => ours.has(r.event.subject ?? '') || ours.has(String(r.event.data?.deploymentId)));
+    expect(ours.size).toBe(2);
+    expect(about.length).toBeGreaterThan(10);
+    const invalid = about.flatMap((r) => {
       const validate = validatorFor(r.topic, r.event.type);
       if (!validate) return [`${r.topic} ${r.event.type}: no such message in asyncapi.yaml`];
       return [
@@ -259,7 +312,7 @@ describe('an integrator with nothing but contracts/ and the docs', () => {
       ];
     });
     expect(invalid).toEqual([]);
-    const untraced = [...new Set(ours.filter((r) => !/^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/.test(r.headers.traceparent ?? '')).map((r) => r.event.type))];
+    const untraced = [...new Set(about.filter((r) => !/^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/.test(r.headers.traceparent ?? '')).map((r) => r.event.type))];
     expect(untraced).toEqual([]);
   });
 });
