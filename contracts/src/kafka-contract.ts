@@ -28,7 +28,7 @@ export const RECORD_KEYS: Readonly<Record<Topic, string>> = {
   'gantry.feedback.configuration-management.v1': "the CloudEvent's `subject`: the deployment id",
   'gantry.feedback.service-validation.v1': "the CloudEvent's `subject`: the deployment id",
   'gantry.ledger.checkpoints.v1': "the CloudEvent's `subject`: the log's origin (one partition: the checkpoints in the order they were signed)",
-  'gantry.communications.v1': "the CloudEvent's `subject`: the deployment id for notices, the article's id for knowledge articles",
+  'gantry.communications.v1': "the CloudEvent's `subject`: the deployment id (a deployment's notices and knowledge articles in order)",
 };
 
 export const SERVERS_NOTE =
