@@ -144,8 +144,8 @@ it('a subscriber gets a deployment\'s outcome as the CloudEvent, signed with the
 
   await eventually(() => attemptsAt('/outcomes').length > 0, { timeoutMs: KAFKA_MS, what: 'the outcome at the subscriber' });
   await eventually(async () => (await deliveries('servicenow', subscription.subscriptionId))[0]?.status === 'delivered', { timeoutMs: 10_000, what: 'the delivery marked delivered' });
-  const [delivery] = attemptsAt('/outcomes');
   expect(attemptsAt('/outcomes')).toHaveLength(1);
+  const [delivery] = attemptsAt('/outcomes');
   expect(delivery.headers['content-type']).toBe('application/cloudevents+json');
   expect(delivery.headers['idempotency-key']).toBe(`${subscription.subscriptionId}:${eventId}`);
   expect(verifyWebhookSignature(subscription.secret, delivery.headers[WEBHOOK_SIGNATURE_HEADER.toLowerCase()] as string, delivery.body, clock.now())).toBe(true);
@@ -155,6 +155,13 @@ it('a subscriber gets a deployment\'s outcome as the CloudEvent, signed with the
   expect(await deliveries('servicenow', subscription.subscriptionId)).toEqual([
     expect.objectContaining({ deliveryId: `${subscription.subscriptionId}:${eventId}`, eventId, status: 'delivered', attempts: 1, lastStatus: 204 }),
   ]);
+
+  // a receiver that lost it asks for it again: the same delivery, under the same key
+  const redeliver = (who: string) => api(who, 'POST', `/subscriptions/${subscription.subscriptionId}/deliveries/${encodeURIComponent(`${subscription.subscriptionId}:${eventId}`)}/redeliver`);
+  expect(await redeliver('servicenow')).toMatchObject({ status: 202, body: { status: 'pending' } });
+  await eventually(async () => (await deliveries('servicenow', subscription.subscriptionId))[0]?.attempts === 2, { timeoutMs: 10_000, what: 'the redelivery' });
+  expect(attemptsAt('/outcomes').map((a) => a.headers['idempotency-key'])).toEqual([`${subscription.subscriptionId}:${eventId}`, `${subscription.subscriptionId}:${eventId}`]);
+  expect((await redeliver('jira')).status).toBe(404);
 
   // another caller cannot see it, list it, read its deliveries or delete it; an admin sees it
   expect((await api('jira', 'GET', `/subscriptions/${subscription.subscriptionId}`)).status).toBe(404);
@@ -215,7 +222,9 @@ it('a receiver that answers 410 Gone disables its subscription: no more deliveri
     what: 'the next event in the ledger',
   });
   expect(attemptsAt('/gone')).toHaveLength(1);
-  expect(await deliveries('servicenow', subscription.subscriptionId)).toEqual([expect.objectContaining({ status: 'cancelled', lastStatus: 410 })]);
+  const [gone] = await deliveries('servicenow', subscription.subscriptionId);
+  expect(gone).toMatchObject({ status: 'cancelled', lastStatus: 410 });
+  expect((await api('servicenow', 'POST', `/subscriptions/${subscription.subscriptionId}/deliveries/${encodeURIComponent(gone.deliveryId)}/redeliver`)).body).toMatchObject({ code: 'SubscriptionNotActive' });
 }, 2 * KAFKA_MS);
 
 it('an allowed host whose name resolves to a loopback address is never connected to', async () => {
