@@ -41,7 +41,12 @@ let rebindPort = 0;
 
 const produced = new Set<string>();
 const subscriptionIds = new Set<string>();
-const ours = (event: CloudEvent) => produced.has(event.id) || subscriptionIds.has(String((event.data as { subscriptionId?: string } | undefined)?.subscriptionId));
+const deployments = new Set<string>();
+/** what this suite published, and what records published about it (the records it closed, the subscriptions' events) */
+const ours = (event: CloudEvent) => {
+  const data = (event.data ?? {}) as { subscriptionId?: string; deploymentId?: string };
+  return produced.has(event.id) || subscriptionIds.has(String(data.subscriptionId)) || deployments.has(String(data.deploymentId));
+};
 
 const policy = (): DeliveryPolicy => ({
   allowedHosts: [`127.0.0.1:${port}`, `rebind.hooks.example.test:${rebindPort}`],
@@ -132,26 +137,33 @@ const subscribe = async (who: string, body: Record<string, unknown>) => {
 const deliveries = async (who: string, subscriptionId: string) => (await api(who, 'GET', `/subscriptions/${subscriptionId}/deliveries`)).body!.deliveries as Delivery[];
 const attemptsAt = (path: string) => received.filter((r) => r.path === path);
 
-it('a subscriber gets a deployment\'s outcome as the CloudEvent, signed with the secret it was shown once, with an idempotency key and only for its filter', async () => {
+it('a subscriber gets a deployment\'s outcome, as records closed its record, as the CloudEvent signed with the secret it was shown once, with an idempotency key, and only for its filter', async () => {
   const deploymentId = randomUUID();
-  const subscription = await subscribe('servicenow', { url: `http://127.0.0.1:${port}/outcomes`, events: ['deployment-outcome'], filter: { deploymentId }, description: 'close the change' });
+  deployments.add(deploymentId);
+  const service = `payments-${suffix}`;
+  const subscription = await subscribe('servicenow', { url: `http://127.0.0.1:${port}/outcomes`, events: ['deployment-outcome'], filter: { service, environment: 'production' }, description: 'close the change' });
   expect(subscription).toMatchObject({ owner: 'servicenow', status: 'active', events: ['deployment-outcome'] });
   expect(subscription.secret).toMatch(/^whsec_/);
-  // the record's close of another deployment, and a step of this one, are not its events
-  await publish('DeploymentRecordClosed', { deploymentId: randomUUID() }, deploymentId);
+  // the close of a deployment of another service is not its event, nor are the steps of this one
+  await publish('DeploymentRecordClosed', { deploymentId: randomUUID(), service: `other-${suffix}` }, deploymentId);
+  const base = { deploymentId, changeId: `CHG-${suffix}`, service, environment: 'production' };
+  await publish('DeploymentRequested', { ...base, releaseId: undefined }, deploymentId);
+  await publish('DeploymentPlanned', base, deploymentId);
   await publish('DeploymentStarted', { deploymentId }, deploymentId);
-  const eventId = await publish('DeploymentRecordClosed', { deploymentId }, deploymentId);
+  await publish('DeploymentExecuted', { deploymentId }, deploymentId);
+  await publish('DeploymentVerified', { deploymentId }, deploymentId);
 
   await eventually(() => attemptsAt('/outcomes').length > 0, { timeoutMs: KAFKA_MS, what: 'the outcome at the subscriber' });
   await eventually(async () => (await deliveries('servicenow', subscription.subscriptionId))[0]?.status === 'delivered', { timeoutMs: 10_000, what: 'the delivery marked delivered' });
   expect(attemptsAt('/outcomes')).toHaveLength(1);
   const [delivery] = attemptsAt('/outcomes');
   expect(delivery.headers['content-type']).toBe('application/cloudevents+json');
-  expect(delivery.headers['idempotency-key']).toBe(`${subscription.subscriptionId}:${eventId}`);
   expect(verifyWebhookSignature(subscription.secret, delivery.headers[WEBHOOK_SIGNATURE_HEADER.toLowerCase()] as string, delivery.body, clock.now())).toBe(true);
   expect(verifyWebhookSignature('another secret', delivery.headers[WEBHOOK_SIGNATURE_HEADER.toLowerCase()] as string, delivery.body, clock.now())).toBe(false);
   const event = JSON.parse(delivery.body) as CloudEvent<{ deploymentId: string; outcome: string }>;
-  expect(event).toMatchObject({ id: eventId, type: EVENTS.DeploymentRecordClosed.type, data: { deploymentId, outcome: SAMPLE_PAYLOADS.DeploymentRecordClosed.outcome } });
+  expect(event).toMatchObject({ source: '/gantry/records', type: EVENTS.DeploymentRecordClosed.type, data: { deploymentId, service, outcome: 'succeeded' } });
+  const eventId = event.id;
+  expect(delivery.headers['idempotency-key']).toBe(`${subscription.subscriptionId}:${eventId}`);
   expect(await deliveries('servicenow', subscription.subscriptionId)).toEqual([
     expect.objectContaining({ deliveryId: `${subscription.subscriptionId}:${eventId}`, eventId, status: 'delivered', attempts: 1, lastStatus: 204 }),
   ]);
