@@ -36,6 +36,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await running?.stop();
   await database?.drop();
+  receiver?.closeAllConnections();
   await new Promise<void>((resolve) => (receiver ? receiver.close(() => resolve()) : resolve()));
 });
 

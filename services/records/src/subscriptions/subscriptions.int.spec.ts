@@ -33,7 +33,7 @@ const tokens: Record<string, string> = {};
 
 /** Every request the receiver got, by path; `answers` says what each path answers next (then 204). */
 const received: { path: string; headers: IncomingHttpHeaders; body: string; at: Date }[] = [];
-const answers: Record<string, number[]> = { '/flaky': [503, 503], '/gone': [410] };
+const answers: Record<string, number[]> = { '/flaky': [503, 503], '/gone': [410], '/down': [500, 500, 500] };
 /** connections to the host that resolves to a forbidden address: must stay 0 */
 let rebindConnections = 0;
 let rebindServer: Server;
@@ -110,7 +110,10 @@ beforeAll(async () => {
 afterAll(async () => {
   await records?.stop();
   await bus?.close();
-  for (const server of [receiver, rebindServer]) await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  for (const server of [receiver, rebindServer]) {
+    server?.closeAllConnections();
+    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  }
   await database?.drop();
   rmSync(dir, { recursive: true, force: true });
 });
@@ -171,7 +174,8 @@ it('a subscriber gets a deployment\'s outcome, as records closed its record, as 
   // a receiver that lost it asks for it again: the same delivery, under the same key
   const redeliver = (who: string) => api(who, 'POST', `/subscriptions/${subscription.subscriptionId}/deliveries/${encodeURIComponent(`${subscription.subscriptionId}:${eventId}`)}/redeliver`);
   expect(await redeliver('servicenow')).toMatchObject({ status: 202, body: { status: 'pending' } });
-  await eventually(async () => (await deliveries('servicenow', subscription.subscriptionId))[0]?.attempts === 2, { timeoutMs: 10_000, what: 'the redelivery' });
+  await eventually(() => attemptsAt('/outcomes').length === 2, { timeoutMs: 10_000, what: 'the redelivery' });
+  await eventually(async () => (await deliveries('servicenow', subscription.subscriptionId))[0]?.status === 'delivered', { timeoutMs: 10_000, what: 'the redelivery marked delivered' });
   expect(attemptsAt('/outcomes').map((a) => a.headers['idempotency-key'])).toEqual([`${subscription.subscriptionId}:${eventId}`, `${subscription.subscriptionId}:${eventId}`]);
   expect((await redeliver('jira')).status).toBe(404);
 
@@ -216,6 +220,24 @@ it('a receiver that fails twice gets the same idempotency key three times, after
   await eventually(async () => (await delivery())?.status === 'delivered', { timeoutMs: 30_000, what: 'the third attempt delivered' });
   expect(attemptsAt('/flaky').map((a) => a.headers['idempotency-key'])).toEqual([key, key, key]);
   expect(await delivery()).toMatchObject({ status: 'delivered', attempts: 3, lastStatus: 204 });
+}, 2 * KAFKA_MS);
+
+it('a delivery still failing after the give-up time is dead; asked for again, it is retried anew', async () => {
+  const deploymentId = randomUUID();
+  const subscription = await subscribe('pipeline', { url: `http://127.0.0.1:${port}/down`, events: ['deployment-lifecycle'], filter: { deploymentId } });
+  await publish('DeploymentStarted', { deploymentId }, deploymentId);
+  const delivery = async () => (await deliveries('pipeline', subscription.subscriptionId))[0];
+  await eventually(async () => (await delivery())?.attempts === 1, { timeoutMs: KAFKA_MS, what: 'the first failure' });
+  clock.advance(25 * 3_600_000);
+  await eventually(async () => (await delivery())?.status === 'dead', { timeoutMs: 30_000, what: 'the delivery given up' });
+  expect(await delivery()).toMatchObject({ status: 'dead', attempts: 2, lastStatus: 500 });
+  expect((await delivery()).nextAttemptAt).toBeUndefined();
+
+  expect((await api('pipeline', 'POST', `/subscriptions/${subscription.subscriptionId}/deliveries/${encodeURIComponent((await delivery()).deliveryId)}/redeliver`)).status).toBe(202);
+  await eventually(async () => (await delivery())?.lastAttemptAt !== undefined && (await delivery()).attempts === 1, { timeoutMs: 30_000, what: 'the attempt asked for' });
+  expect(await delivery()).toMatchObject({ status: 'pending', lastStatus: 500 });
+  expect(Date.parse((await delivery()).nextAttemptAt!) - Date.parse((await delivery()).lastAttemptAt!)).toBe(60_000);
+  expect(attemptsAt('/down')).toHaveLength(3);
 }, 2 * KAFKA_MS);
 
 it('a receiver that answers 410 Gone disables its subscription: no more deliveries, and the ledger holds why', async () => {

@@ -43,6 +43,7 @@ export const deliveryMigrations: Migration[] = [
         last_status int,
         last_error text,
         recorded_at timestamptz NOT NULL,
+        retrying_since timestamptz NOT NULL,
         last_attempt_at timestamptz,
         next_attempt_at timestamptz,
         delivered_at timestamptz
@@ -101,17 +102,20 @@ export async function oweDeliveries(tx: SqlClient, schema: string, entry: Ledger
   for (const subscription of subscriptions.filter((s) => selects(s.events, s.filter, facts))) {
     const deliveryId = `${subscription.subscriptionId}:${entry.event.id}`;
     const { rowCount } = await tx.query(
-      `INSERT INTO ${schema}.webhook_deliveries (delivery_id, subscription_id, event_id, event_type, event, status, recorded_at, next_attempt_at)
-       VALUES ($1, $2, $3, $4, $5, 'pending', $6, $6) ON CONFLICT (delivery_id) DO NOTHING`,
+      `INSERT INTO ${schema}.webhook_deliveries (delivery_id, subscription_id, event_id, event_type, event, status, recorded_at, retrying_since, next_attempt_at)
+       VALUES ($1, $2, $3, $4, $5, 'pending', $6, $6, $6) ON CONFLICT (delivery_id) DO NOTHING`,
       [deliveryId, subscription.subscriptionId, entry.event.id, entry.event.type, JSON.stringify(entry.event), now.toISOString()],
     );
     if (rowCount) await scheduleTimer(tx, schema, timerOf(deliveryId, now));
   }
 }
 
-/** Attempts a delivery again at once, whatever became of it (a dead one, or one delivered that the receiver lost). */
+/**
+ * Attempts a delivery again at once, whatever became of it (a dead one, or one delivered that the receiver lost), and
+ * retries it as a new one would be: its attempts, the waits between them and the give-up time count from now.
+ */
 export async function redeliver(tx: SqlClient, schema: string, deliveryId: string, now: Date): Promise<void> {
-  await tx.query(`UPDATE ${schema}.webhook_deliveries SET status = 'pending', next_attempt_at = $2 WHERE delivery_id = $1`, [deliveryId, now.toISOString()]);
+  await tx.query(`UPDATE ${schema}.webhook_deliveries SET status = 'pending', attempts = 0, retrying_since = $2, next_attempt_at = $2 WHERE delivery_id = $1`, [deliveryId, now.toISOString()]);
   await scheduleTimer(tx, schema, timerOf(deliveryId, now));
 }
 
@@ -120,7 +124,7 @@ interface PendingDelivery {
   subscription_id: string;
   event: CloudEvent;
   attempts: number;
-  recorded_at: Date;
+  retrying_since: Date;
   url: string;
   secret: string | null;
   subscription_status: string;
@@ -130,7 +134,7 @@ interface PendingDelivery {
  * The timer's handler: one attempt. 2xx: delivered. 410 Gone: the receiver asks for no more, so the subscription is
  * disabled (WebhookSubscriptionDisabled). Anything else (another status, a redirect, a refused or forbidden address,
  * no answer in time): tried again after a growing wait, until GANTRY_WEBHOOK_GIVE_UP_HOURS after the delivery was
- * recorded, then `dead`. The attempt is made outside any transaction; its outcome is written in one.
+ * recorded (or asked for again), then `dead`. The attempt is made outside any transaction; its outcome is written in one.
  */
 export function attemptDelivery(store: EventStore, policy: DeliveryPolicy, clock: Clock): TimerHandler {
   const schema = store.schema;
@@ -138,7 +142,7 @@ export function attemptDelivery(store: EventStore, policy: DeliveryPolicy, clock
   return async (timer, moment) => {
     const { deliveryId } = timer.payload as { deliveryId: string };
     const { rows } = await store.db.query<PendingDelivery>(
-      `SELECT d.delivery_id, d.subscription_id, d.event, d.attempts, d.recorded_at, s.url, s.secret, s.status AS subscription_status
+      `SELECT d.delivery_id, d.subscription_id, d.event, d.attempts, d.retrying_since, s.url, s.secret, s.status AS subscription_status
          FROM ${schema}.webhook_deliveries d JOIN ${schema}.webhook_subscriptions s USING (subscription_id)
         WHERE d.delivery_id = $1 AND d.status = 'pending'`,
       [deliveryId],
@@ -176,7 +180,7 @@ export function attemptDelivery(store: EventStore, policy: DeliveryPolicy, clock
         const command = { type: 'DisableSubscription' as const, subscriptionId: delivery.subscription_id, reason, at: at.toISOString() };
         const options = { metadata: actingOnItsOwn('records', deliveryId), newId: moment.newId, afterAppend: (events: Parameters<typeof keepSubscription>[2], t: SqlClient) => keepSubscription(t, schema, events) };
         await executeCommand(store, subscriptionDecider, subscriptionStream(delivery.subscription_id), command, options, tx);
-      } else if (at.getTime() - new Date(delivery.recorded_at).getTime() >= policy.retry.giveUpAfterMs) {
+      } else if (at.getTime() - new Date(delivery.retrying_since).getTime() >= policy.retry.giveUpAfterMs) {
         await tx.query(`UPDATE ${schema}.webhook_deliveries SET status = 'dead', attempts = $2, last_status = $3, last_error = $4, last_attempt_at = $5, next_attempt_at = NULL WHERE delivery_id = $1`, attempted);
       } else {
         const next = new Date(at.getTime() + retryDelayMs(attempts, policy.retry, random));
