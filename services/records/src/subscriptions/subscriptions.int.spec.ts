@@ -53,7 +53,7 @@ const policy = (): DeliveryPolicy => ({
   // the resolver an attacker controls: the allowed name answers with a loopback address
   lookup: ((_host: string, options: { all?: boolean }, callback: (...args: unknown[]) => void) =>
     options?.all ? callback(null, [{ address: '127.0.0.1', family: 4 }]) : callback(null, '127.0.0.1', 4)) as unknown as DeliveryPolicy['lookup'],
-  timeoutMs: 5_000,
+  timeoutMs: 1_500,
   retry: { initialMs: 60_000, maxMs: 3_600_000, giveUpAfterMs: 24 * 3_600_000 },
   maxPerCaller: 3,
   random: () => 0.5,
@@ -89,6 +89,9 @@ beforeAll(async () => {
     request.on('end', () => {
       const path = new URL(request.url ?? '/', 'http://x').pathname;
       received.push({ path, headers: request.headers, body: Buffer.concat(chunks).toString('utf8'), at: clock.now() });
+      // a receiver that never answers, or sends Gantry elsewhere
+      if (path === '/silent') return;
+      if (path === '/moved') return void response.writeHead(302, { location: `http://127.0.0.1:${port}/outcomes` }).end();
       response.writeHead(answers[path]?.shift() ?? 204).end();
     });
   });
@@ -238,6 +241,20 @@ it('a delivery still failing after the give-up time is dead; asked for again, it
   expect(await delivery()).toMatchObject({ status: 'pending', lastStatus: 500 });
   expect(Date.parse((await delivery()).nextAttemptAt!) - Date.parse((await delivery()).lastAttemptAt!)).toBe(60_000);
   expect(attemptsAt('/down')).toHaveLength(3);
+}, 2 * KAFKA_MS);
+
+it('a receiver that does not answer in time, or redirects, is tried again later; the redirect is not followed', async () => {
+  const deploymentId = randomUUID();
+  const silent = await subscribe('pipeline', { url: `http://127.0.0.1:${port}/silent`, events: ['deployment-lifecycle'], filter: { deploymentId } });
+  const moved = await subscribe('root', { url: `http://127.0.0.1:${port}/moved`, events: ['deployment-lifecycle'], filter: { deploymentId } });
+  const outcomesBefore = attemptsAt('/outcomes').length;
+  await publish('DeploymentStarted', { deploymentId }, deploymentId);
+  for (const [who, subscription, error] of [['pipeline', silent, 'no answer within 1500 ms'], ['root', moved, 'answered 302']] as const) {
+    await eventually(async () => (await deliveries(who, subscription.subscriptionId))[0]?.attempts === 1, { timeoutMs: KAFKA_MS, what: `the attempt at ${subscription.subscriptionId}` });
+    expect((await deliveries(who, subscription.subscriptionId))[0]).toMatchObject({ status: 'pending', lastError: error, nextAttemptAt: expect.any(String) });
+  }
+  expect(attemptsAt('/outcomes')).toHaveLength(outcomesBefore);
+  for (const [who, subscription] of [['pipeline', silent], ['root', moved]] as const) await api(who, 'DELETE', `/subscriptions/${subscription.subscriptionId}`);
 }, 2 * KAFKA_MS);
 
 it('a receiver that answers 410 Gone disables its subscription: no more deliveries, and the ledger holds why', async () => {
