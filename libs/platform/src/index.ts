@@ -26,3 +26,5 @@ export * from './public-keys';
 export * from './key-registry.decider';
 export * from './key-registry';
 export * from './key-registry.slice';
+export * from './webhook-signature';
+export * from './outbound-webhooks';
