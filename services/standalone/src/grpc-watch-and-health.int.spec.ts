@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { credentials, loadPackageDefinition, Metadata, status, type Client, type ClientReadableStream, type ServiceClientConstructor } from '@grpc/grpc-js';
@@ -124,7 +125,7 @@ describe('the standard gRPC services, without a token', () => {
 });
 
 /** payments-api 2.4.1, signed and registered, and a staging environment without approvals: what a deployment needs to succeed. */
-async function stagingWithASignedComponent(): Promise<void> {
+async function stagingWithASignedComponent(url = running.url): Promise<void> {
   const signed = (
     await promisify(execFile)(
       process.execPath,
@@ -132,8 +133,8 @@ async function stagingWithASignedComponent(): Promise<void> {
       { cwd: repoRoot, encoding: 'utf8' },
     )
   ).stdout;
-  expect((await http('POST', '/signing-keys', readFileSync(join(repoRoot, 'examples', 'demo-signing-key.json'), 'utf8'))).status).toBe(201);
-  expect((await http('POST', '/components', signed)).status).toBe(201);
+  expect((await http('POST', '/signing-keys', readFileSync(join(repoRoot, 'examples', 'demo-signing-key.json'), 'utf8'), url)).status).toBe(201);
+  expect((await http('POST', '/components', signed, url)).status).toBe(201);
   const staging = {
     name: 'staging',
     kind: 'staging',
@@ -145,12 +146,12 @@ async function stagingWithASignedComponent(): Promise<void> {
     freezes: [],
     approvalPolicy: { roles: [], minimumApprovers: 0 },
   };
-  expect((await http('POST', '/environments', staging)).status).toBe(201);
+  expect((await http('POST', '/environments', staging, url)).status).toBe(201);
 }
 
 let targets = 0;
 /** A deployment of payments-api into staging: in the next free hour, or (`later`) tomorrow, so it stays planned. */
-const requestDeployment = async (later = false): Promise<string> => {
+const requestDeployment = async (later = false, url = running.url): Promise<string> => {
   targets += 1;
   const tomorrow = Date.now() + 86_400_000;
   const requested = await http('POST', '/deployments', {
@@ -165,7 +166,7 @@ const requestDeployment = async (later = false): Promise<string> => {
     targets: [`staging-eu-${targets}`],
     ...(later ? { window: { start: new Date(tomorrow).toISOString(), end: new Date(tomorrow + 3_600_000).toISOString() } } : { nextAvailable: { durationMinutes: 60 } }),
     acceptanceCriteria: [{ type: 'smoke-tests', description: 'checkout smoke suite passes', suite: 'checkout' }],
-  });
+  }, url);
   expect(requested).toMatchObject({ status: 201, body: { status: 'planned' } });
   return requested.body.deploymentId as string;
 };
@@ -258,4 +259,38 @@ describe('WatchDeployment', () => {
       await replica.stop();
     }
   }, 120_000);
+});
+
+describe('WatchDeployment in the embedded default (PGlite, one process)', () => {
+  let embedded: RunningProcess;
+  let dataDir: string;
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'gantry-watch-embedded-'));
+    // no DATABASE_URL: PGlite, where a watcher wakes on every commit of the process (the only writer), not on NOTIFY
+    embedded = await boot('standalone', { ...standalone, env: { PORT: '0', GRPC_PORT: '0', HOST: '127.0.0.1', GANTRY_JWT_SECRET: secret, GANTRY_DATA_DIR: dataDir, LOG_LEVEL: 'error', GANTRY_WATCH_REREAD_MS: '600000' } });
+  }, 120_000);
+
+  afterAll(async () => {
+    await embedded?.stop();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('hears the cancel of a planned deployment at once and ends there', async () => {
+    expect(embedded.runtime.mode.database).toBe('embedded');
+    await stagingWithASignedComponent(embedded.url);
+    const deploymentId = await requestDeployment(true, embedded.url);
+    const watching = watch(deploymentId, auditor, embedded.grpcPort);
+    await eventually(() => watching.updates.length > 0, { what: 'the first update' });
+    const version = watching.updates.at(-1)!.deployment.version;
+    const cancelled = await fetch(`${embedded.url}/deployments/${deploymentId}/cancel`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${manager}`, 'if-match': `"${version}"` },
+      body: JSON.stringify({ reason: 'change enablement withdrew the change' }),
+    });
+    expect(cancelled.status).toBe(200);
+    expect(await watching.ended).toBe(status.OK);
+    expect(watching.updates.at(-1)).toMatchObject({ deployment: { status: 'cancelled' }, final: true });
+    await eventually(() => embedded.app.get(DeploymentWatch, { strict: false }).count === 0, { what: 'no watcher left' });
+  }, 60_000);
 });

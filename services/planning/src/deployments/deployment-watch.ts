@@ -1,6 +1,4 @@
-import { Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { status } from '@grpc/grpc-js';
-import { RpcException } from '@nestjs/microservices';
+import { HttpException, HttpStatus, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import type { Database, Listening } from '@gantry/event-store';
 import { wholeNumberSetting, type GantryConfig } from '@gantry/platform';
 import { deploymentChangedChannel } from '../planning-facts';
@@ -73,10 +71,10 @@ export class DeploymentWatch implements OnApplicationShutdown {
     return this.watchers.size;
   }
 
-  /** A new watcher of the deployment; RESOURCE_EXHAUSTED past `maxWatchers`. Resolves once changes reach it. */
+  /** A new watcher of the deployment; 429 (gRPC RESOURCE_EXHAUSTED) past `maxWatchers`. Resolves once changes reach it. */
   async enter(deploymentId: string): Promise<Watcher> {
     if (this.watchers.size >= this.settings.maxWatchers) {
-      throw new RpcException({ code: status.RESOURCE_EXHAUSTED, message: `this process already serves ${this.settings.maxWatchers} watchers (GANTRY_WATCH_MAX_STREAMS); try again later` });
+      throw new HttpException(`this process already serves ${this.settings.maxWatchers} watchers (GANTRY_WATCH_MAX_STREAMS); try again later`, HttpStatus.TOO_MANY_REQUESTS);
     }
     const watcher = new Watcher(deploymentId);
     this.watchers.add(watcher);

@@ -78,7 +78,7 @@ export class DeploymentsGrpc {
   async watchDeployment(message: { id?: string }, _metadata: Metadata, call: ServerWritableStream<unknown, unknown>): Promise<Observable<never>> {
     const id = this.deploymentId(message.id);
     let view = await answerGrpc(() => this.deployments.get(id));
-    const watcher = await this.watch.enter(id);
+    const watcher = await answerGrpc(() => this.watch.enter(id));
     const leave = () => this.watch.leave(watcher);
     call.once('cancelled', leave);
     return defer(async () => {
