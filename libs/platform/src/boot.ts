@@ -13,7 +13,7 @@ import { loadConfig, schemaOf, type GantryConfig, type ProcessName } from './con
 import { developmentSecret } from './development-secret';
 import { ErrorMapping } from './errors';
 import { GrpcTransport } from './grpc';
-import { GrpcStandardServices } from './grpc-health';
+import { GrpcStandardServices } from './grpc-standard-services';
 import { RateLimit, securityHeaders } from './http-hardening';
 import { createRuntime, type ServiceRuntime } from './runtime';
 import { clockOnRequests } from './request-context';

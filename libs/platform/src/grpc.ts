@@ -4,7 +4,7 @@ import { grpcIdentity, type Identity } from '@gantry/auth';
 import { createAjv, type BodyRule, type JsonSchema } from '@gantry/contracts';
 import type { ValidateFunction } from 'ajv/dist/2020';
 import type { Clock } from './clock';
-import type { GrpcStandardServices } from './grpc-health';
+import type { GrpcStandardServices } from './grpc-standard-services';
 import { toErrorBody } from './errors';
 import { requestContext, type RequestContext } from './request-context';
 import { problemOf } from './schema-pipes';
@@ -21,7 +21,7 @@ export class GrpcTransport extends ServerGrpc {
 
   constructor(
     options: GrpcOptions['options'],
-    /** health and reflection (grpc-health.ts), for the services Nest's handlers serve */
+    /** health and reflection (grpc-standard-services.ts), for the services Nest's handlers serve */
     private readonly standard?: GrpcStandardServices,
   ) {
     super(options);

@@ -253,7 +253,9 @@ describe('WatchDeployment', () => {
         body: JSON.stringify({ reason: 'change enablement withdrew the change' }),
       });
       expect(response.status).toBe(200);
+      const answered = Date.now();
       expect(await watching.ended).toBe(status.OK);
+      console.info(`WatchDeployment: another replica's cancel reached the watcher ${Date.now() - answered} ms after that replica answered`);
       expect(watching.updates.at(-1)).toMatchObject({ deployment: { status: 'cancelled' }, final: true });
     } finally {
       await replica.stop();
