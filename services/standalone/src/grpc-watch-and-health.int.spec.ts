@@ -247,15 +247,18 @@ describe('WatchDeployment', () => {
     });
     try {
       const version = watching.updates.at(-1)!.deployment.version;
+      const asked = Date.now();
+      let heardAt = 0;
+      watching.call.on('end', () => (heardAt = Date.now()));
       const response = await fetch(`${replica.url}/deployments/${id}/cancel`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${manager}`, 'if-match': `"${version}"` },
         body: JSON.stringify({ reason: 'change enablement withdrew the change' }),
       });
+      const answeredAt = Date.now();
       expect(response.status).toBe(200);
-      const answered = Date.now();
       expect(await watching.ended).toBe(status.OK);
-      console.info(`WatchDeployment: another replica's cancel reached the watcher ${Date.now() - answered} ms after that replica answered`);
+      console.info(`WatchDeployment: another replica's cancel, asked at 0 ms and answered at ${answeredAt - asked} ms, reached the watcher (its last update) at ${heardAt - asked} ms`);
       expect(watching.updates.at(-1)).toMatchObject({ deployment: { status: 'cancelled' }, final: true });
     } finally {
       await replica.stop();
