@@ -14,6 +14,7 @@ export * from './development-secret';
 export * from './versions';
 export * from './route-table';
 export * from './grpc';
+export * from './grpc-standard-services';
 export * from './http-hardening';
 export * from './schema-pipes';
 export * from './due-timers';

@@ -6,7 +6,7 @@ import { knownRoles, mayDo } from '@gantry/auth';
 import type { AuthorisationKeys } from '../authorisation-keys';
 import { applyReservationEvents } from '../schedule';
 import { DEFAULT_AUTHORISATION_RULES, type AuthorisationProof, type AuthorisationRules } from './authorisation';
-import { hasStarted, learnSucceededVersions, readDeploymentProgress, type DeploymentProgress } from '../planning-facts';
+import { announceDeploymentChange, hasStarted, learnSucceededVersions, readDeploymentProgress, type DeploymentProgress } from '../planning-facts';
 import { statusOf, type DeploymentStatus } from './deployment-status';
 import type { Deployment, DeploymentCommand, DeploymentEvent } from './deployment.decider';
 import { deploymentDecider, reservationOf } from './deployment.decider';
@@ -76,8 +76,14 @@ export class Deployments {
     private readonly authorisationRules: AuthorisationRules = DEFAULT_AUTHORISATION_RULES,
   ) {}
 
-  /** The schedule's reservations follow the deployment's reservation events in their transaction: the next decision's facts read them. */
-  private readonly scheduleFollows = (events: readonly DeploymentEvent[], tx: SqlClient) => applyReservationEvents(tx, this.store.schema, events);
+  /**
+   * The schedule's reservations follow the deployment's reservation events in their transaction (the next decision's
+   * facts read them), and its watchers hear of the change when the transaction commits.
+   */
+  private readonly scheduleFollows = async (events: readonly DeploymentEvent[], tx: SqlClient, deployment: Deployment) => {
+    await applyReservationEvents(tx, this.store.schema, events);
+    if (events.length > 0 && deployment.status !== 'none') await announceDeploymentChange(tx, this.store.schema, deployment.request.deploymentId);
+  };
 
   async request(body: RequestDeploymentBody, context: RequestContext): Promise<DeploymentView> {
     const deploymentId = context.idempotencyKey ? deploymentIdFor(context.identity.subject, context.idempotencyKey) : context.newId();
