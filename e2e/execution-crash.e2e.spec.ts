@@ -52,8 +52,9 @@ beforeAll(async () => {
     request.on('data', (chunk) => (raw += chunk));
     request.on('end', () => {
       const body = JSON.parse(raw) as { idempotencyKey: string; target?: string; step: string };
-      const timestamp = String(request.headers['x-gantry-timestamp']);
-      const signed = request.headers['x-gantry-signature'] === `sha256=${createHmac('sha256', HOOK_SECRET).update(`${timestamp}.${raw}`).digest('hex')}`;
+      // Gantry-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">, checked as an executor outside Gantry would
+      const [, t, v1] = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(String(request.headers['gantry-signature'])) ?? [];
+      const signed = t !== undefined && v1 === createHmac('sha256', HOOK_SECRET).update(`${t}.${raw}`).digest('hex');
       requests.push({ key: body.idempotencyKey, target: body.target ?? 'run', signed });
       // an executor deduplicates by key: a key it has seen is answered without deploying again
       const first = !performed.has(body.idempotencyKey);

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { boot, doorsOf, permissionTable } from '@gantry/platform';
-import { asyncApiYaml } from '../contracts/src/asyncapi-yaml';
+import { asyncApiYaml, readmeWithKafkaContract } from '../contracts/src/asyncapi-yaml';
 import {
   grpcTypes,
   GRPC_TYPES_DIR,
@@ -22,7 +22,7 @@ import { standalone } from '../services/standalone/src/standalone';
 
 /**
  * `npm run contracts:generate`: every document and type made from the code, in one go. contracts/asyncapi.yaml (the
- * events), contracts/openapi.json (the REST surface, from the embedded default booted on a throw-away PGlite, port 0),
+ * events) and the Kafka contract section of contracts/README.md, contracts/openapi.json (the REST surface, from the embedded default booted on a throw-away PGlite, port 0),
  * docs/permissions.md (as `npm run docs:permissions`), and from those and the protos @gantry/client's generated types
  * and docs/integration.md's route table.
  */
@@ -32,7 +32,10 @@ async function main() {
     writeFileSync(file, text);
     console.log(`wrote ${file.slice(REPO_ROOT.length + 1)}`);
   };
+  // what contracts/scripts/generate-asyncapi.ts writes
   write(join(REPO_ROOT, 'contracts', 'asyncapi.yaml'), asyncApiYaml());
+  const contractsReadme = join(REPO_ROOT, 'contracts', 'README.md');
+  write(contractsReadme, readmeWithKafkaContract(readFileSync(contractsReadme, 'utf8')));
 
   const dataDir = mkdtempSync(join(tmpdir(), 'gantry-openapi-'));
   const running = await boot('standalone', { ...standalone, env: { GANTRY_DATA_DIR: dataDir, PORT: '0', GRPC_PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn' } });

@@ -1,20 +1,26 @@
-// Writes contracts/asyncapi.yaml from the TypeScript contract. Run after changing an event or schema:
+// Writes contracts/asyncapi.yaml, and the Kafka contract section of contracts/README.md, from the TypeScript contract.
+// Run after changing an event or schema:
 //   npx node -r @swc-node/register contracts/scripts/generate-asyncapi.ts
-// `--check` exits 1 when the committed file is out of date instead of writing it.
+// `--check` exits 1 when a committed file is out of date instead of writing it.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { asyncApiYaml } from '../src/asyncapi-yaml';
+import { asyncApiYaml, readmeWithKafkaContract } from '../src/asyncapi-yaml';
 
-const target = join(__dirname, '..', 'asyncapi.yaml');
-const generated = asyncApiYaml();
+const yamlPath = join(__dirname, '..', 'asyncapi.yaml');
+const readmePath = join(__dirname, '..', 'README.md');
+const targets: [path: string, generated: string][] = [
+  [yamlPath, asyncApiYaml()],
+  [readmePath, readmeWithKafkaContract(readFileSync(readmePath, 'utf8'))],
+];
 
-if (process.argv.includes('--check')) {
-  const current = readFileSync(target, 'utf8');
-  if (current !== generated) {
-    console.error(`${target} is out of date: run contracts/scripts/generate-asyncapi.ts`);
-    process.exit(1);
+for (const [target, generated] of targets) {
+  if (process.argv.includes('--check')) {
+    if (readFileSync(target, 'utf8') !== generated) {
+      console.error(`${target} is out of date: run contracts/scripts/generate-asyncapi.ts`);
+      process.exitCode = 1;
+    }
+  } else {
+    writeFileSync(target, generated);
+    console.log(`wrote ${target}`);
   }
-} else {
-  writeFileSync(target, generated);
-  console.log(`wrote ${target}`);
 }

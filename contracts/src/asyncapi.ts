@@ -1,7 +1,10 @@
-import { CLOUD_EVENT_CONTENT_TYPE, cloudEventEnvelopeSchema } from './cloud-event';
+import { CLOUD_EVENT_CONTENT_TYPE, cloudEventEnvelopeSchema, inboundCloudEventSchema } from './cloud-event';
 import { EVENT_NAMES, EVENTS, type EventName } from './events';
+import { INBOUND_EVENT_NAMES, INBOUND_EVENTS, type InboundEventName, type InboundParty } from './inbound-events';
 import type { JsonSchema } from './json-schema';
+import { kafkaContractMarkdown, RECORD_KEYS, SERVERS_NOTE } from './kafka-contract';
 import { deadLetterHeadersSchema, kafkaHeadersSchema } from './kafka-headers';
+import { SAMPLE_INBOUND_PAYLOADS, SAMPLE_PAYLOADS } from './samples.fixture';
 import { COMMUNICATIONS_TOPICS, FEEDBACK_TOPICS, INBOUND_TOPICS, SERVICE_TOPICS, SERVICES, TOPICS, TRANSPARENCY_TOPICS, type Service, type Topic } from './topics';
 
 /** Version of the event contract; bump the minor for additions, the major (and the topic's `v`) for breaks. */
@@ -16,14 +19,16 @@ export const channelId = (topic: string): string => topic.replace(/\./g, '-');
 /** Which service reads which topic. A topic's own service is the only sender. */
 export const SUBSCRIPTIONS: Readonly<Record<Service, readonly Topic[]>> = {
   planning: [INBOUND_TOPICS.itsmChanges, SERVICE_TOPICS['model-review'], SERVICE_TOPICS.records],
-  verification: [SERVICE_TOPICS.planning, SERVICE_TOPICS.execution, INBOUND_TOPICS.itamComponents],
+  verification: [SERVICE_TOPICS.planning, SERVICE_TOPICS.execution, INBOUND_TOPICS.itamComponents, INBOUND_TOPICS.itsmIncidents],
   execution: [SERVICE_TOPICS.planning, SERVICE_TOPICS.verification],
   records: [
     SERVICE_TOPICS.planning,
     SERVICE_TOPICS.verification,
     SERVICE_TOPICS.execution,
     SERVICE_TOPICS['model-review'],
-    INBOUND_TOPICS.itsmIncidents,
+    // the ledger: every topic but the ledger's own checkpoints and the communications
+    ...Object.values(INBOUND_TOPICS),
+    ...Object.values(FEEDBACK_TOPICS),
   ],
   'model-review': [SERVICE_TOPICS.records, SERVICE_TOPICS.planning],
 };
@@ -42,6 +47,18 @@ const PUBLICATIONS: Readonly<Record<Service, readonly Topic[]>> = {
     COMMUNICATIONS_TOPICS.communications,
   ],
   'model-review': [SERVICE_TOPICS['model-review'], FEEDBACK_TOPICS.changeEnablement],
+};
+
+/** The parties outside Gantry: what each sends and receives. */
+type ExternalParty = InboundParty | 'release-management' | 'configuration-management' | 'service-validation' | 'auditor';
+const EXTERNAL_PARTIES: Readonly<Record<ExternalParty, { send: readonly Topic[]; receive: readonly Topic[] }>> = {
+  'change-enablement': { send: [INBOUND_TOPICS.itsmChanges], receive: [FEEDBACK_TOPICS.changeEnablement] },
+  'service-desk': { send: [INBOUND_TOPICS.itsmIncidents], receive: [COMMUNICATIONS_TOPICS.communications] },
+  'it-asset-management': { send: [INBOUND_TOPICS.itamComponents], receive: [] },
+  'release-management': { send: [], receive: [FEEDBACK_TOPICS.releaseManagement] },
+  'configuration-management': { send: [], receive: [FEEDBACK_TOPICS.configurationManagement] },
+  'service-validation': { send: [], receive: [FEEDBACK_TOPICS.serviceValidation] },
+  auditor: { send: [], receive: [TRANSPARENCY_TOPICS.ledgerCheckpoints] },
 };
 
 const CHANNEL_DESCRIPTIONS: Record<Topic, string> = {
@@ -66,6 +83,15 @@ const CHANNEL_DESCRIPTIONS: Record<Topic, string> = {
 
 const ref = (pointer: string) => ({ $ref: pointer });
 const eventsOn = (topic: Topic): EventName[] => EVENT_NAMES.filter((name) => EVENTS[name].topic === topic);
+const inboundOn = (topic: Topic): InboundEventName[] => INBOUND_EVENT_NAMES.filter((name) => INBOUND_EVENTS[name].topic === topic);
+/** A channel's messages by their name there (an event's name); the components' keys are unique across both kinds. */
+const messagesOn = (topic: Topic): [name: string, component: string][] => [
+  ...eventsOn(topic).map((name): [string, string] => [name, name]),
+  ...inboundOn(topic).map((name): [string, string] => [name, inboundMessageId(name)]),
+];
+
+/** An inbound message's key among the components: its CloudEvents type (`itsm.changes.ChangeAuthorized.v1`). */
+export const inboundMessageId = (name: InboundEventName): string => INBOUND_EVENTS[name].type;
 
 const multiFormat = (schema: JsonSchema) => ({ schemaFormat: SCHEMA_FORMAT, schema });
 
@@ -85,21 +111,90 @@ const messagePayload = (name: EventName) =>
     ],
   });
 
+const inboundPayload = (name: InboundEventName) =>
+  multiFormat({
+    allOf: [
+      ref('#/components/schemas/InboundCloudEvent/schema'),
+      { type: 'object', properties: { type: { const: INBOUND_EVENTS[name].type }, data: ref(`#/components/schemas/${inboundMessageId(name)}/schema`) } },
+    ],
+  });
+
+/** The record key, as the Kafka binding of a message says it. */
+const keyBinding = (topic: Topic) => ({ kafka: { key: { type: 'string', description: RECORD_KEYS[topic] }, bindingVersion: '0.5.0' } });
+
+const EXAMPLE_TRACEPARENT = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+const EXAMPLE_TIME = '2026-12-01T22:00:00.000Z';
+
+/** The aggregate id of a sample payload: what its `subject` and record key would be. */
+const sampleSubject = (data: Record<string, unknown>): string => String(data.deploymentId ?? data.name ?? data.keyId ?? data.origin ?? data.findingId ?? data.environment ?? 'payments');
+
+/** One example per message: its sample payload in the envelope Gantry's publisher puts it in. */
+const eventExample = (name: EventName) => {
+  const data = SAMPLE_PAYLOADS[name] as Record<string, unknown>;
+  return {
+    name: 'sample',
+    headers: { traceparent: EXAMPLE_TRACEPARENT, 'content-type': CLOUD_EVENT_CONTENT_TYPE },
+    payload: {
+      specversion: '1.0',
+      id: '0b6e3c1a-7d2f-4e58-9c41-5a8f2d6b9e10',
+      source: `/gantry/${EVENTS[name].service}`,
+      type: EVENTS[name].type,
+      subject: sampleSubject(data),
+      time: EXAMPLE_TIME,
+      datacontenttype: 'application/json',
+      data,
+      correlationid: '7f3a9c2e-1b4d-4e6f-8a0b-2c5d7e9f1a3b',
+      causationid: '3c8e1f5a-9b2d-4c7e-a6f0-1d3b5e7a9c2f',
+      actor: 'dana.manager',
+      actorroles: 'deployment-manager',
+      actorchannel: 'rest',
+      streamversion: 1,
+      eventhash: 'a'.repeat(64),
+      traceparent: EXAMPLE_TRACEPARENT,
+    },
+  };
+};
+
+/** What a sender outside Gantry puts on an inbound topic: its sample payload in a structured-mode CloudEvent. */
+const inboundExample = (name: InboundEventName) => ({
+  name: 'sample',
+  headers: { traceparent: EXAMPLE_TRACEPARENT, 'content-type': CLOUD_EVENT_CONTENT_TYPE },
+  payload: {
+    specversion: '1.0',
+    id: `evt-${name}-0001`,
+    source: SAMPLE_SOURCES[INBOUND_EVENTS[name].party],
+    type: INBOUND_EVENTS[name].type,
+    time: EXAMPLE_TIME,
+    datacontenttype: 'application/json',
+    data: SAMPLE_INBOUND_PAYLOADS[name],
+  },
+});
+
+const SAMPLE_SOURCES: Readonly<Record<InboundParty, string>> = {
+  'change-enablement': '/servicenow/prod',
+  'service-desk': '/servicenow/prod',
+  'it-asset-management': '/itam/dml',
+};
+
 const channel = (topic: Topic) => ({
   address: topic,
-  description: CHANNEL_DESCRIPTIONS[topic],
-  messages: Object.fromEntries(eventsOn(topic).map((name) => [name, ref(`#/components/messages/${name}`)])),
+  description: `${CHANNEL_DESCRIPTIONS[topic]} Record key: ${RECORD_KEYS[topic]}.`,
+  messages: Object.fromEntries(messagesOn(topic).map(([name, component]) => [name, ref(`#/components/messages/${component}`)])),
 });
 
-const operation = (service: Service, action: 'send' | 'receive', topic: Topic) => ({
+const operation = (who: string, action: 'send' | 'receive', topic: Topic) => ({
   action,
   channel: ref(`#/channels/${channelId(topic)}`),
-  summary: `${service} ${action === 'send' ? 'publishes to' : 'consumes'} ${topic}`,
-  messages: eventsOn(topic).map((name) => ref(`#/channels/${channelId(topic)}/messages/${name}`)),
+  summary: `${who} ${action === 'send' ? 'publishes to' : 'consumes'} ${topic}`,
+  messages: messagesOn(topic).map(([name]) => ref(`#/channels/${channelId(topic)}/messages/${name}`)),
 });
 
-const operationId = (service: Service, action: 'send' | 'receive', topic: Topic) =>
-  `${service}-${action}-${channelId(topic)}`;
+const operationId = (who: string, action: 'send' | 'receive', topic: Topic) => `${who}-${action}-${channelId(topic)}`;
+
+const operations = (who: string, send: readonly Topic[], receive: readonly Topic[]) => [
+  ...send.map((topic) => [operationId(who, 'send', topic), operation(who, 'send', topic)] as const),
+  ...receive.map((topic) => [operationId(who, 'receive', topic), operation(who, 'receive', topic)] as const),
+];
 
 /** The AsyncAPI 3.0.0 document of the Kafka surface, generated from the TypeScript contract. */
 export function asyncApiDocument(): Record<string, unknown> {
@@ -109,15 +204,24 @@ export function asyncApiDocument(): Record<string, unknown> {
       title: 'Gantry events',
       version: CONTRACT_VERSION,
       description:
-        'Kafka surface of Gantry, the ITIL 4 deployment management practice. Every message is a CloudEvents 1.0 ' +
-        'document in structured JSON mode; the record key is the stream (aggregate) id; the W3C `traceparent` ' +
-        'travels as a Kafka header. A consumer puts a message it cannot accept on `<topic>.dlq` with the reason. ' +
-        'Generated by contracts/scripts/generate-asyncapi.ts: do not edit by hand.',
+        'Kafka surface of Gantry, the ITIL 4 deployment management practice: every event Gantry emits, and every event it ' +
+        'accepts from change enablement, the service desk and IT asset management. Every message is a CloudEvents 1.0 ' +
+        'document in structured JSON mode; the W3C `traceparent` travels as a Kafka header. ' +
+        'Generated by contracts/scripts/generate-asyncapi.ts: do not edit by hand.\n\n' +
+        kafkaContractMarkdown(2),
       license: { name: 'Apache-2.0' },
     },
     defaultContentType: CLOUD_EVENT_CONTENT_TYPE,
     servers: {
-      kafka: { host: 'localhost:19092', protocol: 'kafka', description: 'local broker (infra/kafka)' },
+      distributed: { host: '127.0.0.1:9092', protocol: 'kafka', title: 'Distributed (npm run infra:up)', description: SERVERS_NOTE },
+      'docker-compose': { host: 'localhost:59092', protocol: 'kafka', title: 'Distributed (docker compose up)', description: 'The broker docker-compose.yml publishes (`GANTRY_KAFKA_PORT`, default 59092).' },
+      embedded: {
+        host: '{brokers}',
+        protocol: 'kafka',
+        title: 'Embedded default (npm start)',
+        description: 'In-process bus, nothing on the network, unless `KAFKA_BROKERS` is set: then the same topics on that broker.',
+        variables: { brokers: { description: 'the first of `KAFKA_BROKERS` (host:port)' } },
+      },
     },
     channels: {
       ...Object.fromEntries(TOPICS.map((topic) => [channelId(topic), channel(topic)])),
@@ -128,21 +232,18 @@ export function asyncApiDocument(): Record<string, unknown> {
         messages: { DeadLetter: ref('#/components/messages/DeadLetter') },
       },
     },
-    operations: Object.fromEntries(
-      SERVICES.flatMap((service) => [
-        ...PUBLICATIONS[service].map((topic) => [operationId(service, 'send', topic), operation(service, 'send', topic)]),
-        ...SUBSCRIPTIONS[service].map((topic) => [
-          operationId(service, 'receive', topic),
-          operation(service, 'receive', topic),
-        ]),
-      ]),
-    ),
+    operations: Object.fromEntries([
+      ...SERVICES.flatMap((service) => operations(service, PUBLICATIONS[service], SUBSCRIPTIONS[service])),
+      ...Object.entries(EXTERNAL_PARTIES).flatMap(([party, { send, receive }]) => operations(party, send, receive)),
+    ]),
     components: {
       schemas: {
         CloudEventEnvelope: multiFormat(cloudEventEnvelopeSchema),
+        InboundCloudEvent: multiFormat(inboundCloudEventSchema),
         KafkaHeaders: multiFormat(kafkaHeadersSchema),
         DeadLetterHeaders: multiFormat(deadLetterHeadersSchema),
         ...Object.fromEntries(EVENT_NAMES.map((name) => [name, multiFormat(EVENTS[name].schema)])),
+        ...Object.fromEntries(INBOUND_EVENT_NAMES.map((name) => [inboundMessageId(name), multiFormat(INBOUND_EVENTS[name].schema)])),
       },
       messages: {
         ...Object.fromEntries(
@@ -151,9 +252,27 @@ export function asyncApiDocument(): Record<string, unknown> {
             {
               name: EVENTS[name].type,
               title: name,
+              summary: `${name}, from ${EVENTS[name].service}`,
               contentType: CLOUD_EVENT_CONTENT_TYPE,
               headers: ref('#/components/schemas/KafkaHeaders/schema'),
               payload: messagePayload(name),
+              bindings: keyBinding(EVENTS[name].topic),
+              examples: [eventExample(name)],
+            },
+          ]),
+        ),
+        ...Object.fromEntries(
+          INBOUND_EVENT_NAMES.map((name) => [
+            inboundMessageId(name),
+            {
+              name: INBOUND_EVENTS[name].type,
+              title: name,
+              summary: `${name}, from ${INBOUND_EVENTS[name].party}; read by ${INBOUND_EVENTS[name].readBy.join(' and ')} (and ledgered by records)`,
+              contentType: CLOUD_EVENT_CONTENT_TYPE,
+              headers: ref('#/components/schemas/KafkaHeaders/schema'),
+              payload: inboundPayload(name),
+              bindings: keyBinding(INBOUND_EVENTS[name].topic),
+              examples: [inboundExample(name)],
             },
           ]),
         ),

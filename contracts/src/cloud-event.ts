@@ -82,3 +82,28 @@ export const cloudEventEnvelopeSchema: JsonSchema = {
   },
   propertyNames: { pattern: '^[a-z0-9]{1,20}$' },
 };
+
+const envelopeProperties = (cloudEventEnvelopeSchema as { properties: Record<string, JsonSchema> }).properties;
+
+/**
+ * The envelope of an event another practice sends on an inbound topic (`itsm.*`, `itam.*`): the four attributes
+ * CloudEvents requires and `data`; `time`, `subject`, `datacontenttype`, `actor` and `traceparent` are read where
+ * given. `source` is any non-empty URI reference naming the sending system; other extensions are kept and ignored.
+ */
+export const inboundCloudEventSchema: JsonSchema = {
+  type: 'object',
+  required: ['specversion', 'id', 'source', 'type', 'data'],
+  properties: {
+    specversion: envelopeProperties.specversion,
+    id: label(256),
+    source: label(256),
+    type: { type: 'string', pattern: '^(itsm|itam)\\.[a-z-]+\\.[A-Za-z]+\\.v[0-9]+$', maxLength: 128 },
+    subject: label(256),
+    time: envelopeProperties.time,
+    datacontenttype: envelopeProperties.datacontenttype,
+    data: { type: 'object' },
+    actor: envelopeProperties.actor,
+    traceparent: envelopeProperties.traceparent,
+  },
+  propertyNames: { pattern: '^[a-z0-9]{1,20}$' },
+};

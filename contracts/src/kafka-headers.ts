@@ -1,3 +1,4 @@
+import { CLOUD_EVENT_CONTENT_TYPE } from './cloud-event';
 import type { JsonSchema } from './json-schema';
 
 /** Kafka headers on every published record. */
@@ -17,6 +18,7 @@ export const kafkaHeadersSchema: JsonSchema = {
   properties: {
     traceparent: { type: 'string', pattern: '^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$' },
     tracestate: { type: 'string', maxLength: 512 },
+    'content-type': { type: 'string', maxLength: 256, description: `${CLOUD_EVENT_CONTENT_TYPE} on every record Gantry publishes` },
   },
 };
 

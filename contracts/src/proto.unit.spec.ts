@@ -4,9 +4,11 @@ import { AUDIT_PROTO_PATH, DEPLOYMENTS_PROTO_PATH, EXECUTION_PROTO_PATH, GANTRY_
 describe('deployments.proto', () => {
   const definition = loadSync(DEPLOYMENTS_PROTO_PATH, { includeDirs: [PROTO_ROOT], keepCase: true, defaults: true });
 
-  it('defines gantry.v1.DeploymentService: request, get, list, cancel, reschedule', () => {
-    const service = definition['gantry.v1.DeploymentService'] as Record<string, { requestType: { type: { name: string } }; responseType: { type: { name: string } } }>;
-    expect(Object.keys(service).sort()).toEqual(['CancelDeployment', 'GetDeployment', 'ListDeployments', 'RequestDeployment', 'RescheduleDeployment']);
+  it('defines gantry.v1.DeploymentService: request, get, list, cancel, reschedule, watch', () => {
+    const service = definition['gantry.v1.DeploymentService'] as Record<string, { requestType: { type: { name: string } }; responseType: { type: { name: string } }; responseStream: boolean }>;
+    expect(Object.keys(service).sort()).toEqual(['CancelDeployment', 'GetDeployment', 'ListDeployments', 'RequestDeployment', 'RescheduleDeployment', 'WatchDeployment']);
+    expect(service.WatchDeployment.responseStream).toBe(true);
+    expect(service.WatchDeployment.responseType.type.name).toBe('DeploymentUpdate');
     expect(service.RequestDeployment.requestType.type.name).toBe('RequestDeploymentRequest');
     expect(service.RequestDeployment.responseType.type.name).toBe('Deployment');
     expect(service.GetDeployment.requestType.type.name).toBe('GetDeploymentRequest');

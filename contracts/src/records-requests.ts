@@ -1,5 +1,5 @@
 import { enumOf, objectOf, stringOf, text, Type, type BodyRule, type Static } from './json-schema';
-import { FINDING_SEVERITIES, SATISFACTION_TOPICS } from './records';
+import { FINDING_SEVERITIES, SATISFACTION_TOPICS, subscriptionFilterSchema } from './records';
 
 /** Bodies of records' HTTP doors, each validated by its schema and the named rules beside it (SchemaBody). */
 
@@ -35,3 +35,15 @@ export const verifyLedgerBody = objectOf({
   digest: Type.Optional(stringOf({ pattern: '^[0-9]{1,18}:[0-9a-f]{64}$', description: '`<position>:<hash>` from GET /audit/digest, kept earlier' })),
 });
 export type VerifyLedgerBody = Static<typeof verifyLedgerBody>;
+
+/** `POST /subscriptions`: where to, which events (names, CloudEvent types or groups), narrowed by the deployment's facts. */
+export const createSubscriptionBody = objectOf({
+  url: stringOf({ minLength: 1, maxLength: 2048, description: 'an https URL whose host is on GANTRY_WEBHOOK_ALLOWED_HOSTS' }),
+  events: Type.Array(stringOf({ minLength: 1, maxLength: 200 }), { minItems: 1, maxItems: 50, uniqueItems: true, description: 'event names, CloudEvent types or groups (deployment-outcome, deployment-lifecycle)' }),
+  filter: Type.Optional(subscriptionFilterSchema),
+  description: Type.Optional(text(500)),
+});
+export type CreateSubscriptionBody = Static<typeof createSubscriptionBody>;
+
+/** `GET /subscriptions/:id/deliveries`: how many, newest first. */
+export const deliveriesQuery = objectOf({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, description: '1 to 200 (50)' })) });

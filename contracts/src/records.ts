@@ -1,6 +1,6 @@
 import { deliveredUnitsSchema, evidenceSchema } from './execution';
 import { digestSchema } from './itam';
-import { arrayOf, enumOf, identifier, label, objectOf, orNull, text, timestamp, Type, type PayloadsOf, type Static } from './json-schema';
+import { arrayOf, enumOf, identifier, label, objectOf, orNull, stringOf, text, timestamp, Type, type PayloadsOf, type Static } from './json-schema';
 import { TARGET_KINDS } from './planning';
 import { COMMUNICATIONS_TOPICS, FEEDBACK_TOPICS, TRANSPARENCY_TOPICS, type CommunicationsTopic, type FeedbackTopic, type TransparencyTopic } from './topics';
 import { criteriaSchema } from './verification';
@@ -8,6 +8,7 @@ import {
   COMPONENT_KINDS,
   componentsSchema,
   DEPLOYMENT_OUTCOMES,
+  type DeploymentOutcome,
   componentVersionProperties,
   contactSchema,
   deploymentKindSchema,
@@ -24,6 +25,13 @@ import {
 /** How change enablement closes the change request: ITSM close codes. */
 export const CLOSE_CODES = ['successful', 'successful-with-issues', 'unsuccessful'] as const;
 export type CloseCode = (typeof CLOSE_CODES)[number];
+
+/**
+ * ITSM close code of the change: a success is `successful`, or `successful-with-issues` once an incident is linked
+ * to the deployment or its change or a regression was detected in its monitoring period; anything else is `unsuccessful`.
+ */
+export const closeCodeOf = (outcome: DeploymentOutcome, incidents: readonly string[] = [], regressions: readonly unknown[] = []): CloseCode =>
+  outcome !== 'succeeded' ? 'unsuccessful' : incidents.length > 0 || regressions.length > 0 ? 'successful-with-issues' : 'successful';
 
 export const FINDING_SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
 export type FindingSeverity = (typeof FINDING_SEVERITIES)[number];
@@ -333,6 +341,40 @@ export const KnowledgeArticleProposed = objectOf({
 });
 export type KnowledgeArticleProposed = Static<typeof KnowledgeArticleProposed>;
 
+/** What a webhook subscription may narrow its events to: a deployment's facts as the deployment record knows them. */
+export const subscriptionFilterSchema = objectOf({
+  service: Type.Optional(label()),
+  environment: Type.Optional(label()),
+  changeId: Type.Optional(identifier),
+  deploymentId: Type.Optional(identifier),
+});
+export type SubscriptionFilter = Static<typeof subscriptionFilterSchema>;
+
+/**
+ * A caller (its identity's subject: a person's `sub`, a system's API key name) subscribed a URL to events of the
+ * ledger (WebhookSubscription). `events`: event names or named groups (`deployment-outcome`, `deployment-lifecycle`).
+ * Only the URL's origin travels: a URL's path and query may hold the receiver's own token, and the signing secret is
+ * never in an event.
+ */
+export const WebhookSubscriptionCreated = objectOf({
+  subscriptionId: identifier,
+  owner: label(256),
+  origin: stringOf({ minLength: 1, maxLength: 300, pattern: '^https?://' }),
+  events: arrayOf(label(100), 50, 1, { uniqueItems: true }),
+  filter: Type.Optional(subscriptionFilterSchema),
+  description: Type.Optional(text(500)),
+  createdAt: timestamp,
+});
+export type WebhookSubscriptionCreated = Static<typeof WebhookSubscriptionCreated>;
+
+/** Its owner (or an admin) deleted the subscription: nothing more is delivered to it. */
+export const WebhookSubscriptionDeleted = objectOf({ subscriptionId: identifier, owner: label(256), deletedBy: label(256), deletedAt: timestamp });
+export type WebhookSubscriptionDeleted = Static<typeof WebhookSubscriptionDeleted>;
+
+/** The receiver answered 410 Gone: it asks for no more deliveries. */
+export const WebhookSubscriptionDisabled = objectOf({ subscriptionId: identifier, owner: label(256), reason: text(500), disabledAt: timestamp });
+export type WebhookSubscriptionDisabled = Static<typeof WebhookSubscriptionDisabled>;
+
 export const recordsEventSchemas = {
   DeploymentRecordClosed,
   ChangeImplementationReported,
@@ -348,6 +390,9 @@ export const recordsEventSchemas = {
   LedgerCheckpointSigned,
   DeploymentNoticeIssued,
   KnowledgeArticleProposed,
+  WebhookSubscriptionCreated,
+  WebhookSubscriptionDeleted,
+  WebhookSubscriptionDisabled,
 };
 export type RecordsEventPayloads = PayloadsOf<typeof recordsEventSchemas>;
 

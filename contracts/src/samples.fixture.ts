@@ -1,4 +1,6 @@
 import type { EventPayloads } from './events';
+import type { ComponentVersionDefinition, ComponentVersionWithdrawal } from './itam';
+import type { ChangeAuthorized, ChangeCancelled, IncidentLinked, IncidentResolved } from './itsm';
 import type { RequestDeployment } from './request-deployment';
 
 /** One valid payload per event (typed, so a missing event or a drifted field fails to compile); exported as examples for clients and tests. */
@@ -325,6 +327,17 @@ export const SAMPLE_PAYLOADS: { [N in keyof EventPayloads]: EventPayloads[N] } =
     workaround: 'The previous version was restored by the rollback; avoid payments-api 2.4.1 until the known error is resolved.',
     proposedAt: '2026-12-01T22:51:00Z',
   },
+  WebhookSubscriptionCreated: {
+    subscriptionId: 'c6f1e1d2-8a0b-4c2d-9e3f-4a5b6c7d8e9f',
+    owner: 'servicenow',
+    origin: 'https://itsm.example.com',
+    events: ['deployment-outcome'],
+    filter: { service: 'payments', environment: 'production' },
+    description: 'close change requests when deployments end',
+    createdAt: '2026-11-30T09:00:00Z',
+  },
+  WebhookSubscriptionDeleted: { subscriptionId: 'c6f1e1d2-8a0b-4c2d-9e3f-4a5b6c7d8e9f', owner: 'servicenow', deletedBy: 'servicenow', deletedAt: '2026-12-02T09:00:00Z' },
+  WebhookSubscriptionDisabled: { subscriptionId: 'c6f1e1d2-8a0b-4c2d-9e3f-4a5b6c7d8e9f', owner: 'servicenow', reason: 'the receiver answered 410 Gone', disabledAt: '2026-12-02T09:00:00Z' },
   ApiKeyRevoked: { keyId: 'b3a1f0de-4c1e-4f5e-9d7a-2b8e6c0a1f11', name: 'servicenow', reason: 'rotated', revokedBy: 'root@ops', revokedAt: '2026-12-01T08:00:00Z' },
   RolledBack: { deploymentId, rolledBackAt: '2026-12-01T22:50:00Z', reason: 'DeploymentVerificationFailed' },
   DeploymentFailed: { deploymentId, failedAt: '2026-12-01T22:01:00Z', reason: 'BackupFailed', detail: 'snapshot store unreachable' },
@@ -583,4 +596,28 @@ export const SAMPLE_REQUEST: RequestDeployment = {
   targets: ['staging-1'],
   window,
   acceptanceCriteria: [acceptanceCriteria[0]],
+};
+
+/** One valid payload per event Gantry accepts from outside (typed the same way as SAMPLE_PAYLOADS). */
+export const SAMPLE_INBOUND_PAYLOADS: {
+  ChangeAuthorized: ChangeAuthorized;
+  ChangeCancelled: ChangeCancelled;
+  IncidentLinked: IncidentLinked;
+  IncidentResolved: IncidentResolved;
+  ComponentVersionRegistered: ComponentVersionDefinition;
+  ComponentVersionWithdrawn: ComponentVersionWithdrawal;
+} = {
+  ChangeAuthorized: { ...SAMPLE_REQUEST, changeType: 'normal', authorisedBy: 'carol.cab@example.com' },
+  ChangeCancelled: { changeId: 'CHG0031337', reason: 'withdrawn by the requester', cancelledBy: 'carol.cab@example.com', cancelledAt: '2026-11-30T09:00:00Z' },
+  IncidentLinked: {
+    incidentId: 'INC0042001',
+    deploymentId,
+    severity: 'high',
+    openedAt: '2026-12-01T23:10:00Z',
+    title: 'checkout errors after the upgrade',
+    url: 'https://servicedesk.example.com/incidents/INC0042001',
+  },
+  IncidentResolved: { incidentId: 'INC0042001', resolvedAt: '2026-12-02T08:00:00Z' },
+  ComponentVersionRegistered: (({ registeredAt: _registeredAt, ...definition }) => definition)(SAMPLE_PAYLOADS.ComponentVersionRegistered),
+  ComponentVersionWithdrawn: { name: 'payments-api', version: '2.4.1', reason: 'CVE-2026-1234 found in a dependency' },
 };

@@ -60,6 +60,8 @@ export const PERMISSIONS = [
   'suppliers:manage',
   /** claim, renew and report the steps of a pull executor's environment (the token's environment and targets are checked on top) */
   'agents:pull',
+  /** subscribe the caller's own URLs to the ledger's events (outbound webhooks), see and delete the caller's own subscriptions */
+  'subscriptions:manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -75,7 +77,9 @@ export type Permission = (typeof PERMISSIONS)[number];
  * (not production, by default); trusting change enablement's keys for signed authorisations (`authorisation-keys:manage`)
  * is an admin's, so no one who requests deployments can make their own authorisations trusted. Everyone reads the
  * service catalogue; its owners (and admins) keep it. Suppliers' engineers read runs and perform manual steps, within
- * their organisation's scope (checked by execution); only admins register suppliers and set their scope.
+ * their organisation's scope (checked by execution); only admins register suppliers and set their scope. Systems of
+ * change enablement and deployment managers subscribe their own URLs to deployments' outcomes (`subscriptions:manage`);
+ * admins see and delete everyone's.
  */
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   'deployment-manager': [
@@ -103,6 +107,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'authorisation-keys:read',
     'services:read',
     'suppliers:read',
+    'subscriptions:manage',
   ],
   'deployment-practitioner': [
     'deployments:request',
@@ -122,7 +127,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   ],
   'service-owner': ['deployments:read', 'verifications:read', 'runs:read', 'kpis:read', 'environments:read', 'satisfaction:respond', 'runs:approve', 'components:read', 'services:read', 'services:manage'],
   'product-owner': ['deployments:read', 'kpis:read', 'environments:read', 'satisfaction:respond', 'runs:approve', 'services:read'],
-  'change-manager': ['deployments:request', 'deployments:request-ad-hoc', 'deployments:read', 'environments:read', 'satisfaction:respond', 'runs:approve', 'changes:authorise', 'authorisation-keys:read', 'services:read'],
+  'change-manager': ['deployments:request', 'deployments:request-ad-hoc', 'deployments:read', 'environments:read', 'satisfaction:respond', 'runs:approve', 'changes:authorise', 'authorisation-keys:read', 'services:read', 'subscriptions:manage'],
   auditor: ['deployments:read', 'verifications:read', 'runs:read', 'audit:read', 'models:read', 'kpis:read', 'environments:read', 'findings:write', 'components:read', 'signing-keys:read', 'authorisation-keys:read', 'services:read', 'suppliers:read'],
   admin: PERMISSIONS,
   'supplier-engineer': ['runs:read', 'runs:perform-manual-steps'],

@@ -2,16 +2,16 @@ import { mayDo, PERMISSIONS, ROLE_PERMISSIONS, ROLES, type Permission, type Role
 
 /** The README's table, row by row: a change to either must change both. */
 const TABLE: Record<Role, Record<Permission, boolean>> = {
-  //                        request ad-hoc depl.  verif. runs   audit  models kpis   env:r  env:m  mod:w  find:w satis. rebuild r:appr r:ctrl r:manual access comp:r comp:m keys:r keys:m report authorise ak:r ak:m svc:r svc:m sup:r sup:m pull
-  'deployment-manager': row(true, true, true, true, true, true, true, true, true, true, true, false, true, false, true, true, true, false, true, true, true, true, true, true, true, false, true, false, true, false, false),
-  'deployment-practitioner': row(true, false, true, true, true, false, true, false, true, false, false, false, true, false, false, true, true, false, true, true, true, false, true, false, false, false, true, false, false, false, false),
-  'service-owner': row(false, false, true, true, true, false, false, true, true, false, false, false, true, false, true, false, false, false, true, false, false, false, false, false, false, false, true, true, false, false, false),
-  'product-owner': row(false, false, true, false, false, false, false, true, true, false, false, false, true, false, true, false, false, false, false, false, false, false, false, false, false, false, true, false, false, false, false),
-  'change-manager': row(true, true, true, false, false, false, false, false, true, false, false, false, true, false, true, false, false, false, false, false, false, false, false, true, true, false, true, false, false, false, false),
-  auditor: row(false, false, true, true, true, true, true, true, true, false, false, true, false, false, false, false, false, false, true, false, true, false, false, false, true, false, true, false, true, false, false),
-  admin: row(true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true),
-  'supplier-engineer': row(false, false, false, false, true, false, false, false, false, false, false, false, false, false, false, false, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false),
-  agent: row(false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true),
+  //                        request ad-hoc depl.  verif. runs   audit  models kpis   env:r  env:m  mod:w  find:w satis. rebuild r:appr r:ctrl r:manual access comp:r comp:m keys:r keys:m report authorise ak:r ak:m svc:r svc:m sup:r sup:m pull  subs
+  'deployment-manager': row(true, true, true, true, true, true, true, true, true, true, true, false, true, false, true, true, true, false, true, true, true, true, true, true, true, false, true, false, true, false, false, true),
+  'deployment-practitioner': row(true, false, true, true, true, false, true, false, true, false, false, false, true, false, false, true, true, false, true, true, true, false, true, false, false, false, true, false, false, false, false, false),
+  'service-owner': row(false, false, true, true, true, false, false, true, true, false, false, false, true, false, true, false, false, false, true, false, false, false, false, false, false, false, true, true, false, false, false, false),
+  'product-owner': row(false, false, true, false, false, false, false, true, true, false, false, false, true, false, true, false, false, false, false, false, false, false, false, false, false, false, true, false, false, false, false, false),
+  'change-manager': row(true, true, true, false, false, false, false, false, true, false, false, false, true, false, true, false, false, false, false, false, false, false, false, true, true, false, true, false, false, false, false, true),
+  auditor: row(false, false, true, true, true, true, true, true, true, false, false, true, false, false, false, false, false, false, true, false, true, false, false, false, true, false, true, false, true, false, false, false),
+  admin: row(true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true),
+  'supplier-engineer': row(false, false, false, false, true, false, false, false, false, false, false, false, false, false, false, false, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false),
+  agent: row(false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, false),
 };
 
 function row(...granted: boolean[]): Record<Permission, boolean> {

@@ -1,4 +1,4 @@
-import { Pool, type PoolClient, type PoolConfig } from 'pg';
+import { Client, Pool, type ClientConfig, type PoolClient, type PoolConfig } from 'pg';
 
 /**
  * A statement with a name is prepared once per connection and reused (pg's named prepared statements):
@@ -28,6 +28,11 @@ export interface DatabaseOptions extends Omit<PoolConfig, 'connectionString'> {
    * next, which then fails with "prepared statement already exists".
    */
   namedStatements?: boolean;
+}
+
+/** A LISTEN that `Database.listen` keeps open. */
+export interface Listening {
+  stop(): Promise<void>;
 }
 
 /**
@@ -94,6 +99,52 @@ export class Database {
   /** Tells the listeners a write committed outside `transaction()`: a single statement that was its own transaction. */
   notifyCommitted(): void {
     this.committedListeners.forEach((listener) => listener());
+  }
+
+  /**
+   * Calls `onNotify` with the payload of every NOTIFY on `channel`, on a connection of its own: LISTEN belongs to a
+   * session, so it takes none of the pool's. A lost connection is opened again every `retryMs` until `stop`, and
+   * `onReconnected` called, since what was notified meanwhile is not heard again. Resolves once listening.
+   */
+  async listen(channel: string, onNotify: (payload: string) => void, onReconnected: () => void = () => undefined, retryMs = 1_000): Promise<Listening> {
+    let stopped = false;
+    let client: Client | undefined;
+    let retry: NodeJS.Timeout | undefined;
+    const open = async (): Promise<void> => {
+      const opened = new Client(this.pool.options as ClientConfig);
+      opened.on('notification', (message) => message.channel === channel && onNotify(message.payload ?? ''));
+      opened.on('error', () => lost(opened));
+      opened.on('end', () => lost(opened));
+      client = opened;
+      await opened.connect();
+      await opened.query(`LISTEN "${channel.replaceAll('"', '""')}"`);
+    };
+    const lost = (which: Client) => {
+      if (stopped || client !== which || retry) return;
+      client = undefined;
+      void which.end().catch(() => undefined);
+      const again = () => {
+        retry = undefined;
+        if (stopped) return;
+        // a failed attempt is lost like a dropped connection (unless its 'error' already said so), and tried again
+        open().then(onReconnected, () => client && lost(client));
+      };
+      retry = setTimeout(again, retryMs).unref();
+    };
+    try {
+      await open();
+    } catch (error) {
+      stopped = true;
+      await client?.end().catch(() => undefined);
+      throw error;
+    }
+    return {
+      stop: async () => {
+        stopped = true;
+        clearTimeout(retry);
+        await client?.end().catch(() => undefined);
+      },
+    };
   }
 
   async close(): Promise<void> {

@@ -14,6 +14,11 @@ export interface MessageBus {
    * batch's messages will be delivered again, but for those it marked done before. Resolves once the subscription is live.
    */
   subscribe(options: SubscribeOptions, handle: BatchHandler): Promise<Subscription>;
+  /**
+   * Readiness: resolves when the bus can carry messages now, throws naming what cannot (the broker unreachable, a
+   * consumer group not running). Cheap enough for a probe every few seconds.
+   */
+  health(): Promise<void>;
   close(): Promise<void>;
 }
 

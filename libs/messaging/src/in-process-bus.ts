@@ -67,6 +67,10 @@ export class InProcessBus implements MessageBus {
     };
   }
 
+  async health(): Promise<void> {
+    if (this.closed) throw new Error('the in-process bus is closed');
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     await Promise.all([...this.members].map((member) => member.close()));

@@ -40,12 +40,20 @@ const clientRetry: RetryOptions = { initialRetryTime: 100, maxRetryTime: 2_000, 
 /** A send gives up after about 3 s so the caller's own backoff (and its stop) stays in charge. */
 const producerRetry: RetryOptions = { initialRetryTime: 100, maxRetryTime: 1_000, retries: 5 };
 
+/**
+ * How long an answer of the broker check stays good: a readiness probe every second costs the broker one metadata
+ * request every few seconds, and an outage shows within this plus the check's own timeout.
+ */
+export const BROKER_CHECK_TTL_MS = 3_000;
+
 /** The distributed transport, on kafkajs. */
 export class KafkaBus implements MessageBus {
   private readonly kafka: Kafka;
   private readonly log: MessagingLog;
   private producer: Promise<Producer> | undefined;
   private readonly subscriptions = new Set<KafkaSubscription>();
+  private admin: Promise<Admin> | undefined;
+  private brokerCheck: { at: number; answer: Promise<void> } | undefined;
 
   constructor(private readonly options: KafkaBusOptions) {
     this.log = options.log ?? jsonStderrLog();
@@ -143,7 +151,43 @@ export class KafkaBus implements MessageBus {
     };
   }
 
+  /** The broker answers (describeCluster, cached BROKER_CHECK_TTL_MS) and every consumer group member is running. */
+  async health(): Promise<void> {
+    await this.brokerAnswers();
+    const stopped = [...this.subscriptions].filter((subscription) => !subscription.running).map((subscription) => subscription.group);
+    if (stopped.length > 0) throw new Error(`consumer groups not running: ${stopped.join(', ')}`);
+  }
+
+  private brokerAnswers(): Promise<void> {
+    const now = Date.now();
+    if (this.brokerCheck && now - this.brokerCheck.at < BROKER_CHECK_TTL_MS) return this.brokerCheck.answer;
+    const answer = this.describeCluster();
+    answer.catch(() => undefined);
+    this.brokerCheck = { at: now, answer };
+    return answer;
+  }
+
+  /** One admin connection kept for the check, without retries: a failure is the answer, and a new connection tries next time. */
+  private async describeCluster(): Promise<void> {
+    const connecting = (this.admin ??= (async () => {
+      const admin = this.kafka.admin({ retry: { retries: 0 } });
+      await admin.connect();
+      return admin;
+    })());
+    try {
+      const { brokers } = await (await connecting).describeCluster();
+      if (brokers.length === 0) throw new Error('the cluster lists no brokers');
+    } catch (error) {
+      if (this.admin === connecting) this.admin = undefined;
+      void connecting.then((admin) => admin.disconnect()).catch(() => undefined);
+      throw new Error(`the Kafka broker does not answer: ${(error as Error).message}`);
+    }
+  }
+
   async close(): Promise<void> {
+    const admin = this.admin;
+    this.admin = undefined;
+    await (await admin?.catch(() => undefined))?.disconnect().catch(() => undefined);
     await Promise.all([...this.subscriptions].map((subscription) => subscription.close()));
     this.subscriptions.clear();
     const producer = this.producer;

@@ -25,6 +25,8 @@ export class KafkaSubscription implements Subscription {
   private relaunches = 0;
   private relaunchTimer: NodeJS.Timeout | undefined;
   private markJoined!: () => void;
+  /** joined its group and not crashed since: what readiness asks of a consumer */
+  private member: 'joining' | 'running' | 'crashed' = 'joining';
   /**
    * resolves when the member has joined its group for the first time and knows where it reads from (or is closed
    * before that). A new group starting at the latest offset resolves "latest" at its first fetch after the join:
@@ -46,10 +48,12 @@ export class KafkaSubscription implements Subscription {
     this.consumer = consumer;
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
       this.relaunches = 0;
+      this.member = 'running';
       if (Object.values(payload.memberAssignment).every((partitions) => partitions.length === 0)) this.markJoined();
     });
     consumer.on(consumer.events.FETCH, () => this.markJoined());
     consumer.on(consumer.events.CRASH, ({ payload }) => {
+      this.member = 'crashed';
       if (!payload.restart) this.relaunch(consumer, payload.error);
     });
     try {
@@ -63,6 +67,15 @@ export class KafkaSubscription implements Subscription {
     } catch (error) {
       this.relaunch(consumer, error);
     }
+  }
+
+  get group(): string {
+    return this.options.group;
+  }
+
+  /** Whether the member is in its group now: joined, and not crashed since (kafkajs, or this, restarts it). */
+  get running(): boolean {
+    return this.member === 'running';
   }
 
   async close(): Promise<void> {

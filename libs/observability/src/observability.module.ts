@@ -18,7 +18,7 @@ import { metricsRegistry } from './metrics';
 export interface ObservabilityOptions {
   /** the service name, a label on every metric */
   service: string;
-  /** named readiness checks run by GET /health */
+  /** named readiness checks run by GET /health/ready (and GET /health, the same) */
   checks?: Record<string, HealthCheck>;
   /** per check; default 2 s */
   checkTimeoutMs?: number;
@@ -41,7 +41,19 @@ export class OperationsController {
     return metricsRegistry.metrics();
   }
 
-  @Get('health')
+  /** Liveness: the process's event loop answers. No dependency is asked, so an outage of one never restarts a healthy process. */
+  @Get('health/live')
+  @Public()
+  @Header('Cache-Control', 'no-store')
+  live(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  /**
+   * Readiness: every check passes (the database, the bus). 503 with the report naming what is down. `GET /health` is
+   * the same, as the image's HEALTHCHECK and compose's `service_healthy` have always asked it.
+   */
+  @Get(['health/ready', 'health'])
   @Public()
   @Header('Cache-Control', 'no-store')
   async health(@Res({ passthrough: true }) response: { status(code: number): unknown }): Promise<HealthReport> {
@@ -55,7 +67,7 @@ export class OperationsController {
   }
 }
 
-/** GET /metrics, GET /health, and request metrics for every route of the application. */
+/** GET /metrics, GET /health/live, GET /health/ready (= GET /health), and request metrics for every route of the application. */
 @Module({})
 export class ObservabilityModule implements NestModule {
   static forRoot(options: ObservabilityOptions): DynamicModule {

@@ -6,13 +6,14 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AuthModule, authConfigFromEnv } from '@gantry/auth';
 import { GANTRY_PROTO_PATHS, PROTO_ROOT } from '@gantry/contracts';
-import { JsonLogger, ObservabilityModule, shutdownTracing, startTracing } from '@gantry/observability';
+import { JsonLogger, ObservabilityModule, runHealthChecks, shutdownTracing, startTracing } from '@gantry/observability';
 import { apiKeyDirectory } from './api-keys';
 import type { Clock } from './clock';
 import { loadConfig, schemaOf, type GantryConfig, type ProcessName } from './config';
 import { developmentSecret } from './development-secret';
 import { ErrorMapping } from './errors';
 import { GrpcTransport } from './grpc';
+import { GrpcStandardServices } from './grpc-standard-services';
 import { RateLimit, securityHeaders } from './http-hardening';
 import { createRuntime, type ServiceRuntime } from './runtime';
 import { clockOnRequests } from './request-context';
@@ -46,6 +47,8 @@ export async function boot(processName: ProcessName, options: BootOptions): Prom
   startTracing(`gantry-${processName}`);
   const logger = new JsonLogger(`gantry-${processName}`);
   const runtime = await createRuntime(config, options.clock);
+  // readiness, one set of checks for HTTP (/health/ready) and gRPC (grpc.health.v1)
+  const readinessChecks = { database: async () => void (await runtime.db.query('select 1')), bus: () => runtime.bus.health() };
   const authEnv = env.GANTRY_JWT_SECRET || runtime.mode.database !== 'embedded' ? env : { ...env, GANTRY_JWT_SECRET: developmentSecret(config.dataDir) };
 
   @Module({
@@ -53,7 +56,7 @@ export async function boot(processName: ProcessName, options: BootOptions): Prom
       RuntimeModule.forRoot(runtime),
       // API keys issued at run time: from the read model of the (first) service this process hosts
       AuthModule.forRoot({ ...authConfigFromEnv(authEnv), keyDirectory: apiKeyDirectory(runtime.db, processName === 'standalone' ? 'records' : schemaOf(processName)) }),
-      ObservabilityModule.forRoot({ service: `gantry-${processName}`, checks: { database: async () => void (await runtime.db.query('select 1')) } }),
+      ObservabilityModule.forRoot({ service: `gantry-${processName}`, checks: readinessChecks }),
       ...options.modules(runtime),
     ],
   })
@@ -73,7 +76,10 @@ export async function boot(processName: ProcessName, options: BootOptions): Prom
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
   const grpc = options.grpc
-    ? new GrpcTransport({ package: 'gantry.v1', protoPath: [...GANTRY_PROTO_PATHS], loader: { includeDirs: [PROTO_ROOT] }, url: `${config.host}:${config.grpcPort}` })
+    ? new GrpcTransport(
+        { package: 'gantry.v1', protoPath: [...GANTRY_PROTO_PATHS], loader: { includeDirs: [PROTO_ROOT] }, url: `${config.host}:${config.grpcPort}` },
+        new GrpcStandardServices(async () => (await runHealthChecks(readinessChecks)).status === 'ok'),
+      )
     : undefined;
   if (grpc) {
     app.connectMicroservice<MicroserviceOptions>({ strategy: grpc });

@@ -77,15 +77,25 @@ export const wholeNumberSetting = (env: NodeJS.ProcessEnv, name: string, fallbac
   return value;
 };
 
+/** `host[:port]`, `*.domain[:port]` or `[ipv6][:port]`: a URL's host as an allow-list names it. */
+const ALLOWED_HOST = /^(?:(?:\*\.)?[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+
 /**
  * GANTRY_WEBHOOK_ALLOWED_HOSTS: the `host[:port]` of every URL Gantry may POST to on its own initiative (execution's
- * webhook executors, records' notice channels), comma-separated; empty: none.
+ * webhook executors, records' notice channels and webhook subscriptions), comma-separated; `*.example.com` for any
+ * name under a domain (records); empty: none. An entry that is not a host (a URL, a path) stops the process at boot
+ * rather than never matching.
  */
-export const webhookAllowedHosts = (env: NodeJS.ProcessEnv): string[] =>
-  (env.GANTRY_WEBHOOK_ALLOWED_HOSTS ?? '')
+export const webhookAllowedHosts = (env: NodeJS.ProcessEnv): string[] => {
+  const entries = (env.GANTRY_WEBHOOK_ALLOWED_HOSTS ?? '')
     .split(',')
     .map((h) => h.trim())
     .filter(Boolean);
+  // a pattern over a whole top-level domain (`*.com`) allows the internet
+  const wrong = entries.find((entry) => !ALLOWED_HOST.test(entry) || /^\*\.[^.]+$/.test(entry.replace(/:\d+$/, '')));
+  if (wrong) throw new ConfigurationError(`GANTRY_WEBHOOK_ALLOWED_HOSTS holds host[:port] or *.domain[:port] entries, got "${wrong.slice(0, 200)}"`);
+  return entries;
+};
 
 /** A prefix of Kafka names (consumer groups, topics): the characters Kafka allows in both. */
 const namePrefix = (variable: string, raw: string): string => {

@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig } from './config';
+import { ConfigurationError, loadConfig, webhookAllowedHosts } from './config';
 
 describe('loadConfig', () => {
   it('reads TLS and SASL settings for Kafka, and refuses incomplete or unknown ones', () => {
@@ -37,4 +37,18 @@ describe('loadConfig', () => {
     expect(loadConfig('execution', { GANTRY_IDENTITY_CASE: 'sensitive' }).identityCase).toBe('sensitive');
     expect(() => loadConfig('execution', { GANTRY_IDENTITY_CASE: 'lower' })).toThrow(/GANTRY_IDENTITY_CASE must be one of insensitive, sensitive/);
   });
+});
+
+describe('webhookAllowedHosts', () => {
+  it('takes host[:port], *.domain and [ipv6] entries, comma-separated', () =>
+    expect(webhookAllowedHosts({ GANTRY_WEBHOOK_ALLOWED_HOSTS: ' itsm.example.com, *.hooks.example.net:8443 ,127.0.0.1:9000,[::1]:8080,localhost' })).toEqual([
+      'itsm.example.com',
+      '*.hooks.example.net:8443',
+      '127.0.0.1:9000',
+      '[::1]:8080',
+      'localhost',
+    ]));
+  it('is empty by default', () => expect(webhookAllowedHosts({})).toEqual([]));
+  it.each(['https://itsm.example.com', 'itsm.example.com/hooks', '*', '*.com', '*.com:443', '*.com.*', 'a b'])('refuses %s at boot', (entry) =>
+    expect(() => webhookAllowedHosts({ GANTRY_WEBHOOK_ALLOWED_HOSTS: entry })).toThrow(ConfigurationError));
 });

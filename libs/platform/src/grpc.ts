@@ -1,9 +1,10 @@
 import { Server, ServerCredentials, status, type Metadata } from '@grpc/grpc-js';
-import { RpcException, ServerGrpc } from '@nestjs/microservices';
+import { RpcException, ServerGrpc, type GrpcOptions } from '@nestjs/microservices';
 import { grpcIdentity, type Identity } from '@gantry/auth';
 import { createAjv, type BodyRule, type JsonSchema } from '@gantry/contracts';
 import type { ValidateFunction } from 'ajv/dist/2020';
 import type { Clock } from './clock';
+import type { GrpcStandardServices } from './grpc-standard-services';
 import { toErrorBody } from './errors';
 import { requestContext, type RequestContext } from './request-context';
 import { problemOf } from './schema-pipes';
@@ -15,13 +16,47 @@ import { problemOf } from './schema-pipes';
  */
 export class GrpcTransport extends ServerGrpc {
   port?: number;
+  private server?: Server;
+  private readonly grpcPackage: string;
+
+  constructor(
+    options: GrpcOptions['options'],
+    /** health and reflection (grpc-standard-services.ts), for the services Nest's handlers serve */
+    private readonly standard?: GrpcStandardServices,
+  ) {
+    super(options);
+    this.grpcPackage = String(options.package);
+  }
 
   override async createClient(): Promise<Server> {
     const server = new Server();
     this.port = await new Promise<number>((resolve, reject) =>
       server.bindAsync(this.url, ServerCredentials.createInsecure(), (error, port) => (error ? reject(error) : resolve(port))),
     );
+    this.server = server;
     return server;
+  }
+
+  /** After Nest added the services of the contracts, the standard ones, for the services that have a handler here. */
+  override async bindEvents(): Promise<void> {
+    await super.bindEvents();
+    if (!this.standard || !this.server) return;
+    const services = new Set(
+      [...this.getHandlers().keys()].flatMap((pattern) => {
+        try {
+          const { service } = JSON.parse(pattern) as { service?: unknown };
+          return typeof service === 'string' ? [`${this.grpcPackage}.${service}`] : [];
+        } catch {
+          return [];
+        }
+      }),
+    );
+    await this.standard.addTo(this.server, [...services].sort());
+  }
+
+  override async close(): Promise<void> {
+    this.standard?.stop();
+    await super.close();
   }
 }
 

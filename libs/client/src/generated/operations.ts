@@ -3,6 +3,8 @@
 /** Which service serves each REST operation in the distributed mode; `any`: every process (health, metrics). */
 export const OPERATION_SERVICES = {
   'GET /metrics': 'any',
+  'GET /health/live': 'any',
+  'GET /health/ready': 'any',
   'GET /health': 'any',
   'POST /deployments': 'planning',
   'GET /deployments': 'planning',
@@ -81,6 +83,12 @@ export const OPERATION_SERVICES = {
   'POST /audit/findings': 'records',
   'GET /audit/findings': 'records',
   'POST /satisfaction-responses': 'records',
+  'POST /subscriptions': 'records',
+  'GET /subscriptions': 'records',
+  'GET /subscriptions/{subscriptionId}': 'records',
+  'DELETE /subscriptions/{subscriptionId}': 'records',
+  'GET /subscriptions/{subscriptionId}/deliveries': 'records',
+  'POST /subscriptions/{subscriptionId}/deliveries/{deliveryId}/redeliver': 'records',
   'POST /admin/projections/rebuild': 'records',
   'GET /kpis': 'records',
   'GET /kpis/definitions': 'records',

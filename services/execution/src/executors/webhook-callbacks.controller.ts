@@ -1,10 +1,9 @@
 import { Controller, HttpCode, Param, ParseUUIDPipe, Post, Req, UnauthorizedException } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { SignedRequest } from '@gantry/auth';
-import { Clock, momentOf, RuleRefused } from '@gantry/platform';
+import { checkWebhookSignature, Clock, momentOf, RuleRefused, WEBHOOK_SIGNATURE_HEADER } from '@gantry/platform';
 import { ExecutorDirectory } from './executor-configuration';
 import { attemptOf, idempotencyKey, nextStep, outcomeOf, planOf, RunCommands, RunDriver } from '../runs';
-import { checkSignature, SIGNATURE_HEADER, TIMESTAMP_HEADER } from './webhook-signature';
 
 interface RawRequest {
   rawBody?: Buffer;
@@ -43,8 +42,8 @@ export class WebhookCallbacksController {
     const config = plan && this.executors.configFor(plan.environment);
     // an unknown run and an environment without webhooks look the same as a bad signature: nothing to learn here
     if (!config || config.type !== 'webhook') throw new UnauthorizedException('the callback is not signed by a configured webhook executor');
-    const signature = header(request, SIGNATURE_HEADER);
-    const check = checkSignature(config.secret, { timestamp: header(request, TIMESTAMP_HEADER), signature }, request.rawBody?.toString('utf8') ?? '', moment.now, config.replayWindowSeconds ?? 300);
+    const signature = header(request, WEBHOOK_SIGNATURE_HEADER.toLowerCase());
+    const check = checkWebhookSignature(config.secret, signature, request.rawBody?.toString('utf8') ?? '', moment.now, config.replayWindowSeconds ?? 300);
     if (!check.ok) throw new UnauthorizedException(check.reason);
     const body = (request.body ?? {}) as { idempotencyKey?: unknown };
     const outcome = outcomeOf(body);

@@ -1,7 +1,7 @@
+import { verifyWebhookSignature, WEBHOOK_SIGNATURE_HEADER, webhookSignature } from '@gantry/platform';
 import { eventually } from '@gantry/testing';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { defaultExecutors, planAndVerify, planFor, startExecution, suffix, typesOf, VERIFIED_DIGEST, type ExecutionUnderTest } from '../test-fixtures';
-import { sign, signedHeaders } from './webhook-signature';
 
 /**
  * The webhook executor against a real HTTP server of the test's own: it checks each request's signature, answers at
@@ -28,8 +28,8 @@ beforeAll(async () => {
   server = createServer(async (request, response) => {
     const raw = await readBody(request);
     const body = JSON.parse(raw);
-    const timestamp = String(request.headers['x-gantry-timestamp']);
-    received.push({ key: String(request.headers['idempotency-key']), target: body.target, step: body.step, signatureValid: request.headers['x-gantry-signature'] === sign(SECRET, timestamp, raw), body });
+    const signatureValid = verifyWebhookSignature(SECRET, request.headers[WEBHOOK_SIGNATURE_HEADER.toLowerCase()] as string | undefined, raw, new Date());
+    received.push({ key: String(request.headers['idempotency-key']), target: body.target, step: body.step, signatureValid, body });
     const reply = (status: number, result?: unknown) => response.writeHead(status, { 'content-type': 'application/json' }).end(result ? JSON.stringify(result) : undefined);
     if (body.step === 'deploy' && body.target?.startsWith('slow')) return void setTimeout(() => reply(200, { status: 'succeeded' }), 3_000).unref();
     if (body.step === 'deploy' && body.target?.startsWith('async')) return reply(202);
@@ -57,7 +57,7 @@ afterAll(async () => {
 
 const callback = (deploymentId: string, body: unknown, secret = SECRET, at = new Date()) => {
   const raw = JSON.stringify(body);
-  return fetch(`${execution.url}/runs/${deploymentId}/callbacks`, { method: 'POST', headers: { 'content-type': 'application/json', ...signedHeaders(secret, raw, at) }, body: raw });
+  return fetch(`${execution.url}/runs/${deploymentId}/callbacks`, { method: 'POST', headers: { 'content-type': 'application/json', [WEBHOOK_SIGNATURE_HEADER]: webhookSignature(secret, raw, at) }, body: raw });
 };
 
 describe('webhook executor', () => {
@@ -128,7 +128,7 @@ describe('webhook executor', () => {
     expect((await execution.runEvents(plan.deploymentId)).length).toBe(before);
 
     const raw = JSON.stringify({ idempotencyKey: key, status: 'succeeded', installed: [{ name: 'payments-api', version: '2.4.1', digest: VERIFIED_DIGEST }] });
-    const headers = { 'content-type': 'application/json', ...signedHeaders(SECRET, raw, new Date()) };
+    const headers = { 'content-type': 'application/json', [WEBHOOK_SIGNATURE_HEADER]: webhookSignature(SECRET, raw, new Date()) };
     const first = await fetch(`${execution.url}/runs/${plan.deploymentId}/callbacks`, { method: 'POST', headers, body: raw });
     expect(first.status).toBe(200);
     await execution.waitFor(plan.deploymentId, 'DeploymentExecuted');

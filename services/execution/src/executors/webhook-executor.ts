@@ -1,6 +1,5 @@
-import type { Clock } from '@gantry/platform';
+import { WEBHOOK_SIGNATURE_HEADER, webhookSignature, type Clock } from '@gantry/platform';
 import { outcomeOf, stepMessage, TransientExecutorError, type Executor, type ExecutorAnswer, type StepRequest } from '../runs';
-import { signedHeaders } from './webhook-signature';
 
 export interface WebhookExecutorConfig {
   type: 'webhook';
@@ -34,7 +33,7 @@ export class WebhookExecutor implements Executor {
     try {
       response = await fetch(url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'idempotency-key': request.idempotencyKey, ...signedHeaders(this.config.secret, body, this.clock.now()) },
+        headers: { 'content-type': 'application/json', 'idempotency-key': request.idempotencyKey, [WEBHOOK_SIGNATURE_HEADER]: webhookSignature(this.config.secret, body, this.clock.now()) },
         body,
         redirect: 'error',
         signal: AbortSignal.timeout(this.config.timeoutMs ?? 10_000),

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { validateItsmEvent } from '@gantry/contracts';
-import { deploymentIdFor } from '../deployments';
+import { changeDeploymentId, validateItsmEvent } from '@gantry/contracts';
 
 /**
  * docs/integration.md tells an ITSM suite what to send on itsm.changes.v1 and how to compute the deployment id planning
- * gives its change: the example change is one this consumer accepts, and the doc's function gives the id it derives.
+ * gives its change: the example change is one this consumer accepts, and the doc's function gives the id it derives
+ * (`changeDeploymentId`).
  */
 const doc = readFileSync(join(__dirname, '..', '..', '..', '..', 'docs', 'integration.md'), 'utf8');
 const snippet = (start: string, end: string) => {
@@ -25,6 +25,6 @@ it('the deployment id docs/integration.md computes from a change is the one plan
     ['/servicenow/change', 'CHG0031337', 'staging', 'payments'],
     ['/jira/changes', 'OPS-12', 'production', 'ledger-api'],
   ]) {
-    expect(deploymentIdOf(source, changeId, environment, service)).toBe(deploymentIdFor(`itsm:${source}`, `${changeId}\u0000${environment}\u0000${service}`));
+    expect(deploymentIdOf(source, changeId, environment, service)).toBe(changeDeploymentId(source, { changeId, environment, service }));
   }
 });

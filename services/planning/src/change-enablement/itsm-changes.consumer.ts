@@ -1,4 +1,5 @@
 import {
+  changeDeploymentId,
   INBOUND_TOPICS,
   itsmChangeEventNameOf,
   validateItsmEvent,
@@ -10,7 +11,7 @@ import {
 import type { SqlClient } from '@gantry/event-store';
 import { PoisonMessage, type CloudEvent } from '@gantry/messaging';
 import { RuleRefused, type ConsumerSpec, type MessageContext } from '@gantry/platform';
-import { deploymentIdFor, requestFrom, type Deployments } from '../deployments';
+import { requestFrom, type Deployments } from '../deployments';
 
 /**
  * The third door: change enablement's events on `itsm.changes.v1`. An authorised change is the same command as
@@ -45,7 +46,7 @@ async function authorised(deployments: Deployments, event: CloudEvent, tx: SqlCl
   // the request as every door records it, a window or the next available one included
   const request: DeploymentRequested = requestFrom(
     { ...asked, changeState: 'authorised' },
-    deploymentIdFor(`itsm:${event.source}`, `${change.changeId}\u0000${change.environment}\u0000${change.service}`),
+    changeDeploymentId(event.source, change),
     requester(event),
     event.time ?? context.now.toISOString(),
   );

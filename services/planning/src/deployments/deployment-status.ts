@@ -24,3 +24,6 @@ export const statusOf = (deployment: Exclude<Deployment, { status: 'none' }>, pr
   if (progress.componentsVerified && progress.environmentVerified) return 'verified';
   return 'planned';
 };
+
+/** The statuses after which a deployment does not change: records closed its record, or planning ended it before it started. */
+export const FINAL_STATUSES: ReadonlySet<DeploymentStatus> = new Set(['succeeded', 'failed', 'rolled-back', 'cancelled', 'rejected']);

@@ -1,8 +1,9 @@
 import { Controller, UseGuards } from '@nestjs/common';
 import { GrpcMethod } from '@nestjs/microservices';
-import type { Metadata } from '@grpc/grpc-js';
+import type { Metadata, ServerWritableStream } from '@grpc/grpc-js';
+import { defer, EMPTY, mergeMap, type Observable } from 'rxjs';
 import { AuthGuard, RequirePermission } from '@gantry/auth';
-import { answerGrpc, Clock, grpcContext, invalidArgument, rpcError, validatedMessage } from '@gantry/platform';
+import { answerGrpc, Clock, grpcContext, invalidArgument, rpcError, validatedMessage, writeWhenDrained } from '@gantry/platform';
 import {
   cancelDeploymentBody,
   requestDeploymentBody,
@@ -14,6 +15,8 @@ import {
   type AcceptanceCriterion,
   type AuthorisedBy,
 } from '@gantry/contracts';
+import { FINAL_STATUSES } from './deployment-status';
+import { DeploymentWatch } from './deployment-watch';
 import { Deployments, type DeploymentView } from './deployments';
 import { listDeploymentsQuery, type ListDeploymentsQuery } from './list-deployments.query';
 
@@ -49,6 +52,7 @@ export class DeploymentsGrpc {
   constructor(
     private readonly deployments: Deployments,
     private readonly clock: Clock,
+    private readonly watch: DeploymentWatch,
   ) {}
 
   @GrpcMethod('DeploymentService', 'RequestDeployment')
@@ -62,6 +66,43 @@ export class DeploymentsGrpc {
   @RequirePermission('deployments:read')
   async getDeployment(message: { id?: string }) {
     return this.answer(() => this.deployments.get(this.deploymentId(message.id)));
+  }
+
+  /**
+   * The deployment now, then again at each change, until its status is final. Each change wakes the watcher (deployment-watch.ts)
+   * and it re-reads the deployment as GetDeployment does, sending it when it differs from the last one sent, under the
+   * client's flow control; a client that goes away frees its watcher at once.
+   */
+  @GrpcMethod('DeploymentService', 'WatchDeployment')
+  @RequirePermission('deployments:read')
+  async watchDeployment(message: { id?: string }, _metadata: Metadata, call: ServerWritableStream<unknown, unknown>): Promise<Observable<never>> {
+    const id = this.deploymentId(message.id);
+    let view = await answerGrpc(() => this.deployments.get(id));
+    const watcher = await answerGrpc(() => this.watch.enter(id));
+    const leave = () => this.watch.leave(watcher);
+    call.once('cancelled', leave);
+    return defer(async () => {
+      try {
+        let sent: string | undefined;
+        for (;;) {
+          const deployment = toProto(view);
+          const final = FINAL_STATUSES.has(view.status);
+          const text = JSON.stringify(deployment);
+          if (text !== sent) await writeWhenDrained(call, { deployment, final }, 'cancelled', () => call.cancelled);
+          sent = text;
+          if (final) return;
+          await watcher.changed();
+          if (call.cancelled) return;
+          view = await this.deployments.get(id);
+        }
+      } catch (error) {
+        if (call.cancelled) return;
+        throw rpcError(error).getError();
+      } finally {
+        call.off('cancelled', leave);
+        leave();
+      }
+    }).pipe(mergeMap(() => EMPTY));
   }
 
   @GrpcMethod('DeploymentService', 'ListDeployments')

@@ -1,13 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { EventStore, ReadModels, type SqlClient } from '@gantry/event-store';
 import { executeCommand, loadAggregate, NotFound, type CommandOptions, type CommandOrigin, type KeyRevocation, type Preparation, type RequestContext } from '@gantry/platform';
-import type { AcceptanceCriterion, DeploymentAuthorisationRevoked, DeploymentOutcome, DeploymentRecordClosed, DeploymentRequested, RequestDeploymentBody, Window } from '@gantry/contracts';
-import { createHash } from 'node:crypto';
+import { deploymentIdFor, type AcceptanceCriterion, type DeploymentAuthorisationRevoked, type DeploymentOutcome, type DeploymentRecordClosed, type DeploymentRequested, type RequestDeploymentBody, type Window } from '@gantry/contracts';
 import { knownRoles, mayDo } from '@gantry/auth';
 import type { AuthorisationKeys } from '../authorisation-keys';
 import { applyReservationEvents } from '../schedule';
 import { DEFAULT_AUTHORISATION_RULES, type AuthorisationProof, type AuthorisationRules } from './authorisation';
-import { hasStarted, learnSucceededVersions, readDeploymentProgress, type DeploymentProgress } from '../planning-facts';
+import { announceDeploymentChange, hasStarted, learnSucceededVersions, readDeploymentProgress, type DeploymentProgress } from '../planning-facts';
 import { statusOf, type DeploymentStatus } from './deployment-status';
 import type { Deployment, DeploymentCommand, DeploymentEvent } from './deployment.decider';
 import { deploymentDecider, reservationOf } from './deployment.decider';
@@ -33,14 +32,7 @@ export interface DeploymentView {
   progress?: DeploymentProgress;
 }
 
-/**
- * A retried request with the same Idempotency-Key (from the same requester) names the same deployment,
- * so it is planned once.
- */
-export const deploymentIdFor = (requester: string, idempotencyKey: string): string => {
-  const h = createHash('sha256').update(`${requester}\u0000${idempotencyKey}`).digest('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h[16], 16) & 0x3) | 0x8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
-};
+export { deploymentIdFor };
 
 const definedOnly = (value: object) => Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
 
@@ -84,8 +76,14 @@ export class Deployments {
     private readonly authorisationRules: AuthorisationRules = DEFAULT_AUTHORISATION_RULES,
   ) {}
 
-  /** The schedule's reservations follow the deployment's reservation events in their transaction: the next decision's facts read them. */
-  private readonly scheduleFollows = (events: readonly DeploymentEvent[], tx: SqlClient) => applyReservationEvents(tx, this.store.schema, events);
+  /**
+   * The schedule's reservations follow the deployment's reservation events in their transaction (the next decision's
+   * facts read them), and its watchers hear of the change when the transaction commits.
+   */
+  private readonly scheduleFollows = async (events: readonly DeploymentEvent[], tx: SqlClient, deployment: Deployment) => {
+    await applyReservationEvents(tx, this.store.schema, events);
+    if (events.length > 0 && deployment.status !== 'none') await announceDeploymentChange(tx, this.store.schema, deployment.request.deploymentId);
+  };
 
   async request(body: RequestDeploymentBody, context: RequestContext): Promise<DeploymentView> {
     const deploymentId = context.idempotencyKey ? deploymentIdFor(context.identity.subject, context.idempotencyKey) : context.newId();

@@ -39,8 +39,19 @@ export interface DeploymentProgress {
   closedAt?: string;
 }
 
+/** The PostgreSQL channel on which a planning schema announces that a deployment changed; the payload is its id. */
+export const deploymentChangedChannel = (schema: string) => `${schema}.deployment_changed`;
+
+/**
+ * Announces, in the transaction that changes the deployment, that it changed: NOTIFY is delivered when the transaction
+ * commits, to every replica listening (deployments/deployment-watch.ts), and never for a rolled-back change.
+ */
+export const announceDeploymentChange = (tx: SqlClient, schema: string, deploymentId: string) =>
+  tx.query('SELECT pg_notify($1, $2)', [deploymentChangedChannel(schema), deploymentId]).then(() => undefined);
+
 const progressOf = (schema: string, columns: (event: { data?: unknown }) => Record<string, unknown>): Reaction => async (event, tx) => {
   const { deploymentId } = event.data as { deploymentId: string };
+  await announceDeploymentChange(tx, schema, deploymentId);
   const values = columns(event);
   const names = Object.keys(values);
   await tx.query(

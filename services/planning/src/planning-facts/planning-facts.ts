@@ -11,6 +11,7 @@ import {
 import { ReadModels, type Database, type EventStore, type SqlClient } from '@gantry/event-store';
 import type { Reactions } from '@gantry/platform';
 import type { EntityManager } from 'typeorm';
+import { announceDeploymentChange } from './deployment-progress';
 import { KnownDeploymentModel, planningFactsEntities, planningFactsMigrations, StartedDeployment, SucceededVersion } from './planning-facts.entities';
 
 /**
@@ -33,6 +34,7 @@ export const startedDeployments = (readModels: ReadModels): Reactions => ({
   on: {
     DeploymentStarted: async (event, tx) => {
       const started = event.data as DeploymentStarted;
+      await announceDeploymentChange(tx, readModels.schema, started.deploymentId);
       await readModels.manager(tx).createQueryBuilder().insert().into(StartedDeployment).values({ deploymentId: started.deploymentId, startedAt: new Date(started.startedAt) }).orIgnore().execute();
     },
   },

@@ -1,6 +1,6 @@
 import { COMMUNICATIONS_TOPICS, EVENTS, SAMPLE_PAYLOADS, SAMPLE_SERVICE, type DeploymentNoticeIssued, type EventName, type EventPayloads, type KnowledgeArticleProposed } from '@gantry/contracts';
 import { KafkaBus, type CloudEvent, type IncomingMessage, type Subscription } from '@gantry/messaging';
-import { boot, type RunningProcess } from '@gantry/platform';
+import { boot, verifyWebhookSignature, type RunningProcess } from '@gantry/platform';
 import { createTestDatabase, eventually, type TestDatabase } from '@gantry/testing';
 import { generateKeyPair } from '@gantry/transparency-log';
 import { randomUUID } from 'node:crypto';
@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RecordsModule } from '../records.module';
-import { NOTICE_ID_HEADER, NOTICE_SIGNATURE_HEADER, verifyNoticeSignature } from './index';
+import { NOTICE_ID_HEADER, NOTICE_SIGNATURE_HEADER } from './index';
 
 /**
  * Deployment communications over a real Kafka broker and PostgreSQL: planning's catalogue entries and a deployment's
@@ -64,7 +64,7 @@ beforeAll(async () => {
     request.on('end', () => {
       const raw = Buffer.concat(chunks).toString('utf8');
       const noticeId = request.headers[NOTICE_ID_HEADER.toLowerCase()] as string | undefined;
-      const signed = verifyNoticeSignature(CHANNEL_SECRET, request.headers[NOTICE_SIGNATURE_HEADER.toLowerCase()] as string | undefined, raw, new Date());
+      const signed = verifyWebhookSignature(CHANNEL_SECRET, request.headers[NOTICE_SIGNATURE_HEADER.toLowerCase()] as string | undefined, raw, new Date());
       webhook.attempts.push({ noticeId, signed, body: JSON.parse(raw) });
       if (!signed || !noticeId) return void response.writeHead(401).end();
       if (webhook.refusalsLeft > 0) {

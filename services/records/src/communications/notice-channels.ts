@@ -1,17 +1,16 @@
 import { Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { DeploymentNoticeIssued, NoticeChannel } from '@gantry/contracts';
 import type { Checkpoint, EventStore } from '@gantry/event-store';
-import { webhookAllowedHosts, type Clock } from '@gantry/platform';
+import { postWebhook, webhookAllowedHosts, webhookSignature, type Clock, type WebhookDestinationPolicy } from '@gantry/platform';
 import { MarkedDeliveries, type DeliveryOptions, type Destination } from '../deliveries';
-import { NOTICE_ID_HEADER, NOTICE_SIGNATURE_HEADER, noticeSignature } from './notice-signature';
+import { NOTICE_ID_HEADER, NOTICE_SIGNATURE_HEADER } from './notice-signature';
 import { noticeChannels } from './service-catalogue.projection';
 
 /**
  * Where notices may be POSTed and with which secrets: the hosts of GANTRY_WEBHOOK_ALLOWED_HOSTS, and each channel's
  * secret in GANTRY_NOTICE_SECRET_<secretRef>. Secrets live in configuration only, never in the catalogue's events.
  */
-export interface NoticeChannelPolicy {
-  allowedHosts: readonly string[];
+export interface NoticeChannelPolicy extends WebhookDestinationPolicy {
   secretOf(secretRef: string): string | undefined;
 }
 
@@ -38,19 +37,12 @@ export function channelDestination(service: string, channel: NoticeChannel, poli
     name,
     async deliver({ notice }, signal) {
       const url = new URL(channel.url);
-      if (!policy.allowedHosts.includes(url.host)) throw new Error(`${url.host} is not on GANTRY_WEBHOOK_ALLOWED_HOSTS`);
       const secret = policy.secretOf(channel.secretRef);
       if (!secret) throw new Error(`GANTRY_NOTICE_SECRET_${channel.secretRef} is not set`);
       const body = noticeBody(notice);
-      const response = await fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', [NOTICE_ID_HEADER]: notice.noticeId, [NOTICE_SIGNATURE_HEADER]: noticeSignature(secret, body, clock.now()) },
-        body,
-        redirect: 'error',
-        signal: AbortSignal.any([signal, AbortSignal.timeout(POST_TIMEOUT_MS)]),
-      });
-      await response.body?.cancel();
-      if (!response.ok) throw new Error(`${url.origin}${url.pathname} answered ${response.status} to notice ${notice.noticeId}`);
+      const headers = { 'content-type': 'application/json', [NOTICE_ID_HEADER]: notice.noticeId, [NOTICE_SIGNATURE_HEADER]: webhookSignature(secret, body, clock.now()) };
+      const { status } = await postWebhook(url, { body, headers, timeoutMs: POST_TIMEOUT_MS, signal }, policy);
+      if (status < 200 || status > 299) throw new Error(`${url.origin}${url.pathname} answered ${status} to notice ${notice.noticeId}`);
     },
   };
 }

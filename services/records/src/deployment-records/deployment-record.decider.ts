@@ -7,6 +7,7 @@ import {
   type ChangeImplementationCorrected,
   type ChangeImplementationHeld,
   type ChangeImplementationReported,
+  closeCodeOf,
   type CloseCode,
   type Component,
   type DeliveredUnits,
@@ -390,12 +391,6 @@ const closingPolicy: Policy<DeploymentRecord, string> = [outcomeMustBeKnown, req
 /** Everything the record misses before it may close; empty when it may. */
 export const missingBeforeClosing = (record: DeploymentRecord): string[] => allViolations(closingPolicy, record);
 
-/**
- * ITSM close code of the change: a success is `successful`, or `successful-with-issues` once an incident is linked
- * to the deployment or its change or a regression was detected in its monitoring period; anything else is `unsuccessful`.
- */
-export const closeCodeOf = (outcome: DeploymentOutcome, incidents: readonly string[] = [], regressions: readonly unknown[] = []): CloseCode =>
-  outcome !== 'succeeded' ? 'unsuccessful' : incidents.length > 0 || regressions.length > 0 ? 'successful-with-issues' : 'successful';
 
 const regressionKey = (r: Pick<MonitoringRegression, 'signal' | 'look'>) => `${r.signal}@${r.look}`;
 

@@ -5,6 +5,7 @@ import { againstTheContract, type ConsumerSpec, type MessageContext } from '@gan
 import { tellStoryOnceKnown } from '../communications';
 import { closeRecordOnceOutcomeKnown, correctReportAfterMonitoring, correctReportsOnIncident, reportAcceptanceOnceVerdictKnown, reportHoldsOnceKnown } from '../deployment-records';
 import { appendToLedger, evidenceForReport, type LedgerLog } from '../ledger';
+import { oweDeliveries } from '../subscriptions';
 import { projectEntry } from './projections';
 
 /** Every topic Gantry and the practices around it write to, feedback included. */
@@ -25,6 +26,7 @@ const againstTheContracts = (event: CloudEvent): string | undefined => {
  * the service desk and stakeholders each step of a deployment's story (communications); closes a deployment record (DeploymentRecordClosed on records' own
  * topic, reports on the feedback topics) once its outcome is known, and corrects the report to change enablement when
  * an incident is linked to a deployment whose record closed, or its monitoring period found a regression or rolled it back.
+ * Owes each entry to the webhook subscriptions that select it (subscriptions), in the same transaction.
  */
 export class LedgerWriter {
   constructor(
@@ -45,6 +47,7 @@ export class LedgerWriter {
     const entry = await appendToLedger(tx, this.store.schema, context.message.topic, event, context.now, this.log);
     if (!entry) return;
     const { record, incident } = await projectEntry(tx, this.store.schema, entry);
+    await oweDeliveries(tx, this.store.schema, entry, record, context.now);
     if (record) await reportHoldsOnceKnown(this.store, tx, record, context);
     if (record) await reportAcceptanceOnceVerdictKnown(this.store, tx, record, context);
     if (record) await tellStoryOnceKnown(this.store, tx, entry, record, context);

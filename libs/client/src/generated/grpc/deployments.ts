@@ -8,6 +8,7 @@ import type { ChainStage as _gantry_v1_ChainStage, ChainStage__Output as _gantry
 import type { Component as _gantry_v1_Component, Component__Output as _gantry_v1_Component__Output } from './gantry/v1/Component';
 import type { Deployment as _gantry_v1_Deployment, Deployment__Output as _gantry_v1_Deployment__Output } from './gantry/v1/Deployment';
 import type { DeploymentServiceClient as _gantry_v1_DeploymentServiceClient, DeploymentServiceDefinition as _gantry_v1_DeploymentServiceDefinition } from './gantry/v1/DeploymentService';
+import type { DeploymentUpdate as _gantry_v1_DeploymentUpdate, DeploymentUpdate__Output as _gantry_v1_DeploymentUpdate__Output } from './gantry/v1/DeploymentUpdate';
 import type { GetDeploymentRequest as _gantry_v1_GetDeploymentRequest, GetDeploymentRequest__Output as _gantry_v1_GetDeploymentRequest__Output } from './gantry/v1/GetDeploymentRequest';
 import type { ListDeploymentsRequest as _gantry_v1_ListDeploymentsRequest, ListDeploymentsRequest__Output as _gantry_v1_ListDeploymentsRequest__Output } from './gantry/v1/ListDeploymentsRequest';
 import type { ListDeploymentsResponse as _gantry_v1_ListDeploymentsResponse, ListDeploymentsResponse__Output as _gantry_v1_ListDeploymentsResponse__Output } from './gantry/v1/ListDeploymentsResponse';
@@ -15,6 +16,7 @@ import type { ModelRef as _gantry_v1_ModelRef, ModelRef__Output as _gantry_v1_Mo
 import type { Promotion as _gantry_v1_Promotion, Promotion__Output as _gantry_v1_Promotion__Output } from './gantry/v1/Promotion';
 import type { RequestDeploymentRequest as _gantry_v1_RequestDeploymentRequest, RequestDeploymentRequest__Output as _gantry_v1_RequestDeploymentRequest__Output } from './gantry/v1/RequestDeploymentRequest';
 import type { RescheduleDeploymentRequest as _gantry_v1_RescheduleDeploymentRequest, RescheduleDeploymentRequest__Output as _gantry_v1_RescheduleDeploymentRequest__Output } from './gantry/v1/RescheduleDeploymentRequest';
+import type { WatchDeploymentRequest as _gantry_v1_WatchDeploymentRequest, WatchDeploymentRequest__Output as _gantry_v1_WatchDeploymentRequest__Output } from './gantry/v1/WatchDeploymentRequest';
 import type { Wave as _gantry_v1_Wave, Wave__Output as _gantry_v1_Wave__Output } from './gantry/v1/Wave';
 import type { Window as _gantry_v1_Window, Window__Output as _gantry_v1_Window__Output } from './gantry/v1/Window';
 
@@ -32,6 +34,7 @@ export interface ProtoGrpcType {
       Component: MessageTypeDefinition<_gantry_v1_Component, _gantry_v1_Component__Output>
       Deployment: MessageTypeDefinition<_gantry_v1_Deployment, _gantry_v1_Deployment__Output>
       DeploymentService: SubtypeConstructor<typeof grpc.Client, _gantry_v1_DeploymentServiceClient> & { service: _gantry_v1_DeploymentServiceDefinition }
+      DeploymentUpdate: MessageTypeDefinition<_gantry_v1_DeploymentUpdate, _gantry_v1_DeploymentUpdate__Output>
       GetDeploymentRequest: MessageTypeDefinition<_gantry_v1_GetDeploymentRequest, _gantry_v1_GetDeploymentRequest__Output>
       ListDeploymentsRequest: MessageTypeDefinition<_gantry_v1_ListDeploymentsRequest, _gantry_v1_ListDeploymentsRequest__Output>
       ListDeploymentsResponse: MessageTypeDefinition<_gantry_v1_ListDeploymentsResponse, _gantry_v1_ListDeploymentsResponse__Output>
@@ -39,6 +42,7 @@ export interface ProtoGrpcType {
       Promotion: MessageTypeDefinition<_gantry_v1_Promotion, _gantry_v1_Promotion__Output>
       RequestDeploymentRequest: MessageTypeDefinition<_gantry_v1_RequestDeploymentRequest, _gantry_v1_RequestDeploymentRequest__Output>
       RescheduleDeploymentRequest: MessageTypeDefinition<_gantry_v1_RescheduleDeploymentRequest, _gantry_v1_RescheduleDeploymentRequest__Output>
+      WatchDeploymentRequest: MessageTypeDefinition<_gantry_v1_WatchDeploymentRequest, _gantry_v1_WatchDeploymentRequest__Output>
       Wave: MessageTypeDefinition<_gantry_v1_Wave, _gantry_v1_Wave__Output>
       Window: MessageTypeDefinition<_gantry_v1_Window, _gantry_v1_Window__Output>
     }

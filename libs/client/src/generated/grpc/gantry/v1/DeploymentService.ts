@@ -4,11 +4,13 @@ import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
 import type { CancelDeploymentRequest as _gantry_v1_CancelDeploymentRequest, CancelDeploymentRequest__Output as _gantry_v1_CancelDeploymentRequest__Output } from '../../gantry/v1/CancelDeploymentRequest';
 import type { Deployment as _gantry_v1_Deployment, Deployment__Output as _gantry_v1_Deployment__Output } from '../../gantry/v1/Deployment';
+import type { DeploymentUpdate as _gantry_v1_DeploymentUpdate, DeploymentUpdate__Output as _gantry_v1_DeploymentUpdate__Output } from '../../gantry/v1/DeploymentUpdate';
 import type { GetDeploymentRequest as _gantry_v1_GetDeploymentRequest, GetDeploymentRequest__Output as _gantry_v1_GetDeploymentRequest__Output } from '../../gantry/v1/GetDeploymentRequest';
 import type { ListDeploymentsRequest as _gantry_v1_ListDeploymentsRequest, ListDeploymentsRequest__Output as _gantry_v1_ListDeploymentsRequest__Output } from '../../gantry/v1/ListDeploymentsRequest';
 import type { ListDeploymentsResponse as _gantry_v1_ListDeploymentsResponse, ListDeploymentsResponse__Output as _gantry_v1_ListDeploymentsResponse__Output } from '../../gantry/v1/ListDeploymentsResponse';
 import type { RequestDeploymentRequest as _gantry_v1_RequestDeploymentRequest, RequestDeploymentRequest__Output as _gantry_v1_RequestDeploymentRequest__Output } from '../../gantry/v1/RequestDeploymentRequest';
 import type { RescheduleDeploymentRequest as _gantry_v1_RescheduleDeploymentRequest, RescheduleDeploymentRequest__Output as _gantry_v1_RescheduleDeploymentRequest__Output } from '../../gantry/v1/RescheduleDeploymentRequest';
+import type { WatchDeploymentRequest as _gantry_v1_WatchDeploymentRequest, WatchDeploymentRequest__Output as _gantry_v1_WatchDeploymentRequest__Output } from '../../gantry/v1/WatchDeploymentRequest';
 
 export interface DeploymentServiceClient extends grpc.Client {
   CancelDeployment(argument: _gantry_v1_CancelDeploymentRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_gantry_v1_Deployment__Output>): grpc.ClientUnaryCall;
@@ -56,6 +58,11 @@ export interface DeploymentServiceClient extends grpc.Client {
   rescheduleDeployment(argument: _gantry_v1_RescheduleDeploymentRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_gantry_v1_Deployment__Output>): grpc.ClientUnaryCall;
   rescheduleDeployment(argument: _gantry_v1_RescheduleDeploymentRequest, callback: grpc.requestCallback<_gantry_v1_Deployment__Output>): grpc.ClientUnaryCall;
   
+  WatchDeployment(argument: _gantry_v1_WatchDeploymentRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_gantry_v1_DeploymentUpdate__Output>;
+  WatchDeployment(argument: _gantry_v1_WatchDeploymentRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_gantry_v1_DeploymentUpdate__Output>;
+  watchDeployment(argument: _gantry_v1_WatchDeploymentRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_gantry_v1_DeploymentUpdate__Output>;
+  watchDeployment(argument: _gantry_v1_WatchDeploymentRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_gantry_v1_DeploymentUpdate__Output>;
+  
 }
 
 export interface DeploymentServiceHandlers extends grpc.UntypedServiceImplementation {
@@ -69,6 +76,8 @@ export interface DeploymentServiceHandlers extends grpc.UntypedServiceImplementa
   
   RescheduleDeployment: grpc.handleUnaryCall<_gantry_v1_RescheduleDeploymentRequest__Output, _gantry_v1_Deployment>;
   
+  WatchDeployment: grpc.handleServerStreamingCall<_gantry_v1_WatchDeploymentRequest__Output, _gantry_v1_DeploymentUpdate>;
+  
 }
 
 export interface DeploymentServiceDefinition extends grpc.ServiceDefinition {
@@ -77,4 +86,5 @@ export interface DeploymentServiceDefinition extends grpc.ServiceDefinition {
   ListDeployments: MethodDefinition<_gantry_v1_ListDeploymentsRequest, _gantry_v1_ListDeploymentsResponse, _gantry_v1_ListDeploymentsRequest__Output, _gantry_v1_ListDeploymentsResponse__Output>
   RequestDeployment: MethodDefinition<_gantry_v1_RequestDeploymentRequest, _gantry_v1_Deployment, _gantry_v1_RequestDeploymentRequest__Output, _gantry_v1_Deployment__Output>
   RescheduleDeployment: MethodDefinition<_gantry_v1_RescheduleDeploymentRequest, _gantry_v1_Deployment, _gantry_v1_RescheduleDeploymentRequest__Output, _gantry_v1_Deployment__Output>
+  WatchDeployment: MethodDefinition<_gantry_v1_WatchDeploymentRequest, _gantry_v1_DeploymentUpdate, _gantry_v1_WatchDeploymentRequest__Output, _gantry_v1_DeploymentUpdate__Output>
 }
