@@ -48,6 +48,9 @@ describe('event catalogue', () => {
     'ApiKeyIssued',
     'ApiKeyRevoked',
     'LedgerCheckpointSigned',
+    'WebhookSubscriptionCreated',
+    'WebhookSubscriptionDeleted',
+    'WebhookSubscriptionDisabled',
   ]);
 
   it('requires deploymentId in every event payload about a deployment', () => {
