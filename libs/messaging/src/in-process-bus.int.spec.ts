@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { propagation, trace } from '@opentelemetry/api';
+import { propagation, SpanKind, trace } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { START } from '@gantry/event-store';
@@ -205,10 +205,16 @@ describe('publishing and consuming through the in-process bus', () => {
       [approved.id, `gantry.${fixture.service}.DeploymentApproved.v1`, stream.aggregateId],
     ]);
     await tracing.forceFlush();
-    const span = spans.getFinishedSpans().find((candidate) => candidate.attributes['messaging.message.id'] === planned.id);
-    expect(span?.spanContext().traceId).toBe(traceId);
-    expect(span?.parentSpanContext?.spanId).toBe(parentSpanId);
-    expect(span?.attributes['gantry.consumer.outcome']).toBe('handled');
+    const spanOf = (kind: SpanKind) => spans.getFinishedSpans().find((candidate) => candidate.kind === kind && candidate.attributes['messaging.message.id'] === planned.id);
+    // the send continues the trace recorded with the event, the processing is the send's child
+    const sent = spanOf(SpanKind.PRODUCER);
+    expect(sent?.spanContext().traceId).toBe(traceId);
+    expect(sent?.parentSpanContext?.spanId).toBe(parentSpanId);
+    expect(sent?.attributes).toMatchObject({ 'messaging.system': 'kafka', 'messaging.operation.type': 'send', 'messaging.destination.name': fixture.topic });
+    const processed = spanOf(SpanKind.CONSUMER);
+    expect(processed?.spanContext().traceId).toBe(traceId);
+    expect(processed?.parentSpanContext?.spanId).toBe(sent?.spanContext().spanId);
+    expect(processed?.attributes['gantry.consumer.outcome']).toBe('handled');
   });
 
   it('dead-letters poison with the reason and retries a transient failure without skipping it', async () => {

@@ -4,6 +4,7 @@ import type { MessageBus, OutgoingMessage } from './bus';
 import { CLOUD_EVENT_CONTENT_TYPE } from '@gantry/contracts';
 import { toCloudEvent } from './cloud-event';
 import { errorFields, jsonStderrLog, type MessagingLog } from './log';
+import { producedInSpans, type Sending } from './trace';
 
 export interface PublisherOptions {
   bus: MessageBus;
@@ -66,12 +67,10 @@ export function startPublisher(options: PublisherOptions): RunningPublisher {
     return {
       key: cloudEvent.subject ?? null,
       value: JSON.stringify(cloudEvent),
-      headers: {
-        'content-type': CLOUD_EVENT_CONTENT_TYPE,
-        ...(event.metadata.traceparent ? { traceparent: event.metadata.traceparent } : {}),
-      },
+      headers: { 'content-type': CLOUD_EVENT_CONTENT_TYPE },
     };
   };
+  const sending = (event: RecordedEvent): Sending => ({ message: toMessage(event), event, traceparent: event.metadata.traceparent });
 
   const readyTopics = new Set<string>();
   const byTopic = (events: readonly RecordedEvent[]): Map<string, RecordedEvent[]> => {
@@ -105,7 +104,7 @@ export function startPublisher(options: PublisherOptions): RunningPublisher {
               await bus.ensureTopics([target]);
               readyTopics.add(target);
             }
-            await bus.produce(target, batch.map(toMessage));
+            await producedInSpans(target, batch.map(sending), (messages) => bus.produce(target, messages));
           }
           published += events.length;
           const last = events[events.length - 1];

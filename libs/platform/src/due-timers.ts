@@ -1,4 +1,5 @@
 import type { Database, Migration, SqlClient } from '@gantry/event-store';
+import { continueTrace, currentTraceparent } from '@gantry/observability';
 import { momentOf, systemClock, type Clock, type Moment } from './clock';
 
 /**
@@ -16,6 +17,8 @@ export interface DueTimer<P = unknown> {
   kind: string;
   dueAt: Date | string;
   payload: P;
+  /** the trace its handler continues; default: the one under way when it is scheduled */
+  traceparent?: string;
 }
 
 export interface FiredTimer<P = unknown> {
@@ -43,14 +46,18 @@ export const dueTimerMigrations: Migration[] = [
       );
       CREATE INDEX IF NOT EXISTS due_timers_due_at ON "${schema}".due_timers (due_at)`,
   },
+  {
+    id: 'platform/002-due-timers-trace',
+    up: (schema) => `ALTER TABLE "${schema}".due_timers ADD COLUMN IF NOT EXISTS traceparent text`,
+  },
 ];
 
 /** Schedules a timer, or moves it when its id is already scheduled. Call it inside the command's transaction. */
 export async function scheduleTimer(tx: SqlClient, schema: string, timer: DueTimer): Promise<void> {
   await tx.query(
-    `INSERT INTO "${schema}".due_timers (timer_id, kind, due_at, payload) VALUES ($1, $2, $3, $4)
-     ON CONFLICT (timer_id) DO UPDATE SET kind = EXCLUDED.kind, due_at = EXCLUDED.due_at, payload = EXCLUDED.payload, attempts = 0`,
-    [timer.id, timer.kind, new Date(timer.dueAt).toISOString(), JSON.stringify(timer.payload)],
+    `INSERT INTO "${schema}".due_timers (timer_id, kind, due_at, payload, traceparent) VALUES ($1, $2, $3, $4, $5)
+     ON CONFLICT (timer_id) DO UPDATE SET kind = EXCLUDED.kind, due_at = EXCLUDED.due_at, payload = EXCLUDED.payload, traceparent = EXCLUDED.traceparent, attempts = 0`,
+    [timer.id, timer.kind, new Date(timer.dueAt).toISOString(), JSON.stringify(timer.payload), timer.traceparent ?? currentTraceparent() ?? null],
   );
 }
 
@@ -81,6 +88,15 @@ export interface RunningDueTimers {
 
 const BATCH = 100;
 
+interface TimerRow {
+  timer_id: string;
+  kind: string;
+  due_at: Date;
+  payload: unknown;
+  attempts: number;
+  traceparent: string | null;
+}
+
 /** Fires due timers, oldest first, until stopped. */
 export function startDueTimers(options: DueTimersOptions): RunningDueTimers {
   const { db, schema, handlers } = options;
@@ -93,11 +109,13 @@ export function startDueTimers(options: DueTimersOptions): RunningDueTimers {
   let current: Promise<void> = Promise.resolve();
   let again = false;
 
-  const fire = async (row: { timer_id: string; kind: string; due_at: Date; payload: unknown; attempts: number }) => {
+  const fire = async (row: TimerRow) => {
     const handler = handlers[row.kind];
     try {
       if (!handler) throw new Error(`no handler for timers of kind ${row.kind}`);
-      await handler({ id: row.timer_id, kind: row.kind, dueAt: new Date(row.due_at), payload: row.payload, attempts: row.attempts }, momentOf(clock));
+      const fired = { id: row.timer_id, kind: row.kind, dueAt: new Date(row.due_at), payload: row.payload, attempts: row.attempts };
+      const attributes = { 'gantry.timer.id': row.timer_id, 'gantry.timer.kind': row.kind, 'gantry.timer.attempts': row.attempts };
+      await continueTrace(`timer ${row.kind}`, row.traceparent ?? undefined, attributes, () => handler(fired, momentOf(clock)));
       // a timer moved while its handler ran is kept for its new time
       await db.query(`DELETE FROM "${schema}".due_timers WHERE timer_id = $1 AND due_at = $2`, [row.timer_id, row.due_at]);
     } catch (error) {
@@ -114,8 +132,8 @@ export function startDueTimers(options: DueTimersOptions): RunningDueTimers {
 
   const sweep = async (): Promise<void> => {
     for (;;) {
-      const { rows } = await db.query<{ timer_id: string; kind: string; due_at: Date; payload: unknown; attempts: number }>(
-        `SELECT timer_id, kind, due_at, payload, attempts FROM "${schema}".due_timers WHERE due_at <= $1 ORDER BY due_at, timer_id LIMIT ${BATCH}`,
+      const { rows } = await db.query<TimerRow>(
+        `SELECT timer_id, kind, due_at, payload, attempts, traceparent FROM "${schema}".due_timers WHERE due_at <= $1 ORDER BY due_at, timer_id LIMIT ${BATCH}`,
         [now().toISOString()],
       );
       for (const row of rows) {

@@ -1,4 +1,5 @@
-import { Server, ServerCredentials, status, type Metadata } from '@grpc/grpc-js';
+import { Server, ServerCredentials, status, type Metadata, type ServiceDefinition, type UntypedServiceImplementation } from '@grpc/grpc-js';
+import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import { RpcException, ServerGrpc, type GrpcOptions } from '@nestjs/microservices';
 import { grpcIdentity, type Identity } from '@gantry/auth';
 import { createAjv, type BodyRule, type JsonSchema } from '@gantry/contracts';
@@ -30,6 +31,8 @@ export class GrpcTransport extends ServerGrpc {
 
   override async createClient(): Promise<Server> {
     const server = new Server();
+    const addService = server.addService.bind(server);
+    server.addService = (service, implementation) => addService(service, traced(service, implementation));
     this.port = await new Promise<number>((resolve, reject) =>
       server.bindAsync(this.url, ServerCredentials.createInsecure(), (error, port) => (error ? reject(error) : resolve(port))),
     );
@@ -58,6 +61,64 @@ export class GrpcTransport extends ServerGrpc {
     this.standard?.stop();
     await super.close();
   }
+}
+
+/** gRPC metadata as a carrier of W3C trace context: the first value of a key. */
+const metadataGetter = {
+  keys: (carrier: Metadata) => Object.keys(carrier.getMap()),
+  get: (carrier: Metadata, key: string) => carrier.get(key)[0]?.toString(),
+};
+
+/**
+ * Each call of a service's methods in a server span (RPC semantic conventions) that continues the caller's trace
+ * from the `traceparent` metadata, the handler running inside it, so what the call records belongs to that trace.
+ * Unary calls end with their callback, streams when they finish, fail or are cancelled.
+ */
+function traced(service: ServiceDefinition, implementation: UntypedServiceImplementation): UntypedServiceImplementation {
+  return Object.fromEntries(
+    Object.entries(implementation).map(([name, handler]) => {
+      const definition = service[name];
+      if (!definition) return [name, handler];
+      const [, rpcService = '', rpcMethod = name] = /^\/([^/]+)\/(.+)$/.exec(definition.path) ?? [];
+      // health checks and reflection are probes, not work: like /health over HTTP, they are not traced
+      if (rpcService.startsWith('grpc.')) return [name, handler];
+      const wrapped = (call: { metadata: Metadata; on(event: string, listener: (...args: any[]) => void): unknown }, callback?: (error: any, ...rest: unknown[]) => void) => {
+        const parent = propagation.extract(ROOT_CONTEXT, call.metadata, metadataGetter);
+        const span = trace.getTracer('gantry-grpc').startSpan(
+          `${rpcService}/${rpcMethod}`,
+          { kind: SpanKind.SERVER, attributes: { 'rpc.system': 'grpc', 'rpc.service': rpcService, 'rpc.method': rpcMethod } },
+          parent,
+        );
+        const end = once((error?: { code?: number; message?: string }) => endRpcSpan(span, error));
+        if (definition.responseStream) {
+          call.on('finish', () => end());
+          call.on('error', (error: { code?: number; message?: string }) => end(error));
+          call.on('cancelled', () => end({ code: status.CANCELLED, message: 'cancelled by the client' }));
+        } else {
+          call.on('cancelled', () => end({ code: status.CANCELLED, message: 'cancelled by the client' }));
+        }
+        const answer = callback && ((error: any, ...rest: unknown[]) => (end(error ?? undefined), callback(error, ...rest)));
+        return context.with(trace.setSpan(parent, span), () => (handler as (...args: unknown[]) => unknown)(call, answer));
+      };
+      return [name, wrapped];
+    }),
+  );
+}
+
+const once = <A extends unknown[]>(f: (...args: A) => void) => {
+  let done = false;
+  return (...args: A) => {
+    if (done) return;
+    done = true;
+    f(...args);
+  };
+};
+
+function endRpcSpan(span: Span, error?: { code?: number; message?: string }): void {
+  const code = error ? (error.code ?? status.UNKNOWN) : status.OK;
+  span.setAttribute('rpc.grpc.status_code', code);
+  if (code !== status.OK) span.setStatus({ code: SpanStatusCode.ERROR, message: error?.message });
+  span.end();
 }
 
 /**

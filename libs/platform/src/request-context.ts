@@ -76,8 +76,15 @@ export function causedBy(service: string, event: { id: string; correlationid?: s
 
 /**
  * Metadata of events a service records on its own (a timer fires, a poller finds work, at start-up): the system acts;
- * `correlationId` ties them to what they belong to (a deployment), `causationId` to what called for them (the timer).
+ * `correlationId` ties them to what they belong to (a deployment), `causationId` to what called for them (the timer),
+ * the trace is the one under way (`continueTrace` continues what called for the work).
  */
 export function actingOnItsOwn(service: string, correlationId: string, causationId?: string): EventMetadata {
-  return { actor: { subject: `gantry-${service}`, roles: [], channel: 'system' }, correlationId, ...(causationId === undefined ? {} : { causationId }) };
+  const traceparent = currentTraceparent();
+  return {
+    actor: { subject: `gantry-${service}`, roles: [], channel: 'system' },
+    correlationId,
+    ...(causationId === undefined ? {} : { causationId }),
+    ...(traceparent ? { traceparent } : {}),
+  };
 }

@@ -30,7 +30,17 @@ export const runMigrations: Migration[] = [
     `,
   },
   ...liveSideMigrations,
+  {
+    // the trace a run is driven in, when nothing traced kicks it (the sweep, a commit's aftermath)
+    id: 'execution/004-active-runs-trace',
+    up: (schema) => `ALTER TABLE ${schema}.active_runs ADD COLUMN IF NOT EXISTS traceparent text`,
+  },
 ];
+
+export interface ActiveRun {
+  deploymentId: string;
+  traceparent?: string;
+}
 
 /** Due timers (libs/platform due-timers) of the window: when they fire, the run is advanced at that time. */
 export const WINDOW_TIMER = 'run-window';
@@ -47,7 +57,7 @@ export class RunCommands {
 
   execute(deploymentId: string, command: RunCommand, origin: Pick<CommandOrigin, 'metadata' | 'newId'>, tx?: SqlClient): Promise<CommandResult<DeploymentRun, RunEvent>> {
     const afterAppend = async (events: readonly RunEvent[], t: SqlClient, run: DeploymentRun) => {
-      await this.keepActive(t, deploymentId, run);
+      await this.keepActive(t, deploymentId, run, origin.metadata.traceparent);
       await keepLiveSide(t, this.store.schema, events, run);
     };
     return executeCommand(this.store, deploymentRunDecider, runStream(deploymentId), command, { metadata: origin.metadata, newId: origin.newId, refusalStatus, maxAttempts: 5, afterAppend }, tx);
@@ -62,9 +72,15 @@ export class RunCommands {
     return liveSideOf(tx, this.store.schema, plan.environment, plan.service);
   }
 
-  async activeRuns(client: SqlClient = this.store.db): Promise<string[]> {
-    const { rows } = await client.query<{ deployment_id: string }>(`SELECT deployment_id FROM ${this.store.schema}.active_runs ORDER BY since`);
-    return rows.map((r) => r.deployment_id);
+  async activeRuns(client: SqlClient = this.store.db): Promise<ActiveRun[]> {
+    const { rows } = await client.query<{ deployment_id: string; traceparent: string | null }>(`SELECT deployment_id, traceparent FROM ${this.store.schema}.active_runs ORDER BY since`);
+    return rows.map((r) => ({ deploymentId: r.deployment_id, traceparent: r.traceparent ?? undefined }));
+  }
+
+  /** The trace of the run's latest command that had one (undefined once the run ended). */
+  async traceOf(deploymentId: string): Promise<string | undefined> {
+    const { rows } = await this.store.db.query<{ traceparent: string | null }>(`SELECT traceparent FROM ${this.store.schema}.active_runs WHERE deployment_id = $1`, [deploymentId]);
+    return rows[0]?.traceparent ?? undefined;
   }
 
   /** Keeps what planning published about an environment, unless a later version of it is kept already. */
@@ -106,11 +122,19 @@ export class RunCommands {
   }
 
   /** What must commit with a run's new events: whether it is still active, and its window's due times. */
-  private async keepActive(tx: SqlClient, deploymentId: string, run: DeploymentRun): Promise<void> {
-    await tx.query(
-      active(run) ? `INSERT INTO ${this.store.schema}.active_runs (deployment_id) VALUES ($1) ON CONFLICT DO NOTHING` : `DELETE FROM ${this.store.schema}.active_runs WHERE deployment_id = $1`,
-      [deploymentId],
-    );
+  private async keepActive(tx: SqlClient, deploymentId: string, run: DeploymentRun, traceparent: string | undefined): Promise<void> {
+    const { schema } = this.store;
+    if (active(run)) {
+      // written again only when the command belongs to another trace (traceparent's characters 4–35 are its trace id)
+      await tx.query(
+        `INSERT INTO ${schema}.active_runs AS a (deployment_id, traceparent) VALUES ($1, $2)
+         ON CONFLICT (deployment_id) DO UPDATE SET traceparent = EXCLUDED.traceparent
+         WHERE EXCLUDED.traceparent IS NOT NULL AND substr(a.traceparent, 4, 32) IS DISTINCT FROM substr(EXCLUDED.traceparent, 4, 32)`,
+        [deploymentId, traceparent ?? null],
+      );
+    } else {
+      await tx.query(`DELETE FROM ${schema}.active_runs WHERE deployment_id = $1`, [deploymentId]);
+    }
     await this.keepWindowTimers(tx, deploymentId, run);
   }
 

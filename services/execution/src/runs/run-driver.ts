@@ -1,4 +1,5 @@
 import { Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { continueTrace } from '@gantry/observability';
 import { actingOnItsOwn, momentOf, type Clock } from '@gantry/platform';
 import { setTimeout as delay } from 'node:timers/promises';
 import { componentsToInstall, planOf } from './deployment-run.state';
@@ -44,7 +45,7 @@ export class RunDriver implements OnApplicationBootstrap, OnApplicationShutdown 
     const sweep = () => {
       if (this.stopped) return;
       this.runs.activeRuns().then(
-        (ids) => ids.forEach((id) => this.kick(id)),
+        (active) => active.forEach(({ deploymentId, traceparent }) => this.kick(deploymentId, traceparent)),
         (error) => this.logger.warn(`sweep failed: ${(error as Error).message}`),
       ).finally(() => {
         if (!this.stopped) this.timer = setTimeout(sweep, this.executors.config.sweepMs).unref();
@@ -59,14 +60,20 @@ export class RunDriver implements OnApplicationBootstrap, OnApplicationShutdown 
     await Promise.allSettled([...this.driving.values()]);
   }
 
-  /** Drives a run now (or right after the drive under way). Never rejects. */
-  kick(deploymentId: string): void {
+  /**
+   * Drives a run now (or right after the drive under way). Never rejects. The drive continues `traceparent`, by default
+   * the trace of the run's latest command that had one: a run's steps belong to the deployment's trace, whoever kicks it.
+   */
+  kick(deploymentId: string, traceparent?: string): void {
     if (this.stopped) return;
     if (this.driving.has(deploymentId)) {
       this.again.add(deploymentId);
       return;
     }
-    const run = this.drive(deploymentId)
+    const run = (async () => {
+      const trace = traceparent ?? (await this.runs.traceOf(deploymentId));
+      await continueTrace('drive run', trace, { 'gantry.deployment.id': deploymentId }, () => this.drive(deploymentId));
+    })()
       .catch((error) => this.logger.warn(`run ${deploymentId}: ${(error as Error).message}`))
       .finally(() => {
         this.driving.delete(deploymentId);

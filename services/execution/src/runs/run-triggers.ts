@@ -121,7 +121,7 @@ export function runTriggers(runs: RunCommands, driver: RunDriver): Reactions {
     const fact = lateFactOf(event);
     if (!fact) return;
     if (event.streamversion !== undefined) await runs.keepEnvironment(tx, fact, event.streamversion);
-    for (const deploymentId of await runs.activeRuns(tx)) {
+    for (const { deploymentId } of await runs.activeRuns(tx)) {
       const { events } = await runs.execute(deploymentId, { type: 'ConsiderLateChange', deploymentId, fact, now: context.now.toISOString() }, context, tx);
       if (events.length > 0) context.afterCommit(() => driver.kick(deploymentId));
     }
