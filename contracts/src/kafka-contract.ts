@@ -53,7 +53,7 @@ const attributes: readonly (readonly [attribute: string, gantry: string, inbound
 ];
 
 const headers: readonly (readonly [header: string, meaning: string])[] = [
-  [`\`${TRACE_HEADERS.traceparent}\``, 'W3C trace context (`00-<trace id>-<span id>-<flags>`): on every record Gantry publishes; on an inbound record, optional, continued by the consumer'],
+  [`\`${TRACE_HEADERS.traceparent}\``, 'W3C trace context (`00-<trace id>-<span id>-<flags>`): on every record Gantry publishes, the context of its send (a child of the operation that recorded the event, which the CloudEvent `traceparent` keeps); on an inbound record, optional, continued by the consumer'],
   [`\`${TRACE_HEADERS.tracestate}\``, 'W3C trace state: read with `traceparent` where a sender gives it; Gantry does not write it'],
   ['`content-type`', `\`${CLOUD_EVENT_CONTENT_TYPE}\` on every record Gantry publishes (structured mode); optional inbound, where the value is read as structured-mode JSON whatever it says`],
   ['`ce_*`', 'none: binary-mode CloudEvents are not used; every attribute is in the record value'],

@@ -21,7 +21,7 @@ const untraced = (url: string | undefined): boolean => {
 
 /**
  * Starts OpenTelemetry for this process: W3C trace context propagation; spans for incoming and outgoing HTTP (`http`
- * and `fetch`) and for PostgreSQL statements made while something is traced (a background poll starts no trace). gRPC
+ * and `fetch`) and, when spans are exported, for PostgreSQL statements made while something is traced (a background poll starts no trace). gRPC
  * server spans are made by the gRPC edge (libs/platform grpc.ts), Kafka's by the publisher and the consumer base
  * (libs/messaging trace.ts), timers' and the run driver's by `continueTrace`.
  * Spans go to OTLP/HTTP when OTEL_EXPORTER_OTLP_ENDPOINT (or ..._TRACES_ENDPOINT) is set; otherwise they are
@@ -36,9 +36,11 @@ export function startTracing(serviceName: string): void {
     ? [new BatchSpanProcessor({ exporter: new OTLPTraceExporter() })]
     : [new NoopSpanProcessor()];
   const http = new HttpInstrumentation({ ignoreIncomingRequestHook: (request) => untraced(request.url) });
-  const postgres = new PgInstrumentation({ requireParentSpan: true });
-  // fetch (undici) reports on diagnostics channels: nothing to patch, it works however undici was loaded
-  const fetchCalls = new UndiciInstrumentation({ ignoreRequestHook: (request) => untraced(request.path) });
+  // statements' spans carry no context anywhere: made only where they go somewhere (a deployment makes hundreds)
+  const postgres = exporting ? [new PgInstrumentation({ requireParentSpan: true })] : [];
+  // fetch (undici) reports on diagnostics channels: nothing to patch, it works however undici was loaded. Outgoing
+  // calls are all traced: verification's probe of a new version's /health is work, not a probe of Gantry.
+  const fetchCalls = new UndiciInstrumentation();
   const sdk = new NodeSDK({
     serviceName,
     spanProcessors,
@@ -48,12 +50,12 @@ export function startTracing(serviceName: string): void {
     textMapPropagator: new CompositePropagator({
       propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()],
     }),
-    instrumentations: [http, postgres, fetchCalls],
+    instrumentations: [http, ...postgres, fetchCalls],
   });
   sdk.start();
   patchInPlace(http, { http: nodeHttp, https: nodeHttps });
-  patchInPlace(postgres, { pg });
-  running = { sdk, patched: [http, postgres] };
+  postgres.forEach((instrumentation) => patchInPlace(instrumentation, { pg }));
+  running = { sdk, patched: [http, ...postgres] };
 }
 
 /**

@@ -5,3 +5,4 @@ export * from './ports';
 export * from './http';
 export * from './own-broker';
 export * from './prometheus';
+export * from './otlp-receiver';
