@@ -66,8 +66,11 @@ export const wholeNumber = (name: string, { min = 0, max = Number.MAX_SAFE_INTEG
   return n;
 };
 
-/** A time on the command line: ISO 8601 with a date, as the API takes it. */
+/** A time on the command line: ISO 8601, a date alone meaning its midnight UTC (the API takes a full date-time). */
 export const isoTime = (name: string) => (value: string) => {
-  if (!/^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(value) || Number.isNaN(Date.parse(value))) throw new InvalidArgumentError(`${name} must be an ISO 8601 time, e.g. 2026-12-01 or 2026-12-01T08:00:00Z`);
-  return value;
+  const time = /^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value;
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(time) || Number.isNaN(Date.parse(time))) {
+    throw new InvalidArgumentError(`${name} must be an ISO 8601 time, e.g. 2026-12-01 or 2026-12-01T08:00:00Z`);
+  }
+  return time;
 };

@@ -40,6 +40,8 @@ export function gantryProgram(cli: Invocation): Command {
   const program = new Command('gantry')
     .description('Gantry, the ITIL 4 deployment management practice, from the command line')
     .version(version(), '-V, --version')
+    // program options only before a command: `gantry sign --version 2.4.1` is the component's version
+    .enablePositionalOptions()
     .exitOverride()
     .configureOutput({ writeOut: (s) => cli.out(s), writeErr: (s) => cli.err(s) })
     .showSuggestionAfterError()

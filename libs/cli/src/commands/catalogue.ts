@@ -5,10 +5,9 @@ import { developmentToken } from './tools';
 
 interface Environment {
   name: string;
-  kind: string;
-  position?: number;
-  targets?: { name: string }[];
-  decommissioned?: boolean;
+  status: string;
+  version: number;
+  definition: { kind: string; position?: number; targets?: { name: string }[] };
 }
 
 interface Model {
@@ -41,9 +40,10 @@ export function catalogueCommands(program: Command, cli: Invocation): void {
           rows: (data as { environments: Environment[] }).environments,
           columns: [
             { header: 'name', cell: (e: Environment) => e.name },
-            { header: 'kind', cell: (e: Environment) => e.kind },
-            { header: 'position', cell: (e: Environment) => e.position },
-            { header: 'targets', cell: (e: Environment) => e.targets?.length ?? 0 },
+            { header: 'status', cell: (e: Environment) => e.status },
+            { header: 'kind', cell: (e: Environment) => e.definition.kind },
+            { header: 'position', cell: (e: Environment) => e.definition.position },
+            { header: 'targets', cell: (e: Environment) => e.definition.targets?.length ?? 0 },
           ],
         },
         o.output,
@@ -57,7 +57,10 @@ export function catalogueCommands(program: Command, cli: Invocation): void {
     .addHelpText('after', examples('gantry environments get production -o yaml'))
     .action(async (name: string, o: { output: Format }) => {
       const { data } = await cli.client().get('/environments/{name}', { path: { name } });
-      cli.show(detailView(data, ['name', 'kind', 'position', 'version', 'timeZone', 'targets', 'deploymentWindows', 'freezes', 'approvalPolicy', 'attributes']), o.output);
+      const environment = data as Environment;
+      const fields = { name: environment.name, status: environment.status, version: environment.version, ...environment.definition };
+      const view = detailView(fields, ['name', 'status', 'version', 'kind', 'position', 'timeZone', 'targets', 'deploymentWindows', 'freezes', 'approvalPolicy', 'attributes']);
+      cli.show({ ...view, data }, o.output);
     });
 
   const models = program.command('models').alias('model').description('deployment models: how a kind of deployment is done (model-review)');
