@@ -1,4 +1,5 @@
 import { Option, type Command } from 'commander';
+import { failureOf } from '../exit-codes';
 import { examples, isoTime, outputOption, type Invocation } from '../invocation';
 import { detailView, type Format } from '../output';
 import { developmentToken } from './tools';
@@ -113,7 +114,11 @@ export function catalogueCommands(program: Command, cli: Invocation): void {
         (credentials.apiKey
           ? undefined
           : await developmentToken(cli.io.env, { sub: 'catalogue-loader', roles: ['deployment-manager'], expiresIn: '5m' }));
-      const { data } = await cli.client({ ...credentials, url: (url ?? credentials.url).replace(/\/+$/, ''), token }).post('/models/starter-catalogue');
+      const at = (url ?? credentials.url).replace(/\/+$/, '');
+      const { data } = await cli
+        .client({ ...credentials, url: at, token })
+        .post('/models/starter-catalogue')
+        .catch((error: unknown) => Promise.reject(failureOf(error, at)));
       const { loaded, skipped } = data as { loaded: string[]; skipped: string[] };
       if (o.output !== 'table') return cli.show({ data, rows: [], columns: [] }, o.output);
       cli.out(`loaded: ${loaded.join(', ') || '(none)'}\nalready there: ${skipped.join(', ') || '(none)'}\n`);
