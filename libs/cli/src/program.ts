@@ -24,6 +24,11 @@ function version(): string {
 }
 
 const EXIT_CODES = `
+Examples:
+  $ gantry login http://127.0.0.1:3000 --token "$(gantry token deployment-manager)"
+  $ gantry deployments watch 0f9a… && echo deployed
+  $ gantry audit verify ledger.ndjson --vkey @vkey --checkpoint checkpoints.json
+
 Exit codes:
   0  ok
   1  the server refused (a rule, validation, not found), or another error

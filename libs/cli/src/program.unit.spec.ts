@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { EXIT, failureOf } from './exit-codes';
 import { Invocation } from './invocation';
 import { gantryProgram } from './program';
-import { progressLine } from './progress';
+import { progressBar, progressLine } from './progress';
 import { recordingTerminal, runInProcess } from './test-fixtures';
 
 /** Every command that does something (the leaves of the tree), by its path. */
@@ -95,5 +95,19 @@ describe('the progress bar', () => {
     expect(progressLine('exporting', 50, 200)).toBe(`exporting [${'#'.repeat(8)}${'.'.repeat(22)}] 50/200 25%`);
     expect(progressLine('exporting', 300, 200)).toBe(`exporting [${'#'.repeat(30)}] 300/200 100%`);
     expect(progressLine('exporting', 7, undefined)).toBe('exporting 7');
+  });
+
+  it('is drawn in place on a terminal only', () => {
+    const terminal = recordingTerminal(true);
+    const bar = progressBar(terminal, 'exporting', 4);
+    bar.update(1);
+    bar.update(2); // within 100 ms of the last drawing: not drawn
+    bar.finish();
+    expect(terminal.text).toBe(`\r${progressLine('exporting', 1, 4)}\u001b[K\r${progressLine('exporting', 2, 4)}\u001b[K\n`);
+    const pipe = recordingTerminal(false);
+    const quiet = progressBar(pipe, 'exporting', 4);
+    quiet.update(4);
+    quiet.finish();
+    expect(pipe.text).toBe('');
   });
 });

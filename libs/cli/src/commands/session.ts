@@ -15,7 +15,7 @@ export function sessionCommands(program: Command, cli: Invocation): void {
   program
     .command('login')
     .description('check a server URL and credentials, and keep them for the next commands (owner-only file)')
-    .argument('[url]', "the server's URL (the embedded default, a gateway, or the service a command needs)", DEFAULT_URL)
+    .argument('[url]', `the server's URL: the embedded default, or a gateway in front of the services (default: GANTRY_URL, or ${DEFAULT_URL})`)
     .option('--token <jwt>', 'a bearer token (JWT)')
     .option('--with-token', 'read the token from standard input (keeps it out of the shell history)')
     .option('--api-key <key>', "a system's API key (X-Api-Key)")
@@ -23,10 +23,10 @@ export function sessionCommands(program: Command, cli: Invocation): void {
       'after',
       examples('gantry login http://127.0.0.1:3000 --token "$(gantry token deployment-manager)"', 'gantry login https://gantry.example.com --with-token < token.txt', 'gantry login https://gantry.example.com --api-key "$KEY"'),
     )
-    .action(async (url: string, o: { token?: string; withToken?: boolean; apiKey?: string }) => {
+    .action(async (url: string | undefined, o: { token?: string; withToken?: boolean; apiKey?: string }) => {
       const token = o.withToken ? (await readAll(cli.io.stdin)).trim() : o.token;
       if (!token === !o.apiKey) throw new CliFailure('give one credential: --token, --with-token or --api-key', EXIT.usage);
-      const credentials: Credentials = { url: url.replace(/\/+$/, ''), ...(token ? { token } : { apiKey: o.apiKey }) };
+      const credentials: Credentials = { url: (url ?? (cli.io.env.GANTRY_URL || DEFAULT_URL)).replace(/\/+$/, ''), ...(token ? { token } : { apiKey: o.apiKey }) };
       // kept only once the server has answered and taken them; a 403 is a known identity without this permission
       await cli
         .client(credentials)
