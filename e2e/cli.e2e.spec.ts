@@ -141,6 +141,13 @@ describe('gantry', () => {
     expect(watched).toMatchObject({ code: 0 });
     expect(watched.stdout.trim().split('\n').at(-1)).toBe(`${succeeded}  succeeded`);
     expect(json(await gantry(['deployments', 'watch', succeeded, '-o', 'json']))).toMatchObject({ status: 'succeeded' });
+    // planning's gRPC stream instead of polling: its last update is final
+    const streamed = await gantry(['deployments', 'watch', succeeded, '--grpc', `127.0.0.1:${server.grpcPort}`]);
+    expect(streamed).toMatchObject({ code: 0, stdout: `${succeeded}  succeeded\n` });
+    expect(json(await gantry(['deployments', 'watch', succeeded, '--grpc', `127.0.0.1:${server.grpcPort}`, '-o', 'json']))).toMatchObject({ id: succeeded, status: 'succeeded' });
+    const noStream = await gantry(['deployments', 'watch', succeeded, '--grpc', closedUrl.replace('http://', '')]);
+    expect(noStream.code).toBe(4);
+    oneLine(noStream);
 
     expect(json(await gantry(['runs', 'get', succeeded, '-o', 'json']))).toMatchObject({ deploymentId: succeeded });
     expect((await gantry(['runs', 'get', succeeded])).stdout).toMatch(/^deploymentId\s+/m);
@@ -159,9 +166,12 @@ describe('gantry', () => {
     writeFileSync(file, JSON.stringify(deploymentRequest({ service: 'cli-later', window: later })));
     const { deploymentId } = json(await gantry(['deployments', 'request', '-f', '-', '-o', 'json'], { input: readFileSync(file, 'utf8') }));
     expect(json(await gantry(['deployments', 'cancel', deploymentId, '--reason', 'superseded', '-o', 'json']))).toMatchObject({ status: 'cancelled' });
-    const watched = await gantry(['deployments', 'watch', deploymentId]);
-    expect(watched.code).toBe(5);
-    oneLine(watched);
+    for (const over of [[], ['--grpc', `127.0.0.1:${server.grpcPort}`]]) {
+      const watched = await gantry(['deployments', 'watch', deploymentId, ...over]);
+      expect(watched.code).toBe(5);
+      oneLine(watched);
+      expect(watched.stderr).toBe(`gantry: deployment ${deploymentId} cancelled\n`);
+    }
     expect((await gantry(['deployments', 'list', '--status', 'cancelled', '-o', 'json'])).stdout).toContain(deploymentId);
   });
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { BodyOf } from '@gantry/client';
 import { Option, type Command } from 'commander';
-import { CliFailure, EXIT } from '../exit-codes';
+import { CliFailure, EXIT, type ExitCode } from '../exit-codes';
 import { examples, outputOption, wholeNumber, type Invocation } from '../invocation';
 import { detailView, type Column, type Format, type View } from '../output';
 import { readAll } from './session';
@@ -50,6 +50,50 @@ export function deploymentView(d: Deployment): View {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+const stillGoing = (id: string, status: string | undefined, timeout: number) => new CliFailure(`deployment ${id} is still ${status ?? 'unknown'} after ${timeout} s`, EXIT.refused);
+
+/** Asks GET /deployments/{id} every interval until the status is final; the last answer. */
+async function watchOverRest(cli: Invocation, id: string, o: { interval: number; timeout: number }, seen: (status: string, id: string) => void): Promise<unknown> {
+  const client = cli.client();
+  const started = performance.now();
+  for (;;) {
+    const { data } = await client.get('/deployments/{id}', { path: { id } });
+    const deployment = data as Deployment;
+    seen(deployment.status, deployment.deploymentId);
+    if (FINAL_STATUSES.has(deployment.status)) return deployment;
+    if (o.timeout > 0 && performance.now() - started > o.timeout * 1000) throw stillGoing(id, deployment.status, o.timeout);
+    await sleep(o.interval);
+  }
+}
+
+/** gRPC status codes and the exit code each means. */
+const GRPC_EXITS: Record<number, ExitCode> = { 7: EXIT.auth, 16: EXIT.auth, 14: EXIT.unreachable, 4: EXIT.unreachable };
+
+/** Follows planning's WatchDeployment stream until its final update (`final: true`); the deployment it ended with. */
+async function watchOverGrpc(cli: Invocation, address: string, id: string, timeout: number, seen: (status: string, id: string) => void): Promise<unknown> {
+  const { gantryGrpc } = await import('@gantry/client/grpc');
+  const { token, apiKey } = cli.credentials;
+  const grpc = gantryGrpc({ address, token, apiKey });
+  try {
+    return await new Promise((resolve, reject) => {
+      let last: { status: string } | undefined;
+      const call = grpc.deployments.WatchDeployment({ id }, timeout > 0 ? { deadline: performance.timeOrigin + performance.now() + timeout * 1000 } : {});
+      call.on('data', ({ deployment, final }: { deployment: { id: string; status: string }; final: boolean }) => {
+        seen(deployment.status, deployment.id);
+        last = deployment;
+        if (final) resolve(deployment);
+      });
+      call.on('error', (error: Error & { code?: number; details?: string }) => {
+        if (error.code === 4 && timeout > 0) return reject(stillGoing(id, last?.status, timeout));
+        reject(new CliFailure(`gRPC ${address}: ${error.details || error.message}`, GRPC_EXITS[error.code ?? -1] ?? EXIT.refused));
+      });
+      call.on('end', () => reject(new CliFailure(`the WatchDeployment stream of ${id} ended before a final status`, EXIT.refused)));
+    });
+  } finally {
+    grpc.close();
+  }
+}
 
 /** `gantry deployments request|list|get|watch|cancel`. */
 export function deploymentCommands(program: Command, cli: Invocation): void {
@@ -105,27 +149,21 @@ export function deploymentCommands(program: Command, cli: Invocation): void {
     .command('watch')
     .description('follow a deployment until its status is final; exit 0 when it succeeded, 5 when not')
     .argument('<id>', 'the deployment id')
-    .option('--interval <ms>', 'how often to ask', wholeNumber('--interval', { min: 100 }), 1000)
+    .option('--interval <ms>', 'how often to ask (REST)', wholeNumber('--interval', { min: 100 }), 1000)
+    .option('--grpc <host:port>', "follow planning's gRPC WatchDeployment stream at this address instead of asking over REST")
     .option('--timeout <seconds>', 'give up after this long (0: never)', wholeNumber('--timeout'), 0)
     .addOption(outputOption())
-    .addHelpText('after', examples('gantry deployments watch 0f9a… && echo deployed', 'gantry deployments watch 0f9a… --timeout 600 -o json'))
-    .action(async (id: string, o: { interval: number; timeout: number; output: Format }) => {
-      const client = cli.client();
-      const started = performance.now();
+    .addHelpText('after', examples('gantry deployments watch 0f9a… && echo deployed', 'gantry deployments watch 0f9a… --timeout 600 -o json', 'gantry deployments watch 0f9a… --grpc 127.0.0.1:50051'))
+    .action(async (id: string, o: { interval: number; grpc?: string; timeout: number; output: Format }) => {
       let last: string | undefined;
-      for (;;) {
-        const { data } = await client.get('/deployments/{id}', { path: { id } });
-        const deployment = data as Deployment;
-        if (deployment.status !== last && o.output === 'table') cli.out(`${deployment.deploymentId}  ${deployment.status}\n`);
-        last = deployment.status;
-        if (FINAL_STATUSES.has(deployment.status)) {
-          if (o.output !== 'table') cli.show(deploymentView(deployment), o.output);
-          if (deployment.status !== 'succeeded') throw new CliFailure(`deployment ${id} ${deployment.status}`, EXIT.notSucceeded);
-          return;
-        }
-        if (o.timeout > 0 && performance.now() - started > o.timeout * 1000) throw new CliFailure(`deployment ${id} is still ${deployment.status} after ${o.timeout} s`, EXIT.refused);
-        await sleep(o.interval);
-      }
+      const seen = (status: string, id: string) => {
+        if (status !== last && o.output === 'table') cli.out(`${id}  ${status}\n`);
+        last = status;
+      };
+      const final = o.grpc ? await watchOverGrpc(cli, o.grpc, id, o.timeout, seen) : await watchOverRest(cli, id, o, seen);
+      if (o.output !== 'table') cli.show(o.grpc ? detailView(final, []) : deploymentView(final as Deployment), o.output);
+      const { status } = final as { status: string };
+      if (status !== 'succeeded') throw new CliFailure(`deployment ${id} ${status}`, EXIT.notSucceeded);
     });
 
   deployments
