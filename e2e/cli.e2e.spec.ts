@@ -1,7 +1,7 @@
 import { GantryClient } from '@gantry/client';
 import { freePort } from '@gantry/testing';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -85,6 +85,7 @@ describe('gantry', () => {
     expect(badLogin.code).toBe(3);
     oneLine(badLogin);
     expect(badLogin.stderr).toMatch(/not authenticated .*HTTP 401/);
+    expect(existsSync(join(dataDir, 'elsewhere', 'gantry', 'config.json'))).toBe(false);
 
     const badToken = await gantry(['deployments', 'list'], { env: { GANTRY_TOKEN: 'not.a.token' } });
     expect(badToken.code).toBe(3);
@@ -131,6 +132,13 @@ describe('gantry', () => {
     const requested = json(await gantry(['deployments', 'request', '-f', file, '-o', 'json']));
     expect(requested.status).toBe('planned');
     succeeded = requested.deploymentId;
+
+    // planning answers a rejection with 201 too: shown, and exit 1
+    writeFileSync(file, JSON.stringify(deploymentRequest({ service: 'cli-api', environment: 'nowhere' })));
+    const rejected = await gantry(['deployments', 'request', '-f', file]);
+    expect(rejected.code).toBe(1);
+    expect(rejected.stdout).toMatch(/^status\s+rejected$/m);
+    expect(rejected.stderr).toMatch(/^gantry: deployment \S+ rejected: UnknownEnvironment\n$/);
 
     expect((await gantry(['deployments'])).stdout).toMatch(new RegExp(`^${succeeded}\\s+\\S+\\s+CHG\\d+\\s+cli-api\\s+staging\\s+payments-api@2.4.1$`, 'm'));
     expect(parse((await gantry(['deployments', 'get', succeeded, '-o', 'yaml'])).stdout)).toMatchObject({ deploymentId: succeeded, request: { service: 'cli-api' } });

@@ -1,6 +1,5 @@
 import { createHash, createPrivateKey, sign } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
-import { signedStatement } from '@gantry/contracts';
 import type { Command } from 'commander';
 import { CliFailure, EXIT } from '../exit-codes';
 import { examples, wholeNumber, type Invocation } from '../invocation';
@@ -50,9 +49,10 @@ export function toolCommands(program: Command, cli: Invocation): void {
           `gantry sign --key key.pem --key-id k1 --name payments-api --version 2.4.1 --digest sha256:${'ab'.repeat(4)}…`,
         ),
     )
-    .action((o: { key: string; keyId: string; name: string; version: string; file?: string; digest?: string; kind: string; source: string }) => {
+    .action(async (o: { key: string; keyId: string; name: string; version: string; file?: string; digest?: string; kind: string; source: string }) => {
       if (!o.file === !o.digest) throw new CliFailure('give the artifact (--file) or its digest (--digest), one of them', EXIT.usage);
       if (o.digest && !/^sha256:[0-9a-f]{64}$/.test(o.digest)) throw new CliFailure('--digest is sha256: and 64 lower-case hex digits', EXIT.usage);
+      const { signedStatement } = await import('@gantry/contracts');
       const digest = o.file ? `sha256:${createHash('sha256').update(readFileSync(o.file)).digest('hex')}` : o.digest!;
       const privateKey = createPrivateKey(readFileSync(o.key));
       const signature = sign(privateKey.asymmetricKeyType === 'ed25519' ? null : 'sha256', Buffer.from(signedStatement({ name: o.name, version: o.version, digest })), privateKey).toString('base64');
