@@ -77,6 +77,16 @@ describe('gantry', () => {
 
     expect(await gantry(['logout'])).toMatchObject({ code: 0, stderr: 'logged out\n' });
     expect(await gantry(['logout'])).toMatchObject({ code: 0, stderr: 'not logged in\n' });
+
+    // the distributed mode without a gateway: each call goes to the service that serves it
+    const distributed = ['login', closedUrl, '--token', token, '--service', `planning=${server.url}`, '--service', `records=${server.url}`];
+    expect(await gantry(distributed)).toMatchObject({ code: 0 });
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ url: closedUrl, services: { planning: server.url, records: server.url }, token });
+    expect(await gantry(['environments', '-o', 'json'])).toMatchObject({ code: 0 });
+    expect(await gantry(['kpis', '-o', 'json'])).toMatchObject({ code: 0 });
+    expect(await gantry(['models'])).toMatchObject({ code: 4 }); // model-review: at the url, where nothing answers
+    expect((await gantry(['login', closedUrl, '--token', token, '--service', 'billing=http://x'])).code).toBe(2);
+
     expect(await gantry(['login', server.url, '--token', token])).toMatchObject({ code: 0 });
   });
 

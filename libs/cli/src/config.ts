@@ -1,11 +1,14 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import type { GantryService } from '@gantry/client';
 import { CliFailure, EXIT } from './exit-codes';
 
 /** Where a server is and how to prove who we are: a bearer token (JWT) or a system's API key. */
 export interface Credentials {
   url: string;
+  /** the distributed mode without a gateway: each service's URL (`url` for those not named) */
+  services?: Partial<Record<GantryService, string>>;
   token?: string;
   apiKey?: string;
 }
@@ -22,7 +25,7 @@ export function readConfig(env: NodeJS.ProcessEnv): Partial<Credentials> {
   if (!existsSync(file)) return {};
   try {
     const parsed = JSON.parse(readFileSync(file, 'utf8')) as Partial<Credentials>;
-    return { url: parsed.url, token: parsed.token, apiKey: parsed.apiKey };
+    return { url: parsed.url, services: parsed.services, token: parsed.token, apiKey: parsed.apiKey };
   } catch (error) {
     throw new CliFailure(`cannot read ${file}: ${(error as Error).message}; \`gantry logout\` removes it`, EXIT.refused);
   }
@@ -61,6 +64,8 @@ export function credentialsFrom(env: NodeJS.ProcessEnv): Credentials {
   const fromEnv = Boolean(env.GANTRY_TOKEN || env.GANTRY_API_KEY);
   return {
     url: (env.GANTRY_URL || kept.url || DEFAULT_URL).replace(/\/+$/, ''),
+    // a URL from the environment is the one server: the kept services' URLs would send some calls elsewhere
+    services: env.GANTRY_URL ? undefined : kept.services,
     token: fromEnv ? env.GANTRY_TOKEN || undefined : kept.token,
     apiKey: fromEnv ? env.GANTRY_API_KEY || undefined : kept.apiKey,
   };

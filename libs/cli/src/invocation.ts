@@ -37,7 +37,7 @@ export class Invocation {
 
   /** @gantry/client for the credentials in use (or those given), the one way `gantry` calls a server. */
   client(credentials: Credentials = this.credentials, extra: Pick<GantryClientOptions, 'fetch'> = {}): GantryClient {
-    return new GantryClient({ baseUrl: credentials.url, token: credentials.token, apiKey: credentials.apiKey, ...extra });
+    return new GantryClient({ baseUrl: credentials.url, services: credentials.services, token: credentials.token, apiKey: credentials.apiKey, ...extra });
   }
 
   out(text: string): void {
