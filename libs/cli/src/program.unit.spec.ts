@@ -24,8 +24,11 @@ describe('the command line', () => {
     );
   });
 
-  it.each(leaves(program).map((p) => [p.join(' ')]))('gantry %s --help shows examples', async (path) => {
-    const { code, stdout } = await runInProcess([...path.split(' '), '--help']);
+  /** every command, the groups too */
+  const all = (command: Command, path: string[] = []): string[][] => [path, ...command.commands.flatMap((c) => all(c, [...path, c.name()]))];
+
+  it.each(all(program).map((p) => [p.join(' ')]))('gantry %s --help shows examples', async (path) => {
+    const { code, stdout } = await runInProcess([...path.split(' ').filter(Boolean), '--help']);
     expect(code).toBe(EXIT.ok);
     expect(stdout).toMatch(/\nExamples:\n {2}\$ (gantry|source) /);
   });

@@ -38,7 +38,10 @@ const collect = (value: string, previous: string[] = []) => [...previous, value]
 
 /** `gantry audit export|checkpoints|log-key|bundle|verify`: the ledger, taken away and checked offline (records). */
 export function auditCommands(program: Command, cli: Invocation): void {
-  const audit = program.command('audit').description("the ledger: export it with its checkpoints and key, verify it offline (records)");
+  const audit = program
+    .command('audit')
+    .description('the ledger: export it with its checkpoints and key, verify it offline (records)')
+    .addHelpText('after', examples('gantry audit export --file ledger.ndjson', 'gantry audit verify ledger.ndjson --vkey @vkey --checkpoint checkpoints.json'));
 
   audit
     .command('export')

@@ -27,7 +27,11 @@ interface PeriodKpis {
 
 /** `gantry environments`, `gantry models` (with `load-catalogue`) and `gantry kpis`: what deployments go into and how they do. */
 export function catalogueCommands(program: Command, cli: Invocation): void {
-  const environments = program.command('environments').alias('environment').description('the controlled environments deployments go into (planning)');
+  const environments = program
+    .command('environments')
+    .alias('environment')
+    .description('the controlled environments deployments go into (planning)')
+    .addHelpText('after', examples('gantry environments', 'gantry environments get production'));
   environments
     .command('list', { isDefault: true })
     .description('every registered environment')
@@ -64,7 +68,11 @@ export function catalogueCommands(program: Command, cli: Invocation): void {
       cli.show({ ...view, data }, o.output);
     });
 
-  const models = program.command('models').alias('model').description('deployment models: how a kind of deployment is done (model-review)');
+  const models = program
+    .command('models')
+    .alias('model')
+    .description('deployment models: how a kind of deployment is done (model-review)')
+    .addHelpText('after', examples('gantry models', 'gantry models get in-house-software-ci-cd', 'gantry models load-catalogue'));
   models
     .command('list', { isDefault: true })
     .description('the deployment models')

@@ -97,7 +97,11 @@ async function watchOverGrpc(cli: Invocation, address: string, id: string, timeo
 
 /** `gantry deployments request|list|get|watch|cancel`. */
 export function deploymentCommands(program: Command, cli: Invocation): void {
-  const deployments = program.command('deployments').alias('deployment').description('request, follow and cancel deployments (planning)');
+  const deployments = program
+    .command('deployments')
+    .alias('deployment')
+    .description('request, follow and cancel deployments (planning)')
+    .addHelpText('after', examples('gantry deployments', 'gantry deployments request -f request.json', 'gantry deployments watch 0f9a…'));
 
   deployments
     .command('list', { isDefault: true })

@@ -7,7 +7,11 @@ const runView = (run: unknown) => detailView(run, ['deploymentId', 'status', 've
 
 /** `gantry gates approve|deny` and `gantry runs get|pause|resume|abort` (execution). */
 export function runCommands(program: Command, cli: Invocation): void {
-  const gates = program.command('gates').alias('gate').description("decide a run's gates (execution)");
+  const gates = program
+    .command('gates')
+    .alias('gate')
+    .description("decide a run's gates (execution)")
+    .addHelpText('after', examples('gantry gates approve 0f9a… production', 'gantry gates deny 0f9a… production --comment "not now"'));
   gates
     .command('approve')
     .description('approve a gate of a deployment\'s run (execution records who; the API takes no comment)')
@@ -32,7 +36,11 @@ export function runCommands(program: Command, cli: Invocation): void {
       cli.show(runView(data), o.output);
     });
 
-  const runs = program.command('runs').alias('run').description("read and steer a deployment's run (execution)");
+  const runs = program
+    .command('runs')
+    .alias('run')
+    .description("read and steer a deployment's run (execution)")
+    .addHelpText('after', examples('gantry runs get 0f9a…', 'gantry runs pause 0f9a…'));
   runs
     .command('get')
     .description("a deployment's run: status, waves, steps and gates")
