@@ -53,3 +53,6 @@ export function failureOf(error: unknown, url: string): CliFailure {
   if (code) return new CliFailure(`cannot reach Gantry at ${url} (${code}): is it running, and is the URL right? (\`gantry login <url>\` or GANTRY_URL)`, EXIT.unreachable);
   return new CliFailure((error as Error)?.message ?? String(error), EXIT.refused);
 }
+
+/** A deployment watched past its timeout: not the outcome asked for yet. */
+export const stillGoing = (id: string, status: string | undefined, timeout: number) => new CliFailure(`deployment ${id} is still ${status ?? 'unknown'} after ${timeout} s`, EXIT.refused);

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { BodyOf } from '@gantry/client';
 import { Option, type Command } from 'commander';
-import { CliFailure, EXIT, type ExitCode } from '../exit-codes';
+import { CliFailure, EXIT, stillGoing } from '../exit-codes';
 import { examples, outputOption, wholeNumber, type Invocation } from '../invocation';
 import { detailView, type Column, type Format, type View } from '../output';
 import { readAll } from './session';
@@ -51,8 +51,6 @@ export function deploymentView(d: Deployment): View {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-const stillGoing = (id: string, status: string | undefined, timeout: number) => new CliFailure(`deployment ${id} is still ${status ?? 'unknown'} after ${timeout} s`, EXIT.refused);
-
 /** Asks GET /deployments/{id} every interval until the status is final; the last answer. */
 async function watchOverRest(cli: Invocation, id: string, o: { interval: number; timeout: number }, seen: (status: string, id: string) => void): Promise<unknown> {
   const client = cli.client();
@@ -64,34 +62,6 @@ async function watchOverRest(cli: Invocation, id: string, o: { interval: number;
     if (FINAL_STATUSES.has(deployment.status)) return deployment;
     if (o.timeout > 0 && performance.now() - started > o.timeout * 1000) throw stillGoing(id, deployment.status, o.timeout);
     await sleep(o.interval);
-  }
-}
-
-/** gRPC status codes and the exit code each means. */
-const GRPC_EXITS: Record<number, ExitCode> = { 7: EXIT.auth, 16: EXIT.auth, 14: EXIT.unreachable, 4: EXIT.unreachable };
-
-/** Follows planning's WatchDeployment stream until its final update (`final: true`); the deployment it ended with. */
-async function watchOverGrpc(cli: Invocation, address: string, id: string, timeout: number, seen: (status: string, id: string) => void): Promise<unknown> {
-  const { gantryGrpc } = await import('@gantry/client/grpc');
-  const { token, apiKey } = cli.credentials;
-  const grpc = gantryGrpc({ address, token, apiKey });
-  try {
-    return await new Promise((resolve, reject) => {
-      let last: { status: string } | undefined;
-      const call = grpc.deployments.WatchDeployment({ id }, timeout > 0 ? { deadline: performance.timeOrigin + performance.now() + timeout * 1000 } : {});
-      call.on('data', ({ deployment, final }: { deployment: { id: string; status: string }; final: boolean }) => {
-        seen(deployment.status, deployment.id);
-        last = deployment;
-        if (final) resolve(deployment);
-      });
-      call.on('error', (error: Error & { code?: number; details?: string }) => {
-        if (error.code === 4 && timeout > 0) return reject(stillGoing(id, last?.status, timeout));
-        reject(new CliFailure(`gRPC ${address}: ${error.details || error.message}`, GRPC_EXITS[error.code ?? -1] ?? EXIT.refused));
-      });
-      call.on('end', () => reject(new CliFailure(`the WatchDeployment stream of ${id} ended before a final status`, EXIT.refused)));
-    });
-  } finally {
-    grpc.close();
   }
 }
 
@@ -164,7 +134,8 @@ export function deploymentCommands(program: Command, cli: Invocation): void {
         if (status !== last && o.output === 'table') cli.out(`${id}  ${status}\n`);
         last = status;
       };
-      const final = o.grpc ? await watchOverGrpc(cli, o.grpc, id, o.timeout, seen) : await watchOverRest(cli, id, o, seen);
+      // gRPC (grpc-js) is loaded only by the commands that use it: every other command starts faster
+      const final = o.grpc ? await (await import('./watch-grpc')).watchOverGrpc(cli, o.grpc, id, o.timeout, seen) : await watchOverRest(cli, id, o, seen);
       if (o.output !== 'table') cli.show(o.grpc ? detailView(final, []) : deploymentView(final as Deployment), o.output);
       const { status } = final as { status: string };
       if (status !== 'succeeded') throw new CliFailure(`deployment ${id} ${status}`, EXIT.notSucceeded);
