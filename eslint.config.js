@@ -16,6 +16,8 @@ const boundaries = (inTests) => {
     { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:infrastructure', 'type:domain-kit', 'type:contracts', 'type:testing', 'type:client'] },
     // what integrators (and the CLI and console) use: the contracts, and nothing of Gantry's insides
     { sourceTag: 'type:client', onlyDependOnLibsWithTags: ['type:contracts', ...testing] },
+    // the web console: the client, and the roles table (libs/auth/src/roles.ts, a pure file) to offer what a role may do
+    { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:client', 'type:infrastructure', ...testing], bannedExternalImports: INFRASTRUCTURE },
   ];
 };
 
@@ -25,7 +27,7 @@ module.exports = tseslint.config(
   { ignores: ['node_modules/**', 'dist/**', 'libs/client/src/generated/**', '.data/**', '.infra/**', 'infra/kafka/lib/**', '**/*.js', 'bench/results/**'] },
   ...tseslint.configs.recommended,
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx', '**/*.mts'],
     plugins: { '@nx': nx },
     rules: {
       '@typescript-eslint/no-explicit-any': 'off',

@@ -1,0 +1,89 @@
+import { useQuery } from '@tanstack/react-query';
+import { useSignedIn } from '../context';
+import { hrefOf } from '../router';
+import { Loading, Problem, time } from '../ui';
+
+interface HistoryEntry {
+  position: number;
+  type: string;
+  source: string;
+  id: string;
+  time: string;
+  causationId: string | null;
+  actor: string | null;
+}
+
+interface Door {
+  channel: string | null;
+  roles: string | null;
+  subject: string | null;
+}
+
+/** The event's name without its namespace and version: `gantry.planning.DeploymentPlanned.v1` → `DeploymentPlanned`. */
+const shortType = (type: string) => type.split('.').slice(-2, -1)[0] ?? type;
+
+/**
+ * A deployment's ledger timeline in causal order (records' `history`: every cause before what it caused), with who
+ * did each thing and through which door (`rest`, `grpc`, `kafka`, `system`), read from the entries' own bytes in the
+ * deployment's bundle.
+ */
+export function Timeline({ id }: { id: string }) {
+  const { gantry } = useSignedIn();
+  const audit = useQuery({ queryKey: ['audit', id], queryFn: async () => (await gantry.get('/audit/deployments/{id}', { path: { id } })).data });
+  const doors = useQuery({
+    queryKey: ['bundle', id],
+    queryFn: async () => {
+      const { data } = await gantry.get('/audit/deployments/{id}/bundle', { path: { id } });
+      return new Map((data.entries as { position: number; entry: string }[]).map((e) => [e.position, (JSON.parse(e.entry) as { actor: Door | null }).actor]));
+    },
+  });
+  if (audit.isPending) return <Loading what="the ledger timeline" />;
+  if (audit.error) return <Problem error={audit.error} />;
+  const history = audit.data.history as HistoryEntry[];
+  const causes = new Map(history.map((h) => [h.id, h]));
+  return (
+    <>
+      <h1>Ledger timeline</h1>
+      <p>
+        Deployment <a href={hrefOf({ view: 'deployment', id })}>{id}</a>: {history.length} ledger entries, causes first. Record{' '}
+        {audit.data.state?.phase ?? 'open'}
+        {audit.data.state?.outcome ? `, outcome ${audit.data.state.outcome}` : ''}.
+      </p>
+      <Problem error={doors.error} />
+      <table className="timeline">
+        <caption>Entries in causal order</caption>
+        <thead>
+          <tr>
+            <th scope="col">Position</th>
+            <th scope="col">Time</th>
+            <th scope="col">Event</th>
+            <th scope="col">Service</th>
+            <th scope="col">Who</th>
+            <th scope="col">Door</th>
+            <th scope="col">Caused by</th>
+          </tr>
+        </thead>
+        <tbody>
+          {history.map((entry) => {
+            const door = doors.data?.get(entry.position);
+            const cause = entry.causationId ? causes.get(entry.causationId) : undefined;
+            return (
+              <tr key={entry.id}>
+                <td>{entry.position}</td>
+                <td>{time(entry.time)}</td>
+                <td title={entry.type}>{shortType(entry.type)}</td>
+                <td>{entry.source.replace('/gantry/', '')}</td>
+                <td>
+                  {door?.subject ?? entry.actor ?? '—'}
+                  {door?.roles ? ` (${door.roles})` : ''}
+                </td>
+                <td>{door?.channel ?? '—'}</td>
+                <td>{cause ? `#${cause.position} ${shortType(cause.type)}` : entry.causationId ? 'outside this deployment' : '—'}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </>
+  );
+}
