@@ -51,7 +51,9 @@ function fromBase64(text: string): Uint8Array | undefined {
 
 /** Reads a verifier key and checks that its key ID is the one its name and public key make (c2sp.org/signed-note). */
 export async function readLogKey(vkey: string): Promise<LogKey> {
-  const [name, id, key] = vkey.trim().split('+');
+  // the base64 may hold '+' too: the name and the key ID are the first two fields
+  const [name, id, ...rest] = vkey.trim().split('+');
+  const key = rest.join('+');
   const bytes = key ? fromBase64(key) : undefined;
   if (!name || !id || !bytes || bytes.length !== 33 || bytes[0] !== 0x01) throw new Error('not an Ed25519 verifier key: <name>+<key ID>+<base64>');
   const keyId = (await sha256(encoder.encode(`${name}\n`), bytes)).slice(0, 4);

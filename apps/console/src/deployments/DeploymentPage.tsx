@@ -1,4 +1,5 @@
-import { useQuery } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect } from 'react';
 import { GantryError } from '@gantry/client';
 import { useSignedIn } from '../context';
 import { hrefOf } from '../router';
@@ -19,6 +20,11 @@ export function DeploymentPage({ id }: { id: string }) {
     refetchInterval: (query) => (FINAL.has(query.state.data?.status) ? false : 1000),
   });
   const ended = FINAL.has(deployment.data?.status);
+  const queries = useQueryClient();
+  // once it has ended, the run and the verification are asked one last time: they stopped being polled
+  useEffect(() => {
+    if (ended) void queries.invalidateQueries({ predicate: (q) => ['run', 'verification'].includes(q.queryKey[0] as string) && q.queryKey[1] === id });
+  }, [ended, id, queries]);
   const run = useQuery({
     queryKey: ['run', id],
     // execution learns of the deployment from planning's events: until then there is no run
@@ -97,7 +103,7 @@ export function DeploymentPage({ id }: { id: string }) {
         <Problem error={run.error} />
         {run.data ? (
           <>
-            <RunProgress run={run.data} progress={progress} />
+            <RunProgress run={run.data} waves={plan?.waves ?? []} progress={progress} />
             {!ended && <RunControls id={id} run={run.data} />}
           </>
         ) : (

@@ -15,23 +15,25 @@ export interface Run {
   wave?: { index: number; completed: boolean };
   manual?: { stepId?: string; instruction?: string; status?: string }[];
   startedAt?: string;
-  paused?: boolean;
+  /** an ended run answers its status and outcome only */
+  outcome?: string;
 }
 
 const stateOf = (run: Run, wave: number, target: string): string => {
+  if (run.status === 'ended') return run.outcome === 'succeeded' ? 'done' : `run ${run.outcome ?? 'ended'}`;
   if (run.done?.some((d) => d.wave === wave && d.target === target)) return 'done';
   if (run.wave?.index === wave && !run.wave.completed && run.status !== 'waiting') return 'deploying';
   return 'waiting';
 };
 
 /** The run's waves and their targets as they go, and its gates with who approved. */
-export function RunProgress({ run, progress }: { run: Run; progress?: { startedAt?: string; executedAt?: string; outcome?: string } }) {
+export function RunProgress({ run, waves, progress }: { run: Run; waves: { index: number; targets: string[] }[]; progress?: { outcome?: string } }) {
   const gates = [...(run.gates ?? []), ...(run.boundary?.gates ?? [])];
   return (
     <>
       <p aria-live="polite">
         Run status: <strong data-testid="run-status">{run.status}</strong>
-        {progress?.outcome ? `; outcome ${progress.outcome}` : ''}
+        {run.outcome ?? progress?.outcome ? `; outcome ${run.outcome ?? progress?.outcome}` : ''}
       </p>
       {gates.length > 0 && (
         <ul className="gates" aria-label="Gates">
@@ -44,7 +46,7 @@ export function RunProgress({ run, progress }: { run: Run; progress?: { startedA
         </ul>
       )}
       <ol className="waves" aria-label="Waves">
-        {(run.plan?.waves ?? []).map((wave) => (
+        {(run.plan?.waves ?? waves).map((wave) => (
           <li key={wave.index}>
             Wave {wave.index}
             <ul>
