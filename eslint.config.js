@@ -17,7 +17,7 @@ const boundaries = (inTests) => {
     // what integrators (and the CLI and console) use: the contracts, and nothing of Gantry's insides
     { sourceTag: 'type:client', onlyDependOnLibsWithTags: ['type:contracts', ...testing] },
     // the web console: the client, and the roles table (libs/auth/src/roles.ts, a pure file) to offer what a role may do
-    { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:client', 'type:infrastructure', ...testing], bannedExternalImports: INFRASTRUCTURE },
+    { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:client', 'type:infrastructure', ...(inTests ? ['type:domain-kit', ...testing] : [])], bannedExternalImports: INFRASTRUCTURE },
   ];
 };
 

@@ -13,7 +13,7 @@ const encoder = new TextEncoder();
 export interface LogKey {
   name: string;
   keyId: Uint8Array;
-  publicKey: CryptoKey;
+  publicKey: Awaited<ReturnType<typeof crypto.subtle.importKey>>;
 }
 
 export interface SignedCheckpoint {
