@@ -106,8 +106,11 @@ export function DeploymentPage({ id }: { id: string }) {
             <RunProgress run={run.data} waves={plan?.waves ?? []} progress={progress} />
             {!ended && <RunControls id={id} run={run.data} />}
           </>
+        ) : !mayOffer(session, 'runs:read') && mayOffer(session, 'runs:approve') && !ended && plan?.gates?.length ? (
+          // a role that approves without reading runs (product owner, change manager) sees the plan's gates
+          <RunControls id={id} run={{ status: 'unknown', gates: plan.gates.map((g: { name: string; roles: string[]; minimumApprovers: number }) => ({ ...g, approvers: [] })) }} />
         ) : (
-          <p>{ended ? 'No run.' : 'Execution has not taken the deployment up yet.'}</p>
+          <p>{ended ? 'No run.' : mayOffer(session, 'runs:read') ? 'Execution has not taken the deployment up yet.' : 'Your role does not read runs.'}</p>
         )}
       </Section>
     </>
