@@ -18,3 +18,25 @@ const slug = (text: string) => text.toLowerCase().replace(/[^a-z0-9]+/g, '-');
 export const Status = ({ status }: { status: string }) => <span className={`status status-${status}`}>{status}</span>;
 
 export const time = (iso: unknown) => (typeof iso === 'string' ? new Date(iso).toLocaleString() : '—');
+
+/** A table's column headings. */
+export const Columns = ({ names }: { names: readonly string[] }) => (
+  <thead>
+    <tr>
+      {names.map((name) => (
+        <th scope="col" key={name}>
+          {name}
+        </th>
+      ))}
+    </tr>
+  </thead>
+);
+
+/** A select's options, each its own value. */
+export const Options = ({ values }: { values: readonly string[] }) => (
+  <>
+    {values.map((value) => (
+      <option key={value}>{value}</option>
+    ))}
+  </>
+);

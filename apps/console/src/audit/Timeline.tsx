@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useSignedIn } from '../context';
 import { hrefOf } from '../router';
-import { Loading, Problem, time } from '../ui';
+import { Columns, Loading, Problem, time } from '../ui';
 
 interface HistoryEntry {
   position: number;
@@ -52,17 +52,7 @@ export function Timeline({ id }: { id: string }) {
       <Problem error={doors.error} />
       <table className="timeline">
         <caption>Entries in causal order</caption>
-        <thead>
-          <tr>
-            <th scope="col">Position</th>
-            <th scope="col">Time</th>
-            <th scope="col">Event</th>
-            <th scope="col">Service</th>
-            <th scope="col">Who</th>
-            <th scope="col">Door</th>
-            <th scope="col">Caused by</th>
-          </tr>
-        </thead>
+        <Columns names={['Position', 'Time', 'Event', 'Service', 'Who', 'Door', 'Caused by']} />
         <tbody>
           {history.map((entry) => {
             const door = doors.data?.get(entry.position);

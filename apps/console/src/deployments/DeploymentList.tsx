@@ -2,7 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useSignedIn } from '../context';
 import { hrefOf } from '../router';
-import { Loading, Problem, Status, time } from '../ui';
+import { Columns, Loading, Options, Problem, Status, time } from '../ui';
 
 const STATUSES = ['requested', 'planned', 'verified', 'executing', 'executed', 'succeeded', 'failed', 'rolled-back', 'cancelled', 'rejected'];
 
@@ -37,18 +37,14 @@ export function DeploymentList() {
           Environment
           <select value={environment} onChange={(e) => setEnvironment(e.target.value)}>
             <option value="">any</option>
-            {(environments.data ?? []).map((e) => (
-              <option key={e.name}>{e.name}</option>
-            ))}
+            <Options values={(environments.data ?? []).map((e) => e.name)} />
           </select>
         </label>
         <label>
           Status
           <select value={status} onChange={(e) => setStatus(e.target.value)}>
             <option value="">any</option>
-            {STATUSES.map((s) => (
-              <option key={s}>{s}</option>
-            ))}
+            <Options values={STATUSES} />
           </select>
         </label>
         <label>
@@ -62,16 +58,7 @@ export function DeploymentList() {
       ) : (
         <table>
           <caption>{shown.length} deployments</caption>
-          <thead>
-            <tr>
-              <th scope="col">Service</th>
-              <th scope="col">Change</th>
-              <th scope="col">Environment</th>
-              <th scope="col">Components</th>
-              <th scope="col">Status</th>
-              <th scope="col">Requested</th>
-            </tr>
-          </thead>
+          <Columns names={['Service', 'Change', 'Environment', 'Components', 'Status', 'Requested']} />
           <tbody>
             {shown.map((d) => (
               <tr key={d.deploymentId}>

@@ -4,7 +4,7 @@ import type { BodyOf } from '@gantry/client';
 import { useSignedIn } from '../context';
 import { hrefOf } from '../router';
 import { mayOffer } from '../session';
-import { Problem } from '../ui';
+import { Options, Problem } from '../ui';
 
 interface Draft {
   changeId: string;
@@ -76,18 +76,14 @@ export function RequestDeployment() {
         <p>
           <label htmlFor="request-changeType">Change type</label>
           <select id="request-changeType" value={draft.changeType} onChange={(e) => set('changeType')(e.target.value as Draft['changeType'])}>
-            <option>standard</option>
-            <option>normal</option>
-            <option>emergency</option>
+            <Options values={['standard', 'normal', 'emergency']} />
           </select>
         </p>
         {text('service', 'Service')}
         <p>
           <label htmlFor="request-kind">Kind</label>
           <select id="request-kind" value={draft.kind} onChange={(e) => set('kind')(e.target.value as Draft['kind'])}>
-            <option>upgrade</option>
-            <option>install</option>
-            <option>removal</option>
+            <Options values={['upgrade', 'install', 'removal']} />
           </select>
         </p>
         <fieldset>
@@ -99,9 +95,7 @@ export function RequestDeployment() {
           <label htmlFor="request-environment">Environment</label>
           <select id="request-environment" required value={draft.environment} onChange={(e) => set('environment')(e.target.value)}>
             <option value="">choose one</option>
-            {(environments.data ?? []).map((e) => (
-              <option key={e.name}>{e.name}</option>
-            ))}
+            <Options values={(environments.data ?? []).map((e) => e.name)} />
           </select>
         </p>
         <p>

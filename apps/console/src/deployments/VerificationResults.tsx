@@ -1,3 +1,5 @@
+import { Columns } from '../ui';
+
 interface Failure {
   reason?: string;
   code?: string;
@@ -39,13 +41,7 @@ export function VerificationResults({ verification }: { verification: Verificati
           <caption>
             Acceptance criteria ({stage}): {evaluation.verdict ?? 'pending'}
           </caption>
-          <thead>
-            <tr>
-              <th scope="col">Criterion</th>
-              <th scope="col">Result</th>
-              <th scope="col">Measured</th>
-            </tr>
-          </thead>
+          <Columns names={['Criterion', 'Result', 'Measured']} />
           <tbody>
             {(evaluation.outcomes ?? []).map((o, i) => (
               <tr key={i}>

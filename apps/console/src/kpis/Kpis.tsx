@@ -2,7 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useSignedIn } from '../context';
 import { hrefOf } from '../router';
-import { Loading, Problem, Section } from '../ui';
+import { Columns, Loading, Options, Problem, Section } from '../ui';
 import { BarChart } from './BarChart';
 
 type Period = 'day' | 'week' | 'month';
@@ -48,17 +48,13 @@ export function Kpis() {
         <label>
           KPI
           <select value={chosen} onChange={(e) => setChosen(e.target.value)}>
-            {Object.keys(definitions.data ?? {}).map((name) => (
-              <option key={name}>{name}</option>
-            ))}
+            <Options values={Object.keys(definitions.data ?? {})} />
           </select>
         </label>
         <label>
           By
           <select value={period} onChange={(e) => setPeriod(e.target.value as Period)}>
-            <option>day</option>
-            <option>week</option>
-            <option>month</option>
+            <Options values={['day', 'week', 'month']} />
           </select>
         </label>
         <label>
@@ -72,9 +68,7 @@ export function Kpis() {
         <label>
           Environments of kind
           <select value={environmentKind} onChange={(e) => setEnvironmentKind(e.target.value as typeof environmentKind)}>
-            {ENVIRONMENT_KINDS.map((k) => (
-              <option key={k}>{k}</option>
-            ))}
+            <Options values={ENVIRONMENT_KINDS} />
           </select>
         </label>
       </form>
@@ -93,15 +87,7 @@ export function Kpis() {
                 <caption>
                   {chosen} by {period}
                 </caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Period from</th>
-                    <th scope="col">Value</th>
-                    <th scope="col">Numerator</th>
-                    <th scope="col">Denominator</th>
-                    <th scope="col">Contributing deployments</th>
-                  </tr>
-                </thead>
+                <Columns names={['Period from', 'Value', 'Numerator', 'Denominator', 'Contributing deployments']} />
                 <tbody>
                   {rows.map(({ start, kpi }) => (
                     <tr key={start} data-period={start}>
