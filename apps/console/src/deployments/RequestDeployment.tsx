@@ -14,6 +14,8 @@ interface Draft {
   componentName: string;
   componentVersion: string;
   environment: string;
+  /** comma-separated; none: every target of the environment */
+  targets: string;
   model: string;
   durationMinutes: number;
   smokeSuite: string;
@@ -31,6 +33,7 @@ export function RequestDeployment() {
     componentName: '',
     componentVersion: '',
     environment: '',
+    targets: '',
     model: '',
     durationMinutes: 60,
     smokeSuite: '',
@@ -40,6 +43,7 @@ export function RequestDeployment() {
   const models = useQuery({ queryKey: ['models'], queryFn: async () => ((await gantry.get('/models')).data.models ?? []) as { name: string; status?: string }[] });
   const request = useMutation({
     mutationFn: async () => {
+      const targets = draft.targets.split(',').map((t) => t.trim()).filter(Boolean);
       const body = {
         changeId: draft.changeId.trim(),
         changeType: draft.changeType,
@@ -48,6 +52,7 @@ export function RequestDeployment() {
         kind: draft.kind,
         components: [{ name: draft.componentName.trim(), version: draft.componentVersion.trim(), kind: 'software' }],
         environment: draft.environment,
+        ...(targets.length ? { targets } : {}),
         ...(draft.model ? { model: draft.model } : { adHoc: true }),
         nextAvailable: { durationMinutes: draft.durationMinutes },
         // the criteria's own fields (`suite`) hang on JSON Schema if/then, which the generated types do not follow
@@ -61,7 +66,7 @@ export function RequestDeployment() {
     event.preventDefault();
     request.mutate();
   };
-  const text = (key: 'changeId' | 'service' | 'componentName' | 'componentVersion' | 'smokeSuite', label: string, required = true) => (
+  const text = (key: 'changeId' | 'service' | 'componentName' | 'componentVersion' | 'targets' | 'smokeSuite', label: string, required = true) => (
     <p>
       <label htmlFor={`request-${key}`}>{label}</label>
       <input id={`request-${key}`} value={draft[key]} required={required} onChange={(e) => set(key)(e.target.value)} />
@@ -98,6 +103,7 @@ export function RequestDeployment() {
             <Options values={(environments.data ?? []).map((e) => e.name)} />
           </select>
         </p>
+        {text('targets', 'Targets (optional, comma-separated: every target of the environment otherwise)', false)}
         <p>
           <label htmlFor="request-model">Deployment model</label>
           <select id="request-model" value={draft.model} onChange={(e) => set('model')(e.target.value)} required={!adHocAllowed}>
