@@ -7,6 +7,8 @@ export function BarChart({ bars, label, unit }: { bars: { label: string; value: 
   const height = 160;
   const max = Math.max(1e-9, ...bars.map((b) => b.value ?? 0));
   const slot = width / Math.max(1, bars.length);
+  // at most about eight labels, so that they never overlap
+  const every = Math.ceil(bars.length / 8);
   return (
     <svg viewBox={`0 0 ${width} ${height + 20}`} role="img" aria-label={`${label} per period (${unit}); the table below has the figures`} className="chart">
       {bars.map((bar, i) => {
@@ -14,9 +16,11 @@ export function BarChart({ bars, label, unit }: { bars: { label: string; value: 
         return (
           <g key={bar.label}>
             <rect x={i * slot + slot * 0.15} y={height - h} width={slot * 0.7} height={h} className={bar.value === null ? 'bar-none' : 'bar'} />
-            <text x={i * slot + slot / 2} y={height + 15} textAnchor="middle" className="axis">
-              {bar.label}
-            </text>
+            {i % every === 0 && (
+              <text x={i * slot + slot / 2} y={height + 15} textAnchor="middle" className="axis">
+                {bar.label}
+              </text>
+            )}
           </g>
         );
       })}
