@@ -134,7 +134,10 @@ export async function verifyLedgerExport(exported: string, checkpoints: readonly
     }
     if (entry.format !== 2) return broken(position, `entry ${position} is of format ${String(entry.format)}: verify it with scripts/verify-ledger-export.js`);
     if (entry.position !== position) return broken(position, `line ${position} holds position ${String(entry.position)}: an entry is missing, added or moved`);
-    if (entry.previousHash !== previous) return broken(position, `entry ${position} does not name the hash of the entry before it`);
+    // either entry was changed: the one before, whose hash no longer is the one named, is the first not vouched for
+    if (entry.previousHash !== previous) {
+      return position === 1 ? broken(1, 'entry 1 does not start from genesis') : broken(position - 1, `entry ${position} does not name the hash of entry ${position - 1}: one of them was changed`);
+    }
     const leaf = await sha256(LEAF, encoder.encode(lines[i]));
     previous = hex(leaf);
     await range.add(leaf);
