@@ -16,6 +16,9 @@ const boundaries = (inTests) => {
     { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:infrastructure', 'type:domain-kit', 'type:contracts', 'type:testing', 'type:client'] },
     // what integrators (and the CLI and console) use: the contracts, and nothing of Gantry's insides
     { sourceTag: 'type:client', onlyDependOnLibsWithTags: ['type:contracts', ...testing] },
+    // the `gantry` CLI: the client for every call to a server; auth and platform only for what runs without one
+    // (`gantry token` mints with the development secret)
+    { sourceTag: 'type:cli', onlyDependOnLibsWithTags: ['type:client', 'type:contracts', 'type:infrastructure', ...testing] },
     // the web console: the client, and the roles table (libs/auth/src/roles.ts, a pure file) to offer what a role may do
     { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:client', 'type:infrastructure', ...(inTests ? ['type:domain-kit', ...testing] : [])], bannedExternalImports: INFRASTRUCTURE },
   ];

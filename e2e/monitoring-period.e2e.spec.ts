@@ -122,7 +122,7 @@ it('a production deployment whose error rate rises after it started is found reg
   // the version deployed: signed with the demo key (trusted above), with the test results a model's quality thresholds weigh
   const digest = `sha256:${'ef'.repeat(32)}`;
   const signed = JSON.parse(
-    execFileSync(process.execPath, ['scripts/run.js', 'scripts/sign-component.ts', '--key', 'examples/demo-signing-key.pem', '--key-id', 'gantry-demo', '--name', 'monitored-api', '--version', '1.0.0', '--digest', digest], {
+    execFileSync(process.execPath, ['scripts/gantry.js', 'sign', '--key', 'examples/demo-signing-key.pem', '--key-id', 'gantry-demo', '--name', 'monitored-api', '--version', '1.0.0', '--digest', digest], {
       cwd: repoRoot,
       encoding: 'utf8',
     }),

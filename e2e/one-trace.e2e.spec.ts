@@ -1,9 +1,10 @@
 import { credentials, loadPackageDefinition, Metadata, type ServiceClientConstructor } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import { mintToken } from '@gantry/auth';
+import { changeDeploymentId } from '@gantry/contracts';
 import { createTestDatabase, OTLP_SPAN_KIND, startOtlpReceiver, type OtlpReceiver, type ReceivedSpan, type TestDatabase } from '@gantry/testing';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -63,12 +64,6 @@ const send = (topic: string, key: string, type: string, data: object, headers: R
       },
     ],
   });
-
-/** The deployment id planning gives a ChangeAuthorized (contracts/README.md). */
-const deploymentIdOf = (change: { changeId: string; environment: string; service: string }) => {
-  const h = createHash('sha256').update(`itsm:${SOURCE}\u0000${change.changeId}\u0000${change.environment}\u0000${change.service}`).digest('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h[16], 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
-};
 
 beforeAll(async () => {
   if (!process.env.KAFKA_BROKERS) throw new Error('KAFKA_BROKERS is not set: the end-to-end suite needs the broker from the test setup');
@@ -144,7 +139,7 @@ it('follows one deployment from the ITSM suite through all five services and the
     authorisedBy: 'carol.cab@example.com',
   };
   await send('itsm.changes.v1', change.changeId, 'itsm.changes.ChangeAuthorized.v1', change, { traceparent: traceparent(callers.authorise) });
-  const deploymentId = deploymentIdOf(change);
+  const deploymentId = changeDeploymentId(SOURCE, change);
 
   // change enablement reads it over gRPC and over REST, within the same trace
   const definition = loadSync(join(repoRoot, 'contracts', 'proto', 'gantry', 'v1', 'deployments.proto'), {});

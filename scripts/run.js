@@ -46,5 +46,5 @@ function main() {
   require(compiled);
 }
 
-module.exports = { nodeIsRecentEnough };
+module.exports = { nodeIsRecentEnough, main };
 if (require.main === module) main();

@@ -607,14 +607,16 @@ async function eachLine(file, entry, threads, chunkBytes) {
   }
 }
 
-if (isMainThread) {
-  verify(options(process.argv.slice(2))).then((result) => {
-    console.log(JSON.stringify(result));
-    process.exit(result.intact ? 0 : 1);
-  });
-} else {
+// `gantry audit verify` (libs/cli) calls these: one offline verifier, not two
+module.exports = { options, verify };
+if (!isMainThread) {
   parentPort.on('message', ({ id, bytes, bounds }) => {
     const leaves = leafHashes(Buffer.from(bytes), bounds);
     parentPort.postMessage({ id, leaves: leaves.buffer }, [leaves.buffer]);
+  });
+} else if (require.main === module) {
+  verify(options(process.argv.slice(2))).then((result) => {
+    console.log(JSON.stringify(result));
+    process.exit(result.intact ? 0 : 1);
   });
 }

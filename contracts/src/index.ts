@@ -10,6 +10,7 @@ export * from './records';
 export * from './model-review';
 export * from './request-deployment';
 export * from './signed-authorisation';
+export * from './signed-statement';
 export * from './planning-requests';
 export * from './records-requests';
 export * from './model-review-requests';

@@ -24,7 +24,7 @@ export async function authoriseComponents(verificationUrl: string, token: string
     DEPLOYED.map(async (component) => {
       const { stdout } = await promisify(execFile)(
         process.execPath,
-        ['scripts/run.js', 'scripts/sign-component.ts', '--key', 'examples/demo-signing-key.pem', '--key-id', 'gantry-demo', '--name', component.name, '--version', component.version, '--digest', component.digest],
+        ['scripts/gantry.js', 'sign', '--key', 'examples/demo-signing-key.pem', '--key-id', 'gantry-demo', '--name', component.name, '--version', component.version, '--digest', component.digest],
         { cwd: repoRoot, encoding: 'utf8' },
       );
       return { component, body: stdout };

@@ -9,5 +9,5 @@ npm run build
 rm -rf image
 mkdir -p image/scripts
 cp -R dist package.json package-lock.json .npmrc image/
-cp scripts/run.js scripts/start-service.sh scripts/healthcheck.js image/scripts/
+cp scripts/run.js scripts/start-service.sh scripts/healthcheck.js scripts/gantry.js scripts/verify-ledger-export.js image/scripts/
 (cd image && npm ci --no-audit --no-fund --omit=dev --omit=optional --ignore-scripts)

@@ -14,7 +14,7 @@ import { developmentSecret } from './development-secret';
 import { ErrorMapping } from './errors';
 import { GrpcTransport } from './grpc';
 import { GrpcStandardServices } from './grpc-standard-services';
-import { RateLimit, securityHeaders } from './http-hardening';
+import { keepingRawBody, RateLimit, securityHeaders } from './http-hardening';
 import { createRuntime, type ServiceRuntime } from './runtime';
 import { clockOnRequests } from './request-context';
 import { RuntimeModule } from './runtime.module';
@@ -67,12 +67,11 @@ export async function boot(processName: ProcessName, options: BootOptions): Prom
   })
   class GantryProcess {}
 
-  // rawBody: signed webhook callbacks are checked against the bytes that were signed
-  const app = await NestFactory.create<NestExpressApplication>(GantryProcess, { bodyParser: false, logger, rawBody: true });
+  const app = await NestFactory.create<NestExpressApplication>(GantryProcess, { bodyParser: false, logger });
   app.disable('x-powered-by');
   app.use(securityHeaders);
   app.use(clockOnRequests(runtime.clock));
-  app.useBodyParser('json', { limit: config.bodyLimitBytes });
+  app.useBodyParser('json', { limit: config.bodyLimitBytes, verify: keepingRawBody(config.bodyMaxDepth) });
   app.useGlobalInterceptors(new RateLimit(config.rateLimitPerMinute, config.rateLimitBurst));
   app.useGlobalFilters(new ErrorMapping());
   options.http?.(app, authEnv === env ? {} : { developmentSecret: authEnv.GANTRY_JWT_SECRET });

@@ -40,6 +40,8 @@ export interface GantryConfig {
   dataDir: string;
   /** JSON bodies above this are refused with 413 */
   bodyLimitBytes: number;
+  /** how deep a JSON body may nest (objects and arrays): deeper is refused before it is parsed */
+  bodyMaxDepth: number;
   /** after SIGTERM/SIGINT, how long a graceful stop may take before the process exits anyway */
   shutdownTimeoutMs: number;
   /** HTTP requests per identity and minute (0: no limit), and how many may come at once */
@@ -149,6 +151,7 @@ export function loadConfig(processName: ProcessName, env: NodeJS.ProcessEnv = pr
     kafkaBrokers: brokers.length > 0 ? brokers : undefined,
     dataDir: resolve(env.GANTRY_DATA_DIR ?? '.data'),
     bodyLimitBytes: wholeNumberSetting(env, 'GANTRY_BODY_LIMIT_BYTES', 1024 * 1024),
+    bodyMaxDepth: wholeNumberSetting(env, 'GANTRY_BODY_MAX_DEPTH', 64),
     shutdownTimeoutMs: wholeNumberSetting(env, 'GANTRY_SHUTDOWN_TIMEOUT_MS', 15_000),
     rateLimitPerMinute: wholeNumberSetting(env, 'GANTRY_RATE_LIMIT_PER_MINUTE', 6_000),
     rateLimitBurst: wholeNumberSetting(env, 'GANTRY_RATE_LIMIT_BURST', 1_000),

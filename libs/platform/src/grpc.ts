@@ -90,12 +90,10 @@ function traced(service: ServiceDefinition, implementation: UntypedServiceImplem
           parent,
         );
         const end = once((error?: { code?: number; message?: string }) => endRpcSpan(span, error));
+        call.on('cancelled', () => end({ code: status.CANCELLED, message: 'cancelled by the client' }));
         if (definition.responseStream) {
           call.on('finish', () => end());
           call.on('error', (error: { code?: number; message?: string }) => end(error));
-          call.on('cancelled', () => end({ code: status.CANCELLED, message: 'cancelled by the client' }));
-        } else {
-          call.on('cancelled', () => end({ code: status.CANCELLED, message: 'cancelled by the client' }));
         }
         const answer = callback && ((error: any, ...rest: unknown[]) => (end(error ?? undefined), callback(error, ...rest)));
         return context.with(trace.setSpan(parent, span), () => (handler as (...args: unknown[]) => unknown)(call, answer));

@@ -80,3 +80,36 @@ export class RateLimit implements NestInterceptor {
     for (const [subject, bucket] of this.buckets) if (now - bucket.updatedAt > full) this.buckets.delete(subject);
   }
 }
+
+/**
+ * body-parser's `verify`, which runs on a JSON body's bytes before they are parsed, before authentication: keeps the
+ * bytes as `rawBody` (signed webhook callbacks are checked against the bytes that were signed) and refuses a body
+ * nesting objects and arrays deeper than `maxDepth` (400). Deep enough nesting overflows the
+ * stack of what validates a body, and parsing and validating it costs seconds; counting brackets costs microseconds.
+ */
+export const keepingRawBody =
+  (maxDepth: number) =>
+  (request: { rawBody?: Buffer }, _response: unknown, body: Buffer): void => {
+    request.rawBody = body;
+    // body-parser answers what `verify` throws with the error's own status
+    if (nestsDeeperThan(body, maxDepth)) throw Object.assign(new Error(`request body nests deeper than ${maxDepth} levels`), { status: 400, type: 'entity.too.deep' });
+  };
+
+/** Whether JSON text opens more than `maxDepth` objects and arrays inside each other (brackets in strings do not count). */
+export function nestsDeeperThan(json: Uint8Array, maxDepth: number): boolean {
+  const QUOTE = 0x22;
+  const BACKSLASH = 0x5c;
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < json.length; i++) {
+    const byte = json[i];
+    if (inString) {
+      if (byte === BACKSLASH) i++;
+      else if (byte === QUOTE) inString = false;
+    } else if (byte === QUOTE) inString = true;
+    else if (byte === 0x7b || byte === 0x5b) {
+      if (++depth > maxDepth) return true;
+    } else if (byte === 0x7d || byte === 0x5d) depth--;
+  }
+  return false;
+}

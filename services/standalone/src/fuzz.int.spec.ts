@@ -382,3 +382,27 @@ describe('one limit per field, from the contract, on every door', () => {
     }
   });
 });
+
+describe('deeply nested bodies', () => {
+  const nested = (levels: number) => `${'{"a":'.repeat(levels)}1${'}'.repeat(levels)}`;
+  const post = (body: string, token?: string) =>
+    fetch(`${running.url}/deployments`, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body });
+
+  it('are refused with 400 before they are parsed or authenticated, at once, however deep; the depth limit is 64', async () => {
+    const token = tokens.get('deployments:request');
+    for (const levels of [65, 5_000, 100_000]) {
+      const started = performance.now();
+      for (const caller of [token, undefined]) {
+        const answer = await post(nested(levels), caller);
+        expect(answer.status).toBe(400);
+        expect(await answer.json()).toMatchObject({ message: 'request body nests deeper than 64 levels' });
+      }
+      expect(performance.now() - started).toBeLessThan(1_000);
+    }
+    // 64 levels are parsed: the request is then refused for what it says, not for its depth
+    const within = await post(nested(64), token);
+    expect(within.status).toBe(400);
+    expect(JSON.stringify(await within.json())).not.toMatch(/nests deeper/);
+    expect((await post(nested(64))).status).toBe(401);
+  });
+});

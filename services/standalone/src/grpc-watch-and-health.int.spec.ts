@@ -129,7 +129,7 @@ async function stagingWithASignedComponent(url = running.url): Promise<void> {
   const signed = (
     await promisify(execFile)(
       process.execPath,
-      ['scripts/run.js', 'scripts/sign-component.ts', '--key', 'examples/demo-signing-key.pem', '--key-id', 'gantry-demo', '--name', 'payments-api', '--version', '2.4.1', '--digest', `sha256:${'ab'.repeat(32)}`],
+      ['scripts/gantry.js', 'sign', '--key', 'examples/demo-signing-key.pem', '--key-id', 'gantry-demo', '--name', 'payments-api', '--version', '2.4.1', '--digest', `sha256:${'ab'.repeat(32)}`],
       { cwd: repoRoot, encoding: 'utf8' },
     )
   ).stdout;

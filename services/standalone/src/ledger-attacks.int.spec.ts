@@ -90,7 +90,7 @@ async function deployTwice(running: RunningProcess): Promise<string[]> {
   const { call, get, post } = doors(running);
   const signed = (await promisify(execFile)(
     process.execPath,
-    ['scripts/run.js', 'scripts/sign-component.ts', '--key', 'examples/demo-signing-key.pem', '--key-id', 'gantry-demo', '--name', 'payments-api', '--version', '2.4.1', '--digest', `sha256:${'ab'.repeat(32)}`],
+    ['scripts/gantry.js', 'sign', '--key', 'examples/demo-signing-key.pem', '--key-id', 'gantry-demo', '--name', 'payments-api', '--version', '2.4.1', '--digest', `sha256:${'ab'.repeat(32)}`],
     { cwd: repoRoot, encoding: 'utf8' },
   )).stdout;
   expect((await call('POST', '/signing-keys', readFileSync(join(repoRoot, 'examples', 'demo-signing-key.json'), 'utf8'))).status).toBe(201);

@@ -1,5 +1,5 @@
 import { mintToken } from '@gantry/auth';
-import { DEAD_LETTER_HEADERS, deadLetterTopic, INBOUND_TOPICS, ITAM_COMPONENT_EVENT_TYPES, SERVICE_TOPICS, type DeploymentPlanned, type EnvironmentDefinition } from '@gantry/contracts';
+import { DEAD_LETTER_HEADERS, deadLetterTopic, INBOUND_TOPICS, ITAM_COMPONENT_EVENT_TYPES, SERVICE_TOPICS, signedStatement, type DeploymentPlanned, type EnvironmentDefinition } from '@gantry/contracts';
 import { KafkaBus, type CloudEvent, type IncomingMessage, type Subscription } from '@gantry/messaging';
 import { boot, type RunningProcess } from '@gantry/platform';
 import { createTestDatabase, eventually, type TestDatabase } from '@gantry/testing';
@@ -7,7 +7,6 @@ import { createHash, generateKeyPairSync, randomBytes, randomUUID, sign, type Ke
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DEFAULT_SIGNED_KINDS } from './deployment-verifications';
-import { signedStatement } from './signing-keys';
 import { VerificationModule } from './verification.module';
 
 /**

@@ -77,6 +77,29 @@ describe('gates', () => {
     expect(events.filter((e) => e.type === 'ApprovalGranted').map((e) => e.data.by)).toEqual(['sam', 'dana']);
   }, 60_000);
 
+  it('the sweep leaves a run waiting for a gate or its window alone: it has no step pending until the wait ends', async () => {
+    const stepPending = async (deploymentId: string) =>
+      (await execution.store.db.query<{ step_pending: boolean }>(`SELECT step_pending FROM ${execution.store.schema}.active_runs WHERE deployment_id = $1`, [deploymentId])).rows[0]?.step_pending;
+    const tomorrow = Date.now() + 86_400_000;
+    const later = planFor(production, { window: { start: new Date(tomorrow).toISOString(), end: new Date(tomorrow + 3_600_000).toISOString() } });
+    const gated = planFor(production, { gates: [gate], requestedBy: 'rita' }, { 't-1': { simulate: 'slow' } });
+    await planAndVerify(execution, later);
+    await planAndVerify(execution, gated);
+    await execution.waitFor(gated.deploymentId, 'ApprovalRequested');
+    await execution.waitFor(later.deploymentId, 'ReadinessConfirmed', (d) => d.readiness === 'environment');
+    expect(await stepPending(later.deploymentId)).toBe(false);
+    expect(await stepPending(gated.deploymentId)).toBe(false);
+
+    expect((await call(execution.url, await tokenFor('service-owner', 'sam'), 'POST', path(gated.deploymentId, 'approve'))).status).toBe(200);
+    expect((await call(execution.url, await tokenFor('deployment-manager', 'dana'), 'POST', path(gated.deploymentId, 'approve'))).status).toBe(200);
+    // t-1 takes 1.5 s: meanwhile its step is pending, and a sweep would drive the run again after a crash
+    await execution.waitFor(gated.deploymentId, 'DeploymentStarted');
+    expect(await stepPending(gated.deploymentId)).toBe(true);
+    // executed: waiting for verification's verdict, which its consumer hands the run
+    await execution.waitFor(gated.deploymentId, 'DeploymentExecuted');
+    expect(await stepPending(gated.deploymentId)).toBe(false);
+  }, 60_000);
+
   it('a denial ends the run', async () => {
     const plan = planFor(production, { gates: [gate] });
     await planAndVerify(execution, plan);

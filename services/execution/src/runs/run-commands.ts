@@ -4,6 +4,7 @@ import type { BlueGreenSide, DeploymentPlanned, FreezePeriod } from '@gantry/con
 import { keepLiveSide, liveSideMigrations, liveSideOf } from './live-sides';
 import type { EnvironmentFact, LateFact } from './late-changes';
 import { deploymentRunDecider, FORBIDDING_REFUSALS, type DeploymentRun, type RunCommand, type RunEvent } from './deployment-run.decider';
+import { nextStep } from './run-steps';
 
 export const runStream = (deploymentId: string) => ({ streamId: `DeploymentRun-${deploymentId}`, streamType: 'DeploymentRun' });
 
@@ -34,6 +35,12 @@ export const runMigrations: Migration[] = [
     // the trace a run is driven in, when nothing traced kicks it (the sweep, a commit's aftermath)
     id: 'execution/004-active-runs-trace',
     up: (schema) => `ALTER TABLE ${schema}.active_runs ADD COLUMN IF NOT EXISTS traceparent text`,
+  },
+  {
+    // whether the run has an executor step to ask: only those are swept (a run waiting for its window, a verdict or a
+    // person is woken by its timer or by the command that ends the wait); true until a command says otherwise
+    id: 'execution/005-active-runs-step-pending',
+    up: (schema) => `ALTER TABLE ${schema}.active_runs ADD COLUMN IF NOT EXISTS step_pending boolean NOT NULL DEFAULT true`,
   },
 ];
 
@@ -72,8 +79,11 @@ export class RunCommands {
     return liveSideOf(tx, this.store.schema, plan.environment, plan.service);
   }
 
-  async activeRuns(client: SqlClient = this.store.db): Promise<ActiveRun[]> {
-    const { rows } = await client.query<{ deployment_id: string; traceparent: string | null }>(`SELECT deployment_id, traceparent FROM ${this.store.schema}.active_runs ORDER BY since`);
+  /** The unfinished runs; `stepPending`: only those with an executor step to ask. */
+  async activeRuns(client: SqlClient = this.store.db, { stepPending = false } = {}): Promise<ActiveRun[]> {
+    const { rows } = await client.query<{ deployment_id: string; traceparent: string | null }>(
+      `SELECT deployment_id, traceparent FROM ${this.store.schema}.active_runs ${stepPending ? 'WHERE step_pending' : ''} ORDER BY since`,
+    );
     return rows.map((r) => ({ deploymentId: r.deployment_id, traceparent: r.traceparent ?? undefined }));
   }
 
@@ -125,12 +135,14 @@ export class RunCommands {
   private async keepActive(tx: SqlClient, deploymentId: string, run: DeploymentRun, traceparent: string | undefined): Promise<void> {
     const { schema } = this.store;
     if (active(run)) {
-      // written again only when the command belongs to another trace (traceparent's characters 4–35 are its trace id)
+      // written again only when the step pending changed or the command belongs to another trace (a traceparent's
+      // characters 4–35 are its trace id)
       await tx.query(
-        `INSERT INTO ${schema}.active_runs AS a (deployment_id, traceparent) VALUES ($1, $2)
-         ON CONFLICT (deployment_id) DO UPDATE SET traceparent = EXCLUDED.traceparent
-         WHERE EXCLUDED.traceparent IS NOT NULL AND substr(a.traceparent, 4, 32) IS DISTINCT FROM substr(EXCLUDED.traceparent, 4, 32)`,
-        [deploymentId, traceparent ?? null],
+        `INSERT INTO ${schema}.active_runs AS a (deployment_id, traceparent, step_pending) VALUES ($1, $2, $3)
+         ON CONFLICT (deployment_id) DO UPDATE SET traceparent = COALESCE(EXCLUDED.traceparent, a.traceparent), step_pending = EXCLUDED.step_pending
+         WHERE a.step_pending IS DISTINCT FROM EXCLUDED.step_pending
+            OR (EXCLUDED.traceparent IS NOT NULL AND substr(a.traceparent, 4, 32) IS DISTINCT FROM substr(EXCLUDED.traceparent, 4, 32))`,
+        [deploymentId, traceparent ?? null, nextStep(run) !== undefined],
       );
     } else {
       await tx.query(`DELETE FROM ${schema}.active_runs WHERE deployment_id = $1`, [deploymentId]);

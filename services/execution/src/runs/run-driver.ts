@@ -14,7 +14,9 @@ import { attemptOf, idempotencyKey, nextStep, stepName } from './run-steps';
  *
  * Crash safety: the next step is a function of the recorded events alone. A step whose result is recorded is never
  * asked again; a step in flight when the process died is asked again after the restart with the same key, so the
- * executor performs it once. On start, and every `sweepMs`, every unfinished run (`active_runs`) is driven.
+ * executor performs it once. On start every unfinished run (`active_runs`) is driven; then, every `sweepMs`, those with
+ * an executor step to ask. A run waiting for its window, a verdict or a person costs the sweep nothing: its window's
+ * timers and the commands that end its wait kick it.
  */
 export class RunDriver implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('RunDriver');
@@ -42,9 +44,14 @@ export class RunDriver implements OnApplicationBootstrap, OnApplicationShutdown 
 
   start(): void {
     this.stopped = false;
+    let first = true;
     const sweep = () => {
       if (this.stopped) return;
-      this.runs.activeRuns().then(
+      // the first sweep drives every unfinished run (one may have missed its kick in a crash); later ones only those
+      // with an executor step to ask, whose drive failed or is owed
+      const stepPending = !first;
+      first = false;
+      this.runs.activeRuns(undefined, { stepPending }).then(
         (active) => active.forEach(({ deploymentId, traceparent }) => this.kick(deploymentId, traceparent)),
         (error) => this.logger.warn(`sweep failed: ${(error as Error).message}`),
       ).finally(() => {

@@ -1,6 +1,5 @@
 import { verify } from 'node:crypto';
-import type { SigningAlgorithm } from '@gantry/contracts';
-import { signedStatement } from './signed-statement';
+import { signedStatement, type SigningAlgorithm } from '@gantry/contracts';
 
 /**
  * Whether `signature` (base64 or base64url) is a signature of the component's signed statement by the key. ECDSA

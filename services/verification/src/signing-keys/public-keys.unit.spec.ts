@@ -1,7 +1,7 @@
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { parsePublicKey, UnusableKey } from '@gantry/platform';
 import { signatureVerifies } from './public-keys';
-import { signedStatement } from './signed-statement';
+import { signedStatement } from '@gantry/contracts';
 
 const component = { name: 'payments-api', version: '2.4.1', digest: `sha256:${'ab'.repeat(32)}` };
 const statement = Buffer.from(signedStatement(component));

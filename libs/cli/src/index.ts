@@ -1,0 +1,2 @@
+export { runGantry, gantryProgram } from './program';
+export { EXIT } from './exit-codes';
