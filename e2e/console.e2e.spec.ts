@@ -120,6 +120,8 @@ it('an auditor reads the timeline, verifies the ledger in the browser, and a tam
   // the door, from the entry's own bytes in the deployment's bundle
   await requested.getByRole('cell', { name: 'rest', exact: true }).waitFor();
   await page.getByRole('row').filter({ hasText: 'ApprovalGranted' }).getByText('bob').waitFor();
+  await page.getByRole('button', { name: 'Verify this deployment’s entries' }).click();
+  await page.getByTestId('bundle-verdict').getByText(/^Verified: each of the \d+ entries/).waitFor();
   await look('timeline');
 
   await page.getByRole('link', { name: 'Ledger' }).click();

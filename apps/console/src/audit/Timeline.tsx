@@ -1,7 +1,8 @@
-import { useQuery } from '@tanstack/react-query';
+import { useMutation, useQuery } from '@tanstack/react-query';
 import { useSignedIn } from '../context';
 import { hrefOf } from '../router';
 import { Columns, Loading, Problem, time } from '../ui';
+import { readLogKey, verifyDeploymentBundle, type DeploymentBundle } from './ledger-verification';
 
 interface HistoryEntry {
   position: number;
@@ -30,11 +31,15 @@ const shortType = (type: string) => type.split('.').slice(-2, -1)[0] ?? type;
 export function Timeline({ id }: { id: string }) {
   const { gantry } = useSignedIn();
   const audit = useQuery({ queryKey: ['audit', id], queryFn: async () => (await gantry.get('/audit/deployments/{id}', { path: { id } })).data });
-  const doors = useQuery({
+  const bundle = useQuery({
     queryKey: ['bundle', id],
-    queryFn: async () => {
-      const { data } = await gantry.get('/audit/deployments/{id}/bundle', { path: { id } });
-      return new Map((data.entries as { position: number; entry: string }[]).map((e) => [e.position, (JSON.parse(e.entry) as { actor: Door | null }).actor]));
+    queryFn: async () => (await gantry.get('/audit/deployments/{id}/bundle', { path: { id } })).data as DeploymentBundle,
+  });
+  const doors = new Map((bundle.data?.entries ?? []).map((e) => [e.position, (JSON.parse(e.entry) as { actor: Door | null }).actor]));
+  const proofs = useMutation({
+    mutationFn: async () => {
+      const { verifierKey } = (await gantry.get('/audit/log-key')).data as { verifierKey: string };
+      return verifyDeploymentBundle(bundle.data!, await readLogKey(verifierKey));
     },
   });
   if (audit.isPending) return <Loading what="the ledger timeline" />;
@@ -49,13 +54,25 @@ export function Timeline({ id }: { id: string }) {
         {audit.data.state?.phase ?? 'open'}
         {audit.data.state?.outcome ? `, outcome ${audit.data.state.outcome}` : ''}.
       </p>
-      <Problem error={doors.error} />
+      <Problem error={bundle.error ?? proofs.error} />
+      <p>
+        <button type="button" disabled={!bundle.data || proofs.isPending} onClick={() => proofs.mutate()}>
+          Verify this deployment’s entries
+        </button>
+        {proofs.data && (
+          <span role="status" data-testid="bundle-verdict" className={proofs.data.ok ? 'verdict verdict-ok' : 'verdict verdict-refused'}>
+            {proofs.data.ok
+              ? `Verified: each of the ${proofs.data.entries} entries is in the tree the log's checkpoint of size ${proofs.data.treeSize} signs (inclusion proofs, checked in this browser).`
+              : `Refused: ${proofs.data.reason}.`}
+          </span>
+        )}
+      </p>
       <table className="timeline">
         <caption>Entries in causal order</caption>
         <Columns names={['Position', 'Time', 'Event', 'Service', 'Who', 'Door', 'Caused by']} />
         <tbody>
           {history.map((entry) => {
-            const door = doors.data?.get(entry.position);
+            const door = doors.get(entry.position);
             const cause = entry.causationId ? causes.get(entry.causationId) : undefined;
             return (
               <tr key={entry.id}>

@@ -153,3 +153,56 @@ export async function verifyLedgerExport(exported: string, checkpoints: readonly
   if (signedUpTo === 0 && lines.length > 0) return broken(1, 'no checkpoint covers any entry of the export');
   return { ok: true, entries: lines.length, signedUpTo, checkpoints: count };
 }
+
+/** A deployment's bundle (`GET /audit/deployments/:id/bundle`): its entries, each with its inclusion proof, and a checkpoint. */
+export interface DeploymentBundle {
+  deploymentId: string;
+  checkpoint: string;
+  entries: { position: number; leafIndex: number; treeSize: number; leafHash: string; hashes: string[]; entry: string }[];
+}
+
+export type BundleVerdict = { ok: true; entries: number; treeSize: number } | { ok: false; position?: number; reason: string };
+
+const fromHex = (text: string) => Uint8Array.from(text.match(/../g) ?? [], (byte) => parseInt(byte, 16));
+
+/** RFC 9162 §2.1.3.2: the root an inclusion proof leads to from a leaf, or undefined when the proof cannot be one. */
+async function rootFromInclusionProof(leafIndex: number, treeSize: number, leaf: Uint8Array, proof: readonly Uint8Array[]): Promise<Uint8Array | undefined> {
+  if (leafIndex >= treeSize) return undefined;
+  let fn = leafIndex;
+  let sn = treeSize - 1;
+  let r = leaf;
+  for (const p of proof) {
+    if (sn === 0) return undefined;
+    if (fn % 2 === 1 || fn === sn) {
+      r = await sha256(NODE, p, r);
+      while (fn % 2 === 0 && fn !== 0) {
+        fn = Math.floor(fn / 2);
+        sn = Math.floor(sn / 2);
+      }
+    } else r = await sha256(NODE, r, p);
+    fn = Math.floor(fn / 2);
+    sn = Math.floor(sn / 2);
+  }
+  return sn === 0 ? r : undefined;
+}
+
+/**
+ * A deployment's bundle without the rest of the ledger: its checkpoint opened with the log's key, and each entry's
+ * bytes (their hash, their deployment) in the tree that checkpoint signs, by its inclusion proof.
+ */
+export async function verifyDeploymentBundle(bundle: DeploymentBundle, key: LogKey): Promise<BundleVerdict> {
+  let checkpoint: SignedCheckpoint;
+  try {
+    checkpoint = await openCheckpoint(bundle.checkpoint, key);
+  } catch (error) {
+    return { ok: false, reason: (error as Error).message };
+  }
+  for (const e of bundle.entries) {
+    const leaf = await sha256(LEAF, encoder.encode(e.entry));
+    if (hex(leaf) !== e.leafHash) return { ok: false, position: e.position, reason: `entry ${e.position}'s bytes do not have the hash the bundle gives` };
+    if ((JSON.parse(e.entry) as { deploymentId?: unknown }).deploymentId !== bundle.deploymentId) return { ok: false, position: e.position, reason: `entry ${e.position} is about another deployment` };
+    const root = e.treeSize === checkpoint.size ? await rootFromInclusionProof(e.leafIndex, e.treeSize, leaf, e.hashes.map(fromHex)) : undefined;
+    if (!root || !same(root, checkpoint.root)) return { ok: false, position: e.position, reason: `entry ${e.position} is not proved to be in the tree the checkpoint of size ${checkpoint.size} signs` };
+  }
+  return { ok: true, entries: bundle.entries.length, treeSize: checkpoint.size };
+}

@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import { generateKeyPair, MerkleTree, parseSigningKey, signCheckpoint } from '@gantry/transparency-log';
-import { openCheckpoint, readLogKey, verifyLedgerExport } from './ledger-verification';
+import { openCheckpoint, readLogKey, verifyDeploymentBundle, verifyLedgerExport } from './ledger-verification';
 import { aSignedLedger, ORIGIN } from './test-fixtures';
 
 /** The console's WebCrypto verifier against ledgers and checkpoints made by libs/transparency-log. */
@@ -45,4 +46,23 @@ it('refuses a checkpoint of another log signed by a key of that name', async () 
   if (!key.ok) throw new Error(key.reason);
   const note = signCheckpoint({ origin: 'elsewhere.test/ledger', size: 0, root: new MerkleTree().root(), extensions: [] }, key.value);
   expect((await openCheckpoint(note, await readLogKey(other.verifierKey))).size).toBe(0);
+});
+
+it("verifies a deployment's bundle by its entries' inclusion proofs, and refuses a changed entry or proof", async () => {
+  const { bundle, verifierKey } = aSignedLedger(13, [4, 11]);
+  const key = await readLogKey(verifierKey);
+  expect(await verifyDeploymentBundle(bundle(), key)).toEqual({ ok: true, entries: 11, treeSize: 11 });
+  for (const size of [1, 2, 3, 5, 7, 8]) {
+    const { bundle: small, verifierKey: smallKey } = aSignedLedger(size, [size]);
+    expect(await verifyDeploymentBundle(small(), await readLogKey(smallKey))).toEqual({ ok: true, entries: size, treeSize: size });
+  }
+  const changed = bundle();
+  changed.entries[6].entry = changed.entries[6].entry.replace('alice', 'mallory');
+  expect(await verifyDeploymentBundle(changed, key)).toMatchObject({ ok: false, position: 7, reason: expect.stringMatching(/do not have the hash/) });
+  const rehashed = bundle();
+  rehashed.entries[6].entry = rehashed.entries[6].entry.replace('alice', 'mallory');
+  rehashed.entries[6].leafHash = createHash('sha256').update(Buffer.concat([Buffer.from([0]), Buffer.from(rehashed.entries[6].entry)])).digest('hex');
+  expect(await verifyDeploymentBundle(rehashed, key)).toMatchObject({ ok: false, position: 7, reason: expect.stringMatching(/not proved/) });
+  const otherKey = await readLogKey(generateKeyPair(ORIGIN).verifierKey);
+  expect(await verifyDeploymentBundle(bundle(), otherKey)).toMatchObject({ ok: false, reason: expect.stringMatching(/no signature of the log key/) });
 });

@@ -38,5 +38,25 @@ export function aSignedLedger(count: number, sizes: readonly number[]) {
     previousHash = createHash('sha256').update(Buffer.concat([Buffer.from([0]), Buffer.from(line)])).digest('hex');
     if (sizes.includes(position)) checkpoints.push(signCheckpoint({ origin: ORIGIN, size: position, root: tree.root(), extensions: [] }, key.value));
   }
-  return { exported: `${lines.join('\n')}\n`, lines, checkpoints, verifierKey };
+  /** the bundle of deployment d-1 at the last checkpoint, as records answers it, with the library's inclusion proofs */
+  const bundle = () => {
+    const treeSize = Math.max(...sizes);
+    return {
+      deploymentId: 'd-1',
+      checkpoint: checkpoints[checkpoints.length - 1],
+      entries: lines.slice(0, treeSize).map((entry, leafIndex) => {
+        const proof = tree.inclusionProof(leafIndex, treeSize);
+        if (!proof.ok) throw new Error(proof.reason);
+        return {
+          position: leafIndex + 1,
+          leafIndex,
+          treeSize,
+          leafHash: createHash('sha256').update(Buffer.concat([Buffer.from([0]), Buffer.from(entry)])).digest('hex'),
+          hashes: proof.value.map((hash) => Buffer.from(hash).toString('hex')),
+          entry,
+        };
+      }),
+    };
+  };
+  return { exported: `${lines.join('\n')}\n`, lines, checkpoints, verifierKey, bundle };
 }
