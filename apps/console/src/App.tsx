@@ -1,5 +1,5 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { LedgerVerification } from './audit/LedgerVerification';
 import { Timeline } from './audit/Timeline';
 import { SignedInContext } from './context';
@@ -16,6 +16,8 @@ export function App({ location }: { location: ApiLocation }) {
   const [session, setSession] = useState<Session | undefined>(savedSession);
   const queries = useQueryClient();
   const place = usePlace();
+  // a new place is announced like a new page: focus goes to its content
+  useEffect(focusMain, [place]);
   const gantry = useMemo(() => (session ? gantryClient(location, session) : undefined), [location, session]);
   const signIn = (next: Session | undefined) => {
     saveSession(next);
@@ -32,7 +34,8 @@ export function App({ location }: { location: ApiLocation }) {
   ];
   return (
     <SignedInContext.Provider value={{ gantry, session }}>
-      <a className="skip" href="#main">
+      {/* the fragment holds the console's places: the skip link moves focus without going anywhere */}
+      <a className="skip" href="#main" onClick={(e) => (e.preventDefault(), focusMain())}>
         Skip to content
       </a>
       <header>
@@ -63,6 +66,8 @@ export function App({ location }: { location: ApiLocation }) {
     </SignedInContext.Provider>
   );
 }
+
+const focusMain = () => document.getElementById('main')?.focus();
 
 function View({ place }: { place: Place }) {
   switch (place.view) {
