@@ -40,7 +40,7 @@ export function RequestDeployment() {
   });
   const set = <K extends keyof Draft>(key: K) => (value: Draft[K]) => setDraft((d) => ({ ...d, [key]: value }));
   const environments = useQuery({ queryKey: ['environments'], queryFn: async () => (await gantry.get('/environments')).data.environments as { name: string }[] });
-  const models = useQuery({ queryKey: ['models'], queryFn: async () => ((await gantry.get('/models')).data.models ?? []) as { name: string; status?: string }[] });
+  const models = useQuery({ queryKey: ['models'], queryFn: async () => ((await gantry.get('/models')).data.models ?? []) as { name: string; activeVersion: number | null }[] });
   const request = useMutation({
     mutationFn: async () => {
       const targets = draft.targets.split(',').map((t) => t.trim()).filter(Boolean);
@@ -109,11 +109,8 @@ export function RequestDeployment() {
           <select id="request-model" value={draft.model} onChange={(e) => set('model')(e.target.value)} required={!adHocAllowed}>
             {adHocAllowed && <option value="">none: ad hoc</option>}
             {!adHocAllowed && <option value="">choose one</option>}
-            {(models.data ?? [])
-              .filter((m) => !m.status || m.status === 'published')
-              .map((m) => (
-                <option key={m.name}>{m.name}</option>
-              ))}
+            {/* a model plans requests once a version of it is published (active) */}
+            <Options values={(models.data ?? []).filter((m) => m.activeVersion !== null).map((m) => m.name)} />
           </select>
         </p>
         <p>
