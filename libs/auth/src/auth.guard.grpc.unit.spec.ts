@@ -49,6 +49,7 @@ describe('AuthGuard (gRPC, hybrid application with inheritAppConfig)', () => {
             { name: 'servicenow', sha256: hashApiKey('sn'), roles: ['change-manager'] },
             { name: 'legacy', sha256: hashApiKey('lg'), roles: [] },
           ],
+          failedAuthentications: { perMinute: 1, burst: 4 },
         }),
       ],
       controllers: [DeploymentServiceTestHandler],
@@ -93,5 +94,11 @@ describe('AuthGuard (gRPC, hybrid application with inheritAppConfig)', () => {
 
   it('refuses a handler that declares no permission (deny by default)', async () => {
     expect(await call('RequestDeployment', 'sn')).toMatchObject({ code: 7 });
+  });
+
+  it('answers RESOURCE_EXHAUSTED to an address past its failed authentications (4 at once), before looking at its key', async () => {
+    // one failure came from the first test
+    for (let i = 0; i < 3; i++) expect(await call('GetDeployment', `guess-${i}`)).toMatchObject({ code: 16 });
+    expect(await call('GetDeployment', 'sn')).toMatchObject({ code: 8, details: expect.stringMatching(/too many failed authentications from this address; retry after \d+ s/) });
   });
 });

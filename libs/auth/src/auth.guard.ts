@@ -1,5 +1,7 @@
 import {
   ForbiddenException,
+  HttpException,
+  HttpStatus,
   Injectable,
   Logger,
   UnauthorizedException,
@@ -17,6 +19,7 @@ import type { Permission } from './roles';
 /** gRPC status codes (grpc/status.h). */
 const UNAUTHENTICATED = 16;
 const PERMISSION_DENIED = 7;
+const RESOURCE_EXHAUSTED = 8;
 
 /**
  * The one place where access is decided. Public routes pass; every other route must declare a permission (a
@@ -38,10 +41,16 @@ export class AuthGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)) return true;
 
     const grpc = context.getType() === 'rpc';
+    const source = sourceOf(context, grpc);
+    const wait = this.auth.failures?.waitFor(source) ?? 0;
+    if (wait > 0) throw this.tooManyFailures(context, grpc, wait);
     const authentication = grpc
       ? await this.auth.authenticateGrpc(context.switchToRpc().getContext<Metadata>())
       : await this.auth.authenticate(context.switchToHttp().getRequest<{ headers: Record<string, string | string[] | undefined> }>().headers);
-    if (!authentication.ok) throw this.refusal(grpc, 'unauthenticated', authentication.reason);
+    if (!authentication.ok) {
+      this.auth.failures?.take(source);
+      throw this.refusal(grpc, 'unauthenticated', authentication.reason);
+    }
     const { identity } = authentication;
 
     const permission = this.reflector.getAllAndOverride<Permission | undefined>(REQUIRED_PERMISSION, targets);
@@ -62,8 +71,28 @@ export class AuthGuard implements CanActivate {
     else context.switchToHttp().getRequest<AuthenticatedRequest>().identity = identity;
   }
 
+  private tooManyFailures(context: ExecutionContext, grpc: boolean, waitSeconds: number): Error {
+    const message = `too many failed authentications from this address; retry after ${waitSeconds} s`;
+    if (grpc) return new RpcException({ code: RESOURCE_EXHAUSTED, message });
+    context.switchToHttp().getResponse<{ setHeader(name: string, value: string): unknown }>().setHeader('retry-after', String(waitSeconds));
+    return new HttpException(message, HttpStatus.TOO_MANY_REQUESTS);
+  }
+
   private refusal(grpc: boolean, kind: 'unauthenticated' | 'forbidden', message: string): Error {
     if (grpc) return new RpcException({ code: kind === 'unauthenticated' ? UNAUTHENTICATED : PERMISSION_DENIED, message });
     return kind === 'unauthenticated' ? new UnauthorizedException(message) : new ForbiddenException(message);
   }
+}
+
+/**
+ * The address a request comes from: the HTTP peer (`ip`, which honours Express's `trust proxy`), or the gRPC call's
+ * peer (`ipv4:10.0.0.1:5555`) without its port.
+ */
+function sourceOf(context: ExecutionContext, grpc: boolean): string {
+  if (grpc) {
+    const call = context.getArgByIndex<{ getPeer?: () => string } | undefined>(2);
+    return (call?.getPeer?.() ?? 'unknown').replace(/:\d+$/, '');
+  }
+  const request = context.switchToHttp().getRequest<{ ip?: string; socket?: { remoteAddress?: string } }>();
+  return request.ip ?? request.socket?.remoteAddress ?? 'unknown';
 }

@@ -92,3 +92,33 @@ describe('AuthGuard (HTTP)', () => {
     expect(warnings.some((w) => w.includes('DeploymentsTestController.forgotten'))).toBe(true);
   });
 });
+
+describe('AuthGuard: failed authentications per source address', () => {
+  let app: INestApplication;
+
+  beforeAll(async () => {
+    const module = await Test.createTestingModule({
+      imports: [AuthModule.forRoot({ jwtSecret: secret, apiKeys: [], failedAuthentications: { perMinute: 60, burst: 3 } })],
+      controllers: [DeploymentsTestController],
+    }).compile();
+    app = module.createNestApplication({ logger: false });
+    // the addresses come from X-Forwarded-For here, as behind a proxy Express is told to trust
+    app.getHttpAdapter().getInstance().set('trust proxy', true);
+    await app.init();
+  });
+  afterAll(() => app.close());
+
+  const from = (address: string, bearer?: string) => {
+    const call = request(app.getHttpServer()).post('/deployments').set('x-forwarded-for', address);
+    return bearer ? call.auth(bearer, { type: 'bearer' }) : call;
+  };
+
+  it('lets an address fail its burst, then answers 429 with Retry-After before looking at its credentials; other addresses go on', async () => {
+    const valid = await mintToken(secret, { sub: 'alice', roles: ['change-manager'] });
+    for (let i = 0; i < 3; i++) await from('203.0.113.7', `guess-${i}`).expect(401);
+    const refused = await from('203.0.113.7', valid).expect(429);
+    expect(refused.headers['retry-after']).toBe('1');
+    expect(refused.body.message).toMatch(/too many failed authentications from this address/);
+    await from('198.51.100.2', valid).expect(201);
+  });
+});

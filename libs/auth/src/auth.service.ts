@@ -4,13 +4,20 @@ import { authenticate, authenticateGrpcMetadata, type Authentication, type Crede
 import type { AuthConfig } from './config';
 import type { Channel, Identity } from './identity';
 import { mayDo, type Permission } from './roles';
+import { TokenBuckets } from './token-buckets';
 
 export const AUTH_CONFIG = Symbol('AUTH_CONFIG');
 
 /** Authentication with the application's configuration, for code that decides outside AuthGuard. */
 @Injectable()
 export class AuthService {
-  constructor(@Inject(AUTH_CONFIG) private readonly config: AuthConfig) {}
+  /** failed authentications by source address; none when not limited */
+  readonly failures?: TokenBuckets;
+
+  constructor(@Inject(AUTH_CONFIG) private readonly config: AuthConfig) {
+    const limit = config.failedAuthentications;
+    if (limit && limit.perMinute > 0) this.failures = new TokenBuckets(limit.perMinute, Math.max(1, limit.burst));
+  }
 
   authenticate(credentials: Credentials, channel: Channel = 'rest'): Promise<Authentication> {
     return authenticate(credentials, this.config, channel);

@@ -7,3 +7,4 @@ export * from './decorators';
 export * from './auth.service';
 export * from './auth.guard';
 export * from './auth.module';
+export * from './token-buckets';

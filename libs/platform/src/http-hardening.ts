@@ -1,5 +1,5 @@
 import { HttpException, HttpStatus, Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
-import type { AuthenticatedRequest } from '@gantry/auth';
+import { TokenBuckets, type AuthenticatedRequest } from '@gantry/auth';
 import type { Observable } from 'rxjs';
 
 /**
@@ -25,26 +25,23 @@ const contentSecurityPolicy = (path: string): string => {
   return "default-src 'none'; frame-ancestors 'none'";
 };
 
-interface Bucket {
-  tokens: number;
-  updatedAt: number;
-}
-
 /**
  * Requests per identity, as a token bucket: `perMinute` tokens refill evenly, up to `burst` at once. Past it: 429 with
  * Retry-After (seconds until one token is back). Counted per process, after authentication, by subject (an
- * unauthenticated request was already refused by AuthGuard). gRPC is not counted here.
+ * unauthenticated request was already refused by AuthGuard, which limits failed authentications per source). gRPC is
+ * not counted here.
  */
 @Injectable()
 export class RateLimit implements NestInterceptor {
-  private readonly buckets = new Map<string, Bucket>();
-  private sweeps = 0;
+  private readonly buckets: TokenBuckets;
 
   constructor(
     private readonly perMinute: number,
-    private readonly burst: number,
-    private readonly now: () => number = Date.now,
-  ) {}
+    burst: number,
+    now: () => number = Date.now,
+  ) {
+    this.buckets = new TokenBuckets(perMinute, burst, now);
+  }
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (context.getType() !== 'http' || this.perMinute <= 0) return next.handle();
@@ -60,24 +57,7 @@ export class RateLimit implements NestInterceptor {
 
   /** takes a token; 0 when there was one, else the seconds until there is */
   take(subject: string): number {
-    const now = this.now();
-    const ratePerMs = this.perMinute / 60_000;
-    const bucket = this.buckets.get(subject) ?? { tokens: this.burst, updatedAt: now };
-    bucket.tokens = Math.min(this.burst, bucket.tokens + (now - bucket.updatedAt) * ratePerMs);
-    bucket.updatedAt = now;
-    this.buckets.set(subject, bucket);
-    if (++this.sweeps % 10_000 === 0) this.forgetIdle(now);
-    if (bucket.tokens >= 1) {
-      bucket.tokens -= 1;
-      return 0;
-    }
-    return Math.max(1, Math.ceil((1 - bucket.tokens) / ratePerMs / 1000));
-  }
-
-  /** a bucket that has refilled completely is the same as none: forget it, so memory stays bounded */
-  private forgetIdle(now: number): void {
-    const full = this.burst / (this.perMinute / 60_000);
-    for (const [subject, bucket] of this.buckets) if (now - bucket.updatedAt > full) this.buckets.delete(subject);
+    return this.buckets.take(subject);
   }
 }
 
