@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { authoriseComponents, reportPassingSmokeTests } from './support/authorised-components';
 import { launchChromium, seriousAccessibilityViolations } from './support/browser';
-import { stagingEnvironment } from './support/deployments';
+import { deploymentRequest, stagingEnvironment } from './support/deployments';
 import { childEnv, eventuallyWhileRunning, repoRoot, startGantryProcess, type GantryProcess } from './support/processes';
 
 /**
@@ -110,6 +110,26 @@ it('a deployment manager requests a deployment; a second one approves its gate; 
   await page.getByRole('link', { name: 'payments-7' }).waitFor();
   await look('deployments');
 }, 120_000);
+
+it('a practitioner is offered the run controls and not the gate; a denial needs its reason and ends the deployment unstarted', async () => {
+  const alice = new GantryClient({ baseUrl: gantry.url, token: await tokenOf('deployment-manager', 'alice') });
+  const { data } = await alice.post('/deployments', { body: deploymentRequest({ service: 'payments-8', targets: ['staging-8'] }) });
+  const denied = (data as { deploymentId: string }).deploymentId;
+
+  await signInAs('deployment-practitioner', 'dora');
+  await page.goto(`${gantry.url}/#/deployments/${denied}`);
+  await page.getByRole('button', { name: 'Pause' }).waitFor();
+  expect(await page.getByRole('button', { name: /^(Approve|Deny) / }).count()).toBe(0);
+
+  await signInAs('deployment-manager', 'bob');
+  await page.goto(`${gantry.url}/#/deployments/${denied}`);
+  const deny = page.getByRole('button', { name: 'Deny staging approval' });
+  await deny.waitFor();
+  expect(await deny.isDisabled()).toBe(true);
+  await page.getByLabel("Comment (a denial's reason)").fill('not before the payments freeze is lifted');
+  await deny.click();
+  await page.getByRole('heading', { level: 1 }).getByText('rejected').waitFor({ timeout: 60_000 });
+}, 90_000);
 
 it('an auditor reads the timeline, verifies the ledger in the browser, and a tampered export is refused', async () => {
   await signInAs('auditor', 'carol');
