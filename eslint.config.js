@@ -19,6 +19,8 @@ const boundaries = (inTests) => {
     // the `gantry` CLI: the client for every call to a server; auth and platform only for what runs without one
     // (`gantry token` mints with the development secret)
     { sourceTag: 'type:cli', onlyDependOnLibsWithTags: ['type:client', 'type:contracts', 'type:infrastructure', ...testing] },
+    // the web console: the client, and the roles table (libs/auth/src/roles.ts, a pure file) to offer what a role may do
+    { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:client', 'type:infrastructure', ...(inTests ? ['type:domain-kit', ...testing] : [])], bannedExternalImports: INFRASTRUCTURE },
   ];
 };
 
@@ -28,7 +30,7 @@ module.exports = tseslint.config(
   { ignores: ['node_modules/**', 'dist/**', 'libs/client/src/generated/**', '.data/**', '.infra/**', 'infra/kafka/lib/**', '**/*.js', 'bench/results/**'] },
   ...tseslint.configs.recommended,
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx', '**/*.mts'],
     plugins: { '@nx': nx },
     rules: {
       '@typescript-eslint/no-explicit-any': 'off',

@@ -11,7 +11,7 @@ module.exports = {
   testEnvironment: 'node',
   transform: { '^.+\\.ts$': ['@swc/jest', { ...swcrc, swcrc: false }] },
   moduleNameMapper,
-  testMatch: ['<rootDir>/{libs,services,contracts,infra,bench,e2e,scripts}/**/*.spec.ts'],
+  testMatch: ['<rootDir>/{apps,libs,services,contracts,infra,bench,e2e,scripts}/**/*.spec.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '/.data/'],
   globalSetup: '<rootDir>/libs/testing/src/global-setup.js',
   globalTeardown: '<rootDir>/libs/testing/src/global-teardown.js',

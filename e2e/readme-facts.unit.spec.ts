@@ -19,7 +19,7 @@ function* codeFiles(dir: string): Generator<string> {
     else if (/\.(ts|js|sh)$/.test(entry.name) && !entry.name.endsWith('.d.ts')) yield path;
   }
 }
-const CODE_DIRS = ['libs', 'services', 'contracts', 'scripts', 'infra', 'bench', 'e2e'];
+const CODE_DIRS = ['apps', 'libs', 'services', 'contracts', 'scripts', 'infra', 'bench', 'e2e'];
 const code = [...CODE_DIRS.flatMap((d) => [...codeFiles(join(root, d))]), join(root, 'docker-compose.yml'), join(root, 'Dockerfile')].map((file) => ({
   file: relative(root, file),
   text: readFileSync(file, 'utf8'),

@@ -3,7 +3,9 @@
 // (same layout as the sources), so that production runs plain `node` on the output and needs no TypeScript tooling.
 // Only files whose source changed since their output was written are compiled again; --clean starts afresh.
 // `@gantry/*` imports become relative paths; the proto files the gRPC doors load are copied beside the contracts.
+// The web console (apps/console) is bundled by Vite into dist/console, which the embedded default serves at `/`.
 'use strict';
+const { spawnSync } = require('node:child_process');
 const { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } = require('node:fs');
 const { dirname, join, relative } = require('node:path');
 
@@ -62,7 +64,50 @@ function build({ clean = false, quiet = false } = {}) {
     if (!upToDate(target, file)) writeOutput(target, readFileSync(file));
   }
   if (!quiet || compiled > 0) process.stderr.write(`build: ${compiled} of ${total} files compiled into dist/ in ${Date.now() - started} ms\n`);
+  buildConsole({ quiet });
 }
 
-module.exports = { build };
+// what the console's bundle is made of: a change to any of these makes it again
+const consoleSources = ['apps/console', 'libs/client/src', 'libs/auth/src/roles.ts', 'package-lock.json'];
+
+function newestConsoleSource() {
+  let newest = 0;
+  for (const source of consoleSources) {
+    const path = join(root, source);
+    const files = statSync(path).isDirectory() ? filesUnder(path, (name) => !name.endsWith('.spec.ts')) : [path];
+    for (const file of files) newest = Math.max(newest, statSync(file).mtimeMs);
+  }
+  return newest;
+}
+
+function buildConsole({ quiet = false } = {}) {
+  const target = join(out, 'console');
+  const index = join(target, 'index.html');
+  if (existsSync(index) && statSync(index).mtimeMs >= newestConsoleSource()) return;
+  const started = Date.now();
+  // built beside its place and renamed into it, like the compiled files: processes that build at once never read half of it
+  const partial = `${target}.${process.pid}.partial`;
+  const vite = spawnSync(process.execPath, [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', join(root, 'apps', 'console', 'vite.config.mts'), '--outDir', partial, '--emptyOutDir', '--logLevel', 'warn'], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, VITE_CONFIG_NATIVE_IGNORE_WARNING: 'true' },
+  });
+  if (vite.status !== 0) {
+    rmSync(partial, { recursive: true, force: true });
+    throw new Error(`build: the console's bundle failed:\n${vite.stdout}${vite.stderr}`);
+  }
+  rmSync(target, { recursive: true, force: true });
+  try {
+    renameSync(partial, target);
+  } catch (error) {
+    // another process put its own build there first: the same sources, the same bundle
+    rmSync(partial, { recursive: true, force: true });
+    if (!existsSync(index)) throw error;
+  }
+  const { firstLoad } = require('../apps/console/first-load');
+  const { gzipBytes, bytes } = firstLoad(target);
+  process.stderr.write(`build: console bundled into dist/console in ${Date.now() - started} ms; first load ${(gzipBytes / 1024).toFixed(1)} KiB of JavaScript gzipped (${(bytes / 1024).toFixed(1)} KiB minified)\n`);
+}
+
+module.exports = { build, buildConsole };
 if (require.main === module) build({ clean: process.argv.includes('--clean'), quiet: process.argv.includes('--quiet') });

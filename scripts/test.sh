@@ -13,6 +13,7 @@ echo "node $("$NODE" --version), $(nproc) cores"
 "$NODE" scripts/build.js
 if [ $# -eq 0 ]; then
   "$NODE" node_modules/.bin/tsc -p tsconfig.json --noEmit
+  "$NODE" node_modules/.bin/tsc -p apps/console/tsconfig.json
   # The module-boundary rule reads Nx's project graph and silently skips itself when none is cached: build it first.
   NX_DAEMON=false "$NODE" node_modules/.bin/nx show projects >/dev/null
   "$NODE" node_modules/.bin/eslint --max-warnings 0 .

@@ -5,7 +5,8 @@ import type { Observable } from 'rxjs';
 /**
  * Headers every API answer carries: no sniffing, no framing, no referrer, nothing cached (answers hold audit data).
  * The API serves JSON only, so its content security policy allows nothing; the Swagger UI under /docs needs its
- * own scripts and styles and gets a policy limited to this origin.
+ * own scripts and styles and gets a policy limited to this origin; so does the web console (`/` and `/assets/`), whose
+ * scripts and styles are files of its build, never inline.
  */
 export function securityHeaders(request: { path?: string; url?: string }, response: { setHeader(name: string, value: string): unknown }, next: () => void): void {
   const path = request.path ?? request.url ?? '';
@@ -13,13 +14,16 @@ export function securityHeaders(request: { path?: string; url?: string }, respon
   response.setHeader('x-frame-options', 'DENY');
   response.setHeader('referrer-policy', 'no-referrer');
   response.setHeader('cross-origin-resource-policy', 'same-origin');
-  response.setHeader(
-    'content-security-policy',
-    path.startsWith('/docs') ? "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'" : "default-src 'none'; frame-ancestors 'none'",
-  );
+  response.setHeader('content-security-policy', contentSecurityPolicy(path));
   response.setHeader('cache-control', 'no-store');
   next();
 }
+
+const contentSecurityPolicy = (path: string): string => {
+  if (path.startsWith('/docs')) return "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'";
+  if (path === '/' || path.startsWith('/assets/')) return "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+  return "default-src 'none'; frame-ancestors 'none'";
+};
 
 /**
  * Requests per identity, as a token bucket: `perMinute` tokens refill evenly, up to `burst` at once. Past it: 429 with

@@ -4,6 +4,7 @@ import { PlanningModule } from '@gantry/planning';
 import type { BootOptions } from '@gantry/platform';
 import { RecordsModule } from '@gantry/records';
 import { VerificationModule } from '@gantry/verification';
+import { serveConsole } from './console';
 
 /** All five services in one process, on one port: the embedded default, and what the route table is made from. */
 export const standalone: BootOptions = {
@@ -15,4 +16,5 @@ export const standalone: BootOptions = {
     ModelReviewModule.register(runtime, { starterCatalogue: true }),
   ],
   grpc: true,
+  http: serveConsole,
 };

@@ -1,0 +1,96 @@
+import { useMutation, useQuery } from '@tanstack/react-query';
+import { useSignedIn } from '../context';
+import { hrefOf } from '../router';
+import { Columns, Loading, Problem, time } from '../ui';
+import { readLogKey, verifyDeploymentBundle, type DeploymentBundle } from './ledger-verification';
+
+interface HistoryEntry {
+  position: number;
+  type: string;
+  source: string;
+  id: string;
+  time: string;
+  causationId: string | null;
+  actor: string | null;
+}
+
+interface Door {
+  channel: string | null;
+  roles: string | null;
+  subject: string | null;
+}
+
+/** The event's name without its namespace and version: `gantry.planning.DeploymentPlanned.v1` → `DeploymentPlanned`. */
+const shortType = (type: string) => type.split('.').slice(-2, -1)[0] ?? type;
+
+/**
+ * A deployment's ledger timeline in causal order (records' `history`: every cause before what it caused), with who
+ * did each thing and through which door (`rest`, `grpc`, `kafka`, `system`), read from the entries' own bytes in the
+ * deployment's bundle.
+ */
+export function Timeline({ id }: { id: string }) {
+  const { gantry } = useSignedIn();
+  const audit = useQuery({ queryKey: ['audit', id], queryFn: async () => (await gantry.get('/audit/deployments/{id}', { path: { id } })).data });
+  const bundle = useQuery({
+    queryKey: ['bundle', id],
+    queryFn: async () => (await gantry.get('/audit/deployments/{id}/bundle', { path: { id } })).data as DeploymentBundle,
+  });
+  const doors = new Map((bundle.data?.entries ?? []).map((e) => [e.position, (JSON.parse(e.entry) as { actor: Door | null }).actor]));
+  const proofs = useMutation({
+    mutationFn: async () => {
+      const { verifierKey } = (await gantry.get('/audit/log-key')).data as { verifierKey: string };
+      return verifyDeploymentBundle(bundle.data!, await readLogKey(verifierKey));
+    },
+  });
+  if (audit.isPending) return <Loading what="the ledger timeline" />;
+  if (audit.error) return <Problem error={audit.error} />;
+  const history = audit.data.history as HistoryEntry[];
+  const causes = new Map(history.map((h) => [h.id, h]));
+  return (
+    <>
+      <h1>Ledger timeline</h1>
+      <p>
+        Deployment <a href={hrefOf({ view: 'deployment', id })}>{id}</a>: {history.length} ledger entries, causes first. Record{' '}
+        {audit.data.state?.phase ?? 'open'}
+        {audit.data.state?.outcome ? `, outcome ${audit.data.state.outcome}` : ''}.
+      </p>
+      <Problem error={bundle.error ?? proofs.error} />
+      <p>
+        <button type="button" disabled={!bundle.data || proofs.isPending} onClick={() => proofs.mutate()}>
+          Verify this deployment’s entries
+        </button>
+        {proofs.data && (
+          <span role="status" data-testid="bundle-verdict" className={proofs.data.ok ? 'verdict verdict-ok' : 'verdict verdict-refused'}>
+            {proofs.data.ok
+              ? `Verified: each of the ${proofs.data.entries} entries is in the tree the log's checkpoint of size ${proofs.data.treeSize} signs (inclusion proofs, checked in this browser).`
+              : `Refused: ${proofs.data.reason}.`}
+          </span>
+        )}
+      </p>
+      <table className="timeline">
+        <caption>Entries in causal order</caption>
+        <Columns names={['Position', 'Time', 'Event', 'Service', 'Who', 'Door', 'Caused by']} />
+        <tbody>
+          {history.map((entry) => {
+            const door = doors.get(entry.position);
+            const cause = entry.causationId ? causes.get(entry.causationId) : undefined;
+            return (
+              <tr key={entry.id}>
+                <td>{entry.position}</td>
+                <td>{time(entry.time)}</td>
+                <td title={entry.type}>{shortType(entry.type)}</td>
+                <td>{entry.source.replace('/gantry/', '')}</td>
+                <td>
+                  {door?.subject ?? entry.actor ?? '—'}
+                  {door?.roles ? ` (${door.roles})` : ''}
+                </td>
+                <td>{door?.channel ?? '—'}</td>
+                <td>{cause ? `#${cause.position} ${shortType(cause.type)}` : entry.causationId ? 'outside this deployment' : '—'}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </>
+  );
+}

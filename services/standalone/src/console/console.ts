@@ -1,0 +1,45 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { isRole, mintToken, ROLES } from '@gantry/auth';
+
+/** Where the console's production build is: beside the compiled services (dist/console), or under dist/ from source. */
+export const consoleBuildDirectory = (): string | undefined =>
+  [join(__dirname, '..', '..', '..', '..', 'console'), join(__dirname, '..', '..', '..', '..', 'dist', 'console')].find((dir) => existsSync(join(dir, 'index.html')));
+
+interface Request {
+  body?: unknown;
+}
+interface Response {
+  status(code: number): Response;
+  type(type: string): Response;
+  send(body: string): unknown;
+  json(body: unknown): unknown;
+}
+
+const SUBJECT = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
+
+/**
+ * The web console at `/` (its assets under `/assets/`), and, only while the process accepts tokens signed with the
+ * embedded default's development secret, a development sign-in: `POST /console/development-sign-in {role, subject}`
+ * mints what `npm run token` would. It is no door of the API (no permission, not in the OpenAPI document): with
+ * GANTRY_JWT_SECRET set, or on a real database, it does not exist.
+ */
+export function serveConsole(app: NestExpressApplication, { developmentSecret }: { developmentSecret?: string }): void {
+  const http = app.getHttpAdapter();
+  const dir = consoleBuildDirectory();
+  const index = dir ? readFileSync(join(dir, 'index.html'), 'utf8') : undefined;
+  if (dir) app.useStaticAssets(join(dir, 'assets'), { prefix: '/assets/', index: false, fallthrough: false });
+  http.get('/', (_request: Request, response: Response) =>
+    index ? response.type('html').send(index) : response.status(404).type('text').send('the console is not built: npm run build'),
+  );
+  if (!developmentSecret) return;
+  http.get('/console/development-sign-in', (_request: Request, response: Response) => response.json({ roles: ROLES }));
+  http.post('/console/development-sign-in', async (request: Request, response: Response) => {
+    const { role, subject } = (request.body ?? {}) as { role?: unknown; subject?: unknown };
+    if (!isRole(role) || typeof subject !== 'string' || !SUBJECT.test(subject)) {
+      return response.status(400).json({ statusCode: 400, message: `give a role (${ROLES.join(', ')}) and a subject (letters, digits, . _ @ -)` });
+    }
+    return response.json({ token: await mintToken(developmentSecret, { sub: subject, roles: [role], expiresIn: '8h' }) });
+  });
+}
