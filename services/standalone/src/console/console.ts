@@ -9,7 +9,11 @@ export const consoleBuildDirectory = (): string | undefined =>
 
 interface Request {
   body?: unknown;
+  socket?: { remoteAddress?: string };
 }
+
+/** 127.0.0.0/8 and ::1, also as IPv4-mapped IPv6 */
+export const fromLoopback = (request: Request) => /^(::ffff:)?127\.|^::1$/.test(request.socket?.remoteAddress ?? '');
 interface Response {
   status(code: number): Response;
   type(type: string): Response;
@@ -22,8 +26,9 @@ const SUBJECT = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
 /**
  * The web console at `/` (its assets under `/assets/`), and, only while the process accepts tokens signed with the
  * embedded default's development secret, a development sign-in: `POST /console/development-sign-in {role, subject}`
- * mints what `npm run token` would. It is no door of the API (no permission, not in the OpenAPI document): with
- * GANTRY_JWT_SECRET set, or on a real database, it does not exist.
+ * mints what `npm run token` would, for callers on this machine only (a HOST opened to the network does not open it).
+ * It is no door of the API (no permission, not in the OpenAPI document): with GANTRY_JWT_SECRET set, or on a real
+ * database, it does not exist.
  */
 export function serveConsole(app: NestExpressApplication, { developmentSecret }: { developmentSecret?: string }): void {
   const http = app.getHttpAdapter();
@@ -36,6 +41,7 @@ export function serveConsole(app: NestExpressApplication, { developmentSecret }:
   if (!developmentSecret) return;
   http.get('/console/development-sign-in', (_request: Request, response: Response) => response.json({ roles: ROLES }));
   http.post('/console/development-sign-in', async (request: Request, response: Response) => {
+    if (!fromLoopback(request)) return response.status(403).json({ statusCode: 403, message: 'the development sign-in answers callers on this machine only' });
     const { role, subject } = (request.body ?? {}) as { role?: unknown; subject?: unknown };
     if (!isRole(role) || typeof subject !== 'string' || !SUBJECT.test(subject)) {
       return response.status(400).json({ statusCode: 400, message: `give a role (${ROLES.join(', ')}) and a subject (letters, digits, . _ @ -)` });
