@@ -7,6 +7,9 @@ import { TransientExecutorError, type ExecutorAnswer, type Executors, type StepR
 import { RunCommands } from './run-commands';
 import { attemptOf, idempotencyKey, nextStep, stepName } from './run-steps';
 
+/** one sweep in this many drives every unfinished run (with the default 500 ms: every 15 s) */
+const FULL_SWEEP_EVERY = 30;
+
 /**
  * The process manager of runs. For a run it records what follows from the facts and the time (AdvanceRun), asks the
  * executor for the next step with the step's idempotency key, and records the answer; again, until the run waits
@@ -14,9 +17,10 @@ import { attemptOf, idempotencyKey, nextStep, stepName } from './run-steps';
  *
  * Crash safety: the next step is a function of the recorded events alone. A step whose result is recorded is never
  * asked again; a step in flight when the process died is asked again after the restart with the same key, so the
- * executor performs it once. On start every unfinished run (`active_runs`) is driven; then, every `sweepMs`, those with
- * an executor step to ask. A run waiting for its window, a verdict or a person costs the sweep nothing: its window's
- * timers and the commands that end its wait kick it.
+ * executor performs it once. Every `sweepMs` the runs with an executor step to ask are driven, and at start and every
+ * FULL_SWEEP_EVERY sweeps every unfinished run (`active_runs`). A run waiting for its window, a verdict or a person
+ * costs the frequent sweeps nothing: its window's timers and the commands that end its wait kick it; the full sweep
+ * only catches a kick that was lost.
  */
 export class RunDriver implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('RunDriver');
@@ -44,13 +48,12 @@ export class RunDriver implements OnApplicationBootstrap, OnApplicationShutdown 
 
   start(): void {
     this.stopped = false;
-    let first = true;
+    let sweeps = 0;
     const sweep = () => {
       if (this.stopped) return;
-      // the first sweep drives every unfinished run (one may have missed its kick in a crash); later ones only those
-      // with an executor step to ask, whose drive failed or is owed
-      const stepPending = !first;
-      first = false;
+      // every FULL_SWEEP_EVERY-th sweep, the first included, drives every unfinished run (one may have missed its kick:
+      // in a crash, or a drive that failed); the others only those with an executor step to ask
+      const stepPending = sweeps++ % FULL_SWEEP_EVERY !== 0;
       this.runs.activeRuns(undefined, { stepPending }).then(
         (active) => active.forEach(({ deploymentId, traceparent }) => this.kick(deploymentId, traceparent)),
         (error) => this.logger.warn(`sweep failed: ${(error as Error).message}`),
