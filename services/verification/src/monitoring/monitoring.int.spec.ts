@@ -222,7 +222,10 @@ it('a period survives a restart: the looks that fell due while verification was 
   verification = await bootVerification();
   const ended = await eventually(() => event('MonitoringPeriodEnded', plan.deploymentId), { timeoutMs: 90_000, what: 'the period ended after the restart' });
   expect(ended.data).toMatchObject({ verdict: 'clean', looks: 4 });
-  expect(eventsOf('MonitoringSignalJudged', plan.deploymentId).map((e) => (e.data as { look: number }).look)).toEqual([1, 2, 3, 4]);
+  const judged = eventsOf('MonitoringSignalJudged', plan.deploymentId);
+  // what a failure needs to tell a second judgement from a second sending: ids, stream versions, times, causes
+  const told = judged.map((e) => `look ${(e.data as { look: number }).look}: ${e.id} v${e.streamversion} ${e.time} caused by ${e.causationid}`).join('\n');
+  expect({ looks: judged.map((e) => (e.data as { look: number }).look), told }).toEqual({ looks: [1, 2, 3, 4], told });
   // and the period's stream holds each look once
   const looks = await verification.runtime.db.query<{ look: number }>(`SELECT (data->>'look')::int AS look FROM verification.events WHERE stream_id = $1 AND event_type = 'MonitoringSignalJudged' ORDER BY stream_version`, [
     `MonitoringPeriod-${plan.deploymentId}`,
