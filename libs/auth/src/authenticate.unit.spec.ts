@@ -150,11 +150,8 @@ describe('authConfigFromEnv', () => {
         { name: 'servicenow', sha256: hash, roles: ['change-manager'] },
         { name: 'jenkins', sha256: hash, roles: ['deployment-practitioner'] },
       ],
-      failedAuthentications: { perMinute: 120, burst: 60 },
     });
-    expect(authConfigFromEnv({})).toEqual({ apiKeys: [], failedAuthentications: { perMinute: 120, burst: 60 } });
-    expect(authConfigFromEnv({ GANTRY_AUTH_FAILURES_PER_MINUTE: '0', GANTRY_AUTH_FAILURES_BURST: '5' }).failedAuthentications).toEqual({ perMinute: 0, burst: 5 });
-    expect(() => authConfigFromEnv({ GANTRY_AUTH_FAILURES_PER_MINUTE: 'lots' })).toThrow('GANTRY_AUTH_FAILURES_PER_MINUTE must be a whole number, got "lots"');
+    expect(authConfigFromEnv({})).toEqual({ apiKeys: [] });
   });
 
   it('stops on a short secret or a malformed key entry', () => {

@@ -76,17 +76,7 @@ const jwksUrl = (value: string | undefined): string | undefined => {
   return url.toString();
 };
 
-const wholeNumber = (env: NodeJS.ProcessEnv, name: string, fallback: number): number => {
-  const value = env[name];
-  if (value === undefined || value === '') return fallback;
-  if (!/^\d+$/.test(value)) throw new AuthConfigError(`${name} must be a whole number, got ${JSON.stringify(value)}`);
-  return Number(value);
-};
-
-/**
- * Reads GANTRY_JWT_SECRET, GANTRY_JWT_ISSUER, GANTRY_JWT_AUDIENCE, GANTRY_JWKS_URL, GANTRY_API_KEYS and
- * GANTRY_AUTH_FAILURES_PER_MINUTE, GANTRY_AUTH_FAILURES_BURST.
- */
+/** Reads GANTRY_JWT_SECRET, GANTRY_JWT_ISSUER, GANTRY_JWT_AUDIENCE, GANTRY_JWKS_URL and GANTRY_API_KEYS. */
 export function authConfigFromEnv(env: NodeJS.ProcessEnv = process.env): AuthConfig {
   const jwtSecret = env.GANTRY_JWT_SECRET || undefined;
   if (jwtSecret !== undefined && jwtSecret.length < MIN_JWT_SECRET_LENGTH) {
@@ -98,6 +88,5 @@ export function authConfigFromEnv(env: NodeJS.ProcessEnv = process.env): AuthCon
     ...(env.GANTRY_JWT_AUDIENCE ? { audience: env.GANTRY_JWT_AUDIENCE } : {}),
     apiKeys: parseApiKeys(env.GANTRY_API_KEYS),
     ...(env.GANTRY_JWKS_URL ? { jwksUrl: jwksUrl(env.GANTRY_JWKS_URL) } : {}),
-    failedAuthentications: { perMinute: wholeNumber(env, 'GANTRY_AUTH_FAILURES_PER_MINUTE', 120), burst: wholeNumber(env, 'GANTRY_AUTH_FAILURES_BURST', 60) },
   };
 }

@@ -60,7 +60,7 @@ export async function boot(processName: ProcessName, options: BootOptions): Prom
     imports: [
       RuntimeModule.forRoot(runtime),
       // API keys issued at run time: from the read model of the (first) service this process hosts
-      AuthModule.forRoot({ ...authConfigFromEnv(authEnv), keyDirectory: apiKeyDirectory(runtime.db, processName === 'standalone' ? 'records' : schemaOf(processName)) }),
+      AuthModule.forRoot({ ...authConfigFromEnv(authEnv), failedAuthentications: config.failedAuthentications, keyDirectory: apiKeyDirectory(runtime.db, processName === 'standalone' ? 'records' : schemaOf(processName)) }),
       ObservabilityModule.forRoot({ service: `gantry-${processName}`, checks: readinessChecks }),
       ...options.modules(runtime),
     ],

@@ -47,6 +47,8 @@ export interface GantryConfig {
   /** HTTP requests per identity and minute (0: no limit), and how many may come at once */
   rateLimitPerMinute: number;
   rateLimitBurst: number;
+  /** failed authentications per source address (AuthGuard): `perMinute` 0 is no limit */
+  failedAuthentications: { perMinute: number; burst: number };
   kafkaSessionTimeoutMs: number;
   /** how long the broker may hold a consumer's fetch when there is nothing new */
   kafkaFetchMaxWaitMs: number;
@@ -155,6 +157,7 @@ export function loadConfig(processName: ProcessName, env: NodeJS.ProcessEnv = pr
     shutdownTimeoutMs: wholeNumberSetting(env, 'GANTRY_SHUTDOWN_TIMEOUT_MS', 15_000),
     rateLimitPerMinute: wholeNumberSetting(env, 'GANTRY_RATE_LIMIT_PER_MINUTE', 6_000),
     rateLimitBurst: wholeNumberSetting(env, 'GANTRY_RATE_LIMIT_BURST', 1_000),
+    failedAuthentications: { perMinute: wholeNumberSetting(env, 'GANTRY_AUTH_FAILURES_PER_MINUTE', 120), burst: wholeNumberSetting(env, 'GANTRY_AUTH_FAILURES_BURST', 60) },
     kafkaSessionTimeoutMs: wholeNumberSetting(env, 'KAFKA_SESSION_TIMEOUT_MS', 6000),
     kafkaFetchMaxWaitMs: wholeNumberSetting(env, 'KAFKA_FETCH_MAX_WAIT_MS', 500),
     kafkaSecurity: kafkaSecurity(env),

@@ -29,6 +29,9 @@ describe('loadConfig', () => {
   it('refuses limits that are not non-negative integers', () => {
     expect(loadConfig('planning', { GANTRY_RATE_LIMIT_PER_MINUTE: '0' }).rateLimitPerMinute).toBe(0);
     expect(() => loadConfig('planning', { GANTRY_RATE_LIMIT_PER_MINUTE: 'lots' })).toThrow(/non-negative integer/);
+    expect(loadConfig('planning', {}).failedAuthentications).toEqual({ perMinute: 120, burst: 60 });
+    expect(loadConfig('planning', { GANTRY_AUTH_FAILURES_PER_MINUTE: '0', GANTRY_AUTH_FAILURES_BURST: '5' }).failedAuthentications).toEqual({ perMinute: 0, burst: 5 });
+    expect(() => loadConfig('planning', { GANTRY_AUTH_FAILURES_PER_MINUTE: 'lots' })).toThrow('GANTRY_AUTH_FAILURES_PER_MINUTE must be a non-negative integer, got "lots"');
     expect(() => loadConfig('planning', { GANTRY_SHUTDOWN_TIMEOUT_MS: '-5' })).toThrow(/non-negative integer/);
   });
 

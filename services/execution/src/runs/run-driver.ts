@@ -1,5 +1,5 @@
 import { Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { continueTrace } from '@gantry/observability';
+import { continueTrace, currentTraceparent } from '@gantry/observability';
 import { actingOnItsOwn, momentOf, type Clock } from '@gantry/platform';
 import { setTimeout as delay } from 'node:timers/promises';
 import { componentsToInstall, planOf } from './deployment-run.state';
@@ -55,7 +55,7 @@ export class RunDriver implements OnApplicationBootstrap, OnApplicationShutdown 
       // in a crash, or a drive that failed); the others only those with an executor step to ask
       const stepPending = sweeps++ % FULL_SWEEP_EVERY !== 0;
       this.runs.activeRuns(undefined, { stepPending }).then(
-        (active) => active.forEach(({ deploymentId, traceparent }) => this.kick(deploymentId, traceparent)),
+        (active) => active.forEach(({ deploymentId, traceparent }) => this.drives(deploymentId, traceparent)),
         (error) => this.logger.warn(`sweep failed: ${(error as Error).message}`),
       ).finally(() => {
         if (!this.stopped) this.timer = setTimeout(sweep, this.executors.config.sweepMs).unref();
@@ -71,10 +71,16 @@ export class RunDriver implements OnApplicationBootstrap, OnApplicationShutdown 
   }
 
   /**
-   * Drives a run now (or right after the drive under way). Never rejects. The drive continues `traceparent`, by default
-   * the trace of the run's latest command that had one: a run's steps belong to the deployment's trace, whoever kicks it.
+   * Drives a run now (or right after the drive under way). Never rejects. The drive continues `traceparent`: by default
+   * the trace under way where it is kicked (the request or message that changed the run); where none is (a sweep, a
+   * drive owed after another), the trace of the run's latest command that had one.
    */
-  kick(deploymentId: string, traceparent?: string): void {
+  kick(deploymentId: string, traceparent: string | undefined = currentTraceparent()): void {
+    this.drives(deploymentId, traceparent);
+  }
+
+  /** `traceparent` undefined: the trace of the run's latest command that had one. */
+  private drives(deploymentId: string, traceparent: string | undefined): void {
     if (this.stopped) return;
     if (this.driving.has(deploymentId)) {
       this.again.add(deploymentId);
@@ -87,7 +93,7 @@ export class RunDriver implements OnApplicationBootstrap, OnApplicationShutdown 
       .catch((error) => this.logger.warn(`run ${deploymentId}: ${(error as Error).message}`))
       .finally(() => {
         this.driving.delete(deploymentId);
-        if (this.again.delete(deploymentId)) this.kick(deploymentId);
+        if (this.again.delete(deploymentId)) this.drives(deploymentId, undefined);
       });
     this.driving.set(deploymentId, run);
   }

@@ -113,8 +113,9 @@ export function runTriggers(runs: RunCommands, driver: RunDriver): Reactions {
       const fact = await runs.environmentSince(tx, environment, environmentSnapshot.version);
       if (fact) events = [...events, ...(await runs.execute(deploymentId, { type: 'ConsiderLateChange', deploymentId, fact, now: command.now }, context, tx)).events];
     }
-    // the driver reads the run in its own transaction: only once this one committed (the sweep catches up after a crash)
-    if (events.length > 0) context.afterCommit(() => driver.kick(deploymentId));
+    // the driver reads the run in its own transaction: only once this one committed (the sweep catches up after a crash);
+    // after the commit the message's span is no longer current, so its trace goes along
+    if (events.length > 0) context.afterCommit(() => driver.kick(deploymentId, context.metadata.traceparent));
   };
   // an environment's event names no deployment: every run that still has something to do weighs it
   const reactToEnvironment: Reaction = async (event, tx, context) => {
@@ -123,7 +124,7 @@ export function runTriggers(runs: RunCommands, driver: RunDriver): Reactions {
     if (event.streamversion !== undefined) await runs.keepEnvironment(tx, fact, event.streamversion);
     for (const { deploymentId } of await runs.activeRuns(tx)) {
       const { events } = await runs.execute(deploymentId, { type: 'ConsiderLateChange', deploymentId, fact, now: context.now.toISOString() }, context, tx);
-      if (events.length > 0) context.afterCommit(() => driver.kick(deploymentId));
+      if (events.length > 0) context.afterCommit(() => driver.kick(deploymentId, context.metadata.traceparent));
     }
   };
   return {
