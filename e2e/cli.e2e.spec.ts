@@ -218,6 +218,33 @@ describe('gantry', () => {
     expect((await gantry(['deployments', 'list', '--status', 'cancelled', '-o', 'json'])).stdout).toContain(deploymentId);
   });
 
+  it("approves a gate with a comment, which the deployment's ledger keeps; a blank comment is refused", async () => {
+    const client = new GantryClient({ baseUrl: server.url, token });
+    // staging's twin that asks a deployment manager's approval before a deployment starts
+    await client.post('/environments', { body: { ...stagingEnvironment, name: 'cli-gated', approvalPolicy: { roles: ['deployment-manager'], minimumApprovers: 1 } } });
+    const { deploymentId } = json(await gantry(['deployments', 'request', '-f', '-', '-o', 'json'], { input: JSON.stringify(deploymentRequest({ service: 'cli-gated-api', environment: 'cli-gated' })) }));
+    const gate = 'cli-gated approval';
+    await eventuallyWhileRunning([server], async () => (await gantry(['runs', 'get', deploymentId, '-o', 'json'])).stdout.includes(gate), { timeoutMs: 30_000, what: 'the run to wait at its gate' });
+
+    const approver = { env: { GANTRY_TOKEN: (await gantry(['token', 'deployment-manager', '--sub', 'cli.approver'])).stdout.trim() } };
+    const blank = await gantry(['gates', 'approve', deploymentId, gate, '--comment', ' '], approver);
+    expect(blank.code).toBe(1);
+    oneLine(blank);
+    expect(blank.stderr).toBe('gantry: HTTP 400: comment must be some text (at most 2000 characters)\n');
+    const approved = json(await gantry(['gates', 'approve', deploymentId, gate, '--comment', 'rollback rehearsed in staging', '-o', 'json'], approver));
+    expect(approved.gates).toEqual([expect.objectContaining({ name: gate, approvers: ['cli.approver'] })]);
+
+    const granted = await eventuallyWhileRunning(
+      [server],
+      async () => {
+        const { data } = await client.get('/audit/deployments/{id}', { path: { id: deploymentId } });
+        return (data.history as { type: string; data: Record<string, unknown> }[]).find((e) => e.type === 'gantry.execution.ApprovalGranted.v1');
+      },
+      { timeoutMs: 30_000, what: "the approval in the deployment's ledger" },
+    );
+    expect(granted.data).toMatchObject({ gate, by: 'cli.approver', role: 'deployment-manager', comment: 'rollback rehearsed in staging' });
+  });
+
   it('shows the KPIs of a period', async () => {
     const kpis = json(await gantry(['kpis', '--from', '2026-01-01', '--to', '2026-03-01', '--period', 'month', '-o', 'json']));
     expect(kpis).toMatchObject({ period: 'month', from: '2026-01-01T00:00:00.000Z', to: '2026-03-01T00:00:00.000Z' });

@@ -93,6 +93,7 @@ it('a deployment manager requests a deployment; a second one approves its gate; 
 
   await signInAs('deployment-manager', 'bob');
   await page.goto(`${gantry.url}/#/deployments/${deploymentId}`);
+  await page.getByLabel("Comment (optional with an approval; a denial's reason)").fill('checkout smoke suite green in staging');
   await page.getByRole('button', { name: 'Approve staging approval' }).press('Enter');
   await page.getByText('approved by bob').waitFor();
   // the acceptance criterion: the smoke suite's runner reports its results, as CI would
@@ -126,7 +127,7 @@ it('a practitioner is offered the run controls and not the gate; a denial needs 
   const deny = page.getByRole('button', { name: 'Deny staging approval' });
   await deny.waitFor();
   expect(await deny.isDisabled()).toBe(true);
-  await page.getByLabel("Comment (a denial's reason)").fill('not before the payments freeze is lifted');
+  await page.getByLabel("Comment (optional with an approval; a denial's reason)").fill('not before the payments freeze is lifted');
   await deny.click();
   await page.getByRole('heading', { level: 1 }).getByText('rejected').waitFor({ timeout: 60_000 });
 }, 90_000);
@@ -140,7 +141,10 @@ it('an auditor reads the timeline, verifies the ledger in the browser, and a tam
   await requested.getByText('alice').waitFor();
   // the door, from the entry's own bytes in the deployment's bundle
   await requested.getByRole('cell', { name: 'rest', exact: true }).waitFor();
-  await page.getByRole('row').filter({ hasText: 'ApprovalGranted' }).getByText('bob').waitFor();
+  const granted = page.getByRole('row').filter({ hasText: 'ApprovalGranted' });
+  await granted.getByText('bob').waitFor();
+  // what bob said with his approval, from the event in the ledger
+  await granted.getByText('checkout smoke suite green in staging').waitFor();
   await page.getByRole('button', { name: 'Verify this deployment’s entries' }).click();
   await page.getByTestId('bundle-verdict').getByText(/^Verified: each of the \d+ entries/).waitFor();
   await look('timeline');

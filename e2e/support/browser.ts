@@ -1,6 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, normalize, sep } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { repoRoot } from './processes';
 
@@ -36,4 +38,35 @@ export async function seriousAccessibilityViolations(page: Page): Promise<string
   return violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')})`);
+}
+
+/** The console's production build (`npm run build`), as a static bundle. */
+export const consoleBundle = join(repoRoot, 'dist', 'console');
+
+const CONTENT_TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.json': 'application/json' };
+
+export interface StaticSite {
+  /** `http://127.0.0.1:<port>`, as a browser sends it in `Origin` */
+  origin: string;
+  close(): Promise<void>;
+}
+
+/**
+ * The console as the distributed mode serves it: its build from a web server of its own (here on 127.0.0.1, a port
+ * the system picks: an origin of its own), with the `console-config.json` that says where the API is.
+ */
+export async function serveConsoleBundle(config: () => object): Promise<StaticSite> {
+  if (!existsSync(join(consoleBundle, 'index.html'))) throw new Error(`${consoleBundle} has no index.html: run npm run build first`);
+  const server = createServer((request, response) => {
+    const path = new URL(request.url ?? '/', 'http://site').pathname;
+    if (path === '/console-config.json') return void response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(config()));
+    const file = normalize(join(consoleBundle, path === '/' ? 'index.html' : path));
+    if (!file.startsWith(consoleBundle + sep) || !statSync(file, { throwIfNoEntry: false })?.isFile()) return void response.writeHead(404).end();
+    response.writeHead(200, { 'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }

@@ -10,6 +10,7 @@ import { JsonLogger, ObservabilityModule, runHealthChecks, shutdownTracing, star
 import { apiKeyDirectory } from './api-keys';
 import type { Clock } from './clock';
 import { loadConfig, schemaOf, type GantryConfig, type ProcessName } from './config';
+import { crossOriginAccess } from './cross-origin';
 import { developmentSecret } from './development-secret';
 import { ErrorMapping } from './errors';
 import { GrpcTransport } from './grpc';
@@ -70,6 +71,8 @@ export async function boot(processName: ProcessName, options: BootOptions): Prom
   const app = await NestFactory.create<NestExpressApplication>(GantryProcess, { bodyParser: false, logger });
   app.disable('x-powered-by');
   app.use(securityHeaders);
+  // before everything else, so that a refusal (401, 413, 429) reaches the page of an allowed origin readable
+  if (config.corsOrigins.length > 0) app.use(crossOriginAccess(config.corsOrigins));
   app.use(clockOnRequests(runtime.clock));
   app.useBodyParser('json', { limit: config.bodyLimitBytes, verify: keepingRawBody(config.bodyMaxDepth) });
   app.useGlobalInterceptors(new RateLimit(config.rateLimitPerMinute, config.rateLimitBurst));

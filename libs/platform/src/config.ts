@@ -63,6 +63,8 @@ export interface GantryConfig {
   consumerGroupPrefix: string;
   /** how subjects are compared where duties must be separated (GANTRY_IDENTITY_CASE; libs/decider/src/duties.ts) */
   identityCase: IdentityCase;
+  /** the web origins whose pages may call the API from a browser (CORS); empty: none */
+  corsOrigins: string[];
 }
 
 export class ConfigurationError extends Error {}
@@ -99,6 +101,40 @@ export const webhookAllowedHosts = (env: NodeJS.ProcessEnv): string[] => {
   const wrong = entries.find((entry) => !ALLOWED_HOST.test(entry) || /^\*\.[^.]+$/.test(entry.replace(/:\d+$/, '')));
   if (wrong) throw new ConfigurationError(`GANTRY_WEBHOOK_ALLOWED_HOSTS holds host[:port] or *.domain[:port] entries, got "${wrong.slice(0, 200)}"`);
   return entries;
+};
+
+/**
+ * GANTRY_CORS_ORIGINS: the web origins whose pages may call the API from a browser (a console served from another
+ * origin), comma-separated, each exactly as a browser sends it in `Origin`: a scheme, a host and the port unless it is
+ * the scheme's, nothing after (`https://console.example`). Unset or empty: none. `*` is refused: every request carries
+ * a credential (a bearer token, an API key), and any page on the web would be let send the ones it got hold of.
+ */
+export const corsOrigins = (env: NodeJS.ProcessEnv): string[] => {
+  const entries = (env.GANTRY_CORS_ORIGINS ?? '')
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
+  for (const entry of entries) {
+    if (entry.includes('*')) {
+      throw new ConfigurationError(`GANTRY_CORS_ORIGINS may not hold "${entry.slice(0, 200)}": requests carry credentials (a bearer token, an API key), so name each origin whose pages may send them, e.g. https://console.example`);
+    }
+    const origin = originOf(entry);
+    if (origin !== entry) {
+      const hint = origin ? ` (did you mean ${origin}?)` : '';
+      throw new ConfigurationError(`GANTRY_CORS_ORIGINS holds origins such as https://console.example (a scheme, a host and a port, nothing after), got "${entry.slice(0, 200)}"${hint}`);
+    }
+  }
+  return entries;
+};
+
+/** An http(s) URL's origin as browsers send it (lower-case host, no default port), or undefined. */
+const originOf = (text: string): string | undefined => {
+  try {
+    const url = new URL(text);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url.origin : undefined;
+  } catch {
+    return undefined;
+  }
 };
 
 /** A prefix of Kafka names (consumer groups, topics): the characters Kafka allows in both. */
@@ -164,6 +200,7 @@ export function loadConfig(processName: ProcessName, env: NodeJS.ProcessEnv = pr
     ...(env.GANTRY_TOPIC_PREFIX ? { topicPrefix: namePrefix('GANTRY_TOPIC_PREFIX', env.GANTRY_TOPIC_PREFIX) } : {}),
     consumerGroupPrefix: consumerGroupPrefix(env.GANTRY_CONSUMER_GROUP_PREFIX),
     identityCase: identityCase(env.GANTRY_IDENTITY_CASE),
+    corsOrigins: corsOrigins(env),
   };
 }
 

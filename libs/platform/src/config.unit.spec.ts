@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigurationError, loadConfig, webhookAllowedHosts } from './config';
+import { ConfigurationError, corsOrigins, loadConfig, webhookAllowedHosts } from './config';
 
 describe('loadConfig', () => {
   it('reads TLS and SASL settings for Kafka, and refuses incomplete or unknown ones', () => {
@@ -54,4 +54,35 @@ describe('webhookAllowedHosts', () => {
   it('is empty by default', () => expect(webhookAllowedHosts({})).toEqual([]));
   it.each(['https://itsm.example.com', 'itsm.example.com/hooks', '*', '*.com', '*.com:443', '*.com.*', 'a b'])('refuses %s at boot', (entry) =>
     expect(() => webhookAllowedHosts({ GANTRY_WEBHOOK_ALLOWED_HOSTS: entry })).toThrow(ConfigurationError));
+});
+
+describe('GANTRY_CORS_ORIGINS', () => {
+  it('is empty by default: no page of another origin may call the API', () => {
+    expect(loadConfig('execution', {}).corsOrigins).toEqual([]);
+    expect(corsOrigins({ GANTRY_CORS_ORIGINS: ' ' })).toEqual([]);
+  });
+
+  it('takes origins exactly as browsers send them, comma-separated', () =>
+    expect(loadConfig('standalone', { GANTRY_CORS_ORIGINS: 'https://console.example, http://127.0.0.1:8080,https://[::1]:8443' }).corsOrigins).toEqual([
+      'https://console.example',
+      'http://127.0.0.1:8080',
+      'https://[::1]:8443',
+    ]));
+
+  it('refuses "*" at start, saying why', () => {
+    for (const wildcard of ['*', 'https://*.example.com']) {
+      expect(() => corsOrigins({ GANTRY_CORS_ORIGINS: `https://console.example,${wildcard}` })).toThrow(
+        `GANTRY_CORS_ORIGINS may not hold "${wildcard}": requests carry credentials (a bearer token, an API key), so name each origin whose pages may send them, e.g. https://console.example`,
+      );
+    }
+  });
+
+  it('refuses what is not an origin, naming the origin meant where there is one', () => {
+    expect(() => corsOrigins({ GANTRY_CORS_ORIGINS: 'https://console.example/' })).toThrow('got "https://console.example/" (did you mean https://console.example?)');
+    expect(() => corsOrigins({ GANTRY_CORS_ORIGINS: 'https://Console.Example:443' })).toThrow('(did you mean https://console.example?)');
+    expect(() => corsOrigins({ GANTRY_CORS_ORIGINS: 'https://console.example/app' })).toThrow(ConfigurationError);
+    for (const wrong of ['console.example', 'null', 'ftp://files.example', 'file:///tmp']) {
+      expect(() => corsOrigins({ GANTRY_CORS_ORIGINS: wrong })).toThrow(`GANTRY_CORS_ORIGINS holds origins such as https://console.example (a scheme, a host and a port, nothing after), got "${wrong}"`);
+    }
+  });
 });

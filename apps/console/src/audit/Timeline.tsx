@@ -12,6 +12,7 @@ interface HistoryEntry {
   time: string;
   causationId: string | null;
   actor: string | null;
+  data: Record<string, unknown> | null;
 }
 
 interface Door {
@@ -23,9 +24,16 @@ interface Door {
 /** The event's name without its namespace and version: `gantry.planning.DeploymentPlanned.v1` → `DeploymentPlanned`. */
 const shortType = (type: string) => type.split('.').slice(-2, -1)[0] ?? type;
 
+/** What a person said with a gate's decision: an approver's comment, a denier's reason. */
+const saidAt = (entry: HistoryEntry): string | undefined => {
+  const name = shortType(entry.type);
+  const words = name === 'ApprovalGranted' ? entry.data?.comment : name === 'ApprovalDenied' ? entry.data?.reason : undefined;
+  return typeof words === 'string' ? words : undefined;
+};
+
 /**
  * A deployment's ledger timeline in causal order (records' `history`: every cause before what it caused), with who
- * did each thing and through which door (`rest`, `grpc`, `kafka`, `system`), read from the entries' own bytes in the
+ * did each thing (and what they said with a gate's decision) and through which door (`rest`, `grpc`, `kafka`, `system`), read from the entries' own bytes in the
  * deployment's bundle.
  */
 export function Timeline({ id }: { id: string }) {
@@ -74,11 +82,15 @@ export function Timeline({ id }: { id: string }) {
           {history.map((entry) => {
             const door = doors.get(entry.position);
             const cause = entry.causationId ? causes.get(entry.causationId) : undefined;
+            const said = saidAt(entry);
             return (
               <tr key={entry.id}>
                 <td>{entry.position}</td>
                 <td>{time(entry.time)}</td>
-                <td title={entry.type}>{shortType(entry.type)}</td>
+                <td title={entry.type}>
+                  {shortType(entry.type)}
+                  {said !== undefined && <q className="said">{said}</q>}
+                </td>
                 <td>{entry.source.replace('/gantry/', '')}</td>
                 <td>
                   {door?.subject ?? entry.actor ?? '—'}
