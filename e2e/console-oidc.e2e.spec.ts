@@ -113,7 +113,7 @@ it('a deployment manager signs in at the provider, comes back where she was as h
   expect(await page.getByRole('button', { name: 'Sign out' }).count()).toBe(0);
 });
 
-it("refuses an answer that does not carry the state of the sign-in it started, before exchanging its code", async () => {
+it("refuses an answer whose state is not the one it sent, and stays signed out", async () => {
   await page.goto(`${gantry.url}/`);
   // the request to the provider is changed on its way: its answer comes back with a state this console never sent
   await page.route(
