@@ -219,9 +219,9 @@ describe('gantry', () => {
   });
 
   it("approves a gate with a comment, which the deployment's ledger keeps; a blank comment is refused", async () => {
-    const client = new GantryClient({ baseUrl: server.url, token });
     // staging's twin that asks a deployment manager's approval before a deployment starts
-    await client.post('/environments', { body: { ...stagingEnvironment, name: 'cli-gated', approvalPolicy: { roles: ['deployment-manager'], minimumApprovers: 1 } } });
+    const gated = { ...stagingEnvironment, name: 'cli-gated', approvalPolicy: { roles: ['deployment-manager'], minimumApprovers: 1 } };
+    expect(await gantry(['environments', 'register', '-f', '-'], { input: JSON.stringify(gated) })).toMatchObject({ code: 0 });
     const { deploymentId } = json(await gantry(['deployments', 'request', '-f', '-', '-o', 'json'], { input: JSON.stringify(deploymentRequest({ service: 'cli-gated-api', environment: 'cli-gated' })) }));
     const gate = 'cli-gated approval';
     await eventuallyWhileRunning([server], async () => (await gantry(['runs', 'get', deploymentId, '-o', 'json'])).stdout.includes(gate), { timeoutMs: 30_000, what: 'the run to wait at its gate' });

@@ -32,7 +32,7 @@ export interface BootOptions {
    * Serves more over HTTP than the modules' doors, before they are routed (the embedded default's console).
    * `developmentSecret` only when this process accepts tokens signed with the embedded default's development secret.
    */
-  http?: (app: NestExpressApplication, context: { developmentSecret?: string }) => void;
+  http?: (app: NestExpressApplication, context: { config: GantryConfig; developmentSecret?: string }) => void;
 }
 
 export interface RunningProcess {
@@ -77,7 +77,7 @@ export async function boot(processName: ProcessName, options: BootOptions): Prom
   app.useBodyParser('json', { limit: config.bodyLimitBytes, verify: keepingRawBody(config.bodyMaxDepth) });
   app.useGlobalInterceptors(new RateLimit(config.rateLimitPerMinute, config.rateLimitBurst));
   app.useGlobalFilters(new ErrorMapping());
-  options.http?.(app, authEnv === env ? {} : { developmentSecret: authEnv.GANTRY_JWT_SECRET });
+  options.http?.(app, authEnv === env ? { config } : { config, developmentSecret: authEnv.GANTRY_JWT_SECRET });
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder().setTitle(`Gantry ${processName}`).setDescription('ITIL 4 deployment management').setVersion('1').addBearerAuth().build(),

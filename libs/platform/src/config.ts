@@ -65,6 +65,21 @@ export interface GantryConfig {
   identityCase: IdentityCase;
   /** the web origins whose pages may call the API from a browser (CORS); empty: none */
   corsOrigins: string[];
+  /** the identity provider the embedded default's console signs people in with (`console-config.json`'s `oidc`) */
+  consoleOidc?: ConsoleOidc;
+}
+
+/**
+ * OpenID Connect for the web console: the provider (`issuer`, found by its discovery document), the console's public
+ * client there, the scopes it asks for (default `openid`), the audience (sent as RFC 8707's `resource`) its access
+ * tokens are issued for, and the provider's name on the sign-in button.
+ */
+export interface ConsoleOidc {
+  issuer: string;
+  clientId: string;
+  scope?: string;
+  audience?: string;
+  name?: string;
 }
 
 export class ConfigurationError extends Error {}
@@ -201,7 +216,24 @@ export function loadConfig(processName: ProcessName, env: NodeJS.ProcessEnv = pr
     consumerGroupPrefix: consumerGroupPrefix(env.GANTRY_CONSUMER_GROUP_PREFIX),
     identityCase: identityCase(env.GANTRY_IDENTITY_CASE),
     corsOrigins: corsOrigins(env),
+    ...(consoleOidc(env) ?? {}),
   };
+}
+
+/** GANTRY_CONSOLE_OIDC_*: both ISSUER and CLIENT_ID, or none of them; the issuer https (plain http only on loopback). */
+function consoleOidc(env: NodeJS.ProcessEnv): { consoleOidc: ConsoleOidc } | undefined {
+  const { GANTRY_CONSOLE_OIDC_ISSUER: issuer, GANTRY_CONSOLE_OIDC_CLIENT_ID: clientId } = env;
+  const optional = { scope: env.GANTRY_CONSOLE_OIDC_SCOPE, audience: env.GANTRY_CONSOLE_OIDC_AUDIENCE, name: env.GANTRY_CONSOLE_OIDC_NAME };
+  if (!issuer && !clientId) {
+    if (Object.values(optional).some(Boolean)) throw new ConfigurationError('GANTRY_CONSOLE_OIDC_SCOPE, _AUDIENCE and _NAME need GANTRY_CONSOLE_OIDC_ISSUER and GANTRY_CONSOLE_OIDC_CLIENT_ID');
+    return undefined;
+  }
+  if (!issuer || !clientId) throw new ConfigurationError('GANTRY_CONSOLE_OIDC_ISSUER and GANTRY_CONSOLE_OIDC_CLIENT_ID go together: set both, or neither');
+  const url = URL.parse(issuer);
+  if (!url || !(url.protocol === 'https:' || (url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)))) {
+    throw new ConfigurationError(`GANTRY_CONSOLE_OIDC_ISSUER must be an https URL (plain http only on the loopback interface), got "${issuer.slice(0, 200)}"`);
+  }
+  return { consoleOidc: { issuer, clientId, ...Object.fromEntries(Object.entries(optional).filter(([, value]) => value)) } };
 }
 
 const identityCase = (raw: string | undefined): IdentityCase => {

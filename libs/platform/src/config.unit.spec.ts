@@ -40,6 +40,27 @@ describe('loadConfig', () => {
     expect(loadConfig('execution', { GANTRY_IDENTITY_CASE: 'sensitive' }).identityCase).toBe('sensitive');
     expect(() => loadConfig('execution', { GANTRY_IDENTITY_CASE: 'lower' })).toThrow(/GANTRY_IDENTITY_CASE must be one of insensitive, sensitive/);
   });
+
+  it("reads the console's identity provider: issuer and client together, the issuer https or on loopback", () => {
+    expect(loadConfig('standalone', {}).consoleOidc).toBeUndefined();
+    expect(loadConfig('standalone', { GANTRY_CONSOLE_OIDC_ISSUER: 'https://sso.example.com/realms/acme', GANTRY_CONSOLE_OIDC_CLIENT_ID: 'gantry-console' }).consoleOidc).toEqual({
+      issuer: 'https://sso.example.com/realms/acme',
+      clientId: 'gantry-console',
+    });
+    const everything = {
+      GANTRY_CONSOLE_OIDC_ISSUER: 'http://127.0.0.1:8080',
+      GANTRY_CONSOLE_OIDC_CLIENT_ID: 'console',
+      GANTRY_CONSOLE_OIDC_SCOPE: 'openid profile',
+      GANTRY_CONSOLE_OIDC_AUDIENCE: 'https://gantry.example.com',
+      GANTRY_CONSOLE_OIDC_NAME: 'Keycloak',
+    };
+    expect(loadConfig('standalone', everything).consoleOidc).toEqual({ issuer: 'http://127.0.0.1:8080', clientId: 'console', scope: 'openid profile', audience: 'https://gantry.example.com', name: 'Keycloak' });
+    expect(() => loadConfig('standalone', { GANTRY_CONSOLE_OIDC_ISSUER: 'https://sso.example.com' })).toThrow('GANTRY_CONSOLE_OIDC_ISSUER and GANTRY_CONSOLE_OIDC_CLIENT_ID go together');
+    expect(() => loadConfig('standalone', { GANTRY_CONSOLE_OIDC_NAME: 'Keycloak' })).toThrow(/need GANTRY_CONSOLE_OIDC_ISSUER/);
+    for (const issuer of ['http://sso.example.com', 'sso.example.com', 'ftp://127.0.0.1']) {
+      expect(() => loadConfig('standalone', { GANTRY_CONSOLE_OIDC_ISSUER: issuer, GANTRY_CONSOLE_OIDC_CLIENT_ID: 'console' })).toThrow(/must be an https URL/);
+    }
+  });
 });
 
 describe('webhookAllowedHosts', () => {
