@@ -237,8 +237,8 @@ describe('gantry', () => {
     const granted = await eventuallyWhileRunning(
       [server],
       async () => {
-        const { data } = await client.get('/audit/deployments/{id}', { path: { id: deploymentId } });
-        return (data.history as { type: string; data: Record<string, unknown> }[]).find((e) => e.type === 'gantry.execution.ApprovalGranted.v1');
+        const { history } = json(await gantry(['audit', 'deployment', deploymentId, '-o', 'json']));
+        return (history as { type: string; data: Record<string, unknown> }[]).find((e) => e.type === 'gantry.execution.ApprovalGranted.v1');
       },
       { timeoutMs: 30_000, what: "the approval in the deployment's ledger" },
     );
