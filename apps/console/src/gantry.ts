@@ -24,7 +24,7 @@ export interface Credentials {
   apiKey?: string;
 }
 
-export const gantryClient = (location: ApiLocation, credentials: Credentials) => new GantryClient({ ...location, ...credentials });
+export const gantryClient = (location: ApiLocation, credentials: Credentials, fetch?: typeof globalThis.fetch) => new GantryClient({ ...location, ...credentials, fetch });
 
 /** A refusal as a person reads it: the rule's code and message, and its reasons. */
 export function describeError(error: unknown): string {
