@@ -61,7 +61,7 @@ export function Findings({ deploymentId }: { deploymentId?: string }) {
         {validFilter ? 'A deployment’s id (a UUID) shows only its findings.' : 'A deployment’s id is a UUID: type it whole.'}
       </p>
       <Problem error={findings.error} />
-      {validFilter && findings.isPending ? (
+      {!validFilter ? null : findings.isPending ? (
         <Loading what="findings" />
       ) : (
         <table>
