@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { authoriseComponents, reportPassingSmokeTests } from './support/authorised-components';
-import { launchChromium, seriousAccessibilityViolations } from './support/browser';
+import { developmentToken, launchChromium, seriousAccessibilityViolations, signInAs as signInWith } from './support/browser';
 import { deploymentRequest, stagingEnvironment } from './support/deployments';
 import { childEnv, eventuallyWhileRunning, repoRoot, startGantryProcess, type GantryProcess } from './support/processes';
 
@@ -22,23 +22,8 @@ let deploymentId: string;
 const screenshots = join(repoRoot, 'docs', 'console');
 const violations: Record<string, string[]> = {};
 
-const tokenOf = async (role: string, subject: string): Promise<string> => {
-  const response = await fetch(`${gantry.url}/console/development-sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ role, subject }) });
-  return ((await response.json()) as { token: string }).token;
-};
-
-async function signInAs(role: string, subject: string): Promise<void> {
-  await page.goto(`${gantry.url}/`);
-  const signOut = page.getByRole('button', { name: 'Sign out' });
-  // the console shows one of the two once it has loaded
-  await signOut.or(page.getByRole('heading', { name: 'Sign in to Gantry' })).waitFor();
-  if (await signOut.isVisible()) await signOut.click();
-  await page.getByLabel('Role').selectOption(role);
-  await page.getByLabel('Name').fill(subject);
-  // by keyboard: Enter in the form signs in
-  await page.getByLabel('Name').press('Enter');
-  await page.getByText(`Signed in as ${subject}`).waitFor();
-}
+const tokenOf = (role: string, subject: string) => developmentToken(gantry.url, role, subject);
+const signInAs = (role: string, subject: string) => signInWith(page, gantry.url, role, subject);
 
 /** Records the view's accessibility problems and saves its screenshot. */
 async function look(view: string): Promise<void> {

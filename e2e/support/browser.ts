@@ -70,3 +70,24 @@ export async function serveConsoleBundle(config: () => object): Promise<StaticSi
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
+
+/** A token for a role from the embedded default's development sign-in: what `npm run token -- <role> --sub <subject>` mints. */
+export async function developmentToken(url: string, role: string, subject: string): Promise<string> {
+  const response = await fetch(`${url}/console/development-sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ role, subject }) });
+  if (!response.ok) throw new Error(`the development sign-in answered ${response.status}: ${await response.text()}`);
+  return ((await response.json()) as { token: string }).token;
+}
+
+/** Signs the console at `url` in as `subject` with `role` through its development sign-in, by keyboard (signing out first). */
+export async function signInAs(page: Page, url: string, role: string, subject: string): Promise<void> {
+  await page.goto(`${url}/`);
+  const signOut = page.getByRole('button', { name: 'Sign out' });
+  // the console shows one of the two once it has loaded
+  await signOut.or(page.getByRole('heading', { name: 'Sign in to Gantry' })).waitFor();
+  if (await signOut.isVisible()) await signOut.click();
+  await page.getByLabel('Role').selectOption(role);
+  await page.getByLabel('Name').fill(subject);
+  // by keyboard: Enter in the form signs in
+  await page.getByLabel('Name').press('Enter');
+  await page.getByText(`Signed in as ${subject}`).waitFor();
+}

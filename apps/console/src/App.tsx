@@ -6,8 +6,14 @@ import { SignedInContext } from './context';
 import { DeploymentList } from './deployments/DeploymentList';
 import { DeploymentPage } from './deployments/DeploymentPage';
 import { RequestDeployment } from './deployments/RequestDeployment';
+import { EnvironmentAsOf } from './environment-as-of/EnvironmentAsOf';
+import { Findings } from './findings/Findings';
 import { describeError, gantryClient, refusesCredentials, type ConsoleConfig } from './gantry';
 import { Kpis } from './kpis/Kpis';
+import { ModelPage } from './models/ModelPage';
+import { Models } from './models/Models';
+import { ReviewPage } from './reviews/ReviewPage';
+import { Reviews } from './reviews/Reviews';
 import { hrefOf, usePlace, type Place } from './router';
 import { mayOffer, savedSession, saveSession, type Session } from './session';
 import { expiryDelay } from './token';
@@ -54,9 +60,13 @@ export function App({ config, notice: firstNotice }: { config: ConsoleConfig; no
     { place: { view: 'request' }, label: 'Request a deployment', shown: mayOffer(session, 'deployments:request') },
     { place: { view: 'ledger' }, label: 'Ledger', shown: mayOffer(session, 'audit:read') },
     { place: { view: 'kpis' }, label: 'KPIs', shown: mayOffer(session, 'kpis:read') },
+    { place: { view: 'environment-as-of' }, label: 'Environments as of', shown: mayOffer(session, 'audit:read') },
+    { place: { view: 'findings' }, label: 'Findings', shown: mayOffer(session, 'audit:read') },
+    { place: { view: 'models' }, label: 'Models', shown: mayOffer(session, 'models:read') },
+    { place: { view: 'reviews' }, label: 'Reviews', shown: mayOffer(session, 'models:read') },
   ];
   return (
-    <SignedInContext.Provider value={{ gantry, session }}>
+    <SignedInContext.Provider value={{ gantry, session, location }}>
       {/* the fragment holds the console's places: the skip link moves focus without going anywhere */}
       <a className="skip" href="#main" onClick={(e) => (e.preventDefault(), focusMain())}>
         Skip to content
@@ -111,6 +121,19 @@ function View({ place }: { place: Place }) {
       return <LedgerVerification />;
     case 'kpis':
       return <Kpis />;
+    // keyed by the place: a new environment, time or deployment starts the view's fields afresh
+    case 'environment-as-of':
+      return <EnvironmentAsOf key={`${place.name}@${place.asOf}`} name={place.name} asOf={place.asOf} />;
+    case 'findings':
+      return <Findings key={place.deploymentId} deploymentId={place.deploymentId} />;
+    case 'models':
+      return <Models />;
+    case 'model':
+      return <ModelPage name={place.name} version={place.version} />;
+    case 'reviews':
+      return <Reviews />;
+    case 'review':
+      return <ReviewPage id={place.id} />;
     default: {
       const never: never = place;
       return never;

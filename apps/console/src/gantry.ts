@@ -32,7 +32,7 @@ export interface Credentials {
   apiKey?: string;
 }
 
-export const gantryClient = (location: ApiLocation, credentials: Credentials) => new GantryClient({ ...location, ...credentials });
+export const gantryClient = (location: ApiLocation, credentials: Credentials, fetch?: typeof globalThis.fetch) => new GantryClient({ ...location, ...credentials, fetch });
 
 /** The services do not take the credentials (expired, or not a token they accept): signing in again is the way on. */
 export const refusesCredentials = (error: unknown): error is GantryError => error instanceof GantryError && error.status === 401;
