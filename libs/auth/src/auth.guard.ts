@@ -84,15 +84,15 @@ export class AuthGuard implements CanActivate {
   }
 }
 
+/** The address a gRPC call comes from: its peer (`ipv4:10.0.0.1:5555`) without the port. */
+export const grpcSource = (call: { getPeer?: () => string } | undefined): string => (call?.getPeer?.() ?? 'unknown').replace(/:\d+$/, '');
+
 /**
  * The address a request comes from: the HTTP peer (`ip`, which honours Express's `trust proxy`), or the gRPC call's
  * peer (`ipv4:10.0.0.1:5555`) without its port.
  */
 function sourceOf(context: ExecutionContext, grpc: boolean): string {
-  if (grpc) {
-    const call = context.getArgByIndex<{ getPeer?: () => string } | undefined>(2);
-    return (call?.getPeer?.() ?? 'unknown').replace(/:\d+$/, '');
-  }
+  if (grpc) return grpcSource(context.getArgByIndex<{ getPeer?: () => string } | undefined>(2));
   const request = context.switchToHttp().getRequest<{ ip?: string; socket?: { remoteAddress?: string } }>();
   return request.ip ?? request.socket?.remoteAddress ?? 'unknown';
 }

@@ -87,6 +87,7 @@ export async function boot(processName: ProcessName, options: BootOptions): Prom
     ? new GrpcTransport(
         { package: 'gantry.v1', protoPath: [...GANTRY_PROTO_PATHS], loader: { includeDirs: [PROTO_ROOT] }, url: `${config.host}:${config.grpcPort}` },
         new GrpcStandardServices(async () => (await runHealthChecks(readinessChecks)).status === 'ok'),
+        config.grpcCalls,
       )
     : undefined;
   if (grpc) {

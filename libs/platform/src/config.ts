@@ -49,6 +49,8 @@ export interface GantryConfig {
   rateLimitBurst: number;
   /** failed authentications per source address (AuthGuard): `perMinute` 0 is no limit */
   failedAuthentications: { perMinute: number; burst: number };
+  /** gRPC calls per source address, before anything else of the call (GrpcTransport): `perMinute` 0 is no limit */
+  grpcCalls: { perMinute: number; burst: number };
   kafkaSessionTimeoutMs: number;
   /** how long the broker may hold a consumer's fetch when there is nothing new */
   kafkaFetchMaxWaitMs: number;
@@ -209,6 +211,7 @@ export function loadConfig(processName: ProcessName, env: NodeJS.ProcessEnv = pr
     rateLimitPerMinute: wholeNumberSetting(env, 'GANTRY_RATE_LIMIT_PER_MINUTE', 6_000),
     rateLimitBurst: wholeNumberSetting(env, 'GANTRY_RATE_LIMIT_BURST', 1_000),
     failedAuthentications: { perMinute: wholeNumberSetting(env, 'GANTRY_AUTH_FAILURES_PER_MINUTE', 120), burst: wholeNumberSetting(env, 'GANTRY_AUTH_FAILURES_BURST', 60) },
+    grpcCalls: { perMinute: wholeNumberSetting(env, 'GANTRY_GRPC_CALLS_PER_MINUTE', 6_000), burst: wholeNumberSetting(env, 'GANTRY_GRPC_CALLS_BURST', 1_000) },
     kafkaSessionTimeoutMs: wholeNumberSetting(env, 'KAFKA_SESSION_TIMEOUT_MS', 6000),
     kafkaFetchMaxWaitMs: wholeNumberSetting(env, 'KAFKA_FETCH_MAX_WAIT_MS', 500),
     kafkaSecurity: kafkaSecurity(env),

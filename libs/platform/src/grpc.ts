@@ -1,7 +1,7 @@
-import { Server, ServerCredentials, status, type Metadata, type ServiceDefinition, type UntypedServiceImplementation } from '@grpc/grpc-js';
+import { Metadata, Server, ServerCredentials, status, type ServiceDefinition, type UntypedServiceImplementation } from '@grpc/grpc-js';
 import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import { RpcException, ServerGrpc, type GrpcOptions } from '@nestjs/microservices';
-import { grpcIdentity, type Identity } from '@gantry/auth';
+import { grpcIdentity, grpcSource, TokenBuckets, type Identity } from '@gantry/auth';
 import { createAjv, type BodyRule, type JsonSchema } from '@gantry/contracts';
 import type { ValidateFunction } from 'ajv/dist/2020';
 import type { Clock } from './clock';
@@ -24,6 +24,8 @@ export class GrpcTransport extends ServerGrpc {
     options: GrpcOptions['options'],
     /** health and reflection (grpc-standard-services.ts), for the services Nest's handlers serve */
     private readonly standard?: GrpcStandardServices,
+    /** calls per source address and minute, `burst` at once: past it RESOURCE_EXHAUSTED before anything else */
+    private readonly callsPerSource: { perMinute: number; burst: number } = { perMinute: 0, burst: 0 },
   ) {
     super(options);
     this.grpcPackage = String(options.package);
@@ -32,7 +34,9 @@ export class GrpcTransport extends ServerGrpc {
   override async createClient(): Promise<Server> {
     const server = new Server();
     const addService = server.addService.bind(server);
-    server.addService = (service, implementation) => addService(service, traced(service, implementation));
+    const { perMinute, burst } = this.callsPerSource;
+    const limit = perMinute > 0 ? new TokenBuckets(perMinute, Math.max(1, burst)) : undefined;
+    server.addService = (service, implementation) => addService(service, traced(service, limit ? limited(service, implementation, limit) : implementation));
     this.port = await new Promise<number>((resolve, reject) =>
       server.bindAsync(this.url, ServerCredentials.createInsecure(), (error, port) => (error ? reject(error) : resolve(port))),
     );
@@ -61,6 +65,29 @@ export class GrpcTransport extends ServerGrpc {
     this.standard?.stop();
     await super.close();
   }
+}
+
+/**
+ * Each call of a service's methods takes a token of its source address's first (health checks and reflection too: a
+ * flood is a flood); without one it ends RESOURCE_EXHAUSTED at once, with the seconds to wait in `retry-after`.
+ */
+function limited(service: ServiceDefinition, implementation: UntypedServiceImplementation, limit: TokenBuckets): UntypedServiceImplementation {
+  return Object.fromEntries(
+    Object.entries(implementation).map(([name, handler]) => {
+      const definition = service[name];
+      if (!definition) return [name, handler];
+      const wrapped = (call: { getPeer(): string; emit(event: 'error', error: unknown): unknown }, callback?: (error: unknown) => void) => {
+        const wait = limit.take(grpcSource(call));
+        if (wait === 0) return (handler as (...args: unknown[]) => unknown)(call, callback);
+        const metadata = new Metadata();
+        metadata.set('retry-after', String(wait));
+        const error = { code: status.RESOURCE_EXHAUSTED, details: `too many calls from this address; retry after ${wait} s`, metadata };
+        if (callback) callback(error);
+        else call.emit('error', error);
+      };
+      return [name, wrapped];
+    }),
+  );
 }
 
 /** gRPC metadata as a carrier of W3C trace context: the first value of a key. */
