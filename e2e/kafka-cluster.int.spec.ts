@@ -67,6 +67,8 @@ describe('a three-node Kafka cluster losing a node', () => {
           }
         }
         acknowledged.push(value);
+        // about 100 messages a second: a steady stream that leaves the two cores to the three nodes
+        await new Promise((paced) => setTimeout(paced, 10));
       }
     })();
     const allConsumed = (what: string) =>
@@ -89,6 +91,7 @@ describe('a three-node Kafka cluster losing a node', () => {
       what: `node ${victim} out of every ISR`,
       signal,
     });
+    mark(`node ${victim} out of every ISR`);
     await allConsumed('every message acknowledged while a node was down consumed');
     mark('all consumed with a node down');
 
