@@ -16,3 +16,14 @@ is_broker_pid() {
   [[ "$pid" =~ ^[0-9]+$ ]] && alive "$pid" || return 1
   tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q ' kafka\.Kafka '
 }
+
+# Where a node's state lives. The single broker (NODES=1): kafka.pid, kafka.port, kafka.controller-port in the state
+# dir, its data in the data dir itself. Node i of a cluster: kafka-i.pid, kafka-i.port, kafka-i.controller-port, its
+# data in <data dir>/node-i.
+node_file() { if [ "$NODES" = 1 ]; then echo "$STATE_DIR/kafka.$2"; else echo "$STATE_DIR/kafka-$1.$2"; fi; }
+node_dir() { if [ "$NODES" = 1 ]; then echo "$DATA"; else echo "$DATA/node-$1"; fi; }
+node_name() { if [ "$NODES" = 1 ]; then echo broker; else echo "node $1"; fi; }
+forget_state() {
+  rm -f "$STATE_DIR"/kafka.{pid,port,controller-port,datadir,tempdir,nodes,brokers} \
+    "$STATE_DIR"/kafka-[0-9]*.{pid,port,controller-port}
+}
