@@ -494,6 +494,10 @@ describe('CompleteManualStep', () => {
   const evidence: Evidence[] = [{ description: 'photo', reference: 'https://evidence.example/1.jpg', digest: `sha256:${'ef'.repeat(32)}` }];
   const complete = (roles: string[], ev = evidence): RunCommand => ({ type: 'CompleteManualStep', deploymentId, stepId: 's-1/deploy/1', evidence: ev, now: later, by: 'pat', roles });
   it('asks a role for the step, with the instruction', () => spec.given(running).when(manualOutcome).then(required));
+  it('the run shows the step waiting, with what to do, for whom and whether evidence is needed', () =>
+    expect([...running, ...required].reduce(evolve, initialState)).toMatchObject({
+      manual: [{ stepId: 's-1/deploy/1', target: 's-1', role: 'deployment-practitioner', instruction: 'install the shelf', evidenceRequired: true, completed: false }],
+    }));
   it('completed with evidence by the role, the target counts as deployed', () =>
     spec.given([...running, ...required]).when(complete(['deployment-practitioner'])).then([
       { type: 'ManualStepCompleted', data: { deploymentId, stepId: 's-1/deploy/1', by: 'pat', evidence, completedAt: later } },

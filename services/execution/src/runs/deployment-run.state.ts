@@ -32,6 +32,8 @@ export interface ManualItem {
   /** the target the work is done on: where a supplier's scope is checked */
   target: string;
   role: string;
+  /** what the person does, as the executor asked it (the model's instruction for the target, or the step itself) */
+  instruction: string;
   evidenceRequired: boolean;
   completed: boolean;
 }
@@ -281,8 +283,8 @@ export function evolve(state: DeploymentRun, event: RunEvent): DeploymentRun {
       return ended(state, 'failed', event.data.reason);
     case 'ManualStepRequired': {
       if (state.status !== 'running' && state.status !== 'executed' && state.status !== 'rolling-back') return state;
-      const { stepId, target, role, evidenceRequired } = event.data;
-      return { ...state, manual: [...state.manual, { stepId, target, role, evidenceRequired, completed: false }] };
+      const { stepId, target, role, instruction, evidenceRequired } = event.data;
+      return { ...state, manual: [...state.manual, { stepId, target, role, instruction, evidenceRequired, completed: false }] };
     }
     case 'ManualStepCompleted':
       return state.status === 'running' || state.status === 'executed' || state.status === 'rolling-back'
