@@ -227,7 +227,8 @@ export function evolve(state: DeploymentRun, event: RunEvent): DeploymentRun {
     case 'DeploymentStarted':
       return state.status === 'waiting' ? { ...started(state, event.data.startedAt), status: 'running' } : state;
     case 'BackupTaken':
-      return state.status === 'running' ? { ...state, backup: event.data.snapshotRef } : state;
+      // the step done: its manual work (a backup taken by hand) is over, as for every step
+      return state.status === 'running' ? { ...state, backup: event.data.snapshotRef, manual: [] } : state;
     case 'WaveStarted':
       return state.status === 'running' ? { ...state, wave: { index: event.data.wave, completed: false }, boundary: undefined } : state;
     case 'TargetDeployed':
