@@ -2,13 +2,16 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, useState } from 'react';
 import { LedgerVerification } from './audit/LedgerVerification';
 import { Timeline } from './audit/Timeline';
+import { ApprovalsInbox } from './approvals/ApprovalsInbox';
 import { SignedInContext } from './context';
 import { DeploymentList } from './deployments/DeploymentList';
 import { DeploymentPage } from './deployments/DeploymentPage';
 import { RequestDeployment } from './deployments/RequestDeployment';
+import { EnvironmentMatrix } from './environments/EnvironmentMatrix';
 import { gantryClient, type ApiLocation } from './gantry';
 import { Kpis } from './kpis/Kpis';
 import { hrefOf, usePlace, type Place } from './router';
+import { ScheduleCalendar } from './schedule/ScheduleCalendar';
 import { mayOffer, savedSession, saveSession, type Session } from './session';
 import { SignIn } from './sign-in/SignIn';
 
@@ -31,6 +34,9 @@ export function App({ location }: { location: ApiLocation }) {
     { place: { view: 'request' }, label: 'Request a deployment', shown: mayOffer(session, 'deployments:request') },
     { place: { view: 'ledger' }, label: 'Ledger', shown: mayOffer(session, 'audit:read') },
     { place: { view: 'kpis' }, label: 'KPIs', shown: mayOffer(session, 'kpis:read') },
+    { place: { view: 'environments' }, label: 'Environments', shown: mayOffer(session, 'environments:read') },
+    { place: { view: 'schedule' }, label: 'Schedule', shown: mayOffer(session, 'environments:read') },
+    { place: { view: 'approvals' }, label: 'Approvals', shown: mayOffer(session, 'runs:approve') },
   ];
   return (
     <SignedInContext.Provider value={{ gantry, session }}>
@@ -83,6 +89,12 @@ function View({ place }: { place: Place }) {
       return <LedgerVerification />;
     case 'kpis':
       return <Kpis />;
+    case 'environments':
+      return <EnvironmentMatrix />;
+    case 'schedule':
+      return <ScheduleCalendar />;
+    case 'approvals':
+      return <ApprovalsInbox />;
     default: {
       const never: never = place;
       return never;

@@ -10,7 +10,10 @@ export type Place =
   | { view: 'request' }
   | { view: 'audit'; id: string }
   | { view: 'ledger' }
-  | { view: 'kpis' };
+  | { view: 'kpis' }
+  | { view: 'environments' }
+  | { view: 'schedule' }
+  | { view: 'approvals' };
 
 export function placeOf(hash: string): Place {
   const [first, second] = hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
@@ -19,6 +22,9 @@ export function placeOf(hash: string): Place {
   if (first === 'request') return { view: 'request' };
   if (first === 'ledger') return { view: 'ledger' };
   if (first === 'kpis') return { view: 'kpis' };
+  if (first === 'environments') return { view: 'environments' };
+  if (first === 'schedule') return { view: 'schedule' };
+  if (first === 'approvals') return { view: 'approvals' };
   return { view: 'deployments' };
 }
 
@@ -32,6 +38,9 @@ export const hrefOf = (place: Place): string => {
     case 'request':
     case 'ledger':
     case 'kpis':
+    case 'environments':
+    case 'schedule':
+    case 'approvals':
       return `#/${place.view}`;
     default: {
       const never: never = place;
