@@ -1,12 +1,13 @@
 import { GantryClient } from '@gantry/client';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { authoriseComponents, reportPassingSmokeTests } from './support/authorised-components';
-import { launchChromium, seriousAccessibilityViolations } from './support/browser';
+import { launchChromium } from './support/browser';
+import { developmentToken, look as lookAt, signInAs as signIn } from './support/console';
 import { deploymentRequest, stagingEnvironment } from './support/deployments';
-import { childEnv, eventuallyWhileRunning, repoRoot, startGantryProcess, type GantryProcess } from './support/processes';
+import { childEnv, eventuallyWhileRunning, startGantryProcess, type GantryProcess } from './support/processes';
 
 /**
  * The web console in a real Chromium against the embedded default as `npm start` runs it (its development secret,
@@ -19,35 +20,13 @@ let dataDir: string;
 let browser: Browser;
 let page: Page;
 let deploymentId: string;
-const screenshots = join(repoRoot, 'docs', 'console');
 const violations: Record<string, string[]> = {};
 
-const tokenOf = async (role: string, subject: string): Promise<string> => {
-  const response = await fetch(`${gantry.url}/console/development-sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ role, subject }) });
-  return ((await response.json()) as { token: string }).token;
-};
-
-async function signInAs(role: string, subject: string): Promise<void> {
-  await page.goto(`${gantry.url}/`);
-  const signOut = page.getByRole('button', { name: 'Sign out' });
-  // the console shows one of the two once it has loaded
-  await signOut.or(page.getByRole('heading', { name: 'Sign in to Gantry' })).waitFor();
-  if (await signOut.isVisible()) await signOut.click();
-  await page.getByLabel('Role').selectOption(role);
-  await page.getByLabel('Name').fill(subject);
-  // by keyboard: Enter in the form signs in
-  await page.getByLabel('Name').press('Enter');
-  await page.getByText(`Signed in as ${subject}`).waitFor();
-}
-
-/** Records the view's accessibility problems and saves its screenshot. */
-async function look(view: string): Promise<void> {
-  violations[view] = await seriousAccessibilityViolations(page);
-  await page.screenshot({ path: join(screenshots, `${view}.png`), fullPage: true });
-}
+const tokenOf = (role: string, subject: string) => developmentToken(gantry.url, role, subject);
+const signInAs = (role: string, subject: string) => signIn(page, gantry.url, role, subject);
+const look = (view: string) => lookAt(page, view, violations);
 
 beforeAll(async () => {
-  mkdirSync(screenshots, { recursive: true });
   dataDir = mkdtempSync(join(tmpdir(), 'gantry-console-'));
   [gantry, browser] = await Promise.all([
     startGantryProcess('standalone', 'services/standalone/src/main.ts', childEnv({ GANTRY_DATA_DIR: dataDir, GANTRY_JWT_SECRET: '' }), { timeoutMs: 120_000 }),
