@@ -1,13 +1,11 @@
-import { GantryClient } from '@gantry/client';
 import { freePort } from '@gantry/testing';
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { authoriseComponents, reportPassingSmokeTests } from './support/authorised-components';
 import { deploymentRequest, stagingEnvironment } from './support/deployments';
-import { childEnv, repoRoot, startGantryProcess, type GantryProcess } from './support/processes';
+import { childEnv, eventuallyWhileRunning, repoRoot, startGantryProcess, type GantryProcess } from './support/processes';
 
 /**
  * `gantry`, the CLI, as its users run it: its own process (scripts/gantry.js), against the embedded default as its own
@@ -118,8 +116,13 @@ describe('gantry', () => {
   });
 
   it('lists environments and models in each format; loads the starter catalogue', async () => {
-    const client = new GantryClient({ baseUrl: server.url, token });
-    await client.post('/environments', { body: stagingEnvironment });
+    const registered = await gantry(['environments', 'register', '-f', '-', '-o', 'json'], { input: JSON.stringify(stagingEnvironment) });
+    expect(json(registered)).toMatchObject({ name: 'staging', status: 'active', version: 1 });
+    const invalid = await gantry(['environments', 'register', '-f', '-'], { input: JSON.stringify({ ...stagingEnvironment, name: 'qa', position: -1 }) });
+    expect(invalid.code).toBe(1);
+    oneLine(invalid);
+    expect(invalid.stderr).toMatch(/^gantry: HTTP 400/);
+    expect((await gantry(['environments', 'register', '-f', '-'], { input: '{"name":' })).code).toBe(2);
     const table = await gantry(['environments']);
     expect(table).toMatchObject({ code: 0, stderr: '' });
     expect(table.stdout.split('\n')[0]).toMatch(/^NAME\s+STATUS\s+KIND\s+POSITION\s+TARGETS$/);
@@ -136,12 +139,20 @@ describe('gantry', () => {
   });
 
   it('requests a deployment from a file, follows it to success, and reads it and its run', async () => {
-    await authoriseComponents(server.url, token); // signs with `gantry sign`
+    // the authorised repository, as the README's Try it fills it: the demo key trusted, a version signed with it
+    expect(json(await gantry(['signing-keys', 'add', '-f', 'examples/demo-signing-key.json', '-o', 'json']))).toMatchObject({ keyId: 'gantry-demo', status: 'trusted' });
+    expect((await gantry(['signing-keys'])).stdout).toMatch(/^gantry-demo\s+trusted\s+ed25519\s/m);
+    const signed = await gantry(['sign', '--key', 'examples/demo-signing-key.pem', '--key-id', 'gantry-demo', '--name', 'payments-api', '--version', '2.4.1', '--digest', `sha256:${'ab'.repeat(32)}`]);
+    expect((await gantry(['components', 'register', '-f', '-'], { input: signed.stdout })).stdout).toMatch(/^status\s+registered$/m);
+    expect(json(await gantry(['components', '-o', 'json'])).components).toEqual([{ name: 'payments-api', versions: [expect.objectContaining({ version: '2.4.1', status: 'registered' })] }]);
+    expect((await gantry(['components'])).stdout).toMatch(/^payments-api\s+2\.4\.1\s+software\s+registered$/m);
+
     const file = join(dataDir, 'request.json');
     writeFileSync(file, JSON.stringify(deploymentRequest({ service: 'cli-api' })));
-    const requested = json(await gantry(['deployments', 'request', '-f', file, '-o', 'json']));
-    expect(requested.status).toBe('planned');
-    succeeded = requested.deploymentId;
+    const requested = await gantry(['deployments', 'request', '-f', file, '-q']);
+    expect(requested).toMatchObject({ code: 0, stdout: expect.stringMatching(/^[0-9a-f-]{36}\n$/) });
+    succeeded = requested.stdout.trim();
+    expect(json(await gantry(['deployments', 'get', succeeded, '-o', 'json'])).status).not.toBe('rejected');
 
     // planning answers a rejection with 201 too: shown, and exit 1
     writeFileSync(file, JSON.stringify(deploymentRequest({ service: 'cli-api', environment: 'nowhere' })));
@@ -154,7 +165,13 @@ describe('gantry', () => {
     expect(parse((await gantry(['deployments', 'get', succeeded, '-o', 'yaml'])).stdout)).toMatchObject({ deploymentId: succeeded, request: { service: 'cli-api' } });
     expect((await gantry(['deployments', 'get', succeeded])).stdout).toMatch(/^service\s+cli-api$/m);
 
-    await reportPassingSmokeTests(server, token, succeeded);
+    // the test runner's report: refused (exit 1) until verification has heard of the deployment
+    await eventuallyWhileRunning([server], async () => (await gantry(['deployments', 'test-results', succeeded, '--suite', 'checkout', '--passed', '12', '--failed', '0'])).code === 0, {
+      timeoutMs: 90_000,
+      intervalMs: 200,
+      what: 'gantry deployments test-results to be accepted',
+    });
+    expect((await gantry(['deployments', 'test-results', succeeded, '--suite', 'checkout', '--passed', 'many', '--failed', '0'])).code).toBe(2);
     const watched = await gantry(['deployments', 'watch', succeeded, '--interval', '200', '--timeout', '90']);
     expect(watched).toMatchObject({ code: 0 });
     expect(watched.stdout.trim().split('\n').at(-1)).toBe(`${succeeded}  succeeded`);
@@ -167,6 +184,14 @@ describe('gantry', () => {
     expect(noStream.code).toBe(4);
     oneLine(noStream);
 
+    // its audit record, once records has closed it: the ledger's entries in causal order, and the verdict
+    const audited = await gantry(['audit', 'deployment', succeeded, '--wait-for-outcome', '30']);
+    expect(audited).toMatchObject({ code: 0, stderr: '' });
+    expect(audited.stdout.split('\n')[0]).toMatch(/^POSITION\s+TIME\s+SERVICE\s+EVENT\s+ACTOR$/);
+    expect(audited.stdout).toMatch(/^\d+\s+\S+\s+planning\s+DeploymentRequested\s+cli\.user$/m);
+    expect(audited.stdout).toContain("phase closed, outcome succeeded; records' live view agrees with the record rebuilt from the ledger; ledger verified\n");
+    expect(json(await gantry(['audit', 'deployment', succeeded, '-o', 'json']))).toMatchObject({ deploymentId: succeeded, state: { phase: 'closed', outcome: 'succeeded' } });
+
     expect(json(await gantry(['runs', 'get', succeeded, '-o', 'json']))).toMatchObject({ deploymentId: succeeded });
     expect((await gantry(['runs', 'get', succeeded])).stdout).toMatch(/^deploymentId\s+/m);
     // a finished run takes no more commands: the server's refusal, in one line, exit 1
@@ -176,7 +201,7 @@ describe('gantry', () => {
       oneLine(refused);
       expect(refused.stderr).toMatch(/^gantry: HTTP (409|422|404)/);
     }
-  });
+  }, 180_000);
 
   it('cancels a deployment that has not started; watching it exits 5', async () => {
     const later = { start: new Date(Date.now() + 86_400_000).toISOString(), end: new Date(Date.now() + 90_000_000).toISOString() };
@@ -191,6 +216,33 @@ describe('gantry', () => {
       expect(watched.stderr).toBe(`gantry: deployment ${deploymentId} cancelled\n`);
     }
     expect((await gantry(['deployments', 'list', '--status', 'cancelled', '-o', 'json'])).stdout).toContain(deploymentId);
+  });
+
+  it("approves a gate with a comment, which the deployment's ledger keeps; a blank comment is refused", async () => {
+    // staging's twin that asks a deployment manager's approval before a deployment starts
+    const gated = { ...stagingEnvironment, name: 'cli-gated', approvalPolicy: { roles: ['deployment-manager'], minimumApprovers: 1 } };
+    expect(await gantry(['environments', 'register', '-f', '-'], { input: JSON.stringify(gated) })).toMatchObject({ code: 0 });
+    const { deploymentId } = json(await gantry(['deployments', 'request', '-f', '-', '-o', 'json'], { input: JSON.stringify(deploymentRequest({ service: 'cli-gated-api', environment: 'cli-gated' })) }));
+    const gate = 'cli-gated approval';
+    await eventuallyWhileRunning([server], async () => (await gantry(['runs', 'get', deploymentId, '-o', 'json'])).stdout.includes(gate), { timeoutMs: 30_000, what: 'the run to wait at its gate' });
+
+    const approver = { env: { GANTRY_TOKEN: (await gantry(['token', 'deployment-manager', '--sub', 'cli.approver'])).stdout.trim() } };
+    const blank = await gantry(['gates', 'approve', deploymentId, gate, '--comment', ' '], approver);
+    expect(blank.code).toBe(1);
+    oneLine(blank);
+    expect(blank.stderr).toBe('gantry: HTTP 400: comment must be some text (at most 2000 characters)\n');
+    const approved = json(await gantry(['gates', 'approve', deploymentId, gate, '--comment', 'rollback rehearsed in staging', '-o', 'json'], approver));
+    expect(approved.gates).toEqual([expect.objectContaining({ name: gate, approvers: ['cli.approver'] })]);
+
+    const granted = await eventuallyWhileRunning(
+      [server],
+      async () => {
+        const { history } = json(await gantry(['audit', 'deployment', deploymentId, '-o', 'json']));
+        return (history as { type: string; data: Record<string, unknown> }[]).find((e) => e.type === 'gantry.execution.ApprovalGranted.v1');
+      },
+      { timeoutMs: 30_000, what: "the approval in the deployment's ledger" },
+    );
+    expect(granted.data).toMatchObject({ gate, by: 'cli.approver', role: 'deployment-manager', comment: 'rollback rehearsed in staging' });
   });
 
   it('shows the KPIs of a period', async () => {

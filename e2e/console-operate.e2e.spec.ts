@@ -1,14 +1,13 @@
 import { GantryClient, type BodyOf } from '@gantry/client';
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
 import { authoriseComponents, reportPassingSmokeTests } from './support/authorised-components';
-import { launchChromium } from './support/browser';
-import { developmentToken, look as lookAt, signInAs as signIn } from './support/console';
+import { developmentToken, launchChromium, seriousAccessibilityViolations, signInAs as signInWith } from './support/browser';
 import { deploymentRequest, stagingEnvironment } from './support/deployments';
 import { childEnv, eventuallyWhileRunning, repoRoot, startGantryProcess, type GantryProcess } from './support/processes';
 
@@ -38,9 +37,15 @@ const freezeDay = daysAfter(today, 4);
 const MODEL = 'ops-decide';
 const OPS_API = { name: 'ops-api', version: '1.0.0', kind: 'software' as const, digest: `sha256:${'0d'.repeat(32)}` };
 
+const screenshots = join(repoRoot, 'docs', 'console');
 const tokenOf = (role: string, subject: string) => developmentToken(gantry.url, role, subject);
-const signInAs = (role: string, subject: string) => signIn(page, gantry.url, role, subject);
-const look = (view: string) => lookAt(page, view, violations);
+const signInAs = (role: string, subject: string) => signInWith(page, gantry.url, role, subject);
+
+/** Records the view's accessibility problems and saves its screenshot. */
+async function look(view: string): Promise<void> {
+  violations[view] = await seriousAccessibilityViolations(page);
+  await page.screenshot({ path: join(screenshots, `${view}.png`), fullPage: true });
+}
 const environment = (name: string, kind: string, position: number, targets: BodyOf<'/environments', 'post'>['targets'], extra: Partial<BodyOf<'/environments', 'post'>> = {}) => ({
   ...stagingEnvironment,
   name,
@@ -60,6 +65,7 @@ async function request(overrides: Record<string, unknown>): Promise<{ deployment
 }
 
 beforeAll(async () => {
+  mkdirSync(screenshots, { recursive: true });
   dataDir = mkdtempSync(join(tmpdir(), 'gantry-console-operate-'));
   const executors = {
     // targets labelled fail=yes fail their deploy; ops-lab's steps are done by people
@@ -140,11 +146,18 @@ it('the approvals inbox lists a gate waiting; the requester is refused there; a 
   // a denial needs its reason
   expect(await row.getByRole('button', { name: 'Deny staging approval of payments-41' }).isDisabled()).toBe(true);
   await look('approvals');
+  await row.getByLabel("Comment (optional with an approval; a denial's reason)").fill('staging runbook checked');
   await row.getByRole('button', { name: 'Approve staging approval of payments-41' }).press('Enter');
   await page.getByRole('status').getByText('Approved staging approval of payments-41.').waitFor();
   await row.waitFor({ state: 'detached' });
   const run = (await manager.get('/runs/{deploymentId}', { path: { deploymentId: succeeded } })).data as { gates: { name: string; approvers: string[] }[] };
   expect(run.gates).toEqual([expect.objectContaining({ name: 'staging approval', approvers: ['bob'] })]);
+  const approval = await eventuallyWhileRunning(
+    [gantry],
+    async () => ((await manager.get('/audit/deployments/{id}', { path: { id: succeeded } })).data as { history: { type: string; data: Record<string, unknown> }[] }).history.find((h) => h.type.endsWith('.ApprovalGranted.v1')),
+    { timeoutMs: 30_000, what: 'ApprovalGranted in the ledger' },
+  );
+  expect(approval.data).toMatchObject({ gate: 'staging approval', by: 'bob', comment: 'staging runbook checked' });
 }, 120_000);
 
 it("the matrix shows a succeeded deployment's version in its environment; a role without the ledger is told what it does not see", async () => {
@@ -153,7 +166,7 @@ it("the matrix shows a succeeded deployment's version in its environment; a role
     timeoutMs: 60_000,
     what: 'the approved deployment to succeed',
   });
-  await page.getByRole('link', { name: 'Environments' }).click();
+  await page.getByRole('link', { name: 'Environments', exact: true }).click();
   // the environments in the order of the flow (their positions)
   expect(await page.locator('th[data-environment]').evaluateAll((headings: { getAttribute(name: string): string | null }[]) => headings.map((h) => h.getAttribute('data-environment')))).toEqual([
     'ops-windows',
@@ -168,7 +181,7 @@ it("the matrix shows a succeeded deployment's version in its environment; a role
   await look('matrix');
 
   await signInAs('deployment-practitioner', 'dora');
-  await page.getByRole('link', { name: 'Environments' }).click();
+  await page.getByRole('link', { name: 'Environments', exact: true }).click();
   await page.getByRole('note').getByText(/the ledger \(audit:read\)/).waitFor();
   await page.getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'payments-41' }) }).locator('td[data-environment="staging"]').getByText('payments-api 2.4.1').waitFor();
 }, 120_000);

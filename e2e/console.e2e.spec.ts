@@ -1,13 +1,12 @@
 import { GantryClient } from '@gantry/client';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { authoriseComponents, reportPassingSmokeTests } from './support/authorised-components';
-import { launchChromium } from './support/browser';
-import { developmentToken, look as lookAt, signInAs as signIn } from './support/console';
+import { developmentToken, launchChromium, seriousAccessibilityViolations, signInAs as signInWith } from './support/browser';
 import { deploymentRequest, stagingEnvironment } from './support/deployments';
-import { childEnv, eventuallyWhileRunning, startGantryProcess, type GantryProcess } from './support/processes';
+import { childEnv, eventuallyWhileRunning, repoRoot, startGantryProcess, type GantryProcess } from './support/processes';
 
 /**
  * The web console in a real Chromium against the embedded default as `npm start` runs it (its development secret,
@@ -20,13 +19,20 @@ let dataDir: string;
 let browser: Browser;
 let page: Page;
 let deploymentId: string;
+const screenshots = join(repoRoot, 'docs', 'console');
 const violations: Record<string, string[]> = {};
 
 const tokenOf = (role: string, subject: string) => developmentToken(gantry.url, role, subject);
-const signInAs = (role: string, subject: string) => signIn(page, gantry.url, role, subject);
-const look = (view: string) => lookAt(page, view, violations);
+const signInAs = (role: string, subject: string) => signInWith(page, gantry.url, role, subject);
+
+/** Records the view's accessibility problems and saves its screenshot. */
+async function look(view: string): Promise<void> {
+  violations[view] = await seriousAccessibilityViolations(page);
+  await page.screenshot({ path: join(screenshots, `${view}.png`), fullPage: true });
+}
 
 beforeAll(async () => {
+  mkdirSync(screenshots, { recursive: true });
   dataDir = mkdtempSync(join(tmpdir(), 'gantry-console-'));
   [gantry, browser] = await Promise.all([
     startGantryProcess('standalone', 'services/standalone/src/main.ts', childEnv({ GANTRY_DATA_DIR: dataDir, GANTRY_JWT_SECRET: '' }), { timeoutMs: 120_000 }),
@@ -72,6 +78,7 @@ it('a deployment manager requests a deployment; a second one approves its gate; 
 
   await signInAs('deployment-manager', 'bob');
   await page.goto(`${gantry.url}/#/deployments/${deploymentId}`);
+  await page.getByLabel("Comment (optional with an approval; a denial's reason)").fill('checkout smoke suite green in staging');
   await page.getByRole('button', { name: 'Approve staging approval' }).press('Enter');
   await page.getByText('approved by bob').waitFor();
   // the acceptance criterion: the smoke suite's runner reports its results, as CI would
@@ -105,7 +112,7 @@ it('a practitioner is offered the run controls and not the gate; a denial needs 
   const deny = page.getByRole('button', { name: 'Deny staging approval' });
   await deny.waitFor();
   expect(await deny.isDisabled()).toBe(true);
-  await page.getByLabel("Comment (a denial's reason)").fill('not before the payments freeze is lifted');
+  await page.getByLabel("Comment (optional with an approval; a denial's reason)").fill('not before the payments freeze is lifted');
   await deny.click();
   await page.getByRole('heading', { level: 1 }).getByText('rejected').waitFor({ timeout: 60_000 });
 }, 90_000);
@@ -119,7 +126,10 @@ it('an auditor reads the timeline, verifies the ledger in the browser, and a tam
   await requested.getByText('alice').waitFor();
   // the door, from the entry's own bytes in the deployment's bundle
   await requested.getByRole('cell', { name: 'rest', exact: true }).waitFor();
-  await page.getByRole('row').filter({ hasText: 'ApprovalGranted' }).getByText('bob').waitFor();
+  const granted = page.getByRole('row').filter({ hasText: 'ApprovalGranted' });
+  await granted.getByText('bob').waitFor();
+  // what bob said with his approval, from the event in the ledger
+  await granted.getByText('checkout smoke suite green in staging').waitFor();
   await page.getByRole('button', { name: 'Verify this deployment’s entries' }).click();
   await page.getByTestId('bundle-verdict').getByText(/^Verified: each of the \d+ entries/).waitFor();
   await look('timeline');

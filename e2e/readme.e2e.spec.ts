@@ -6,11 +6,12 @@ import { cleanCopy, machineEnv } from './support/clean-copy';
 import { bootLine, eventuallyWhileRunning, repoRoot, watch, type Watched } from './support/processes';
 
 /**
- * A new user with a clean clone: runs the README's Quick start and Try it as they stand in README.md (the commands are
- * read from it, not copied here), in a POSIX shell with the machine's environment, then stops `npm start` the way a
- * process manager would. The only difference from a user's terminal: the server listens on a port of its own (PORT=0)
- * and Try it is pointed at it through GANTRY_URL, which the README's commands honour, so that runs side by side
- * do not collide on 3000.
+ * A new user with a clean clone: runs the README's Quick start, Try it (the CLI) and its curl appendix as they stand in
+ * README.md (the commands are read from it, not copied here), in a POSIX shell with the machine's environment, then
+ * stops `npm start` the way a process manager would. The differences from a user's terminal: the server listens on a
+ * port of its own (PORT=0) and Try it is pointed at it through GANTRY_URL, which the README's commands honour, so that
+ * runs side by side do not collide on 3000; and `gantry login` keeps its credentials in a config directory of the
+ * test's (XDG_CONFIG_HOME), not in the home directory of whoever runs the tests.
  */
 const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
 
@@ -23,6 +24,7 @@ const blockAfter = (heading: string): string => {
 };
 const quickStart = blockAfter('## Quick start').split('\n')[0].replace(/\s+#.*$/, '');
 const tryIt = blockAfter('### Try it');
+const withCurl = blockAfter('### The same with curl');
 
 let copy: string;
 let server: Watched;
@@ -55,8 +57,27 @@ it('npm ci installs without a warning to learn to ignore', () => {
   expect(install).not.toMatch(/\bwarn/i);
 });
 
-it('Try it, as the README has it, ends with the closed audit record of a succeeded deployment', async () => {
-  const run = spawnSync('bash', ['-c', tryIt], { cwd: copy, env: { ...machineEnv(), GANTRY_URL: url }, encoding: 'utf8', timeout: 120_000 });
+it('Try it, as the README has it, follows a deployment with the CLI to the closed audit record of its success', async () => {
+  const configHome = join(copy, '.test-config');
+  const run = spawnSync('bash', ['-c', tryIt], { cwd: copy, env: { ...machineEnv(), GANTRY_URL: url, XDG_CONFIG_HOME: configHome }, encoding: 'utf8', timeout: 240_000 });
+  expect({ status: run.status, errors: run.stderr.split('\n').filter((line) => /gantry:|error|warn/i.test(line)) }).toEqual({ status: 0, errors: [] });
+  const id = /^the console: \S+\/#\/deployments\/([0-9a-f-]{36})$/m.exec(run.stdout)?.[1];
+  expect(id).toBeDefined();
+  expect(run.stdout).toMatch(/^status\s+trusted$/m); // signing-keys add
+  expect(run.stdout).toMatch(/^status\s+registered$/m); // components register
+  expect(run.stdout).toMatch(/^name\s+staging$/m); // environments register
+  expect(run.stdout).toMatch(/^accepted\s+test-results$/m);
+  expect(run.stdout).toContain(`${id}  succeeded\n`); // deployments watch
+  expect(run.stdout).toMatch(/^\d+\s+\S+\s+planning\s+DeploymentRequested\s+dana\.manager$/m);
+  expect(run.stdout).toContain("phase closed, outcome succeeded; records' live view agrees with the record rebuilt from the ledger; ledger verified\n");
+  // the console the last line points at answers, and knows the deployment (its API, with the token login kept)
+  expect((await fetch(`${url}/`)).status).toBe(200);
+  const { token } = JSON.parse(readFileSync(join(configHome, 'gantry', 'config.json'), 'utf8')) as { token: string };
+  expect(await (await fetch(`${url}/deployments/${id}`, { headers: { authorization: `Bearer ${token}` } })).json()).toMatchObject({ deploymentId: id, status: 'succeeded' });
+}, 300_000);
+
+it('the same with curl, as the README has it, ends with the closed audit record of a succeeded deployment', async () => {
+  const run = spawnSync('bash', ['-c', withCurl], { cwd: copy, env: { ...machineEnv(), GANTRY_URL: url }, encoding: 'utf8', timeout: 120_000 });
   expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: '' });
   const answers = run.stdout
     .trimEnd()

@@ -87,10 +87,9 @@ function buildConsole({ quiet = false } = {}) {
   const started = Date.now();
   // built beside its place and renamed into it, like the compiled files: processes that build at once never read half of it
   const partial = `${target}.${process.pid}.partial`;
-  const vite = spawnSync(process.execPath, [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', join(root, 'apps', 'console', 'vite.config.mts'), '--outDir', partial, '--emptyOutDir', '--logLevel', 'warn'], {
+  const vite = spawnSync(process.execPath, [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--configLoader', 'runner', '--config', join(root, 'apps', 'console', 'vite.config.mts'), '--outDir', partial, '--emptyOutDir', '--logLevel', 'warn'], {
     cwd: root,
     encoding: 'utf8',
-    env: { ...process.env, VITE_CONFIG_NATIVE_IGNORE_WARNING: 'true' },
   });
   if (vite.status !== 0) {
     rmSync(partial, { recursive: true, force: true });

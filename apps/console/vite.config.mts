@@ -5,9 +5,12 @@ import { defineConfig } from 'vite';
 const repo = (path: string) => fileURLToPath(new URL(`../../${path}`, import.meta.url));
 
 // `base: './'`: the bundle works from any folder it is served from (the embedded default serves it at `/`).
+// `cacheDir` outside node_modules: npm takes a node_modules that changed after install for out of date and reads the whole
+// tree again on every `npx gantry` (seconds).
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   base: './',
+  cacheDir: repo('dist/.vite'),
   plugins: [react()],
   resolve: {
     alias: {

@@ -5,6 +5,11 @@ import { serviceContactSchema } from './planning';
 
 /** Bodies of execution's HTTP and gRPC doors, each validated by its schema (SchemaBody, validatedMessage). */
 
+/** What an approver may say with their approval (`ApprovalGranted.comment`); the body may be left out. */
+export const approveGateBody = objectOf({ comment: Type.Optional(Type.String({ maxLength: 2000, pattern: '\\S', description: 'some text (at most 2000 characters)' })) });
+export type ApproveGateBody = Static<typeof approveGateBody>;
+
+/** Why a gate is denied: the denier's own words, required (`ApprovalDenied.reason`). */
 export const denyGateBody = objectOf({ reason: Type.String({ maxLength: 2000, pattern: '\\S', description: 'some text (at most 2000 characters)' }) });
 export type DenyGateBody = Static<typeof denyGateBody>;
 

@@ -101,7 +101,10 @@ export const ApprovalRequested = objectOf({
 });
 export type ApprovalRequested = Static<typeof ApprovalRequested>;
 
-/** One person approved a gate (counted once, however often they approve); `wave`: at the boundary before this wave. */
+/**
+ * One person approved a gate (counted once, however often they approve); `wave`: at the boundary before this wave;
+ * `comment`: what the approver said with it, if anything (a condition, what they checked).
+ */
 export const ApprovalGranted = objectOf({
   deploymentId,
   gate,
@@ -109,6 +112,7 @@ export const ApprovalGranted = objectOf({
   by: person,
   role,
   wave: Type.Optional(wave),
+  comment: Type.Optional(text()),
   grantedAt: timestamp,
 });
 export type ApprovalGranted = Static<typeof ApprovalGranted>;

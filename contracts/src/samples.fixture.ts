@@ -275,7 +275,7 @@ export const SAMPLE_PAYLOADS: { [N in keyof EventPayloads]: EventPayloads[N] } =
   RegressionDetected: { deploymentId, signal: 'error-rate', look: 3, reason: 'error-rate 0.040 vs baseline 0.010: worse beyond the 10 % tolerance (look 3 of 72)', onRegression: 'decide', detectedAt: '2026-12-02T01:45:05Z' },
   MonitoringPeriodEnded: { deploymentId, verdict: 'regressed', looks: 3, endedAt: '2026-12-02T01:45:05Z' },
   ApprovalRequested: { deploymentId, gate: 'production approval', roles: ['change-manager'], minimumApprovers: 2, requestedAt: '2026-12-01T20:00:00Z' },
-  ApprovalGranted: { deploymentId, gate: 'production approval', by: 'carol', role: 'change-manager', grantedAt: '2026-12-01T20:05:00Z' },
+  ApprovalGranted: { deploymentId, gate: 'production approval', by: 'carol', role: 'change-manager', comment: 'rollback rehearsed in staging', grantedAt: '2026-12-01T20:05:00Z' },
   ApprovalDenied: { deploymentId, gate: 'production approval', by: 'dave', role: 'change-manager', reason: 'no rollback tested', deniedAt: '2026-12-01T20:06:00Z' },
   CanaryAnalysisRequested: {
     deploymentId,

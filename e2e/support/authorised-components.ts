@@ -5,8 +5,15 @@ import { join } from 'node:path';
 import { GantryClient, GantryError } from '@gantry/client';
 import { eventuallyWhileRunning, repoRoot, type GantryProcess } from './processes';
 
+/** A component version in the authorised repository, with the digest requests for it name. */
+export interface AuthorisedVersion {
+  name: string;
+  version: string;
+  digest: string;
+}
+
 /** The component versions the requests of `deploymentRequest` deploy, with the digest they name (if any). */
-const DEPLOYED = [
+const DEPLOYED: AuthorisedVersion[] = [
   { name: 'payments-api', version: '2.4.1', digest: `sha256:${'ab'.repeat(32)}` },
   { name: 'as-of-api', version: '9.9.9', digest: `sha256:${'cd'.repeat(32)}` },
 ];
@@ -16,12 +23,12 @@ const verificationClient = (url: string, token: string) => new GantryClient({ se
 
 /**
  * Nothing reaches an environment unless it comes from the authorised repository, signed: trust the demo signing key
- * and register the deployed versions signed with it, the way the README's "Try it" does (`npm run sign`).
+ * and register the deployed versions (and `more`) signed with it, the way the README's "Try it" does (`npm run sign`).
  */
-export async function authoriseComponents(verificationUrl: string, token: string): Promise<void> {
+export async function authoriseComponents(verificationUrl: string, token: string, more: readonly AuthorisedVersion[] = []): Promise<void> {
   // asynchronously: a synchronous child would block the event loop while idle keep-alive connections are closed
   const signed = await Promise.all(
-    DEPLOYED.map(async (component) => {
+    [...DEPLOYED, ...more].map(async (component) => {
       const { stdout } = await promisify(execFile)(
         process.execPath,
         ['scripts/gantry.js', 'sign', '--key', 'examples/demo-signing-key.pem', '--key-id', 'gantry-demo', '--name', component.name, '--version', component.version, '--digest', component.digest],

@@ -1,4 +1,5 @@
 import { GantryClient, GantryError, type GantryClientOptions } from '@gantry/client';
+import { oidcSettingsOf, type OidcSettings } from './sign-in/oidc';
 
 /**
  * Where the API is. Served by the embedded default: the same origin. As a static bundle for the distributed mode:
@@ -6,13 +7,20 @@ import { GantryClient, GantryError, type GantryClientOptions } from '@gantry/cli
  */
 export type ApiLocation = Pick<GantryClientOptions, 'baseUrl' | 'services'>;
 
-export async function loadApiLocation(): Promise<ApiLocation> {
-  const sameOrigin = { baseUrl: window.location.origin };
+/** `console-config.json`: where the API is, and the identity provider to sign in with (`oidc`), if any. */
+export interface ConsoleConfig {
+  location: ApiLocation;
+  oidc?: OidcSettings;
+}
+
+export async function loadConsoleConfig(): Promise<ConsoleConfig> {
+  const sameOrigin = { location: { baseUrl: window.location.origin } };
   try {
     const response = await fetch('./console-config.json', { headers: { accept: 'application/json' } });
     if (!response.ok) return sameOrigin;
-    const config = (await response.json()) as ApiLocation;
-    return config.baseUrl || config.services ? config : sameOrigin;
+    const { baseUrl, services, oidc } = (await response.json()) as ApiLocation & { oidc?: unknown };
+    const settings = oidcSettingsOf(oidc);
+    return { ...(baseUrl || services ? { location: { baseUrl, services } } : sameOrigin), ...(settings ? { oidc: settings } : {}) };
   } catch {
     return sameOrigin;
   }
@@ -24,7 +32,10 @@ export interface Credentials {
   apiKey?: string;
 }
 
-export const gantryClient = (location: ApiLocation, credentials: Credentials) => new GantryClient({ ...location, ...credentials });
+export const gantryClient = (location: ApiLocation, credentials: Credentials, fetch?: typeof globalThis.fetch) => new GantryClient({ ...location, ...credentials, fetch });
+
+/** The services do not take the credentials (expired, or not a token they accept): signing in again is the way on. */
+export const refusesCredentials = (error: unknown): error is GantryError => error instanceof GantryError && error.status === 401;
 
 /** A refusal as a person reads it: the rule's code and message, and its reasons. */
 export function describeError(error: unknown): string {

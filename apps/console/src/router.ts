@@ -11,12 +11,29 @@ export type Place =
   | { view: 'audit'; id: string }
   | { view: 'ledger' }
   | { view: 'kpis' }
+  /** what stood in an environment at a time: `#/audit/environments/<name>?asOf=<ISO time>` (no time: now) */
+  | { view: 'environment-as-of'; name?: string; asOf?: string }
+  /** `#/findings/<deployment id>`: those about one deployment */
+  | { view: 'findings'; deploymentId?: string }
+  | { view: 'models' }
+  /** `#/models/<name>/versions/<n>`: with that version's content open */
+  | { view: 'model'; name: string; version?: number }
+  | { view: 'reviews' }
+  | { view: 'review'; id: string }
+  /** what is deployed where, now */
   | { view: 'environments' }
   | { view: 'schedule' }
   | { view: 'approvals' };
 
 export function placeOf(hash: string): Place {
-  const [first, second] = hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
+  const [path, query] = hash.replace(/^#\/?/, '').split('?');
+  const [first, second, third, fourth] = path.split('/').map(decodeURIComponent);
+  if (first === 'audit' && second === 'environments') return { view: 'environment-as-of', name: third || undefined, asOf: new URLSearchParams(query).get('asOf') ?? undefined };
+  if (first === 'findings') return { view: 'findings', deploymentId: second || undefined };
+  if (first === 'models' && second) return { view: 'model', name: second, version: third === 'versions' && /^[1-9][0-9]*$/.test(fourth ?? '') ? Number(fourth) : undefined };
+  if (first === 'models') return { view: 'models' };
+  if (first === 'reviews' && second) return { view: 'review', id: second };
+  if (first === 'reviews') return { view: 'reviews' };
   if (first === 'deployments' && second) return { view: 'deployment', id: second };
   if (first === 'audit' && second) return { view: 'audit', id: second };
   if (first === 'request') return { view: 'request' };
@@ -34,10 +51,20 @@ export const hrefOf = (place: Place): string => {
       return `#/deployments/${encodeURIComponent(place.id)}`;
     case 'audit':
       return `#/audit/${encodeURIComponent(place.id)}`;
+    case 'environment-as-of':
+      return `#/audit/environments${place.name ? `/${encodeURIComponent(place.name)}` : ''}${place.asOf ? `?${new URLSearchParams({ asOf: place.asOf })}` : ''}`;
+    case 'findings':
+      return `#/findings${place.deploymentId ? `/${encodeURIComponent(place.deploymentId)}` : ''}`;
+    case 'model':
+      return `#/models/${encodeURIComponent(place.name)}${place.version ? `/versions/${place.version}` : ''}`;
+    case 'review':
+      return `#/reviews/${encodeURIComponent(place.id)}`;
     case 'deployments':
     case 'request':
     case 'ledger':
     case 'kpis':
+    case 'models':
+    case 'reviews':
     case 'environments':
     case 'schedule':
     case 'approvals':

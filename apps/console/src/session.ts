@@ -1,5 +1,6 @@
 import { isRole, mayDo, type Permission, type Role } from '@gantry/auth/roles';
 import type { Credentials } from './gantry';
+import { claimsOf } from './token';
 
 /**
  * Who is signed in, as far as the console can tell: a JWT names its subject and roles; an API key names nothing the
@@ -9,26 +10,18 @@ export interface Session extends Credentials {
   subject: string;
   /** undefined: not known to the console (an API key) */
   roles?: Role[];
+  /** when the token expires (its `exp`, in milliseconds since the epoch); undefined for an API key */
+  expiresAt?: number;
 }
 
 const STORAGE_KEY = 'gantry.console.session';
-
-function claimsOf(token: string): { sub?: unknown; roles?: unknown } | undefined {
-  const payload = token.split('.')[1];
-  if (!payload) return undefined;
-  try {
-    const json = atob(payload.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(payload.length / 4) * 4, '='));
-    return JSON.parse(new TextDecoder().decode(Uint8Array.from(json, (c) => c.charCodeAt(0)))) as { sub?: unknown; roles?: unknown };
-  } catch {
-    return undefined;
-  }
-}
 
 export function sessionOf(credentials: Credentials): Session {
   if (credentials.apiKey) return { apiKey: credentials.apiKey, subject: 'API key' };
   const claims = claimsOf(credentials.token ?? '');
   const roles = Array.isArray(claims?.roles) ? claims.roles.filter(isRole) : undefined;
-  return { token: credentials.token, subject: typeof claims?.sub === 'string' ? claims.sub : 'unknown', roles };
+  const expiresAt = typeof claims?.exp === 'number' ? claims.exp * 1000 : undefined;
+  return { token: credentials.token, subject: typeof claims?.sub === 'string' ? claims.sub : 'unknown', roles, ...(expiresAt === undefined ? {} : { expiresAt }) };
 }
 
 /** Whether to offer an action: the role's permissions allow it (or the roles are not known). */

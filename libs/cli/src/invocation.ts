@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { GantryClient, type GantryClientOptions } from '@gantry/client';
 import { InvalidArgumentError, Option } from 'commander';
 import { credentialsFrom, type Credentials } from './config';
+import { CliFailure, EXIT } from './exit-codes';
 import { FORMATS, plainStyle, render, styleFor, type Format, type View } from './output';
 
 /** Where `gantry` writes: the process's streams, or a test's. */
@@ -48,6 +50,24 @@ export class Invocation {
     this.io.stderr.write(text);
   }
 
+  /** The text of a file, or of standard input for `-`. */
+  async text(file: string): Promise<string> {
+    if (file !== '-') return readFileSync(file, 'utf8');
+    let text = '';
+    for await (const chunk of this.io.stdin) text += chunk.toString();
+    return text;
+  }
+
+  /** A request body: JSON from a file, or from standard input for `-`; a usage error when it is not JSON. */
+  async json<T = unknown>(file: string): Promise<T> {
+    const text = await this.text(file);
+    try {
+      return JSON.parse(text) as T;
+    } catch (error) {
+      throw new CliFailure(`${file === '-' ? 'standard input' : file} is not JSON: ${(error as Error).message}`, EXIT.usage);
+    }
+  }
+
   show(view: View, format: Format): void {
     this.out(render(view, format, format === 'table' ? styleFor(this.io.stdout, this.io.env) : plainStyle));
   }
@@ -55,6 +75,9 @@ export class Invocation {
 
 /** `-o table|json|yaml`, on every command that reads. */
 export const outputOption = () => new Option('-o, --output <format>', 'how to print the answer').choices(FORMATS).default('table');
+
+/** `-f, --file <path>`: what a command sends, as JSON. */
+export const bodyOption = (what: string) => new Option('-f, --file <path>', `${what} as JSON ('-': standard input)`).makeOptionMandatory();
 
 /** The examples at the end of a command's --help. */
 export const examples = (...lines: string[]) => `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`;

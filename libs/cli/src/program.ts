@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { auditCommands } from './commands/audit';
 import { catalogueCommands } from './commands/catalogue';
 import { deploymentCommands } from './commands/deployments';
+import { repositoryCommands } from './commands/repository';
 import { runCommands } from './commands/runs';
 import { sessionCommands } from './commands/session';
 import { toolCommands } from './commands/tools';
@@ -55,6 +56,7 @@ export function gantryProgram(cli: Invocation): Command {
   deploymentCommands(program, cli);
   runCommands(program, cli);
   catalogueCommands(program, cli);
+  repositoryCommands(program, cli);
   auditCommands(program, cli);
   toolCommands(program, cli);
   completionCommand(program, (text) => cli.out(text));

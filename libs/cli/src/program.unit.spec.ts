@@ -16,10 +16,12 @@ describe('the command line', () => {
   it('has the commands of the deployment management practice', () => {
     expect(leaves(program).map((p) => p.join(' ')).sort()).toEqual(
       [
-        'audit bundle', 'audit checkpoints', 'audit export', 'audit log-key', 'audit verify', 'completion',
-        'deployments cancel', 'deployments get', 'deployments list', 'deployments request', 'deployments watch',
-        'environments get', 'environments list', 'gates approve', 'gates deny', 'kpis', 'login', 'logout',
-        'models get', 'models list', 'models load-catalogue', 'runs abort', 'runs get', 'runs pause', 'runs resume', 'sign', 'token',
+        'audit bundle', 'audit checkpoints', 'audit deployment', 'audit export', 'audit log-key', 'audit verify', 'completion',
+        'components list', 'components register', 'deployments cancel', 'deployments get', 'deployments list', 'deployments request',
+        'deployments test-results', 'deployments watch', 'environments get', 'environments list', 'environments register',
+        'gates approve', 'gates deny', 'kpis', 'login', 'logout',
+        'models get', 'models list', 'models load-catalogue', 'runs abort', 'runs get', 'runs pause', 'runs resume', 'sign',
+        'signing-keys add', 'signing-keys list', 'token',
       ].sort(),
     );
   });
@@ -34,7 +36,7 @@ describe('the command line', () => {
   });
 
   it('offers -o table|json|yaml on every read', () => {
-    const reads = ['deployments list', 'deployments get', 'environments list', 'environments get', 'models list', 'models get', 'kpis', 'runs get', 'audit checkpoints', 'audit log-key', 'audit verify'];
+    const reads = ['deployments list', 'deployments get', 'environments list', 'environments get', 'models list', 'models get', 'kpis', 'runs get', 'audit deployment', 'audit checkpoints', 'audit log-key', 'audit verify', 'signing-keys list', 'components list'];
     for (const path of reads) {
       const command = path.split(' ').reduce((c: Command, name) => c.commands.find((s) => s.name() === name)!, program);
       const output = command.options.find((o) => o.long === '--output');

@@ -10,6 +10,7 @@ import { JsonLogger, ObservabilityModule, runHealthChecks, shutdownTracing, star
 import { apiKeyDirectory } from './api-keys';
 import type { Clock } from './clock';
 import { loadConfig, schemaOf, type GantryConfig, type ProcessName } from './config';
+import { crossOriginAccess } from './cross-origin';
 import { developmentSecret } from './development-secret';
 import { ErrorMapping } from './errors';
 import { GrpcTransport } from './grpc';
@@ -31,7 +32,7 @@ export interface BootOptions {
    * Serves more over HTTP than the modules' doors, before they are routed (the embedded default's console).
    * `developmentSecret` only when this process accepts tokens signed with the embedded default's development secret.
    */
-  http?: (app: NestExpressApplication, context: { developmentSecret?: string }) => void;
+  http?: (app: NestExpressApplication, context: { config: GantryConfig; developmentSecret?: string }) => void;
 }
 
 export interface RunningProcess {
@@ -70,11 +71,13 @@ export async function boot(processName: ProcessName, options: BootOptions): Prom
   const app = await NestFactory.create<NestExpressApplication>(GantryProcess, { bodyParser: false, logger });
   app.disable('x-powered-by');
   app.use(securityHeaders);
+  // before everything else, so that a refusal (401, 413, 429) reaches the page of an allowed origin readable
+  if (config.corsOrigins.length > 0) app.use(crossOriginAccess(config.corsOrigins));
   app.use(clockOnRequests(runtime.clock));
   app.useBodyParser('json', { limit: config.bodyLimitBytes, verify: keepingRawBody(config.bodyMaxDepth) });
   app.useGlobalInterceptors(new RateLimit(config.rateLimitPerMinute, config.rateLimitBurst));
   app.useGlobalFilters(new ErrorMapping());
-  options.http?.(app, authEnv === env ? {} : { developmentSecret: authEnv.GANTRY_JWT_SECRET });
+  options.http?.(app, authEnv === env ? { config } : { config, developmentSecret: authEnv.GANTRY_JWT_SECRET });
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder().setTitle(`Gantry ${processName}`).setDescription('ITIL 4 deployment management').setVersion('1').addBearerAuth().build(),

@@ -63,6 +63,23 @@ export interface GantryConfig {
   consumerGroupPrefix: string;
   /** how subjects are compared where duties must be separated (GANTRY_IDENTITY_CASE; libs/decider/src/duties.ts) */
   identityCase: IdentityCase;
+  /** the web origins whose pages may call the API from a browser (CORS); empty: none */
+  corsOrigins: string[];
+  /** the identity provider the embedded default's console signs people in with (`console-config.json`'s `oidc`) */
+  consoleOidc?: ConsoleOidc;
+}
+
+/**
+ * OpenID Connect for the web console: the provider (`issuer`, found by its discovery document), the console's public
+ * client there, the scopes it asks for (default `openid`), the audience (sent as RFC 8707's `resource`) its access
+ * tokens are issued for, and the provider's name on the sign-in button.
+ */
+export interface ConsoleOidc {
+  issuer: string;
+  clientId: string;
+  scope?: string;
+  audience?: string;
+  name?: string;
 }
 
 export class ConfigurationError extends Error {}
@@ -99,6 +116,40 @@ export const webhookAllowedHosts = (env: NodeJS.ProcessEnv): string[] => {
   const wrong = entries.find((entry) => !ALLOWED_HOST.test(entry) || /^\*\.[^.]+$/.test(entry.replace(/:\d+$/, '')));
   if (wrong) throw new ConfigurationError(`GANTRY_WEBHOOK_ALLOWED_HOSTS holds host[:port] or *.domain[:port] entries, got "${wrong.slice(0, 200)}"`);
   return entries;
+};
+
+/**
+ * GANTRY_CORS_ORIGINS: the web origins whose pages may call the API from a browser (a console served from another
+ * origin), comma-separated, each exactly as a browser sends it in `Origin`: a scheme, a host and the port unless it is
+ * the scheme's, nothing after (`https://console.example`). Unset or empty: none. `*` is refused: every request carries
+ * a credential (a bearer token, an API key), and any page on the web would be let send the ones it got hold of.
+ */
+export const corsOrigins = (env: NodeJS.ProcessEnv): string[] => {
+  const entries = (env.GANTRY_CORS_ORIGINS ?? '')
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
+  for (const entry of entries) {
+    if (entry.includes('*')) {
+      throw new ConfigurationError(`GANTRY_CORS_ORIGINS may not hold "${entry.slice(0, 200)}": requests carry credentials (a bearer token, an API key), so name each origin whose pages may send them, e.g. https://console.example`);
+    }
+    const origin = originOf(entry);
+    if (origin !== entry) {
+      const hint = origin ? ` (did you mean ${origin}?)` : '';
+      throw new ConfigurationError(`GANTRY_CORS_ORIGINS holds origins such as https://console.example (a scheme, a host and a port, nothing after), got "${entry.slice(0, 200)}"${hint}`);
+    }
+  }
+  return entries;
+};
+
+/** An http(s) URL's origin as browsers send it (lower-case host, no default port), or undefined. */
+const originOf = (text: string): string | undefined => {
+  try {
+    const url = new URL(text);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url.origin : undefined;
+  } catch {
+    return undefined;
+  }
 };
 
 /** A prefix of Kafka names (consumer groups, topics): the characters Kafka allows in both. */
@@ -164,7 +215,25 @@ export function loadConfig(processName: ProcessName, env: NodeJS.ProcessEnv = pr
     ...(env.GANTRY_TOPIC_PREFIX ? { topicPrefix: namePrefix('GANTRY_TOPIC_PREFIX', env.GANTRY_TOPIC_PREFIX) } : {}),
     consumerGroupPrefix: consumerGroupPrefix(env.GANTRY_CONSUMER_GROUP_PREFIX),
     identityCase: identityCase(env.GANTRY_IDENTITY_CASE),
+    corsOrigins: corsOrigins(env),
+    ...(consoleOidc(env) ?? {}),
   };
+}
+
+/** GANTRY_CONSOLE_OIDC_*: both ISSUER and CLIENT_ID, or none of them; the issuer https (plain http only on loopback). */
+function consoleOidc(env: NodeJS.ProcessEnv): { consoleOidc: ConsoleOidc } | undefined {
+  const { GANTRY_CONSOLE_OIDC_ISSUER: issuer, GANTRY_CONSOLE_OIDC_CLIENT_ID: clientId } = env;
+  const optional = { scope: env.GANTRY_CONSOLE_OIDC_SCOPE, audience: env.GANTRY_CONSOLE_OIDC_AUDIENCE, name: env.GANTRY_CONSOLE_OIDC_NAME };
+  if (!issuer && !clientId) {
+    if (Object.values(optional).some(Boolean)) throw new ConfigurationError('GANTRY_CONSOLE_OIDC_SCOPE, _AUDIENCE and _NAME need GANTRY_CONSOLE_OIDC_ISSUER and GANTRY_CONSOLE_OIDC_CLIENT_ID');
+    return undefined;
+  }
+  if (!issuer || !clientId) throw new ConfigurationError('GANTRY_CONSOLE_OIDC_ISSUER and GANTRY_CONSOLE_OIDC_CLIENT_ID go together: set both, or neither');
+  const url = URL.parse(issuer);
+  if (!url || !(url.protocol === 'https:' || (url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)))) {
+    throw new ConfigurationError(`GANTRY_CONSOLE_OIDC_ISSUER must be an https URL (plain http only on the loopback interface), got "${issuer.slice(0, 200)}"`);
+  }
+  return { consoleOidc: { issuer, clientId, ...Object.fromEntries(Object.entries(optional).filter(([, value]) => value)) } };
 }
 
 const identityCase = (raw: string | undefined): IdentityCase => {

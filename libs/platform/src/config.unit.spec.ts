@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigurationError, loadConfig, webhookAllowedHosts } from './config';
+import { ConfigurationError, corsOrigins, loadConfig, webhookAllowedHosts } from './config';
 
 describe('loadConfig', () => {
   it('reads TLS and SASL settings for Kafka, and refuses incomplete or unknown ones', () => {
@@ -40,6 +40,27 @@ describe('loadConfig', () => {
     expect(loadConfig('execution', { GANTRY_IDENTITY_CASE: 'sensitive' }).identityCase).toBe('sensitive');
     expect(() => loadConfig('execution', { GANTRY_IDENTITY_CASE: 'lower' })).toThrow(/GANTRY_IDENTITY_CASE must be one of insensitive, sensitive/);
   });
+
+  it("reads the console's identity provider: issuer and client together, the issuer https or on loopback", () => {
+    expect(loadConfig('standalone', {}).consoleOidc).toBeUndefined();
+    expect(loadConfig('standalone', { GANTRY_CONSOLE_OIDC_ISSUER: 'https://sso.example.com/realms/acme', GANTRY_CONSOLE_OIDC_CLIENT_ID: 'gantry-console' }).consoleOidc).toEqual({
+      issuer: 'https://sso.example.com/realms/acme',
+      clientId: 'gantry-console',
+    });
+    const everything = {
+      GANTRY_CONSOLE_OIDC_ISSUER: 'http://127.0.0.1:8080',
+      GANTRY_CONSOLE_OIDC_CLIENT_ID: 'console',
+      GANTRY_CONSOLE_OIDC_SCOPE: 'openid profile',
+      GANTRY_CONSOLE_OIDC_AUDIENCE: 'https://gantry.example.com',
+      GANTRY_CONSOLE_OIDC_NAME: 'Keycloak',
+    };
+    expect(loadConfig('standalone', everything).consoleOidc).toEqual({ issuer: 'http://127.0.0.1:8080', clientId: 'console', scope: 'openid profile', audience: 'https://gantry.example.com', name: 'Keycloak' });
+    expect(() => loadConfig('standalone', { GANTRY_CONSOLE_OIDC_ISSUER: 'https://sso.example.com' })).toThrow('GANTRY_CONSOLE_OIDC_ISSUER and GANTRY_CONSOLE_OIDC_CLIENT_ID go together');
+    expect(() => loadConfig('standalone', { GANTRY_CONSOLE_OIDC_NAME: 'Keycloak' })).toThrow(/need GANTRY_CONSOLE_OIDC_ISSUER/);
+    for (const issuer of ['http://sso.example.com', 'sso.example.com', 'ftp://127.0.0.1']) {
+      expect(() => loadConfig('standalone', { GANTRY_CONSOLE_OIDC_ISSUER: issuer, GANTRY_CONSOLE_OIDC_CLIENT_ID: 'console' })).toThrow(/must be an https URL/);
+    }
+  });
 });
 
 describe('webhookAllowedHosts', () => {
@@ -54,4 +75,35 @@ describe('webhookAllowedHosts', () => {
   it('is empty by default', () => expect(webhookAllowedHosts({})).toEqual([]));
   it.each(['https://itsm.example.com', 'itsm.example.com/hooks', '*', '*.com', '*.com:443', '*.com.*', 'a b'])('refuses %s at boot', (entry) =>
     expect(() => webhookAllowedHosts({ GANTRY_WEBHOOK_ALLOWED_HOSTS: entry })).toThrow(ConfigurationError));
+});
+
+describe('GANTRY_CORS_ORIGINS', () => {
+  it('is empty by default: no page of another origin may call the API', () => {
+    expect(loadConfig('execution', {}).corsOrigins).toEqual([]);
+    expect(corsOrigins({ GANTRY_CORS_ORIGINS: ' ' })).toEqual([]);
+  });
+
+  it('takes origins exactly as browsers send them, comma-separated', () =>
+    expect(loadConfig('standalone', { GANTRY_CORS_ORIGINS: 'https://console.example, http://127.0.0.1:8080,https://[::1]:8443' }).corsOrigins).toEqual([
+      'https://console.example',
+      'http://127.0.0.1:8080',
+      'https://[::1]:8443',
+    ]));
+
+  it('refuses "*" at start, saying why', () => {
+    for (const wildcard of ['*', 'https://*.example.com']) {
+      expect(() => corsOrigins({ GANTRY_CORS_ORIGINS: `https://console.example,${wildcard}` })).toThrow(
+        `GANTRY_CORS_ORIGINS may not hold "${wildcard}": requests carry credentials (a bearer token, an API key), so name each origin whose pages may send them, e.g. https://console.example`,
+      );
+    }
+  });
+
+  it('refuses what is not an origin, naming the origin meant where there is one', () => {
+    expect(() => corsOrigins({ GANTRY_CORS_ORIGINS: 'https://console.example/' })).toThrow('got "https://console.example/" (did you mean https://console.example?)');
+    expect(() => corsOrigins({ GANTRY_CORS_ORIGINS: 'https://Console.Example:443' })).toThrow('(did you mean https://console.example?)');
+    expect(() => corsOrigins({ GANTRY_CORS_ORIGINS: 'https://console.example/app' })).toThrow(ConfigurationError);
+    for (const wrong of ['console.example', 'null', 'ftp://files.example', 'file:///tmp']) {
+      expect(() => corsOrigins({ GANTRY_CORS_ORIGINS: wrong })).toThrow(`GANTRY_CORS_ORIGINS holds origins such as https://console.example (a scheme, a host and a port, nothing after), got "${wrong}"`);
+    }
+  });
 });

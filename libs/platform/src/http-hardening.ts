@@ -21,9 +21,16 @@ export function securityHeaders(request: { path?: string; url?: string }, respon
 
 const contentSecurityPolicy = (path: string): string => {
   if (path.startsWith('/docs')) return "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'";
-  if (path === '/' || path.startsWith('/assets/')) return "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+  if (path === '/' || path.startsWith('/assets/')) return consoleContentSecurityPolicy();
   return "default-src 'none'; frame-ancestors 'none'";
 };
+
+/**
+ * The web console's policy: its own files only, and its fetches to this origin and to `connectOrigins` (the identity
+ * provider it signs people in with: discovery and the token endpoint).
+ */
+export const consoleContentSecurityPolicy = (connectOrigins: readonly string[] = []): string =>
+  `default-src 'self'; ${connectOrigins.length ? `connect-src 'self' ${connectOrigins.join(' ')}; ` : ''}img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'`;
 
 /**
  * Requests per identity, as a token bucket: `perMinute` tokens refill evenly, up to `burst` at once. Past it: 429 with

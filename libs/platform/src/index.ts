@@ -16,6 +16,7 @@ export * from './route-table';
 export * from './grpc';
 export * from './grpc-standard-services';
 export * from './http-hardening';
+export * from './cross-origin';
 export * from './schema-pipes';
 export * from './due-timers';
 export * from './api-keys';

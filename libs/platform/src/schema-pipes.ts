@@ -35,6 +35,13 @@ export class SchemaBody<T = unknown> implements PipeTransform {
   }
 }
 
+/** A body that may be left out (a door that took none before): none is checked as `{}`. */
+export class OptionalSchemaBody<T = unknown> extends SchemaBody<T> {
+  override transform(value: unknown): T {
+    return super.transform(value ?? {});
+  }
+}
+
 /** The query string checked the same way, its numbers and booleans coerced from their text (on a copy of it). */
 export class SchemaQuery<T = unknown> extends SchemaBody<T> {
   constructor(schema: JsonSchema, rules: readonly BodyRule<T>[] = []) {
@@ -69,5 +76,5 @@ export const ApiQueryFrom = (schema: { properties: Record<string, object>; requi
     ...Object.entries(schema.properties).map(([name, property]) => ApiQuery({ name, required: schema.required?.includes(name) ?? false, schema: property as SchemaObject })),
   );
 
-/** OpenAPI for a body, from the schema that validates it. */
-export const ApiBodyFrom = (schema: object) => ApiBody({ schema: schema as SchemaObject });
+/** OpenAPI for a body, from the schema that validates it; `required: false` for one that may be left out. */
+export const ApiBodyFrom = (schema: object, { required = true } = {}) => ApiBody({ schema: schema as SchemaObject, required });

@@ -23,8 +23,8 @@ export class ExecutionModule {
       (store) => {
         const runs = new RunCommands(store);
         const agentSteps: AgentSteps = new AgentSteps(runs, {
-          // a result an agent reported is recorded: the driver no longer waits for it, and moves the run on
-          recorded: (deploymentId, key) => (driver.settled(key), driver.kick(deploymentId)),
+          // a result an agent reported is recorded: the driver moves the run on
+          recorded: (deploymentId) => driver.kick(deploymentId),
           leaseMs: (environment) => {
             const executor: ExecutorConfig = executors.configFor(environment);
             return (executor.type === 'pull' ? (executor.leaseSeconds ?? 30) : 30) * 1000;

@@ -27,6 +27,8 @@ export interface ExecutionUnderTest {
   store: EventStore;
   bus: KafkaBus;
   database: TestDatabase;
+  /** its Kafka consumer groups' prefix: a replica shares it */
+  groupPrefix: string;
   /** publishes a planning or verification event as that service would */
   publish<N extends keyof EventPayloads>(service: 'planning' | 'verification', name: N, data: EventPayloads[N], streamVersion?: number): Promise<void>;
   /** the run's events, as recorded */
@@ -42,12 +44,17 @@ export const defaultExecutors = (overrides: Partial<ExecutorsConfig> = {}): Exec
   retryBackoffMs: 50,
   allowedHosts: [],
   sweepMs: 100,
+  leaseMs: 30_000,
   ...overrides,
 });
 
-/** `grpc`: also serve ExecutionService, on a port the system picks (`process.grpcPort`). */
-export async function startExecution(executors: ExecutorsConfig, { grpc = false } = {}): Promise<ExecutionUnderTest> {
-  const database = await createTestDatabase('gantry_execution');
+/**
+ * `grpc`: also serve ExecutionService, on a port the system picks (`process.grpcPort`). `replicaOf`: a second replica of
+ * that one, on its database and in its consumer groups (stopping it leaves the database to the first).
+ */
+export async function startExecution(executors: ExecutorsConfig, { grpc = false, replicaOf }: { grpc?: boolean; replicaOf?: ExecutionUnderTest } = {}): Promise<ExecutionUnderTest> {
+  const database = replicaOf?.database ?? (await createTestDatabase('gantry_execution'));
+  const groupPrefix = replicaOf?.groupPrefix ?? `test-${suffix()}-`;
   const running = await boot('execution', {
     // from the latest offsets: other suites' deployments on the shared topics are not this test's business
     modules: (runtime) => [ExecutionModule.register(runtime, { executors, fromBeginning: false })],
@@ -59,7 +66,7 @@ export async function startExecution(executors: ExecutorsConfig, { grpc = false 
       PORT: '0',
       GRPC_PORT: '0',
       GANTRY_JWT_SECRET: SECRET,
-      GANTRY_CONSUMER_GROUP_PREFIX: `test-${suffix()}-`,
+      GANTRY_CONSUMER_GROUP_PREFIX: groupPrefix,
       LOG_LEVEL: 'error',
     },
   });
@@ -73,6 +80,7 @@ export async function startExecution(executors: ExecutorsConfig, { grpc = false 
     store,
     bus,
     database,
+    groupPrefix,
     async publish(service, name, data, streamVersion = 1) {
       const invalid = validatePayload(eventType(service, name), data);
       if (invalid) throw new Error(`the test's ${name} is invalid: ${invalid}`);
@@ -110,7 +118,7 @@ export async function startExecution(executors: ExecutorsConfig, { grpc = false 
     async stop() {
       await bus.close();
       await running.stop();
-      await database.drop();
+      if (!replicaOf) await database.drop();
     },
   };
 }

@@ -53,8 +53,8 @@ export function ApprovalsInbox() {
     <>
       <h1>Approvals</h1>
       <p>
-        Gates waiting for a decision you may take{session.roles ? ` as ${session.roles.join(', ')}` : ''}: approve, or deny with a reason (a denial ends the deployment, or rolls
-        back what its waves did).
+        Gates waiting for a decision you may take{session.roles ? ` as ${session.roles.join(', ')}` : ''}: approve (with a comment if you like), or deny with a reason (a
+        denial ends the deployment, or rolls back what its waves did).
         {!readsRuns && ' Your role does not read runs (runs:read): the gates before each start are listed from the plans, without the approvals given so far.'}
       </p>
       <p role="status">{done}</p>
@@ -85,7 +85,10 @@ function WaitingGateRow({ waiting, onDecided }: { waiting: WaitingGate; onDecide
   const decide = useMutation({
     mutationFn: async (decision: 'approve' | 'deny') => {
       const path = { deploymentId, gate: gate.name };
-      await (decision === 'approve' ? gantry.post('/runs/{deploymentId}/gates/{gate}/approve', { path }) : gantry.post('/runs/{deploymentId}/gates/{gate}/deny', { path, body: { reason } }));
+      // as on the deployment's page: a comment is the approver's to give (a blank one is none), a denial's reason is required
+      await (decision === 'approve'
+        ? gantry.post('/runs/{deploymentId}/gates/{gate}/approve', { path, ...(reason.trim() ? { body: { comment: reason } } : {}) })
+        : gantry.post('/runs/{deploymentId}/gates/{gate}/deny', { path, body: { reason } }));
       return decision;
     },
     onSuccess: (decision) => onDecided(`${decision === 'approve' ? 'Approved' : 'Denied'} ${gate.name} of ${request?.service ?? deploymentId}.`),
@@ -114,8 +117,8 @@ function WaitingGateRow({ waiting, onDecided }: { waiting: WaitingGate; onDecide
       <td>
         <form onSubmit={(e) => e.preventDefault()} aria-label={`Decide ${label}`}>
           <Problem error={decide.error} />
-          <label htmlFor={reasonId}>Reason (needed to deny)</label>
-          <textarea id={reasonId} rows={2} value={reason} onChange={(e) => setReason(e.target.value)} />
+          <label htmlFor={reasonId}>Comment (optional with an approval; a denial's reason)</label>
+          <textarea id={reasonId} rows={2} maxLength={2000} value={reason} onChange={(e) => setReason(e.target.value)} />
           <button type="button" disabled={decide.isPending} onClick={() => decide.mutate('approve')} aria-label={`Approve ${label}`}>
             Approve
           </button>

@@ -1,8 +1,10 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useSignedIn } from '../context';
 import { hrefOf } from '../router';
-import { Columns, Loading, Problem, time } from '../ui';
+import { Columns, Loading, Problem, Section, time } from '../ui';
+import { EvidenceExport } from './EvidenceExport';
 import { readLogKey, verifyDeploymentBundle, type DeploymentBundle } from './ledger-verification';
+import { RecordAgreement } from './RecordAgreement';
 
 interface HistoryEntry {
   position: number;
@@ -12,6 +14,7 @@ interface HistoryEntry {
   time: string;
   causationId: string | null;
   actor: string | null;
+  data: Record<string, unknown> | null;
 }
 
 interface Door {
@@ -23,10 +26,18 @@ interface Door {
 /** The event's name without its namespace and version: `gantry.planning.DeploymentPlanned.v1` → `DeploymentPlanned`. */
 const shortType = (type: string) => type.split('.').slice(-2, -1)[0] ?? type;
 
+/** What a person said with a gate's decision: an approver's comment, a denier's reason. */
+const saidAt = (entry: HistoryEntry): string | undefined => {
+  const name = shortType(entry.type);
+  const words = name === 'ApprovalGranted' ? entry.data?.comment : name === 'ApprovalDenied' ? entry.data?.reason : undefined;
+  return typeof words === 'string' ? words : undefined;
+};
+
 /**
  * A deployment's ledger timeline in causal order (records' `history`: every cause before what it caused), with who
- * did each thing and through which door (`rest`, `grpc`, `kafka`, `system`), read from the entries' own bytes in the
- * deployment's bundle.
+ * did each thing (and what they said with a gate's decision) and through which door (`rest`, `grpc`, `kafka`, `system`),
+ * read from the entries' own bytes in the deployment's bundle; its evidence to take away (the bundle as a file), and
+ * its record rebuilt from the ledger beside the live one.
  */
 export function Timeline({ id }: { id: string }) {
   const { gantry } = useSignedIn();
@@ -52,7 +63,7 @@ export function Timeline({ id }: { id: string }) {
       <p>
         Deployment <a href={hrefOf({ view: 'deployment', id })}>{id}</a>: {history.length} ledger entries, causes first. Record{' '}
         {audit.data.state?.phase ?? 'open'}
-        {audit.data.state?.outcome ? `, outcome ${audit.data.state.outcome}` : ''}.
+        {audit.data.state?.outcome ? `, outcome ${audit.data.state.outcome}` : ''}. <a href={hrefOf({ view: 'findings', deploymentId: id })}>Its audit findings</a>.
       </p>
       <Problem error={bundle.error ?? proofs.error} />
       <p>
@@ -67,30 +78,38 @@ export function Timeline({ id }: { id: string }) {
           </span>
         )}
       </p>
-      <table className="timeline">
-        <caption>Entries in causal order</caption>
-        <Columns names={['Position', 'Time', 'Event', 'Service', 'Who', 'Door', 'Caused by']} />
-        <tbody>
-          {history.map((entry) => {
-            const door = doors.get(entry.position);
-            const cause = entry.causationId ? causes.get(entry.causationId) : undefined;
-            return (
-              <tr key={entry.id}>
-                <td>{entry.position}</td>
-                <td>{time(entry.time)}</td>
-                <td title={entry.type}>{shortType(entry.type)}</td>
-                <td>{entry.source.replace('/gantry/', '')}</td>
-                <td>
-                  {door?.subject ?? entry.actor ?? '—'}
-                  {door?.roles ? ` (${door.roles})` : ''}
-                </td>
-                <td>{door?.channel ?? '—'}</td>
-                <td>{cause ? `#${cause.position} ${shortType(cause.type)}` : entry.causationId ? 'outside this deployment' : '—'}</td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
+      <EvidenceExport id={id} />
+      <RecordAgreement rebuilt={audit.data.state} live={audit.data.projection} entries={history.length} />
+      <Section title="Ledger entries">
+        <table className="timeline">
+          <caption>Entries in causal order</caption>
+          <Columns names={['Position', 'Time', 'Event', 'Service', 'Who', 'Door', 'Caused by']} />
+          <tbody>
+            {history.map((entry) => {
+              const door = doors.get(entry.position);
+              const cause = entry.causationId ? causes.get(entry.causationId) : undefined;
+              const said = saidAt(entry);
+              return (
+                <tr key={entry.id}>
+                  <td>{entry.position}</td>
+                  <td>{time(entry.time)}</td>
+                  <td title={entry.type}>
+                    {shortType(entry.type)}
+                    {said !== undefined && <q className="said">{said}</q>}
+                  </td>
+                  <td>{entry.source.replace('/gantry/', '')}</td>
+                  <td>
+                    {door?.subject ?? entry.actor ?? '—'}
+                    {door?.roles ? ` (${door.roles})` : ''}
+                  </td>
+                  <td>{door?.channel ?? '—'}</td>
+                  <td>{cause ? `#${cause.position} ${shortType(cause.type)}` : entry.causationId ? 'outside this deployment' : '—'}</td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </Section>
     </>
   );
 }

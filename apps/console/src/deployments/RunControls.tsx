@@ -6,21 +6,24 @@ import { Problem } from '../ui';
 import type { Run } from './run';
 
 /**
- * What a person may do to a run: approve or deny a gate (runs:approve), pause, resume or abort it (runs:control).
+ * What a person may do to a run: approve a gate, with a comment if they like, or deny it with the reason (runs:approve);
+ * pause, resume or abort it (runs:control).
  * Offered by role; the server still decides (the gate's roles, never the requester, each person once).
  */
 export function RunControls({ id, run }: { id: string; run: Run }) {
   const { gantry, session } = useSignedIn();
   const queries = useQueryClient();
-  const [reason, setReason] = useState('');
   const act = useMutation({
-    mutationFn: async (action: { kind: 'approve' | 'deny'; gate: string } | { kind: 'pause' | 'resume' | 'abort' }) => {
+    mutationFn: async (action: { kind: 'approve'; gate: string; comment: string } | { kind: 'deny'; gate: string; reason: string } | { kind: 'pause' | 'resume' | 'abort' }) => {
       const path = { deploymentId: id };
       switch (action.kind) {
-        case 'approve':
-          return gantry.post('/runs/{deploymentId}/gates/{gate}/approve', { path: { ...path, gate: action.gate } });
+        case 'approve': {
+          // a comment is the approver's to give: a blank one is none
+          const comment = action.comment.trim() ? { body: { comment: action.comment } } : {};
+          return gantry.post('/runs/{deploymentId}/gates/{gate}/approve', { path: { ...path, gate: action.gate }, ...comment });
+        }
         case 'deny':
-          return gantry.post('/runs/{deploymentId}/gates/{gate}/deny', { path: { ...path, gate: action.gate }, body: { reason } });
+          return gantry.post('/runs/{deploymentId}/gates/{gate}/deny', { path: { ...path, gate: action.gate }, body: { reason: action.reason } });
         case 'pause':
           return gantry.post('/runs/{deploymentId}/pause', { path });
         case 'resume':
@@ -45,16 +48,13 @@ export function RunControls({ id, run }: { id: string; run: Run }) {
       {act.isSuccess && <p role="status">Done: {act.variables?.kind}.</p>}
       {approve &&
         open.map((gate) => (
-          <form key={gate.name} onSubmit={(e) => e.preventDefault()} aria-label={`Gate ${gate.name}`}>
-            <label htmlFor={`reason-${gate.name}`}>Comment (a denial's reason)</label>
-            <textarea id={`reason-${gate.name}`} rows={2} value={reason} onChange={(e) => setReason(e.target.value)} />
-            <button type="button" disabled={act.isPending} onClick={() => act.mutate({ kind: 'approve', gate: gate.name })}>
-              Approve {gate.name}
-            </button>
-            <button type="button" disabled={act.isPending || !reason.trim()} onClick={() => act.mutate({ kind: 'deny', gate: gate.name })}>
-              Deny {gate.name}
-            </button>
-          </form>
+          <GateDecision
+            key={gate.name}
+            gate={gate.name}
+            busy={act.isPending}
+            onApprove={(comment) => act.mutate({ kind: 'approve', gate: gate.name, comment })}
+            onDeny={(reason) => act.mutate({ kind: 'deny', gate: gate.name, reason })}
+          />
         ))}
       {control && (
         <div role="group" aria-label="Run">
@@ -70,5 +70,23 @@ export function RunControls({ id, run }: { id: string; run: Run }) {
         </div>
       )}
     </div>
+  );
+}
+
+/** One open gate: its comment (optional with an approval, a denial's reason) and the two decisions. */
+function GateDecision({ gate, busy, onApprove, onDeny }: { gate: string; busy: boolean; onApprove: (comment: string) => void; onDeny: (reason: string) => void }) {
+  const [comment, setComment] = useState('');
+  const field = `comment-${gate}`;
+  return (
+    <form onSubmit={(e) => e.preventDefault()} aria-label={`Gate ${gate}`}>
+      <label htmlFor={field}>Comment (optional with an approval; a denial's reason)</label>
+      <textarea id={field} rows={2} maxLength={2000} value={comment} onChange={(e) => setComment(e.target.value)} />
+      <button type="button" disabled={busy} onClick={() => onApprove(comment)}>
+        Approve {gate}
+      </button>
+      <button type="button" disabled={busy || !comment.trim()} onClick={() => onDeny(comment)}>
+        Deny {gate}
+      </button>
+    </form>
   );
 }

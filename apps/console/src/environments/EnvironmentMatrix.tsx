@@ -71,7 +71,8 @@ export function EnvironmentMatrix() {
               <th scope="col">Service</th>
               {matrix.environments.map((e) => (
                 <th scope="col" key={e.name} data-environment={e.name}>
-                  {e.name}
+                  {/* with the ledger, what stood there at another time is one step away */}
+                  {ledger ? <a href={hrefOf({ view: 'environment-as-of', name: e.name })}>{e.name}</a> : e.name}
                   <span className="sub">
                     {e.kind}
                     {e.status !== 'active' ? `, ${e.status}` : ''}

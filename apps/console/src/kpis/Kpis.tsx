@@ -2,6 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useSignedIn } from '../context';
 import { hrefOf } from '../router';
+import { mayOffer } from '../session';
 import { Columns, Loading, Options, Problem, Section } from '../ui';
 import { BarChart } from './BarChart';
 
@@ -21,7 +22,9 @@ const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISO
 
 /** The KPIs over a chosen period: each one's definition, and per period its value, numerator, denominator and contributors. */
 export function Kpis() {
-  const { gantry } = useSignedIn();
+  const { gantry, session } = useSignedIn();
+  // each contributor leads to its deployment's record (its ledger timeline) for those who may read the ledger
+  const recordOf = (id: string) => (mayOffer(session, 'audit:read') ? hrefOf({ view: 'audit', id }) : hrefOf({ view: 'deployment', id }));
   const [period, setPeriod] = useState<Period>('week');
   const [from, setFrom] = useState(() => day(-30));
   const [to, setTo] = useState(() => day(1));
@@ -99,7 +102,7 @@ export function Kpis() {
                         <ul className="contributors">
                           {(kpi?.deployments ?? []).map((id) => (
                             <li key={id}>
-                              <a href={hrefOf({ view: 'deployment', id })}>{id}</a>
+                              <a href={recordOf(id)}>{id}</a>
                             </li>
                           ))}
                         </ul>

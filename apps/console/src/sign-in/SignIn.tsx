@@ -2,12 +2,25 @@ import { useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { describeError, type ApiLocation } from '../gantry';
 import { sessionOf, type Session } from '../session';
+import { describeSignInFailure, providerName, type OidcSettings } from './oidc';
+import { beginSignIn } from './provider-sign-in';
 
 /**
- * Signing in: paste a bearer token or an API key. The embedded default on its development secret also offers a
- * development sign-in per role (`/console/development-sign-in`, which exists nowhere else).
+ * Signing in: with the installation's identity provider where `console-config.json` names one (`oidc`), or by
+ * pasting a bearer token or an API key. The embedded default on its development secret also offers a development
+ * sign-in per role (`/console/development-sign-in`, which exists nowhere else).
  */
-export function SignIn({ location, onSignedIn }: { location: ApiLocation; onSignedIn: (session: Session) => void }) {
+export function SignIn({
+  location,
+  oidc,
+  notice,
+  onSignedIn,
+}: {
+  location: ApiLocation;
+  oidc?: OidcSettings;
+  notice?: string;
+  onSignedIn: (session: Session) => void;
+}) {
   const base = location.baseUrl ?? '';
   const development = useQuery({
     queryKey: ['development-sign-in', base],
@@ -21,7 +34,17 @@ export function SignIn({ location, onSignedIn }: { location: ApiLocation; onSign
   const [secret, setSecret] = useState('');
   const [role, setRole] = useState('deployment-manager');
   const [subject, setSubject] = useState('');
-  const [problem, setProblem] = useState<string>();
+  const [problem, setProblem] = useState(notice);
+  const [leaving, setLeaving] = useState(false);
+
+  const withProvider = async (settings: OidcSettings) => {
+    setProblem(undefined);
+    setLeaving(true);
+    const failure = await beginSignIn(settings);
+    if (!failure) return;
+    setLeaving(false);
+    setProblem(describeSignInFailure(failure, providerName(settings)));
+  };
 
   const pasted = (event: FormEvent) => {
     event.preventDefault();
@@ -50,6 +73,14 @@ export function SignIn({ location, onSignedIn }: { location: ApiLocation; onSign
     <main id="main" className="sign-in">
       <h1>Sign in to Gantry</h1>
       {problem && <p role="alert" className="problem">{problem}</p>}
+      {oidc && (
+        <section aria-labelledby="provider-heading">
+          <h2 id="provider-heading">With your organisation's account</h2>
+          <button type="button" onClick={() => void withProvider(oidc)} disabled={leaving}>
+            Sign in with {providerName(oidc)}
+          </button>
+        </section>
+      )}
       <form onSubmit={pasted} aria-labelledby="paste-heading">
         <h2 id="paste-heading">With a token or an API key</h2>
         <fieldset>

@@ -1,6 +1,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import type { Command } from 'commander';
 import { CliFailure, EXIT } from '../exit-codes';
 import { examples, outputOption, wholeNumber, type Invocation } from '../invocation';
@@ -34,14 +35,60 @@ function offlineVerifier(): Verifier {
   throw new CliFailure('scripts/verify-ledger-export.js is not installed beside gantry', EXIT.refused);
 }
 
+interface LedgerEntry {
+  position: number;
+  time: string;
+  source: string;
+  type: string;
+  actor?: string;
+}
+
+/** GET /audit/deployments/{id}: the history, the record rebuilt from it (`state`) and records' live view of it (`projection`). */
+interface AuditRecord {
+  history: LedgerEntry[];
+  state: { phase: string; outcome?: string };
+  projection: unknown;
+  integrity: { verified: boolean };
+}
+
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
-/** `gantry audit export|checkpoints|log-key|bundle|verify`: the ledger, taken away and checked offline (records). */
+/** `gantry audit deployment|export|checkpoints|log-key|bundle|verify`: the ledger, taken away and checked offline (records). */
 export function auditCommands(program: Command, cli: Invocation): void {
   const audit = program
     .command('audit')
     .description('the ledger: export it with its checkpoints and key, verify it offline (records)')
     .addHelpText('after', examples('gantry audit export --file ledger.ndjson', 'gantry audit verify ledger.ndjson --vkey @vkey --checkpoint checkpoints.json'));
+
+  audit
+    .command('deployment')
+    .description("a deployment's audit record: its ledger entries in causal order, the record rebuilt from them, and whether records' live view agrees")
+    .argument('<deployment-id>', 'the deployment id')
+    .option('--wait-for-outcome <seconds>', 'wait (at most this long, up to 30) until records has closed the record with its outcome', wholeNumber('--wait-for-outcome', { max: 30 }))
+    .addOption(outputOption())
+    .addHelpText('after', examples('gantry audit deployment 0f9a…', 'gantry audit deployment 0f9a… --wait-for-outcome 30 -o json'))
+    .action(async (id: string, o: { waitForOutcome?: number; output: Format }) => {
+      const { data } = await cli.client().get('/audit/deployments/{id}', { path: { id }, query: { waitForOutcome: o.waitForOutcome } });
+      const record = data as AuditRecord;
+      cli.show(
+        {
+          data,
+          rows: record.history,
+          columns: [
+            { header: 'position', cell: (e: LedgerEntry) => e.position },
+            { header: 'time', cell: (e: LedgerEntry) => e.time },
+            { header: 'service', cell: (e: LedgerEntry) => e.source.replace('/gantry/', '') },
+            { header: 'event', cell: (e: LedgerEntry) => e.type.split('.').at(-2) },
+            { header: 'actor', cell: (e: LedgerEntry) => e.actor },
+          ],
+        },
+        o.output,
+      );
+      if (o.output === 'table') {
+        const agrees = isDeepStrictEqual(record.state, record.projection);
+        cli.out(`\nphase ${record.state.phase}${record.state.outcome ? `, outcome ${record.state.outcome}` : ''}; records' live view ${agrees ? 'agrees with' : 'DIFFERS from'} the record rebuilt from the ledger; ledger ${record.integrity.verified ? 'verified' : 'NOT verified'}\n`);
+      }
+    });
 
   audit
     .command('export')

@@ -1,7 +1,8 @@
+import type { BodyOf } from '@gantry/client';
 import { Option, type Command } from 'commander';
 import { failureOf } from '../exit-codes';
-import { examples, isoTime, outputOption, type Invocation } from '../invocation';
-import { detailView, type Format } from '../output';
+import { bodyOption, examples, isoTime, outputOption, type Invocation } from '../invocation';
+import { detailView, type Format, type View } from '../output';
 import { developmentToken } from './tools';
 
 interface Environment {
@@ -24,6 +25,12 @@ interface PeriodKpis {
   end: string;
   kpis: { name: string; value?: unknown; unit: string }[];
 }
+
+/** One environment field by field, its definition's fields beside its status; json and yaml as planning answered. */
+const environmentView = (e: Environment): View => ({
+  ...detailView({ name: e.name, status: e.status, version: e.version, ...e.definition }, ['name', 'status', 'version', 'kind', 'position', 'timeZone', 'targets', 'deploymentWindows', 'freezes', 'approvalPolicy', 'attributes']),
+  data: e,
+});
 
 /** `gantry environments`, `gantry models` (with `load-catalogue`) and `gantry kpis`: what deployments go into and how they do. */
 export function catalogueCommands(program: Command, cli: Invocation): void {
@@ -62,10 +69,17 @@ export function catalogueCommands(program: Command, cli: Invocation): void {
     .addHelpText('after', examples('gantry environments get production -o yaml'))
     .action(async (name: string, o: { output: Format }) => {
       const { data } = await cli.client().get('/environments/{name}', { path: { name } });
-      const environment = data as Environment;
-      const fields = { name: environment.name, status: environment.status, version: environment.version, ...environment.definition };
-      const view = detailView(fields, ['name', 'status', 'version', 'kind', 'position', 'timeZone', 'targets', 'deploymentWindows', 'freezes', 'approvalPolicy', 'attributes']);
-      cli.show({ ...view, data }, o.output);
+      cli.show(environmentView(data as Environment), o.output);
+    });
+  environments
+    .command('register')
+    .description('register a controlled environment (the body of POST /environments): its targets, windows, freezes and approval policy')
+    .addOption(bodyOption('the environment'))
+    .addOption(outputOption())
+    .addHelpText('after', examples('gantry environments register -f examples/staging.json'))
+    .action(async (o: { file: string; output: Format }) => {
+      const { data } = await cli.client().post('/environments', { body: await cli.json<BodyOf<'/environments', 'post'>>(o.file) });
+      cli.show(environmentView(data as Environment), o.output);
     });
 
   const models = program

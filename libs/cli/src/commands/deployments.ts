@@ -1,10 +1,8 @@
-import { readFileSync } from 'node:fs';
 import type { BodyOf } from '@gantry/client';
 import { Option, type Command } from 'commander';
 import { CliFailure, EXIT, stillGoing } from '../exit-codes';
-import { examples, outputOption, wholeNumber, type Invocation } from '../invocation';
+import { bodyOption, examples, outputOption, wholeNumber, type Invocation } from '../invocation';
 import { detailView, type Column, type Format, type View } from '../output';
-import { readAll } from './session';
 
 /** The statuses GET /deployments answers (planning's decision, then how far the deployment has come). */
 export const DEPLOYMENT_STATUSES = ['requested', 'planned', 'verified', 'executing', 'executed', 'succeeded', 'failed', 'rolled-back', 'cancelled', 'rejected'] as const;
@@ -100,23 +98,33 @@ export function deploymentCommands(program: Command, cli: Invocation): void {
   deployments
     .command('request')
     .description('request a deployment of an authorised change (the body of POST /deployments, from a file)')
-    .requiredOption('-f, --file <path>', "the request as JSON ('-': standard input)")
+    .addOption(bodyOption('the request'))
     .option('--idempotency-key <key>', 'the same key makes a retry the same request (default: a new one)')
+    .option('-q, --quiet', 'print only the deployment id')
     .addOption(outputOption())
-    .addHelpText('after', examples('gantry deployments request -f request.json', 'gantry deployments request -f - -o json < request.json'))
-    .action(async (o: { file: string; idempotencyKey?: string; output: Format }) => {
-      const text = o.file === '-' ? await readAll(cli.io.stdin) : readFileSync(o.file, 'utf8');
-      let body: BodyOf<'/deployments', 'post'>;
-      try {
-        body = JSON.parse(text);
-      } catch (error) {
-        throw new CliFailure(`${o.file === '-' ? 'standard input' : o.file} is not JSON: ${(error as Error).message}`, EXIT.usage);
-      }
+    .addHelpText('after', examples('gantry deployments request -f request.json', 'gantry deployments request -f - -o json < request.json', 'DEPLOYMENT=$(gantry deployments request -f request.json -q)'))
+    .action(async (o: { file: string; idempotencyKey?: string; quiet?: boolean; output: Format }) => {
+      const body = await cli.json<BodyOf<'/deployments', 'post'>>(o.file);
       const { data } = await cli.client().post('/deployments', { body, idempotencyKey: o.idempotencyKey });
       const deployment = data as Deployment;
-      cli.show(deploymentView(deployment), o.output);
+      if (o.quiet) cli.out(`${deployment.deploymentId}\n`);
+      else cli.show(deploymentView(deployment), o.output);
       // planning answers 201 with a rejection too: it is recorded, but nothing will be deployed
       if (deployment.status === 'rejected') throw new CliFailure(`deployment ${deployment.deploymentId} rejected: ${deployment.rejection?.reason}`, EXIT.refused);
+    });
+
+  deployments
+    .command('test-results')
+    .description("report a test suite's results against a deployment's acceptance criteria (verification)")
+    .argument('<id>', 'the deployment id')
+    .requiredOption('--suite <name>', "the suite, as the acceptance criterion names it")
+    .requiredOption('--passed <n>', 'tests passed', wholeNumber('--passed'))
+    .requiredOption('--failed <n>', 'tests failed', wholeNumber('--failed'))
+    .addOption(outputOption())
+    .addHelpText('after', examples('gantry deployments test-results 0f9a… --suite checkout --passed 12 --failed 0'))
+    .action(async (id: string, o: { suite: string; passed: number; failed: number; output: Format }) => {
+      const { data } = await cli.client().post('/deployments/{deploymentId}/test-results', { path: { deploymentId: id }, body: { suite: o.suite, passed: o.passed, failed: o.failed } });
+      cli.show(detailView(data, ['deploymentId', 'accepted']), o.output);
     });
 
   deployments

@@ -11,16 +11,18 @@ export function runCommands(program: Command, cli: Invocation): void {
     .command('gates')
     .alias('gate')
     .description("decide a run's gates (execution)")
-    .addHelpText('after', examples('gantry gates approve 0f9a… production', 'gantry gates deny 0f9a… production --comment "not now"'));
+    .addHelpText('after', examples('gantry gates approve 0f9a… production --comment "rollback rehearsed"', 'gantry gates deny 0f9a… production --comment "not now"'));
   gates
     .command('approve')
-    .description('approve a gate of a deployment\'s run (execution records who; the API takes no comment)')
+    .description("approve a gate of a deployment's run (execution records who, and the comment if given)")
     .argument('<deployment-id>', 'the deployment id')
     .argument('<gate>', 'the gate, as the run names it (gantry runs get)')
+    .option('--comment <text>', 'what you say with the approval (recorded in ApprovalGranted)')
     .addOption(outputOption())
-    .addHelpText('after', examples('gantry gates approve 0f9a… production'))
-    .action(async (deploymentId: string, gate: string, o: { output: Format }) => {
-      const { data } = await cli.client().post('/runs/{deploymentId}/gates/{gate}/approve', { path: { deploymentId, gate } });
+    .addHelpText('after', examples('gantry gates approve 0f9a… production', 'gantry gates approve 0f9a… production --comment "rollback rehearsed in staging"'))
+    .action(async (deploymentId: string, gate: string, o: { comment?: string; output: Format }) => {
+      const body = o.comment === undefined ? {} : { body: { comment: o.comment } };
+      const { data } = await cli.client().post('/runs/{deploymentId}/gates/{gate}/approve', { path: { deploymentId, gate }, ...body });
       cli.show(runView(data), o.output);
     });
   gates

@@ -4,12 +4,6 @@ import { DEFAULT_URL, removeConfig, writeConfig, type Credentials } from '../con
 import { CliFailure, EXIT, failureOf } from '../exit-codes';
 import { examples, type Invocation } from '../invocation';
 
-export async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
-  let text = '';
-  for await (const chunk of stream) text += chunk.toString();
-  return text;
-}
-
 const SERVICES: readonly GantryService[] = ['planning', 'verification', 'execution', 'records', 'model-review'];
 
 /** `--service planning=http://10.0.0.1:3001`, collected into the services' URLs. */
@@ -40,7 +34,7 @@ export function sessionCommands(program: Command, cli: Invocation): void {
       ),
     )
     .action(async (url: string | undefined, o: { token?: string; withToken?: boolean; apiKey?: string; service?: Credentials['services'] }) => {
-      const token = o.withToken ? (await readAll(cli.io.stdin)).trim() : o.token;
+      const token = o.withToken ? (await cli.text('-')).trim() : o.token;
       if (!token === !o.apiKey) throw new CliFailure('give one credential: --token, --with-token or --api-key', EXIT.usage);
       const credentials: Credentials = {
         url: (url ?? (cli.io.env.GANTRY_URL || DEFAULT_URL)).replace(/\/+$/, ''),

@@ -2790,7 +2790,14 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /** @description some text (at most 2000 characters) */
+                    comment?: string;
+                };
+            };
+        };
         responses: {
             200: {
                 headers: {

@@ -55,8 +55,8 @@ export class AgentSteps {
   constructor(
     private readonly runs: RunCommands,
     private readonly around: {
-      /** a recorded result: the driver no longer waits for the key, and moves the run on */
-      recorded: (deploymentId: string, stepKey: string) => void;
+      /** a recorded result: the driver moves the run on */
+      recorded: (deploymentId: string) => void;
       /** how long a lease lasts in an environment (its pull executor's `leaseSeconds`) */
       leaseMs: (environment: string) => number;
     },
@@ -138,7 +138,7 @@ export class AgentSteps {
    */
   async report(leaseId: string, agent: string, outcome: Extract<StepOutcome, { status: 'succeeded' | 'failed' }>, origin: CommandOrigin): Promise<ReportAnswer> {
     const now = origin.now.toISOString();
-    const { answer, deploymentId, stepKey, recordedNow } = await this.runs.store.db.transaction(async (tx) => {
+    const { answer, deploymentId, recordedNow } = await this.runs.store.db.transaction(async (tx) => {
       const row = await this.leased(leaseId, tx);
       const { state: run } = await this.runs.load(row.deployment_id, tx);
       const step = nextStep(run);
@@ -148,9 +148,9 @@ export class AgentSteps {
       if (lease.status !== 'reported') throw new Error(`lease ${leaseId} not reported`);
       const first = before.status !== 'reported';
       if (first && awaited) await this.runs.execute(row.deployment_id, { type: 'RecordStepOutcome', deploymentId: row.deployment_id, step: step!, outcome, now }, origin, tx);
-      return { answer: lease.answer, deploymentId: row.deployment_id, stepKey: row.step_key, recordedNow: first && awaited };
+      return { answer: lease.answer, deploymentId: row.deployment_id, recordedNow: first && awaited };
     });
-    if (recordedNow) this.around.recorded(deploymentId, stepKey);
+    if (recordedNow) this.around.recorded(deploymentId);
     return answer;
   }
 

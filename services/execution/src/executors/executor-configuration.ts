@@ -23,6 +23,8 @@ export interface ExecutorsConfig {
   allowedHosts: string[];
   /** how often unfinished runs are looked at (GANTRY_RUN_SWEEP_MS, default 500) */
   sweepMs: number;
+  /** how long a replica's lease on driving a run lasts unless renewed: a dead replica's runs wait this long (GANTRY_RUN_LEASE_MS, default 30 s) */
+  leaseMs: number;
 }
 
 const fail = (message: string): never => {
@@ -88,6 +90,7 @@ export function executorsFromEnv(env: NodeJS.ProcessEnv): ExecutorsConfig {
     retryBackoffMs: whole(raw.retryBackoffMs, 'GANTRY_EXECUTORS.retryBackoffMs', 200),
     allowedHosts,
     sweepMs: whole(env.GANTRY_RUN_SWEEP_MS, 'GANTRY_RUN_SWEEP_MS', 500) || 500,
+    leaseMs: whole(env.GANTRY_RUN_LEASE_MS, 'GANTRY_RUN_LEASE_MS', 30_000) || 30_000,
   };
 }
 

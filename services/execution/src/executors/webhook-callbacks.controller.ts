@@ -57,7 +57,7 @@ export class WebhookCallbacksController {
         ...moment,
         metadata: { actor: { subject: `executor:${plan!.environment}`, roles: [], channel: 'system' }, correlationId: deploymentId },
       }, tx);
-      setTimeout(() => (this.driver.settled(key!), this.driver.kick(deploymentId)), 20).unref();
+      setTimeout(() => this.driver.kick(deploymentId), 20).unref();
       return { deploymentId, version, recorded: outcome.status };
     });
   }

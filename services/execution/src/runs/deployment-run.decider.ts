@@ -60,8 +60,8 @@ export type RunCommand =
   | { type: 'RecordVerdict'; deploymentId: string; check: 'canary' | 'idle-side' | 'deployment' | 'monitoring'; verdict: 'pass' | 'fail' | 'inconclusive'; wave?: number; now: string }
   /** verification detected a regression in the monitoring period after the run was verified */
   | { type: 'ConsiderRegression'; deploymentId: string; now: string }
-  /** `identityCase`: how subjects are compared for the separation of duties (GANTRY_IDENTITY_CASE) */
-  | ({ type: 'ApproveGate'; deploymentId: string; gate: string; identityCase: IdentityCase; now: string } & Actor)
+  /** `identityCase`: how subjects are compared for the separation of duties (GANTRY_IDENTITY_CASE); `comment`: the approver's words */
+  | ({ type: 'ApproveGate'; deploymentId: string; gate: string; identityCase: IdentityCase; comment?: string; now: string } & Actor)
   | ({ type: 'DenyGate'; deploymentId: string; gate: string; reason: string; now: string } & Actor)
   | ({ type: 'PauseRun'; deploymentId: string; now: string } & Actor)
   | ({ type: 'ResumeRun'; deploymentId: string; now: string } & Actor)
@@ -462,7 +462,7 @@ function gateNotOpen(run: DeploymentRun, deploymentId: string, name: string): Ru
 const boundaryOf = (run: DeploymentRun) => (run.status === 'running' && run.boundary ? { wave: run.boundary.wave } : {});
 
 function approve(command: Extract<RunCommand, { type: 'ApproveGate' }>, run: DeploymentRun): RunEvent[] | Refused<RunRefusal> {
-  const { deploymentId, gate: name, by, roles, identityCase, now } = command;
+  const { deploymentId, gate: name, by, roles, identityCase, comment, now } = command;
   const gate = openGates(run).find((g) => g.name === name);
   if (!gate) return refuse(gateNotOpen(run, deploymentId, name));
   // an open gate belongs to a planned run
@@ -472,7 +472,7 @@ function approve(command: Extract<RunCommand, { type: 'ApproveGate' }>, run: Dep
   const role = roleAllowedByGate(gate.roles, roles)!;
   // the same person counts once, however their subject is spelt; a passed gate needs nobody else
   if (gate.approvers.some((approver) => sameIdentity(approver, by, identityCase)) || gate.approvers.length >= gate.minimumApprovers) return [];
-  return [{ type: 'ApprovalGranted', data: { deploymentId, gate: name, by, role, ...boundaryOf(run), grantedAt: now } }];
+  return [{ type: 'ApprovalGranted', data: { deploymentId, gate: name, by, role, ...boundaryOf(run), ...(comment ? { comment } : {}), grantedAt: now } }];
 }
 
 /** A denial before the start ends the run unstarted; at a wave boundary it undoes the waves done. */

@@ -118,6 +118,21 @@ describe('gates', () => {
   const granted = (by: string, role: string): RunEvent => ({ type: 'ApprovalGranted', data: { deploymentId, gate: 'production', by, role, grantedAt: before } });
 
   it('an approver in one of the gate roles is counted', () => spec.given(history()).when(approve('sam', 'service-owner')).then([granted('sam', 'service-owner')]));
+  it("an approval's comment is recorded with it", () =>
+    spec
+      .given(history())
+      .when({ ...approve('sam', 'service-owner'), comment: 'rollback rehearsed in staging' } as RunCommand)
+      .then([{ type: 'ApprovalGranted', data: { deploymentId, gate: 'production', by: 'sam', role: 'service-owner', comment: 'rollback rehearsed in staging', grantedAt: before } }]));
+  it("a comment does not let the requester approve", () =>
+    spec
+      .given(history())
+      .when({ ...approve('rita.requester', 'deployment-manager'), comment: 'I checked it myself' } as RunCommand)
+      .thenRefused({ code: 'RequesterMayNotApprove', deploymentId, gate: 'production', by: 'rita.requester' }));
+  it('the same person approving again with another comment records nothing: they count once, with what they said first', () =>
+    spec
+      .given([...history(), { type: 'ApprovalGranted', data: { deploymentId, gate: 'production', by: 'sam', role: 'service-owner', comment: 'looks fine', grantedAt: before } }])
+      .when({ ...approve('sam', 'service-owner'), comment: 'really fine' } as RunCommand)
+      .thenNothing());
   it("the requester's own approval is refused", () =>
     spec.given(history()).when(approve('rita.requester', 'deployment-manager')).thenRefused({ code: 'RequesterMayNotApprove', deploymentId, gate: 'production', by: 'rita.requester' }));
   it('the same person approving twice counts once', () => spec.given([...history(), granted('sam', 'service-owner')]).when(approve('sam', 'service-owner')).thenNothing());
@@ -188,6 +203,11 @@ describe('gates between waves', () => {
       boundary: { wave: 2, gates: [{ name: gate, roles, minimumApprovers: 2, approvers: ['dana'] }] },
     }));
   it('an approver in one of the gate roles is counted for that boundary', () => spec.given(held).when(approve('dana', 'deployment-manager')).then([granted(2, 'dana', 'deployment-manager')]));
+  it("an approval's comment at a boundary is recorded with its wave", () =>
+    spec
+      .given(held)
+      .when({ ...approve('dana', 'deployment-manager'), comment: 'error rate flat on s-1' } as RunCommand)
+      .then([{ type: 'ApprovalGranted', data: { deploymentId, gate, by: 'dana', role: 'deployment-manager', wave: 2, comment: 'error rate flat on s-1', grantedAt: at } }]));
   it("the requester's approval is refused, under any spelling", () =>
     spec.given(held).when(approve('RITA.REQUESTER', 'deployment-manager')).thenRefused({ code: 'RequesterMayNotApprove', deploymentId, gate, by: 'RITA.REQUESTER' }));
   it("the change's authoriser's approval is refused", () =>

@@ -31,6 +31,6 @@ export interface Executor {
 
 /** The executors of the environments (GANTRY_EXECUTORS), and how patiently the driver asks them. */
 export interface Executors {
-  readonly config: { retries: number; retryBackoffMs: number; sweepMs: number };
+  readonly config: { retries: number; retryBackoffMs: number; sweepMs: number; leaseMs: number };
   executorFor(environment: string): Executor;
 }

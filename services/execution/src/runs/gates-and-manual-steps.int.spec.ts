@@ -28,11 +28,12 @@ describe('gates', () => {
     expect(requester.body).toMatchObject({ code: 'RequesterMayNotApprove' });
 
     const sam = await tokenFor('service-owner', 'sam');
-    expect((await call(execution.url, sam, 'POST', path(plan.deploymentId, 'approve'))).status).toBe(200);
-    const twice = await call(execution.url, sam, 'POST', path(plan.deploymentId, 'approve'));
+    expect((await call(execution.url, sam, 'POST', path(plan.deploymentId, 'approve'), { comment: 'rollback rehearsed in staging on Monday' })).status).toBe(200);
+    const twice = await call(execution.url, sam, 'POST', path(plan.deploymentId, 'approve'), { comment: 'and again' });
     expect(twice.status).toBe(200);
     const afterSam = await execution.runEvents(plan.deploymentId);
-    expect(afterSam.filter((e) => e.type === 'ApprovalGranted').map((e) => e.data.by)).toEqual(['sam']);
+    // counted once, with what sam said the first time
+    expect(afterSam.filter((e) => e.type === 'ApprovalGranted').map((e) => [e.data.by, e.data.comment])).toEqual([['sam', 'rollback rehearsed in staging on Monday']]);
     expect(typesOf(afterSam)).not.toContain('DeploymentStarted');
 
     const practitioner = await call(execution.url, await tokenFor('deployment-practitioner', 'pat'), 'POST', path(plan.deploymentId, 'approve'));
@@ -41,6 +42,8 @@ describe('gates', () => {
     expect((await call(execution.url, await tokenFor('deployment-manager', 'dana'), 'POST', path(plan.deploymentId, 'approve'))).status).toBe(200);
     const events = await execution.waitFor(plan.deploymentId, 'DeploymentExecuted');
     expect(events.filter((e) => e.type === 'ApprovalGranted').map((e) => `${e.data.by}/${e.data.role}`)).toEqual(['sam/service-owner', 'dana/deployment-manager']);
+    // dana sent no body: her approval has no comment
+    expect(events.find((e) => e.type === 'ApprovalGranted' && e.data.by === 'dana')!.data).not.toHaveProperty('comment');
   }, 60_000);
 
   it('compares subjects case-insensitively: U-DEPLOYMENT-MANAGER may not approve what u-deployment-manager requested, and SAM after sam counts once', async () => {
@@ -123,6 +126,16 @@ describe('gates', () => {
     const manager = await tokenFor('deployment-manager', 'dana');
     expect((await call(execution.url, manager, 'POST', path(plan.deploymentId, 'deny'), { reason: '' })).status).toBe(400);
     expect((await call(execution.url, manager, 'POST', path(plan.deploymentId, 'deny'), { reason: 'x', extra: 1 })).status).toBe(400);
+    for (const [body, problem] of [
+      [{ comment: '' }, 'comment must be some text (at most 2000 characters)'],
+      [{ comment: ' \n ' }, 'comment must be some text (at most 2000 characters)'],
+      [{ comment: 'x'.repeat(2001) }, 'comment must be some text (at most 2000 characters)'],
+      [{ comment: 42 }, 'comment must be some text (at most 2000 characters)'],
+      [{ comment: 'fine', reason: 'x' }, 'reason is not allowed'],
+    ] as const) {
+      const refused = await call(execution.url, manager, 'POST', path(plan.deploymentId, 'approve'), body);
+      expect([refused.status, refused.body?.message]).toEqual([400, [problem]]);
+    }
     expect((await call(execution.url, manager, 'POST', `/runs/${plan.deploymentId}/rollback-decision`, { rollback: 'yes' })).status).toBe(400);
     expect((await call(execution.url, manager, 'POST', `/runs/not-a-uuid/pause`)).status).toBe(400);
     expect((await call(execution.url, manager, 'POST', `/runs/${'0'.repeat(8)}-0000-4000-8000-${'0'.repeat(12)}/pause`)).status).toBe(404);
@@ -286,13 +299,17 @@ describe('gRPC ExecutionService', () => {
     const manager = await tokenFor('deployment-manager', 'dana');
     expect((await invoke('GetRun', { deploymentId: plan.deploymentId }, manager)).run).toMatchObject({ deploymentId: plan.deploymentId, status: 'waiting', strategy: 'big-bang' });
     expect((await invoke('ApproveGate', { deploymentId: plan.deploymentId, gate: gate.name }, await tokenFor('deployment-manager', 'rita'))).error?.code).toBe(7);
-    expect((await invoke('ApproveGate', { deploymentId: plan.deploymentId, gate: gate.name }, manager)).run).toMatchObject({ status: 'waiting' });
+    const tooLong = await invoke('ApproveGate', { deploymentId: plan.deploymentId, gate: gate.name, comment: 'x'.repeat(2001) }, manager);
+    expect(tooLong.error).toMatchObject({ code: 3, details: 'comment must be some text (at most 2000 characters)' });
+    expect((await invoke('ApproveGate', { deploymentId: plan.deploymentId, gate: gate.name, comment: 'canary dashboards green' }, manager)).run).toMatchObject({ status: 'waiting' });
     expect((await invoke('DecideRollback', { deploymentId: plan.deploymentId, rollback: true }, manager)).error?.code).toBe(6);
     expect((await invoke('PauseRun', { deploymentId: 'nope' }, manager)).error?.code).toBe(3);
     expect((await invoke('GetRun', { deploymentId: plan.deploymentId }, await tokenFor('product-owner'))).error?.code).toBe(7);
     const denied = await invoke('DenyGate', { deploymentId: plan.deploymentId, gate: gate.name, reason: 'not now' }, await tokenFor('service-owner', 'sam'));
     expect(denied.run).toMatchObject({ status: 'ended', outcome: 'abandoned', reason: 'ApprovalDenied' });
-    expect(typesOf(await execution.runEvents(plan.deploymentId)).filter((t) => t.startsWith('Approval'))).toEqual(['ApprovalRequested', 'ApprovalGranted', 'ApprovalDenied']);
+    const approvals = (await execution.runEvents(plan.deploymentId)).filter((e) => e.type.startsWith('Approval'));
+    expect(approvals.map((e) => e.type)).toEqual(['ApprovalRequested', 'ApprovalGranted', 'ApprovalDenied']);
+    expect(approvals[1].data).toMatchObject({ by: 'dana', comment: 'canary dashboards green' });
   }, 60_000);
 
   it('a run held between waves shows the gate, the wave and the approvals so far; ApproveGate lets the next wave start', async () => {

@@ -42,12 +42,30 @@ export const runMigrations: Migration[] = [
     id: 'execution/005-active-runs-step-pending',
     up: (schema) => `ALTER TABLE ${schema}.active_runs ADD COLUMN IF NOT EXISTS step_pending boolean NOT NULL DEFAULT true`,
   },
+  {
+    // the replica driving the run and until when (RunCommands.claim); a drive owed to the run once it lets go; the step
+    // key an executor accepted to answer by callback, not asked again by any replica
+    id: 'execution/006-active-runs-lease',
+    up: (schema) => `
+      ALTER TABLE ${schema}.active_runs ADD COLUMN IF NOT EXISTS driver text;
+      ALTER TABLE ${schema}.active_runs ADD COLUMN IF NOT EXISTS lease_until timestamptz;
+      ALTER TABLE ${schema}.active_runs ADD COLUMN IF NOT EXISTS drive_owed boolean NOT NULL DEFAULT false;
+      ALTER TABLE ${schema}.active_runs ADD COLUMN IF NOT EXISTS awaiting_callback text;
+    `,
+  },
 ];
 
 export interface ActiveRun {
   deploymentId: string;
   traceparent?: string;
 }
+
+/**
+ * A replica's claim on driving a run: `driving` (the lease is this replica's until `leaseMs` from now, and the step key
+ * an executor accepted to answer by callback, if any), `held` (another replica's lease runs; with `owe`, it drives the
+ * run again when it lets go), or `ended` (the run is not active).
+ */
+export type Claim = { status: 'driving'; awaitingCallback?: string } | { status: 'held' } | { status: 'ended' };
 
 /** Due timers (libs/platform due-timers) of the window: when they fire, the run is advanced at that time. */
 export const WINDOW_TIMER = 'run-window';
@@ -79,12 +97,57 @@ export class RunCommands {
     return liveSideOf(tx, this.store.schema, plan.environment, plan.service);
   }
 
-  /** The unfinished runs; `stepPending`: only those with an executor step to ask. */
-  async activeRuns(client: SqlClient = this.store.db, { stepPending = false } = {}): Promise<ActiveRun[]> {
+  /**
+   * The unfinished runs; `stepPending`: only those with an executor step to ask; `unleased`: only those no replica is
+   * driving (the sweep's: a run being driven is driven again by its replica when a kick is owed).
+   */
+  async activeRuns(client: SqlClient = this.store.db, { stepPending = false, unleased = false } = {}): Promise<ActiveRun[]> {
+    const conditions = [...(stepPending ? ['step_pending'] : []), ...(unleased ? ['(lease_until IS NULL OR lease_until < now())'] : [])];
     const { rows } = await client.query<{ deployment_id: string; traceparent: string | null }>(
-      `SELECT deployment_id, traceparent FROM ${this.store.schema}.active_runs ${stepPending ? 'WHERE step_pending' : ''} ORDER BY since`,
+      `SELECT deployment_id, traceparent FROM ${this.store.schema}.active_runs ${conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : ''} ORDER BY since`,
     );
     return rows.map((r) => ({ deploymentId: r.deployment_id, traceparent: r.traceparent ?? undefined }));
+  }
+
+  /**
+   * Claims (or renews) the lease on driving a run for `driver`, until `leaseMs` from now by the database's clock, which
+   * every replica shares. A lease that lapsed (its replica died) is taken over. When another replica holds it and `owe`
+   * is set, the run is marked as owed a drive, which that replica does before it lets go (`release`).
+   */
+  async claim(deploymentId: string, driver: string, leaseMs: number, { owe = false } = {}): Promise<Claim> {
+    const { schema, db } = this.store;
+    for (;;) {
+      const { rows } = await db.query<{ awaiting_callback: string | null }>(
+        `UPDATE ${schema}.active_runs SET driver = $2, lease_until = now() + $3 * interval '1 millisecond'
+         WHERE deployment_id = $1 AND (driver IS NULL OR driver = $2 OR lease_until < now()) RETURNING awaiting_callback`,
+        [deploymentId, driver, leaseMs],
+      );
+      if (rows.length === 1) return { status: 'driving', ...(rows[0].awaiting_callback ? { awaitingCallback: rows[0].awaiting_callback } : {}) };
+      const held = await db.query(
+        `UPDATE ${schema}.active_runs SET drive_owed = drive_owed OR $3 WHERE deployment_id = $1 AND driver <> $2 AND lease_until >= now() RETURNING deployment_id`,
+        [deploymentId, driver, owe],
+      );
+      if (held.rows.length === 1) return { status: 'held' };
+      // no row: the run ended; a row again: its lease was let go or lapsed between the two statements
+      const exists = await db.query(`SELECT 1 FROM ${schema}.active_runs WHERE deployment_id = $1`, [deploymentId]);
+      if (exists.rows.length === 0) return { status: 'ended' };
+    }
+  }
+
+  /** Lets go of the lease, unless a drive is owed: then it is kept, and true says drive the run again. */
+  async release(deploymentId: string, driver: string): Promise<boolean> {
+    const { rows } = await this.store.db.query<{ again: boolean }>(
+      `UPDATE ${this.store.schema}.active_runs
+       SET driver = CASE WHEN drive_owed THEN driver END, lease_until = CASE WHEN drive_owed THEN lease_until END, drive_owed = false
+       WHERE deployment_id = $1 AND driver = $2 RETURNING driver IS NOT NULL AS again`,
+      [deploymentId, driver],
+    );
+    return rows[0]?.again ?? false;
+  }
+
+  /** The step key an executor accepted to answer by callback: no replica asks it again. */
+  async awaitCallback(deploymentId: string, key: string): Promise<void> {
+    await this.store.db.query(`UPDATE ${this.store.schema}.active_runs SET awaiting_callback = $2 WHERE deployment_id = $1`, [deploymentId, key]);
   }
 
   /** The trace of the run's latest command that had one (undefined once the run ended). */

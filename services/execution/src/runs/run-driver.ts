@@ -1,6 +1,7 @@
 import { Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { continueTrace, currentTraceparent } from '@gantry/observability';
 import { actingOnItsOwn, momentOf, type Clock } from '@gantry/platform';
+import { hostname } from 'node:os';
 import { setTimeout as delay } from 'node:timers/promises';
 import { componentsToInstall, planOf } from './deployment-run.state';
 import { TransientExecutorError, type ExecutorAnswer, type Executors, type StepRequest } from './executor';
@@ -21,22 +22,28 @@ const FULL_SWEEP_EVERY = 30;
  * FULL_SWEEP_EVERY sweeps every unfinished run (`active_runs`). A run waiting for its window, a verdict or a person
  * costs the frequent sweeps nothing: its window's timers and the commands that end its wait kick it; the full sweep
  * only catches a kick that was lost.
+ *
+ * Replicas: one replica at a time drives a run, under a lease in `active_runs` (RunCommands.claim) that it renews while
+ * it drives; a kick that finds another replica's lease leaves that replica a drive owed, and a replica that dies
+ * leaves a lease that lapses after `leaseMs`, when another replica's sweep takes the run over.
  */
 export class RunDriver implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('RunDriver');
   private readonly driving = new Map<string, Promise<void>>();
   private readonly again = new Set<string>();
-  /** keys the executor accepted for a later callback: not asked again by this process */
-  private readonly awaitingCallback = new Set<string>();
   private timer?: NodeJS.Timeout;
   private stopped = false;
+  /** this replica, as the leases name it */
+  private readonly id: string;
 
   constructor(
     private readonly runs: RunCommands,
     private readonly executors: Executors,
     /** the process's clock: the driver is a door of its own, each command it gives is a moment of it */
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.id = `${hostname()}:${process.pid}:${clock.newId()}`;
+  }
 
   onApplicationBootstrap(): void {
     this.start();
@@ -54,8 +61,8 @@ export class RunDriver implements OnApplicationBootstrap, OnApplicationShutdown 
       // every FULL_SWEEP_EVERY-th sweep, the first included, drives every unfinished run (one may have missed its kick:
       // in a crash, or a drive that failed); the others only those with an executor step to ask
       const stepPending = sweeps++ % FULL_SWEEP_EVERY !== 0;
-      this.runs.activeRuns(undefined, { stepPending }).then(
-        (active) => active.forEach(({ deploymentId, traceparent }) => this.drives(deploymentId, traceparent)),
+      this.runs.activeRuns(undefined, { stepPending, unleased: true }).then(
+        (active) => active.forEach(({ deploymentId, traceparent }) => this.drives(deploymentId, traceparent, { owe: false })),
         (error) => this.logger.warn(`sweep failed: ${(error as Error).message}`),
       ).finally(() => {
         if (!this.stopped) this.timer = setTimeout(sweep, this.executors.config.sweepMs).unref();
@@ -76,11 +83,14 @@ export class RunDriver implements OnApplicationBootstrap, OnApplicationShutdown 
    * drive owed after another), the trace of the run's latest command that had one.
    */
   kick(deploymentId: string, traceparent: string | undefined = currentTraceparent()): void {
-    this.drives(deploymentId, traceparent);
+    this.drives(deploymentId, traceparent, { owe: true });
   }
 
-  /** `traceparent` undefined: the trace of the run's latest command that had one. */
-  private drives(deploymentId: string, traceparent: string | undefined): void {
+  /**
+   * `traceparent` undefined: the trace of the run's latest command that had one. `owe`: a kick (something changed the
+   * run), which the replica driving it owes a drive; a sweep's is not.
+   */
+  private drives(deploymentId: string, traceparent: string | undefined, { owe }: { owe: boolean }): void {
     if (this.stopped) return;
     if (this.driving.has(deploymentId)) {
       this.again.add(deploymentId);
@@ -88,39 +98,48 @@ export class RunDriver implements OnApplicationBootstrap, OnApplicationShutdown 
     }
     const run = (async () => {
       const trace = traceparent ?? (await this.runs.traceOf(deploymentId));
-      await continueTrace('drive run', trace, { 'gantry.deployment.id': deploymentId }, () => this.drive(deploymentId));
+      await continueTrace('drive run', trace, { 'gantry.deployment.id': deploymentId }, () => this.drive(deploymentId, owe));
     })()
       .catch((error) => this.logger.warn(`run ${deploymentId}: ${(error as Error).message}`))
       .finally(() => {
         this.driving.delete(deploymentId);
-        if (this.again.delete(deploymentId)) this.drives(deploymentId, undefined);
+        if (this.again.delete(deploymentId)) this.drives(deploymentId, undefined, { owe: false });
       });
     this.driving.set(deploymentId, run);
   }
 
-  /** A step's result reported later (a webhook callback) was recorded: the key is no longer awaited. */
-  settled(key: string): void {
-    this.awaitingCallback.delete(key);
-  }
-
-  private async drive(deploymentId: string): Promise<void> {
-    const metadata = actingOnItsOwn('execution', deploymentId);
-    while (!this.stopped) {
-      const advancing = momentOf(this.clock);
-      const { state } = await this.runs.execute(deploymentId, { type: 'AdvanceRun', deploymentId, now: advancing.now.toISOString() }, { ...advancing, metadata });
-      const step = nextStep(state);
-      const plan = planOf(state);
-      if (!step || !plan || state.status === 'unplanned' || state.status === 'ended') return;
-      const attempt = attemptOf(state, step);
-      const key = idempotencyKey(deploymentId, step, attempt);
-      if (this.awaitingCallback.has(key)) return;
-      const answer = await this.ask(plan.environment, { deploymentId, plan, step, idempotencyKey: key, attempt, components: componentsToInstall(state) });
-      if (answer.status === 'pending') {
-        this.awaitingCallback.add(key);
-        return;
+  /**
+   * Drives a run under this replica's lease: claimed first, renewed after each step and while an executor is asked,
+   * let go at the end (and driven again when a kick was owed meanwhile). A lease lost (it lapsed and another replica
+   * took the run) ends the drive.
+   */
+  private async drive(deploymentId: string, owe: boolean): Promise<void> {
+    const { leaseMs } = this.executors.config;
+    let claim = await this.runs.claim(deploymentId, this.id, leaseMs, { owe });
+    if (claim.status !== 'driving') return;
+    try {
+      const metadata = actingOnItsOwn('execution', deploymentId);
+      while (!this.stopped && claim.status === 'driving') {
+        const advancing = momentOf(this.clock);
+        const { state } = await this.runs.execute(deploymentId, { type: 'AdvanceRun', deploymentId, now: advancing.now.toISOString() }, { ...advancing, metadata });
+        const step = nextStep(state);
+        const plan = planOf(state);
+        if (!step || !plan || state.status === 'unplanned' || state.status === 'ended') return;
+        const attempt = attemptOf(state, step);
+        const key = idempotencyKey(deploymentId, step, attempt);
+        if (key === claim.awaitingCallback) return;
+        const renewing = setInterval(() => this.runs.claim(deploymentId, this.id, leaseMs).catch(() => undefined), leaseMs / 3).unref();
+        const answer = await this.ask(plan.environment, { deploymentId, plan, step, idempotencyKey: key, attempt, components: componentsToInstall(state) }).finally(() => clearInterval(renewing));
+        if (answer.status === 'pending') {
+          await this.runs.awaitCallback(deploymentId, key);
+          return;
+        }
+        const answered = momentOf(this.clock);
+        await this.runs.execute(deploymentId, { type: 'RecordStepOutcome', deploymentId, step, outcome: answer, now: answered.now.toISOString() }, { ...answered, metadata });
+        claim = await this.runs.claim(deploymentId, this.id, leaseMs);
       }
-      const answered = momentOf(this.clock);
-      await this.runs.execute(deploymentId, { type: 'RecordStepOutcome', deploymentId, step, outcome: answer, now: answered.now.toISOString() }, { ...answered, metadata });
+    } finally {
+      if (await this.runs.release(deploymentId, this.id)) this.again.add(deploymentId);
     }
   }
 

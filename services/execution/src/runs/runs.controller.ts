@@ -1,8 +1,8 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { CurrentIdentity, RequirePermission, type Identity } from '@gantry/auth';
-import { ApiBodyFrom, CommandContext, SchemaBody, SchemaParam, type RequestContext } from '@gantry/platform';
-import { completeManualStepBody, type CompleteManualStepBody, denyGateBody, type DenyGateBody, rollbackDecisionBody, type RollbackDecisionBody } from '@gantry/contracts';
+import { ApiBodyFrom, CommandContext, OptionalSchemaBody, SchemaBody, SchemaParam, type RequestContext } from '@gantry/platform';
+import { approveGateBody, type ApproveGateBody, completeManualStepBody, type CompleteManualStepBody, denyGateBody, type DenyGateBody, rollbackDecisionBody, type RollbackDecisionBody } from '@gantry/contracts';
 import { Runs } from './runs';
 
 const uuid = new ParseUUIDPipe();
@@ -25,8 +25,14 @@ export class RunsController {
   @Post(':deploymentId/gates/:gate/approve')
   @HttpCode(200)
   @RequirePermission('runs:approve')
-  approve(@Param('deploymentId', uuid) id: string, @Param('gate', LabelPipe) gate: string, @CommandContext() context: RequestContext) {
-    return this.runs.approve(id, gate, context.identity, context);
+  @ApiBodyFrom(approveGateBody, { required: false })
+  approve(
+    @Param('deploymentId', uuid) id: string,
+    @Param('gate', LabelPipe) gate: string,
+    @Body(new OptionalSchemaBody(approveGateBody)) body: ApproveGateBody,
+    @CommandContext() context: RequestContext,
+  ) {
+    return this.runs.approve(id, gate, body.comment, context.identity, context);
   }
 
   @Post(':deploymentId/gates/:gate/deny')

@@ -4,7 +4,7 @@ import type { Metadata } from '@grpc/grpc-js';
 import { AuthGuard, RequirePermission } from '@gantry/auth';
 import { answerGrpc, Clock, grpcContext, invalidArgument, validatedMessage } from '@gantry/platform';
 import { Runs, type RunView } from './runs';
-import { denyGateBody, type DenyGateBody, rollbackDecisionBody, type RollbackDecisionBody } from '@gantry/contracts';
+import { approveGateBody, type ApproveGateBody, denyGateBody, type DenyGateBody, rollbackDecisionBody, type RollbackDecisionBody } from '@gantry/contracts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -12,6 +12,7 @@ interface RunMessage {
   deploymentId?: string;
   gate?: string;
   reason?: string;
+  comment?: string;
   rollback?: boolean;
 }
 
@@ -36,7 +37,8 @@ export class RunsGrpc {
   approveGate(message: RunMessage, metadata: Metadata) {
     const { id, identity, meta } = context(message, metadata, this.clock);
     const gate = gateOf(message);
-    return answerGrpc(async () => toProto(await this.runs.approve(id, gate, identity, meta)));
+    const body = validatedMessage<ApproveGateBody>(approveGateBody, message.comment === undefined ? {} : { comment: message.comment });
+    return answerGrpc(async () => toProto(await this.runs.approve(id, gate, body.comment, identity, meta)));
   }
 
   @GrpcMethod('ExecutionService', 'DenyGate')

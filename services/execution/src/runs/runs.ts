@@ -58,7 +58,8 @@ export class Runs {
     return this.get(deploymentId);
   }
 
-  approve = (id: string, gate: string, identity: Identity, origin: CommandOrigin) => this.act(id, { type: 'ApproveGate', gate, identityCase: this.identityCase }, identity, origin);
+  approve = (id: string, gate: string, comment: string | undefined, identity: Identity, origin: CommandOrigin) =>
+    this.act(id, { type: 'ApproveGate', gate, identityCase: this.identityCase, ...(comment === undefined ? {} : { comment }) }, identity, origin);
   deny = (id: string, gate: string, reason: string, identity: Identity, origin: CommandOrigin) => this.act(id, { type: 'DenyGate', gate, reason }, identity, origin);
   pause = (id: string, identity: Identity, origin: CommandOrigin) => this.act(id, { type: 'PauseRun' }, identity, origin);
   resume = (id: string, identity: Identity, origin: CommandOrigin) => this.act(id, { type: 'ResumeRun' }, identity, origin);

@@ -71,8 +71,8 @@ export interface DeploymentRecord {
   verifiedAt?: string;
   /** when the outcome became known: the time of the event that decided it */
   endedAt?: string;
-  /** who approved at which gate (ApprovalGranted); `wave`: at the boundary before that wave */
-  approvals?: { gate: string; by: string; role: string; wave?: number; grantedAt: string }[];
+  /** who approved at which gate (ApprovalGranted); `wave`: at the boundary before that wave; `comment`: the approver's words */
+  approvals?: { gate: string; by: string; role: string; wave?: number; comment?: string; grantedAt: string }[];
   /** the furthest step of the process the deployment reached */
   phase: 'unknown' | 'requested' | 'planned' | 'verified-for-execution' | 'executing' | 'executed' | 'verified' | 'failed' | 'closed';
   /** what changed after planning, as execution recorded it (LateChangeDetected) */
@@ -309,7 +309,14 @@ export function evolveRecord(record: DeploymentRecord, event: CloudEvent): Deplo
     case 'ChangeImplementationHeld':
       return { ...next, holds: (next.holds ?? []).map((h) => (h.heldAt === data.heldAt && h.reason === data.reason ? { ...h, reported: true as const } : h)) };
     case 'ApprovalGranted': {
-      const granted = { gate: String(data.gate), by: String(data.by), role: String(data.role), ...(typeof data.wave === 'number' ? { wave: data.wave } : {}), grantedAt: String(data.grantedAt) };
+      const granted = {
+        gate: String(data.gate),
+        by: String(data.by),
+        role: String(data.role),
+        ...(typeof data.wave === 'number' ? { wave: data.wave } : {}),
+        ...(typeof data.comment === 'string' ? { comment: data.comment } : {}),
+        grantedAt: String(data.grantedAt),
+      };
       return { ...next, approvals: [...(next.approvals ?? []), granted] };
     }
     case 'DeploymentRecordClosed': {

@@ -120,12 +120,12 @@ describe('the deployment record', () => {
     closing(requested, planned, verified, started, executed).then(closedSuccess);
   });
 
-  it('keeps when the outcome became known, when it was verified, and who approved', () => {
-    const granted = event('execution', 'ApprovalGranted', { gate: 'production', by: 'dana', role: 'deployment-manager', grantedAt: '2026-12-01T10:00:30.000Z' });
+  it('keeps when the outcome became known, when it was verified, and who approved, with what they said', () => {
+    const granted = event('execution', 'ApprovalGranted', { gate: 'production', by: 'dana', role: 'deployment-manager', comment: 'rollback rehearsed', grantedAt: '2026-12-01T10:00:30.000Z' });
     const verifiedAt = event('verification', 'DeploymentVerified', { verifiedAt: '2026-12-01T10:04:00.000Z', criteria: [] });
     fold.given([requested, planned, granted, started, executed, verifiedAt]).then({
       ...requestedAndPlanned,
-      approvals: [{ gate: 'production', by: 'dana', role: 'deployment-manager', grantedAt: '2026-12-01T10:00:30.000Z' }],
+      approvals: [{ gate: 'production', by: 'dana', role: 'deployment-manager', comment: 'rollback rehearsed', grantedAt: '2026-12-01T10:00:30.000Z' }],
       startedAt: '2026-12-01T10:01:00.000Z',
       executedAt: '2026-12-01T10:02:00.000Z',
       verifiedAt: '2026-12-01T10:04:00.000Z',

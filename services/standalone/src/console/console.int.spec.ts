@@ -42,6 +42,8 @@ describe('on the development secret (nothing configured)', () => {
     expect((await fetch(`${url}/docs/openapi.json`)).status).toBe(200);
     expect((await fetch(`${url}/health/live`)).status).toBe(200);
     expect((await fetch(`${url}/deployments`)).status).toBe(401);
+    // no identity provider configured: the console calls its own origin and offers no provider
+    expect((await fetch(`${url}/console-config.json`)).status).toBe(404);
   });
 
   it('signs in a role for development: a token the API accepts, for the name given', async () => {
@@ -61,14 +63,32 @@ describe('on the development secret (nothing configured)', () => {
   });
 });
 
-describe('with GANTRY_JWT_SECRET set', () => {
+describe('with GANTRY_JWT_SECRET and an identity provider for the console set', () => {
   let url: string;
-  beforeAll(async () => void ({ url } = await start({ GANTRY_JWT_SECRET: 'a-configured-secret-of-at-least-32-characters' })), 120_000);
+  beforeAll(
+    async () =>
+      void ({ url } = await start({
+        GANTRY_JWT_SECRET: 'a-configured-secret-of-at-least-32-characters',
+        GANTRY_CONSOLE_OIDC_ISSUER: 'https://sso.example.com/realms/acme',
+        GANTRY_CONSOLE_OIDC_CLIENT_ID: 'gantry-console',
+        GANTRY_CONSOLE_OIDC_AUDIENCE: 'https://gantry.example.com',
+      })),
+    120_000,
+  );
 
   it('has no development sign-in, and still serves the console', async () => {
     expect((await fetch(`${url}/console/development-sign-in`)).status).toBe(404);
     const answer = await fetch(`${url}/console/development-sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ role: 'admin', subject: 'mallory' }) });
     expect(answer.status).toBe(404);
     expect((await fetch(`${url}/`)).status).toBe(200);
+  });
+
+  it("names the provider in console-config.json, and lets the console's page fetch from the provider's origin only", async () => {
+    const config = await fetch(`${url}/console-config.json`);
+    expect(config.status).toBe(200);
+    expect(await config.json()).toEqual({ oidc: { issuer: 'https://sso.example.com/realms/acme', clientId: 'gantry-console', audience: 'https://gantry.example.com' } });
+    expect((await fetch(`${url}/`)).headers.get('content-security-policy')).toBe(
+      "default-src 'self'; connect-src 'self' https://sso.example.com; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+    );
   });
 });

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { isRole, mintToken, ROLES } from '@gantry/auth';
+import { consoleContentSecurityPolicy, type GantryConfig } from '@gantry/platform';
 
 /** Where the console's production build is: beside the compiled services (dist/console), or under dist/ from source. */
 export const consoleBuildDirectory = (): string | undefined =>
@@ -17,6 +18,7 @@ export const fromLoopback = (request: Request) => /^(::ffff:)?127\.|^::1$/.test(
 interface Response {
   status(code: number): Response;
   type(type: string): Response;
+  setHeader(name: string, value: string): unknown;
   send(body: string): unknown;
   json(body: unknown): unknown;
 }
@@ -28,16 +30,21 @@ const SUBJECT = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
  * embedded default's development secret, a development sign-in: `POST /console/development-sign-in {role, subject}`
  * mints what `npm run token` would, for callers on this machine only (a HOST opened to the network does not open it).
  * It is no door of the API (no permission, not in the OpenAPI document): with GANTRY_JWT_SECRET set, or on a real
- * database, it does not exist.
+ * database, it does not exist. With GANTRY_CONSOLE_OIDC_* set, `/console-config.json` names the identity provider the
+ * console signs people in with, and the console's page may fetch from the provider's origin.
  */
-export function serveConsole(app: NestExpressApplication, { developmentSecret }: { developmentSecret?: string }): void {
+export function serveConsole(app: NestExpressApplication, { config, developmentSecret }: { config: GantryConfig; developmentSecret?: string }): void {
   const http = app.getHttpAdapter();
   const dir = consoleBuildDirectory();
   const index = dir ? readFileSync(join(dir, 'index.html'), 'utf8') : undefined;
+  const { consoleOidc } = config;
   if (dir) app.useStaticAssets(join(dir, 'assets'), { prefix: '/assets/', index: false, fallthrough: false });
-  http.get('/', (_request: Request, response: Response) =>
-    index ? response.type('html').send(index) : response.status(404).type('text').send('the console is not built: npm run build'),
-  );
+  http.get('/', (_request: Request, response: Response) => {
+    if (!index) return response.status(404).type('text').send('the console is not built: npm run build');
+    if (consoleOidc) response.setHeader('content-security-policy', consoleContentSecurityPolicy([new URL(consoleOidc.issuer).origin]));
+    return response.type('html').send(index);
+  });
+  if (consoleOidc) http.get('/console-config.json', (_request: Request, response: Response) => response.json({ oidc: consoleOidc }));
   if (!developmentSecret) return;
   http.get('/console/development-sign-in', (_request: Request, response: Response) => response.json({ roles: ROLES }));
   http.post('/console/development-sign-in', async (request: Request, response: Response) => {

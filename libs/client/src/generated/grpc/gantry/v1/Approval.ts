@@ -6,6 +6,8 @@ export interface Approval {
   'by'?: (string);
   'role'?: (string);
   'grantedAt'?: (string);
+  'comment'?: (string);
+  '_comment'?: "comment";
 }
 
 export interface Approval__Output {
@@ -13,4 +15,6 @@ export interface Approval__Output {
   'by': (string);
   'role': (string);
   'grantedAt': (string);
+  'comment'?: (string);
+  '_comment'?: "comment";
 }

@@ -5,12 +5,16 @@ export interface GateRequest {
   'deploymentId'?: (string);
   'gate'?: (string);
   'reason'?: (string);
+  'comment'?: (string);
   '_reason'?: "reason";
+  '_comment'?: "comment";
 }
 
 export interface GateRequest__Output {
   'deploymentId': (string);
   'gate': (string);
   'reason'?: (string);
+  'comment'?: (string);
   '_reason'?: "reason";
+  '_comment'?: "comment";
 }
