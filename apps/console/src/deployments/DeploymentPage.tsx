@@ -27,7 +27,7 @@ export function DeploymentPage({ id }: { id: string }) {
   const queries = useQueryClient();
   // once it has ended, the run and the verification are asked one last time: they stopped being polled
   useEffect(() => {
-    if (ended) void queries.invalidateQueries({ predicate: (q) => ['run', 'verification'].includes(q.queryKey[0] as string) && q.queryKey[1] === id });
+    if (ended) void queries.invalidateQueries({ predicate: (q) => ['run', 'verification', 'communications'].includes(q.queryKey[0] as string) && q.queryKey[1] === id });
   }, [ended, id, queries]);
   const run = useQuery({
     queryKey: ['run', id],
