@@ -19,8 +19,9 @@ const boundaries = (inTests) => {
     // the `gantry` CLI: the client for every call to a server; auth and platform only for what runs without one
     // (`gantry token` mints with the development secret)
     { sourceTag: 'type:cli', onlyDependOnLibsWithTags: ['type:client', 'type:contracts', 'type:infrastructure', ...testing] },
-    // the web console: the client, and the roles table (libs/auth/src/roles.ts, a pure file) to offer what a role may do
-    { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:client', 'type:infrastructure', ...(inTests ? ['type:domain-kit', ...testing] : [])], bannedExternalImports: INFRASTRUCTURE },
+    // the web console: the client, the roles table (libs/auth/src/roles.ts, a pure file) to offer what a role may do, and
+    // the contracts' weekly windows (contracts/src/weekly-windows.ts, pure) to lay the schedule out in an environment's time zone
+    { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:client', 'type:infrastructure', 'type:contracts', ...(inTests ? ['type:domain-kit', ...testing] : [])], bannedExternalImports: INFRASTRUCTURE },
   ];
 };
 

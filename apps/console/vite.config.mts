@@ -16,6 +16,7 @@ export default defineConfig({
     alias: {
       '@gantry/client': repo('libs/client/src/index.ts'),
       '@gantry/auth/roles': repo('libs/auth/src/roles.ts'),
+      '@gantry/contracts/weekly-windows': repo('contracts/src/weekly-windows.ts'),
     },
   },
   build: { outDir: repo('dist/console'), emptyOutDir: true, sourcemap: false, reportCompressedSize: false },

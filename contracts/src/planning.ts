@@ -8,6 +8,7 @@ import {
   type ModelStrategyType,
 } from './model-review';
 import { SIGNING_ALGORITHMS, signingKeyIdSchema } from './itam';
+import { WEEKDAYS } from './weekdays';
 import { requestDeploymentProperties } from './request-deployment';
 import {
   acceptanceCriteriaSchema,
@@ -64,8 +65,6 @@ export type RollbackMode = Static<typeof rollbackModeSchema>;
 
 // ---- environments ----
 
-export const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
-export type Weekday = (typeof WEEKDAYS)[number];
 
 const environmentKindSchema = enumOf(ENVIRONMENT_KINDS);
 const localTime = Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$', description: 'a local time HH:MM' });

@@ -1,5 +1,8 @@
-import { WEEKDAYS, type EnvironmentDefinition, type FreezePeriod, type WeeklyWindow } from './planning';
+import type { EnvironmentDefinition, FreezePeriod, WeeklyWindow } from './planning';
+import { WEEKDAYS } from './weekdays';
 import type { Window } from './vocabulary';
+
+export { WEEKDAYS, type Weekday } from './weekdays';
 
 /** An interval of real time, epoch milliseconds, end exclusive. */
 export interface Interval {

@@ -2,11 +2,13 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, useState } from 'react';
 import { LedgerVerification } from './audit/LedgerVerification';
 import { Timeline } from './audit/Timeline';
+import { ApprovalsInbox } from './approvals/ApprovalsInbox';
 import { SignedInContext } from './context';
 import { DeploymentList } from './deployments/DeploymentList';
 import { DeploymentPage } from './deployments/DeploymentPage';
 import { RequestDeployment } from './deployments/RequestDeployment';
 import { EnvironmentAsOf } from './environment-as-of/EnvironmentAsOf';
+import { EnvironmentMatrix } from './environments/EnvironmentMatrix';
 import { Findings } from './findings/Findings';
 import { describeError, gantryClient, refusesCredentials, type ConsoleConfig } from './gantry';
 import { Kpis } from './kpis/Kpis';
@@ -15,6 +17,7 @@ import { Models } from './models/Models';
 import { ReviewPage } from './reviews/ReviewPage';
 import { Reviews } from './reviews/Reviews';
 import { hrefOf, usePlace, type Place } from './router';
+import { ScheduleCalendar } from './schedule/ScheduleCalendar';
 import { mayOffer, savedSession, saveSession, type Session } from './session';
 import { expiryDelay } from './token';
 import { SignIn } from './sign-in/SignIn';
@@ -64,6 +67,9 @@ export function App({ config, notice: firstNotice }: { config: ConsoleConfig; no
     { place: { view: 'findings' }, label: 'Findings', shown: mayOffer(session, 'audit:read') },
     { place: { view: 'models' }, label: 'Models', shown: mayOffer(session, 'models:read') },
     { place: { view: 'reviews' }, label: 'Reviews', shown: mayOffer(session, 'models:read') },
+    { place: { view: 'environments' }, label: 'Environments', shown: mayOffer(session, 'environments:read') },
+    { place: { view: 'schedule' }, label: 'Schedule', shown: mayOffer(session, 'environments:read') },
+    { place: { view: 'approvals' }, label: 'Approvals', shown: mayOffer(session, 'runs:approve') },
   ];
   return (
     <SignedInContext.Provider value={{ gantry, session, location }}>
@@ -134,6 +140,12 @@ function View({ place }: { place: Place }) {
       return <Reviews />;
     case 'review':
       return <ReviewPage id={place.id} />;
+    case 'environments':
+      return <EnvironmentMatrix />;
+    case 'schedule':
+      return <ScheduleCalendar />;
+    case 'approvals':
+      return <ApprovalsInbox />;
     default: {
       const never: never = place;
       return never;

@@ -19,7 +19,11 @@ export type Place =
   /** `#/models/<name>/versions/<n>`: with that version's content open */
   | { view: 'model'; name: string; version?: number }
   | { view: 'reviews' }
-  | { view: 'review'; id: string };
+  | { view: 'review'; id: string }
+  /** what is deployed where, now */
+  | { view: 'environments' }
+  | { view: 'schedule' }
+  | { view: 'approvals' };
 
 export function placeOf(hash: string): Place {
   const [path, query] = hash.replace(/^#\/?/, '').split('?');
@@ -35,6 +39,9 @@ export function placeOf(hash: string): Place {
   if (first === 'request') return { view: 'request' };
   if (first === 'ledger') return { view: 'ledger' };
   if (first === 'kpis') return { view: 'kpis' };
+  if (first === 'environments') return { view: 'environments' };
+  if (first === 'schedule') return { view: 'schedule' };
+  if (first === 'approvals') return { view: 'approvals' };
   return { view: 'deployments' };
 }
 
@@ -58,6 +65,9 @@ export const hrefOf = (place: Place): string => {
     case 'kpis':
     case 'models':
     case 'reviews':
+    case 'environments':
+    case 'schedule':
+    case 'approvals':
       return `#/${place.view}`;
     default: {
       const never: never = place;

@@ -5,8 +5,12 @@ import { useSignedIn } from '../context';
 import { hrefOf } from '../router';
 import { mayOffer } from '../session';
 import { Loading, Problem, Section, Status, time } from '../ui';
+import { Communications } from './Communications';
+import { ManualSteps } from './ManualSteps';
+import { RollbackDecision } from './RollbackDecision';
 import { RunControls } from './RunControls';
-import { RunProgress, type Run } from './RunProgress';
+import type { Run } from './run';
+import { RunProgress } from './RunProgress';
 import { VerificationResults } from './VerificationResults';
 
 const FINAL = new Set(['succeeded', 'failed', 'rolled-back', 'cancelled', 'rejected']);
@@ -23,7 +27,7 @@ export function DeploymentPage({ id }: { id: string }) {
   const queries = useQueryClient();
   // once it has ended, the run and the verification are asked one last time: they stopped being polled
   useEffect(() => {
-    if (ended) void queries.invalidateQueries({ predicate: (q) => ['run', 'verification'].includes(q.queryKey[0] as string) && q.queryKey[1] === id });
+    if (ended) void queries.invalidateQueries({ predicate: (q) => ['run', 'verification', 'communications'].includes(q.queryKey[0] as string) && q.queryKey[1] === id });
   }, [ended, id, queries]);
   const run = useQuery({
     queryKey: ['run', id],
@@ -104,6 +108,8 @@ export function DeploymentPage({ id }: { id: string }) {
         {run.data ? (
           <>
             <RunProgress run={run.data} waves={plan?.waves ?? []} progress={progress} />
+            <RollbackDecision id={id} run={run.data} />
+            <ManualSteps id={id} steps={run.data.manual ?? []} />
             {!ended && <RunControls id={id} run={run.data} />}
           </>
         ) : !mayOffer(session, 'runs:read') && mayOffer(session, 'runs:approve') && !ended && plan?.gates?.length ? (
@@ -113,6 +119,7 @@ export function DeploymentPage({ id }: { id: string }) {
           <p>{ended ? 'No run.' : mayOffer(session, 'runs:read') ? 'Execution has not taken the deployment up yet.' : 'Your role does not read runs.'}</p>
         )}
       </Section>
+      {mayOffer(session, 'audit:read') && <Communications id={id} ended={ended} />}
     </>
   );
 }

@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { useSignedIn } from '../context';
 import { mayOffer } from '../session';
 import { Problem } from '../ui';
-import type { Run } from './RunProgress';
+import type { Run } from './run';
 
 /**
  * What a person may do to a run: approve a gate, with a comment if they like, or deny it with the reason (runs:approve);

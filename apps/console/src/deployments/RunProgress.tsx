@@ -1,28 +1,9 @@
-export interface Gate {
-  name: string;
-  roles: string[];
-  minimumApprovers: number;
-  approvers: string[];
-}
-
-/** `GET /runs/:id` as far as the console shows it (execution's README, "Runs"). */
-export interface Run {
-  status: string;
-  plan?: { waves?: { index: number; targets: string[] }[] };
-  gates?: Gate[];
-  boundary?: { wave: number; gates: Gate[] };
-  done?: { wave: number; target: string }[];
-  wave?: { index: number; completed: boolean };
-  manual?: { stepId?: string; instruction?: string; status?: string }[];
-  startedAt?: string;
-  /** an ended run answers its status and outcome only */
-  outcome?: string;
-}
+import type { Run } from './run';
 
 const stateOf = (run: Run, wave: number, target: string): string => {
   if (run.status === 'ended') return run.outcome === 'succeeded' ? 'done' : `run ${run.outcome ?? 'ended'}`;
   if (run.done?.some((d) => d.wave === wave && d.target === target)) return 'done';
-  if (run.wave?.index === wave && !run.wave.completed && run.status !== 'waiting') return 'deploying';
+  if (run.wave?.index === wave && !run.wave.completed && run.status !== 'waiting') return run.pause ? `paused (${run.pause.reason})` : 'deploying';
   return 'waiting';
 };
 
@@ -53,7 +34,7 @@ export function RunProgress({ run, waves, progress }: { run: Run; waves: { index
               {wave.targets.map((target) => {
                 const state = stateOf(run, wave.index, target);
                 return (
-                  <li key={target} className={`target target-${state}`}>
+                  <li key={target} className={`target target-${state.split(' ')[0]}`}>
                     {target}: {state}
                   </li>
                 );
@@ -62,15 +43,6 @@ export function RunProgress({ run, waves, progress }: { run: Run; waves: { index
           </li>
         ))}
       </ol>
-      {run.manual?.length ? (
-        <ul aria-label="Manual steps">
-          {run.manual.map((step, i) => (
-            <li key={step.stepId ?? i}>
-              {step.instruction ?? step.stepId}: {step.status ?? 'open'}
-            </li>
-          ))}
-        </ul>
-      ) : null}
     </>
   );
 }

@@ -80,6 +80,7 @@ export const OPERATION_SERVICES = {
   'GET /audit/chains/{chainId}': 'records',
   'GET /audit/deployments/{id}/state': 'records',
   'GET /audit/environments/{name}/state': 'records',
+  'GET /audit/deployments/{id}/communications': 'records',
   'POST /audit/findings': 'records',
   'GET /audit/findings': 'records',
   'POST /satisfaction-responses': 'records',

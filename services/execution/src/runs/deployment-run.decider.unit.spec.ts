@@ -512,8 +512,12 @@ describe('CompleteManualStep', () => {
     { type: 'ManualStepRequired', data: { deploymentId, stepId: 's-1/deploy/1', wave: 1, target: 's-1', action: 'deploy', role: 'deployment-practitioner', instruction: 'install the shelf', evidenceRequired: true, requestedAt: at } },
   ];
   const evidence: Evidence[] = [{ description: 'photo', reference: 'https://evidence.example/1.jpg', digest: `sha256:${'ef'.repeat(32)}` }];
-  const complete = (roles: string[], ev = evidence): RunCommand => ({ type: 'CompleteManualStep', deploymentId, stepId: 's-1/deploy/1', evidence: ev, now: later, by: 'pat', roles });
+  const complete = (roles: string[], ev = evidence, stepId = 's-1/deploy/1'): RunCommand => ({ type: 'CompleteManualStep', deploymentId, stepId, evidence: ev, now: later, by: 'pat', roles });
   it('asks a role for the step, with the instruction', () => spec.given(running).when(manualOutcome).then(required));
+  it('the run shows the step waiting, with what to do, for whom and whether evidence is needed', () =>
+    expect([...running, ...required].reduce(evolve, initialState)).toMatchObject({
+      manual: [{ stepId: 's-1/deploy/1', target: 's-1', role: 'deployment-practitioner', instruction: 'install the shelf', evidenceRequired: true, completed: false }],
+    }));
   it('completed with evidence by the role, the target counts as deployed', () =>
     spec.given([...running, ...required]).when(complete(['deployment-practitioner'])).then([
       { type: 'ManualStepCompleted', data: { deploymentId, stepId: 's-1/deploy/1', by: 'pat', evidence, completedAt: later } },
@@ -528,6 +532,17 @@ describe('CompleteManualStep', () => {
       .given([...running, ...required])
       .when(complete(['deployment-practitioner'], [...evidence, { description: 'signed form', reference: 'https://evidence.example/form.pdf' }]))
       .thenRefused({ code: 'EvidenceDigestRequired', deploymentId, stepId: 's-1/deploy/1', evidence: 1 }));
+  it('a backup taken by hand, once completed, lets the run go on to its first wave', () => {
+    const backup: RunCommand = { ...manualOutcome, step: { kind: 'backup' } } as RunCommand;
+    const asked = deploymentRunDecider.decide(backup, [prepared({ ...basePlan, backupRequired: true }), ...ready, started].reduce(evolve, initialState)) as RunEvent[];
+    const history = [prepared({ ...basePlan, backupRequired: true }), ...ready, started, ...asked];
+    expect(asked).toMatchObject([{ type: 'ManualStepRequired', data: { stepId: 'run/backup/1', target: 'run' } }]);
+    const done = deploymentRunDecider.decide(complete(['deployment-practitioner'], evidence, 'run/backup/1'), history.reduce(evolve, initialState)) as RunEvent[];
+    expect(done.map((e) => e.type)).toEqual(['ManualStepCompleted', 'BackupTaken']);
+    const moved = deploymentRunDecider.decide(advance(later), [...history, ...done].reduce(evolve, initialState)) as RunEvent[];
+    expect(moved.map((e) => e.type)).toEqual(['WaveStarted']);
+    expect(nextStep([...history, ...done, ...moved].reduce(evolve, initialState))).toMatchObject({ kind: 'deploy', wave: 1, target: 's-1' });
+  });
   it('a step completed already is refused as unknown (nothing pending)', () =>
     spec
       .given([...running, ...required, { type: 'ManualStepCompleted', data: { deploymentId, stepId: 's-1/deploy/1', by: 'pat', evidence, completedAt: later } }, deployed(1, 's-1')])

@@ -32,6 +32,8 @@ export interface ManualItem {
   /** the target the work is done on: where a supplier's scope is checked */
   target: string;
   role: string;
+  /** what the person does, as the executor asked it (the model's instruction for the target, or the step itself) */
+  instruction: string;
   evidenceRequired: boolean;
   completed: boolean;
 }
@@ -225,7 +227,8 @@ export function evolve(state: DeploymentRun, event: RunEvent): DeploymentRun {
     case 'DeploymentStarted':
       return state.status === 'waiting' ? { ...started(state, event.data.startedAt), status: 'running' } : state;
     case 'BackupTaken':
-      return state.status === 'running' ? { ...state, backup: event.data.snapshotRef } : state;
+      // the step done: its manual work (a backup taken by hand) is over, as for every step
+      return state.status === 'running' ? { ...state, backup: event.data.snapshotRef, manual: [] } : state;
     case 'WaveStarted':
       return state.status === 'running' ? { ...state, wave: { index: event.data.wave, completed: false }, boundary: undefined } : state;
     case 'TargetDeployed':
@@ -281,8 +284,8 @@ export function evolve(state: DeploymentRun, event: RunEvent): DeploymentRun {
       return ended(state, 'failed', event.data.reason);
     case 'ManualStepRequired': {
       if (state.status !== 'running' && state.status !== 'executed' && state.status !== 'rolling-back') return state;
-      const { stepId, target, role, evidenceRequired } = event.data;
-      return { ...state, manual: [...state.manual, { stepId, target, role, evidenceRequired, completed: false }] };
+      const { stepId, target, role, instruction, evidenceRequired } = event.data;
+      return { ...state, manual: [...state.manual, { stepId, target, role, instruction, evidenceRequired, completed: false }] };
     }
     case 'ManualStepCompleted':
       return state.status === 'running' || state.status === 'executed' || state.status === 'rolling-back'

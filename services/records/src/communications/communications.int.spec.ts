@@ -1,3 +1,4 @@
+import { mintToken } from '@gantry/auth';
 import { COMMUNICATIONS_TOPICS, EVENTS, SAMPLE_PAYLOADS, SAMPLE_SERVICE, type DeploymentNoticeIssued, type EventName, type EventPayloads, type KnowledgeArticleProposed } from '@gantry/contracts';
 import { KafkaBus, type CloudEvent, type IncomingMessage, type Subscription } from '@gantry/messaging';
 import { boot, verifyWebhookSignature, type RunningProcess } from '@gantry/platform';
@@ -185,4 +186,16 @@ it('a deployment rolled back is told as such, with a knowledge article proposed 
   await eventually(() => articles.some((a) => a.data.deploymentId === deploymentId), { timeoutMs: KAFKA_MS, what: 'the knowledge article' });
   expect(kindsOf(deploymentId)).toEqual(['scheduled', 'started', 'rolled-back']);
   expect(articles.find((a) => a.data.deploymentId === deploymentId)!.data).toMatchObject({ service, symptoms: 'DeploymentVerificationFailed', title: `${service}: deployment to production rolled back` });
+
+  // auditors and deployment managers read them at records (they are not in the ledger's history of the deployment)
+  const read = async (role: string, id: string) =>
+    fetch(`${records!.url}/audit/deployments/${id}/communications`, { headers: { authorization: `Bearer ${await mintToken(SECRET, { sub: `${role}-1`, roles: [role] })}` } });
+  const answer = await read('auditor', deploymentId);
+  expect(answer.status).toBe(200);
+  const { notices: told, knowledgeArticles } = (await answer.json()) as { notices: DeploymentNoticeIssued[]; knowledgeArticles: KnowledgeArticleProposed[] };
+  expect(told.map((n) => n.kind)).toEqual(['scheduled', 'started', 'rolled-back']);
+  expect(told[2]).toEqual(notices.find((n) => n.data.deploymentId === deploymentId && n.data.kind === 'rolled-back')!.data);
+  expect(knowledgeArticles).toEqual([articles.find((a) => a.data.deploymentId === deploymentId)!.data]);
+  expect((await read('deployment-practitioner', deploymentId)).status).toBe(403);
+  expect((await read('auditor', randomUUID())).status).toBe(404);
 }, 2 * KAFKA_MS);
