@@ -106,4 +106,35 @@ describe('due timers (real PostgreSQL)', () => {
     await timers.drain();
     expect(await pending()).toEqual(['rescheduled']);
   });
+
+  it('replicas sweeping one schema fire each timer once: the one that claims it', async () => {
+    await db.transaction(async (tx) => {
+      for (let i = 0; i < 40; i++) await scheduleTimer(tx, schema, { id: `t-${String(i).padStart(2, '0')}`, kind: 'start', dueAt: clock, payload: {} });
+    });
+    const fired: string[] = [];
+    // slow enough that the replicas' sweeps overlap
+    const handlers = { start: async (t: { id: string }) => void (fired.push(t.id), await new Promise((resolve) => setTimeout(resolve, 5))) };
+    const replicas = [start(handlers), start(handlers), start(handlers)];
+    await eventually(async () => (await pending()).length === 0, { timeoutMs: 20_000, what: 'every timer to be fired' });
+    await Promise.all(replicas.map((r) => r.drain()));
+    expect(fired.sort()).toEqual(Array.from({ length: 40 }, (_, i) => `t-${String(i).padStart(2, '0')}`));
+  });
+
+  it("a timer a dead replica claimed is left to the others until the claim lapses; moving it ends the claim", async () => {
+    await db.transaction((tx) => scheduleTimer(tx, schema, { id: 'claimed', kind: 'start', dueAt: clock, payload: {} }));
+    await db.query(`UPDATE ${schema}.due_timers SET claimed_until = now() + interval '1 hour'`);
+    const fired: string[] = [];
+    const timers = start({ start: async (t) => void fired.push(t.id) });
+    await timers.drain();
+    expect(fired).toEqual([]);
+    await db.query(`UPDATE ${schema}.due_timers SET claimed_until = now() - interval '1 second'`);
+    timers.wake();
+    await eventually(async () => fired.length === 1, { timeoutMs: 5_000, what: 'the lapsed claim to be taken over' });
+    // scheduled again while claimed: a new due time, claimed by nobody
+    await db.transaction((tx) => scheduleTimer(tx, schema, { id: 'moved', kind: 'start', dueAt: clock, payload: {} }));
+    await db.query(`UPDATE ${schema}.due_timers SET claimed_until = now() + interval '1 hour'`);
+    await db.transaction((tx) => scheduleTimer(tx, schema, { id: 'moved', kind: 'start', dueAt: new Date(clock.getTime() - 1_000), payload: {} }));
+    timers.wake();
+    await eventually(async () => fired.includes('moved'), { timeoutMs: 5_000, what: 'the moved timer to fire' });
+  });
 });

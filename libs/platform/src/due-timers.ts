@@ -7,8 +7,11 @@ import { momentOf, systemClock, type Clock, type Moment } from './clock';
  * its deadline). Timers live in the service's schema, written in the same transaction as the events that call for
  * them, so a restart loses none: the poller fires whatever fell due while the process was down.
  *
- * Delivery is at least once: a timer is deleted only after its handler resolved, and two replicas may both fire it.
- * Handlers must therefore be idempotent, which commands handled by a decider are (a repeated command is a no-op).
+ * Delivery is at least once: a timer is deleted only after its handler resolved. Replicas sweeping one schema each
+ * claim a timer before they fire it (`claimed_until`, by the database's clock), so one of them fires it; a replica
+ * that dies with a claim leaves it to the others after CLAIM_SECONDS, and a handler slower than that may see its timer
+ * fired twice. Handlers must therefore be idempotent, which commands handled by a decider are (a repeated command is
+ * a no-op).
  */
 export interface DueTimer<P = unknown> {
   /** one timer per id: scheduling an id again moves it (e.g. `run-start:<deploymentId>`) */
@@ -50,13 +53,21 @@ export const dueTimerMigrations: Migration[] = [
     id: 'platform/002-due-timers-trace',
     up: (schema) => `ALTER TABLE "${schema}".due_timers ADD COLUMN IF NOT EXISTS traceparent text`,
   },
+  {
+    // until when a replica firing the timer holds it (startDueTimers)
+    id: 'platform/003-due-timers-claim',
+    up: (schema) => `ALTER TABLE "${schema}".due_timers ADD COLUMN IF NOT EXISTS claimed_until timestamptz`,
+  },
 ];
+
+/** how long a replica's claim on firing a timer holds the other replicas off */
+const CLAIM_SECONDS = 60;
 
 /** Schedules a timer, or moves it when its id is already scheduled. Call it inside the command's transaction. */
 export async function scheduleTimer(tx: SqlClient, schema: string, timer: DueTimer): Promise<void> {
   await tx.query(
     `INSERT INTO "${schema}".due_timers (timer_id, kind, due_at, payload, traceparent) VALUES ($1, $2, $3, $4, $5)
-     ON CONFLICT (timer_id) DO UPDATE SET kind = EXCLUDED.kind, due_at = EXCLUDED.due_at, payload = EXCLUDED.payload, traceparent = EXCLUDED.traceparent, attempts = 0`,
+     ON CONFLICT (timer_id) DO UPDATE SET kind = EXCLUDED.kind, due_at = EXCLUDED.due_at, payload = EXCLUDED.payload, traceparent = EXCLUDED.traceparent, attempts = 0, claimed_until = NULL`,
     [timer.id, timer.kind, new Date(timer.dueAt).toISOString(), JSON.stringify(timer.payload), timer.traceparent ?? currentTraceparent() ?? null],
   );
 }
@@ -109,8 +120,19 @@ export function startDueTimers(options: DueTimersOptions): RunningDueTimers {
   let current: Promise<void> = Promise.resolve();
   let again = false;
 
+  /** whether this replica now holds the timer for this due time (no other replica fires it meanwhile) */
+  const claim = async (row: TimerRow): Promise<boolean> => {
+    const { rows } = await db.query(
+      `UPDATE "${schema}".due_timers SET claimed_until = now() + interval '${CLAIM_SECONDS} seconds'
+       WHERE timer_id = $1 AND due_at = $2 AND (claimed_until IS NULL OR claimed_until < now()) RETURNING timer_id`,
+      [row.timer_id, row.due_at],
+    );
+    return rows.length === 1;
+  };
+
   const fire = async (row: TimerRow) => {
     const handler = handlers[row.kind];
+    if (!(await claim(row))) return;
     try {
       if (!handler) throw new Error(`no handler for timers of kind ${row.kind}`);
       const fired = { id: row.timer_id, kind: row.kind, dueAt: new Date(row.due_at), payload: row.payload, attempts: row.attempts };
@@ -121,7 +143,7 @@ export function startDueTimers(options: DueTimersOptions): RunningDueTimers {
     } catch (error) {
       options.log?.('error', 'a due timer failed; it fires again later', { timer: row.timer_id, kind: row.kind, attempts: row.attempts + 1, error: String(error) });
       await db
-        .query(`UPDATE "${schema}".due_timers SET attempts = attempts + 1, due_at = $3 WHERE timer_id = $1 AND due_at = $2`, [
+        .query(`UPDATE "${schema}".due_timers SET attempts = attempts + 1, due_at = $3, claimed_until = NULL WHERE timer_id = $1 AND due_at = $2`, [
           row.timer_id,
           row.due_at,
           new Date(now().getTime() + retryDelayMs(row.attempts)).toISOString(),
@@ -133,7 +155,8 @@ export function startDueTimers(options: DueTimersOptions): RunningDueTimers {
   const sweep = async (): Promise<void> => {
     for (;;) {
       const { rows } = await db.query<TimerRow>(
-        `SELECT timer_id, kind, due_at, payload, attempts, traceparent FROM "${schema}".due_timers WHERE due_at <= $1 ORDER BY due_at, timer_id LIMIT ${BATCH}`,
+        `SELECT timer_id, kind, due_at, payload, attempts, traceparent FROM "${schema}".due_timers
+         WHERE due_at <= $1 AND (claimed_until IS NULL OR claimed_until < now()) ORDER BY due_at, timer_id LIMIT ${BATCH}`,
         [now().toISOString()],
       );
       for (const row of rows) {
