@@ -52,6 +52,8 @@ export interface GantryConfig {
   /** gRPC calls per source address, before anything else of the call (GrpcTransport): `perMinute` 0 is no limit */
   grpcCalls: { perMinute: number; burst: number };
   kafkaSessionTimeoutMs: number;
+  /** the partitions and replication factor of the topics the services create when they are missing */
+  kafkaTopics: { partitions: number; replicationFactor: number };
   /** how long the broker may hold a consumer's fetch when there is nothing new */
   kafkaFetchMaxWaitMs: number;
   /** TLS to the brokers (CA certificates in PEM, or the system's) and SASL credentials; absent: plaintext */
@@ -213,6 +215,7 @@ export function loadConfig(processName: ProcessName, env: NodeJS.ProcessEnv = pr
     failedAuthentications: { perMinute: wholeNumberSetting(env, 'GANTRY_AUTH_FAILURES_PER_MINUTE', 120), burst: wholeNumberSetting(env, 'GANTRY_AUTH_FAILURES_BURST', 60) },
     grpcCalls: { perMinute: wholeNumberSetting(env, 'GANTRY_GRPC_CALLS_PER_MINUTE', 6_000), burst: wholeNumberSetting(env, 'GANTRY_GRPC_CALLS_BURST', 1_000) },
     kafkaSessionTimeoutMs: wholeNumberSetting(env, 'KAFKA_SESSION_TIMEOUT_MS', 6000),
+    kafkaTopics: { partitions: wholeNumberSetting(env, 'KAFKA_TOPIC_PARTITIONS', 3) || 3, replicationFactor: wholeNumberSetting(env, 'KAFKA_TOPIC_REPLICATION_FACTOR', 1) || 1 },
     kafkaFetchMaxWaitMs: wholeNumberSetting(env, 'KAFKA_FETCH_MAX_WAIT_MS', 500),
     kafkaSecurity: kafkaSecurity(env),
     ...(env.GANTRY_TOPIC_PREFIX ? { topicPrefix: namePrefix('GANTRY_TOPIC_PREFIX', env.GANTRY_TOPIC_PREFIX) } : {}),

@@ -32,6 +32,8 @@ export async function createRuntime(config: GantryConfig, clock: Clock = systemC
         clientId: `gantry-${config.process}`,
         brokers: config.kafkaBrokers,
         sessionTimeoutMs: config.kafkaSessionTimeoutMs,
+        partitions: config.kafkaTopics.partitions,
+        replicationFactor: config.kafkaTopics.replicationFactor,
         fetchMaxWaitMs: config.kafkaFetchMaxWaitMs,
         topicPrefix: config.topicPrefix,
         ...config.kafkaSecurity,
