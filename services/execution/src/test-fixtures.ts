@@ -5,6 +5,7 @@ import { KafkaBus } from '@gantry/messaging';
 import { boot, type RunningProcess } from '@gantry/platform';
 import { createTestDatabase, eventually, type TestDatabase } from '@gantry/testing';
 import { randomBytes, randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import type { ExecutorsConfig } from './executors';
 import { ExecutionModule } from './execution.module';
 import { sitesOf } from './physical';
@@ -187,3 +188,11 @@ export async function readySites(execution: ExecutionUnderTest, plan: Deployment
     }
   }
 }
+
+/** An HTTP request's body, as text (the test's own webhook servers). */
+export const readBody = (request: IncomingMessage) =>
+  new Promise<string>((resolve) => {
+    let body = '';
+    request.on('data', (chunk) => (body += chunk));
+    request.on('end', () => resolve(body));
+  });

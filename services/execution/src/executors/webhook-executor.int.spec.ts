@@ -1,7 +1,7 @@
 import { verifyWebhookSignature, WEBHOOK_SIGNATURE_HEADER, webhookSignature } from '@gantry/platform';
 import { eventually } from '@gantry/testing';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import { defaultExecutors, planAndVerify, planFor, startExecution, suffix, typesOf, VERIFIED_DIGEST, type ExecutionUnderTest } from '../test-fixtures';
+import { createServer, type Server } from 'node:http';
+import { defaultExecutors, planAndVerify, planFor, readBody, startExecution, suffix, type ExecutionUnderTest, typesOf, VERIFIED_DIGEST } from '../test-fixtures';
 
 /**
  * The webhook executor against a real HTTP server of the test's own: it checks each request's signature, answers at
@@ -16,13 +16,6 @@ const received: { key: string; target?: string; step: string; signatureValid: bo
 const TAMPERED = `sha256:${'cd'.repeat(32)}`;
 /** What a target reports it installed: each component it was sent, with the digest of the bytes it installed. */
 const installedAs = (components: { name: string; version: string; digest: string }[], digest?: string) => components.map((c) => ({ name: c.name, version: c.version, digest: digest ?? c.digest }));
-
-const readBody = (request: IncomingMessage) =>
-  new Promise<string>((resolve) => {
-    let body = '';
-    request.on('data', (chunk) => (body += chunk));
-    request.on('end', () => resolve(body));
-  });
 
 beforeAll(async () => {
   server = createServer(async (request, response) => {

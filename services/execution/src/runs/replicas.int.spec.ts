@@ -1,6 +1,6 @@
 import { eventually } from '@gantry/testing';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import { defaultExecutors, planAndVerify, planFor, startExecution, suffix, type ExecutionUnderTest } from '../test-fixtures';
+import { createServer, type Server } from 'node:http';
+import { defaultExecutors, planAndVerify, planFor, readBody, startExecution, suffix, type ExecutionUnderTest } from '../test-fixtures';
 
 /**
  * Two replicas of execution on one database and in one consumer group, driving runs whose steps a webhook executor of
@@ -18,13 +18,6 @@ let server: Server;
 const asked: { key: string; deploymentId: string; step: string; target: string; at: number }[] = [];
 /** before answering a call for one of these targets, the test does this */
 const before = new Map<string, () => Promise<void>>();
-
-const readBody = (request: IncomingMessage) =>
-  new Promise<string>((resolve) => {
-    let body = '';
-    request.on('data', (chunk) => (body += chunk));
-    request.on('end', () => resolve(body));
-  });
 
 beforeAll(async () => {
   server = createServer(async (request, response) => {
