@@ -134,13 +134,16 @@ export class RunCommands {
     }
   }
 
-  /** Lets go of the lease, unless a drive is owed: then it is kept, and true says drive the run again. */
-  async release(deploymentId: string, driver: string): Promise<boolean> {
+  /**
+   * Lets go of the lease, unless a drive is owed and `keepOwed`: then it is kept, and true says drive the run again (a
+   * replica that is stopping lets go all the same, for another to take the run over at once).
+   */
+  async release(deploymentId: string, driver: string, { keepOwed = true } = {}): Promise<boolean> {
     const { rows } = await this.store.db.query<{ again: boolean }>(
       `UPDATE ${this.store.schema}.active_runs
-       SET driver = CASE WHEN drive_owed THEN driver END, lease_until = CASE WHEN drive_owed THEN lease_until END, drive_owed = false
+       SET driver = CASE WHEN drive_owed AND $3 THEN driver END, lease_until = CASE WHEN drive_owed AND $3 THEN lease_until END, drive_owed = false
        WHERE deployment_id = $1 AND driver = $2 RETURNING driver IS NOT NULL AS again`,
-      [deploymentId, driver],
+      [deploymentId, driver, keepOwed],
     );
     return rows[0]?.again ?? false;
   }

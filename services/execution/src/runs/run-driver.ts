@@ -139,7 +139,7 @@ export class RunDriver implements OnApplicationBootstrap, OnApplicationShutdown 
         claim = await this.runs.claim(deploymentId, this.id, leaseMs);
       }
     } finally {
-      if (await this.runs.release(deploymentId, this.id)) this.again.add(deploymentId);
+      if (await this.runs.release(deploymentId, this.id, { keepOwed: !this.stopped })) this.again.add(deploymentId);
     }
   }
 
