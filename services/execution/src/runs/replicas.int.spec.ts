@@ -6,10 +6,12 @@ import { defaultExecutors, planAndVerify, planFor, readBody, startExecution, suf
  * Two replicas of execution on one database and in one consumer group, driving runs whose steps a webhook executor of
  * the test's own performs: each run is driven by one replica at a time (its lease in active_runs), so each step's key
  * is asked once, whichever replica's sweep or kick comes first; and a replica that dies holding a lease leaves the run
- * waiting only until the lease lapses.
+ * waiting only until the lease lapses; a run that missed its kick is driven by a full sweep.
  */
 const SECRET = 'replicas-test-secret-of-at-least-32-chars';
-const LEASE_MS = 2_000;
+/** the lease a replica that dies holds in the second test; the replicas' own are the default 30 s, which even a busy
+ * machine's stalls do not outlast */
+const DEAD_LEASE_MS = 2_000;
 const hooks = `replicas-${suffix()}`;
 let first: ExecutionUnderTest;
 let second: ExecutionUnderTest;
@@ -32,7 +34,6 @@ beforeAll(async () => {
   const executors = defaultExecutors({
     environments: { [hooks]: { type: 'webhook', url: `http://127.0.0.1:${port}/deploy`, secret: SECRET, timeoutMs: 5_000, replayWindowSeconds: 300 } },
     allowedHosts: [`127.0.0.1:${port}`],
-    leaseMs: LEASE_MS,
   });
   first = await startExecution(executors);
   second = await startExecution(executors, { replicaOf: first });
@@ -51,13 +52,21 @@ describe('two replicas of execution', () => {
     await Promise.all(plans.map((plan) => planAndVerify(plan === plans[0] ? first : second, plan)));
     for (const plan of plans) await first.waitFor(plan.deploymentId, 'DeploymentExecuted');
     const mine = asked.filter((a) => plans.some((p) => p.deploymentId === a.deploymentId));
-    expect(mine).toHaveLength(plans.length * 3);
     const keys = mine.map((a) => a.key);
     expect(keys.filter((key, i) => keys.indexOf(key) !== i)).toEqual([]);
-    // executed, the runs wait for verification's verdict: no replica holds them meanwhile
-    await eventually(async () => (await first.store.db.query(`SELECT 1 FROM execution.active_runs WHERE deployment_id = ANY($1) AND driver IS NOT NULL`, [plans.map((p) => p.deploymentId)])).rows.length === 0, {
+    expect(mine).toHaveLength(plans.length * 3);
+    // executed, the runs wait for verification's verdict: no replica holds them meanwhile, and a drive has seen each
+    // through every command that changed it
+    const ids = plans.map((p) => p.deploymentId);
+    await eventually(async () => (await first.store.db.query(`SELECT 1 FROM execution.active_runs WHERE deployment_id = ANY($1) AND (driver IS NOT NULL OR changes > driven_changes)`, [ids])).rows.length === 0, {
       timeoutMs: 10_000,
-      what: 'every lease to be let go',
+      what: 'every lease to be let go and every change driven',
+    });
+    // a command whose kick was lost (its replica crashed after the commit): a full sweep drives the run all the same
+    await first.store.db.query(`UPDATE execution.active_runs SET changes = changes + 1 WHERE deployment_id = $1`, [ids[0]]);
+    await eventually(async () => (await first.store.db.query(`SELECT 1 FROM execution.active_runs WHERE deployment_id = $1 AND changes > driven_changes`, [ids[0]])).rows.length === 0, {
+      timeoutMs: 15_000,
+      what: 'a full sweep to drive the run that missed its kick',
     });
   }, 120_000);
 
@@ -67,7 +76,7 @@ describe('two replicas of execution', () => {
     // while the first target deploys, a replica that then dies takes the run's lease: it is no longer ours to drive
     before.set('dying-1', async () => {
       before.delete('dying-1');
-      await first.store.db.query(`UPDATE execution.active_runs SET driver = 'a-replica-that-died', lease_until = now() + $2 * interval '1 millisecond' WHERE deployment_id = $1`, [plan.deploymentId, LEASE_MS]);
+      await first.store.db.query(`UPDATE execution.active_runs SET driver = 'a-replica-that-died', lease_until = now() + $2 * interval '1 millisecond' WHERE deployment_id = $1`, [plan.deploymentId, DEAD_LEASE_MS]);
       leasedAt = Date.now();
     });
     await planAndVerify(first, plan);
@@ -75,7 +84,7 @@ describe('two replicas of execution', () => {
     const calls = asked.filter((a) => a.deploymentId === plan.deploymentId);
     // the first target's result was recorded by the replica that asked; the next step waited for the lease to lapse
     expect(calls.map((c) => `${c.step} ${c.target}`)).toEqual(['deploy dying-1', 'deploy after-2']);
-    expect(calls[1].at - leasedAt).toBeGreaterThanOrEqual(LEASE_MS - 200);
+    expect(calls[1].at - leasedAt).toBeGreaterThanOrEqual(DEAD_LEASE_MS - 200);
     await eventually(async () => (await first.store.db.query(`SELECT 1 FROM execution.active_runs WHERE deployment_id = $1 AND driver IS NOT NULL`, [plan.deploymentId])).rows.length === 0, {
       timeoutMs: 10_000,
       what: 'the lease to be let go',

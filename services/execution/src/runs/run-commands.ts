@@ -53,6 +53,15 @@ export const runMigrations: Migration[] = [
       ALTER TABLE ${schema}.active_runs ADD COLUMN IF NOT EXISTS awaiting_callback text;
     `,
   },
+  {
+    // how many commands changed the run, and up to which of them a drive finished: a run changed since it was last
+    // driven missed its kick (a crash between a command's commit and its kick, a drive that failed)
+    id: 'execution/007-active-runs-changes',
+    up: (schema) => `
+      ALTER TABLE ${schema}.active_runs ADD COLUMN IF NOT EXISTS changes bigint NOT NULL DEFAULT 1;
+      ALTER TABLE ${schema}.active_runs ADD COLUMN IF NOT EXISTS driven_changes bigint NOT NULL DEFAULT 0;
+    `,
+  },
 ];
 
 export interface ActiveRun {
@@ -61,11 +70,11 @@ export interface ActiveRun {
 }
 
 /**
- * A replica's claim on driving a run: `driving` (the lease is this replica's until `leaseMs` from now, and the step key
- * an executor accepted to answer by callback, if any), `held` (another replica's lease runs; with `owe`, it drives the
+ * A replica's claim on driving a run: `driving` (the lease is this replica's until `leaseMs` from now; the commands that
+ * changed the run so far; the step key an executor accepted to answer by callback, if any), `held` (another replica's lease runs; with `owe`, it drives the
  * run again when it lets go), or `ended` (the run is not active).
  */
-export type Claim = { status: 'driving'; awaitingCallback?: string } | { status: 'held' } | { status: 'ended' };
+export type Claim = { status: 'driving'; changes: number; awaitingCallback?: string } | { status: 'held' } | { status: 'ended' };
 
 /** Due timers (libs/platform due-timers) of the window: when they fire, the run is advanced at that time. */
 export const WINDOW_TIMER = 'run-window';
@@ -99,10 +108,15 @@ export class RunCommands {
 
   /**
    * The unfinished runs; `stepPending`: only those with an executor step to ask; `unleased`: only those no replica is
-   * driving (the sweep's: a run being driven is driven again by its replica when a kick is owed).
+   * driving (the sweep's: a run being driven is driven again by its replica when a kick is owed); `undriven`: only those
+   * a command changed since a drive last finished.
    */
-  async activeRuns(client: SqlClient = this.store.db, { stepPending = false, unleased = false } = {}): Promise<ActiveRun[]> {
-    const conditions = [...(stepPending ? ['step_pending'] : []), ...(unleased ? ['(lease_until IS NULL OR lease_until < now())'] : [])];
+  async activeRuns(client: SqlClient = this.store.db, { stepPending = false, unleased = false, undriven = false } = {}): Promise<ActiveRun[]> {
+    const conditions = [
+      ...(stepPending ? ['step_pending'] : []),
+      ...(unleased ? ['(lease_until IS NULL OR lease_until < now())'] : []),
+      ...(undriven ? ['changes > driven_changes'] : []),
+    ];
     const { rows } = await client.query<{ deployment_id: string; traceparent: string | null }>(
       `SELECT deployment_id, traceparent FROM ${this.store.schema}.active_runs ${conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : ''} ORDER BY since`,
     );
@@ -117,12 +131,12 @@ export class RunCommands {
   async claim(deploymentId: string, driver: string, leaseMs: number, { owe = false } = {}): Promise<Claim> {
     const { schema, db } = this.store;
     for (;;) {
-      const { rows } = await db.query<{ awaiting_callback: string | null }>(
+      const { rows } = await db.query<{ awaiting_callback: string | null; changes: string }>(
         `UPDATE ${schema}.active_runs SET driver = $2, lease_until = now() + $3 * interval '1 millisecond'
-         WHERE deployment_id = $1 AND (driver IS NULL OR driver = $2 OR lease_until < now()) RETURNING awaiting_callback`,
+         WHERE deployment_id = $1 AND (driver IS NULL OR driver = $2 OR lease_until < now()) RETURNING awaiting_callback, changes`,
         [deploymentId, driver, leaseMs],
       );
-      if (rows.length === 1) return { status: 'driving', ...(rows[0].awaiting_callback ? { awaitingCallback: rows[0].awaiting_callback } : {}) };
+      if (rows.length === 1) return { status: 'driving', changes: Number(rows[0].changes), ...(rows[0].awaiting_callback ? { awaitingCallback: rows[0].awaiting_callback } : {}) };
       const held = await db.query(
         `UPDATE ${schema}.active_runs SET drive_owed = drive_owed OR $3 WHERE deployment_id = $1 AND driver <> $2 AND lease_until >= now() RETURNING deployment_id`,
         [deploymentId, driver, owe],
@@ -136,14 +150,16 @@ export class RunCommands {
 
   /**
    * Lets go of the lease, unless a drive is owed and `keepOwed`: then it is kept, and true says drive the run again (a
-   * replica that is stopping lets go all the same, for another to take the run over at once).
+   * replica that is stopping lets go all the same, for another to take the run over at once). `drove`: the drive
+   * finished, having seen the run as this many commands left it.
    */
-  async release(deploymentId: string, driver: string, { keepOwed = true } = {}): Promise<boolean> {
+  async release(deploymentId: string, driver: string, { keepOwed = true, drove }: { keepOwed?: boolean; drove?: number } = {}): Promise<boolean> {
     const { rows } = await this.store.db.query<{ again: boolean }>(
       `UPDATE ${this.store.schema}.active_runs
-       SET driver = CASE WHEN drive_owed AND $3 THEN driver END, lease_until = CASE WHEN drive_owed AND $3 THEN lease_until END, drive_owed = false
+       SET driver = CASE WHEN drive_owed AND $3 THEN driver END, lease_until = CASE WHEN drive_owed AND $3 THEN lease_until END, drive_owed = false,
+         driven_changes = GREATEST(driven_changes, COALESCE($4, 0))
        WHERE deployment_id = $1 AND driver = $2 RETURNING driver IS NOT NULL AS again`,
-      [deploymentId, driver, keepOwed],
+      [deploymentId, driver, keepOwed, drove ?? null],
     );
     return rows[0]?.again ?? false;
   }
@@ -201,13 +217,10 @@ export class RunCommands {
   private async keepActive(tx: SqlClient, deploymentId: string, run: DeploymentRun, traceparent: string | undefined): Promise<void> {
     const { schema } = this.store;
     if (active(run)) {
-      // written again only when the step pending changed or the command belongs to another trace (a traceparent's
-      // characters 4–35 are its trace id)
+      // each command counts as a change the driver must see (RunDriver's full sweep drives runs changed since)
       await tx.query(
         `INSERT INTO ${schema}.active_runs AS a (deployment_id, traceparent, step_pending) VALUES ($1, $2, $3)
-         ON CONFLICT (deployment_id) DO UPDATE SET traceparent = COALESCE(EXCLUDED.traceparent, a.traceparent), step_pending = EXCLUDED.step_pending
-         WHERE a.step_pending IS DISTINCT FROM EXCLUDED.step_pending
-            OR (EXCLUDED.traceparent IS NOT NULL AND substr(a.traceparent, 4, 32) IS DISTINCT FROM substr(EXCLUDED.traceparent, 4, 32))`,
+         ON CONFLICT (deployment_id) DO UPDATE SET traceparent = COALESCE(EXCLUDED.traceparent, a.traceparent), step_pending = EXCLUDED.step_pending, changes = a.changes + 1`,
         [deploymentId, traceparent ?? null, nextStep(run) !== undefined],
       );
     } else {

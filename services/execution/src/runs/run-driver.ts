@@ -8,7 +8,7 @@ import { TransientExecutorError, type ExecutorAnswer, type Executors, type StepR
 import { RunCommands } from './run-commands';
 import { attemptOf, idempotencyKey, nextStep, stepName } from './run-steps';
 
-/** one sweep in this many drives every unfinished run (with the default 500 ms: every 15 s) */
+/** one sweep in this many drives every run changed since it was last driven (with the default 500 ms: every 15 s) */
 const FULL_SWEEP_EVERY = 30;
 
 /**
@@ -19,9 +19,9 @@ const FULL_SWEEP_EVERY = 30;
  * Crash safety: the next step is a function of the recorded events alone. A step whose result is recorded is never
  * asked again; a step in flight when the process died is asked again after the restart with the same key, so the
  * executor performs it once. Every `sweepMs` the runs with an executor step to ask are driven, and at start and every
- * FULL_SWEEP_EVERY sweeps every unfinished run (`active_runs`). A run waiting for its window, a verdict or a person
- * costs the frequent sweeps nothing: its window's timers and the commands that end its wait kick it; the full sweep
- * only catches a kick that was lost.
+ * FULL_SWEEP_EVERY sweeps every run a command changed since a drive last finished (`active_runs.changes`): a kick lost
+ * in a crash, or a drive that failed. A run waiting for its window, a verdict or a person costs the sweeps nothing: its
+ * window's timers and the commands that end its wait kick it.
  *
  * Replicas: one replica at a time drives a run, under a lease in `active_runs` (RunCommands.claim) that it renews while
  * it drives; a kick that finds another replica's lease leaves that replica a drive owed, and a replica that dies
@@ -58,10 +58,10 @@ export class RunDriver implements OnApplicationBootstrap, OnApplicationShutdown 
     let sweeps = 0;
     const sweep = () => {
       if (this.stopped) return;
-      // every FULL_SWEEP_EVERY-th sweep, the first included, drives every unfinished run (one may have missed its kick:
-      // in a crash, or a drive that failed); the others only those with an executor step to ask
-      const stepPending = sweeps++ % FULL_SWEEP_EVERY !== 0;
-      this.runs.activeRuns(undefined, { stepPending, unleased: true }).then(
+      // every FULL_SWEEP_EVERY-th sweep, the first included, drives the runs changed since they were last driven (one
+      // may have missed its kick: in a crash, or a drive that failed); the others those with an executor step to ask
+      const full = sweeps++ % FULL_SWEEP_EVERY === 0;
+      this.runs.activeRuns(undefined, full ? { undriven: true, unleased: true } : { stepPending: true, unleased: true }).then(
         (active) => active.forEach(({ deploymentId, traceparent }) => this.drives(deploymentId, traceparent, { owe: false })),
         (error) => this.logger.warn(`sweep failed: ${(error as Error).message}`),
       ).finally(() => {
@@ -117,6 +117,8 @@ export class RunDriver implements OnApplicationBootstrap, OnApplicationShutdown 
     const { leaseMs } = this.executors.config;
     let claim = await this.runs.claim(deploymentId, this.id, leaseMs, { owe });
     if (claim.status !== 'driving') return;
+    /** the run waits (for its window, a verdict, a person, a callback) or ended: this drive has seen it through */
+    let waits = false;
     try {
       const metadata = actingOnItsOwn('execution', deploymentId);
       while (!this.stopped && claim.status === 'driving') {
@@ -124,22 +126,30 @@ export class RunDriver implements OnApplicationBootstrap, OnApplicationShutdown 
         const { state } = await this.runs.execute(deploymentId, { type: 'AdvanceRun', deploymentId, now: advancing.now.toISOString() }, { ...advancing, metadata });
         const step = nextStep(state);
         const plan = planOf(state);
-        if (!step || !plan || state.status === 'unplanned' || state.status === 'ended') return;
+        if (!step || !plan || state.status === 'unplanned' || state.status === 'ended') {
+          waits = true;
+          break;
+        }
         const attempt = attemptOf(state, step);
         const key = idempotencyKey(deploymentId, step, attempt);
-        if (key === claim.awaitingCallback) return;
+        if (key === claim.awaitingCallback) {
+          waits = true;
+          break;
+        }
         const renewing = setInterval(() => this.runs.claim(deploymentId, this.id, leaseMs).catch(() => undefined), leaseMs / 3).unref();
         const answer = await this.ask(plan.environment, { deploymentId, plan, step, idempotencyKey: key, attempt, components: componentsToInstall(state) }).finally(() => clearInterval(renewing));
         if (answer.status === 'pending') {
           await this.runs.awaitCallback(deploymentId, key);
-          return;
+          waits = true;
+          break;
         }
         const answered = momentOf(this.clock);
         await this.runs.execute(deploymentId, { type: 'RecordStepOutcome', deploymentId, step, outcome: answer, now: answered.now.toISOString() }, { ...answered, metadata });
         claim = await this.runs.claim(deploymentId, this.id, leaseMs);
       }
     } finally {
-      if (await this.runs.release(deploymentId, this.id, { keepOwed: !this.stopped })) this.again.add(deploymentId);
+      const drove = waits && claim.status === 'driving' ? claim.changes : undefined;
+      if (await this.runs.release(deploymentId, this.id, { keepOwed: !this.stopped, drove })) this.again.add(deploymentId);
     }
   }
 
