@@ -8,6 +8,7 @@ import { batchAppends, commandAppends, replay, streamReads } from './benchmarks/
 import { ledgerAppends, ledgerProofsAndVerification } from './benchmarks/ledger';
 import { lifecycleLatency, lifecycleThroughput } from './benchmarks/lifecycle';
 import { monitoringIdle } from './benchmarks/monitoring';
+import { runsWaitingIdle } from './benchmarks/runs-waiting';
 import { readModels } from './benchmarks/read-models';
 import { restReads } from './benchmarks/rest-reads';
 import { startup } from './benchmarks/startup';
@@ -35,6 +36,7 @@ const BENCHMARKS: Benchmark[] = [
   offlineVerification,
   readModels,
   monitoringIdle,
+  runsWaitingIdle,
   ledgerAppends,
   ledgerProofsAndVerification,
 ];

@@ -62,6 +62,14 @@ export const runMigrations: Migration[] = [
       ALTER TABLE ${schema}.active_runs ADD COLUMN IF NOT EXISTS driven_changes bigint NOT NULL DEFAULT 0;
     `,
   },
+  {
+    // what the sweeps ask for, indexed alone: their cost follows the runs in flight, not the runs waiting
+    id: 'execution/008-active-runs-sweep-indexes',
+    up: (schema) => `
+      CREATE INDEX IF NOT EXISTS active_runs_step_pending ON ${schema}.active_runs (since) WHERE step_pending;
+      CREATE INDEX IF NOT EXISTS active_runs_undriven ON ${schema}.active_runs (since) WHERE changes > driven_changes;
+    `,
+  },
 ];
 
 export interface ActiveRun {
