@@ -132,6 +132,9 @@ it('an auditor reads the timeline, verifies the ledger in the browser, and a tam
   await granted.getByText('checkout smoke suite green in staging').waitFor();
   await page.getByRole('button', { name: 'Verify this deployment’s entries' }).click();
   await page.getByTestId('bundle-verdict').getByText(/^Verified: each of the \d+ entries/).waitFor();
+  // each entry of the bundle proved in this browser has its row's badge
+  const proved = Number(/each of the (\d+) entries/.exec(await page.getByTestId('bundle-verdict').innerText())![1]);
+  expect(await page.locator('table.timeline tbody tr .badge-ok').count()).toBe(proved);
   await look('timeline');
 
   await page.getByRole('link', { name: 'Ledger' }).click();

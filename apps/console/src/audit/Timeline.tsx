@@ -3,7 +3,7 @@ import { useSignedIn } from '../context';
 import { hrefOf } from '../router';
 import { Columns, Loading, Problem, Section, time } from '../ui';
 import { EvidenceExport } from './EvidenceExport';
-import { readLogKey, verifyDeploymentBundle, type DeploymentBundle } from './ledger-verification';
+import { readLogKey, verifyDeploymentBundle, type BundleVerdict, type DeploymentBundle } from './ledger-verification';
 import { RecordAgreement } from './RecordAgreement';
 
 interface HistoryEntry {
@@ -32,6 +32,15 @@ const saidAt = (entry: HistoryEntry): string | undefined => {
   const words = name === 'ApprovalGranted' ? entry.data?.comment : name === 'ApprovalDenied' ? entry.data?.reason : undefined;
   return typeof words === 'string' ? words : undefined;
 };
+
+/** A row's badge once the deployment's entries were checked in the browser: proved, refused, or not in the checkpoint yet. */
+function proofOf(position: number, verdict: BundleVerdict | undefined) {
+  if (!verdict) return '—';
+  if (verdict.ok) {
+    return verdict.proved.includes(position) ? <span className="badge badge-ok">verified</span> : <span className="badge">after the checkpoint</span>;
+  }
+  return verdict.position === position ? <span className="badge badge-refused">refused</span> : '—';
+}
 
 /**
  * A deployment's ledger timeline in causal order (records' `history`: every cause before what it caused), with who
@@ -83,7 +92,7 @@ export function Timeline({ id }: { id: string }) {
       <Section title="Ledger entries">
         <table className="timeline">
           <caption>Entries in causal order</caption>
-          <Columns names={['Position', 'Time', 'Event', 'Service', 'Who', 'Door', 'Caused by']} />
+          <Columns names={['Position', 'Time', 'Event', 'Service', 'Who', 'Door', 'Caused by', 'Proof']} />
           <tbody>
             {history.map((entry) => {
               const door = doors.get(entry.position);
@@ -104,6 +113,7 @@ export function Timeline({ id }: { id: string }) {
                   </td>
                   <td>{door?.channel ?? '—'}</td>
                   <td>{cause ? `#${cause.position} ${shortType(cause.type)}` : entry.causationId ? 'outside this deployment' : '—'}</td>
+                  <td>{proofOf(entry.position, proofs.data)}</td>
                 </tr>
               );
             })}

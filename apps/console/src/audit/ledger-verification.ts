@@ -161,7 +161,8 @@ export interface DeploymentBundle {
   entries: { position: number; leafIndex: number; treeSize: number; leafHash: string; hashes: string[]; entry: string }[];
 }
 
-export type BundleVerdict = { ok: true; entries: number; treeSize: number } | { ok: false; position?: number; reason: string };
+/** `proved`: the positions of the entries proved to be in the checkpoint's tree (each row's badge). */
+export type BundleVerdict = { ok: true; entries: number; treeSize: number; proved: number[] } | { ok: false; position?: number; reason: string };
 
 const fromHex = (text: string) => Uint8Array.from(text.match(/../g) ?? [], (byte) => parseInt(byte, 16));
 
@@ -204,5 +205,5 @@ export async function verifyDeploymentBundle(bundle: DeploymentBundle, key: LogK
     const root = e.treeSize === checkpoint.size ? await rootFromInclusionProof(e.leafIndex, e.treeSize, leaf, e.hashes.map(fromHex)) : undefined;
     if (!root || !same(root, checkpoint.root)) return { ok: false, position: e.position, reason: `entry ${e.position} is not proved to be in the tree the checkpoint of size ${checkpoint.size} signs` };
   }
-  return { ok: true, entries: bundle.entries.length, treeSize: checkpoint.size };
+  return { ok: true, entries: bundle.entries.length, treeSize: checkpoint.size, proved: bundle.entries.map((e) => e.position) };
 }

@@ -51,10 +51,10 @@ it('refuses a checkpoint of another log signed by a key of that name', async () 
 it("verifies a deployment's bundle by its entries' inclusion proofs, and refuses a changed entry or proof", async () => {
   const { bundle, verifierKey } = aSignedLedger(13, [4, 11]);
   const key = await readLogKey(verifierKey);
-  expect(await verifyDeploymentBundle(bundle(), key)).toEqual({ ok: true, entries: 11, treeSize: 11 });
+  expect(await verifyDeploymentBundle(bundle(), key)).toEqual({ ok: true, entries: 11, treeSize: 11, proved: bundle().entries.map((e) => e.position) });
   for (const size of [1, 2, 3, 5, 7, 8]) {
     const { bundle: small, verifierKey: smallKey } = aSignedLedger(size, [size]);
-    expect(await verifyDeploymentBundle(small(), await readLogKey(smallKey))).toEqual({ ok: true, entries: size, treeSize: size });
+    expect(await verifyDeploymentBundle(small(), await readLogKey(smallKey))).toEqual({ ok: true, entries: size, treeSize: size, proved: small().entries.map((e) => e.position) });
   }
   const changed = bundle();
   changed.entries[6].entry = changed.entries[6].entry.replace('alice', 'mallory');
