@@ -28,7 +28,7 @@ const ENVIRONMENT = 'replicas';
 /** one target per deployment: a target deployed twice can only be a replica's doing */
 const TARGETS = 400;
 /** the load: a deployment requested every REQUEST_EVERY_MS for LOAD_MS; the broker is killed at BROKER_KILL_AT, a replica of each service at REPLICA_KILL_AT */
-const REQUEST_EVERY_MS = 400;
+const REQUEST_EVERY_MS = 700;
 const LOAD_MS = 40_000;
 const BROKER_KILL_AT = 10_000;
 const REPLICA_KILL_AT = 16_000;
@@ -41,6 +41,16 @@ interface Replica {
   process: GantryProcess;
   /** set while the test kills it: its exit is then no failure */
   killing: boolean;
+}
+
+/** records' answer to GET /audit/sources/verify (services/records/src/sources/source-comparison.ts) */
+interface SourceComparison {
+  service: Service;
+  intact: boolean;
+  checked: number;
+  mismatches: number;
+  notInLedger: { count: number };
+  missingFromStore: { count: number };
 }
 
 interface Requested {
@@ -108,13 +118,14 @@ beforeAll(async () => {
     let raw = '';
     request.on('data', (chunk) => (raw += chunk));
     request.on('end', () => {
-      const body = JSON.parse(raw) as { idempotencyKey: string; step: string; target?: string; deploymentId: string };
+      const body = JSON.parse(raw) as { idempotencyKey: string; step: string; target?: string; deploymentId: string; components: { name: string; version: string; digest: string }[] };
       const step = { step: body.step, target: body.target ?? 'run', deploymentId: body.deploymentId };
       asked.push({ key: body.idempotencyKey, ...step });
       const first = !performed.has(body.idempotencyKey);
       if (first) performed.set(body.idempotencyKey, step);
-      // a step takes a moment, so that a replica killed mid-run leaves a step in flight now and then
-      setTimeout(() => response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'succeeded' })), first ? 150 : 0);
+      // a step takes a moment, so that a replica killed mid-run leaves a step in flight now and then; it installs exactly what it was sent
+      const installed = body.components.map(({ name, version, digest }) => ({ name, version, digest }));
+      setTimeout(() => response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'succeeded', installed })), first ? 150 : 0);
     });
   });
   probed = createServer((_request, response) => response.end('ok'));
@@ -126,7 +137,7 @@ beforeAll(async () => {
   await db.connect();
   admin = new Kafka({ clientId: 'replicas-e2e-admin', brokers: cluster.brokers.split(','), logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
-  // the first replica of each service creates the schema and topics; the second starts on them, as a scaled-out installation does
+  // both replicas of a service start at once, as a scaled-out installation's do (migrations run once, under the schema's advisory lock)
   replicas = await Promise.all(SERVICES.flatMap((service) => Array.from({ length: REPLICAS }, (_, i) => startReplica(service, i + 1))));
   mark('replicas started');
 }, 400_000);
@@ -137,6 +148,7 @@ afterAll(async () => {
   await db?.end();
   await database?.drop();
   await cluster?.destroy();
+  console.info(`replicas e2e, ms since the suite began: ${JSON.stringify(timeline)}`);
   await Promise.all([hook, probed].map((server) => server && (server.closeAllConnections(), new Promise((resolve) => server.close(resolve)))));
 }, 120_000);
 
@@ -146,16 +158,18 @@ async function post(service: Service, path: string, token: string, body: unknown
   const answer = await waitFor(`POST ${path} to a replica of ${service}`, async () => {
     const candidates = running(service);
     const replica = candidates[attempts++ % Math.max(candidates.length, 1)];
-    if (!replica) return undefined;
+    if (!replica) throw new Error(`no replica of ${service} running`);
     const response = await fetch(`${replica.process.url}${path}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, ...(idempotencyKey ? { 'idempotency-key': idempotencyKey } : {}) },
       body: JSON.stringify(body),
-      signal: AbortSignal.timeout(15_000),
-    }).catch(() => undefined);
-    if (!response || response.status >= 500) return undefined;
+      signal: AbortSignal.timeout(20_000),
+    }).catch((error: Error) => {
+      throw new Error(`${replica.name}: ${error.message}`);
+    });
+    if (response.status >= 500) throw new Error(`${replica.name}: ${response.status} ${await response.text()}`);
     return { status: response.status, body: await response.json().catch(() => undefined) };
-  }, 60_000);
+  }, 120_000);
   return { ...answer, attempts };
 }
 
@@ -258,14 +272,20 @@ it('two replicas of every service on a three-node cluster: a broker and a replic
   mark('ISR back to 3');
 
   // converged: every deployment's record closed, its outcome reviewed, every event of every service in the ledger
-  const schemas = (await db.query<{ schema: string }>(`SELECT table_schema AS schema FROM information_schema.tables WHERE table_name = 'events' AND table_schema <> 'public' ORDER BY 1`)).rows.map((r) => r.schema);
-  expect(schemas).toEqual(['execution', 'model_review', 'planning', 'records', 'verification']);
   const ids = requested.map((r) => r.deploymentId);
-  const unledgered = async () => {
-    let missing = 0;
-    for (const schema of schemas) missing += await count(`SELECT count(*) AS n FROM "${schema}".events e WHERE NOT EXISTS (SELECT 1 FROM records.ledger l WHERE l.event_id = e.event_id::text)`);
-    return missing;
+  // records' own comparison of each service's event store with the ledger (GET /audit/sources/verify): every event the
+  // ledger takes in (not records' checkpoint announcements and notices, which by design it does not) is in it, matching
+  const sources = async () => {
+    const records = running('records')[0].process;
+    return Promise.all(
+      SERVICES.map(async (service) => {
+        const response = await fetch(`${records.url}/audit/sources/verify?service=${service}`, { headers: { authorization: `Bearer ${auditor}` } });
+        expect(response.status).toBe(200);
+        return (await response.json()) as SourceComparison;
+      }),
+    );
   };
+  const unledgered = async () => (await sources()).reduce((sum, s) => sum + s.notInLedger.count, 0);
   const progress = async () => ({
     closed: await count(`SELECT count(DISTINCT data->>'deploymentId') AS n FROM records.events WHERE event_type = 'DeploymentRecordClosed' AND data->>'deploymentId' = ANY($1)`, [ids]),
     reviewed: await count(`SELECT count(DISTINCT l.deployment_id) AS n FROM records.ledger l WHERE l.event_type = 'gantry.model-review.ModelOutcomeRecorded.v1' AND l.deployment_id = ANY($1)`, [ids]),
@@ -279,8 +299,18 @@ it('two replicas of every service on a three-node cluster: a broker and a replic
       return last.closed === ids.length && last.reviewed === ids.length && last.unledgered === 0;
     },
     150_000,
-  ).catch((error: Error) => {
-    throw new Error(`${error.message}: ${JSON.stringify(last)} of ${ids.length}`);
+  ).catch(async (error: Error) => {
+    // what a stuck deployment got as far as, in each service's event store
+    const open = (await db.query<{ id: string }>(`SELECT unnest($1::text[]) AS id EXCEPT SELECT data->>'deploymentId' FROM records.events WHERE event_type = 'DeploymentRecordClosed'`, [ids])).rows.map((r) => r.id);
+    const stories: string[] = [];
+    for (const id of open.slice(0, 5)) {
+      const story = await db.query<{ schema: string; type: string; at: Date }>(
+        SERVICES.map((service) => `SELECT '${service}' AS schema, event_type AS type, recorded_at AS at FROM "${service.replace('-', '_')}".events WHERE data->>'deploymentId' = $1`).join(' UNION ALL ') + ' ORDER BY at',
+        [id],
+      );
+      stories.push(`${id}: ${story.rows.map((r) => `${r.schema}.${r.type}@${r.at.getTime() - loadStart}`).join(' ')}`);
+    }
+    throw new Error(`${error.message}: ${JSON.stringify(last)} of ${ids.length}; ${open.length} not closed, e.g. (ms into the load):\n${stories.join('\n')}`);
   });
   mark('converged');
   const drained = Date.now() - loadStart;
@@ -310,9 +340,11 @@ it('two replicas of every service on a three-node cluster: a broker and a replic
   expect([...deploysPerTarget].filter(([, times]) => times !== 1)).toEqual([]);
 
   // every event of every service's event store in the ledger exactly once, and nothing else in it
-  let stored = 0;
-  for (const schema of schemas) stored += await count(`SELECT count(*) AS n FROM "${schema}".events`);
-  expect(await unledgered()).toBe(0);
+  const compared = await sources();
+  expect(compared.map(({ service, intact, mismatches, notInLedger, missingFromStore }) => ({ service, intact, mismatches, notInLedger: notInLedger.count, missingFromStore: missingFromStore.count }))).toEqual(
+    SERVICES.map((service) => ({ service, intact: true, mismatches: 0, notInLedger: 0, missingFromStore: 0 })),
+  );
+  const stored = compared.reduce((sum, s) => sum + s.checked, 0);
   expect(await count(`SELECT count(*) AS n FROM (SELECT event_id FROM records.ledger GROUP BY 1 HAVING count(*) > 1) twice`)).toBe(0);
   expect(await count(`SELECT count(*) AS n FROM records.ledger`)).toBe(stored);
   const records = running('records')[0].process;
@@ -338,7 +370,7 @@ it('two replicas of every service on a three-node cluster: a broker and a replic
   );
   const latencies = requested.map((r) => closedAt.get(r.deploymentId)! - r.sentAt).sort((a, b) => a - b);
   const percentile = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))];
-  const firstKill = Math.min(...kills.map((k) => k.killedAt));
+  const replicasKilled = Math.min(...kills.filter((k) => !k.what.startsWith('broker')).map((k) => k.killedAt));
   const closedAfterKills = requested.filter((r) => r.sentAt - loadStart >= REPLICA_KILL_AT).map((r) => closedAt.get(r.deploymentId)! - loadStart);
   const retried = requested.filter((r) => r.attempts > 1).length;
   console.info(
@@ -348,9 +380,9 @@ it('two replicas of every service on a three-node cluster: a broker and a replic
       `  load ${LOAD_MS / 1000} s at ${(1000 / REQUEST_EVERY_MS).toFixed(1)}/s; all closed ${(drained / 1000).toFixed(1)} s after the load began: ${((ids.length * 1000) / drained).toFixed(2)} closed/s`,
       `  request → record closed: p50 ${percentile(50)} ms, p90 ${percentile(90)} ms, max ${latencies[latencies.length - 1]} ms`,
       `  kills (ms into the load): ${kills.map((k) => `${k.what} killed ${k.killedAt}, running again ${k.restartedAt} (${k.restartedAt! - k.killedAt} ms)`).join('; ')}`,
-      `  first record closed of a deployment requested after the replicas' kill: ${Math.min(...closedAfterKills) - firstKill} ms after the first kill`,
+      `  first record closed of a deployment requested after the replicas were killed: ${Math.min(...closedAfterKills) - replicasKilled} ms after their kill`,
       `  executor: ${asked.length} steps asked, ${performed.size} performed, ${asked.length - performed.size} asked again with the same key`,
-      `  ledger: ${stored} events from ${schemas.length} event stores, each once; verifies: ${verified.intact}`,
+      `  ledger: ${stored} events from ${SERVICES.length} event stores, each once (${JSON.stringify(Object.fromEntries(compared.map((c) => [c.service, c.checked])))}); verifies: ${verified.intact}`,
       `  timeline (ms since the suite began): ${JSON.stringify(timeline)}`,
     ].join('\n'),
   );
