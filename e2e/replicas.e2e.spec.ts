@@ -315,7 +315,10 @@ it('two replicas of every service on a three-node cluster: a broker and a replic
   mark('converged');
   const drained = Date.now() - loadStart;
 
-  // every deployment closed exactly once, in records' event store and in the ledger
+  // one deployment per request (a request sent again to the other replica of planning carried the same key), each closed
+  // exactly once, in records' event store and in the ledger
+  const planned = (await db.query<{ id: string }>(`SELECT data->>'deploymentId' AS id FROM planning.events WHERE event_type = 'DeploymentRequested'`)).rows.map((r) => r.id);
+  expect(planned.sort()).toEqual([...ids].sort());
   const closedTwice = await db.query(`SELECT data->>'deploymentId' AS id, count(*) FROM records.events WHERE event_type = 'DeploymentRecordClosed' GROUP BY 1 HAVING count(*) > 1`);
   expect(closedTwice.rows).toEqual([]);
   const ledgerClosed = await db.query<{ id: string; n: string }>(
