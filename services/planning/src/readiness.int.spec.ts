@@ -44,7 +44,9 @@ it('readiness follows the broker (503 naming the bus while it is down, 200 when 
   expect(await probe('/health/ready')).toEqual({ status: 200, body: { status: 'ok', checks: { database: expect.objectContaining({ status: 'up' }), bus: expect.objectContaining({ status: 'up' }) } } });
   expect((await probe('/health')).status).toBe(200);
   expect(await probe('/health/live')).toEqual({ status: 200, body: { status: 'ok' } });
-  expect(await grpcHealth()).toBe('SERVING');
+  // gRPC health follows readiness within its refresh (GRPC_HEALTH_REFRESH_MS): at start it may still say what it found
+  // before the bus had connected
+  await eventually(async () => (await grpcHealth()) === 'SERVING', { what: 'gRPC health SERVING', timeoutMs: 30_000 });
   expect(await grpcHealth('gantry.v1.DeploymentService')).toBe('SERVING');
 
   const liveness: number[] = [];
