@@ -74,7 +74,8 @@ export class GrpcTransport extends ServerGrpc {
 function limited(service: ServiceDefinition, implementation: UntypedServiceImplementation, limit: TokenBuckets): UntypedServiceImplementation {
   return Object.fromEntries(
     Object.entries(implementation).map(([name, handler]) => {
-      const definition = service[name];
+      // grpc-js finds a method's handler by its name or its original name (grpc-health-check's are `check`, `watch`)
+      const definition = service[name] ?? Object.values(service).find((method) => method.originalName === name);
       if (!definition) return [name, handler];
       const wrapped = (call: { getPeer(): string; emit(event: 'error', error: unknown): unknown }, callback?: (error: unknown) => void) => {
         const wait = limit.take(grpcSource(call));

@@ -366,6 +366,14 @@ describe('a gRPC flood from one address', () => {
       expect(answered).toBeGreaterThanOrEqual(20);
       expect(answered).toBeLessThan(60);
       expect(Number(retryAfter)).toBeGreaterThanOrEqual(1);
+      // the same address's health checks are calls like any other: its bucket refills at one a second, so of ten at
+      // once most are refused
+      const Health = (loadPackageDefinition(loadSync(healthProtoPath, { enums: String })) as unknown as { grpc: { health: { v1: { Health: ServiceClientConstructor } } } }).grpc.health.v1.Health;
+      const healthClient = client<Client & { Check: Function }>(Health, limited.grpcPort);
+      const checked = await Promise.all(
+        Array.from({ length: 10 }, () => new Promise<number>((resolve) => healthClient.Check({ service: '' }, (error: { code: number } | null) => resolve(error ? error.code : status.OK)))),
+      );
+      expect(checked.filter((code) => code === status.RESOURCE_EXHAUSTED).length).toBeGreaterThanOrEqual(5);
       // on this shared two-core machine single answers stall under other jobs' load too (seen: 2 s at a load average
       // of 12, flood or not); the typical one may not
       expect(during.length).toBeGreaterThan(0);
