@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { authoriseComponents } from './support/authorised-components';
+import { deploymentRequest as supportRequest } from './support/deployments';
 import { childEnv, startGantryProcess, type GantryProcess } from './support/processes';
 
 /**
@@ -173,19 +174,16 @@ async function post(service: Service, path: string, token: string, body: unknown
   return { ...answer, attempts };
 }
 
-const deploymentRequest = (n: number, windowStart: Date) => ({
-  changeId: `CHG${String(n).padStart(7, '0')}`,
-  changeType: 'normal',
-  changeState: 'authorised',
-  adHoc: true,
-  service: `payments-${n}`,
-  kind: 'upgrade',
-  components: [{ name: 'payments-api', version: '2.4.1', kind: 'software', digest: `sha256:${'ab'.repeat(32)}` }],
-  environment: ENVIRONMENT,
-  targets: [`r-${n}`],
-  window: { start: windowStart.toISOString(), end: new Date(windowStart.getTime() + 3_600_000).toISOString() },
-  acceptanceCriteria: [{ type: 'http-health', description: 'the new version answers', url: `http://127.0.0.1:${(probed.address() as AddressInfo).port}/health`, expectedStatus: 200 }],
-});
+/** The suite's usual request (support/deployments), to this test's environment and target n, its window and probed health. */
+const deploymentRequest = (n: number, windowStart: Date) =>
+  supportRequest({
+    changeId: `CHG${String(n).padStart(7, '0')}`,
+    service: `payments-${n}`,
+    environment: ENVIRONMENT,
+    targets: [`r-${n}`],
+    window: { start: windowStart.toISOString(), end: new Date(windowStart.getTime() + 3_600_000).toISOString() },
+    acceptanceCriteria: [{ type: 'http-health', description: 'the new version answers', url: `http://127.0.0.1:${(probed.address() as AddressInfo).port}/health`, expectedStatus: 200 }],
+  });
 
 const count = async (sql: string, params: unknown[] = []) => Number((await db.query<{ n: string }>(sql, params)).rows[0].n);
 
