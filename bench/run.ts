@@ -1,12 +1,14 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
+import { round } from './measure';
 import { createTestDatabase } from '@gantry/testing';
 import type { Benchmark, BenchmarkContext, BenchmarkResult } from './benchmark';
 import { batchAppends, commandAppends, replay, streamReads } from './benchmarks/event-store';
 import { ledgerAppends, ledgerProofsAndVerification } from './benchmarks/ledger';
-import { lifecycleLatency, lifecycleThroughput } from './benchmarks/lifecycle';
+import { idleInstallation, lifecycleLatency, lifecycleThroughput } from './benchmarks/lifecycle';
 import { monitoringIdle } from './benchmarks/monitoring';
 import { runsWaitingIdle } from './benchmarks/runs-waiting';
 import { readModels } from './benchmarks/read-models';
@@ -30,6 +32,7 @@ const BENCHMARKS: Benchmark[] = [
   replay,
   lifecycleLatency,
   lifecycleThroughput,
+  idleInstallation,
   restReads,
   startup,
   inclusionProof,
@@ -49,7 +52,18 @@ async function machine() {
   await client.connect();
   const postgres = (await client.query<{ server_version: string }>('SHOW server_version')).rows[0].server_version;
   await client.end();
-  return { cores: cpus().length, cpu: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, postgres, at: new Date().toISOString() };
+  return { cores: cpus().length, cpu: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, postgres, at: new Date().toISOString(), commit: commit(), loadAverage: round(loadavg()[0], 2) };
+}
+
+/** the commit measured, marked when the checkout has changes besides the results */
+function commit(): string {
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: join(__dirname, '..'), encoding: 'utf8' }).trim();
+  try {
+    const changed = git('status', '--porcelain', '--', '.', ':!bench/results').length > 0;
+    return `${git('rev-parse', '--short=12', 'HEAD')}${changed ? ' with uncommitted changes' : ''}`;
+  } catch {
+    return 'unknown (not a git checkout)';
+  }
 }
 
 async function main() {
@@ -85,9 +99,9 @@ async function main() {
   const kept = earlier.results.filter((r) => !results.some((now) => now.name === r.name)).map((r) => ({ ...r, machine: r.machine ?? earlier.machine }));
   const all = BENCHMARKS.flatMap((b) => [...kept, ...results].filter((r) => r.name === b.name));
   writeFileSync(file, `${JSON.stringify({ machine: facts, results: all }, null, 2)}\n`);
-  const rows = all.map((r) => `| ${r.title}${r.machine && r.machine.at !== facts.at ? ` (measured ${r.machine.at}, Node ${r.machine.node})` : ''} | ${r.goal} | ${Object.entries(r.ratios).map(([k, v]) => `${k} = ${v}`).join('; ')} | ${summary(r)} | ${r.met ? 'met' : 'missed'} |`);
+  const rows = all.map((r) => `| ${r.title}${r.machine && r.machine.at !== facts.at ? ` (measured ${r.machine.at}${r.machine.commit ? ` at ${r.machine.commit}` : ''}, Node ${r.machine.node})` : ''} | ${r.goal} | ${Object.entries(r.ratios).map(([k, v]) => `${k} = ${v}`).join('; ')} | ${summary(r)} | ${r.met ? 'met' : 'missed'} |`);
   const markdown = [
-    `Run ${facts.at} on ${facts.cores} cores (${facts.cpu}), ${facts.memoryGiB} GiB, Node ${facts.node}, PostgreSQL ${facts.postgres}.`,
+    `Run ${facts.at} of ${facts.commit} on ${facts.cores} cores (${facts.cpu}; load average ${facts.loadAverage} at the start), ${facts.memoryGiB} GiB, Node ${facts.node}, PostgreSQL ${facts.postgres}.`,
     '',
     '| benchmark | goal | measured ratio | figures (median of rounds) | goal |',
     '| --- | --- | --- | --- | --- |',

@@ -6,7 +6,7 @@
 // The web console (apps/console) is bundled by Vite into dist/console, which the embedded default serves at `/`.
 'use strict';
 const { spawnSync } = require('node:child_process');
-const { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } = require('node:fs');
+const { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } = require('node:fs');
 const { dirname, join, relative } = require('node:path');
 
 const root = join(__dirname, '..');
@@ -34,7 +34,48 @@ function writeOutput(target, content) {
   renameSync(partial, target);
 }
 
-function build({ clean = false, quiet = false } = {}) {
+// Processes started together wait for each other's build rather than build at once: on two cores five builds at once
+// are five times the work, and Vite refuses a second build of the same project while one runs. The lock is a file
+// holding its builder's pid; a lock whose builder has died is taken over.
+function whileBuildLockHeld(work) {
+  // outside dist/, which --clean removes
+  const lock = join(root, 'node_modules', '.gantry-build.lock');
+  for (const deadline = Date.now() + 300_000; ; ) {
+    try {
+      const fd = openSync(lock, 'wx');
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      break;
+    } catch (error) {
+      if (error.code !== 'EEXIST') throw error;
+      if (!builderAlive(lock)) rmSync(lock, { force: true });
+      else if (Date.now() > deadline) throw new Error(`build: ${lock} has been held for 5 minutes; remove it if no build runs`);
+      else Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
+    }
+  }
+  try {
+    return work();
+  } finally {
+    rmSync(lock, { force: true });
+  }
+}
+
+function builderAlive(lock) {
+  const pid = Number(readFileSync(lock, 'utf8'));
+  if (!pid) return true; // written a moment ago, its pid not yet
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return error.code === 'EPERM';
+  }
+}
+
+function build(options = {}) {
+  return whileBuildLockHeld(() => buildUnlocked(options));
+}
+
+function buildUnlocked({ clean = false, quiet = false } = {}) {
   const started = Date.now();
   if (clean) rmSync(out, { recursive: true, force: true });
   const swc = require('@swc/core');

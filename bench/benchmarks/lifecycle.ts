@@ -8,7 +8,7 @@ import { startOwnBroker, startPrivatePostgres, type PrivatePostgres } from '@gan
 import { authoriseComponents } from '../../e2e/support/authorised-components';
 import { repoRoot, startIsolatedService, type GantryProcess } from '../../e2e/support/processes';
 import { percentile, round } from '../measure';
-import { cpuPer, sampleCpu, summariseProfiles, type CpuSample } from '../profile';
+import { cpuMsOf, cpuPer, sampleCpu, summariseProfiles, type CpuSample } from '../profile';
 import type { Benchmark, BenchmarkContext, BenchmarkResult } from '../benchmark';
 
 /**
@@ -48,6 +48,8 @@ interface Broker {
 
 const PROFILE_DIR = process.env.BENCH_PROFILE;
 const IDLE_MS = 10_000;
+/** after the installation is up: the consumers' first fetches, the full sweeps at start */
+const IDLE_SETTLE_MS = 10_000;
 const monotonicMicros = () => Number(process.hrtime.bigint() / 1000n);
 
 async function startBroker(): Promise<Broker> {
@@ -94,7 +96,7 @@ async function statementsReport(url: string, deployments: number): Promise<strin
     return [
       `| statement | calls per deployment | total ms | mean ms |`,
       `| --- | --- | --- | --- |`,
-      ...rows.map((r) => `| \`${r.query.slice(0, 160).replace(/\|/g, '\\|')}\` | ${round(Number(r.calls) / deployments, 1)} | ${Math.round(r.total)} | ${round(r.mean, 3)} |`),
+      ...rows.map((r) => `| \`${r.query.slice(0, 160).replace(/\|/g, '\\|')}\` | ${round(Number(r.calls) / Math.max(1, deployments), 1)} | ${Math.round(r.total)} | ${round(r.mean, 3)} |`),
     ].join('\n');
   } finally {
     await client.end();
@@ -346,6 +348,59 @@ export const lifecycleThroughput: Benchmark = {
         met: allClosed && refused.length === 0 && perSecond >= 50 && lost === 0 && duplicated === 0 && ledgered.missing === 0,
       };
     } finally {
+      await installation.stop();
+    }
+  },
+};
+
+/** CPU ms of every backend of the installation's database but `own` (the one asking), by pid. */
+async function databaseBackendsCpu(client: Client, own: number): Promise<Map<number, number>> {
+  const { rows } = await client.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> $1', [own]);
+  return new Map(rows.map((r) => [Number(r.pid), cpuMsOf(Number(r.pid))]));
+}
+
+/**
+ * What the installation costs doing nothing: the five services as processes and the broker (the lifecycle
+ * benchmarks' installation), after the consumers have joined and the first sweeps are done, over rounds of
+ * `BENCH_DURATION_MS` (at least 10 s: CPU is read in 10 ms ticks); also its database's PostgreSQL backends.
+ */
+export const idleInstallation: Benchmark = {
+  name: 'idle-installation',
+  title: 'an idle installation: the five services as processes and the broker, nothing to do',
+  goal: '≤ 0.1 cores (100 CPU ms per second) across the services and the broker',
+  async run(context): Promise<BenchmarkResult> {
+    const installation = await install(context);
+    const observer = new Client({ connectionString: context.databaseUrl });
+    await observer.connect();
+    try {
+      const own = Number((await observer.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid);
+      await new Promise((resolve) => setTimeout(resolve, IDLE_SETTLE_MS));
+      const seconds = Math.max(context.durationMs, 10_000) / 1000;
+      const rounds: Record<string, number>[] = [];
+      const profiled = installation.measure(); // the window BENCH_PROFILE's report counts
+      for (let r = 0; r < context.rounds; r++) {
+        const before = installation.cpu();
+        const backendsBefore = await databaseBackendsCpu(observer, own);
+        await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+        const after = installation.cpu();
+        const backendsAfter = await databaseBackendsCpu(observer, own);
+        const { 'bench driver': _driver, total: _total, ...processes } = cpuPer(before, after, seconds);
+        const postgres = [...backendsAfter].reduce((sum, [pid, ms]) => sum + Math.max(0, ms - (backendsBefore.get(pid) ?? 0)), 0) / seconds;
+        const services = Object.values(processes).reduce((a, b) => a + b, 0);
+        rounds.push({ ...processes, 'services and broker': round(services, 1), postgres: round(postgres, 1) });
+        context.log(`  round ${r + 1}, CPU ms per second idle: ${JSON.stringify(rounds.at(-1))}`);
+      }
+      profiled(1);
+      const middle = [...rounds].sort((a, b) => a['services and broker'] - b['services and broker'])[Math.floor(rounds.length / 2)]!;
+      const cores = round(middle['services and broker'] / 1000, 3);
+      return {
+        unit: 'CPU ms per second idle',
+        measured: { cpuMsPerSecond: middle, seconds, rounds: rounds.length },
+        ratios: { 'cores (services and broker)': cores, 'cores with PostgreSQL': round((middle['services and broker'] + middle.postgres) / 1000, 3) },
+        met: cores <= 0.1,
+      };
+    } finally {
+      await observer.end();
       await installation.stop();
     }
   },

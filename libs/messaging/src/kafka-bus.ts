@@ -2,6 +2,7 @@ import { Kafka, logLevel, Partitioners, type Admin, type KafkaConfig, type Produ
 import { delay } from './backoff';
 import type { BatchHandler, MessageBus, OutgoingMessage, SubscribeOptions, Subscription } from './bus';
 import { kafkaLogCreator } from './kafka-log';
+import './kafka-request-queue';
 import { KafkaSubscription } from './kafka-subscription';
 import { jsonStderrLog, type MessagingLog } from './log';
 
