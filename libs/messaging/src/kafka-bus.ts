@@ -14,7 +14,7 @@ export interface KafkaBusOptions {
   sessionTimeoutMs?: number;
   /** default: a third of the session timeout, at most 500 ms */
   heartbeatIntervalMs?: number;
-  /** how long the broker may hold a consumer's fetch when there is nothing to read; default 500 ms */
+  /** how long the broker may hold a consumer's fetch when there is nothing to read; default 1500 ms */
   fetchMaxWaitMs?: number;
   /** for topics that ensureTopics creates; defaults 3 and 1 (production: replication 3) */
   partitions?: number;
@@ -132,7 +132,7 @@ export class KafkaBus implements MessageBus {
           sessionTimeout,
           heartbeatInterval: this.options.heartbeatIntervalMs ?? Math.min(500, Math.floor(sessionTimeout / 3)),
           // A fetch returns as soon as one byte is there; the wait only bounds how often an idle consumer asks again.
-          maxWaitTimeInMs: this.options.fetchMaxWaitMs ?? 500,
+          maxWaitTimeInMs: this.options.fetchMaxWaitMs ?? 1_500,
           minBytes: 1,
           allowAutoTopicCreation: false,
           retry: { ...clientRetry, restartOnFailure: async () => true },

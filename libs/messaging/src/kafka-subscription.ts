@@ -30,7 +30,9 @@ export class KafkaSubscription implements Subscription {
   /**
    * resolves when the member has joined its group for the first time and knows where it reads from (or is closed
    * before that). A new group starting at the latest offset resolves "latest" at its first fetch after the join:
-   * what is produced before that fetch would never be seen, so joining alone is not enough.
+   * what is produced before that fetch would never be seen, so joining alone is not enough. A group reading from
+   * the beginning misses nothing whenever it fetches: for it, joining is enough (an idle first fetch takes the
+   * broker's whole wait).
    */
   readonly joined = new Promise<void>((resolve) => (this.markJoined = resolve));
 
@@ -49,7 +51,7 @@ export class KafkaSubscription implements Subscription {
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
       this.relaunches = 0;
       this.member = 'running';
-      if (Object.values(payload.memberAssignment).every((partitions) => partitions.length === 0)) this.markJoined();
+      if (this.options.fromBeginning || Object.values(payload.memberAssignment).every((partitions) => partitions.length === 0)) this.markJoined();
     });
     consumer.on(consumer.events.FETCH, () => this.markJoined());
     consumer.on(consumer.events.CRASH, ({ payload }) => {

@@ -214,9 +214,8 @@ export function loadConfig(processName: ProcessName, env: NodeJS.ProcessEnv = pr
     rateLimitBurst: wholeNumberSetting(env, 'GANTRY_RATE_LIMIT_BURST', 1_000),
     failedAuthentications: { perMinute: wholeNumberSetting(env, 'GANTRY_AUTH_FAILURES_PER_MINUTE', 120), burst: wholeNumberSetting(env, 'GANTRY_AUTH_FAILURES_BURST', 60) },
     grpcCalls: { perMinute: wholeNumberSetting(env, 'GANTRY_GRPC_CALLS_PER_MINUTE', 6_000), burst: wholeNumberSetting(env, 'GANTRY_GRPC_CALLS_BURST', 1_000) },
-    kafkaSessionTimeoutMs: wholeNumberSetting(env, 'KAFKA_SESSION_TIMEOUT_MS', 6000),
+    ...kafkaConsumerTimes(env),
     kafkaTopics: { partitions: wholeNumberSetting(env, 'KAFKA_TOPIC_PARTITIONS', 3) || 3, replicationFactor: wholeNumberSetting(env, 'KAFKA_TOPIC_REPLICATION_FACTOR', 1) || 1 },
-    kafkaFetchMaxWaitMs: wholeNumberSetting(env, 'KAFKA_FETCH_MAX_WAIT_MS', 500),
     kafkaSecurity: kafkaSecurity(env),
     ...(env.GANTRY_TOPIC_PREFIX ? { topicPrefix: namePrefix('GANTRY_TOPIC_PREFIX', env.GANTRY_TOPIC_PREFIX) } : {}),
     consumerGroupPrefix: consumerGroupPrefix(env.GANTRY_CONSUMER_GROUP_PREFIX),
@@ -224,6 +223,19 @@ export function loadConfig(processName: ProcessName, env: NodeJS.ProcessEnv = pr
     corsOrigins: corsOrigins(env),
     ...(consoleOidc(env) ?? {}),
   };
+}
+
+/**
+ * A consumer heartbeats between fetches: a fetch the broker holds for half the session timeout or more would let the
+ * group drop a member that is alive.
+ */
+function kafkaConsumerTimes(env: NodeJS.ProcessEnv): { kafkaSessionTimeoutMs: number; kafkaFetchMaxWaitMs: number } {
+  const kafkaSessionTimeoutMs = wholeNumberSetting(env, 'KAFKA_SESSION_TIMEOUT_MS', 6000);
+  const kafkaFetchMaxWaitMs = wholeNumberSetting(env, 'KAFKA_FETCH_MAX_WAIT_MS', 1500);
+  if (kafkaFetchMaxWaitMs * 2 > kafkaSessionTimeoutMs) {
+    throw new ConfigurationError(`KAFKA_FETCH_MAX_WAIT_MS (${kafkaFetchMaxWaitMs}) must be at most half of KAFKA_SESSION_TIMEOUT_MS (${kafkaSessionTimeoutMs}): consumers heartbeat between fetches`);
+  }
+  return { kafkaSessionTimeoutMs, kafkaFetchMaxWaitMs };
 }
 
 /** GANTRY_CONSOLE_OIDC_*: both ISSUER and CLIENT_ID, or none of them; the issuer https (plain http only on loopback). */

@@ -35,6 +35,13 @@ describe('loadConfig', () => {
     expect(() => loadConfig('planning', { GANTRY_SHUTDOWN_TIMEOUT_MS: '-5' })).toThrow(/non-negative integer/);
   });
 
+  it("holds a consumer's fetch to at most half of its session timeout: it heartbeats between fetches", () => {
+    expect(loadConfig('planning', {})).toMatchObject({ kafkaFetchMaxWaitMs: 1500, kafkaSessionTimeoutMs: 6000 });
+    expect(loadConfig('planning', { KAFKA_FETCH_MAX_WAIT_MS: '3000' }).kafkaFetchMaxWaitMs).toBe(3000);
+    expect(() => loadConfig('planning', { KAFKA_FETCH_MAX_WAIT_MS: '3001' })).toThrow('KAFKA_FETCH_MAX_WAIT_MS (3001) must be at most half of KAFKA_SESSION_TIMEOUT_MS (6000): consumers heartbeat between fetches');
+    expect(loadConfig('planning', { KAFKA_FETCH_MAX_WAIT_MS: '5000', KAFKA_SESSION_TIMEOUT_MS: '10000' }).kafkaFetchMaxWaitMs).toBe(5000);
+  });
+
   it('compares identities case-insensitively unless GANTRY_IDENTITY_CASE says sensitive, and refuses anything else', () => {
     expect(loadConfig('execution', {}).identityCase).toBe('insensitive');
     expect(loadConfig('execution', { GANTRY_IDENTITY_CASE: 'sensitive' }).identityCase).toBe('sensitive');

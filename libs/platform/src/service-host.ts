@@ -83,11 +83,13 @@ export class ServiceHost implements OnModuleInit, OnApplicationBootstrap, OnAppl
     const topics = new Set<string>([topic, deadLetterTopic(topic)]);
     consumers.forEach((c) => c.topics.forEach((t) => (topics.add(t), topics.add(deadLetterTopic(t)))));
     await this.runtime.bus.ensureTopics([...topics]);
-    for (const consumer of consumers) {
-      this.running.push(
-        await startConsumer({ validate: againstTheContract, ...consumerOptionsOf(consumer, this.service, this.runtime.clock), name: `${this.runtime.config.consumerGroupPrefix}${consumer.name}`, bus: this.runtime.bus, db: this.runtime.db, schema: this.store.schema, onOutcome: (outcome) => measure(consumer.name, outcome) }),
-      );
-    }
+    // joined together, and left together: a consumer's leaving waits for its fetch in flight (KAFKA_FETCH_MAX_WAIT_MS)
+    const started = await Promise.all(
+      consumers.map((consumer) =>
+        startConsumer({ validate: againstTheContract, ...consumerOptionsOf(consumer, this.service, this.runtime.clock), name: `${this.runtime.config.consumerGroupPrefix}${consumer.name}`, bus: this.runtime.bus, db: this.runtime.db, schema: this.store.schema, onOutcome: (outcome) => measure(consumer.name, outcome) }),
+      ),
+    );
+    this.running.push({ stop: async () => void (await Promise.all(started.map((consumer) => consumer.stop()))) });
   }
 
   async onApplicationBootstrap(): Promise<void> {
