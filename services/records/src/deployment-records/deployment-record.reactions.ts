@@ -22,7 +22,7 @@ export async function closeRecordOnceOutcomeKnown(store: EventStore, tx: SqlClie
   // close itself, not by the entries that arrive before the closed record comes back
   const withEvidence = async (state: ClosingState): Promise<RecordCommand> => {
     if (state.closed) return command;
-    const standing = changedConfigurationItems(record) ? (await environmentStateAsOf(tx, store.schema, record.environment!, now)).find((s) => s.service === record.service) : undefined;
+    const standing = changedConfigurationItems(record) ? (await environmentStateAsOf(tx, store.schema, record.environment!, now, record.service)).find((s) => s.service === record.service) : undefined;
     return { ...command, ...(standing ? { standing } : {}), ...(await evidence()) };
   };
   await executeCommand(store, recordDecider, recordStream(record.deploymentId), withEvidence, origin, tx);

@@ -125,25 +125,25 @@ export async function deploymentsOfChange(client: SqlClient, schema: string, cha
 }
 
 /**
- * The deployments that may stand in an environment at `asOf`: per service, the last success the ledger had closed
- * by then (a removal included: it takes the service out). Served by the environment_timeline index.
+ * The deployments that may stand in an environment at `asOf`: per service (or for `service` alone), the last success
+ * the ledger had closed by then (a removal included: it takes the service out). Served by the environment_timeline index.
  */
-export async function deploymentsStandingIn(client: SqlClient, schema: string, environment: string, asOf: string): Promise<string[]> {
+export async function deploymentsStandingIn(client: SqlClient, schema: string, environment: string, asOf: string, service?: string): Promise<string[]> {
   const result = await client.query<{ deployment_id: string }>(
     `SELECT DISTINCT ON (service) deployment_id FROM ${schema}.environment_timeline
-     WHERE environment = $1 AND recorded_at <= $2 ORDER BY service, closed_at DESC, recorded_at DESC`,
-    [environment, asOf],
+     WHERE environment = $1 AND recorded_at <= $2 ${service === undefined ? '' : 'AND service = $3'} ORDER BY service, closed_at DESC, recorded_at DESC`,
+    service === undefined ? [environment, asOf] : [environment, asOf, service],
   );
   return result.rows.map((r) => r.deployment_id);
 }
 
 /**
- * What stood in an environment at `asOf`, per service: only the deployments the environment timeline names are folded
- * (one per service), each from the entries the ledger held then.
+ * What stood in an environment at `asOf`, per service (or for `service` alone): only the deployments the environment
+ * timeline names are folded (one per service), each from the entries the ledger held then.
  */
-export async function environmentStateAsOf(client: SqlClient, schema: string, environment: string, asOf: string): Promise<DeployedService[]> {
+export async function environmentStateAsOf(client: SqlClient, schema: string, environment: string, asOf: string, service?: string): Promise<DeployedService[]> {
   const records = [];
-  for (const deploymentId of await deploymentsStandingIn(client, schema, environment, asOf)) {
+  for (const deploymentId of await deploymentsStandingIn(client, schema, environment, asOf, service)) {
     const rebuilt = recordAsOf(deploymentId, await readDeploymentEntries(client, schema, deploymentId), asOf);
     if (rebuilt) records.push(rebuilt.record);
   }

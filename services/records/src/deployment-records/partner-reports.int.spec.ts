@@ -8,6 +8,7 @@ import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { ledgerLogPolicyFromEnv } from '../ledger';
 import { RecordsModule } from '../records.module';
+import { deploymentsStandingIn } from './deployment-records.projection';
 
 /**
  * Records as its own service on a real Kafka broker and PostgreSQL, the other services' events published as they
@@ -189,3 +190,13 @@ it(
   },
   KAFKA_MS * 2,
 );
+
+it("what stood before a close is read for the closing deployment's service alone, however many services the environment holds", async () => {
+  const environment = `crowded-${suffix}`;
+  const rows = Array.from({ length: 50 }, (_, i) => [environment, `service-${i}`, `deployment-${i}`, '2026-12-01T10:00:00.000Z', '2026-12-01T10:00:01.000Z']);
+  rows.push([environment, 'service-7', 'deployment-7-later', '2026-12-02T10:00:00.000Z', '2026-12-02T10:00:01.000Z']);
+  for (const row of rows) await records.runtime.db.query(`INSERT INTO records.environment_timeline (environment, service, deployment_id, closed_at, recorded_at) VALUES ($1, $2, $3, $4, $5)`, row);
+  expect(await deploymentsStandingIn(records.runtime.db, 'records', environment, '2026-12-03T00:00:00.000Z', 'service-7')).toEqual(['deployment-7-later']);
+  expect(await deploymentsStandingIn(records.runtime.db, 'records', environment, '2026-12-01T12:00:00.000Z', 'service-7')).toEqual(['deployment-7']);
+  expect(await deploymentsStandingIn(records.runtime.db, 'records', environment, '2026-12-03T00:00:00.000Z')).toHaveLength(50);
+});
