@@ -14,6 +14,7 @@ import type { Metadata } from '@grpc/grpc-js';
 import { AuthService } from './auth.service';
 import { attachGrpcIdentity, PUBLIC_ROUTE, REQUIRED_PERMISSION, type AuthenticatedRequest } from './decorators';
 import type { Identity } from './identity';
+import { grpcSource, type ProxyTrust } from './proxies';
 import type { Permission } from './roles';
 
 /** gRPC status codes (grpc/status.h). */
@@ -41,7 +42,7 @@ export class AuthGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)) return true;
 
     const grpc = context.getType() === 'rpc';
-    const source = sourceOf(context, grpc);
+    const source = sourceOf(context, grpc, this.auth.trustProxy);
     const wait = this.auth.failures?.waitFor(source) ?? 0;
     if (wait > 0) throw this.tooManyFailures(context, grpc, wait);
     const authentication = grpc
@@ -84,15 +85,12 @@ export class AuthGuard implements CanActivate {
   }
 }
 
-/** The address a gRPC call comes from: its peer (`ipv4:10.0.0.1:5555`) without the port. */
-export const grpcSource = (call: { getPeer?: () => string } | undefined): string => (call?.getPeer?.() ?? 'unknown').replace(/:\d+$/, '');
-
 /**
- * The address a request comes from: the HTTP peer (`ip`, which honours Express's `trust proxy`), or the gRPC call's
- * peer (`ipv4:10.0.0.1:5555`) without its port.
+ * The address a request comes from: the HTTP peer (`ip`, which honours Express's `trust proxy`, set from the same
+ * GANTRY_TRUST_PROXY), or the gRPC call's (grpcSource).
  */
-function sourceOf(context: ExecutionContext, grpc: boolean): string {
-  if (grpc) return grpcSource(context.getArgByIndex<{ getPeer?: () => string } | undefined>(2));
+function sourceOf(context: ExecutionContext, grpc: boolean, trust: ProxyTrust | undefined): string {
+  if (grpc) return grpcSource(context.getArgByIndex<Parameters<typeof grpcSource>[0]>(2), trust);
   const request = context.switchToHttp().getRequest<{ ip?: string; socket?: { remoteAddress?: string } }>();
   return request.ip ?? request.socket?.remoteAddress ?? 'unknown';
 }

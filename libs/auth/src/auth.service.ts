@@ -4,6 +4,7 @@ import { authenticate, authenticateGrpcMetadata, type Authentication, type Crede
 import type { AuthConfig } from './config';
 import type { Channel, Identity } from './identity';
 import { mayDo, type Permission } from './roles';
+import type { ProxyTrust } from './proxies';
 import { TokenBuckets } from './token-buckets';
 
 export const AUTH_CONFIG = Symbol('AUTH_CONFIG');
@@ -14,7 +15,11 @@ export class AuthService {
   /** failed authentications by source address; none when not limited */
   readonly failures?: TokenBuckets;
 
+  /** the proxies trusted to name the client, for the source of a gRPC call (HTTP's is Express's `request.ip`) */
+  readonly trustProxy?: ProxyTrust;
+
   constructor(@Inject(AUTH_CONFIG) private readonly config: AuthConfig) {
+    this.trustProxy = config.trustProxy;
     const limit = config.failedAuthentications;
     if (limit && limit.perMinute > 0) this.failures = new TokenBuckets(limit.perMinute, Math.max(1, limit.burst));
   }

@@ -1,4 +1,5 @@
 import { knownRoles, type Role } from './roles';
+import type { ProxyTrust } from './proxies';
 
 /** An API key of a system, stored as the hex sha256 of the key: the key itself is never configured. */
 export interface ApiKeyEntry {
@@ -36,6 +37,8 @@ export interface AuthConfig {
    * answered 429 (RESOURCE_EXHAUSTED) before its credentials are looked at. `perMinute` 0: no limit.
    */
   failedAuthentications?: { perMinute: number; burst: number };
+  /** the proxies trusted to name the client (GANTRY_TRUST_PROXY): what a limit per source counts */
+  trustProxy?: ProxyTrust;
 }
 
 /** HS256 needs a key at least as long as its hash (RFC 7518 §3.2). */

@@ -8,3 +8,4 @@ export * from './auth.service';
 export * from './auth.guard';
 export * from './auth.module';
 export * from './token-buckets';
+export * from './proxies';

@@ -61,7 +61,7 @@ export async function boot(processName: ProcessName, options: BootOptions): Prom
     imports: [
       RuntimeModule.forRoot(runtime),
       // API keys issued at run time: from the read model of the (first) service this process hosts
-      AuthModule.forRoot({ ...authConfigFromEnv(authEnv), failedAuthentications: config.failedAuthentications, keyDirectory: apiKeyDirectory(runtime.db, processName === 'standalone' ? 'records' : schemaOf(processName)) }),
+      AuthModule.forRoot({ ...authConfigFromEnv(authEnv), failedAuthentications: config.failedAuthentications, ...(config.trustProxy ? { trustProxy: config.trustProxy } : {}), keyDirectory: apiKeyDirectory(runtime.db, processName === 'standalone' ? 'records' : schemaOf(processName)) }),
       ObservabilityModule.forRoot({ service: `gantry-${processName}`, checks: readinessChecks }),
       ...options.modules(runtime),
     ],
@@ -70,6 +70,8 @@ export async function boot(processName: ProcessName, options: BootOptions): Prom
 
   const app = await NestFactory.create<NestExpressApplication>(GantryProcess, { bodyParser: false, logger });
   app.disable('x-powered-by');
+  // request.ip, the source the limits count: the peer, or behind trusted proxies the client they name
+  if (config.trustProxy) app.set('trust proxy', config.trustProxy);
   app.use(securityHeaders);
   // before everything else, so that a refusal (401, 413, 429) reaches the page of an allowed origin readable
   if (config.corsOrigins.length > 0) app.use(crossOriginAccess(config.corsOrigins));
@@ -88,6 +90,7 @@ export async function boot(processName: ProcessName, options: BootOptions): Prom
         { package: 'gantry.v1', protoPath: [...GANTRY_PROTO_PATHS], loader: { includeDirs: [PROTO_ROOT] }, url: `${config.host}:${config.grpcPort}` },
         new GrpcStandardServices(async () => (await runHealthChecks(readinessChecks)).status === 'ok'),
         config.grpcCalls,
+        config.trustProxy,
       )
     : undefined;
   if (grpc) {

@@ -1,5 +1,6 @@
 import { DEFAULT_IDENTITY_CASE, IDENTITY_CASES, type IdentityCase } from '@gantry/decider';
 import type { Service } from '@gantry/contracts';
+import { proxyTrust, type ProxyTrust } from '@gantry/auth';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
@@ -56,6 +57,8 @@ export interface GantryConfig {
   kafkaTopics: { partitions: number; replicationFactor: number };
   /** how long the broker may hold a consumer's fetch when there is nothing new */
   kafkaFetchMaxWaitMs: number;
+  /** the proxies trusted to name the client (GANTRY_TRUST_PROXY); none: the peer is the source */
+  trustProxy?: ProxyTrust;
   /** TLS to the brokers (CA certificates in PEM, or the system's) and SASL credentials; absent: plaintext */
   kafkaSecurity?: KafkaSecurity;
   /** put before every Kafka topic name: installations (or tests) sharing one cluster keep their topics apart */
@@ -214,6 +217,7 @@ export function loadConfig(processName: ProcessName, env: NodeJS.ProcessEnv = pr
     rateLimitBurst: wholeNumberSetting(env, 'GANTRY_RATE_LIMIT_BURST', 1_000),
     failedAuthentications: { perMinute: wholeNumberSetting(env, 'GANTRY_AUTH_FAILURES_PER_MINUTE', 120), burst: wholeNumberSetting(env, 'GANTRY_AUTH_FAILURES_BURST', 60) },
     grpcCalls: { perMinute: wholeNumberSetting(env, 'GANTRY_GRPC_CALLS_PER_MINUTE', 6_000), burst: wholeNumberSetting(env, 'GANTRY_GRPC_CALLS_BURST', 1_000) },
+    ...trustedProxies(env),
     ...kafkaConsumerTimes(env),
     kafkaTopics: { partitions: wholeNumberSetting(env, 'KAFKA_TOPIC_PARTITIONS', 3) || 3, replicationFactor: wholeNumberSetting(env, 'KAFKA_TOPIC_REPLICATION_FACTOR', 1) || 1 },
     kafkaSecurity: kafkaSecurity(env),
@@ -223,6 +227,16 @@ export function loadConfig(processName: ProcessName, env: NodeJS.ProcessEnv = pr
     corsOrigins: corsOrigins(env),
     ...(consoleOidc(env) ?? {}),
   };
+}
+
+/** GANTRY_TRUST_PROXY (proxyTrust in @gantry/auth), refused at start when it is not one of the forms it takes */
+function trustedProxies(env: NodeJS.ProcessEnv): { trustProxy?: ProxyTrust } {
+  try {
+    const trustProxy = proxyTrust(env.GANTRY_TRUST_PROXY);
+    return trustProxy ? { trustProxy } : {};
+  } catch (error) {
+    throw new ConfigurationError((error as Error).message);
+  }
 }
 
 /**

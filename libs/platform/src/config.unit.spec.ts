@@ -42,6 +42,13 @@ describe('loadConfig', () => {
     expect(loadConfig('planning', { KAFKA_FETCH_MAX_WAIT_MS: '5000', KAFKA_SESSION_TIMEOUT_MS: '10000' }).kafkaFetchMaxWaitMs).toBe(5000);
   });
 
+  it('trusts the proxies GANTRY_TRUST_PROXY names, none by default, and refuses at start what it cannot take', () => {
+    expect(loadConfig('planning', {}).trustProxy).toBeUndefined();
+    expect(loadConfig('planning', { GANTRY_TRUST_PROXY: '10.0.0.0/8' }).trustProxy?.('10.1.2.3', 0)).toBe(true);
+    expect(() => loadConfig('planning', { GANTRY_TRUST_PROXY: '*' })).toThrow(ConfigurationError);
+    expect(() => loadConfig('planning', { GANTRY_TRUST_PROXY: 'lb.example' })).toThrow(/GANTRY_TRUST_PROXY holds .* "lb.example" is none of these/);
+  });
+
   it('compares identities case-insensitively unless GANTRY_IDENTITY_CASE says sensitive, and refuses anything else', () => {
     expect(loadConfig('execution', {}).identityCase).toBe('insensitive');
     expect(loadConfig('execution', { GANTRY_IDENTITY_CASE: 'sensitive' }).identityCase).toBe('sensitive');

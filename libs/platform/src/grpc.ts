@@ -1,7 +1,7 @@
 import { Metadata, Server, ServerCredentials, status, type ServiceDefinition, type UntypedServiceImplementation } from '@grpc/grpc-js';
 import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import { RpcException, ServerGrpc, type GrpcOptions } from '@nestjs/microservices';
-import { grpcIdentity, grpcSource, TokenBuckets, type Identity } from '@gantry/auth';
+import { grpcIdentity, grpcSource, TokenBuckets, type Identity, type ProxyTrust } from '@gantry/auth';
 import { createAjv, type BodyRule, type JsonSchema } from '@gantry/contracts';
 import type { ValidateFunction } from 'ajv/dist/2020';
 import type { Clock } from './clock';
@@ -26,6 +26,8 @@ export class GrpcTransport extends ServerGrpc {
     private readonly standard?: GrpcStandardServices,
     /** calls per source address and minute, `burst` at once: past it RESOURCE_EXHAUSTED before anything else */
     private readonly callsPerSource: { perMinute: number; burst: number } = { perMinute: 0, burst: 0 },
+    /** the proxies trusted to name the client (GANTRY_TRUST_PROXY) */
+    private readonly trustProxy?: ProxyTrust,
   ) {
     super(options);
     this.grpcPackage = String(options.package);
@@ -36,7 +38,7 @@ export class GrpcTransport extends ServerGrpc {
     const addService = server.addService.bind(server);
     const { perMinute, burst } = this.callsPerSource;
     const limit = perMinute > 0 ? new TokenBuckets(perMinute, Math.max(1, burst)) : undefined;
-    server.addService = (service, implementation) => addService(service, traced(service, limit ? limited(service, implementation, limit) : implementation));
+    server.addService = (service, implementation) => addService(service, traced(service, limit ? limited(service, implementation, limit, this.trustProxy) : implementation));
     this.port = await new Promise<number>((resolve, reject) =>
       server.bindAsync(this.url, ServerCredentials.createInsecure(), (error, port) => (error ? reject(error) : resolve(port))),
     );
@@ -71,14 +73,14 @@ export class GrpcTransport extends ServerGrpc {
  * Each call of a service's methods takes a token of its source address's first (health checks and reflection too: a
  * flood is a flood); without one it ends RESOURCE_EXHAUSTED at once, with the seconds to wait in `retry-after`.
  */
-function limited(service: ServiceDefinition, implementation: UntypedServiceImplementation, limit: TokenBuckets): UntypedServiceImplementation {
+function limited(service: ServiceDefinition, implementation: UntypedServiceImplementation, limit: TokenBuckets, trust: ProxyTrust | undefined): UntypedServiceImplementation {
   return Object.fromEntries(
     Object.entries(implementation).map(([name, handler]) => {
       // grpc-js finds a method's handler by its name or its original name (grpc-health-check's are `check`, `watch`)
       const definition = service[name] ?? Object.values(service).find((method) => method.originalName === name);
       if (!definition) return [name, handler];
-      const wrapped = (call: { getPeer(): string; emit(event: 'error', error: unknown): unknown }, callback?: (error: unknown) => void) => {
-        const wait = limit.take(grpcSource(call));
+      const wrapped = (call: Parameters<typeof grpcSource>[0] & { emit(event: 'error', error: unknown): unknown }, callback?: (error: unknown) => void) => {
+        const wait = limit.take(grpcSource(call, trust));
         if (wait === 0) return (handler as (...args: unknown[]) => unknown)(call, callback);
         const metadata = new Metadata();
         metadata.set('retry-after', String(wait));

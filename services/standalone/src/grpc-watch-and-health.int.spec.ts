@@ -383,3 +383,44 @@ describe('a gRPC flood from one address', () => {
     }
   }, 120_000);
 });
+
+describe('behind a trusted proxy (GANTRY_TRUST_PROXY)', () => {
+  it('counts failed authentications per client the proxy names, over HTTP and gRPC, not per proxy', async () => {
+    const proxied = await boot('planning', {
+      modules: (runtime) => [PlanningModule.register(runtime)],
+      grpc: true,
+      env: {
+        DATABASE_URL: database.url,
+        PORT: '0',
+        GRPC_PORT: '0',
+        HOST: '127.0.0.1',
+        GANTRY_JWT_SECRET: secret,
+        LOG_LEVEL: 'error',
+        GANTRY_TRUST_PROXY: 'loopback',
+        GANTRY_AUTH_FAILURES_PER_MINUTE: '1',
+        GANTRY_AUTH_FAILURES_BURST: '2',
+        GANTRY_DATA_DIR: join(repoRoot, '.data', `trust-proxy-${randomUUID().slice(0, 8)}`),
+      },
+    });
+    try {
+      const overHttp = async (client: string) =>
+        (await fetch(`${proxied.url}/deployments`, { headers: { authorization: 'Bearer forged', 'x-forwarded-for': `192.0.2.1, ${client}` } })).status;
+      // a client's own X-Forwarded-For entries count for nothing: the proxy's (the last) names it
+      expect([await overHttp('203.0.113.1'), await overHttp('203.0.113.1'), await overHttp('203.0.113.1')]).toEqual([401, 401, 429]);
+      expect(await overHttp('203.0.113.2')).toBe(401);
+
+      const deployments = client<Client & { GetDeployment: Function }>(v1().DeploymentService, proxied.grpcPort);
+      const overGrpc = (from: string) => {
+        const metadata = bearer('forged');
+        metadata.set('x-forwarded-for', from);
+        return new Promise<number>((resolve) => deployments.GetDeployment({ deploymentId: randomUUID() }, metadata, (error: { code: number } | null) => resolve(error?.code ?? status.OK)));
+      };
+      expect([await overGrpc('198.51.100.1'), await overGrpc('198.51.100.1'), await overGrpc('198.51.100.1')]).toEqual([status.UNAUTHENTICATED, status.UNAUTHENTICATED, status.RESOURCE_EXHAUSTED]);
+      expect(await overGrpc('198.51.100.2')).toBe(status.UNAUTHENTICATED);
+      // the HTTP client limited above is limited over gRPC too: one source, whichever door
+      expect(await overGrpc('203.0.113.1')).toBe(status.RESOURCE_EXHAUSTED);
+    } finally {
+      await proxied.stop();
+    }
+  }, 120_000);
+});
