@@ -84,12 +84,16 @@ export class ServiceHost implements OnModuleInit, OnApplicationBootstrap, OnAppl
     consumers.forEach((c) => c.topics.forEach((t) => (topics.add(t), topics.add(deadLetterTopic(t)))));
     await this.runtime.bus.ensureTopics([...topics]);
     // joined together, and left together: a consumer's leaving waits for its fetch in flight (KAFKA_FETCH_MAX_WAIT_MS)
-    const started = await Promise.all(
+    const starts = await Promise.allSettled(
       consumers.map((consumer) =>
         startConsumer({ validate: againstTheContract, ...consumerOptionsOf(consumer, this.service, this.runtime.clock), name: `${this.runtime.config.consumerGroupPrefix}${consumer.name}`, bus: this.runtime.bus, db: this.runtime.db, schema: this.store.schema, onOutcome: (outcome) => measure(consumer.name, outcome) }),
       ),
     );
+    // the ones that started are stopped at shutdown even when another did not
+    const started = starts.flatMap((start) => (start.status === 'fulfilled' ? [start.value] : []));
     this.running.push({ stop: async () => void (await Promise.all(started.map((consumer) => consumer.stop()))) });
+    const failed = starts.find((start) => start.status === 'rejected');
+    if (failed) throw failed.reason;
   }
 
   async onApplicationBootstrap(): Promise<void> {
