@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { loadConfig } from '@gantry/platform';
 import { repoRoot } from './support/processes';
 
 /**
@@ -99,4 +100,14 @@ it("runs the services as the database's runtime role and their migrations as its
   const sql = Object.keys(mounts).find((source) => source.endsWith('roles.sql'))!;
   for (const source of [init, sql]) expect(existsSync(join(repoRoot, source))).toBe(true);
   expect(readFileSync(join(repoRoot, init), 'utf8')).toContain(`\${GANTRY_ROLES_SQL:-${mounts[sql]}}`);
+});
+
+it("passes the operator's proxy trust and console origins through, empty (the defaults) when unset", () => {
+  for (const name of GANTRY) {
+    const env = compose.services[name].environment!;
+    expect({ name, trust: env.GANTRY_TRUST_PROXY, cors: env.GANTRY_CORS_ORIGINS }).toEqual({ name, trust: '${GANTRY_TRUST_PROXY:-}', cors: '${GANTRY_CORS_ORIGINS:-}' });
+  }
+  // what compose gives a service when neither is set
+  expect(loadConfig('planning', { GANTRY_TRUST_PROXY: '', GANTRY_CORS_ORIGINS: '' })).toMatchObject({ corsOrigins: [] });
+  expect(loadConfig('planning', { GANTRY_TRUST_PROXY: '', GANTRY_CORS_ORIGINS: '' }).trustProxy).toBeUndefined();
 });
