@@ -29,6 +29,20 @@ const stat = (pid: number): ProcStat | undefined => {
   }
 };
 
+/** A query on one connection to the database measured, as pg's Client and the event store's Database both answer it. */
+type PidQuery = (text: string, params?: unknown[]) => Promise<{ rows: { pid: number }[] }>;
+
+/**
+ * Starts counting the CPU of every PostgreSQL backend of the database `query` is connected to, but its own; the
+ * result, called later, gives the CPU ms they used since (a backend that closed meanwhile counts as nothing more).
+ */
+export async function backendsCpuFrom(query: PidQuery): Promise<() => Promise<number>> {
+  const own = Number((await query('SELECT pg_backend_pid() AS pid')).rows[0]!.pid);
+  const backends = async () => (await query('SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> $1', [own])).rows.map((r) => Number(r.pid));
+  const before = new Map((await backends()).map((pid) => [pid, cpuMsOf(pid)]));
+  return async () => [...new Set([...before.keys(), ...(await backends())])].reduce((sum, pid) => sum + Math.max(0, cpuMsOf(pid) - (before.get(pid) ?? 0)), 0);
+}
+
 /** CPU time of the whole machine (/proc/stat), ms: busy, and busy plus idle. */
 export const machineCpuMs = (): { busy: number; total: number } => {
   const ticks = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1, 9).map(Number);

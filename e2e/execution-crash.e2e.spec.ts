@@ -1,5 +1,5 @@
-import { eventType, SERVICE_TOPICS, type DeploymentPlanned } from '@gantry/contracts';
-import { createTestDatabase, type TestDatabase } from '@gantry/testing';
+import { SERVICE_TOPICS, type DeploymentPlanned } from '@gantry/contracts';
+import { createTestDatabase, serviceEvent, type TestDatabase } from '@gantry/testing';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { Client } from 'pg';
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
@@ -82,11 +82,7 @@ afterAll(async () => {
 });
 
 const publish = async (service: 'planning' | 'verification', name: string, data: { deploymentId: string }) => {
-  const id = randomUUID();
-  const event = {
-    specversion: '1.0', id, source: `/gantry/${service}`, type: eventType(service, name), subject: data.deploymentId, time: new Date().toISOString(),
-    datacontenttype: 'application/json', data, correlationid: id, actor: `gantry-${service}`, actorroles: '', actorchannel: 'kafka', streamversion: 1,
-  };
+  const event = serviceEvent(service, name, data);
   await producer.send({ topic: `${topicPrefix}${SERVICE_TOPICS[service]}`, acks: -1, messages: [{ key: data.deploymentId, value: JSON.stringify(event) }] });
 };
 

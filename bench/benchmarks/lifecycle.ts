@@ -8,7 +8,7 @@ import { startOwnBroker, startPrivatePostgres, type PrivatePostgres } from '@gan
 import { authoriseComponents } from '../../e2e/support/authorised-components';
 import { repoRoot, startIsolatedService, type GantryProcess } from '../../e2e/support/processes';
 import { percentile, round } from '../measure';
-import { cpuMsOf, cpuPer, sampleCpu, summariseProfiles, type CpuSample } from '../profile';
+import { backendsCpuFrom, cpuPer, sampleCpu, summariseProfiles, type CpuSample } from '../profile';
 import type { Benchmark, BenchmarkContext, BenchmarkResult } from '../benchmark';
 
 /**
@@ -376,12 +376,6 @@ export const lifecycleThroughput: Benchmark = {
   },
 };
 
-/** CPU ms of every backend of the installation's database but `own` (the one asking), by pid. */
-async function databaseBackendsCpu(client: Client, own: number): Promise<Map<number, number>> {
-  const { rows } = await client.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> $1', [own]);
-  return new Map(rows.map((r) => [Number(r.pid), cpuMsOf(Number(r.pid))]));
-}
-
 /**
  * What the installation costs doing nothing: the five services as processes and the broker (the lifecycle
  * benchmarks' installation), after the consumers have joined and the first sweeps are done, over rounds of
@@ -396,19 +390,17 @@ export const idleInstallation: Benchmark = {
     const observer = new Client({ connectionString: context.databaseUrl });
     await observer.connect();
     try {
-      const own = Number((await observer.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid);
       await new Promise((resolve) => setTimeout(resolve, IDLE_SETTLE_MS));
       const seconds = Math.max(context.durationMs, 10_000) / 1000;
       const rounds: Record<string, number>[] = [];
       const profiled = installation.measure(); // the window BENCH_PROFILE's report counts
       for (let r = 0; r < context.rounds; r++) {
         const before = installation.cpu();
-        const backendsBefore = await databaseBackendsCpu(observer, own);
+        const postgresUsed = await backendsCpuFrom((text, params) => observer.query<{ pid: number }>(text, params));
         await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
         const after = installation.cpu();
-        const backendsAfter = await databaseBackendsCpu(observer, own);
         const { 'bench driver': _driver, total: _total, ...processes } = cpuPer(before, after, seconds);
-        const postgres = [...backendsAfter].reduce((sum, [pid, ms]) => sum + Math.max(0, ms - (backendsBefore.get(pid) ?? 0)), 0) / seconds;
+        const postgres = (await postgresUsed()) / seconds;
         const services = Object.values(processes).reduce((a, b) => a + b, 0);
         rounds.push({ ...processes, 'services and broker': round(services, 1), postgres: round(postgres, 1) });
         context.log(`  round ${r + 1}, CPU ms per second idle: ${JSON.stringify(rounds.at(-1))}`);

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { eventType, SAMPLE_PAYLOADS, SERVICE_TOPICS, type EventPayloads } from '@gantry/contracts';
+import { SAMPLE_PAYLOADS, SERVICE_TOPICS, type EventPayloads } from '@gantry/contracts';
 import { Database } from '@gantry/event-store';
 import { ExecutionModule } from '@gantry/execution';
 import { boot, type RunningProcess } from '@gantry/platform';
-import { eventually } from '@gantry/testing';
+import { eventually, serviceEvent } from '@gantry/testing';
 import { median, round } from '../measure';
-import { cpuMsOf } from '../profile';
+import { backendsCpuFrom } from '../profile';
 import type { Benchmark, BenchmarkResult } from '../benchmark';
 
 /**
@@ -26,24 +26,8 @@ const bootExecution = (databaseUrl: string) =>
 
 /** A planning or verification event onto execution's in-process bus, as that service publishes it. */
 async function publish<N extends keyof EventPayloads>(execution: RunningProcess, service: 'planning' | 'verification', name: N, data: EventPayloads[N]): Promise<void> {
-  const id = randomUUID();
-  const subject = (data as { deploymentId: string }).deploymentId;
-  const event = {
-    specversion: '1.0',
-    id,
-    source: `/gantry/${service}`,
-    type: eventType(service, name),
-    subject,
-    time: new Date().toISOString(),
-    datacontenttype: 'application/json',
-    data,
-    correlationid: id,
-    actor: `gantry-${service}`,
-    actorroles: '',
-    actorchannel: 'kafka',
-    streamversion: 1,
-  };
-  await execution.runtime.bus.produce(SERVICE_TOPICS[service], [{ key: subject, value: JSON.stringify(event), headers: {} }]);
+  const event = serviceEvent(service, name, data);
+  await execution.runtime.bus.produce(SERVICE_TOPICS[service], [{ key: event.subject ?? null, value: JSON.stringify(event), headers: {} }]);
 }
 
 /** `count` runs planned, their components and environment verified, waiting for a window that opens tomorrow. */
@@ -75,17 +59,11 @@ async function idle(databaseUrl: string, durationMs: number): Promise<{ processM
   try {
     // the first sweeps (the full one at start) and the consumers' joining are not idling
     await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
-    const observerPid = Number((await observer.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid);
-    const backends = async () =>
-      (await observer.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> $1', [observerPid])).rows.map((r) => Number(r.pid));
-    const pids = await backends();
+    const postgresUsed = await backendsCpuFrom((text, params) => observer.query<{ pid: number }>(text, params));
     const processBefore = process.cpuUsage();
-    const postgresBefore = new Map(pids.map((pid) => [pid, cpuMsOf(pid)]));
     await new Promise((resolve) => setTimeout(resolve, durationMs));
     const used = process.cpuUsage(processBefore);
-    // backends that closed meanwhile count as they were; new ones from their start (their whole CPU)
-    const after = await backends();
-    const postgresMs = [...new Set([...pids, ...after])].reduce((sum, pid) => sum + Math.max(0, cpuMsOf(pid) - (postgresBefore.get(pid) ?? 0)), 0);
+    const postgresMs = await postgresUsed();
     const seconds = durationMs / 1000;
     return { processMsPerS: (used.user + used.system) / 1000 / seconds, postgresMsPerS: postgresMs / seconds };
   } finally {

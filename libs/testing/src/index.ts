@@ -6,3 +6,4 @@ export * from './http';
 export * from './own-broker';
 export * from './prometheus';
 export * from './otlp-receiver';
+export * from './service-events';

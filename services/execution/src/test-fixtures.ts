@@ -3,7 +3,7 @@ import { eventType, SERVICE_TOPICS, SITE_CHECKLIST, validatePayload, type Deploy
 import { EventStore } from '@gantry/event-store';
 import { KafkaBus } from '@gantry/messaging';
 import { boot, type RunningProcess } from '@gantry/platform';
-import { createTestDatabase, eventually, type TestDatabase } from '@gantry/testing';
+import { createTestDatabase, eventually, serviceEvent, type TestDatabase } from '@gantry/testing';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { ExecutorsConfig } from './executors';
@@ -85,24 +85,8 @@ export async function startExecution(executors: ExecutorsConfig, { grpc = false,
     async publish(service, name, data, streamVersion = 1) {
       const invalid = validatePayload(eventType(service, name), data);
       if (invalid) throw new Error(`the test's ${name} is invalid: ${invalid}`);
-      const id = randomUUID();
-      const event = {
-        specversion: '1.0',
-        id,
-        source: `/gantry/${service}`,
-        type: eventType(service, name),
-        // an environment's events are about the environment, by its name
-        subject: (data as { deploymentId?: string }).deploymentId ?? (data as { name: string }).name,
-        time: new Date().toISOString(),
-        datacontenttype: 'application/json',
-        data,
-        correlationid: id,
-        actor: `gantry-${service}`,
-        actorroles: '',
-        actorchannel: 'kafka',
-        streamversion: streamVersion,
-      };
-      await bus.produce(SERVICE_TOPICS[service], [{ key: event.subject, value: JSON.stringify(event), headers: {} }]);
+      const event = serviceEvent(service, name, data, { streamVersion });
+      await bus.produce(SERVICE_TOPICS[service], [{ key: event.subject ?? null, value: JSON.stringify(event), headers: {} }]);
     },
     runEvents,
     async waitFor(deploymentId, type, what = () => true) {
