@@ -8,7 +8,7 @@ import { createTestDatabase } from '@gantry/testing';
 import type { Benchmark, BenchmarkContext, BenchmarkResult } from './benchmark';
 import { batchAppends, commandAppends, replay, streamReads } from './benchmarks/event-store';
 import { ledgerAppends, ledgerProofsAndVerification } from './benchmarks/ledger';
-import { idleInstallation, lifecycleLatency, lifecycleThroughput } from './benchmarks/lifecycle';
+import { idleInstallation, lifecycleLatency, lifecycleReplicas, lifecycleThroughput } from './benchmarks/lifecycle';
 import { monitoringIdle } from './benchmarks/monitoring';
 import { runsWaitingIdle } from './benchmarks/runs-waiting';
 import { readModels } from './benchmarks/read-models';
@@ -32,6 +32,7 @@ const BENCHMARKS: Benchmark[] = [
   replay,
   lifecycleLatency,
   lifecycleThroughput,
+  lifecycleReplicas,
   idleInstallation,
   restReads,
   startup,
