@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { propagation, SpanKind, trace } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
-import { START } from '@gantry/event-store';
+import { Database, EventStore, START } from '@gantry/event-store';
 import { eventually } from '@gantry/testing';
 import type { IncomingMessage } from './bus';
 import { startConsumer, type ConsumerOutcome, type RunningConsumer } from './consumer';
@@ -129,6 +129,43 @@ describe('routing some events to another topic', () => {
     } finally {
       await publisher.stop();
       await bus.close();
+      await fixture.close();
+    }
+  });
+});
+
+describe('a publisher at rest', () => {
+  it("publishes at once what its own process commits, and finds another replica's unpublished events by its resting poll", async () => {
+    const fixture = await messagingFixture();
+    const replica = { db: Database.connect(fixture.database.url) };
+    const bus = new InProcessBus(() => undefined);
+    const received: { type: string; at: number }[] = [];
+    await bus.subscribe({ group: 'reader', topics: [fixture.topic], fromBeginning: true }, async (batch) => {
+      received.push(...batch.map((m) => ({ type: JSON.parse(m.value!.toString()).type as string, at: Date.now() })));
+    });
+    const publisher = startPublisher({ bus, store: fixture.store, service: fixture.service, topic: fixture.topic, restingMs: 1_500, log: () => undefined });
+    try {
+      await publisher.caughtUp();
+      const deployment = newDeploymentStream();
+      // committed by this process: its commit wakes the publisher
+      const appended = Date.now();
+      await fixture.store.appendStream(deployment.id, 'Deployment', 0, [deploymentEvent('DeploymentPlanned')]);
+      await eventually(() => received.length === 1, { what: 'the event committed here' });
+      expect(received[0]!.at - appended).toBeLessThan(1_000);
+      // nothing committed here for longer than restingMs: the publisher rests
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      // committed by another replica (another pool, as another process), which died before publishing it
+      const other = new EventStore(replica.db, fixture.store.schema);
+      const committedElsewhere = Date.now();
+      await other.appendStream(deployment.id, 'Deployment', 1, [deploymentEvent('DeploymentExecuted')]);
+      await eventually(() => received.length === 2, { timeoutMs: 10_000, what: "the other replica's event" });
+      expect(received.map((r) => r.type)).toEqual([`gantry.${fixture.service}.DeploymentPlanned.v1`, `gantry.${fixture.service}.DeploymentExecuted.v1`]);
+      // nothing here woke the publisher: its resting poll found the event, within restingMs
+      expect(received[1]!.at - committedElsewhere).toBeLessThan(1_500 + 1_000);
+    } finally {
+      await publisher.stop();
+      await bus.close();
+      await replica.db.close();
       await fixture.close();
     }
   });

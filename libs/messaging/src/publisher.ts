@@ -20,8 +20,17 @@ export interface PublisherOptions {
   topicOf?: (event: RecordedEvent) => string;
   /** events per produce; default 100 */
   batchSize?: number;
-  /** how often to look for events committed by other processes; default 250 ms (commits of this process wake it at once) */
+  /**
+   * How often to look for events while this process committed within the last `restingMs`: an event is read only once
+   * every transaction older than its own has ended, and one that was held back behind another process's transaction
+   * is found by this poll; default 250 ms. Commits of this process wake the publisher at once.
+   */
   idlePollMs?: number;
+  /**
+   * How often to look once this process has committed nothing for that long: for events another replica of the
+   * service committed and did not publish (it died; its own publisher wakes at its commits); default 5 s.
+   */
+  restingMs?: number;
   /** backoff after a failed read or produce; default 100 ms doubling to 2 s (a broker that is back is used within 2 s) */
   retry?: Backoff;
   /** the CloudEvent subject and Kafka key; default: the stream id without its type prefix */
@@ -50,13 +59,18 @@ export function startPublisher(options: PublisherOptions): RunningPublisher {
   const checkpointName = `publisher:${topic}`;
   const batchSize = options.batchSize ?? 100;
   const idlePollMs = options.idlePollMs ?? 250;
+  const restingMs = options.restingMs ?? 5_000;
   const retry = options.retry ?? { initialMs: 100, maxMs: 2_000 };
   const log = options.log ?? jsonStderrLog();
   const aggregateIdOf = options.aggregateIdOf;
 
   const stopping = new AbortController();
   const wakeUp = new WakeUp();
-  const unlisten = store.db.onCommitted(() => wakeUp.wake());
+  let committedAt = Date.now();
+  const unlisten = store.db.onCommitted(() => {
+    committedAt = Date.now();
+    wakeUp.wake();
+  });
   let cycleEnd = new CycleEnd();
   /** how far the topic has the events: in memory right after a produce, saved just after */
   let checkpoint: Checkpoint | undefined;
@@ -121,7 +135,7 @@ export function startPublisher(options: PublisherOptions): RunningPublisher {
       }
       cycleEnd.resolve();
       cycleEnd = new CycleEnd();
-      if (idle) await wakeUp.wait(idlePollMs, stopping.signal);
+      if (idle) await wakeUp.wait(Date.now() - committedAt < restingMs ? idlePollMs : restingMs, stopping.signal);
     }
     cycleEnd.resolve();
   };

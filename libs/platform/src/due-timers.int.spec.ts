@@ -137,4 +137,57 @@ describe('due timers (real PostgreSQL)', () => {
     timers.wake();
     await eventually(async () => fired.includes('moved'), { timeoutMs: 5_000, what: 'the moved timer to fire' });
   });
+
+  describe('on the system clock', () => {
+    const startOnSystemClock = (handlers: Record<string, TimerHandler>, restingMs: number, on = db) => {
+      const timers = startDueTimers({ db: on, schema, handlers, restingMs });
+      running.push(timers);
+      return timers;
+    };
+    /** the sweeps the poller makes: the statements that look for due timers */
+    const sweepsOf = (on: Database) => {
+      let sweeps = 0;
+      const query = on.query;
+      on.query = ((text: string, values?: unknown[]) => {
+        if (typeof text === 'string' && text.includes('due_at <= $1')) sweeps += 1;
+        return query(text, values);
+      }) as Database['query'];
+      return { count: () => sweeps, restore: () => (on.query = query) };
+    };
+
+    it('sleeps until the next timer is due, and hears of a timer this process schedules once its transaction commits', async () => {
+      const fired: { id: string; lateMs: number }[] = [];
+      const sweeps = sweepsOf(db);
+      try {
+        startOnSystemClock({ start: async (t) => void fired.push({ id: t.id, lateMs: Date.now() - t.dueAt.getTime() }) }, 60_000);
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+        // nothing due: one sweep at start, then asleep (the resting poll is a minute away)
+        expect(sweeps.count()).toBe(1);
+        const dueAt = new Date(Date.now() + 600);
+        await db.transaction((tx) => scheduleTimer(tx, schema, { id: 'soon', kind: 'start', dueAt, payload: {} }));
+        await eventually(() => fired.length === 1, { timeoutMs: 5_000, what: 'the timer scheduled here to fire at its due time' });
+        expect(fired[0]!.id).toBe('soon');
+        expect(fired[0]!.lateMs).toBeGreaterThanOrEqual(0);
+        expect(fired[0]!.lateMs).toBeLessThan(1_000);
+        expect(sweeps.count()).toBeLessThanOrEqual(4);
+      } finally {
+        sweeps.restore();
+      }
+    });
+
+    it('finds a timer another replica scheduled and did not fire within its resting poll', async () => {
+      const replica = Database.connect(database.url);
+      try {
+        const fired: string[] = [];
+        startOnSystemClock({ start: async (t) => void fired.push(t.id) }, 500);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        // scheduled through another pool, as another process would: this poller hears nothing of it
+        await replica.transaction((tx) => scheduleTimer(tx, schema, { id: 'elsewhere', kind: 'start', dueAt: new Date(), payload: {} }));
+        await eventually(() => fired.length === 1, { timeoutMs: 5_000, what: "the other replica's timer to be found by the resting poll" });
+        expect(fired).toEqual(['elsewhere']);
+      } finally {
+        await replica.close();
+      }
+    });
+  });
 });

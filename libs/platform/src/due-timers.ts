@@ -63,13 +63,18 @@ export const dueTimerMigrations: Migration[] = [
 /** how long a replica's claim on firing a timer holds the other replicas off */
 const CLAIM_SECONDS = 60;
 
+/** The pollers of this process, by schema, told of each timer scheduled here (its due time, ms since the epoch). */
+const pollersOf = new Map<string, Set<(dueAt: number) => void>>();
+
 /** Schedules a timer, or moves it when its id is already scheduled. Call it inside the command's transaction. */
 export async function scheduleTimer(tx: SqlClient, schema: string, timer: DueTimer): Promise<void> {
+  const dueAt = new Date(timer.dueAt);
   await tx.query(
     `INSERT INTO "${schema}".due_timers (timer_id, kind, due_at, payload, traceparent) VALUES ($1, $2, $3, $4, $5)
      ON CONFLICT (timer_id) DO UPDATE SET kind = EXCLUDED.kind, due_at = EXCLUDED.due_at, payload = EXCLUDED.payload, traceparent = EXCLUDED.traceparent, attempts = 0, claimed_until = NULL`,
-    [timer.id, timer.kind, new Date(timer.dueAt).toISOString(), JSON.stringify(timer.payload), timer.traceparent ?? currentTraceparent() ?? null],
+    [timer.id, timer.kind, dueAt.toISOString(), JSON.stringify(timer.payload), timer.traceparent ?? currentTraceparent() ?? null],
   );
+  pollersOf.get(schema)?.forEach((heard) => heard(dueAt.getTime()));
 }
 
 export async function cancelTimer(tx: SqlClient, schema: string, id: string): Promise<void> {
@@ -80,8 +85,17 @@ export interface DueTimersOptions {
   db: Database;
   schema: string;
   handlers: Record<string, TimerHandler>;
-  /** how often to look for due timers; `wake()` looks at once */
+  /**
+   * How often to look for due timers when the clock is not the system's (a test's, which jumps); default 250 ms.
+   * On the system clock the poller sleeps until the next timer is due, and is woken by timers this process schedules
+   * once their transaction commits. `wake()` looks at once.
+   */
   intervalMs?: number;
+  /**
+   * On the system clock, the longest sleep: how late the poller may notice a timer another replica scheduled and did
+   * not fire (it died), or one whose dead replica's claim lapsed; default 5 s.
+   */
+  restingMs?: number;
   /** the process's clock (tests move it): what is due, and the moment handed to handlers */
   clock?: Clock;
   /** delay before a failed timer is fired again: grows with its attempts, at most a minute */
@@ -112,11 +126,13 @@ interface TimerRow {
 export function startDueTimers(options: DueTimersOptions): RunningDueTimers {
   const { db, schema, handlers } = options;
   const intervalMs = options.intervalMs ?? 250;
+  const restingMs = options.restingMs ?? 5_000;
   const clock = options.clock ?? systemClock;
+  // a test's clock may jump ahead at any moment: only the system's tells how long to sleep
+  const sleepsUntilDue = clock === systemClock;
   const now = () => clock.now();
   const retryDelayMs = options.retryDelayMs ?? ((attempts: number) => Math.min(60_000, 500 * 2 ** attempts));
   let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
   let current: Promise<void> = Promise.resolve();
   let again = false;
 
@@ -152,7 +168,15 @@ export function startDueTimers(options: DueTimersOptions): RunningDueTimers {
     }
   };
 
-  const sweep = async (): Promise<void> => {
+  /** The next time a timer is due, when the sweep found none left to fire now. */
+  const nextDue = async (): Promise<number | undefined> => {
+    const { rows } = await db.query<{ due_at: Date | null }>(
+      `SELECT min(due_at) AS due_at FROM "${schema}".due_timers WHERE claimed_until IS NULL OR claimed_until < now()`,
+    );
+    return rows[0]?.due_at?.getTime();
+  };
+
+  const sweep = async (): Promise<number | undefined> => {
     for (;;) {
       const { rows } = await db.query<TimerRow>(
         `SELECT timer_id, kind, due_at, payload, attempts, traceparent FROM "${schema}".due_timers
@@ -160,33 +184,52 @@ export function startDueTimers(options: DueTimersOptions): RunningDueTimers {
         [now().toISOString()],
       );
       for (const row of rows) {
-        if (stopped) return;
+        if (stopped) return undefined;
         await fire(row);
       }
-      if (rows.length < BATCH) return;
+      if (rows.length < BATCH) return sleepsUntilDue ? nextDue() : undefined;
     }
   };
 
-  /** one sweep at a time; a wake during a sweep runs one more after it */
+  /** when the next sweep is planned (ms since the epoch), and its timeout */
+  let planned: { at: number; timeout: NodeJS.Timeout } | undefined;
+  const planSweep = (at: number) => {
+    if (stopped || (planned && planned.at <= at)) return;
+    clearTimeout(planned?.timeout);
+    planned = { at, timeout: setTimeout(() => ((planned = undefined), void run()), Math.max(0, at - now().getTime())) };
+  };
+
+  /** one sweep at a time; a wake during a sweep runs one more after it; each plans the next */
   const run = (): Promise<void> => {
     if (stopped) return current;
     again = true;
     current = current.then(async () => {
       if (!again || stopped) return;
       again = false;
+      let next: number | undefined;
       try {
-        await sweep();
+        next = await sweep();
       } catch (error) {
         options.log?.('warn', 'looking for due timers failed; trying again', { error: String(error) });
       }
+      const at = now().getTime();
+      planSweep(sleepsUntilDue ? Math.min(next ?? Infinity, at + restingMs) : at + intervalMs);
     });
     return current;
   };
 
-  const tick = () => {
-    timer = setTimeout(() => void run().finally(() => !stopped && tick()), intervalMs);
-  };
-  tick();
+  // a timer this process schedules is heard of at once, and looked for once the transaction that scheduled it has
+  // committed (before, the sweep would not see it); a transaction rolled back only makes one sweep for nothing
+  let heard: number | undefined;
+  const hear = (dueAt: number) => void (heard = Math.min(heard ?? Infinity, dueAt));
+  const listeners = pollersOf.get(schema) ?? new Set();
+  pollersOf.set(schema, listeners.add(hear));
+  const stopHearing = db.onCommitted(() => {
+    if (heard === undefined) return;
+    const at = heard;
+    heard = undefined;
+    planSweep(at);
+  });
   void run();
 
   return {
@@ -194,7 +237,9 @@ export function startDueTimers(options: DueTimersOptions): RunningDueTimers {
     drain: () => run(),
     stop: async () => {
       stopped = true;
-      clearTimeout(timer);
+      clearTimeout(planned?.timeout);
+      stopHearing();
+      listeners.delete(hear);
       await current;
     },
   };
