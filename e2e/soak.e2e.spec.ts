@@ -5,16 +5,17 @@ import { createTestDatabase, type TestDatabase } from '@gantry/testing';
 import { Client } from 'pg';
 import { authoriseComponents } from './support/authorised-components';
 import { deploymentRequest } from './support/deployments';
+import { inspectorOf, liveHeapsMiB } from './support/live-heap';
 import { eventuallyWhileRunning, startIsolatedService, type GantryProcess } from './support/processes';
 
 /**
  * Steady load of full deployment lifecycles on the five services as processes over Kafka: deployments requested of
  * planning at a fixed rate, each planned, verified, executed by the simulated executor, verified again, recorded and
- * closed, its model's outcome reviewed. Sampled every few seconds: each process's resident memory, and the lag
- * (deployments requested whose record has not closed). Must hold: every deployment closed once, every event of
- * planning in records' ledger, memory flat and lag not growing, within the tolerances below. SOAK_SECONDS (default 60
- * in the test command; the long mode is SOAK_SECONDS=3600) and SOAK_RATE (deployments per second, default 1: the test
- * command runs it beside other suites on 2 cores).
+ * closed, its model's outcome reviewed. Sampled every few seconds: each process's resident memory and live heap (after
+ * a full collection, through its inspector), and the lag (deployments requested whose record has not closed). Must
+ * hold: every deployment closed once, every event of planning in records' ledger, memory flat and lag not growing,
+ * within the tolerances below. SOAK_SECONDS (default 60 in the test command; the long mode is SOAK_SECONDS=3600) and
+ * SOAK_RATE (deployments per second, default 1: the test command runs it beside other suites on 2 cores).
  */
 const SECRET = 'soak-e2e-secret-long-enough-for-hs256!!!';
 const SERVICES = ['planning', 'verification', 'execution', 'records', 'model-review'] as const;
@@ -24,6 +25,9 @@ const sampleEveryMs = Math.max(2_000, Math.min(30_000, (seconds * 1000) / 20));
 /** tolerances: memory may grow this much from the end of the warm-up (first third) to the end */
 const RSS_GROWTH_MIB = 40;
 const RSS_GROWTH_SHARE = 0.25;
+/** the live heap (after a full collection) may grow this much from the end of the warm-up to the end */
+const LIVE_HEAP_GROWTH_MIB = 16;
+const LIVE_HEAP_GROWTH_SHARE = 0.15;
 /** lag: the last third's worst may exceed the first third's by this many deployments (a load that others' suites make uneven) */
 const LAG_GROWTH = Math.max(10, 5 * rate);
 /** targets of the soak's environment: a target is deployed again TARGETS / rate seconds later, long after its last deployment closed */
@@ -40,7 +44,10 @@ beforeAll(async () => {
   db = new Client({ connectionString: database.url });
   await db.connect();
   const started = await Promise.all(
-    SERVICES.map((service) => startIsolatedService(service, { databaseUrl: database.url, brokers: process.env.KAFKA_BROKERS!, prefix, secret: SECRET })),
+    // the inspector, on a port of its own: what the soak asks for the live heap
+    SERVICES.map((service) =>
+      startIsolatedService(service, { databaseUrl: database.url, brokers: process.env.KAFKA_BROKERS!, prefix, secret: SECRET, env: { NODE_OPTIONS: '--inspect=127.0.0.1:0' } }),
+    ),
   );
   started.forEach((p) => processes.set(p.name, p));
   const manager = await mintToken(SECRET, { sub: 'soak.manager', roles: ['deployment-manager'] });
@@ -60,6 +67,7 @@ afterAll(async () => {
 });
 
 const rssMiB = (pid: number) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
+
 
 /** deployments requested and not closed yet */
 const lag = async (requested: readonly string[]) =>
@@ -101,7 +109,7 @@ const request = (n: number) =>
 it(`stays flat under ${rate} full lifecycles/s for ${seconds} s: memory of every process and the lag`, async () => {
   const token = await mintToken(SECRET, { sub: 'soak.change-enablement', roles: ['change-manager'] });
   const planning = processes.get('planning')!;
-  const samples: { at: number; lag: number; rss: Record<string, number> }[] = [];
+  const samples: { at: number; lag: number; rss: Record<string, number>; heap: Record<string, number> }[] = [];
   const started = Date.now();
   const deadline = started + seconds * 1000;
   const requested: string[] = [];
@@ -125,7 +133,8 @@ it(`stays flat under ${rate} full lifecycles/s for ${seconds} s: memory of every
     void sending.finally(() => inFlight.delete(sending));
     if (Date.now() >= nextSample) {
       nextSample += sampleEveryMs;
-      samples.push({ at: Math.round((Date.now() - started) / 1000), lag: await lag(requested), rss: Object.fromEntries([...processes].map(([name, p]) => [name, Math.round(rssMiB(p.child.pid!))])) });
+      const heap = await liveHeapsMiB(Object.fromEntries([...processes].map(([name, p]) => [name, inspectorOf(p.output())!])));
+      samples.push({ at: Math.round((Date.now() - started) / 1000), lag: await lag(requested), rss: Object.fromEntries([...processes].map(([name, p]) => [name, Math.round(rssMiB(p.child.pid!))])), heap });
     }
   }
   await Promise.all(inFlight);
@@ -137,9 +146,9 @@ it(`stays flat under ${rate} full lifecycles/s for ${seconds} s: memory of every
 
   console.info(
     [
-      `soak: ${requested.length} deployments requested (${refusals.length} refused) in ${seconds} s at ${rate}/s, all closed ${drainSeconds} s after the load; deployments open and RSS (MiB) every ${sampleEveryMs / 1000} s:`,
+      `soak: ${requested.length} deployments requested (${refusals.length} refused) in ${seconds} s at ${rate}/s, all closed ${drainSeconds} s after the load; deployments open, and RSS / live V8 heap (MiB, after a full collection) every ${sampleEveryMs / 1000} s:`,
       `  t(s)  lag  ${SERVICES.join('  ')}`,
-      ...samples.map((s) => `  ${String(s.at).padStart(4)} ${String(s.lag).padStart(4)}  ${SERVICES.map((name) => String(s.rss[name]).padStart(name.length)).join('  ')}`),
+      ...samples.map((s) => `  ${String(s.at).padStart(4)} ${String(s.lag).padStart(4)}  ${SERVICES.map((name) => `${s.rss[name]}/${s.heap[name]}`.padStart(name.length)).join('  ')}`),
     ].join('\n'),
   );
   expect(refusals).toEqual([]);
@@ -152,6 +161,10 @@ it(`stays flat under ${rate} full lifecycles/s for ${seconds} s: memory of every
     (name) => `${name}: ${warm.rss[name]} → ${last.rss[name]} MiB`,
   );
   expect(grew).toEqual([]);
+  const leaking = SERVICES.filter((name) => last.heap[name] - warm.heap[name] > Math.max(LIVE_HEAP_GROWTH_MIB, warm.heap[name] * LIVE_HEAP_GROWTH_SHARE)).map(
+    (name) => `${name}: live heap ${warm.heap[name]} → ${last.heap[name]} MiB`,
+  );
+  expect(leaking).toEqual([]);
   // lag does not grow: the last third's worst is no worse than the first third's worst, within LAG_GROWTH
   const worst = (from: number, to: number) => Math.max(...samples.slice(from, to).map((s) => s.lag));
   expect(worst(samples.length - third, samples.length)).toBeLessThanOrEqual(worst(0, third) + LAG_GROWTH);

@@ -211,6 +211,7 @@ export function startDueTimers(options: DueTimersOptions): RunningDueTimers {
         next = await sweep();
       } catch (error) {
         options.log?.('warn', 'looking for due timers failed; trying again', { error: String(error) });
+        next = now().getTime() + intervalMs;
       }
       const at = now().getTime();
       planSweep(sleepsUntilDue ? Math.min(next ?? Infinity, at + restingMs) : at + intervalMs);
