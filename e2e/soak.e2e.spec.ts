@@ -4,7 +4,7 @@ import { mintToken } from '@gantry/auth';
 import { createTestDatabase, type TestDatabase } from '@gantry/testing';
 import { Client } from 'pg';
 import { authoriseComponents } from './support/authorised-components';
-import { deploymentRequest } from './support/deployments';
+import { deploymentRequest, openEnvironment } from './support/deployments';
 import { inspectorOf, liveHeapsMiB } from './support/live-heap';
 import { eventuallyWhileRunning, startIsolatedService, type GantryProcess } from './support/processes';
 
@@ -90,17 +90,7 @@ const unledgered = async () =>
     ).rows[0].n,
   );
 
-const environment = {
-  name: 'soak',
-  kind: 'staging',
-  position: 4,
-  attributes: { operatingSystem: 'linux', runtimeVersions: { node: '24.1.0' } },
-  targets: Array.from({ length: TARGETS }, (_, i) => ({ name: `soak-${i + 1}`, kind: 'host' })),
-  timeZone: 'UTC',
-  deploymentWindows: [],
-  freezes: [],
-  approvalPolicy: { roles: [], minimumApprovers: 0 },
-};
+const environment = openEnvironment('soak', TARGETS);
 
 /** each deployment of its own service (two of one service in one window would conflict) to the next target in turn */
 const request = (n: number) =>

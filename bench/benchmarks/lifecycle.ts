@@ -6,6 +6,7 @@ import { Client } from 'pg';
 import { mintToken } from '@gantry/auth';
 import { createTestDatabase, startOwnBroker, startPrivatePostgres, type PrivatePostgres } from '@gantry/testing';
 import { authoriseComponents } from '../../e2e/support/authorised-components';
+import { openEnvironment } from '../../e2e/support/deployments';
 import { repoRoot, startIsolatedService, type GantryProcess } from '../../e2e/support/processes';
 import { percentile, round } from '../measure';
 import { backendsCpuFrom, cpuPer, sampleCpu, summariseProfiles, type CpuSample } from '../profile';
@@ -138,17 +139,7 @@ async function installOn(layout: Layout, broker: Broker, processes: GantryProces
   const manager = await mintToken(SECRET, { sub: 'bench.manager', roles: ['deployment-manager'] });
   const changeManager = await mintToken(SECRET, { sub: 'bench.change-enablement', roles: ['change-manager'] });
   await authoriseComponents(byName.verification.url, manager);
-  const environment = {
-    name: 'bench',
-    kind: 'staging',
-    position: 4,
-    attributes: { operatingSystem: 'linux', runtimeVersions: { node: '24.1.0' } },
-    targets: Array.from({ length: TARGETS }, (_, i) => ({ name: `bench-${i + 1}`, kind: 'host' })),
-    timeZone: 'UTC',
-    deploymentWindows: [],
-    freezes: [],
-    approvalPolicy: { roles: [], minimumApprovers: 0 },
-  };
+  const environment = openEnvironment('bench', TARGETS);
   const registered = await fetch(`${byName.planning.url}/environments`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${manager}` }, body: JSON.stringify(environment) });
   if (registered.status !== 201) throw new Error(`registering the environment answered ${registered.status}: ${await registered.text()}`);
 

@@ -46,6 +46,19 @@ export const stagingEnvironment: BodyOf<'/environments', 'post'> = {
   approvalPolicy: { roles: [], minimumApprovers: 0 },
 };
 
+/** An environment open at any time (no windows, freezes or approvals) with `targets` hosts `<name>-1`…: what load runs deploy into. */
+export const openEnvironment = (name: string, targets: number): BodyOf<'/environments', 'post'> => ({
+  name,
+  kind: 'staging',
+  position: 4,
+  attributes: { operatingSystem: 'linux', runtimeVersions: { node: '24.1.0' } },
+  targets: Array.from({ length: targets }, (_, i) => ({ name: `${name}-${i + 1}`, kind: 'host' })),
+  timeZone: 'UTC',
+  deploymentWindows: [],
+  freezes: [],
+  approvalPolicy: { roles: [], minimumApprovers: 0 },
+});
+
 /** The order of the happy path's milestones across the five services. */
 export const MILESTONES = [
   'gantry.planning.DeploymentRequested.v1',
