@@ -120,9 +120,13 @@ const summary = (r: BenchmarkResult) =>
       const t = m as { perSecond?: number; p50Ms?: number; p99Ms?: number };
       if (t.perSecond !== undefined) return `${name} ${t.perSecond} ${r.unit}`;
       if (t.p50Ms !== undefined) return `${name} p50 ${t.p50Ms} ms, p99 ${t.p99Ms} ms`;
-      return `${name}: ${Object.entries(m).map(([k, v]) => `${k} ${String(v)}`).join(', ')}`;
+      return `${name}: ${Object.entries(m).map(([k, v]) => `${k} ${figure(v)}`).join(', ')}`;
     })
     .join('; ');
+
+/** a figure as the table shows it: an object's own figures in parentheses */
+const figure = (value: unknown): string =>
+  typeof value === 'object' && value !== null ? `(${Object.entries(value).map(([k, v]) => `${k} ${figure(v)}`).join(', ')})` : String(value);
 
 main().catch((error) => {
   console.error(error);

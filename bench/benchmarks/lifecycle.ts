@@ -438,11 +438,26 @@ export const lifecycleReplicas: Benchmark = {
       }
     }
     const [one, two] = [runs[1]!.measured, runs[2]!.measured];
+    const figures = ({ sustained, ledgeredEventsPerDeployment, ledgerLag, cpuMsPerDeployment, idleCpuMsPerSecond }: Sustained['measured']) => ({
+      closedPerSecond: sustained.perSecond,
+      requested: sustained.requested,
+      lost: sustained.lost,
+      duplicated: sustained.duplicated,
+      missingFromLedger: ledgeredEventsPerDeployment.missing,
+      ledgerLagP99Ms: ledgerLag.p99Ms,
+      cpuMsPerDeployment: cpuMsPerDeployment.total,
+      idleCpuMsPerSecond: idleCpuMsPerSecond.total,
+    });
     const throughput = round(two.sustained.perSecond / one.sustained.perSecond, 2);
     const cpu = round(two.cpuMsPerDeployment.total / one.cpuMsPerDeployment.total, 2);
     return {
       unit: 'deployments/s',
-      measured: { oneReplica: one, twoReplicas: two },
+      measured: {
+        oneReplica: figures(one),
+        twoReplicas: figures(two),
+        cpuMsPerDeployment: { oneReplica: one.cpuMsPerDeployment, twoReplicas: two.cpuMsPerDeployment },
+        idleCpuMsPerSecond: { oneReplica: one.idleCpuMsPerSecond, twoReplicas: two.idleCpuMsPerSecond },
+      },
       ratios: {
         'two ÷ one replica, closed per s': throughput,
         'two ÷ one replica, CPU per deployment': cpu,
