@@ -1,8 +1,8 @@
 // Starts what the tests need, once per run: a real Kafka broker (unless KAFKA_BROKERS points at one) and a check that
 // the local PostgreSQL answers. Suites that need them fail loudly when they are missing; nothing is skipped.
-const { execFileSync } = require('node:child_process');
+const { spawnSync } = require('node:child_process');
 const { generateKeyPairSync } = require('node:crypto');
-const { mkdtempSync, readFileSync, writeFileSync } = require('node:fs');
+const { mkdtempSync, readFileSync, rmSync, writeFileSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const { join } = require('node:path');
 const { Client } = require('pg');
@@ -39,9 +39,20 @@ module.exports = async () => {
     KAFKA_STATE_DIR: stateDir,
     KAFKA_DATA_DIR: process.env.KAFKA_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'gantry-kafka-')),
   };
-  if (!process.env.KAFKA_DATA_DIR) process.env.GANTRY_TEST_KAFKA_DATA_DIR_CREATED = env.KAFKA_DATA_DIR;
-  execFileSync('bash', [join(root, 'infra', 'kafka', 'start.sh')], { env, stdio: 'inherit' });
-  // the ports it got (or those of the broker that was already running there); the teardown stops it by its state dir
+  // start.sh says on stderr whether it started a broker or found one running in the state dir (another test run's)
+  const started = spawnSync('bash', [join(root, 'infra', 'kafka', 'start.sh')], { env, stdio: ['ignore', 'inherit', 'pipe'], encoding: 'utf8' });
+  process.stderr.write(started.stderr);
+  if (started.status !== 0) throw new Error(`infra/kafka/start.sh failed (exit ${started.status ?? started.signal})`);
+  const reused = /\] already running/.test(started.stderr);
+  // the ports it got (or those of the broker that was already running there)
   const port = readFileSync(join(stateDir, 'kafka.port'), 'utf8').trim();
-  Object.assign(process.env, { KAFKA_PORT: port, KAFKA_STATE_DIR: stateDir, KAFKA_DATA_DIR: env.KAFKA_DATA_DIR, KAFKA_BROKERS: `127.0.0.1:${port}`, GANTRY_TEST_STARTED_KAFKA: '1' });
+  Object.assign(process.env, { KAFKA_PORT: port, KAFKA_STATE_DIR: stateDir, KAFKA_BROKERS: `127.0.0.1:${port}` });
+  if (reused) {
+    // the run that started it stops it; this one leaves it, and the data dir it made is not used
+    if (!process.env.KAFKA_DATA_DIR) rmSync(env.KAFKA_DATA_DIR, { recursive: true, force: true });
+    return;
+  }
+  if (!process.env.KAFKA_DATA_DIR) process.env.GANTRY_TEST_KAFKA_DATA_DIR_CREATED = env.KAFKA_DATA_DIR;
+  // the teardown stops it by its state dir
+  Object.assign(process.env, { KAFKA_DATA_DIR: env.KAFKA_DATA_DIR, GANTRY_TEST_STARTED_KAFKA: '1' });
 };
