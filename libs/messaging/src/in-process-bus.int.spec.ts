@@ -137,7 +137,7 @@ describe('routing some events to another topic', () => {
 describe('a publisher at rest', () => {
   it("publishes at once what its own process commits, and finds another replica's unpublished events by its resting poll", async () => {
     const fixture = await messagingFixture();
-    const replica = { db: Database.connect(fixture.database.url) };
+    const replica = Database.connect(fixture.database.url);
     const bus = new InProcessBus(() => undefined);
     const received: { type: string; at: number }[] = [];
     await bus.subscribe({ group: 'reader', topics: [fixture.topic], fromBeginning: true }, async (batch) => {
@@ -155,7 +155,7 @@ describe('a publisher at rest', () => {
       // nothing committed here for longer than restingMs: the publisher rests
       await new Promise((resolve) => setTimeout(resolve, 2_000));
       // committed by another replica (another pool, as another process), which died before publishing it
-      const other = new EventStore(replica.db, fixture.store.schema);
+      const other = new EventStore(replica, fixture.store.schema);
       const committedElsewhere = Date.now();
       await other.appendStream(deployment.id, 'Deployment', 1, [deploymentEvent('DeploymentExecuted')]);
       await eventually(() => received.length === 2, { timeoutMs: 10_000, what: "the other replica's event" });
@@ -165,7 +165,7 @@ describe('a publisher at rest', () => {
     } finally {
       await publisher.stop();
       await bus.close();
-      await replica.db.close();
+      await replica.close();
       await fixture.close();
     }
   });
