@@ -29,6 +29,11 @@ const consumers: RunningConsumer[] = [];
 let deadLetterReader: Subscription;
 const deadLetters: IncomingMessage[] = [];
 const suffix = randomBytes(4).toString('hex');
+/**
+ * Topics of this suite's own: on the shared ones, other suites' services (the standalone suites' on Kafka) act on this
+ * suite's events and this suite's consumers on theirs, and a deployment planned here could change under a test.
+ */
+const topicPrefix = `planning-int-${suffix}.`;
 
 beforeAll(async () => {
   const brokers = (process.env.KAFKA_BROKERS ?? '').split(',').filter(Boolean);
@@ -37,7 +42,7 @@ beforeAll(async () => {
   planning = await boot('planning', {
     modules: (runtime) => [PlanningModule.register(runtime)],
     grpc: true,
-    env: { DATABASE_URL: database.url, PORT: '0', GRPC_PORT: '0', GANTRY_JWT_SECRET: SECRET, LOG_LEVEL: 'error' },
+    env: { DATABASE_URL: database.url, PORT: '0', GRPC_PORT: '0', GANTRY_JWT_SECRET: SECRET, LOG_LEVEL: 'error', GANTRY_TOPIC_PREFIX: topicPrefix },
   });
   manager = await mintToken(SECRET, { sub: 'dana.manager', roles: ['deployment-manager'] });
   changeManager = await mintToken(SECRET, { sub: 'change-enablement-system', roles: ['change-manager'] });
@@ -45,7 +50,7 @@ beforeAll(async () => {
   // change enablement's key for signed authorisations: production takes no one's word for a change's authorisation
   const registered = await http('POST', '/authorisation-keys', { keyId: AUTHORISATION_KEY_ID, publicKey: changeEnablementKey.publicKey.export({ type: 'spki', format: 'pem' }), owner: 'change enablement (ServiceNow)' }, admin);
   expect(registered.status).toBe(201);
-  bus = new KafkaBus({ clientId: `planning-int-${suffix}`, brokers });
+  bus = new KafkaBus({ clientId: `planning-int-${suffix}`, brokers, topicPrefix });
   const topics = [SERVICE_TOPICS['model-review'], SERVICE_TOPICS.records, SERVICE_TOPICS.execution, SERVICE_TOPICS.verification, INBOUND_TOPICS.itsmChanges];
   await bus.ensureTopics([...topics, ...topics.map(deadLetterTopic)]);
   const store = new EventStore(planning.runtime.db, 'planning');
@@ -77,8 +82,8 @@ const http = (method: string, path: string, body?: unknown, token = manager, hea
   });
 
 /**
- * Events recorded through the REST and gRPC doors. Other suites running at the same time publish on the same
- * topics (itsm.changes.v1), and what this suite's consumers record from them must not count here.
+ * Events recorded through the REST and gRPC doors; what this suite's consumers record from its own itsm.changes.v1
+ * messages must not count here.
  */
 const planningEvents = async () =>
   Number(

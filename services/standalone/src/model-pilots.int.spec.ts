@@ -15,6 +15,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
  */
 const SECRET = 'model-pilots-secret-of-at-least-32-characters';
 const suffix = randomBytes(4).toString('hex');
+// topics of this suite's own: other suites on the same broker publish and consume the unprefixed ones
+const topicPrefix = `pilots-${suffix}.`;
 const databases: TestDatabase[] = [];
 let modelReview: RunningProcess;
 let planning: RunningProcess;
@@ -33,6 +35,7 @@ const start = async (service: 'model-review' | 'planning', env: Record<string, s
       PORT: '0',
       GANTRY_JWT_SECRET: SECRET,
       GANTRY_CONSUMER_GROUP_PREFIX: `test-pilots-${suffix}-`,
+      GANTRY_TOPIC_PREFIX: topicPrefix,
       LOG_LEVEL: 'warn',
       ...env,
     },
@@ -44,7 +47,7 @@ beforeAll(async () => {
   if (!brokers) throw new Error('KAFKA_BROKERS is not set: this suite needs the broker from the test setup');
   // production takes a change manager's word here, so that the test needs no signing key: authorisation is not its subject
   [modelReview, planning] = await Promise.all([start('model-review'), start('planning', { GANTRY_AUTHORISATION_PRODUCTION: 'permission', GANTRY_REQUESTER_MAY_NOT_AUTHORISE_PRODUCTION: 'false' })]);
-  bus = new KafkaBus({ clientId: `model-pilots-${suffix}`, brokers: brokers.split(',') });
+  bus = new KafkaBus({ clientId: `model-pilots-${suffix}`, brokers: brokers.split(','), topicPrefix });
   await bus.ensureTopics([SERVICE_TOPICS.records]);
   manager = await mintToken(SECRET, { sub: 'dana.manager', roles: ['deployment-manager'] });
   changeManager = await mintToken(SECRET, { sub: 'change-enablement-system', roles: ['change-manager'] });
