@@ -63,7 +63,7 @@ export function hashEvent(previousHash: string, fields: HashedEventFields): stri
 function serialize(value: unknown, ancestors: object[]): string {
   switch (typeof value) {
     case 'string':
-      return JSON.stringify(value);
+      return quoted(value);
     case 'number':
       if (!Number.isFinite(value)) throw new TypeError(`canonicalJson: ${value} is not a finite number`);
       return JSON.stringify(value);
@@ -82,6 +82,15 @@ const isPlainObject = (value: object): boolean => {
   const prototype = Object.getPrototypeOf(value);
   return (prototype === Object.prototype || prototype === null) && typeof (value as { toJSON?: unknown }).toJSON !== 'function';
 };
+
+/** What JSON.stringify escapes in a string: quote, backslash, control characters and (lone) surrogates. */
+const ESCAPED = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+/**
+ * A string as JSON.stringify writes it. Most strings (ids, names, timestamps) need no escape; quoting them here is
+ * about twice as fast over a whole payload as calling JSON.stringify for each.
+ */
+const quoted = (text: string): string => (ESCAPED.test(text) ? JSON.stringify(text) : `"${text}"`);
 
 function serializeInstance(value: object, ancestors: object[]): string {
   if (value instanceof CanonicalText) return value.text;
@@ -122,7 +131,7 @@ function serializeMembers(record: Record<string, unknown>, ancestors: object[]):
     const member = record[key];
     if (member === undefined) continue;
     if (text.length > 1) text += ',';
-    text += `${JSON.stringify(key)}:${serialize(member, ancestors)}`;
+    text += `${quoted(key)}:${serialize(member, ancestors)}`;
   }
   ancestors.pop();
   return `${text}}`;

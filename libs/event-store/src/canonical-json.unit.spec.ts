@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import fc from 'fast-check';
 import { canonicalJson, GENESIS_HASH, hashedEventFields, hashEvent, sha256Hex } from './canonical-json';
 
 describe('canonicalJson', () => {
@@ -24,6 +25,18 @@ describe('canonicalJson', () => {
 
   it('keeps unicode text as is and escapes only what JSON requires', () => {
     expect(canonicalJson({ text: 'é 漢字 😀 "q" \\ \n \u0001' })).toBe('{"text":"é 漢字 😀 \\"q\\" \\\\ \\n \\u0001"}');
+  });
+
+  it('writes every string, as a value and as a key, exactly as JSON.stringify does (lone surrogates escaped)', () => {
+    const anyString = fc.oneof(fc.string({ unit: 'binary' }), fc.string({ unit: 'grapheme' }), fc.string({ unit: fc.integer({ min: 0, max: 0xffff }).map((code) => String.fromCharCode(code)) }));
+    fc.assert(
+      fc.property(anyString, (text) => {
+        expect(canonicalJson(text)).toBe(JSON.stringify(text));
+        expect(canonicalJson({ [text]: 1 })).toBe(JSON.stringify({ [text]: 1 }));
+      }),
+      { numRuns: 500 },
+    );
+    expect(canonicalJson('\ud800 \udfff \ud83d\ude00')).toBe('"\\ud800 \\udfff 😀"');
   });
 
   it('omits undefined members and turns undefined array items into null, as JSON.stringify does', () => {

@@ -37,7 +37,7 @@ function malformedHash(named: Record<string, Hash>, proof: readonly Hash[]): str
 }
 
 /** The root an audit path leads to from a leaf, or why it leads nowhere (RFC 9162 §2.1.3.2 steps 1–5, less the comparison). */
-export function rootFromInclusionProof({ index, size, leafHash, proof }: Omit<InclusionClaim, 'root'>): Outcome<Hash> {
+export function rootFromInclusionProof({ index, size, leafHash, proof }: Omit<InclusionClaim, 'root'>, walks?: InclusionWalks): Outcome<Hash> {
   if (!isSize(size) || !isSize(index)) return reject(`a leaf index and a tree size are whole numbers from 0, not ${index} and ${size}`);
   if (index >= size) return reject(`leaf index ${index} is not in a tree of ${size} leaves`);
   const malformed = malformedHash({ 'leaf hash': leafHash }, proof);
@@ -45,7 +45,9 @@ export function rootFromInclusionProof({ index, size, leafHash, proof }: Omit<In
   let fn = index;
   let sn = size - 1;
   let r = leafHash;
-  for (const p of proof) {
+  const passed: { node: string; hash: Hash; next: number }[] = [];
+  for (let i = 0; i < proof.length; i++) {
+    const p = proof[i]!;
     if (sn === 0) return reject(`the proof has more hashes than a leaf at index ${index} of a tree of ${size} leaves needs`);
     if (odd(fn) || fn === sn) {
       r = nodeHash(p, r);
@@ -58,9 +60,46 @@ export function rootFromInclusionProof({ index, size, leafHash, proof }: Omit<In
     }
     fn = half(fn);
     sn = half(sn);
+    if (walks) {
+      const node = `${fn}/${sn}`;
+      const root = walks.rootFrom(size, node, r, proof, i + 1);
+      if (root) return accept(root);
+      passed.push({ node, hash: r, next: i + 1 });
+    }
   }
   if (sn !== 0) return reject(`the proof has fewer hashes than a leaf at index ${index} of a tree of ${size} leaves needs`);
+  walks?.remember(size, passed, proof, r);
   return accept(r);
+}
+
+/**
+ * The nodes that walks up one tree passed, to share among the proofs of several leaves (the entries of one
+ * deployment): their paths meet below the root, and above the meeting point a walk computes what an earlier one
+ * did. A walk that reaches a node an earlier successful walk passed, with the same hash and the same proof hashes
+ * left, leads to that walk's root without hashing again: exactly what it would have computed itself.
+ */
+export class InclusionWalks {
+  private readonly passed = new Map<string, { hash: Hash; proof: readonly Hash[]; next: number; root: Hash }>();
+  private size: number | undefined;
+  /** walks that ended at a node an earlier walk passed */
+  shortened = 0;
+
+  /** The root an earlier walk reached from this node, when the rest of this walk is the same as that one's. */
+  rootFrom(size: number, node: string, hash: Hash, proof: readonly Hash[], next: number): Hash | undefined {
+    const earlier = size === this.size ? this.passed.get(node) : undefined;
+    if (!earlier || !sameHash(earlier.hash, hash) || proof.length - next !== earlier.proof.length - earlier.next) return undefined;
+    for (let k = 0; next + k < proof.length; k++) if (!sameHash(proof[next + k]!, earlier.proof[earlier.next + k]!)) return undefined;
+    this.shortened++;
+    return earlier.root;
+  }
+
+  remember(size: number, passed: readonly { node: string; hash: Hash; next: number }[], proof: readonly Hash[], root: Hash): void {
+    if (size !== this.size) {
+      this.passed.clear();
+      this.size = size;
+    }
+    for (const { node, hash, next } of passed) this.passed.set(node, { hash, proof, next, root });
+  }
 }
 
 /** Whether `proof` shows the leaf with `leafHash` at `index` in the tree of `size` leaves whose root is `root`. */

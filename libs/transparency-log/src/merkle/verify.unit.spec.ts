@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { leafHash } from './hashing';
 import { MerkleTree } from './merkle-tree';
-import { verifyConsistency, verifyInclusion } from './verify';
+import { InclusionWalks, rootFromInclusionProof, verifyConsistency, verifyInclusion } from './verify';
 import probes from './testdata/transparency-dev-merkle-probes.json';
 
 const bytes = (b64: string) => Buffer.from(b64, 'base64');
@@ -41,6 +41,44 @@ const flip = (hash: Uint8Array, bit: number) => {
   copy[(bit >> 3) % copy.length]! ^= 1 << (bit & 7);
   return copy;
 };
+
+describe('walks that share the nodes where their paths meet (InclusionWalks)', () => {
+  it('give each leaf exactly the outcome of its own walk, whichever leaves and proofs are forged', () => {
+    const forgery = fc.constantFrom('none', 'leaf', 'proof hash', 'last proof hash', 'shorter proof');
+    fc.assert(
+      fc.property(fc.integer({ min: 2, max: 300 }), fc.nat(), fc.array(fc.tuple(fc.nat(), forgery, fc.nat(255)), { minLength: 1, maxLength: 40 }), (n, seed, picks) => {
+        const { tree, entries } = build(n, seed);
+        const claims = picks.map(([pick, forged, bit]) => {
+          const index = pick % n;
+          const proof = proofOf(tree.inclusionProof(index));
+          const at = forged === 'last proof hash' ? proof.length - 1 : bit % proof.length;
+          return {
+            index,
+            size: n,
+            leafHash: forged === 'leaf' ? flip(leafHash(entries[index]!), bit) : leafHash(entries[index]!),
+            proof: forged === 'proof hash' || forged === 'last proof hash' ? proof.map((h, i) => (i === at ? flip(h, bit) : h)) : forged === 'shorter proof' ? proof.slice(0, -1) : proof,
+          };
+        });
+        const walks = new InclusionWalks();
+        expect(claims.map((claim) => rootFromInclusionProof(claim, walks))).toEqual(claims.map((claim) => rootFromInclusionProof(claim)));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('end the walks of neighbouring leaves where they meet an earlier one', () => {
+    const { tree, entries } = build(1024, 7);
+    const walks = new InclusionWalks();
+    for (let index = 512; index < 528; index++) {
+      expect(rootFromInclusionProof({ index, size: 1024, leafHash: leafHash(entries[index]!), proof: proofOf(tree.inclusionProof(index)) }, walks)).toEqual({ ok: true, value: tree.root() });
+    }
+    expect(walks.shortened).toBe(15);
+    // another tree size starts afresh: nothing of the first tree's walks is shared with a walk up the second
+    const { tree: other, entries: otherEntries } = build(1000, 7);
+    expect(rootFromInclusionProof({ index: 512, size: 1000, leafHash: leafHash(otherEntries[512]!), proof: proofOf(other.inclusionProof(512)) }, walks)).toEqual({ ok: true, value: other.root() });
+    expect(walks.shortened).toBe(15);
+  });
+});
 
 describe('every proof the tree makes verifies, and any change to it fails', () => {
   it('inclusion', () => {

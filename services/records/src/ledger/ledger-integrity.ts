@@ -1,8 +1,8 @@
 import type { SqlClient } from '@gantry/event-store';
-import { rootFromInclusionProof, sameHash, verifyCheckpoint, type CheckpointTrust } from '@gantry/transparency-log';
+import { InclusionWalks, rootFromInclusionProof, sameHash, verifyCheckpoint, type CheckpointTrust } from '@gantry/transparency-log';
 import { latestCheckpoint } from './ledger-checkpoints';
 import { deploymentIdOf, hashesOf, type StoredLedgerEntry } from './ledger-entry';
-import { inclusionProofs } from './ledger-tree';
+import { inclusionPaths } from './ledger-tree';
 
 /**
  * Whether the entries an audit answer shows verify: each re-hashes to the hash stored with it, and each the latest
@@ -57,16 +57,18 @@ async function inclusionFailures(client: SqlClient, schema: string, covered: rea
   const root = opened.value.checkpoint.root;
   let proofs;
   try {
-    proofs = await inclusionProofs(client, schema, covered.map((e) => e.position), size, true);
+    proofs = await inclusionPaths(client, schema, covered.map((e) => e.position), size, true);
   } catch (error) {
     // the stored tree lacks a node of a proof: it was tampered with
     return [{ position: first, reason: (error as Error).message }];
   }
   if (!proofs.ok) return [{ position: first, reason: proofs.reason }];
   const failures: { position: number; reason: string }[] = [];
+  // one deployment's entries are neighbours in the tree more often than not: their walks to the root share nodes
+  const walks = new InclusionWalks();
   proofs.value.forEach((proof, n) => {
     const entry = covered[n]!;
-    const led = rootFromInclusionProof({ index: proof.leafIndex, size, leafHash: leaves.get(entry.position)!, proof: proof.hashes.map((h) => Buffer.from(h, 'hex')) });
+    const led = rootFromInclusionProof({ index: proof.leafIndex, size, leafHash: leaves.get(entry.position)!, proof: proof.hashes }, walks);
     if (!led.ok || !sameHash(led.value, root)) failures.push({ position: entry.position, reason: `its bytes are not in the tree the checkpoint of size ${size} signed` });
   });
   return failures;

@@ -160,11 +160,19 @@ export interface InclusionProof {
   hashes: string[];
 }
 
+/** An inclusion proof as the tree holds it: the hashes as bytes. */
+export interface InclusionPath {
+  position: number;
+  leafIndex: number;
+  leafHash: Hash;
+  hashes: Hash[];
+}
+
 /**
  * The inclusion proofs of entries (by position) in the tree of `treeSize` entries, their nodes fetched in one query;
  * `treeSize` is checked against the tree unless the caller knows the tree has reached it (a checkpoint's size).
  */
-export async function inclusionProofs(client: SqlClient, schema: string, positions: readonly number[], treeSize: number, reached = false): Promise<TreeAnswer<InclusionProof[]>> {
+export async function inclusionPaths(client: SqlClient, schema: string, positions: readonly number[], treeSize: number, reached = false): Promise<TreeAnswer<InclusionPath[]>> {
   const tooLarge = reached ? undefined : sizeProblem(treeSize, (await readTreeHead(client, schema)).size);
   if (tooLarge) return { ok: false, problem: 'invalid', reason: tooLarge };
   const plans: ProofPlan[] = [];
@@ -175,14 +183,21 @@ export async function inclusionProofs(client: SqlClient, schema: string, positio
   }
   // the proofs' nodes and the leaves they prove, in one query
   const { paths, nodes } = await assembled(client, schema, plans, positions.map((p) => ({ level: 0, index: p - 1 })));
-  const proofs: InclusionProof[] = [];
+  const proofs: InclusionPath[] = [];
   for (const [n, position] of positions.entries()) {
     const path = paths[n]!;
     const leaf = nodes.get(0, position - 1);
     if (!path.ok || !leaf) throw new Error(`the ledger's tree lacks a node of the proof of position ${position}${path.ok ? '' : `: ${path.reason}`}`);
-    proofs.push({ position, leafIndex: position - 1, treeSize, leafHash: Buffer.from(leaf).toString('hex'), hashes: hex(path.value) });
+    proofs.push({ position, leafIndex: position - 1, leafHash: leaf, hashes: path.value });
   }
   return { ok: true, value: proofs };
+}
+
+/** `inclusionPaths` as the API answers them, in hex. */
+export async function inclusionProofs(client: SqlClient, schema: string, positions: readonly number[], treeSize: number, reached = false): Promise<TreeAnswer<InclusionProof[]>> {
+  const paths = await inclusionPaths(client, schema, positions, treeSize, reached);
+  if (!paths.ok) return paths;
+  return { ok: true, value: paths.value.map((path) => ({ position: path.position, leafIndex: path.leafIndex, treeSize, leafHash: Buffer.from(path.leafHash).toString('hex'), hashes: hex(path.hashes) })) };
 }
 
 export interface ConsistencyProof {
