@@ -7,3 +7,4 @@ export * from './own-broker';
 export * from './prometheus';
 export * from './otlp-receiver';
 export * from './service-events';
+export * from './health-under-load';

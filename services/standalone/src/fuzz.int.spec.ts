@@ -1,6 +1,4 @@
-import { execFile } from 'node:child_process';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { credentials, loadPackageDefinition, Metadata, type ServiceClientConstructor } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import fc from 'fast-check';
@@ -9,7 +7,6 @@ import { mintToken, ROLES, mayDo, type Permission } from '@gantry/auth';
 import { boot, doorsOf, type Door, type RunningProcess } from '@gantry/platform';
 import { createTestDatabase, type TestDatabase } from '@gantry/testing';
 import { standalone } from './standalone';
-import { healthWhile } from './test-fixtures';
 
 /**
  * Hostile input at every command door of the five services: generated bodies (wrong types, unknown fields, deep
@@ -410,32 +407,5 @@ describe('deeply nested bodies', () => {
     expect(JSON.stringify(await within.json())).not.toMatch(/nests deeper/);
     expect((await post(nested(64))).status).toBe(401);
   });
-
-  it('sent by the hundred from another process, deep and oversized, without a token: each is refused (400, 413), none answers 5xx, and /health keeps answering', async () => {
-    const { result, health } = await healthWhile(running.url, () => promisify(execFile)(process.execPath, ['-e', HOSTILE_BODIES, `${running.url}/deployments`, '200', '20'], { encoding: 'utf8' }));
-    const statuses = JSON.parse(result.stdout) as Record<string, number>;
-    console.info(`200 hostile bodies (800 KB nested 400,000 levels, 2 MB), 20 at a time, no token: ${JSON.stringify(statuses)} (by status); ${health.summary}`);
-    expect(statuses).toEqual({ 400: 100, 413: 100 });
-    // single answers stall under other jobs' load on this shared two-core machine; the typical one may not
-    expect(health.during.length).toBeGreaterThan(0);
-    expect(health.median).toBeLessThan(100);
-  }, 120_000);
 });
 
-/** argv: url, how many, how many at a time. Alternates an 800 KB body nested 400,000 levels and a 2 MB one; prints the statuses. */
-const HOSTILE_BODIES = `
-const [url, total, atOnce] = process.argv.slice(1);
-const deep = '['.repeat(400000) + ']'.repeat(400000);
-const huge = JSON.stringify({ description: 'x'.repeat(2 * 1024 * 1024) });
-const statuses = {};
-let sent = 0;
-const worker = async () => {
-  while (sent < Number(total)) {
-    const body = sent++ % 2 === 0 ? deep : huge;
-    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
-    await response.arrayBuffer();
-    statuses[response.status] = (statuses[response.status] ?? 0) + 1;
-  }
-};
-Promise.all(Array.from({ length: Number(atOnce) }, worker)).then(() => console.log(JSON.stringify(statuses)));
-`;
