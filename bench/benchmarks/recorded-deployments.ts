@@ -4,6 +4,7 @@ import { EventStore, type Database } from '@gantry/event-store';
 import type { CloudEvent } from '@gantry/messaging';
 import { boot, consumersOf, messageContext } from '@gantry/platform';
 import { RecordsModule, recordsSlices } from '@gantry/records';
+import { ensureLedgerKey } from '../ledger-key';
 
 /**
  * Closed deployment records as records keeps them after real lifecycles, written by records' own code: the other
@@ -120,7 +121,7 @@ export async function recordDeployments(databaseUrl: string, count: number, log:
   if (!Number.isInteger(count) || count < 1) throw new Error(`recording ${count} deployments: give a whole number of at least 1`);
   const records = await boot('records', {
     modules: (runtime) => [RecordsModule.register(runtime)],
-    env: { DATABASE_URL: databaseUrl, PORT: '0', GANTRY_JWT_SECRET: 'records-fill-secret-long-enough-for-hs256' },
+    env: { DATABASE_URL: databaseUrl, PORT: '0', GANTRY_JWT_SECRET: 'records-fill-secret-long-enough-for-hs256', GANTRY_LEDGER_KEY_FILE: ensureLedgerKey() },
   });
   try {
     const ledger = consumersOf('records', recordsSlices(new EventStore(records.runtime.db, 'records'), records.runtime)).find((c) => c.name === 'records.ledger')!;
