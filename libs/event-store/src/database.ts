@@ -30,6 +30,16 @@ export interface DatabaseOptions extends Omit<PoolConfig, 'connectionString'> {
   namedStatements?: boolean;
 }
 
+/** What each open transaction's client remembers between its statements (transactionMemo). */
+const memos = new WeakMap<object, Map<string, unknown>>();
+
+/**
+ * What code inside one `Database.transaction` may remember between its statements: a row it locked and wrote, which
+ * no other transaction can change before this one ends. Undefined outside a transaction. Forgotten when the
+ * transaction commits or rolls back (the client goes back to the pool and serves other transactions).
+ */
+export const transactionMemo = (tx: SqlClient): Map<string, unknown> | undefined => memos.get(tx);
+
 /** A LISTEN that `Database.listen` keeps open. */
 export interface Listening {
   stop(): Promise<void>;
@@ -72,6 +82,7 @@ export class Database {
     client.on('error', onError);
     try {
       await client.query('BEGIN');
+      memos.set(client, new Map());
       const result = await work(client as unknown as SqlClient);
       await client.query('COMMIT');
       this.notifyCommitted();
@@ -85,6 +96,7 @@ export class Database {
       }
       throw error;
     } finally {
+      memos.delete(client);
       client.off('error', onError);
       if (!released) client.release(lost);
     }

@@ -1,5 +1,5 @@
 import { eventNameOf, type DeploymentRecordClosed } from '@gantry/contracts';
-import type { Migration, SqlClient } from '@gantry/event-store';
+import { transactionMemo, type Migration, type SqlClient } from '@gantry/event-store';
 import { readDeploymentEntries, type LedgerEntry } from '../ledger';
 import { environmentAsOf, recordAsOf, type DeployedService } from './as-of';
 import { emptyRecord, evolveRecord, type DeploymentRecord } from './deployment-record.decider';
@@ -73,8 +73,14 @@ export const deploymentRecordsMigrations: Migration[] = [
 
 /** Folds one ledger entry into the record of the deployment it names. */
 export async function projectDeploymentRecord(tx: SqlClient, schema: string, entry: LedgerEntry & { deploymentId: string }): Promise<DeploymentRecord> {
-  const current = await tx.query<{ record: DeploymentRecord }>(`SELECT record FROM ${schema}.deployment_records WHERE deployment_id = $1 FOR UPDATE`, [entry.deploymentId]);
-  const record = evolveRecord(current.rows[0]?.record ?? emptyRecord(entry.deploymentId), entry.event);
+  // a transaction that folds several entries of one deployment (a consumer's batch) reads its record, which it then
+  // holds locked, once: later entries fold into the text it wrote
+  const memo = transactionMemo(tx);
+  const memoKey = `${schema}.deployment_records/${entry.deploymentId}`;
+  const written = memo?.get(memoKey) as string | undefined;
+  const current = written === undefined ? (await tx.query<{ record: DeploymentRecord }>(`SELECT record FROM ${schema}.deployment_records WHERE deployment_id = $1 FOR UPDATE`, [entry.deploymentId])).rows[0]?.record : (JSON.parse(written) as DeploymentRecord);
+  const record = evolveRecord(current ?? emptyRecord(entry.deploymentId), entry.event);
+  const text = JSON.stringify(record);
   await tx.query(
     `INSERT INTO ${schema}.deployment_records (deployment_id, record, first_position, last_position, change_id, release_id, service, environment, outcome, requested_at, monitoring, chain_id)
      VALUES ($1, $2, $3, $3, $4, $5, $6, $7, $8, $9, $10, $11)
@@ -83,7 +89,7 @@ export async function projectDeploymentRecord(tx: SqlClient, schema: string, ent
        requested_at = EXCLUDED.requested_at, monitoring = EXCLUDED.monitoring, chain_id = EXCLUDED.chain_id, updated_at = now()`,
     [
       entry.deploymentId,
-      JSON.stringify(record),
+      text,
       entry.position,
       record.changeId ?? null,
       record.releaseId ?? null,
@@ -95,6 +101,7 @@ export async function projectDeploymentRecord(tx: SqlClient, schema: string, ent
       record.chain?.chainId ?? null,
     ],
   );
+  memo?.set(memoKey, text);
   if (eventNameOf(entry.event.type) === 'DeploymentRecordClosed') {
     const closed = entry.event.data as DeploymentRecordClosed;
     if (closed.outcome === 'succeeded') {

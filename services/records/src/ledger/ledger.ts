@@ -1,4 +1,4 @@
-import type { Migration, SqlClient } from '@gantry/event-store';
+import { transactionMemo, type Migration, type SqlClient } from '@gantry/event-store';
 import type { CloudEvent } from '@gantry/messaging';
 import { deploymentIdOf, hashesOf, LEDGER_GENESIS_HASH, type StoredLedgerEntry } from './ledger-entry';
 import { LEDGER_COLUMNS, toLedgerEntry, type LedgerRow } from './ledger-rows';
@@ -60,7 +60,13 @@ export const ledgerMigrations: Migration[] = [
  * grows the tree and signs a checkpoint once the append that makes one due has committed.
  */
 export async function appendToLedger(tx: SqlClient, schema: string, topic: string, event: CloudEvent, recordedAt: Date, log?: LedgerLog): Promise<StoredLedgerEntry | undefined> {
-  const head = (await tx.query<{ position: string; hash: string }>(`SELECT position, hash FROM ${schema}.ledger_head FOR UPDATE`)).rows[0]!;
+  // a transaction that appends a batch of entries reads the head, which it then holds locked, once
+  const memo = transactionMemo(tx);
+  const memoKey = `${schema}.ledger_head`;
+  const head =
+    (memo?.get(memoKey) as { position: string; hash: string } | undefined) ??
+    (await tx.query<{ position: string; hash: string }>(`SELECT position, hash FROM ${schema}.ledger_head FOR UPDATE`)).rows[0]!;
+  memo?.set(memoKey, head);
   const entry = {
     format: 2 as const,
     position: Number(head.position) + 1,
@@ -80,6 +86,7 @@ export async function appendToLedger(tx: SqlClient, schema: string, topic: strin
     [entry.position, event.id, topic, event.type, entry.deploymentId, JSON.stringify(event), entry.recordedAt, entry.previousHash, hash],
   );
   if (appended.rowCount === 0) return undefined;
+  memo?.set(memoKey, { position: String(entry.position), hash });
   log?.appended(entry.position);
   return { ...entry, hash };
 }
