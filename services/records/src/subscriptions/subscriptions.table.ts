@@ -1,5 +1,5 @@
 import type { SubscriptionFilter, WebhookSubscriptionCreated } from '@gantry/contracts';
-import type { Migration, SqlClient } from '@gantry/event-store';
+import { transactionMemo, type Migration, type SqlClient } from '@gantry/event-store';
 import type { SubscriptionEvent } from './subscription.decider';
 
 /**
@@ -127,8 +127,15 @@ export async function ownersSubscriptions(tx: SqlClient, schema: string, owner: 
 }
 
 export async function activeSubscriptions(tx: SqlClient, schema: string): Promise<Subscription[]> {
+  // read once per transaction: a consumer's batch of entries is owed to the subscriptions its first entry saw
+  const memo = transactionMemo(tx);
+  const memoKey = `${schema}.webhook_subscriptions/active`;
+  const remembered = memo?.get(memoKey) as Subscription[] | undefined;
+  if (remembered) return remembered;
   const { rows } = await tx.query<SubscriptionRow>(`SELECT ${COLUMNS} FROM ${schema}.webhook_subscriptions WHERE status = 'active'`);
-  return rows.map(subscriptionOfRow);
+  const subscriptions = rows.map(subscriptionOfRow);
+  memo?.set(memoKey, subscriptions);
+  return subscriptions;
 }
 
 /** The secret of a subscription not deleted, for a retried creation's answer only. */
