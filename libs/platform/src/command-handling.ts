@@ -34,9 +34,9 @@ export interface CommandOptions<E = DomainEvent, S = unknown> {
   /**
    * What must commit with the new events because the next command's facts read it (planning's schedule of
    * reservations, execution's active runs): run in the command's transaction, after the append, with the events just
-   * appended and the state they led to.
+   * appended, the state they led to and the state before them.
    */
-  afterAppend?: (events: readonly E[], tx: SqlClient, state: S) => Promise<void>;
+  afterAppend?: (events: readonly E[], tx: SqlClient, state: S, before: S) => Promise<void>;
 }
 
 /**
@@ -105,7 +105,7 @@ async function decideAndAppend<C, E extends DomainEvent, S, R extends { code: st
   const toAppend: NewEvent[] = events.map((event) => ({ id: options.newId(), type: event.type, data: event.data, metadata: options.metadata }));
   const result = await store.append(tx, target.streamId, target.streamType, version, toAppend);
   const next = events.reduce(decider.evolve, state);
-  await options.afterAppend?.(events, tx, next);
+  await options.afterAppend?.(events, tx, next, state);
   return { state: next, events, version: result.nextVersion };
 }
 

@@ -98,8 +98,8 @@ export class RunCommands {
   constructor(readonly store: EventStore) {}
 
   execute(deploymentId: string, command: RunCommand, origin: Pick<CommandOrigin, 'metadata' | 'newId'>, tx?: SqlClient): Promise<CommandResult<DeploymentRun, RunEvent>> {
-    const afterAppend = async (events: readonly RunEvent[], t: SqlClient, run: DeploymentRun) => {
-      await this.keepActive(t, deploymentId, run, origin.metadata.traceparent);
+    const afterAppend = async (events: readonly RunEvent[], t: SqlClient, run: DeploymentRun, before: DeploymentRun) => {
+      await this.keepActive(t, deploymentId, run, before, origin.metadata.traceparent);
       await keepLiveSide(t, this.store.schema, events, run);
     };
     return executeCommand(this.store, deploymentRunDecider, runStream(deploymentId), command, { metadata: origin.metadata, newId: origin.newId, refusalStatus, maxAttempts: 5, afterAppend }, tx);
@@ -222,7 +222,7 @@ export class RunCommands {
   }
 
   /** What must commit with a run's new events: whether it is still active, and its window's due times. */
-  private async keepActive(tx: SqlClient, deploymentId: string, run: DeploymentRun, traceparent: string | undefined): Promise<void> {
+  private async keepActive(tx: SqlClient, deploymentId: string, run: DeploymentRun, before: DeploymentRun, traceparent: string | undefined): Promise<void> {
     const { schema } = this.store;
     if (active(run)) {
       // each command counts as a change the driver must see (RunDriver's full sweep drives runs changed since)
@@ -234,20 +234,32 @@ export class RunCommands {
     } else {
       await tx.query(`DELETE FROM ${schema}.active_runs WHERE deployment_id = $1`, [deploymentId]);
     }
-    await this.keepWindowTimers(tx, deploymentId, run);
+    await this.keepWindowTimers(tx, deploymentId, windowTimersOf(run), windowTimersOf(before));
   }
 
   /**
-   * The run's due times, kept with its events: the window's start while it waits (it starts then), the window's end
-   * while it may still be running before it (adherence, and the pause at the next wave boundary).
+   * The run's due times, kept with its events when the command changed them (most commands leave them as they are):
+   * the window's start while it waits (it starts then), the window's end while it may still be running before it
+   * (adherence, and the pause at the next wave boundary).
    */
-  private async keepWindowTimers(tx: SqlClient, deploymentId: string, run: DeploymentRun): Promise<void> {
+  private async keepWindowTimers(tx: SqlClient, deploymentId: string, timers: WindowTimers, before: WindowTimers): Promise<void> {
     const { schema } = this.store;
     const payload = { deploymentId };
-    if (run.status === 'waiting') await scheduleTimer(tx, schema, { id: windowTimer('opens', deploymentId), kind: WINDOW_TIMER, dueAt: run.window.start, payload });
-    else await cancelTimer(tx, schema, windowTimer('opens', deploymentId));
-    if ((run.status === 'waiting' || run.status === 'running') && !run.missed) await scheduleTimer(tx, schema, { id: windowTimer('closes', deploymentId), kind: WINDOW_TIMER, dueAt: run.window.end, payload });
-    else await cancelTimer(tx, schema, windowTimer('closes', deploymentId));
+    for (const edge of ['opens', 'closes'] as const) {
+      if (timers[edge] === before[edge]) continue;
+      if (timers[edge] !== undefined) await scheduleTimer(tx, schema, { id: windowTimer(edge, deploymentId), kind: WINDOW_TIMER, dueAt: timers[edge], payload });
+      else await cancelTimer(tx, schema, windowTimer(edge, deploymentId));
+    }
   }
 }
 
+interface WindowTimers {
+  opens?: string;
+  closes?: string;
+}
+
+/** When the run's window timers are due, as the run stands: none before it is planned and once it is past them. */
+const windowTimersOf = (run: DeploymentRun): WindowTimers => ({
+  ...(run.status === 'waiting' ? { opens: run.window.start } : {}),
+  ...((run.status === 'waiting' || run.status === 'running') && !run.missed ? { closes: run.window.end } : {}),
+});
