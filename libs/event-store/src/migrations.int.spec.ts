@@ -33,6 +33,17 @@ describe('migrate', () => {
     expect(await store.streamVersion('run-1')).toBe(1);
   });
 
+  it('reads the streams of one type without scanning the others (one more stream with each deployment)', async () => {
+    const store = new EventStore(db, 'planning');
+    await store.migrate();
+    await db.query(`INSERT INTO planning.streams (stream_id, stream_type, version, last_hash) SELECT 'Deployment-' || n, 'Deployment', 1, 'h' FROM generate_series(1, 20000) AS n`);
+    await db.query(`INSERT INTO planning.streams (stream_id, stream_type, version, last_hash) VALUES ('Environment-staging', 'Environment', 1, 'h'), ('Environment-production', 'Environment', 1, 'h')`);
+    await db.query('ANALYZE planning.streams');
+    const plan = (await db.query<{ 'QUERY PLAN': string }>(`EXPLAIN SELECT stream_id FROM planning.streams WHERE stream_type = 'Environment' ORDER BY stream_id`)).rows.map((r) => r['QUERY PLAN']).join('\n');
+    expect(plan).toContain('streams_by_type');
+    expect(plan).not.toContain('Seq Scan');
+  });
+
   it('applies only what is pending, in order, and nothing on a second run', async () => {
     const ran: string[] = [];
     const step = (id: string): Migration => ({
