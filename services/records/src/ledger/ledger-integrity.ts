@@ -64,7 +64,7 @@ async function inclusionFailures(client: SqlClient, schema: string, covered: rea
   }
   if (!proofs.ok) return [{ position: first, reason: proofs.reason }];
   const failures: { position: number; reason: string }[] = [];
-  // one deployment's entries are neighbours in the tree more often than not: their walks to the root share nodes
+  // the walks up from one deployment's entries meet below the root: above where they meet, each node is hashed once
   const walks = new InclusionWalks();
   proofs.value.forEach((proof, n) => {
     const entry = covered[n]!;
