@@ -57,6 +57,8 @@ export interface GantryConfig {
   kafkaTopics: { partitions: number; replicationFactor: number };
   /** how long the broker may hold a consumer's fetch when there is nothing new */
   kafkaFetchMaxWaitMs: number;
+  /** the least time between a consumer's heartbeats (sent between fetches) */
+  kafkaHeartbeatIntervalMs: number;
   /** the proxies trusted to name the client (GANTRY_TRUST_PROXY); none: the peer is the source */
   trustProxy?: ProxyTrust;
   /** TLS to the brokers (CA certificates in PEM, or the system's) and SASL credentials; absent: plaintext */
@@ -241,15 +243,19 @@ function trustedProxies(env: NodeJS.ProcessEnv): { trustProxy?: ProxyTrust } {
 
 /**
  * A consumer heartbeats between fetches: a fetch the broker holds for half the session timeout or more would let the
- * group drop a member that is alive.
+ * group drop a member that is alive. Its heartbeats are at most a third of the session timeout apart.
  */
-function kafkaConsumerTimes(env: NodeJS.ProcessEnv): { kafkaSessionTimeoutMs: number; kafkaFetchMaxWaitMs: number } {
+function kafkaConsumerTimes(env: NodeJS.ProcessEnv): { kafkaSessionTimeoutMs: number; kafkaFetchMaxWaitMs: number; kafkaHeartbeatIntervalMs: number } {
   const kafkaSessionTimeoutMs = wholeNumberSetting(env, 'KAFKA_SESSION_TIMEOUT_MS', 6000);
   const kafkaFetchMaxWaitMs = wholeNumberSetting(env, 'KAFKA_FETCH_MAX_WAIT_MS', 1500);
   if (kafkaFetchMaxWaitMs * 2 > kafkaSessionTimeoutMs) {
     throw new ConfigurationError(`KAFKA_FETCH_MAX_WAIT_MS (${kafkaFetchMaxWaitMs}) must be at most half of KAFKA_SESSION_TIMEOUT_MS (${kafkaSessionTimeoutMs}): consumers heartbeat between fetches`);
   }
-  return { kafkaSessionTimeoutMs, kafkaFetchMaxWaitMs };
+  const kafkaHeartbeatIntervalMs = wholeNumberSetting(env, 'KAFKA_HEARTBEAT_INTERVAL_MS', 500, 1);
+  if (kafkaHeartbeatIntervalMs * 3 > kafkaSessionTimeoutMs) {
+    throw new ConfigurationError(`KAFKA_HEARTBEAT_INTERVAL_MS (${kafkaHeartbeatIntervalMs}) must be at most a third of KAFKA_SESSION_TIMEOUT_MS (${kafkaSessionTimeoutMs})`);
+  }
+  return { kafkaSessionTimeoutMs, kafkaFetchMaxWaitMs, kafkaHeartbeatIntervalMs };
 }
 
 /** GANTRY_CONSOLE_OIDC_*: both ISSUER and CLIENT_ID, or none of them; the issuer https (plain http only on loopback). */

@@ -42,6 +42,13 @@ describe('loadConfig', () => {
     expect(loadConfig('planning', { KAFKA_FETCH_MAX_WAIT_MS: '5000', KAFKA_SESSION_TIMEOUT_MS: '10000' }).kafkaFetchMaxWaitMs).toBe(5000);
   });
 
+  it("spaces a consumer's heartbeats at most a third of its session timeout apart", () => {
+    expect(loadConfig('planning', {}).kafkaHeartbeatIntervalMs).toBe(500);
+    expect(loadConfig('planning', { KAFKA_HEARTBEAT_INTERVAL_MS: '2000' }).kafkaHeartbeatIntervalMs).toBe(2000);
+    expect(() => loadConfig('planning', { KAFKA_HEARTBEAT_INTERVAL_MS: '2001' })).toThrow('KAFKA_HEARTBEAT_INTERVAL_MS (2001) must be at most a third of KAFKA_SESSION_TIMEOUT_MS (6000)');
+    expect(() => loadConfig('planning', { KAFKA_HEARTBEAT_INTERVAL_MS: '0' })).toThrow('KAFKA_HEARTBEAT_INTERVAL_MS must be a whole number of at least 1, got "0"');
+  });
+
   it('trusts the proxies GANTRY_TRUST_PROXY names, none by default, and refuses at start what it cannot take', () => {
     expect(loadConfig('planning', {}).trustProxy).toBeUndefined();
     expect(loadConfig('planning', { GANTRY_TRUST_PROXY: '10.0.0.0/8' }).trustProxy?.('10.1.2.3', 0)).toBe(true);

@@ -35,6 +35,7 @@ export async function createRuntime(config: GantryConfig, clock: Clock = systemC
         partitions: config.kafkaTopics.partitions,
         replicationFactor: config.kafkaTopics.replicationFactor,
         fetchMaxWaitMs: config.kafkaFetchMaxWaitMs,
+        heartbeatIntervalMs: config.kafkaHeartbeatIntervalMs,
         topicPrefix: config.topicPrefix,
         ...config.kafkaSecurity,
       })
