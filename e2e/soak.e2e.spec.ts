@@ -97,7 +97,8 @@ const request = (n: number) =>
   deploymentRequest({ service: `soak-service-${n}`, environment: 'soak', targets: [`soak-${(n % TARGETS) + 1}`], changeType: 'standard', acceptanceCriteria: [] });
 
 it(`stays flat under ${rate} full lifecycles/s for ${seconds} s: memory of every process and the lag`, async () => {
-  const token = await mintToken(SECRET, { sub: 'soak.change-enablement', roles: ['change-manager'] });
+  // a token that outlives the load (tokens last an hour by default: the long mode's last request was refused)
+  const token = await mintToken(SECRET, { sub: 'soak.change-enablement', roles: ['change-manager'], expiresIn: seconds + 600 });
   const planning = processes.get('planning')!;
   const samples: { at: number; lag: number; rss: Record<string, number>; heap: Record<string, number> }[] = [];
   const started = Date.now();
