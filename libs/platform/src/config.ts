@@ -251,7 +251,7 @@ function kafkaConsumerTimes(env: NodeJS.ProcessEnv): { kafkaSessionTimeoutMs: nu
   if (kafkaFetchMaxWaitMs * 2 > kafkaSessionTimeoutMs) {
     throw new ConfigurationError(`KAFKA_FETCH_MAX_WAIT_MS (${kafkaFetchMaxWaitMs}) must be at most half of KAFKA_SESSION_TIMEOUT_MS (${kafkaSessionTimeoutMs}): consumers heartbeat between fetches`);
   }
-  const kafkaHeartbeatIntervalMs = wholeNumberSetting(env, 'KAFKA_HEARTBEAT_INTERVAL_MS', 500, 1);
+  const kafkaHeartbeatIntervalMs = wholeNumberSetting(env, 'KAFKA_HEARTBEAT_INTERVAL_MS', 2000, 1);
   if (kafkaHeartbeatIntervalMs * 3 > kafkaSessionTimeoutMs) {
     throw new ConfigurationError(`KAFKA_HEARTBEAT_INTERVAL_MS (${kafkaHeartbeatIntervalMs}) must be at most a third of KAFKA_SESSION_TIMEOUT_MS (${kafkaSessionTimeoutMs})`);
   }

@@ -43,7 +43,7 @@ describe('loadConfig', () => {
   });
 
   it("spaces a consumer's heartbeats at most a third of its session timeout apart", () => {
-    expect(loadConfig('planning', {}).kafkaHeartbeatIntervalMs).toBe(500);
+    expect(loadConfig('planning', {}).kafkaHeartbeatIntervalMs).toBe(2000);
     expect(loadConfig('planning', { KAFKA_HEARTBEAT_INTERVAL_MS: '2000' }).kafkaHeartbeatIntervalMs).toBe(2000);
     expect(() => loadConfig('planning', { KAFKA_HEARTBEAT_INTERVAL_MS: '2001' })).toThrow('KAFKA_HEARTBEAT_INTERVAL_MS (2001) must be at most a third of KAFKA_SESSION_TIMEOUT_MS (6000)');
     expect(() => loadConfig('planning', { KAFKA_HEARTBEAT_INTERVAL_MS: '0' })).toThrow('KAFKA_HEARTBEAT_INTERVAL_MS must be a whole number of at least 1, got "0"');
