@@ -36,6 +36,19 @@ describe('authenticate: bearer tokens', () => {
     expect(await authenticate(bearer(token), config)).toEqual({ ok: false, failure: 'expired', reason: 'token expired' });
   });
 
+  it('refuses a token it accepted before once it expires, and under a configuration with another secret', async () => {
+    const token = await mintToken(secret, { sub: 'alice', roles: ['auditor'], expiresIn: 60 });
+    expect(await authenticate(bearer(token), config)).toMatchObject({ ok: true });
+    expect(await authenticate(bearer(token), config)).toMatchObject({ ok: true });
+    expect(await authenticate(bearer(token), { ...config, jwtSecret: 'another-secret-that-is-long-enough-for-hs256' })).toMatchObject({ ok: false, failure: 'invalid' });
+    jest.useFakeTimers({ now: Date.now() + 61_000, doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+    try {
+      expect(await authenticate(bearer(token), config)).toEqual({ ok: false, failure: 'expired', reason: 'token expired' });
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
   it('refuses a token that is not yet valid (nbf)', async () => {
     const token = await new SignJWT({ roles: ['auditor'] })
       .setProtectedHeader({ alg: 'HS256' })
