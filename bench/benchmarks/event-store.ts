@@ -67,10 +67,11 @@ const headedInsert = (streamId: string, batch: readonly NewEvent[]) => {
   };
 };
 
-const rawInsert = (streamId: string, batch: readonly NewEvent[], table = 'events') => {
+/** `after`: the stream's version before these rows (a batch sent in parts) */
+const rawInsert = (streamId: string, batch: readonly NewEvent[], table = 'events', after = 0) => {
   const values: unknown[] = [];
   const rows = batch.map((event, i) => {
-    values.push(streamId, i + 1, event.id, event.type, JSON.stringify(event.data), JSON.stringify(event.metadata));
+    values.push(streamId, after + i + 1, event.id, event.type, JSON.stringify(event.data), JSON.stringify(event.metadata));
     const p = i * 6;
     return `($${p + 1}, $${p + 2}, $${p + 3}, $${p + 4}, $${p + 5}, $${p + 6})`;
   });
@@ -205,7 +206,7 @@ export const batchAppends: Benchmark = {
             const batch = events(1000);
             const streamId = randomUUID();
             await c.raw.transaction(async (tx) => {
-              for (let i = 0; i < batch.length; i += 250) await tx.query(rawInsert(streamId, batch.slice(i, i + 250)));
+              for (let i = 0; i < batch.length; i += 250) await tx.query(rawInsert(streamId, batch.slice(i, i + 250), 'events', i));
             });
             return batch.length;
           }),
@@ -214,15 +215,8 @@ export const batchAppends: Benchmark = {
             const batch = events(1000);
             const streamId = randomUUID();
             await c.raw.transaction(async (tx) => {
-              for (let i = 0; i < batch.length; i += 250) await tx.query(rawInsert(streamId, batch.slice(i, i + 250), 'guarded_events'));
+              for (let i = 0; i < batch.length; i += 250) await tx.query(rawInsert(streamId, batch.slice(i, i + 250), 'guarded_events', i));
             });
-            return batch.length;
-          }),
-        // the stream head once per batch, as Gantry's append writes it: one statement for the 1,000 rows
-        'raw with the same indexes, hashes and stream head': () =>
-          runFor(context.durationMs, 1, async () => {
-            const batch = events(1000);
-            await c.raw.query(headedInsert(randomUUID(), batch));
             return batch.length;
           }),
         gantry: () =>
@@ -239,7 +233,6 @@ export const batchAppends: Benchmark = {
         ratios: {
           'gantry ÷ raw': round(vsRaw),
           'gantry ÷ raw with the same indexes': round(measured.gantry.perSecond / measured['raw with the same indexes'].perSecond),
-          'gantry ÷ raw with the same indexes, hashes and stream head': round(measured.gantry.perSecond / measured['raw with the same indexes, hashes and stream head'].perSecond),
         },
         met: vsRaw >= 0.8,
       };
