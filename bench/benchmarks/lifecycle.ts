@@ -370,8 +370,9 @@ async function sustain(installation: Installation, context: BenchmarkContext, lo
     closedBefore = installation.closed.size;
     allClosed = await waitFor(() => sent.every((s) => installation.closed.has(s.deploymentId)), 30_000);
   }
-  const cpu = measured(Math.max(1, installation.closed.size));
   const closes = sent.map((s) => closedOf(s)?.at).filter((t): t is number => t !== undefined);
+  // per deployment of this load (an installation may have closed others before)
+  const cpu = measured(Math.max(1, closes.length));
   const lost = sent.length - closes.length;
   const duplicated = sent.filter((s) => (closedOf(s)?.events.size ?? 0) > 1).length;
   const ids = sent.map((s) => s.deploymentId);
