@@ -108,10 +108,11 @@ async function verified(token: string, config: AuthConfig): Promise<{ payload: J
   }
   if (alg === 'HS256') {
     if (!config.jwtSecret) return { refused: failed('invalid', 'HS256 tokens are not accepted here: no JWT secret configured') };
-    const known = stillValid(verifiedHs256Of(config).get(token));
+    const verifiedBefore = verifiedHs256Of(config);
+    const known = stillValid(verifiedBefore.get(token));
     if (known) return { payload: known };
     const { payload } = await jwtVerify(token, secretKeyOf(config as AuthConfig & { jwtSecret: string }), { ...options, algorithms: ['HS256'] });
-    remember(verifiedHs256Of(config), token, payload);
+    remember(verifiedBefore, token, payload);
     return { payload };
   }
   if (alg === 'RS256' || alg === 'ES256') {
