@@ -48,7 +48,10 @@ function whileBuildLockHeld(work) {
       break;
     } catch (error) {
       if (error.code !== 'EEXIST') throw error;
-      if (!builderAlive(lock)) rmSync(lock, { force: true });
+      const alive = builderAlive(lock);
+      // let go between our attempt and the read (processes starting together): try again at once
+      if (alive === undefined) continue;
+      if (!alive) rmSync(lock, { force: true });
       else if (Date.now() > deadline) throw new Error(`build: ${lock} has been held for 5 minutes; remove it if no build runs`);
       else Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
     }
@@ -60,8 +63,15 @@ function whileBuildLockHeld(work) {
   }
 }
 
+/** Whether the lock's holder still runs; undefined when the lock is gone. */
 function builderAlive(lock) {
-  const pid = Number(readFileSync(lock, 'utf8'));
+  let pid;
+  try {
+    pid = Number(readFileSync(lock, 'utf8'));
+  } catch (error) {
+    if (error.code === 'ENOENT') return undefined;
+    throw error;
+  }
   if (!pid) return true; // written a moment ago, its pid not yet
   try {
     process.kill(pid, 0);
